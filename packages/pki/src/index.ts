@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+export * from './certificate.js';
 export * from './crypto-provider.js';
 export * from './encoding.js';
 export * from './errors.js';
