@@ -1,1 +1,38 @@
-export {};
+/**
+ * `@kzpki/status`: the status-check service of kzpki: OCSP responder (RFC 6960, RFC 5019),
+ * full and delta CRLs (RFC 5280), CA certificate downloads, the application status page and the
+ * key check, described by `openapi/status.yaml`.
+ *
+ * @example
+ * ```ts
+ * import { CaStoreStatusSource, startStatus } from '@kzpki/status';
+ * const source = await CaStoreStatusSource.open({ dataDir: './var', passphrase });
+ * const status = await startStatus({ source, port: 8081, closeSource: true });
+ * // OCSP: POST ${status.url}/ocsp; CRLs: ${status.url}/crl/<ca>.crl
+ * await status.close();
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { type StatusConfig, statusConfigFromEnv } from './config.js';
+export { type CrlKind, CrlPublisher, type CrlPublisherOptions, type CrlScheduleOptions, crlUrl, type PublishedCrl } from './crl/crl-publisher.js';
+export { isStatusError, STATUS_ERROR_HTTP, StatusError, type StatusErrorCode } from './errors.js';
+export { OpenApiValidator, type ValidationIssue } from './http/openapi.js';
+export { type Problem, problem } from './http/problem.js';
+export { type RateLimitDecision, RateLimiter, type RateLimitOptions } from './http/rate-limiter.js';
+export { KeyChecker, type KeyCheckResult } from './key-check.js';
+export { MetricsRegistry } from './metrics/registry.js';
+export { StatusMetrics } from './metrics/status-metrics.js';
+export { type OcspAnswer, type OcspOutcome, OcspResponder, type OcspResponderOptions } from './ocsp/responder.js';
+export { SigningOverloadError, SigningQueue, type SigningQueueOptions } from './ocsp/signing-queue.js';
+export {
+  createStatusServer,
+  type OcspOptions,
+  type RunningStatusServer,
+  type StatusServer,
+  type StatusServerOptions,
+  startStatus,
+} from './server.js';
+export { CaStoreStatusSource, type OpenCaStoreSourceOptions } from './source/ca-store-source.js';
+export { type ChangeListener, MemoryStatusSource, type RevokeOptions } from './source/memory-source.js';
+export * from './source/status-source.js';

@@ -1,0 +1,65 @@
+/**
+ * Accepting a certificate presented by a holder (cabinet login, operator login, approval
+ * signature): it must be well-formed, chain to this CA's root through the issuing CA at the
+ * current time, be one this CA issued and still holds as good (not revoked, not on hold), and have
+ * the key purpose the use needs.
+ */
+import { type CertificateInfo, bytesEqual, certificateToDer, inspectCertificate, verifyChain } from '@kzpki/pki';
+import { CaError } from '../errors.js';
+import type { CaContext } from '../issuance/context.js';
+import type { CertificateRecord } from '../store/types.js';
+
+/** A certificate accepted from a holder. */
+export interface AcceptedCertificate {
+  der: Uint8Array;
+  info: CertificateInfo;
+  record: CertificateRecord;
+}
+
+/**
+ * Checks a holder's certificate for `purpose`.
+ * @throws {CaError} `CERTIFICATE_INVALID`, `CERTIFICATE_EXPIRED`, `CERTIFICATE_UNTRUSTED`,
+ *   `CERTIFICATE_REVOKED`, `CERTIFICATE_WRONG_PURPOSE`.
+ */
+export async function acceptHolderCertificate(
+  ctx: CaContext,
+  text: string,
+  purpose: 'auth' | 'sign',
+): Promise<AcceptedCertificate> {
+  let der: Uint8Array;
+  let info: CertificateInfo;
+  try {
+    der = certificateToDer(text.trim());
+    info = inspectCertificate(der);
+  } catch (cause) {
+    throw new CaError('CERTIFICATE_INVALID', 'Not a well-formed X.509 certificate', { cause });
+  }
+  const { issuing, root } = ctx.material;
+  const chain = await verifyChain({
+    certificate: der,
+    intermediates: [issuing.certificate],
+    trustAnchors: [root.certificate],
+    at: ctx.now(),
+  });
+  if (!chain.valid) {
+    if (chain.reason === 'expired' || chain.reason === 'not-yet-valid') {
+      throw new CaError('CERTIFICATE_EXPIRED', `The certificate is not valid now (${chain.reason})`);
+    }
+    throw new CaError('CERTIFICATE_UNTRUSTED', `The certificate does not chain to this CA (${chain.reason})`);
+  }
+  const record = await ctx.store.getCertificateBySerial(issuing.skiHex, info.serialNumber);
+  if (!record || !bytesEqual(record.der, der)) {
+    throw new CaError('CERTIFICATE_UNTRUSTED', 'This CA has no record of the certificate');
+  }
+  if (record.status !== 'good') {
+    throw new CaError('CERTIFICATE_REVOKED', `The certificate is ${record.status === 'hold' ? 'on hold' : 'revoked'}`);
+  }
+  if (info.keyPurpose !== purpose && info.keyPurpose !== 'auth+sign') {
+    throw new CaError(
+      'CERTIFICATE_WRONG_PURPOSE',
+      `A ${purpose.toUpperCase()} certificate is required, this one is ${info.keyPurpose.toUpperCase()}`,
+    );
+  }
+  const full = await ctx.store.getCertificate(record.serialHex);
+  return { der, info, record: full as CertificateRecord };
+}

@@ -1,0 +1,70 @@
+/**
+ * Names of the TEST CA hierarchy and the status-service URLs written into certificates. The names
+ * say loudly that this is not the NCA: nothing here may ever be mistaken for a real certificate.
+ */
+import type { CertificateUrls, DistinguishedName } from '@kzpki/pki';
+import { NCA_OIDS } from '@kzpki/pki';
+import type { CaKeyName } from '../store/types.js';
+
+/** Organisation name of every CA certificate. */
+export const TEST_CA_ORGANIZATION = 'KZPKI TEST (NOT A REAL CA)';
+
+/** Common names of the CA certificates. */
+export const CA_COMMON_NAMES = {
+  root: 'KZPKI TEST ROOT CA (RSA)',
+  issuing: 'KZPKI TEST ISSUING CA (RSA)',
+  'ocsp-responder': 'KZPKI TEST OCSP RESPONDER',
+} as const;
+
+/**
+ * File names (without extension) under which the status service publishes each CA's certificate
+ * and CRLs: `${status}/ca/<name>.crt`, `${status}/crl/<name>.crl`, `${status}/crl/<name>-delta.crl`.
+ */
+export const CA_FILE_NAMES = {
+  root: 'kzpki-test-root-rsa',
+  issuing: 'kzpki-test-issuing-rsa',
+  'ocsp-responder': 'kzpki-test-ocsp-responder',
+} as const;
+
+/** The subject of a CA certificate: C=KZ, O=KZPKI TEST (NOT A REAL CA), CN=… (encoding order). */
+export function caSubject(name: Exclude<CaKeyName, 'operator'>): DistinguishedName {
+  return [
+    { type: NCA_OIDS.attribute.country, value: 'KZ' },
+    { type: NCA_OIDS.attribute.organization, value: TEST_CA_ORGANIZATION },
+    { type: NCA_OIDS.attribute.commonName, value: CA_COMMON_NAMES[name] },
+  ];
+}
+
+/** Where the status service publishes an issuer's CRLs and certificate, and answers OCSP. */
+export interface StatusEndpoints {
+  crl: string;
+  deltaCrl: string;
+  ocsp: string;
+  caIssuers: string;
+}
+
+/** The status-service URLs of one issuer (the contract between the CA and apps/status). */
+export function statusEndpoints(statusBaseUrl: string, issuerFileName: string): StatusEndpoints {
+  const base = statusBaseUrl.replace(/\/+$/, '');
+  return {
+    crl: `${base}/crl/${issuerFileName}.crl`,
+    deltaCrl: `${base}/crl/${issuerFileName}-delta.crl`,
+    ocsp: `${base}/ocsp`,
+    caIssuers: `${base}/ca/${issuerFileName}.crt`,
+  };
+}
+
+/**
+ * URLs for certificates issued by the issuing CA (end entities, operator): full CRL
+ * (cRLDistributionPoints), delta CRL (freshestCRL), OCSP and caIssuers (AIA).
+ */
+export function endEntityUrls(statusBaseUrl: string): CertificateUrls {
+  const e = statusEndpoints(statusBaseUrl, CA_FILE_NAMES.issuing);
+  return { crl: [e.crl], deltaCrl: [e.deltaCrl], ocsp: [e.ocsp], caIssuers: [e.caIssuers] };
+}
+
+/** URLs for the issuing CA certificate (issued by the root): the root's CRL and certificate. */
+export function issuingCaUrls(statusBaseUrl: string): CertificateUrls {
+  const e = statusEndpoints(statusBaseUrl, CA_FILE_NAMES.root);
+  return { crl: [e.crl], caIssuers: [e.caIssuers] };
+}

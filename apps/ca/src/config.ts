@@ -1,0 +1,134 @@
+/**
+ * Configuration of the CA server: defaults, and how the environment overrides them.
+ *
+ * | variable | meaning | default |
+ * |---|---|---|
+ * | `KZPKI_DATA_DIR` | directory of `ca.sqlite` | `./var` |
+ * | `KZPKI_CA_PASSPHRASE` | passphrase of the CA keys at rest | {@link DEV_CA_PASSPHRASE} (warned about) |
+ * | `KZPKI_CA_HOST` / `KZPKI_CA_PORT` | listen address | `127.0.0.1` / `8080` |
+ * | `KZPKI_STATUS_PUBLIC_URL` | status service URL written into certificates | `http://127.0.0.1:8081` |
+ * | `KZPKI_DEV_MODE` | `1`: dev SMS outbox and phone registration endpoints | `1` |
+ * | `KZPKI_TEST_MODE` | `1`: NCA test identifiers, backdated validity | `0` |
+ * | `KZPKI_APPLICATION_TTL_DAYS` | lifetime of unfinished applications | `30` (as the NCA) |
+ */
+import { CURRENT_AGREEMENT, type Agreement } from './flow/agreement.js';
+import { DEFAULT_RATE_LIMITS, type RateLimitName, type RateLimitRule } from './http/rate-limiter.js';
+
+/**
+ * Passphrase used when `KZPKI_CA_PASSPHRASE` is not set. It is public, so keys stored under it are
+ * protected by nothing but file permissions: fine for a local test CA, never for anything else.
+ */
+export const DEV_CA_PASSPHRASE = 'kzpki-dev-passphrase-NOT-SECRET';
+
+/** Behaviour of the CA. */
+export interface CaConfig {
+  /** Dev endpoints (`/v1/dev/*`: SMS outbox, phone registration). */
+  devMode: boolean;
+  /** NCA test identifiers (check digit not enforced) and backdated validity on request. */
+  testMode: boolean;
+  /** Status service base URL written into certificates. */
+  statusBaseUrl: string;
+  otp: {
+    /** Validity of a code (the NCA page counts down 90 s). */
+    ttlSeconds: number;
+    /** Wrong entries before the code is void. */
+    maxAttempts: number;
+    /** Seconds between two codes. */
+    resendCooldownSeconds: number;
+    /** Codes per application. */
+    maxSends: number;
+  };
+  /** Unfinished applications expire after this many days (the NCA: 30). */
+  applicationTtlDays: number;
+  cabinetSessionTtlSeconds: number;
+  operatorSessionTtlSeconds: number;
+  /** Validity of login and installation challenges. */
+  challengeTtlSeconds: number;
+  /** Wrong PIN entries before the identification must be repeated. */
+  pinMaxAttempts: number;
+  /** Validity of end-entity certificates (the NCA: 1 year). */
+  certificateValidityDays: number;
+  rateLimits: Record<RateLimitName, RateLimitRule>;
+  agreement: Agreement;
+  /** Seconds between expiry sweeps (0: none; expiry still happens on access). */
+  sweepIntervalSeconds: number;
+}
+
+/** The defaults. */
+export function defaultConfig(): CaConfig {
+  return {
+    devMode: true,
+    testMode: false,
+    statusBaseUrl: 'http://127.0.0.1:8081',
+    otp: { ttlSeconds: 90, maxAttempts: 3, resendCooldownSeconds: 60, maxSends: 5 },
+    applicationTtlDays: 30,
+    cabinetSessionTtlSeconds: 8 * 3600,
+    operatorSessionTtlSeconds: 8 * 3600,
+    challengeTtlSeconds: 300,
+    pinMaxAttempts: 3,
+    certificateValidityDays: 365,
+    rateLimits: { ...DEFAULT_RATE_LIMITS },
+    agreement: CURRENT_AGREEMENT,
+    sweepIntervalSeconds: 600,
+  };
+}
+
+/** Deep-enough merge of overrides into the defaults. */
+export function resolveConfig(overrides: CaConfigOverrides = {}): CaConfig {
+  const base = defaultConfig();
+  return {
+    ...base,
+    ...overrides,
+    otp: { ...base.otp, ...overrides.otp },
+    rateLimits: { ...base.rateLimits, ...overrides.rateLimits },
+  };
+}
+
+/** Partial configuration (nested objects partial too). */
+export type CaConfigOverrides = Partial<Omit<CaConfig, 'otp' | 'rateLimits'>> & {
+  otp?: Partial<CaConfig['otp']>;
+  rateLimits?: Partial<Record<RateLimitName, RateLimitRule>>;
+};
+
+/** What the environment says, for `main.ts`. */
+export interface EnvSettings {
+  dataDir: string;
+  passphrase: string;
+  host: string;
+  port: number;
+  config: CaConfigOverrides;
+  /** Warnings to print at start-up. */
+  warnings: string[];
+}
+
+function flag(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+}
+
+/** Reads {@link EnvSettings} from environment variables. */
+export function settingsFromEnv(env: Record<string, string | undefined> = process.env): EnvSettings {
+  const warnings: string[] = [];
+  const passphrase = env.KZPKI_CA_PASSPHRASE || DEV_CA_PASSPHRASE;
+  if (!env.KZPKI_CA_PASSPHRASE) {
+    warnings.push(
+      'KZPKI_CA_PASSPHRASE is not set: the CA keys are encrypted with the public development passphrase. ' +
+        'Set it for anything but a local test CA.',
+    );
+  }
+  const port = Number(env.KZPKI_CA_PORT ?? 8080);
+  const ttl = env.KZPKI_APPLICATION_TTL_DAYS === undefined ? undefined : Number(env.KZPKI_APPLICATION_TTL_DAYS);
+  return {
+    dataDir: env.KZPKI_DATA_DIR || './var',
+    passphrase,
+    host: env.KZPKI_CA_HOST || '127.0.0.1',
+    port: Number.isInteger(port) && port >= 0 && port < 65536 ? port : 8080,
+    config: {
+      devMode: flag(env.KZPKI_DEV_MODE, true),
+      testMode: flag(env.KZPKI_TEST_MODE, false),
+      statusBaseUrl: env.KZPKI_STATUS_PUBLIC_URL || 'http://127.0.0.1:8081',
+      ...(ttl !== undefined && Number.isFinite(ttl) && ttl > 0 ? { applicationTtlDays: ttl } : {}),
+    },
+    warnings,
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * What the CA checks in each certificate request before accepting an application (step 5):
+ * signature (proof of possession) and key strength (`verifyCsr`), the allowed key algorithms, that
+ * the subject names the identified person and organisation (IIN, BIN, name), and that the
+ * requested key usages fit the template and the key's purpose (an employee cannot ask for the
+ * first-manager role, an AUTH request cannot ask for nonRepudiation).
+ */
+import { type CsrInfo, isPkiError, NCA_OIDS, type TemplateName, templateProfile, verifyCsr } from '@kzpki/pki';
+import { CaError } from '../errors.js';
+import type { ApplicationRecord } from '../store/types.js';
+
+/** Key algorithms accepted for end-entity keys (the NCA's RSA generation uses RSA-2048). */
+export const ALLOWED_KEY_ALGORITHMS: readonly string[] = ['RSA-2048', 'RSA-3072', 'RSA-4096', 'ECDSA-P256', 'ECDSA-P384'];
+
+function norm(v: string | undefined): string {
+  return (v ?? '').trim().replace(/\s+/g, ' ').toUpperCase().replace(/Ё/g, 'Е');
+}
+
+function attr(csr: CsrInfo, oid: string): string | undefined {
+  return csr.subject.find((a) => a.type === oid)?.value;
+}
+
+/** Verifies the request's signature and key; maps `@kzpki/pki` errors to CA codes. */
+export async function verifyRequest(text: string): Promise<CsrInfo> {
+  let csr: CsrInfo;
+  try {
+    csr = await verifyCsr(text);
+  } catch (cause) {
+    if (isPkiError(cause, 'ERR_CSR_SIGNATURE_INVALID')) {
+      throw new CaError('CSR_SIGNATURE_INVALID', 'The request signature does not verify with its key', { cause });
+    }
+    if (isPkiError(cause, 'ERR_KEY_TOO_WEAK')) throw new CaError('KEY_TOO_WEAK', (cause as Error).message, { cause });
+    if (isPkiError(cause, 'ERR_UNSUPPORTED_ALGORITHM')) {
+      throw new CaError('KEY_ALGORITHM_NOT_ALLOWED', (cause as Error).message, { cause });
+    }
+    throw new CaError('CSR_INVALID', 'Not a well-formed PKCS#10 certification request', { cause });
+  }
+  if (!ALLOWED_KEY_ALGORITHMS.includes(csr.keyAlgorithm)) {
+    throw new CaError('KEY_ALGORITHM_NOT_ALLOWED', `Key algorithm ${csr.keyAlgorithm} is not accepted`);
+  }
+  return csr;
+}
+
+/**
+ * Checks a verified request against the application.
+ * @throws {CaError} `CSR_SUBJECT_MISMATCH`, `CSR_TEMPLATE_MISMATCH`, `EMAIL_MISMATCH`.
+ */
+export function checkRequestFits(
+  csr: CsrInfo,
+  app: ApplicationRecord,
+  purpose: 'auth' | 'sign',
+  email: string | undefined,
+): void {
+  const label = purpose.toUpperCase();
+  if (csr.iin !== app.iin) {
+    throw new CaError('CSR_SUBJECT_MISMATCH', `The ${label} request names IIN ${csr.iin ?? '(none)'}, not the applicant`);
+  }
+  if (csr.bin !== app.bin) {
+    throw new CaError('CSR_SUBJECT_MISMATCH', `The ${label} request names BIN ${csr.bin ?? '(none)'}, not the organisation`);
+  }
+  const p = app.data.person;
+  const cn = attr(csr, NCA_OIDS.attribute.commonName);
+  if (norm(cn) !== norm(`${p.surname} ${p.givenName}`)) {
+    throw new CaError('CSR_SUBJECT_MISMATCH', `The ${label} request's CN is not the identified person's name`);
+  }
+  const surname = attr(csr, NCA_OIDS.attribute.surname);
+  if (surname !== undefined && norm(surname) !== norm(p.surname)) {
+    throw new CaError('CSR_SUBJECT_MISMATCH', `The ${label} request's SURNAME is not the identified person's`);
+  }
+  const org = attr(csr, NCA_OIDS.attribute.organization);
+  if (org !== undefined && norm(org) !== norm(app.data.organization?.name)) {
+    throw new CaError('CSR_SUBJECT_MISMATCH', `The ${label} request's O is not the organisation's name`);
+  }
+  if (csr.email !== undefined && (email === undefined || csr.email.toLowerCase() !== email.toLowerCase())) {
+    throw new CaError('EMAIL_MISMATCH', `The ${label} request's e-mail differs from the application form`);
+  }
+  if (csr.purpose !== purpose) {
+    throw new CaError('CSR_TEMPLATE_MISMATCH', `The ${label} request does not ask for ${label} key usages`);
+  }
+  const profile = templateProfile(app.template as TemplateName, purpose);
+  const ku = csr.requestedKeyUsage.filter((u) => !profile.keyUsage.includes(u));
+  const eku = csr.requestedExtKeyUsage.filter((o) => !profile.extKeyUsage.includes(o));
+  if (ku.length > 0 || eku.length > 0) {
+    throw new CaError(
+      'CSR_TEMPLATE_MISMATCH',
+      `The ${label} request asks for usages the ${app.template} template does not grant: ${[...ku, ...eku].join(', ')}`,
+    );
+  }
+  if (csr.template !== undefined && csr.template !== app.template) {
+    throw new CaError('CSR_TEMPLATE_MISMATCH', `The ${label} request is for template ${csr.template}, not ${app.template}`);
+  }
+}

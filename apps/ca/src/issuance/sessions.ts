@@ -1,0 +1,81 @@
+/**
+ * Bearer sessions: the applicant's (after the one-time code, bound to one application, valid until
+ * the application expires), the cabinet's and the operator's (after a certificate login). Tokens
+ * are 256-bit random values; the store keeps their SHA-256 only.
+ */
+import { randomToken, tokenHash } from '../crypto/tokens.js';
+import { CaError } from '../errors.js';
+import type { ApplicationRecord, SessionRecord } from '../store/types.js';
+import type { CaContext } from './context.js';
+
+/** Opens the applicant session of an application. */
+export async function createApplicantSession(
+  ctx: CaContext,
+  app: ApplicationRecord,
+): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomToken('kza');
+  await ctx.store.createSession({
+    tokenHash: tokenHash(token),
+    kind: 'applicant',
+    applicationId: app.id,
+    createdAt: ctx.now(),
+    expiresAt: app.expiresAt,
+  });
+  return { token, expiresAt: app.expiresAt };
+}
+
+/** Opens a cabinet or operator session for a certificate holder. */
+export async function createHolderSession(
+  ctx: CaContext,
+  kind: 'cabinet' | 'operator',
+  holder: NonNullable<SessionRecord['holder']>,
+): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomToken(kind === 'cabinet' ? 'kzc' : 'kzo');
+  const ttl = kind === 'cabinet' ? ctx.config.cabinetSessionTtlSeconds : ctx.config.operatorSessionTtlSeconds;
+  const expiresAt = new Date(ctx.now().getTime() + ttl * 1000);
+  await ctx.store.createSession({ tokenHash: tokenHash(token), kind, holder, createdAt: ctx.now(), expiresAt });
+  return { token, expiresAt };
+}
+
+/**
+ * The live session of `kind` for a bearer token. A holder session dies with its certificate: a
+ * revoked or held certificate ends it.
+ * @throws {CaError} `UNAUTHORIZED`.
+ */
+export async function authenticate(
+  ctx: CaContext,
+  token: string | undefined,
+  kind: SessionRecord['kind'],
+): Promise<SessionRecord> {
+  if (!token) throw new CaError('UNAUTHORIZED', 'A bearer token is required');
+  const session = await ctx.store.getSession(tokenHash(token));
+  if (!session || session.kind !== kind || session.expiresAt.getTime() <= ctx.now().getTime()) {
+    throw new CaError('UNAUTHORIZED', 'The session token is unknown or has expired');
+  }
+  if (session.holder) {
+    const cert = await ctx.store.getCertificateBySerial(session.holder.issuerSkiHex, session.holder.serialHex);
+    if (!cert || cert.status !== 'good') throw new CaError('UNAUTHORIZED', 'The login certificate is no longer valid');
+  }
+  return session;
+}
+
+/**
+ * The applicant session for an application id.
+ * @throws {CaError} `UNAUTHORIZED` (no session, or a session of another application).
+ */
+export async function authenticateApplicant(
+  ctx: CaContext,
+  token: string | undefined,
+  applicationId: string,
+): Promise<SessionRecord> {
+  const session = await authenticate(ctx, token, 'applicant');
+  if (session.applicationId !== applicationId) {
+    throw new CaError('UNAUTHORIZED', 'The session belongs to another application');
+  }
+  return session;
+}
+
+/** Ends a session. */
+export async function endSession(ctx: CaContext, token: string): Promise<void> {
+  await ctx.store.deleteSession(tokenHash(token));
+}

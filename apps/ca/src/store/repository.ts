@@ -1,0 +1,155 @@
+/**
+ * The storage interface of the CA. Every method that changes state is atomic: the change, the
+ * status-history row, the audit entry and (for revocations) the revocation sequence number are
+ * written in one transaction, or not at all. Methods return promises so that a PostgreSQL
+ * implementation can follow; the SQLite implementation ({@link openCaStore}) answers at once.
+ */
+import type { ApplicationStatus } from '../flow/statuses.js';
+import type {
+  ApplicationData,
+  ApplicationRecord,
+  ApplicationStatusView,
+  ApprovalRecord,
+  AuditEntry,
+  AuditInput,
+  CaKeyName,
+  CaKeyRecord,
+  CertificateRecord,
+  CertificateStatusRecord,
+  ChallengeRecord,
+  IdempotencyBegin,
+  RevocationChange,
+  RevocationReason,
+  RevokedEntry,
+  SessionRecord,
+  StatusHistoryEntry,
+} from './types.js';
+
+/** A status change written together with an update. */
+export interface StatusChange {
+  to: ApplicationStatus;
+  actor: string;
+  note?: string;
+}
+
+/** An update of an application, applied only if the application is still in one of `expected`. */
+export interface ApplicationUpdate {
+  /** Statuses the application must be in (optimistic concurrency; else `INVALID_TRANSITION`). */
+  expected: readonly ApplicationStatus[];
+  /** Further condition on the current record, checked in the same transaction (e.g. an unchanged OTP). */
+  guard?: (current: ApplicationRecord) => boolean;
+  /** New status (adds a history row). */
+  status?: StatusChange;
+  /** Fields of `data` to replace (shallow merge; `undefined` removes a field). */
+  data?: Partial<ApplicationData>;
+  number?: string;
+  submittedAt?: Date;
+  audit: AuditInput;
+}
+
+/** A revocation, hold or release of one certificate. */
+export interface CertificateStatusChange {
+  issuerSkiHex: string;
+  serialHex: string;
+  change: 'revoked' | 'hold' | 'released';
+  /** Revocation time (ignored for releases). */
+  at: Date;
+  reason?: RevocationReason;
+  invalidityDate?: Date;
+  audit: AuditInput;
+}
+
+/** Filter for listing certificates. */
+export interface CertificateQuery {
+  iin?: string;
+  bin?: string;
+  applicationId?: string;
+  kind?: CertificateRecord['kind'];
+}
+
+/** The CA store. */
+export interface CaRepository {
+  // --- contract with apps/status --------------------------------------------------------
+  /** Status and DER of one certificate, by issuer key id and serial (any hex form). */
+  getCertificateBySerial(issuerSkiHex: string, serialHex: string): Promise<CertificateStatusRecord | undefined>;
+  /** Every revoked or held certificate of an issuer (full CRL), streamed in pages, by serial order of revocation. */
+  listRevoked(issuerSkiHex: string): AsyncIterable<RevokedEntry>;
+  /** Net changes (revoked, held, released) since revocation sequence number `sinceSeq` (delta CRL). */
+  listRevocationChangesSince(issuerSkiHex: string, sinceSeq: number): Promise<RevocationChange[]>;
+  /** Current revocation sequence number; bumped in the same transaction as every revocation, hold or release. */
+  revocationSeq(): Promise<number>;
+  /** Allocates the next CRL number of an issuer (atomic; starts at 1). */
+  nextCrlNumber(issuerSkiHex: string): Promise<bigint>;
+  /** The status page of an application by its 14-digit number. */
+  getApplicationStatus(number: string): Promise<ApplicationStatusView | undefined>;
+
+  // --- CA keys and settings ---------------------------------------------------------------
+  getCaKey(name: CaKeyName): Promise<CaKeyRecord | undefined>;
+  /**
+   * Stores a CA key and its certificate (and the certificate in the certificate table). A slot is
+   * written once unless `replace` is set (renewal of the OCSP responder or operator certificate).
+   */
+  putCaKey(key: CaKeyRecord, certificate: CertificateRecord, audit: AuditInput, options?: { replace?: boolean }): Promise<void>;
+  getSetting(name: string): Promise<string | undefined>;
+  /** Sets a setting only if it is absent; returns the stored value (first writer wins). */
+  initSetting(name: string, value: string): Promise<string>;
+
+  // --- applications ------------------------------------------------------------------------
+  createApplication(app: ApplicationRecord, actor: string, audit: AuditInput): Promise<void>;
+  getApplication(id: string): Promise<ApplicationRecord | undefined>;
+  getApplicationByNumber(number: string): Promise<ApplicationRecord | undefined>;
+  /** `true` when an application already has this number. */
+  applicationNumberExists(number: string): Promise<boolean>;
+  /** Applies an update if the status is as expected; returns the new record, or `undefined` if it is not. */
+  updateApplication(id: string, update: ApplicationUpdate): Promise<ApplicationRecord | undefined>;
+  listApplicationsByStatus(status: ApplicationStatus, filter?: { bin?: string }): Promise<ApplicationRecord[]>;
+  getStatusHistory(applicationId: string): Promise<StatusHistoryEntry[]>;
+  /** Expires every application in one of `statuses` whose `expiresAt` is before `now`; returns how many. */
+  expireApplications(now: Date, statuses: readonly ApplicationStatus[]): Promise<number>;
+
+  // --- issuance, approvals, revocation -----------------------------------------------------
+  /** `true` when a certificate for this public key (SHA-256 of the SPKI) exists. */
+  publicKeyCertified(spkiSha256: string): Promise<boolean>;
+  /**
+   * Records issued certificates and the application update together. Fails with
+   * `undefined` (nothing written) when the application is no longer in `update.expected`.
+   */
+  recordIssuance(
+    applicationId: string,
+    certificates: CertificateRecord[],
+    update: ApplicationUpdate,
+  ): Promise<ApplicationRecord | undefined>;
+  /** Records a signed approval decision and the application update together. */
+  recordDecision(approval: ApprovalRecord, update: ApplicationUpdate): Promise<ApplicationRecord | undefined>;
+  getApproval(applicationId: string): Promise<ApprovalRecord | undefined>;
+  getCertificate(serialHex: string): Promise<CertificateRecord | undefined>;
+  listCertificates(query: CertificateQuery): Promise<CertificateRecord[]>;
+  /**
+   * Revokes, holds or releases a certificate; bumps the revocation sequence number in the same
+   * transaction. When every certificate of its application ends up revoked, the application
+   * moves to `revoked` too. Returns the new record, or `undefined` when the change does not apply
+   * to the current status (revoked already; release of a certificate not on hold).
+   */
+  changeCertificateStatus(change: CertificateStatusChange): Promise<CertificateRecord | undefined>;
+
+  // --- sessions, challenges, idempotency ---------------------------------------------------
+  createSession(session: SessionRecord): Promise<void>;
+  getSession(tokenHash: string): Promise<SessionRecord | undefined>;
+  deleteSession(tokenHash: string): Promise<void>;
+  createChallenge(challenge: ChallengeRecord): Promise<void>;
+  /** Marks a challenge used and returns it, if it exists, is unused and has not expired at `now`. */
+  consumeChallenge(id: string, purpose: ChallengeRecord['purpose'], now: Date): Promise<ChallengeRecord | undefined>;
+  beginIdempotent(scope: string, key: string, requestHash: string, now: Date): Promise<IdempotencyBegin>;
+  completeIdempotent(scope: string, key: string, statusCode: number, body: unknown): Promise<void>;
+  abandonIdempotent(scope: string, key: string): Promise<void>;
+
+  // --- audit ---------------------------------------------------------------------------------
+  /** Appends an audit entry outside any other change (e.g. a failed login). */
+  appendAudit(entry: AuditInput): Promise<void>;
+  listAudit(entity: string): Promise<AuditEntry[]>;
+  /** Recomputes the hash chain; returns the id of the first broken entry, or `undefined`. */
+  verifyAuditChain(): Promise<number | undefined>;
+
+  /** Closes the store. */
+  close(): Promise<void>;
+}

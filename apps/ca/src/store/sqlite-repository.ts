@@ -1,0 +1,338 @@
+/**
+ * SQLite implementation of {@link CaRepository} (better-sqlite3, WAL). Several processes may open
+ * the same file (the CA and the status service): writes are serialised by SQLite, every state
+ * change runs in one IMMEDIATE transaction, and readers never see half a change.
+ */
+import Database from 'better-sqlite3';
+import type { ApplicationStatus } from '../flow/statuses.js';
+import { buildStatusView } from '../flow/status-view.js';
+import type { ApplicationUpdate, CaRepository, CertificateQuery, CertificateStatusChange } from './repository.js';
+import {
+  applyUpdate,
+  expireOld,
+  insertApplication,
+  selectApplication,
+  selectApplicationByNumber,
+  selectApplicationsByStatus,
+  selectHistory,
+} from './sqlite/applications.js';
+import { appendAudit, listAudit, verifyAuditChain } from './sqlite/audit.js';
+import { initSetting, insertCaKey, selectCaKey, selectSetting } from './sqlite/ca-keys.js';
+import {
+  allocateCrlNumber,
+  applyStatusChange,
+  insertCertificate,
+  selectBySerial,
+  selectCertificate,
+  selectCertificates,
+  selectChangesSince,
+  selectRevocationSeq,
+  selectRevokedPage,
+  spkiExists,
+} from './sqlite/certificates.js';
+import { migrate } from './sqlite/migrations.js';
+import * as sessions from './sqlite/sessions.js';
+import type {
+  ApplicationRecord,
+  ApplicationStatusView,
+  ApprovalRecord,
+  AuditEntry,
+  AuditInput,
+  CaKeyName,
+  CaKeyRecord,
+  CertificateRecord,
+  CertificateStatusRecord,
+  ChallengeRecord,
+  IdempotencyBegin,
+  RevocationChange,
+  RevokedEntry,
+  SessionRecord,
+  StatusHistoryEntry,
+} from './types.js';
+
+/** Options of {@link openCaStore}. */
+export interface OpenCaStoreOptions {
+  /** Clock for audit and history times (tests inject one). */
+  now?: () => Date;
+  /** Open read-only (no migrations; for a status service that only reads). */
+  readonly?: boolean;
+  /** Rows per page of {@link CaRepository.listRevoked}. */
+  pageSize?: number;
+}
+
+/** The SQLite-backed CA store. */
+export class SqliteCaRepository implements CaRepository {
+  /** The underlying connection (for diagnostics and tests; the store owns it). */
+  readonly db: Database.Database;
+  private readonly now: () => Date;
+  private readonly pageSize: number;
+
+  constructor(path: string, options: OpenCaStoreOptions = {}) {
+    this.db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    this.now = options.now ?? (() => new Date());
+    this.pageSize = options.pageSize ?? 5000;
+    this.db.pragma('busy_timeout = 5000');
+    if (!options.readonly) {
+      if (path !== ':memory:') this.db.pragma('journal_mode = WAL');
+      // FULL: a commit survives power loss (the issue asks for durable issuance).
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('foreign_keys = ON');
+      migrate(this.db);
+    }
+  }
+
+  /** Runs `fn` in an IMMEDIATE transaction (takes the write lock first, so no upgrade deadlocks). */
+  private tx<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  // --- contract with apps/status
+  async getCertificateBySerial(issuerSkiHex: string, serialHex: string): Promise<CertificateStatusRecord | undefined> {
+    return selectBySerial(this.db, issuerSkiHex, serialHex);
+  }
+
+  async *listRevoked(issuerSkiHex: string): AsyncIterable<RevokedEntry> {
+    let after = 0;
+    for (;;) {
+      const page = selectRevokedPage(this.db, issuerSkiHex, after, this.pageSize);
+      for (const { seq: _seq, ...entry } of page) yield entry;
+      const last = page[page.length - 1];
+      if (!last || page.length < this.pageSize) return;
+      after = last.seq;
+    }
+  }
+
+  async listRevocationChangesSince(issuerSkiHex: string, sinceSeq: number): Promise<RevocationChange[]> {
+    return selectChangesSince(this.db, issuerSkiHex, sinceSeq);
+  }
+
+  async revocationSeq(): Promise<number> {
+    return selectRevocationSeq(this.db);
+  }
+
+  async nextCrlNumber(issuerSkiHex: string): Promise<bigint> {
+    return this.tx(() => allocateCrlNumber(this.db, issuerSkiHex));
+  }
+
+  async getApplicationStatus(number: string): Promise<ApplicationStatusView | undefined> {
+    const app = selectApplicationByNumber(this.db, number);
+    return app && buildStatusView(app, selectHistory(this.db, app.id));
+  }
+
+  // --- CA keys and settings
+  async getCaKey(name: CaKeyName): Promise<CaKeyRecord | undefined> {
+    return selectCaKey(this.db, name);
+  }
+
+  async putCaKey(
+    key: CaKeyRecord,
+    certificate: CertificateRecord,
+    audit: AuditInput,
+    options: { replace?: boolean } = {},
+  ): Promise<void> {
+    this.tx(() => {
+      insertCaKey(this.db, key, options.replace ?? false);
+      insertCertificate(this.db, certificate);
+      appendAudit(this.db, audit, this.now());
+    });
+  }
+
+  async getSetting(name: string): Promise<string | undefined> {
+    return selectSetting(this.db, name);
+  }
+
+  async initSetting(name: string, value: string): Promise<string> {
+    return this.tx(() => initSetting(this.db, name, value));
+  }
+
+  // --- applications
+  async createApplication(app: ApplicationRecord, actor: string, audit: AuditInput): Promise<void> {
+    this.tx(() => insertApplication(this.db, app, actor, audit, this.now()));
+  }
+
+  async getApplication(id: string): Promise<ApplicationRecord | undefined> {
+    return selectApplication(this.db, id);
+  }
+
+  async getApplicationByNumber(number: string): Promise<ApplicationRecord | undefined> {
+    return selectApplicationByNumber(this.db, number);
+  }
+
+  async applicationNumberExists(number: string): Promise<boolean> {
+    return this.db.prepare('SELECT 1 FROM applications WHERE number = ?').get(number) !== undefined;
+  }
+
+  async updateApplication(id: string, update: ApplicationUpdate): Promise<ApplicationRecord | undefined> {
+    return this.tx(() => applyUpdate(this.db, id, update, this.now()));
+  }
+
+  async listApplicationsByStatus(status: ApplicationStatus, filter: { bin?: string } = {}): Promise<ApplicationRecord[]> {
+    return selectApplicationsByStatus(this.db, status, filter.bin);
+  }
+
+  async getStatusHistory(applicationId: string): Promise<StatusHistoryEntry[]> {
+    return selectHistory(this.db, applicationId);
+  }
+
+  async expireApplications(now: Date, statuses: readonly ApplicationStatus[]): Promise<number> {
+    return this.tx(() => expireOld(this.db, now, statuses));
+  }
+
+  // --- issuance, approvals, revocation
+  async publicKeyCertified(spkiSha256: string): Promise<boolean> {
+    return spkiExists(this.db, spkiSha256);
+  }
+
+  async recordIssuance(
+    applicationId: string,
+    certificates: CertificateRecord[],
+    update: ApplicationUpdate,
+  ): Promise<ApplicationRecord | undefined> {
+    return this.tx(() => {
+      const updated = applyUpdate(this.db, applicationId, update, this.now());
+      if (!updated) return undefined;
+      for (const c of certificates) insertCertificate(this.db, c);
+      return updated;
+    });
+  }
+
+  async recordDecision(approval: ApprovalRecord, update: ApplicationUpdate): Promise<ApplicationRecord | undefined> {
+    return this.tx(() => {
+      const updated = applyUpdate(this.db, approval.applicationId, update, this.now());
+      if (!updated) return undefined;
+      this.db
+        .prepare(
+          `INSERT INTO approvals (application_id, decision, approver_iin, approver_bin, approver_roles, session_serial_hex,
+             signer_certificate, signer_serial_hex, document, signature, decided_at, comment)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          approval.applicationId,
+          approval.decision,
+          approval.approverIin ?? null,
+          approval.approverBin ?? null,
+          JSON.stringify(approval.approverRoles),
+          approval.sessionSerialHex,
+          Buffer.from(approval.signerCertificate),
+          approval.signerSerialHex,
+          approval.document,
+          Buffer.from(approval.signature),
+          approval.decidedAt.toISOString(),
+          approval.comment ?? null,
+        );
+      return updated;
+    });
+  }
+
+  async getApproval(applicationId: string): Promise<ApprovalRecord | undefined> {
+    const r = this.db.prepare('SELECT * FROM approvals WHERE application_id = ?').get(applicationId) as
+      | {
+          application_id: string;
+          decision: string;
+          approver_iin: string | null;
+          approver_bin: string | null;
+          approver_roles: string;
+          session_serial_hex: string;
+          signer_certificate: Buffer;
+          signer_serial_hex: string;
+          document: string;
+          signature: Buffer;
+          decided_at: string;
+          comment: string | null;
+        }
+      | undefined;
+    if (!r) return undefined;
+    return {
+      applicationId: r.application_id,
+      decision: r.decision as ApprovalRecord['decision'],
+      ...(r.approver_iin !== null ? { approverIin: r.approver_iin } : {}),
+      ...(r.approver_bin !== null ? { approverBin: r.approver_bin } : {}),
+      approverRoles: JSON.parse(r.approver_roles) as string[],
+      sessionSerialHex: r.session_serial_hex,
+      signerCertificate: new Uint8Array(r.signer_certificate),
+      signerSerialHex: r.signer_serial_hex,
+      document: r.document,
+      signature: new Uint8Array(r.signature),
+      decidedAt: new Date(r.decided_at),
+      ...(r.comment !== null ? { comment: r.comment } : {}),
+    };
+  }
+
+  async getCertificate(serialHex: string): Promise<CertificateRecord | undefined> {
+    return selectCertificate(this.db, serialHex);
+  }
+
+  async listCertificates(query: CertificateQuery): Promise<CertificateRecord[]> {
+    return selectCertificates(this.db, query);
+  }
+
+  async changeCertificateStatus(change: CertificateStatusChange): Promise<CertificateRecord | undefined> {
+    return this.tx(() => applyStatusChange(this.db, change, this.now()));
+  }
+
+  // --- sessions, challenges, idempotency
+  async createSession(session: SessionRecord): Promise<void> {
+    sessions.insertSession(this.db, session);
+  }
+
+  async getSession(tokenHash: string): Promise<SessionRecord | undefined> {
+    return sessions.selectSession(this.db, tokenHash);
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    sessions.deleteSession(this.db, tokenHash, this.now());
+  }
+
+  async createChallenge(challenge: ChallengeRecord): Promise<void> {
+    sessions.insertChallenge(this.db, challenge);
+  }
+
+  async consumeChallenge(
+    id: string,
+    purpose: ChallengeRecord['purpose'],
+    now: Date,
+  ): Promise<ChallengeRecord | undefined> {
+    return this.tx(() => sessions.consumeChallenge(this.db, id, purpose, now));
+  }
+
+  async beginIdempotent(scope: string, key: string, requestHash: string, now: Date): Promise<IdempotencyBegin> {
+    return this.tx(() => sessions.beginIdempotent(this.db, scope, key, requestHash, now));
+  }
+
+  async completeIdempotent(scope: string, key: string, statusCode: number, body: unknown): Promise<void> {
+    sessions.completeIdempotent(this.db, scope, key, statusCode, body);
+  }
+
+  async abandonIdempotent(scope: string, key: string): Promise<void> {
+    sessions.abandonIdempotent(this.db, scope, key);
+  }
+
+  // --- audit
+  async appendAudit(entry: AuditInput): Promise<void> {
+    this.tx(() => appendAudit(this.db, entry, this.now()));
+  }
+
+  async listAudit(entity: string): Promise<AuditEntry[]> {
+    return listAudit(this.db, entity);
+  }
+
+  async verifyAuditChain(): Promise<number | undefined> {
+    return verifyAuditChain(this.db);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/**
+ * Opens (and migrates) the CA store: a SQLite file in WAL mode, or `':memory:'`.
+ * @example
+ * ```ts
+ * const store = openCaStore(join(dataDir, 'ca.sqlite'));
+ * const rec = await store.getCertificateBySerial(issuerSkiHex, serialHex);
+ * ```
+ */
+export function openCaStore(path: string, options: OpenCaStoreOptions = {}): SqliteCaRepository {
+  return new SqliteCaRepository(path, options);
+}

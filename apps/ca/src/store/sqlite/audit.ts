@@ -1,0 +1,67 @@
+/**
+ * The append-only audit log with a SHA-256 hash chain: each entry's hash covers the previous hash
+ * and the canonical JSON of the entry, so rewriting history (even with the triggers dropped) shows.
+ */
+import type Database from 'better-sqlite3';
+import { canonicalJson } from '../../crypto/canonical-json.js';
+import { sha256Hex } from '../../crypto/hash.js';
+import type { AuditEntry, AuditInput } from '../types.js';
+
+interface AuditRow {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  entity: string;
+  details: string;
+  hash: string;
+}
+
+const GENESIS = '0'.repeat(64);
+
+function entryHash(prev: string, at: string, e: AuditInput): string {
+  return sha256Hex(
+    `${prev}\n${canonicalJson({ at, actor: e.actor, action: e.action, entity: e.entity, details: e.details ?? {} })}`,
+  );
+}
+
+/** Appends an entry; call inside the transaction of the change it records. */
+export function appendAudit(db: Database.Database, entry: AuditInput, at: Date): void {
+  const last = db.prepare('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined;
+  const atIso = at.toISOString();
+  const details = entry.details ?? {};
+  db.prepare('INSERT INTO audit_log (at, actor, action, entity, details, hash) VALUES (?, ?, ?, ?, ?, ?)').run(
+    atIso,
+    entry.actor,
+    entry.action,
+    entry.entity,
+    canonicalJson(details),
+    entryHash(last?.hash ?? GENESIS, atIso, { ...entry, details }),
+  );
+}
+
+/** Entries about one entity, oldest first. */
+export function listAudit(db: Database.Database, entity: string): AuditEntry[] {
+  const rows = db.prepare('SELECT * FROM audit_log WHERE entity = ? ORDER BY id').all(entity) as AuditRow[];
+  return rows.map((r) => ({
+    id: r.id,
+    at: new Date(r.at),
+    actor: r.actor,
+    action: r.action,
+    entity: r.entity,
+    details: JSON.parse(r.details) as Record<string, unknown>,
+    hash: r.hash,
+  }));
+}
+
+/** Recomputes the chain; returns the id of the first entry whose hash does not match. */
+export function verifyAuditChain(db: Database.Database): number | undefined {
+  let prev = GENESIS;
+  for (const r of db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as Iterable<AuditRow>) {
+    const details = JSON.parse(r.details) as Record<string, unknown>;
+    const expected = entryHash(prev, r.at, { actor: r.actor, action: r.action, entity: r.entity, details });
+    if (expected !== r.hash) return r.id;
+    prev = r.hash;
+  }
+  return undefined;
+}

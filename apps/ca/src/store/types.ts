@@ -1,0 +1,299 @@
+/**
+ * Records kept by the CA store. Dates are `Date` objects, binary values `Uint8Array`, serial numbers
+ * and key identifiers lower-case hex (see {@link normalizeSerialHex}).
+ */
+import type { ApplicationStatus, LocalizedText } from '../flow/statuses.js';
+import type { ApplicationKind, CaTemplateName } from '../flow/template-policy.js';
+
+/** Revocation state of a certificate: `hold` is certificateHold (suspended, may be released). */
+export type CertificateStatus = 'good' | 'revoked' | 'hold';
+
+/**
+ * RFC 5280 §5.3.1 CRLReason names a revocation may carry (the same spelling as `CrlReason` of
+ * `@kzpki/pki`; `removeFromCRL` only appears in delta CRLs, as a release).
+ */
+export type RevocationReason =
+  | 'unspecified'
+  | 'keyCompromise'
+  | 'cACompromise'
+  | 'affiliationChanged'
+  | 'superseded'
+  | 'cessationOfOperation'
+  | 'certificateHold'
+  | 'privilegeWithdrawn'
+  | 'aACompromise';
+
+/** Names of the CA's own keys. */
+export type CaKeyName = 'root' | 'issuing' | 'ocsp-responder' | 'operator';
+
+/** What the status service reads for one certificate (contract with apps/status). */
+export interface CertificateStatusRecord {
+  serialHex: string;
+  issuerSkiHex: string;
+  status: CertificateStatus;
+  /** Revocation (or hold) time, whole seconds. */
+  revokedAt?: Date;
+  reason?: RevocationReason;
+  invalidityDate?: Date;
+  notBefore: Date;
+  notAfter: Date;
+  applicationNumber?: string;
+  der: Uint8Array;
+}
+
+/** One entry of a full CRL. */
+export interface RevokedEntry {
+  serialHex: string;
+  revokedAt: Date;
+  reason: RevocationReason;
+  invalidityDate?: Date;
+}
+
+/** The net change of one certificate since a revocation sequence number (for delta CRLs). */
+export interface RevocationChange {
+  serialHex: string;
+  /** What happened last: revoked, put on hold, or released from hold (removeFromCRL). */
+  change: 'revoked' | 'hold' | 'released';
+  /** Current status after the change. */
+  status: CertificateStatus;
+  /** Revocation time of the revoked/hold entry; the release time for releases. */
+  revokedAt: Date;
+  reason?: RevocationReason;
+  invalidityDate?: Date;
+  /** Revocation sequence number of the change. */
+  seq: number;
+}
+
+/** A certificate the CA issued (end entity or CA/service certificate). */
+export interface CertificateRecord extends CertificateStatusRecord {
+  /** SHA-256 of the SubjectPublicKeyInfo, hex: a key is certified at most once. */
+  spkiSha256: string;
+  subject: string;
+  skiHex: string;
+  kind: 'end-entity' | 'ca' | 'service';
+  purpose?: 'auth' | 'sign';
+  template?: CaTemplateName;
+  iin?: string;
+  bin?: string;
+  applicationId?: string;
+  createdAt: Date;
+}
+
+/** A person as the registry knows them (copied into the application at the start). */
+export interface PersonSnapshot {
+  iin: string;
+  surname: string;
+  givenName: string;
+  patronymic?: string;
+  birthDate: string;
+  sex: 'male' | 'female';
+}
+
+/** Data recognised on an identity document. */
+export interface RecognizedDocument {
+  type: 'id-card' | 'passport';
+  number: string;
+  iin: string;
+  surname: string;
+  givenName: string;
+  patronymic?: string;
+  sex: 'male' | 'female';
+  birthDate: string;
+  birthPlace?: string;
+  nationality?: string;
+  issuer: string;
+  issuedAt: string;
+  validUntil: string;
+}
+
+/** A difference between the document and the registry. */
+export interface FieldMismatch {
+  field: string;
+  document: string;
+  registry: string;
+}
+
+/** The one-time code state of an application (the code itself is never stored). */
+export interface OtpRecord {
+  /** HMAC-SHA256 of the code, hex. */
+  mac: string;
+  phone: string;
+  sentAt: Date;
+  expiresAt: Date;
+  attemptsLeft: number;
+  sendCount: number;
+  /** Set once the code was used (a code works once). */
+  usedAt?: Date;
+}
+
+/** Everything an application accumulates along the flow. */
+export interface ApplicationData {
+  person: PersonSnapshot;
+  organization?: { bin: string; name: string };
+  treasury?: { roleCode: string; participantCode: string };
+  otp?: OtpRecord;
+  identification?: {
+    documentType: 'id-card' | 'passport';
+    recognizedDocument: RecognizedDocument;
+    liveness: { passed: boolean; score: number };
+    selfieSha256: string;
+    confirmedAt?: Date;
+    mismatches?: FieldMismatch[];
+    queuedAt?: Date;
+    moderation?: { decision: 'approve' | 'reject'; by: string; at: Date; comment?: string };
+  };
+  /** scrypt hash of the Digital ID PIN (`scrypt$N$r$p$salt$hash`). */
+  pinHash?: string;
+  pinAttemptsLeft?: number;
+  consentAt?: Date;
+  agreement?: { version: string; acceptedAt: Date };
+  email?: string;
+  keyStorage?: string;
+  /** DER of the two PKCS#10 requests. */
+  csrs?: { auth: Uint8Array; sign: Uint8Array };
+  /** What the requests ask for (shown to approvers and signed in their decision). */
+  requests?: Array<{ purpose: 'auth' | 'sign'; subject: string; keyAlgorithm: string; publicKeySha256: string }>;
+  rejection?: { at: Date; by: 'approver' | 'operator'; comment?: string };
+  /** Short lease taken while certificates are being signed (so a concurrent issuance cannot sign twice). */
+  issuanceLease?: { token: string; until: Date };
+  installedAt?: Date;
+}
+
+/** An application. */
+export interface ApplicationRecord {
+  id: string;
+  number?: string;
+  kind: ApplicationKind;
+  template: CaTemplateName;
+  iin: string;
+  bin?: string;
+  status: ApplicationStatus;
+  createdAt: Date;
+  updatedAt: Date;
+  expiresAt: Date;
+  submittedAt?: Date;
+  data: ApplicationData;
+}
+
+/** One row of the status table of an application. */
+export interface StatusHistoryEntry {
+  status: ApplicationStatus;
+  at: Date;
+  actor: string;
+  note?: string;
+}
+
+/** An entry of the append-only audit log. */
+export interface AuditEntry {
+  id: number;
+  at: Date;
+  actor: string;
+  action: string;
+  entity: string;
+  details: Record<string, unknown>;
+  /** SHA-256 over the previous entry's hash and this entry's content, hex. */
+  hash: string;
+}
+
+/** What a state change writes into the audit log (the store adds id, time and hash). */
+export interface AuditInput {
+  actor: string;
+  action: string;
+  entity: string;
+  details?: Record<string, unknown>;
+}
+
+/** A session (applicant after OTP, cabinet or operator after certificate login). */
+export interface SessionRecord {
+  /** SHA-256 of the bearer token, hex (the token itself is never stored). */
+  tokenHash: string;
+  kind: 'applicant' | 'cabinet' | 'operator';
+  applicationId?: string;
+  holder?: {
+    iin?: string;
+    bin?: string;
+    commonName: string;
+    organization?: string;
+    roles: string[];
+    serialHex: string;
+    issuerSkiHex: string;
+  };
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/** A challenge (certificate login or proof of possession), usable once. */
+export interface ChallengeRecord {
+  id: string;
+  purpose: 'cabinet' | 'operator' | 'installation';
+  applicationId?: string;
+  nonce: string;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt?: Date;
+}
+
+/** A signed decision of an approver, kept as evidence. */
+export interface ApprovalRecord {
+  applicationId: string;
+  decision: 'approve' | 'reject';
+  approverIin?: string;
+  approverBin?: string;
+  approverRoles: string[];
+  /** Serial of the AUTH certificate of the cabinet session. */
+  sessionSerialHex: string;
+  /** The SIGN certificate that made the signature (DER). */
+  signerCertificate: Uint8Array;
+  signerSerialHex: string;
+  /** The canonical JSON document that was signed. */
+  document: string;
+  signature: Uint8Array;
+  decidedAt: Date;
+  comment?: string;
+}
+
+/** An encrypted CA key with its certificate. */
+export interface CaKeyRecord {
+  name: CaKeyName;
+  certificate: Uint8Array;
+  skiHex: string;
+  serialHex: string;
+  /** Envelope produced by `encryptPrivateKey` (JSON text). */
+  encryptedKey: string;
+  createdAt: Date;
+}
+
+/** Result of starting an idempotent operation. */
+export type IdempotencyBegin =
+  | { state: 'new' }
+  | { state: 'replay'; statusCode: number; body: unknown }
+  | { state: 'in-progress' }
+  | { state: 'mismatch' };
+
+/** The public status page of an application (contract with apps/status; `ApplicationStatusView` in the spec). */
+export interface ApplicationStatusView {
+  user: { kind: ApplicationKind; iin: string; fullName: string; bin?: string; organization?: string };
+  application: {
+    number: string;
+    createdAt: string;
+    template: CaTemplateName;
+    templateTitle: LocalizedText;
+    kind: ApplicationKind;
+    status: ApplicationStatus;
+    statusText: LocalizedText;
+  };
+  history: Array<{ status: ApplicationStatus; at: string; text: LocalizedText }>;
+}
+
+/**
+ * Canonical form of a certificate serial number in hex: lower case, even length, no leading
+ * zero octets (a DER INTEGER's leading 0x00 sign octet is dropped), `"00"` for zero.
+ * Both the CA and the status service look serials up in this form.
+ */
+export function normalizeSerialHex(serialHex: string): string {
+  let s = serialHex.trim().toLowerCase().replace(/^0x/, '').replace(/[:\s]/g, '');
+  if (!/^[0-9a-f]+$/.test(s)) return s;
+  if (s.length % 2 === 1) s = `0${s}`;
+  while (s.length > 2 && s.startsWith('00')) s = s.slice(2);
+  return s;
+}

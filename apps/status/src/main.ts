@@ -1,0 +1,49 @@
+/**
+ * Entry point of the status service as a process (`node dist/main.js`): reads the environment
+ * (see `config.ts`), opens the source, listens, and stops cleanly on SIGINT/SIGTERM. Importing
+ * this module starts the service; the library entry is `index.ts`.
+ */
+import { statusConfigFromEnv } from './config.js';
+import { startStatus } from './server.js';
+
+async function main(): Promise<void> {
+  const config = statusConfigFromEnv();
+  const source = await config.openSource();
+  const status = await startStatus({
+    source,
+    host: config.host,
+    port: config.port,
+    publicUrl: config.publicUrl,
+    closeSource: true,
+    waitForCrls: false,
+  });
+  console.log(`[kzpki-status] listening on ${status.url}; certificates point at ${config.publicUrl}`);
+  if (config.refreshIndex) {
+    const refresh = config.refreshIndex;
+    setInterval(() => {
+      try {
+        const n = refresh();
+        if (n > 0) console.log(`[kzpki-status] index.txt reloaded: ${n} change(s)`);
+      } catch (e) {
+        console.error('[kzpki-status] cannot reload index.txt:', e instanceof Error ? e.message : e);
+      }
+    }, 2000).unref();
+  }
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    status.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  console.error('[kzpki-status] cannot start:', e instanceof Error ? e.message : e);
+  if (e instanceof Error && e.cause) console.error('  cause:', e.cause instanceof Error ? e.cause.message : e.cause);
+  process.exit(1);
+});

@@ -1,0 +1,302 @@
+/**
+ * Wiring of the status service: source → OCSP responder, CRL publisher, key checker → HTTP.
+ * `/ocsp` is answered on plain `node:http` before express sees the request (the hot path);
+ * everything else goes through the express application.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CrlPublisher, type CrlScheduleOptions } from './crl/crl-publisher.js';
+import { StatusError } from './errors.js';
+import { createStatusApp } from './http/app.js';
+import { createOcspHandler } from './http/ocsp-handler.js';
+import { OpenApiValidator } from './http/openapi.js';
+import { type RateLimitOptions, RateLimiter } from './http/rate-limiter.js';
+import { KeyChecker } from './key-check.js';
+import { StatusMetrics } from './metrics/status-metrics.js';
+import { OcspResponder } from './ocsp/responder.js';
+import type { SigningQueueOptions } from './ocsp/signing-queue.js';
+import type { StatusMaterial, StatusSource } from './source/status-source.js';
+
+/** OCSP settings. */
+export interface OcspOptions {
+  /** nextUpdate - thisUpdate of good/revoked statuses (default 3600 s). */
+  validitySeconds?: number;
+  /** nextUpdate - thisUpdate of unknown statuses (default 300 s). */
+  unknownValiditySeconds?: number;
+  /** Fraction of validity after which a pre-produced response is re-signed (default 0.5). */
+  refreshFraction?: number;
+  /** Cap of `Cache-Control: max-age` on GET responses (default 300 s; never beyond nextUpdate). */
+  maxAgeSeconds?: number;
+  /** Largest request (default 16 KiB). */
+  maxRequestBytes?: number;
+  /** Pre-produced responses kept (default 50 000). */
+  maxCacheEntries?: number;
+  /** CertIDs per request (default 32). */
+  maxCertIdsPerRequest?: number;
+  /** Live signing limits (load shedding). */
+  signing?: SigningQueueOptions;
+}
+
+/** Options of {@link createStatusServer} and {@link startStatus}. */
+export interface StatusServerOptions {
+  /** Where statuses, CA material and applications come from. */
+  source: StatusSource;
+  /**
+   * Public base URL (what the CA writes into certificates), used in the freshestCRL extension.
+   * Default: the URL the server listens on.
+   */
+  publicUrl?: string;
+  /** Path of `openapi/status.yaml` (default: the repository's). */
+  specPath?: string;
+  /** OCSP settings. */
+  ocsp?: OcspOptions;
+  /** CRL schedule and download caching. */
+  crl?: CrlScheduleOptions & {
+    /** Cap of `Cache-Control: max-age` on CRL downloads (default 60 s; never beyond nextUpdate). */
+    maxAgeSeconds?: number;
+  };
+  /** Application-status lookups per client (default burst 10, 20 per minute). */
+  applicationRateLimit?: RateLimitOptions;
+  /** `Cache-Control: max-age` of CA certificates (default 86 400 s). */
+  caCertificateMaxAgeSeconds?: number;
+  /** Largest key-check upload (default 64 KiB). */
+  maxUploadBytes?: number;
+  /** Trust `X-Forwarded-For` (only behind a reverse proxy you control). Default false. */
+  trustProxy?: boolean;
+  /** How often the source's change sequence is polled to trigger CRL regeneration (default 1000 ms). */
+  pollIntervalMs?: number;
+  /** Close the source when the server closes (default false: the caller owns it). */
+  closeSource?: boolean;
+  /** Clock (tests). */
+  now?: () => Date;
+}
+
+/** A listening status server. */
+export interface RunningStatusServer {
+  /** Base URL, e.g. `http://127.0.0.1:8081`. */
+  url: string;
+  /** Stops listening, stops the schedules, closes connections (and the source with `closeSource`). */
+  close(): Promise<void>;
+}
+
+/** A status server, built but not yet listening. */
+export interface StatusServer {
+  /** The Node request listener (OCSP fast path, then express). */
+  readonly requestListener: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The OCSP responder. */
+  readonly responder: OcspResponder;
+  /** The CRL publisher. */
+  readonly crls: CrlPublisher;
+  /** The metrics. */
+  readonly metrics: StatusMetrics;
+  /** The OpenAPI validator (tests use it to check responses). */
+  readonly validator: OpenApiValidator;
+  /** The CA material served. */
+  readonly material: StatusMaterial;
+  /**
+   * Listens on `host:port` (defaults 127.0.0.1 and 8081; port 0 = any free port) and starts the
+   * CRL schedule; resolves once the first CRLs exist (with `waitForCrls`, default true).
+   */
+  listen(options?: { port?: number; host?: string; waitForCrls?: boolean }): Promise<RunningStatusServer>;
+}
+
+/**
+ * Builds the status service over a source: loads the CA material, prepares the OCSP responder
+ * and the CRL publisher, compiles the OpenAPI validators.
+ * @throws {StatusError} `ERR_CONFIG` for unusable material or spec, `ERR_SOURCE` when the source fails.
+ * @example
+ * ```ts
+ * const server = await createStatusServer({ source });
+ * const { url, close } = await server.listen({ port: 0 });
+ * ```
+ */
+export async function createStatusServer(options: StatusServerOptions): Promise<StatusServer> {
+  const { source } = options;
+  const validator = OpenApiValidator.load(options.specPath);
+  let material: StatusMaterial;
+  try {
+    material = await source.material();
+  } catch (cause) {
+    if (cause instanceof StatusError) throw cause;
+    throw new StatusError('ERR_SOURCE', 'Cannot load the CA material from the status source', { cause });
+  }
+  checkMaterial(material);
+
+  let listeningUrl: string | undefined;
+  const publicUrl = (): string => {
+    const u = options.publicUrl ?? listeningUrl;
+    if (!u) throw new StatusError('ERR_CONFIG', 'publicUrl is not known before the server listens');
+    return u.replace(/\/+$/, '');
+  };
+
+  let responderRef: OcspResponder | undefined;
+  const metrics = new StatusMetrics({
+    cacheSize: () => responderRef?.cacheSize ?? 0,
+    signingInFlight: () => responderRef?.signingInFlight ?? 0,
+    signingQueued: () => responderRef?.signingQueued ?? 0,
+  });
+  const crls = new CrlPublisher({
+    source,
+    issuers: material.issuers,
+    publicUrl,
+    metrics,
+    ...(options.crl ? { schedule: options.crl } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const o = options.ocsp ?? {};
+  const responder = await OcspResponder.create({
+    source,
+    issuers: material.issuers,
+    metrics,
+    validitySeconds: o.validitySeconds,
+    unknownValiditySeconds: o.unknownValiditySeconds,
+    refreshFraction: o.refreshFraction,
+    maxCacheEntries: o.maxCacheEntries,
+    maxCertIdsPerRequest: o.maxCertIdsPerRequest,
+    signing: o.signing,
+    onChangeSeq: (seq) => crls.noteChangeSeq(seq),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  responderRef = responder;
+  const keyChecker = new KeyChecker(source, material, options.now);
+  const startedAt = Date.now();
+
+  const readiness = async (): Promise<Record<string, { ok: boolean; detail?: string }>> => {
+    const checks: Record<string, { ok: boolean; detail?: string }> = {
+      material: { ok: true, detail: `${material.issuers.length} CA(s)` },
+      crls: crls.ready ? { ok: true } : { ok: false, detail: 'first CRLs not generated yet' },
+    };
+    try {
+      const seq = await withTimeout(source.changeSeq(), 2000);
+      checks.source = { ok: true, detail: `change sequence ${seq}` };
+    } catch (e) {
+      checks.source = { ok: false, detail: e instanceof Error ? e.message : 'source failed' };
+    }
+    return checks;
+  };
+
+  const app = createStatusApp({
+    source,
+    issuers: material.issuers,
+    crls,
+    keyChecker,
+    validator,
+    metrics,
+    applicationLimiter: new RateLimiter(options.applicationRateLimit ?? { burst: 10, perMinute: 20 }),
+    crlMaxAgeSeconds: options.crl?.maxAgeSeconds ?? 60,
+    caCertificateMaxAgeSeconds: options.caCertificateMaxAgeSeconds ?? 86_400,
+    maxUploadBytes: options.maxUploadBytes ?? 64 * 1024,
+    trustProxy: options.trustProxy ?? false,
+    readiness,
+    startedAt,
+  });
+  const ocsp = createOcspHandler({
+    responder,
+    metrics,
+    maxRequestBytes: o.maxRequestBytes,
+    maxAgeSeconds: o.maxAgeSeconds,
+  });
+  const requestListener = (req: IncomingMessage, res: ServerResponse): void => {
+    if (!ocsp(req, res)) app(req, res);
+  };
+
+  return {
+    requestListener,
+    responder,
+    crls,
+    metrics,
+    validator,
+    material,
+    async listen(listenOptions = {}) {
+      const server = createServer({ keepAliveTimeout: 5000, requestTimeout: 30_000 }, requestListener);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(listenOptions.port ?? 8081, listenOptions.host ?? '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const addr = server.address() as AddressInfo;
+      const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+      listeningUrl = `http://${host}:${addr.port}`;
+      const poll = setInterval(() => {
+        source.changeSeq().then(
+          (seq) => crls.noteChangeSeq(seq),
+          () => {},
+        );
+      }, options.pollIntervalMs ?? 1000);
+      poll.unref();
+      const first = crls.start();
+      if (listenOptions.waitForCrls ?? true) {
+        try {
+          await first;
+        } catch (cause) {
+          clearInterval(poll);
+          crls.stop();
+          await closeServer(server);
+          throw new StatusError('ERR_SOURCE', 'Generating the first CRLs failed', { cause });
+        }
+      } else first.catch(() => {});
+      return {
+        url: listeningUrl,
+        async close() {
+          clearInterval(poll);
+          crls.stop();
+          await closeServer(server);
+          if (options.closeSource) await source.close?.();
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Creates the status service and listens: what `pnpm start` (via `kzpki start`) and tests call.
+ * @example
+ * ```ts
+ * const status = await startStatus({ source: await openCaStatusSource({ dataDir: './var' }), port: 8081 });
+ * console.log(`OCSP at ${status.url}/ocsp`);
+ * await status.close();
+ * ```
+ */
+export async function startStatus(
+  options: StatusServerOptions & { port?: number; host?: string; waitForCrls?: boolean },
+): Promise<RunningStatusServer & { server: StatusServer }> {
+  const server = await createStatusServer(options);
+  const running = await server.listen({ port: options.port, host: options.host, waitForCrls: options.waitForCrls });
+  return { ...running, server };
+}
+
+function checkMaterial(material: StatusMaterial): void {
+  const ids = new Set<string>();
+  for (const i of material.issuers) {
+    if (!/^[a-z0-9]+(?:[._][a-z0-9]+|-[a-z0-9]+)*$/.test(i.id) || i.id.endsWith('-delta') || i.id.length > 64) {
+      throw new StatusError('ERR_CONFIG', `Issuer id ${JSON.stringify(i.id)} is not a valid URL name`);
+    }
+    if (ids.has(i.id)) throw new StatusError('ERR_CONFIG', `Issuer id ${i.id} appears twice`);
+    ids.add(i.id);
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}

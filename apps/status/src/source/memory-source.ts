@@ -1,0 +1,300 @@
+/**
+ * An in-memory revocation database implementing {@link StatusSource}: the provider for running the
+ * OCSP responder and CRL publisher for an external CA ("offline mode": the CA hands over its
+ * certificate, a CRL-signing key and a responder key pair, and feeds issued and revoked serials
+ * through {@link MemoryStatusSource.addCertificate}/{@link MemoryStatusSource.revoke} or an
+ * OpenSSL CA database, {@link MemoryStatusSource.importOpensslIndex}). Nothing is persisted.
+ */
+import { isCrlReason } from '@kzpki/pki';
+import { StatusError } from '../errors.js';
+import {
+  type ApplicationStatusView,
+  type CertificateStatusRecord,
+  type IssuerMaterial,
+  normalizeSerialHex,
+  type RevocationChange,
+  type RevocationReason,
+  type RevokedEntry,
+  type StatusMaterial,
+  type StatusSource,
+} from './status-source.js';
+
+interface ChangeLogEntry {
+  seq: number;
+  serialHex: string;
+}
+
+interface IssuerState {
+  material: IssuerMaterial;
+  certificates: Map<string, CertificateStatusRecord>;
+  /** Revoked and held certificates (what the full CRL lists). */
+  revoked: Map<string, RevokedEntry>;
+  /** Every change in sequence order. */
+  log: ChangeLogEntry[];
+  /** The record as it was after each serial's latest change (for delta CRLs). */
+  lastChange: Map<string, RevocationChange>;
+  crlNumber: bigint;
+}
+
+/** Options of {@link MemoryStatusSource.revoke}. */
+export interface RevokeOptions {
+  /** Reason; `certificateHold` puts the certificate on hold (releasable). Default: none given. */
+  reason?: RevocationReason;
+  /** Default: now. */
+  revokedAt?: Date;
+  /** RFC 5280 §5.3.2 invalidity date. */
+  invalidityDate?: Date;
+}
+
+/** A change listener; called synchronously after every revocation, hold or release. */
+export type ChangeListener = (seq: number) => void;
+
+/**
+ * In-memory {@link StatusSource}.
+ *
+ * @example
+ * ```ts
+ * const source = new MemoryStatusSource({
+ *   issuers: [{ id: 'partner-ca', certificate: caDer, crlSigner: caKey, ocspSigner: { certificate: responderDer, privateKey: responderKey } }],
+ *   trustAnchors: [rootDer],
+ * });
+ * source.importOpensslIndex('partner-ca', readFileSync('demoCA/index.txt', 'utf8'));
+ * source.revoke('partner-ca', '1a2b', { reason: 'keyCompromise' });
+ * const status = await startStatus({ source, publicUrl: 'http://status.partner.example' });
+ * ```
+ */
+export class MemoryStatusSource implements StatusSource {
+  private readonly issuers = new Map<string, IssuerState>();
+  private readonly trustAnchors: Uint8Array[];
+  private readonly applications = new Map<string, ApplicationStatusView>();
+  private readonly listeners = new Set<ChangeListener>();
+  private seq = 0;
+
+  constructor(material: StatusMaterial) {
+    for (const m of material.issuers) {
+      if (this.issuers.has(m.id)) throw new StatusError('ERR_CONFIG', `Issuer id ${m.id} given twice`);
+      this.issuers.set(m.id, {
+        material: m,
+        certificates: new Map(),
+        revoked: new Map(),
+        log: [],
+        lastChange: new Map(),
+        crlNumber: 0n,
+      });
+    }
+    this.trustAnchors = [...material.trustAnchors];
+  }
+
+  async material(): Promise<StatusMaterial> {
+    return { issuers: [...this.issuers.values()].map((s) => s.material), trustAnchors: this.trustAnchors };
+  }
+
+  async changeSeq(): Promise<number> {
+    return this.seq;
+  }
+
+  async lookup(issuerId: string, serialHex: string): Promise<CertificateStatusRecord | undefined> {
+    const r = this.issuers.get(issuerId)?.certificates.get(normalizeSerialHex(serialHex));
+    return r ? { ...r } : undefined;
+  }
+
+  async *listRevoked(issuerId: string): AsyncIterable<RevokedEntry> {
+    // A Map iterator tolerates changes made while the CRL is being built (the builder yields):
+    // entries added meanwhile may or may not appear, which the next delta CRL covers either way.
+    yield* this.issuer(issuerId).revoked.values();
+  }
+
+  async *changesSince(issuerId: string, sinceSeq: number): AsyncIterable<RevocationChange> {
+    const s = this.issuer(issuerId);
+    // Binary search for the first change after sinceSeq; report each serial once, in its final state.
+    let lo = 0;
+    let hi = s.log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (s.log[mid]!.seq <= sinceSeq) lo = mid + 1;
+      else hi = mid;
+    }
+    const seen = new Set<string>();
+    for (let i = lo; i < s.log.length; i++) {
+      const serial = s.log[i]!.serialHex;
+      if (seen.has(serial)) continue;
+      seen.add(serial);
+      const change = s.lastChange.get(serial);
+      if (change) yield { ...change };
+    }
+  }
+
+  async nextCrlNumber(issuerId: string): Promise<bigint> {
+    const s = this.issuer(issuerId);
+    s.crlNumber += 1n;
+    return s.crlNumber;
+  }
+
+  async applicationStatus(number: string): Promise<ApplicationStatusView | undefined> {
+    return this.applications.get(number);
+  }
+
+  /** Registers (or replaces) an application shown by the status page. */
+  putApplication(view: ApplicationStatusView): void {
+    this.applications.set(view.application.number, view);
+  }
+
+  /**
+   * Records an issued certificate as good (a no-op when the serial is already known).
+   * @returns its canonical serial hex.
+   */
+  addCertificate(issuerId: string, serial: string, validity: { notBefore?: Date; notAfter?: Date } = {}): string {
+    const s = this.issuer(issuerId);
+    const serialHex = canonicalSerial(serial);
+    if (!s.certificates.has(serialHex)) s.certificates.set(serialHex, { serialHex, state: 'good', ...validity });
+    return serialHex;
+  }
+
+  /**
+   * Revokes a certificate, or puts it on hold with reason `certificateHold`. Unknown serials are
+   * recorded as issued first (a CA may revoke what it issued before feeding this source).
+   * @throws {StatusError} `ERR_VALIDATION` when a revoked (not held) certificate is revoked again.
+   */
+  revoke(issuerId: string, serial: string, options: RevokeOptions = {}): number {
+    const s = this.issuer(issuerId);
+    const serialHex = this.addCertificate(issuerId, serial);
+    const rec = s.certificates.get(serialHex)!;
+    if (rec.state === 'revoked') throw new StatusError('ERR_VALIDATION', `Certificate ${serialHex} is already revoked`);
+    if (options.reason !== undefined && (!isCrlReason(options.reason) || options.reason === 'removeFromCRL')) {
+      throw new StatusError('ERR_VALIDATION', `Invalid revocation reason ${String(options.reason)}`);
+    }
+    const hold = options.reason === 'certificateHold';
+    // A held certificate revoked for good keeps the date it left the good state; only the reason
+    // changes (RFC 5280 §5.3.1).
+    const revokedAt = rec.state === 'hold' && rec.revokedAt ? rec.revokedAt : (options.revokedAt ?? new Date());
+    rec.state = hold ? 'hold' : 'revoked';
+    rec.revokedAt = revokedAt;
+    rec.reason = options.reason;
+    rec.invalidityDate = options.invalidityDate;
+    const entry: RevokedEntry = { serialHex, revokedAt, reason: options.reason, invalidityDate: options.invalidityDate };
+    s.revoked.set(serialHex, entry);
+    return this.recordChange(s, { serialHex, state: rec.state, revokedAt, reason: options.reason, invalidityDate: options.invalidityDate });
+  }
+
+  /**
+   * Releases a certificate from hold (back to good; the delta CRL lists it as removeFromCRL).
+   * @throws {StatusError} `ERR_VALIDATION` when the certificate is not on hold.
+   */
+  release(issuerId: string, serial: string, at: Date = new Date()): number {
+    const s = this.issuer(issuerId);
+    const serialHex = canonicalSerial(serial);
+    const rec = s.certificates.get(serialHex);
+    if (rec?.state !== 'hold') throw new StatusError('ERR_VALIDATION', `Certificate ${serialHex} is not on hold`);
+    rec.state = 'good';
+    delete rec.revokedAt;
+    delete rec.reason;
+    delete rec.invalidityDate;
+    s.revoked.delete(serialHex);
+    return this.recordChange(s, { serialHex, state: 'good', revokedAt: at });
+  }
+
+  /**
+   * Loads an OpenSSL CA database (`index.txt` of `openssl ca`): one certificate per line,
+   * tab-separated `status expiry revocation serial file subject`, status `V` (valid), `R`
+   * (revoked; revocation = `YYMMDDHHMMSSZ[,reason[,extra]]`) or `E` (expired). Idempotent: loading
+   * the file again after `openssl ca -revoke` applies only what changed (new certificates,
+   * revocations, holds released), so the file can be re-read whenever it changes.
+   * @returns the number of certificates whose state changed or that were new.
+   * @throws {StatusError} `ERR_VALIDATION` for a malformed line (with its number); lines before it
+   *   are applied.
+   */
+  importOpensslIndex(issuerId: string, text: string): number {
+    const s = this.issuer(issuerId);
+    let n = 0;
+    text.split(/\r?\n/).forEach((line, i) => {
+      if (line.trim() === '') return;
+      const f = line.split('\t');
+      const [status, expiry, revocation, serial] = f;
+      const bad = (why: string): never => {
+        throw new StatusError('ERR_VALIDATION', `index.txt line ${i + 1}: ${why}`);
+      };
+      if (f.length < 6 || !status || !serial || !/^[0-9A-Fa-f]+$/.test(serial)) bad('not an OpenSSL index line');
+      const notAfter = parseIndexTime(expiry ?? '') ?? bad('bad expiry time');
+      const existing = s.certificates.get(normalizeSerialHex(serial!));
+      if (status === 'V' || status === 'E') {
+        if (!existing) {
+          this.addCertificate(issuerId, serial!, { notAfter });
+          n++;
+        } else if (existing.state === 'hold') {
+          this.release(issuerId, serial!);
+          n++;
+        }
+      } else if (status === 'R') {
+        const [time, reasonText, extra] = (revocation ?? '').split(',');
+        const revokedAt = parseIndexTime(time ?? '') ?? bad('bad revocation time');
+        const reason = reasonText ? INDEX_REASONS[reasonText] : undefined;
+        if (reasonText && !reason) bad(`unknown reason ${reasonText}`);
+        // keyTime/CAkeyTime carry the compromise time (the invalidity date) as a third field.
+        const invalidityDate =
+          reasonText === 'keyTime' || reasonText === 'CAkeyTime' ? parseIndexTime(extra ?? '') : undefined;
+        const changed =
+          !existing ||
+          existing.state === 'good' ||
+          (existing.state === 'hold' && reason !== 'certificateHold');
+        if (changed) {
+          this.addCertificate(issuerId, serial!, { notAfter });
+          this.revoke(issuerId, serial!, { reason, revokedAt, invalidityDate });
+          n++;
+        }
+      } else bad(`unknown status ${status}`);
+    });
+    return n;
+  }
+
+  /** Calls `listener` after every change; returns a function that unsubscribes. */
+  onChange(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private recordChange(s: IssuerState, change: RevocationChange): number {
+    const seq = ++this.seq;
+    s.log.push({ seq, serialHex: change.serialHex });
+    s.lastChange.set(change.serialHex, change);
+    for (const l of this.listeners) l(seq);
+    return seq;
+  }
+
+  private issuer(issuerId: string): IssuerState {
+    const s = this.issuers.get(issuerId);
+    if (!s) throw new StatusError('ERR_ISSUER_UNKNOWN', `No issuer ${issuerId}`);
+    return s;
+  }
+}
+
+function canonicalSerial(serial: string): string {
+  if (!/^[\s:0-9A-Fa-f]+$/.test(serial)) throw new StatusError('ERR_VALIDATION', 'Serial number is not hex');
+  return normalizeSerialHex(serial);
+}
+
+/**
+ * Reason names in `openssl ca` databases (apps/ca.c `crl_reasons`); `keyTime`/`CAkeyTime` are key
+ * and CA compromise with a compromise time, `holdInstruction` a hold with an instruction OID.
+ */
+const INDEX_REASONS: Readonly<Record<string, RevocationReason>> = {
+  unspecified: 'unspecified',
+  keyCompromise: 'keyCompromise',
+  CACompromise: 'cACompromise',
+  affiliationChanged: 'affiliationChanged',
+  superseded: 'superseded',
+  cessationOfOperation: 'cessationOfOperation',
+  certificateHold: 'certificateHold',
+  holdInstruction: 'certificateHold',
+  keyTime: 'keyCompromise',
+  CAkeyTime: 'cACompromise',
+};
+
+/** `YYMMDDHHMMSSZ` (UTCTime) or `YYYYMMDDHHMMSSZ` (GeneralizedTime) to a Date. */
+function parseIndexTime(text: string): Date | undefined {
+  const m = /^(\d{2}|\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  if (!m) return undefined;
+  let year = Number(m[1]);
+  if (m[1]!.length === 2) year += year >= 50 ? 1900 : 2000; // RFC 5280 §4.1.2.5.1
+  const d = new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}

@@ -1,0 +1,26 @@
+/**
+ * The one error class of `@kzpki/cli`: a failure the CLI reports to the user with an exit code,
+ * rather than a crash.
+ */
+
+/** Stable error codes of `@kzpki/cli`. */
+export type CliErrorCode =
+  /** The command line is wrong: an unknown command or option, a malformed option value. Exit code 2. */
+  | 'ERR_USAGE'
+  /** Reading input (e.g. a password from stdin) failed. Exit code 2. */
+  | 'ERR_INPUT';
+
+/** An error the CLI prints as `kzpki: <message>` before exiting with {@link CliError.exitCode}. */
+export class CliError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: CliErrorCode;
+  /** Process exit code to report. */
+  readonly exitCode: number;
+
+  constructor(code: CliErrorCode, message: string, options: { cause?: unknown; exitCode?: number } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CliError';
+    this.code = code;
+    this.exitCode = options.exitCode ?? 2;
+  }
+}

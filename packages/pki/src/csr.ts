@@ -1,0 +1,381 @@
+/**
+ * PKCS#10 certification requests (RFC 2986): creating them for an NCA template and key purpose,
+ * and verifying them on the CA side (signature, key policy, subject, requested AUTH/SIGN usage).
+ *
+ * ```asn1
+ * CertificationRequestInfo ::= SEQUENCE {                      -- RFC 2986 §4.1
+ *      version       INTEGER { v1(0) } (v1,...),
+ *      subject       Name,
+ *      subjectPKInfo SubjectPublicKeyInfo{{ PKInfoAlgorithms }},
+ *      attributes    [0] Attributes{{ CRIAttributes }}
+ * }
+ * Attributes { ATTRIBUTE:IOSet } ::= SET OF Attribute{{ IOSet }}
+ *
+ * CertificationRequest ::= SEQUENCE {                          -- RFC 2986 §4.2
+ *      certificationRequestInfo CertificationRequestInfo,
+ *      signatureAlgorithm AlgorithmIdentifier{{ SignatureAlgorithms }},
+ *      signature          BIT STRING
+ * }
+ * ```
+ */
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { getCrypto } from './crypto-provider.js';
+import { parseExtensionRequest, extensionRequestAttribute, inferPurpose, inferTemplate } from './csr-extensions.js';
+import { derBitString, derImplicitConstructed, derSequence, derSmallInteger } from './der-encode.js';
+import { type BytesLike, toArrayBuffer, toDer } from './encoding.js';
+import { isPkiError, PkiError } from './errors.js';
+import { isCryptoKey, type KeyAlgorithmLabel, keyImportParams, parseSpki, type SpkiInfo } from './key-algorithm.js';
+import { exportSpki, importSpki } from './keys.js';
+import { type DistinguishedName, decodeName, formatName, nameToDer } from './name.js';
+import { NCA_OIDS, roleOfOid } from './oids.js';
+import type { CertificateProfile, KeyPurpose, KeyUsageName } from './profile.js';
+import { signatureAlgorithmDer } from './signature-algorithm-der.js';
+import { ecdsaDerToRaw, SIGNATURE_OIDS, signatureSchemeFor, signData } from './signing.js';
+import { type TemplateName, templateProfile } from './templates.js';
+
+/** Options of {@link createCsr}. */
+export interface CreateCsrOptions {
+  /** The key pair: the public key goes into the request, the private key signs it. */
+  keys: { publicKey: CryptoKey; privateKey: CryptoKey };
+  /** Subject name, e.g. from `buildNcaSubject`. */
+  subject: DistinguishedName;
+  /** NCA template; with `purpose`, the request asks for that profile's keyUsage and extKeyUsage. */
+  template?: TemplateName;
+  /** AUTH or SIGN key. Alone (no template) it requests the purpose's keyUsage and EKU without roles. */
+  purpose?: KeyPurpose;
+  /** Request the keyUsage/extKeyUsage of this profile instead (e.g. an OCSP responder profile). */
+  profile?: CertificateProfile;
+}
+
+function requestedProfile(opts: CreateCsrOptions): Parameters<typeof extensionRequestAttribute>[0] | undefined {
+  if (opts.profile) return opts.profile;
+  if (opts.template !== undefined) {
+    if (opts.purpose === undefined) {
+      throw new PkiError('ERR_INVALID_ARGUMENT', 'A template request needs a purpose (auth or sign)');
+    }
+    return templateProfile(opts.template, opts.purpose);
+  }
+  if (opts.purpose !== undefined) {
+    // The purpose's own usages (same for every template), without any role OID.
+    const p = templateProfile('individual', opts.purpose);
+    return { ...p, extKeyUsage: p.extKeyUsage.filter((oid) => roleOfOid(oid) === undefined) };
+  }
+  return undefined;
+}
+
+/**
+ * Creates a PKCS#10 request signed with the private key (sha256WithRSAEncryption for RSA,
+ * ecdsa-with-SHA256/384 for P-256/P-384). With a template and purpose (or a profile) it carries an
+ * extensionRequest attribute with the profile's keyUsage and extKeyUsage, which is how the CA maps
+ * the request to the AUTH or SIGN certificate.
+ *
+ * @returns the request as DER
+ * @throws {PkiError} `ERR_INVALID_ARGUMENT` for a bad subject or missing purpose,
+ *   `ERR_TEMPLATE_UNKNOWN`, `ERR_KEY_INVALID` when the keys are not a matching pair,
+ *   `ERR_UNSUPPORTED_ALGORITHM` for keys this package cannot sign with.
+ * @example
+ * ```ts
+ * const keys = await generateKeyPair('RSA-2048');
+ * const subject = buildNcaSubject({ surname: 'ТЕСТОВ', givenName: 'ТЕСТ', iin: '123456789011' });
+ * const der = await createCsr({ keys, subject, template: 'individual', purpose: 'auth' });
+ * const pem = toPem(der, 'CERTIFICATE REQUEST');
+ * ```
+ */
+export async function createCsr(opts: CreateCsrOptions): Promise<Uint8Array> {
+  const { publicKey, privateKey } = opts.keys ?? {};
+  if (!isCryptoKey(publicKey) || !isCryptoKey(privateKey)) {
+    throw new PkiError('ERR_INVALID_ARGUMENT', 'keys must hold a publicKey and a privateKey CryptoKey');
+  }
+  const scheme = signatureSchemeFor(privateKey);
+  const spki = await exportSpki(publicKey);
+  const profile = requestedProfile(opts);
+  const attributes = profile ? [extensionRequestAttribute(profile)] : [];
+  const info = derSequence(
+    derSmallInteger(0),
+    nameToDer(opts.subject),
+    spki,
+    // attributes [0] IMPLICIT SET OF Attribute: always present, even when empty (RFC 2986 §4.1).
+    derImplicitConstructed(0, ...attributes),
+  );
+  const signature = await signData(privateKey, info);
+  // Proof that the two keys belong together: a request that does not verify is useless to the CA.
+  const verifier = await importSpki(spki, scheme.hash);
+  if (!(await verifySignature(parseSpki(spki), scheme.hash, verifier, signature, info))) {
+    throw new PkiError('ERR_KEY_INVALID', 'publicKey and privateKey are not a key pair');
+  }
+  const der = derSequence(info, signatureAlgorithmDer(scheme), derBitString(signature));
+  return der;
+}
+
+/** Key policy applied by {@link verifyCsr}. */
+export interface VerifyCsrOptions {
+  /** Smallest accepted RSA modulus in bits (default 2048). */
+  minRsaBits?: number;
+  /** Largest accepted RSA modulus in bits (default 8192; bounds the verification cost). */
+  maxRsaBits?: number;
+}
+
+/** What {@link verifyCsr} found in a request whose signature verified. */
+export interface CsrInfo {
+  /** The request DER. */
+  der: Uint8Array;
+  /** Subject name, attributes in encoding order. */
+  subject: DistinguishedName;
+  /** The subject Name exactly as encoded in the request. */
+  subjectDer: Uint8Array;
+  /** Subject as an RFC 4514 string. */
+  subjectString: string;
+  /** The public key, imported for verification (RSA keys as RSASSA-PKCS1-v1_5 with SHA-256). */
+  publicKey: CryptoKey;
+  /** The SubjectPublicKeyInfo exactly as encoded in the request. */
+  spki: Uint8Array;
+  /** Key algorithm, e.g. `RSA-2048`, `ECDSA-P256`. */
+  keyAlgorithm: KeyAlgorithmLabel;
+  /** Key size in bits (RSA modulus, or curve size). */
+  keyBits: number;
+  /** Signature algorithm OID of the request. */
+  signatureAlgorithm: string;
+  /** AUTH or SIGN, inferred from the requested usages; absent when they do not say. */
+  purpose?: KeyPurpose;
+  /** The NCA template whose role OIDs the request carries in its requested extKeyUsage. */
+  template?: TemplateName;
+  /** Requested keyUsage bits. */
+  requestedKeyUsage: KeyUsageName[];
+  /** Requested extKeyUsage OIDs. */
+  requestedExtKeyUsage: string[];
+  /** Every requested extension (OID, criticality). */
+  requestedExtensions: { oid: string; critical: boolean }[];
+  /** The 12-digit IIN from SERIALNUMBER=IIN…, if present (check digit not verified). */
+  iin?: string;
+  /** The 12-digit BIN from OU=BIN…, if present (check digit not verified). */
+  bin?: string;
+  /** E-mail from the subject (E) or a requested subjectAltName rfc822Name. */
+  email?: string;
+}
+
+type Hash = 'SHA-256' | 'SHA-384' | 'SHA-512';
+const SIGNATURE_ALGORITHMS: Readonly<Record<string, { type: 'RSA' | 'EC'; hash: Hash }>> = {
+  [SIGNATURE_OIDS.sha256WithRSAEncryption]: { type: 'RSA', hash: 'SHA-256' },
+  [SIGNATURE_OIDS.sha384WithRSAEncryption]: { type: 'RSA', hash: 'SHA-384' },
+  [SIGNATURE_OIDS.sha512WithRSAEncryption]: { type: 'RSA', hash: 'SHA-512' },
+  [SIGNATURE_OIDS.ecdsaWithSHA256]: { type: 'EC', hash: 'SHA-256' },
+  [SIGNATURE_OIDS.ecdsaWithSHA384]: { type: 'EC', hash: 'SHA-384' },
+  [SIGNATURE_OIDS.ecdsaWithSHA512]: { type: 'EC', hash: 'SHA-512' },
+};
+
+/** Verifies an X.509-encoded signature (ECDSA: DER Ecdsa-Sig-Value) over `signed`. */
+async function verifySignature(
+  key: SpkiInfo,
+  hash: string,
+  publicKey: CryptoKey,
+  signature: Uint8Array,
+  signed: Uint8Array,
+): Promise<boolean> {
+  let sig = signature;
+  if (key.type === 'EC') {
+    try {
+      sig = ecdsaDerToRaw(sig, key.bits / 8);
+    } catch {
+      return false;
+    }
+  }
+  const params = key.type === 'EC' ? { name: 'ECDSA', hash } : { name: 'RSASSA-PKCS1-v1_5' };
+  return getCrypto().subtle.verify(params, publicKey, sig as BufferSource, signed as BufferSource);
+}
+
+function csrInvalid(message: string, cause?: unknown): PkiError {
+  return new PkiError('ERR_CSR_INVALID', message, cause === undefined ? {} : { cause });
+}
+
+/** The request's parts, exactly as encoded. */
+interface CsrParts {
+  info: asn1js.Sequence;
+  name: asn1js.Sequence;
+  spki: asn1js.Sequence;
+  attributes: asn1js.AsnType[];
+  algorithm: asn1js.ObjectIdentifier;
+  algorithmParams: asn1js.AsnType | undefined;
+  signature: asn1js.BitString;
+}
+
+function splitCsr(der: Uint8Array): CsrParts {
+  let parsed: ReturnType<typeof asn1js.fromBER>;
+  try {
+    parsed = asn1js.fromBER(toArrayBuffer(der));
+  } catch (cause) {
+    // asn1js throws (rather than reporting) on some malformed string and time values.
+    throw csrInvalid('Certification request is not well-formed DER', cause);
+  }
+  if (parsed.offset === -1 || parsed.offset !== der.length) {
+    throw csrInvalid('Certification request is not a single well-formed DER element');
+  }
+  const root = parsed.result;
+  const [info, algId, signature] = root instanceof asn1js.Sequence ? root.valueBlock.value : [];
+  const [version, name, spki, attrs, ...extra] = info instanceof asn1js.Sequence ? info.valueBlock.value : [];
+  const [algorithm, algorithmParams, ...algExtra] = algId instanceof asn1js.Sequence ? algId.valueBlock.value : [];
+  if (
+    !(root instanceof asn1js.Sequence) ||
+    root.valueBlock.value.length !== 3 ||
+    !(info instanceof asn1js.Sequence) ||
+    !(version instanceof asn1js.Integer) ||
+    !(name instanceof asn1js.Sequence) ||
+    !(spki instanceof asn1js.Sequence) ||
+    extra.length > 0 ||
+    !(algorithm instanceof asn1js.ObjectIdentifier) ||
+    algExtra.length > 0 ||
+    !(signature instanceof asn1js.BitString)
+  ) {
+    throw csrInvalid('Bytes are DER but not a PKCS#10 certification request');
+  }
+  if (version.valueBlock.valueDec !== 0 || version.valueBlock.valueHexView.length !== 1) {
+    throw csrInvalid('Unsupported certification request version (must be v1 = 0)');
+  }
+  let attributes: asn1js.AsnType[] = [];
+  if (attrs !== undefined) {
+    // [0] IMPLICIT SET OF Attribute; some encoders omit an empty one, which is tolerated.
+    if (attrs.idBlock.tagClass !== 3 || attrs.idBlock.tagNumber !== 0 || !attrs.idBlock.isConstructed) {
+      throw csrInvalid('Malformed request attributes');
+    }
+    attributes = (attrs as asn1js.Constructed).valueBlock.value;
+  }
+  return { info, name, spki, attributes, algorithm, algorithmParams, signature };
+}
+
+const IIN_RE = /^IIN(\d{12})$/;
+const BIN_RE = /^BIN(\d{12})$/;
+
+function subjectIds(subject: DistinguishedName): { iin?: string; bin?: string; email?: string } {
+  const out: { iin?: string; bin?: string; email?: string } = {};
+  for (const { type, value } of subject) {
+    if (type === NCA_OIDS.attribute.serialNumber) out.iin ??= IIN_RE.exec(value)?.[1];
+    else if (type === NCA_OIDS.attribute.organizationalUnit) out.bin ??= BIN_RE.exec(value)?.[1];
+    else if (type === NCA_OIDS.attribute.emailAddress) out.email ??= value;
+  }
+  for (const k of ['iin', 'bin', 'email'] as const) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
+/**
+ * Verifies a PKCS#10 request as a CA does before issuing: structure, key policy (RSA of at least
+ * `minRsaBits`, ECDSA on P-256/P-384 only), and the signature (proof of possession), then reports
+ * the subject, the key, and what the request asks for (AUTH or SIGN, template, usages).
+ *
+ * @param input DER, PEM (`CERTIFICATE REQUEST` or `NEW CERTIFICATE REQUEST`) or base64
+ * @throws {PkiError} `ERR_CSR_INVALID` when the input is not a well-formed request;
+ *   `ERR_KEY_TOO_WEAK` for an RSA key below `minRsaBits`; `ERR_UNSUPPORTED_ALGORITHM` for other key
+ *   or signature algorithms (including SHA-1 signatures); `ERR_CSR_SIGNATURE_INVALID` when the
+ *   signature does not verify with the request's key.
+ * @example
+ * ```ts
+ * const csr = await verifyCsr(pem);
+ * if (csr.purpose === 'auth' && csr.template === 'individual') { ... }
+ * ```
+ */
+export async function verifyCsr(input: string | BytesLike, opts: VerifyCsrOptions = {}): Promise<CsrInfo> {
+  const minRsaBits = opts.minRsaBits ?? 2048;
+  const maxRsaBits = opts.maxRsaBits ?? 8192;
+  let der: Uint8Array;
+  try {
+    const label =
+      typeof input === 'string' && input.includes('BEGIN NEW CERTIFICATE REQUEST')
+        ? 'NEW CERTIFICATE REQUEST'
+        : typeof input === 'string' && input.includes('-----BEGIN')
+          ? 'CERTIFICATE REQUEST'
+          : undefined;
+    der = toDer(input, label);
+  } catch (cause) {
+    throw csrInvalid('Certification request is not PEM, DER or base64', cause);
+  }
+  const parts = splitCsr(der);
+
+  let key: SpkiInfo;
+  let subject: DistinguishedName;
+  let subjectString: string;
+  let requested: ReturnType<typeof parseExtensionRequest>;
+  try {
+    key = parseSpki(parts.spki.valueBeforeDecodeView);
+    const rdns = new pkijs.RelativeDistinguishedNames({ schema: parts.name });
+    subject = decodeName(rdns);
+    subjectString = formatName(rdns);
+    requested = parseExtensionRequest(parts.attributes);
+  } catch (cause) {
+    if (isPkiError(cause, 'ERR_UNSUPPORTED_ALGORITHM') || isPkiError(cause, 'ERR_CSR_INVALID')) throw cause;
+    throw csrInvalid('Malformed subject, public key or attributes in the certification request', cause);
+  }
+  if (key.type === 'RSA' && key.bits < minRsaBits) {
+    throw new PkiError('ERR_KEY_TOO_WEAK', `RSA key of ${key.bits} bits; at least ${minRsaBits} required`);
+  }
+  if (key.type === 'RSA' && key.bits > maxRsaBits) {
+    throw new PkiError('ERR_UNSUPPORTED_ALGORITHM', `RSA key of ${key.bits} bits; at most ${maxRsaBits} accepted`);
+  }
+
+  const signatureAlgorithm = parts.algorithm.valueBlock.toString();
+  const sigAlg = SIGNATURE_ALGORITHMS[signatureAlgorithm];
+  if (!sigAlg) {
+    throw new PkiError('ERR_UNSUPPORTED_ALGORITHM', `Unsupported request signature algorithm ${signatureAlgorithm}`);
+  }
+  // RSA PKCS#1 v1.5 identifiers carry NULL (or, tolerated, nothing); ECDSA ones nothing (RFC 5758 §3.2).
+  const paramsOk =
+    parts.algorithmParams === undefined || (sigAlg.type === 'RSA' && parts.algorithmParams instanceof asn1js.Null);
+  if (!paramsOk || sigAlg.type !== key.type) {
+    throw new PkiError(
+      'ERR_CSR_SIGNATURE_INVALID',
+      `Signature algorithm ${signatureAlgorithm} does not fit a ${key.algorithm} key`,
+    );
+  }
+  let verifier: CryptoKey;
+  try {
+    verifier = await getCrypto().subtle.importKey('spki', key.der as BufferSource, keyImportParams(key, sigAlg.hash), true, [
+      'verify',
+    ]);
+  } catch (cause) {
+    throw csrInvalid('The crypto provider rejected the request public key', cause);
+  }
+  const ok =
+    parts.signature.valueBlock.unusedBits === 0 &&
+    (await verifySignature(
+      key,
+      sigAlg.hash,
+      verifier,
+      new Uint8Array(parts.signature.valueBlock.valueHexView),
+      parts.info.valueBeforeDecodeView,
+    ));
+  if (!ok) throw new PkiError('ERR_CSR_SIGNATURE_INVALID', 'The request signature does not verify with its key');
+
+  const publicKey = key.type === 'RSA' && sigAlg.hash !== 'SHA-256' ? await importSpki(key.der) : verifier;
+  const ids = subjectIds(subject);
+  const email = ids.email ?? requested.emails[0];
+  const purpose = inferPurpose(requested.keyUsage, requested.extKeyUsage);
+  const template = inferTemplate(requested.extKeyUsage);
+  return {
+    der,
+    subject,
+    subjectDer: new Uint8Array(parts.name.valueBeforeDecodeView),
+    subjectString,
+    publicKey,
+    spki: new Uint8Array(key.der),
+    keyAlgorithm: key.algorithm,
+    keyBits: key.bits,
+    signatureAlgorithm,
+    ...(purpose ? { purpose } : {}),
+    ...(template ? { template } : {}),
+    requestedKeyUsage: requested.keyUsage,
+    requestedExtKeyUsage: requested.extKeyUsage,
+    requestedExtensions: requested.extensions,
+    ...(ids.iin ? { iin: ids.iin } : {}),
+    ...(ids.bin ? { bin: ids.bin } : {}),
+    ...(email ? { email } : {}),
+  };
+}
+
+/** `true` when `value` looks like a {@link CsrInfo} (already verified request). */
+export function isCsrInfo(value: unknown): value is CsrInfo {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'spki' in value &&
+    'subjectDer' in value &&
+    'requestedKeyUsage' in value
+  );
+}

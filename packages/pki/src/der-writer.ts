@@ -1,0 +1,323 @@
+/**
+ * A hand-written DER encoder (ITU-T X.690 §8, §10) for the structures this package signs in bulk:
+ * CRLs with up to millions of entries and OCSP responses on the hot path of the status service.
+ *
+ * Two styles: small helpers that return a TLV as a fresh `Uint8Array` from already-encoded parts
+ * (lengths are known, so a SEQUENCE is one allocation and one copy per part), and {@link DerBuffer},
+ * a growable buffer that large structures write into directly without an object per element.
+ */
+import { PkiError } from './errors.js';
+
+/** Number of octets the DER length field of a `len`-octet content takes (X.690 §8.1.3). */
+export function derLengthSize(len: number): number {
+  if (len < 0x80) return 1;
+  if (len < 0x100) return 2;
+  if (len < 0x10000) return 3;
+  if (len < 0x1000000) return 4;
+  return 5;
+}
+
+/** Size of a whole TLV with a one-octet tag and `len` content octets. */
+export function derTlvSize(len: number): number {
+  return 1 + derLengthSize(len) + len;
+}
+
+/** Writes tag and length at `offset` of `out`; returns the offset of the first content octet. */
+export function writeDerHeader(out: Uint8Array, offset: number, tag: number, len: number): number {
+  out[offset++] = tag;
+  if (len < 0x80) {
+    out[offset++] = len;
+    return offset;
+  }
+  const n = derLengthSize(len) - 1;
+  out[offset++] = 0x80 | n;
+  for (let i = n - 1; i >= 0; i--) out[offset++] = Math.floor(len / 2 ** (8 * i)) & 0xff;
+  return offset;
+}
+
+/** Concatenates byte arrays into one. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let len = 0;
+  for (const p of parts) len += p.length;
+  const out = new Uint8Array(len);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** A TLV whose content is the concatenation of `parts` (already DER). */
+export function derTlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
+  let len = 0;
+  for (const p of parts) len += p.length;
+  const out = new Uint8Array(derTlvSize(len));
+  let o = writeDerHeader(out, 0, tag, len);
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** `SEQUENCE { parts... }` from precomputed parts. */
+export function derSequence(...parts: Uint8Array[]): Uint8Array {
+  return derTlv(0x30, ...parts);
+}
+
+/** `[n] EXPLICIT` wrapper (context-specific, constructed). */
+export function derExplicit(n: number, ...parts: Uint8Array[]): Uint8Array {
+  return derTlv(0xa0 | n, ...parts);
+}
+
+/** `[n] IMPLICIT` of a primitive type: context-specific, primitive, with the given content. */
+export function derImplicitPrimitive(n: number, content: Uint8Array): Uint8Array {
+  return derTlv(0x80 | n, content);
+}
+
+/** OCTET STRING. */
+export function derOctetString(bytes: Uint8Array): Uint8Array {
+  return derTlv(0x04, bytes);
+}
+
+/** BIT STRING of whole octets (unused-bits octet 0), as signatures and public keys are. */
+export function derBitString(bytes: Uint8Array): Uint8Array {
+  return derTlv(0x03, Uint8Array.of(0), bytes);
+}
+
+/** BOOLEAN (DER: TRUE is 0xFF). */
+export function derBoolean(value: boolean): Uint8Array {
+  return Uint8Array.of(0x01, 0x01, value ? 0xff : 0x00);
+}
+
+/** NULL. */
+export function derNull(): Uint8Array {
+  return Uint8Array.of(0x05, 0x00);
+}
+
+/** IA5String (ASCII only, e.g. URIs in GeneralName). */
+export function derIa5String(text: string, tag = 0x16): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) throw new PkiError('ERR_INVALID_ARGUMENT', 'IA5String accepts ASCII characters only');
+    bytes[i] = c;
+  }
+  return derTlv(tag, bytes);
+}
+
+/**
+ * Minimal big-endian two's-complement content octets of a non-negative integer given as its
+ * unsigned magnitude (leading zero octets are dropped, one is added back when the top bit is set).
+ */
+export function integerContent(magnitude: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < magnitude.length - 1 && magnitude[i] === 0) i++;
+  const m = magnitude.subarray(i);
+  if (m.length === 0) return Uint8Array.of(0);
+  if (m[0]! & 0x80) {
+    const out = new Uint8Array(m.length + 1);
+    out.set(m, 1);
+    return out;
+  }
+  return m.slice();
+}
+
+/** Unsigned big-endian magnitude of a non-negative bigint (at least one octet). */
+export function bigintToBytes(value: bigint): Uint8Array {
+  if (value < 0n) throw new PkiError('ERR_INVALID_ARGUMENT', 'Negative integers are not encoded here');
+  let hex = value.toString(16);
+  if (hex.length % 2) hex = `0${hex}`;
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** INTEGER from a non-negative number, bigint, or unsigned big-endian magnitude. */
+export function derInteger(value: number | bigint | Uint8Array): Uint8Array {
+  const magnitude =
+    value instanceof Uint8Array
+      ? value
+      : bigintToBytes(typeof value === 'bigint' ? value : BigInt(checkedNonNegative(value)));
+  return derTlv(0x02, integerContent(magnitude));
+}
+
+/** ENUMERATED (small non-negative values: OCSP response status, CRL reasons). */
+export function derEnumerated(value: number): Uint8Array {
+  return derTlv(0x0a, integerContent(bigintToBytes(BigInt(checkedNonNegative(value)))));
+}
+
+function checkedNonNegative(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new PkiError('ERR_INVALID_ARGUMENT', 'Expected a non-negative integer');
+  return n;
+}
+
+/** OBJECT IDENTIFIER from dotted text (X.690 §8.19). */
+export function derOid(dotted: string): Uint8Array {
+  const arcs = dotted.split('.').map((a) => {
+    if (!/^\d+$/.test(a)) throw new PkiError('ERR_INVALID_ARGUMENT', `Invalid OID ${dotted}`);
+    return BigInt(a);
+  });
+  if (arcs.length < 2 || arcs[0]! > 2n || (arcs[0]! < 2n && arcs[1]! >= 40n)) {
+    throw new PkiError('ERR_INVALID_ARGUMENT', `Invalid OID ${dotted}`);
+  }
+  const subids = [arcs[0]! * 40n + arcs[1]!, ...arcs.slice(2)];
+  const out: number[] = [];
+  for (const s of subids) {
+    const chunk: number[] = [Number(s & 0x7fn)];
+    for (let v = s >> 7n; v > 0n; v >>= 7n) chunk.unshift(Number(v & 0x7fn) | 0x80);
+    out.push(...chunk);
+  }
+  return derTlv(0x06, Uint8Array.from(out));
+}
+
+/** Throws unless `date` is a valid Date; returns its time in ms. */
+function timeOf(date: Date): number {
+  const t = date instanceof Date ? date.getTime() : Number.NaN;
+  if (!Number.isFinite(t)) throw new PkiError('ERR_INVALID_ARGUMENT', 'Invalid date');
+  return t;
+}
+
+/**
+ * `true` when RFC 5280 §4.1.2.5 requires UTCTime for this date (years 1950 through 2049);
+ * GeneralizedTime otherwise.
+ */
+export function usesUtcTime(date: Date): boolean {
+  const y = new Date(timeOf(date)).getUTCFullYear();
+  return y >= 1950 && y < 2050;
+}
+
+/** Size in octets of the TLV {@link writeDerTime} writes for `date`. */
+export function derTimeSize(date: Date, generalized = false): number {
+  return !generalized && usesUtcTime(date) ? 15 : 17;
+}
+
+function put2(out: Uint8Array, o: number, v: number): void {
+  out[o] = 0x30 + ((v / 10) | 0);
+  out[o + 1] = 0x30 + (v % 10);
+}
+
+/**
+ * Writes `Time` at `offset`: UTCTime `YYMMDDHHMMSSZ` for 1950..2049, else GeneralizedTime
+ * `YYYYMMDDHHMMSSZ` (RFC 5280 §4.1.2.5: seconds present, no fraction, always Zulu).
+ * With `generalized`, GeneralizedTime is used whatever the year (OCSP times, invalidityDate).
+ * Returns the offset after the TLV.
+ */
+export function writeDerTime(out: Uint8Array, offset: number, date: Date, generalized = false): number {
+  const d = new Date(timeOf(date));
+  const year = d.getUTCFullYear();
+  if (year < 0 || year > 9999) throw new PkiError('ERR_INVALID_ARGUMENT', 'Year out of range for X.509 time');
+  let o = offset;
+  if (!generalized && year >= 1950 && year < 2050) {
+    out[o++] = 0x17;
+    out[o++] = 13;
+    put2(out, o, year % 100);
+    o += 2;
+  } else {
+    out[o++] = 0x18;
+    out[o++] = 15;
+    put2(out, o, (year / 100) | 0);
+    put2(out, o + 2, year % 100);
+    o += 4;
+  }
+  put2(out, o, d.getUTCMonth() + 1);
+  put2(out, o + 2, d.getUTCDate());
+  put2(out, o + 4, d.getUTCHours());
+  put2(out, o + 6, d.getUTCMinutes());
+  put2(out, o + 8, d.getUTCSeconds());
+  out[o + 10] = 0x5a; // 'Z'
+  return o + 11;
+}
+
+/** `Time` (UTCTime before 2050, GeneralizedTime from 2050) as a fresh TLV. */
+export function derTime(date: Date): Uint8Array {
+  const out = new Uint8Array(derTimeSize(date));
+  writeDerTime(out, 0, date);
+  return out;
+}
+
+/** GeneralizedTime `YYYYMMDDHHMMSSZ` (OCSP times, invalidityDate) as a fresh TLV. */
+export function derGeneralizedTime(date: Date): Uint8Array {
+  const out = new Uint8Array(17);
+  writeDerTime(out, 0, date, true);
+  return out;
+}
+
+/** UTCTime `YYMMDDHHMMSSZ`; only for 1950..2049. */
+export function derUtcTime(date: Date): Uint8Array {
+  if (!usesUtcTime(date)) throw new PkiError('ERR_INVALID_ARGUMENT', 'UTCTime holds years 1950..2049 only');
+  return derTime(date);
+}
+
+/**
+ * A growable byte buffer for writing large DER structures in one pass. `reserve` octets are kept
+ * free in front so that the enclosing headers, whose lengths are known only at the end, can be
+ * written in place without copying the (possibly tens of megabytes of) content again.
+ */
+export class DerBuffer {
+  /** The underlying storage; valid data is `bytes.subarray(start, length)`. */
+  bytes: Uint8Array;
+  /** Offset of the first written octet (headers may later be prepended before it). */
+  start: number;
+  /** Offset after the last written octet. */
+  length: number;
+
+  constructor(initialCapacity = 1024, reserve = 16) {
+    this.bytes = new Uint8Array(Math.max(initialCapacity, 64) + reserve);
+    this.start = reserve;
+    this.length = reserve;
+  }
+
+  /** Makes room for `n` more octets and returns the offset to write them at. */
+  ensure(n: number): number {
+    const need = this.length + n;
+    if (need > this.bytes.length) {
+      let cap = this.bytes.length * 2;
+      while (cap < need) cap *= 2;
+      const next = new Uint8Array(cap);
+      next.set(this.bytes.subarray(0, this.length));
+      this.bytes = next;
+    }
+    return this.length;
+  }
+
+  /** Appends bytes. */
+  write(part: Uint8Array): void {
+    const o = this.ensure(part.length);
+    this.bytes.set(part, o);
+    this.length = o + part.length;
+  }
+
+  /** Appends a tag and length. */
+  writeHeader(tag: number, len: number): void {
+    const o = this.ensure(6);
+    this.length = writeDerHeader(this.bytes, o, tag, len);
+  }
+
+  /** Prepends a tag and length in the reserved space before `start`. */
+  prependHeader(tag: number, len: number): void {
+    const size = 1 + derLengthSize(len);
+    if (size > this.start) throw new PkiError('ERR_INVALID_ARGUMENT', 'DerBuffer: reserve exhausted');
+    this.start -= size;
+    writeDerHeader(this.bytes, this.start, tag, len);
+  }
+
+  /** Prepends bytes in the reserved space before `start`. */
+  prepend(part: Uint8Array): void {
+    if (part.length > this.start) throw new PkiError('ERR_INVALID_ARGUMENT', 'DerBuffer: reserve exhausted');
+    this.start -= part.length;
+    this.bytes.set(part, this.start);
+  }
+
+  /** Number of octets written (excluding the reserve). */
+  get size(): number {
+    return this.length - this.start;
+  }
+
+  /** The written octets (a view). */
+  view(): Uint8Array {
+    return this.bytes.subarray(this.start, this.length);
+  }
+}

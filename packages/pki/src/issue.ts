@@ -1,0 +1,444 @@
+/**
+ * The certificate issuance primitive of the reference CA: one function makes the self-signed root,
+ * the issuing CA certificate and every end-entity certificate (AUTH, SIGN, OCSP responder, staff).
+ *
+ * ```asn1
+ * TBSCertificate  ::=  SEQUENCE  {                              -- RFC 5280 §4.1
+ *      version         [0]  EXPLICIT Version DEFAULT v1,        -- always v3 (2) here
+ *      serialNumber         CertificateSerialNumber,
+ *      signature            AlgorithmIdentifier,
+ *      issuer               Name,
+ *      validity             Validity,
+ *      subject              Name,
+ *      subjectPublicKeyInfo SubjectPublicKeyInfo,
+ *      issuerUniqueID  [1]  IMPLICIT UniqueIdentifier OPTIONAL, -- never written
+ *      subjectUniqueID [2]  IMPLICIT UniqueIdentifier OPTIONAL, -- never written
+ *      extensions      [3]  EXPLICIT Extensions OPTIONAL }
+ * Validity ::= SEQUENCE { notBefore Time, notAfter Time }
+ * Time ::= CHOICE { utcTime UTCTime, generalTime GeneralizedTime }
+ * ```
+ *
+ * Performance: the TBSCertificate is written once with a direct DER writer, splicing the issuer
+ * Name and the subject's SubjectPublicKeyInfo as their exact DER, and signed once. Everything
+ * derived from the issuer certificate (its Name, key identifier, key check) is computed once per
+ * issuer and cached (see {@link prepareIssuer}).
+ */
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { type CertificateInput, certificateToDer, parseCertificate } from './certificate.js';
+import { getCrypto } from './crypto-provider.js';
+import { type CsrInfo, isCsrInfo, type VerifyCsrOptions, verifyCsr } from './csr.js';
+import { derBitString, derExplicit, derSequence, derSmallInteger, derTime, derUnsignedInteger } from './der-encode.js';
+import { type BytesLike, bytesEqual, toArrayBuffer, toBytes, toHex, toPem } from './encoding.js';
+import { isPkiError, PkiError } from './errors.js';
+import {
+  authorityInfoAccessExtension,
+  authorityKeyIdentifierExtension,
+  basicConstraintsExtension,
+  certificatePoliciesExtension,
+  distributionPointsExtension,
+  EXTENSION_OIDS,
+  extKeyUsageExtension,
+  KEY_USAGE_BITS,
+  keyUsageExtension,
+  keyUsageNames,
+  ocspNoCheckExtension,
+  subjectKeyIdentifierExtension,
+} from './extensions.js';
+import { isCryptoKey, keyImportParams, parseSpki, type SpkiInfo } from './key-algorithm.js';
+import { exportSpki } from './keys.js';
+import { type NameInput, nameToDer } from './name.js';
+import type { CertificateProfile } from './profile.js';
+import { randomSerial, serialMagnitude } from './serial.js';
+import { signatureAlgorithmDer } from './signature-algorithm-der.js';
+import { ecdsaDerToRaw, signatureSchemeFor, signData } from './signing.js';
+import { type KeyIdMethod, sha1, subjectKeyIdentifier } from './ski.js';
+
+/** Where relying parties find revocation data and the issuer's certificate. */
+export interface CertificateUrls {
+  /** Full CRL URLs (cRLDistributionPoints; several URLs are mirrors of one CRL). */
+  crl?: string[];
+  /** Delta CRL URLs (freshestCRL, RFC 5280 §4.2.1.15). */
+  deltaCrl?: string[];
+  /** OCSP responder URLs (AuthorityInfoAccess id-ad-ocsp). */
+  ocsp?: string[];
+  /** URLs of the issuer's certificate (AuthorityInfoAccess id-ad-caIssuers). */
+  caIssuers?: string[];
+  /** CPS URL, attached as a CPS qualifier to every policy (the NCA uses `http://pki.gov.kz/cps`). */
+  cps?: string;
+}
+
+/** Explicit validity; see {@link IssueCertificateOptions.validity}. */
+export interface CertificateValidity {
+  /** Start of validity (default: now minus the backdate). */
+  notBefore?: Date;
+  /** End of validity (default: now, or `notBefore` when given, plus `profile.validityDays`). */
+  notAfter?: Date;
+}
+
+/** An issuer certificate with everything issuance needs from it, computed once. */
+export interface PreparedIssuer {
+  /** The certificate DER. */
+  readonly der: Uint8Array;
+  /** The parsed certificate. */
+  readonly certificate: pkijs.Certificate;
+  /** The issuer's subject Name, exact DER: the `issuer` of the certificates it issues. */
+  readonly subjectDer: Uint8Array;
+  /** The issuer's key identifier (its SKI extension, or RFC 5280 method 1 when it has none). */
+  readonly keyIdentifier: Uint8Array;
+  /** The issuer's public key. */
+  readonly spki: SpkiInfo;
+  /** End of the issuer's validity. */
+  readonly notAfter: Date;
+}
+
+/** Options of {@link issueCertificate}. */
+export interface IssueCertificateOptions {
+  /**
+   * The request: a {@link CsrInfo} from `verifyCsr`, or the request itself (DER/PEM/base64), which
+   * is then verified (signature and key policy). Supplies the public key, and the subject unless
+   * `subject` is given.
+   */
+  csr?: CsrInfo | string | BytesLike;
+  /** The subject's public key (CryptoKey or SubjectPublicKeyInfo DER), when there is no `csr`. */
+  publicKey?: CryptoKey | BytesLike;
+  /** Subject name; overrides the request's. Required without a `csr`. */
+  subject?: NameInput;
+  /** What goes into the certificate besides subject, key, issuer, serial and URLs. */
+  profile: CertificateProfile;
+  /** The issuer certificate (or {@link prepareIssuer}'s result). Absent: self-signed with `issuerKey`. */
+  issuer?: CertificateInput | PreparedIssuer;
+  /** The issuer's private key (for a self-signed certificate, the subject's own private key). */
+  issuerKey: CryptoKey;
+  /** Serial number (unsigned bytes or hex); default {@link randomSerial}(). */
+  serial?: Uint8Array | string;
+  /** Explicit validity; past dates are allowed (e.g. for test certificates that have expired). */
+  validity?: CertificateValidity;
+  /** Seconds the default notBefore lies in the past, for relying parties with slow clocks (default 60). */
+  backdateSeconds?: number;
+  /** CRL, delta CRL, OCSP, caIssuers and CPS URLs. */
+  urls?: CertificateUrls;
+  /**
+   * How the subjectKeyIdentifier is computed: `rfc5280` (default, method 1) or `spki-sha1` (SHA-1 of
+   * the whole SubjectPublicKeyInfo, as the NCA's RSA end-entity certificates have it).
+   */
+  keyIdMethod?: KeyIdMethod;
+  /** Key policy for the subject key (same as `verifyCsr`: RSA at least 2048 bits by default). */
+  keyPolicy?: VerifyCsrOptions;
+}
+
+/** A certificate made by {@link issueCertificate}. */
+export interface IssuedCertificate {
+  /** The certificate DER. */
+  der: Uint8Array;
+  /** The certificate PEM. */
+  pem: string;
+  /** Serial number, canonical hex (lower case, no leading zero octets). */
+  serialHex: string;
+  /** Start of validity, as encoded (whole seconds). */
+  notBefore: Date;
+  /** End of validity, as encoded (whole seconds). */
+  notAfter: Date;
+  /** SubjectKeyIdentifier hex (lower case): the NCA key-file name suffix and PKCS#12 friendlyName. */
+  subjectKeyId: string;
+}
+
+const DEFAULT_BACKDATE_SECONDS = 60;
+const DAY_MS = 86_400_000;
+
+/** Objects made by prepareIssuer, and the issuer keys already proven to match each. */
+const preparedKeys = new WeakMap<PreparedIssuer, WeakSet<CryptoKey>>();
+/** Cache of prepared issuers by input object (parsed certificates, byte arrays). */
+const byObject = new WeakMap<object, PreparedIssuer>();
+/** Small cache by content for issuers given as text or fresh byte arrays. */
+const byContent: PreparedIssuer[] = [];
+const BY_CONTENT_MAX = 16;
+
+function isPreparedIssuer(value: unknown): value is PreparedIssuer {
+  return typeof value === 'object' && value !== null && preparedKeys.has(value as PreparedIssuer);
+}
+
+function notCa(message: string): PkiError {
+  return new PkiError('ERR_INVALID_ARGUMENT', `The issuer certificate cannot issue: ${message}`);
+}
+
+/** An issuer key identifier from the SKI extension, else RFC 5280 method 1. */
+async function issuerKeyIdentifier(cert: pkijs.Certificate, spki: Uint8Array): Promise<Uint8Array> {
+  const ext = cert.extensions?.find((e) => e.extnID === EXTENSION_OIDS.subjectKeyIdentifier);
+  if (ext) {
+    const value = asn1js.fromBER(ext.extnValue.valueBlock.valueHexView); // the issuer is trusted input
+    if (value.result instanceof asn1js.OctetString && value.result.valueBlock.valueHexView.length > 0) {
+      return new Uint8Array(value.result.valueBlock.valueHexView);
+    }
+    throw new PkiError('ERR_CERTIFICATE_INVALID', 'Malformed SubjectKeyIdentifier in the issuer certificate');
+  }
+  return subjectKeyIdentifier(spki);
+}
+
+/**
+ * Reads an issuer certificate once for any number of {@link issueCertificate} calls: its exact
+ * subject Name, key identifier and public key, and checks that it may issue certificates
+ * (basicConstraints cA, keyCertSign when keyUsage is present). `issueCertificate` calls this
+ * itself and caches the result, so passing the certificate directly is fine; this is for callers
+ * that prefer to hold the prepared form.
+ *
+ * @throws {PkiError} `ERR_CERTIFICATE_INVALID` for a malformed certificate; `ERR_INVALID_ARGUMENT`
+ *   for a certificate that is not a CA certificate.
+ */
+export async function prepareIssuer(certificate: CertificateInput | PreparedIssuer): Promise<PreparedIssuer> {
+  if (isPreparedIssuer(certificate)) return certificate;
+  if (typeof certificate === 'object' && certificate !== null) {
+    const hit = byObject.get(certificate);
+    if (hit) return hit;
+  }
+  let der: Uint8Array;
+  try {
+    der = certificateToDer(certificate);
+  } catch (cause) {
+    if (isPkiError(cause)) throw cause;
+    throw new PkiError('ERR_CERTIFICATE_INVALID', 'The issuer certificate is not well-formed DER', { cause });
+  }
+  const cached = byContent.find((p) => p.der.length === der.length && bytesEqual(p.der, der));
+  if (cached) return cached;
+
+  let cert: pkijs.Certificate;
+  let asn1: ReturnType<typeof asn1js.fromBER>;
+  try {
+    cert = parseCertificate(der);
+    asn1 = asn1js.fromBER(toArrayBuffer(der));
+  } catch (cause) {
+    if (isPkiError(cause)) throw cause;
+    throw new PkiError('ERR_CERTIFICATE_INVALID', 'The issuer certificate is not well-formed DER', { cause });
+  }
+  const tbs = (asn1.result as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence;
+  // version [0] is present in every v3 certificate, so subject and SPKI are elements 5 and 6.
+  const [subjectNode, spkiNode] = tbs.valueBlock.value.slice(5, 7);
+  if (cert.version !== 2 || !(subjectNode instanceof asn1js.Sequence) || !(spkiNode instanceof asn1js.Sequence)) {
+    throw notCa('not an X.509 v3 certificate');
+  }
+  const bc = cert.extensions?.find((e) => e.extnID === EXTENSION_OIDS.basicConstraints);
+  if (!bc || !(bc.parsedValue instanceof pkijs.BasicConstraints) || !bc.parsedValue.cA) {
+    throw notCa('basicConstraints cA is not set');
+  }
+  const ku = cert.extensions?.find((e) => e.extnID === EXTENSION_OIDS.keyUsage);
+  if (ku) {
+    const bits = ku.parsedValue;
+    if (!(bits instanceof asn1js.BitString)) throw new PkiError('ERR_CERTIFICATE_INVALID', 'Malformed keyUsage');
+    if (!keyUsageNames(new Uint8Array(bits.valueBlock.valueHexView)).includes('keyCertSign')) {
+      throw notCa('keyUsage lacks keyCertSign');
+    }
+  }
+  const spkiDer = new Uint8Array(spkiNode.valueBeforeDecodeView);
+  const prepared: PreparedIssuer = Object.freeze({
+    der,
+    certificate: cert,
+    subjectDer: new Uint8Array(subjectNode.valueBeforeDecodeView),
+    keyIdentifier: await issuerKeyIdentifier(cert, spkiDer),
+    spki: parseSpki(spkiDer),
+    notAfter: cert.notAfter.value,
+  });
+  preparedKeys.set(prepared, new WeakSet());
+  if (typeof certificate === 'object' && certificate !== null) byObject.set(certificate, prepared);
+  byContent.push(prepared);
+  if (byContent.length > BY_CONTENT_MAX) byContent.shift();
+  return prepared;
+}
+
+/** Verifies a certificate-style signature made by the scheme of `signer` with the key in `spki`. */
+async function signatureVerifies(
+  spki: SpkiInfo,
+  signer: CryptoKey,
+  signature: Uint8Array,
+  data: Uint8Array,
+): Promise<boolean> {
+  const scheme = signatureSchemeFor(signer);
+  if ((spki.type === 'RSA') !== (scheme.params.name === 'RSASSA-PKCS1-v1_5')) return false;
+  const subtle = getCrypto().subtle;
+  const key = await subtle.importKey('spki', spki.der as BufferSource, keyImportParams(spki, scheme.hash), false, [
+    'verify',
+  ]);
+  let sig = signature;
+  if (spki.type === 'EC') {
+    try {
+      sig = ecdsaDerToRaw(signature, spki.bits / 8);
+    } catch {
+      return false;
+    }
+  }
+  return subtle.verify(scheme.params, key, sig as BufferSource, data as BufferSource);
+}
+
+/** Proves once per issuer that `issuerKey` is the private key of the issuer certificate. */
+async function checkIssuerKey(issuer: PreparedIssuer, issuerKey: CryptoKey): Promise<void> {
+  const checked = preparedKeys.get(issuer)!;
+  if (checked.has(issuerKey)) return;
+  const probe = new TextEncoder().encode('kzpki issuer key check');
+  const sig = await sign(issuerKey, probe);
+  if (!(await signatureVerifies(issuer.spki, issuerKey, sig, probe))) {
+    throw new PkiError('ERR_KEY_INVALID', "issuerKey is not the private key of the issuer certificate's public key");
+  }
+  checked.add(issuerKey);
+}
+
+async function sign(key: CryptoKey, data: Uint8Array): Promise<Uint8Array> {
+  if (!isCryptoKey(key) || key.type !== 'private') {
+    throw new PkiError('ERR_INVALID_ARGUMENT', 'issuerKey must be a private CryptoKey');
+  }
+  try {
+    return await signData(key, data);
+  } catch (cause) {
+    if (isPkiError(cause)) throw cause;
+    throw new PkiError('ERR_KEY_INVALID', 'The crypto provider could not sign with issuerKey', { cause });
+  }
+}
+
+function checkProfile(profile: CertificateProfile): void {
+  const bad = (m: string) => new PkiError('ERR_PROFILE_INVALID', `Profile ${profile?.name ?? '?'}: ${m}`);
+  if (typeof profile !== 'object' || profile === null) throw new PkiError('ERR_PROFILE_INVALID', 'profile is required');
+  if (!Number.isFinite(profile.validityDays) || profile.validityDays <= 0) throw bad('validityDays must be positive');
+  if (!Array.isArray(profile.keyUsage) || !Array.isArray(profile.extKeyUsage) || !Array.isArray(profile.policies)) {
+    throw bad('keyUsage, extKeyUsage and policies must be arrays');
+  }
+  for (const u of profile.keyUsage) if (!Object.hasOwn(KEY_USAGE_BITS, u)) throw bad(`unknown key usage ${u}`);
+  if (profile.basicConstraints?.ca && !profile.keyUsage.includes('keyCertSign')) {
+    throw bad('a CA profile needs keyCertSign'); // RFC 5280 §4.2.1.9
+  }
+  if (!profile.basicConstraints?.ca && profile.keyUsage.includes('keyCertSign')) {
+    throw bad('keyCertSign requires basicConstraints cA'); // RFC 5280 §4.2.1.3
+  }
+}
+
+function wholeSeconds(d: Date): Date {
+  return new Date(Math.floor(d.getTime() / 1000) * 1000);
+}
+
+function validityOf(opts: IssueCertificateOptions): { notBefore: Date; notAfter: Date } {
+  const v = opts.validity ?? {};
+  for (const d of [v.notBefore, v.notAfter]) {
+    if (d !== undefined && (!(d instanceof Date) || Number.isNaN(d.getTime()))) {
+      throw new PkiError('ERR_INVALID_ARGUMENT', 'validity dates must be valid Date objects');
+    }
+  }
+  const backdate = opts.backdateSeconds ?? DEFAULT_BACKDATE_SECONDS;
+  if (!Number.isFinite(backdate) || backdate < 0) {
+    throw new PkiError('ERR_INVALID_ARGUMENT', 'backdateSeconds must be a non-negative number');
+  }
+  const now = wholeSeconds(new Date());
+  const notBefore = wholeSeconds(v.notBefore ?? new Date(now.getTime() - backdate * 1000));
+  const notAfter = wholeSeconds(
+    v.notAfter ?? new Date((v.notBefore ? notBefore : now).getTime() + opts.profile.validityDays * DAY_MS),
+  );
+  if (notAfter.getTime() <= notBefore.getTime()) {
+    throw new PkiError('ERR_INVALID_ARGUMENT', 'notAfter must be later than notBefore');
+  }
+  return { notBefore, notAfter };
+}
+
+async function subjectKey(
+  opts: IssueCertificateOptions,
+  csr: CsrInfo | undefined,
+): Promise<{ spki: SpkiInfo; subjectDer: Uint8Array | undefined }> {
+  if (csr && opts.publicKey !== undefined) {
+    throw new PkiError('ERR_INVALID_ARGUMENT', 'Give either csr or publicKey, not both');
+  }
+  let spki: SpkiInfo;
+  if (csr) spki = parseSpki(csr.spki);
+  else if (opts.publicKey === undefined) throw new PkiError('ERR_INVALID_ARGUMENT', 'csr or publicKey is required');
+  else if (isCryptoKey(opts.publicKey)) spki = parseSpki(await exportSpki(opts.publicKey));
+  else spki = parseSpki(toBytes(opts.publicKey));
+  const min = opts.keyPolicy?.minRsaBits ?? 2048;
+  if (spki.type === 'RSA' && spki.bits < min) {
+    throw new PkiError('ERR_KEY_TOO_WEAK', `RSA key of ${spki.bits} bits; at least ${min} required`);
+  }
+  return { spki, subjectDer: csr?.subjectDer };
+}
+
+/**
+ * Issues an X.509 v3 certificate.
+ *
+ * Extensions, in this order, as the profile and URLs call for them: basicConstraints, keyUsage,
+ * extKeyUsage (criticality per profile), authorityKeyIdentifier (keyIdentifier = the issuer's SKI;
+ * the certificate's own SKI when self-signed), subjectKeyIdentifier (`keyIdMethod`),
+ * certificatePolicies (with the CPS URL when given), cRLDistributionPoints, freshestCRL,
+ * authorityInfoAccess (caIssuers, OCSP), id-pkix-ocsp-nocheck when `profile.ocspNoCheck`.
+ * The issuer Name is copied byte for byte from the issuer certificate's subject.
+ *
+ * @throws {PkiError} `ERR_PROFILE_INVALID`, `ERR_SUBJECT_INVALID` (no subject), `ERR_INVALID_ARGUMENT`
+ *   (bad serial, validity, URL, an issuer that is not a CA), `ERR_KEY_INVALID` (issuerKey does not
+ *   match the issuer or the self-signed public key), `ERR_KEY_TOO_WEAK`, and `verifyCsr`'s errors.
+ * @example
+ * ```ts
+ * const rootKeys = await generateKeyPair('RSA-4096', { extractable: false });
+ * const root = await issueCertificate({
+ *   publicKey: rootKeys.publicKey, subject: [{ type: '2.5.4.3', value: 'Test Root' }],
+ *   profile: rootCaProfile(), issuerKey: rootKeys.privateKey,
+ * });
+ * const leaf = await issueCertificate({
+ *   csr: csrPem, profile: templateProfile('individual', 'auth'),
+ *   issuer: issuingCa.der, issuerKey: issuingKeys.privateKey,
+ *   urls: { crl: ['http://ca.test/crl/ca.crl'], deltaCrl: ['http://ca.test/crl/ca_d.crl'],
+ *           ocsp: ['http://ca.test/ocsp'], caIssuers: ['http://ca.test/cert/ca.cer'] },
+ * });
+ * ```
+ */
+export async function issueCertificate(opts: IssueCertificateOptions): Promise<IssuedCertificate> {
+  checkProfile(opts.profile);
+  const { profile } = opts;
+  const issuer = opts.issuer === undefined ? undefined : await prepareIssuer(opts.issuer);
+  if (issuer) await checkIssuerKey(issuer, opts.issuerKey);
+  const scheme = signatureSchemeFor(opts.issuerKey);
+
+  const csr =
+    opts.csr === undefined ? undefined : isCsrInfo(opts.csr) ? opts.csr : await verifyCsr(opts.csr, opts.keyPolicy);
+  const { spki, subjectDer: csrSubject } = await subjectKey(opts, csr);
+  const subjectDer = opts.subject !== undefined ? nameToDer(opts.subject) : csrSubject;
+  // An empty subject needs a critical subjectAltName (RFC 5280 §4.1.2.6), which is not written here.
+  if (!subjectDer || subjectDer.length <= 2) {
+    throw new PkiError('ERR_SUBJECT_INVALID', 'The certificate needs a non-empty subject');
+  }
+  const serial = serialMagnitude(opts.serial ?? randomSerial());
+  const { notBefore, notAfter } = validityOf(opts);
+  const ski = await (opts.keyIdMethod === 'spki-sha1' ? sha1(spki.der) : sha1(spki.subjectPublicKey));
+  const urls = opts.urls ?? {};
+
+  const extensions: Uint8Array[] = [];
+  if (profile.basicConstraints) extensions.push(basicConstraintsExtension(profile.basicConstraints));
+  if (profile.keyUsage.length > 0) extensions.push(keyUsageExtension(profile.keyUsage, profile.keyUsageCritical));
+  if (profile.extKeyUsage.length > 0) {
+    extensions.push(extKeyUsageExtension(profile.extKeyUsage, profile.extKeyUsageCritical ?? false));
+  }
+  extensions.push(authorityKeyIdentifierExtension(issuer ? issuer.keyIdentifier : ski));
+  extensions.push(subjectKeyIdentifierExtension(ski));
+  if (profile.policies.length > 0) extensions.push(certificatePoliciesExtension(profile.policies, urls.cps));
+  if (urls.crl?.length) extensions.push(distributionPointsExtension(urls.crl, EXTENSION_OIDS.cRLDistributionPoints));
+  if (urls.deltaCrl?.length) extensions.push(distributionPointsExtension(urls.deltaCrl, EXTENSION_OIDS.freshestCRL));
+  if (urls.caIssuers?.length || urls.ocsp?.length) {
+    extensions.push(authorityInfoAccessExtension({ caIssuers: urls.caIssuers ?? [], ocsp: urls.ocsp ?? [] }));
+  }
+  if (profile.ocspNoCheck) extensions.push(ocspNoCheckExtension());
+
+  const algorithm = signatureAlgorithmDer(scheme);
+  const tbs = derSequence(
+    derExplicit(0, derSmallInteger(2)), // v3
+    derUnsignedInteger(serial),
+    algorithm,
+    issuer ? issuer.subjectDer : subjectDer,
+    derSequence(derTime(notBefore), derTime(notAfter)),
+    subjectDer,
+    spki.der,
+    derExplicit(3, derSequence(...extensions)),
+  );
+  const signature = await sign(opts.issuerKey, tbs);
+  if (!issuer && !(await signatureVerifies(spki, opts.issuerKey, signature, tbs))) {
+    throw new PkiError('ERR_KEY_INVALID', 'A self-signed certificate needs issuerKey to be the private key of publicKey');
+  }
+  const der = derSequence(tbs, algorithm, derBitString(signature));
+  return {
+    der,
+    pem: toPem(der, 'CERTIFICATE'),
+    serialHex: toHex(serial),
+    notBefore,
+    notAfter,
+    subjectKeyId: toHex(ski),
+  };
+}

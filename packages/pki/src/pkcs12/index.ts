@@ -1,0 +1,7 @@
+/**
+ * PKCS #12 key stores (RFC 7292): open NCA RK and OpenSSL files, create modern or NCA-style legacy
+ * files, and name them the NCA way.
+ */
+export { type CreatePkcs12Options, createPkcs12 } from './create.js';
+export { ncaKeyFileName } from './naming.js';
+export { type OpenPkcs12Options, openPkcs12, type Pkcs12Contents } from './open.js';

@@ -1,0 +1,223 @@
+/**
+ * Reading PKCS #12 key stores (RFC 7292): the NCA RK legacy files (SHA-1 MAC, 3DES-shrouded key,
+ * RC2-40-encrypted certificates) and modern ones (PBES2 AES-CBC + PBKDF2, SHA-2 MAC, RFC 9579
+ * PBMAC1), including unencrypted bags and files without a MAC.
+ */
+import type * as pkijs from 'pkijs';
+import { parseCertificate } from '../certificate.js';
+import { type BytesLike, bytesEqual, toBytes, toHex } from '../encoding.js';
+import { isPkiError, PkiError } from '../errors.js';
+import { DEFAULT_MAX_ITERATIONS, type DecodeLimits } from './limits.js';
+import { parseMacData, verifyMac } from './mac.js';
+import type { PasswordEncodings } from './password.js';
+import { passwordCandidates } from './password.js';
+import { decryptWithPassword } from './pbe.js';
+import { parseAuthenticatedSafe, parsePfx } from './pfx.js';
+import { importPkcs8ForSigning, inspectPkcs8, keyMatchesCertificate, type Pkcs8Info } from './private-key.js';
+import { type BagAttributes, parseSafeContents, type SafeBag } from './safe-bags.js';
+
+/** What {@link openPkcs12} found in a key store. */
+export interface Pkcs12Contents {
+  /**
+   * The private key as a WebCrypto key for signing (RSASSA-PKCS1-v1_5 with SHA-256 for RSA, ECDSA
+   * for EC keys); absent for keys WebCrypto cannot import (NCA GOST keys).
+   */
+  privateKey?: CryptoKey;
+  /** The private key as PKCS #8 PrivateKeyInfo DER. */
+  pkcs8: Uint8Array;
+  /** DER of the certificate that belongs to the private key. */
+  certificate: Uint8Array;
+  /** DER of the other certificates, issuer of `certificate` first where the chain can be followed. */
+  chain: Uint8Array[];
+  /** friendlyName of the key bag (or of the certificate bag). */
+  friendlyName?: string;
+  /** localKeyID of the key bag (or of the certificate bag) as lower-case hex. */
+  localKeyId?: string;
+}
+
+/** Options of {@link openPkcs12}. */
+export interface OpenPkcs12Options {
+  /** Whether `privateKey` may be exported again (default `true`: the PKCS #8 is returned anyway). */
+  extractable?: boolean;
+  /**
+   * Largest iteration count accepted from the file (default 10,000,000); larger counts give
+   * `ERR_PKCS12_UNSUPPORTED` instead of minutes of CPU time.
+   */
+  maxIterations?: number;
+}
+
+interface KeyEntry {
+  pkcs8: Uint8Array;
+  info: Pkcs8Info;
+  attributes: BagAttributes;
+}
+interface CertEntry {
+  der: Uint8Array;
+  cert: pkijs.Certificate;
+  attributes: BagAttributes;
+}
+
+const badPassword = (): PkiError =>
+  new PkiError('ERR_PKCS12_BAD_PASSWORD', 'Wrong password for the PKCS#12 key store');
+
+/**
+ * Opens a PKCS #12 key store. The MAC (when present) is checked first, so a wrong password is
+ * reported as such before any decryption; without a MAC, a decryption that yields bad padding or
+ * garbage is taken as a wrong password.
+ *
+ * @example
+ * ```ts
+ * const p12 = await openPkcs12(readFileSync('AUTH_RSA256_6b36….p12'), 'Qwerty12');
+ * const signature = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', p12.privateKey!, data);
+ * ```
+ * @throws {PkiError} `ERR_PKCS12_BAD_PASSWORD` when the password is wrong,
+ *   `ERR_PKCS12_INVALID` when the bytes are not a well-formed key store (or hold no key and
+ *   certificate), `ERR_PKCS12_UNSUPPORTED` for algorithms or modes this package does not implement
+ *   and for iteration counts above `maxIterations`.
+ */
+export async function openPkcs12(
+  bytes: BytesLike,
+  password: string,
+  options: OpenPkcs12Options = {},
+): Promise<Pkcs12Contents> {
+  if (typeof password !== 'string') throw new PkiError('ERR_INVALID_ARGUMENT', 'password must be a string');
+  const limits: DecodeLimits = { maxIterations: options.maxIterations ?? DEFAULT_MAX_ITERATIONS };
+  try {
+    return await open(toBytes(bytes), password, limits, options.extractable ?? true);
+  } catch (cause) {
+    if (
+      isPkiError(cause, 'ERR_PKCS12_BAD_PASSWORD') ||
+      isPkiError(cause, 'ERR_PKCS12_INVALID') ||
+      isPkiError(cause, 'ERR_PKCS12_UNSUPPORTED')
+    ) {
+      throw cause;
+    }
+    // Anything else (a certificate or key that does not parse, an exception inside asn1js) means
+    // the file content is malformed.
+    throw new PkiError('ERR_PKCS12_INVALID', 'Malformed PKCS#12 key store', { cause });
+  }
+}
+
+async function open(
+  bytes: Uint8Array,
+  password: string,
+  limits: DecodeLimits,
+  extractable: boolean,
+): Promise<Pkcs12Contents> {
+  const pfx = parsePfx(bytes);
+  let candidates = passwordCandidates(password);
+  const macVerified = pfx.macData !== undefined;
+  if (pfx.macData) {
+    const mac = parseMacData(pfx.macData, limits);
+    let matched: PasswordEncodings | undefined;
+    for (const c of candidates) {
+      if (await verifyMac(mac, c, pfx.authSafeContent)) {
+        matched = c;
+        break;
+      }
+    }
+    if (!matched) throw badPassword();
+    candidates = [matched];
+  }
+
+  /**
+   * Decrypts and decodes with the first password form that works. A failure is a wrong password
+   * when no MAC vouched for it, and corruption when one did.
+   */
+  async function decryptAnd<T>(
+    algorithm: Parameters<typeof decryptWithPassword>[0],
+    ciphertext: Uint8Array,
+    decode: (plain: Uint8Array) => T,
+  ): Promise<T> {
+    let lastError: unknown;
+    for (const c of candidates) {
+      const plain = await decryptWithPassword(algorithm, ciphertext, c, limits);
+      if (plain === undefined) continue;
+      try {
+        return decode(plain);
+      } catch (e) {
+        lastError = e;
+      }
+    }
+    if (!macVerified) throw badPassword();
+    throw new PkiError('ERR_PKCS12_INVALID', 'Decryption failed although the MAC matched: the file is corrupt', {
+      cause: lastError,
+    });
+  }
+
+  const bags: SafeBag[] = [];
+  for (const entry of parseAuthenticatedSafe(pfx.authSafeContent)) {
+    if (entry.kind === 'data') bags.push(...parseSafeContents(entry.safeContents));
+    else bags.push(...(await decryptAnd(entry.algorithm, entry.ciphertext, parseSafeContents)));
+  }
+
+  const keys: KeyEntry[] = [];
+  const certs: CertEntry[] = [];
+  for (const bag of bags) {
+    if (bag.type === 'key') {
+      keys.push({ pkcs8: bag.pkcs8, info: inspectPkcs8(bag.pkcs8), attributes: bag.attributes });
+    } else if (bag.type === 'shroudedKey') {
+      const { pkcs8, info } = await decryptAnd(bag.algorithm, bag.encrypted, (plain) => ({
+        pkcs8: plain,
+        info: inspectPkcs8(plain),
+      }));
+      keys.push({ pkcs8, info, attributes: bag.attributes });
+    } else if (bag.type === 'cert') {
+      certs.push({ der: bag.der, cert: parseCertificate(bag.der), attributes: bag.attributes });
+    }
+  }
+
+  const key = keys[0];
+  if (!key) throw new PkiError('ERR_PKCS12_INVALID', 'The PKCS#12 file holds no private key');
+  const own = certificateFor(key, certs);
+  const chain = orderChain(own, certs.filter((c) => c !== own));
+  const privateKey = await importPkcs8ForSigning(key.pkcs8, key.info, extractable);
+  const friendlyName = key.attributes.friendlyName ?? own.attributes.friendlyName;
+  const localKeyId = key.attributes.localKeyId ?? own.attributes.localKeyId;
+  return {
+    ...(privateKey ? { privateKey } : {}),
+    pkcs8: key.pkcs8,
+    certificate: own.der,
+    chain: chain.map((c) => c.der),
+    ...(friendlyName !== undefined ? { friendlyName } : {}),
+    ...(localKeyId !== undefined ? { localKeyId: toHex(localKeyId) } : {}),
+  };
+}
+
+/**
+ * The certificate of `key`: the one with the same localKeyID, else the one with the same public
+ * key, else (for keys whose public half cannot be compared, e.g. GOST) the end of the chain.
+ */
+function certificateFor(key: KeyEntry, certs: CertEntry[]): CertEntry {
+  const id = key.attributes.localKeyId;
+  const byId = id ? certs.find((c) => c.attributes.localKeyId && bytesEqual(c.attributes.localKeyId, id)) : undefined;
+  if (byId) {
+    if (keyMatchesCertificate(key.info, byId.cert) === false) {
+      throw new PkiError('ERR_PKCS12_INVALID', 'The certificate with the key’s localKeyID is not for that key');
+    }
+    return byId;
+  }
+  const matches = certs.map((c) => keyMatchesCertificate(key.info, c.cert));
+  const exact = certs.find((_, i) => matches[i] === true);
+  if (exact) return exact;
+  const possible = certs.filter((_, i) => matches[i] === undefined);
+  // The leaf: a certificate that issued none of the others.
+  const leaf = possible.find((c) => !certs.some((o) => o !== c && o.cert.issuer.isEqual(c.cert.subject)));
+  const chosen = leaf ?? possible[0];
+  if (!chosen) throw new PkiError('ERR_PKCS12_INVALID', 'The PKCS#12 file holds no certificate for its private key');
+  return chosen;
+}
+
+/** Orders `rest` as the chain above `leaf` (issuer by issuer), then whatever is left in file order. */
+function orderChain(leaf: CertEntry, rest: CertEntry[]): CertEntry[] {
+  const remaining = [...rest];
+  const ordered: CertEntry[] = [];
+  let current = leaf;
+  while (!current.cert.issuer.isEqual(current.cert.subject)) {
+    const i = remaining.findIndex((c) => c.cert.subject.isEqual(current.cert.issuer));
+    if (i < 0) break;
+    current = remaining.splice(i, 1)[0]!;
+    ordered.push(current);
+  }
+  return [...ordered, ...remaining];
+}

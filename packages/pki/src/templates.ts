@@ -1,0 +1,364 @@
+/**
+ * NCA certificate templates as data, and the certificate profiles they yield.
+ *
+ * A template is what the user picks on the NCA issuance page ("individual", or one of the six
+ * legal-entity templates). Every template yields two profiles, AUTH and SIGN, one per key
+ * (DOMAIN.md §3):
+ *
+ * | purpose | keyUsage (critical)                | extKeyUsage                                |
+ * |---------|------------------------------------|--------------------------------------------|
+ * | AUTH    | digitalSignature, keyEncipherment  | clientAuth, then the template's role OIDs  |
+ * | SIGN    | digitalSignature, nonRepudiation   | emailProtection, then the role OIDs        |
+ *
+ * certificatePolicies: individual AUTH 1.2.398.3.3.2.4 / SIGN 1.2.398.3.3.2.3; legal entity AUTH
+ * 1.2.398.3.3.2.2 / SIGN 1.2.398.3.3.2.1. Validity 365 days.
+ *
+ * Identification method: the NCA defines OIDs for how the holder was identified
+ * (1.2.398.3.3.4.3.*), also carried in extKeyUsage. None of the NCA certificates in the fixtures
+ * carries one, so the templates do not add it; the method depends on the issuance channel, not
+ * on the template, and the caller passes it (`identification: 'remote-digital-id'` for the remote
+ * flow of the seeds) to {@link templateProfile}, which then appends its OID after the role OIDs.
+ */
+import { PkiError } from './errors.js';
+import { type IdentificationMethod, identificationMethodOid, NCA_OIDS, type OidLanguage } from './oids.js';
+import type { CertificateProfile, KeyPurpose, KeyUsageName } from './profile.js';
+
+/** Names of the NCA certificate templates. */
+export type TemplateName =
+  | 'individual'
+  | 'first-manager'
+  | 'signer'
+  | 'finance'
+  | 'hr'
+  | 'employee'
+  | 'treasury';
+
+/** Whom a template is for. */
+export type TemplateKind = 'individual' | 'legal-entity';
+
+/** Subject fields a template needs besides the person's name and IIN (see `buildNcaSubject`). */
+export type TemplateSubjectField = 'organization' | 'bin' | 'roleCode' | 'businessCategory';
+
+/** One NCA certificate template. */
+export interface Template {
+  /** Template name. */
+  readonly name: TemplateName;
+  /** Individual or legal-entity template. */
+  readonly kind: TemplateKind;
+  /** Title as the NCA issuance pages show it (ru), with kk/en translations. */
+  readonly title: Readonly<Record<OidLanguage, string>>;
+  /** Role OIDs, in certificate order, appended to extKeyUsage after the purpose OID. */
+  readonly roleOids: readonly string[];
+  /** Whether the application needs the organisation's BIN. */
+  readonly binRequired: boolean;
+  /** Whether the organisation's first manager must confirm the application before issuance. */
+  readonly firstManagerApproval: boolean;
+  /** Subject fields the template requires besides surname, given name and IIN. */
+  readonly requiredSubjectFields: readonly TemplateSubjectField[];
+}
+
+const LEGAL_SUBJECT: readonly TemplateSubjectField[] = ['organization', 'bin'];
+
+/**
+ * The NCA templates. Russian titles are those of the NCA issuance page (seed 001); Kazakh and
+ * English titles are this project's translations.
+ */
+export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
+  individual: {
+    name: 'individual',
+    kind: 'individual',
+    title: { ru: 'Физическое лицо', kk: 'Жеке тұлға', en: 'Individual' },
+    roleOids: [NCA_OIDS.role.individual],
+    binRequired: false,
+    firstManagerApproval: false,
+    requiredSubjectFields: [],
+  },
+  'first-manager': {
+    name: 'first-manager',
+    kind: 'legal-entity',
+    title: { ru: 'Первый руководитель', kk: 'Бірінші басшы', en: 'First manager' },
+    roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.firstManager],
+    binRequired: true,
+    firstManagerApproval: false,
+    requiredSubjectFields: LEGAL_SUBJECT,
+  },
+  signer: {
+    name: 'signer',
+    kind: 'legal-entity',
+    title: {
+      ru: 'Сотрудник с правом подписи',
+      kk: 'Қол қою құқығы бар қызметкер',
+      en: 'Employee with signing right',
+    },
+    roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.signer],
+    binRequired: true,
+    firstManagerApproval: true,
+    requiredSubjectFields: LEGAL_SUBJECT,
+  },
+  finance: {
+    name: 'finance',
+    kind: 'legal-entity',
+    title: {
+      ru: 'Сотрудник с правом подписи финансовых документов',
+      kk: 'Қаржылық құжаттарға қол қою құқығы бар қызметкер',
+      en: 'Employee with the right to sign financial documents',
+    },
+    roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.finance],
+    binRequired: true,
+    firstManagerApproval: true,
+    requiredSubjectFields: LEGAL_SUBJECT,
+  },
+  hr: {
+    name: 'hr',
+    kind: 'legal-entity',
+    title: { ru: 'Сотрудник отдела кадров', kk: 'Кадр бөлімінің қызметкері', en: 'HR employee' },
+    roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.hr],
+    binRequired: true,
+    firstManagerApproval: true,
+    requiredSubjectFields: LEGAL_SUBJECT,
+  },
+  employee: {
+    name: 'employee',
+    kind: 'legal-entity',
+    title: { ru: 'Сотрудник организации', kk: 'Ұйым қызметкері', en: 'Organisation employee' },
+    roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.employee],
+    binRequired: true,
+    firstManagerApproval: true,
+    requiredSubjectFields: LEGAL_SUBJECT,
+  },
+  treasury: {
+    name: 'treasury',
+    kind: 'legal-entity',
+    title: {
+      ru: 'Участник ИС Казначейство-Клиент',
+      kk: '«Қазынашылық-Клиент» АЖ қатысушысы',
+      en: 'Treasury-Client information system participant',
+    },
+    roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.treasuryClient],
+    binRequired: true,
+    firstManagerApproval: true,
+    requiredSubjectFields: [...LEGAL_SUBJECT, 'roleCode', 'businessCategory'],
+  },
+};
+
+/** Every template name, individual first. */
+export const TEMPLATE_NAMES: readonly TemplateName[] = Object.keys(TEMPLATES) as TemplateName[];
+
+/** What a key purpose puts into a certificate (DOMAIN.md §3). */
+const PURPOSES: Readonly<Record<KeyPurpose, { keyUsage: readonly KeyUsageName[]; eku: string }>> = {
+  auth: { keyUsage: ['digitalSignature', 'keyEncipherment'], eku: NCA_OIDS.eku.clientAuth },
+  sign: { keyUsage: ['digitalSignature', 'nonRepudiation'], eku: NCA_OIDS.eku.emailProtection },
+};
+
+/** certificatePolicies by template kind and purpose. */
+const POLICIES: Readonly<Record<TemplateKind, Readonly<Record<KeyPurpose, string>>>> = {
+  individual: { auth: NCA_OIDS.policy.individualAuth, sign: NCA_OIDS.policy.individualSign },
+  'legal-entity': { auth: NCA_OIDS.policy.legalEntityAuth, sign: NCA_OIDS.policy.legalEntitySign },
+};
+
+/** Validity of NCA end-entity certificates for file keys. */
+export const END_ENTITY_VALIDITY_DAYS = 365;
+/** Default validity of a root CA certificate (20 years). */
+export const ROOT_CA_VALIDITY_DAYS = 20 * 365;
+/** Default validity of an issuing CA certificate (10 years). */
+export const ISSUING_CA_VALIDITY_DAYS = 10 * 365;
+/**
+ * Default validity of an OCSP responder certificate. Short, because a responder certificate with
+ * id-pkix-ocsp-nocheck cannot itself be revoked in any way a client checks (RFC 6960 §4.2.2.2.1).
+ */
+export const OCSP_RESPONDER_VALIDITY_DAYS = 30;
+
+/** `true` when `name` is a template name. */
+export function isTemplateName(name: unknown): name is TemplateName {
+  return typeof name === 'string' && Object.hasOwn(TEMPLATES, name);
+}
+
+/**
+ * The template called `name`.
+ * @throws {PkiError} `ERR_TEMPLATE_UNKNOWN` for any other name.
+ */
+export function getTemplate(name: string): Template {
+  if (!isTemplateName(name)) {
+    throw new PkiError('ERR_TEMPLATE_UNKNOWN', `Unknown certificate template: ${JSON.stringify(name)}`, {
+      details: { known: TEMPLATE_NAMES },
+    });
+  }
+  return TEMPLATES[name];
+}
+
+function validityDays(value: number | undefined, fallback: number): number {
+  const days = value ?? fallback;
+  // 100 years is far beyond any sensible certificate and keeps dates inside GeneralizedTime.
+  if (!Number.isInteger(days) || days < 1 || days > 36_525) {
+    throw new PkiError('ERR_PROFILE_INVALID', `validityDays must be an integer from 1 to 36525, got ${days}`);
+  }
+  return days;
+}
+
+function checkPurpose(purpose: unknown): KeyPurpose {
+  if (purpose !== 'auth' && purpose !== 'sign') {
+    throw new PkiError('ERR_PROFILE_INVALID', `Key purpose must be 'auth' or 'sign', got ${String(purpose)}`);
+  }
+  return purpose;
+}
+
+/** Options of {@link templateProfile}. */
+export interface TemplateProfileOptions {
+  /** Validity in days (default {@link END_ENTITY_VALIDITY_DAYS}). */
+  validityDays?: number;
+  /** Appends the identification-method OID to extKeyUsage (after the role OIDs). */
+  identification?: IdentificationMethod;
+}
+
+/**
+ * The AUTH or SIGN certificate profile of an NCA template.
+ *
+ * @throws {PkiError} `ERR_TEMPLATE_UNKNOWN` for an unknown template, `ERR_PROFILE_INVALID` for a bad
+ *   purpose or validity.
+ * @example
+ * ```ts
+ * const p = templateProfile('first-manager', 'sign');
+ * // p.keyUsage    -> ['digitalSignature', 'nonRepudiation'] (critical)
+ * // p.extKeyUsage -> ['1.3.6.1.5.5.7.3.4', '1.2.398.3.3.4.1.2', '1.2.398.3.3.4.1.2.1']
+ * // p.policies    -> ['1.2.398.3.3.2.1']
+ * ```
+ */
+export function templateProfile(
+  name: TemplateName,
+  purpose: KeyPurpose,
+  opts: TemplateProfileOptions = {},
+): CertificateProfile {
+  const template = getTemplate(name);
+  const use = PURPOSES[checkPurpose(purpose)];
+  const extKeyUsage = [use.eku, ...template.roleOids];
+  if (opts.identification !== undefined) extKeyUsage.push(identificationMethodOid(opts.identification));
+  return {
+    name: `${template.name}/${purpose}`,
+    purpose,
+    keyUsage: [...use.keyUsage],
+    keyUsageCritical: true,
+    extKeyUsage,
+    extKeyUsageCritical: false,
+    policies: [POLICIES[template.kind][purpose]],
+    validityDays: validityDays(opts.validityDays, END_ENTITY_VALIDITY_DAYS),
+  };
+}
+
+/** Options of the CA-side profiles. */
+export interface CaProfileOptions {
+  /** Validity in days. */
+  validityDays?: number;
+  /** basicConstraints pathLenConstraint; absent = unlimited. */
+  pathLength?: number;
+}
+
+function pathLength(value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 0 || value > 255) {
+    throw new PkiError('ERR_PROFILE_INVALID', `pathLength must be an integer from 0 to 255, got ${value}`);
+  }
+  return value;
+}
+
+function caProfile(
+  name: string,
+  policy: string,
+  days: number,
+  pathLen: number | undefined,
+): CertificateProfile {
+  return {
+    name,
+    keyUsage: ['keyCertSign', 'cRLSign'],
+    keyUsageCritical: true,
+    extKeyUsage: [],
+    policies: [policy],
+    basicConstraints:
+      pathLen === undefined
+        ? { ca: true, critical: true }
+        : { ca: true, pathLength: pathLen, critical: true },
+    validityDays: days,
+  };
+}
+
+/**
+ * Profile of a self-signed root CA certificate: keyCertSign + cRLSign (critical), basicConstraints
+ * CA (critical, no path length limit unless given), the NCA root policy, 20 years.
+ */
+export function rootCaProfile(opts: CaProfileOptions = {}): CertificateProfile {
+  return caProfile(
+    'root-ca',
+    NCA_OIDS.policy.rootCa,
+    validityDays(opts.validityDays, ROOT_CA_VALIDITY_DAYS),
+    pathLength(opts.pathLength),
+  );
+}
+
+/**
+ * Profile of an issuing (subordinate) CA certificate: keyCertSign + cRLSign (critical),
+ * basicConstraints CA with pathLenConstraint 0 (it issues end-entity certificates only), the NCA
+ * CA policy, 10 years.
+ */
+export function issuingCaProfile(opts: CaProfileOptions = {}): CertificateProfile {
+  return caProfile(
+    'issuing-ca',
+    NCA_OIDS.policy.issuingCa,
+    validityDays(opts.validityDays, ISSUING_CA_VALIDITY_DAYS),
+    pathLength(opts.pathLength ?? 0),
+  );
+}
+
+/**
+ * Profile of a delegated OCSP responder certificate (RFC 6960 §4.2.2.2): digitalSignature
+ * (critical), extKeyUsage id-kp-OCSPSigning, id-pkix-ocsp-nocheck, short validity.
+ */
+export function ocspResponderProfile(opts: { validityDays?: number } = {}): CertificateProfile {
+  return {
+    name: 'ocsp-responder',
+    keyUsage: ['digitalSignature'],
+    keyUsageCritical: true,
+    extKeyUsage: [NCA_OIDS.eku.ocspSigning],
+    extKeyUsageCritical: false,
+    policies: [],
+    ocspNoCheck: true,
+    validityDays: validityDays(opts.validityDays, OCSP_RESPONDER_VALIDITY_DAYS),
+  };
+}
+
+/** NCA staff roles (1.2.398.3.3.4.2.*). */
+export type NcaStaffRole = 'admin' | 'manager' | 'operator';
+
+const STAFF_ROLE_OIDS: Readonly<Record<NcaStaffRole, string>> = {
+  admin: NCA_OIDS.role.ncaAdmin,
+  manager: NCA_OIDS.role.ncaManager,
+  operator: NCA_OIDS.role.ncaOperator,
+};
+
+/**
+ * Profile of an NCA staff member's authentication certificate: AUTH-style (digitalSignature +
+ * keyEncipherment critical, clientAuth) with the staff role OID, the legal-entity AUTH policy
+ * (staff act as employees of the NCA organisation; this project's choice, the NCA does not
+ * publish its staff profile), 365 days.
+ */
+export function ncaStaffProfile(
+  role: NcaStaffRole,
+  opts: { validityDays?: number } = {},
+): CertificateProfile {
+  if (!Object.hasOwn(STAFF_ROLE_OIDS, role)) {
+    throw new PkiError('ERR_PROFILE_INVALID', `Unknown NCA staff role: ${String(role)}`);
+  }
+  return {
+    name: `nca-${role}/auth`,
+    purpose: 'auth',
+    keyUsage: [...PURPOSES.auth.keyUsage],
+    keyUsageCritical: true,
+    extKeyUsage: [NCA_OIDS.eku.clientAuth, STAFF_ROLE_OIDS[role]],
+    extKeyUsageCritical: false,
+    policies: [NCA_OIDS.policy.legalEntityAuth],
+    validityDays: validityDays(opts.validityDays, END_ENTITY_VALIDITY_DAYS),
+  };
+}
+
+/** Profile of an NCA operator's authentication certificate (role 1.2.398.3.3.4.2.3); see {@link ncaStaffProfile}. */
+export function ncaOperatorProfile(opts: { validityDays?: number } = {}): CertificateProfile {
+  return ncaStaffProfile('operator', opts);
+}
