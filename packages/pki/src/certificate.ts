@@ -8,9 +8,9 @@
  *      signatureValue       BIT STRING  }
  * ```
  */
-import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { type BytesLike, toArrayBuffer, toDer, toPem } from './encoding.js';
+import { decodeAsn1 } from './asn1-decode.js';
+import { type BytesLike, toDer, toPem } from './encoding.js';
 import { PkiError } from './errors.js';
 
 /** A certificate as callers hand it over: PEM text, PEM bytes, DER bytes, base64, or already parsed. */
@@ -28,10 +28,10 @@ export function parseCertificate(input: CertificateInput): pkijs.Certificate {
   } catch (cause) {
     throw new PkiError('ERR_CERTIFICATE_INVALID', 'Certificate is not PEM, DER or base64', { cause });
   }
-  const asn1 = asn1js.fromBER(toArrayBuffer(der));
-  if (asn1.offset === -1) throw new PkiError('ERR_CERTIFICATE_INVALID', `Certificate is not valid DER: ${asn1.result.error}`);
+  const asn1 = decodeAsn1(der);
+  if (!asn1) throw new PkiError('ERR_CERTIFICATE_INVALID', 'Certificate is not a single valid DER element');
   try {
-    return new pkijs.Certificate({ schema: asn1.result });
+    return new pkijs.Certificate({ schema: asn1 });
   } catch (cause) {
     throw new PkiError('ERR_CERTIFICATE_INVALID', 'Bytes are DER but not an X.509 certificate', { cause });
   }

@@ -36,7 +36,8 @@ import { prepareSigner } from './der-signed-data.js';
 import {
   bigintToBytes,
   concatBytes,
-  DerBuffer,
+  DerChunks,
+  derHeader,
   derBitString,
   derBoolean,
   derExplicit,
@@ -140,7 +141,7 @@ function checkDate(d: unknown, what: string): Date {
 }
 
 /** Writes one `revokedCertificates` element into `buf`. */
-function writeEntry(buf: DerBuffer, scratch: Uint8Array, entry: CrlEntryInput, isDelta: boolean): void {
+function writeEntry(out: DerChunks, scratch: Uint8Array, entry: CrlEntryInput, isDelta: boolean): void {
   if (!entry || typeof entry !== 'object') invalid('CRL entry must be an object');
   let n = serialMagnitudeInto(scratch, entry.serial);
   if (n === 0) {
@@ -166,33 +167,31 @@ function writeEntry(buf: DerBuffer, scratch: Uint8Array, entry: CrlEntryInput, i
   const extsSize = extsContent ? 2 + extsContent : 0;
   const content = 1 + derLengthSize(intLen) + intLen + timeSize + extsSize;
 
-  const b = buf;
-  let o = b.ensure(1 + derLengthSize(content) + content);
-  const out = b.bytes;
-  o = writeDerHeader(out, o, 0x30, content);
-  o = writeDerHeader(out, o, 0x02, intLen);
-  if (pad) out[o++] = 0;
-  out.set(scratch.subarray(0, n), o);
+  const bytes = out.reserve(1 + derLengthSize(content) + content);
+  let o = writeDerHeader(bytes, out.offset, 0x30, content);
+  o = writeDerHeader(bytes, o, 0x02, intLen);
+  if (pad) bytes[o++] = 0;
+  bytes.set(scratch.subarray(0, n), o);
   o += n;
-  o = writeDerTime(out, o, date);
+  o = writeDerTime(bytes, o, date);
   if (extsContent) {
-    out[o++] = 0x30;
-    out[o++] = extsContent;
+    bytes[o++] = 0x30;
+    bytes[o++] = extsContent;
     if (reasonExt) {
-      out.set(reasonExt, o);
+      bytes.set(reasonExt, o);
       o += reasonExt.length;
     }
     if (invalidity) {
-      out[o++] = 0x30;
-      out[o++] = 24;
-      out.set(INVALIDITY_OID, o);
+      bytes[o++] = 0x30;
+      bytes[o++] = 24;
+      bytes.set(INVALIDITY_OID, o);
       o += INVALIDITY_OID.length;
-      out[o++] = 0x04;
-      out[o++] = 17;
-      o = writeDerTime(out, o, invalidity, true); // RFC 5280 §5.3.2: always GeneralizedTime
+      bytes[o++] = 0x04;
+      bytes[o++] = 17;
+      o = writeDerTime(bytes, o, invalidity, true); // RFC 5280 §5.3.2: always GeneralizedTime
     }
   }
-  b.length = o;
+  out.offset = o;
 }
 
 /** `Extension` TLV. */
@@ -293,37 +292,60 @@ export async function buildCrl(options: BuildCrlOptions): Promise<Uint8Array> {
   }
   const crlExtensions = derExplicit(0, derSequence(...extensions));
 
-  // Front reserve: outer SEQUENCE, TBS SEQUENCE and revokedCertificates headers plus the prefix.
-  const reserve = prefix.length + 3 * 6;
-  const estimate = Array.isArray(entries) ? entries.length * 60 + 4096 : 1 << 16;
-  const buf = new DerBuffer(estimate, reserve);
+  const chunks = new DerChunks();
   const scratch = new Uint8Array(MAX_SERIAL_OCTETS);
-
   let count = 0;
   if (Symbol.asyncIterator in entries) {
     for await (const e of entries as AsyncIterable<CrlEntryInput>) {
-      writeEntry(buf, scratch, e, isDelta);
+      writeEntry(chunks, scratch, e, isDelta);
       if (yieldEvery && ++count % yieldEvery === 0) await yieldToEventLoop();
     }
   } else if (Symbol.iterator in entries) {
     for (const e of entries as Iterable<CrlEntryInput>) {
-      writeEntry(buf, scratch, e, isDelta);
+      writeEntry(chunks, scratch, e, isDelta);
       if (yieldEvery && ++count % yieldEvery === 0) await yieldToEventLoop();
     }
   } else invalid('entries must be iterable');
 
+  // One buffer for the whole CRL: room for the outer header in front and the signature behind,
+  // so the (possibly 40 MB) TBSCertList is signed in place and never copied again.
+  const entriesSize = chunks.size;
   // RFC 5280 §5.1.2.6: with no revoked certificates the list MUST be absent.
-  if (buf.size > 0) buf.prependHeader(0x30, buf.size);
-  buf.prepend(prefix);
-  buf.write(crlExtensions);
-  buf.prependHeader(0x30, buf.size);
+  const revokedHeader = entriesSize > 0 ? derHeader(0x30, entriesSize) : new Uint8Array(0);
+  const tbsContent = prefix.length + revokedHeader.length + entriesSize + crlExtensions.length;
+  const tbsHeader = derHeader(0x30, tbsContent);
+  const tbsSize = tbsHeader.length + tbsContent;
+  const front = 6;
+  const tail = signer.algorithmIdentifier.length + 8 + maxSignatureSize(options.issuerKey);
+  const out = new Uint8Array(front + tbsSize + tail);
+  let o = front;
+  for (const part of [tbsHeader, prefix, revokedHeader]) {
+    out.set(part, o);
+    o += part.length;
+  }
+  o = await chunks.copyInto(out, o, yieldEvery ? yieldToEventLoop : undefined);
+  out.set(crlExtensions, o);
+  o += crlExtensions.length;
 
-  const signature = await signer.sign(buf.view());
-  buf.write(signer.algorithmIdentifier);
-  buf.write(derBitString(signature));
-  buf.prependHeader(0x30, buf.size);
-
-  const der = buf.view();
-  // Give back the doubling slack when it is large (the caller may keep the CRL for a day).
-  return der.length < buf.bytes.length * 0.75 ? der.slice() : der;
+  const signature = derBitString(await signer.sign(out.subarray(front, front + tbsSize)));
+  const contentSize = tbsSize + signer.algorithmIdentifier.length + signature.length;
+  const outerHeader = derHeader(0x30, contentSize);
+  const start = front - outerHeader.length;
+  if (o + signer.algorithmIdentifier.length + signature.length > out.length) {
+    // A signature longer than the key size allows for: not expected, but never write past the end.
+    return concatBytes([outerHeader, out.subarray(front, o), signer.algorithmIdentifier, signature]);
+  }
+  out.set(outerHeader, start);
+  out.set(signer.algorithmIdentifier, o);
+  o += signer.algorithmIdentifier.length;
+  out.set(signature, o);
+  o += signature.length;
+  return out.subarray(start, o);
 }
+
+/** Upper bound of the signature value length for `key` (RSA: modulus size; ECDSA: DER r,s). */
+function maxSignatureSize(key: CryptoKey): number {
+  const alg = key.algorithm as Partial<RsaHashedKeyAlgorithm>;
+  return alg.modulusLength ? Math.ceil(alg.modulusLength / 8) : 160;
+}
+

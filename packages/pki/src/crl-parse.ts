@@ -403,6 +403,10 @@ export function parseCrl(input: string | BytesLike): CrlInfo {
           serialLengths[count++] = serial.end - serial.contentStart;
           q = e.end;
         }
+        // The upper-bound allocation is ~2.5x too large for typical entries; keep only what is used.
+        starts = starts.slice(0, count);
+        serialStarts = serialStarts.slice(0, count);
+        serialLengths = serialLengths.slice(0, count);
       } else if (el.tag === contextTag(0)) {
         if (p !== limit) r.fail('data after crlExtensions', p);
         const exts = r.read(el.contentStart, el.end);

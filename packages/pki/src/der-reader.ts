@@ -208,7 +208,7 @@ export class DerReader {
    */
   time(el: DerElement, name: string): Date {
     const t = this.fastTime(el);
-    return t === undefined ? this.slowTime(el, name) : new Date(t);
+    return t === undefined ? this.timeFromText(el, name) : new Date(t);
   }
 
   /**
@@ -221,27 +221,31 @@ export class DerReader {
     const utc = el.tag === DER_TAG.UTC_TIME;
     if (!((utc && len === 13) || (el.tag === DER_TAG.GENERALIZED_TIME && len === 15))) return undefined;
     if (b[el.end - 1] !== 0x5a) return undefined;
-    const digits = len - 1;
-    const v = new Array<number>(digits / 2);
-    for (let i = 0; i < digits; i += 2) {
-      const h = b[el.contentStart + i]! - 0x30;
-      const l = b[el.contentStart + i + 1]! - 0x30;
-      if (h < 0 || h > 9 || l < 0 || l > 9) return undefined;
-      v[i >> 1] = h * 10 + l;
-    }
-    let k = 0;
-    let year = v[k++]!;
+    let p = el.contentStart;
+    let year = digits2(b, p);
+    p += 2;
+    if (year < 0) return undefined;
     if (utc) year += year >= 50 ? 1900 : 2000;
-    else year = year * 100 + v[k++]!;
-    const [month, day, hour, minute, second] = [v[k]!, v[k + 1]!, v[k + 2]!, v[k + 3]!, v[k + 4]!];
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
-      return undefined;
+    else {
+      const low = digits2(b, p);
+      if (low < 0) return undefined;
+      year = year * 100 + low;
+      p += 2;
     }
+    const month = digits2(b, p);
+    const day = digits2(b, p + 2);
+    const hour = digits2(b, p + 4);
+    const minute = digits2(b, p + 6);
+    const second = digits2(b, p + 8);
+    // digits2 gives a negative number for non-digits, which fails these range checks.
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23) return undefined;
+    if (minute < 0 || minute > 59 || second < 0 || second > 60) return undefined;
     if (year < 100) return undefined; // Date.UTC would map it to 19xx; the slow path handles it
     return Date.UTC(year, month - 1, day, hour, minute, second);
   }
 
-  private slowTime(el: DerElement, name: string): Date {
+  /** The general (regular-expression) path of {@link time}, for every form it accepts. */
+  timeFromText(el: DerElement, name: string): Date {
     const b = this.bytes;
     const len = el.end - el.contentStart;
     if (len > 40) this.fail(`${name} is too long`, el.start);
@@ -276,6 +280,13 @@ export class DerReader {
     }
     return new Date(t);
   }
+}
+
+/** Two ASCII digits at `p` as a number, or a negative number when either is not a digit. */
+function digits2(b: Uint8Array, p: number): number {
+  const h = b[p]! - 0x30;
+  const l = b[p + 1]! - 0x30;
+  return h < 0 || h > 9 || l < 0 || l > 9 ? -1000 : h * 10 + l;
 }
 
 /** One `Extension` (RFC 5280 §4.1): its OID, criticality and the content of `extnValue`. */

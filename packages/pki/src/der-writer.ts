@@ -185,7 +185,8 @@ function timeOf(date: Date): number {
  * GeneralizedTime otherwise.
  */
 export function usesUtcTime(date: Date): boolean {
-  const y = new Date(timeOf(date)).getUTCFullYear();
+  timeOf(date);
+  const y = date.getUTCFullYear();
   return y >= 1950 && y < 2050;
 }
 
@@ -206,7 +207,8 @@ function put2(out: Uint8Array, o: number, v: number): void {
  * Returns the offset after the TLV.
  */
 export function writeDerTime(out: Uint8Array, offset: number, date: Date, generalized = false): number {
-  const d = new Date(timeOf(date));
+  timeOf(date);
+  const d = date;
   const year = d.getUTCFullYear();
   if (year < 0 || year > 9999) throw new PkiError('ERR_INVALID_ARGUMENT', 'Year out of range for X.509 time');
   let o = offset;
@@ -252,72 +254,69 @@ export function derUtcTime(date: Date): Uint8Array {
 }
 
 /**
- * A growable byte buffer for writing large DER structures in one pass. `reserve` octets are kept
- * free in front so that the enclosing headers, whose lengths are known only at the end, can be
- * written in place without copying the (possibly tens of megabytes of) content again.
+ * Storage for a long run of small DER elements (the entries of a large CRL) written in one pass:
+ * fixed-size chunks instead of one growing array, so that no write ever copies what came before
+ * (a doubling buffer would copy tens of megabytes at once, stalling the event loop), and
+ * {@link copyInto} moves the result into its final place in slices, yielding in between.
  */
-export class DerBuffer {
-  /** The underlying storage; valid data is `bytes.subarray(start, length)`. */
-  bytes: Uint8Array;
-  /** Offset of the first written octet (headers may later be prepended before it). */
-  start: number;
-  /** Offset after the last written octet. */
-  length: number;
+export class DerChunks {
+  private readonly chunkSize: number;
+  private readonly done: Uint8Array[] = [];
+  private doneSize = 0;
+  /** The chunk being written. */
+  current: Uint8Array;
+  /** Write position in {@link current}. */
+  offset = 0;
 
-  constructor(initialCapacity = 1024, reserve = 16) {
-    this.bytes = new Uint8Array(Math.max(initialCapacity, 64) + reserve);
-    this.start = reserve;
-    this.length = reserve;
+  constructor(chunkSize = 1 << 20) {
+    this.chunkSize = chunkSize;
+    this.current = new Uint8Array(chunkSize);
   }
 
-  /** Makes room for `n` more octets and returns the offset to write them at. */
-  ensure(n: number): number {
-    const need = this.length + n;
-    if (need > this.bytes.length) {
-      let cap = this.bytes.length * 2;
-      while (cap < need) cap *= 2;
-      const next = new Uint8Array(cap);
-      next.set(this.bytes.subarray(0, this.length));
-      this.bytes = next;
+  /**
+   * Makes room for an element of `n` octets and returns the chunk to write it into, at
+   * {@link offset}; the caller writes and then advances {@link offset}.
+   */
+  reserve(n: number): Uint8Array {
+    if (this.offset + n > this.current.length) {
+      if (this.offset > 0) {
+        this.done.push(this.current.subarray(0, this.offset));
+        this.doneSize += this.offset;
+      }
+      this.current = new Uint8Array(Math.max(this.chunkSize, n));
+      this.offset = 0;
     }
-    return this.length;
+    return this.current;
   }
 
-  /** Appends bytes. */
-  write(part: Uint8Array): void {
-    const o = this.ensure(part.length);
-    this.bytes.set(part, o);
-    this.length = o + part.length;
-  }
-
-  /** Appends a tag and length. */
-  writeHeader(tag: number, len: number): void {
-    const o = this.ensure(6);
-    this.length = writeDerHeader(this.bytes, o, tag, len);
-  }
-
-  /** Prepends a tag and length in the reserved space before `start`. */
-  prependHeader(tag: number, len: number): void {
-    const size = 1 + derLengthSize(len);
-    if (size > this.start) throw new PkiError('ERR_INVALID_ARGUMENT', 'DerBuffer: reserve exhausted');
-    this.start -= size;
-    writeDerHeader(this.bytes, this.start, tag, len);
-  }
-
-  /** Prepends bytes in the reserved space before `start`. */
-  prepend(part: Uint8Array): void {
-    if (part.length > this.start) throw new PkiError('ERR_INVALID_ARGUMENT', 'DerBuffer: reserve exhausted');
-    this.start -= part.length;
-    this.bytes.set(part, this.start);
-  }
-
-  /** Number of octets written (excluding the reserve). */
+  /** Octets written so far. */
   get size(): number {
-    return this.length - this.start;
+    return this.doneSize + this.offset;
   }
 
-  /** The written octets (a view). */
-  view(): Uint8Array {
-    return this.bytes.subarray(this.start, this.length);
+  /**
+   * Copies everything written into `out` at `at`, calling `pause` after every `sliceBytes` octets
+   * (e.g. to yield to the event loop). Returns the offset after the copy.
+   */
+  async copyInto(out: Uint8Array, at: number, pause?: () => Promise<void>, sliceBytes = 8 << 20): Promise<number> {
+    let o = at;
+    let sinceYield = 0;
+    for (const part of [...this.done, this.current.subarray(0, this.offset)]) {
+      out.set(part, o);
+      o += part.length;
+      sinceYield += part.length;
+      if (pause && sinceYield >= sliceBytes) {
+        sinceYield = 0;
+        await pause();
+      }
+    }
+    return o;
   }
+}
+
+/** Tag and length octets of a TLV with `len` content octets. */
+export function derHeader(tag: number, len: number): Uint8Array {
+  const out = new Uint8Array(1 + derLengthSize(len));
+  writeDerHeader(out, 0, tag, len);
+  return out;
 }

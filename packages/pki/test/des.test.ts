@@ -16,17 +16,70 @@ function ecb(cipher: ReturnType<typeof createDes>, hex: string, decrypt = false)
 
 // NIST SP 800-20 Table A.1 (variable plaintext known answer test): key 01..01, plaintext = one set bit.
 const TABLE_A1 = [
-  '95f8a5e5dd31d900', 'dd7f121ca5015619', '2e8653104f3834ea', '4bd388ff6cd81d4f', '20b9e767b2fb1456', '55579380d77138ef',
-  '6cc5defaaf04512f', '0d9f279ba5d87260', 'd9031b0271bd5a0a', '424250b37c3dd951', 'b8061b7ecd9a21e5', 'f15d0f286b65bd28',
-  'add0cc8d6e5deba1', 'e6d5f82752ad63d1', 'ecbfe3bd3f591a5e', 'f356834379d165cd', '2b9f982f20037fa9', '889de068a16f0be6',
-  'e19e275d846a1298', '329a8ed523d71aec', 'e7fce22557d23c97', '12a9f5817ff2d65d', 'a484c3ad38dc9c19', 'fbe00a8a1ef8ad72',
-  '750d079407521363', '64feed9c724c2faf', 'f02b263b328e2b60', '9d64555a9a10b852', 'd106ff0bed5255d7', 'e1652c6b138c64a5',
-  'e428581186ec8f46', 'aeb5f5ede22d1a36', 'e943d7568aec0c5c', 'df98c8276f54b04b', 'b160e4680f6c696f', 'fa0752b07d9c4ab8',
-  'ca3a2b036dbc8502', '5e0905517bb59bcf', '814eeb3b91d90726', '4d49db1532919c9f', '25eb5fc3f8cf0621', 'ab6a20c0620d1c6f',
-  '79e90dbc98f92cca', '866ecedd8072bb0e', '8b54536f2f3e64a8', 'ea51d3975595b86b', 'caffc6ac4542de31', '8dd45a2ddf90796c',
-  '1029d55e880ec2d0', '5d86cb23639dbea9', '1d1ca853ae7c0c5f', 'ce332329248f3228', '8405d1abe24fb942', 'e643d78090ca4207',
-  '48221b9937748a23', 'dd7c0bbd61fafd54', '2fbc291a570db5c4', 'e07c30d7e4e26e12', '0953e2258e8e90a1', '5b711bc4ceebf2ee',
-  'cc083f1e6d9e85f6', 'd2fd8867d50d2dfe', '06e7ea22ce92708f', '166b40b44aba4bd6',
+  '95f8a5e5dd31d900',
+  'dd7f121ca5015619',
+  '2e8653104f3834ea',
+  '4bd388ff6cd81d4f',
+  '20b9e767b2fb1456',
+  '55579380d77138ef',
+  '6cc5defaaf04512f',
+  '0d9f279ba5d87260',
+  'd9031b0271bd5a0a',
+  '424250b37c3dd951',
+  'b8061b7ecd9a21e5',
+  'f15d0f286b65bd28',
+  'add0cc8d6e5deba1',
+  'e6d5f82752ad63d1',
+  'ecbfe3bd3f591a5e',
+  'f356834379d165cd',
+  '2b9f982f20037fa9',
+  '889de068a16f0be6',
+  'e19e275d846a1298',
+  '329a8ed523d71aec',
+  'e7fce22557d23c97',
+  '12a9f5817ff2d65d',
+  'a484c3ad38dc9c19',
+  'fbe00a8a1ef8ad72',
+  '750d079407521363',
+  '64feed9c724c2faf',
+  'f02b263b328e2b60',
+  '9d64555a9a10b852',
+  'd106ff0bed5255d7',
+  'e1652c6b138c64a5',
+  'e428581186ec8f46',
+  'aeb5f5ede22d1a36',
+  'e943d7568aec0c5c',
+  'df98c8276f54b04b',
+  'b160e4680f6c696f',
+  'fa0752b07d9c4ab8',
+  'ca3a2b036dbc8502',
+  '5e0905517bb59bcf',
+  '814eeb3b91d90726',
+  '4d49db1532919c9f',
+  '25eb5fc3f8cf0621',
+  'ab6a20c0620d1c6f',
+  '79e90dbc98f92cca',
+  '866ecedd8072bb0e',
+  '8b54536f2f3e64a8',
+  'ea51d3975595b86b',
+  'caffc6ac4542de31',
+  '8dd45a2ddf90796c',
+  '1029d55e880ec2d0',
+  '5d86cb23639dbea9',
+  '1d1ca853ae7c0c5f',
+  'ce332329248f3228',
+  '8405d1abe24fb942',
+  'e643d78090ca4207',
+  '48221b9937748a23',
+  'dd7c0bbd61fafd54',
+  '2fbc291a570db5c4',
+  'e07c30d7e4e26e12',
+  '0953e2258e8e90a1',
+  '5b711bc4ceebf2ee',
+  'cc083f1e6d9e85f6',
+  'd2fd8867d50d2dfe',
+  '06e7ea22ce92708f',
+  '166b40b44aba4bd6',
 ];
 
 describe('DES (FIPS 46-3) known answers', () => {
@@ -70,7 +123,12 @@ describe('Triple-DES EDE (SP 800-67) known answers', () => {
 
   it('NIST CAVP TCBC multi-block message tests (keying option 1)', () => {
     const cases = [
-      ['627f460e08104a1043cd265d5840eaf1313edf97df2a8a8c', '8e29f75ea77e5475', '326a494cd33fe756', 'b22b8d66de970692'],
+      [
+        '627f460e08104a1043cd265d5840eaf1313edf97df2a8a8c',
+        '8e29f75ea77e5475',
+        '326a494cd33fe756',
+        'b22b8d66de970692',
+      ],
       [
         '37ae5ebf46dff2dc0754b94f31cbb3855e7fd36dc870bfae',
         '3d1de3cc132e3b65',
@@ -95,8 +153,12 @@ describe('Triple-DES EDE (SP 800-67) known answers', () => {
   });
 
   it('rejects keys of the wrong length', () => {
-    expect(() => createDes(new Uint8Array(7))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => createTripleDes(new Uint8Array(8))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => createDes(new Uint8Array(7))).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
+    expect(() => createTripleDes(new Uint8Array(8))).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 });
 

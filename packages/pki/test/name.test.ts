@@ -82,7 +82,7 @@ describe('encodeName', () => {
     expect(toHex(der)).toBe('3019' + '310a300806035504030c0141' + '310b3009060355040613024b5a');
   });
 
-  it('round-trips every string type (property)', () => {
+  it('round-trips every string type (property)', { timeout: 30_000 }, () => {
     const chars = (min: number, max: number, skip?: (c: number) => boolean) =>
       fc
         .integer({ min, max })
@@ -242,7 +242,7 @@ describe('formatName (RFC 4514)', () => {
     expect(formatName([{ type: '2.5.4.97', value: 'NTRKZ-1' }])).toBe('2.5.4.97=#0c074e54524b5a2d31');
   });
 
-  it('escapes reversibly (property)', () => {
+  it('escapes reversibly (property)', { timeout: 30_000 }, () => {
     // Minimal RFC 4514 value parser for one attribute: \X and \HH (UTF-8 octets).
     const unescape4514 = (s: string): string => {
       const bytes: number[] = [];
@@ -354,42 +354,46 @@ describe.skipIf(!hasNcaFixtures())('NCA certificate names', () => {
     );
   });
 
-  it.skipIf(!hasTool('openssl'))('agree with openssl -nameopt RFC2253 on every certificate', () => {
-    // OpenSSL's short names differ from the ones this package writes; everything else must match.
-    const rename: Record<string, string> = {
-      GN: 'GIVENNAME',
-      SN: 'SURNAME',
-      serialNumber: 'SERIALNUMBER',
-      businessCategory: 'BUSINESSCATEGORY',
-      emailAddress: 'E',
-    };
-    for (const file of certificateFiles()) {
-      const path = ncaFixturePath(file);
-      const inform = readNcaFixture(file)[0] === 0x30 ? 'DER' : 'PEM';
-      const r = runTool('openssl', [
-        'x509',
-        '-inform',
-        inform,
-        '-in',
-        path,
-        '-noout',
-        '-subject',
-        '-issuer',
-        '-nameopt',
-        'RFC2253,-esc_msb',
-      ]);
-      expect(r.status, r.stderr).toBe(0);
-      const [subject, issuer] = r.stdout
-        .trim()
-        .split('\n')
-        .map((l) =>
-          l
-            .replace(/^(subject|issuer)=/, '')
-            .replace(/(^|,)([A-Za-z]+)=/g, (_, sep, t) => `${sep}${rename[t] ?? t}=`),
-        );
-      const cert = parseCertificate(readNcaFixture(file));
-      expect(formatName(cert.subject), file).toBe(subject);
-      expect(formatName(cert.issuer), file).toBe(issuer);
-    }
-  });
+  it.skipIf(!hasTool('openssl'))(
+    'agree with openssl -nameopt RFC2253 on every certificate',
+    { timeout: 60_000 },
+    () => {
+      // OpenSSL's short names differ from the ones this package writes; everything else must match.
+      const rename: Record<string, string> = {
+        GN: 'GIVENNAME',
+        SN: 'SURNAME',
+        serialNumber: 'SERIALNUMBER',
+        businessCategory: 'BUSINESSCATEGORY',
+        emailAddress: 'E',
+      };
+      for (const file of certificateFiles()) {
+        const path = ncaFixturePath(file);
+        const inform = readNcaFixture(file)[0] === 0x30 ? 'DER' : 'PEM';
+        const r = runTool('openssl', [
+          'x509',
+          '-inform',
+          inform,
+          '-in',
+          path,
+          '-noout',
+          '-subject',
+          '-issuer',
+          '-nameopt',
+          'RFC2253,-esc_msb',
+        ]);
+        expect(r.status, r.stderr).toBe(0);
+        const [subject, issuer] = r.stdout
+          .trim()
+          .split('\n')
+          .map((l) =>
+            l
+              .replace(/^(subject|issuer)=/, '')
+              .replace(/(^|,)([A-Za-z]+)=/g, (_, sep, t) => `${sep}${rename[t] ?? t}=`),
+          );
+        const cert = parseCertificate(readNcaFixture(file));
+        expect(formatName(cert.subject), file).toBe(subject);
+        expect(formatName(cert.issuer), file).toBe(issuer);
+      }
+    },
+  );
 });

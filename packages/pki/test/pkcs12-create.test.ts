@@ -60,7 +60,11 @@ describe('createPkcs12', () => {
   });
 
   it('modern (default): PBES2 AES-256-CBC + PBKDF2-HMAC-SHA256, SHA-256 MAC, 2048 iterations; round trip', async () => {
-    const p12 = await createPkcs12({ privateKey: rsa.keys.privateKey, certificate: rsa.der, password: PASSWORD });
+    const p12 = await createPkcs12({
+      privateKey: rsa.keys.privateKey,
+      certificate: rsa.der,
+      password: PASSWORD,
+    });
     const oids = oidsIn(p12);
     expect(oids).toContain('1.2.840.113549.1.5.13'); // PBES2
     expect(oids).toContain('2.16.840.1.101.3.4.1.42'); // aes256-CBC
@@ -112,6 +116,20 @@ describe('createPkcs12', () => {
     expect(opened.privateKey?.algorithm).toMatchObject({ name: 'ECDSA', namedCurve: 'P-256' });
   });
 
+  it('a caller-chosen localKeyID is written to both bags', async () => {
+    const opened = await openPkcs12(
+      await createPkcs12({
+        privateKey: ec.keys.privateKey,
+        certificate: ec.der,
+        password: PASSWORD,
+        localKeyId: '0102AB',
+      }),
+      PASSWORD,
+    );
+    expect(opened.localKeyId).toBe('0102ab');
+    expect(opened.friendlyName).toBe(ec.ski);
+  });
+
   it.each(['modern', 'legacy'] as const)('%s: the chain comes back issuer first', async (format) => {
     const p12 = await createPkcs12({
       privateKey: leaf.keys.privateKey,
@@ -137,12 +155,14 @@ describe('createPkcs12', () => {
   });
 
   it('applies the password policy, listing the violations without their characters', async () => {
-    const error = await createPkcs12({ privateKey: ec.keys.privateKey, certificate: ec.der, password: 'пароль' }).catch(
-      (e: unknown) => e,
-    );
+    const error = await createPkcs12({
+      privateKey: ec.keys.privateKey,
+      certificate: ec.der,
+      password: 'пароль',
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_PASSWORD_POLICY' });
-    const violations = (error as { details: { violations: Array<{ code: string; message: string }> } }).details
-      .violations;
+    const violations = (error as { details: { violations: Array<{ code: string; message: string }> } })
+      .details.violations;
     expect(violations.map((v) => v.code)).toEqual(
       expect.arrayContaining(['ERR_NO_LOWERCASE_LETTER', 'ERR_NO_DIGIT', 'ERR_FORBIDDEN_CHARACTER']),
     );
@@ -167,10 +187,11 @@ describe('createPkcs12', () => {
   });
 
   it('rejects unusable keys, certificates and options with typed errors', async () => {
-    const nonExtractable = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
-      'sign',
-      'verify',
-    ])) as CryptoKeyPair;
+    const nonExtractable = (await webcrypto.subtle.generateKey(
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['sign', 'verify'],
+    )) as CryptoKeyPair;
     const base = { certificate: ec.der, password: PASSWORD };
     await expect(createPkcs12({ ...base, privateKey: nonExtractable.privateKey })).rejects.toMatchObject({
       code: 'ERR_KEY_INVALID',
@@ -178,24 +199,39 @@ describe('createPkcs12', () => {
     await expect(createPkcs12({ ...base, privateKey: ec.keys.publicKey })).rejects.toMatchObject({
       code: 'ERR_KEY_INVALID',
     });
-    await expect(createPkcs12({ ...base, privateKey: new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00]) })).rejects.toMatchObject({
+    await expect(
+      createPkcs12({ ...base, privateKey: new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00]) }),
+    ).rejects.toMatchObject({
       code: 'ERR_KEY_INVALID',
     });
     await expect(
       createPkcs12({ ...base, privateKey: ec.keys.privateKey, certificate: new Uint8Array([1, 2, 3]) }),
     ).rejects.toMatchObject({ code: 'ERR_CERTIFICATE_INVALID' });
     for (const iterations of [0, -1, 1.5, 10_000_001]) {
-      await expect(createPkcs12({ ...base, privateKey: ec.keys.privateKey, iterations })).rejects.toMatchObject({
+      await expect(
+        createPkcs12({ ...base, privateKey: ec.keys.privateKey, iterations }),
+      ).rejects.toMatchObject({
         code: 'ERR_INVALID_ARGUMENT',
       });
     }
     await expect(
       createPkcs12({ ...base, privateKey: ec.keys.privateKey, format: 'pem' as 'modern' }),
     ).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    for (const bad of [
+      { friendlyName: '' },
+      { friendlyName: 'x'.repeat(256) },
+      { localKeyId: 'xyz' },
+      { localKeyId: '' },
+    ]) {
+      await expect(createPkcs12({ ...base, privateKey: ec.keys.privateKey, ...bad })).rejects.toMatchObject({
+        code: 'ERR_INVALID_ARGUMENT',
+      });
+    }
   });
 
   it('uses fresh salts and IVs: two files of the same input differ but both open', async () => {
-    const make = () => createPkcs12({ privateKey: ec.keys.privateKey, certificate: ec.der, password: PASSWORD });
+    const make = () =>
+      createPkcs12({ privateKey: ec.keys.privateKey, certificate: ec.der, password: PASSWORD });
     const [a, b] = await Promise.all([make(), make()]);
     expect(toHex(a)).not.toBe(toHex(b));
     expect((await openPkcs12(a, PASSWORD)).pkcs8).toEqual((await openPkcs12(b, PASSWORD)).pkcs8);

@@ -88,7 +88,12 @@ describe('openPkcs12 on hostile input: only typed errors, never a hang', () => {
   beforeAll(async () => {
     const id = await makeIdentity({ subject: 'CN=Fuzz', algorithm: 'EC', purpose: 'auth' });
     for (const format of ['modern', 'legacy'] as const) {
-      const p12 = await createPkcs12({ privateKey: id.keys.privateKey, certificate: id.der, password: PASSWORD, format });
+      const p12 = await createPkcs12({
+        privateKey: id.keys.privateKey,
+        certificate: id.der,
+        password: PASSWORD,
+        format,
+      });
       samples.push([format, p12], [`${format} without MAC`, withoutMac(p12)]);
     }
   });
@@ -100,7 +105,9 @@ describe('openPkcs12 on hostile input: only typed errors, never a hang', () => {
   it('random bytes (100 cases, some starting like DER)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.boolean(), fc.uint8Array({ maxLength: 600 }), async (derLike, tail) => {
-        const bytes = derLike ? Uint8Array.from([0x30, 0x82, tail.length >> 8, tail.length & 0xff, ...tail]) : tail;
+        const bytes = derLike
+          ? Uint8Array.from([0x30, 0x82, tail.length >> 8, tail.length & 0xff, ...tail])
+          : tail;
         const outcome = await openOrTypedError(bytes, PASSWORD);
         expect(outcome).not.toBe('opened');
       }),
@@ -112,9 +119,9 @@ describe('openPkcs12 on hostile input: only typed errors, never a hang', () => {
     const outcomes = new Set<string>();
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 0, max: samples.length - 1 }).chain((i) =>
-          fc.tuple(fc.constant(i), mutation(samples[i]![1].length)),
-        ),
+        fc
+          .integer({ min: 0, max: samples.length - 1 })
+          .chain((i) => fc.tuple(fc.constant(i), mutation(samples[i]![1].length))),
         async ([i, m]) => {
           outcomes.add(await openOrTypedError(mutate(samples[i]![1], m as Mutation), PASSWORD));
         },

@@ -46,7 +46,9 @@ describe('our key stores in other implementations', () => {
         ...(format === 'legacy' ? ['-legacy'] : []),
       ]);
       expect(r.status, r.stderr).toBe(0);
-      expect(r.stderr).toContain(format === 'modern' ? 'MAC: sha256, Iteration 2048' : 'MAC: sha1, Iteration 1024');
+      expect(r.stderr).toContain(
+        format === 'modern' ? 'MAC: sha256, Iteration 2048' : 'MAC: sha1, Iteration 1024',
+      );
       expect(r.stderr).toContain(
         format === 'modern'
           ? 'Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256'
@@ -75,35 +77,54 @@ describe('our key stores in other implementations', () => {
       expect(r.stdout.toLowerCase()).toContain(`localkeyid: ${id.ski.replace(/(..)(?!$)/g, '$1 ')}`);
     });
 
-    it.each(FORMATS)('%s: a wrong password is rejected by OpenSSL and is ERR_PKCS12_BAD_PASSWORD for us', async (format) => {
-      const r = runTool('openssl', [
-        'pkcs12',
-        '-info',
-        '-noout',
-        '-in',
-        files[format],
-        '-passin',
-        'pass:wrong-password1',
-        ...(format === 'legacy' ? ['-legacy'] : []),
-      ]);
-      expect(r.status).not.toBe(0);
-      expect(r.stderr).toMatch(/mac verify error/i);
-      await expect(openPkcs12(readFileSync(files[format]), 'wrong-password1')).rejects.toMatchObject({
-        code: 'ERR_PKCS12_BAD_PASSWORD',
-      });
-    });
+    it.each(FORMATS)(
+      '%s: a wrong password is rejected by OpenSSL and is ERR_PKCS12_BAD_PASSWORD for us',
+      async (format) => {
+        const r = runTool('openssl', [
+          'pkcs12',
+          '-info',
+          '-noout',
+          '-in',
+          files[format],
+          '-passin',
+          'pass:wrong-password1',
+          ...(format === 'legacy' ? ['-legacy'] : []),
+        ]);
+        expect(r.status).not.toBe(0);
+        expect(r.stderr).toMatch(/mac verify error/i);
+        await expect(openPkcs12(readFileSync(files[format]), 'wrong-password1')).rejects.toMatchObject({
+          code: 'ERR_PKCS12_BAD_PASSWORD',
+        });
+      },
+    );
   });
 
   describe.skipIf(!hasTool('keytool'))('Java keytool', () => {
     it.each(FORMATS)('%s: lists one PrivateKeyEntry aliased by the SKI', (format) => {
-      const r = runTool('keytool', ['-list', '-storetype', 'PKCS12', '-keystore', files[format], '-storepass', PASSWORD]);
+      const r = runTool('keytool', [
+        '-list',
+        '-storetype',
+        'PKCS12',
+        '-keystore',
+        files[format],
+        '-storepass',
+        PASSWORD,
+      ]);
       expect(r.status, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toContain('Your keystore contains 1 entry');
       expect(r.stdout).toMatch(new RegExp(`^${id.ski}, .*PrivateKeyEntry`, 'm'));
     });
 
     it.each(FORMATS)('%s: rejects a wrong password', (format) => {
-      const r = runTool('keytool', ['-list', '-storetype', 'PKCS12', '-keystore', files[format], '-storepass', 'wrong-pw1']);
+      const r = runTool('keytool', [
+        '-list',
+        '-storetype',
+        'PKCS12',
+        '-keystore',
+        files[format],
+        '-storepass',
+        'wrong-pw1',
+      ]);
       expect(r.status).not.toBe(0);
       expect(r.stdout + r.stderr).toMatch(/password was incorrect/);
     });

@@ -64,7 +64,12 @@ describe('PKCS #12 KDF (RFC 7292 B.2)', () => {
   });
 
   it('rejects non-positive iteration counts and lengths', () => {
-    const base = { hash: 'SHA-1' as const, password: bmpPassword('x'), salt: new Uint8Array(8), id: 1 as const };
+    const base = {
+      hash: 'SHA-1' as const,
+      password: bmpPassword('x'),
+      salt: new Uint8Array(8),
+      id: 1 as const,
+    };
     const code = expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' });
     expect(() => pkcs12Kdf({ ...base, iterations: 0, length: 8 })).toThrow(code);
     expect(() => pkcs12Kdf({ ...base, iterations: 1, length: 0 })).toThrow(code);

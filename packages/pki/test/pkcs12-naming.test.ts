@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { hasNcaFixtures, hasTool, ncaFixturePath, readNcaFixture, runTool, tempDir } from '@kzpki/test-fixtures';
+import {
+  hasNcaFixtures,
+  hasTool,
+  ncaFixturePath,
+  readNcaFixture,
+  runTool,
+  tempDir,
+} from '@kzpki/test-fixtures';
 import { describe, expect, it } from 'vitest';
 import { ncaKeyFileName } from '../src/pkcs12/naming.js';
 import { makeIdentity } from './pkcs12-test-keys.js';
@@ -50,7 +57,21 @@ describe('ncaKeyFileName on generated certificates', () => {
     try {
       const r = runTool(
         'openssl',
-        ['req', '-x509', '-newkey', 'ed25519', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-subj', '/CN=Ed', '-days', '1'],
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ed25519',
+          '-nodes',
+          '-keyout',
+          'k.pem',
+          '-out',
+          'c.pem',
+          '-subj',
+          '/CN=Ed',
+          '-days',
+          '1',
+        ],
         { cwd: tmp.dir },
       );
       expect(r.status, r.stderr).toBe(0);

@@ -42,19 +42,29 @@ describe.skipIf(!hasNcaFixtures())('NCA RK key stores (fixtures, password Qwerty
     expect(parseCertificate(p12.certificate).serialNumber.valueBlock.valueHexView.length).toBeGreaterThan(0);
   });
 
-  it.each(FILES.slice(0, 2))('%s yields an RSA key that signs for its certificate (RSASSA-PKCS1-v1_5 SHA-256)', async (file) => {
-    const p12 = await openPkcs12(readNcaFixture(`p12/${file}`), NCA_TEST_PASSWORD);
-    expect(p12.privateKey).toBeDefined();
-    expect(p12.privateKey!.algorithm).toMatchObject({ name: 'RSASSA-PKCS1-v1_5', hash: { name: 'SHA-256' } });
-    expect(keyAlgorithmOid(p12.pkcs8)).toBe('1.2.840.113549.1.1.1');
-    const spki = parseCertificate(p12.certificate).subjectPublicKeyInfo.toSchema().toBER(false);
-    const publicKey = await webcrypto.subtle.importKey('spki', spki, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, [
-      'verify',
-    ]);
-    const data = new TextEncoder().encode('kzpki');
-    const signature = await webcrypto.subtle.sign('RSASSA-PKCS1-v1_5', p12.privateKey!, data);
-    expect(await webcrypto.subtle.verify('RSASSA-PKCS1-v1_5', publicKey, signature, data)).toBe(true);
-  });
+  it.each(FILES.slice(0, 2))(
+    '%s yields an RSA key that signs for its certificate (RSASSA-PKCS1-v1_5 SHA-256)',
+    async (file) => {
+      const p12 = await openPkcs12(readNcaFixture(`p12/${file}`), NCA_TEST_PASSWORD);
+      expect(p12.privateKey).toBeDefined();
+      expect(p12.privateKey!.algorithm).toMatchObject({
+        name: 'RSASSA-PKCS1-v1_5',
+        hash: { name: 'SHA-256' },
+      });
+      expect(keyAlgorithmOid(p12.pkcs8)).toBe('1.2.840.113549.1.1.1');
+      const spki = parseCertificate(p12.certificate).subjectPublicKeyInfo.toSchema().toBER(false);
+      const publicKey = await webcrypto.subtle.importKey(
+        'spki',
+        spki,
+        { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+        false,
+        ['verify'],
+      );
+      const data = new TextEncoder().encode('kzpki');
+      const signature = await webcrypto.subtle.sign('RSASSA-PKCS1-v1_5', p12.privateKey!, data);
+      expect(await webcrypto.subtle.verify('RSASSA-PKCS1-v1_5', publicKey, signature, data)).toBe(true);
+    },
+  );
 
   it.each([
     [FILES[2], '1.2.398.3.10.1.1.1.1'],
@@ -121,7 +131,16 @@ describe.skipIf(!hasNcaFixtures() || !hasTool('openssl'))('NCA key stores agains
     const tmp = tempDir();
     try {
       const info = (path: string) => {
-        const r = runTool('openssl', ['pkcs12', '-info', '-noout', '-legacy', '-in', path, '-passin', `pass:${NCA_TEST_PASSWORD}`]);
+        const r = runTool('openssl', [
+          'pkcs12',
+          '-info',
+          '-noout',
+          '-legacy',
+          '-in',
+          path,
+          '-passin',
+          `pass:${NCA_TEST_PASSWORD}`,
+        ]);
         expect(r.status, r.stderr).toBe(0);
         return r.stderr.split('\n').filter((l) => l.trim() !== '');
       };

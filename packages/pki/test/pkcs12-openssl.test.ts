@@ -25,20 +25,104 @@ describe.skipIf(!hasTool('openssl'))('opening key stores created by OpenSSL 3', 
   beforeAll(() => {
     const subj = (cn: string) => ['-subj', `/C=KZ/CN=${cn}`];
     // Root CA -> intermediate CA -> RSA leaf; plus a self-signed EC P-256 certificate.
-    ossl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'root.key', '-out', 'root.pem', '-days', '30', ...subj('Test Root')]);
+    ossl([
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'root.key',
+      '-out',
+      'root.pem',
+      '-days',
+      '30',
+      ...subj('Test Root'),
+    ]);
     ossl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.csr', ...subj('Test CA')]);
     tmp.write('ca.ext', 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n');
-    ossl(['x509', '-req', '-in', 'ca.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-set_serial', '2', '-days', '30', '-extfile', 'ca.ext', '-out', 'ca.pem']);
-    ossl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', ...subj('Leaf')]);
+    ossl([
+      'x509',
+      '-req',
+      '-in',
+      'ca.csr',
+      '-CA',
+      'root.pem',
+      '-CAkey',
+      'root.key',
+      '-set_serial',
+      '2',
+      '-days',
+      '30',
+      '-extfile',
+      'ca.ext',
+      '-out',
+      'ca.pem',
+    ]);
+    ossl([
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'leaf.key',
+      '-out',
+      'leaf.csr',
+      ...subj('Leaf'),
+    ]);
     tmp.write('leaf.ext', 'keyUsage=critical,digitalSignature,keyEncipherment\nsubjectKeyIdentifier=hash\n');
-    ossl(['x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', '3', '-days', '30', '-extfile', 'leaf.ext', '-out', 'leaf.pem']);
-    ossl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ec.key', '-out', 'ec.pem', '-days', '30', ...subj('EC')]);
+    ossl([
+      'x509',
+      '-req',
+      '-in',
+      'leaf.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-set_serial',
+      '3',
+      '-days',
+      '30',
+      '-extfile',
+      'leaf.ext',
+      '-out',
+      'leaf.pem',
+    ]);
+    ossl([
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'ec.key',
+      '-out',
+      'ec.pem',
+      '-days',
+      '30',
+      ...subj('EC'),
+    ]);
     tmp.write('chain.pem', readFileSync(path('ca.pem'), 'utf8') + readFileSync(path('root.pem'), 'utf8'));
   });
   afterAll(() => tmp.dispose());
 
   const exportP12 = (name: string, extra: string[], key = 'leaf', password = PASSWORD) => {
-    ossl(['pkcs12', '-export', '-in', `${key}.pem`, '-inkey', `${key}.key`, '-out', name, '-passout', `pass:${password}`, ...extra]);
+    ossl([
+      'pkcs12',
+      '-export',
+      '-in',
+      `${key}.pem`,
+      '-inkey',
+      `${key}.key`,
+      '-out',
+      name,
+      '-passout',
+      `pass:${password}`,
+      ...extra,
+    ]);
     return new Uint8Array(readFileSync(path(name)));
   };
 
@@ -50,9 +134,18 @@ describe.skipIf(!hasTool('openssl'))('opening key stores created by OpenSSL 3', 
     ['-keypbe NONE -certpbe NONE (MAC only)', ['-keypbe', 'NONE', '-certpbe', 'NONE']],
     ['-nomac', ['-nomac']],
     ['-legacy -nomac', ['-legacy', '-nomac']],
-    ['AES-128 key, AES-192 certificates, SHA-512 MAC', ['-keypbe', 'AES-128-CBC', '-certpbe', 'AES-192-CBC', '-macalg', 'sha512']],
-    ['PBES2 with DES-EDE3-CBC, SHA-384 MAC', ['-keypbe', 'DES-EDE3-CBC', '-certpbe', 'DES-EDE3-CBC', '-macalg', 'sha384']],
-    ['PBE-SHA1-2DES key, PBE-SHA1-RC2-128 certificates', ['-legacy', '-keypbe', 'PBE-SHA1-2DES', '-certpbe', 'PBE-SHA1-RC2-128']],
+    [
+      'AES-128 key, AES-192 certificates, SHA-512 MAC',
+      ['-keypbe', 'AES-128-CBC', '-certpbe', 'AES-192-CBC', '-macalg', 'sha512'],
+    ],
+    [
+      'PBES2 with DES-EDE3-CBC, SHA-384 MAC',
+      ['-keypbe', 'DES-EDE3-CBC', '-certpbe', 'DES-EDE3-CBC', '-macalg', 'sha384'],
+    ],
+    [
+      'PBE-SHA1-2DES key, PBE-SHA1-RC2-128 certificates',
+      ['-legacy', '-keypbe', 'PBE-SHA1-2DES', '-certpbe', 'PBE-SHA1-RC2-128'],
+    ],
     ['one iteration, MAC iterations left at the DEFAULT', ['-iter', '1', '-nomaciter']],
     ['-name with Cyrillic', ['-name', 'Тестовый ключ']],
   ];
@@ -68,7 +161,9 @@ describe.skipIf(!hasTool('openssl'))('opening key stores created by OpenSSL 3', 
     expect(p12.localKeyId).toMatch(/^[0-9a-f]{40}$/);
     if (extra.includes('-name')) expect(p12.friendlyName).toBe('Тестовый ключ');
     else expect(p12.friendlyName).toBeUndefined();
-    await expect(openPkcs12(bytes, `${PASSWORD}x`)).rejects.toMatchObject({ code: 'ERR_PKCS12_BAD_PASSWORD' });
+    await expect(openPkcs12(bytes, `${PASSWORD}x`)).rejects.toMatchObject({
+      code: 'ERR_PKCS12_BAD_PASSWORD',
+    });
   });
 
   it('-keypbe NONE -certpbe NONE -nomac: nothing depends on the password, so any password opens it', async () => {
@@ -89,10 +184,16 @@ describe.skipIf(!hasTool('openssl'))('opening key stores created by OpenSSL 3', 
       ['chain.p12', 'chain.pem'],
       ['chain-reversed.p12', 'reversed.pem'],
     ] as const) {
-      tmp.write('reversed.pem', readFileSync(path('root.pem'), 'utf8') + readFileSync(path('ca.pem'), 'utf8'));
+      tmp.write(
+        'reversed.pem',
+        readFileSync(path('root.pem'), 'utf8') + readFileSync(path('ca.pem'), 'utf8'),
+      );
       const p12 = await openPkcs12(exportP12(name, ['-certfile', certfile]), PASSWORD);
       expect(toHex(p12.certificate)).toBe(toHex(der('leaf.pem', 'CERTIFICATE')));
-      expect(p12.chain.map(toHex)).toEqual([toHex(der('ca.pem', 'CERTIFICATE')), toHex(der('root.pem', 'CERTIFICATE'))]);
+      expect(p12.chain.map(toHex)).toEqual([
+        toHex(der('ca.pem', 'CERTIFICATE')),
+        toHex(der('root.pem', 'CERTIFICATE')),
+      ]);
     }
   });
 
@@ -112,9 +213,21 @@ describe.skipIf(!hasTool('openssl'))('opening key stores created by OpenSSL 3', 
   });
 
   it('a certificate-only file has no key: ERR_PKCS12_INVALID', async () => {
-    ossl(['pkcs12', '-export', '-nokeys', '-in', 'leaf.pem', '-out', 'nokey.p12', '-passout', `pass:${PASSWORD}`]);
-    await expect(openPkcs12(new Uint8Array(readFileSync(path('nokey.p12'))), PASSWORD)).rejects.toMatchObject({
-      code: 'ERR_PKCS12_INVALID',
-    });
+    ossl([
+      'pkcs12',
+      '-export',
+      '-nokeys',
+      '-in',
+      'leaf.pem',
+      '-out',
+      'nokey.p12',
+      '-passout',
+      `pass:${PASSWORD}`,
+    ]);
+    await expect(openPkcs12(new Uint8Array(readFileSync(path('nokey.p12'))), PASSWORD)).rejects.toMatchObject(
+      {
+        code: 'ERR_PKCS12_INVALID',
+      },
+    );
   });
 });

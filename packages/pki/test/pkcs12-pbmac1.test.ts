@@ -121,7 +121,8 @@ describe('PBMAC1 (RFC 9579) MacData', () => {
   it('HMAC-SHA512 with PBKDF2-HMAC-SHA512, MAC recomputed with node:crypto, verifies', async () => {
     const pfx = asn1js.fromBER(bytes()).result as asn1js.Sequence;
     const authSafe = pfx.valueBlock.value[1] as asn1js.Sequence;
-    const content = (authSafe.valueBlock.value[1] as asn1js.Constructed).valueBlock.value[0] as asn1js.OctetString;
+    const content = (authSafe.valueBlock.value[1] as asn1js.Constructed).valueBlock
+      .value[0] as asn1js.OctetString;
     const salt = fromHex('00112233445566778899aabbccddeeff');
     const key = pbkdf2Sync(PASSWORD, salt, 1000, 64, 'sha512');
     const mac = createHmac('sha512', key).update(content.valueBlock.valueHexView).digest();

@@ -48,15 +48,23 @@ export async function makeIdentity(options: IdentityOptions): Promise<TestIdenti
   if (!options.noSki) extensions.push(skiExt);
   if (options.ca) {
     extensions.push(new x509.BasicConstraintsExtension(true, undefined, true));
-    extensions.push(new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true));
+    extensions.push(
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    );
   } else if (options.purpose === 'auth') {
     extensions.push(
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+        true,
+      ),
     );
     extensions.push(new x509.ExtendedKeyUsageExtension(['1.3.6.1.5.5.7.3.2']));
   } else if (options.purpose === 'sign') {
     extensions.push(
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation,
+        true,
+      ),
     );
     extensions.push(new x509.ExtendedKeyUsageExtension(['1.3.6.1.5.5.7.3.4']));
   }

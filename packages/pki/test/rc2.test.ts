@@ -14,7 +14,12 @@ const RFC2268_VECTORS = [
   ['88bca90e90875a', 64, '0000000000000000', '6ccf4308974c267f'],
   ['88bca90e90875a7f0f79c384627bafb2', 64, '0000000000000000', '1a807d272bbe5db1'],
   ['88bca90e90875a7f0f79c384627bafb2', 128, '0000000000000000', '2269552ab0f85ca6'],
-  ['88bca90e90875a7f0f79c384627bafb216f80a6f85920584c42fceb0be255daf1e', 129, '0000000000000000', '5b78d3a43dfff1f1'],
+  [
+    '88bca90e90875a7f0f79c384627bafb216f80a6f85920584c42fceb0be255daf1e',
+    129,
+    '0000000000000000',
+    '5b78d3a43dfff1f1',
+  ],
 ] as const;
 
 describe('RC2 (RFC 2268)', () => {
@@ -86,7 +91,9 @@ describe.skipIf(!hasTool('openssl'))('cross-check against OpenSSL (legacy provid
                 'default',
               ]);
               expect(r.status, r.stderr).toBe(0);
-              expect(toHex(cbcEncrypt(createRc2(k, bits), iv, data))).toBe(toHex(fromBase64(r.stdout.trim())));
+              expect(toHex(cbcEncrypt(createRc2(k, bits), iv, data))).toBe(
+                toHex(fromBase64(r.stdout.trim())),
+              );
             }
           },
         ),

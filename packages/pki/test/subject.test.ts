@@ -128,7 +128,7 @@ describe('buildNcaSubject', () => {
     );
   });
 
-  it('always yields an encodable name holding the IIN and BIN (property)', () => {
+  it('always yields an encodable name holding the IIN and BIN (property)', { timeout: 30_000 }, () => {
     const name = fc.stringMatching(/^[А-ЯЁӘІҢҒҮҰҚӨҺа-яёәіңғүұқөһ-]{1,20}$/);
     fc.assert(
       fc.property(

@@ -53,4 +53,4 @@ export function ncaFixturePath(relativePath: string): string {
 /** The NCA test password of every key store in the fixtures. */
 export const NCA_TEST_PASSWORD = 'Qwerty12';
 
-export { type ExternalTool, hasTool, runTool, type ToolResult, tempDir } from './external-tools.ts';
+export { type ExternalTool, hasTool, runTool, type ToolResult, tempDir } from './external-tools.js';

@@ -54,7 +54,7 @@ export interface CrlScheduleOptions {
   debounceMs?: number;
   /** Regenerate the full CRL (not only the delta) after changes (default true: CRL-only clients see revocations promptly). */
   regenerateFullOnChange?: boolean;
-  /** Entries between yields to the event loop while building (passed to buildCrl; default 20 000). */
+  /** Entries between yields to the event loop while building (passed to buildCrl; default 5000). */
   yieldEvery?: number;
 }
 
@@ -118,7 +118,7 @@ export class CrlPublisher {
       deltaValidityMs: s.deltaValidityMs ?? deltaIntervalMs + 5 * 60_000,
       debounceMs: s.debounceMs ?? 1000,
       regenerateFullOnChange: s.regenerateFullOnChange ?? true,
-      yieldEvery: s.yieldEvery ?? 20_000,
+      yieldEvery: s.yieldEvery ?? 5000,
     };
     if (this.schedule.fullValidityMs <= fullIntervalMs || this.schedule.deltaValidityMs <= deltaIntervalMs) {
       throw new RangeError('CRL validity must exceed the regeneration interval');
@@ -221,18 +221,19 @@ export class CrlPublisher {
     const thisUpdate = this.now();
     const validity = kind === 'full' ? this.schedule.fullValidityMs : this.schedule.deltaValidityMs;
     const nextUpdate = new Date(thisUpdate.getTime() + validity);
-    const count = { entries: 0 };
     const base = i.full;
+    // Read everything first (one asynchronous step per page), then encode from a synchronous
+    // iterable: per-entry promises would cost more than the encoding itself.
+    const entries: Iterable<CrlEntryInput> & { length: number } =
+      kind === 'full' ? await fullEntries(source.listRevoked(id)) : await deltaEntries(source.changesSince(id, base!.seq));
+    const count = entries.length;
     const der = await buildCrl({
       issuer: i.material.certificate,
       issuerKey: i.material.crlSigner,
       crlNumber,
       thisUpdate,
       nextUpdate,
-      entries:
-        kind === 'full'
-          ? fullEntries(source.listRevoked(id), count)
-          : deltaEntries(source.changesSince(id, base!.seq), count),
+      entries,
       ...(kind === 'full'
         ? { freshestCrlUrls: [crlUrl(this.publicUrl(), id, 'delta')] }
         : { deltaOf: base!.crlNumber }),
@@ -246,7 +247,7 @@ export class CrlPublisher {
       ...(kind === 'delta' ? { baseCrlNumber: base!.crlNumber } : {}),
       thisUpdate,
       nextUpdate,
-      entries: count.entries,
+      entries: count,
       seq,
       etag: `"${id}-${kind}-${crlNumber.toString(16)}"`,
     };
@@ -254,7 +255,7 @@ export class CrlPublisher {
     if (m) {
       m.crlGenerations.inc({ issuer: id, kind });
       m.crlGenerationSeconds.observe((performance.now() - started) / 1000, { kind });
-      m.crlEntries.set(count.entries, { issuer: id, kind });
+      m.crlEntries.set(count, { issuer: id, kind });
       m.crlNumber.set(Number(crlNumber), { issuer: id, kind });
     }
     return published;
@@ -265,11 +266,31 @@ function defaultOnError(error: unknown, issuerId: string): void {
   console.error(`[kzpki-status] CRL generation for ${issuerId} failed:`, error);
 }
 
-async function* fullEntries(rows: AsyncIterable<RevokedEntry>, count: { entries: number }): AsyncIterable<CrlEntryInput> {
-  for await (const r of rows) {
-    count.entries++;
-    yield { serial: r.serialHex, revocationDate: r.revokedAt, reason: r.reason, invalidityDate: r.invalidityDate };
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Full CRL entries of the pages read, converted lazily while the CRL is encoded. */
+async function fullEntries(pages: AsyncIterable<readonly RevokedEntry[]>): Promise<Iterable<CrlEntryInput> & { length: number }> {
+  const all: (readonly RevokedEntry[])[] = [];
+  let length = 0;
+  for await (const page of pages) {
+    all.push(page);
+    length += page.length;
+    // A source answering from memory resolves every page at once, in one run of microtasks;
+    // give timers and sockets their turn between pages.
+    await yieldToEventLoop();
   }
+  return {
+    length,
+    *[Symbol.iterator]() {
+      for (const page of all) {
+        for (const r of page) {
+          yield { serial: r.serialHex, revocationDate: r.revokedAt, reason: r.reason, invalidityDate: r.invalidityDate };
+        }
+      }
+    },
+  };
 }
 
 /**
@@ -277,20 +298,18 @@ async function* fullEntries(rows: AsyncIterable<RevokedEntry>, count: { entries:
  * with its reason; one released from hold is listed with reason removeFromCRL (§5.3.1), dated
  * when it was released.
  */
-async function* deltaEntries(
-  changes: AsyncIterable<RevocationChange>,
-  count: { entries: number },
-): AsyncIterable<CrlEntryInput> {
+async function deltaEntries(changes: AsyncIterable<RevocationChange>): Promise<CrlEntryInput[]> {
+  const out: CrlEntryInput[] = [];
   for await (const c of changes) {
-    count.entries++;
-    if (c.state === 'good') yield { serial: c.serialHex, revocationDate: c.revokedAt, reason: 'removeFromCRL' };
+    if (c.state === 'good') out.push({ serial: c.serialHex, revocationDate: c.revokedAt, reason: 'removeFromCRL' });
     else {
-      yield {
+      out.push({
         serial: c.serialHex,
         revocationDate: c.revokedAt,
         reason: c.state === 'hold' ? 'certificateHold' : c.reason,
         invalidityDate: c.invalidityDate,
-      };
+      });
     }
   }
+  return out;
 }

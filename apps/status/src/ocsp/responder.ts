@@ -17,6 +17,7 @@
 import {
   buildOcspErrorResponse,
   isOcspHashAlgorithm,
+  normalizeSerialHex,
   OCSP_HASH_OIDS,
   type OcspCertId,
   type OcspCertStatus,
@@ -31,7 +32,6 @@ import type { StatusMetrics } from '../metrics/status-metrics.js';
 import {
   type CertificateStatusRecord,
   type IssuerMaterial,
-  normalizeSerialHex,
   type SignerMaterial,
   type StatusSource,
 } from '../source/status-source.js';

@@ -10,16 +10,19 @@
  */
 import { join } from 'node:path';
 import { CA_FILE_NAMES, type CaRepository, loadCaMaterial, openCaStore } from '@kzpki/ca';
+import { normalizeSerialHex } from '@kzpki/pki';
 import { StatusError } from '../errors.js';
 import {
   type ApplicationStatusView,
   type CertificateStatusRecord,
-  normalizeSerialHex,
   type RevocationChange,
   type RevokedEntry,
   type StatusMaterial,
   type StatusSource,
 } from './status-source.js';
+
+/** Entries per page of {@link CaStoreStatusSource.listRevoked}. */
+const PAGE_SIZE = 10_000;
 
 /** Options of {@link CaStoreStatusSource.open}. */
 export interface OpenCaStoreSourceOptions {
@@ -121,16 +124,23 @@ export class CaStoreStatusSource implements StatusSource {
     };
   }
 
-  async *listRevoked(issuerId: string): AsyncIterable<RevokedEntry> {
-    // The store pages through the table, so the connection is free between pages.
+  async *listRevoked(issuerId: string): AsyncIterable<readonly RevokedEntry[]> {
+    // The store pages through its table (the connection is free between pages); rows are
+    // regrouped into pages here.
+    let page: RevokedEntry[] = [];
     for await (const r of this.store.listRevoked(this.ski(issuerId))) {
-      yield {
+      page.push({
         serialHex: r.serialHex,
         revokedAt: r.revokedAt,
         ...(r.reason ? { reason: r.reason } : {}),
         ...(r.invalidityDate ? { invalidityDate: r.invalidityDate } : {}),
-      };
+      });
+      if (page.length === PAGE_SIZE) {
+        yield page;
+        page = [];
+      }
     }
+    if (page.length) yield page;
   }
 
   async *changesSince(issuerId: string, sinceSeq: number): AsyncIterable<RevocationChange> {

@@ -5,13 +5,12 @@
  * through {@link MemoryStatusSource.addCertificate}/{@link MemoryStatusSource.revoke} or an
  * OpenSSL CA database, {@link MemoryStatusSource.importOpensslIndex}). Nothing is persisted.
  */
-import { isCrlReason } from '@kzpki/pki';
+import { isCrlReason, normalizeSerialHex } from '@kzpki/pki';
 import { StatusError } from '../errors.js';
 import {
   type ApplicationStatusView,
   type CertificateStatusRecord,
   type IssuerMaterial,
-  normalizeSerialHex,
   type RevocationChange,
   type RevocationReason,
   type RevokedEntry,
@@ -19,22 +18,25 @@ import {
   type StatusSource,
 } from './status-source.js';
 
-interface ChangeLogEntry {
-  seq: number;
-  serialHex: string;
+/** A certificate as held in memory: the record is updated in place on every change. */
+interface HeldCertificate extends CertificateStatusRecord {
+  /** When a hold was last released (the delta CRL dates its removeFromCRL entry with it). */
+  releasedAt?: Date;
 }
 
 interface IssuerState {
   material: IssuerMaterial;
-  certificates: Map<string, CertificateStatusRecord>;
-  /** Revoked and held certificates (what the full CRL lists). */
-  revoked: Map<string, RevokedEntry>;
-  /** Every change in sequence order. */
-  log: ChangeLogEntry[];
-  /** The record as it was after each serial's latest change (for delta CRLs). */
-  lastChange: Map<string, RevocationChange>;
+  certificates: Map<string, HeldCertificate>;
+  /** Revoked and held certificates (what the full CRL lists); the same objects as in `certificates`. */
+  revoked: Map<string, HeldCertificate>;
+  /** Change log, in sequence order, as two parallel arrays (no object per change). */
+  logSeq: number[];
+  logSerial: string[];
   crlNumber: bigint;
 }
+
+/** Entries per page of {@link MemoryStatusSource.listRevoked}. */
+const PAGE_SIZE = 10_000;
 
 /** Options of {@link MemoryStatusSource.revoke}. */
 export interface RevokeOptions {
@@ -77,8 +79,8 @@ export class MemoryStatusSource implements StatusSource {
         material: m,
         certificates: new Map(),
         revoked: new Map(),
-        log: [],
-        lastChange: new Map(),
+        logSeq: [],
+        logSerial: [],
         crlNumber: 0n,
       });
     }
@@ -95,32 +97,43 @@ export class MemoryStatusSource implements StatusSource {
 
   async lookup(issuerId: string, serialHex: string): Promise<CertificateStatusRecord | undefined> {
     const r = this.issuers.get(issuerId)?.certificates.get(normalizeSerialHex(serialHex));
-    return r ? { ...r } : undefined;
+    if (!r) return undefined;
+    const { releasedAt: _released, ...record } = r;
+    return record;
   }
 
-  async *listRevoked(issuerId: string): AsyncIterable<RevokedEntry> {
-    // A Map iterator tolerates changes made while the CRL is being built (the builder yields):
-    // entries added meanwhile may or may not appear, which the next delta CRL covers either way.
-    yield* this.issuer(issuerId).revoked.values();
+  async *listRevoked(issuerId: string): AsyncIterable<readonly RevokedEntry[]> {
+    // Pages are snapshots taken between awaits; a change made meanwhile may or may not be in
+    // this CRL, and the next delta CRL (based on the sequence read before listing) covers it.
+    let page: RevokedEntry[] = [];
+    for (const r of this.issuer(issuerId).revoked.values()) {
+      page.push(revokedEntry(r));
+      if (page.length === PAGE_SIZE) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length) yield page;
   }
 
   async *changesSince(issuerId: string, sinceSeq: number): AsyncIterable<RevocationChange> {
     const s = this.issuer(issuerId);
     // Binary search for the first change after sinceSeq; report each serial once, in its final state.
     let lo = 0;
-    let hi = s.log.length;
+    let hi = s.logSeq.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (s.log[mid]!.seq <= sinceSeq) lo = mid + 1;
+      if (s.logSeq[mid]! <= sinceSeq) lo = mid + 1;
       else hi = mid;
     }
     const seen = new Set<string>();
-    for (let i = lo; i < s.log.length; i++) {
-      const serial = s.log[i]!.serialHex;
-      if (seen.has(serial)) continue;
-      seen.add(serial);
-      const change = s.lastChange.get(serial);
-      if (change) yield { ...change };
+    for (let i = lo; i < s.logSerial.length; i++) {
+      const serialHex = s.logSerial[i]!;
+      if (seen.has(serialHex)) continue;
+      seen.add(serialHex);
+      const r = s.certificates.get(serialHex)!;
+      if (r.state === 'good') yield { serialHex, state: 'good', revokedAt: r.releasedAt ?? new Date(0) };
+      else yield { ...revokedEntry(r), state: r.state };
     }
   }
 
@@ -142,42 +155,48 @@ export class MemoryStatusSource implements StatusSource {
   /**
    * Records an issued certificate as good (a no-op when the serial is already known).
    * @returns its canonical serial hex.
+   * @throws {StatusError} `ERR_VALIDATION` when the serial is not hex.
    */
   addCertificate(issuerId: string, serial: string, validity: { notBefore?: Date; notAfter?: Date } = {}): string {
-    const s = this.issuer(issuerId);
     const serialHex = canonicalSerial(serial);
-    if (!s.certificates.has(serialHex)) s.certificates.set(serialHex, { serialHex, state: 'good', ...validity });
+    this.held(this.issuer(issuerId), serialHex, validity);
     return serialHex;
   }
 
   /**
    * Revokes a certificate, or puts it on hold with reason `certificateHold`. Unknown serials are
    * recorded as issued first (a CA may revoke what it issued before feeding this source).
-   * @throws {StatusError} `ERR_VALIDATION` when a revoked (not held) certificate is revoked again.
+   * @returns the change sequence number of the revocation.
+   * @throws {StatusError} `ERR_VALIDATION` when a revoked (not held) certificate is revoked again,
+   *   or for an invalid reason or serial.
    */
   revoke(issuerId: string, serial: string, options: RevokeOptions = {}): number {
     const s = this.issuer(issuerId);
-    const serialHex = this.addCertificate(issuerId, serial);
-    const rec = s.certificates.get(serialHex)!;
-    if (rec.state === 'revoked') throw new StatusError('ERR_VALIDATION', `Certificate ${serialHex} is already revoked`);
-    if (options.reason !== undefined && (!isCrlReason(options.reason) || options.reason === 'removeFromCRL')) {
-      throw new StatusError('ERR_VALIDATION', `Invalid revocation reason ${String(options.reason)}`);
+    const serialHex = canonicalSerial(serial);
+    const { reason } = options;
+    if (reason !== undefined && (!isCrlReason(reason) || reason === 'removeFromCRL')) {
+      throw new StatusError('ERR_VALIDATION', `Invalid revocation reason ${String(reason)}`);
     }
-    const hold = options.reason === 'certificateHold';
+    const rec = this.held(s, serialHex, {});
+    if (rec.state === 'revoked') throw new StatusError('ERR_VALIDATION', `Certificate ${serialHex} is already revoked`);
+    if (rec.state === 'hold' && reason === 'certificateHold') {
+      throw new StatusError('ERR_VALIDATION', `Certificate ${serialHex} is already on hold`);
+    }
     // A held certificate revoked for good keeps the date it left the good state; only the reason
     // changes (RFC 5280 §5.3.1).
-    const revokedAt = rec.state === 'hold' && rec.revokedAt ? rec.revokedAt : (options.revokedAt ?? new Date());
-    rec.state = hold ? 'hold' : 'revoked';
-    rec.revokedAt = revokedAt;
-    rec.reason = options.reason;
-    rec.invalidityDate = options.invalidityDate;
-    const entry: RevokedEntry = { serialHex, revokedAt, reason: options.reason, invalidityDate: options.invalidityDate };
-    s.revoked.set(serialHex, entry);
-    return this.recordChange(s, { serialHex, state: rec.state, revokedAt, reason: options.reason, invalidityDate: options.invalidityDate });
+    rec.revokedAt = rec.state === 'hold' && rec.revokedAt ? rec.revokedAt : (options.revokedAt ?? new Date());
+    rec.state = reason === 'certificateHold' ? 'hold' : 'revoked';
+    if (reason === undefined) delete rec.reason;
+    else rec.reason = reason;
+    if (options.invalidityDate === undefined) delete rec.invalidityDate;
+    else rec.invalidityDate = options.invalidityDate;
+    s.revoked.set(serialHex, rec);
+    return this.recordChange(s, serialHex);
   }
 
   /**
    * Releases a certificate from hold (back to good; the delta CRL lists it as removeFromCRL).
+   * @returns the change sequence number of the release.
    * @throws {StatusError} `ERR_VALIDATION` when the certificate is not on hold.
    */
   release(issuerId: string, serial: string, at: Date = new Date()): number {
@@ -186,11 +205,12 @@ export class MemoryStatusSource implements StatusSource {
     const rec = s.certificates.get(serialHex);
     if (rec?.state !== 'hold') throw new StatusError('ERR_VALIDATION', `Certificate ${serialHex} is not on hold`);
     rec.state = 'good';
+    rec.releasedAt = at;
     delete rec.revokedAt;
     delete rec.reason;
     delete rec.invalidityDate;
     s.revoked.delete(serialHex);
-    return this.recordChange(s, { serialHex, state: 'good', revokedAt: at });
+    return this.recordChange(s, serialHex);
   }
 
   /**
@@ -252,10 +272,19 @@ export class MemoryStatusSource implements StatusSource {
     return () => this.listeners.delete(listener);
   }
 
-  private recordChange(s: IssuerState, change: RevocationChange): number {
+  private held(s: IssuerState, serialHex: string, validity: { notBefore?: Date; notAfter?: Date }): HeldCertificate {
+    let rec = s.certificates.get(serialHex);
+    if (!rec) {
+      rec = { serialHex, state: 'good', ...validity };
+      s.certificates.set(serialHex, rec);
+    }
+    return rec;
+  }
+
+  private recordChange(s: IssuerState, serialHex: string): number {
     const seq = ++this.seq;
-    s.log.push({ seq, serialHex: change.serialHex });
-    s.lastChange.set(change.serialHex, change);
+    s.logSeq.push(seq);
+    s.logSerial.push(serialHex);
     for (const l of this.listeners) l(seq);
     return seq;
   }
@@ -267,9 +296,21 @@ export class MemoryStatusSource implements StatusSource {
   }
 }
 
+function revokedEntry(r: HeldCertificate): RevokedEntry {
+  const e: RevokedEntry = { serialHex: r.serialHex, revokedAt: r.revokedAt ?? new Date(0) };
+  if (r.state === 'hold') e.reason = 'certificateHold';
+  else if (r.reason) e.reason = r.reason;
+  if (r.invalidityDate) e.invalidityDate = r.invalidityDate;
+  return e;
+}
+
 function canonicalSerial(serial: string): string {
-  if (!/^[\s:0-9A-Fa-f]+$/.test(serial)) throw new StatusError('ERR_VALIDATION', 'Serial number is not hex');
-  return normalizeSerialHex(serial);
+  try {
+    if (typeof serial === 'string' && serial.trim() !== '') return normalizeSerialHex(serial);
+  } catch (cause) {
+    throw new StatusError('ERR_VALIDATION', 'Serial number is not hex', { cause });
+  }
+  throw new StatusError('ERR_VALIDATION', 'Serial number is empty');
 }
 
 /**

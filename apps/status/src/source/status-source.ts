@@ -24,7 +24,7 @@ export type CertificateState = 'good' | 'revoked' | 'hold';
 
 /** A certificate known to the source. */
 export interface CertificateStatusRecord {
-  /** Serial number, canonical hex (see {@link normalizeSerialHex}). */
+  /** Serial number, canonical hex (`normalizeSerialHex` of `@kzpki/pki`). */
   serialHex: string;
   /** Current state. */
   state: CertificateState;
@@ -158,8 +158,11 @@ export interface StatusSource {
   changeSeq(): Promise<number>;
   /** Status of one certificate, or `undefined` when the issuer never issued this serial. */
   lookup(issuerId: string, serialHex: string): Promise<CertificateStatusRecord | undefined>;
-  /** Every revoked or held certificate of an issuer (the full CRL), streamed. */
-  listRevoked(issuerId: string): AsyncIterable<RevokedEntry>;
+  /**
+   * Every revoked or held certificate of an issuer (the full CRL), streamed in pages (arrays),
+   * so that a million entries cost a few thousand asynchronous steps, not a million.
+   */
+  listRevoked(issuerId: string): AsyncIterable<readonly RevokedEntry[]>;
   /** Changes with a sequence number greater than `sinceSeq` (delta CRL and cache invalidation). */
   changesSince(issuerId: string, sinceSeq: number): AsyncIterable<RevocationChange>;
   /** Next CRL number of the issuer (atomic, monotonically increasing, shared by full and delta). */
@@ -168,16 +171,4 @@ export interface StatusSource {
   applicationStatus(number: string): Promise<ApplicationStatusView | undefined>;
   /** Releases resources (database handles). */
   close?(): Promise<void> | void;
-}
-
-/**
- * Canonical serial hex used across the service: lower case, no separators, no leading zero bytes
- * (the DER INTEGER sign byte `00` of serials whose first bit is set is dropped), at least one byte.
- */
-export function normalizeSerialHex(hex: string): string {
-  let s = hex.replace(/[\s:]/g, '').toLowerCase();
-  if (s.length % 2 === 1) s = `0${s}`;
-  let i = 0;
-  while (i < s.length - 2 && s[i] === '0' && s[i + 1] === '0') i += 2;
-  return s.slice(i);
 }

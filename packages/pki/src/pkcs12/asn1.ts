@@ -16,7 +16,11 @@ const MAX_OCTET_STRING_DEPTH = 8;
 
 /** The error every reader throws: the file is not well-formed PKCS #12. */
 export function invalid(what: string, cause?: unknown): PkiError {
-  return new PkiError('ERR_PKCS12_INVALID', `Malformed PKCS#12: ${what}`, cause === undefined ? {} : { cause });
+  return new PkiError(
+    'ERR_PKCS12_INVALID',
+    `Malformed PKCS#12: ${what}`,
+    cause === undefined ? {} : { cause },
+  );
 }
 
 /**
@@ -39,7 +43,12 @@ export function decodeBer(bytes: Uint8Array, what: string, allowTrailing = false
 }
 
 /** The children of a SEQUENCE, checking their number. */
-export function sequence(node: Asn1Node | undefined, what: string, min = 0, max = Number.POSITIVE_INFINITY): Asn1Node[] {
+export function sequence(
+  node: Asn1Node | undefined,
+  what: string,
+  min = 0,
+  max = Number.POSITIVE_INFINITY,
+): Asn1Node[] {
   if (!(node instanceof asn1js.Sequence)) throw invalid(`${what} is not a SEQUENCE`);
   const items = node.valueBlock.value;
   if (items.length < min || items.length > max) throw invalid(`${what} has ${items.length} elements`);
@@ -106,7 +115,8 @@ export function isContextTag(node: Asn1Node | undefined, tag: number): boolean {
 
 /** The single value inside `[tag] EXPLICIT`. */
 export function explicit(node: Asn1Node | undefined, tag: number, what: string): Asn1Node {
-  if (!isContextTag(node, tag) || !(node instanceof asn1js.Constructed)) throw invalid(`${what} is not [${tag}] EXPLICIT`);
+  if (!isContextTag(node, tag) || !(node instanceof asn1js.Constructed))
+    throw invalid(`${what} is not [${tag}] EXPLICIT`);
   const inner = node.valueBlock.value;
   if (inner.length !== 1) throw invalid(`${what} must hold exactly one value`);
   return inner[0]!;

@@ -22,7 +22,7 @@ export function cbcEncrypt(cipher: BlockCipher, iv: Uint8Array, plaintext: Uint8
   out.fill(pad, plaintext.length);
   let prev = iv;
   for (let off = 0; off < out.length; off += bs) {
-    for (let i = 0; i < bs; i++) out[off + i]! ^= prev[i]!;
+    for (let i = 0; i < bs; i++) out[off + i] = out[off + i]! ^ prev[i]!;
     cipher.encryptBlock(out, off);
     prev = out.subarray(off, off + bs);
   }
@@ -34,7 +34,11 @@ export function cbcEncrypt(cipher: BlockCipher, iv: Uint8Array, plaintext: Uint8
  * @returns the plaintext, or `undefined` when the length is not a whole number of blocks or the
  *   padding is malformed (the usual sign of a wrong password when no MAC protects the data).
  */
-export function cbcDecrypt(cipher: BlockCipher, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined {
+export function cbcDecrypt(
+  cipher: BlockCipher,
+  iv: Uint8Array,
+  ciphertext: Uint8Array,
+): Uint8Array | undefined {
   checkIv(cipher, iv);
   const bs = cipher.blockSize;
   if (ciphertext.length === 0 || ciphertext.length % bs !== 0) return undefined;
@@ -42,7 +46,7 @@ export function cbcDecrypt(cipher: BlockCipher, iv: Uint8Array, ciphertext: Uint
   for (let off = out.length - bs; off >= 0; off -= bs) {
     cipher.decryptBlock(out, off);
     const prev = off === 0 ? iv : ciphertext.subarray(off - bs, off);
-    for (let i = 0; i < bs; i++) out[off + i]! ^= prev[i]!;
+    for (let i = 0; i < bs; i++) out[off + i] = out[off + i]! ^ prev[i]!;
   }
   const pad = out[out.length - 1]!;
   // Check every padding byte without an early exit.

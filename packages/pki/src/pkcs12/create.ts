@@ -60,22 +60,43 @@ function profile(format: 'modern' | 'legacy', iterations: number): Profile {
         iterations,
         saltLength: 20,
       },
-      certEncryption: { scheme: 'pkcs12', algorithm: PKCS12_OIDS.pbeWithSHAAnd40BitRC2CBC, iterations, saltLength: 20 },
+      certEncryption: {
+        scheme: 'pkcs12',
+        algorithm: PKCS12_OIDS.pbeWithSHAAnd40BitRC2CBC,
+        iterations,
+        saltLength: 20,
+      },
       mac: { hash: 'SHA-1', iterations, saltLength: 20 },
       keyFirst: true,
     };
   }
-  const pbes2: PbeChoice = { scheme: 'pbes2', iterations, prf: 'SHA-256', cipher: 'AES-256-CBC', saltLength: 16 };
-  return { keyEncryption: pbes2, certEncryption: pbes2, mac: { hash: 'SHA-256', iterations, saltLength: 16 }, keyFirst: false };
+  const pbes2: PbeChoice = {
+    scheme: 'pbes2',
+    iterations,
+    prf: 'SHA-256',
+    cipher: 'AES-256-CBC',
+    saltLength: 16,
+  };
+  return {
+    keyEncryption: pbes2,
+    certEncryption: pbes2,
+    mac: { hash: 'SHA-256', iterations, saltLength: 16 },
+    keyFirst: false,
+  };
 }
 
 async function pkcs8Of(privateKey: CryptoKey | Uint8Array): Promise<Uint8Array> {
   if (privateKey instanceof Uint8Array) return privateKey;
-  if (privateKey?.type !== 'private') throw new PkiError('ERR_KEY_INVALID', 'privateKey must be a private CryptoKey or PKCS#8 bytes');
+  if (privateKey?.type !== 'private')
+    throw new PkiError('ERR_KEY_INVALID', 'privateKey must be a private CryptoKey or PKCS#8 bytes');
   try {
     return new Uint8Array(await getCrypto().subtle.exportKey('pkcs8', privateKey));
   } catch (cause) {
-    throw new PkiError('ERR_KEY_INVALID', 'The private CryptoKey cannot be exported (create it extractable)', { cause });
+    throw new PkiError(
+      'ERR_KEY_INVALID',
+      'The private CryptoKey cannot be exported (create it extractable)',
+      { cause },
+    );
   }
 }
 
@@ -90,9 +111,10 @@ async function pkcs8Of(privateKey: CryptoKey | Uint8Array): Promise<Uint8Array> 
  * writeFileSync(ncaKeyFileName(issued.der), p12);
  * ```
  * @throws {PkiError} `ERR_PASSWORD_POLICY` when the password fails the policy, with
- *   `details.violations: Array<{ code, message }>` (the policy's own codes and messages), `ERR_KEY_INVALID` for an unusable key, `ERR_CERTIFICATE_INVALID` for a malformed
- *   certificate, `ERR_INVALID_ARGUMENT` when the key does not belong to the certificate or an
- *   option is out of range.
+ *   `details.violations: Array<{ code, message }>` (the policy's own codes and messages);
+ *   `ERR_KEY_INVALID` for an unusable key; `ERR_CERTIFICATE_INVALID` for a malformed certificate;
+ *   `ERR_INVALID_ARGUMENT` when the key does not belong to the certificate or an option is out
+ *   of range.
  */
 export async function createPkcs12(options: CreatePkcs12Options): Promise<Uint8Array> {
   const format = options.format ?? 'modern';
@@ -101,9 +123,13 @@ export async function createPkcs12(options: CreatePkcs12Options): Promise<Uint8A
   }
   const iterations = options.iterations ?? (format === 'modern' ? 2048 : 1024);
   if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > DEFAULT_MAX_ITERATIONS) {
-    throw new PkiError('ERR_INVALID_ARGUMENT', `iterations must be an integer in 1..${DEFAULT_MAX_ITERATIONS}`);
+    throw new PkiError(
+      'ERR_INVALID_ARGUMENT',
+      `iterations must be an integer in 1..${DEFAULT_MAX_ITERATIONS}`,
+    );
   }
-  if (typeof options.password !== 'string') throw new PkiError('ERR_INVALID_ARGUMENT', 'password must be a string');
+  if (typeof options.password !== 'string')
+    throw new PkiError('ERR_INVALID_ARGUMENT', 'password must be a string');
   if (!options.skipPasswordPolicy) {
     const verdict = checkPassword(options.password);
     if (!verdict.ok) {
@@ -123,13 +149,22 @@ export async function createPkcs12(options: CreatePkcs12Options): Promise<Uint8A
   }
   const chain = (options.chain ?? []).map((c) => certificateToDer(c));
   const ski = certificateKeyId(certificate);
-  const attributes: BagAttributes = {
-    friendlyName: options.friendlyName ?? ski,
-    localKeyId: fromHex(options.localKeyId ?? ski),
-  };
+  const friendlyName = options.friendlyName ?? ski;
+  // PKCS #9: friendlyName ::= BMPString (SIZE(1..pkcs-9-ub-friendlyName)), ub = 255.
+  if (typeof friendlyName !== 'string' || friendlyName.length < 1 || friendlyName.length > 255) {
+    throw new PkiError('ERR_INVALID_ARGUMENT', 'friendlyName must be 1 to 255 characters');
+  }
+  let localKeyId: Uint8Array;
+  try {
+    localKeyId = fromHex(options.localKeyId ?? ski);
+  } catch (cause) {
+    throw new PkiError('ERR_INVALID_ARGUMENT', 'localKeyId must be hex', { cause });
+  }
+  if (localKeyId.length === 0) throw new PkiError('ERR_INVALID_ARGUMENT', 'localKeyId must not be empty');
+  const attributes: BagAttributes = { friendlyName, localKeyId };
 
   const p = profile(format, iterations);
-  const [password] = passwordCandidates(options.password) as [ReturnType<typeof passwordCandidates>[0]];
+  const password = passwordCandidates(options.password)[0]!;
   const key = await encryptWithPassword(pkcs8, password, p.keyEncryption);
   const keyContent = dataContentInfo(
     encodeSafeContents([shroudedKeyBag(key.algorithm, key.ciphertext, attributes)]),
@@ -140,6 +175,8 @@ export async function createPkcs12(options: CreatePkcs12Options): Promise<Uint8A
     p.certEncryption,
   );
   const certsContent = encryptedDataContentInfo(certs.algorithm, certs.ciphertext);
-  const authSafe = encodeAuthenticatedSafe(p.keyFirst ? [keyContent, certsContent] : [certsContent, keyContent]);
+  const authSafe = encodeAuthenticatedSafe(
+    p.keyFirst ? [keyContent, certsContent] : [certsContent, keyContent],
+  );
   return encodePfx(authSafe, await createMacData(p.mac, password, authSafe));
 }

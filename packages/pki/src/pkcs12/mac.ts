@@ -23,7 +23,16 @@ import * as asn1js from 'asn1js';
 import { getCrypto, randomBytes } from '../crypto-provider.js';
 import { bytesEqual } from '../encoding.js';
 import { PkiError } from '../errors.js';
-import { type Asn1Node, algorithmIdentifier, integer, invalid, octets, octetString, oid, sequence } from './asn1.js';
+import {
+  type Asn1Node,
+  algorithmIdentifier,
+  integer,
+  invalid,
+  octetString,
+  octets,
+  oid,
+  sequence,
+} from './asn1.js';
 import { type DecodeLimits, readIterations } from './limits.js';
 import { PKCS12_OIDS } from './oids.js';
 import type { PasswordEncodings } from './password.js';
@@ -51,7 +60,12 @@ const HMAC_BY_OID: Readonly<Record<string, MacHash>> = {
   [PKCS12_OIDS.hmacWithSHA384]: 'SHA-384',
   [PKCS12_OIDS.hmacWithSHA512]: 'SHA-512',
 };
-const OUTPUT_LENGTH: Readonly<Record<MacHash, number>> = { 'SHA-1': 20, 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 };
+const OUTPUT_LENGTH: Readonly<Record<MacHash, number>> = {
+  'SHA-1': 20,
+  'SHA-256': 32,
+  'SHA-384': 48,
+  'SHA-512': 64,
+};
 
 /** A decoded MacData. */
 export type MacInfo =
@@ -96,7 +110,11 @@ async function hmac(hash: MacHash, key: Uint8Array, data: Uint8Array): Promise<U
 }
 
 /** The MAC value `mac` describes, recomputed over `content` with `password`. */
-async function computeMac(mac: MacInfo, password: PasswordEncodings, content: Uint8Array): Promise<Uint8Array> {
+async function computeMac(
+  mac: MacInfo,
+  password: PasswordEncodings,
+  content: Uint8Array,
+): Promise<Uint8Array> {
   if (mac.kind === 'pbmac1') {
     const key = await pbkdf2(password.utf8, mac.kdf, mac.kdf.keyLength);
     return hmac(mac.hmac, key, content);
@@ -113,7 +131,11 @@ async function computeMac(mac: MacInfo, password: PasswordEncodings, content: Ui
 }
 
 /** `true` when the MAC over `content` matches with `password` (constant-time comparison). */
-export async function verifyMac(mac: MacInfo, password: PasswordEncodings, content: Uint8Array): Promise<boolean> {
+export async function verifyMac(
+  mac: MacInfo,
+  password: PasswordEncodings,
+  content: Uint8Array,
+): Promise<boolean> {
   return bytesEqual(await computeMac(mac, password, content), mac.digest);
 }
 

@@ -79,10 +79,14 @@ export function ncaKeyFileName(certificate: CertificateInput): string {
   if (algorithm === PKCS12_OIDS.rsaEncryption) return `${auth}RSA256_${ski}.p12`;
   if (algorithm === PKCS12_OIDS.ecPublicKey) {
     const params = cert.subjectPublicKeyInfo.algorithm.algorithmParams;
-    const curve = params instanceof asn1js.ObjectIdentifier ? EC_CURVE_BITS[params.valueBlock.toString()] : undefined;
+    const curve =
+      params instanceof asn1js.ObjectIdentifier ? EC_CURVE_BITS[params.valueBlock.toString()] : undefined;
     if (curve) return `${auth}ECDSA${curve}_${ski}.p12`;
   }
   if (algorithm === PKCS12_OIDS.gost2004) return `GOSTKNCA_${ski}.p12`;
   if (algorithm === PKCS12_OIDS.gost2015_512) return `GOST512_${ski}.p12`;
-  throw new PkiError('ERR_UNSUPPORTED_ALGORITHM', `No NCA key file naming convention for key algorithm ${algorithm}`);
+  throw new PkiError(
+    'ERR_UNSUPPORTED_ALGORITHM',
+    `No NCA key file naming convention for key algorithm ${algorithm}`,
+  );
 }

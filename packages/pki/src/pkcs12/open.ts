@@ -9,8 +9,7 @@ import { type BytesLike, bytesEqual, toBytes, toHex } from '../encoding.js';
 import { isPkiError, PkiError } from '../errors.js';
 import { DEFAULT_MAX_ITERATIONS, type DecodeLimits } from './limits.js';
 import { parseMacData, verifyMac } from './mac.js';
-import type { PasswordEncodings } from './password.js';
-import { passwordCandidates } from './password.js';
+import { type PasswordEncodings, passwordCandidates } from './password.js';
 import { decryptWithPassword } from './pbe.js';
 import { parseAuthenticatedSafe, parsePfx } from './pfx.js';
 import { importPkcs8ForSigning, inspectPkcs8, keyMatchesCertificate, type Pkcs8Info } from './private-key.js';
@@ -63,7 +62,7 @@ const badPassword = (): PkiError =>
 /**
  * Opens a PKCS #12 key store. The MAC (when present) is checked first, so a wrong password is
  * reported as such before any decryption; without a MAC, a decryption that yields bad padding or
- * garbage is taken as a wrong password.
+ * garbage is taken as a wrong password. A file with several keys yields the first one.
  *
  * @example
  * ```ts
@@ -140,9 +139,13 @@ async function open(
       }
     }
     if (!macVerified) throw badPassword();
-    throw new PkiError('ERR_PKCS12_INVALID', 'Decryption failed although the MAC matched: the file is corrupt', {
-      cause: lastError,
-    });
+    throw new PkiError(
+      'ERR_PKCS12_INVALID',
+      'Decryption failed although the MAC matched: the file is corrupt',
+      {
+        cause: lastError,
+      },
+    );
   }
 
   const bags: SafeBag[] = [];
@@ -170,7 +173,10 @@ async function open(
   const key = keys[0];
   if (!key) throw new PkiError('ERR_PKCS12_INVALID', 'The PKCS#12 file holds no private key');
   const own = certificateFor(key, certs);
-  const chain = orderChain(own, certs.filter((c) => c !== own));
+  const chain = orderChain(
+    own,
+    certs.filter((c) => c !== own),
+  );
   const privateKey = await importPkcs8ForSigning(key.pkcs8, key.info, extractable);
   const friendlyName = key.attributes.friendlyName ?? own.attributes.friendlyName;
   const localKeyId = key.attributes.localKeyId ?? own.attributes.localKeyId;
@@ -190,10 +196,15 @@ async function open(
  */
 function certificateFor(key: KeyEntry, certs: CertEntry[]): CertEntry {
   const id = key.attributes.localKeyId;
-  const byId = id ? certs.find((c) => c.attributes.localKeyId && bytesEqual(c.attributes.localKeyId, id)) : undefined;
+  const byId = id
+    ? certs.find((c) => c.attributes.localKeyId && bytesEqual(c.attributes.localKeyId, id))
+    : undefined;
   if (byId) {
     if (keyMatchesCertificate(key.info, byId.cert) === false) {
-      throw new PkiError('ERR_PKCS12_INVALID', 'The certificate with the key’s localKeyID is not for that key');
+      throw new PkiError(
+        'ERR_PKCS12_INVALID',
+        'The certificate with the key’s localKeyID is not for that key',
+      );
     }
     return byId;
   }
@@ -204,7 +215,8 @@ function certificateFor(key: KeyEntry, certs: CertEntry[]): CertEntry {
   // The leaf: a certificate that issued none of the others.
   const leaf = possible.find((c) => !certs.some((o) => o !== c && o.cert.issuer.isEqual(c.cert.subject)));
   const chosen = leaf ?? possible[0];
-  if (!chosen) throw new PkiError('ERR_PKCS12_INVALID', 'The PKCS#12 file holds no certificate for its private key');
+  if (!chosen)
+    throw new PkiError('ERR_PKCS12_INVALID', 'The PKCS#12 file holds no certificate for its private key');
   return chosen;
 }
 

@@ -11,7 +11,7 @@
  */
 import * as asn1js from 'asn1js';
 import { PkiError } from '../errors.js';
-import { type Asn1Node, algorithmIdentifier, integer, octets, octetString, sequence } from './asn1.js';
+import { type Asn1Node, algorithmIdentifier, integer, octetString, octets, sequence } from './asn1.js';
 import type { BlockCipher } from './block-cipher.js';
 import { cbcDecrypt, cbcEncrypt } from './cbc.js';
 import { createTripleDes } from './des.js';

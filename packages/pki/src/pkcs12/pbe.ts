@@ -10,14 +10,14 @@
  * ```
  */
 import type * as asn1js from 'asn1js';
+import { randomBytes } from '../crypto-provider.js';
 import { PkiError } from '../errors.js';
 import { type Asn1Node, oid, sequence } from './asn1.js';
 import type { DecodeLimits } from './limits.js';
 import { PKCS12_OIDS } from './oids.js';
 import type { PasswordEncodings } from './password.js';
-import { decryptPbes2, encryptPbes2, type Pbes2Options } from './pbes2.js';
 import { decryptPkcs12Pbe, encryptPkcs12Pbe, isPkcs12PbeOid, type Pkcs12PbeOid } from './pbe-pkcs12.js';
-import { randomBytes } from '../crypto-provider.js';
+import { decryptPbes2, encryptPbes2, type Pbes2Options } from './pbes2.js';
 
 /** How {@link encryptWithPassword} protects data. */
 export type PbeChoice =

@@ -29,8 +29,8 @@ import {
   algorithmIdentifier,
   integer,
   invalid,
-  octets,
   octetString,
+  octets,
   oid,
   sequence,
   smallInteger,
@@ -194,7 +194,9 @@ export async function decryptPbes2(
   } catch (cause) {
     // WebCrypto reports bad padding as OperationError; anything else is a provider limitation.
     if (cause instanceof Error && cause.name === 'OperationError') return undefined;
-    throw new PkiError('ERR_PKCS12_UNSUPPORTED', `${cipher.name} is not available in this WebCrypto`, { cause });
+    throw new PkiError('ERR_PKCS12_UNSUPPORTED', `${cipher.name} is not available in this WebCrypto`, {
+      cause,
+    });
   }
 }
 
@@ -215,7 +217,11 @@ export async function encryptPbes2(
 ): Promise<{ algorithm: asn1js.Sequence; ciphertext: Uint8Array }> {
   const cipherOid = CIPHER_OID[options.cipher];
   const cipher = CIPHERS[cipherOid]!;
-  const kdf: Pbkdf2Params = { salt: randomBytes(options.saltLength), iterations: options.iterations, prf: options.prf };
+  const kdf: Pbkdf2Params = {
+    salt: randomBytes(options.saltLength),
+    iterations: options.iterations,
+    prf: options.prf,
+  };
   const iv = randomBytes(cipher.ivLength);
   const key = await pbkdf2(password, kdf, cipher.keyLength);
   const ciphertext =

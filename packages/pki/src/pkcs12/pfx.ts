@@ -24,6 +24,7 @@
  * ```
  */
 import * as asn1js from 'asn1js';
+import { toArrayBuffer } from '../encoding.js';
 import { PkiError } from '../errors.js';
 import {
   type Asn1Node,
@@ -33,8 +34,8 @@ import {
   implicitOctets,
   integer,
   invalid,
-  octets,
   octetString,
+  octets,
   oid,
   sequence,
   smallInteger,
@@ -72,7 +73,10 @@ export function parsePfx(bytes: Uint8Array): Pfx {
   if (version !== 3) throw new PkiError('ERR_PKCS12_UNSUPPORTED', `Unsupported PFX version ${version}`);
   const { type, content } = contentInfo(authSafe, 'PFX.authSafe');
   if (type === PKCS12_OIDS.signedData) {
-    throw new PkiError('ERR_PKCS12_UNSUPPORTED', 'PKCS#12 public-key integrity mode (signedData) is not supported');
+    throw new PkiError(
+      'ERR_PKCS12_UNSUPPORTED',
+      'PKCS#12 public-key integrity mode (signedData) is not supported',
+    );
   }
   if (type !== PKCS12_OIDS.data) throw invalid(`authSafe content type ${type}`);
   return { authSafeContent: octets(content, 'authSafe data'), ...(macData ? { macData } : {}) };
@@ -101,7 +105,10 @@ export function parseAuthenticatedSafe(content: Uint8Array): AuthSafeEntry[] {
       };
     }
     if (type === PKCS12_OIDS.envelopedData) {
-      throw new PkiError('ERR_PKCS12_UNSUPPORTED', 'PKCS#12 public-key privacy mode (envelopedData) is not supported');
+      throw new PkiError(
+        'ERR_PKCS12_UNSUPPORTED',
+        'PKCS#12 public-key privacy mode (envelopedData) is not supported',
+      );
     }
     throw invalid(`AuthenticatedSafe content type ${type}`);
   });
@@ -125,7 +132,7 @@ export function dataContentInfo(bytes: Uint8Array): asn1js.Sequence {
 export function encryptedDataContentInfo(algorithm: Asn1Node, ciphertext: Uint8Array): asn1js.Sequence {
   const encryptedContent = new asn1js.Primitive({
     idBlock: { tagClass: 3, tagNumber: 0 },
-    valueHex: ciphertext.slice().buffer,
+    valueHex: toArrayBuffer(ciphertext),
   });
   const eci = new asn1js.Sequence({
     value: [new asn1js.ObjectIdentifier({ value: PKCS12_OIDS.data }), algorithm, encryptedContent],

@@ -71,15 +71,21 @@ export function inspectPkcs8(der: Uint8Array): Pkcs8Info {
       const curve = params instanceof asn1js.ObjectIdentifier ? params.valueBlock.toString() : undefined;
       const fields = sequence(decodeBer(inner, 'ECPrivateKey'), 'ECPrivateKey', 2, 4);
       const pubNode = fields.find((f) => isContextTag(f, 1));
-      const publicValue = pubNode ? bitStringBytes(explicit(pubNode, 1, 'ECPrivateKey.publicKey')) : undefined;
+      const publicValue = pubNode
+        ? bitStringBytes(explicit(pubNode, 1, 'ECPrivateKey.publicKey'))
+        : undefined;
       return { algorithm, ...(curve ? { curve } : {}), ...(publicValue ? { publicValue } : {}) };
     }
     return { algorithm };
   } catch (cause) {
     if (cause instanceof PkiError && cause.code === 'ERR_KEY_INVALID') throw cause;
-    throw new PkiError('ERR_KEY_INVALID', 'Private key is not a well-formed PKCS#8 PrivateKeyInfo', { cause });
+    throw new PkiError('ERR_KEY_INVALID', 'Private key is not a well-formed PKCS#8 PrivateKeyInfo', {
+      cause,
+    });
   }
 }
+
+const COMPARABLE: ReadonlySet<string> = new Set([PKCS12_OIDS.rsaEncryption, PKCS12_OIDS.ecPublicKey]);
 
 /** The public value of a certificate comparable with {@link Pkcs8Info.publicValue}. */
 function certificatePublicValue(cert: pkijs.Certificate): { algorithm: string; value?: Uint8Array } {
@@ -104,6 +110,9 @@ function certificatePublicValue(cert: pkijs.Certificate): { algorithm: string; v
  */
 export function keyMatchesCertificate(key: Pkcs8Info, cert: pkijs.Certificate): boolean | undefined {
   const pub = certificatePublicValue(cert);
+  // Only RSA and EC keys are understood here; other pairs (GOST key and certificate OIDs vary
+  // between generations) cannot be judged.
+  if (!COMPARABLE.has(key.algorithm) || !COMPARABLE.has(pub.algorithm)) return undefined;
   if (pub.algorithm !== key.algorithm) return false;
   if (!pub.value || !key.publicValue) return undefined;
   return bytesEqual(pub.value, key.publicValue);

@@ -31,8 +31,8 @@ import {
   encodeDer,
   explicit,
   invalid,
-  octets,
   octetString,
+  octets,
   oid,
   sequence,
   set,
@@ -85,7 +85,12 @@ function parseBag(node: Asn1Node, depth: number, out: SafeBag[]): void {
     case PKCS12_OIDS.pkcs8ShroudedKeyBag: {
       const [algorithm, data] = sequence(value, 'EncryptedPrivateKeyInfo', 2, 2);
       sequence(algorithm, 'EncryptedPrivateKeyInfo.encryptionAlgorithm', 1, 2);
-      out.push({ type: 'shroudedKey', algorithm: algorithm!, encrypted: octets(data, 'encryptedData'), attributes });
+      out.push({
+        type: 'shroudedKey',
+        algorithm: algorithm!,
+        encrypted: octets(data, 'encryptedData'),
+        attributes,
+      });
       return;
     }
     case PKCS12_OIDS.certBag: {
@@ -96,7 +101,11 @@ function parseBag(node: Asn1Node, depth: number, out: SafeBag[]): void {
         out.push({ type: 'other', bagId: `${bagId}/${certId}`, attributes });
         return;
       }
-      out.push({ type: 'cert', der: octets(explicit(certValueNode, 0, 'CertBag.certValue'), 'certValue'), attributes });
+      out.push({
+        type: 'cert',
+        der: octets(explicit(certValueNode, 0, 'CertBag.certValue'), 'certValue'),
+        attributes,
+      });
       return;
     }
     case PKCS12_OIDS.safeContentsBag:
@@ -166,14 +175,13 @@ export function certBag(der: Uint8Array, attributes: BagAttributes = {}): asn1js
 }
 
 /** A pkcs8ShroudedKeyBag from an encryption AlgorithmIdentifier and the encrypted PKCS #8. */
-export function shroudedKeyBag(algorithm: Asn1Node, encrypted: Uint8Array, attributes: BagAttributes): asn1js.Sequence {
+export function shroudedKeyBag(
+  algorithm: Asn1Node,
+  encrypted: Uint8Array,
+  attributes: BagAttributes,
+): asn1js.Sequence {
   const value = new asn1js.Sequence({ value: [algorithm, octetString(encrypted)] });
   return safeBag(PKCS12_OIDS.pkcs8ShroudedKeyBag, value, attributes);
-}
-
-/** A keyBag holding an unencrypted PKCS #8 PrivateKeyInfo (DER). */
-export function keyBag(pkcs8: Uint8Array, attributes: BagAttributes): asn1js.Sequence {
-  return safeBag(PKCS12_OIDS.keyBag, decodeBer(pkcs8, 'PrivateKeyInfo'), attributes);
 }
 
 /** DER of SafeContents holding `bags`. */

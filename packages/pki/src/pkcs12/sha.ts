@@ -54,7 +54,8 @@ function wordsToBytes(words: Int32Array | Uint32Array, outputLength: number): Ui
 }
 
 /** Big-endian 32-bit word of `m` at `o`. */
-const word = (m: Uint8Array, o: number): number => (m[o]! << 24) | (m[o + 1]! << 16) | (m[o + 2]! << 8) | m[o + 3]!;
+const word = (m: Uint8Array, o: number): number =>
+  (m[o]! << 24) | (m[o + 1]! << 16) | (m[o + 2]! << 8) | m[o + 3]!;
 
 /** A 32-bit-word compression function: folds the block in `w[0..15]` into `h` (`w` is scratch). */
 type Compress32 = (h: Int32Array, w: Int32Array) => void;
@@ -369,8 +370,20 @@ const HASHES: Record<HashName, SyncHash> = {
     digest: sha256,
     iterate: (data, count) => md32Iterate(data, count, H256, sha256Compress, 8),
   },
-  'SHA-384': { name: 'SHA-384', outputLength: 48, blockLength: 128, digest: sha384, iterate: iterateByDigest(sha384) },
-  'SHA-512': { name: 'SHA-512', outputLength: 64, blockLength: 128, digest: sha512, iterate: iterateByDigest(sha512) },
+  'SHA-384': {
+    name: 'SHA-384',
+    outputLength: 48,
+    blockLength: 128,
+    digest: sha384,
+    iterate: iterateByDigest(sha384),
+  },
+  'SHA-512': {
+    name: 'SHA-512',
+    outputLength: 64,
+    blockLength: 128,
+    digest: sha512,
+    iterate: iterateByDigest(sha512),
+  },
 };
 
 /** The synchronous implementation of `name`. */

@@ -1,0 +1,97 @@
+/**
+ * Step 9: the applicant downloads the certificates with the chain, builds the key files locally,
+ * and proves that the new keys are installed by signing a server nonce with each of them; the
+ * application becomes "Сертификаты установлены".
+ */
+import { randomBytes } from 'node:crypto';
+import { verifyWithCertificate } from '../crypto/signature.js';
+import { randomId } from '../crypto/tokens.js';
+import { CaError } from '../errors.js';
+import { assertAllowed } from '../flow/transitions.js';
+import { type ApplicationRecord, type CertificateRecord, normalizeSerialHex } from '../store/types.js';
+import { type CaContext, conflict, loadApplication } from './context.js';
+
+/** The exact text a proof of possession signs. */
+export function installationMessage(number: string, serialHex: string, challengeId: string, nonce: string): Uint8Array {
+  return new TextEncoder().encode(
+    `kzpki-installation:v1\napplication=${number}\nserial=${serialHex}\nchallenge=${challengeId}\nnonce=${nonce}\n`,
+  );
+}
+
+/** The application's certificates (AUTH first). */
+export async function downloadCertificates(
+  ctx: CaContext,
+  id: string,
+): Promise<{ application: ApplicationRecord; certificates: CertificateRecord[] }> {
+  const app = await loadApplication(ctx, id);
+  assertAllowed('downloadCertificates', app.status);
+  const certificates = await ctx.store.listCertificates({ applicationId: app.id });
+  certificates.sort((a, b) => (a.purpose === 'auth' ? -1 : 0) - (b.purpose === 'auth' ? -1 : 0));
+  return { application: app, certificates };
+}
+
+/** A challenge for the proof of possession. */
+export interface InstallationChallenge {
+  challengeId: string;
+  expiresAt: Date;
+  items: Array<{ serialHex: string; purpose: 'auth' | 'sign'; toBeSigned: Uint8Array }>;
+}
+
+/** Issues the proof-of-possession challenge. */
+export async function createInstallationChallenge(ctx: CaContext, id: string): Promise<InstallationChallenge> {
+  const { application, certificates } = await downloadCertificates(ctx, id);
+  assertAllowed('createInstallationChallenge', application.status);
+  const now = ctx.now();
+  const challengeId = randomId();
+  const nonce = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + ctx.config.challengeTtlSeconds * 1000);
+  await ctx.store.createChallenge({
+    id: challengeId,
+    purpose: 'installation',
+    applicationId: application.id,
+    nonce,
+    createdAt: now,
+    expiresAt,
+  });
+  return {
+    challengeId,
+    expiresAt,
+    items: certificates.map((c) => ({
+      serialHex: c.serialHex,
+      purpose: c.purpose as 'auth' | 'sign',
+      toBeSigned: installationMessage(application.number as string, c.serialHex, challengeId, nonce),
+    })),
+  };
+}
+
+/** Verifies a signature by every new key and marks the certificates installed. */
+export async function confirmInstallation(
+  ctx: CaContext,
+  id: string,
+  input: { challengeId: string; proofs: Array<{ serialHex: string; signature: Uint8Array }> },
+): Promise<ApplicationRecord> {
+  const { application: app, certificates } = await downloadCertificates(ctx, id);
+  assertAllowed('confirmInstallation', app.status);
+  const challenge = await ctx.store.consumeChallenge(input.challengeId, 'installation', ctx.now());
+  if (!challenge || challenge.applicationId !== app.id) {
+    throw new CaError('CHALLENGE_INVALID', 'The installation challenge is unknown, used or expired; request a new one');
+  }
+  for (const cert of certificates) {
+    const proof = input.proofs.find((p) => normalizeSerialHex(p.serialHex) === cert.serialHex);
+    const message = installationMessage(app.number as string, cert.serialHex, challenge.id, challenge.nonce);
+    if (!proof || !(await verifyWithCertificate(cert.der, message, proof.signature))) {
+      throw new CaError(
+        'PROOF_OF_POSSESSION_INVALID',
+        `No valid signature by the key of the ${cert.purpose?.toUpperCase()} certificate ${cert.serialHex}`,
+      );
+    }
+  }
+  const actor = `applicant:${app.iin}`;
+  const updated = await ctx.store.updateApplication(app.id, {
+    expected: ['issued'],
+    status: { to: 'installed', actor },
+    data: { installedAt: ctx.now() },
+    audit: { actor, action: 'certificates.installed', entity: `application:${app.id}` },
+  });
+  return updated ?? conflict(ctx, app.id);
+}

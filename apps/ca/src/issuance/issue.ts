@@ -1,0 +1,148 @@
+/**
+ * Step 7: issuance of the AUTH and SIGN certificates from the issuing CA with the template's
+ * profiles (identification method "remote via Digital ID"), the subject built by the CA from the
+ * registry data, and CRL/delta-CRL/OCSP/caIssuers URLs of the status service.
+ *
+ * Never twice: the application is first claimed with a short lease (a concurrent call sees the
+ * lease and stops), both certificates are signed, and the certificates and the status change are
+ * committed in one transaction that re-checks the lease. A crash in between leaves nothing
+ * published; the lease times out and issuance can be retried.
+ */
+import {
+  buildNcaSubject,
+  type CsrInfo,
+  issueCertificate,
+  type TemplateName,
+  templateProfile,
+} from '@kzpki/pki';
+import { endEntityUrls } from '../ca/hierarchy.js';
+import { randomId } from '../crypto/tokens.js';
+import { CaError } from '../errors.js';
+import { assertAllowed } from '../flow/transitions.js';
+import type { ApplicationRecord, CertificateRecord } from '../store/types.js';
+import { certificateRecord } from './certificate-record.js';
+import { type CaContext, conflict, loadApplication } from './context.js';
+import { verifyRequest } from './csr-policy.js';
+
+/** How long a claim on an application lasts while its certificates are signed. */
+const LEASE_MS = 60_000;
+
+/** Options of {@link issueCertificates}. */
+export interface IssueOptions {
+  /** Test mode only: explicit (e.g. backdated) validity. */
+  validity?: { notBefore: Date; notAfter: Date };
+}
+
+function checkValidity(ctx: CaContext, validity: IssueOptions['validity']): void {
+  if (!validity) return;
+  if (!ctx.config.testMode) {
+    throw new CaError('TEST_MODE_REQUIRED', 'Explicit validity is only accepted when the CA runs in test mode');
+  }
+  if (validity.notAfter.getTime() <= validity.notBefore.getTime()) {
+    throw new CaError('VALIDITY_INVALID', 'notAfter must be later than notBefore');
+  }
+  if (validity.notAfter.getTime() > ctx.material.issuing.notAfter.getTime()) {
+    throw new CaError('VALIDITY_INVALID', 'A certificate cannot outlive the issuing CA');
+  }
+}
+
+/** Issues both certificates of a submitted (and, where needed, approved) application. */
+export async function issueCertificates(
+  ctx: CaContext,
+  id: string,
+  opts: IssueOptions = {},
+): Promise<{ application: ApplicationRecord; certificates: CertificateRecord[] }> {
+  const app = await loadApplication(ctx, id);
+  assertAllowed('issueCertificates', app.status);
+  checkValidity(ctx, opts.validity);
+  const ready = ['submitted', 'approved'] as const;
+  const token = randomId();
+  const now = ctx.now();
+  const actor = `applicant:${app.iin}`;
+  const claimed = await ctx.store.updateApplication(app.id, {
+    expected: ready,
+    guard: (cur) => !cur.data.issuanceLease || cur.data.issuanceLease.until.getTime() <= now.getTime(),
+    data: { issuanceLease: { token, until: new Date(now.getTime() + LEASE_MS) } },
+    audit: { actor, action: 'issuance.started', entity: `application:${app.id}` },
+  });
+  if (!claimed) {
+    const cur = await loadApplication(ctx, app.id);
+    if (cur.data.issuanceLease && ready.includes(cur.status as (typeof ready)[number])) {
+      throw new CaError('IDEMPOTENCY_IN_PROGRESS', 'The certificates of this application are being issued right now');
+    }
+    return conflict(ctx, app.id);
+  }
+  try {
+    const certificates = await signBoth(ctx, claimed, opts);
+    const issued = await ctx.store.recordIssuance(app.id, certificates, {
+      expected: ready,
+      guard: (cur) => cur.data.issuanceLease?.token === token,
+      status: { to: 'issued', actor: 'ca' },
+      data: { issuanceLease: undefined },
+      audit: {
+        actor,
+        action: 'certificates.issued',
+        entity: `application:${app.id}`,
+        details: { serials: certificates.map((c) => c.serialHex), number: app.number },
+      },
+    });
+    if (!issued) return conflict(ctx, app.id);
+    return { application: issued, certificates };
+  } catch (e) {
+    await ctx.store.updateApplication(app.id, {
+      expected: ready,
+      guard: (cur) => cur.data.issuanceLease?.token === token,
+      data: { issuanceLease: undefined },
+      audit: { actor: 'ca', action: 'issuance.failed', entity: `application:${app.id}` },
+    });
+    if (e instanceof Error && /UNIQUE constraint failed: certificates\.spki_sha256/.test(e.message)) {
+      throw new CaError('CSR_KEY_REUSED', 'A certificate for one of these keys was issued meanwhile', { cause: e });
+    }
+    throw e;
+  }
+}
+
+async function signBoth(ctx: CaContext, app: ApplicationRecord, opts: IssueOptions): Promise<CertificateRecord[]> {
+  const { csrs, person, organization, treasury, email } = app.data;
+  if (!csrs) throw new CaError('INTERNAL_ERROR', 'Submitted application without requests');
+  const subject = buildNcaSubject({
+    surname: person.surname,
+    givenName: person.givenName,
+    ...(person.patronymic !== undefined ? { patronymic: person.patronymic } : {}),
+    iin: app.iin,
+    ...(organization ? { bin: organization.bin, organization: organization.name } : {}),
+    ...(email !== undefined ? { email } : {}),
+    ...(treasury ? { roleCode: treasury.roleCode, businessCategory: treasury.participantCode } : {}),
+    template: app.template as TemplateName,
+    checksum: !ctx.config.testMode,
+  });
+  const { issuing } = ctx.material;
+  const out: CertificateRecord[] = [];
+  for (const purpose of ['auth', 'sign'] as const) {
+    const csr: CsrInfo = await verifyRequest(Buffer.from(csrs[purpose]).toString('base64'));
+    const issued = await issueCertificate({
+      csr,
+      subject,
+      profile: templateProfile(app.template as TemplateName, purpose, {
+        validityDays: ctx.config.certificateValidityDays,
+        identification: 'remote-digital-id',
+      }),
+      issuer: issuing.certificate,
+      issuerKey: issuing.privateKey,
+      ...(opts.validity ? { validity: opts.validity } : {}),
+      urls: endEntityUrls(ctx.config.statusBaseUrl),
+    });
+    out.push(
+      certificateRecord(issued, {
+        issuerSkiHex: issuing.skiHex,
+        kind: 'end-entity',
+        spki: csr.spki,
+        applicationId: app.id,
+        template: app.template,
+        createdAt: ctx.now(),
+      }),
+    );
+  }
+  if (app.number) for (const c of out) c.applicationNumber = app.number;
+  return out;
+}

@@ -1,0 +1,109 @@
+/**
+ * Step 10: revocation, suspension (certificateHold) and release of end-entity certificates by the
+ * holder, by the first manager for the certificates of their organisation, or by an operator, with
+ * RFC 5280 §5.3.1 reasons. Each change bumps the revocation sequence the status service watches.
+ */
+import { CaError } from '../errors.js';
+import type { CertificateRecord, RevocationReason, SessionRecord } from '../store/types.js';
+import type { CaContext } from './context.js';
+
+/** Who acts. */
+export interface Revoker {
+  kind: 'holder' | 'operator';
+  holder: NonNullable<SessionRecord['holder']>;
+}
+
+/** Reasons a holder or first manager may give; operators may also withdraw privileges. */
+const HOLDER_REASONS: readonly RevocationReason[] = [
+  'unspecified',
+  'keyCompromise',
+  'affiliationChanged',
+  'superseded',
+  'cessationOfOperation',
+  'certificateHold',
+];
+const OPERATOR_REASONS: readonly RevocationReason[] = [...HOLDER_REASONS, 'privilegeWithdrawn'];
+
+async function loadRevocable(ctx: CaContext, revoker: Revoker, serialHex: string): Promise<CertificateRecord> {
+  const cert = await ctx.store.getCertificate(serialHex);
+  if (!cert) throw new CaError('CERTIFICATE_NOT_FOUND', 'This CA issued no certificate with that serial number');
+  if (cert.kind !== 'end-entity') {
+    throw new CaError('REVOCATION_NOT_ALLOWED', 'CA and service certificates are not revoked through this API');
+  }
+  if (revoker.kind === 'operator') return cert;
+  const h = revoker.holder;
+  const own = cert.iin !== undefined && cert.iin === h.iin;
+  const organisation = cert.bin !== undefined && cert.bin === h.bin && h.roles.includes('first-manager');
+  if (!own && !organisation) {
+    throw new CaError(
+      'REVOCATION_NOT_ALLOWED',
+      'Holders revoke their own certificates; a first manager those of the organisation',
+    );
+  }
+  return cert;
+}
+
+function actorOf(revoker: Revoker): string {
+  return `${revoker.kind}:${revoker.holder.iin ?? revoker.holder.serialHex}`;
+}
+
+/** Input of {@link revokeCertificate}. */
+export interface RevocationInput {
+  reason: RevocationReason;
+  invalidityDate?: Date;
+  comment?: string;
+}
+
+/** Revokes a certificate, or puts it on hold (`certificateHold`). */
+export async function revokeCertificate(
+  ctx: CaContext,
+  revoker: Revoker,
+  serialHex: string,
+  input: RevocationInput,
+): Promise<CertificateRecord> {
+  const cert = await loadRevocable(ctx, revoker, serialHex);
+  const allowed = revoker.kind === 'operator' ? OPERATOR_REASONS : HOLDER_REASONS;
+  if (!allowed.includes(input.reason)) {
+    throw new CaError('REASON_NOT_ALLOWED', `Reason ${input.reason} is not available to ${revoker.kind}s`);
+  }
+  const now = ctx.now();
+  if (input.invalidityDate && input.invalidityDate.getTime() > now.getTime()) {
+    throw new CaError('VALIDATION_FAILED', 'invalidityDate cannot be in the future');
+  }
+  const hold = input.reason === 'certificateHold';
+  if (cert.status === 'revoked' || (hold && cert.status === 'hold')) {
+    throw new CaError('ALREADY_REVOKED', `The certificate is already ${cert.status === 'hold' ? 'on hold' : 'revoked'}`);
+  }
+  const actor = actorOf(revoker);
+  const changed = await ctx.store.changeCertificateStatus({
+    issuerSkiHex: cert.issuerSkiHex,
+    serialHex: cert.serialHex,
+    change: hold ? 'hold' : 'revoked',
+    at: now,
+    reason: input.reason,
+    ...(input.invalidityDate ? { invalidityDate: input.invalidityDate } : {}),
+    audit: {
+      actor,
+      action: hold ? 'certificate.held' : 'certificate.revoked',
+      entity: `certificate:${cert.serialHex}`,
+      details: { reason: input.reason, comment: input.comment, applicationId: cert.applicationId },
+    },
+  });
+  if (!changed) throw new CaError('ALREADY_REVOKED', 'The certificate was revoked meanwhile');
+  return changed;
+}
+
+/** Releases a certificate from hold. */
+export async function releaseCertificate(ctx: CaContext, revoker: Revoker, serialHex: string): Promise<CertificateRecord> {
+  const cert = await loadRevocable(ctx, revoker, serialHex);
+  if (cert.status !== 'hold') throw new CaError('NOT_ON_HOLD', 'Only a certificate on hold can be released');
+  const changed = await ctx.store.changeCertificateStatus({
+    issuerSkiHex: cert.issuerSkiHex,
+    serialHex: cert.serialHex,
+    change: 'released',
+    at: ctx.now(),
+    audit: { actor: actorOf(revoker), action: 'certificate.released', entity: `certificate:${cert.serialHex}` },
+  });
+  if (!changed) throw new CaError('NOT_ON_HOLD', 'The certificate is no longer on hold');
+  return changed;
+}

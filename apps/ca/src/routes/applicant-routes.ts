@@ -1,0 +1,140 @@
+/** The applicant's operations (steps 1-5, 7 and 9 of the flow). */
+import { idempotent } from '../http/idempotency.js';
+import { acceptAgreement, grantConsent } from '../issuance/consent.js';
+import type { CaContext } from '../issuance/context.js';
+import { loadApplication } from '../issuance/context.js';
+import { confirmIdentification, submitIdentification } from '../issuance/identification.js';
+import { confirmInstallation, createInstallationChallenge, downloadCertificates } from '../issuance/installation.js';
+import { issueCertificates } from '../issuance/issue.js';
+import { resendOtp, verifyOtp } from '../issuance/otp.js';
+import { authenticateApplicant } from '../issuance/sessions.js';
+import { startApplication } from '../issuance/start.js';
+import { submitApplication } from '../issuance/submission.js';
+import { presentApplication, presentBundle } from './present.js';
+import type { ApiRequest, OperationHandlers } from './types.js';
+
+const b64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
+const idOf = (req: ApiRequest): string => req.params.applicationId as string;
+
+/** Authenticates the applicant of the application in the path; returns its id. */
+async function applicant(ctx: CaContext, req: ApiRequest): Promise<string> {
+  await authenticateApplicant(ctx, req.bearer, idOf(req));
+  return idOf(req);
+}
+
+/** Handlers of the `applicant` tag. */
+export const applicantHandlers: OperationHandlers = {
+  async startApplication(ctx, req) {
+    const app = await startApplication(ctx, { ...req.body, ip: req.ip });
+    return { status: 201, body: presentApplication(app, ctx.config) };
+  },
+
+  async getApplication(ctx, req) {
+    const app = await loadApplication(ctx, await applicant(ctx, req));
+    return { status: 200, body: presentApplication(app, ctx.config) };
+  },
+
+  async resendOtp(ctx, req) {
+    const app = await resendOtp(ctx, idOf(req), req.ip);
+    return { status: 200, body: presentApplication(app, ctx.config) };
+  },
+
+  async verifyOtp(ctx, req) {
+    const r = await verifyOtp(ctx, idOf(req), req.body.code, req.ip);
+    return {
+      status: 200,
+      body: {
+        token: r.token,
+        tokenType: 'Bearer',
+        expiresAt: r.expiresAt.toISOString(),
+        application: presentApplication(r.application, ctx.config),
+      },
+    };
+  },
+
+  async submitIdentification(ctx, req) {
+    const id = await applicant(ctx, req);
+    const { selfie, liveness, pin, document } = req.body;
+    const r = await submitIdentification(ctx, id, {
+      selfie: b64(selfie),
+      liveness,
+      pin,
+      document: {
+        type: document.type,
+        frontImage: b64(document.frontImage),
+        ...(document.backImage !== undefined ? { backImage: b64(document.backImage) } : {}),
+      },
+    });
+    return {
+      status: 200,
+      body: { recognizedDocument: r.recognizedDocument, application: presentApplication(r.application, ctx.config) },
+    };
+  },
+
+  async confirmIdentification(ctx, req) {
+    const app = await confirmIdentification(ctx, await applicant(ctx, req));
+    return { status: 200, body: presentApplication(app, ctx.config) };
+  },
+
+  async grantConsent(ctx, req) {
+    const app = await grantConsent(ctx, await applicant(ctx, req), req.body.pin);
+    return { status: 200, body: presentApplication(app, ctx.config) };
+  },
+
+  async acceptAgreement(ctx, req) {
+    const app = await acceptAgreement(ctx, await applicant(ctx, req), req.body.version);
+    return { status: 200, body: presentApplication(app, ctx.config) };
+  },
+
+  async submitApplication(ctx, req) {
+    const id = await applicant(ctx, req);
+    return idempotent(ctx, `submitApplication:${id}`, req.idempotencyKey, req.body, async () => {
+      const app = await submitApplication(ctx, id, req.body);
+      return { status: 200, body: presentApplication(app, ctx.config) };
+    });
+  },
+
+  async issueCertificates(ctx, req) {
+    const id = await applicant(ctx, req);
+    const validity = req.body?.validity as { notBefore: string; notAfter: string } | undefined;
+    return idempotent(ctx, `issueCertificates:${id}`, req.idempotencyKey, req.body ?? {}, async () => {
+      const r = await issueCertificates(ctx, id, {
+        ...(validity ? { validity: { notBefore: new Date(validity.notBefore), notAfter: new Date(validity.notAfter) } } : {}),
+      });
+      return { status: 200, body: presentBundle(r.application, r.certificates, ctx.material) };
+    });
+  },
+
+  async downloadCertificates(ctx, req) {
+    const r = await downloadCertificates(ctx, await applicant(ctx, req));
+    return { status: 200, body: presentBundle(r.application, r.certificates, ctx.material) };
+  },
+
+  async createInstallationChallenge(ctx, req) {
+    const c = await createInstallationChallenge(ctx, await applicant(ctx, req));
+    return {
+      status: 201,
+      body: {
+        challengeId: c.challengeId,
+        expiresAt: c.expiresAt.toISOString(),
+        items: c.items.map((i) => ({
+          serialHex: i.serialHex,
+          purpose: i.purpose,
+          toBeSigned: Buffer.from(i.toBeSigned).toString('base64'),
+        })),
+      },
+    };
+  },
+
+  async confirmInstallation(ctx, req) {
+    const id = await applicant(ctx, req);
+    const app = await confirmInstallation(ctx, id, {
+      challengeId: req.body.challengeId,
+      proofs: (req.body.proofs as Array<{ serialHex: string; signature: string }>).map((p) => ({
+        serialHex: p.serialHex,
+        signature: b64(p.signature),
+      })),
+    });
+    return { status: 200, body: presentApplication(app, ctx.config) };
+  },
+};

@@ -1,0 +1,124 @@
+/** Certificate login, the personal cabinet (approvals, own certificates, revocation). */
+import { createLoginChallenge, type HolderSession, loginWithCertificate } from '../auth/certificate-login.js';
+import { sha256Hex } from '../crypto/hash.js';
+import { STATUS_TEXTS } from '../flow/statuses.js';
+import { decide, getPending, listPending } from '../issuance/approval.js';
+import type { CaContext } from '../issuance/context.js';
+import { releaseCertificate, revokeCertificate } from '../issuance/revocation.js';
+import { authenticate, endSession } from '../issuance/sessions.js';
+import type { SessionRecord } from '../store/types.js';
+import { presentCertificateRecord, presentPending } from './present.js';
+import type { ApiRequest, OperationHandlers } from './types.js';
+
+type Holder = NonNullable<SessionRecord['holder']>;
+
+/** The cabinet holder of the request's session. */
+async function holderOf(ctx: CaContext, req: ApiRequest): Promise<Holder> {
+  return (await authenticate(ctx, req.bearer, 'cabinet')).holder as Holder;
+}
+
+/** `CertificateSession`. */
+export function presentSession(s: HolderSession): Record<string, unknown> {
+  const { issuerSkiHex: _issuer, ...holder } = s.holder;
+  return { token: s.token, tokenType: 'Bearer', expiresAt: s.expiresAt.toISOString(), holder };
+}
+
+function login(audience: 'cabinet' | 'operator') {
+  return async (ctx: CaContext, req: ApiRequest) => {
+    const s = await loginWithCertificate(
+      ctx,
+      audience,
+      {
+        challengeId: req.body.challengeId,
+        certificate: req.body.certificate,
+        signature: new Uint8Array(Buffer.from(req.body.signature, 'base64')),
+      },
+      req.ip,
+    );
+    return { status: 201, body: presentSession(s) };
+  };
+}
+
+/** Handlers of the `auth` and `cabinet` tags. */
+export const cabinetHandlers: OperationHandlers = {
+  async createAuthChallenge(ctx, req) {
+    const c = await createLoginChallenge(ctx, req.body.audience, req.ip);
+    return {
+      status: 201,
+      body: {
+        challengeId: c.challengeId,
+        audience: c.audience,
+        nonce: c.nonce,
+        toBeSigned: Buffer.from(c.toBeSigned).toString('base64'),
+        expiresAt: c.expiresAt.toISOString(),
+      },
+    };
+  },
+
+  createCabinetSession: login('cabinet'),
+  createOperatorSession: login('operator'),
+
+  async deleteCabinetSession(ctx, req) {
+    await authenticate(ctx, req.bearer, 'cabinet');
+    await endSession(ctx, req.bearer as string);
+    return { status: 204 };
+  },
+
+  async listPendingApplications(ctx, req) {
+    const apps = await listPending(ctx, await holderOf(ctx, req));
+    return { status: 200, body: { applications: apps.map((a) => presentPending(a)) } };
+  },
+
+  async getPendingApplication(ctx, req) {
+    const r = await getPending(ctx, await holderOf(ctx, req), req.params.number as string);
+    return { status: 200, body: presentPending(r.application, r.documents) };
+  },
+
+  async decideApplication(ctx, req) {
+    const r = await decide(ctx, await holderOf(ctx, req), req.params.number as string, {
+      decision: req.body.decision,
+      certificate: req.body.certificate,
+      signature: new Uint8Array(Buffer.from(req.body.signature, 'base64')),
+      ...(req.body.comment !== undefined ? { comment: req.body.comment } : {}),
+    });
+    return {
+      status: 200,
+      body: {
+        applicationNumber: r.application.number,
+        decision: r.approval.decision,
+        status: r.application.status,
+        statusText: STATUS_TEXTS[r.application.status],
+        decidedAt: r.approval.decidedAt.toISOString(),
+        evidence: { documentSha256: sha256Hex(r.approval.document), signerSerialHex: r.approval.signerSerialHex },
+      },
+    };
+  },
+
+  async listCabinetCertificates(ctx, req) {
+    const h = await holderOf(ctx, req);
+    const own = h.iin !== undefined ? await ctx.store.listCertificates({ iin: h.iin, kind: 'end-entity' }) : [];
+    const org =
+      h.bin !== undefined && h.roles.includes('first-manager')
+        ? await ctx.store.listCertificates({ bin: h.bin, kind: 'end-entity' })
+        : [];
+    const seen = new Set<string>();
+    const all = [...own, ...org].filter((c) => !seen.has(c.serialHex) && seen.add(c.serialHex));
+    return { status: 200, body: { certificates: all.map(presentCertificateRecord) } };
+  },
+
+  async revokeCertificateByHolder(ctx, req) {
+    const holder = await holderOf(ctx, req);
+    const c = await revokeCertificate(ctx, { kind: 'holder', holder }, req.params.serialHex as string, {
+      reason: req.body.reason,
+      ...(req.body.invalidityDate !== undefined ? { invalidityDate: new Date(req.body.invalidityDate) } : {}),
+      ...(req.body.comment !== undefined ? { comment: req.body.comment } : {}),
+    });
+    return { status: 200, body: presentCertificateRecord(c) };
+  },
+
+  async releaseCertificateByHolder(ctx, req) {
+    const holder = await holderOf(ctx, req);
+    const c = await releaseCertificate(ctx, { kind: 'holder', holder }, req.params.serialHex as string);
+    return { status: 200, body: presentCertificateRecord(c) };
+  },
+};

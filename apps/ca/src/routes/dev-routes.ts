@@ -1,0 +1,49 @@
+/** Development helpers (dev mode only): the simulated SMS outbox and phone registration. */
+import { CaError } from '../errors.js';
+import type { CaContext } from '../issuance/context.js';
+import { maskPhone } from '../issuance/context.js';
+import type { OperationHandlers } from './types.js';
+
+function requireDev(ctx: CaContext): void {
+  if (!ctx.config.devMode) throw new CaError('NOT_FOUND', 'Not found');
+}
+
+/** Handlers of the `dev` tag. */
+export const devHandlers: OperationHandlers = {
+  async listSmsOutbox(ctx, req) {
+    requireDev(ctx);
+    const sms = ctx.providers.sms;
+    if (!sms.outbox) throw new CaError('NOT_FOUND', 'The SMS gateway keeps no outbox');
+    let to = req.query.phone as string | undefined;
+    if (req.query.iin !== undefined) {
+      to = await ctx.providers.mobile.findPhone(req.query.iin as string);
+      if (to === undefined) return { status: 200, body: { messages: [] } };
+    }
+    const messages = sms.outbox(to !== undefined ? { to } : {}).map((m) => ({
+      id: m.id,
+      sender: m.sender,
+      to: m.to,
+      text: m.text,
+      kind: m.kind,
+      ...(m.code !== undefined ? { code: m.code } : {}),
+      sentAt: m.sentAt.toISOString(),
+    }));
+    return { status: 200, body: { messages } };
+  },
+
+  async registerMobilePhone(ctx, req) {
+    requireDev(ctx);
+    const mobile = ctx.providers.mobile;
+    if (!mobile.register) throw new CaError('NOT_FOUND', 'The Mobile Citizens Database provider cannot register phones');
+    const { iin, phone } = req.body as { iin: string; phone: string };
+    if (!(await ctx.providers.persons.findPerson(iin))) {
+      throw new CaError('PERSON_NOT_FOUND', 'The IIN is not in the state registry of individuals');
+    }
+    if ((await mobile.findPhone(iin)) !== undefined) {
+      throw new CaError('PHONE_ALREADY_REGISTERED', 'A phone is already registered for this IIN');
+    }
+    await mobile.register(iin, phone);
+    await ctx.store.appendAudit({ actor: 'dev', action: 'mobile.registered', entity: `person:${iin}` });
+    return { status: 201, body: { iin, phoneMasked: maskPhone(phone), registeredAt: ctx.now().toISOString() } };
+  },
+};

@@ -1,0 +1,184 @@
+/**
+ * Turns records into the JSON shapes of `openapi/ca.yaml` (and nothing more: secrets such as PIN
+ * hashes and OTP MACs never leave the store).
+ */
+import { ncaKeyFileName, toBase64 } from '@kzpki/pki';
+import type { CaKeyMaterial, CaMaterial } from '../ca/material.js';
+import { CA_FILE_NAMES } from '../ca/hierarchy.js';
+import type { CaConfig } from '../config.js';
+import { fullName } from '../flow/status-view.js';
+import { STATUS_TEXTS } from '../flow/statuses.js';
+import { TEMPLATE_POLICIES } from '../flow/template-policy.js';
+import { nextActions } from '../flow/transitions.js';
+import { maskPhone } from '../issuance/context.js';
+import type { ApplicationRecord, CertificateRecord, PersonSnapshot } from '../store/types.js';
+
+type Json = Record<string, unknown>;
+
+const iso = (d: Date): string => d.toISOString();
+
+/** `PersonData`. */
+export function presentPerson(p: PersonSnapshot): Json {
+  return {
+    iin: p.iin,
+    surname: p.surname,
+    givenName: p.givenName,
+    ...(p.patronymic !== undefined ? { patronymic: p.patronymic } : {}),
+    fullName: fullName(p),
+  };
+}
+
+/** `ApplicationSummary`. */
+export function presentSummary(app: ApplicationRecord): Json {
+  return {
+    id: app.id,
+    ...(app.number !== undefined ? { number: app.number } : {}),
+    kind: app.kind,
+    template: app.template,
+    iin: app.iin,
+    ...(app.bin !== undefined ? { bin: app.bin } : {}),
+    status: app.status,
+    statusText: STATUS_TEXTS[app.status],
+    createdAt: iso(app.createdAt),
+    updatedAt: iso(app.updatedAt),
+    expiresAt: iso(app.expiresAt),
+  };
+}
+
+/** Statuses before which the registry data is not shown to the applicant (identity not yet proven). */
+const BEFORE_IDENTIFIED = new Set(['otp-sent', 'phone-verified', 'document-recognized', 'moderation', 'identification-rejected']);
+
+/** `Application` (the applicant's view). */
+export function presentApplication(app: ApplicationRecord, config: CaConfig): Json {
+  const d = app.data;
+  const otp =
+    app.status === 'otp-sent' && d.otp
+      ? {
+          otp: {
+            sender: '1414',
+            sentTo: maskPhone(d.otp.phone),
+            expiresAt: iso(d.otp.expiresAt),
+            ttlSeconds: config.otp.ttlSeconds,
+            resendAvailableAt: iso(new Date(d.otp.sentAt.getTime() + config.otp.resendCooldownSeconds * 1000)),
+            attemptsLeft: d.otp.attemptsLeft,
+          },
+        }
+      : {};
+  const identified = !BEFORE_IDENTIFIED.has(app.status) && !(app.status === 'expired' && !d.consentAt);
+  return {
+    ...presentSummary(app),
+    ...otp,
+    ...(identified ? { person: presentPerson(d.person) } : {}),
+    ...(identified && d.organization ? { organization: { bin: d.organization.bin, name: d.organization.name } } : {}),
+    ...(d.email !== undefined ? { email: d.email } : {}),
+    ...(d.keyStorage !== undefined ? { keyStorage: d.keyStorage } : {}),
+    ...(d.agreement ? { agreement: { version: d.agreement.version, acceptedAt: iso(d.agreement.acceptedAt) } } : {}),
+    ...(d.rejection
+      ? {
+          rejection: {
+            at: iso(d.rejection.at),
+            by: d.rejection.by,
+            ...(d.rejection.comment !== undefined ? { comment: d.rejection.comment } : {}),
+          },
+        }
+      : {}),
+    nextActions: nextActions(app.status),
+  };
+}
+
+/** `CaCertificate`. */
+export function presentCaCertificate(name: 'root' | 'issuing' | 'ocsp-responder', k: CaKeyMaterial): Json {
+  return {
+    name,
+    fileName: `${CA_FILE_NAMES[name]}.crt`,
+    subject: k.subject,
+    serialHex: k.serialHex,
+    skiHex: k.skiHex,
+    notBefore: iso(k.notBefore),
+    notAfter: iso(k.notAfter),
+    pem: k.pem,
+  };
+}
+
+/** The chain of an end-entity certificate: issuing CA, then root. */
+export function presentChain(m: CaMaterial): Json[] {
+  return [presentCaCertificate('issuing', m.issuing), presentCaCertificate('root', m.root)];
+}
+
+function keyFileName(c: CertificateRecord): string {
+  try {
+    return ncaKeyFileName(c.der);
+  } catch {
+    return `${c.purpose === 'auth' ? 'AUTH_' : ''}${c.skiHex}.p12`;
+  }
+}
+
+/** `IssuedCertificate`. */
+export function presentIssued(c: CertificateRecord): Json {
+  const b64 = toBase64(c.der);
+  const pem = `-----BEGIN CERTIFICATE-----\n${(b64.match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`;
+  return {
+    purpose: c.purpose,
+    serialHex: c.serialHex,
+    subject: c.subject,
+    skiHex: c.skiHex,
+    fileName: keyFileName(c),
+    notBefore: iso(c.notBefore),
+    notAfter: iso(c.notAfter),
+    pem,
+    der: b64,
+  };
+}
+
+/** `CertificateBundle`. */
+export function presentBundle(app: ApplicationRecord, certs: CertificateRecord[], m: CaMaterial): Json {
+  return { applicationNumber: app.number, certificates: certs.map(presentIssued), chain: presentChain(m) };
+}
+
+/** `CertificateRecord`. */
+export function presentCertificateRecord(c: CertificateRecord): Json {
+  return {
+    serialHex: c.serialHex,
+    ...(c.purpose ? { purpose: c.purpose } : {}),
+    ...(c.template ? { template: c.template } : {}),
+    subject: c.subject,
+    ...(c.iin ? { iin: c.iin } : {}),
+    ...(c.bin ? { bin: c.bin } : {}),
+    ...(c.applicationNumber ? { applicationNumber: c.applicationNumber } : {}),
+    status: c.status,
+    ...(c.revokedAt ? { revokedAt: iso(c.revokedAt) } : {}),
+    ...(c.reason ? { reason: c.reason } : {}),
+    ...(c.invalidityDate ? { invalidityDate: iso(c.invalidityDate) } : {}),
+    notBefore: iso(c.notBefore),
+    notAfter: iso(c.notAfter),
+  };
+}
+
+/** `PendingApplication`. */
+export function presentPending(app: ApplicationRecord, documents?: { approve: string; reject: string }): Json {
+  return {
+    number: app.number,
+    template: app.template,
+    templateTitle: TEMPLATE_POLICIES[app.template].title,
+    kind: app.kind,
+    status: app.status,
+    submittedAt: iso(app.submittedAt ?? app.updatedAt),
+    applicant: presentPerson(app.data.person),
+    organization: { bin: app.data.organization?.bin ?? app.bin, name: app.data.organization?.name ?? '' },
+    requests: app.data.requests ?? [],
+    ...(documents ? { decisionDocuments: documents } : {}),
+  };
+}
+
+/** `ModerationItem`. */
+export function presentModerationItem(app: ApplicationRecord): Json {
+  const ident = app.data.identification;
+  return {
+    applicationId: app.id,
+    iin: app.iin,
+    template: app.template,
+    queuedAt: iso(ident?.queuedAt ?? app.updatedAt),
+    recognizedDocument: ident?.recognizedDocument,
+    mismatches: ident?.mismatches ?? [],
+  };
+}

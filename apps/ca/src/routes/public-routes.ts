@@ -1,0 +1,77 @@
+/** Public operations: health, CA certificates, templates, agreement, status by number. */
+import { isValidApplicationNumber } from '../crypto/application-number.js';
+import { CaError } from '../errors.js';
+import { buildStatusView } from '../flow/status-view.js';
+import { TEMPLATE_NAMES, TEMPLATE_POLICIES } from '../flow/template-policy.js';
+import { limit, loadApplicationByNumber } from '../issuance/context.js';
+import { presentCaCertificate } from './present.js';
+import type { OperationHandlers } from './types.js';
+
+/** Version reported by the health endpoint. */
+export const CA_API_VERSION = '1.0.0';
+
+/** Handlers of the `public` tag. */
+export const publicHandlers: OperationHandlers = {
+  async getHealth(ctx) {
+    return {
+      status: 200,
+      body: {
+        status: 'ok',
+        version: CA_API_VERSION,
+        devMode: ctx.config.devMode,
+        testMode: ctx.config.testMode,
+        time: ctx.now().toISOString(),
+      },
+    };
+  },
+
+  async listCaCertificates(ctx) {
+    const m = ctx.material;
+    return {
+      status: 200,
+      body: {
+        certificates: [
+          presentCaCertificate('root', m.root),
+          presentCaCertificate('issuing', m.issuing),
+          presentCaCertificate('ocsp-responder', m.ocspResponder),
+        ],
+      },
+    };
+  },
+
+  async listTemplates() {
+    return {
+      status: 200,
+      body: {
+        templates: TEMPLATE_NAMES.map((name) => {
+          const p = TEMPLATE_POLICIES[name];
+          return {
+            name,
+            kind: p.kind,
+            title: p.title,
+            requiresApproval: p.approverRoles.length > 0,
+            approverRoles: [...p.approverRoles],
+          };
+        }),
+      },
+    };
+  },
+
+  async getAgreement(ctx) {
+    const a = ctx.config.agreement;
+    return {
+      status: 200,
+      body: { version: a.version, publishedAt: a.publishedAt.toISOString(), title: a.title, text: a.text },
+    };
+  },
+
+  async getApplicationStatus(ctx, req) {
+    limit(ctx, 'statusLookupPerIp', req.ip);
+    const number = req.params.number as string;
+    if (!isValidApplicationNumber(number)) {
+      throw new CaError('APPLICATION_NUMBER_INVALID', 'The application number has a wrong check digit');
+    }
+    const app = await loadApplicationByNumber(ctx, number);
+    return { status: 200, body: buildStatusView(app, await ctx.store.getStatusHistory(app.id)) };
+  },
+};

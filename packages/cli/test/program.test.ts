@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { buildProgram, COMMAND_GROUPS } from '../src/index.js';
+import { run } from './io.js';
+
+describe('the kzpki program', () => {
+  it('registers the iin, bin and password groups', () => {
+    const program = buildProgram({
+      io: { stdout() {}, stderr() {}, readStdin: async () => '' },
+      exitCode: 0,
+    });
+    expect(program.commands.map((c) => c.name())).toEqual(['iin', 'bin', 'password']);
+    expect(COMMAND_GROUPS).toHaveLength(3);
+    expect(program).toBeInstanceOf(Command);
+  });
+
+  it('--help exits 0 and lists the groups on stdout', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Usage: kzpki/);
+    for (const group of ['iin', 'bin', 'password']) expect(r.stdout).toContain(group);
+  });
+
+  it('--version prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(await run(['--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it.each([
+    [[]],
+    [['iin']],
+    [['nope']],
+    [['iin', 'check']],
+    [['iin', 'check', '1', '2']],
+    [['--lang', 'de', 'iin', 'check', '871008401427']],
+    [['iin', 'check', '871008401427', '--bogus']],
+  ])('usage error (exit 2) for %j', async (args) => {
+    const r = await run(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toBe('');
+  });
+
+  it('--lang may come before or after the command', async () => {
+    const before = await run(['--lang', 'ru', 'iin', 'check', '871008401428']);
+    const after = await run(['iin', 'check', '871008401428', '--lang', 'ru']);
+    expect(before.stdout).toContain('некорректный ИИН');
+    expect(after).toEqual(before);
+  });
+});
