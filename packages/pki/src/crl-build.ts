@@ -28,8 +28,8 @@
  * loop every `yieldEvery` entries so a server can keep answering while it regenerates a CRL.
  */
 import type { CertificateInput } from './certificate.js';
-import { getCrypto } from './crypto-provider.js';
 import { CRL_REASON_CODES, type CrlReason, isCrlReason } from './crl-reason.js';
+import { getCrypto } from './crypto-provider.js';
 import { readCertificateFields } from './der-certificate.js';
 import { serialMagnitudeInto } from './der-serial.js';
 import { prepareSigner } from './der-signed-data.js';
@@ -37,10 +37,10 @@ import {
   bigintToBytes,
   concatBytes,
   DerChunks,
-  derHeader,
   derBitString,
   derBoolean,
   derExplicit,
+  derHeader,
   derIa5String,
   derInteger,
   derLengthSize,
@@ -140,7 +140,7 @@ function checkDate(d: unknown, what: string): Date {
   return d;
 }
 
-/** Writes one `revokedCertificates` element into `buf`. */
+/** Writes one `revokedCertificates` element into `out`. */
 function writeEntry(out: DerChunks, scratch: Uint8Array, entry: CrlEntryInput, isDelta: boolean): void {
   if (!entry || typeof entry !== 'object') invalid('CRL entry must be an object');
   let n = serialMagnitudeInto(scratch, entry.serial);
@@ -161,7 +161,8 @@ function writeEntry(out: DerChunks, scratch: Uint8Array, entry: CrlEntryInput, i
     }
     reasonExt = REASON_EXTENSION.get(CRL_REASON_CODES[entry.reason]);
   }
-  const invalidity = entry.invalidityDate === undefined ? undefined : checkDate(entry.invalidityDate, 'invalidityDate');
+  const invalidity =
+    entry.invalidityDate === undefined ? undefined : checkDate(entry.invalidityDate, 'invalidityDate');
   // Extension { OID invalidityDate, OCTET STRING { GeneralizedTime } } = 2 + 5 + 2 + 17 octets.
   const extsContent = (reasonExt?.length ?? 0) + (invalidity ? 26 : 0);
   const extsSize = extsContent ? 2 + extsContent : 0;
@@ -262,7 +263,8 @@ export async function buildCrl(options: BuildCrlOptions): Promise<Uint8Array> {
     if (freshestCrlUrls?.length) invalid('freshestCRL must not appear in delta CRLs (RFC 5280 §5.2.6)');
   }
   const yieldEvery = options.yieldEvery ?? 50_000;
-  if (!Number.isSafeInteger(yieldEvery) || yieldEvery < 0) invalid('yieldEvery must be a non-negative integer');
+  if (!Number.isSafeInteger(yieldEvery) || yieldEvery < 0)
+    invalid('yieldEvery must be a non-negative integer');
   const entries = options.entries;
   if (entries === null || typeof entries !== 'object') invalid('entries must be iterable');
 
@@ -348,4 +350,3 @@ function maxSignatureSize(key: CryptoKey): number {
   const alg = key.algorithm as Partial<RsaHashedKeyAlgorithm>;
   return alg.modulusLength ? Math.ceil(alg.modulusLength / 8) : 160;
 }
-

@@ -263,7 +263,10 @@ class ParsedCrl implements CrlInfo {
           entry.reason = crlReasonFromCode(r.smallInteger(r.read(v.contentStart, v.end), 'CRLReason'));
         } else if (sameBytes(b, oid.contentStart, oid.end, INVALIDITY_OID)) {
           entry.invalidityDate = r.time(r.read(v.contentStart, v.end), 'invalidityDate');
-        } else (entry.otherExtensions ??= []).push(r.oid(oid));
+        } else {
+          entry.otherExtensions ??= [];
+          entry.otherExtensions.push(r.oid(oid));
+        }
         p = ext.end;
       }
     }

@@ -35,7 +35,10 @@ function namesMatch(a: Uint8Array, b: Uint8Array): boolean {
  * if (!(await verifyCrl(crlDer, caCertPem))) throw new Error('CRL not signed by our CA');
  * ```
  */
-export async function verifyCrl(crl: CrlInfo | string | BytesLike, issuerCert: CertificateInput): Promise<boolean> {
+export async function verifyCrl(
+  crl: CrlInfo | string | BytesLike,
+  issuerCert: CertificateInput,
+): Promise<boolean> {
   const info = isCrlInfo(crl) ? crl : parseCrl(crl);
   const issuer = readCertificateFields(issuerCert);
   if (!namesMatch(info.issuerDer, issuer.subjectDer)) return false;

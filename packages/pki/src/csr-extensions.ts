@@ -22,7 +22,7 @@ import { PkiError } from './errors.js';
 import { EXTENSION_OIDS, extKeyUsageExtension, keyUsageExtension, keyUsageNames } from './extensions.js';
 import { identificationMethodOfOid, NCA_OIDS, roleOfOid } from './oids.js';
 import type { CertificateProfile, KeyPurpose, KeyUsageName } from './profile.js';
-import { TEMPLATE_NAMES, type TemplateName, TEMPLATES } from './templates.js';
+import { TEMPLATE_NAMES, TEMPLATES, type TemplateName } from './templates.js';
 
 /** pkcs-9-at-extensionRequest. */
 export const EXTENSION_REQUEST_OID = '1.2.840.113549.1.9.14';
@@ -47,11 +47,13 @@ export function extensionRequestAttribute(
   profile: Pick<CertificateProfile, 'keyUsage' | 'keyUsageCritical' | 'extKeyUsage' | 'extKeyUsageCritical'>,
 ): Uint8Array {
   const extensions: Uint8Array[] = [];
-  if (profile.keyUsage.length > 0) extensions.push(keyUsageExtension(profile.keyUsage, profile.keyUsageCritical));
+  if (profile.keyUsage.length > 0)
+    extensions.push(keyUsageExtension(profile.keyUsage, profile.keyUsageCritical));
   if (profile.extKeyUsage.length > 0) {
     extensions.push(extKeyUsageExtension(profile.extKeyUsage, profile.extKeyUsageCritical ?? false));
   }
-  if (extensions.length === 0) throw new PkiError('ERR_PROFILE_INVALID', 'Nothing to request: no KU and no EKU');
+  if (extensions.length === 0)
+    throw new PkiError('ERR_PROFILE_INVALID', 'Nothing to request: no KU and no EKU');
   return derSequence(derOid(EXTENSION_REQUEST_OID), derSetOf(derSequence(...extensions)));
 }
 
@@ -85,7 +87,8 @@ export function parseExtensionRequest(attributes: readonly asn1js.AsnType[]): Re
       throw invalid('Malformed request attribute');
     }
     if (type.valueBlock.toString() !== EXTENSION_REQUEST_OID) continue;
-    if (found || values.valueBlock.value.length !== 1) throw invalid('extensionRequest must be single-valued');
+    if (found || values.valueBlock.value.length !== 1)
+      throw invalid('extensionRequest must be single-valued');
     found = true;
     const exts = values.valueBlock.value[0];
     if (!(exts instanceof asn1js.Sequence)) throw invalid('Malformed extensionRequest');
@@ -141,7 +144,10 @@ function readExtension(ext: asn1js.AsnType, out: RequestedExtensions): void {
  * keyEncipherment, SIGN signals are emailProtection and nonRepudiation (DOMAIN.md §3). `undefined`
  * when there are signals of both kinds or of neither.
  */
-export function inferPurpose(keyUsage: readonly KeyUsageName[], extKeyUsage: readonly string[]): KeyPurpose | undefined {
+export function inferPurpose(
+  keyUsage: readonly KeyUsageName[],
+  extKeyUsage: readonly string[],
+): KeyPurpose | undefined {
   const auth = extKeyUsage.includes(NCA_OIDS.eku.clientAuth) || keyUsage.includes('keyEncipherment');
   const sign = extKeyUsage.includes(NCA_OIDS.eku.emailProtection) || keyUsage.includes('nonRepudiation');
   if (auth === sign) return undefined;

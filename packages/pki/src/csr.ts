@@ -21,11 +21,22 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { getCrypto } from './crypto-provider.js';
-import { parseExtensionRequest, extensionRequestAttribute, inferPurpose, inferTemplate } from './csr-extensions.js';
+import {
+  extensionRequestAttribute,
+  inferPurpose,
+  inferTemplate,
+  parseExtensionRequest,
+} from './csr-extensions.js';
 import { derBitString, derImplicitConstructed, derSequence, derSmallInteger } from './der-encode.js';
 import { type BytesLike, toArrayBuffer, toDer } from './encoding.js';
 import { isPkiError, PkiError } from './errors.js';
-import { isCryptoKey, type KeyAlgorithmLabel, keyImportParams, parseSpki, type SpkiInfo } from './key-algorithm.js';
+import {
+  isCryptoKey,
+  type KeyAlgorithmLabel,
+  keyImportParams,
+  parseSpki,
+  type SpkiInfo,
+} from './key-algorithm.js';
 import { exportSpki, importSpki } from './keys.js';
 import { type DistinguishedName, decodeName, formatName, nameToDer } from './name.js';
 import { NCA_OIDS, roleOfOid } from './oids.js';
@@ -48,7 +59,9 @@ export interface CreateCsrOptions {
   profile?: CertificateProfile;
 }
 
-function requestedProfile(opts: CreateCsrOptions): Parameters<typeof extensionRequestAttribute>[0] | undefined {
+function requestedProfile(
+  opts: CreateCsrOptions,
+): Parameters<typeof extensionRequestAttribute>[0] | undefined {
   if (opts.profile) return opts.profile;
   if (opts.template !== undefined) {
     if (opts.purpose === undefined) {
@@ -213,7 +226,8 @@ function splitCsr(der: Uint8Array): CsrParts {
   const root = parsed.result;
   const [info, algId, signature] = root instanceof asn1js.Sequence ? root.valueBlock.value : [];
   const [version, name, spki, attrs, ...extra] = info instanceof asn1js.Sequence ? info.valueBlock.value : [];
-  const [algorithm, algorithmParams, ...algExtra] = algId instanceof asn1js.Sequence ? algId.valueBlock.value : [];
+  const [algorithm, algorithmParams, ...algExtra] =
+    algId instanceof asn1js.Sequence ? algId.valueBlock.value : [];
   if (
     !(root instanceof asn1js.Sequence) ||
     root.valueBlock.value.length !== 3 ||
@@ -307,17 +321,24 @@ export async function verifyCsr(input: string | BytesLike, opts: VerifyCsrOption
     throw new PkiError('ERR_KEY_TOO_WEAK', `RSA key of ${key.bits} bits; at least ${minRsaBits} required`);
   }
   if (key.type === 'RSA' && key.bits > maxRsaBits) {
-    throw new PkiError('ERR_UNSUPPORTED_ALGORITHM', `RSA key of ${key.bits} bits; at most ${maxRsaBits} accepted`);
+    throw new PkiError(
+      'ERR_UNSUPPORTED_ALGORITHM',
+      `RSA key of ${key.bits} bits; at most ${maxRsaBits} accepted`,
+    );
   }
 
   const signatureAlgorithm = parts.algorithm.valueBlock.toString();
   const sigAlg = SIGNATURE_ALGORITHMS[signatureAlgorithm];
   if (!sigAlg) {
-    throw new PkiError('ERR_UNSUPPORTED_ALGORITHM', `Unsupported request signature algorithm ${signatureAlgorithm}`);
+    throw new PkiError(
+      'ERR_UNSUPPORTED_ALGORITHM',
+      `Unsupported request signature algorithm ${signatureAlgorithm}`,
+    );
   }
   // RSA PKCS#1 v1.5 identifiers carry NULL (or, tolerated, nothing); ECDSA ones nothing (RFC 5758 §3.2).
   const paramsOk =
-    parts.algorithmParams === undefined || (sigAlg.type === 'RSA' && parts.algorithmParams instanceof asn1js.Null);
+    parts.algorithmParams === undefined ||
+    (sigAlg.type === 'RSA' && parts.algorithmParams instanceof asn1js.Null);
   if (!paramsOk || sigAlg.type !== key.type) {
     throw new PkiError(
       'ERR_CSR_SIGNATURE_INVALID',
@@ -326,9 +347,13 @@ export async function verifyCsr(input: string | BytesLike, opts: VerifyCsrOption
   }
   let verifier: CryptoKey;
   try {
-    verifier = await getCrypto().subtle.importKey('spki', key.der as BufferSource, keyImportParams(key, sigAlg.hash), true, [
-      'verify',
-    ]);
+    verifier = await getCrypto().subtle.importKey(
+      'spki',
+      key.der as BufferSource,
+      keyImportParams(key, sigAlg.hash),
+      true,
+      ['verify'],
+    );
   } catch (cause) {
     throw csrInvalid('The crypto provider rejected the request public key', cause);
   }
@@ -341,7 +366,8 @@ export async function verifyCsr(input: string | BytesLike, opts: VerifyCsrOption
       new Uint8Array(parts.signature.valueBlock.valueHexView),
       parts.info.valueBeforeDecodeView,
     ));
-  if (!ok) throw new PkiError('ERR_CSR_SIGNATURE_INVALID', 'The request signature does not verify with its key');
+  if (!ok)
+    throw new PkiError('ERR_CSR_SIGNATURE_INVALID', 'The request signature does not verify with its key');
 
   const publicKey = key.type === 'RSA' && sigAlg.hash !== 'SHA-256' ? await importSpki(key.der) : verifier;
   const ids = subjectIds(subject);

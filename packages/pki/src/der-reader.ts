@@ -347,7 +347,12 @@ export function withDerErrors<T>(code: PkiErrorCode, what: string, parse: () => 
  * `label`, else the first), or base64 text. Bytes that are not PEM are taken as DER as they are,
  * so binary garbage reaches the DER reader (and its typed error) instead of a text decoder.
  */
-export function derInput(input: string | BytesLike, label: string, code: PkiErrorCode, what: string): Uint8Array {
+export function derInput(
+  input: string | BytesLike,
+  label: string,
+  code: PkiErrorCode,
+  what: string,
+): Uint8Array {
   let text: string;
   if (typeof input === 'string') text = input;
   else {
@@ -370,7 +375,8 @@ export function derInput(input: string | BytesLike, label: string, code: PkiErro
       throw new PkiError(code, `No PEM block in the ${what} text`);
     }
     const clean = text.replace(/\s+/g, '');
-    if (clean.length === 0 || !/^[A-Za-z0-9+/=_-]+$/.test(clean)) throw new PkiError(code, `${what} text is neither PEM nor base64`);
+    if (clean.length === 0 || !/^[A-Za-z0-9+/=_-]+$/.test(clean))
+      throw new PkiError(code, `${what} text is neither PEM nor base64`);
     return fromBase64(clean);
   } catch (cause) {
     if (cause instanceof PkiError && cause.code === code) throw cause;

@@ -9,7 +9,12 @@ import { getPkijsEngine } from './crypto-provider.js';
 import { DER_TAG, DerReader } from './der-reader.js';
 import { toArrayBuffer } from './encoding.js';
 import { PkiError } from './errors.js';
-import { type SignatureScheme, signatureAlgorithmIdentifier, signatureSchemeFor, signData } from './signing.js';
+import {
+  type SignatureScheme,
+  signatureAlgorithmIdentifier,
+  signatureSchemeFor,
+  signData,
+} from './signing.js';
 
 /** Signature algorithms {@link verifySignedData} can check with WebCrypto. */
 const VERIFIABLE = new Set([
@@ -33,7 +38,7 @@ export function algorithmOid(algorithmIdentifier: Uint8Array): string {
 
 /**
  * Checks `signature` over `tbs` with the key in `spki` (a SubjectPublicKeyInfo TLV).
- * A signature that does not verify, or is malformed, gives `false`.
+ * A signature that does not verify, or is malformed (also its AlgorithmIdentifier), gives `false`.
  * @throws {PkiError} `ERR_UNSUPPORTED_ALGORITHM` for algorithms WebCrypto cannot check (e.g. the
  *   KZ GOST ones), `ERR_KEY_INVALID` when the public key cannot be imported.
  */
@@ -43,11 +48,22 @@ export async function verifySignedData(
   signature: Uint8Array,
   spki: Uint8Array,
 ): Promise<boolean> {
-  const oid = algorithmOid(algorithmIdentifier);
-  if (!VERIFIABLE.has(oid)) {
-    throw new PkiError('ERR_UNSUPPORTED_ALGORITHM', `Signature algorithm ${oid} is not supported for verification`);
+  let oid: string;
+  let alg: pkijs.AlgorithmIdentifier;
+  try {
+    oid = algorithmOid(algorithmIdentifier);
+    alg = new pkijs.AlgorithmIdentifier({
+      schema: asn1js.fromBER(toArrayBuffer(algorithmIdentifier)).result,
+    });
+  } catch {
+    return false; // a malformed AlgorithmIdentifier cannot carry a valid signature
   }
-  const alg = new pkijs.AlgorithmIdentifier({ schema: asn1js.fromBER(toArrayBuffer(algorithmIdentifier)).result });
+  if (!VERIFIABLE.has(oid)) {
+    throw new PkiError(
+      'ERR_UNSUPPORTED_ALGORITHM',
+      `Signature algorithm ${oid} is not supported for verification`,
+    );
+  }
   let publicKeyInfo: pkijs.PublicKeyInfo;
   try {
     publicKeyInfo = new pkijs.PublicKeyInfo({ schema: asn1js.fromBER(toArrayBuffer(spki)).result });

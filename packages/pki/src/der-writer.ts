@@ -3,8 +3,9 @@
  * CRLs with up to millions of entries and OCSP responses on the hot path of the status service.
  *
  * Two styles: small helpers that return a TLV as a fresh `Uint8Array` from already-encoded parts
- * (lengths are known, so a SEQUENCE is one allocation and one copy per part), and {@link DerBuffer},
- * a growable buffer that large structures write into directly without an object per element.
+ * (lengths are known, so a SEQUENCE is one allocation and one copy per part), and
+ * {@link DerChunks}, chunked storage that a long run of elements is written into directly,
+ * without an object per element.
  */
 import { PkiError } from './errors.js';
 
@@ -253,6 +254,8 @@ export function derUtcTime(date: Date): Uint8Array {
   return derTime(date);
 }
 
+const EMPTY = new Uint8Array(0);
+
 /**
  * Storage for a long run of small DER elements (the entries of a large CRL) written in one pass:
  * fixed-size chunks instead of one growing array, so that no write ever copies what came before
@@ -295,21 +298,35 @@ export class DerChunks {
   }
 
   /**
-   * Copies everything written into `out` at `at`, calling `pause` after every `sliceBytes` octets
-   * (e.g. to yield to the event loop). Returns the offset after the copy.
+   * Moves everything written into `out` at `at`, calling `pause` after every `sliceBytes` octets
+   * (e.g. to yield to the event loop), and releases the chunks (the object is empty afterwards).
+   * Returns the offset after the copy.
    */
-  async copyInto(out: Uint8Array, at: number, pause?: () => Promise<void>, sliceBytes = 8 << 20): Promise<number> {
+  async copyInto(
+    out: Uint8Array,
+    at: number,
+    pause?: () => Promise<void>,
+    sliceBytes = 8 << 20,
+  ): Promise<number> {
     let o = at;
     let sinceYield = 0;
-    for (const part of [...this.done, this.current.subarray(0, this.offset)]) {
+    const parts = [...this.done, this.current.subarray(0, this.offset)];
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
       out.set(part, o);
       o += part.length;
+      // Let the garbage collector take copied chunks while the rest is still being copied.
+      parts[i] = EMPTY;
       sinceYield += part.length;
       if (pause && sinceYield >= sliceBytes) {
         sinceYield = 0;
         await pause();
       }
     }
+    this.done.length = 0;
+    this.doneSize = 0;
+    this.current = EMPTY;
+    this.offset = 0;
     return o;
   }
 }

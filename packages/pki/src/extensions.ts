@@ -89,7 +89,8 @@ export function keyUsageBits(usages: readonly KeyUsageName[]): { bytes: Uint8Arr
   const bytes = new Uint8Array(2);
   for (const u of usages) {
     const bit = KEY_USAGE_BITS[u];
-    if (bit === undefined) throw new PkiError('ERR_PROFILE_INVALID', `Unknown key usage ${JSON.stringify(u)}`);
+    if (bit === undefined)
+      throw new PkiError('ERR_PROFILE_INVALID', `Unknown key usage ${JSON.stringify(u)}`);
     bytes[bit >> 3]! |= 0x80 >> (bit & 7);
     highest = Math.max(highest, bit);
   }
@@ -114,7 +115,8 @@ export function keyUsageExtension(usages: readonly KeyUsageName[], critical: boo
 
 /** `ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId` (RFC 5280 §4.2.1.12). */
 export function extKeyUsageExtension(purposes: readonly string[], critical: boolean): Uint8Array {
-  if (purposes.length === 0) throw new PkiError('ERR_PROFILE_INVALID', 'ExtendedKeyUsage needs at least one OID');
+  if (purposes.length === 0)
+    throw new PkiError('ERR_PROFILE_INVALID', 'ExtendedKeyUsage needs at least one OID');
   return encodeExtension(EXTENSION_OIDS.extKeyUsage, critical, derSequence(...purposes.map(profileOid)));
 }
 
@@ -125,7 +127,11 @@ export function extKeyUsageExtension(purposes: readonly string[], critical: bool
  *      pathLenConstraint       INTEGER (0..MAX) OPTIONAL }
  * ```
  */
-export function basicConstraintsExtension(bc: { ca: boolean; pathLength?: number; critical: boolean }): Uint8Array {
+export function basicConstraintsExtension(bc: {
+  ca: boolean;
+  pathLength?: number;
+  critical: boolean;
+}): Uint8Array {
   const fields: Uint8Array[] = [];
   if (bc.ca) fields.push(derBoolean(true));
   if (bc.pathLength !== undefined) {
@@ -151,7 +157,9 @@ export function basicConstraintsExtension(bc: { ca: boolean; pathLength?: number
 export function certificatePoliciesExtension(policies: readonly string[], cpsUri?: string): Uint8Array {
   if (policies.length === 0) throw new PkiError('ERR_PROFILE_INVALID', 'certificatePolicies needs a policy');
   const qualifiers =
-    cpsUri === undefined ? [] : [derSequence(derSequence(derOid(CPS_QUALIFIER_OID), derIa5String(checkUrl(cpsUri))))];
+    cpsUri === undefined
+      ? []
+      : [derSequence(derSequence(derOid(CPS_QUALIFIER_OID), derIa5String(checkUrl(cpsUri))))];
   return encodeExtension(
     EXTENSION_OIDS.certificatePolicies,
     false,
@@ -199,7 +207,9 @@ export function authorityKeyIdentifierExtension(keyId: Uint8Array): Uint8Array {
  */
 export function distributionPointsExtension(
   urls: readonly string[],
-  oid: typeof EXTENSION_OIDS.cRLDistributionPoints | typeof EXTENSION_OIDS.freshestCRL = EXTENSION_OIDS.cRLDistributionPoints,
+  oid:
+    | typeof EXTENSION_OIDS.cRLDistributionPoints
+    | typeof EXTENSION_OIDS.freshestCRL = EXTENSION_OIDS.cRLDistributionPoints,
 ): Uint8Array {
   if (urls.length === 0) throw new PkiError('ERR_INVALID_ARGUMENT', 'A distribution point needs a URL');
   // [0] on the CHOICE DistributionPointName is explicit (X.680 §31.2.7), so both tags are constructed.
@@ -221,7 +231,9 @@ export function authorityInfoAccessExtension(access: {
   ocsp?: readonly string[];
 }): Uint8Array {
   const entries = [
-    ...(access.caIssuers ?? []).map((u) => derSequence(derOid(ACCESS_METHOD_OIDS.caIssuers), uriGeneralName(u))),
+    ...(access.caIssuers ?? []).map((u) =>
+      derSequence(derOid(ACCESS_METHOD_OIDS.caIssuers), uriGeneralName(u)),
+    ),
     ...(access.ocsp ?? []).map((u) => derSequence(derOid(ACCESS_METHOD_OIDS.ocsp), uriGeneralName(u))),
   ];
   if (entries.length === 0) throw new PkiError('ERR_INVALID_ARGUMENT', 'AuthorityInfoAccess needs a URL');

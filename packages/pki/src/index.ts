@@ -28,7 +28,12 @@ export {
   type VerifyCsrOptions,
   verifyCsr,
 } from './csr.js';
-export { EXTENSION_REQUEST_OID, inferPurpose, inferTemplate, type RequestedExtensions } from './csr-extensions.js';
+export {
+  EXTENSION_REQUEST_OID,
+  inferPurpose,
+  inferTemplate,
+  type RequestedExtensions,
+} from './csr-extensions.js';
 export {
   type CertificateUrls,
   type CertificateValidity,
@@ -56,7 +61,7 @@ export {
   type KeyOptions,
 } from './keys.js';
 export { MAX_SERIAL_BYTES, MIN_SERIAL_BYTES, randomSerial, serialFromRandom } from './serial.js';
-export { subjectKeyIdentifier } from './ski.js';
+export { type KeyIdMethod, subjectKeyIdentifier } from './ski.js';
 // --- end keys
 
 // --- PKCS#12

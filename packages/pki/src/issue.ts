@@ -28,7 +28,14 @@ import * as pkijs from 'pkijs';
 import { type CertificateInput, certificateToDer, parseCertificate } from './certificate.js';
 import { getCrypto } from './crypto-provider.js';
 import { type CsrInfo, isCsrInfo, type VerifyCsrOptions, verifyCsr } from './csr.js';
-import { derBitString, derExplicit, derSequence, derSmallInteger, derTime, derUnsignedInteger } from './der-encode.js';
+import {
+  derBitString,
+  derExplicit,
+  derSequence,
+  derSmallInteger,
+  derTime,
+  derUnsignedInteger,
+} from './der-encode.js';
 import { type BytesLike, bytesEqual, toArrayBuffer, toBytes, toHex, toPem } from './encoding.js';
 import { isPkiError, PkiError } from './errors.js';
 import {
@@ -51,8 +58,8 @@ import { type NameInput, nameToDer } from './name.js';
 import type { CertificateProfile } from './profile.js';
 import { randomSerial, serialMagnitude } from './serial.js';
 import { signatureAlgorithmDer } from './signature-algorithm-der.js';
-import { ecdsaDerToRaw, signatureSchemeFor, signData } from './signing.js';
-import { type KeyIdMethod, sha1, subjectKeyIdentifier } from './ski.js';
+import { ecdsaDerToRaw, signatureSchemeFor } from './signing.js';
+import { type KeyIdMethod, keyIdHash, subjectKeyIdentifier } from './ski.js';
 
 /** Where relying parties find revocation data and the issuer's certificate. */
 export interface CertificateUrls {
@@ -131,8 +138,8 @@ export interface IssueCertificateOptions {
 export interface IssuedCertificate {
   /** The certificate DER. */
   der: Uint8Array;
-  /** The certificate PEM. */
-  pem: string;
+  /** The certificate PEM (computed on first read). */
+  readonly pem: string;
   /** Serial number, canonical hex (lower case, no leading zero octets). */
   serialHex: string;
   /** Start of validity, as encoded (whole seconds). */
@@ -148,7 +155,7 @@ const DAY_MS = 86_400_000;
 
 /** Objects made by prepareIssuer, and the issuer keys already proven to match each. */
 const preparedKeys = new WeakMap<PreparedIssuer, WeakSet<CryptoKey>>();
-/** Cache of prepared issuers by input object (parsed certificates, byte arrays). */
+/** Cache of prepared issuers by input object (parsed certificates by identity, byte arrays by content). */
 const byObject = new WeakMap<object, PreparedIssuer>();
 /** Small cache by content for issuers given as text or fresh byte arrays. */
 const byContent: PreparedIssuer[] = [];
@@ -166,9 +173,14 @@ function notCa(message: string): PkiError {
 async function issuerKeyIdentifier(cert: pkijs.Certificate, spki: Uint8Array): Promise<Uint8Array> {
   const ext = cert.extensions?.find((e) => e.extnID === EXTENSION_OIDS.subjectKeyIdentifier);
   if (ext) {
-    const value = asn1js.fromBER(ext.extnValue.valueBlock.valueHexView); // the issuer is trusted input
-    if (value.result instanceof asn1js.OctetString && value.result.valueBlock.valueHexView.length > 0) {
-      return new Uint8Array(value.result.valueBlock.valueHexView);
+    let value: asn1js.AsnType | undefined;
+    try {
+      value = asn1js.fromBER(ext.extnValue.valueBlock.valueHexView).result;
+    } catch {
+      value = undefined; // asn1js throws on some malformed values
+    }
+    if (value instanceof asn1js.OctetString && value.valueBlock.valueHexView.length > 0) {
+      return new Uint8Array(value.valueBlock.valueHexView);
     }
     throw new PkiError('ERR_CERTIFICATE_INVALID', 'Malformed SubjectKeyIdentifier in the issuer certificate');
   }
@@ -189,7 +201,8 @@ export async function prepareIssuer(certificate: CertificateInput | PreparedIssu
   if (isPreparedIssuer(certificate)) return certificate;
   if (typeof certificate === 'object' && certificate !== null) {
     const hit = byObject.get(certificate);
-    if (hit) return hit;
+    // Byte arrays are compared too, in case the caller reused the buffer for another certificate.
+    if (hit && (certificate instanceof pkijs.Certificate || bytesEqual(hit.der, certificate))) return hit;
   }
   let der: Uint8Array;
   try {
@@ -213,7 +226,11 @@ export async function prepareIssuer(certificate: CertificateInput | PreparedIssu
   const tbs = (asn1.result as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence;
   // version [0] is present in every v3 certificate, so subject and SPKI are elements 5 and 6.
   const [subjectNode, spkiNode] = tbs.valueBlock.value.slice(5, 7);
-  if (cert.version !== 2 || !(subjectNode instanceof asn1js.Sequence) || !(spkiNode instanceof asn1js.Sequence)) {
+  if (
+    cert.version !== 2 ||
+    !(subjectNode instanceof asn1js.Sequence) ||
+    !(spkiNode instanceof asn1js.Sequence)
+  ) {
     throw notCa('not an X.509 v3 certificate');
   }
   const bc = cert.extensions?.find((e) => e.extnID === EXTENSION_OIDS.basicConstraints);
@@ -223,7 +240,8 @@ export async function prepareIssuer(certificate: CertificateInput | PreparedIssu
   const ku = cert.extensions?.find((e) => e.extnID === EXTENSION_OIDS.keyUsage);
   if (ku) {
     const bits = ku.parsedValue;
-    if (!(bits instanceof asn1js.BitString)) throw new PkiError('ERR_CERTIFICATE_INVALID', 'Malformed keyUsage');
+    if (!(bits instanceof asn1js.BitString))
+      throw new PkiError('ERR_CERTIFICATE_INVALID', 'Malformed keyUsage');
     if (!keyUsageNames(new Uint8Array(bits.valueBlock.valueHexView)).includes('keyCertSign')) {
       throw notCa('keyUsage lacks keyCertSign');
     }
@@ -254,9 +272,13 @@ async function signatureVerifies(
   const scheme = signatureSchemeFor(signer);
   if ((spki.type === 'RSA') !== (scheme.params.name === 'RSASSA-PKCS1-v1_5')) return false;
   const subtle = getCrypto().subtle;
-  const key = await subtle.importKey('spki', spki.der as BufferSource, keyImportParams(spki, scheme.hash), false, [
-    'verify',
-  ]);
+  const key = await subtle.importKey(
+    'spki',
+    spki.der as BufferSource,
+    keyImportParams(spki, scheme.hash),
+    false,
+    ['verify'],
+  );
   let sig = signature;
   if (spki.type === 'EC') {
     try {
@@ -275,31 +297,51 @@ async function checkIssuerKey(issuer: PreparedIssuer, issuerKey: CryptoKey): Pro
   const probe = new TextEncoder().encode('kzpki issuer key check');
   const sig = await sign(issuerKey, probe);
   if (!(await signatureVerifies(issuer.spki, issuerKey, sig, probe))) {
-    throw new PkiError('ERR_KEY_INVALID', "issuerKey is not the private key of the issuer certificate's public key");
+    throw new PkiError(
+      'ERR_KEY_INVALID',
+      "issuerKey is not the private key of the issuer certificate's public key",
+    );
   }
   checked.add(issuerKey);
 }
 
+/**
+ * Signs with the key's scheme and returns the X.509 signature value: the same result as
+ * `signData`, with ECDSA's raw r||s turned into `Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER,
+ * s INTEGER }` (RFC 3279 §2.2.3) by the direct DER writer, which is cheaper than an asn1js tree on
+ * this hot path.
+ */
 async function sign(key: CryptoKey, data: Uint8Array): Promise<Uint8Array> {
   if (!isCryptoKey(key) || key.type !== 'private') {
     throw new PkiError('ERR_INVALID_ARGUMENT', 'issuerKey must be a private CryptoKey');
   }
+  const scheme = signatureSchemeFor(key);
+  let raw: Uint8Array;
   try {
-    return await signData(key, data);
+    raw = new Uint8Array(await getCrypto().subtle.sign(scheme.params, key, data as BufferSource));
   } catch (cause) {
-    if (isPkiError(cause)) throw cause;
     throw new PkiError('ERR_KEY_INVALID', 'The crypto provider could not sign with issuerKey', { cause });
   }
+  if (scheme.params.name !== 'ECDSA') return raw;
+  const half = raw.length / 2;
+  return derSequence(derUnsignedInteger(raw.subarray(0, half)), derUnsignedInteger(raw.subarray(half)));
 }
 
 function checkProfile(profile: CertificateProfile): void {
   const bad = (m: string) => new PkiError('ERR_PROFILE_INVALID', `Profile ${profile?.name ?? '?'}: ${m}`);
-  if (typeof profile !== 'object' || profile === null) throw new PkiError('ERR_PROFILE_INVALID', 'profile is required');
-  if (!Number.isFinite(profile.validityDays) || profile.validityDays <= 0) throw bad('validityDays must be positive');
-  if (!Array.isArray(profile.keyUsage) || !Array.isArray(profile.extKeyUsage) || !Array.isArray(profile.policies)) {
+  if (typeof profile !== 'object' || profile === null)
+    throw new PkiError('ERR_PROFILE_INVALID', 'profile is required');
+  if (!Number.isFinite(profile.validityDays) || profile.validityDays <= 0)
+    throw bad('validityDays must be positive');
+  if (
+    !Array.isArray(profile.keyUsage) ||
+    !Array.isArray(profile.extKeyUsage) ||
+    !Array.isArray(profile.policies)
+  ) {
     throw bad('keyUsage, extKeyUsage and policies must be arrays');
   }
-  for (const u of profile.keyUsage) if (!Object.hasOwn(KEY_USAGE_BITS, u)) throw bad(`unknown key usage ${u}`);
+  for (const u of profile.keyUsage)
+    if (!Object.hasOwn(KEY_USAGE_BITS, u)) throw bad(`unknown key usage ${u}`);
   if (profile.basicConstraints?.ca && !profile.keyUsage.includes('keyCertSign')) {
     throw bad('a CA profile needs keyCertSign'); // RFC 5280 §4.2.1.9
   }
@@ -343,7 +385,8 @@ async function subjectKey(
   }
   let spki: SpkiInfo;
   if (csr) spki = parseSpki(csr.spki);
-  else if (opts.publicKey === undefined) throw new PkiError('ERR_INVALID_ARGUMENT', 'csr or publicKey is required');
+  else if (opts.publicKey === undefined)
+    throw new PkiError('ERR_INVALID_ARGUMENT', 'csr or publicKey is required');
   else if (isCryptoKey(opts.publicKey)) spki = parseSpki(await exportSpki(opts.publicKey));
   else spki = parseSpki(toBytes(opts.publicKey));
   const min = opts.keyPolicy?.minRsaBits ?? 2048;
@@ -389,7 +432,11 @@ export async function issueCertificate(opts: IssueCertificateOptions): Promise<I
   const scheme = signatureSchemeFor(opts.issuerKey);
 
   const csr =
-    opts.csr === undefined ? undefined : isCsrInfo(opts.csr) ? opts.csr : await verifyCsr(opts.csr, opts.keyPolicy);
+    opts.csr === undefined
+      ? undefined
+      : isCsrInfo(opts.csr)
+        ? opts.csr
+        : await verifyCsr(opts.csr, opts.keyPolicy);
   const { spki, subjectDer: csrSubject } = await subjectKey(opts, csr);
   const subjectDer = opts.subject !== undefined ? nameToDer(opts.subject) : csrSubject;
   // An empty subject needs a critical subjectAltName (RFC 5280 §4.1.2.6), which is not written here.
@@ -398,20 +445,23 @@ export async function issueCertificate(opts: IssueCertificateOptions): Promise<I
   }
   const serial = serialMagnitude(opts.serial ?? randomSerial());
   const { notBefore, notAfter } = validityOf(opts);
-  const ski = await (opts.keyIdMethod === 'spki-sha1' ? sha1(spki.der) : sha1(spki.subjectPublicKey));
+  const ski = keyIdHash(opts.keyIdMethod === 'spki-sha1' ? spki.der : spki.subjectPublicKey);
   const urls = opts.urls ?? {};
 
   const extensions: Uint8Array[] = [];
   if (profile.basicConstraints) extensions.push(basicConstraintsExtension(profile.basicConstraints));
-  if (profile.keyUsage.length > 0) extensions.push(keyUsageExtension(profile.keyUsage, profile.keyUsageCritical));
+  if (profile.keyUsage.length > 0)
+    extensions.push(keyUsageExtension(profile.keyUsage, profile.keyUsageCritical));
   if (profile.extKeyUsage.length > 0) {
     extensions.push(extKeyUsageExtension(profile.extKeyUsage, profile.extKeyUsageCritical ?? false));
   }
   extensions.push(authorityKeyIdentifierExtension(issuer ? issuer.keyIdentifier : ski));
   extensions.push(subjectKeyIdentifierExtension(ski));
   if (profile.policies.length > 0) extensions.push(certificatePoliciesExtension(profile.policies, urls.cps));
-  if (urls.crl?.length) extensions.push(distributionPointsExtension(urls.crl, EXTENSION_OIDS.cRLDistributionPoints));
-  if (urls.deltaCrl?.length) extensions.push(distributionPointsExtension(urls.deltaCrl, EXTENSION_OIDS.freshestCRL));
+  if (urls.crl?.length)
+    extensions.push(distributionPointsExtension(urls.crl, EXTENSION_OIDS.cRLDistributionPoints));
+  if (urls.deltaCrl?.length)
+    extensions.push(distributionPointsExtension(urls.deltaCrl, EXTENSION_OIDS.freshestCRL));
   if (urls.caIssuers?.length || urls.ocsp?.length) {
     extensions.push(authorityInfoAccessExtension({ caIssuers: urls.caIssuers ?? [], ocsp: urls.ocsp ?? [] }));
   }
@@ -430,12 +480,20 @@ export async function issueCertificate(opts: IssueCertificateOptions): Promise<I
   );
   const signature = await sign(opts.issuerKey, tbs);
   if (!issuer && !(await signatureVerifies(spki, opts.issuerKey, signature, tbs))) {
-    throw new PkiError('ERR_KEY_INVALID', 'A self-signed certificate needs issuerKey to be the private key of publicKey');
+    throw new PkiError(
+      'ERR_KEY_INVALID',
+      'A self-signed certificate needs issuerKey to be the private key of publicKey',
+    );
   }
   const der = derSequence(tbs, algorithm, derBitString(signature));
+  let pem: string | undefined;
   return {
     der,
-    pem: toPem(der, 'CERTIFICATE'),
+    // Computed on first use: base64 costs about as much as an ECDSA signature.
+    get pem() {
+      pem ??= toPem(der, 'CERTIFICATE');
+      return pem;
+    },
     serialHex: toHex(serial),
     notBefore,
     notAfter,

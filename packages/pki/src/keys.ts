@@ -76,7 +76,8 @@ export async function generateKeyPair(
 
 function requireKey(key: unknown, type: KeyType, what: string): asserts key is CryptoKey {
   if (!isCryptoKey(key)) throw new PkiError('ERR_INVALID_ARGUMENT', `${what} must be a CryptoKey`);
-  if (key.type !== type) throw new PkiError('ERR_KEY_INVALID', `${what} must be a ${type} key, got ${key.type}`);
+  if (key.type !== type)
+    throw new PkiError('ERR_KEY_INVALID', `${what} must be a ${type} key, got ${key.type}`);
 }
 
 /**
@@ -164,8 +165,10 @@ function pkcs8Kind(der: Uint8Array): Pkcs8Kind {
     | asn1js.Constructed
     | undefined;
   const inner = param?.valueBlock.value[0];
-  const namedCurve = inner instanceof asn1js.ObjectIdentifier ? curveFromOid(inner.valueBlock.toString()) : undefined;
-  if (!namedCurve) throw new PkiError('ERR_UNSUPPORTED_ALGORITHM', 'EC private key without a supported curve');
+  const namedCurve =
+    inner instanceof asn1js.ObjectIdentifier ? curveFromOid(inner.valueBlock.toString()) : undefined;
+  if (!namedCurve)
+    throw new PkiError('ERR_UNSUPPORTED_ALGORITHM', 'EC private key without a supported curve');
   const rewritten = derSequence(
     derSmallInteger(0),
     derSequence(derOid(KEY_ALGORITHM_OIDS.ecPublicKey), derOid(curveOid(namedCurve))),

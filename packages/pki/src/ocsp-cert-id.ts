@@ -17,7 +17,7 @@
 import type { CertificateInput } from './certificate.js';
 import { getCrypto } from './crypto-provider.js';
 import { type CertificateFields, readCertificateFields } from './der-certificate.js';
-import { DER_TAG, type DerElement, DerReader } from './der-reader.js';
+import { DER_TAG, type DerElement, type DerReader } from './der-reader.js';
 import { normalizeSerialHex, type SerialInput, serialHexFromContent, serialMagnitude } from './der-serial.js';
 import { derInteger, derNull, derOctetString, derOid, derSequence } from './der-writer.js';
 import { fromHex, toHex } from './encoding.js';
@@ -67,7 +67,9 @@ export function isOcspHashAlgorithm(name: unknown): name is OcspHashAlgorithm {
  */
 export function encodeCertId(certId: OcspCertId): Uint8Array {
   if (certId.der) return certId.der;
-  const oid = isOcspHashAlgorithm(certId.hashAlgorithm) ? OCSP_HASH_OIDS[certId.hashAlgorithm] : certId.hashAlgorithm;
+  const oid = isOcspHashAlgorithm(certId.hashAlgorithm)
+    ? OCSP_HASH_OIDS[certId.hashAlgorithm]
+    : certId.hashAlgorithm;
   try {
     return derSequence(
       derSequence(derOid(oid), derNull()),
@@ -140,7 +142,10 @@ export async function prepareOcspIssuer(issuerCert: CertificateInput): Promise<O
         subtle.digest(alg, certificate.subjectDer as BufferSource),
         subtle.digest(alg, certificate.publicKeyBits as BufferSource),
       ]);
-      return [alg, { issuerNameHash: toHex(new Uint8Array(n)), issuerKeyHash: toHex(new Uint8Array(k)) }] as const;
+      return [
+        alg,
+        { issuerNameHash: toHex(new Uint8Array(n)), issuerKeyHash: toHex(new Uint8Array(k)) },
+      ] as const;
     }),
   );
   const hashes = Object.fromEntries(entries) as OcspIssuer['hashes'];
@@ -156,7 +161,8 @@ export async function prepareOcspIssuer(issuerCert: CertificateInput): Promise<O
       );
     },
     certId(serial, hash = 'SHA-1') {
-      if (!isOcspHashAlgorithm(hash)) throw new PkiError('ERR_UNSUPPORTED_ALGORITHM', `Unsupported CertID hash ${hash}`);
+      if (!isOcspHashAlgorithm(hash))
+        throw new PkiError('ERR_UNSUPPORTED_ALGORITHM', `Unsupported CertID hash ${hash}`);
       let serialHex: string;
       try {
         serialHex = normalizeSerialHex(serial);

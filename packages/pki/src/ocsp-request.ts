@@ -114,7 +114,8 @@ export interface OcspRequestInfo {
  * ```
  */
 export async function createOcspRequest(options: CreateOcspRequestOptions): Promise<CreatedOcspRequest> {
-  if (!options || typeof options !== 'object') throw new PkiError('ERR_INVALID_ARGUMENT', 'Options are required');
+  if (!options || typeof options !== 'object')
+    throw new PkiError('ERR_INVALID_ARGUMENT', 'Options are required');
   const targets: OcspRequestTarget[] = [...(options.certificates ?? [])];
   if (options.certificate !== undefined || options.issuer !== undefined) {
     if (options.certificate === undefined || options.issuer === undefined) {
@@ -135,7 +136,10 @@ export async function createOcspRequest(options: CreateOcspRequestOptions): Prom
     }
     const cert = readCertificateFields(t.certificate);
     if (!bytesEqual(cert.issuerDer, issuer.certificate.subjectDer)) {
-      throw new PkiError('ERR_INVALID_ARGUMENT', "The certificate's issuer is not the given issuer certificate");
+      throw new PkiError(
+        'ERR_INVALID_ARGUMENT',
+        "The certificate's issuer is not the given issuer certificate",
+      );
     }
     certIds.push(issuer.certId(cert.serialHex, hash));
   }
@@ -157,7 +161,8 @@ export async function createOcspRequest(options: CreateOcspRequestOptions): Prom
 }
 
 /**
- * Parses an OCSP request from untrusted bytes (DER, or base64 as in RFC 5019 GET URLs).
+ * Parses an OCSP request from untrusted input: DER bytes (a POST body), or text holding the
+ * base64 of the DER, URL-encoded or not (the last path segment of an RFC 5019 §5 GET request).
  * @throws {PkiError} `ERR_OCSP_REQUEST_INVALID` for anything but a well-formed v1 request with at
  *   least one CertID (the responder answers `malformedRequest`).
  * @example
@@ -167,7 +172,15 @@ export async function createOcspRequest(options: CreateOcspRequestOptions): Prom
  * ```
  */
 export function parseOcspRequest(input: BytesLike | string): OcspRequestInfo {
-  const der = derInput(input, 'OCSP REQUEST', 'ERR_OCSP_REQUEST_INVALID', 'OCSP request');
+  let source = input;
+  if (typeof source === 'string' && source.includes('%')) {
+    try {
+      source = decodeURIComponent(source);
+    } catch (cause) {
+      throw new PkiError('ERR_OCSP_REQUEST_INVALID', 'Malformed URL encoding of the OCSP request', { cause });
+    }
+  }
+  const der = derInput(source, 'OCSP REQUEST', 'ERR_OCSP_REQUEST_INVALID', 'OCSP request');
   return withDerErrors('ERR_OCSP_REQUEST_INVALID', 'OCSP request', () => {
     const r: DerReader = new DerReader(der, 'ERR_OCSP_REQUEST_INVALID', 'OCSP request');
     const root = r.root(DER_TAG.SEQUENCE, 'OCSPRequest');
@@ -215,7 +228,8 @@ export function parseOcspRequest(input: BytesLike | string): OcspRequestInfo {
       if (extsEl.tag !== contextTag(2)) r.fail('unexpected element in TBSRequest', extsEl.start);
       const exts = r.read(extsEl.contentStart, extsEl.end);
       for (const ext of readExtensions(r, exts)) {
-        if (info.extensions.some((e) => e.oid === ext.oid)) r.fail(`duplicate extension ${ext.oid}`, exts.start);
+        if (info.extensions.some((e) => e.oid === ext.oid))
+          r.fail(`duplicate extension ${ext.oid}`, exts.start);
         info.extensions.push({ oid: ext.oid, critical: ext.critical });
         if (ext.oid === OCSP_NONCE_OID) {
           const { value, encoding } = decodeNonce(der.subarray(ext.value.start, ext.value.end));

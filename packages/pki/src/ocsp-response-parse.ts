@@ -19,7 +19,11 @@ import { type BytesLike, toArrayBuffer, toHex } from './encoding.js';
 import { type OcspCertId, readCertId } from './ocsp-cert-id.js';
 import { decodeNonce, OCSP_NONCE_OID, type OcspNonceEncoding } from './ocsp-nonce.js';
 import type { OcspExtensionInfo } from './ocsp-request.js';
-import { OCSP_BASIC_RESPONSE_OID, OCSP_RESPONSE_STATUS_CODES, type OcspResponseStatus } from './ocsp-response.js';
+import {
+  OCSP_BASIC_RESPONSE_OID,
+  OCSP_RESPONSE_STATUS_CODES,
+  type OcspResponseStatus,
+} from './ocsp-response.js';
 
 /** id-pkix-ocsp-extended-revoke (RFC 6960 §4.4.8). */
 const EXTENDED_REVOKE_OID = '1.3.6.1.5.5.7.48.1.9';
@@ -192,13 +196,15 @@ export function parseOcspResponse(input: BytesLike | string): OcspResponseInfo {
     info.responseType = r.oid(typeEl);
     const octets = r.expect(typeEl.end, rb.end, DER_TAG.OCTET_STRING, 'response');
     if (octets.end !== rb.end) r.fail('trailing data in ResponseBytes', octets.end);
-    if (info.responseType !== OCSP_BASIC_RESPONSE_OID) r.fail(`unsupported responseType ${info.responseType}`, typeEl.start);
+    if (info.responseType !== OCSP_BASIC_RESPONSE_OID)
+      r.fail(`unsupported responseType ${info.responseType}`, typeEl.start);
 
     const basic = r.expect(octets.contentStart, octets.end, DER_TAG.SEQUENCE, 'BasicOCSPResponse');
     if (basic.end !== octets.end) r.fail('trailing data in response', basic.end);
     const [tbsEl, algEl, sigEl, certsEl, extra] = r.childList(basic);
     if (!tbsEl || !algEl || !sigEl || extra) r.fail('bad BasicOCSPResponse', basic.start);
-    if (tbsEl.tag !== DER_TAG.SEQUENCE || algEl.tag !== DER_TAG.SEQUENCE) r.fail('bad BasicOCSPResponse', basic.start);
+    if (tbsEl.tag !== DER_TAG.SEQUENCE || algEl.tag !== DER_TAG.SEQUENCE)
+      r.fail('bad BasicOCSPResponse', basic.start);
     info.tbs = r.tlv(tbsEl);
     info.signatureAlgorithmDer = r.tlv(algEl);
     info.signatureAlgorithm = r.oid(r.read(algEl.contentStart, algEl.end));

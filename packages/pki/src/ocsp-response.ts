@@ -61,8 +61,8 @@
  */
 import type { CertificateInput } from './certificate.js';
 import { certificateToDer } from './certificate.js';
-import { getCrypto } from './crypto-provider.js';
 import { CRL_REASON_CODES, type CrlReason, isCrlReason } from './crl-reason.js';
+import { getCrypto } from './crypto-provider.js';
 import { readCertificateFields } from './der-certificate.js';
 import { prepareSigner } from './der-signed-data.js';
 import {
@@ -181,7 +181,8 @@ const UNKNOWN = Uint8Array.of(0x82, 0x00);
  * @throws {PkiError} `ERR_INVALID_ARGUMENT` for a malformed status, date or CertID.
  */
 export function encodeSingleResponse(response: OcspSingleResponseInput): Uint8Array {
-  if (!response || typeof response !== 'object') throw new PkiError('ERR_INVALID_ARGUMENT', 'Bad SingleResponse');
+  if (!response || typeof response !== 'object')
+    throw new PkiError('ERR_INVALID_ARGUMENT', 'Bad SingleResponse');
   const { status } = response;
   let certStatus: Uint8Array;
   switch (status?.type) {
@@ -231,13 +232,16 @@ export function encodeSingleResponse(response: OcspSingleResponseInput): Uint8Ar
  * ```
  */
 export async function prepareOcspResponder(options: OcspResponderOptions): Promise<OcspResponder> {
-  if (!options || typeof options !== 'object') throw new PkiError('ERR_INVALID_ARGUMENT', 'Options are required');
+  if (!options || typeof options !== 'object')
+    throw new PkiError('ERR_INVALID_ARGUMENT', 'Options are required');
   const signer = prepareSigner(options.responderKey);
   const cert = readCertificateFields(options.responderCertificate);
   const idType = options.responderId ?? 'byKey';
   let responderIdDer: Uint8Array;
   if (idType === 'byKey') {
-    const keyHash = new Uint8Array(await getCrypto().subtle.digest('SHA-1', cert.publicKeyBits as BufferSource));
+    const keyHash = new Uint8Array(
+      await getCrypto().subtle.digest('SHA-1', cert.publicKeyBits as BufferSource),
+    );
     responderIdDer = derExplicit(2, derOctetString(keyHash));
   } else if (idType === 'byName') {
     responderIdDer = derExplicit(1, cert.subjectDer);
@@ -258,7 +262,8 @@ export async function prepareOcspResponder(options: OcspResponderOptions): Promi
       if (!content || !Array.isArray(content.responses) || content.responses.length === 0) {
         throw new PkiError('ERR_INVALID_ARGUMENT', 'At least one SingleResponse is required');
       }
-      const producedAt = content.producedAt === undefined ? now() : checkDate(content.producedAt, 'producedAt');
+      const producedAt =
+        content.producedAt === undefined ? now() : checkDate(content.producedAt, 'producedAt');
       const tbsParts = [
         responderIdDer,
         derGeneralizedTime(producedAt),
@@ -268,7 +273,9 @@ export async function prepareOcspResponder(options: OcspResponderOptions): Promi
         if (!(content.nonce instanceof Uint8Array) || content.nonce.length === 0) {
           throw new PkiError('ERR_INVALID_ARGUMENT', 'nonce must be non-empty bytes');
         }
-        tbsParts.push(derExplicit(1, derSequence(encodeNonceExtension(content.nonce, content.nonceEncoding))));
+        tbsParts.push(
+          derExplicit(1, derSequence(encodeNonceExtension(content.nonce, content.nonceEncoding))),
+        );
       }
       const tbs = derSequence(...tbsParts);
       const signature = await signer.sign(tbs);

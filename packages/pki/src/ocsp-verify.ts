@@ -92,11 +92,17 @@ export async function verifyOcspResponse(
   input: BytesLike | string | OcspResponseInfo,
   options: VerifyOcspResponseOptions,
 ): Promise<OcspVerification> {
-  if (!options || typeof options !== 'object') throw new PkiError('ERR_INVALID_ARGUMENT', 'Options are required');
+  if (!options || typeof options !== 'object')
+    throw new PkiError('ERR_INVALID_ARGUMENT', 'Options are required');
   const response = isResponseInfo(input) ? input : parseOcspResponse(input);
   const failures: OcspVerificationFailure[] = [];
   const result: OcspVerification = { valid: false, failures, response };
-  if (response.status !== 'successful' || !response.tbs || !response.signatureAlgorithmDer || !response.signature) {
+  if (
+    response.status !== 'successful' ||
+    !response.tbs ||
+    !response.signatureAlgorithmDer ||
+    !response.signature
+  ) {
     failures.push('not-successful');
     return result;
   }
@@ -104,7 +110,9 @@ export async function verifyOcspResponse(
     if (!response.nonce || !bytesEqual(response.nonce, options.nonce)) {
       throw new PkiError(
         'ERR_OCSP_NONCE_MISMATCH',
-        response.nonce ? 'The response nonce differs from the request nonce' : 'The response does not echo the nonce',
+        response.nonce
+          ? 'The response nonce differs from the request nonce'
+          : 'The response does not echo the nonce',
       );
     }
   }
@@ -121,13 +129,18 @@ export async function verifyOcspResponse(
       // An unreadable extra certificate cannot be the signer; ignore it.
     }
   }
-  if (options.responderCertificate !== undefined) candidates.push(readCertificateFields(options.responderCertificate));
+  if (options.responderCertificate !== undefined)
+    candidates.push(readCertificateFields(options.responderCertificate));
   candidates.push(issuer.certificate);
 
   let signer: CertificateFields | undefined;
   const id = response.responderId;
   for (const c of candidates) {
-    if (id?.type === 'byName' ? bytesEqual(c.subjectDer, id.nameDer) : id?.keyHash === (await sha1Hex(c.publicKeyBits))) {
+    if (
+      id?.type === 'byName'
+        ? bytesEqual(c.subjectDer, id.nameDer)
+        : id?.keyHash === (await sha1Hex(c.publicKeyBits))
+    ) {
       signer = c;
       break;
     }
@@ -136,7 +149,9 @@ export async function verifyOcspResponse(
     failures.push('responder-not-found');
   } else {
     result.signerCertificate = signer.der;
-    if (!(await verifySignedData(response.tbs, response.signatureAlgorithmDer, response.signature, signer.spki))) {
+    if (
+      !(await verifySignedData(response.tbs, response.signatureAlgorithmDer, response.signature, signer.spki))
+    ) {
       failures.push('signature-invalid');
     }
     const isIssuer =
@@ -150,8 +165,14 @@ export async function verifyOcspResponse(
       // RFC 6960 §4.2.2.2: issued directly by the CA, and id-kp-OCSPSigning in extendedKeyUsage.
       const issuedByCa =
         bytesEqual(signer.issuerDer, issuer.certificate.subjectDer) &&
-        (await verifySignedData(signer.tbs, signer.signatureAlgorithm, signer.signature, issuer.certificate.spki));
-      if (!issuedByCa || !signer.extKeyUsage?.includes(OCSP_SIGNING_EKU)) failures.push('responder-not-authorized');
+        (await verifySignedData(
+          signer.tbs,
+          signer.signatureAlgorithm,
+          signer.signature,
+          issuer.certificate.spki,
+        ));
+      if (!issuedByCa || !signer.extKeyUsage?.includes(OCSP_SIGNING_EKU))
+        failures.push('responder-not-authorized');
       if (at < signer.notBefore || at > signer.notAfter) failures.push('responder-certificate-expired');
     }
   }
@@ -171,7 +192,8 @@ export async function verifyOcspResponse(
   if (idMismatch) failures.push('cert-id-mismatch');
   const t = at.getTime();
   if (response.responses.some((s) => s.thisUpdate.getTime() > t + skew)) failures.push('not-yet-valid');
-  if (response.responses.some((s) => s.nextUpdate && s.nextUpdate.getTime() < t - skew)) failures.push('expired');
+  if (response.responses.some((s) => s.nextUpdate && s.nextUpdate.getTime() < t - skew))
+    failures.push('expired');
 
   result.valid = failures.length === 0;
   return result;

@@ -5,11 +5,11 @@
  * friendlyName / localKeyID; the NCA's RSA end-entity certificates compute it another way (see
  * {@link KeyIdMethod}), which this module also offers.
  */
-import { getCrypto } from './crypto-provider.js';
 import { type BytesLike, toBytes, toDer } from './encoding.js';
 import { PkiError } from './errors.js';
 import { isCryptoKey, spkiSubjectPublicKey } from './key-algorithm.js';
 import { exportSpki } from './keys.js';
+import { sha1 } from './pkcs12/sha.js';
 
 /**
  * How a key identifier is computed.
@@ -40,12 +40,17 @@ export async function subjectKeyIdentifier(
 ): Promise<Uint8Array> {
   const spki = isCryptoKey(publicKeyOrSpki) ? await exportSpki(publicKeyOrSpki) : publicKeyOrSpki;
   const bits = spkiSubjectPublicKey(spki); // validates the structure for both methods
-  if (method === 'rfc5280') return sha1(bits);
-  if (method === 'spki-sha1') return sha1(typeof spki === 'string' ? toDer(spki, 'PUBLIC KEY') : toBytes(spki));
+  if (method === 'rfc5280') return keyIdHash(bits);
+  if (method === 'spki-sha1')
+    return keyIdHash(typeof spki === 'string' ? toDer(spki, 'PUBLIC KEY') : toBytes(spki));
   throw new PkiError('ERR_INVALID_ARGUMENT', `Unknown key identifier method ${JSON.stringify(method)}`);
 }
 
-/** SHA-1 (for key identifiers only: RFC 5280 §4.2.1.2 needs no collision resistance here). */
-export async function sha1(data: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await getCrypto().subtle.digest('SHA-1', data as BufferSource));
+/**
+ * SHA-1 of public key bytes, for key identifiers only (RFC 5280 §4.2.1.2: an identifier, not a
+ * security function). Synchronous and in-process: `crypto.subtle.digest` costs a thread-pool
+ * round trip (~50 µs in Node), a noticeable share of every issuance.
+ */
+export function keyIdHash(data: Uint8Array): Uint8Array {
+  return sha1(data);
 }

@@ -3,12 +3,19 @@
  * certificate path validation, with delta CRLs), GnuTLS prints and verifies them, we read the NCA
  * fixtures exactly as OpenSSL does, and we read and verify CRLs OpenSSL's `ca` makes.
  */
-import { hasNcaFixtures, hasTool, ncaFixturePath, readNcaFixture, runTool, tempDir } from '@kzpki/test-fixtures';
+import {
+  hasNcaFixtures,
+  hasTool,
+  ncaFixturePath,
+  readNcaFixture,
+  runTool,
+  tempDir,
+} from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getCrypto } from '../src/crypto-provider.js';
 import { buildCrl } from '../src/crl-build.js';
 import { parseCrl } from '../src/crl-parse.js';
 import { verifyCrl } from '../src/crl-verify.js';
+import { getCrypto } from '../src/crypto-provider.js';
 import { toPem } from '../src/encoding.js';
 import { makeTestPki, type TestPki } from './crl-ocsp-test-pki.js';
 
@@ -40,23 +47,36 @@ function opensslEntries(text: string): Array<{ serialHex: string; reason?: strin
   return out;
 }
 
-describe.skipIf(!hasTool('openssl') || !hasNcaFixtures())('NCA fixture CRLs read exactly as OpenSSL reads them', () => {
-  for (const [file, number] of [
-    ['crl/nca_rsa_test.crl', 9n],
-    ['crl/nca_gost_test.crl', 7n],
-    ['crl/nca_gost2022_test.crl', 4n],
-  ] as const) {
-    it(file, () => {
-      const r = runTool('openssl', ['crl', '-inform', 'DER', '-in', ncaFixturePath(file), '-text', '-noout']);
-      expect(r.status).toBe(0);
-      const crl = parseCrl(readNcaFixture(file));
-      expect(crl.crlNumber).toBe(number);
-      expect(r.stdout).toContain(`X509v3 CRL Number: \n                ${number}`);
-      const ours = crl.entries.map((e) => (e.reason ? { serialHex: e.serialHex, reason: e.reason } : { serialHex: e.serialHex }));
-      expect(ours).toEqual(opensslEntries(r.stdout));
-    });
-  }
-});
+describe.skipIf(!hasTool('openssl') || !hasNcaFixtures())(
+  'NCA fixture CRLs read exactly as OpenSSL reads them',
+  () => {
+    for (const [file, number] of [
+      ['crl/nca_rsa_test.crl', 9n],
+      ['crl/nca_gost_test.crl', 7n],
+      ['crl/nca_gost2022_test.crl', 4n],
+    ] as const) {
+      it(file, () => {
+        const r = runTool('openssl', [
+          'crl',
+          '-inform',
+          'DER',
+          '-in',
+          ncaFixturePath(file),
+          '-text',
+          '-noout',
+        ]);
+        expect(r.status).toBe(0);
+        const crl = parseCrl(readNcaFixture(file));
+        expect(crl.crlNumber).toBe(number);
+        expect(r.stdout).toContain(`X509v3 CRL Number: \n                ${number}`);
+        const ours = crl.entries.map((e) =>
+          e.reason ? { serialHex: e.serialHex, reason: e.reason } : { serialHex: e.serialHex },
+        );
+        expect(ours).toEqual(opensslEntries(r.stdout));
+      });
+    }
+  },
+);
 
 describe.skipIf(!hasTool('openssl'))('our CRLs in OpenSSL', () => {
   let pki: TestPki;
@@ -110,7 +130,11 @@ describe.skipIf(!hasTool('openssl'))('our CRLs in OpenSSL', () => {
   afterAll(() => tmp?.dispose());
 
   it('openssl crl -text prints every field we wrote', () => {
-    const r = runTool('openssl', ['crl', '-inform', 'DER', '-in', `${tmp.dir}/base.der`, '-text', '-noout'], {});
+    const r = runTool(
+      'openssl',
+      ['crl', '-inform', 'DER', '-in', `${tmp.dir}/base.der`, '-text', '-noout'],
+      {},
+    );
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Version 2 (0x1)');
     expect(r.stdout).toContain('Issuer: C = KZ, O = kzpki test, CN = Test CA RSA-2048');
@@ -129,14 +153,31 @@ describe.skipIf(!hasTool('openssl'))('our CRLs in OpenSSL', () => {
 
   it('openssl crl -verify accepts the signature', () => {
     for (const f of ['base.der', 'delta.der']) {
-      const r = runTool('openssl', ['crl', '-inform', 'DER', '-in', `${tmp.dir}/${f}`, '-noout', '-verify', '-CAfile', `${tmp.dir}/ca.pem`]);
+      const r = runTool('openssl', [
+        'crl',
+        '-inform',
+        'DER',
+        '-in',
+        `${tmp.dir}/${f}`,
+        '-noout',
+        '-verify',
+        '-CAfile',
+        `${tmp.dir}/ca.pem`,
+      ]);
       expect(`${r.stdout}${r.stderr}`).toContain('verify OK');
     }
   });
 
   it('openssl verify -crl_check: revoked and held certificates fail, others pass', () => {
     const verify = (leaf: string, ...extra: string[]) =>
-      runTool('openssl', ['verify', '-crl_check', ...extra, '-CAfile', `${tmp.dir}/ca.pem`, `${tmp.dir}/${leaf}`]);
+      runTool('openssl', [
+        'verify',
+        '-crl_check',
+        ...extra,
+        '-CAfile',
+        `${tmp.dir}/ca.pem`,
+        `${tmp.dir}/${leaf}`,
+      ]);
     const revoked = verify('leaf.pem', '-CRLfile', `${tmp.dir}/base.pem`);
     expect(revoked.status).not.toBe(0);
     expect(`${revoked.stdout}${revoked.stderr}`).toContain('certificate revoked');
@@ -195,7 +236,10 @@ describe.skipIf(!hasTool('openssl'))('our CRLs in OpenSSL', () => {
       reason: 'keyCompromise',
     });
     expect(crl.find('0a0b0c')?.reason).toBe('certificateHold');
-    expect(crl.find('8a0b0c')).toEqual({ serialHex: '8a0b0c', revocationDate: new Date('2026-01-03T12:00:00Z') });
+    expect(crl.find('8a0b0c')).toEqual({
+      serialHex: '8a0b0c',
+      revocationDate: new Date('2026-01-03T12:00:00Z'),
+    });
     expect(await verifyCrl(crl, pki.ca.pem)).toBe(true);
   });
 });
@@ -222,7 +266,13 @@ describe.skipIf(!hasTool('certtool'))('our CRLs in GnuTLS certtool', () => {
       expect(info.stdout).toContain('CRL Number (not critical): 4d');
       expect(info.stdout).toContain(`Serial Number (hex): ${pki.leaf.serialHex}`);
       expect(info.stdout).toContain('Signature Algorithm: ECDSA-SHA256');
-      const v = runTool('certtool', ['--verify-crl', '--load-ca-certificate', `${tmp.dir}/ca.pem`, '--infile', `${tmp.dir}/crl.pem`]);
+      const v = runTool('certtool', [
+        '--verify-crl',
+        '--load-ca-certificate',
+        `${tmp.dir}/ca.pem`,
+        '--infile',
+        `${tmp.dir}/crl.pem`,
+      ]);
       expect(v.status).toBe(0);
       expect(v.stdout).toContain('Verified');
     } finally {

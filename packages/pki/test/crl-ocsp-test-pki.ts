@@ -68,7 +68,8 @@ export async function makeTestCert(o: MakeCertOptions): Promise<TestCert> {
   const cert = new pkijs.Certificate();
   cert.version = 2;
   const serial =
-    o.serial ?? Uint8Array.from([0x4b, 0x77, 0x9c, (serialCounter >> 8) & 0xff, serialCounter++ & 0xff, 0x01]);
+    o.serial ??
+    Uint8Array.from([0x4b, 0x77, 0x9c, (serialCounter >> 8) & 0xff, serialCounter++ & 0xff, 0x01]);
   cert.serialNumber = new asn1js.Integer({ valueHex: serial.slice().buffer });
   const subject = name(o.cn);
   cert.subject = subject;
@@ -134,7 +135,9 @@ export async function makeTestCert(o: MakeCertOptions): Promise<TestCert> {
     );
   }
   if (o.noCheck) {
-    exts.push(new pkijs.Extension({ extnID: '1.3.6.1.5.5.7.48.1.5', extnValue: new asn1js.Null().toBER(false) }));
+    exts.push(
+      new pkijs.Extension({ extnID: '1.3.6.1.5.5.7.48.1.5', extnValue: new asn1js.Null().toBER(false) }),
+    );
   }
   cert.extensions = exts;
   const signer = o.issuer?.keys.privateKey ?? keys.privateKey;

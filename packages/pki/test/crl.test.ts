@@ -143,7 +143,11 @@ describe('buildCrl', () => {
     const der = await buildCrl({
       ...base(),
       entries: [
-        { serial: pki.leaf.serialHex, revocationDate: new Date('2026-04-30T08:00:00Z'), reason: 'keyCompromise' },
+        {
+          serial: pki.leaf.serialHex,
+          revocationDate: new Date('2026-04-30T08:00:00Z'),
+          reason: 'keyCompromise',
+        },
         {
           serial: fromHex('00ff0102'),
           revocationDate: new Date('2026-04-30T09:00:00Z'),
@@ -163,16 +167,27 @@ describe('buildCrl', () => {
     expect(crl.nextUpdate).toEqual(nextUpdate);
     const ski = pki.ca.cert.extensions?.find((e) => e.extnID === '2.5.29.14');
     expect(toHex(ski!.extnValue.valueBlock.valueHexView)).toBe(`0414${crl.authorityKeyId}`);
-    expect(crl.freshestCrlUrls).toEqual(['http://crl.example.kz/nca_d_rsa.crl', 'http://crl1.example.kz/nca_d_rsa.crl']);
+    expect(crl.freshestCrlUrls).toEqual([
+      'http://crl.example.kz/nca_d_rsa.crl',
+      'http://crl1.example.kz/nca_d_rsa.crl',
+    ]);
     expect(crl.extensions.map((e) => [e.oid, e.critical])).toEqual([
       ['2.5.29.35', false],
       ['2.5.29.20', false],
       ['2.5.29.46', false],
     ]);
     expect(crl.entries).toEqual([
-      { serialHex: pki.leaf.serialHex, revocationDate: new Date('2026-04-30T08:00:00Z'), reason: 'keyCompromise' },
+      {
+        serialHex: pki.leaf.serialHex,
+        revocationDate: new Date('2026-04-30T08:00:00Z'),
+        reason: 'keyCompromise',
+      },
       // unspecified is not written (RFC 5280 §5.3.1), invalidityDate is.
-      { serialHex: 'ff0102', revocationDate: new Date('2026-04-30T09:00:00Z'), invalidityDate: new Date('2026-04-29T00:00:00Z') },
+      {
+        serialHex: 'ff0102',
+        revocationDate: new Date('2026-04-30T09:00:00Z'),
+        invalidityDate: new Date('2026-04-29T00:00:00Z'),
+      },
       { serialHex: 'abcdef', revocationDate: new Date('2026-04-30T10:00:00Z'), reason: 'certificateHold' },
     ]);
     // The serial with the top bit set got its sign octet: INTEGER 02 04 00 ff 01 02.
@@ -281,7 +296,9 @@ describe('buildCrl', () => {
         code: 'ERR_INVALID_ARGUMENT',
       });
     }
-    await expect(buildCrl({ ...base(), issuerKey: pki.ca.keys.publicKey, entries: [] })).rejects.toMatchObject({
+    await expect(
+      buildCrl({ ...base(), issuerKey: pki.ca.keys.publicKey, entries: [] }),
+    ).rejects.toMatchObject({
       code: 'ERR_INVALID_ARGUMENT',
     });
     await expect(buildCrl({ ...base(), issuer: 'garbage', entries: [] })).rejects.toMatchObject({
@@ -294,7 +311,10 @@ describe('buildCrl', () => {
     const second = fc.integer({ min: Date.UTC(1950, 0, 1) / 1000, max: Date.UTC(2200, 0, 1) / 1000 });
     const entry = fc.record(
       {
-        serial: fc.oneof(fc.uint8Array({ minLength: 1, maxLength: 20 }), fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: 1, maxLength: 40 })),
+        serial: fc.oneof(
+          fc.uint8Array({ minLength: 1, maxLength: 20 }),
+          fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: 1, maxLength: 40 }),
+        ),
         revocationDate: second.map((s) => new Date(s * 1000)),
         reason: fc.constantFrom(...reasons),
         invalidityDate: second.map((s) => new Date(s * 1000)),
@@ -328,7 +348,13 @@ describe('buildCrl', () => {
 
 describe('parseCrl errors', () => {
   it('throws ERR_CRL_INVALID for things that are not CRLs', () => {
-    for (const bad of [new Uint8Array(0), fromHex('3000'), fromHex('300a'), 'not a crl', '-----BEGIN X509 CRL-----\n!!\n-----END X509 CRL-----']) {
+    for (const bad of [
+      new Uint8Array(0),
+      fromHex('3000'),
+      fromHex('300a'),
+      'not a crl',
+      '-----BEGIN X509 CRL-----\n!!\n-----END X509 CRL-----',
+    ]) {
       expect(() => parseCrl(bad)).toThrow(expect.objectContaining({ code: 'ERR_CRL_INVALID' }));
     }
   });

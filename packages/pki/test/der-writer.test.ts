@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { DER_TAG, DerReader } from '../src/der-reader.js';
 import { normalizeSerialHex, serialHexFromContent } from '../src/der-serial.js';
 import {
-  DerBuffer,
+  DerChunks,
   derEnumerated,
   derGeneralizedTime,
+  derHeader,
   derInteger,
   derLengthSize,
   derOid,
@@ -66,17 +67,35 @@ describe('DER writer: published encodings (X.690)', () => {
     expect(() => derUtcTime(new Date('2050-01-01T00:00:00Z'))).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
     );
-    expect(() => derTime(new Date(Number.NaN))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => derTime(new Date(Number.NaN))).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 
-  it('DerBuffer grows, and prepends headers into its reserve without moving content', () => {
-    const buf = new DerBuffer(4, 8);
-    for (let i = 0; i < 300; i++) buf.write(Uint8Array.of(i & 0xff));
-    buf.prependHeader(0x30, buf.size);
-    const out = buf.view();
-    expect(toHex(out.subarray(0, 4))).toBe('3082012c');
-    expect(out.length).toBe(304);
-    expect(() => buf.prependHeader(0x30, 1 << 30)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  it('DerChunks keeps elements whole across chunk boundaries and copies them out in order', async () => {
+    const chunks = new DerChunks(16);
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < 50; i++) {
+      const el = derTlv(0x04, new Uint8Array(i % 13).fill(i));
+      parts.push(el);
+      const target = chunks.reserve(el.length);
+      target.set(el, chunks.offset);
+      chunks.offset += el.length;
+    }
+    const big = new Uint8Array(40).fill(9); // larger than a chunk
+    chunks.reserve(big.length).set(big, chunks.offset);
+    chunks.offset += big.length;
+    parts.push(big);
+    const expected = parts.reduce((n, p) => n + p.length, 0);
+    expect(chunks.size).toBe(expected);
+    const out = new Uint8Array(expected + 3);
+    let pauses = 0;
+    const end = await chunks.copyInto(out, 3, async () => void pauses++, 64);
+    expect(end).toBe(expected + 3);
+    expect(toHex(out.subarray(3))).toBe(parts.map(toHex).join(''));
+    expect(pauses).toBeGreaterThan(0);
+    expect(chunks.size).toBe(0); // moved out, chunks released
+    expect(toHex(derHeader(0x30, 300))).toBe('3082012c');
   });
 });
 
@@ -121,8 +140,12 @@ describe('DER writer and reader agree with asn1js (property tests)', () => {
         expect(el.tag).toBe(d.getUTCFullYear() < 2050 ? 0x17 : 0x18);
         expect(r.time(el, 't').getTime()).toBe(d.getTime());
         const g = derGeneralizedTime(d);
-        expect(new DerReader(g, 'ERR_ASN1_INVALID', 't').time({ tag: 0x18, start: 0, contentStart: 2, end: 17 }, 't'))
-          .toEqual(d);
+        expect(
+          new DerReader(g, 'ERR_ASN1_INVALID', 't').time(
+            { tag: 0x18, start: 0, contentStart: 2, end: 17 },
+            't',
+          ),
+        ).toEqual(d);
       }),
       { numRuns: 300 },
     );
@@ -176,7 +199,14 @@ describe('DER reader', () => {
     expect(t(0x18, '00500101000000Z')).toBe('0050-01-01T00:00:00.000Z');
     expect(() => t(0x18, '2a220329041829Z')).toThrow(expect.objectContaining({ code: 'ERR_ASN1_INVALID' }));
     expect(() => t(0x18, '2022032904182aZ')).toThrow(expect.objectContaining({ code: 'ERR_ASN1_INVALID' }));
-    for (const bad of ['220329041829', '2213290418Z', 'abcdefghijklZ', '22032904182900Z', 'ab0329041829Z', '22032904182aZ']) {
+    for (const bad of [
+      '220329041829',
+      '2213290418Z',
+      'abcdefghijklZ',
+      '22032904182900Z',
+      'ab0329041829Z',
+      '22032904182aZ',
+    ]) {
       expect(() => t(0x17, bad)).toThrow(expect.objectContaining({ code: 'ERR_ASN1_INVALID' }));
     }
   });
@@ -219,6 +249,8 @@ describe('serial numbers', () => {
     expect(normalizeSerialHex(Uint8Array.of(0, 0, 0x8a, 1))).toBe('8a01');
     expect(serialHexFromContent(fromHex('008a01'))).toBe('8a01');
     expect(serialHexFromContent(fromHex('00'))).toBe('00');
-    expect(() => normalizeSerialHex('xyz')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => normalizeSerialHex('xyz')).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 });

@@ -77,7 +77,13 @@ describe.skipIf(!anyTool.some((t) => hasTool(t)))('issued certificates vs OpenSS
     caPem = ca.pem;
     caPath = tmp.write('ca.pem', caPem);
 
-    const person = { surname: 'Тестов', givenName: 'Тест', patronymic: 'Тестович', iin: '871008401427', email: 'test@example.kz' };
+    const person = {
+      surname: 'Тестов',
+      givenName: 'Тест',
+      patronymic: 'Тестович',
+      iin: '871008401427',
+      email: 'test@example.kz',
+    };
     const legal = { ...person, bin: '940140000385', organization: 'АО "ТЕСТ"' };
     const subjectFor = (t: TemplateName) =>
       t === 'individual'
@@ -108,7 +114,12 @@ describe.skipIf(!anyTool.some((t) => hasTool(t)))('issued certificates vs OpenSS
       issuerKey: caKeys.privateKey,
       urls: URLS,
     });
-    leaves.push({ name: 'operator', purpose: 'auth', issued: operator, path: tmp.write('operator.pem', operator.pem) });
+    leaves.push({
+      name: 'operator',
+      purpose: 'auth',
+      issued: operator,
+      path: tmp.write('operator.pem', operator.pem),
+    });
     const ocsp = await issueCertificate({
       publicKey: ecLeaf.publicKey,
       subject: [{ type: '2.5.4.3', value: 'OCSP RESPONDER' }],
@@ -138,7 +149,9 @@ describe.skipIf(!anyTool.some((t) => hasTool(t)))('issued certificates vs OpenSS
         expect(r.stdout).toContain(`Serial Number:`);
         expect(r.stdout).toContain('CPS: http://ca.kzpki.test/cps');
         expect(r.stdout).toContain('URI:http://ca.kzpki.test/crl/nca_rsa.crl');
-        expect(r.stdout).toMatch(/Freshest CRL:\s+Full Name:\s+URI:http:\/\/ca\.kzpki\.test\/crl\/nca_d_rsa\.crl/);
+        expect(r.stdout).toMatch(
+          /Freshest CRL:\s+Full Name:\s+URI:http:\/\/ca\.kzpki\.test\/crl\/nca_d_rsa\.crl/,
+        );
         expect(r.stdout).toContain('OCSP - URI:http://ocsp.kzpki.test/');
         expect(r.stdout).toContain('CA Issuers - URI:http://ca.kzpki.test/cert/nca_rsa.cer');
       }
@@ -161,24 +174,34 @@ describe.skipIf(!anyTool.some((t) => hasTool(t)))('issued certificates vs OpenSS
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       expect(r.stdout.trim().split('\n')).toHaveLength(leaves.length + 1);
-      expect(r.stdout.trim().split('\n').every((line) => line.endsWith(': OK'))).toBe(true);
+      expect(
+        r.stdout
+          .trim()
+          .split('\n')
+          .every((line) => line.endsWith(': OK')),
+      ).toBe(true);
       expect(runTool('openssl', ['verify', '-x509_strict', '-CAfile', rootPath, caPath]).status).toBe(0);
     });
 
-    it('purposes: AUTH is an SSL client and not an S/MIME signer; SIGN the other way round; OCSP helper', { timeout: 60_000 }, () => {
-      const verify = (purpose: string, path: string) =>
-        runTool('openssl', ['verify', '-purpose', purpose, '-CAfile', rootPath, '-untrusted', caPath, path]).status;
-      for (const leaf of leaves) {
-        if (leaf.purpose === 'auth') {
-          expect(verify('sslclient', leaf.path), leaf.name).toBe(0);
-          expect(verify('smimesign', leaf.path), leaf.name).not.toBe(0);
-        } else {
-          expect(verify('smimesign', leaf.path), leaf.name).toBe(0);
-          expect(verify('sslclient', leaf.path), leaf.name).not.toBe(0);
+    it(
+      'purposes: AUTH is an SSL client and not an S/MIME signer; SIGN the other way round; OCSP helper',
+      { timeout: 60_000 },
+      () => {
+        const verify = (purpose: string, path: string) =>
+          runTool('openssl', ['verify', '-purpose', purpose, '-CAfile', rootPath, '-untrusted', caPath, path])
+            .status;
+        for (const leaf of leaves) {
+          if (leaf.purpose === 'auth') {
+            expect(verify('sslclient', leaf.path), leaf.name).toBe(0);
+            expect(verify('smimesign', leaf.path), leaf.name).not.toBe(0);
+          } else {
+            expect(verify('smimesign', leaf.path), leaf.name).toBe(0);
+            expect(verify('sslclient', leaf.path), leaf.name).not.toBe(0);
+          }
         }
-      }
-      expect(verify('ocsphelper', responder.path)).toBe(0);
-    });
+        expect(verify('ocsphelper', responder.path)).toBe(0);
+      },
+    );
 
     it('an expired certificate is refused as expired', () => {
       const r = runTool('openssl', ['verify', '-CAfile', rootPath, '-untrusted', caPath, expired.path]);
@@ -193,7 +216,9 @@ describe.skipIf(!anyTool.some((t) => hasTool(t)))('issued certificates vs OpenSS
         const r = runTool('certtool', ['-i', '--infile', leaf.path]);
         expect(r.status, leaf.name).toBe(0);
         expect(r.stdout).toContain(`Serial Number (hex): ${leaf.issued.serialHex}`);
-        expect(r.stdout).toContain(`Subject Key Identifier (not critical):\n\t\t\t${leaf.issued.subjectKeyId}`);
+        expect(r.stdout).toContain(
+          `Subject Key Identifier (not critical):\n\t\t\t${leaf.issued.subjectKeyId}`,
+        );
       }
       const chain = tmp.write('chain.pem', leaves[0]!.issued.pem + caPem);
       const v = runTool('certtool', ['--verify', '--load-ca-certificate', rootPath, '--infile', chain]);
@@ -203,30 +228,52 @@ describe.skipIf(!anyTool.some((t) => hasTool(t)))('issued certificates vs OpenSS
   });
 
   describe.skipIf(!hasTool('certutil'))('NSS', () => {
-    it('`certutil -V` validates AUTH certificates for SSL client use and SIGN ones for e-mail signing', { timeout: 60_000 }, () => {
-      const db = tempDir('kzpki-nss-');
-      try {
-        const d = `sql:${db.dir}`;
-        expect(runTool('certutil', ['-N', '-d', d, '--empty-password']).status).toBe(0);
-        // NSS trust flags: C = CA for server certificates, T = CA for client certificates (SSL column),
-        // C in the S/MIME column = CA for e-mail certificates.
-        expect(runTool('certutil', ['-A', '-d', d, '-n', 'root', '-t', 'CT,C,', '-i', rootPath]).status).toBe(0);
-        expect(runTool('certutil', ['-A', '-d', d, '-n', 'ca', '-t', ',,', '-i', caPath]).status).toBe(0);
-        for (const leaf of leaves.filter((l) => l.name.startsWith('individual') || l.name.startsWith('first-manager'))) {
-          expect(runTool('certutil', ['-A', '-d', d, '-n', leaf.name, '-t', ',,', '-i', leaf.path]).status).toBe(0);
-          const usage = leaf.purpose === 'auth' ? 'C' : 'S';
-          const r = runTool('certutil', ['-V', '-d', d, '-n', leaf.name, '-u', usage]);
-          expect(r.stdout, `${leaf.name}: ${r.stdout}${r.stderr}`).toContain('certificate is valid');
-          // ...and not for the other use
-          const other = runTool('certutil', ['-V', '-d', d, '-n', leaf.name, '-u', usage === 'C' ? 'S' : 'C']);
-          expect(other.stdout + other.stderr).toContain('certificate is invalid');
+    it(
+      '`certutil -V` validates AUTH certificates for SSL client use and SIGN ones for e-mail signing',
+      { timeout: 60_000 },
+      () => {
+        const db = tempDir('kzpki-nss-');
+        try {
+          const d = `sql:${db.dir}`;
+          expect(runTool('certutil', ['-N', '-d', d, '--empty-password']).status).toBe(0);
+          // NSS trust flags: C = CA for server certificates, T = CA for client certificates (SSL column),
+          // C in the S/MIME column = CA for e-mail certificates.
+          expect(
+            runTool('certutil', ['-A', '-d', d, '-n', 'root', '-t', 'CT,C,', '-i', rootPath]).status,
+          ).toBe(0);
+          expect(runTool('certutil', ['-A', '-d', d, '-n', 'ca', '-t', ',,', '-i', caPath]).status).toBe(0);
+          for (const leaf of leaves.filter(
+            (l) => l.name.startsWith('individual') || l.name.startsWith('first-manager'),
+          )) {
+            expect(
+              runTool('certutil', ['-A', '-d', d, '-n', leaf.name, '-t', ',,', '-i', leaf.path]).status,
+            ).toBe(0);
+            const usage = leaf.purpose === 'auth' ? 'C' : 'S';
+            const r = runTool('certutil', ['-V', '-d', d, '-n', leaf.name, '-u', usage]);
+            expect(r.stdout, `${leaf.name}: ${r.stdout}${r.stderr}`).toContain('certificate is valid');
+            // ...and not for the other use
+            const other = runTool('certutil', [
+              '-V',
+              '-d',
+              d,
+              '-n',
+              leaf.name,
+              '-u',
+              usage === 'C' ? 'S' : 'C',
+            ]);
+            expect(other.stdout + other.stderr).toContain('certificate is invalid');
+          }
+          expect(
+            runTool('certutil', ['-A', '-d', d, '-n', 'ocsp', '-t', ',,', '-i', responder.path]).status,
+          ).toBe(0);
+          expect(runTool('certutil', ['-V', '-d', d, '-n', 'ocsp', '-u', 'O']).stdout).toContain(
+            'certificate is valid',
+          );
+        } finally {
+          db.dispose();
         }
-        expect(runTool('certutil', ['-A', '-d', d, '-n', 'ocsp', '-t', ',,', '-i', responder.path]).status).toBe(0);
-        expect(runTool('certutil', ['-V', '-d', d, '-n', 'ocsp', '-u', 'O']).stdout).toContain('certificate is valid');
-      } finally {
-        db.dispose();
-      }
-    });
+      },
+    );
   });
 
   describe.skipIf(!hasTool('keytool'))('Java keytool', () => {
@@ -236,7 +283,8 @@ describe.skipIf(!anyTool.some((t) => hasTool(t)))('issued certificates vs OpenSS
       const bundle = tmp.write('bundle.pem', all.map((l) => l.issued.pem).join(''));
       const r = runTool('keytool', ['-printcert', '-file', bundle]);
       expect(r.status).toBe(0);
-      for (const leaf of all) expect(r.stdout, leaf.name).toContain(`Serial number: ${leaf.issued.serialHex}`);
+      for (const leaf of all)
+        expect(r.stdout, leaf.name).toContain(`Serial number: ${leaf.issued.serialHex}`);
       // RFC 2253 order: last RDN first.
       expect(r.stdout.split('Issuer: CN=ҰКО TEST (RSA), C=KZ').length - 1).toBe(all.length);
     }, 60_000);

@@ -44,7 +44,10 @@ describe('DER encoder', () => {
     const uuid = '2.25.329800735698586629295641978511506172918';
     expect(derOid(uuid)).toEqual(new Uint8Array(new asn1js.ObjectIdentifier({ value: uuid }).toBER(false)));
     for (const bad of ['', '1', '3.1', '1.40', '1.2.03', '1..2', 'a.b', '1.2.']) {
-      expect(code(() => derOid(bad)), bad).toBe('ERR_INVALID_ARGUMENT');
+      expect(
+        code(() => derOid(bad)),
+        bad,
+      ).toBe('ERR_INVALID_ARGUMENT');
     }
   });
 
@@ -110,13 +113,16 @@ describe('DER encoder', () => {
     });
     it('round-trips through asn1js for any second in 1900..2200', () => {
       fc.assert(
-        fc.property(fc.integer({ min: Date.UTC(1900, 0, 1) / 1000, max: Date.UTC(2200, 0, 1) / 1000 }), (sec) => {
-          const d = new Date(sec * 1000);
-          const der = derTime(d);
-          const el = asn1js.fromBER(der).result as asn1js.UTCTime | asn1js.GeneralizedTime;
-          expect(el.toDate().getTime()).toBe(d.getTime());
-          expect(der[0]).toBe(d.getUTCFullYear() >= 1950 && d.getUTCFullYear() < 2050 ? 0x17 : 0x18);
-        }),
+        fc.property(
+          fc.integer({ min: Date.UTC(1900, 0, 1) / 1000, max: Date.UTC(2200, 0, 1) / 1000 }),
+          (sec) => {
+            const d = new Date(sec * 1000);
+            const der = derTime(d);
+            const el = asn1js.fromBER(der).result as asn1js.UTCTime | asn1js.GeneralizedTime;
+            expect(el.toDate().getTime()).toBe(d.getTime());
+            expect(der[0]).toBe(d.getUTCFullYear() >= 1950 && d.getUTCFullYear() < 2050 ? 0x17 : 0x18);
+          },
+        ),
       );
     });
     it('refuses invalid dates', () => {

@@ -1,6 +1,6 @@
+import { hasNcaFixtures, readNcaFixture } from '@kzpki/test-fixtures';
 import * as asn1js from 'asn1js';
 import fc from 'fast-check';
-import { hasNcaFixtures, readNcaFixture } from '@kzpki/test-fixtures';
 import { describe, expect, it } from 'vitest';
 import { fromHex, toDer, toHex } from '../src/encoding.js';
 import { isPkiError } from '../src/errors.js';
@@ -76,12 +76,16 @@ describe('keyUsage named bits', () => {
 
 describe('extension builders', () => {
   it('basicConstraints: cA omitted when false (DEFAULT), pathLen only with cA', () => {
-    expect(toHex(basicConstraintsExtension({ ca: true, critical: true }))).toBe('300f0603551d130101ff040530030101ff');
+    expect(toHex(basicConstraintsExtension({ ca: true, critical: true }))).toBe(
+      '300f0603551d130101ff040530030101ff',
+    );
     expect(toHex(basicConstraintsExtension({ ca: true, pathLength: 0, critical: true }))).toBe(
       '30120603551d130101ff040830060101ff020100',
     );
     expect(toHex(basicConstraintsExtension({ ca: false, critical: false }))).toBe('30090603551d1304023000');
-    expect(code(() => basicConstraintsExtension({ ca: false, pathLength: 1, critical: true }))).toBe('ERR_PROFILE_INVALID');
+    expect(code(() => basicConstraintsExtension({ ca: false, pathLength: 1, critical: true }))).toBe(
+      'ERR_PROFILE_INVALID',
+    );
   });
 
   it('id-pkix-ocsp-nocheck carries NULL', () => {
@@ -95,15 +99,22 @@ describe('extension builders', () => {
         .valueHexView,
     ).result as asn1js.Sequence;
     expect(value.valueBlock.value).toHaveLength(1);
-    const fullName = ((value.valueBlock.value[0] as asn1js.Sequence).valueBlock.value[0] as asn1js.Constructed)
-      .valueBlock.value[0] as asn1js.Constructed;
+    const fullName = (
+      (value.valueBlock.value[0] as asn1js.Sequence).valueBlock.value[0] as asn1js.Constructed
+    ).valueBlock.value[0] as asn1js.Constructed;
     expect(fullName.valueBlock.value).toHaveLength(2);
   });
 
   it('refuses URLs that are not absolute ASCII URLs', () => {
     for (const bad of ['', 'not a url', 'http://пример.kz/crl', 'http://a b/']) {
-      expect(code(() => distributionPointsExtension([bad])), bad).toBe('ERR_INVALID_ARGUMENT');
-      expect(code(() => authorityInfoAccessExtension({ ocsp: [bad] })), bad).toBe('ERR_INVALID_ARGUMENT');
+      expect(
+        code(() => distributionPointsExtension([bad])),
+        bad,
+      ).toBe('ERR_INVALID_ARGUMENT');
+      expect(
+        code(() => authorityInfoAccessExtension({ ocsp: [bad] })),
+        bad,
+      ).toBe('ERR_INVALID_ARGUMENT');
     }
     expect(code(() => distributionPointsExtension([]))).toBe('ERR_INVALID_ARGUMENT');
     expect(code(() => authorityInfoAccessExtension({}))).toBe('ERR_INVALID_ARGUMENT');
@@ -112,10 +123,13 @@ describe('extension builders', () => {
   });
 
   describe.skipIf(!hasNcaFixtures())('byte for byte as in a real NCA AUTH certificate', () => {
-    const exts = () => extensionsOf(toDer(new TextDecoder().decode(readNcaFixture('ee-test/rsa_individual_auth_2022.pem'))));
+    const exts = () =>
+      extensionsOf(toDer(new TextDecoder().decode(readNcaFixture('ee-test/rsa_individual_auth_2022.pem'))));
     it('keyUsage, extKeyUsage, AKI, SKI', () => {
       const e = exts();
-      expect(keyUsageExtension(['digitalSignature', 'keyEncipherment'], true)).toEqual(e.get(EXTENSION_OIDS.keyUsage));
+      expect(keyUsageExtension(['digitalSignature', 'keyEncipherment'], true)).toEqual(
+        e.get(EXTENSION_OIDS.keyUsage),
+      );
       expect(extKeyUsageExtension(['1.3.6.1.5.5.7.3.2', '1.2.398.3.3.4.1.1'], false)).toEqual(
         e.get(EXTENSION_OIDS.extKeyUsage),
       );
@@ -129,9 +143,12 @@ describe('extension builders', () => {
       expect(distributionPointsExtension(['http://test.pki.gov.kz/crl/nca_rsa_test.crl'])).toEqual(
         e.get(EXTENSION_OIDS.cRLDistributionPoints),
       );
-      expect(distributionPointsExtension(['http://test.pki.gov.kz/crl/nca_d_rsa_test.crl'], EXTENSION_OIDS.freshestCRL)).toEqual(
-        e.get(EXTENSION_OIDS.freshestCRL),
-      );
+      expect(
+        distributionPointsExtension(
+          ['http://test.pki.gov.kz/crl/nca_d_rsa_test.crl'],
+          EXTENSION_OIDS.freshestCRL,
+        ),
+      ).toEqual(e.get(EXTENSION_OIDS.freshestCRL));
       expect(
         authorityInfoAccessExtension({
           caIssuers: ['http://test.pki.gov.kz/cert/nca_rsa_test.cer'],

@@ -1,6 +1,6 @@
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import { hasNcaFixtures, readNcaFixture } from '@kzpki/test-fixtures';
+import * as asn1js from 'asn1js';
+import type * as pkijs from 'pkijs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCertificate } from '../src/certificate.js';
 import { getCrypto, getPkijsEngine } from '../src/crypto-provider.js';
@@ -8,7 +8,12 @@ import { createCsr, verifyCsr } from '../src/csr.js';
 import { fromHex, toDer, toHex } from '../src/encoding.js';
 import { isPkiError, type PkiErrorCode } from '../src/errors.js';
 import { keyUsageNames } from '../src/extensions.js';
-import { type IssueCertificateOptions, type IssuedCertificate, issueCertificate, prepareIssuer } from '../src/issue.js';
+import {
+  type IssueCertificateOptions,
+  type IssuedCertificate,
+  issueCertificate,
+  prepareIssuer,
+} from '../src/issue.js';
 import { exportSpki, generateKeyPair } from '../src/keys.js';
 import { type DistinguishedName, nameToDer } from '../src/name.js';
 import type { CertificateProfile, KeyPurpose } from '../src/profile.js';
@@ -42,7 +47,10 @@ const URLS = {
   ocsp: ['http://ocsp.kzpki.test/'],
   caIssuers: ['http://ca.kzpki.test/cert/nca_rsa.cer'],
 };
-const ROOT_URLS = { crl: ['http://ca.kzpki.test/crl/root.crl'], caIssuers: ['http://ca.kzpki.test/cert/root.cer'] };
+const ROOT_URLS = {
+  crl: ['http://ca.kzpki.test/crl/root.crl'],
+  caIssuers: ['http://ca.kzpki.test/cert/root.cer'],
+};
 const ROOT_DN: DistinguishedName = [
   { type: '2.5.4.3', value: 'KZPKI TEST ROOT (P-256)' },
   { type: '2.5.4.10', value: 'kzpki' },
@@ -67,16 +75,19 @@ function view(der: Uint8Array) {
   const aki = ext(cert, '2.5.29.35')?.parsedValue as pkijs.AuthorityKeyIdentifier | undefined;
   const ski = ext(cert, '2.5.29.14')?.parsedValue as asn1js.OctetString | undefined;
   const uris = (oid: string) =>
-    ((ext(cert, oid)?.parsedValue as pkijs.CRLDistributionPoints | undefined)?.distributionPoints ?? []).flatMap((dp) =>
-      (dp.distributionPoint as pkijs.GeneralName[]).map((g) => g.value as string),
-    );
-  const aia = (ext(cert, '1.3.6.1.5.5.7.1.1')?.parsedValue as pkijs.InfoAccess | undefined)?.accessDescriptions ?? [];
+    (
+      (ext(cert, oid)?.parsedValue as pkijs.CRLDistributionPoints | undefined)?.distributionPoints ?? []
+    ).flatMap((dp) => (dp.distributionPoint as pkijs.GeneralName[]).map((g) => g.value as string));
+  const aia =
+    (ext(cert, '1.3.6.1.5.5.7.1.1')?.parsedValue as pkijs.InfoAccess | undefined)?.accessDescriptions ?? [];
   return {
     cert,
     version: cert.version,
     serialHex: toHex(cert.serialNumber.valueBlock.valueHexView),
     signatureOid: cert.signatureAlgorithm.algorithmId,
-    keyUsage: ku ? keyUsageNames(new Uint8Array((ku.parsedValue as asn1js.BitString).valueBlock.valueHexView)) : [],
+    keyUsage: ku
+      ? keyUsageNames(new Uint8Array((ku.parsedValue as asn1js.BitString).valueBlock.valueHexView))
+      : [],
     keyUsageCritical: ku?.critical,
     extKeyUsage: (eku?.parsedValue as pkijs.ExtKeyUsage | undefined)?.keyPurposes ?? [],
     extKeyUsageCritical: eku?.critical,
@@ -90,8 +101,12 @@ function view(der: Uint8Array) {
     skiHex: ski && toHex(ski.valueBlock.valueHexView),
     crl: uris('2.5.29.31'),
     deltaCrl: uris('2.5.29.46'),
-    ocsp: aia.filter((a) => a.accessMethod === '1.3.6.1.5.5.7.48.1').map((a) => a.accessLocation.value as string),
-    caIssuers: aia.filter((a) => a.accessMethod === '1.3.6.1.5.5.7.48.2').map((a) => a.accessLocation.value as string),
+    ocsp: aia
+      .filter((a) => a.accessMethod === '1.3.6.1.5.5.7.48.1')
+      .map((a) => a.accessLocation.value as string),
+    caIssuers: aia
+      .filter((a) => a.accessMethod === '1.3.6.1.5.5.7.48.2')
+      .map((a) => a.accessLocation.value as string),
     ocspNoCheck: ext(cert, '1.3.6.1.5.5.7.48.1.5'),
     extensionOids: cert.extensions?.map((e) => e.extnID) ?? [],
     notBefore: cert.notBefore.value,
@@ -173,15 +188,24 @@ describe('end-entity certificates for every template and purpose', () => {
     const person = { surname: 'Тестов', givenName: 'Тест', patronymic: 'Тестович', iin: '871008401427' };
     const legal = { ...person, bin: '940140000385', organization: 'АО "ТЕСТ"' };
     if (template === 'individual') return buildNcaSubject({ ...person, template });
-    if (template === 'treasury') return buildNcaSubject({ ...legal, roleCode: 'ROLE02', businessCategory: 'KS1234', template });
+    if (template === 'treasury')
+      return buildNcaSubject({ ...legal, roleCode: 'ROLE02', businessCategory: 'KS1234', template });
     return buildNcaSubject({ ...legal, template });
   }
 
   it.each(cases)('%s/%s from a CSR: re-parsed field by field', async (template, purpose) => {
-    const csr = await verifyCsr(await createCsr({ keys: leafKeys, subject: subjectFor(template), template, purpose }));
+    const csr = await verifyCsr(
+      await createCsr({ keys: leafKeys, subject: subjectFor(template), template, purpose }),
+    );
     const profile = templateProfile(template, purpose);
     const before = Date.now();
-    const issued = await issueCertificate({ csr, profile, issuer: ca.der, issuerKey: caKeys.privateKey, urls: URLS });
+    const issued = await issueCertificate({
+      csr,
+      profile,
+      issuer: ca.der,
+      issuerKey: caKeys.privateKey,
+      urls: URLS,
+    });
     const after = Date.now();
     const v = view(issued.der);
     const c = view(ca.der);
@@ -247,7 +271,9 @@ describe('CA-side profiles', () => {
     expect(toHex(v.ocspNoCheck!.extnValue.valueBlock.valueHexView)).toBe('0500');
     expect(v.policies).toEqual([]);
     expect(v.extensionOids).not.toContain('2.5.29.32');
-    expect(v.notAfter.getTime() - v.notBefore.getTime()).toBe(ocspResponderProfile().validityDays * DAY + 60_000);
+    expect(v.notAfter.getTime() - v.notBefore.getTime()).toBe(
+      ocspResponderProfile().validityDays * DAY + 60_000,
+    );
   });
 
   it('NCA operator: AUTH usages with the operator role', async () => {
@@ -277,7 +303,10 @@ describe('issuance options', () => {
   it('an expired certificate with past validity, and times either side of 2050', async () => {
     const expired = await issueCertificate({
       ...base(),
-      validity: { notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2021-01-01T00:00:00.750Z') },
+      validity: {
+        notBefore: new Date('2020-01-01T00:00:00Z'),
+        notAfter: new Date('2021-01-01T00:00:00.750Z'),
+      },
     });
     expect(view(expired.der).notBefore.toISOString()).toBe('2020-01-01T00:00:00.000Z');
     expect(expired.notAfter.toISOString()).toBe('2021-01-01T00:00:00.000Z');
@@ -291,7 +320,10 @@ describe('issuance options', () => {
     expect(validity.valueBlock.value.map((t) => t.idBlock.tagNumber)).toEqual([23, 24]); // UTCTime, GeneralizedTime
     expect(view(far.der).notAfter.toISOString()).toBe('2050-01-01T00:00:00.000Z');
 
-    const fromStart = await issueCertificate({ ...base(), validity: { notBefore: new Date('2030-06-01T00:00:00Z') } });
+    const fromStart = await issueCertificate({
+      ...base(),
+      validity: { notBefore: new Date('2030-06-01T00:00:00Z') },
+    });
     expect(fromStart.notAfter.getTime() - fromStart.notBefore.getTime()).toBe(365 * DAY);
   });
 
@@ -300,8 +332,9 @@ describe('issuance options', () => {
     expect(a.serialHex).toBe('01');
     const b = await issueCertificate({ ...base(), serial: Uint8Array.of(0x80, 1) });
     expect(b.serialHex).toBe('8001');
-    const serialDer = ((asn1js.fromBER(b.der).result as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence).valueBlock
-      .value[1]!;
+    const serialDer = (
+      (asn1js.fromBER(b.der).result as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence
+    ).valueBlock.value[1]!;
     expect(toHex(serialDer.toBER(false))).toBe('0203008001');
 
     const spki = await exportSpki(leafKeys.publicKey);
@@ -314,8 +347,8 @@ describe('issuance options', () => {
     });
     const v = view(d.der);
     expect(v.crl).toEqual(['http://a.test/x.crl', 'http://b.test/x.crl']);
-    const qualifier = (ext(v.cert, '2.5.29.32')!.parsedValue as pkijs.CertificatePolicies).certificatePolicies[0]!
-      .policyQualifiers![0]!;
+    const qualifier = (ext(v.cert, '2.5.29.32')!.parsedValue as pkijs.CertificatePolicies)
+      .certificatePolicies[0]!.policyQualifiers![0]!;
     expect(qualifier.policyQualifierId).toBe('1.3.6.1.5.5.7.2.1');
     expect((qualifier.qualifier as asn1js.IA5String).valueBlock.value).toBe('http://pki.gov.kz/cps');
   });
@@ -323,7 +356,12 @@ describe('issuance options', () => {
   it('a raw CSR is verified; a given subject overrides the request, copied CSR subjects stay byte-exact', async () => {
     const subject: DistinguishedName = [{ type: '2.5.4.3', value: 'PRINTABLE', encoding: 'printable' }];
     const csrDer = await createCsr({ keys: leafKeys, subject, template: 'individual', purpose: 'auth' });
-    const fromRaw = await issueCertificate({ ...base(), publicKey: undefined, subject: undefined, csr: csrDer });
+    const fromRaw = await issueCertificate({
+      ...base(),
+      publicKey: undefined,
+      subject: undefined,
+      csr: csrDer,
+    });
     expect(view(fromRaw.der).subjectDer).toEqual(nameToDer(subject));
     // Name SEQUENCE > RDN SET > ATV SEQUENCE > OID (5 bytes) > value: the value tag sits at offset 11.
     expect(view(fromRaw.der).subjectDer[11]).toBe(0x13); // PrintableString kept
@@ -333,7 +371,9 @@ describe('issuance options', () => {
 
     const bad = csrDer.slice();
     bad[bad.length - 1]! ^= 1;
-    expect(await codeOf(issueCertificate({ ...base(), publicKey: undefined, csr: bad }))).toBe('ERR_CSR_SIGNATURE_INVALID');
+    expect(await codeOf(issueCertificate({ ...base(), publicKey: undefined, csr: bad }))).toBe(
+      'ERR_CSR_SIGNATURE_INVALID',
+    );
   });
 
   it('prepareIssuer reads the issuer once and is reused', async () => {
@@ -360,35 +400,57 @@ describe('refusals', () => {
 
   it('an issuer that is not a CA, or a key that is not the issuer’s', async () => {
     const leaf = await issueCertificate(base());
-    expect(await codeOf(issueCertificate({ ...base(), issuer: leaf.der, issuerKey: leafKeys.privateKey }))).toBe(
+    expect(
+      await codeOf(issueCertificate({ ...base(), issuer: leaf.der, issuerKey: leafKeys.privateKey })),
+    ).toBe('ERR_INVALID_ARGUMENT');
+    expect(await codeOf(issueCertificate({ ...base(), issuerKey: rootKeys.privateKey }))).toBe(
+      'ERR_KEY_INVALID',
+    );
+    expect(await codeOf(issueCertificate({ ...base(), issuerKey: leafKeys.publicKey }))).toBe(
       'ERR_INVALID_ARGUMENT',
     );
-    expect(await codeOf(issueCertificate({ ...base(), issuerKey: rootKeys.privateKey }))).toBe('ERR_KEY_INVALID');
-    expect(await codeOf(issueCertificate({ ...base(), issuerKey: leafKeys.publicKey }))).toBe('ERR_INVALID_ARGUMENT');
     // Self-signed: the signing key must belong to the certified key.
     expect(
-      await codeOf(issueCertificate({ ...base(), issuer: undefined, profile: rootCaProfile(), issuerKey: caKeys.privateKey })),
+      await codeOf(
+        issueCertificate({
+          ...base(),
+          issuer: undefined,
+          profile: rootCaProfile(),
+          issuerKey: caKeys.privateKey,
+        }),
+      ),
     ).toBe('ERR_KEY_INVALID');
     expect(await codeOf(issueCertificate({ ...base(), issuer: 'garbage' }))).toBe('ERR_CERTIFICATE_INVALID');
   });
 
   it('bad validity, serial, subject, key source and URLs', async () => {
     const t = new Date('2030-01-01T00:00:00Z');
-    expect(await codeOf(issueCertificate({ ...base(), validity: { notBefore: t, notAfter: t } }))).toBe('ERR_INVALID_ARGUMENT');
-    expect(await codeOf(issueCertificate({ ...base(), validity: { notBefore: new Date('x') } }))).toBe('ERR_INVALID_ARGUMENT');
+    expect(await codeOf(issueCertificate({ ...base(), validity: { notBefore: t, notAfter: t } }))).toBe(
+      'ERR_INVALID_ARGUMENT',
+    );
+    expect(await codeOf(issueCertificate({ ...base(), validity: { notBefore: new Date('x') } }))).toBe(
+      'ERR_INVALID_ARGUMENT',
+    );
     expect(await codeOf(issueCertificate({ ...base(), serial: '0000' }))).toBe('ERR_INVALID_ARGUMENT');
     expect(await codeOf(issueCertificate({ ...base(), subject: [] }))).toBe('ERR_SUBJECT_INVALID');
     expect(await codeOf(issueCertificate({ ...base(), subject: undefined }))).toBe('ERR_SUBJECT_INVALID');
     expect(await codeOf(issueCertificate({ ...base(), publicKey: undefined }))).toBe('ERR_INVALID_ARGUMENT');
     const csr = await createCsr({ keys: leafKeys, subject: [{ type: '2.5.4.3', value: 'x' }] });
     expect(await codeOf(issueCertificate({ ...base(), csr }))).toBe('ERR_INVALID_ARGUMENT');
-    expect(await codeOf(issueCertificate({ ...base(), urls: { ocsp: ['http://ocsp.тест/'] } }))).toBe('ERR_INVALID_ARGUMENT');
+    expect(await codeOf(issueCertificate({ ...base(), urls: { ocsp: ['http://ocsp.тест/'] } }))).toBe(
+      'ERR_INVALID_ARGUMENT',
+    );
     expect(await codeOf(issueCertificate({ ...base(), publicKey: fromHex('3000') }))).toBe('ERR_KEY_INVALID');
   });
 
   it('weak keys and inconsistent profiles', async () => {
     const weak = await getCrypto().subtle.generateKey(
-      { name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+      {
+        name: 'RSASSA-PKCS1-v1_5',
+        modulusLength: 1024,
+        publicExponent: new Uint8Array([1, 0, 1]),
+        hash: 'SHA-256',
+      },
       true,
       ['sign', 'verify'],
     );
@@ -400,7 +462,8 @@ describe('refusals', () => {
       { ...p, extKeyUsage: ['clientAuth'] },
       { ...rootCaProfile(), keyUsage: ['cRLSign'] },
     ];
-    for (const profile of bad) expect(await codeOf(issueCertificate({ ...base(), profile }))).toBe('ERR_PROFILE_INVALID');
+    for (const profile of bad)
+      expect(await codeOf(issueCertificate({ ...base(), profile }))).toBe('ERR_PROFILE_INVALID');
   });
 });
 
@@ -414,7 +477,11 @@ describe.skipIf(!hasNcaFixtures())('a real NCA issuer certificate', () => {
   });
 
   it('the NCA production root is a CA; an NCA end-entity certificate is not', async () => {
-    expect((await prepareIssuer(readNcaFixture('ca-prod-2015-2018/root_rsa.crt'))).spki.algorithm).toBe('RSA-4096');
-    expect(await codeOf(prepareIssuer(readNcaFixture('ee-test/rsa_individual_sign_2022.pem')))).toBe('ERR_INVALID_ARGUMENT');
+    expect((await prepareIssuer(readNcaFixture('ca-prod-2015-2018/root_rsa.crt'))).spki.algorithm).toBe(
+      'RSA-4096',
+    );
+    expect(await codeOf(prepareIssuer(readNcaFixture('ee-test/rsa_individual_sign_2022.pem')))).toBe(
+      'ERR_INVALID_ARGUMENT',
+    );
   });
 });

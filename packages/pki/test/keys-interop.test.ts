@@ -20,32 +20,37 @@ describe.skipIf(!hasTool('openssl'))('keys vs OpenSSL', () => {
     ['ECDSA-P384', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384']],
   ];
 
-  it.each(genpkey)('%s from `openssl genpkey`: imported, signs what `openssl dgst -verify` accepts', async (alg, args) => {
-    const keyPath = `${tmp.dir}/${alg}.key`;
-    expect(runTool('openssl', ['genpkey', ...args, '-out', keyPath]).status).toBe(0);
-    const pem = runTool('openssl', ['pkey', '-in', keyPath]).stdout;
-    const key = await importPkcs8(pem);
-    expect(keyAlgorithmOf(key)).toBe(alg);
-    const data = new TextEncoder().encode('NCA RK');
-    tmp.write(`${alg}.data`, data);
-    tmp.write(`${alg}.sig`, await signData(key, data));
-    const hash = alg === 'ECDSA-P384' ? '-sha384' : '-sha256';
-    runTool('openssl', ['pkey', '-in', keyPath, '-pubout', '-out', `${tmp.dir}/${alg}.pub`]);
-    const v = runTool('openssl', [
-      'dgst',
-      hash,
-      '-verify',
-      `${tmp.dir}/${alg}.pub`,
-      '-signature',
-      `${tmp.dir}/${alg}.sig`,
-      `${tmp.dir}/${alg}.data`,
-    ]);
-    expect(v.stdout).toContain('Verified OK');
-    // The OpenSSL public key imports too, and names the same algorithm.
-    expect(keyAlgorithmOf(await exportSpki(await importSpki(runTool('openssl', ['pkey', '-in', keyPath, '-pubout']).stdout)))).toBe(
-      alg,
-    );
-  });
+  it.each(genpkey)(
+    '%s from `openssl genpkey`: imported, signs what `openssl dgst -verify` accepts',
+    async (alg, args) => {
+      const keyPath = `${tmp.dir}/${alg}.key`;
+      expect(runTool('openssl', ['genpkey', ...args, '-out', keyPath]).status).toBe(0);
+      const pem = runTool('openssl', ['pkey', '-in', keyPath]).stdout;
+      const key = await importPkcs8(pem);
+      expect(keyAlgorithmOf(key)).toBe(alg);
+      const data = new TextEncoder().encode('NCA RK');
+      tmp.write(`${alg}.data`, data);
+      tmp.write(`${alg}.sig`, await signData(key, data));
+      const hash = alg === 'ECDSA-P384' ? '-sha384' : '-sha256';
+      runTool('openssl', ['pkey', '-in', keyPath, '-pubout', '-out', `${tmp.dir}/${alg}.pub`]);
+      const v = runTool('openssl', [
+        'dgst',
+        hash,
+        '-verify',
+        `${tmp.dir}/${alg}.pub`,
+        '-signature',
+        `${tmp.dir}/${alg}.sig`,
+        `${tmp.dir}/${alg}.data`,
+      ]);
+      expect(v.stdout).toContain('Verified OK');
+      // The OpenSSL public key imports too, and names the same algorithm.
+      expect(
+        keyAlgorithmOf(
+          await exportSpki(await importSpki(runTool('openssl', ['pkey', '-in', keyPath, '-pubout']).stdout)),
+        ),
+      ).toBe(alg);
+    },
+  );
 
   it.each(['RSA-2048', 'ECDSA-P256', 'ECDSA-P384'] as const)(
     '%s: our PKCS#8 passes `openssl pkey -check`, our SPKI is read by OpenSSL, SKI matches OpenSSL',
@@ -57,7 +62,9 @@ describe.skipIf(!hasTool('openssl'))('keys vs OpenSSL', () => {
       expect(check.stdout).toContain('Key is valid');
       const spki = await exportSpki(keys.publicKey);
       const spkiPath = tmp.write(`ours-${alg}.spki`, spki);
-      expect(runTool('openssl', ['pkey', '-pubin', '-inform', 'DER', '-in', spkiPath, '-noout']).status).toBe(0);
+      expect(runTool('openssl', ['pkey', '-pubin', '-inform', 'DER', '-in', spkiPath, '-noout']).status).toBe(
+        0,
+      );
 
       // OpenSSL's default subjectKeyIdentifier=hash is RFC 5280 method 1.
       const cert = runTool('openssl', [
@@ -74,7 +81,14 @@ describe.skipIf(!hasTool('openssl'))('keys vs OpenSSL', () => {
         '1',
       ]).stdout;
       const certPath = tmp.write(`ours-${alg}.crt`, cert);
-      const ski = runTool('openssl', ['x509', '-in', certPath, '-noout', '-ext', 'subjectKeyIdentifier']).stdout;
+      const ski = runTool('openssl', [
+        'x509',
+        '-in',
+        certPath,
+        '-noout',
+        '-ext',
+        'subjectKeyIdentifier',
+      ]).stdout;
       const hex = ski.split('\n')[1]!.trim().replace(/:/g, '').toLowerCase();
       expect(toHex(await subjectKeyIdentifier(spki))).toBe(hex);
     },

@@ -1,10 +1,16 @@
+import { hasNcaFixtures, readNcaFixture } from '@kzpki/test-fixtures';
 import * as asn1js from 'asn1js';
 import fc from 'fast-check';
-import { hasNcaFixtures, readNcaFixture } from '@kzpki/test-fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCertificate } from '../src/certificate.js';
 import { getCrypto } from '../src/crypto-provider.js';
-import { derImplicitConstructed, derOctetString, derOid, derSequence, derSmallInteger } from '../src/der-encode.js';
+import {
+  derImplicitConstructed,
+  derOctetString,
+  derOid,
+  derSequence,
+  derSmallInteger,
+} from '../src/der-encode.js';
 import { fromHex, toHex, toPem } from '../src/encoding.js';
 import { isPkiError, type PkiErrorCode } from '../src/errors.js';
 import {
@@ -123,7 +129,9 @@ describe('generateKeyPair', () => {
     expect(keyAlgorithmOf(key)).toBe('ECDSA-P384');
     const data = new Uint8Array([1, 2, 3]);
     const sig = await getCrypto().subtle.sign({ name: 'ECDSA', hash: 'SHA-384' }, key, data);
-    expect(await getCrypto().subtle.verify({ name: 'ECDSA', hash: 'SHA-384' }, publicKey, sig, data)).toBe(true);
+    expect(await getCrypto().subtle.verify({ name: 'ECDSA', hash: 'SHA-384' }, publicKey, sig, data)).toBe(
+      true,
+    );
   });
 });
 
@@ -140,7 +148,10 @@ describe('unsupported and malformed keys', () => {
     expect(await codeOf(importPkcs8(pkcs8521))).toBe('ERR_UNSUPPORTED_ALGORITHM');
     expect(await codeOf(importSpki(spki521))).toBe('ERR_UNSUPPORTED_ALGORITHM');
 
-    const ed = (await getCrypto().subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const ed = (await getCrypto().subtle.generateKey({ name: 'Ed25519' }, true, [
+      'sign',
+      'verify',
+    ])) as CryptoKeyPair;
     const edSpki = new Uint8Array(await getCrypto().subtle.exportKey('spki', ed.publicKey));
     const edPkcs8 = new Uint8Array(await getCrypto().subtle.exportKey('pkcs8', ed.privateKey));
     expect(await codeOf(() => parseSpki(edSpki))).toBe('ERR_UNSUPPORTED_ALGORITHM');
@@ -152,17 +163,28 @@ describe('unsupported and malformed keys', () => {
 
   it('names RSA keys of other sizes RSA-<bits>', async () => {
     const k = (await getCrypto().subtle.generateKey(
-      { name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+      {
+        name: 'RSASSA-PKCS1-v1_5',
+        modulusLength: 1024,
+        publicExponent: new Uint8Array([1, 0, 1]),
+        hash: 'SHA-256',
+      },
       true,
       ['sign', 'verify'],
     )) as CryptoKeyPair;
     expect(keyAlgorithmOf(k.publicKey)).toBe('RSA-1024');
-    expect(parseSpki(await exportSpki(k.publicKey))).toMatchObject({ type: 'RSA', bits: 1024, algorithm: 'RSA-1024' });
+    expect(parseSpki(await exportSpki(k.publicKey))).toMatchObject({
+      type: 'RSA',
+      bits: 1024,
+      algorithm: 'RSA-1024',
+    });
   });
 
   it('encrypted and PKCS#1 / SEC 1 PEM are refused with a hint', async () => {
     for (const label of ['ENCRYPTED PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY']) {
-      expect(await codeOf(importPkcs8(toPem(new Uint8Array([0x30, 0]), label)))).toBe('ERR_UNSUPPORTED_ALGORITHM');
+      expect(await codeOf(importPkcs8(toPem(new Uint8Array([0x30, 0]), label)))).toBe(
+        'ERR_UNSUPPORTED_ALGORITHM',
+      );
     }
   });
 
@@ -201,7 +223,9 @@ describe('subjectKeyIdentifier (RFC 5280 §4.2.1.2 method 1)', () => {
   it('is SHA-1 of the subjectPublicKey bits (a CryptoKey and its SPKI agree)', async () => {
     const { publicKey } = await generateKeyPair('ECDSA-P256');
     const spki = await exportSpki(publicKey);
-    const expected = new Uint8Array(await getCrypto().subtle.digest('SHA-1', spki.subarray(spki.length - 65)));
+    const expected = new Uint8Array(
+      await getCrypto().subtle.digest('SHA-1', spki.subarray(spki.length - 65) as BufferSource),
+    );
     expect(await subjectKeyIdentifier(publicKey)).toEqual(expected);
     expect(await subjectKeyIdentifier(spki)).toEqual(expected);
     expect(spkiSubjectPublicKey(spki)[0]).toBe(4); // the uncompressed point
@@ -209,7 +233,7 @@ describe('subjectKeyIdentifier (RFC 5280 §4.2.1.2 method 1)', () => {
 
   it('spki-sha1 is SHA-1 of the whole SubjectPublicKeyInfo', async () => {
     const spki = await exportSpki((await generateKeyPair('ECDSA-P256')).publicKey);
-    const expected = new Uint8Array(await getCrypto().subtle.digest('SHA-1', spki));
+    const expected = new Uint8Array(await getCrypto().subtle.digest('SHA-1', spki as BufferSource));
     expect(await subjectKeyIdentifier(spki, 'spki-sha1')).toEqual(expected);
     expect(await subjectKeyIdentifier(toPem(spki, 'PUBLIC KEY'), 'spki-sha1')).toEqual(expected);
     expect(await codeOf(subjectKeyIdentifier(spki, 'md5' as 'rfc5280'))).toBe('ERR_INVALID_ARGUMENT');
@@ -244,13 +268,17 @@ describe('subjectKeyIdentifier (RFC 5280 §4.2.1.2 method 1)', () => {
       // The certificate extracted from AUTH_RSA256_6b361b864c679601b652fe387f61fcd9303c0327.p12.
       const cert = parseCertificate(readNcaFixture('ee-test/rsa_individual_auth_2018_prodchain.pem'));
       const spki = new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false));
-      expect(await subjectKeyIdentifier(spki, 'spki-sha1')).toEqual(fromHex('6b361b864c679601b652fe387f61fcd9303c0327'));
+      expect(await subjectKeyIdentifier(spki, 'spki-sha1')).toEqual(
+        fromHex('6b361b864c679601b652fe387f61fcd9303c0327'),
+      );
       expect(keyAlgorithmOf(spki)).toBe('RSA-2048');
     });
 
     it('reads the production NCA CA key as RSA-4096', () => {
       const cert = parseCertificate(readNcaFixture('ca-prod-2015-2018/nca_rsa.crt'));
-      expect(keyAlgorithmOf(new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false)))).toBe('RSA-4096');
+      expect(keyAlgorithmOf(new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false)))).toBe(
+        'RSA-4096',
+      );
     });
   });
 });

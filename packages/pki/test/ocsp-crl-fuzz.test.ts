@@ -11,8 +11,7 @@ import { buildCrl } from '../src/crl-build.js';
 import { parseCrl } from '../src/crl-parse.js';
 import { DerReader } from '../src/der-reader.js';
 import { isPkiError, type PkiErrorCode } from '../src/errors.js';
-import { createOcspRequest } from '../src/ocsp-request.js';
-import { parseOcspRequest } from '../src/ocsp-request.js';
+import { createOcspRequest, parseOcspRequest } from '../src/ocsp-request.js';
 import { buildOcspResponse } from '../src/ocsp-response.js';
 import { parseOcspResponse } from '../src/ocsp-response-parse.js';
 import { makeTestPki } from './crl-ocsp-test-pki.js';
@@ -60,7 +59,8 @@ function mutate(seed: Uint8Array, offsets: number[], m: Mutation): Uint8Array {
     case 'length': {
       // Corrupt the first length octet of a real TLV header.
       const hdr = offsets[at(0, offsets.length)]! + 1;
-      if (hdr < out.length) out[hdr] = p[1]! % 3 === 0 ? p[2]! & 0xff : LENGTH_VALUES[at(3, LENGTH_VALUES.length)]!;
+      if (hdr < out.length)
+        out[hdr] = p[1]! % 3 === 0 ? p[2]! & 0xff : LENGTH_VALUES[at(3, LENGTH_VALUES.length)]!;
       return out;
     }
     case 'insert': {
@@ -92,7 +92,9 @@ function expectTyped<T>(code: PkiErrorCode, parse: () => T, touch?: (v: T) => vo
     v = parse();
   } catch (e) {
     if (!isPkiError(e, code)) {
-      throw new Error(`expected PkiError ${code}, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+      throw new Error(
+        `expected PkiError ${code}, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+      );
     }
     return;
   }
@@ -133,14 +135,21 @@ describe('fuzzing CRL and OCSP parsers', () => {
       ],
       hash: 'SHA-256',
     });
-    seeds.request.push(req.der, (await createOcspRequest({ certificate: pki.leaf.der, issuer: pki.ca.der, nonce: false })).der);
+    seeds.request.push(
+      req.der,
+      (await createOcspRequest({ certificate: pki.leaf.der, issuer: pki.ca.der, nonce: false })).der,
+    );
     seeds.response.push(
       await buildOcspResponse({
         responderCertificate: pki.responder.der,
         responderKey: pki.responder.keys.privateKey,
         responses: [
           { certId: req.certIds[0]!, status: { type: 'good' }, thisUpdate: t, nextUpdate: t },
-          { certId: req.certIds[1]!, status: { type: 'revoked', revocationTime: t, reason: 'superseded' }, thisUpdate: t },
+          {
+            certId: req.certIds[1]!,
+            status: { type: 'revoked', revocationTime: t, reason: 'superseded' },
+            thisUpdate: t,
+          },
         ],
         nonce: req.nonce,
       }),
@@ -155,9 +164,24 @@ describe('fuzzing CRL and OCSP parsers', () => {
   });
 
   const cases = [
-    { name: 'parseCrl', code: 'ERR_CRL_INVALID', seeds: () => seeds.crl, run: (b: Uint8Array) => expectTyped('ERR_CRL_INVALID', () => parseCrl(b), touchCrl) },
-    { name: 'parseOcspRequest', code: 'ERR_OCSP_REQUEST_INVALID', seeds: () => seeds.request, run: (b: Uint8Array) => expectTyped('ERR_OCSP_REQUEST_INVALID', () => parseOcspRequest(b)) },
-    { name: 'parseOcspResponse', code: 'ERR_OCSP_RESPONSE_INVALID', seeds: () => seeds.response, run: (b: Uint8Array) => expectTyped('ERR_OCSP_RESPONSE_INVALID', () => parseOcspResponse(b)) },
+    {
+      name: 'parseCrl',
+      code: 'ERR_CRL_INVALID',
+      seeds: () => seeds.crl,
+      run: (b: Uint8Array) => expectTyped('ERR_CRL_INVALID', () => parseCrl(b), touchCrl),
+    },
+    {
+      name: 'parseOcspRequest',
+      code: 'ERR_OCSP_REQUEST_INVALID',
+      seeds: () => seeds.request,
+      run: (b: Uint8Array) => expectTyped('ERR_OCSP_REQUEST_INVALID', () => parseOcspRequest(b)),
+    },
+    {
+      name: 'parseOcspResponse',
+      code: 'ERR_OCSP_RESPONSE_INVALID',
+      seeds: () => seeds.response,
+      run: (b: Uint8Array) => expectTyped('ERR_OCSP_RESPONSE_INVALID', () => parseOcspResponse(b)),
+    },
   ] as const;
 
   for (const c of cases) {
@@ -178,10 +202,15 @@ describe('fuzzing CRL and OCSP parsers', () => {
       const arb = fc.oneof(
         fc.uint8Array({ maxLength: 512 }),
         // A plausible outer SEQUENCE header around random content reaches deeper code.
-        fc.uint8Array({ maxLength: 300 }).map((b) => Uint8Array.of(0x30, 0x82, b.length >> 8, b.length & 0xff, ...b)),
+        fc
+          .uint8Array({ maxLength: 300 })
+          .map((b) => Uint8Array.of(0x30, 0x82, b.length >> 8, b.length & 0xff, ...b)),
         fc.uint8Array({ maxLength: 120 }).map((b) => Uint8Array.of(0x30, b.length, ...b)),
       );
-      fc.assert(fc.property(arb, (b) => c.run(b)), { numRuns: 300 });
+      fc.assert(
+        fc.property(arb, (b) => c.run(b)),
+        { numRuns: 300 },
+      );
     });
   }
 });

@@ -13,7 +13,8 @@ import { createOcspRequest, type OcspRequestInfo, parseOcspRequest } from '../sr
 import { buildOcspResponse, type OcspCertStatus } from '../src/ocsp-response.js';
 import { makeTestPki, type TestPki } from './crl-ocsp-test-pki.js';
 
-const hasOcsptool = hasTool('certtool') && spawnSync('ocsptool', ['--version'], { stdio: 'ignore' }).error === undefined;
+const hasOcsptool =
+  hasTool('certtool') && spawnSync('ocsptool', ['--version'], { stdio: 'ignore' }).error === undefined;
 
 describe.skipIf(!hasTool('openssl'))('OCSP with OpenSSL', () => {
   let pki: TestPki;
@@ -28,13 +29,20 @@ describe.skipIf(!hasTool('openssl'))('OCSP with OpenSSL', () => {
   afterAll(() => tmp?.dispose());
 
   /** Our answer for a request: leaf good, leaf2 revoked (certificateHold), anything else unknown. */
-  async function answer(req: OcspRequestInfo, responderId: 'byKey' | 'byName' = 'byKey'): Promise<Uint8Array> {
+  async function answer(
+    req: OcspRequestInfo,
+    responderId: 'byKey' | 'byName' = 'byKey',
+  ): Promise<Uint8Array> {
     const now = new Date(Math.floor(Date.now() / 1000) * 1000 - 1000);
     const statusOf = (serial: string): OcspCertStatus =>
       serial === pki.leaf.serialHex
         ? { type: 'good' }
         : serial === pki.leaf2.serialHex
-          ? { type: 'revoked', revocationTime: new Date(now.getTime() - 3_600_000), reason: 'certificateHold' }
+          ? {
+              type: 'revoked',
+              revocationTime: new Date(now.getTime() - 3_600_000),
+              reason: 'certificateHold',
+            }
           : { type: 'unknown' };
     return buildOcspResponse({
       responderCertificate: pki.responder.der,

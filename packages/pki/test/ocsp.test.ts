@@ -2,8 +2,14 @@ import { hasNcaFixtures, readNcaFixture } from '@kzpki/test-fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCrl } from '../src/crl-parse.js';
 import { derExplicit, derInteger, derOctetString, derOid, derSequence } from '../src/der-writer.js';
-import { fromHex, toHex } from '../src/encoding.js';
-import { certIdKey, computeCertId, encodeCertId, type OcspCertId, prepareOcspIssuer } from '../src/ocsp-cert-id.js';
+import { fromHex, toBase64, toBase64Url, toHex } from '../src/encoding.js';
+import {
+  certIdKey,
+  computeCertId,
+  encodeCertId,
+  type OcspCertId,
+  prepareOcspIssuer,
+} from '../src/ocsp-cert-id.js';
 import { decodeNonce, encodeNonceExtension, OCSP_NONCE_OID } from '../src/ocsp-nonce.js';
 import { createOcspRequest, parseOcspRequest } from '../src/ocsp-request.js';
 import {
@@ -75,11 +81,16 @@ describe.skipIf(!hasNcaFixtures())('NCA fixture OCSP responses', () => {
     // The responder certificate expired on 2023-03-25.
     const late = await verifyOcspResponse(der, { issuer: rsaCa(), at: new Date('2024-01-01T00:00:00Z') });
     expect(late.failures).toEqual(['responder-certificate-expired']);
-    await expect(verifyOcspResponse(der, { issuer: rsaCa(), at, nonce: fromHex('b5e5c9b552cbcac5') })).rejects.toMatchObject({
+    await expect(
+      verifyOcspResponse(der, { issuer: rsaCa(), at, nonce: fromHex('b5e5c9b552cbcac5') }),
+    ).rejects.toMatchObject({
       code: 'ERR_OCSP_NONCE_MISMATCH',
     });
     // Not the CA of that certificate: the responder is not authorized and the CertID is foreign.
-    const other = await verifyOcspResponse(der, { issuer: readNcaFixture('ca-prod-2015-2018/nca_rsa.crt'), at });
+    const other = await verifyOcspResponse(der, {
+      issuer: readNcaFixture('ca-prod-2015-2018/nca_rsa.crt'),
+      at,
+    });
     expect(other.failures).toEqual(['responder-not-authorized', 'cert-id-mismatch']);
     // One flipped bit in the signed data (inside the CertID's issuerNameHash).
     const tampered = der.slice();
@@ -105,14 +116,21 @@ describe.skipIf(!hasNcaFixtures())('NCA fixture OCSP responses', () => {
       reason: 'certificateHold',
     });
     expect(single.certId.serialHex).toBe('3a90343e720594c55204b19cb9a402422ef0e622');
-    const id = await computeCertId(readNcaFixture('ca-test/nca_gost2022_test.cer'), single.certId.serialHex, 'SHA-256');
+    const id = await computeCertId(
+      readNcaFixture('ca-test/nca_gost2022_test.cer'),
+      single.certId.serialHex,
+      'SHA-256',
+    );
     expect(id).toEqual(strip(single.certId));
     // The same certificate in the same CA's CRL: same time, same reason.
     const entry = parseCrl(readNcaFixture('crl/nca_gost2022_test.crl')).find(single.certId.serialHex);
     expect(entry?.revocationDate).toEqual(new Date('2022-07-27T10:25:30Z'));
     expect(entry?.reason).toBe('certificateHold');
     await expect(
-      verifyOcspResponse(der, { issuer: readNcaFixture('ca-test/nca_gost2022_test.cer'), at: new Date('2022-09-03') }),
+      verifyOcspResponse(der, {
+        issuer: readNcaFixture('ca-test/nca_gost2022_test.cer'),
+        at: new Date('2022-09-03'),
+      }),
     ).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_ALGORITHM' });
   });
 });
@@ -123,7 +141,10 @@ describe('OCSP nonce encodings', () => {
       value: fromHex('b5e5c9b552cbcac4'),
       encoding: 'wrapped',
     });
-    expect(decodeNonce(fromHex('b5e5c9b552cbcac4'))).toEqual({ value: fromHex('b5e5c9b552cbcac4'), encoding: 'raw' });
+    expect(decodeNonce(fromHex('b5e5c9b552cbcac4'))).toEqual({
+      value: fromHex('b5e5c9b552cbcac4'),
+      encoding: 'raw',
+    });
     // Looks like an OCTET STRING header but the length does not fit: raw.
     expect(decodeNonce(fromHex('0409b5e5c9b552cbcac4')).encoding).toBe('raw');
     const long = new Uint8Array(200).fill(7);
@@ -169,12 +190,29 @@ describe('OCSP requests', () => {
     });
     const info = parseOcspRequest(req.der);
     expect(info.certIds.map((c) => c.serialHex)).toEqual([pki.leaf.serialHex, pki.leaf2.serialHex]);
-    expect(info.certIds.every((c) => c.hashAlgorithm === 'SHA-256' && c.issuerKeyHash.length === 64)).toBe(true);
+    expect(info.certIds.every((c) => c.hashAlgorithm === 'SHA-256' && c.issuerKeyHash.length === 64)).toBe(
+      true,
+    );
     expect(toHex(info.nonce!)).toBe('0102030405060708090a0b0c0d0e0f10');
     const noNonce = await createOcspRequest({ certificate: pki.leaf.der, issuer: pki.ca.der, nonce: false });
     expect(noNonce.nonce).toBeUndefined();
     expect(parseOcspRequest(noNonce.der).nonce).toBeUndefined();
     expect(parseOcspRequest(noNonce.der).extensions).toEqual([]);
+  });
+
+  it('reads the base64 path segment of an RFC 5019 GET request, URL-encoded or not', async () => {
+    const req = await createOcspRequest({ certificate: pki.leaf.der, issuer: pki.ca.der, hash: 'SHA-256' });
+    const b64 = toBase64(req.der);
+    for (const text of [b64, encodeURIComponent(b64), toBase64Url(req.der)]) {
+      const info = parseOcspRequest(text);
+      expect(info.certIds[0]?.serialHex).toBe(pki.leaf.serialHex);
+      expect(info.nonce).toEqual(req.nonce);
+    }
+    for (const bad of ['%E0%A4%A', `${b64}%`, '!!!']) {
+      expect(() => parseOcspRequest(bad)).toThrow(
+        expect.objectContaining({ code: 'ERR_OCSP_REQUEST_INVALID' }),
+      );
+    }
   });
 
   it('computeCertId and prepareOcspIssuer agree with the request and match only this issuer', async () => {
@@ -191,7 +229,9 @@ describe('OCSP requests', () => {
   });
 
   it('rejects a certificate that the given issuer did not issue', async () => {
-    await expect(createOcspRequest({ certificate: pki.leaf.der, issuer: pki.leaf2.der })).rejects.toMatchObject({
+    await expect(
+      createOcspRequest({ certificate: pki.leaf.der, issuer: pki.leaf2.der }),
+    ).rejects.toMatchObject({
       code: 'ERR_INVALID_ARGUMENT',
     });
     await expect(createOcspRequest({})).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
@@ -212,16 +252,23 @@ describe('OCSP requests', () => {
       'empty request list': derSequence(derSequence(derSequence())),
       'no request list': derSequence(derSequence()),
       'trailing bytes': Uint8Array.of(...derSequence(derSequence(derSequence(request))), 0),
-      'CertID without serial': derSequence(derSequence(derSequence(derSequence(id.subarray(0, id.length - 3))))),
+      'CertID without serial': derSequence(
+        derSequence(derSequence(derSequence(id.subarray(0, id.length - 3)))),
+      ),
       'duplicate nonce': derSequence(
         derSequence(
           derSequence(request),
-          derExplicit(2, derSequence(encodeNonceExtension(fromHex('01')), encodeNonceExtension(fromHex('02')))),
+          derExplicit(
+            2,
+            derSequence(encodeNonceExtension(fromHex('01')), encodeNonceExtension(fromHex('02'))),
+          ),
         ),
       ),
     };
     for (const [name, bytes] of Object.entries(cases)) {
-      expect(() => parseOcspRequest(bytes), name).toThrow(expect.objectContaining({ code: 'ERR_OCSP_REQUEST_INVALID' }));
+      expect(() => parseOcspRequest(bytes), name).toThrow(
+        expect.objectContaining({ code: 'ERR_OCSP_REQUEST_INVALID' }),
+      );
     }
     // An explicit v1 and a requestor name are fine.
     const explicitV1 = derSequence(derSequence(v(0), derSequence(request)));
@@ -251,6 +298,10 @@ describe('OCSP requests', () => {
     const parsed = parseOcspResponse(res);
     expect(parsed.nonce).toEqual(raw);
     expect(parsed.nonceEncoding).toBe('raw');
+    // ECDSA P-256 responder: the signature is DER Ecdsa-Sig-Value and verifies.
+    expect(parsed.signatureAlgorithm).toBe('1.2.840.10045.4.3.2');
+    const v = await verifyOcspResponse(res, { issuer: pki.ca.der, nonce: raw });
+    expect(v.failures).toEqual([]);
   });
 });
 
@@ -280,7 +331,11 @@ describe('OCSP responses', () => {
         { certId: info.certIds[0]!, status: { type: 'good' }, thisUpdate, nextUpdate },
         {
           certId: info.certIds[1]!,
-          status: { type: 'revoked', revocationTime: new Date('2026-01-02T03:04:05Z'), reason: 'keyCompromise' },
+          status: {
+            type: 'revoked',
+            revocationTime: new Date('2026-01-02T03:04:05Z'),
+            reason: 'keyCompromise',
+          },
           thisUpdate,
         },
         { certId: info.certIds[2]!, status: { type: 'unknown' }, thisUpdate },
@@ -328,7 +383,8 @@ describe('OCSP responses', () => {
     });
     const res = parseOcspResponse(der);
     expect(res.responderId?.type).toBe('byName');
-    if (res.responderId?.type === 'byName') expect(toHex(res.responderId.nameDer)).toBe(toHex(pki.ca.cert.subject.toSchema().toBER(false)));
+    if (res.responderId?.type === 'byName')
+      expect(toHex(res.responderId.nameDer)).toBe(toHex(pki.ca.cert.subject.toSchema().toBER(false)));
     expect(res.certificates).toEqual([]);
     expect(res.nonce).toBeUndefined();
     const v = await verifyOcspResponse(der, { issuer: pki.ca.der, certIds: req.certIds });
@@ -338,15 +394,29 @@ describe('OCSP responses', () => {
 
   it('reports unauthorized, missing and misbehaving responders', async () => {
     const req = await ask(pki.leaf);
-    const responses = [{ certId: req.certIds[0]!, status: { type: 'good' as const }, thisUpdate: new Date() }];
+    const responses = [
+      { certId: req.certIds[0]!, status: { type: 'good' as const }, thisUpdate: new Date() },
+    ];
     // A certificate of the CA without EKU OCSPSigning.
-    const plain = await buildOcspResponse({ responderCertificate: pki.leaf.der, responderKey: pki.leaf.keys.privateKey, responses });
-    expect((await verifyOcspResponse(plain, { issuer: pki.ca.der })).failures).toEqual(['responder-not-authorized']);
+    const plain = await buildOcspResponse({
+      responderCertificate: pki.leaf.der,
+      responderKey: pki.leaf.keys.privateKey,
+      responses,
+    });
+    expect((await verifyOcspResponse(plain, { issuer: pki.ca.der })).failures).toEqual([
+      'responder-not-authorized',
+    ]);
     // An OCSPSigning certificate from another CA.
     const otherCa = await makeTestCert({ cn: 'Other CA', ca: true });
     const foreign = await makeTestCert({ cn: 'Foreign responder', issuer: otherCa, ocspSigning: true });
-    const f = await buildOcspResponse({ responderCertificate: foreign.der, responderKey: foreign.keys.privateKey, responses });
-    expect((await verifyOcspResponse(f, { issuer: pki.ca.der })).failures).toEqual(['responder-not-authorized']);
+    const f = await buildOcspResponse({
+      responderCertificate: foreign.der,
+      responderKey: foreign.keys.privateKey,
+      responses,
+    });
+    expect((await verifyOcspResponse(f, { issuer: pki.ca.der })).failures).toEqual([
+      'responder-not-authorized',
+    ]);
     // Responder certificate left out: found only when given out of band.
     const bare = await buildOcspResponse({
       responderCertificate: pki.responder.der,
@@ -354,15 +424,21 @@ describe('OCSP responses', () => {
       includeResponderCertificate: false,
       responses,
     });
-    expect((await verifyOcspResponse(bare, { issuer: pki.ca.der })).failures).toEqual(['responder-not-found']);
-    expect((await verifyOcspResponse(bare, { issuer: pki.ca.der, responderCertificate: pki.responder.pem })).valid).toBe(true);
+    expect((await verifyOcspResponse(bare, { issuer: pki.ca.der })).failures).toEqual([
+      'responder-not-found',
+    ]);
+    expect(
+      (await verifyOcspResponse(bare, { issuer: pki.ca.der, responderCertificate: pki.responder.pem })).valid,
+    ).toBe(true);
     // Signed with a key that is not the responder certificate's.
     const wrongKey = await buildOcspResponse({
       responderCertificate: pki.responder.der,
       responderKey: pki.leaf.keys.privateKey,
       responses,
     });
-    expect((await verifyOcspResponse(wrongKey, { issuer: pki.ca.der })).failures).toEqual(['signature-invalid']);
+    expect((await verifyOcspResponse(wrongKey, { issuer: pki.ca.der })).failures).toEqual([
+      'signature-invalid',
+    ]);
   });
 
   it('reports foreign or missing CertIDs and stale or future answers', async () => {
@@ -382,7 +458,9 @@ describe('OCSP responses', () => {
     const foreign = await responder.sign({
       responses: [{ certId: foreignId, status: { type: 'good' }, thisUpdate: new Date(now) }],
     });
-    expect((await verifyOcspResponse(foreign, { issuer: pki.ca.der })).failures).toEqual(['cert-id-mismatch']);
+    expect((await verifyOcspResponse(foreign, { issuer: pki.ca.der })).failures).toEqual([
+      'cert-id-mismatch',
+    ]);
     const stale = await responder.sign({
       responses: [
         {
@@ -394,13 +472,19 @@ describe('OCSP responses', () => {
       ],
     });
     expect((await verifyOcspResponse(stale, { issuer: pki.ca.der })).failures).toEqual(['expired']);
-    expect((await verifyOcspResponse(stale, { issuer: pki.ca.der, at: new Date(now - 1_800_000) })).valid).toBe(true);
+    expect(
+      (await verifyOcspResponse(stale, { issuer: pki.ca.der, at: new Date(now - 1_800_000) })).valid,
+    ).toBe(true);
     const future = await responder.sign({
-      responses: [{ certId: req.certIds[0]!, status: { type: 'good' }, thisUpdate: new Date(now + 3_600_000) }],
+      responses: [
+        { certId: req.certIds[0]!, status: { type: 'good' }, thisUpdate: new Date(now + 3_600_000) },
+      ],
     });
     expect((await verifyOcspResponse(future, { issuer: pki.ca.der })).failures).toEqual(['not-yet-valid']);
     // A nonce was sent but none came back.
-    await expect(verifyOcspResponse(one, { issuer: pki.ca.der, nonce: fromHex('0102') })).rejects.toMatchObject({
+    await expect(
+      verifyOcspResponse(one, { issuer: pki.ca.der, nonce: fromHex('0102') }),
+    ).rejects.toMatchObject({
       code: 'ERR_OCSP_NONCE_MISMATCH',
     });
   });
@@ -408,19 +492,38 @@ describe('OCSP responses', () => {
   it('the prepared responder signs the same bytes as buildOcspResponse for the same input', async () => {
     const req = await ask(pki.leaf);
     const content = {
-      responses: [{ certId: req.certIds[0]!, status: { type: 'good' as const }, thisUpdate: new Date('2026-05-01T00:00:00Z') }],
+      responses: [
+        {
+          certId: req.certIds[0]!,
+          status: { type: 'good' as const },
+          thisUpdate: new Date('2026-05-01T00:00:00Z'),
+        },
+      ],
       producedAt: new Date('2026-05-01T00:00:01Z'),
     };
-    const responder = await prepareOcspResponder({ responderCertificate: pki.responder.der, responderKey: pki.responder.keys.privateKey });
+    const responder = await prepareOcspResponder({
+      responderCertificate: pki.responder.der,
+      responderKey: pki.responder.keys.privateKey,
+    });
     // RSASSA-PKCS1-v1_5 is deterministic, so the whole response is.
     const a = await responder.sign(content);
-    const b = await buildOcspResponse({ responderCertificate: pki.responder.der, responderKey: pki.responder.keys.privateKey, ...content });
+    const b = await buildOcspResponse({
+      responderCertificate: pki.responder.der,
+      responderKey: pki.responder.keys.privateKey,
+      ...content,
+    });
     expect(toHex(a)).toBe(toHex(b));
     expect(toHex(a)).toContain(toHex(encodeSingleResponse(content.responses[0]!)));
   });
 
   it('builds unsigned error responses that parse back and never verify', async () => {
-    for (const status of ['malformedRequest', 'internalError', 'tryLater', 'sigRequired', 'unauthorized'] as const) {
+    for (const status of [
+      'malformedRequest',
+      'internalError',
+      'tryLater',
+      'sigRequired',
+      'unauthorized',
+    ] as const) {
       const der = buildOcspErrorResponse(status);
       const res = parseOcspResponse(der);
       expect(res.status).toBe(status);
@@ -445,20 +548,42 @@ describe('OCSP responses', () => {
       { ...base, responses: [] },
       { ...base, responses: [{ certId: id, status: { type: 'weird' }, thisUpdate: new Date() }] },
       { ...base, responses: [{ certId: id, status: { type: 'good' }, thisUpdate: new Date(Number.NaN) }] },
-      { ...base, responses: [{ certId: id, status: { type: 'revoked', revocationTime: new Date(), reason: 'nope' } }] },
-      { ...base, responderId: 'byMagic', responses: [{ certId: id, status: { type: 'good' }, thisUpdate: new Date() }] },
-      { ...base, responderKey: pki.responder.keys.publicKey, responses: [{ certId: id, status: { type: 'good' }, thisUpdate: new Date() }] },
+      {
+        ...base,
+        responses: [{ certId: id, status: { type: 'revoked', revocationTime: new Date(), reason: 'nope' } }],
+      },
+      {
+        ...base,
+        responderId: 'byMagic',
+        responses: [{ certId: id, status: { type: 'good' }, thisUpdate: new Date() }],
+      },
+      {
+        ...base,
+        responderKey: pki.responder.keys.publicKey,
+        responses: [{ certId: id, status: { type: 'good' }, thisUpdate: new Date() }],
+      },
     ];
     for (const opts of bad) {
-      await expect(buildOcspResponse(opts as unknown as Parameters<typeof buildOcspResponse>[0])).rejects.toMatchObject({
+      await expect(
+        buildOcspResponse(opts as unknown as Parameters<typeof buildOcspResponse>[0]),
+      ).rejects.toMatchObject({
         code: 'ERR_INVALID_ARGUMENT',
       });
     }
   });
 
   it('rejects malformed responses with ERR_OCSP_RESPONSE_INVALID', () => {
-    for (const bad of [new Uint8Array(0), fromHex('3000'), fromHex('30030a0107'), fromHex('30030a0100'), fromHex('30050a0100a000'), 'nope']) {
-      expect(() => parseOcspResponse(bad)).toThrow(expect.objectContaining({ code: 'ERR_OCSP_RESPONSE_INVALID' }));
+    for (const bad of [
+      new Uint8Array(0),
+      fromHex('3000'),
+      fromHex('30030a0107'),
+      fromHex('30030a0100'),
+      fromHex('30050a0100a000'),
+      'nope',
+    ]) {
+      expect(() => parseOcspResponse(bad)).toThrow(
+        expect.objectContaining({ code: 'ERR_OCSP_RESPONSE_INVALID' }),
+      );
     }
   });
 });

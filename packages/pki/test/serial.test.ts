@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { derUnsignedInteger } from '../src/der-encode.js';
 import { toHex } from '../src/encoding.js';
 import { isPkiError } from '../src/errors.js';
-import { MAX_SERIAL_BYTES, MIN_SERIAL_BYTES, randomSerial, serialFromRandom, serialHex, serialMagnitude } from '../src/serial.js';
+import {
+  MAX_SERIAL_BYTES,
+  MIN_SERIAL_BYTES,
+  randomSerial,
+  serialFromRandom,
+  serialHex,
+  serialMagnitude,
+} from '../src/serial.js';
 
 function code(f: () => unknown): string {
   try {
@@ -49,7 +56,8 @@ describe('randomSerial', () => {
     expect(randomSerial(MIN_SERIAL_BYTES)).toHaveLength(9);
     const max = randomSerial(MAX_SERIAL_BYTES);
     expect(derUnsignedInteger(max)[1]).toBe(20);
-    for (const n of [0, 8, 21, 16.5, Number.NaN]) expect(code(() => randomSerial(n))).toBe('ERR_INVALID_ARGUMENT');
+    for (const n of [0, 8, 21, 16.5, Number.NaN])
+      expect(code(() => randomSerial(n))).toBe('ERR_INVALID_ARGUMENT');
   });
 });
 
@@ -78,7 +86,7 @@ describe('serialMagnitude / serialHex', () => {
     expect(serialHex('00:0A:ff')).toBe('0aff');
     expect(serialHex('0x0102')).toBe('0102');
     expect(serialHex(Uint8Array.of(0, 0, 0x80))).toBe('80');
-    expect(serialMagnitude('7f' + '00'.repeat(19))).toHaveLength(20);
+    expect(serialMagnitude(`7f${'00'.repeat(19)}`)).toHaveLength(20);
   });
 
   it('refuses zero, non-hex and serials longer than 20 octets once encoded', () => {
@@ -86,8 +94,8 @@ describe('serialMagnitude / serialHex', () => {
     expect(code(() => serialMagnitude(new Uint8Array()))).toBe('ERR_INVALID_ARGUMENT');
     expect(code(() => serialMagnitude('xyz'))).toBe('ERR_INVALID_ARGUMENT');
     // 20 octets with the top bit set need a 21st (sign) octet.
-    expect(code(() => serialMagnitude('80' + '00'.repeat(19)))).toBe('ERR_INVALID_ARGUMENT');
-    expect(code(() => serialMagnitude('01' + '00'.repeat(20)))).toBe('ERR_INVALID_ARGUMENT');
+    expect(code(() => serialMagnitude(`80${'00'.repeat(19)}`))).toBe('ERR_INVALID_ARGUMENT');
+    expect(code(() => serialMagnitude(`01${'00'.repeat(20)}`))).toBe('ERR_INVALID_ARGUMENT');
     expect(code(() => serialMagnitude(42 as unknown as string))).toBe('ERR_INVALID_ARGUMENT');
   });
 });

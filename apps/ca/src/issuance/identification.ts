@@ -41,7 +41,7 @@ export async function submitIdentification(
   if (!recognized) {
     throw new CaError('DOCUMENT_NOT_RECOGNIZED', 'The document could not be read; photograph both sides again');
   }
-  const pinHash = await hashPin(input.pin);
+  const pinHash = await hashPin(input.pin, ctx.config.pinScrypt);
   const updated = await ctx.store.updateApplication(app.id, {
     expected: ['phone-verified', 'document-recognized'],
     status: { to: 'document-recognized', actor: `applicant:${app.iin}` },

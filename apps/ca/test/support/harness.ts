@@ -2,10 +2,11 @@
  * Test harness: a real CA server on 127.0.0.1 (ephemeral port) over a real SQLite file in a temp
  * directory, RSA-2048 CA keys so it starts fast, response validation against the spec on.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CaConfigOverrides, type RunningCa, startCa } from '../../src/index.js';
+import { inject } from 'vitest';
+import { type CaConfigOverrides, caStorePath, type RunningCa, startCa } from '../../src/index.js';
 import { DEFAULT_RATE_LIMITS, type RateLimitName, type RateLimitRule } from '../../src/http/rate-limiter.js';
 
 /** Generous limits so the suites are not throttled (the rate-limit test sets its own). */
@@ -31,14 +32,21 @@ export interface TestCa {
   stop(): Promise<void>;
 }
 
-/** Starts a CA for tests. */
+/** Cheap PIN hashing for tests (the default cost is for production). */
+export const TEST_PIN_SCRYPT = { N: 1024, r: 8, p: 1 };
+
+/**
+ * Starts a CA for tests on a copy of the template store made by the global setup (so no suite
+ * generates CA keys), or in `dir` when given.
+ */
 export async function startTestCa(config: CaConfigOverrides = {}, dir?: string): Promise<TestCa> {
   const tmp = dir ?? mkdtempSync(join(tmpdir(), 'kzpki-ca-test-'));
+  if (!dir) copyFileSync(caStorePath(inject('caTemplateDir')), caStorePath(tmp));
   const clock = new TestClock();
   const ca = await startCa({
     passphrase: 'test-passphrase',
     dataDir: tmp,
-    config: { rateLimits: RELAXED_LIMITS, sweepIntervalSeconds: 0, ...config },
+    config: { rateLimits: RELAXED_LIMITS, sweepIntervalSeconds: 0, pinScrypt: TEST_PIN_SCRYPT, ...config },
     init: { keyAlgorithms: { root: 'RSA-2048', issuing: 'RSA-2048' } },
     now: clock.now,
     validateResponses: true,

@@ -32,11 +32,19 @@ const TITLES: Readonly<Record<number, string>> = {
 /** Media type of {@link Problem} bodies. */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
+/**
+ * The problem type URI of a code, in the form the CA uses too:
+ * `ERR_APPLICATION_NOT_FOUND` → `https://kzpki.dev/problems/application-not-found`.
+ */
+export function problemType(code: StatusErrorCode): string {
+  return `https://kzpki.dev/problems/${code.replace(/^ERR_/, '').toLowerCase().replace(/_/g, '-')}`;
+}
+
 /** Builds the problem body for an error code. */
 export function problem(code: StatusErrorCode, detail?: string, errors?: ValidationIssue[]): Problem {
   const status = STATUS_ERROR_HTTP[code];
   return {
-    type: `urn:kzpki:status:problem:${code}`,
+    type: problemType(code),
     title: TITLES[status] ?? 'Error',
     status,
     code,

@@ -8,8 +8,7 @@
  * - the issuing CA: CRLs signed with its key, OCSP answered by the delegated responder;
  * - the root CA: its CRL (the ARL that lists revoked CA certificates), OCSP signed by the root itself.
  */
-import { join } from 'node:path';
-import { CA_FILE_NAMES, type CaRepository, loadCaMaterial, openCaStore } from '@kzpki/ca';
+import { CA_FILE_NAMES, type CaRepository, caStorePath, loadCaMaterial, openCaStore } from '@kzpki/ca';
 import { normalizeSerialHex } from '@kzpki/pki';
 import { StatusError } from '../errors.js';
 import {
@@ -62,7 +61,7 @@ export class CaStoreStatusSource implements StatusSource {
    * @throws {StatusError} `ERR_CONFIG` without a path, `ERR_SOURCE` when the database cannot be opened.
    */
   static async open(options: OpenCaStoreSourceOptions): Promise<CaStoreStatusSource> {
-    const path = options.databasePath ?? (options.dataDir ? join(options.dataDir, 'ca.sqlite') : undefined);
+    const path = options.databasePath ?? (options.dataDir ? caStorePath(options.dataDir) : undefined);
     if (!path) throw new StatusError('ERR_CONFIG', 'Give the CA data directory or database path');
     let store: CaRepository;
     try {

@@ -1,0 +1,143 @@
+/**
+ * Step 3 (Digital ID identification, moderation by an operator with an SMS of the result) and
+ * step 4 (consent with the PIN, user agreement).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call } from './support/api.js';
+import { Applicant, certificateLogin, expectProblem } from './support/flow.js';
+import { startTestCa, type TestCa } from './support/harness.js';
+
+let t: TestCa;
+let operator: string;
+beforeAll(async () => {
+  t = await startTestCa();
+  const m = t.ca.context.material.operator;
+  const login = await certificateLogin(t.url, 'operator', m.pem, m.privateKey);
+  expect(login.status).toBe(201);
+  expect(login.body.holder.roles).toEqual(['nca-operator']);
+  operator = login.body.token;
+});
+afterAll(async () => {
+  expect(t.ca.specViolations).toEqual([]);
+  await t.stop();
+});
+
+async function verified(iin: string): Promise<Applicant> {
+  const a = new Applicant(t.url, 'individual', iin);
+  expect((await a.start()).status).toBe(201);
+  expect((await a.verify()).status).toBe(200);
+  return a;
+}
+
+describe('identification', () => {
+  it('refuses a failed liveness check, a trivial PIN and an unreadable document', async () => {
+    const a = await verified('850315300128');
+    expectProblem(await a.identify({ liveness: { passed: false, score: 0.9 } }), 422, 'LIVENESS_FAILED');
+    expectProblem(await a.identify({ liveness: { passed: true, score: 0.2 } }), 422, 'LIVENESS_FAILED');
+    for (const pin of ['1111', '1234', '9876', '012345']) expectProblem(await a.identify({ pin }), 422, 'PIN_TOO_SIMPLE');
+    expectProblem(
+      await a.identify({ document: { type: 'passport', frontImage: 'AAAA' } }),
+      422,
+      'DOCUMENT_NOT_RECOGNIZED',
+    );
+    expectProblem(await a.identify({ pin: '12a4' }), 400, 'VALIDATION_FAILED');
+    expect((await a.get()).body.status).toBe('phone-verified');
+  });
+
+  it('returns the recognised data, may be repeated before confirmation, and a match identifies', async () => {
+    const a = await verified('871008401427');
+    const first = await a.identify({ document: { type: 'passport', frontImage: 'AAAA' } });
+    expect(first.status).toBe(200);
+    expect(first.body.recognizedDocument).toMatchObject({ type: 'passport', number: 'N12345678', surname: 'ПЕТРОВА' });
+    expect(first.body.application.nextActions).toEqual(['submitIdentification', 'confirmIdentification']);
+    expect((await a.identify({ document: { type: 'passport', frontImage: 'AAAA' } })).status).toBe(200);
+    const c = await a.confirm();
+    expect(c.body.status).toBe('identified');
+    expect(c.body.person.fullName).toBe('ПЕТРОВА АННА СЕРГЕЕВНА');
+    const rec = await t.ca.context.store.getApplication(a.id);
+    expect(rec?.data.pinHash).toMatch(/^scrypt\$/);
+    expect(JSON.stringify(rec)).not.toContain(a.pin);
+  });
+
+  it('sends a mismatching document to moderation; the operator approves and an SMS tells the applicant', async () => {
+    const a = await verified('010202502227');
+    await a.identify();
+    const c = await a.confirm();
+    expect(c.body.status).toBe('moderation');
+    expect(c.body.person).toBeUndefined();
+    expectProblem(await a.consent(), 409, 'INVALID_TRANSITION');
+    const q = await call(t.url, 'GET', '/v1/operator/moderation', { token: operator });
+    const item = q.body.items.find((i: { applicationId: string }) => i.applicationId === a.id);
+    expect(item.mismatches.map((m: { field: string }) => m.field)).toEqual(['documentNumber']);
+    expect(item.mismatches[0]).toEqual({ field: 'documentNumber', document: '045678901', registry: '051234987' });
+    const d = await call(t.url, 'POST', `/v1/operator/moderation/${a.id}/decision`, {
+      token: operator,
+      body: { decision: 'approve', comment: 'Registry holds the renewed card' },
+    });
+    expect(d.status).toBe(200);
+    expect(d.body.status).toBe('identified');
+    const sms = await call(t.url, 'GET', `/v1/dev/sms-outbox?iin=${a.iin}`);
+    expect(sms.body.messages[0]).toMatchObject({ kind: 'notification', sender: '1414' });
+    expect(sms.body.messages[0].text).toMatch(/прошёл проверку/);
+    expect((await a.consent()).body.status).toBe('consent-given');
+    // Deciding twice is not possible.
+    expectProblem(
+      await call(t.url, 'POST', `/v1/operator/moderation/${a.id}/decision`, { token: operator, body: { decision: 'reject' } }),
+      409,
+      'INVALID_TRANSITION',
+    );
+  });
+
+  it('an operator rejection ends the application', async () => {
+    const a = await verified('800501404446');
+    await a.identify();
+    expect((await a.confirm()).body.status).toBe('moderation');
+    const d = await call(t.url, 'POST', `/v1/operator/moderation/${a.id}/decision`, {
+      token: operator,
+      body: { decision: 'reject' },
+    });
+    expect(d.body.status).toBe('identification-rejected');
+    const sms = await call(t.url, 'GET', `/v1/dev/sms-outbox?iin=${a.iin}`);
+    expect(sms.body.messages[0].text).toMatch(/не прошёл проверку/);
+    const app = await a.get();
+    expect(app.body.nextActions).toEqual([]);
+    expect(app.body.rejection.by).toBe('operator');
+    expectProblem(await a.identify(), 409, 'INVALID_TRANSITION');
+  });
+
+  it('moderation needs an operator session', async () => {
+    expectProblem(await call(t.url, 'GET', '/v1/operator/moderation'), 401, 'UNAUTHORIZED');
+    const a = await verified('850315300128');
+    expectProblem(await call(t.url, 'GET', '/v1/operator/moderation', { token: a.token }), 401, 'UNAUTHORIZED');
+  });
+});
+
+describe('consent and agreement', () => {
+  it('needs the PIN set during identification; wrong PINs are limited', async () => {
+    const a = await verified('061211600012');
+    await a.identify();
+    await a.confirm();
+    const r1 = await a.consent('5555');
+    expectProblem(r1, 422, 'PIN_INVALID');
+    expect(r1.body.attemptsLeft).toBe(2);
+    expectProblem(await a.consent('5556'), 422, 'PIN_INVALID');
+    expectProblem(await a.consent('5557'), 422, 'PIN_ATTEMPTS_EXCEEDED');
+    expectProblem(await a.consent(a.pin), 422, 'PIN_ATTEMPTS_EXCEEDED');
+  });
+
+  it('records the agreement version and time; another version is refused', async () => {
+    const agreement = await call(t.url, 'GET', '/v1/agreement');
+    expect(agreement.body.version).toBe('2025-01');
+    expect(agreement.body.text.kk).toMatch(/келісім/);
+    const a = await verified('850315300128');
+    await a.identify();
+    await a.confirm();
+    await a.consent();
+    expectProblem(await a.agree('2019-01'), 422, 'AGREEMENT_VERSION_MISMATCH');
+    const ok = await a.agree();
+    expect(ok.body.status).toBe('agreement-accepted');
+    expect(ok.body.agreement.version).toBe('2025-01');
+    expect(Date.parse(ok.body.agreement.acceptedAt)).toBeGreaterThan(0);
+    expect(ok.body.nextActions).toEqual(['submitApplication']);
+  });
+});

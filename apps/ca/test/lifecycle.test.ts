@@ -1,0 +1,163 @@
+/**
+ * Expiry of unfinished applications, test mode (NCA test identifiers, backdated validity), rate
+ * limits, dev-mode gating and the public endpoints.
+ */
+import { inspectCertificate } from '@kzpki/pki';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateApplicationNumber } from '../src/crypto/application-number.js';
+import { call } from './support/api.js';
+import { Applicant, certificateLogin, expectProblem, latestOtp, obtainCertificates } from './support/flow.js';
+import { RELAXED_LIMITS, startTestCa, type TestCa } from './support/harness.js';
+
+describe('expiry of unfinished applications', () => {
+  let t: TestCa;
+  beforeAll(async () => {
+    t = await startTestCa({ applicationTtlDays: 2 });
+  });
+  afterAll(async () => {
+    expect(t.ca.specViolations).toEqual([]);
+    await t.stop();
+  });
+
+  it('expires after the configured time, on access and by the sweep; finished ones stay', async () => {
+    const early = new Applicant(t.url, 'individual', '850315300128');
+    await early.start();
+    const submitted = new Applicant(t.url, 'individual', '880612304567');
+    expect((await submitted.runToSubmission('ECDSA-P256')).body.status).toBe('submitted');
+    const done = await obtainCertificates(new Applicant(t.url, 'individual', '061211600012'));
+    const code = await latestOtp(t.url, early.iin);
+    t.clock.advance(2 * 86_400 + 1);
+    // On access.
+    expectProblem(await early.verify(code), 410, 'APPLICATION_EXPIRED');
+    // By the sweep: the submitted one (its session also ended with it).
+    expectProblem(await submitted.issue(), 401, 'UNAUTHORIZED');
+    const op = t.ca.context.material.operator;
+    const operator = (await certificateLogin(t.url, 'operator', op.pem, op.privateKey)).body.token;
+    const sweep = await call(t.url, 'POST', '/v1/operator/expiry-sweep', { token: operator });
+    expect(sweep.body.expired).toBe(1);
+    const status = await call(t.url, 'GET', `/v1/application-status/${submitted.number}`);
+    expect(status.body.application.status).toBe('expired');
+    expect(status.body.application.statusText.ru).toBe('Срок действия заявки истёк');
+    const finished = await call(t.url, 'GET', `/v1/application-status/${done.number}`);
+    expect(finished.body.application.status).toBe('installed');
+  });
+});
+
+describe('test mode', () => {
+  let t: TestCa;
+  beforeAll(async () => {
+    t = await startTestCa({ testMode: true });
+  });
+  afterAll(async () => {
+    expect(t.ca.specViolations).toEqual([]);
+    await t.stop();
+  });
+
+  it('accepts the NCA test identifiers and backdates validity for "expired" test certificates', async () => {
+    const health = await call(t.url, 'GET', '/v1/health');
+    expect(health.body.testMode).toBe(true);
+    const a = new Applicant(t.url, 'first-manager', '123456789011', '123456789021');
+    expect((await a.runToSubmission('ECDSA-P256')).body.status).toBe('submitted');
+    const r = await a.issue({ validity: { notBefore: '2023-01-01T00:00:00.000Z', notAfter: '2024-01-01T00:00:00.000Z' } });
+    expect(r.status).toBe(200);
+    const info = inspectCertificate(r.body.certificates[0].pem);
+    expect(info.iin).toBe('123456789011');
+    expect(info.bin).toBe('123456789021');
+    expect(info.notAfter).toBe('2024-01-01T00:00:00.000Z');
+    expect(info.roles).toContain('first-manager');
+  });
+
+  it('still refuses a reversed validity', async () => {
+    const a = new Applicant(t.url, 'individual', '123456789012');
+    expect((await a.runToSubmission('ECDSA-P256')).status).toBe(200);
+    const r = await a.issue({ validity: { notBefore: '2024-01-01T00:00:00.000Z', notAfter: '2023-01-01T00:00:00.000Z' } });
+    expectProblem(r, 422, 'VALIDITY_INVALID');
+  });
+});
+
+describe('rate limits and dev mode', () => {
+  let t: TestCa;
+  beforeAll(async () => {
+    t = await startTestCa({
+      devMode: false,
+      rateLimits: {
+        ...RELAXED_LIMITS,
+        statusLookupPerIp: { capacity: 3, refillPerSecond: 0.01 },
+        otpSendPerIin: { capacity: 2, refillPerSecond: 0.001 },
+        loginPerIp: { capacity: 2, refillPerSecond: 0.001 },
+      },
+    });
+  });
+  afterAll(async () => {
+    expect(t.ca.specViolations).toEqual([]);
+    await t.stop();
+  });
+
+  it('limits application-number lookups per client', async () => {
+    const n = generateApplicationNumber();
+    for (let i = 0; i < 3; i++) expectProblem(await call(t.url, 'GET', `/v1/application-status/${n}`), 404, 'NOT_FOUND');
+    const r = await call(t.url, 'GET', `/v1/application-status/${n}`);
+    expectProblem(r, 429, 'RATE_LIMITED');
+    expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('limits codes sent per IIN and logins per client', async () => {
+    const body = { kind: 'individual', template: 'individual', iin: '850315300128' };
+    expect((await call(t.url, 'POST', '/v1/applications', { body })).status).toBe(201);
+    expect((await call(t.url, 'POST', '/v1/applications', { body })).status).toBe(201);
+    expectProblem(await call(t.url, 'POST', '/v1/applications', { body }), 429, 'RATE_LIMITED');
+    for (let i = 0; i < 2; i++) expect((await call(t.url, 'POST', '/v1/auth/challenges', { body: { audience: 'cabinet' } })).status).toBe(201);
+    expectProblem(await call(t.url, 'POST', '/v1/auth/challenges', { body: { audience: 'cabinet' } }), 429, 'RATE_LIMITED');
+  });
+
+  it('has no dev endpoints outside dev mode', async () => {
+    expectProblem(await call(t.url, 'GET', '/v1/dev/sms-outbox?iin=850315300128'), 404, 'NOT_FOUND');
+    expectProblem(
+      await call(t.url, 'POST', '/v1/dev/mobile-registrations', { body: { iin: '940615400124', phone: '+77771234567' } }),
+      404,
+      'NOT_FOUND',
+    );
+  });
+});
+
+describe('public endpoints', () => {
+  let t: TestCa;
+  beforeAll(async () => {
+    t = await startTestCa();
+  });
+  afterAll(async () => {
+    expect(t.ca.specViolations).toEqual([]);
+    await t.stop();
+  });
+
+  it('lists the CA hierarchy, clearly a test CA', async () => {
+    const r = await call(t.url, 'GET', '/v1/ca/certificates');
+    expect(r.body.certificates.map((c: { name: string }) => c.name)).toEqual(['root', 'issuing', 'ocsp-responder']);
+    const [root, issuing, ocsp] = r.body.certificates.map((c: { pem: string }) => inspectCertificate(c.pem));
+    expect(root.subject.fields.CN).toBe('KZPKI TEST ROOT CA (RSA)');
+    expect(root.isCa).toBe(true);
+    expect(issuing.isCa).toBe(true);
+    expect(issuing.pathLength).toBe(0);
+    expect(issuing.crlUrls).toEqual(['http://127.0.0.1:8081/crl/kzpki-test-root-rsa.crl']);
+    expect(ocsp.ocspNoCheck).toBe(true);
+    expect(ocsp.extKeyUsage).toEqual(['1.3.6.1.5.5.7.3.9']);
+    for (const c of r.body.certificates) expect(c.subject).toMatch(/KZPKI TEST/);
+  });
+
+  it('lists the templates with their approvers', async () => {
+    const r = await call(t.url, 'GET', '/v1/templates');
+    const byName = Object.fromEntries(r.body.templates.map((x: { name: string }) => [x.name, x]));
+    expect(Object.keys(byName)).toEqual(['individual', 'first-manager', 'signer', 'finance', 'hr', 'employee', 'treasury']);
+    expect(byName['first-manager'].requiresApproval).toBe(false);
+    expect(byName.employee.approverRoles).toEqual(['first-manager', 'signer', 'hr']);
+    expect(byName.treasury.title.ru).toBe('Участник ИС Казначейство-Клиент');
+  });
+
+  it('checks the application number before looking it up', async () => {
+    const n = generateApplicationNumber();
+    const bad = n.slice(0, 13) + String((Number(n[13]) + 1) % 10);
+    expectProblem(await call(t.url, 'GET', `/v1/application-status/${bad}`), 400, 'APPLICATION_NUMBER_INVALID');
+    expectProblem(await call(t.url, 'GET', '/v1/application-status/12345'), 400, 'VALIDATION_FAILED');
+    expectProblem(await call(t.url, 'GET', '/v1/nothing-here'), 404, 'NOT_FOUND');
+  });
+});

@@ -1,0 +1,296 @@
+/**
+ * Load benchmark of the status service (`pnpm bench`): autocannon against the running service on
+ * 127.0.0.1, next to `openssl ocsp -index … -port` answering the same requests in the same run.
+ *
+ * Setup: a reference CA store (RSA-2048 CA keys) with 200 end-entity certificates, 20 of them
+ * revoked; the service is started as its own process from `src/main.ts`, once over the CA store
+ * (`KZPKI_STATUS_SOURCE=ca`, what `pnpm start` runs) and once in offline mode over the same
+ * certificates as an OpenSSL `index.txt` (`KZPKI_STATUS_SOURCE=offline`), which is also exactly
+ * what `openssl ocsp` gets. Each scenario: 1 s warm-up, then `BENCH_SECONDS` (default 5) measured.
+ * Every process started here is stopped by the script.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CA_FILE_NAMES, caStorePath, initCa, openCaStore } from '@kzpki/ca';
+import {
+  createOcspRequest,
+  exportPkcs8,
+  generateKeyPair,
+  getCrypto,
+  issueCertificate,
+  ocspResponderProfile,
+  parseOcspResponse,
+  toBase64,
+  toPem,
+} from '@kzpki/pki';
+import autocannon, { type Result } from 'autocannon';
+import { seedCaStore, TEST_AUDIT } from '../test/support/ca-store.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const CERTIFICATES = 200;
+const REVOKED_EVERY = 10;
+const PASSPHRASE = 'bench-passphrase-not-secret';
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+
+interface Row {
+  scenario: string;
+  server: string;
+  result?: Result;
+  note?: string;
+}
+
+const children: ChildProcess[] = [];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a process and resolves once `ready` says so (or rejects on exit / after 60 s). */
+function start(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, ready: () => Promise<boolean>) {
+  const child = spawn(cmd, args, { cwd: appDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let log = '';
+  child.stdout?.on('data', (d) => {
+    log += d;
+  });
+  child.stderr?.on('data', (d) => {
+    log += d;
+  });
+  return new Promise<ChildProcess>((resolve, reject) => {
+    const deadline = Date.now() + 60_000;
+    child.once('exit', (code) => reject(new Error(`${name} exited (${code}):\n${log}`)));
+    const poll = async (): Promise<void> => {
+      if (await ready().catch(() => false)) return resolve(child);
+      if (Date.now() > deadline) return reject(new Error(`${name} did not start:\n${log}`));
+      setTimeout(poll, 200);
+    };
+    setTimeout(poll, 200);
+  });
+}
+
+async function run(opts: Parameters<typeof autocannon>[0]): Promise<Result> {
+  await autocannon({ ...opts, duration: 1, connections: CONNECTIONS }); // warm-up (caches, JIT, keep-alive)
+  return autocannon({ ...opts, duration: SECONDS, connections: CONNECTIONS });
+}
+
+/** Raw RSA-2048 PKCS#1 v1.5 SHA-256 signatures per second through WebCrypto (4 in flight, as the service). */
+async function rawSignRate(key: CryptoKey): Promise<number> {
+  const data = new Uint8Array(400);
+  const until = performance.now() + 2000;
+  let n = 0;
+  await Promise.all(
+    [0, 1, 2, 3].map(async () => {
+      while (performance.now() < until) {
+        await getCrypto().subtle.sign({ name: 'RSASSA-PKCS1-v1_5' }, key, data);
+        n++;
+      }
+    }),
+  );
+  return n / 2;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'kzpki-status-bench-'));
+  const rows: Row[] = [];
+  try {
+    console.log(`status bench: ${cpus().length} CPU(s), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    // --- the CA and its certificates
+    const store = openCaStore(caStorePath(dir));
+    const { material: ca } = await initCa(store, {
+      passphrase: PASSPHRASE,
+      statusBaseUrl: 'http://127.0.0.1:8081',
+      keyAlgorithms: { root: 'RSA-2048', issuing: 'RSA-2048' },
+    });
+    const certs = await seedCaStore(store, ca, { number: '27888601100404', count: CERTIFICATES, statusUrl: 'http://127.0.0.1:8081' });
+    const revokedAt = new Date();
+    for (let i = 0; i < certs.length; i += REVOKED_EVERY) {
+      await store.changeCertificateStatus({
+        issuerSkiHex: ca.issuing.skiHex,
+        serialHex: certs[i]!.serialHex,
+        change: 'revoked',
+        at: revokedAt,
+        reason: 'keyCompromise',
+        audit: TEST_AUDIT,
+      });
+    }
+    await store.close();
+
+    // --- files for OpenSSL and the offline mode: the same certificates as an index.txt
+    const utc = (d: Date) => `${d.toISOString().slice(2, 19).replace(/[-T:]/g, '')}Z`;
+    const index = certs
+      .map((c, i) =>
+        [
+          i % REVOKED_EVERY === 0 ? 'R' : 'V',
+          utc(c.notAfter),
+          i % REVOKED_EVERY === 0 ? `${utc(revokedAt)},keyCompromise` : '',
+          c.serialHex.toUpperCase(),
+          'unknown',
+          `/CN=bench ${i}`,
+        ].join('\t'),
+      )
+      .join('\n');
+    const files = {
+      index: join(dir, 'index.txt'),
+      issuing: join(dir, 'issuing.pem'),
+      responder: join(dir, 'responder.pem'),
+      responderKey: join(dir, 'responder.key'),
+    };
+    writeFileSync(files.index, `${index}\n`);
+    writeFileSync(join(dir, 'index.txt.attr'), 'unique_subject = no\n');
+    writeFileSync(files.issuing, toPem(ca.issuing.certificate, 'CERTIFICATE'));
+    // A second delegated responder (RSA-2048 like the CA's) whose key OpenSSL can read.
+    const responderKeys = await generateKeyPair('RSA-2048');
+    const responder = await issueCertificate({
+      subject: [{ type: '2.5.4.3', value: 'OCSP RESPONDER (bench)' }],
+      publicKey: responderKeys.publicKey,
+      profile: ocspResponderProfile(),
+      issuer: ca.issuing.certificate,
+      issuerKey: ca.issuing.privateKey,
+    });
+    writeFileSync(files.responder, responder.pem);
+    writeFileSync(files.responderKey, toPem(await exportPkcs8(responderKeys.privateKey), 'PRIVATE KEY'));
+    const signRate = await rawSignRate(responderKeys.privateKey);
+
+    // --- requests: 100 distinct certificates (SHA-1 CertIDs without nonce), one with a nonce
+    const targets = certs.slice(0, 100);
+    const encoded: string[] = [];
+    for (const c of targets) {
+      const req = await createOcspRequest({ certificate: c.der, issuer: ca.issuing.certificate, nonce: false });
+      encoded.push(encodeURIComponent(toBase64(req.der)));
+    }
+    // Our responder lives at /ocsp (the URL in the certificates); OpenSSL's at the root.
+    const getPaths = encoded.map((e) => `/ocsp/${e}`);
+    const opensslGetPaths = encoded.map((e) => `/${e}`);
+    const nonceReq = await createOcspRequest({ certificate: certs[1]!.der, issuer: ca.issuing.certificate, nonce: true });
+    const postBody = Buffer.from(nonceReq.der);
+
+    // --- the servers
+    const [caPort, offlinePort, opensslPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const tsx = ['--import', 'tsx', 'src/main.ts'];
+    const readyAt = (port: number) => async () => (await fetch(`http://127.0.0.1:${port}/ready`)).status === 200;
+    await start(
+      'status (CA store)',
+      process.execPath,
+      tsx,
+      { KZPKI_STATUS_SOURCE: 'ca', KZPKI_DATA_DIR: dir, KZPKI_CA_PASSPHRASE: PASSPHRASE, KZPKI_STATUS_PORT: String(caPort) },
+      readyAt(caPort),
+    );
+    await start(
+      'status (offline)',
+      process.execPath,
+      tsx,
+      {
+        KZPKI_STATUS_SOURCE: 'offline',
+        KZPKI_STATUS_PORT: String(offlinePort),
+        KZPKI_STATUS_CA_CERT: files.issuing,
+        KZPKI_STATUS_RESPONDER_CERT: files.responder,
+        KZPKI_STATUS_RESPONDER_KEY: files.responderKey,
+        KZPKI_STATUS_INDEX: files.index,
+      },
+      readyAt(offlinePort),
+    );
+    const opensslArgs = [
+      'ocsp',
+      '-index',
+      files.index,
+      '-CA',
+      files.issuing,
+      '-rsigner',
+      files.responder,
+      '-rkey',
+      files.responderKey,
+      // OpenSSL takes a port number only (it listens on every interface); the bench connects to 127.0.0.1.
+      '-port',
+      String(opensslPort),
+      '-nmin',
+      '60',
+      '-ignore_err',
+      '-multi',
+      String(cpus().length),
+    ];
+    await start('openssl ocsp', 'openssl', opensslArgs, {}, async () => {
+      const res = await fetch(`http://127.0.0.1:${opensslPort}${opensslGetPaths[0]}`);
+      return res.status === 200 && parseOcspResponse(new Uint8Array(await res.arrayBuffer())).status === 'successful';
+    });
+
+    // Sanity: all three answer the same question the same way.
+    for (const [port, paths] of [
+      [caPort, getPaths],
+      [offlinePort, getPaths],
+      [opensslPort, opensslGetPaths],
+    ] as const) {
+      const a = parseOcspResponse(new Uint8Array(await (await fetch(`http://127.0.0.1:${port}${paths[0]}`)).arrayBuffer()));
+      const b = parseOcspResponse(new Uint8Array(await (await fetch(`http://127.0.0.1:${port}${paths[1]}`)).arrayBuffer()));
+      if (a.responses[0]?.status.type !== 'revoked' || b.responses[0]?.status.type !== 'good') {
+        throw new Error(`server on port ${port} disagrees about the benchmark certificates`);
+      }
+    }
+
+    // --- scenarios
+    const getRequests = getPaths.map((path) => ({ method: 'GET', path }));
+    const opensslGetRequests = opensslGetPaths.map((path) => ({ method: 'GET', path }));
+    const post = {
+      method: 'POST',
+      body: postBody,
+      headers: { 'content-type': 'application/ocsp-request' },
+    };
+    const base = (port: number) => `http://127.0.0.1:${port}`;
+    rows.push({ scenario: 'OCSP GET, no nonce (pre-produced)', server: 'kzpki status, CA store', result: await run({ url: base(caPort), requests: getRequests }) });
+    rows.push({ scenario: 'OCSP GET, no nonce (pre-produced)', server: 'kzpki status, offline index', result: await run({ url: base(offlinePort), requests: getRequests }) });
+    rows.push({ scenario: 'OCSP GET, no nonce', server: `openssl ocsp -multi ${cpus().length}`, result: await run({ url: base(opensslPort), requests: opensslGetRequests }) });
+    rows.push({ scenario: 'OCSP POST with nonce (live signing)', server: 'kzpki status, CA store', result: await run({ url: `${base(caPort)}/ocsp`, ...post }) });
+    rows.push({ scenario: 'OCSP POST with nonce', server: `openssl ocsp -multi ${cpus().length}`, result: await run({ url: base(opensslPort), ...post }) });
+    const crlPath = `/crl/${CA_FILE_NAMES.issuing}.crl`;
+    const crlSize = (await (await fetch(base(caPort) + crlPath)).arrayBuffer()).byteLength;
+    rows.push({ scenario: `CRL download (${crlSize} B, ${CERTIFICATES / REVOKED_EVERY} entries)`, server: 'kzpki status, CA store', result: await run({ url: base(caPort) + crlPath }) });
+    rows.push({ scenario: 'CRL download', server: 'openssl ocsp', note: 'n/a (OpenSSL serves no CRLs)' });
+
+    // --- report
+    const header = ['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx+errors'];
+    const table = rows.map((r) =>
+      r.result
+        ? [
+            r.scenario,
+            r.server,
+            Math.round(r.result.requests.average).toLocaleString('en'),
+            r.result.latency.p50.toFixed(2),
+            r.result.latency.p99.toFixed(2),
+            String(r.result.non2xx + r.result.errors + r.result.timeouts),
+          ]
+        : [r.scenario, r.server, r.note ?? '', '', '', ''],
+    );
+    const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+    const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+    console.log(`\n${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+    for (const row of table) console.log(line(row));
+    console.log(
+      `\nraw RSA-2048 sign rate (WebCrypto, 4 in flight, this process): ${Math.round(signRate).toLocaleString('en')}/s; ` +
+        `${CONNECTIONS} connections, ${SECONDS} s per scenario, autocannon in this process on the same machine. ` +
+        `Target: >= 15,000 cached OCSP/s with p99 < 10 ms.`,
+    );
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+    process.exit(1);
+  },
+);

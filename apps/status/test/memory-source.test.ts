@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryStatusSource } from '../src/source/memory-source.js';
+import type { RevocationChange, RevokedEntry } from '../src/source/status-source.js';
+
+const ISSUER = { id: 'partner-ca', certificate: new Uint8Array([0x30, 0x00]) };
+
+async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+async function revoked(source: MemoryStatusSource): Promise<RevokedEntry[]> {
+  return (await all(source.listRevoked(ISSUER.id))).flat();
+}
+
+describe('MemoryStatusSource', () => {
+  it('tracks good, revoked, hold and release with a monotonically increasing change sequence', async () => {
+    const s = new MemoryStatusSource({ issuers: [ISSUER], trustAnchors: [] });
+    expect(s.addCertificate(ISSUER.id, '00:8A:01')).toBe('8a01');
+    expect(await s.lookup(ISSUER.id, '008a01')).toEqual({ serialHex: '8a01', state: 'good' });
+    expect(await s.lookup(ISSUER.id, 'ff')).toBeUndefined();
+    const seq0 = await s.changeSeq();
+    const at = new Date('2026-01-01T00:00:00Z');
+    const seq1 = s.revoke(ISSUER.id, '8a01', { reason: 'certificateHold', revokedAt: at });
+    expect(seq1).toBeGreaterThan(seq0);
+    expect(await s.lookup(ISSUER.id, '8a01')).toMatchObject({ state: 'hold', revokedAt: at, reason: 'certificateHold' });
+    const seq2 = s.release(ISSUER.id, '8a01', new Date('2026-01-02T00:00:00Z'));
+    expect(seq2).toBeGreaterThan(seq1);
+    expect(await s.lookup(ISSUER.id, '8a01')).toEqual({ serialHex: '8a01', state: 'good' });
+    s.revoke(ISSUER.id, '8a01', { reason: 'certificateHold', revokedAt: at });
+    // Revoked for good from hold: the date it left the good state stays.
+    s.revoke(ISSUER.id, '8a01', { reason: 'keyCompromise', revokedAt: new Date('2026-02-01T00:00:00Z') });
+    expect(await s.lookup(ISSUER.id, '8a01')).toMatchObject({ state: 'revoked', reason: 'keyCompromise', revokedAt: at });
+    expect(() => s.revoke(ISSUER.id, '8a01')).toThrow(expect.objectContaining({ code: 'ERR_VALIDATION' }));
+    expect(() => s.release(ISSUER.id, '8a01')).toThrow(expect.objectContaining({ code: 'ERR_VALIDATION' }));
+    expect(() => s.revoke(ISSUER.id, 'zz')).toThrow(expect.objectContaining({ code: 'ERR_VALIDATION' }));
+    expect(() => s.revoke(ISSUER.id, '01', { reason: 'removeFromCRL' })).toThrow(expect.objectContaining({ code: 'ERR_VALIDATION' }));
+    expect(() => s.revoke('nobody', '01')).toThrow(expect.objectContaining({ code: 'ERR_ISSUER_UNKNOWN' }));
+  });
+
+  it('reports each certificate changed since a sequence number once, in its final state', async () => {
+    const s = new MemoryStatusSource({ issuers: [ISSUER], trustAnchors: [] });
+    const at = new Date('2026-01-01T00:00:00Z');
+    s.revoke(ISSUER.id, '01', { reason: 'superseded', revokedAt: at });
+    const base = await s.changeSeq();
+    s.revoke(ISSUER.id, '02', { reason: 'certificateHold', revokedAt: at });
+    s.revoke(ISSUER.id, '03', { reason: 'certificateHold', revokedAt: at });
+    s.release(ISSUER.id, '03', new Date('2026-01-05T00:00:00Z'));
+    s.revoke(ISSUER.id, '02', { reason: 'keyCompromise' });
+    const changes: RevocationChange[] = await all(s.changesSince(ISSUER.id, base));
+    expect(changes).toEqual([
+      { serialHex: '02', state: 'revoked', revokedAt: at, reason: 'keyCompromise' },
+      { serialHex: '03', state: 'good', revokedAt: new Date('2026-01-05T00:00:00Z') },
+    ]);
+    expect(await all(s.changesSince(ISSUER.id, await s.changeSeq()))).toEqual([]);
+    expect((await revoked(s)).map((e) => [e.serialHex, e.reason])).toEqual([
+      ['01', 'superseded'],
+      ['02', 'keyCompromise'],
+    ]);
+  });
+
+  it('lists revoked certificates in pages', async () => {
+    const s = new MemoryStatusSource({ issuers: [ISSUER], trustAnchors: [] });
+    for (let i = 1; i <= 25_001; i++) s.revoke(ISSUER.id, i.toString(16));
+    const pages = await all(s.listRevoked(ISSUER.id));
+    expect(pages.map((p) => p.length)).toEqual([10_000, 10_000, 5001]);
+  });
+
+  it('loads an OpenSSL CA database, idempotently, following later revocations and releases', async () => {
+    const s = new MemoryStatusSource({ issuers: [ISSUER], trustAnchors: [] });
+    const index = [
+      'V\t270101000000Z\t\t1000\tunknown\t/CN=good',
+      'R\t270101000000Z\t260102030405Z,keyCompromise\t1001\tunknown\t/CN=revoked',
+      'R\t270101000000Z\t260102030405Z,certificateHold,holdInstructionReject\t1002\tunknown\t/CN=held',
+      'R\t270101000000Z\t260102030405Z,keyTime,20251231000000Z\t1003\tunknown\t/CN=compromised',
+      'R\t270101000000Z\t260102030405Z\t1004\tunknown\t/CN=no reason',
+      'E\t200101000000Z\t\t1005\tunknown\t/CN=expired',
+    ].join('\n');
+    expect(s.importOpensslIndex(ISSUER.id, index)).toBe(6);
+    const revokedAt = new Date('2026-01-02T03:04:05Z');
+    expect(await s.lookup(ISSUER.id, '1000')).toMatchObject({ state: 'good', notAfter: new Date('2027-01-01T00:00:00Z') });
+    expect(await s.lookup(ISSUER.id, '1001')).toMatchObject({ state: 'revoked', reason: 'keyCompromise', revokedAt });
+    expect(await s.lookup(ISSUER.id, '1002')).toMatchObject({ state: 'hold', reason: 'certificateHold' });
+    expect(await s.lookup(ISSUER.id, '1003')).toMatchObject({
+      state: 'revoked',
+      reason: 'keyCompromise',
+      invalidityDate: new Date('2025-12-31T00:00:00Z'),
+    });
+    expect(await s.lookup(ISSUER.id, '1004')).toMatchObject({ state: 'revoked' });
+    expect((await s.lookup(ISSUER.id, '1004'))?.reason).toBeUndefined();
+    expect(await s.lookup(ISSUER.id, '1005')).toMatchObject({ state: 'good' });
+
+    const seq = await s.changeSeq();
+    expect(s.importOpensslIndex(ISSUER.id, index)).toBe(0);
+    expect(await s.changeSeq()).toBe(seq);
+
+    // openssl ca -revoke on 1000, and the hold of 1002 lifted (the line goes back to V).
+    const next = index
+      .replace('V\t270101000000Z\t\t1000', 'R\t270101000000Z\t260201000000Z,superseded\t1000')
+      .replace('R\t270101000000Z\t260102030405Z,certificateHold,holdInstructionReject\t1002', 'V\t270101000000Z\t\t1002');
+    expect(s.importOpensslIndex(ISSUER.id, next)).toBe(2);
+    expect(await s.lookup(ISSUER.id, '1000')).toMatchObject({ state: 'revoked', reason: 'superseded' });
+    expect(await s.lookup(ISSUER.id, '1002')).toMatchObject({ state: 'good' });
+
+    expect(() => s.importOpensslIndex(ISSUER.id, 'V\tgarbage')).toThrow(/line 1/);
+    expect(() => s.importOpensslIndex(ISSUER.id, 'R\t270101000000Z\t260102030405Z,sleepy\t1006\tunknown\t/CN=x')).toThrow(
+      /unknown reason sleepy/,
+    );
+  });
+});
