@@ -9,8 +9,8 @@
  * what `openssl ocsp` gets. Each scenario: 1 s warm-up, then `BENCH_SECONDS` (default 5) measured.
  * Every process started here is stopped by the script.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,10 +41,52 @@ interface Row {
   scenario: string;
   server: string;
   result?: Result;
+  /** Server CPU seconds (user + system, all its processes) spent during the measured run. */
+  cpuSeconds?: number;
   note?: string;
 }
 
+/**
+ * CPU seconds used so far by every process of a process group (Linux `/proc`; `undefined`
+ * elsewhere). The servers share the machine with the load generator, so their CPU time per
+ * request says what they would answer with a core of their own.
+ */
+function groupCpuSeconds(pgid: number): number | undefined {
+  if (!existsSync('/proc/self/stat')) return undefined;
+  const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  const pids = execFileSync('ps', ['-eo', 'pid=,pgid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number))
+    .filter(([, g]) => g === pgid)
+    .map(([pid]) => pid!);
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      // Fields after the command name: utime and stime are the 12th and 13th.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(f[11]) + Number(f[12])) / ticks;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return total;
+}
+
 const children: ChildProcess[] = [];
+
+/** Stops every process group this script started (each child leads its own group). */
+function stopChildren(): void {
+  for (const c of children) {
+    if (c.pid === undefined) continue;
+    try {
+      process.kill(-c.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -59,7 +101,14 @@ async function freePort(): Promise<number> {
 
 /** Starts a process and resolves once `ready` says so (or rejects on exit / after 60 s). */
 function start(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, ready: () => Promise<boolean>) {
-  const child = spawn(cmd, args, { cwd: appDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Own process group: `openssl ocsp -multi` forks workers, and its master does not stop them on
+  // SIGTERM while it waits for them; the whole group is signalled at the end.
+  const child = spawn(cmd, args, {
+    cwd: appDir,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   children.push(child);
   let log = '';
   child.stdout?.on('data', (d) => {
@@ -80,9 +129,17 @@ function start(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv
   });
 }
 
-async function run(opts: Parameters<typeof autocannon>[0]): Promise<Result> {
+async function run(
+  scenario: string,
+  server: string,
+  child: ChildProcess,
+  opts: Parameters<typeof autocannon>[0],
+): Promise<Row> {
   await autocannon({ ...opts, duration: 1, connections: CONNECTIONS }); // warm-up (caches, JIT, keep-alive)
-  return autocannon({ ...opts, duration: SECONDS, connections: CONNECTIONS });
+  const before = groupCpuSeconds(child.pid!);
+  const result = await autocannon({ ...opts, duration: SECONDS, connections: CONNECTIONS });
+  const after = groupCpuSeconds(child.pid!);
+  return { scenario, server, result, ...(before !== undefined && after !== undefined ? { cpuSeconds: after - before } : {}) };
 }
 
 /** Raw RSA-2048 PKCS#1 v1.5 SHA-256 signatures per second through WebCrypto (4 in flight, as the service). */
@@ -180,14 +237,14 @@ async function main(): Promise<void> {
     const [caPort, offlinePort, opensslPort] = await Promise.all([freePort(), freePort(), freePort()]);
     const tsx = ['--import', 'tsx', 'src/main.ts'];
     const readyAt = (port: number) => async () => (await fetch(`http://127.0.0.1:${port}/ready`)).status === 200;
-    await start(
+    const caServer = await start(
       'status (CA store)',
       process.execPath,
       tsx,
       { KZPKI_STATUS_SOURCE: 'ca', KZPKI_DATA_DIR: dir, KZPKI_CA_PASSPHRASE: PASSPHRASE, KZPKI_STATUS_PORT: String(caPort) },
       readyAt(caPort),
     );
-    await start(
+    const offlineServer = await start(
       'status (offline)',
       process.execPath,
       tsx,
@@ -220,7 +277,7 @@ async function main(): Promise<void> {
       '-multi',
       String(cpus().length),
     ];
-    await start('openssl ocsp', 'openssl', opensslArgs, {}, async () => {
+    const opensslServer = await start('openssl ocsp', 'openssl', opensslArgs, {}, async () => {
       const res = await fetch(`http://127.0.0.1:${opensslPort}${opensslGetPaths[0]}`);
       return res.status === 200 && parseOcspResponse(new Uint8Array(await res.arrayBuffer())).status === 'successful';
     });
@@ -247,41 +304,54 @@ async function main(): Promise<void> {
       headers: { 'content-type': 'application/ocsp-request' },
     };
     const base = (port: number) => `http://127.0.0.1:${port}`;
-    rows.push({ scenario: 'OCSP GET, no nonce (pre-produced)', server: 'kzpki status, CA store', result: await run({ url: base(caPort), requests: getRequests }) });
-    rows.push({ scenario: 'OCSP GET, no nonce (pre-produced)', server: 'kzpki status, offline index', result: await run({ url: base(offlinePort), requests: getRequests }) });
-    rows.push({ scenario: 'OCSP GET, no nonce', server: `openssl ocsp -multi ${cpus().length}`, result: await run({ url: base(opensslPort), requests: opensslGetRequests }) });
-    rows.push({ scenario: 'OCSP POST with nonce (live signing)', server: 'kzpki status, CA store', result: await run({ url: `${base(caPort)}/ocsp`, ...post }) });
-    rows.push({ scenario: 'OCSP POST with nonce', server: `openssl ocsp -multi ${cpus().length}`, result: await run({ url: base(opensslPort), ...post }) });
+    const ossl = `openssl ocsp -multi ${cpus().length}`;
+    const getCached = 'OCSP GET, no nonce (pre-produced)';
+    const postNonce = 'OCSP POST with nonce (live signing)';
+    rows.push(await run(getCached, 'kzpki status, CA store', caServer, { url: base(caPort), requests: getRequests }));
+    rows.push(await run(getCached, 'kzpki status, offline', offlineServer, { url: base(offlinePort), requests: getRequests }));
+    rows.push(await run('OCSP GET, no nonce', ossl, opensslServer, { url: base(opensslPort), requests: opensslGetRequests }));
+    rows.push(await run(postNonce, 'kzpki status, CA store', caServer, { url: `${base(caPort)}/ocsp`, ...post }));
+    rows.push(await run('OCSP POST with nonce', ossl, opensslServer, { url: base(opensslPort), ...post }));
     const crlPath = `/crl/${CA_FILE_NAMES.issuing}.crl`;
     const crlSize = (await (await fetch(base(caPort) + crlPath)).arrayBuffer()).byteLength;
-    rows.push({ scenario: `CRL download (${crlSize} B, ${CERTIFICATES / REVOKED_EVERY} entries)`, server: 'kzpki status, CA store', result: await run({ url: base(caPort) + crlPath }) });
+    rows.push(
+      await run(`CRL download (${crlSize} B, ${CERTIFICATES / REVOKED_EVERY} entries)`, 'kzpki status, CA store', caServer, {
+        url: base(caPort) + crlPath,
+      }),
+    );
     rows.push({ scenario: 'CRL download', server: 'openssl ocsp', note: 'n/a (OpenSSL serves no CRLs)' });
 
     // --- report
-    const header = ['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx+errors'];
-    const table = rows.map((r) =>
-      r.result
-        ? [
-            r.scenario,
-            r.server,
-            Math.round(r.result.requests.average).toLocaleString('en'),
-            r.result.latency.p50.toFixed(2),
-            r.result.latency.p99.toFixed(2),
-            String(r.result.non2xx + r.result.errors + r.result.timeouts),
-          ]
-        : [r.scenario, r.server, r.note ?? '', '', '', ''],
-    );
+    const header = ['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'server CPU µs/req', 'req/s per core'];
+    const table = rows.map((r) => {
+      if (!r.result) return [r.scenario, r.server, r.note ?? '', '', '', '', '', '', ''];
+      const total = r.result.requests.total;
+      const perReq = r.cpuSeconds !== undefined && total > 0 ? (r.cpuSeconds * 1e6) / total : undefined;
+      return [
+        r.scenario,
+        r.server,
+        Math.round(r.result.requests.average).toLocaleString('en'),
+        r.result.latency.p50.toFixed(2),
+        r.result.latency.p99.toFixed(2),
+        String(r.result.non2xx),
+        String(r.result.errors + r.result.timeouts),
+        perReq === undefined ? 'n/a' : perReq.toFixed(0),
+        perReq === undefined ? 'n/a' : Math.round(1e6 / perReq).toLocaleString('en'),
+      ];
+    });
     const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
     const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
     console.log(`\n${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
     for (const row of table) console.log(line(row));
     console.log(
       `\nraw RSA-2048 sign rate (WebCrypto, 4 in flight, this process): ${Math.round(signRate).toLocaleString('en')}/s; ` +
-        `${CONNECTIONS} connections, ${SECONDS} s per scenario, autocannon in this process on the same machine. ` +
+        `${CONNECTIONS} connections, ${SECONDS} s per scenario, autocannon in this process on the same machine; ` +
+        `load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}. "req/s per core" = 1 / server CPU per request. ` +
+        `OpenSSL 3.0 closes the connection after every response (HTTP/1.0), hence its errors (reconnects). ` +
         `Target: >= 15,000 cached OCSP/s with p99 < 10 ms.`,
     );
   } finally {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+    stopChildren();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -290,7 +360,7 @@ main().then(
   () => process.exit(0),
   (e: unknown) => {
     console.error(e);
-    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+    stopChildren();
     process.exit(1);
   },
 );

@@ -24,7 +24,10 @@ export function parseCertificate(input: CertificateInput): pkijs.Certificate {
   if (input instanceof pkijs.Certificate) return input;
   let der: Uint8Array;
   try {
-    der = toDer(input, typeof input === 'string' && input.includes('BEGIN CERTIFICATE') ? 'CERTIFICATE' : undefined);
+    der = toDer(
+      input,
+      typeof input === 'string' && input.includes('BEGIN CERTIFICATE') ? 'CERTIFICATE' : undefined,
+    );
   } catch (cause) {
     throw new PkiError('ERR_CERTIFICATE_INVALID', 'Certificate is not PEM, DER or base64', { cause });
   }

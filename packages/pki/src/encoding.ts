@@ -21,8 +21,8 @@ export function toArrayBuffer(bytes: BytesLike): ArrayBuffer {
   return out;
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const B64_INDEX = (() => {
+  const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
   const t = new Int16Array(256).fill(-1);
   for (let i = 0; i < B64.length; i++) t[B64.charCodeAt(i)] = i;
   t['-'.charCodeAt(0)] = 62; // base64url
@@ -33,17 +33,12 @@ const B64_INDEX = (() => {
 /** Standard base64 (with padding). */
 export function toBase64(data: BytesLike): string {
   const b = toBytes(data);
-  let out = '';
-  let i = 0;
-  for (; i + 2 < b.length; i += 3) {
-    const n = (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!;
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
+  // btoa (Node 16+, browsers) over binary strings built in chunks: far faster than per-byte concatenation.
+  let binary = '';
+  for (let i = 0; i < b.length; i += 0x8000) {
+    binary += String.fromCharCode.apply(null, b.subarray(i, i + 0x8000) as unknown as number[]);
   }
-  if (i < b.length) {
-    const n = (b[i]! << 16) | ((b[i + 1] ?? 0) << 8);
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + (i + 1 < b.length ? B64[(n >> 6) & 63]! : '=') + '=';
-  }
-  return out;
+  return btoa(binary);
 }
 
 /** Base64url without padding (RFC 4648 §5), as used in URLs (OCSP GET, RFC 5019). */

@@ -4,17 +4,16 @@
  * @packageDocumentation
  */
 export * from './certificate.js';
+// --- profiles, subjects, inspection, chains
+export * from './chain.js';
 export * from './crypto-provider.js';
 export * from './encoding.js';
 export * from './errors.js';
-export * from './profile.js';
-export * from './signing.js';
-
-// --- profiles, subjects, inspection, chains
-export * from './chain.js';
 export * from './inspect.js';
 export * from './name.js';
 export * from './oids.js';
+export * from './profile.js';
+export * from './signing.js';
 export * from './subject.js';
 export * from './templates.js';
 // --- end profiles

@@ -33,12 +33,13 @@ interface Metric {
   render(): string;
 }
 
-/** A monotonically increasing counter. */
+/** A monotonically increasing counter; either incremented or read from a callback at scrape time. */
 export class Counter implements Metric {
   private readonly values = new Map<string, number>();
   constructor(
     readonly name: string,
     readonly help: string,
+    private readonly collect?: () => number,
   ) {}
 
   /** Adds `by` (default 1) to the series with `labels`. */
@@ -54,6 +55,7 @@ export class Counter implements Metric {
 
   render(): string {
     let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} counter\n`;
+    if (this.collect) out += `${this.name} ${formatNumber(this.collect())}\n`;
     for (const [k, v] of this.values) out += `${this.name}${k} ${formatNumber(v)}\n`;
     return out;
   }
@@ -140,9 +142,9 @@ export class Histogram implements Metric {
 export class MetricsRegistry {
   private readonly metrics: Metric[] = [];
 
-  /** Creates and registers a counter. */
-  counter(name: string, help: string): Counter {
-    return this.add(new Counter(name, help));
+  /** Creates and registers a counter (optionally read from `collect` at scrape time). */
+  counter(name: string, help: string, collect?: () => number): Counter {
+    return this.add(new Counter(name, help, collect));
   }
 
   /** Creates and registers a gauge (optionally read from `collect` at scrape time). */

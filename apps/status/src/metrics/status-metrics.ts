@@ -81,6 +81,15 @@ export class StatusMetrics {
     );
     this.crlEntries = r.gauge('kzpki_status_crl_entries', 'Entries in the CRL currently served.');
     this.crlNumber = r.gauge('kzpki_status_crl_number', 'CRL number currently served.');
+    // The standard process metrics of Prometheus client libraries.
+    r.counter('process_cpu_seconds_total', 'User and system CPU time spent, in seconds.', () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1e6;
+    });
+    r.gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', () => process.memoryUsage.rss());
+    r.gauge('process_start_time_seconds', 'Start time of the process since the Unix epoch, in seconds.', () =>
+      Math.round(performance.timeOrigin / 1000),
+    );
     r.gauge('kzpki_status_ocsp_cache_entries', 'Pre-produced OCSP responses held in memory.', collectors.cacheSize);
     r.gauge('kzpki_status_ocsp_signing_in_flight', 'OCSP responses being signed now.', collectors.signingInFlight);
     r.gauge('kzpki_status_ocsp_signing_queued', 'OCSP responses waiting for a signing slot.', collectors.signingQueued);

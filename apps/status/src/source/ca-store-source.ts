@@ -10,6 +10,7 @@
  */
 import { CA_FILE_NAMES, type CaRepository, caStorePath, loadCaMaterial, openCaStore } from '@kzpki/ca';
 import { normalizeSerialHex } from '@kzpki/pki';
+import Database from 'better-sqlite3';
 import { StatusError } from '../errors.js';
 import {
   type ApplicationStatusView,
@@ -38,11 +39,16 @@ export class CaStoreStatusSource implements StatusSource {
   /** Issuer URL name → SubjectKeyIdentifier hex (the store's issuer key). */
   private readonly skiById = new Map<string, string>();
   private loaded: StatusMaterial | undefined;
+  /** Watches the database file for commits by other connections (see {@link changeSeq}). */
+  private readonly watcher: { db: Database.Database; dataVersion: Database.Statement; last: number } | undefined;
+  private lastSeq: number | undefined;
 
   /**
    * @param store an opened CA store (the caller may share it with an in-process CA)
    * @param passphrase passphrase of the CA keys at rest
    * @param ownsStore close the store with {@link CaStoreStatusSource.close}
+   * @param databasePath the store's file, when known: lets {@link changeSeq} skip the store query
+   *   while nothing was committed (only valid when no revocation is written through `store` itself)
    * @example
    * ```ts
    * const source = await CaStoreStatusSource.open({ dataDir: './var', passphrase: process.env.KZPKI_CA_PASSPHRASE! });
@@ -53,7 +59,13 @@ export class CaStoreStatusSource implements StatusSource {
     private readonly store: CaRepository,
     private readonly passphrase: string,
     private readonly ownsStore = false,
-  ) {}
+    databasePath?: string,
+  ) {
+    if (databasePath) {
+      const db = new Database(databasePath, { readonly: true, fileMustExist: true });
+      this.watcher = { db, dataVersion: db.prepare('PRAGMA data_version').pluck(), last: Number.NaN };
+    }
+  }
 
   /**
    * Opens the CA database beside a running CA (or one initialised earlier). Not read-only: CRL
@@ -69,7 +81,7 @@ export class CaStoreStatusSource implements StatusSource {
     } catch (cause) {
       throw new StatusError('ERR_SOURCE', `Cannot open the CA database ${path}`, { cause });
     }
-    return new CaStoreStatusSource(store, options.passphrase, true);
+    return new CaStoreStatusSource(store, options.passphrase, true, path);
   }
 
   async material(): Promise<StatusMaterial> {
@@ -105,8 +117,22 @@ export class CaStoreStatusSource implements StatusSource {
     return this.loaded;
   }
 
-  changeSeq(): Promise<number> {
-    return this.store.revocationSeq();
+  /**
+   * The store's revocation sequence. Asked on every OCSP request, so when this source opened the
+   * database itself it first reads SQLite's `PRAGMA data_version` on a connection of its own (a
+   * prepared statement, a microsecond): the value changes whenever another connection (the CA,
+   * in this or another process) committed anything, and only then is the store asked again.
+   * Revocations are written by the CA's connection, never by this one, so none can be missed.
+   */
+  async changeSeq(): Promise<number> {
+    const w = this.watcher;
+    if (!w) return this.store.revocationSeq();
+    const version = w.dataVersion.get() as number;
+    if (version === w.last && this.lastSeq !== undefined) return this.lastSeq;
+    // Noted before the read: a commit landing between the two makes the next call read again.
+    w.last = version;
+    this.lastSeq = await this.store.revocationSeq();
+    return this.lastSeq;
   }
 
   async lookup(issuerId: string, serialHex: string): Promise<CertificateStatusRecord | undefined> {
@@ -163,6 +189,7 @@ export class CaStoreStatusSource implements StatusSource {
   }
 
   async close(): Promise<void> {
+    this.watcher?.db.close();
     if (this.ownsStore) await this.store.close();
   }
 

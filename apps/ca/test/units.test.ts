@@ -1,0 +1,215 @@
+/**
+ * The small pieces: canonical JSON, application numbers, one-time codes, PINs, the rate limiter,
+ * the registry comparison, and the transition table.
+ */
+import { randomInt } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import {
+  generateApplicationNumber,
+  isValidApplicationNumber,
+  luhnCheckDigit,
+} from '../src/crypto/application-number.js';
+import { canonicalJson } from '../src/crypto/canonical-json.js';
+import { generateOtp, otpMac, otpMatches } from '../src/crypto/otp.js';
+import { hashPin, isTooSimplePin, verifyPin } from '../src/crypto/pin.js';
+import { APPLICATION_STATUSES, TERMINAL_STATUSES, UNFINISHED_STATUSES } from '../src/flow/statuses.js';
+import { assertAllowed, nextActions, TRANSITIONS } from '../src/flow/transitions.js';
+import { titleOf } from '../src/http/problem.js';
+import { RateLimiter } from '../src/http/rate-limiter.js';
+import { compareWithRegistry } from '../src/issuance/identity-match.js';
+
+function shuffle<T>(xs: T[]): T[] {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = randomInt(0, i + 1);
+    [a[i], a[j]] = [a[j] as T, a[i] as T];
+  }
+  return a;
+}
+
+describe('canonicalJson', () => {
+  it('sorts keys, drops undefined, writes dates as ISO and has no whitespace', () => {
+    expect(canonicalJson({ b: 1, a: [true, null, 'x'], c: undefined, d: new Date(0) })).toBe(
+      '{"a":[true,null,"x"],"b":1,"d":"1970-01-01T00:00:00.000Z"}',
+    );
+    expect(canonicalJson({ 'é': 1, e: 2, E: 3 })).toBe('{"E":3,"e":2,"é":1}');
+    expect(() => canonicalJson({ x: Number.NaN })).toThrow(TypeError);
+    expect(() => canonicalJson({ x: 1n })).toThrow(TypeError);
+  });
+
+  it('does not depend on the order keys were inserted in (random objects)', () => {
+    for (let i = 0; i < 200; i++) {
+      const entries = Array.from({ length: randomInt(0, 8) }, (_, k) => [`k${randomInt(0, 50)}_${k}`, randomInt(-1e6, 1e6)]);
+      const nested = { inner: Object.fromEntries(entries), list: entries.map(([, v]) => v) };
+      const a = canonicalJson({ ...Object.fromEntries(entries), nested });
+      const b = canonicalJson({ nested: { list: nested.list, inner: Object.fromEntries(shuffle(entries)) }, ...Object.fromEntries(shuffle(entries)) });
+      expect(b).toBe(a);
+      expect(JSON.parse(a)).toEqual(JSON.parse(b));
+    }
+  });
+});
+
+describe('application numbers', () => {
+  it('are 14 digits, first non-zero, Luhn-valid and not sequential', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 500; i++) {
+      const n = generateApplicationNumber();
+      expect(n).toMatch(/^[1-9][0-9]{13}$/);
+      expect(isValidApplicationNumber(n)).toBe(true);
+      seen.add(n);
+    }
+    expect(seen.size).toBe(500);
+  });
+
+  it('the check digit catches every single-digit error and every adjacent transposition except 09/90', () => {
+    expect(luhnCheckDigit('7992739871')).toBe(3); // the classic Luhn example
+    for (let i = 0; i < 50; i++) {
+      const n = generateApplicationNumber();
+      for (let pos = 0; pos < 14; pos++) {
+        for (let d = 0; d < 10; d++) {
+          if (String(d) === n[pos]) continue;
+          expect(isValidApplicationNumber(n.slice(0, pos) + d + n.slice(pos + 1))).toBe(false);
+        }
+        if (pos < 13 && n[pos] !== n[pos + 1] && `${n[pos]}${n[pos + 1]}` !== '09' && `${n[pos]}${n[pos + 1]}` !== '90') {
+          const swapped = n.slice(0, pos) + n[pos + 1] + n[pos] + n.slice(pos + 2);
+          expect(isValidApplicationNumber(swapped)).toBe(false);
+        }
+      }
+    }
+  });
+});
+
+describe('one-time codes', () => {
+  it('are six digits and verify only for their application', () => {
+    const key = new Uint8Array(32).fill(7);
+    for (let i = 0; i < 100; i++) {
+      const code = generateOtp();
+      expect(code).toMatch(/^[0-9]{6}$/);
+      const mac = otpMac(key, 'app-a', code);
+      expect(otpMatches(key, 'app-a', code, mac)).toBe(true);
+      expect(otpMatches(key, 'app-b', code, mac)).toBe(false);
+      expect(otpMatches(key, 'app-a', code === '000000' ? '000001' : '000000', mac)).toBe(false);
+      expect(otpMatches(new Uint8Array(32), 'app-a', code, mac)).toBe(false);
+    }
+    expect(otpMatches(key, 'a', '123456', 'zz')).toBe(false);
+  });
+
+  it('covers the whole range (no modulo bias towards small codes)', () => {
+    const buckets = new Array<number>(10).fill(0);
+    for (let i = 0; i < 5000; i++) buckets[Number(generateOtp()[0])]! += 1;
+    for (const b of buckets) expect(b).toBeGreaterThan(350); // expected 500 each
+  });
+});
+
+describe('PINs', () => {
+  const cheap = { N: 1024, r: 8, p: 1 };
+  it('are stored as salted scrypt hashes and verified', async () => {
+    const a = await hashPin('4831', cheap);
+    const b = await hashPin('4831', cheap);
+    expect(a).toMatch(/^scrypt\$1024\$8\$1\$/);
+    expect(a).not.toBe(b);
+    expect(await verifyPin('4831', a)).toBe(true);
+    expect(await verifyPin('4832', a)).toBe(false);
+    expect(await verifyPin('4831', 'scrypt$1024$8$1$x$y')).toBe(false);
+    expect(await verifyPin('4831', 'md5$abc')).toBe(false);
+  });
+
+  it('refuses repeated digits and straight runs', () => {
+    for (const p of ['0000', '1111', '1234', '4321', '0123', '98765432', '123456']) expect(isTooSimplePin(p), p).toBe(true);
+    for (const p of ['4831', '1235', '1212', '9870', '2468']) expect(isTooSimplePin(p), p).toBe(false);
+  });
+});
+
+describe('rate limiter', () => {
+  it('allows the capacity, refuses with the time to the next token, refills', () => {
+    let now = 0;
+    const rl = new RateLimiter(
+      {
+        otpSendPerIin: { capacity: 2, refillPerSecond: 0.5 },
+        otpSendPerIp: { capacity: 1, refillPerSecond: 1 },
+        otpCheckPerIp: { capacity: 1, refillPerSecond: 1 },
+        statusLookupPerIp: { capacity: 1, refillPerSecond: 1 },
+        loginPerIp: { capacity: 1, refillPerSecond: 1 },
+      },
+      () => now,
+    );
+    expect(rl.take('otpSendPerIin', 'x').allowed).toBe(true);
+    expect(rl.take('otpSendPerIin', 'x').allowed).toBe(true);
+    expect(rl.take('otpSendPerIin', 'x')).toEqual({ allowed: false, retryAfterSeconds: 2 });
+    expect(rl.take('otpSendPerIin', 'y').allowed).toBe(true);
+    now += 2000;
+    expect(rl.take('otpSendPerIin', 'x').allowed).toBe(true);
+    expect(rl.take('otpSendPerIin', 'x').allowed).toBe(false);
+  });
+
+  it('stays bounded under many keys', () => {
+    let now = 0;
+    const rule = { capacity: 1, refillPerSecond: 1 };
+    const rl = new RateLimiter(
+      { otpSendPerIin: rule, otpSendPerIp: rule, otpCheckPerIp: rule, statusLookupPerIp: rule, loginPerIp: rule },
+      () => now,
+      100,
+    );
+    for (let i = 0; i < 1000; i++) {
+      rl.take('loginPerIp', `10.0.${i >> 8}.${i & 255}`);
+      now += 1;
+    }
+    expect((rl as unknown as { buckets: Map<string, unknown> }).buckets.size).toBeLessThanOrEqual(101);
+  });
+});
+
+describe('registry comparison', () => {
+  const person = {
+    iin: '850315300128',
+    surname: 'АХМЕТОВ',
+    givenName: 'АЙДАР',
+    patronymic: 'СЕРИКОВИЧ',
+    sex: 'male' as const,
+    birthDate: '1985-03-15',
+    document: { type: 'id-card' as const, number: '051234567', issuer: 'МВД', issuedAt: '2019-05-20', validUntil: '2029-05-19' },
+  };
+  const doc = { ...person, ...person.document, type: 'id-card' as const };
+  it('matches case-insensitively and lists each difference', () => {
+    expect(compareWithRegistry({ ...doc, surname: 'Ахметов' }, person, '2025-01-01')).toEqual([]);
+    expect(compareWithRegistry({ ...doc, number: '1', givenName: 'АЙДОС' }, person, '2025-01-01').map((m) => m.field)).toEqual([
+      'givenName',
+      'documentNumber',
+    ]);
+    expect(compareWithRegistry(doc, person, '2030-01-01').map((m) => m.field)).toEqual(['validUntil']);
+  });
+});
+
+describe('transition table', () => {
+  it('every status is reachable from otp-sent and terminal statuses lead nowhere', () => {
+    const reach = new Set(['otp-sent']);
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const t of Object.values(TRANSITIONS)) {
+        if (t.from.some((s) => reach.has(s))) {
+          for (const to of t.to) if (!reach.has(to)) (reach.add(to), (changed = true));
+        }
+      }
+    }
+    expect([...reach].sort()).toEqual([...APPLICATION_STATUSES].sort());
+    for (const s of TERMINAL_STATUSES) {
+      expect(Object.values(TRANSITIONS).filter((t) => t.from.includes(s) && t.to.length > 0)).toEqual([]);
+      expect(nextActions(s).filter((a) => a !== 'downloadCertificates')).toEqual([]);
+    }
+    for (const s of UNFINISHED_STATUSES) expect(TRANSITIONS.expire.from).toContain(s);
+  });
+
+  it('refuses with the current status, and says when the application expired', () => {
+    expect(() => assertAllowed('issueCertificates', 'awaiting-approval')).toThrow(/not allowed/);
+    const caught = (() => {
+      try {
+        assertAllowed('verifyOtp', 'expired');
+      } catch (e) {
+        return e as { code: string };
+      }
+      return undefined;
+    })();
+    expect(caught?.code).toBe('APPLICATION_EXPIRED');
+    expect(titleOf('OTP_EXPIRED')).toBe('OTP expired');
+    expect(titleOf('CSR_KEY_REUSED')).toBe('CSR key reused');
+  });
+});
