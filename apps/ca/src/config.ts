@@ -121,7 +121,8 @@ export function settingsFromEnv(env: Record<string, string | undefined> = proces
     );
   }
   const port = Number(env.KZPKI_CA_PORT ?? 8080);
-  const ttl = env.KZPKI_APPLICATION_TTL_DAYS === undefined ? undefined : Number(env.KZPKI_APPLICATION_TTL_DAYS);
+  const ttl =
+    env.KZPKI_APPLICATION_TTL_DAYS === undefined ? undefined : Number(env.KZPKI_APPLICATION_TTL_DAYS);
   return {
     dataDir: env.KZPKI_DATA_DIR || './var',
     passphrase,

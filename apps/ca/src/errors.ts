@@ -101,7 +101,11 @@ export class CaError extends Error {
   /** Extension members for the problem document. */
   readonly details: CaErrorDetails;
 
-  constructor(code: CaErrorCode, message: string, options: { cause?: unknown; details?: CaErrorDetails } = {}) {
+  constructor(
+    code: CaErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: CaErrorDetails } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CaError';
     this.code = code;

@@ -19,7 +19,8 @@ const cfg = ca.context.config;
 console.log(`[kzpki-ca] listening on ${ca.url} (API under /v1, spec openapi/ca.yaml)`);
 console.log(`[kzpki-ca] certificates point at the status service ${cfg.statusBaseUrl}`);
 if (cfg.devMode) console.log(`[kzpki-ca] dev mode: SMS outbox at ${ca.url}/v1/dev/sms-outbox?iin=<IIN>`);
-if (cfg.testMode) console.log('[kzpki-ca] test mode: NCA test identifiers accepted, backdated validity allowed');
+if (cfg.testMode)
+  console.log('[kzpki-ca] test mode: NCA test identifiers accepted, backdated validity allowed');
 
 const stop = (): void => {
   console.log('[kzpki-ca] stopping');

@@ -8,10 +8,10 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import express from 'express';
-import { initCa, type InitCaOptions } from './ca/init-ca.js';
+import { type InitCaOptions, initCa } from './ca/init-ca.js';
 import { type CaConfig, type CaConfigOverrides, resolveConfig } from './config.js';
 import { CaError } from './errors.js';
-import { type ApiResponse } from './http/idempotency.js';
+import type { ApiResponse } from './http/idempotency.js';
 import { PROBLEM_JSON, problemOf, toCaError } from './http/problem.js';
 import { RateLimiter } from './http/rate-limiter.js';
 import { bearerToken, hasBody } from './http/request.js';
@@ -132,7 +132,12 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
   app.set('query parser', 'simple');
   app.use(express.json({ limit: '8mb', type: ['application/json', 'application/*+json'] }));
 
-  const send = (res: express.Response, operationId: string, r: ApiResponse, type = 'application/json'): void => {
+  const send = (
+    res: express.Response,
+    operationId: string,
+    r: ApiResponse,
+    type = 'application/json',
+  ): void => {
     res.setHeader('Cache-Control', 'no-store');
     for (const [k, v] of Object.entries(r.headers ?? {})) res.setHeader(k, v);
     if (opts.validateResponses) {
@@ -187,7 +192,10 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
   }
   app.use((_req: express.Request, res: express.Response) => {
     res.setHeader('Cache-Control', 'no-store');
-    res.status(404).type(PROBLEM_JSON).send(JSON.stringify(problemOf(new CaError('NOT_FOUND', 'No such endpoint'))));
+    res
+      .status(404)
+      .type(PROBLEM_JSON)
+      .send(JSON.stringify(problemOf(new CaError('NOT_FOUND', 'No such endpoint'))));
   });
   // Errors before a route ran (malformed JSON, body too large).
   app.use((e: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
@@ -198,7 +206,10 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
         : toCaError(e);
     if (err.code === 'INTERNAL_ERROR') logError('[kzpki-ca] request failed', e);
     res.setHeader('Cache-Control', 'no-store');
-    res.status(err.status).type(PROBLEM_JSON).send(JSON.stringify(problemOf(err)));
+    res
+      .status(err.status)
+      .type(PROBLEM_JSON)
+      .send(JSON.stringify(problemOf(err)));
   });
 
   const timer =

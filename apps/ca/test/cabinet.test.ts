@@ -36,7 +36,10 @@ beforeAll(async () => {
   manager2 = await obtainCertificates(new Applicant(t.url, 'first-manager', '900720301239', ORG2));
   m1 = await cabinetToken(manager1);
   m2 = await cabinetToken(manager2);
-  hr1 = await obtainCertificates(new Applicant(t.url, 'hr', '830414306786', ORG1), { session: m1, signer: manager1 });
+  hr1 = await obtainCertificates(new Applicant(t.url, 'hr', '830414306786', ORG1), {
+    session: m1,
+    signer: manager1,
+  });
   hr = await cabinetToken(hr1);
   employee1 = await obtainCertificates(new Applicant(t.url, 'employee', '911212307895', ORG1), {
     session: hr,
@@ -76,7 +79,13 @@ describe('certificate login', () => {
 
   it('refuses a SIGN certificate, a wrong key, a replayed or expired challenge, a foreign CA and garbage', async () => {
     let c = await challenge('cabinet');
-    const sign = await login('/v1/cabinet/sessions', c.id, manager1.sign!.pem!, manager1.sign!.keys.privateKey, c.tbs);
+    const sign = await login(
+      '/v1/cabinet/sessions',
+      c.id,
+      manager1.sign!.pem!,
+      manager1.sign!.keys.privateKey,
+      c.tbs,
+    );
     expectProblem(sign, 422, 'CERTIFICATE_WRONG_PURPOSE');
     c = await challenge('cabinet');
     expectProblem(
@@ -85,7 +94,10 @@ describe('certificate login', () => {
       'SIGNATURE_INVALID',
     );
     c = await challenge('cabinet');
-    expect((await login('/v1/cabinet/sessions', c.id, manager1.auth!.pem!, manager1.auth!.keys.privateKey, c.tbs)).status).toBe(201);
+    expect(
+      (await login('/v1/cabinet/sessions', c.id, manager1.auth!.pem!, manager1.auth!.keys.privateKey, c.tbs))
+        .status,
+    ).toBe(201);
     expectProblem(
       await login('/v1/cabinet/sessions', c.id, manager1.auth!.pem!, manager1.auth!.keys.privateKey, c.tbs),
       401,
@@ -107,7 +119,11 @@ describe('certificate login', () => {
       issuerKey: keys.privateKey,
     });
     c = await challenge('cabinet');
-    expectProblem(await login('/v1/cabinet/sessions', c.id, forged.pem, keys.privateKey, c.tbs), 401, 'CERTIFICATE_UNTRUSTED');
+    expectProblem(
+      await login('/v1/cabinet/sessions', c.id, forged.pem, keys.privateKey, c.tbs),
+      401,
+      'CERTIFICATE_UNTRUSTED',
+    );
     c = await challenge('cabinet');
     expectProblem(
       await login('/v1/cabinet/sessions', c.id, 'AAAAAAAAAAAAAAAAAAAAAAAA', keys.privateKey, c.tbs),
@@ -125,7 +141,11 @@ describe('certificate login', () => {
     );
     c = await challenge('cabinet');
     const op = t.ca.context.material.operator;
-    expectProblem(await login('/v1/operator/sessions', c.id, op.pem, op.privateKey, c.tbs), 401, 'CHALLENGE_INVALID');
+    expectProblem(
+      await login('/v1/operator/sessions', c.id, op.pem, op.privateKey, c.tbs),
+      401,
+      'CHALLENGE_INVALID',
+    );
     expectProblem(await call(t.url, 'GET', '/v1/operator/moderation', { token: m1 }), 401, 'UNAUTHORIZED');
   });
 
@@ -152,14 +172,25 @@ describe('approval', () => {
       'APPROVER_ORGANIZATION_MISMATCH',
     );
     expectProblem(
-      await decideWith(t.url, m2, signer.number, 'approve', manager2.sign!.pem!, manager2.sign!.keys.privateKey),
+      await decideWith(
+        t.url,
+        m2,
+        signer.number,
+        'approve',
+        manager2.sign!.pem!,
+        manager2.sign!.keys.privateKey,
+      ),
       403,
       'APPROVER_ORGANIZATION_MISMATCH',
     );
   });
 
   it('an employee certificate approves nothing; HR approves employees only', async () => {
-    expectProblem(await call(t.url, 'GET', '/v1/cabinet/applications', { token: emp }), 403, 'APPROVER_NOT_AUTHORIZED');
+    expectProblem(
+      await call(t.url, 'GET', '/v1/cabinet/applications', { token: emp }),
+      403,
+      'APPROVER_NOT_AUTHORIZED',
+    );
     expectProblem(
       await call(t.url, 'GET', `/v1/cabinet/applications/${signer.number}`, { token: emp }),
       403,
@@ -179,10 +210,14 @@ describe('approval', () => {
     expect(p.status).toBe(200);
     expect(p.body.requests).toHaveLength(2);
     const doc = JSON.parse(p.body.decisionDocuments.approve);
-    expect(doc).toMatchObject({ decision: 'approve', application: { number: signer.number, iin: signer.iin, bin: ORG1 } });
+    expect(doc).toMatchObject({
+      decision: 'approve',
+      application: { number: signer.number, iin: signer.iin, bin: ORG1 },
+    });
     const post = (body: Record<string, unknown>) =>
       call(t.url, 'POST', `/v1/cabinet/applications/${signer.number}/decision`, { token: m1, body });
-    const sig = async (key: CryptoKey, text: string) => toBase64(await signData(key, new TextEncoder().encode(text)));
+    const sig = async (key: CryptoKey, text: string) =>
+      toBase64(await signData(key, new TextEncoder().encode(text)));
     // AUTH certificate instead of SIGN.
     expectProblem(
       await post({
@@ -214,11 +249,25 @@ describe('approval', () => {
       'SIGNATURE_INVALID',
     );
     expect((await signer.get()).body.status).toBe('awaiting-approval');
-    const ok = await decideWith(t.url, m1, signer.number, 'approve', manager1.sign!.pem!, manager1.sign!.keys.privateKey);
+    const ok = await decideWith(
+      t.url,
+      m1,
+      signer.number,
+      'approve',
+      manager1.sign!.pem!,
+      manager1.sign!.keys.privateKey,
+    );
     expect(ok.status).toBe(200);
     expect(ok.body.status).toBe('approved');
     expectProblem(
-      await decideWith(t.url, m1, signer.number, 'reject', manager1.sign!.pem!, manager1.sign!.keys.privateKey),
+      await decideWith(
+        t.url,
+        m1,
+        signer.number,
+        'reject',
+        manager1.sign!.pem!,
+        manager1.sign!.keys.privateKey,
+      ),
       409,
       'INVALID_TRANSITION',
     );
@@ -243,7 +292,14 @@ describe('approval', () => {
     expect((await a.runToSubmission('ECDSA-P256')).body.status).toBe('awaiting-approval');
     expectProblem(await a.issue(), 409, 'INVALID_TRANSITION');
     expectProblem(await a.download(), 409, 'INVALID_TRANSITION');
-    const r = await decideWith(t.url, m1, a.number, 'reject', manager1.sign!.pem!, manager1.sign!.keys.privateKey);
+    const r = await decideWith(
+      t.url,
+      m1,
+      a.number,
+      'reject',
+      manager1.sign!.pem!,
+      manager1.sign!.keys.privateKey,
+    );
     expect(r.body.status).toBe('rejected');
     expectProblem(await a.issue(), 409, 'INVALID_TRANSITION');
     const status = await call(t.url, 'GET', `/v1/application-status/${a.number}`);
@@ -267,7 +323,10 @@ describe('revocation', () => {
     expect(r.body).toMatchObject({ status: 'revoked', reason: 'keyCompromise' });
     expect(Date.parse(r.body.revokedAt) % 1000).toBe(0);
     expect(await store.revocationSeq()).toBe(before + 1);
-    const rec = await store.getCertificateBySerial(t.ca.context.material.issuing.skiHex, employee1.sign!.serialHex!);
+    const rec = await store.getCertificateBySerial(
+      t.ca.context.material.issuing.skiHex,
+      employee1.sign!.serialHex!,
+    );
     expect(rec).toMatchObject({ status: 'revoked', reason: 'keyCompromise' });
     const revoked = [];
     for await (const e of store.listRevoked(t.ca.context.material.issuing.skiHex)) revoked.push(e.serialHex);
@@ -308,7 +367,9 @@ describe('revocation', () => {
       'REVOCATION_NOT_ALLOWED',
     );
     const list = await call(t.url, 'GET', '/v1/cabinet/certificates', { token: m1 });
-    expect(list.body.certificates.map((c: { serialHex: string }) => c.serialHex)).toContain(employee1.auth!.serialHex);
+    expect(list.body.certificates.map((c: { serialHex: string }) => c.serialHex)).toContain(
+      employee1.auth!.serialHex,
+    );
     const r = await call(t.url, 'POST', `/v1/cabinet/certificates/${employee1.auth!.serialHex}/revocation`, {
       token: m1,
       body: { reason: 'affiliationChanged' },
@@ -336,49 +397,82 @@ describe('revocation', () => {
       body: { reason: 'certificateHold' },
     });
     expect(held.body).toMatchObject({ status: 'hold', reason: 'certificateHold' });
-    expect((await store.listRevocationChangesSince(ski, base)).map((c) => [c.serialHex, c.change])).toEqual([[serial, 'hold']]);
+    expect((await store.listRevocationChangesSince(ski, base)).map((c) => [c.serialHex, c.change])).toEqual([
+      [serial, 'hold'],
+    ]);
     expectProblem(
-      await call(t.url, 'POST', `/v1/operator/certificates/${serial}/revocation`, { token: operator, body: { reason: 'certificateHold' } }),
+      await call(t.url, 'POST', `/v1/operator/certificates/${serial}/revocation`, {
+        token: operator,
+        body: { reason: 'certificateHold' },
+      }),
       409,
       'ALREADY_REVOKED',
     );
-    const released = await call(t.url, 'POST', `/v1/operator/certificates/${serial}/release`, { token: operator });
+    const released = await call(t.url, 'POST', `/v1/operator/certificates/${serial}/release`, {
+      token: operator,
+    });
     expect(released.body.status).toBe('good');
     expect(released.body.revokedAt).toBeUndefined();
     const changes = await store.listRevocationChangesSince(ski, base);
     expect(changes.map((c) => [c.serialHex, c.change, c.status])).toEqual([[serial, 'released', 'good']]);
     expect(await store.revocationSeq()).toBe(base + 2);
-    expectProblem(await call(t.url, 'POST', `/v1/operator/certificates/${serial}/release`, { token: operator }), 409, 'NOT_ON_HOLD');
+    expectProblem(
+      await call(t.url, 'POST', `/v1/operator/certificates/${serial}/release`, { token: operator }),
+      409,
+      'NOT_ON_HOLD',
+    );
     // A holder may hold and release their own certificate too.
     expect(
-      (await call(t.url, 'POST', `/v1/cabinet/certificates/${serial}/revocation`, { token: hr, body: { reason: 'certificateHold' } }))
-        .body.status,
+      (
+        await call(t.url, 'POST', `/v1/cabinet/certificates/${serial}/revocation`, {
+          token: hr,
+          body: { reason: 'certificateHold' },
+        })
+      ).body.status,
     ).toBe('hold');
   });
 
   it('operators revoke any end-entity certificate but not CA certificates', async () => {
     const r = await call(t.url, 'POST', `/v1/operator/certificates/${manager2.sign!.serialHex}/revocation`, {
       token: operator,
-      body: { reason: 'privilegeWithdrawn', comment: 'court decision', invalidityDate: '2020-01-01T00:00:00.000Z' },
+      body: {
+        reason: 'privilegeWithdrawn',
+        comment: 'court decision',
+        invalidityDate: '2020-01-01T00:00:00.000Z',
+      },
     });
-    expect(r.body).toMatchObject({ status: 'revoked', reason: 'privilegeWithdrawn', invalidityDate: '2020-01-01T00:00:00.000Z' });
+    expect(r.body).toMatchObject({
+      status: 'revoked',
+      reason: 'privilegeWithdrawn',
+      invalidityDate: '2020-01-01T00:00:00.000Z',
+    });
     expectProblem(
-      await call(t.url, 'POST', `/v1/operator/certificates/${t.ca.context.material.issuing.serialHex}/revocation`, {
-        token: operator,
-        body: { reason: 'keyCompromise' },
-      }),
+      await call(
+        t.url,
+        'POST',
+        `/v1/operator/certificates/${t.ca.context.material.issuing.serialHex}/revocation`,
+        {
+          token: operator,
+          body: { reason: 'keyCompromise' },
+        },
+      ),
       403,
       'REVOCATION_NOT_ALLOWED',
     );
     expectProblem(
-      await call(t.url, 'POST', '/v1/operator/certificates/0123456789abcdef/revocation', { token: operator, body: { reason: 'unspecified' } }),
+      await call(t.url, 'POST', '/v1/operator/certificates/0123456789abcdef/revocation', {
+        token: operator,
+        body: { reason: 'unspecified' },
+      }),
       404,
       'CERTIFICATE_NOT_FOUND',
     );
   });
 
   it('keeps an audit trail of every change, hash-chained', async () => {
-    const r = await call(t.url, 'GET', `/v1/operator/applications/${employee1.number}/audit`, { token: operator });
+    const r = await call(t.url, 'GET', `/v1/operator/applications/${employee1.number}/audit`, {
+      token: operator,
+    });
     const actions = r.body.entries.map((e: { action: string }) => e.action);
     expect(actions).toEqual(
       expect.arrayContaining([
@@ -391,7 +485,9 @@ describe('revocation', () => {
         'application.revoked',
       ]),
     );
-    expect(r.body.entries.find((e: { action: string }) => e.action === 'application.approved').actor).toBe(`approver:${hr1.iin}`);
+    expect(r.body.entries.find((e: { action: string }) => e.action === 'application.approved').actor).toBe(
+      `approver:${hr1.iin}`,
+    );
     expect(await t.ca.context.store.verifyAuditChain()).toBeUndefined();
   });
 });

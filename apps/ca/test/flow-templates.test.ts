@@ -5,8 +5,9 @@
  * proof-of-possession installation). The issued certificates are read back with
  * `inspectCertificate` and verified by OpenSSL against the CA chain.
  */
-import { hasTool, runTool, tempDir } from '@kzpki/test-fixtures';
+
 import { inspectCertificate, NCA_OIDS } from '@kzpki/pki';
+import { hasTool, runTool, tempDir } from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from './support/api.js';
 import { Applicant, certificateLogin, decideWith } from './support/flow.js';
@@ -43,7 +44,10 @@ function checkPair(a: Applicant, expectRoles: string[], policy: { auth: string; 
     expect(info.caIssuerUrls).toEqual([`${STATUS}/ca/kzpki-test-issuing-rsa.crt`]);
     expect(info.keyUsageCritical).toBe(true);
     expect(info.keyUsage.sort()).toEqual(
-      (purpose === 'auth' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature', 'nonRepudiation']).sort(),
+      (purpose === 'auth'
+        ? ['digitalSignature', 'keyEncipherment']
+        : ['digitalSignature', 'nonRepudiation']
+      ).sort(),
     );
     expect(info.serialNumber).toBe(held.serialHex);
     const days = (Date.parse(info.notAfter) - Date.parse(info.notBefore)) / 86_400_000;
@@ -93,11 +97,20 @@ describe('individual', () => {
     const a = new Applicant(t.url, 'individual', '850315300128');
     const started = await a.start();
     expect(started.body.status).toBe('otp-sent');
-    expect(started.body.otp).toMatchObject({ sender: '1414', ttlSeconds: 90, attemptsLeft: 3, sentTo: '+7 701 *** ** 33' });
+    expect(started.body.otp).toMatchObject({
+      sender: '1414',
+      ttlSeconds: 90,
+      attemptsLeft: 3,
+      sentTo: '+7 701 *** ** 33',
+    });
     expect(started.body.nextActions).toEqual(['resendOtp', 'verifyOtp']);
     expect((await a.verify()).body.application.status).toBe('phone-verified');
     const ident = await a.identify();
-    expect(ident.body.recognizedDocument).toMatchObject({ surname: 'АХМЕТОВ', number: '051234567', iin: a.iin });
+    expect(ident.body.recognizedDocument).toMatchObject({
+      surname: 'АХМЕТОВ',
+      number: '051234567',
+      iin: a.iin,
+    });
     await a.confirm();
     expect(a.application.person.fullName).toBe('АХМЕТОВ АЙДАР СЕРИКОВИЧ');
     await a.consent();
@@ -107,7 +120,10 @@ describe('individual', () => {
     expect(sub.body.status).toBe('submitted');
     expect(sub.body.number).toMatch(/^[0-9]{14}$/);
     await complete(a);
-    checkPair(a, ['individual'], { auth: NCA_OIDS.policy.individualAuth, sign: NCA_OIDS.policy.individualSign });
+    checkPair(a, ['individual'], {
+      auth: NCA_OIDS.policy.individualAuth,
+      sign: NCA_OIDS.policy.individualSign,
+    });
     expect(inspectCertificate(a.auth!.pem!).email).toBe('a.akhmetov@example.kz');
 
     const status = await call(t.url, 'GET', `/v1/application-status/${a.number}`);
@@ -146,7 +162,11 @@ describe('legal entity: the six templates', () => {
     checkPair(manager, ['legal-entity', 'first-manager'], legal);
     const login = await certificateLogin(t.url, 'cabinet', manager.auth!.pem!, manager.auth!.keys.privateKey);
     expect(login.status).toBe(201);
-    expect(login.body.holder).toMatchObject({ iin: manager.iin, bin: ORG1, roles: ['legal-entity', 'first-manager'] });
+    expect(login.body.holder).toMatchObject({
+      iin: manager.iin,
+      bin: ORG1,
+      roles: ['legal-entity', 'first-manager'],
+    });
     managerSession = login.body.token;
   });
 
@@ -159,7 +179,14 @@ describe('legal entity: the six templates', () => {
     const pending = await call(t.url, 'GET', '/v1/cabinet/applications', { token: session });
     expect(pending.status).toBe(200);
     expect(pending.body.applications.map((p: { number: string }) => p.number)).toContain(a.number);
-    const d = await decideWith(t.url, session, a.number, 'approve', signer.sign!.pem!, signer.sign!.keys.privateKey);
+    const d = await decideWith(
+      t.url,
+      session,
+      a.number,
+      'approve',
+      signer.sign!.pem!,
+      signer.sign!.keys.privateKey,
+    );
     expect(d.status).toBe(200);
     expect(d.body).toMatchObject({ decision: 'approve', status: 'approved' });
     expect(d.body.evidence.signerSerialHex).toBe(signer.sign!.serialHex);

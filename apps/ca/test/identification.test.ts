@@ -34,7 +34,8 @@ describe('identification', () => {
     const a = await verified('850315300128');
     expectProblem(await a.identify({ liveness: { passed: false, score: 0.9 } }), 422, 'LIVENESS_FAILED');
     expectProblem(await a.identify({ liveness: { passed: true, score: 0.2 } }), 422, 'LIVENESS_FAILED');
-    for (const pin of ['1111', '1234', '9876', '012345']) expectProblem(await a.identify({ pin }), 422, 'PIN_TOO_SIMPLE');
+    for (const pin of ['1111', '1234', '9876', '012345'])
+      expectProblem(await a.identify({ pin }), 422, 'PIN_TOO_SIMPLE');
     expectProblem(
       await a.identify({ document: { type: 'passport', frontImage: 'AAAA' } }),
       422,
@@ -48,7 +49,11 @@ describe('identification', () => {
     const a = await verified('871008401427');
     const first = await a.identify({ document: { type: 'passport', frontImage: 'AAAA' } });
     expect(first.status).toBe(200);
-    expect(first.body.recognizedDocument).toMatchObject({ type: 'passport', number: 'N12345678', surname: 'ПЕТРОВА' });
+    expect(first.body.recognizedDocument).toMatchObject({
+      type: 'passport',
+      number: 'N12345678',
+      surname: 'ПЕТРОВА',
+    });
     expect(first.body.application.nextActions).toEqual(['submitIdentification', 'confirmIdentification']);
     expect((await a.identify({ document: { type: 'passport', frontImage: 'AAAA' } })).status).toBe(200);
     const c = await a.confirm();
@@ -69,7 +74,11 @@ describe('identification', () => {
     const q = await call(t.url, 'GET', '/v1/operator/moderation', { token: operator });
     const item = q.body.items.find((i: { applicationId: string }) => i.applicationId === a.id);
     expect(item.mismatches.map((m: { field: string }) => m.field)).toEqual(['documentNumber']);
-    expect(item.mismatches[0]).toEqual({ field: 'documentNumber', document: '045678901', registry: '051234987' });
+    expect(item.mismatches[0]).toEqual({
+      field: 'documentNumber',
+      document: '045678901',
+      registry: '051234987',
+    });
     const d = await call(t.url, 'POST', `/v1/operator/moderation/${a.id}/decision`, {
       token: operator,
       body: { decision: 'approve', comment: 'Registry holds the renewed card' },
@@ -82,7 +91,10 @@ describe('identification', () => {
     expect((await a.consent()).body.status).toBe('consent-given');
     // Deciding twice is not possible.
     expectProblem(
-      await call(t.url, 'POST', `/v1/operator/moderation/${a.id}/decision`, { token: operator, body: { decision: 'reject' } }),
+      await call(t.url, 'POST', `/v1/operator/moderation/${a.id}/decision`, {
+        token: operator,
+        body: { decision: 'reject' },
+      }),
       409,
       'INVALID_TRANSITION',
     );
@@ -108,7 +120,11 @@ describe('identification', () => {
   it('moderation needs an operator session', async () => {
     expectProblem(await call(t.url, 'GET', '/v1/operator/moderation'), 401, 'UNAUTHORIZED');
     const a = await verified('850315300128');
-    expectProblem(await call(t.url, 'GET', '/v1/operator/moderation', { token: a.token }), 401, 'UNAUTHORIZED');
+    expectProblem(
+      await call(t.url, 'GET', '/v1/operator/moderation', { token: a.token }),
+      401,
+      'UNAUTHORIZED',
+    );
   });
 });
 

@@ -29,8 +29,12 @@ describe('expiry of unfinished applications', () => {
     t.clock.advance(2 * 86_400 + 1);
     // On access.
     expectProblem(await early.verify(code), 410, 'APPLICATION_EXPIRED');
-    // By the sweep: the submitted one (its session also ended with it).
+    // By the sweep: the submitted one (its session also ended with it). Before the sweep, the
+    // status-service view already reads expired.
     expectProblem(await submitted.issue(), 401, 'UNAUTHORIZED');
+    const view = await t.ca.context.store.getApplicationStatus(submitted.number);
+    expect(view?.application.status).toBe('expired');
+    expect(view?.history.at(-1)?.status).toBe('expired');
     const op = t.ca.context.material.operator;
     const operator = (await certificateLogin(t.url, 'operator', op.pem, op.privateKey)).body.token;
     const sweep = await call(t.url, 'POST', '/v1/operator/expiry-sweep', { token: operator });
@@ -58,7 +62,9 @@ describe('test mode', () => {
     expect(health.body.testMode).toBe(true);
     const a = new Applicant(t.url, 'first-manager', '123456789011', '123456789021');
     expect((await a.runToSubmission('ECDSA-P256')).body.status).toBe('submitted');
-    const r = await a.issue({ validity: { notBefore: '2023-01-01T00:00:00.000Z', notAfter: '2024-01-01T00:00:00.000Z' } });
+    const r = await a.issue({
+      validity: { notBefore: '2023-01-01T00:00:00.000Z', notAfter: '2024-01-01T00:00:00.000Z' },
+    });
     expect(r.status).toBe(200);
     const info = inspectCertificate(r.body.certificates[0].pem);
     expect(info.iin).toBe('123456789011');
@@ -70,7 +76,9 @@ describe('test mode', () => {
   it('still refuses a reversed validity', async () => {
     const a = new Applicant(t.url, 'individual', '123456789012');
     expect((await a.runToSubmission('ECDSA-P256')).status).toBe(200);
-    const r = await a.issue({ validity: { notBefore: '2024-01-01T00:00:00.000Z', notAfter: '2023-01-01T00:00:00.000Z' } });
+    const r = await a.issue({
+      validity: { notBefore: '2024-01-01T00:00:00.000Z', notAfter: '2023-01-01T00:00:00.000Z' },
+    });
     expectProblem(r, 422, 'VALIDITY_INVALID');
   });
 });
@@ -95,7 +103,8 @@ describe('rate limits and dev mode', () => {
 
   it('limits application-number lookups per client', async () => {
     const n = generateApplicationNumber();
-    for (let i = 0; i < 3; i++) expectProblem(await call(t.url, 'GET', `/v1/application-status/${n}`), 404, 'NOT_FOUND');
+    for (let i = 0; i < 3; i++)
+      expectProblem(await call(t.url, 'GET', `/v1/application-status/${n}`), 404, 'NOT_FOUND');
     const r = await call(t.url, 'GET', `/v1/application-status/${n}`);
     expectProblem(r, 429, 'RATE_LIMITED');
     expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -106,14 +115,23 @@ describe('rate limits and dev mode', () => {
     expect((await call(t.url, 'POST', '/v1/applications', { body })).status).toBe(201);
     expect((await call(t.url, 'POST', '/v1/applications', { body })).status).toBe(201);
     expectProblem(await call(t.url, 'POST', '/v1/applications', { body }), 429, 'RATE_LIMITED');
-    for (let i = 0; i < 2; i++) expect((await call(t.url, 'POST', '/v1/auth/challenges', { body: { audience: 'cabinet' } })).status).toBe(201);
-    expectProblem(await call(t.url, 'POST', '/v1/auth/challenges', { body: { audience: 'cabinet' } }), 429, 'RATE_LIMITED');
+    for (let i = 0; i < 2; i++)
+      expect(
+        (await call(t.url, 'POST', '/v1/auth/challenges', { body: { audience: 'cabinet' } })).status,
+      ).toBe(201);
+    expectProblem(
+      await call(t.url, 'POST', '/v1/auth/challenges', { body: { audience: 'cabinet' } }),
+      429,
+      'RATE_LIMITED',
+    );
   });
 
   it('has no dev endpoints outside dev mode', async () => {
     expectProblem(await call(t.url, 'GET', '/v1/dev/sms-outbox?iin=850315300128'), 404, 'NOT_FOUND');
     expectProblem(
-      await call(t.url, 'POST', '/v1/dev/mobile-registrations', { body: { iin: '940615400124', phone: '+77771234567' } }),
+      await call(t.url, 'POST', '/v1/dev/mobile-registrations', {
+        body: { iin: '940615400124', phone: '+77771234567' },
+      }),
       404,
       'NOT_FOUND',
     );
@@ -132,7 +150,11 @@ describe('public endpoints', () => {
 
   it('lists the CA hierarchy, clearly a test CA', async () => {
     const r = await call(t.url, 'GET', '/v1/ca/certificates');
-    expect(r.body.certificates.map((c: { name: string }) => c.name)).toEqual(['root', 'issuing', 'ocsp-responder']);
+    expect(r.body.certificates.map((c: { name: string }) => c.name)).toEqual([
+      'root',
+      'issuing',
+      'ocsp-responder',
+    ]);
     const [root, issuing, ocsp] = r.body.certificates.map((c: { pem: string }) => inspectCertificate(c.pem));
     expect(root.subject.fields.CN).toBe('KZPKI TEST ROOT CA (RSA)');
     expect(root.isCa).toBe(true);
@@ -147,7 +169,15 @@ describe('public endpoints', () => {
   it('lists the templates with their approvers', async () => {
     const r = await call(t.url, 'GET', '/v1/templates');
     const byName = Object.fromEntries(r.body.templates.map((x: { name: string }) => [x.name, x]));
-    expect(Object.keys(byName)).toEqual(['individual', 'first-manager', 'signer', 'finance', 'hr', 'employee', 'treasury']);
+    expect(Object.keys(byName)).toEqual([
+      'individual',
+      'first-manager',
+      'signer',
+      'finance',
+      'hr',
+      'employee',
+      'treasury',
+    ]);
     expect(byName['first-manager'].requiresApproval).toBe(false);
     expect(byName.employee.approverRoles).toEqual(['first-manager', 'signer', 'hr']);
     expect(byName.treasury.title.ru).toBe('Участник ИС Казначейство-Клиент');
@@ -156,7 +186,11 @@ describe('public endpoints', () => {
   it('checks the application number before looking it up', async () => {
     const n = generateApplicationNumber();
     const bad = n.slice(0, 13) + String((Number(n[13]) + 1) % 10);
-    expectProblem(await call(t.url, 'GET', `/v1/application-status/${bad}`), 400, 'APPLICATION_NUMBER_INVALID');
+    expectProblem(
+      await call(t.url, 'GET', `/v1/application-status/${bad}`),
+      400,
+      'APPLICATION_NUMBER_INVALID',
+    );
     expectProblem(await call(t.url, 'GET', '/v1/application-status/12345'), 400, 'VALIDATION_FAILED');
     expectProblem(await call(t.url, 'GET', '/v1/nothing-here'), 404, 'NOT_FOUND');
   });

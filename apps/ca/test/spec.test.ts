@@ -14,40 +14,46 @@ import { devHandlers } from '../src/routes/dev-routes.js';
 import { operatorHandlers } from '../src/routes/operator-routes.js';
 import { publicHandlers } from '../src/routes/public-routes.js';
 import { listOperations, loadSpec, type OpenApiDocument } from '../src/spec/load-spec.js';
-import { call } from './support/api.js';
+import { type Body, call } from './support/api.js';
 import { startTestCa, type TestCa } from './support/harness.js';
 
 const doc = loadSpec();
 const ops = listOperations(doc);
 
 type Formats = (ajv: Ajv2020) => Ajv2020;
-const addFormats = ((formatsModule as unknown as { default?: Formats }).default ?? formatsModule) as unknown as Formats;
+const addFormats = ((formatsModule as unknown as { default?: Formats }).default ??
+  formatsModule) as unknown as Formats;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addSchema(doc as unknown as object, 'spec');
 
-function resolve(ref: string): any {
+function resolve(ref: string): Body {
   return ref
     .replace(/^#\//, '')
     .split('/')
-    .reduce((n: any, p) => n[p.replace(/~1/g, '/').replace(/~0/g, '~')], doc as OpenApiDocument);
+    .reduce((n: Body, p) => n[p.replace(/~1/g, '/').replace(/~0/g, '~')], doc as OpenApiDocument);
 }
 const ptr = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 
 /** Every (schema pointer, example value, label) of the spec. */
 function examples(): Array<{ schema: string; value: unknown; label: string }> {
   const out: Array<{ schema: string; value: unknown; label: string }> = [];
-  const collect = (base: string, content: Record<string, any>, label: string) => {
+  const collect = (base: string, content: Record<string, Body>, label: string) => {
     for (const [type, media] of Object.entries(content)) {
-      for (const [name, ex] of Object.entries((media.examples ?? {}) as Record<string, any>)) {
+      for (const [name, ex] of Object.entries((media.examples ?? {}) as Record<string, Body>)) {
         const value = ex.$ref ? resolve(ex.$ref).value : ex.value;
-        out.push({ schema: `${base}/${ptr('content', type, 'schema')}`, value, label: `${label} ${type} ${name}` });
+        out.push({
+          schema: `${base}/${ptr('content', type, 'schema')}`,
+          value,
+          label: `${label} ${type} ${name}`,
+        });
       }
     }
   };
   for (const op of ops) {
     const base = ptr('', 'paths', op.path, op.method);
-    if (op.operation.requestBody) collect(`${base}/requestBody`, op.operation.requestBody.content, `${op.operationId} request`);
+    if (op.operation.requestBody)
+      collect(`${base}/requestBody`, op.operation.requestBody.content, `${op.operationId} request`);
     for (const [status, resp] of Object.entries(op.operation.responses)) {
       const r = resp.$ref ? resolve(resp.$ref) : resp;
       const rbase = resp.$ref ? resp.$ref.slice(1) : `${base}/responses/${status}`;
@@ -67,7 +73,8 @@ describe('openapi/ca.yaml', () => {
       expect((op.operation as { summary?: string }).summary, op.operationId).toBeTruthy();
     }
     const withExamples = new Set(examples().map((e) => e.label.split(' ')[0]));
-    for (const op of ops) expect(withExamples.has(op.operationId), `${op.operationId} has no example`).toBe(true);
+    for (const op of ops)
+      expect(withExamples.has(op.operationId), `${op.operationId} has no example`).toBe(true);
   });
 
   it('every example validates against its schema', () => {
@@ -80,18 +87,22 @@ describe('openapi/ca.yaml', () => {
   });
 
   it('the ErrorCode enum is exactly the CA error codes, and every problem example has its status', () => {
-    const codes = (doc.components.schemas as any).ErrorCode.enum as string[];
+    const codes = (doc.components.schemas as Body).ErrorCode.enum as string[];
     expect([...codes].sort()).toEqual(Object.keys(CA_ERROR_STATUS).sort());
-    for (const e of examples().filter((x) => (x.value as any)?.code)) {
+    for (const e of examples().filter((x) => (x.value as Body)?.code)) {
       const v = e.value as { code: keyof typeof CA_ERROR_STATUS; status: number };
       expect(v.status, e.label).toBe(CA_ERROR_STATUS[v.code]);
     }
   });
 
   it('every operation has exactly one handler', () => {
-    const handlers = [publicHandlers, applicantHandlers, cabinetHandlers, operatorHandlers, devHandlers].flatMap((h) =>
-      Object.keys(h),
-    );
+    const handlers = [
+      publicHandlers,
+      applicantHandlers,
+      cabinetHandlers,
+      operatorHandlers,
+      devHandlers,
+    ].flatMap((h) => Object.keys(h));
     expect(new Set(handlers).size).toBe(handlers.length);
     expect([...handlers].sort()).toEqual(ops.map((o) => o.operationId).sort());
   });
@@ -117,9 +128,13 @@ describe('security schemes are enforced', () => {
     expect(secured.length).toBeGreaterThan(15);
     for (const op of secured) {
       const path = op.path.replace(/\{(\w+)\}/g, (_m, p: string) => params[p] as string);
-      const rb = op.operation.requestBody?.content['application/json'] as any;
+      const rb = op.operation.requestBody?.content['application/json'] as Body;
       const ex = rb?.examples && Object.values(rb.examples)[0];
-      const body = ex ? ((ex as any).$ref ? resolve((ex as any).$ref).value : (ex as any).value) : undefined;
+      const body = ex
+        ? (ex as Body).$ref
+          ? resolve((ex as Body).$ref).value
+          : (ex as Body).value
+        : undefined;
       const r = await call(t.url, op.method.toUpperCase(), path, body !== undefined ? { body } : {});
       expect({ op: op.operationId, status: r.status, code: r.body?.code }).toEqual({
         op: op.operationId,

@@ -20,8 +20,16 @@ const start = (body: unknown) => call(t.url, 'POST', '/v1/applications', { body 
 
 describe('startApplication', () => {
   it('refuses an IIN with a wrong check digit (and NCA test identifiers outside test mode)', async () => {
-    expectProblem(await start({ kind: 'individual', template: 'individual', iin: '850315300129' }), 422, 'IIN_INVALID');
-    expectProblem(await start({ kind: 'individual', template: 'individual', iin: '123456789011' }), 422, 'IIN_INVALID');
+    expectProblem(
+      await start({ kind: 'individual', template: 'individual', iin: '850315300129' }),
+      422,
+      'IIN_INVALID',
+    );
+    expectProblem(
+      await start({ kind: 'individual', template: 'individual', iin: '123456789011' }),
+      422,
+      'IIN_INVALID',
+    );
   });
 
   it('refuses a BIN with a wrong check digit', async () => {
@@ -36,13 +44,29 @@ describe('startApplication', () => {
     const r = await start({ kind: 'individual', template: 'individual', iin: '85031530012X' });
     expectProblem(r, 400, 'VALIDATION_FAILED');
     expect(r.body.errors[0]).toMatchObject({ location: 'body', path: '/iin' });
-    expectProblem(await start({ kind: 'individual', template: 'individual', iin: '850315300128', extra: 1 }), 400, 'VALIDATION_FAILED');
-    expectProblem(await call(t.url, 'POST', '/v1/applications', { raw: '{"kind":' }), 400, 'VALIDATION_FAILED');
+    expectProblem(
+      await start({ kind: 'individual', template: 'individual', iin: '850315300128', extra: 1 }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectProblem(
+      await call(t.url, 'POST', '/v1/applications', { raw: '{"kind":' }),
+      400,
+      'VALIDATION_FAILED',
+    );
   });
 
   it('checks the template against the kind and the BIN', async () => {
-    expectProblem(await start({ kind: 'individual', template: 'employee', iin: '911212307895' }), 422, 'TEMPLATE_KIND_MISMATCH');
-    expectProblem(await start({ kind: 'legal-entity', template: 'employee', iin: '911212307895' }), 422, 'BIN_REQUIRED');
+    expectProblem(
+      await start({ kind: 'individual', template: 'employee', iin: '911212307895' }),
+      422,
+      'TEMPLATE_KIND_MISMATCH',
+    );
+    expectProblem(
+      await start({ kind: 'legal-entity', template: 'employee', iin: '911212307895' }),
+      422,
+      'BIN_REQUIRED',
+    );
     expectProblem(
       await start({ kind: 'individual', template: 'individual', iin: '850315300128', bin: '150440000013' }),
       422,
@@ -52,14 +76,23 @@ describe('startApplication', () => {
 
   it('checks the registries', async () => {
     // 900101300007 is check-digit valid but nobody in the registry.
-    expectProblem(await start({ kind: 'individual', template: 'individual', iin: '900101300007' }), 422, 'PERSON_NOT_FOUND');
+    expectProblem(
+      await start({ kind: 'individual', template: 'individual', iin: '900101300007' }),
+      422,
+      'PERSON_NOT_FOUND',
+    );
     expectProblem(
       await start({ kind: 'legal-entity', template: 'employee', iin: '911212307895', bin: '940140000385' }),
       422,
       'ORGANIZATION_NOT_FOUND',
     );
     expectProblem(
-      await start({ kind: 'legal-entity', template: 'first-manager', iin: '911212307895', bin: '150440000013' }),
+      await start({
+        kind: 'legal-entity',
+        template: 'first-manager',
+        iin: '911212307895',
+        bin: '150440000013',
+      }),
       422,
       'NOT_FIRST_MANAGER',
     );
@@ -76,11 +109,15 @@ describe('startApplication', () => {
     expectProblem(r, 422, 'PHONE_NOT_REGISTERED');
     expect(r.body.registration.ru).toMatch(/базе мобильных граждан/);
     expect(r.body.registration.kk).toMatch(/мобильді азаматтар базасында/);
-    const reg = await call(t.url, 'POST', '/v1/dev/mobile-registrations', { body: { iin: '940615400124', phone: '+77771234567' } });
+    const reg = await call(t.url, 'POST', '/v1/dev/mobile-registrations', {
+      body: { iin: '940615400124', phone: '+77771234567' },
+    });
     expect(reg.status).toBe(201);
     expect(reg.body.phoneMasked).toBe('+7 777 *** ** 67');
     expectProblem(
-      await call(t.url, 'POST', '/v1/dev/mobile-registrations', { body: { iin: '940615400124', phone: '+77771234568' } }),
+      await call(t.url, 'POST', '/v1/dev/mobile-registrations', {
+        body: { iin: '940615400124', phone: '+77771234568' },
+      }),
       422,
       'PHONE_ALREADY_REGISTERED',
     );
@@ -171,7 +208,11 @@ describe('skipping steps', () => {
     await b.verify();
     a.token = b.token; // someone else's session
     expectProblem(await a.identify(), 401, 'UNAUTHORIZED');
-    expectProblem(await call(t.url, 'GET', `/v1/applications/${a.id}`, { token: 'kza_forged' }), 401, 'UNAUTHORIZED');
+    expectProblem(
+      await call(t.url, 'GET', `/v1/applications/${a.id}`, { token: 'kza_forged' }),
+      401,
+      'UNAUTHORIZED',
+    );
   });
 
   it('steps out of order are INVALID_TRANSITION', async () => {
@@ -184,7 +225,10 @@ describe('skipping steps', () => {
     expectProblem(await a.consent(), 409, 'INVALID_TRANSITION');
     expectProblem(await a.agree(), 409, 'INVALID_TRANSITION');
     expectProblem(
-      await a.submit({ auth: '-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n', sign: 'AAAAAAAAAAAAAAAAAAAA' }),
+      await a.submit({
+        auth: '-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n',
+        sign: 'AAAAAAAAAAAAAAAAAAAA',
+      }),
       409,
       'INVALID_TRANSITION',
     );

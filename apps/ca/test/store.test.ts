@@ -88,7 +88,9 @@ describe('schema', () => {
     await revoke('f1', 'hold');
     store.db.exec(`INSERT INTO applications (id, kind, template, iin, status, created_at, updated_at, expires_at, data)
       VALUES ('app1', 'individual', 'individual', '850315300128', 'otp-sent', 'x', 'x', 'x', '{}')`);
-    store.db.exec("INSERT INTO application_history (application_id, status, at, actor) VALUES ('app1', 'otp-sent', 'x', 'test')");
+    store.db.exec(
+      "INSERT INTO application_history (application_id, status, at, actor) VALUES ('app1', 'otp-sent', 'x', 'test')",
+    );
     for (const sql of [
       "UPDATE audit_log SET actor = 'mallory'",
       'DELETE FROM audit_log',
@@ -106,7 +108,9 @@ describe('schema', () => {
 describe('certificates and revocation', () => {
   it('enforces unique serials and keys in the database', async () => {
     await insert(cert('0101'));
-    await expect(insert(cert('0101'))).rejects.toThrow(/UNIQUE constraint failed: certificates\.serial_hex|certificates\.issuer_ski_hex/);
+    await expect(insert(cert('0101'))).rejects.toThrow(
+      /UNIQUE constraint failed: certificates\.serial_hex|certificates\.issuer_ski_hex/,
+    );
     const dupKey = cert('0102');
     dupKey.spkiSha256 = (await store.getCertificate('0101'))!.spkiSha256;
     await expect(insert(dupKey)).rejects.toThrow(/UNIQUE constraint failed: certificates\.spki_sha256/);
@@ -184,7 +188,9 @@ describe('certificates and revocation', () => {
   it('chains the audit log so that a rewrite shows', async () => {
     expect(await store.verifyAuditChain()).toBeUndefined();
     store.db.exec('DROP TRIGGER audit_log_no_update');
-    const victim = store.db.prepare('SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 2').get() as { id: number };
+    const victim = store.db.prepare('SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 2').get() as {
+      id: number;
+    };
     store.db.prepare("UPDATE audit_log SET actor = 'mallory' WHERE id = ?").run(victim.id);
     expect(await store.verifyAuditChain()).toBe(victim.id);
   });
@@ -198,7 +204,12 @@ describe('CA keys at rest', () => {
       const first = await initCa(s, {
         passphrase: 'correct horse',
         statusBaseUrl: 'http://127.0.0.1:8081',
-        keyAlgorithms: { root: 'ECDSA-P256', issuing: 'ECDSA-P256', 'ocsp-responder': 'ECDSA-P256', operator: 'ECDSA-P256' },
+        keyAlgorithms: {
+          root: 'ECDSA-P256',
+          issuing: 'ECDSA-P256',
+          'ocsp-responder': 'ECDSA-P256',
+          operator: 'ECDSA-P256',
+        },
       });
       expect(first.created).toEqual(['root', 'issuing', 'ocsp-responder', 'operator']);
       const m = await loadCaMaterial(s, { passphrase: 'correct horse' });
@@ -207,10 +218,16 @@ describe('CA keys at rest', () => {
       expect((await signData(m.issuing.privateKey, new Uint8Array([1, 2, 3]))).length).toBeGreaterThan(0);
       const raw = JSON.stringify(s.db.prepare('SELECT encrypted_key FROM ca_keys').all());
       expect(raw).not.toMatch(/PRIVATE KEY|MII/);
-      await expect(loadCaMaterial(s, { passphrase: 'wrong' })).rejects.toSatisfy((e) => isCaError(e, 'UNAUTHORIZED'));
+      await expect(loadCaMaterial(s, { passphrase: 'wrong' })).rejects.toSatisfy((e) =>
+        isCaError(e, 'UNAUTHORIZED'),
+      );
       // Move the root's ciphertext into the issuing slot: the slot binding (AAD) refuses it.
-      s.db.exec("UPDATE ca_keys SET encrypted_key = (SELECT encrypted_key FROM ca_keys WHERE name = 'root') WHERE name = 'issuing'");
-      await expect(loadCaMaterial(s, { passphrase: 'correct horse' })).rejects.toSatisfy((e) => isCaError(e, 'UNAUTHORIZED'));
+      s.db.exec(
+        "UPDATE ca_keys SET encrypted_key = (SELECT encrypted_key FROM ca_keys WHERE name = 'root') WHERE name = 'issuing'",
+      );
+      await expect(loadCaMaterial(s, { passphrase: 'correct horse' })).rejects.toSatisfy((e) =>
+        isCaError(e, 'UNAUTHORIZED'),
+      );
     } finally {
       await s.close();
       rmSync(d, { recursive: true, force: true });
@@ -221,7 +238,12 @@ describe('CA keys at rest', () => {
     const d = mkdtempSync(join(tmpdir(), 'kzpki-renew-'));
     const s = openCaStore(join(d, 'ca.sqlite'));
     try {
-      const algs = { root: 'ECDSA-P256', issuing: 'ECDSA-P256', 'ocsp-responder': 'ECDSA-P256', operator: 'ECDSA-P256' } as const;
+      const algs = {
+        root: 'ECDSA-P256',
+        issuing: 'ECDSA-P256',
+        'ocsp-responder': 'ECDSA-P256',
+        operator: 'ECDSA-P256',
+      } as const;
       const base = { passphrase: 'p', statusBaseUrl: 'http://127.0.0.1:8081', keyAlgorithms: algs };
       const first = await initCa(s, base);
       const later = new Date(Date.now() + 70 * 86_400_000);

@@ -48,10 +48,16 @@ describe('certificate requests', () => {
 
   it("refuses a request with another person's name, or another BIN", async () => {
     const a = await ready();
-    expectProblem(await a.submit(await a.makeRequests('ECDSA-P256', { givenName: 'ИВАН' })), 422, 'CSR_SUBJECT_MISMATCH');
+    expectProblem(
+      await a.submit(await a.makeRequests('ECDSA-P256', { givenName: 'ИВАН' })),
+      422,
+      'CSR_SUBJECT_MISMATCH',
+    );
     const e = await ready('employee');
     expectProblem(
-      await e.submit(await e.makeRequests('ECDSA-P256', { bin: '961141000023', organization: 'ТОО «KZPKI ДЕМО»' })),
+      await e.submit(
+        await e.makeRequests('ECDSA-P256', { bin: '961141000023', organization: 'ТОО «KZPKI ДЕМО»' }),
+      ),
       422,
       'CSR_SUBJECT_MISMATCH',
     );
@@ -85,16 +91,29 @@ describe('certificate requests', () => {
   it('refuses malformed, tampered and weak requests', async () => {
     const a = await ready();
     const good = await a.makeRequests('ECDSA-P256');
-    expectProblem(await a.submit({ auth: 'bm90IGEgcmVxdWVzdCBhdCBhbGw=', sign: good.sign }), 422, 'CSR_INVALID');
+    expectProblem(
+      await a.submit({ auth: 'bm90IGEgcmVxdWVzdCBhdCBhbGw=', sign: good.sign }),
+      422,
+      'CSR_INVALID',
+    );
     // Flip one byte inside the subject: the signature no longer verifies.
     const der = Buffer.from(good.auth.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
     const at = der.indexOf(Buffer.from('IIN850315300128'));
     der[at + 3] = '9'.charCodeAt(0);
     expect(at).toBeGreaterThan(0);
-    expectProblem(await a.submit({ auth: pem(new Uint8Array(der)), sign: good.sign }), 422, 'CSR_SIGNATURE_INVALID');
+    expectProblem(
+      await a.submit({ auth: pem(new Uint8Array(der)), sign: good.sign }),
+      422,
+      'CSR_SIGNATURE_INVALID',
+    );
     // RSA-1024, made with WebCrypto directly (the toolkit refuses to generate it).
     const weak = (await getCrypto().subtle.generateKey(
-      { name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+      {
+        name: 'RSASSA-PKCS1-v1_5',
+        modulusLength: 1024,
+        publicExponent: new Uint8Array([1, 0, 1]),
+        hash: 'SHA-256',
+      },
       true,
       ['sign', 'verify'],
     )) as CryptoKeyPair;
@@ -125,24 +144,36 @@ describe('idempotency', () => {
     expect(again.status).toBe(200);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body.number).toBe(first.body.number);
-    expectProblem(await a.submit(csrs, { email: 'x@example.kz' }, 'submit-key-0001'), 422, 'IDEMPOTENCY_KEY_REUSED');
+    expectProblem(
+      await a.submit(csrs, { email: 'x@example.kz' }, 'submit-key-0001'),
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+    );
     expectProblem(await a.submit(csrs, {}, 'submit-key-0002'), 409, 'INVALID_TRANSITION');
   });
 
   it('issuance happens once: retries replay, concurrent calls never sign twice', async () => {
     const a = await ready();
     expect((await a.submit(await a.makeRequests('ECDSA-P256'))).status).toBe(200);
-    const results = await Promise.all([a.issue(undefined, 'issue-0001'), a.issue(undefined, 'issue-0001'), a.issue()]);
+    const results = await Promise.all([
+      a.issue(undefined, 'issue-0001'),
+      a.issue(undefined, 'issue-0001'),
+      a.issue(),
+    ]);
     const ok = results.filter((r) => r.status === 200);
     expect(ok.length).toBeGreaterThanOrEqual(1);
     for (const r of results.filter((x) => x.status !== 200)) {
       expect(['IDEMPOTENCY_IN_PROGRESS', 'INVALID_TRANSITION']).toContain(r.body.code);
     }
-    const serials = new Set(ok.flatMap((r) => r.body.certificates.map((c: { serialHex: string }) => c.serialHex)));
+    const serials = new Set(
+      ok.flatMap((r) => r.body.certificates.map((c: { serialHex: string }) => c.serialHex)),
+    );
     expect(serials.size).toBe(2);
     const replay = await a.issue(undefined, 'issue-0001');
     expect(replay.status).toBe(200);
-    expect(replay.body.certificates.map((c: { serialHex: string }) => c.serialHex).sort()).toEqual([...serials].sort());
+    expect(replay.body.certificates.map((c: { serialHex: string }) => c.serialHex).sort()).toEqual(
+      [...serials].sort(),
+    );
     expectProblem(await a.issue(), 409, 'INVALID_TRANSITION');
     const app = await t.ca.context.store.getApplicationByNumber(a.number);
     expect(await t.ca.context.store.listCertificates({ applicationId: app!.id })).toHaveLength(2);
@@ -151,7 +182,9 @@ describe('idempotency', () => {
   it('backdated validity needs test mode', async () => {
     const a = await ready();
     expect((await a.submit(await a.makeRequests('ECDSA-P256'))).status).toBe(200);
-    const r = await a.issue({ validity: { notBefore: '2023-01-01T00:00:00.000Z', notAfter: '2024-01-01T00:00:00.000Z' } });
+    const r = await a.issue({
+      validity: { notBefore: '2023-01-01T00:00:00.000Z', notAfter: '2024-01-01T00:00:00.000Z' },
+    });
     expectProblem(r, 422, 'TEST_MODE_REQUIRED');
   });
 });

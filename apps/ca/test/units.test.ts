@@ -32,17 +32,23 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ b: 1, a: [true, null, 'x'], c: undefined, d: new Date(0) })).toBe(
       '{"a":[true,null,"x"],"b":1,"d":"1970-01-01T00:00:00.000Z"}',
     );
-    expect(canonicalJson({ 'é': 1, e: 2, E: 3 })).toBe('{"E":3,"e":2,"é":1}');
+    expect(canonicalJson({ é: 1, e: 2, E: 3 })).toBe('{"E":3,"e":2,"é":1}');
     expect(() => canonicalJson({ x: Number.NaN })).toThrow(TypeError);
     expect(() => canonicalJson({ x: 1n })).toThrow(TypeError);
   });
 
   it('does not depend on the order keys were inserted in (random objects)', () => {
     for (let i = 0; i < 200; i++) {
-      const entries = Array.from({ length: randomInt(0, 8) }, (_, k) => [`k${randomInt(0, 50)}_${k}`, randomInt(-1e6, 1e6)]);
+      const entries = Array.from({ length: randomInt(0, 8) }, (_, k) => [
+        `k${randomInt(0, 50)}_${k}`,
+        randomInt(-1e6, 1e6),
+      ]);
       const nested = { inner: Object.fromEntries(entries), list: entries.map(([, v]) => v) };
       const a = canonicalJson({ ...Object.fromEntries(entries), nested });
-      const b = canonicalJson({ nested: { list: nested.list, inner: Object.fromEntries(shuffle(entries)) }, ...Object.fromEntries(shuffle(entries)) });
+      const b = canonicalJson({
+        nested: { list: nested.list, inner: Object.fromEntries(shuffle(entries)) },
+        ...Object.fromEntries(shuffle(entries)),
+      });
       expect(b).toBe(a);
       expect(JSON.parse(a)).toEqual(JSON.parse(b));
     }
@@ -70,7 +76,12 @@ describe('application numbers', () => {
           if (String(d) === n[pos]) continue;
           expect(isValidApplicationNumber(n.slice(0, pos) + d + n.slice(pos + 1))).toBe(false);
         }
-        if (pos < 13 && n[pos] !== n[pos + 1] && `${n[pos]}${n[pos + 1]}` !== '09' && `${n[pos]}${n[pos + 1]}` !== '90') {
+        if (
+          pos < 13 &&
+          n[pos] !== n[pos + 1] &&
+          `${n[pos]}${n[pos + 1]}` !== '09' &&
+          `${n[pos]}${n[pos + 1]}` !== '90'
+        ) {
           const swapped = n.slice(0, pos) + n[pos + 1] + n[pos] + n.slice(pos + 2);
           expect(isValidApplicationNumber(swapped)).toBe(false);
         }
@@ -115,7 +126,8 @@ describe('PINs', () => {
   });
 
   it('refuses repeated digits and straight runs', () => {
-    for (const p of ['0000', '1111', '1234', '4321', '0123', '98765432', '123456']) expect(isTooSimplePin(p), p).toBe(true);
+    for (const p of ['0000', '1111', '1234', '4321', '0123', '98765432', '123456'])
+      expect(isTooSimplePin(p), p).toBe(true);
     for (const p of ['4831', '1235', '1212', '9870', '2468']) expect(isTooSimplePin(p), p).toBe(false);
   });
 });
@@ -146,7 +158,13 @@ describe('rate limiter', () => {
     let now = 0;
     const rule = { capacity: 1, refillPerSecond: 1 };
     const rl = new RateLimiter(
-      { otpSendPerIin: rule, otpSendPerIp: rule, otpCheckPerIp: rule, statusLookupPerIp: rule, loginPerIp: rule },
+      {
+        otpSendPerIin: rule,
+        otpSendPerIp: rule,
+        otpCheckPerIp: rule,
+        statusLookupPerIp: rule,
+        loginPerIp: rule,
+      },
       () => now,
       100,
     );
@@ -166,15 +184,22 @@ describe('registry comparison', () => {
     patronymic: 'СЕРИКОВИЧ',
     sex: 'male' as const,
     birthDate: '1985-03-15',
-    document: { type: 'id-card' as const, number: '051234567', issuer: 'МВД', issuedAt: '2019-05-20', validUntil: '2029-05-19' },
+    document: {
+      type: 'id-card' as const,
+      number: '051234567',
+      issuer: 'МВД',
+      issuedAt: '2019-05-20',
+      validUntil: '2029-05-19',
+    },
   };
   const doc = { ...person, ...person.document, type: 'id-card' as const };
   it('matches case-insensitively and lists each difference', () => {
     expect(compareWithRegistry({ ...doc, surname: 'Ахметов' }, person, '2025-01-01')).toEqual([]);
-    expect(compareWithRegistry({ ...doc, number: '1', givenName: 'АЙДОС' }, person, '2025-01-01').map((m) => m.field)).toEqual([
-      'givenName',
-      'documentNumber',
-    ]);
+    expect(
+      compareWithRegistry({ ...doc, number: '1', givenName: 'АЙДОС' }, person, '2025-01-01').map(
+        (m) => m.field,
+      ),
+    ).toEqual(['givenName', 'documentNumber']);
     expect(compareWithRegistry(doc, person, '2030-01-01').map((m) => m.field)).toEqual(['validUntil']);
   });
 });
@@ -186,7 +211,11 @@ describe('transition table', () => {
       changed = false;
       for (const t of Object.values(TRANSITIONS)) {
         if (t.from.some((s) => reach.has(s))) {
-          for (const to of t.to) if (!reach.has(to)) (reach.add(to), (changed = true));
+          for (const to of t.to) {
+            if (reach.has(to)) continue;
+            reach.add(to);
+            changed = true;
+          }
         }
       }
     }

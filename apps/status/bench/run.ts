@@ -100,14 +100,21 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts a process and resolves once `ready` says so (or rejects on exit / after 60 s). */
-function start(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, ready: () => Promise<boolean>) {
-  // Own process group: `openssl ocsp -multi` forks workers, and its master does not stop them on
-  // SIGTERM while it waits for them; the whole group is signalled at the end.
+function start(
+  name: string,
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: () => Promise<boolean>,
+) {
+  // Every child leads its own process group, which is signalled as a whole at the end:
+  // `openssl ocsp -multi` makes its group itself (and fails when started as a session leader),
+  // and its master does not stop its workers on SIGTERM while it waits for them.
   const child = spawn(cmd, args, {
     cwd: appDir,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
+    detached: cmd !== 'openssl',
   });
   children.push(child);
   let log = '';
@@ -134,12 +141,19 @@ async function run(
   server: string,
   child: ChildProcess,
   opts: Parameters<typeof autocannon>[0],
+  warmUp = true,
 ): Promise<Row> {
-  await autocannon({ ...opts, duration: 1, connections: CONNECTIONS }); // warm-up (caches, JIT, keep-alive)
+  // Warm-up: caches, JIT, keep-alive connections.
+  if (warmUp) await autocannon({ ...opts, duration: 1, connections: CONNECTIONS });
   const before = groupCpuSeconds(child.pid!);
   const result = await autocannon({ ...opts, duration: SECONDS, connections: CONNECTIONS });
   const after = groupCpuSeconds(child.pid!);
-  return { scenario, server, result, ...(before !== undefined && after !== undefined ? { cpuSeconds: after - before } : {}) };
+  return {
+    scenario,
+    server,
+    result,
+    ...(before !== undefined && after !== undefined ? { cpuSeconds: after - before } : {}),
+  };
 }
 
 /** Raw RSA-2048 PKCS#1 v1.5 SHA-256 signatures per second through WebCrypto (4 in flight, as the service). */
@@ -162,7 +176,11 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kzpki-status-bench-'));
   const rows: Row[] = [];
   try {
-    console.log(`status bench: ${cpus().length} CPU(s), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `status bench: ${cpus().length} CPU(s), load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
     // --- the CA and its certificates
     const store = openCaStore(caStorePath(dir));
     const { material: ca } = await initCa(store, {
@@ -170,7 +188,11 @@ async function main(): Promise<void> {
       statusBaseUrl: 'http://127.0.0.1:8081',
       keyAlgorithms: { root: 'RSA-2048', issuing: 'RSA-2048' },
     });
-    const certs = await seedCaStore(store, ca, { number: '27888601100404', count: CERTIFICATES, statusUrl: 'http://127.0.0.1:8081' });
+    const certs = await seedCaStore(store, ca, {
+      number: '27888601100404',
+      count: CERTIFICATES,
+      statusUrl: 'http://127.0.0.1:8081',
+    });
     const revokedAt = new Date();
     for (let i = 0; i < certs.length; i += REVOKED_EVERY) {
       await store.changeCertificateStatus({
@@ -224,24 +246,38 @@ async function main(): Promise<void> {
     const targets = certs.slice(0, 100);
     const encoded: string[] = [];
     for (const c of targets) {
-      const req = await createOcspRequest({ certificate: c.der, issuer: ca.issuing.certificate, nonce: false });
+      const req = await createOcspRequest({
+        certificate: c.der,
+        issuer: ca.issuing.certificate,
+        nonce: false,
+      });
       encoded.push(encodeURIComponent(toBase64(req.der)));
     }
     // Our responder lives at /ocsp (the URL in the certificates); OpenSSL's at the root.
     const getPaths = encoded.map((e) => `/ocsp/${e}`);
     const opensslGetPaths = encoded.map((e) => `/${e}`);
-    const nonceReq = await createOcspRequest({ certificate: certs[1]!.der, issuer: ca.issuing.certificate, nonce: true });
+    const nonceReq = await createOcspRequest({
+      certificate: certs[1]!.der,
+      issuer: ca.issuing.certificate,
+      nonce: true,
+    });
     const postBody = Buffer.from(nonceReq.der);
 
     // --- the servers
     const [caPort, offlinePort, opensslPort] = await Promise.all([freePort(), freePort(), freePort()]);
     const tsx = ['--import', 'tsx', 'src/main.ts'];
-    const readyAt = (port: number) => async () => (await fetch(`http://127.0.0.1:${port}/ready`)).status === 200;
+    const readyAt = (port: number) => async () =>
+      (await fetch(`http://127.0.0.1:${port}/ready`)).status === 200;
     const caServer = await start(
       'status (CA store)',
       process.execPath,
       tsx,
-      { KZPKI_STATUS_SOURCE: 'ca', KZPKI_DATA_DIR: dir, KZPKI_CA_PASSPHRASE: PASSPHRASE, KZPKI_STATUS_PORT: String(caPort) },
+      {
+        KZPKI_STATUS_SOURCE: 'ca',
+        KZPKI_DATA_DIR: dir,
+        KZPKI_CA_PASSPHRASE: PASSPHRASE,
+        KZPKI_STATUS_PORT: String(caPort),
+      },
       readyAt(caPort),
     );
     const offlineServer = await start(
@@ -277,10 +313,25 @@ async function main(): Promise<void> {
       '-multi',
       String(cpus().length),
     ];
-    const opensslServer = await start('openssl ocsp', 'openssl', opensslArgs, {}, async () => {
-      const res = await fetch(`http://127.0.0.1:${opensslPort}${opensslGetPaths[0]}`);
-      return res.status === 200 && parseOcspResponse(new Uint8Array(await res.arrayBuffer())).status === 'successful';
-    });
+    // `openssl ocsp` is a test responder: one connection at a time per worker, HTTP/1.0, and it can
+    // stay blocked on a socket the load generator left behind when a run ends. Each OpenSSL
+    // scenario therefore gets a fresh process (no warm-up needed: it has no cache and no JIT).
+    const startOpenssl = async (): Promise<ChildProcess> =>
+      start('openssl ocsp', 'openssl', opensslArgs, {}, async () => {
+        const res = await fetch(`http://127.0.0.1:${opensslPort}${opensslGetPaths[0]}`);
+        return (
+          res.status === 200 &&
+          parseOcspResponse(new Uint8Array(await res.arrayBuffer())).status === 'successful'
+        );
+      });
+    const stopOpenssl = (child: ChildProcess): void => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    };
+    let opensslServer = await startOpenssl();
 
     // Sanity: all three answer the same question the same way.
     for (const [port, paths] of [
@@ -288,8 +339,12 @@ async function main(): Promise<void> {
       [offlinePort, getPaths],
       [opensslPort, opensslGetPaths],
     ] as const) {
-      const a = parseOcspResponse(new Uint8Array(await (await fetch(`http://127.0.0.1:${port}${paths[0]}`)).arrayBuffer()));
-      const b = parseOcspResponse(new Uint8Array(await (await fetch(`http://127.0.0.1:${port}${paths[1]}`)).arrayBuffer()));
+      const a = parseOcspResponse(
+        new Uint8Array(await (await fetch(`http://127.0.0.1:${port}${paths[0]}`)).arrayBuffer()),
+      );
+      const b = parseOcspResponse(
+        new Uint8Array(await (await fetch(`http://127.0.0.1:${port}${paths[1]}`)).arrayBuffer()),
+      );
       if (a.responses[0]?.status.type !== 'revoked' || b.responses[0]?.status.type !== 'good') {
         throw new Error(`server on port ${port} disagrees about the benchmark certificates`);
       }
@@ -307,22 +362,60 @@ async function main(): Promise<void> {
     const ossl = `openssl ocsp -multi ${cpus().length}`;
     const getCached = 'OCSP GET, no nonce (pre-produced)';
     const postNonce = 'OCSP POST with nonce (live signing)';
-    rows.push(await run(getCached, 'kzpki status, CA store', caServer, { url: base(caPort), requests: getRequests }));
-    rows.push(await run(getCached, 'kzpki status, offline', offlineServer, { url: base(offlinePort), requests: getRequests }));
-    rows.push(await run('OCSP GET, no nonce', ossl, opensslServer, { url: base(opensslPort), requests: opensslGetRequests }));
-    rows.push(await run(postNonce, 'kzpki status, CA store', caServer, { url: `${base(caPort)}/ocsp`, ...post }));
-    rows.push(await run('OCSP POST with nonce', ossl, opensslServer, { url: base(opensslPort), ...post }));
+    rows.push(
+      await run(getCached, 'kzpki status, CA store', caServer, { url: base(caPort), requests: getRequests }),
+    );
+    rows.push(
+      await run(getCached, 'kzpki status, offline', offlineServer, {
+        url: base(offlinePort),
+        requests: getRequests,
+      }),
+    );
+    rows.push(
+      await run(
+        'OCSP GET, no nonce',
+        ossl,
+        opensslServer,
+        { url: base(opensslPort), requests: opensslGetRequests },
+        false,
+      ),
+    );
+    stopOpenssl(opensslServer);
+    await new Promise((r) => setTimeout(r, 500));
+    opensslServer = await startOpenssl();
+    rows.push(
+      await run(postNonce, 'kzpki status, CA store', caServer, { url: `${base(caPort)}/ocsp`, ...post }),
+    );
+    rows.push(
+      await run('OCSP POST with nonce', ossl, opensslServer, { url: base(opensslPort), ...post }, false),
+    );
+    stopOpenssl(opensslServer);
     const crlPath = `/crl/${CA_FILE_NAMES.issuing}.crl`;
     const crlSize = (await (await fetch(base(caPort) + crlPath)).arrayBuffer()).byteLength;
     rows.push(
-      await run(`CRL download (${crlSize} B, ${CERTIFICATES / REVOKED_EVERY} entries)`, 'kzpki status, CA store', caServer, {
-        url: base(caPort) + crlPath,
-      }),
+      await run(
+        `CRL download (${crlSize} B, ${CERTIFICATES / REVOKED_EVERY} entries)`,
+        'kzpki status, CA store',
+        caServer,
+        {
+          url: base(caPort) + crlPath,
+        },
+      ),
     );
     rows.push({ scenario: 'CRL download', server: 'openssl ocsp', note: 'n/a (OpenSSL serves no CRLs)' });
 
     // --- report
-    const header = ['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'server CPU µs/req', 'req/s per core'];
+    const header = [
+      'scenario',
+      'server',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'non-2xx',
+      'errors',
+      'server CPU µs/req',
+      'req/s per core',
+    ];
     const table = rows.map((r) => {
       if (!r.result) return [r.scenario, r.server, r.note ?? '', '', '', '', '', '', ''];
       const total = r.result.requests.total;
@@ -346,7 +439,9 @@ async function main(): Promise<void> {
     console.log(
       `\nraw RSA-2048 sign rate (WebCrypto, 4 in flight, this process): ${Math.round(signRate).toLocaleString('en')}/s; ` +
         `${CONNECTIONS} connections, ${SECONDS} s per scenario, autocannon in this process on the same machine; ` +
-        `load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}. "req/s per core" = 1 / server CPU per request. ` +
+        `load average now ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}. "req/s per core" = 1 / server CPU per request. ` +
         `OpenSSL 3.0 closes the connection after every response (HTTP/1.0), hence its errors (reconnects). ` +
         `Target: >= 15,000 cached OCSP/s with p99 < 10 ms.`,
     );

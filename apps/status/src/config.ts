@@ -40,16 +40,21 @@ export interface StatusConfig {
  * Reads the configuration.
  * @throws {StatusError} `ERR_CONFIG` for missing or invalid values.
  */
-export function statusConfigFromEnv(env: NodeJS.ProcessEnv = process.env, warn: (m: string) => void = console.warn): StatusConfig {
+export function statusConfigFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  warn: (m: string) => void = console.warn,
+): StatusConfig {
   const host = env.KZPKI_STATUS_HOST || '127.0.0.1';
   const port = Number(env.KZPKI_STATUS_PORT || 8081);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new StatusError('ERR_CONFIG', `KZPKI_STATUS_PORT must be a port number, got ${env.KZPKI_STATUS_PORT}`);
+    throw new StatusError(
+      'ERR_CONFIG',
+      `KZPKI_STATUS_PORT must be a port number, got ${env.KZPKI_STATUS_PORT}`,
+    );
   }
-  const publicUrl = (env.KZPKI_STATUS_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(
-    /\/+$/,
-    '',
-  );
+  const publicUrl = (
+    env.KZPKI_STATUS_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  ).replace(/\/+$/, '');
   if (!/^https?:\/\/\S+$/.test(publicUrl)) {
     throw new StatusError('ERR_CONFIG', `KZPKI_STATUS_PUBLIC_URL must be an http(s) URL, got ${publicUrl}`);
   }
@@ -73,7 +78,8 @@ function offlineConfig(env: NodeJS.ProcessEnv, host: string, port: number, publi
   const file = (name: string, required: boolean): Uint8Array | undefined => {
     const path = env[name];
     if (!path) {
-      if (required) throw new StatusError('ERR_CONFIG', `${name} is required with KZPKI_STATUS_SOURCE=offline`);
+      if (required)
+        throw new StatusError('ERR_CONFIG', `${name} is required with KZPKI_STATUS_SOURCE=offline`);
       return undefined;
     }
     try {
@@ -88,7 +94,10 @@ function offlineConfig(env: NodeJS.ProcessEnv, host: string, port: number, publi
   const responderCert = file('KZPKI_STATUS_RESPONDER_CERT', false);
   const responderKeyFile = file('KZPKI_STATUS_RESPONDER_KEY', false);
   if (!!responderCert !== !!responderKeyFile) {
-    throw new StatusError('ERR_CONFIG', 'Give both KZPKI_STATUS_RESPONDER_CERT and KZPKI_STATUS_RESPONDER_KEY, or neither');
+    throw new StatusError(
+      'ERR_CONFIG',
+      'Give both KZPKI_STATUS_RESPONDER_CERT and KZPKI_STATUS_RESPONDER_KEY, or neither',
+    );
   }
   const anchor = file('KZPKI_STATUS_TRUST_ANCHOR', false);
   const indexPath = env.KZPKI_STATUS_INDEX;
@@ -108,7 +117,9 @@ function offlineConfig(env: NodeJS.ProcessEnv, host: string, port: number, publi
     port,
     publicUrl,
     async openSource() {
-      const caKey = caKeyFile ? await importPkcs8(toDer(caKeyFile, 'PRIVATE KEY'), undefined, { extractable: false }) : undefined;
+      const caKey = caKeyFile
+        ? await importPkcs8(toDer(caKeyFile, 'PRIVATE KEY'), undefined, { extractable: false })
+        : undefined;
       const responderKey = responderKeyFile
         ? await importPkcs8(toDer(responderKeyFile, 'PRIVATE KEY'), undefined, { extractable: false })
         : undefined;
@@ -124,7 +135,10 @@ function offlineConfig(env: NodeJS.ProcessEnv, host: string, port: number, publi
         ...(caKey ? { crlSigner: caKey } : {}),
         ...(signer ? { ocspSigner: signer } : {}),
       };
-      source = new MemoryStatusSource({ issuers: [issuer], trustAnchors: [anchor ? toDer(anchor, 'CERTIFICATE') : caCert] });
+      source = new MemoryStatusSource({
+        issuers: [issuer],
+        trustAnchors: [anchor ? toDer(anchor, 'CERTIFICATE') : caCert],
+      });
       refreshIndex();
       return source;
     },

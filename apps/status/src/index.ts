@@ -15,7 +15,14 @@
  * @packageDocumentation
  */
 export { type StatusConfig, statusConfigFromEnv } from './config.js';
-export { type CrlKind, CrlPublisher, type CrlPublisherOptions, type CrlScheduleOptions, crlUrl, type PublishedCrl } from './crl/crl-publisher.js';
+export {
+  type CrlKind,
+  CrlPublisher,
+  type CrlPublisherOptions,
+  type CrlScheduleOptions,
+  crlUrl,
+  type PublishedCrl,
+} from './crl/crl-publisher.js';
 export { isStatusError, STATUS_ERROR_HTTP, StatusError, type StatusErrorCode } from './errors.js';
 export { OpenApiValidator, type ValidationIssue } from './http/openapi.js';
 export { type Problem, problem } from './http/problem.js';
@@ -23,7 +30,12 @@ export { type RateLimitDecision, RateLimiter, type RateLimitOptions } from './ht
 export { KeyChecker, type KeyCheckResult } from './key-check.js';
 export { MetricsRegistry } from './metrics/registry.js';
 export { StatusMetrics } from './metrics/status-metrics.js';
-export { type OcspAnswer, type OcspOutcome, OcspResponder, type OcspResponderOptions } from './ocsp/responder.js';
+export {
+  type OcspAnswer,
+  type OcspOutcome,
+  OcspResponder,
+  type OcspResponderOptions,
+} from './ocsp/responder.js';
 export { SigningOverloadError, SigningQueue, type SigningQueueOptions } from './ocsp/signing-queue.js';
 export {
   createStatusServer,

@@ -72,12 +72,17 @@ export class KeyChecker {
     let der: Uint8Array;
     let info: CertificateInfo;
     try {
-      der = toDer(input, typeof input === 'string' && input.includes('-----BEGIN') ? 'CERTIFICATE' : undefined);
+      der = toDer(
+        input,
+        typeof input === 'string' && input.includes('-----BEGIN') ? 'CERTIFICATE' : undefined,
+      );
       parseCertificate(der);
       info = inspectCertificate(der);
     } catch (cause) {
       const detail = isPkiError(cause) ? cause.message : 'not a certificate';
-      throw new StatusError('ERR_CERTIFICATE_INVALID', `The upload is not an X.509 certificate: ${detail}`, { cause });
+      throw new StatusError('ERR_CERTIFICATE_INVALID', `The upload is not an X.509 certificate: ${detail}`, {
+        cause,
+      });
     }
     const at = this.now();
     const issuer = this.issuerOf(info);
@@ -105,7 +110,11 @@ export class KeyChecker {
         result.revocation = {
           status: 'revoked',
           ...(record.revokedAt ? { revokedAt: record.revokedAt.toISOString() } : {}),
-          ...(record.state === 'hold' ? { reason: 'certificateHold' } : record.reason ? { reason: record.reason } : {}),
+          ...(record.state === 'hold'
+            ? { reason: 'certificateHold' }
+            : record.reason
+              ? { reason: record.reason }
+              : {}),
         };
       }
     }
@@ -118,6 +127,8 @@ export class KeyChecker {
       const byKey = this.issuers.find((i) => i.subjectKeyId === info.authorityKeyId);
       if (byKey) return byKey;
     }
-    return this.issuers.find((i) => i.subjectDn === info.issuer.dn && !(info.authorityKeyId && i.subjectKeyId));
+    return this.issuers.find(
+      (i) => i.subjectDn === info.issuer.dn && !(info.authorityKeyId && i.subjectKeyId),
+    );
   }
 }

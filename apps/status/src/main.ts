@@ -44,6 +44,7 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
   console.error('[kzpki-status] cannot start:', e instanceof Error ? e.message : e);
-  if (e instanceof Error && e.cause) console.error('  cause:', e.cause instanceof Error ? e.cause.message : e.cause);
+  if (e instanceof Error && e.cause)
+    console.error('  cause:', e.cause instanceof Error ? e.cause.message : e.cause);
   process.exit(1);
 });

@@ -1,16 +1,17 @@
 /**
  * Wiring of the status service: source → OCSP responder, CRL publisher, key checker → HTTP.
- * `/ocsp` is answered on plain `node:http` before express sees the request (the hot path);
- * everything else goes through the express application.
+ * `/ocsp`, CRLs and CA certificates are answered on plain `node:http` before express sees the
+ * request (the hot paths); the JSON endpoints go through the express application.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CrlPublisher, type CrlScheduleOptions } from './crl/crl-publisher.js';
 import { StatusError } from './errors.js';
 import { createStatusApp } from './http/app.js';
+import { createDownloadHandler } from './http/download-handler.js';
 import { createOcspHandler } from './http/ocsp-handler.js';
 import { OpenApiValidator } from './http/openapi.js';
-import { type RateLimitOptions, RateLimiter } from './http/rate-limiter.js';
+import { RateLimiter, type RateLimitOptions } from './http/rate-limiter.js';
 import { KeyChecker } from './key-check.js';
 import { StatusMetrics } from './metrics/status-metrics.js';
 import { OcspResponder } from './ocsp/responder.js';
@@ -177,14 +178,10 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
 
   const app = createStatusApp({
     source,
-    issuers: material.issuers,
-    crls,
     keyChecker,
     validator,
     metrics,
     applicationLimiter: new RateLimiter(options.applicationRateLimit ?? { burst: 10, perMinute: 20 }),
-    crlMaxAgeSeconds: options.crl?.maxAgeSeconds ?? 60,
-    caCertificateMaxAgeSeconds: options.caCertificateMaxAgeSeconds ?? 86_400,
     maxUploadBytes: options.maxUploadBytes ?? 64 * 1024,
     trustProxy: options.trustProxy ?? false,
     readiness,
@@ -196,8 +193,16 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
     maxRequestBytes: o.maxRequestBytes,
     maxAgeSeconds: o.maxAgeSeconds,
   });
+  const downloads = createDownloadHandler({
+    crls,
+    issuers: material.issuers,
+    validator,
+    metrics,
+    crlMaxAgeSeconds: options.crl?.maxAgeSeconds ?? 60,
+    caCertificateMaxAgeSeconds: options.caCertificateMaxAgeSeconds ?? 86_400,
+  });
   const requestListener = (req: IncomingMessage, res: ServerResponse): void => {
-    if (!ocsp(req, res)) app(req, res);
+    if (!ocsp(req, res) && !downloads(req, res)) app(req, res);
   };
 
   return {
@@ -263,14 +268,22 @@ export async function startStatus(
   options: StatusServerOptions & { port?: number; host?: string; waitForCrls?: boolean },
 ): Promise<RunningStatusServer & { server: StatusServer }> {
   const server = await createStatusServer(options);
-  const running = await server.listen({ port: options.port, host: options.host, waitForCrls: options.waitForCrls });
+  const running = await server.listen({
+    port: options.port,
+    host: options.host,
+    waitForCrls: options.waitForCrls,
+  });
   return { ...running, server };
 }
 
 function checkMaterial(material: StatusMaterial): void {
   const ids = new Set<string>();
   for (const i of material.issuers) {
-    if (!/^[a-z0-9]+(?:[._][a-z0-9]+|-[a-z0-9]+)*$/.test(i.id) || i.id.endsWith('-delta') || i.id.length > 64) {
+    if (
+      !/^[a-z0-9]+(?:[._][a-z0-9]+|-[a-z0-9]+)*$/.test(i.id) ||
+      i.id.endsWith('-delta') ||
+      i.id.length > 64
+    ) {
       throw new StatusError('ERR_CONFIG', `Issuer id ${JSON.stringify(i.id)} is not a valid URL name`);
     }
     if (ids.has(i.id)) throw new StatusError('ERR_CONFIG', `Issuer id ${i.id} appears twice`);

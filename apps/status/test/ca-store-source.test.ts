@@ -7,14 +7,21 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CA_FILE_NAMES, type CaMaterial, type CaRepository, caStorePath, initCa, openCaStore } from '@kzpki/ca';
+import {
+  CA_FILE_NAMES,
+  type CaMaterial,
+  type CaRepository,
+  caStorePath,
+  initCa,
+  openCaStore,
+} from '@kzpki/ca';
 import { type IssuedCertificate, inspectCertificate, parseCrl, toPem } from '@kzpki/pki';
 import { hasTool } from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenApiValidator } from '../src/http/openapi.js';
 import { type RunningStatusServer, type StatusServer, startStatus } from '../src/server.js';
 import { CaStoreStatusSource } from '../src/source/ca-store-source.js';
-import { seedCaStore, TEST_AUDIT as audit } from './support/ca-store.js';
+import { TEST_AUDIT as audit, seedCaStore } from './support/ca-store.js';
 
 const PASSPHRASE = 'status-test-passphrase';
 const STATUS_URL = 'http://127.0.0.1:8081';
@@ -62,7 +69,9 @@ describe('CaStoreStatusSource over the CA store', () => {
       expect({ path, status: res.status }).toEqual({ path, status: 200 });
     }
     expect(info.ocspUrls).toEqual([`${STATUS_URL}/ocsp`]);
-    const crl = parseCrl(new Uint8Array(await (await fetch(`${status.url}/crl/${CA_FILE_NAMES.issuing}.crl`)).arrayBuffer()));
+    const crl = parseCrl(
+      new Uint8Array(await (await fetch(`${status.url}/crl/${CA_FILE_NAMES.issuing}.crl`)).arrayBuffer()),
+    );
     expect(crl.authorityKeyId).toBe(ca.issuing.skiHex);
     expect(crl.entryCount).toBe(0);
   });
@@ -70,7 +79,14 @@ describe('CaStoreStatusSource over the CA store', () => {
   it('serves the CA application status page in the shape of both specs', async () => {
     const res = await fetch(`${status.url}/api/v1/applications/${NUMBER}`);
     const body = await res.json();
-    expect(OpenApiValidator.load().checkResponse('getApplicationStatus', res.status, res.headers.get('content-type')!, body)).toEqual([]);
+    expect(
+      OpenApiValidator.load().checkResponse(
+        'getApplicationStatus',
+        res.status,
+        res.headers.get('content-type')!,
+        body,
+      ),
+    ).toEqual([]);
     expect(body.application).toMatchObject({ number: NUMBER, status: 'issued', template: 'individual' });
     expect(body.user).toMatchObject({ iin: '871008401427', kind: 'individual' });
     expect(body.history.map((h: { status: string }) => h.status)).toContain('issued');
@@ -90,7 +106,18 @@ describe('CaStoreStatusSource over the CA store', () => {
       writeFileSync(files.auth, issued[0]!.pem);
       writeFileSync(files.sign, issued[1]!.pem);
       const ask = (cert: string, extra: string[] = []) =>
-        openssl(['ocsp', ...extra, '-issuer', files.issuing, '-cert', cert, '-url', `${status.url}/ocsp`, '-CAfile', files.root]);
+        openssl([
+          'ocsp',
+          ...extra,
+          '-issuer',
+          files.issuing,
+          '-cert',
+          cert,
+          '-url',
+          `${status.url}/ocsp`,
+          '-CAfile',
+          files.root,
+        ]);
 
       let out = await ask(files.auth, ['-no_nonce']);
       expect(out).toContain('Response verify OK');

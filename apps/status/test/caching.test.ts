@@ -13,9 +13,17 @@ describe('HTTP caching headers (RFC 5019 §6.2)', () => {
       'last-modified': 'Wed, 01 Jan 2025 00:00:00 GMT',
       expires: 'Wed, 01 Jan 2025 01:00:00 GMT',
     });
-    const early = cachingHeaders({ etag: '"x"', lastModified: produced, nextUpdate: next }, 300, produced.getTime());
+    const early = cachingHeaders(
+      { etag: '"x"', lastModified: produced, nextUpdate: next },
+      300,
+      produced.getTime(),
+    );
     expect(early['cache-control']).toContain('max-age=300');
-    const late = cachingHeaders({ etag: '"x"', lastModified: produced, nextUpdate: next }, 300, next.getTime() + 5000);
+    const late = cachingHeaders(
+      { etag: '"x"', lastModified: produced, nextUpdate: next },
+      300,
+      next.getTime() + 5000,
+    );
     expect(late['cache-control']).toContain('max-age=0');
   });
 

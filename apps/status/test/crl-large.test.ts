@@ -14,9 +14,18 @@ describe('a CRL of 1,000,000 entries', () => {
 
   beforeAll(async () => {
     h = await makeHierarchy();
-    source = new MemoryStatusSource({ issuers: h.material.issuers.filter((i) => i.id === ISSUING_ID), trustAnchors: [] });
+    source = new MemoryStatusSource({
+      issuers: h.material.issuers.filter((i) => i.id === ISSUING_ID),
+      trustAnchors: [],
+    });
     const at = new Date('2026-01-01T00:00:00Z');
-    const reasons = ['keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', undefined] as const;
+    const reasons = [
+      'keyCompromise',
+      'affiliationChanged',
+      'superseded',
+      'cessationOfOperation',
+      undefined,
+    ] as const;
     for (let i = 0; i < ENTRIES; i++) {
       // 16-octet serials like the CA's, distinct and spread over the space.
       const serial = `${(0x40000000 + i * 2654435761).toString(16).padStart(8, '0').slice(-8)}${i.toString(16).padStart(24, '0')}`;
@@ -25,7 +34,11 @@ describe('a CRL of 1,000,000 entries', () => {
   }, 120_000);
 
   it('is produced while the server keeps answering OCSP requests', async () => {
-    const publisher = new CrlPublisher({ source, issuers: await source.material().then((m) => m.issuers), publicUrl: 'http://x' });
+    const publisher = new CrlPublisher({
+      source,
+      issuers: await source.material().then((m) => m.issuers),
+      publicUrl: 'http://x',
+    });
     const responder = await OcspResponder.create({ source, issuers: (await source.material()).issuers });
     const cert = await h.issue();
     source.addCertificate(ISSUING_ID, cert.serialHex);

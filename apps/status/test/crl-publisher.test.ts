@@ -16,7 +16,11 @@ describe('CrlPublisher', () => {
     h = await makeHierarchy(BASE);
     source = new MemoryStatusSource(h.material);
     for (const s of ['0a', '0b', '0c', '0d', '0e']) source.addCertificate(ISSUING_ID, s);
-    source.revoke(ISSUING_ID, '0a', { reason: 'keyCompromise', revokedAt: t0, invalidityDate: new Date('2026-01-09T00:00:00Z') });
+    source.revoke(ISSUING_ID, '0a', {
+      reason: 'keyCompromise',
+      revokedAt: t0,
+      invalidityDate: new Date('2026-01-09T00:00:00Z'),
+    });
     source.revoke(ISSUING_ID, '0b', { reason: 'certificateHold', revokedAt: t0 });
     source.revoke(ISSUING_ID, '0e', { revokedAt: t0 }); // no reason given
     publisher = new CrlPublisher({
@@ -38,7 +42,10 @@ describe('CrlPublisher', () => {
     expect(f.crlNumber).toBe(full.crlNumber);
     expect(f.freshestCrlUrls).toEqual([crlUrl(BASE, ISSUING_ID, 'delta')]);
     expect(f.entryCount).toBe(3);
-    expect(f.find('0a')).toMatchObject({ reason: 'keyCompromise', invalidityDate: new Date('2026-01-09T00:00:00Z') });
+    expect(f.find('0a')).toMatchObject({
+      reason: 'keyCompromise',
+      invalidityDate: new Date('2026-01-09T00:00:00Z'),
+    });
     expect(f.find('0b')?.reason).toBe('certificateHold');
     expect(f.find('0e')?.reason).toBeUndefined();
     expect(f.find('0c')).toBeUndefined();
@@ -92,7 +99,9 @@ describe('CrlPublisher', () => {
     source.revoke(ISSUING_ID, '0f', { reason: 'superseded' });
     publisher.noteChangeSeq(await source.changeSeq());
     publisher.noteChangeSeq(await source.changeSeq()); // a burst costs one regeneration
-    await vi.waitFor(() => expect(publisher.get(ISSUING_ID, 'full')!.crlNumber).not.toBe(before), { timeout: 5000 });
+    await vi.waitFor(() => expect(publisher.get(ISSUING_ID, 'full')!.crlNumber).not.toBe(before), {
+      timeout: 5000,
+    });
     const f = parseCrl(publisher.get(ISSUING_ID, 'full')!.der);
     expect(f.find('0f')?.reason).toBe('superseded');
   });
@@ -100,7 +109,12 @@ describe('CrlPublisher', () => {
   it('refuses a schedule whose validity does not outlast the interval', () => {
     expect(
       () =>
-        new CrlPublisher({ source, issuers: [], publicUrl: BASE, schedule: { deltaIntervalMs: 1000, deltaValidityMs: 1000 } }),
+        new CrlPublisher({
+          source,
+          issuers: [],
+          publicUrl: BASE,
+          schedule: { deltaIntervalMs: 1000, deltaValidityMs: 1000 },
+        }),
     ).toThrow(RangeError);
   });
 });

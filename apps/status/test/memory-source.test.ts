@@ -24,18 +24,28 @@ describe('MemoryStatusSource', () => {
     const at = new Date('2026-01-01T00:00:00Z');
     const seq1 = s.revoke(ISSUER.id, '8a01', { reason: 'certificateHold', revokedAt: at });
     expect(seq1).toBeGreaterThan(seq0);
-    expect(await s.lookup(ISSUER.id, '8a01')).toMatchObject({ state: 'hold', revokedAt: at, reason: 'certificateHold' });
+    expect(await s.lookup(ISSUER.id, '8a01')).toMatchObject({
+      state: 'hold',
+      revokedAt: at,
+      reason: 'certificateHold',
+    });
     const seq2 = s.release(ISSUER.id, '8a01', new Date('2026-01-02T00:00:00Z'));
     expect(seq2).toBeGreaterThan(seq1);
     expect(await s.lookup(ISSUER.id, '8a01')).toEqual({ serialHex: '8a01', state: 'good' });
     s.revoke(ISSUER.id, '8a01', { reason: 'certificateHold', revokedAt: at });
     // Revoked for good from hold: the date it left the good state stays.
     s.revoke(ISSUER.id, '8a01', { reason: 'keyCompromise', revokedAt: new Date('2026-02-01T00:00:00Z') });
-    expect(await s.lookup(ISSUER.id, '8a01')).toMatchObject({ state: 'revoked', reason: 'keyCompromise', revokedAt: at });
+    expect(await s.lookup(ISSUER.id, '8a01')).toMatchObject({
+      state: 'revoked',
+      reason: 'keyCompromise',
+      revokedAt: at,
+    });
     expect(() => s.revoke(ISSUER.id, '8a01')).toThrow(expect.objectContaining({ code: 'ERR_VALIDATION' }));
     expect(() => s.release(ISSUER.id, '8a01')).toThrow(expect.objectContaining({ code: 'ERR_VALIDATION' }));
     expect(() => s.revoke(ISSUER.id, 'zz')).toThrow(expect.objectContaining({ code: 'ERR_VALIDATION' }));
-    expect(() => s.revoke(ISSUER.id, '01', { reason: 'removeFromCRL' })).toThrow(expect.objectContaining({ code: 'ERR_VALIDATION' }));
+    expect(() => s.revoke(ISSUER.id, '01', { reason: 'removeFromCRL' })).toThrow(
+      expect.objectContaining({ code: 'ERR_VALIDATION' }),
+    );
     expect(() => s.revoke('nobody', '01')).toThrow(expect.objectContaining({ code: 'ERR_ISSUER_UNKNOWN' }));
   });
 
@@ -79,8 +89,15 @@ describe('MemoryStatusSource', () => {
     ].join('\n');
     expect(s.importOpensslIndex(ISSUER.id, index)).toBe(6);
     const revokedAt = new Date('2026-01-02T03:04:05Z');
-    expect(await s.lookup(ISSUER.id, '1000')).toMatchObject({ state: 'good', notAfter: new Date('2027-01-01T00:00:00Z') });
-    expect(await s.lookup(ISSUER.id, '1001')).toMatchObject({ state: 'revoked', reason: 'keyCompromise', revokedAt });
+    expect(await s.lookup(ISSUER.id, '1000')).toMatchObject({
+      state: 'good',
+      notAfter: new Date('2027-01-01T00:00:00Z'),
+    });
+    expect(await s.lookup(ISSUER.id, '1001')).toMatchObject({
+      state: 'revoked',
+      reason: 'keyCompromise',
+      revokedAt,
+    });
     expect(await s.lookup(ISSUER.id, '1002')).toMatchObject({ state: 'hold', reason: 'certificateHold' });
     expect(await s.lookup(ISSUER.id, '1003')).toMatchObject({
       state: 'revoked',
@@ -98,14 +115,17 @@ describe('MemoryStatusSource', () => {
     // openssl ca -revoke on 1000, and the hold of 1002 lifted (the line goes back to V).
     const next = index
       .replace('V\t270101000000Z\t\t1000', 'R\t270101000000Z\t260201000000Z,superseded\t1000')
-      .replace('R\t270101000000Z\t260102030405Z,certificateHold,holdInstructionReject\t1002', 'V\t270101000000Z\t\t1002');
+      .replace(
+        'R\t270101000000Z\t260102030405Z,certificateHold,holdInstructionReject\t1002',
+        'V\t270101000000Z\t\t1002',
+      );
     expect(s.importOpensslIndex(ISSUER.id, next)).toBe(2);
     expect(await s.lookup(ISSUER.id, '1000')).toMatchObject({ state: 'revoked', reason: 'superseded' });
     expect(await s.lookup(ISSUER.id, '1002')).toMatchObject({ state: 'good' });
 
     expect(() => s.importOpensslIndex(ISSUER.id, 'V\tgarbage')).toThrow(/line 1/);
-    expect(() => s.importOpensslIndex(ISSUER.id, 'R\t270101000000Z\t260102030405Z,sleepy\t1006\tunknown\t/CN=x')).toThrow(
-      /unknown reason sleepy/,
-    );
+    expect(() =>
+      s.importOpensslIndex(ISSUER.id, 'R\t270101000000Z\t260102030405Z,sleepy\t1006\tunknown\t/CN=x'),
+    ).toThrow(/unknown reason sleepy/);
   });
 });

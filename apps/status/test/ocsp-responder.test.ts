@@ -50,12 +50,16 @@ describe('OcspResponder', () => {
     h = await makeHierarchy();
     source = new MemoryStatusSource(h.material);
     for (const name of ['good', 'revoked', 'held', 'unknown'] as const) certs[name] = await h.issue();
-    for (const name of ['good', 'revoked', 'held'] as const) source.addCertificate(ISSUING_ID, certs[name].serialHex);
+    for (const name of ['good', 'revoked', 'held'] as const)
+      source.addCertificate(ISSUING_ID, certs[name].serialHex);
     source.revoke(ISSUING_ID, certs.revoked.serialHex, {
       reason: 'keyCompromise',
       revokedAt: new Date('2025-02-03T04:05:06Z'),
     });
-    source.revoke(ISSUING_ID, certs.held.serialHex, { reason: 'certificateHold', revokedAt: new Date('2025-03-01T00:00:00Z') });
+    source.revoke(ISSUING_ID, certs.held.serialHex, {
+      reason: 'certificateHold',
+      revokedAt: new Date('2025-03-01T00:00:00Z'),
+    });
     metrics = new StatusMetrics({ cacheSize: () => 0, signingInFlight: () => 0, signingQueued: () => 0 });
     responder = await OcspResponder.create({ source, issuers: h.material.issuers, metrics });
   });
@@ -152,7 +156,10 @@ describe('OcspResponder', () => {
       }
       // Query every subject both ways (cached and live) right after the change.
       const hash = rand(2) ? 'SHA-1' : 'SHA-256';
-      const [cached, live] = await Promise.all([ask(subjects, { hash }), ask(subjects, { hash, nonce: true })]);
+      const [cached, live] = await Promise.all([
+        ask(subjects, { hash }),
+        ask(subjects, { hash, nonce: true }),
+      ]);
       for (const r of [cached, live]) {
         r.info.responses.forEach((resp, i) => {
           const expected = model.get(subjects[i]!.serialHex)!;
@@ -195,17 +202,31 @@ describe('OcspResponder', () => {
     });
     expect((await responder.respond(mixed.der)).outcome).toBe('unauthorized');
     // The root publishes CRLs here but signs no OCSP responses in this hierarchy.
-    const rootAsked = await createOcspRequest({ certificate: h.issuing.cert.der, issuer: h.root.cert.der, nonce: false });
+    const rootAsked = await createOcspRequest({
+      certificate: h.issuing.cert.der,
+      issuer: h.root.cert.der,
+      nonce: false,
+    });
     expect((await responder.respond(rootAsked.der)).outcome).toBe('unauthorized');
   });
 
   it('answers malformedRequest for garbage, truncation, a wrong version, no or too many CertIDs', async () => {
-    const good = await createOcspRequest({ certificate: certs.good.der, issuer: h.issuing.cert.der, nonce: false });
+    const good = await createOcspRequest({
+      certificate: certs.good.der,
+      issuer: h.issuing.cert.der,
+      nonce: false,
+    });
     const tbs = content(good.der);
     const requestList = content(tbs);
-    const wrongVersion = tlv(0x30, tlv(0x30, tlv(0xa0, Uint8Array.of(0x02, 0x01, 0x01)), tlv(0x30, requestList)));
+    const wrongVersion = tlv(
+      0x30,
+      tlv(0x30, tlv(0xa0, Uint8Array.of(0x02, 0x01, 0x01)), tlv(0x30, requestList)),
+    );
     const oneRequest = tlv(0x30, requestList); // the Request element
-    const tooMany = tlv(0x30, tlv(0x30, tlv(0x30, ...Array.from({ length: 33 }, () => content(oneRequest)).map((c) => tlv(0x30, c)))));
+    const tooMany = tlv(
+      0x30,
+      tlv(0x30, tlv(0x30, ...Array.from({ length: 33 }, () => content(oneRequest)).map((c) => tlv(0x30, c)))),
+    );
     const empty = tlv(0x30, tlv(0x30, tlv(0x30)));
     let seed = 99;
     const random = Uint8Array.from({ length: 200 }, () => {
@@ -236,7 +257,9 @@ describe('OcspResponder', () => {
       signing: { concurrency: 1, maxQueued: 1 },
     });
     const reqs = await Promise.all(
-      Array.from({ length: 8 }, () => createOcspRequest({ certificate: certs.good.der, issuer: h.issuing.cert.der })),
+      Array.from({ length: 8 }, () =>
+        createOcspRequest({ certificate: certs.good.der, issuer: h.issuing.cert.der }),
+      ),
     );
     const shedBefore = metrics.ocspShed.get();
     const answers = await Promise.all(reqs.map((r) => tight.respond(r.der)));

@@ -23,8 +23,12 @@ describe('openapi/status.yaml', () => {
   });
 
   it('lists exactly the error codes of StatusErrorCode', () => {
-    const doc = v.document as { components: { schemas: { Problem: { properties: { code: { enum: string[] } } } } } };
-    expect(doc.components.schemas.Problem.properties.code.enum.sort()).toEqual(Object.keys(STATUS_ERROR_HTTP).sort());
+    const doc = v.document as {
+      components: { schemas: { Problem: { properties: { code: { enum: string[] } } } } };
+    };
+    expect(doc.components.schemas.Problem.properties.code.enum.sort()).toEqual(
+      Object.keys(STATUS_ERROR_HTTP).sort(),
+    );
   });
 
   it('validates path parameters', () => {
@@ -42,13 +46,17 @@ describe('openapi/status.yaml', () => {
     expect(v.checkBody('checkKey', 'application/xml', '<x/>')).toBeUndefined();
     const problem = { type: 'urn:x', title: 'Not Found', status: 404, code: 'ERR_APPLICATION_NOT_FOUND' };
     expect(v.checkResponse('getApplicationStatus', 404, 'application/problem+json', problem)).toEqual([]);
-    expect(v.checkResponse('getApplicationStatus', 404, 'application/problem+json', { ...problem, code: 'NOPE' })).toHaveLength(1);
+    expect(
+      v.checkResponse('getApplicationStatus', 404, 'application/problem+json', { ...problem, code: 'NOPE' }),
+    ).toHaveLength(1);
     expect(v.checkResponse('getApplicationStatus', 418, 'application/json', {})).toHaveLength(1);
     expect(v.checkResponse('ocspPost', 200, 'application/ocsp-response', new Uint8Array(3))).toEqual([]);
     expect(v.checkResponse('ocspPost', 200, 'application/json', {})).toHaveLength(1);
   });
 
   it('reports a missing or foreign document as ERR_CONFIG', () => {
-    expect(() => OpenApiValidator.load('/nonexistent/status.yaml')).toThrow(expect.objectContaining({ code: 'ERR_CONFIG' }));
+    expect(() => OpenApiValidator.load('/nonexistent/status.yaml')).toThrow(
+      expect.objectContaining({ code: 'ERR_CONFIG' }),
+    );
   });
 });

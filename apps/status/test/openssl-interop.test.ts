@@ -41,7 +41,11 @@ describe.skipIf(!hasTool('openssl'))('OpenSSL against the status service', () =>
     source.revoke(ISSUING_ID, certs.held!.serialHex, { reason: 'certificateHold' });
     files.root = dir.write('root.pem', h.root.cert.pem);
     files.issuing = dir.write('issuing.pem', h.issuing.cert.pem);
-    running = await startStatus({ source, port: 0, crl: { regenerateFullOnChange: false, debounceMs: 60_000 } });
+    running = await startStatus({
+      source,
+      port: 0,
+      crl: { regenerateFullOnChange: false, debounceMs: 60_000 },
+    });
   });
   afterAll(async () => {
     await running?.close();
@@ -71,7 +75,9 @@ describe.skipIf(!hasTool('openssl'))('OpenSSL against the status service', () =>
     if (!rec) return new RegExp(`${name}\\.pem: unknown`);
     if (rec.state === 'good') return new RegExp(`${name}\\.pem: good`);
     const reason = rec.state === 'hold' ? 'certificateHold' : rec.reason;
-    return new RegExp(`${name}\\.pem: revoked\\s+This Update: .+\\s+Next Update: .+\\s+Reason: ${reason}\\s+Revocation Time`);
+    return new RegExp(
+      `${name}\\.pem: revoked\\s+This Update: .+\\s+Next Update: .+\\s+Reason: ${reason}\\s+Revocation Time`,
+    );
   }
 
   it.each([
@@ -87,7 +93,16 @@ describe.skipIf(!hasTool('openssl'))('OpenSSL against the status service', () =>
 
   it('answers GET requests (RFC 5019) that OpenSSL then verifies', async () => {
     const reqFile = `${dir.dir}/req.der`;
-    await openssl(['ocsp', '-issuer', files.issuing!, '-cert', files.revoked!, '-no_nonce', '-reqout', reqFile]);
+    await openssl([
+      'ocsp',
+      '-issuer',
+      files.issuing!,
+      '-cert',
+      files.revoked!,
+      '-no_nonce',
+      '-reqout',
+      reqFile,
+    ]);
     const text = await openssl(['ocsp', '-reqin', reqFile, '-req_text']);
     expect(text.out).toContain('OCSP Request Data');
     const der = new Uint8Array(await import('node:fs').then((fs) => fs.readFileSync(reqFile)));
@@ -118,11 +133,24 @@ describe.skipIf(!hasTool('openssl'))('OpenSSL against the status service', () =>
   });
 
   it('keeps serving after malformed, truncated, wrong-version, huge and random requests', async () => {
-    const ok = await createOcspRequest({ certificate: certs.good!.der, issuer: h.issuing.cert.der, nonce: false });
+    const ok = await createOcspRequest({
+      certificate: certs.good!.der,
+      issuer: h.issuing.cert.der,
+      nonce: false,
+    });
     const wrongVersion = Uint8Array.from(ok.der);
     // Insert an explicit version 2 ([0] { INTEGER 1 }) at the start of TBSRequest.
     const tbs = wrongVersion.subarray(2);
-    const withVersion = Uint8Array.from([0x30, tbs[1]! + 5, 0xa0, 0x03, 0x02, 0x01, 0x01, ...tbs.subarray(2)]);
+    const withVersion = Uint8Array.from([
+      0x30,
+      tbs[1]! + 5,
+      0xa0,
+      0x03,
+      0x02,
+      0x01,
+      0x01,
+      ...tbs.subarray(2),
+    ]);
     const bodies = [
       ok.der.subarray(0, ok.der.length - 7),
       Uint8Array.from([0x30, withVersion.length, ...withVersion]),
@@ -159,7 +187,15 @@ describe.skipIf(!hasTool('openssl'))('OpenSSL against the status service', () =>
     const issuingCrl = await download(`/crl/${ISSUING_ID}.crl`, 'issuing.crl.pem');
     const rootCrl = await download(`/crl/${ROOT_ID}.crl`, 'root.crl.pem');
     const verify = (name: string, extra: string[]) =>
-      runTool('openssl', ['verify', '-CAfile', files.root!, '-untrusted', files.issuing!, ...extra, files[name]!]);
+      runTool('openssl', [
+        'verify',
+        '-CAfile',
+        files.root!,
+        '-untrusted',
+        files.issuing!,
+        ...extra,
+        files[name]!,
+      ]);
 
     expect(verify('good', ['-crl_check', '-CRLfile', issuingCrl]).stdout).toContain(': OK');
     const rev = verify('revoked', ['-crl_check', '-CRLfile', issuingCrl]);
@@ -170,14 +206,23 @@ describe.skipIf(!hasTool('openssl'))('OpenSSL against the status service', () =>
     // -crl_check_all needs the root's CRL too.
     const noRootCrl = verify('good', ['-crl_check_all', '-CRLfile', issuingCrl]);
     expect(noRootCrl.stdout + noRootCrl.stderr).toContain('unable to get certificate CRL');
-    expect(verify('good', ['-crl_check_all', '-CRLfile', issuingCrl, '-CRLfile', rootCrl]).stdout).toContain(': OK');
+    expect(verify('good', ['-crl_check_all', '-CRLfile', issuingCrl, '-CRLfile', rootCrl]).stdout).toContain(
+      ': OK',
+    );
 
     // A revocation after the full CRL appears in the next delta only.
     source.revoke(ISSUING_ID, certs.deltaOnly!.serialHex, { reason: 'superseded' });
     await running.server.crls.regenerate('delta');
     const deltaCrl = await download(`/crl/${ISSUING_ID}-delta.crl`, 'issuing-delta.crl.pem');
     expect(verify('deltaOnly', ['-crl_check', '-CRLfile', issuingCrl]).stdout).toContain(': OK');
-    const withDelta = verify('deltaOnly', ['-crl_check', '-use_deltas', '-CRLfile', issuingCrl, '-CRLfile', deltaCrl]);
+    const withDelta = verify('deltaOnly', [
+      '-crl_check',
+      '-use_deltas',
+      '-CRLfile',
+      issuingCrl,
+      '-CRLfile',
+      deltaCrl,
+    ]);
     expect(withDelta.stdout + withDelta.stderr).toContain('certificate revoked');
     expect(
       verify('good', ['-crl_check', '-use_deltas', '-CRLfile', issuingCrl, '-CRLfile', deltaCrl]).stdout,

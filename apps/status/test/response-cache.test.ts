@@ -9,7 +9,7 @@ const entry = (key: string, certificates: string[]): CachedResponse => ({
   refreshAtMs: 500,
   etag: `"${key}"`,
   certificates,
-  statuses: certificates.map(() => 'good'),
+  statuses: certificates.map(() => ({ type: 'good' as const })),
 });
 
 describe('ResponseCache', () => {

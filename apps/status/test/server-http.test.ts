@@ -1,4 +1,11 @@
-import { createOcspRequest, type IssuedCertificate, parseCrl, parseOcspResponse, toBase64, toBase64Url } from '@kzpki/pki';
+import {
+  createOcspRequest,
+  type IssuedCertificate,
+  parseCrl,
+  parseOcspResponse,
+  toBase64,
+  toBase64Url,
+} from '@kzpki/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenApiValidator } from '../src/http/openapi.js';
 import { type RunningStatusServer, startStatus } from '../src/server.js';
@@ -58,7 +65,10 @@ describe('status server over HTTP', () => {
     good = await h.issue();
     revoked = await h.issue();
     source.addCertificate(ISSUING_ID, good.serialHex);
-    source.revoke(ISSUING_ID, revoked.serialHex, { reason: 'affiliationChanged', revokedAt: new Date('2026-01-02T03:04:05Z') });
+    source.revoke(ISSUING_ID, revoked.serialHex, {
+      reason: 'affiliationChanged',
+      revokedAt: new Date('2026-01-02T03:04:05Z'),
+    });
     source.putApplication(APPLICATION);
     server = await startStatus({
       source,
@@ -118,7 +128,11 @@ describe('status server over HTTP', () => {
     const notBase64 = await call('ocspGet', '/ocsp/%%%not-base64');
     expect(parseOcspResponse(notBase64.body).status).toBe('malformedRequest');
 
-    const wrongType = await call('ocspPost', '/ocsp', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
+    const wrongType = await call('ocspPost', '/ocsp', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'x',
+    });
     expect(wrongType).toMatchObject({ status: 415, body: { code: 'ERR_UNSUPPORTED_MEDIA_TYPE' } });
     const huge = await call('ocspPost', '/ocsp', {
       method: 'POST',
@@ -180,7 +194,11 @@ describe('status server over HTTP', () => {
       body: JSON.stringify({ certificate: good.pem }),
     });
     expect(ok.status).toBe(200);
-    expect(ok.body.certificate).toMatchObject({ serialNumber: good.serialHex, iin: '871008401427', keyPurpose: 'auth' });
+    expect(ok.body.certificate).toMatchObject({
+      serialNumber: good.serialHex,
+      iin: '871008401427',
+      keyPurpose: 'auth',
+    });
     expect(ok.body.chain).toMatchObject({ valid: true, issuedByThisCa: true });
     expect(ok.body.chain.path).toHaveLength(3);
     expect(ok.body.revocation).toEqual({ status: 'good' });

@@ -71,7 +71,7 @@ export function devSmsOutbox(caUrl: string, options: { fetch?: FetchLike } = {})
       const r = await unwrap(ca.GET('/v1/dev/sms-outbox', { params: { query: filter } }));
       return r.messages;
     } catch (e) {
-      if (isKzpkiApiError(e, 'NOT_FOUND') && e.problem?.code === 'NOT_FOUND' && filter.iin === undefined) {
+      if (isKzpkiApiError(e, 'NOT_FOUND')) {
         throw new KzpkiApiError('OTP_UNAVAILABLE', 'The CA has no dev SMS outbox (it does not run in dev mode)', {
           cause: e,
         });
@@ -84,16 +84,7 @@ export function devSmsOutbox(caUrl: string, options: { fetch?: FetchLike } = {})
     const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
     const notBefore = opts.sentAt ? opts.sentAt.getTime() - SENT_AT_SLACK_MS : Number.NEGATIVE_INFINITY;
     for (;;) {
-      let list: SmsMessage[];
-      try {
-        list = await messages({ iin });
-      } catch (e) {
-        // 404 for an IIN: no phone registered, or no dev outbox at all.
-        if (isKzpkiApiError(e, 'NOT_FOUND')) {
-          throw new KzpkiApiError('OTP_UNAVAILABLE', `No dev SMS outbox for IIN ${iin}: ${e.message}`, { cause: e });
-        }
-        throw e;
-      }
+      const list = await messages({ iin });
       const found = list.find(
         (m) => m.kind === 'otp' && m.code !== undefined && new Date(m.sentAt).getTime() >= notBefore,
       );

@@ -29,11 +29,17 @@ export interface IssuedChallenge {
 
 /** The exact text a login signature covers. */
 export function loginMessage(audience: LoginAudience, challengeId: string, nonce: string): Uint8Array {
-  return new TextEncoder().encode(`kzpki-login:v1\naudience=${audience}\nchallenge=${challengeId}\nnonce=${nonce}\n`);
+  return new TextEncoder().encode(
+    `kzpki-login:v1\naudience=${audience}\nchallenge=${challengeId}\nnonce=${nonce}\n`,
+  );
 }
 
 /** Issues a login challenge. */
-export async function createLoginChallenge(ctx: CaContext, audience: LoginAudience, ip: string): Promise<IssuedChallenge> {
+export async function createLoginChallenge(
+  ctx: CaContext,
+  audience: LoginAudience,
+  ip: string,
+): Promise<IssuedChallenge> {
   limit(ctx, 'loginPerIp', ip);
   const now = ctx.now();
   const record: ChallengeRecord = {
@@ -76,7 +82,8 @@ export async function loginWithCertificate(
 ): Promise<HolderSession> {
   limit(ctx, 'loginPerIp', ip);
   const challenge = await ctx.store.consumeChallenge(input.challengeId, audience, ctx.now());
-  if (!challenge) throw new CaError('CHALLENGE_INVALID', 'The challenge is unknown, used or expired; request a new one');
+  if (!challenge)
+    throw new CaError('CHALLENGE_INVALID', 'The challenge is unknown, used or expired; request a new one');
   const cert = await acceptHolderCertificate(ctx, input.certificate, 'auth');
   const signed = loginMessage(audience, challenge.id, challenge.nonce);
   if (!(await verifyWithCertificate(cert.der, signed, input.signature))) {

@@ -4,7 +4,13 @@
  * current time, be one this CA issued and still holds as good (not revoked, not on hold), and have
  * the key purpose the use needs.
  */
-import { type CertificateInfo, bytesEqual, certificateToDer, inspectCertificate, verifyChain } from '@kzpki/pki';
+import {
+  bytesEqual,
+  type CertificateInfo,
+  certificateToDer,
+  inspectCertificate,
+  verifyChain,
+} from '@kzpki/pki';
 import { CaError } from '../errors.js';
 import type { CaContext } from '../issuance/context.js';
 import type { CertificateRecord } from '../store/types.js';
@@ -52,7 +58,10 @@ export async function acceptHolderCertificate(
     throw new CaError('CERTIFICATE_UNTRUSTED', 'This CA has no record of the certificate');
   }
   if (record.status !== 'good') {
-    throw new CaError('CERTIFICATE_REVOKED', `The certificate is ${record.status === 'hold' ? 'on hold' : 'revoked'}`);
+    throw new CaError(
+      'CERTIFICATE_REVOKED',
+      `The certificate is ${record.status === 'hold' ? 'on hold' : 'revoked'}`,
+    );
   }
   if (info.keyPurpose !== purpose && info.keyPurpose !== 'auth+sign') {
     throw new CaError(

@@ -25,7 +25,7 @@ import { encryptPrivateKey, newKekParams } from '../crypto/key-envelope.js';
 import { certificateRecord } from '../issuance/certificate-record.js';
 import type { CaRepository } from '../store/repository.js';
 import type { CaKeyName } from '../store/types.js';
-import { caSubject, endEntityUrls, issuingCaUrls, statusEndpoints, CA_FILE_NAMES } from './hierarchy.js';
+import { CA_FILE_NAMES, caSubject, endEntityUrls, issuingCaUrls, statusEndpoints } from './hierarchy.js';
 import { type CaKeyMaterial, type CaMaterial, KEK_SETTING, kekFor, keyAad, openCaKey } from './material.js';
 
 /** The NCA staff member who holds the operator certificate. */
@@ -148,14 +148,17 @@ export async function initCa(store: CaRepository, opts: InitCaOptions): Promise<
         continue;
       }
     }
-    const issuerName: CaKeyName | undefined = plan.name === 'root' ? undefined : plan.name === 'issuing' ? 'root' : 'issuing';
+    const issuerName: CaKeyName | undefined =
+      plan.name === 'root' ? undefined : plan.name === 'issuing' ? 'root' : 'issuing';
     const issuer = issuerName === undefined ? undefined : (loaded.get(issuerName) as CaKeyMaterial);
     const keys = await generateKeyPair(algorithms[plan.name], { extractable: true });
     const issued: IssuedCertificate = await issueCertificate({
       publicKey: keys.publicKey,
       subject: plan.subject,
       profile: plan.profile,
-      ...(issuer ? { issuer: issuer.certificate, issuerKey: issuer.privateKey } : { issuerKey: keys.privateKey }),
+      ...(issuer
+        ? { issuer: issuer.certificate, issuerKey: issuer.privateKey }
+        : { issuerKey: keys.privateKey }),
       validity: { notBefore: now() },
       ...(plan.urls ? { urls: plan.urls } : {}),
     });
@@ -182,7 +185,11 @@ export async function initCa(store: CaRepository, opts: InitCaOptions): Promise<
         actor: 'system',
         action: existing ? 'ca.key-renewed' : 'ca.key-created',
         entity: `ca-key:${plan.name}`,
-        details: { serialHex: issued.serialHex, skiHex: issued.subjectKeyId, algorithm: algorithms[plan.name] },
+        details: {
+          serialHex: issued.serialHex,
+          skiHex: issued.subjectKeyId,
+          algorithm: algorithms[plan.name],
+        },
       },
       { replace: existing !== undefined },
     );
@@ -194,6 +201,11 @@ export async function initCa(store: CaRepository, opts: InitCaOptions): Promise<
   return {
     created,
     renewed,
-    material: { root: get('root'), issuing: get('issuing'), ocspResponder: get('ocsp-responder'), operator: get('operator') },
+    material: {
+      root: get('root'),
+      issuing: get('issuing'),
+      ocspResponder: get('ocsp-responder'),
+      operator: get('operator'),
+    },
   };
 }

@@ -3,7 +3,7 @@
  * with the passphrase. Private keys are imported non-extractable.
  */
 import { certificateToPem, formatName, importPkcs8, inspectCertificate } from '@kzpki/pki';
-import { deriveKek, decryptPrivateKey, type KekParams } from '../crypto/key-envelope.js';
+import { decryptPrivateKey, deriveKek, type KekParams } from '../crypto/key-envelope.js';
 import { CaError } from '../errors.js';
 import type { CaRepository } from '../store/repository.js';
 import type { CaKeyName, CaKeyRecord } from '../store/types.js';
@@ -84,7 +84,10 @@ export async function loadCaMaterial(store: CaRepository, opts: { passphrase: st
   const names: CaKeyName[] = ['root', 'issuing', 'ocsp-responder', 'operator'];
   const records = await Promise.all(names.map((n) => store.getCaKey(n)));
   if (kek === undefined || records.some((r) => r === undefined)) {
-    throw new CaError('INTERNAL_ERROR', 'The CA is not initialised: run `kzpki ca init` or start the CA once');
+    throw new CaError(
+      'INTERNAL_ERROR',
+      'The CA is not initialised: run `kzpki ca init` or start the CA once',
+    );
   }
   const [root, issuing, ocspResponder, operator] = await Promise.all(
     records.map((r) => openCaKey(r as CaKeyRecord, kek)),

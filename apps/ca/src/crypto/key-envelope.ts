@@ -68,7 +68,9 @@ export function decryptPrivateKey(kek: Uint8Array, envelope: string, aad: string
     const decipher = createDecipheriv('aes-256-gcm', kek, Buffer.from(env.iv, 'base64url'));
     decipher.setAAD(Buffer.from(aad, 'utf8'));
     decipher.setAuthTag(Buffer.from(env.tag, 'base64url'));
-    return new Uint8Array(Buffer.concat([decipher.update(Buffer.from(env.ct, 'base64url')), decipher.final()]));
+    return new Uint8Array(
+      Buffer.concat([decipher.update(Buffer.from(env.ct, 'base64url')), decipher.final()]),
+    );
   } catch (cause) {
     throw new CaError('UNAUTHORIZED', 'Cannot decrypt the CA keys: wrong passphrase (KZPKI_CA_PASSPHRASE)', {
       cause,

@@ -36,7 +36,8 @@ export async function verifyPin(pin: string, stored: string): Promise<boolean> {
   const [N, r, p] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
   const salt = Buffer.from(parts[4] ?? '', 'base64url');
   const expected = Buffer.from(parts[5] ?? '', 'base64url');
-  if (!Number.isInteger(N) || !Number.isInteger(r) || !Number.isInteger(p) || expected.length !== 32) return false;
+  if (!Number.isInteger(N) || !Number.isInteger(r) || !Number.isInteger(p) || expected.length !== 32)
+    return false;
   const actual = await scryptAsync(pin, salt, { N, r, p });
   return timingSafeEqual(actual, expected);
 }

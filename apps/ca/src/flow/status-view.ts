@@ -3,7 +3,7 @@
  * the table of status changes, with the texts in ru/kk/en.
  */
 import type { ApplicationRecord, ApplicationStatusView, StatusHistoryEntry } from '../store/types.js';
-import { STATUS_TEXTS } from './statuses.js';
+import { isUnfinished, STATUS_TEXTS } from './statuses.js';
 import { TEMPLATE_POLICIES } from './template-policy.js';
 
 /** Full name as the NCA writes it: SURNAME NAME PATRONYMIC. */
@@ -11,9 +11,22 @@ export function fullName(p: { surname: string; givenName: string; patronymic?: s
   return [p.surname, p.givenName, p.patronymic].filter((x) => x !== undefined && x !== '').join(' ');
 }
 
-/** Builds the status page of a numbered application. */
-export function buildStatusView(app: ApplicationRecord, history: readonly StatusHistoryEntry[]): ApplicationStatusView {
-  if (app.number === undefined) throw new TypeError('buildStatusView: the application has no number yet');
+/**
+ * Builds the status page of a numbered application. With `now`, an unfinished application whose
+ * time is up reads as `expired` even before the expiry sweep has written it (the page never shows
+ * a stale "awaiting…" for an application that can no longer proceed).
+ */
+export function buildStatusView(
+  app: ApplicationRecord,
+  history: readonly StatusHistoryEntry[],
+  now?: Date,
+): ApplicationStatusView {
+  const number = app.number;
+  if (number === undefined) throw new TypeError('buildStatusView: the application has no number yet');
+  if (now && isUnfinished(app.status) && app.expiresAt.getTime() <= now.getTime()) {
+    app = { ...app, status: 'expired' };
+    history = [...history, { status: 'expired', at: app.expiresAt, actor: 'system' }];
+  }
   const org = app.data.organization;
   return {
     user: {
@@ -23,7 +36,7 @@ export function buildStatusView(app: ApplicationRecord, history: readonly Status
       ...(org ? { bin: org.bin, organization: org.name } : {}),
     },
     application: {
-      number: app.number,
+      number,
       createdAt: app.createdAt.toISOString(),
       template: app.template,
       templateTitle: TEMPLATE_POLICIES[app.template].title,

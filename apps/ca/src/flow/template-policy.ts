@@ -6,7 +6,15 @@
 import type { LocalizedText } from './statuses.js';
 
 /** The templates this CA issues. */
-export const TEMPLATE_NAMES = ['individual', 'first-manager', 'signer', 'finance', 'hr', 'employee', 'treasury'] as const;
+export const TEMPLATE_NAMES = [
+  'individual',
+  'first-manager',
+  'signer',
+  'finance',
+  'hr',
+  'employee',
+  'treasury',
+] as const;
 
 /** A template name (same names as `@kzpki/pki`'s `TemplateName`). */
 export type CaTemplateName = (typeof TEMPLATE_NAMES)[number];
@@ -46,7 +54,11 @@ export const TEMPLATE_POLICIES: Readonly<Record<CaTemplateName, TemplatePolicy>>
   },
   signer: {
     kind: 'legal-entity',
-    title: { ru: 'Сотрудник с правом подписи', kk: 'Қол қою құқығы бар қызметкер', en: 'Employee with signing right' },
+    title: {
+      ru: 'Сотрудник с правом подписи',
+      kk: 'Қол қою құқығы бар қызметкер',
+      en: 'Employee with signing right',
+    },
     approverRoles: ['first-manager'],
   },
   finance: {

@@ -47,7 +47,11 @@ export const TRANSITIONS: Readonly<Record<FlowAction, Transition>> = {
   decideModeration: { from: ['moderation'], to: ['identified', 'identification-rejected'], applicant: false },
   grantConsent: { from: ['identified'], to: ['consent-given'], applicant: true },
   acceptAgreement: { from: ['consent-given'], to: ['agreement-accepted'], applicant: true },
-  submitApplication: { from: ['agreement-accepted'], to: ['submitted', 'awaiting-approval'], applicant: true },
+  submitApplication: {
+    from: ['agreement-accepted'],
+    to: ['submitted', 'awaiting-approval'],
+    applicant: true,
+  },
   decideApplication: { from: ['awaiting-approval'], to: ['approved', 'rejected'], applicant: false },
   issueCertificates: { from: ['submitted', 'approved'], to: ['issued'], applicant: true },
   downloadCertificates: { from: ['issued', 'installed', 'revoked'], to: [], applicant: true },

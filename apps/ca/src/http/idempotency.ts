@@ -26,7 +26,12 @@ export async function idempotent(
   run: () => Promise<ApiResponse>,
 ): Promise<ApiResponse> {
   if (key === undefined) return run();
-  const begin = await ctx.store.beginIdempotent(scope, key, sha256Hex(canonicalJson(body ?? null)), ctx.now());
+  const begin = await ctx.store.beginIdempotent(
+    scope,
+    key,
+    sha256Hex(canonicalJson(body ?? null)),
+    ctx.now(),
+  );
   switch (begin.state) {
     case 'mismatch':
       throw new CaError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request');

@@ -12,7 +12,12 @@ export interface RateLimitRule {
 }
 
 /** The limits the CA applies. */
-export type RateLimitName = 'otpSendPerIin' | 'otpSendPerIp' | 'otpCheckPerIp' | 'statusLookupPerIp' | 'loginPerIp';
+export type RateLimitName =
+  | 'otpSendPerIin'
+  | 'otpSendPerIp'
+  | 'otpCheckPerIp'
+  | 'statusLookupPerIp'
+  | 'loginPerIp';
 
 /** Default limits. */
 export const DEFAULT_RATE_LIMITS: Readonly<Record<RateLimitName, RateLimitRule>> = {
@@ -52,7 +57,10 @@ export class RateLimiter {
     const tokens = Math.min(rule.capacity, b.tokens + ((t - b.at) / 1000) * rule.refillPerSecond);
     if (tokens < 1) {
       this.buckets.set(id, { tokens, at: t });
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / rule.refillPerSecond)) };
+      return {
+        allowed: false,
+        retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / rule.refillPerSecond)),
+      };
     }
     this.buckets.set(id, { tokens: tokens - 1, at: t });
     if (this.buckets.size > this.maxKeys) this.prune(t);

@@ -38,7 +38,10 @@ export function decisionDocument(app: ApplicationRecord, decision: Decision, app
       organization: app.data.organization?.name,
       applicant: fullName(app.data.person),
       submittedAt: app.submittedAt,
-      requests: (app.data.requests ?? []).map((r) => ({ purpose: r.purpose, publicKeySha256: r.publicKeySha256 })),
+      requests: (app.data.requests ?? []).map((r) => ({
+        purpose: r.purpose,
+        publicKeySha256: r.publicKeySha256,
+      })),
     },
     approver: { iin: approver.iin, bin: approver.bin, certificate: approver.serialHex },
   });
@@ -47,7 +50,10 @@ export function decisionDocument(app: ApplicationRecord, decision: Decision, app
 /** Throws unless `approver` may decide on `app`. */
 function checkApprover(app: ApplicationRecord, approver: Approver): void {
   if (approver.bin === undefined || approver.bin !== app.bin) {
-    throw new CaError('APPROVER_ORGANIZATION_MISMATCH', 'The application belongs to another organisation (BIN)');
+    throw new CaError(
+      'APPROVER_ORGANIZATION_MISMATCH',
+      'The application belongs to another organisation (BIN)',
+    );
   }
   if (approver.iin !== undefined && approver.iin === app.iin) {
     throw new CaError('SELF_APPROVAL_FORBIDDEN', 'Nobody approves their own application');
@@ -64,11 +70,16 @@ function checkApprover(app: ApplicationRecord, approver: Approver): void {
 export async function listPending(ctx: CaContext, approver: Approver): Promise<ApplicationRecord[]> {
   const roles = new Set(Object.values(TEMPLATE_POLICIES).flatMap((p) => p.approverRoles));
   if (approver.bin === undefined || !approver.roles.some((r) => roles.has(r as never))) {
-    throw new CaError('APPROVER_NOT_AUTHORIZED', 'Only a first manager, a person with signing right or HR approves');
+    throw new CaError(
+      'APPROVER_NOT_AUTHORIZED',
+      'Only a first manager, a person with signing right or HR approves',
+    );
   }
   const apps = await ctx.store.listApplicationsByStatus('awaiting-approval', { bin: approver.bin });
   const now = ctx.now().getTime();
-  return apps.filter((a) => a.expiresAt.getTime() > now && a.iin !== approver.iin && mayApprove(a.template, approver.roles));
+  return apps.filter(
+    (a) => a.expiresAt.getTime() > now && a.iin !== approver.iin && mayApprove(a.template, approver.roles),
+  );
 }
 
 /** One pending application with its decision documents. */
@@ -82,7 +93,10 @@ export async function getPending(
   assertAllowed('decideApplication', app.status);
   return {
     application: app,
-    documents: { approve: decisionDocument(app, 'approve', approver), reject: decisionDocument(app, 'reject', approver) },
+    documents: {
+      approve: decisionDocument(app, 'approve', approver),
+      reject: decisionDocument(app, 'reject', approver),
+    },
   };
 }
 
@@ -96,8 +110,10 @@ export interface DecisionInput {
 }
 
 const DECISION_SMS: Record<Decision, (n: string) => string> = {
-  approve: (n) => `НУЦ РК: заявка ${n} подтверждена первым руководителем. ҚР ҰКО: ${n} өтінімі расталды. (kzpki test CA)`,
-  reject: (n) => `НУЦ РК: заявка ${n} отклонена первым руководителем. ҚР ҰКО: ${n} өтінімі қабылданбады. (kzpki test CA)`,
+  approve: (n) =>
+    `НУЦ РК: заявка ${n} подтверждена первым руководителем. ҚР ҰКО: ${n} өтінімі расталды. (kzpki test CA)`,
+  reject: (n) =>
+    `НУЦ РК: заявка ${n} отклонена первым руководителем. ҚР ҰКО: ${n} өтінімі қабылданбады. (kzpki test CA)`,
 };
 
 /** Records a signed decision. */
@@ -110,14 +126,20 @@ export async function decide(
   const { application: app, documents } = await getPending(ctx, approver, number);
   const signer = await acceptHolderCertificate(ctx, input.certificate, 'sign');
   if (signer.info.iin !== approver.iin || signer.info.bin !== approver.bin) {
-    throw new CaError('SIGNER_MISMATCH', 'The SIGN certificate belongs to someone other than the logged-in approver');
+    throw new CaError(
+      'SIGNER_MISMATCH',
+      'The SIGN certificate belongs to someone other than the logged-in approver',
+    );
   }
   if (!mayApprove(app.template, signer.info.roles)) {
     throw new CaError('APPROVER_NOT_AUTHORIZED', 'The SIGN certificate does not carry an approving role');
   }
   const document = documents[input.decision];
   if (!(await verifyWithCertificate(signer.der, new TextEncoder().encode(document), input.signature))) {
-    throw new CaError('SIGNATURE_INVALID', 'The decision signature does not verify with the SIGN certificate');
+    throw new CaError(
+      'SIGNATURE_INVALID',
+      'The decision signature does not verify with the SIGN certificate',
+    );
   }
   const now = ctx.now();
   const actor = `approver:${approver.iin}`;
@@ -143,13 +165,25 @@ export async function decide(
       ...(input.comment ? { note: input.comment } : {}),
     },
     ...(input.decision === 'reject'
-      ? { data: { rejection: { at: now, by: 'approver' as const, ...(input.comment ? { comment: input.comment } : {}) } } }
+      ? {
+          data: {
+            rejection: {
+              at: now,
+              by: 'approver' as const,
+              ...(input.comment ? { comment: input.comment } : {}),
+            },
+          },
+        }
       : {}),
     audit: {
       actor,
       action: `application.${input.decision === 'approve' ? 'approved' : 'rejected'}`,
       entity: `application:${app.id}`,
-      details: { number: app.number, documentSha256: sha256Hex(document), signerSerialHex: signer.record.serialHex },
+      details: {
+        number: app.number,
+        documentSha256: sha256Hex(document),
+        signerSerialHex: signer.record.serialHex,
+      },
     },
   });
   if (!updated) return conflict(ctx, app.id);

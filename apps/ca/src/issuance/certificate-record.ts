@@ -4,6 +4,14 @@ import { sha256Hex } from '../crypto/hash.js';
 import type { CaTemplateName } from '../flow/template-policy.js';
 import type { CertificateRecord } from '../store/types.js';
 
+/** What the issuer already knows about an end-entity certificate (saves parsing it back). */
+export interface KnownCertificateFields {
+  subject: string;
+  purpose?: 'auth' | 'sign';
+  iin?: string;
+  bin?: string;
+}
+
 /** Fields of the record that issuance knows and the certificate does not say. */
 export interface CertificateRecordContext {
   issuerSkiHex: string;
@@ -13,12 +21,17 @@ export interface CertificateRecordContext {
   applicationId?: string;
   template?: CaTemplateName;
   createdAt: Date;
+  /** Subject, purpose, IIN and BIN when the caller knows them; otherwise read from the certificate. */
+  known?: KnownCertificateFields;
 }
 
 /** The store record of an issued certificate (IIN, BIN, purpose read back from the certificate). */
-export function certificateRecord(issued: IssuedCertificate, ctx: CertificateRecordContext): CertificateRecord {
-  const info = inspectCertificate(issued.der);
-  const purpose = info.keyPurpose === 'auth' || info.keyPurpose === 'sign' ? info.keyPurpose : undefined;
+export function certificateRecord(
+  issued: IssuedCertificate,
+  ctx: CertificateRecordContext,
+): CertificateRecord {
+  const info: KnownCertificateFields = ctx.known ?? readFields(issued.der);
+  const purpose = info.purpose;
   return {
     serialHex: issued.serialHex,
     issuerSkiHex: ctx.issuerSkiHex,
@@ -27,7 +40,7 @@ export function certificateRecord(issued: IssuedCertificate, ctx: CertificateRec
     notAfter: issued.notAfter,
     der: issued.der,
     spkiSha256: sha256Hex(ctx.spki),
-    subject: formatName(info.subject.attributes),
+    subject: info.subject,
     skiHex: issued.subjectKeyId,
     kind: ctx.kind,
     ...(purpose ? { purpose } : {}),
@@ -36,5 +49,15 @@ export function certificateRecord(issued: IssuedCertificate, ctx: CertificateRec
     ...(info.bin ? { bin: info.bin } : {}),
     ...(ctx.applicationId ? { applicationId: ctx.applicationId } : {}),
     createdAt: ctx.createdAt,
+  };
+}
+
+function readFields(der: Uint8Array): KnownCertificateFields {
+  const info = inspectCertificate(der);
+  return {
+    subject: formatName(info.subject.attributes),
+    ...(info.keyPurpose === 'auth' || info.keyPurpose === 'sign' ? { purpose: info.keyPurpose } : {}),
+    ...(info.iin ? { iin: info.iin } : {}),
+    ...(info.bin ? { bin: info.bin } : {}),
   };
 }

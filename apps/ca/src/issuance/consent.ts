@@ -37,7 +37,12 @@ export async function grantConsent(ctx: CaContext, id: string, pin: string): Pro
       expected: ['identified'],
       guard: unchanged,
       data: { pinAttemptsLeft: attemptsLeft },
-      audit: { actor, action: 'consent.pin-rejected', entity: `application:${app.id}`, details: { attemptsLeft } },
+      audit: {
+        actor,
+        action: 'consent.pin-rejected',
+        entity: `application:${app.id}`,
+        details: { attemptsLeft },
+      },
     });
     if (!updated) continue;
     if (attemptsLeft === 0) {
@@ -51,11 +56,18 @@ export async function grantConsent(ctx: CaContext, id: string, pin: string): Pro
 }
 
 /** Accepts the user agreement; the version must be the current one. */
-export async function acceptAgreement(ctx: CaContext, id: string, version: string): Promise<ApplicationRecord> {
+export async function acceptAgreement(
+  ctx: CaContext,
+  id: string,
+  version: string,
+): Promise<ApplicationRecord> {
   const app = await loadApplication(ctx, id);
   assertAllowed('acceptAgreement', app.status);
   if (version !== ctx.config.agreement.version) {
-    throw new CaError('AGREEMENT_VERSION_MISMATCH', `The current agreement is version ${ctx.config.agreement.version}`);
+    throw new CaError(
+      'AGREEMENT_VERSION_MISMATCH',
+      `The current agreement is version ${ctx.config.agreement.version}`,
+    );
   }
   const actor = `applicant:${app.iin}`;
   const updated = await ctx.store.updateApplication(app.id, {

@@ -5,12 +5,25 @@
  * requested key usages fit the template and the key's purpose (an employee cannot ask for the
  * first-manager role, an AUTH request cannot ask for nonRepudiation).
  */
-import { type CsrInfo, isPkiError, NCA_OIDS, type TemplateName, templateProfile, verifyCsr } from '@kzpki/pki';
+import {
+  type CsrInfo,
+  isPkiError,
+  NCA_OIDS,
+  type TemplateName,
+  templateProfile,
+  verifyCsr,
+} from '@kzpki/pki';
 import { CaError } from '../errors.js';
 import type { ApplicationRecord } from '../store/types.js';
 
 /** Key algorithms accepted for end-entity keys (the NCA's RSA generation uses RSA-2048). */
-export const ALLOWED_KEY_ALGORITHMS: readonly string[] = ['RSA-2048', 'RSA-3072', 'RSA-4096', 'ECDSA-P256', 'ECDSA-P384'];
+export const ALLOWED_KEY_ALGORITHMS: readonly string[] = [
+  'RSA-2048',
+  'RSA-3072',
+  'RSA-4096',
+  'ECDSA-P256',
+  'ECDSA-P384',
+];
 
 function norm(v: string | undefined): string {
   return (v ?? '').trim().replace(/\s+/g, ' ').toUpperCase().replace(/Ё/g, 'Е');
@@ -27,9 +40,12 @@ export async function verifyRequest(text: string): Promise<CsrInfo> {
     csr = await verifyCsr(text);
   } catch (cause) {
     if (isPkiError(cause, 'ERR_CSR_SIGNATURE_INVALID')) {
-      throw new CaError('CSR_SIGNATURE_INVALID', 'The request signature does not verify with its key', { cause });
+      throw new CaError('CSR_SIGNATURE_INVALID', 'The request signature does not verify with its key', {
+        cause,
+      });
     }
-    if (isPkiError(cause, 'ERR_KEY_TOO_WEAK')) throw new CaError('KEY_TOO_WEAK', (cause as Error).message, { cause });
+    if (isPkiError(cause, 'ERR_KEY_TOO_WEAK'))
+      throw new CaError('KEY_TOO_WEAK', (cause as Error).message, { cause });
     if (isPkiError(cause, 'ERR_UNSUPPORTED_ALGORITHM')) {
       throw new CaError('KEY_ALGORITHM_NOT_ALLOWED', (cause as Error).message, { cause });
     }
@@ -53,19 +69,31 @@ export function checkRequestFits(
 ): void {
   const label = purpose.toUpperCase();
   if (csr.iin !== app.iin) {
-    throw new CaError('CSR_SUBJECT_MISMATCH', `The ${label} request names IIN ${csr.iin ?? '(none)'}, not the applicant`);
+    throw new CaError(
+      'CSR_SUBJECT_MISMATCH',
+      `The ${label} request names IIN ${csr.iin ?? '(none)'}, not the applicant`,
+    );
   }
   if (csr.bin !== app.bin) {
-    throw new CaError('CSR_SUBJECT_MISMATCH', `The ${label} request names BIN ${csr.bin ?? '(none)'}, not the organisation`);
+    throw new CaError(
+      'CSR_SUBJECT_MISMATCH',
+      `The ${label} request names BIN ${csr.bin ?? '(none)'}, not the organisation`,
+    );
   }
   const p = app.data.person;
   const cn = attr(csr, NCA_OIDS.attribute.commonName);
   if (norm(cn) !== norm(`${p.surname} ${p.givenName}`)) {
-    throw new CaError('CSR_SUBJECT_MISMATCH', `The ${label} request's CN is not the identified person's name`);
+    throw new CaError(
+      'CSR_SUBJECT_MISMATCH',
+      `The ${label} request's CN is not the identified person's name`,
+    );
   }
   const surname = attr(csr, NCA_OIDS.attribute.surname);
   if (surname !== undefined && norm(surname) !== norm(p.surname)) {
-    throw new CaError('CSR_SUBJECT_MISMATCH', `The ${label} request's SURNAME is not the identified person's`);
+    throw new CaError(
+      'CSR_SUBJECT_MISMATCH',
+      `The ${label} request's SURNAME is not the identified person's`,
+    );
   }
   const org = attr(csr, NCA_OIDS.attribute.organization);
   if (org !== undefined && norm(org) !== norm(app.data.organization?.name)) {
@@ -87,6 +115,9 @@ export function checkRequestFits(
     );
   }
   if (csr.template !== undefined && csr.template !== app.template) {
-    throw new CaError('CSR_TEMPLATE_MISMATCH', `The ${label} request is for template ${csr.template}, not ${app.template}`);
+    throw new CaError(
+      'CSR_TEMPLATE_MISMATCH',
+      `The ${label} request is for template ${csr.template}, not ${app.template}`,
+    );
   }
 }

@@ -28,10 +28,17 @@ export async function submitIdentification(
 ): Promise<{ application: ApplicationRecord; recognizedDocument: RecognizedDocument }> {
   const app = await loadApplication(ctx, id);
   assertAllowed('submitIdentification', app.status);
-  if (isTooSimplePin(input.pin)) throw new CaError('PIN_TOO_SIMPLE', 'Choose a PIN that is not a repeated digit or a run');
-  const selfie = await ctx.providers.digitalId.checkSelfie({ iin: app.iin, selfie: input.selfie, liveness: input.liveness });
-  if (!selfie.livenessPassed) throw new CaError('LIVENESS_FAILED', 'The video liveness check did not pass; try again');
-  if (!selfie.faceMatches) throw new CaError('FACE_MISMATCH', 'The selfie does not match the photo in the registry');
+  if (isTooSimplePin(input.pin))
+    throw new CaError('PIN_TOO_SIMPLE', 'Choose a PIN that is not a repeated digit or a run');
+  const selfie = await ctx.providers.digitalId.checkSelfie({
+    iin: app.iin,
+    selfie: input.selfie,
+    liveness: input.liveness,
+  });
+  if (!selfie.livenessPassed)
+    throw new CaError('LIVENESS_FAILED', 'The video liveness check did not pass; try again');
+  if (!selfie.faceMatches)
+    throw new CaError('FACE_MISMATCH', 'The selfie does not match the photo in the registry');
   const recognized = await ctx.providers.digitalId.recognizeDocument({
     iin: app.iin,
     type: input.document.type,
@@ -39,7 +46,10 @@ export async function submitIdentification(
     ...(input.document.backImage ? { backImage: input.document.backImage } : {}),
   });
   if (!recognized) {
-    throw new CaError('DOCUMENT_NOT_RECOGNIZED', 'The document could not be read; photograph both sides again');
+    throw new CaError(
+      'DOCUMENT_NOT_RECOGNIZED',
+      'The document could not be read; photograph both sides again',
+    );
   }
   const pinHash = await hashPin(input.pin, ctx.config.pinScrypt);
   const updated = await ctx.store.updateApplication(app.id, {
@@ -78,7 +88,9 @@ export async function confirmIdentification(ctx: CaContext, id: string): Promise
   const updated = await ctx.store.updateApplication(app.id, {
     expected: ['document-recognized'],
     status: { to: moderation ? 'moderation' : 'identified', actor: moderation ? 'system' : 'registry' },
-    data: { identification: { ...ident, confirmedAt: now, ...(moderation ? { mismatches, queuedAt: now } : {}) } },
+    data: {
+      identification: { ...ident, confirmedAt: now, ...(moderation ? { mismatches, queuedAt: now } : {}) },
+    },
     audit: {
       actor: `applicant:${app.iin}`,
       action: moderation ? 'identification.sent-to-moderation' : 'identification.matched',
@@ -117,13 +129,19 @@ export async function decideModeration(
   const now = ctx.now();
   const updated = await ctx.store.updateApplication(app.id, {
     expected: ['moderation'],
-    status: { to: decision === 'approve' ? 'identified' : 'identification-rejected', actor, ...(comment ? { note: comment } : {}) },
+    status: {
+      to: decision === 'approve' ? 'identified' : 'identification-rejected',
+      actor,
+      ...(comment ? { note: comment } : {}),
+    },
     data: {
       identification: {
         ...ident,
         moderation: { decision, by: actor, at: now, ...(comment !== undefined ? { comment } : {}) },
       },
-      ...(decision === 'reject' ? { rejection: { at: now, by: 'operator' as const, ...(comment ? { comment } : {}) } } : {}),
+      ...(decision === 'reject'
+        ? { rejection: { at: now, by: 'operator' as const, ...(comment ? { comment } : {}) } }
+        : {}),
     },
     audit: { actor, action: `moderation.${decision}`, entity: `application:${app.id}`, details: { comment } },
   });

@@ -11,10 +11,15 @@ function norm(v: string | undefined): string {
 }
 
 /** Differences between the recognised document and the registry (empty: they match). */
-export function compareWithRegistry(doc: RecognizedDocument, person: RegistryPerson, today: string): FieldMismatch[] {
+export function compareWithRegistry(
+  doc: RecognizedDocument,
+  person: RegistryPerson,
+  today: string,
+): FieldMismatch[] {
   const out: FieldMismatch[] = [];
   const check = (field: string, document: string | undefined, registry: string | undefined): void => {
-    if (norm(document) !== norm(registry)) out.push({ field, document: document ?? '', registry: registry ?? '' });
+    if (norm(document) !== norm(registry))
+      out.push({ field, document: document ?? '', registry: registry ?? '' });
   };
   check('iin', doc.iin, person.iin);
   check('surname', doc.surname, person.surname);
@@ -24,6 +29,7 @@ export function compareWithRegistry(doc: RecognizedDocument, person: RegistryPer
   check('sex', doc.sex, person.sex);
   check('documentType', doc.type, person.document.type);
   check('documentNumber', doc.number, person.document.number);
-  if (doc.validUntil < today) out.push({ field: 'validUntil', document: doc.validUntil, registry: `>= ${today}` });
+  if (doc.validUntil < today)
+    out.push({ field: 'validUntil', document: doc.validUntil, registry: `>= ${today}` });
   return out;
 }

@@ -12,7 +12,12 @@ import { type ApplicationRecord, type CertificateRecord, normalizeSerialHex } fr
 import { type CaContext, conflict, loadApplication } from './context.js';
 
 /** The exact text a proof of possession signs. */
-export function installationMessage(number: string, serialHex: string, challengeId: string, nonce: string): Uint8Array {
+export function installationMessage(
+  number: string,
+  serialHex: string,
+  challengeId: string,
+  nonce: string,
+): Uint8Array {
   return new TextEncoder().encode(
     `kzpki-installation:v1\napplication=${number}\nserial=${serialHex}\nchallenge=${challengeId}\nnonce=${nonce}\n`,
   );
@@ -38,7 +43,10 @@ export interface InstallationChallenge {
 }
 
 /** Issues the proof-of-possession challenge. */
-export async function createInstallationChallenge(ctx: CaContext, id: string): Promise<InstallationChallenge> {
+export async function createInstallationChallenge(
+  ctx: CaContext,
+  id: string,
+): Promise<InstallationChallenge> {
   const { application, certificates } = await downloadCertificates(ctx, id);
   assertAllowed('createInstallationChallenge', application.status);
   const now = ctx.now();
@@ -74,7 +82,10 @@ export async function confirmInstallation(
   assertAllowed('confirmInstallation', app.status);
   const challenge = await ctx.store.consumeChallenge(input.challengeId, 'installation', ctx.now());
   if (!challenge || challenge.applicationId !== app.id) {
-    throw new CaError('CHALLENGE_INVALID', 'The installation challenge is unknown, used or expired; request a new one');
+    throw new CaError(
+      'CHALLENGE_INVALID',
+      'The installation challenge is unknown, used or expired; request a new one',
+    );
   }
   for (const cert of certificates) {
     const proof = input.proofs.find((p) => normalizeSerialHex(p.serialHex) === cert.serialHex);

@@ -10,7 +10,7 @@
  */
 import {
   buildNcaSubject,
-  type CsrInfo,
+  formatName,
   issueCertificate,
   type TemplateName,
   templateProfile,
@@ -22,7 +22,6 @@ import { assertAllowed } from '../flow/transitions.js';
 import type { ApplicationRecord, CertificateRecord } from '../store/types.js';
 import { certificateRecord } from './certificate-record.js';
 import { type CaContext, conflict, loadApplication } from './context.js';
-import { verifyRequest } from './csr-policy.js';
 
 /** How long a claim on an application lasts while its certificates are signed. */
 const LEASE_MS = 60_000;
@@ -36,7 +35,10 @@ export interface IssueOptions {
 function checkValidity(ctx: CaContext, validity: IssueOptions['validity']): void {
   if (!validity) return;
   if (!ctx.config.testMode) {
-    throw new CaError('TEST_MODE_REQUIRED', 'Explicit validity is only accepted when the CA runs in test mode');
+    throw new CaError(
+      'TEST_MODE_REQUIRED',
+      'Explicit validity is only accepted when the CA runs in test mode',
+    );
   }
   if (validity.notAfter.getTime() <= validity.notBefore.getTime()) {
     throw new CaError('VALIDITY_INVALID', 'notAfter must be later than notBefore');
@@ -68,7 +70,10 @@ export async function issueCertificates(
   if (!claimed) {
     const cur = await loadApplication(ctx, app.id);
     if (cur.data.issuanceLease && ready.includes(cur.status as (typeof ready)[number])) {
-      throw new CaError('IDEMPOTENCY_IN_PROGRESS', 'The certificates of this application are being issued right now');
+      throw new CaError(
+        'IDEMPOTENCY_IN_PROGRESS',
+        'The certificates of this application are being issued right now',
+      );
     }
     return conflict(ctx, app.id);
   }
@@ -96,15 +101,21 @@ export async function issueCertificates(
       audit: { actor: 'ca', action: 'issuance.failed', entity: `application:${app.id}` },
     });
     if (e instanceof Error && /UNIQUE constraint failed: certificates\.spki_sha256/.test(e.message)) {
-      throw new CaError('CSR_KEY_REUSED', 'A certificate for one of these keys was issued meanwhile', { cause: e });
+      throw new CaError('CSR_KEY_REUSED', 'A certificate for one of these keys was issued meanwhile', {
+        cause: e,
+      });
     }
     throw e;
   }
 }
 
-async function signBoth(ctx: CaContext, app: ApplicationRecord, opts: IssueOptions): Promise<CertificateRecord[]> {
-  const { csrs, person, organization, treasury, email } = app.data;
-  if (!csrs) throw new CaError('INTERNAL_ERROR', 'Submitted application without requests');
+async function signBoth(
+  ctx: CaContext,
+  app: ApplicationRecord,
+  opts: IssueOptions,
+): Promise<CertificateRecord[]> {
+  const { publicKeys, person, organization, treasury, email } = app.data;
+  if (!publicKeys) throw new CaError('INTERNAL_ERROR', 'Submitted application without requests');
   const subject = buildNcaSubject({
     surname: person.surname,
     givenName: person.givenName,
@@ -117,11 +128,12 @@ async function signBoth(ctx: CaContext, app: ApplicationRecord, opts: IssueOptio
     checksum: !ctx.config.testMode,
   });
   const { issuing } = ctx.material;
+  const subjectString = formatName(subject);
   const out: CertificateRecord[] = [];
   for (const purpose of ['auth', 'sign'] as const) {
-    const csr: CsrInfo = await verifyRequest(Buffer.from(csrs[purpose]).toString('base64'));
+    // The requests were verified at submission (signature, key policy, subject, usages); their keys are certified.
     const issued = await issueCertificate({
-      csr,
+      publicKey: publicKeys[purpose],
       subject,
       profile: templateProfile(app.template as TemplateName, purpose, {
         validityDays: ctx.config.certificateValidityDays,
@@ -136,10 +148,16 @@ async function signBoth(ctx: CaContext, app: ApplicationRecord, opts: IssueOptio
       certificateRecord(issued, {
         issuerSkiHex: issuing.skiHex,
         kind: 'end-entity',
-        spki: csr.spki,
+        spki: publicKeys[purpose],
         applicationId: app.id,
         template: app.template,
         createdAt: ctx.now(),
+        known: {
+          subject: subjectString,
+          purpose,
+          iin: app.iin,
+          ...(organization ? { bin: organization.bin } : {}),
+        },
       }),
     );
   }

@@ -20,7 +20,12 @@ function otpText(code: string): string {
 }
 
 /** Makes a new code for an application, sends it, and returns what to store. */
-export async function sendOtp(ctx: CaContext, applicationId: string, phone: string, sendCount: number): Promise<OtpRecord> {
+export async function sendOtp(
+  ctx: CaContext,
+  applicationId: string,
+  phone: string,
+  sendCount: number,
+): Promise<OtpRecord> {
   const code = generateOtp();
   const sentAt = ctx.now();
   const record: OtpRecord = {
@@ -40,9 +45,13 @@ export async function resendOtp(ctx: CaContext, id: string, ip: string): Promise
   const app = await loadApplication(ctx, id);
   assertAllowed('resendOtp', app.status);
   const otp = app.data.otp as OtpRecord;
-  const wait = Math.ceil((otp.sentAt.getTime() + ctx.config.otp.resendCooldownSeconds * 1000 - ctx.now().getTime()) / 1000);
+  const wait = Math.ceil(
+    (otp.sentAt.getTime() + ctx.config.otp.resendCooldownSeconds * 1000 - ctx.now().getTime()) / 1000,
+  );
   if (wait > 0) {
-    throw new CaError('OTP_RESEND_TOO_EARLY', `A new code can be sent in ${wait} s`, { details: { retryAfter: wait } });
+    throw new CaError('OTP_RESEND_TOO_EARLY', `A new code can be sent in ${wait} s`, {
+      details: { retryAfter: wait },
+    });
   }
   if (otp.sendCount >= ctx.config.otp.maxSends) {
     throw new CaError('RATE_LIMITED', 'Too many codes for this application; start a new application later', {

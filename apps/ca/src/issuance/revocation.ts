@@ -24,11 +24,19 @@ const HOLDER_REASONS: readonly RevocationReason[] = [
 ];
 const OPERATOR_REASONS: readonly RevocationReason[] = [...HOLDER_REASONS, 'privilegeWithdrawn'];
 
-async function loadRevocable(ctx: CaContext, revoker: Revoker, serialHex: string): Promise<CertificateRecord> {
+async function loadRevocable(
+  ctx: CaContext,
+  revoker: Revoker,
+  serialHex: string,
+): Promise<CertificateRecord> {
   const cert = await ctx.store.getCertificate(serialHex);
-  if (!cert) throw new CaError('CERTIFICATE_NOT_FOUND', 'This CA issued no certificate with that serial number');
+  if (!cert)
+    throw new CaError('CERTIFICATE_NOT_FOUND', 'This CA issued no certificate with that serial number');
   if (cert.kind !== 'end-entity') {
-    throw new CaError('REVOCATION_NOT_ALLOWED', 'CA and service certificates are not revoked through this API');
+    throw new CaError(
+      'REVOCATION_NOT_ALLOWED',
+      'CA and service certificates are not revoked through this API',
+    );
   }
   if (revoker.kind === 'operator') return cert;
   const h = revoker.holder;
@@ -72,7 +80,10 @@ export async function revokeCertificate(
   }
   const hold = input.reason === 'certificateHold';
   if (cert.status === 'revoked' || (hold && cert.status === 'hold')) {
-    throw new CaError('ALREADY_REVOKED', `The certificate is already ${cert.status === 'hold' ? 'on hold' : 'revoked'}`);
+    throw new CaError(
+      'ALREADY_REVOKED',
+      `The certificate is already ${cert.status === 'hold' ? 'on hold' : 'revoked'}`,
+    );
   }
   const actor = actorOf(revoker);
   const changed = await ctx.store.changeCertificateStatus({
@@ -94,7 +105,11 @@ export async function revokeCertificate(
 }
 
 /** Releases a certificate from hold. */
-export async function releaseCertificate(ctx: CaContext, revoker: Revoker, serialHex: string): Promise<CertificateRecord> {
+export async function releaseCertificate(
+  ctx: CaContext,
+  revoker: Revoker,
+  serialHex: string,
+): Promise<CertificateRecord> {
   const cert = await loadRevocable(ctx, revoker, serialHex);
   if (cert.status !== 'hold') throw new CaError('NOT_ON_HOLD', 'Only a certificate on hold can be released');
   const changed = await ctx.store.changeCertificateStatus({
@@ -102,7 +117,11 @@ export async function releaseCertificate(ctx: CaContext, revoker: Revoker, seria
     serialHex: cert.serialHex,
     change: 'released',
     at: ctx.now(),
-    audit: { actor: actorOf(revoker), action: 'certificate.released', entity: `certificate:${cert.serialHex}` },
+    audit: {
+      actor: actorOf(revoker),
+      action: 'certificate.released',
+      entity: `certificate:${cert.serialHex}`,
+    },
   });
   if (!changed) throw new CaError('NOT_ON_HOLD', 'The certificate is no longer on hold');
   return changed;

@@ -33,7 +33,13 @@ export async function createHolderSession(
   const token = randomToken(kind === 'cabinet' ? 'kzc' : 'kzo');
   const ttl = kind === 'cabinet' ? ctx.config.cabinetSessionTtlSeconds : ctx.config.operatorSessionTtlSeconds;
   const expiresAt = new Date(ctx.now().getTime() + ttl * 1000);
-  await ctx.store.createSession({ tokenHash: tokenHash(token), kind, holder, createdAt: ctx.now(), expiresAt });
+  await ctx.store.createSession({
+    tokenHash: tokenHash(token),
+    kind,
+    holder,
+    createdAt: ctx.now(),
+    expiresAt,
+  });
   return { token, expiresAt };
 }
 
@@ -53,8 +59,12 @@ export async function authenticate(
     throw new CaError('UNAUTHORIZED', 'The session token is unknown or has expired');
   }
   if (session.holder) {
-    const cert = await ctx.store.getCertificateBySerial(session.holder.issuerSkiHex, session.holder.serialHex);
-    if (!cert || cert.status !== 'good') throw new CaError('UNAUTHORIZED', 'The login certificate is no longer valid');
+    const cert = await ctx.store.getCertificateBySerial(
+      session.holder.issuerSkiHex,
+      session.holder.serialHex,
+    );
+    if (!cert || cert.status !== 'good')
+      throw new CaError('UNAUTHORIZED', 'The login certificate is no longer valid');
   }
   return session;
 }

@@ -32,17 +32,27 @@ function checkIdentifier(kind: 'IIN' | 'BIN', value: string, checksum: boolean):
     if (kind === 'IIN') parseIin(value, { checksum });
     else parseBin(value, { checksum });
   } catch (cause) {
-    throw new CaError(kind === 'IIN' ? 'IIN_INVALID' : 'BIN_INVALID', `Invalid ${kind}: ${(cause as IinError).message}`, {
-      cause,
-    });
+    throw new CaError(
+      kind === 'IIN' ? 'IIN_INVALID' : 'BIN_INVALID',
+      `Invalid ${kind}: ${(cause as IinError).message}`,
+      {
+        cause,
+      },
+    );
   }
 }
 
 /** Starts an application and sends the one-time code. */
-export async function startApplication(ctx: CaContext, input: StartApplicationInput): Promise<ApplicationRecord> {
+export async function startApplication(
+  ctx: CaContext,
+  input: StartApplicationInput,
+): Promise<ApplicationRecord> {
   const policy = TEMPLATE_POLICIES[input.template];
   if (policy.kind !== input.kind) {
-    throw new CaError('TEMPLATE_KIND_MISMATCH', `Template ${input.template} is for ${policy.kind} applications`);
+    throw new CaError(
+      'TEMPLATE_KIND_MISMATCH',
+      `Template ${input.template} is for ${policy.kind} applications`,
+    );
   }
   if (input.kind === 'legal-entity' && input.bin === undefined) {
     throw new CaError('BIN_REQUIRED', 'A legal-entity application needs the BIN of the organisation');
@@ -70,14 +80,21 @@ export async function startApplication(ctx: CaContext, input: StartApplicationIn
   };
   if (input.bin !== undefined) {
     const org = await ctx.providers.organizations.findOrganization(input.bin);
-    if (!org) throw new CaError('ORGANIZATION_NOT_FOUND', 'The BIN is not in the state registry of legal entities');
+    if (!org)
+      throw new CaError('ORGANIZATION_NOT_FOUND', 'The BIN is not in the state registry of legal entities');
     if (policy.registryCheck === 'first-manager' && org.firstManagerIin !== input.iin) {
-      throw new CaError('NOT_FIRST_MANAGER', 'The IIN is not the registered head (first manager) of this organisation');
+      throw new CaError(
+        'NOT_FIRST_MANAGER',
+        'The IIN is not the registered head (first manager) of this organisation',
+      );
     }
     if (policy.registryCheck === 'treasury-participant') {
       const participant = org.treasuryParticipants?.find((p) => p.iin === input.iin);
       if (!participant) {
-        throw new CaError('NOT_TREASURY_PARTICIPANT', 'The IIN is not a Treasury-Client participant of this organisation');
+        throw new CaError(
+          'NOT_TREASURY_PARTICIPANT',
+          'The IIN is not a Treasury-Client participant of this organisation',
+        );
       }
       data.treasury = { roleCode: participant.roleCode, participantCode: participant.participantCode };
     }
@@ -85,7 +102,9 @@ export async function startApplication(ctx: CaContext, input: StartApplicationIn
   }
   const phone = await ctx.providers.mobile.findPhone(input.iin);
   if (phone === undefined) {
-    throw new CaError('PHONE_NOT_REGISTERED', REGISTER_PHONE.en, { details: { registration: REGISTER_PHONE } });
+    throw new CaError('PHONE_NOT_REGISTERED', REGISTER_PHONE.en, {
+      details: { registration: REGISTER_PHONE },
+    });
   }
 
   const now = ctx.now();

@@ -21,7 +21,11 @@ export interface SubmissionInput {
 }
 
 /** Submits the application form. */
-export async function submitApplication(ctx: CaContext, id: string, input: SubmissionInput): Promise<ApplicationRecord> {
+export async function submitApplication(
+  ctx: CaContext,
+  id: string,
+  input: SubmissionInput,
+): Promise<ApplicationRecord> {
   const app = await loadApplication(ctx, id);
   assertAllowed('submitApplication', app.status);
   const auth = await verifyRequest(input.csrs.auth);
@@ -35,7 +39,10 @@ export async function submitApplication(ctx: CaContext, id: string, input: Submi
   }
   for (const k of [authKey, signKey]) {
     if (await ctx.store.publicKeyCertified(k)) {
-      throw new CaError('CSR_KEY_REUSED', 'A certificate for this public key was already issued; generate new keys');
+      throw new CaError(
+        'CSR_KEY_REUSED',
+        'A certificate for this public key was already issued; generate new keys',
+      );
     }
   }
   const needsApproval = TEMPLATE_POLICIES[app.template].approverRoles.length > 0;
@@ -53,9 +60,20 @@ export async function submitApplication(ctx: CaContext, id: string, input: Submi
           ...(input.email !== undefined ? { email: input.email } : {}),
           keyStorage: input.keyStorage,
           csrs: { auth: toDer(auth.der), sign: toDer(sign.der) },
+          publicKeys: { auth: auth.spki, sign: sign.spki },
           requests: [
-            { purpose: 'auth', subject: auth.subjectString, keyAlgorithm: auth.keyAlgorithm, publicKeySha256: authKey },
-            { purpose: 'sign', subject: sign.subjectString, keyAlgorithm: sign.keyAlgorithm, publicKeySha256: signKey },
+            {
+              purpose: 'auth',
+              subject: auth.subjectString,
+              keyAlgorithm: auth.keyAlgorithm,
+              publicKeySha256: authKey,
+            },
+            {
+              purpose: 'sign',
+              subject: sign.subjectString,
+              keyAlgorithm: sign.keyAlgorithm,
+              publicKeySha256: signKey,
+            },
           ],
         },
         audit: {

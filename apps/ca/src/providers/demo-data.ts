@@ -44,7 +44,13 @@ const documentSchema = {
   type: 'object',
   required: ['type', 'number', 'issuer', 'issuedAt', 'validUntil'],
   additionalProperties: false,
-  properties: { type: { enum: ['id-card', 'passport'] }, number: str, issuer: str, issuedAt: date, validUntil: date },
+  properties: {
+    type: { enum: ['id-card', 'passport'] },
+    number: str,
+    issuer: str,
+    issuedAt: date,
+    validUntil: date,
+  },
 };
 const SCHEMA = {
   type: 'object',
@@ -128,13 +134,21 @@ export function parseDemoData(value: unknown): DemoData {
   const validate = new Ajv({ allErrors: false, strict: true }).compile(SCHEMA);
   if (!validate(value)) {
     const e = validate.errors?.[0];
-    throw new CaError('INTERNAL_ERROR', `Invalid demo data at ${e?.instancePath || '/'}: ${e?.message ?? 'invalid'}`);
+    throw new CaError(
+      'INTERNAL_ERROR',
+      `Invalid demo data at ${e?.instancePath || '/'}: ${e?.message ?? 'invalid'}`,
+    );
   }
   const data = value as unknown as DemoData;
   const iins = new Set(data.persons.map((p) => p.iin));
   for (const o of data.organizations) {
-    for (const iin of [o.firstManagerIin, ...o.employees.map((e) => e.iin), ...(o.treasuryParticipants ?? []).map((t) => t.iin)]) {
-      if (!iins.has(iin)) throw new CaError('INTERNAL_ERROR', `Invalid demo data: ${o.bin} refers to unknown IIN ${iin}`);
+    for (const iin of [
+      o.firstManagerIin,
+      ...o.employees.map((e) => e.iin),
+      ...(o.treasuryParticipants ?? []).map((t) => t.iin),
+    ]) {
+      if (!iins.has(iin))
+        throw new CaError('INTERNAL_ERROR', `Invalid demo data: ${o.bin} refers to unknown IIN ${iin}`);
     }
   }
   return data;

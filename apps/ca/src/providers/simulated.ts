@@ -55,8 +55,12 @@ export class SimulatedSmsGateway implements SmsGateway {
 }
 
 /** Builds every simulated provider from demo data. */
-export function createSimulatedProviders(data: DemoData, options: SimulatedProvidersOptions = {}): CaProviders {
-  const visible = <T extends { testOnly?: boolean }>(x: T): boolean => options.testMode === true || x.testOnly !== true;
+export function createSimulatedProviders(
+  data: DemoData,
+  options: SimulatedProvidersOptions = {},
+): CaProviders {
+  const visible = <T extends { testOnly?: boolean }>(x: T): boolean =>
+    options.testMode === true || x.testOnly !== true;
   const persons = new Map(data.persons.filter(visible).map((p) => [p.iin, p]));
   const organizations = new Map(data.organizations.filter(visible).map((o) => [o.bin, o]));
   const phones = new Map<string, string>();

@@ -4,7 +4,11 @@ import { acceptAgreement, grantConsent } from '../issuance/consent.js';
 import type { CaContext } from '../issuance/context.js';
 import { loadApplication } from '../issuance/context.js';
 import { confirmIdentification, submitIdentification } from '../issuance/identification.js';
-import { confirmInstallation, createInstallationChallenge, downloadCertificates } from '../issuance/installation.js';
+import {
+  confirmInstallation,
+  createInstallationChallenge,
+  downloadCertificates,
+} from '../issuance/installation.js';
 import { issueCertificates } from '../issuance/issue.js';
 import { resendOtp, verifyOtp } from '../issuance/otp.js';
 import { authenticateApplicant } from '../issuance/sessions.js';
@@ -67,7 +71,10 @@ export const applicantHandlers: OperationHandlers = {
     });
     return {
       status: 200,
-      body: { recognizedDocument: r.recognizedDocument, application: presentApplication(r.application, ctx.config) },
+      body: {
+        recognizedDocument: r.recognizedDocument,
+        application: presentApplication(r.application, ctx.config),
+      },
     };
   },
 
@@ -99,7 +106,9 @@ export const applicantHandlers: OperationHandlers = {
     const validity = req.body?.validity as { notBefore: string; notAfter: string } | undefined;
     return idempotent(ctx, `issueCertificates:${id}`, req.idempotencyKey, req.body ?? {}, async () => {
       const r = await issueCertificates(ctx, id, {
-        ...(validity ? { validity: { notBefore: new Date(validity.notBefore), notAfter: new Date(validity.notAfter) } } : {}),
+        ...(validity
+          ? { validity: { notBefore: new Date(validity.notBefore), notAfter: new Date(validity.notAfter) } }
+          : {}),
       });
       return { status: 200, body: presentBundle(r.application, r.certificates, ctx.material) };
     });

@@ -89,14 +89,18 @@ export const cabinetHandlers: OperationHandlers = {
         status: r.application.status,
         statusText: STATUS_TEXTS[r.application.status],
         decidedAt: r.approval.decidedAt.toISOString(),
-        evidence: { documentSha256: sha256Hex(r.approval.document), signerSerialHex: r.approval.signerSerialHex },
+        evidence: {
+          documentSha256: sha256Hex(r.approval.document),
+          signerSerialHex: r.approval.signerSerialHex,
+        },
       },
     };
   },
 
   async listCabinetCertificates(ctx, req) {
     const h = await holderOf(ctx, req);
-    const own = h.iin !== undefined ? await ctx.store.listCertificates({ iin: h.iin, kind: 'end-entity' }) : [];
+    const own =
+      h.iin !== undefined ? await ctx.store.listCertificates({ iin: h.iin, kind: 'end-entity' }) : [];
     const org =
       h.bin !== undefined && h.roles.includes('first-manager')
         ? await ctx.store.listCertificates({ bin: h.bin, kind: 'end-entity' })

@@ -34,7 +34,8 @@ export const devHandlers: OperationHandlers = {
   async registerMobilePhone(ctx, req) {
     requireDev(ctx);
     const mobile = ctx.providers.mobile;
-    if (!mobile.register) throw new CaError('NOT_FOUND', 'The Mobile Citizens Database provider cannot register phones');
+    if (!mobile.register)
+      throw new CaError('NOT_FOUND', 'The Mobile Citizens Database provider cannot register phones');
     const { iin, phone } = req.body as { iin: string; phone: string };
     if (!(await ctx.providers.persons.findPerson(iin))) {
       throw new CaError('PERSON_NOT_FOUND', 'The IIN is not in the state registry of individuals');
@@ -44,6 +45,9 @@ export const devHandlers: OperationHandlers = {
     }
     await mobile.register(iin, phone);
     await ctx.store.appendAudit({ actor: 'dev', action: 'mobile.registered', entity: `person:${iin}` });
-    return { status: 201, body: { iin, phoneMasked: maskPhone(phone), registeredAt: ctx.now().toISOString() } };
+    return {
+      status: 201,
+      body: { iin, phoneMasked: maskPhone(phone), registeredAt: ctx.now().toISOString() },
+    };
   },
 };

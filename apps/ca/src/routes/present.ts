@@ -3,8 +3,8 @@
  * hashes and OTP MACs never leave the store).
  */
 import { ncaKeyFileName, toBase64 } from '@kzpki/pki';
-import type { CaKeyMaterial, CaMaterial } from '../ca/material.js';
 import { CA_FILE_NAMES } from '../ca/hierarchy.js';
+import type { CaKeyMaterial, CaMaterial } from '../ca/material.js';
 import type { CaConfig } from '../config.js';
 import { fullName } from '../flow/status-view.js';
 import { STATUS_TEXTS } from '../flow/statuses.js';
@@ -46,7 +46,13 @@ export function presentSummary(app: ApplicationRecord): Json {
 }
 
 /** Statuses before which the registry data is not shown to the applicant (identity not yet proven). */
-const BEFORE_IDENTIFIED = new Set(['otp-sent', 'phone-verified', 'document-recognized', 'moderation', 'identification-rejected']);
+const BEFORE_IDENTIFIED = new Set([
+  'otp-sent',
+  'phone-verified',
+  'document-recognized',
+  'moderation',
+  'identification-rejected',
+]);
 
 /** `Application` (the applicant's view). */
 export function presentApplication(app: ApplicationRecord, config: CaConfig): Json {
@@ -59,7 +65,9 @@ export function presentApplication(app: ApplicationRecord, config: CaConfig): Js
             sentTo: maskPhone(d.otp.phone),
             expiresAt: iso(d.otp.expiresAt),
             ttlSeconds: config.otp.ttlSeconds,
-            resendAvailableAt: iso(new Date(d.otp.sentAt.getTime() + config.otp.resendCooldownSeconds * 1000)),
+            resendAvailableAt: iso(
+              new Date(d.otp.sentAt.getTime() + config.otp.resendCooldownSeconds * 1000),
+            ),
             attemptsLeft: d.otp.attemptsLeft,
           },
         }
@@ -69,10 +77,14 @@ export function presentApplication(app: ApplicationRecord, config: CaConfig): Js
     ...presentSummary(app),
     ...otp,
     ...(identified ? { person: presentPerson(d.person) } : {}),
-    ...(identified && d.organization ? { organization: { bin: d.organization.bin, name: d.organization.name } } : {}),
+    ...(identified && d.organization
+      ? { organization: { bin: d.organization.bin, name: d.organization.name } }
+      : {}),
     ...(d.email !== undefined ? { email: d.email } : {}),
     ...(d.keyStorage !== undefined ? { keyStorage: d.keyStorage } : {}),
-    ...(d.agreement ? { agreement: { version: d.agreement.version, acceptedAt: iso(d.agreement.acceptedAt) } } : {}),
+    ...(d.agreement
+      ? { agreement: { version: d.agreement.version, acceptedAt: iso(d.agreement.acceptedAt) } }
+      : {}),
     ...(d.rejection
       ? {
           rejection: {
@@ -155,7 +167,10 @@ export function presentCertificateRecord(c: CertificateRecord): Json {
 }
 
 /** `PendingApplication`. */
-export function presentPending(app: ApplicationRecord, documents?: { approve: string; reject: string }): Json {
+export function presentPending(
+  app: ApplicationRecord,
+  documents?: { approve: string; reject: string },
+): Json {
   return {
     number: app.number,
     template: app.template,

@@ -66,7 +66,13 @@ export function listOperations(doc: OpenApiDocument): SpecOperation[] {
     for (const method of METHODS) {
       const op = item[method] as OpenApiOperation | undefined;
       if (!op) continue;
-      out.push({ operationId: op.operationId, method, path, expressPath: path.replace(/\{(\w+)\}/g, ':$1'), operation: op });
+      out.push({
+        operationId: op.operationId,
+        method,
+        path,
+        expressPath: path.replace(/\{(\w+)\}/g, ':$1'),
+        operation: op,
+      });
     }
   }
   return out;

@@ -114,7 +114,11 @@ export class SpecValidator {
       const fn = this.compile(ref);
       if (!fn(source)) {
         for (const e of fn.errors ?? []) {
-          out.push({ location: param.in, path: `/${param.name}${e.instancePath}`, message: e.message ?? 'is invalid' });
+          out.push({
+            location: param.in,
+            path: `/${param.name}${e.instancePath}`,
+            message: e.message ?? 'is invalid',
+          });
         }
       }
     }
@@ -123,7 +127,9 @@ export class SpecValidator {
       if (!req.hasBody) {
         if (rb.required) out.push({ location: 'body', path: '', message: 'a JSON body is required' });
       } else {
-        const fn = this.compile(pointer('', 'paths', op.path, op.method, 'requestBody', 'content', 'application/json', 'schema'));
+        const fn = this.compile(
+          pointer('', 'paths', op.path, op.method, 'requestBody', 'content', 'application/json', 'schema'),
+        );
         if (!fn(req.body)) {
           for (const e of fn.errors ?? []) {
             out.push({ location: 'body', path: e.instancePath, message: e.message ?? 'is invalid' });
@@ -151,9 +157,12 @@ export class SpecValidator {
       response = this.resolve<typeof listed>(ref);
     }
     const type = contentType.split(';')[0]?.trim() ?? '';
-    if (!response.content) return body === undefined || body === '' ? [] : [`status ${status} has no body in the spec`];
+    if (!response.content)
+      return body === undefined || body === '' ? [] : [`status ${status} has no body in the spec`];
     if (!response.content[type]) return [`content type ${type} is not listed for ${operationId} ${status}`];
     const fn = this.compile(`${ref}/${pointer('content', type, 'schema')}`);
-    return fn(body) ? [] : (fn.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+    return fn(body)
+      ? []
+      : (fn.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
   }
 }

@@ -71,7 +71,10 @@ export interface CertificateQuery {
 export interface CaRepository {
   // --- contract with apps/status --------------------------------------------------------
   /** Status and DER of one certificate, by issuer key id and serial (any hex form). */
-  getCertificateBySerial(issuerSkiHex: string, serialHex: string): Promise<CertificateStatusRecord | undefined>;
+  getCertificateBySerial(
+    issuerSkiHex: string,
+    serialHex: string,
+  ): Promise<CertificateStatusRecord | undefined>;
   /** Every revoked or held certificate of an issuer (full CRL), streamed in pages, by serial order of revocation. */
   listRevoked(issuerSkiHex: string): AsyncIterable<RevokedEntry>;
   /** Net changes (revoked, held, released) since revocation sequence number `sinceSeq` (delta CRL). */
@@ -89,7 +92,12 @@ export interface CaRepository {
    * Stores a CA key and its certificate (and the certificate in the certificate table). A slot is
    * written once unless `replace` is set (renewal of the OCSP responder or operator certificate).
    */
-  putCaKey(key: CaKeyRecord, certificate: CertificateRecord, audit: AuditInput, options?: { replace?: boolean }): Promise<void>;
+  putCaKey(
+    key: CaKeyRecord,
+    certificate: CertificateRecord,
+    audit: AuditInput,
+    options?: { replace?: boolean },
+  ): Promise<void>;
   getSetting(name: string): Promise<string | undefined>;
   /** Sets a setting only if it is absent; returns the stored value (first writer wins). */
   initSetting(name: string, value: string): Promise<string>;
@@ -102,7 +110,10 @@ export interface CaRepository {
   applicationNumberExists(number: string): Promise<boolean>;
   /** Applies an update if the status is as expected; returns the new record, or `undefined` if it is not. */
   updateApplication(id: string, update: ApplicationUpdate): Promise<ApplicationRecord | undefined>;
-  listApplicationsByStatus(status: ApplicationStatus, filter?: { bin?: string }): Promise<ApplicationRecord[]>;
+  listApplicationsByStatus(
+    status: ApplicationStatus,
+    filter?: { bin?: string },
+  ): Promise<ApplicationRecord[]>;
   getStatusHistory(applicationId: string): Promise<StatusHistoryEntry[]>;
   /** Expires every application in one of `statuses` whose `expiresAt` is before `now`; returns how many. */
   expireApplications(now: Date, statuses: readonly ApplicationStatus[]): Promise<number>;
@@ -138,7 +149,11 @@ export interface CaRepository {
   deleteSession(tokenHash: string): Promise<void>;
   createChallenge(challenge: ChallengeRecord): Promise<void>;
   /** Marks a challenge used and returns it, if it exists, is unused and has not expired at `now`. */
-  consumeChallenge(id: string, purpose: ChallengeRecord['purpose'], now: Date): Promise<ChallengeRecord | undefined>;
+  consumeChallenge(
+    id: string,
+    purpose: ChallengeRecord['purpose'],
+    now: Date,
+  ): Promise<ChallengeRecord | undefined>;
   beginIdempotent(scope: string, key: string, requestHash: string, now: Date): Promise<IdempotencyBegin>;
   completeIdempotent(scope: string, key: string, statusCode: number, body: unknown): Promise<void>;
   abandonIdempotent(scope: string, key: string): Promise<void>;

@@ -4,9 +4,14 @@
  * change runs in one IMMEDIATE transaction, and readers never see half a change.
  */
 import Database from 'better-sqlite3';
-import type { ApplicationStatus } from '../flow/statuses.js';
 import { buildStatusView } from '../flow/status-view.js';
-import type { ApplicationUpdate, CaRepository, CertificateQuery, CertificateStatusChange } from './repository.js';
+import type { ApplicationStatus } from '../flow/statuses.js';
+import type {
+  ApplicationUpdate,
+  CaRepository,
+  CertificateQuery,
+  CertificateStatusChange,
+} from './repository.js';
 import {
   applyUpdate,
   expireOld,
@@ -68,7 +73,10 @@ export class SqliteCaRepository implements CaRepository {
   private readonly pageSize: number;
 
   constructor(path: string, options: OpenCaStoreOptions = {}) {
-    this.db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    this.db = new Database(path, {
+      readonly: options.readonly ?? false,
+      fileMustExist: options.readonly ?? false,
+    });
     this.now = options.now ?? (() => new Date());
     this.pageSize = options.pageSize ?? 5000;
     this.db.pragma('busy_timeout = 5000');
@@ -87,7 +95,10 @@ export class SqliteCaRepository implements CaRepository {
   }
 
   // --- contract with apps/status
-  async getCertificateBySerial(issuerSkiHex: string, serialHex: string): Promise<CertificateStatusRecord | undefined> {
+  async getCertificateBySerial(
+    issuerSkiHex: string,
+    serialHex: string,
+  ): Promise<CertificateStatusRecord | undefined> {
     return selectBySerial(this.db, issuerSkiHex, serialHex);
   }
 
@@ -116,7 +127,7 @@ export class SqliteCaRepository implements CaRepository {
 
   async getApplicationStatus(number: string): Promise<ApplicationStatusView | undefined> {
     const app = selectApplicationByNumber(this.db, number);
-    return app && buildStatusView(app, selectHistory(this.db, app.id));
+    return app && buildStatusView(app, selectHistory(this.db, app.id), this.now());
   }
 
   // --- CA keys and settings
@@ -166,7 +177,10 @@ export class SqliteCaRepository implements CaRepository {
     return this.tx(() => applyUpdate(this.db, id, update, this.now()));
   }
 
-  async listApplicationsByStatus(status: ApplicationStatus, filter: { bin?: string } = {}): Promise<ApplicationRecord[]> {
+  async listApplicationsByStatus(
+    status: ApplicationStatus,
+    filter: { bin?: string } = {},
+  ): Promise<ApplicationRecord[]> {
     return selectApplicationsByStatus(this.db, status, filter.bin);
   }
 
@@ -196,7 +210,10 @@ export class SqliteCaRepository implements CaRepository {
     });
   }
 
-  async recordDecision(approval: ApprovalRecord, update: ApplicationUpdate): Promise<ApplicationRecord | undefined> {
+  async recordDecision(
+    approval: ApprovalRecord,
+    update: ApplicationUpdate,
+  ): Promise<ApplicationRecord | undefined> {
     return this.tx(() => {
       const updated = applyUpdate(this.db, approval.applicationId, update, this.now());
       if (!updated) return undefined;
@@ -295,7 +312,12 @@ export class SqliteCaRepository implements CaRepository {
     return this.tx(() => sessions.consumeChallenge(this.db, id, purpose, now));
   }
 
-  async beginIdempotent(scope: string, key: string, requestHash: string, now: Date): Promise<IdempotencyBegin> {
+  async beginIdempotent(
+    scope: string,
+    key: string,
+    requestHash: string,
+    now: Date,
+  ): Promise<IdempotencyBegin> {
     return this.tx(() => sessions.beginIdempotent(this.db, scope, key, requestHash, now));
   }
 

@@ -151,8 +151,15 @@ export interface ApplicationData {
   keyStorage?: string;
   /** DER of the two PKCS#10 requests. */
   csrs?: { auth: Uint8Array; sign: Uint8Array };
+  /** SubjectPublicKeyInfo DER of the two requests (verified at submission; issuance certifies these). */
+  publicKeys?: { auth: Uint8Array; sign: Uint8Array };
   /** What the requests ask for (shown to approvers and signed in their decision). */
-  requests?: Array<{ purpose: 'auth' | 'sign'; subject: string; keyAlgorithm: string; publicKeySha256: string }>;
+  requests?: Array<{
+    purpose: 'auth' | 'sign';
+    subject: string;
+    keyAlgorithm: string;
+    publicKeySha256: string;
+  }>;
   rejection?: { at: Date; by: 'approver' | 'operator'; comment?: string };
   /** Short lease taken while certificates are being signed (so a concurrent issuance cannot sign twice). */
   issuanceLease?: { token: string; until: Date };

@@ -12,7 +12,7 @@ import {
   toPem,
 } from '@kzpki/pki';
 import { expect } from 'vitest';
-import { type ApiResult, call } from './api.js';
+import { type ApiResult, type Body, call } from './api.js';
 
 const IMAGE = Buffer.from('\xff\xd8\xff\xe0 simulated JPEG bytes', 'latin1').toString('base64');
 
@@ -48,7 +48,7 @@ export class Applicant {
   pin = '4831';
   auth?: HeldKey;
   sign?: HeldKey;
-  application: any;
+  application: Body;
 
   constructor(
     readonly base: string,
@@ -64,7 +64,12 @@ export class Applicant {
   /** Step 1. */
   async start(): Promise<ApiResult> {
     const r = await call(this.base, 'POST', '/v1/applications', {
-      body: { kind: this.kind, template: this.template, iin: this.iin, ...(this.bin ? { bin: this.bin } : {}) },
+      body: {
+        kind: this.kind,
+        template: this.template,
+        iin: this.iin,
+        ...(this.bin ? { bin: this.bin } : {}),
+      },
     });
     if (r.status === 201) {
       this.id = r.body.id;
@@ -130,12 +135,19 @@ export class Applicant {
     this.auth = { keys: await generateKeyPair(alg) };
     this.sign = { keys: await generateKeyPair(alg) };
     const csr = async (k: HeldKey, purpose: 'auth' | 'sign') =>
-      toPem(await createCsr({ keys: k.keys, subject, template: this.template, purpose }), 'CERTIFICATE REQUEST');
+      toPem(
+        await createCsr({ keys: k.keys, subject, template: this.template, purpose }),
+        'CERTIFICATE REQUEST',
+      );
     return { auth: await csr(this.auth, 'auth'), sign: await csr(this.sign, 'sign') };
   }
 
   /** Step 5. */
-  async submit(csrs?: { auth: string; sign: string }, extra: Record<string, unknown> = {}, key?: string): Promise<ApiResult> {
+  async submit(
+    csrs?: { auth: string; sign: string },
+    extra: Record<string, unknown> = {},
+    key?: string,
+  ): Promise<ApiResult> {
     const r = await this.post(
       'submission',
       { keyStorage: 'PKCS12', csrs: csrs ?? (await this.makeRequests()), ...extra },
@@ -163,7 +175,7 @@ export class Applicant {
     return r;
   }
 
-  private remember(bundle: any): void {
+  private remember(bundle: Body): void {
     for (const c of bundle.certificates) {
       const held = c.purpose === 'auth' ? this.auth : this.sign;
       if (held) {
@@ -179,7 +191,9 @@ export class Applicant {
     expect(c.status).toBe(201);
     const proofs = [];
     for (const item of c.body.items) {
-      const key = signWith ? signWith(item.purpose) : (item.purpose === 'auth' ? this.auth : this.sign)!.keys.privateKey;
+      const key = signWith
+        ? signWith(item.purpose)
+        : (item.purpose === 'auth' ? this.auth : this.sign)!.keys.privateKey;
       const sig = await signData(key, new Uint8Array(Buffer.from(item.toBeSigned, 'base64')));
       proofs.push({ serialHex: item.serialHex, signature: Buffer.from(sig).toString('base64') });
     }
@@ -231,7 +245,11 @@ export async function certificateLogin(
   expect(ch.status).toBe(201);
   const sig = await signData(privateKey, new Uint8Array(Buffer.from(ch.body.toBeSigned, 'base64')));
   return call(base, 'POST', `/v1/${audience === 'cabinet' ? 'cabinet' : 'operator'}/sessions`, {
-    body: { challengeId: ch.body.challengeId, certificate: certificatePem, signature: Buffer.from(sig).toString('base64') },
+    body: {
+      challengeId: ch.body.challengeId,
+      certificate: certificatePem,
+      signature: Buffer.from(sig).toString('base64'),
+    },
   });
 }
 
@@ -264,7 +282,14 @@ export async function obtainCertificates(
   expect(sub.status).toBe(200);
   if (sub.body.status === 'awaiting-approval') {
     if (!approver) throw new Error(`${a.template} needs an approver`);
-    const d = await decideWith(a.base, approver.session, a.number, 'approve', approver.signer.sign!.pem!, approver.signer.sign!.keys.privateKey);
+    const d = await decideWith(
+      a.base,
+      approver.session,
+      a.number,
+      'approve',
+      approver.signer.sign!.pem!,
+      approver.signer.sign!.keys.privateKey,
+    );
     expect(d.status).toBe(200);
   }
   expect((await a.issue()).status).toBe(200);

@@ -6,8 +6,8 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { type CaConfigOverrides, caStorePath, type RunningCa, startCa } from '../../src/index.js';
 import { DEFAULT_RATE_LIMITS, type RateLimitName, type RateLimitRule } from '../../src/http/rate-limiter.js';
+import { type CaConfigOverrides, caStorePath, type RunningCa, startCa } from '../../src/index.js';
 
 /** Generous limits so the suites are not throttled (the rate-limit test sets its own). */
 export const RELAXED_LIMITS: Record<RateLimitName, RateLimitRule> = Object.fromEntries(

@@ -34,12 +34,19 @@ export class PortalError extends Error {
   readonly code: PortalErrorCode;
   /** Problem details of an `ERR_API` failure. */
   readonly problem?: Problem;
+  /** The key purpose an `ERR_KEY_PURPOSE` failure needed. */
+  readonly neededPurpose?: 'auth' | 'sign';
 
-  constructor(code: PortalErrorCode, message: string, options: { cause?: unknown; problem?: Problem } = {}) {
+  constructor(
+    code: PortalErrorCode,
+    message: string,
+    options: { cause?: unknown; problem?: Problem; neededPurpose?: 'auth' | 'sign' } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PortalError';
     this.code = code;
     if (options.problem) this.problem = options.problem;
+    if (options.neededPurpose) this.neededPurpose = options.neededPurpose;
   }
 }
 

@@ -11,7 +11,12 @@
  */
 import { buildCrl, type CrlEntryInput } from '@kzpki/pki';
 import type { StatusMetrics } from '../metrics/status-metrics.js';
-import type { IssuerMaterial, RevocationChange, RevokedEntry, StatusSource } from '../source/status-source.js';
+import type {
+  IssuerMaterial,
+  RevocationChange,
+  RevokedEntry,
+  StatusSource,
+} from '../source/status-source.js';
 
 /** Full or delta. */
 export type CrlKind = 'full' | 'delta';
@@ -106,7 +111,8 @@ export class CrlPublisher {
 
   constructor(private readonly options: CrlPublisherOptions) {
     for (const m of options.issuers) {
-      if (m.crlSigner) this.issuers.set(m.id, { material: m as IssuerCrls['material'], lock: Promise.resolve() });
+      if (m.crlSigner)
+        this.issuers.set(m.id, { material: m as IssuerCrls['material'], lock: Promise.resolve() });
     }
     const s = options.schedule ?? {};
     const fullIntervalMs = s.fullIntervalMs ?? 24 * HOUR;
@@ -225,7 +231,9 @@ export class CrlPublisher {
     // Read everything first (one asynchronous step per page), then encode from a synchronous
     // iterable: per-entry promises would cost more than the encoding itself.
     const entries: Iterable<CrlEntryInput> & { length: number } =
-      kind === 'full' ? await fullEntries(source.listRevoked(id)) : await deltaEntries(source.changesSince(id, base!.seq));
+      kind === 'full'
+        ? await fullEntries(source.listRevoked(id))
+        : await deltaEntries(source.changesSince(id, base!.seq));
     const count = entries.length;
     const der = await buildCrl({
       issuer: i.material.certificate,
@@ -271,7 +279,9 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 /** Full CRL entries of the pages read, converted lazily while the CRL is encoded. */
-async function fullEntries(pages: AsyncIterable<readonly RevokedEntry[]>): Promise<Iterable<CrlEntryInput> & { length: number }> {
+async function fullEntries(
+  pages: AsyncIterable<readonly RevokedEntry[]>,
+): Promise<Iterable<CrlEntryInput> & { length: number }> {
   const all: (readonly RevokedEntry[])[] = [];
   let length = 0;
   for await (const page of pages) {
@@ -286,7 +296,12 @@ async function fullEntries(pages: AsyncIterable<readonly RevokedEntry[]>): Promi
     *[Symbol.iterator]() {
       for (const page of all) {
         for (const r of page) {
-          yield { serial: r.serialHex, revocationDate: r.revokedAt, reason: r.reason, invalidityDate: r.invalidityDate };
+          yield {
+            serial: r.serialHex,
+            revocationDate: r.revokedAt,
+            reason: r.reason,
+            invalidityDate: r.invalidityDate,
+          };
         }
       }
     },
@@ -301,7 +316,8 @@ async function fullEntries(pages: AsyncIterable<readonly RevokedEntry[]>): Promi
 async function deltaEntries(changes: AsyncIterable<RevocationChange>): Promise<CrlEntryInput[]> {
   const out: CrlEntryInput[] = [];
   for await (const c of changes) {
-    if (c.state === 'good') out.push({ serial: c.serialHex, revocationDate: c.revokedAt, reason: 'removeFromCRL' });
+    if (c.state === 'good')
+      out.push({ serial: c.serialHex, revocationDate: c.revokedAt, reason: 'removeFromCRL' });
     else {
       out.push({
         serial: c.serialHex,

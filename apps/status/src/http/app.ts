@@ -1,17 +1,15 @@
 /**
- * The express application for everything except `/ocsp` (which `ocsp-handler.ts` answers first):
- * CRL and CA certificate downloads, the JSON endpoints, health, readiness and metrics. Requests
- * are validated against `openapi/status.yaml`; errors are problem+json with stable codes.
+ * The express application for the JSON endpoints, health, readiness and metrics (`/ocsp`, CRL
+ * and CA certificate downloads are answered before express by `ocsp-handler.ts` and
+ * `download-handler.ts`). Requests are validated against `openapi/status.yaml`; errors are
+ * problem+json with stable codes.
  */
-import { createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { CrlKind, CrlPublisher } from '../crl/crl-publisher.js';
 import { StatusError } from '../errors.js';
 import type { KeyChecker } from '../key-check.js';
-import type { RouteLabel, StatusMetrics } from '../metrics/status-metrics.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../metrics/registry.js';
-import type { IssuerMaterial, StatusSource } from '../source/status-source.js';
-import { cachingHeaders, matchesIfNoneMatch } from './caching.js';
+import type { RouteLabel, StatusMetrics } from '../metrics/status-metrics.js';
+import type { StatusSource } from '../source/status-source.js';
 import type { OpenApiValidator } from './openapi.js';
 import { PROBLEM_CONTENT_TYPE, problemFromError } from './problem.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -19,17 +17,11 @@ import type { RateLimiter } from './rate-limiter.js';
 /** What the application serves from. */
 export interface StatusAppDeps {
   source: StatusSource;
-  issuers: readonly IssuerMaterial[];
-  crls: CrlPublisher;
   keyChecker: KeyChecker;
   validator: OpenApiValidator;
   metrics: StatusMetrics;
   /** Limits application-status lookups per client. */
   applicationLimiter: RateLimiter;
-  /** `Cache-Control: max-age` cap of CRL downloads (seconds). */
-  crlMaxAgeSeconds: number;
-  /** `Cache-Control: max-age` of CA certificate downloads (seconds). */
-  caCertificateMaxAgeSeconds: number;
   /** Largest key-check upload (bytes). */
   maxUploadBytes: number;
   /** Use `X-Forwarded-For` for the client address (only behind a trusted proxy). */
@@ -61,65 +53,16 @@ export function createStatusApp(deps: StatusAppDeps): express.Express {
   };
 
   const checkParams = (operationId: string, path: Record<string, unknown>, req: Request): void => {
-    const issues = validator.checkParameters(operationId, { path, header: req.headers as Record<string, unknown> });
+    const issues = validator.checkParameters(operationId, {
+      path,
+      header: req.headers as Record<string, unknown>,
+    });
     if (issues.length) {
-      throw new StatusError('ERR_VALIDATION', 'Request parameters are invalid', { details: { errors: issues } });
+      throw new StatusError('ERR_VALIDATION', 'Request parameters are invalid', {
+        details: { errors: issues },
+      });
     }
   };
-
-  const byId = new Map(deps.issuers.map((i) => [i.id, i]));
-  const caEtags = new Map(
-    deps.issuers.map((i) => [i.id, `"${createHash('sha256').update(i.certificate).digest('base64url').slice(0, 27)}"`]),
-  );
-
-  app.get('/crl/:file', route('crl'), (req, res) => {
-    const file = String(req.params.file);
-    const m = /^(.+?)(-delta)?\.crl$/.exec(file);
-    if (!m) throw new StatusError('ERR_NOT_FOUND', `No CRL ${file}`);
-    const kind: CrlKind = m[2] ? 'delta' : 'full';
-    const issuer = m[1]!;
-    checkParams(kind === 'delta' ? 'getDeltaCrl' : 'getFullCrl', { issuer }, req);
-    if (!byId.has(issuer) || !deps.crls.issuerIds.includes(issuer)) {
-      throw new StatusError('ERR_ISSUER_UNKNOWN', `No CA named ${issuer} publishes CRLs here`);
-    }
-    const crl = deps.crls.get(issuer, kind);
-    if (!crl) throw new StatusError('ERR_CRL_NOT_AVAILABLE', 'The CRL is being generated; retry shortly');
-    const headers = cachingHeaders(
-      { etag: crl.etag, lastModified: crl.thisUpdate, nextUpdate: crl.nextUpdate },
-      deps.crlMaxAgeSeconds,
-    );
-    if (matchesIfNoneMatch(req.headers['if-none-match'], crl.etag)) {
-      res.status(304).set(headers).end();
-      return;
-    }
-    res
-      .status(200)
-      .set({ ...headers, 'content-type': 'application/pkix-crl', 'content-length': String(crl.der.length) })
-      .end(crl.der);
-  });
-
-  app.get('/ca/:file', route('ca_certificate'), (req, res) => {
-    const file = String(req.params.file);
-    const m = /^(.+)\.crt$/.exec(file);
-    const issuerId = m?.[1];
-    if (!issuerId) throw new StatusError('ERR_NOT_FOUND', `No certificate ${file}`);
-    checkParams('getCaCertificate', { issuer: issuerId }, req);
-    const issuer = byId.get(issuerId);
-    if (!issuer) throw new StatusError('ERR_ISSUER_UNKNOWN', `No CA named ${issuerId}`);
-    const etag = caEtags.get(issuerId)!;
-    const headers = {
-      'cache-control': `public, max-age=${deps.caCertificateMaxAgeSeconds}, no-transform`,
-      etag,
-    };
-    if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
-      res.status(304).set(headers).end();
-      return;
-    }
-    res
-      .status(200)
-      .set({ ...headers, 'content-type': 'application/pkix-cert', 'content-length': String(issuer.certificate.length) })
-      .end(issuer.certificate);
-  });
 
   app.get('/api/v1/applications/:number', route('application_status'), async (req, res) => {
     checkParams('getApplicationStatus', req.params, req);
@@ -152,7 +95,9 @@ export function createStatusApp(deps: StatusAppDeps): express.Express {
       if (type === 'application/json') {
         const issues = validator.checkBody('checkKey', 'application/json', req.body);
         if (issues?.length) {
-          throw new StatusError('ERR_VALIDATION', 'The request body is invalid', { details: { errors: issues } });
+          throw new StatusError('ERR_VALIDATION', 'The request body is invalid', {
+            details: { errors: issues },
+          });
         }
         input = (req.body as { certificate: string }).certificate;
       } else if (type === 'application/pkix-cert' || type === 'application/octet-stream') {
@@ -220,6 +165,7 @@ function fromExpressError(err: unknown): unknown {
   if (e?.type === 'entity.parse.failed' || e?.type === 'encoding.unsupported' || e?.status === 400) {
     return new StatusError('ERR_VALIDATION', 'The request body cannot be parsed', { cause: err });
   }
-  if (e?.status === 415) return new StatusError('ERR_UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', { cause: err });
+  if (e?.status === 415)
+    return new StatusError('ERR_UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', { cause: err });
   return err;
 }

@@ -30,18 +30,37 @@ const OCSP_RESPONSE = 'application/ocsp-response';
  * A request listener for the OCSP routes: returns `false` (without touching the response) for
  * every other path, so the caller can hand the request to the next handler.
  */
-export function createOcspHandler(options: OcspHandlerOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function createOcspHandler(
+  options: OcspHandlerOptions,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { responder, metrics } = options;
   const maxBytes = options.maxRequestBytes ?? 16 * 1024;
   const maxAge = options.maxAgeSeconds ?? 300;
 
+  // Series handles by route/method/code: label text is built once, not on every request.
+  const series = new Map<string, { count: { inc(): void }; duration: { observe(v: number): void } }>();
   const finish = (route: RouteLabel, method: string, code: number, started: number): void => {
     if (!metrics) return;
-    metrics.httpRequests.inc({ route, method, code: String(code) });
-    metrics.httpDuration.observe((performance.now() - started) / 1000, { route });
+    const key = `${route} ${method} ${code}`;
+    let s = series.get(key);
+    if (!s) {
+      s = {
+        count: metrics.httpRequests.labels({ route, method, code: String(code) }),
+        duration: metrics.httpDuration.labels({ route }),
+      };
+      series.set(key, s);
+    }
+    s.count.inc();
+    s.duration.observe((performance.now() - started) / 1000);
   };
 
-  const send = (res: ServerResponse, answer: OcspAnswer, get: boolean, req: IncomingMessage, started: number): void => {
+  const send = (
+    res: ServerResponse,
+    answer: OcspAnswer,
+    get: boolean,
+    req: IncomingMessage,
+    started: number,
+  ): void => {
     const route: RouteLabel = get ? 'ocsp_get' : 'ocsp_post';
     if (get && answer.cache) {
       const { etag, producedAt, nextUpdate } = answer.cache;
@@ -64,7 +83,13 @@ export function createOcspHandler(options: OcspHandlerOptions): (req: IncomingMe
     finish(route, get ? 'GET' : 'POST', 200, started);
   };
 
-  const fail = (res: ServerResponse, route: RouteLabel, method: string, started: number, e: unknown): void => {
+  const fail = (
+    res: ServerResponse,
+    route: RouteLabel,
+    method: string,
+    started: number,
+    e: unknown,
+  ): void => {
     // respond() never rejects; this guards against a bug turning into an unanswered request.
     console.error('[kzpki-status] OCSP handler error:', e);
     if (!res.headersSent) sendProblem(res, problem('ERR_INTERNAL', 'Internal error'));

@@ -87,7 +87,11 @@ export class OpenApiValidator {
     } catch (cause) {
       throw new StatusError('ERR_CONFIG', `Cannot read the OpenAPI document ${specPath}`, { cause });
     }
-    if (typeof doc !== 'object' || doc === null || !String((doc as { openapi?: unknown }).openapi).startsWith('3.1')) {
+    if (
+      typeof doc !== 'object' ||
+      doc === null ||
+      !String((doc as { openapi?: unknown }).openapi).startsWith('3.1')
+    ) {
       throw new StatusError('ERR_CONFIG', `${specPath} is not an OpenAPI 3.1 document`);
     }
     try {
@@ -142,14 +146,25 @@ export class OpenApiValidator {
    * one of the documented ones, and JSON bodies must match their schema.
    * @returns the problems found (empty when valid).
    */
-  checkResponse(operationId: string, status: number, mediaType: string | undefined, body: unknown): ValidationIssue[] {
+  checkResponse(
+    operationId: string,
+    status: number,
+    mediaType: string | undefined,
+    body: unknown,
+  ): ValidationIssue[] {
     const op = this.operation(operationId);
     const byType = op.responses.get(String(status)) ?? op.responses.get('default');
-    if (!byType) return [{ path: 'status', message: `status ${status} is not documented for ${operationId}` }];
+    if (!byType)
+      return [{ path: 'status', message: `status ${status} is not documented for ${operationId}` }];
     if (byType.size === 0) return []; // e.g. 304: no content
     const type = (mediaType ?? '').split(';')[0]!.trim().toLowerCase();
     if (!byType.has(type)) {
-      return [{ path: 'content-type', message: `${type || '(none)'} is not documented for ${operationId} ${status}` }];
+      return [
+        {
+          path: 'content-type',
+          message: `${type || '(none)'} is not documented for ${operationId} ${status}`,
+        },
+      ];
     }
     const validate = byType.get(type);
     if (!validate) return [];
@@ -163,18 +178,24 @@ export class OpenApiValidator {
   }
 
   private compileOperation(op: RawOperation): OperationValidators {
-    const byLoc: Partial<Record<ParameterLocation, { properties: Record<string, object>; required: string[] }>> = {};
+    const byLoc: Partial<
+      Record<ParameterLocation, { properties: Record<string, object>; required: string[] }>
+    > = {};
     for (const raw of op.parameters ?? []) {
       const p = raw.$ref ? (this.resolve(raw.$ref) as RawParameter) : raw;
       const loc = p.in as ParameterLocation;
       if (!['path', 'query', 'header'].includes(loc)) continue;
       const name = loc === 'header' ? p.name.toLowerCase() : p.name;
-      const entry = (byLoc[loc] ??= { properties: {}, required: [] });
+      byLoc[loc] ??= { properties: {}, required: [] };
+      const entry = byLoc[loc];
       entry.properties[name] = p.schema ?? {};
       if (p.required) entry.required.push(name);
     }
     const params: OperationValidators['params'] = {};
-    for (const [loc, s] of Object.entries(byLoc) as [ParameterLocation, { properties: object; required: string[] }][]) {
+    for (const [loc, s] of Object.entries(byLoc) as [
+      ParameterLocation,
+      { properties: object; required: string[] },
+    ][]) {
       params[loc] = this.compile({ type: 'object', properties: s.properties, required: s.required });
     }
     const bodies = new Map<string, ValidateFunction>();

@@ -7,7 +7,8 @@
 /** Label values by label name. */
 export type Labels = Readonly<Record<string, string>>;
 
-const escapeLabel = (v: string): string => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+const escapeLabel = (v: string): string =>
+  v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 
 function labelKey(labels: Labels | undefined): string {
   if (!labels) return '';
@@ -51,6 +52,12 @@ export class Counter implements Metric {
   /** Current value of a series (0 when never incremented). */
   get(labels?: Labels): number {
     return this.values.get(labelKey(labels)) ?? 0;
+  }
+
+  /** A handle on one series, its label text computed once (for hot paths). */
+  labels(labels: Labels): { inc(by?: number): void } {
+    const k = labelKey(labels);
+    return { inc: (by = 1) => this.values.set(k, (this.values.get(k) ?? 0) + by) };
   }
 
   render(): string {
@@ -104,7 +111,16 @@ export class Histogram implements Metric {
 
   /** Records one observation. */
   observe(value: number, labels?: Labels): void {
+    this.observeKey(value, labelKey(labels));
+  }
+
+  /** A handle on one series, its label text computed once (for hot paths). */
+  labels(labels: Labels): { observe(value: number): void } {
     const k = labelKey(labels);
+    return { observe: (value) => this.observeKey(value, k) };
+  }
+
+  private observeKey(value: number, k: string): void {
     let s = this.series.get(k);
     if (!s) {
       s = { counts: new Float64Array(this.buckets.length), sum: 0, count: 0 };

@@ -29,11 +29,11 @@ import {
   prepareOcspResponder,
 } from '@kzpki/pki';
 import type { StatusMetrics } from '../metrics/status-metrics.js';
-import {
-  type CertificateStatusRecord,
-  type IssuerMaterial,
-  type SignerMaterial,
-  type StatusSource,
+import type {
+  CertificateStatusRecord,
+  IssuerMaterial,
+  SignerMaterial,
+  StatusSource,
 } from '../source/status-source.js';
 import { type CachedResponse, ResponseCache } from './response-cache.js';
 import { SigningOverloadError, SigningQueue, type SigningQueueOptions } from './signing-queue.js';
@@ -130,6 +130,9 @@ export class OcspResponder {
   /** Bumped by a full clear: responses produced before it are not stored. */
   private generation = 0;
   private etagCounter = 0;
+  private readonly statusCounters: Record<'good' | 'revoked' | 'unknown', { inc(): void }> | undefined;
+  private readonly cacheHits: { inc(): void } | undefined;
+  private readonly cacheMisses: { inc(): void } | undefined;
 
   private constructor(
     private readonly options: OcspResponderOptions,
@@ -143,6 +146,16 @@ export class OcspResponder {
     this.refreshFraction = options.refreshFraction ?? 0.5;
     this.maxMemo = options.maxMemoEntries ?? 50_000;
     this.maxCertIds = options.maxCertIdsPerRequest ?? 32;
+    const m = options.metrics;
+    if (m) {
+      this.statusCounters = {
+        good: m.ocspResponses.labels({ status: 'good' }),
+        revoked: m.ocspResponses.labels({ status: 'revoked' }),
+        unknown: m.ocspResponses.labels({ status: 'unknown' }),
+      };
+      this.cacheHits = m.ocspCache.labels({ result: 'hit' });
+      this.cacheMisses = m.ocspCache.labels({ result: 'miss' });
+    }
     this.errors = {
       malformedRequest: buildOcspErrorResponse('malformedRequest'),
       internalError: buildOcspErrorResponse('internalError'),
@@ -219,19 +232,24 @@ export class OcspResponder {
       if (!req.ok) return this.error(req.outcome);
 
       if (req.nonce) {
-        const produced = await this.produce(req, true);
+        // A live signature for the nonce; the statuses of a current pre-produced answer to the
+        // same question are still exact (any change would have dropped it), so no lookup.
+        const current = this.cache.get(req.key);
+        const known =
+          current && this.now().getTime() < current.nextUpdate.getTime() ? current.statuses : undefined;
+        const produced = await this.produce(req, true, known);
         this.countStatuses(produced);
         return { der: produced.der, outcome: 'successful' };
       }
       const nowMs = this.now().getTime();
       const cached = this.cache.get(req.key);
       if (cached && nowMs < cached.nextUpdate.getTime()) {
-        m?.ocspCache.inc({ result: 'hit' });
+        this.cacheHits?.inc();
         this.countStatuses(cached);
         if (nowMs >= cached.refreshAtMs) this.refreshInBackground(req);
         return { der: cached.der, outcome: 'successful', cache: { ...cacheInfo(cached), hit: true } };
       }
-      m?.ocspCache.inc({ result: 'miss' });
+      this.cacheMisses?.inc();
       const produced = await this.produceShared(req);
       this.countStatuses(produced);
       return { der: produced.der, outcome: 'successful', cache: { ...cacheInfo(produced), hit: false } };
@@ -334,7 +352,9 @@ export class OcspResponder {
     let signer: PreparedSigner | undefined;
     for (const certId of parsed.certIds) {
       const issuer = isOcspHashAlgorithm(certId.hashAlgorithm)
-        ? this.byCertIdIssuer.get(issuerKey(certId.hashAlgorithm, certId.issuerNameHash, certId.issuerKeyHash))
+        ? this.byCertIdIssuer.get(
+            issuerKey(certId.hashAlgorithm, certId.issuerNameHash, certId.issuerKeyHash),
+          )
         : undefined;
       // A CA we do not know, or one we publish but do not sign OCSP responses for.
       if (!issuer?.signer) return { ok: false, outcome: 'unauthorized' };
@@ -380,16 +400,26 @@ export class OcspResponder {
   }
 
   /** Reads the statuses and signs a response. */
-  private async produce(req: Extract<ResolvedRequest, { ok: true }>, withNonce = false): Promise<CachedResponse> {
+  private async produce(
+    req: Extract<ResolvedRequest, { ok: true }>,
+    withNonce = false,
+    known?: readonly OcspCertStatus[],
+  ): Promise<CachedResponse> {
     // Whole seconds: GeneralizedTime carries none, and HTTP dates neither.
     const now = new Date(Math.floor(this.now().getTime() / 1000) * 1000);
-    const records = await Promise.all(req.items.map((i) => this.options.source.lookup(i.issuer.material.id, i.serialHex)));
+    const statuses =
+      known ??
+      (
+        await Promise.all(req.items.map((i) => this.options.source.lookup(i.issuer.material.id, i.serialHex)))
+      ).map(certStatus);
     let nextUpdateMs = Number.POSITIVE_INFINITY;
     const responses = req.items.map((item, i) => {
-      const record = records[i];
-      const nextUpdate = new Date(now.getTime() + (record ? this.validityMs : this.unknownValidityMs));
+      const status = statuses[i]!;
+      const nextUpdate = new Date(
+        now.getTime() + (status.type === 'unknown' ? this.unknownValidityMs : this.validityMs),
+      );
       nextUpdateMs = Math.min(nextUpdateMs, nextUpdate.getTime());
-      return { certId: item.certId, status: certStatus(record), thisUpdate: now, nextUpdate };
+      return { certId: item.certId, status, thisUpdate: now, nextUpdate };
     });
     const started = performance.now();
     const der = await this.queue.run(() =>
@@ -409,13 +439,13 @@ export class OcspResponder {
       refreshAtMs: now.getTime() + (nextUpdateMs - now.getTime()) * this.refreshFraction,
       etag: `"${(++this.etagCounter).toString(36)}-${now.getTime().toString(36)}"`,
       certificates: req.items.map((i) => i.certificate),
-      statuses: responses.map((r) => r.status.type),
+      statuses,
     };
   }
 
   private countStatuses(r: CachedResponse): void {
-    const m = this.options.metrics;
-    if (m) for (const status of r.statuses) m.ocspResponses.inc({ status });
+    if (!this.statusCounters) return;
+    for (const status of r.statuses) this.statusCounters[status.type].inc();
   }
 }
 

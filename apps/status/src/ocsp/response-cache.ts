@@ -4,6 +4,7 @@
  * revocation drops exactly the responses that mention the certificate. Bounded: the oldest
  * entries are evicted first (a refreshed entry is re-inserted, so hot entries stay).
  */
+import type { OcspCertStatus } from '@kzpki/pki';
 
 /** One signed response held for reuse. */
 export interface CachedResponse {
@@ -21,8 +22,11 @@ export interface CachedResponse {
   etag: string;
   /** `issuerId/serialHex` of every certificate the response is about. */
   certificates: readonly string[];
-  /** Status of each certificate (`good`, `revoked`, `unknown`), for metrics. */
-  statuses: readonly string[];
+  /**
+   * Status of each certificate. Valid as long as the entry is (the cache drops it on any change),
+   * so live responses to the same question with a nonce are signed from it without a lookup.
+   */
+  statuses: readonly OcspCertStatus[];
 }
 
 /** Bounded map of pre-produced responses with a per-certificate index. */

@@ -12,13 +12,13 @@ import { CA_FILE_NAMES, type CaRepository, caStorePath, loadCaMaterial, openCaSt
 import { normalizeSerialHex } from '@kzpki/pki';
 import Database from 'better-sqlite3';
 import { StatusError } from '../errors.js';
-import {
-  type ApplicationStatusView,
-  type CertificateStatusRecord,
-  type RevocationChange,
-  type RevokedEntry,
-  type StatusMaterial,
-  type StatusSource,
+import type {
+  ApplicationStatusView,
+  CertificateStatusRecord,
+  RevocationChange,
+  RevokedEntry,
+  StatusMaterial,
+  StatusSource,
 } from './status-source.js';
 
 /** Entries per page of {@link CaStoreStatusSource.listRevoked}. */
@@ -40,7 +40,9 @@ export class CaStoreStatusSource implements StatusSource {
   private readonly skiById = new Map<string, string>();
   private loaded: StatusMaterial | undefined;
   /** Watches the database file for commits by other connections (see {@link changeSeq}). */
-  private readonly watcher: { db: Database.Database; dataVersion: Database.Statement; last: number } | undefined;
+  private readonly watcher:
+    | { db: Database.Database; dataVersion: Database.Statement; last: number }
+    | undefined;
   private lastSeq: number | undefined;
 
   /**
@@ -90,9 +92,13 @@ export class CaStoreStatusSource implements StatusSource {
     try {
       ca = await loadCaMaterial(this.store, { passphrase: this.passphrase });
     } catch (cause) {
-      throw new StatusError('ERR_SOURCE', 'Cannot load the CA keys (is the CA initialised, is the passphrase right?)', {
-        cause,
-      });
+      throw new StatusError(
+        'ERR_SOURCE',
+        'Cannot load the CA keys (is the CA initialised, is the passphrase right?)',
+        {
+          cause,
+        },
+      );
     }
     this.skiById.set(CA_FILE_NAMES.root, ca.root.skiHex.toLowerCase());
     this.skiById.set(CA_FILE_NAMES.issuing, ca.issuing.skiHex.toLowerCase());

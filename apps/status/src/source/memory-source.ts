@@ -7,15 +7,15 @@
  */
 import { isCrlReason, normalizeSerialHex } from '@kzpki/pki';
 import { StatusError } from '../errors.js';
-import {
-  type ApplicationStatusView,
-  type CertificateStatusRecord,
-  type IssuerMaterial,
-  type RevocationChange,
-  type RevocationReason,
-  type RevokedEntry,
-  type StatusMaterial,
-  type StatusSource,
+import type {
+  ApplicationStatusView,
+  CertificateStatusRecord,
+  IssuerMaterial,
+  RevocationChange,
+  RevocationReason,
+  RevokedEntry,
+  StatusMaterial,
+  StatusSource,
 } from './status-source.js';
 
 /** A certificate as held in memory: the record is updated in place on every change. */
@@ -157,7 +157,11 @@ export class MemoryStatusSource implements StatusSource {
    * @returns its canonical serial hex.
    * @throws {StatusError} `ERR_VALIDATION` when the serial is not hex.
    */
-  addCertificate(issuerId: string, serial: string, validity: { notBefore?: Date; notAfter?: Date } = {}): string {
+  addCertificate(
+    issuerId: string,
+    serial: string,
+    validity: { notBefore?: Date; notAfter?: Date } = {},
+  ): string {
     const serialHex = canonicalSerial(serial);
     this.held(this.issuer(issuerId), serialHex, validity);
     return serialHex;
@@ -178,7 +182,8 @@ export class MemoryStatusSource implements StatusSource {
       throw new StatusError('ERR_VALIDATION', `Invalid revocation reason ${String(reason)}`);
     }
     const rec = this.held(s, serialHex, {});
-    if (rec.state === 'revoked') throw new StatusError('ERR_VALIDATION', `Certificate ${serialHex} is already revoked`);
+    if (rec.state === 'revoked')
+      throw new StatusError('ERR_VALIDATION', `Certificate ${serialHex} is already revoked`);
     if (rec.state === 'hold' && reason === 'certificateHold') {
       throw new StatusError('ERR_VALIDATION', `Certificate ${serialHex} is already on hold`);
     }
@@ -203,7 +208,8 @@ export class MemoryStatusSource implements StatusSource {
     const s = this.issuer(issuerId);
     const serialHex = canonicalSerial(serial);
     const rec = s.certificates.get(serialHex);
-    if (rec?.state !== 'hold') throw new StatusError('ERR_VALIDATION', `Certificate ${serialHex} is not on hold`);
+    if (rec?.state !== 'hold')
+      throw new StatusError('ERR_VALIDATION', `Certificate ${serialHex} is not on hold`);
     rec.state = 'good';
     rec.releasedAt = at;
     delete rec.revokedAt;
@@ -233,7 +239,8 @@ export class MemoryStatusSource implements StatusSource {
       const bad = (why: string): never => {
         throw new StatusError('ERR_VALIDATION', `index.txt line ${i + 1}: ${why}`);
       };
-      if (f.length < 6 || !status || !serial || !/^[0-9A-Fa-f]+$/.test(serial)) bad('not an OpenSSL index line');
+      if (f.length < 6 || !status || !serial || !/^[0-9A-Fa-f]+$/.test(serial))
+        bad('not an OpenSSL index line');
       const notAfter = parseIndexTime(expiry ?? '') ?? bad('bad expiry time');
       const existing = s.certificates.get(normalizeSerialHex(serial!));
       if (status === 'V' || status === 'E') {
@@ -272,7 +279,11 @@ export class MemoryStatusSource implements StatusSource {
     return () => this.listeners.delete(listener);
   }
 
-  private held(s: IssuerState, serialHex: string, validity: { notBefore?: Date; notAfter?: Date }): HeldCertificate {
+  private held(
+    s: IssuerState,
+    serialHex: string,
+    validity: { notBefore?: Date; notAfter?: Date },
+  ): HeldCertificate {
     let rec = s.certificates.get(serialHex);
     if (!rec) {
       rec = { serialHex, state: 'good', ...validity };
@@ -336,6 +347,8 @@ function parseIndexTime(text: string): Date | undefined {
   if (!m) return undefined;
   let year = Number(m[1]);
   if (m[1]!.length === 2) year += year >= 50 ? 1900 : 2000; // RFC 5280 §4.1.2.5.1
-  const d = new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
+  const d = new Date(
+    Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])),
+  );
   return Number.isNaN(d.getTime()) ? undefined : d;
 }

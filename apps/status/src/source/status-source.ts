@@ -127,7 +127,13 @@ export interface ApplicationStatusChange {
  * so clients read one format from both services.
  */
 export interface ApplicationStatusView {
-  user: { kind: 'individual' | 'legal-entity'; iin: string; fullName: string; bin?: string; organization?: string };
+  user: {
+    kind: 'individual' | 'legal-entity';
+    iin: string;
+    fullName: string;
+    bin?: string;
+    organization?: string;
+  };
   application: {
     /** 14 digits. */
     number: string;

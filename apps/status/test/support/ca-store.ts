@@ -28,7 +28,13 @@ export async function seedCaStore(
   opts: { number: string; count: number; statusUrl: string },
 ): Promise<IssuedCertificate[]> {
   const now = new Date();
-  const person = { iin: '871008401427', surname: 'ТЕСТОВ', givenName: 'ТЕСТ', birthDate: '1987-10-08', sex: 'male' as const };
+  const person = {
+    iin: '871008401427',
+    surname: 'ТЕСТОВ',
+    givenName: 'ТЕСТ',
+    birthDate: '1987-10-08',
+    sex: 'male' as const,
+  };
   const id = `app-${opts.number}`;
   await store.createApplication(
     {

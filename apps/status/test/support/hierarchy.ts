@@ -99,7 +99,9 @@ export async function makeHierarchy(statusUrl = 'http://127.0.0.1:8081'): Promis
         issuer: issuing.der,
         issuerKey: issuingKeys.privateKey,
         ...(opts.serial ? { serial: opts.serial } : {}),
-        ...(opts.notAfter || opts.notBefore ? { validity: { notAfter: opts.notAfter, notBefore: opts.notBefore } } : {}),
+        ...(opts.notAfter || opts.notBefore
+          ? { validity: { notAfter: opts.notAfter, notBefore: opts.notBefore } }
+          : {}),
         urls: {
           crl: [crlUrl(statusUrl, ISSUING_ID, 'full')],
           deltaCrl: [crlUrl(statusUrl, ISSUING_ID, 'delta')],

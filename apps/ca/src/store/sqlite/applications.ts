@@ -6,6 +6,7 @@ import type { ApplicationUpdate } from '../repository.js';
 import type { ApplicationData, ApplicationRecord, AuditInput, StatusHistoryEntry } from '../types.js';
 import { appendAudit } from './audit.js';
 import { decodeJson, encodeJson, iso } from './json-codec.js';
+import { stmt } from './statements.js';
 
 interface ApplicationRow {
   id: string;
@@ -48,13 +49,10 @@ export function insertHistory(
   actor: string,
   note?: string,
 ): void {
-  db.prepare('INSERT INTO application_history (application_id, status, at, actor, note) VALUES (?, ?, ?, ?, ?)').run(
-    applicationId,
-    status,
-    at.toISOString(),
-    actor,
-    note ?? null,
-  );
+  stmt(
+    db,
+    'INSERT INTO application_history (application_id, status, at, actor, note) VALUES (?, ?, ?, ?, ?)',
+  ).run(applicationId, status, at.toISOString(), actor, note ?? null);
 }
 
 /** Inserts a new application with its first history row and audit entry (in a transaction). */
@@ -65,7 +63,8 @@ export function insertApplication(
   audit: AuditInput,
   now: Date,
 ): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO applications (id, number, kind, template, iin, bin, status, created_at, updated_at, expires_at, submitted_at, data)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
@@ -88,13 +87,16 @@ export function insertApplication(
 
 /** One application by id. */
 export function selectApplication(db: Database.Database, id: string): ApplicationRecord | undefined {
-  const r = db.prepare('SELECT * FROM applications WHERE id = ?').get(id) as ApplicationRow | undefined;
+  const r = stmt(db, 'SELECT * FROM applications WHERE id = ?').get(id) as ApplicationRow | undefined;
   return r && toRecord(r);
 }
 
 /** One application by number. */
-export function selectApplicationByNumber(db: Database.Database, number: string): ApplicationRecord | undefined {
-  const r = db.prepare('SELECT * FROM applications WHERE number = ?').get(number) as ApplicationRow | undefined;
+export function selectApplicationByNumber(
+  db: Database.Database,
+  number: string,
+): ApplicationRecord | undefined {
+  const r = stmt(db, 'SELECT * FROM applications WHERE number = ?').get(number) as ApplicationRow | undefined;
   return r && toRecord(r);
 }
 
@@ -106,8 +108,11 @@ export function selectApplicationsByStatus(
 ): ApplicationRecord[] {
   const rows = (
     bin === undefined
-      ? db.prepare('SELECT * FROM applications WHERE status = ? ORDER BY created_at').all(status)
-      : db.prepare('SELECT * FROM applications WHERE status = ? AND bin = ? ORDER BY created_at').all(status, bin)
+      ? stmt(db, 'SELECT * FROM applications WHERE status = ? ORDER BY created_at').all(status)
+      : stmt(db, 'SELECT * FROM applications WHERE status = ? AND bin = ? ORDER BY created_at').all(
+          status,
+          bin,
+        )
   ) as ApplicationRow[];
   return rows.map(toRecord);
 }
@@ -131,12 +136,20 @@ export function applyUpdate(
     else (data as unknown as Record<string, unknown>)[k] = v;
   }
   const status = update.status?.to ?? current.status;
-  const res = db
-    .prepare(
-      `UPDATE applications SET status = ?, number = COALESCE(?, number), submitted_at = COALESCE(?, submitted_at),
+  const res = stmt(
+    db,
+
+    `UPDATE applications SET status = ?, number = COALESCE(?, number), submitted_at = COALESCE(?, submitted_at),
        data = ?, updated_at = ? WHERE id = ? AND status = ?`,
-    )
-    .run(status, update.number ?? null, iso(update.submittedAt), encodeJson(data), now.toISOString(), id, current.status);
+  ).run(
+    status,
+    update.number ?? null,
+    iso(update.submittedAt),
+    encodeJson(data),
+    now.toISOString(),
+    id,
+    current.status,
+  );
   if (res.changes !== 1) return undefined;
   if (update.status) insertHistory(db, id, update.status.to, now, update.status.actor, update.status.note);
   appendAudit(db, update.audit, now);
@@ -145,9 +158,10 @@ export function applyUpdate(
 
 /** The status table of an application, oldest first. */
 export function selectHistory(db: Database.Database, applicationId: string): StatusHistoryEntry[] {
-  const rows = db
-    .prepare('SELECT status, at, actor, note FROM application_history WHERE application_id = ? ORDER BY id')
-    .all(applicationId) as Array<{ status: string; at: string; actor: string; note: string | null }>;
+  const rows = stmt(
+    db,
+    'SELECT status, at, actor, note FROM application_history WHERE application_id = ? ORDER BY id',
+  ).all(applicationId) as Array<{ status: string; at: string; actor: string; note: string | null }>;
   return rows.map((r) => ({
     status: r.status as ApplicationStatus,
     at: new Date(r.at),
@@ -159,9 +173,10 @@ export function selectHistory(db: Database.Database, applicationId: string): Sta
 /** Expires old unfinished applications (in a transaction); returns how many. */
 export function expireOld(db: Database.Database, now: Date, statuses: readonly ApplicationStatus[]): number {
   const placeholders = statuses.map(() => '?').join(',');
-  const ids = db
-    .prepare(`SELECT id FROM applications WHERE expires_at <= ? AND status IN (${placeholders})`)
-    .all(now.toISOString(), ...statuses) as Array<{ id: string }>;
+  const ids = stmt(
+    db,
+    `SELECT id FROM applications WHERE expires_at <= ? AND status IN (${placeholders})`,
+  ).all(now.toISOString(), ...statuses) as Array<{ id: string }>;
   let n = 0;
   for (const { id } of ids) {
     const done = applyUpdate(
@@ -179,4 +194,3 @@ export function expireOld(db: Database.Database, now: Date, statuses: readonly A
   }
   return n;
 }
-

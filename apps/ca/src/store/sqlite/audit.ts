@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import { canonicalJson } from '../../crypto/canonical-json.js';
 import { sha256Hex } from '../../crypto/hash.js';
 import type { AuditEntry, AuditInput } from '../types.js';
+import { stmt } from './statements.js';
 
 interface AuditRow {
   id: number;
@@ -27,10 +28,12 @@ function entryHash(prev: string, at: string, e: AuditInput): string {
 
 /** Appends an entry; call inside the transaction of the change it records. */
 export function appendAudit(db: Database.Database, entry: AuditInput, at: Date): void {
-  const last = db.prepare('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined;
+  const last = stmt(db, 'SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
+    | { hash: string }
+    | undefined;
   const atIso = at.toISOString();
   const details = entry.details ?? {};
-  db.prepare('INSERT INTO audit_log (at, actor, action, entity, details, hash) VALUES (?, ?, ?, ?, ?, ?)').run(
+  stmt(db, 'INSERT INTO audit_log (at, actor, action, entity, details, hash) VALUES (?, ?, ?, ?, ?, ?)').run(
     atIso,
     entry.actor,
     entry.action,
@@ -42,7 +45,7 @@ export function appendAudit(db: Database.Database, entry: AuditInput, at: Date):
 
 /** Entries about one entity, oldest first. */
 export function listAudit(db: Database.Database, entity: string): AuditEntry[] {
-  const rows = db.prepare('SELECT * FROM audit_log WHERE entity = ? ORDER BY id').all(entity) as AuditRow[];
+  const rows = stmt(db, 'SELECT * FROM audit_log WHERE entity = ? ORDER BY id').all(entity) as AuditRow[];
   return rows.map((r) => ({
     id: r.id,
     at: new Date(r.at),
@@ -57,7 +60,7 @@ export function listAudit(db: Database.Database, entity: string): AuditEntry[] {
 /** Recomputes the chain; returns the id of the first entry whose hash does not match. */
 export function verifyAuditChain(db: Database.Database): number | undefined {
   let prev = GENESIS;
-  for (const r of db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as Iterable<AuditRow>) {
+  for (const r of stmt(db, 'SELECT * FROM audit_log ORDER BY id').iterate() as Iterable<AuditRow>) {
     const details = JSON.parse(r.details) as Record<string, unknown>;
     const expected = entryHash(prev, r.at, { actor: r.actor, action: r.action, entity: r.entity, details });
     if (expected !== r.hash) return r.id;

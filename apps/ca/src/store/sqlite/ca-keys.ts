@@ -1,10 +1,11 @@
 /** The CA's encrypted keys and settings in SQLite. */
 import type Database from 'better-sqlite3';
 import type { CaKeyName, CaKeyRecord } from '../types.js';
+import { stmt } from './statements.js';
 
 /** One CA key by name. */
 export function selectCaKey(db: Database.Database, name: CaKeyName): CaKeyRecord | undefined {
-  const r = db.prepare('SELECT * FROM ca_keys WHERE name = ?').get(name) as
+  const r = stmt(db, 'SELECT * FROM ca_keys WHERE name = ?').get(name) as
     | {
         name: string;
         certificate: Buffer;
@@ -27,18 +28,20 @@ export function selectCaKey(db: Database.Database, name: CaKeyName): CaKeyRecord
 
 /** Stores a CA key (a slot is written once unless `replace`). */
 export function insertCaKey(db: Database.Database, k: CaKeyRecord, replace: boolean): void {
-  db.prepare(
+  stmt(
+    db,
     `${replace ? 'INSERT OR REPLACE' : 'INSERT'} INTO ca_keys (name, certificate, ski_hex, serial_hex, encrypted_key, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
   ).run(k.name, Buffer.from(k.certificate), k.skiHex, k.serialHex, k.encryptedKey, k.createdAt.toISOString());
 }
 
 /** A setting. */
 export function selectSetting(db: Database.Database, name: string): string | undefined {
-  return (db.prepare('SELECT value FROM settings WHERE name = ?').get(name) as { value: string } | undefined)?.value;
+  return (stmt(db, 'SELECT value FROM settings WHERE name = ?').get(name) as { value: string } | undefined)
+    ?.value;
 }
 
 /** Sets a setting if absent and returns the stored value. */
 export function initSetting(db: Database.Database, name: string, value: string): string {
-  db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, value);
+  stmt(db, 'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, value);
   return selectSetting(db, name) as string;
 }

@@ -13,6 +13,7 @@ import {
 import { applyUpdate } from './applications.js';
 import { appendAudit } from './audit.js';
 import { date, iso } from './json-codec.js';
+import { stmt } from './statements.js';
 
 interface CertificateRow {
   issuer_ski_hex: string;
@@ -69,7 +70,8 @@ function toRecord(r: CertificateRow): CertificateRecord {
 
 /** Inserts a certificate (UNIQUE serial and public key enforced by the schema). */
 export function insertCertificate(db: Database.Database, c: CertificateRecord): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO certificates (issuer_ski_hex, serial_hex, kind, application_id, purpose, template, subject, iin, bin,
        ski_hex, spki_sha256, der, not_before, not_after, status, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'good', ?)`,
@@ -98,15 +100,16 @@ export function selectBySerial(
   issuerSkiHex: string,
   serialHex: string,
 ): CertificateRecord | undefined {
-  const r = db
-    .prepare(`${SELECT} WHERE c.issuer_ski_hex = ? AND c.serial_hex = ?`)
-    .get(issuerSkiHex.toLowerCase(), normalizeSerialHex(serialHex)) as CertificateRow | undefined;
+  const r = stmt(db, `${SELECT} WHERE c.issuer_ski_hex = ? AND c.serial_hex = ?`).get(
+    issuerSkiHex.toLowerCase(),
+    normalizeSerialHex(serialHex),
+  ) as CertificateRow | undefined;
   return r && toRecord(r);
 }
 
 /** One certificate by serial (serials are unique across issuers). */
 export function selectCertificate(db: Database.Database, serialHex: string): CertificateRecord | undefined {
-  const r = db.prepare(`${SELECT} WHERE c.serial_hex = ?`).get(normalizeSerialHex(serialHex)) as
+  const r = stmt(db, `${SELECT} WHERE c.serial_hex = ?`).get(normalizeSerialHex(serialHex)) as
     | CertificateRow
     | undefined;
   return r && toRecord(r);
@@ -116,17 +119,24 @@ export function selectCertificate(db: Database.Database, serialHex: string): Cer
 export function selectCertificates(db: Database.Database, q: CertificateQuery): CertificateRecord[] {
   const where: string[] = [];
   const args: string[] = [];
-  if (q.iin !== undefined) (where.push('c.iin = ?'), args.push(q.iin));
-  if (q.bin !== undefined) (where.push('c.bin = ?'), args.push(q.bin));
-  if (q.applicationId !== undefined) (where.push('c.application_id = ?'), args.push(q.applicationId));
-  if (q.kind !== undefined) (where.push('c.kind = ?'), args.push(q.kind));
+  const filters: Array<[string, string | undefined]> = [
+    ['c.iin = ?', q.iin],
+    ['c.bin = ?', q.bin],
+    ['c.application_id = ?', q.applicationId],
+    ['c.kind = ?', q.kind],
+  ];
+  for (const [clause, value] of filters) {
+    if (value === undefined) continue;
+    where.push(clause);
+    args.push(value);
+  }
   const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY c.created_at, c.serial_hex`;
-  return (db.prepare(sql).all(...args) as CertificateRow[]).map(toRecord);
+  return (stmt(db, sql).all(...args) as CertificateRow[]).map(toRecord);
 }
 
 /** `true` when a certificate for this public key exists. */
 export function spkiExists(db: Database.Database, spkiSha256: string): boolean {
-  return db.prepare('SELECT 1 FROM certificates WHERE spki_sha256 = ?').get(spkiSha256) !== undefined;
+  return stmt(db, 'SELECT 1 FROM certificates WHERE spki_sha256 = ?').get(spkiSha256) !== undefined;
 }
 
 const ALLOWED_FROM: Record<CertificateStatusChange['change'], readonly CertificateStatus[]> = {
@@ -149,26 +159,29 @@ export function applyStatusChange(
   if (!cert || !ALLOWED_FROM[change.change].includes(cert.status)) return undefined;
   // GeneralizedTime in CRLs and OCSP has whole seconds: store what relying parties will see.
   const at = new Date(Math.floor((change.change === 'released' ? now : change.at).getTime() / 1000) * 1000);
-  const reason = change.change === 'hold' ? 'certificateHold' : change.change === 'revoked' ? change.reason : undefined;
+  const reason =
+    change.change === 'hold' ? 'certificateHold' : change.change === 'revoked' ? change.reason : undefined;
   const invalidity = change.change === 'released' ? undefined : change.invalidityDate;
-  const ev = db
-    .prepare(
-      `INSERT INTO revocation_events (issuer_ski_hex, serial_hex, change, revoked_at, reason, invalidity_date, at, actor)
+  const ev = stmt(
+    db,
+
+    `INSERT INTO revocation_events (issuer_ski_hex, serial_hex, change, revoked_at, reason, invalidity_date, at, actor)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      cert.issuerSkiHex,
-      cert.serialHex,
-      change.change,
-      at.toISOString(),
-      reason ?? null,
-      iso(invalidity),
-      now.toISOString(),
-      change.audit.actor,
-    );
+  ).run(
+    cert.issuerSkiHex,
+    cert.serialHex,
+    change.change,
+    at.toISOString(),
+    reason ?? null,
+    iso(invalidity),
+    now.toISOString(),
+    change.audit.actor,
+  );
   const seq = Number(ev.lastInsertRowid);
-  const status: CertificateStatus = change.change === 'released' ? 'good' : change.change === 'hold' ? 'hold' : 'revoked';
-  db.prepare(
+  const status: CertificateStatus =
+    change.change === 'released' ? 'good' : change.change === 'hold' ? 'hold' : 'revoked';
+  stmt(
+    db,
     `UPDATE certificates SET status = ?, revoked_at = ?, reason = ?, invalidity_date = ?, status_seq = ?
      WHERE issuer_ski_hex = ? AND serial_hex = ?`,
   ).run(
@@ -182,9 +195,10 @@ export function applyStatusChange(
   );
   appendAudit(db, { ...change.audit, details: { ...change.audit.details, seq } }, now);
   if (status === 'revoked' && cert.applicationId !== undefined) {
-    const left = db
-      .prepare("SELECT COUNT(*) AS n FROM certificates WHERE application_id = ? AND status <> 'revoked'")
-      .get(cert.applicationId) as { n: number };
+    const left = stmt(
+      db,
+      "SELECT COUNT(*) AS n FROM certificates WHERE application_id = ? AND status <> 'revoked'",
+    ).get(cert.applicationId) as { n: number };
     if (left.n === 0) {
       applyUpdate(
         db,
@@ -212,12 +226,12 @@ export function selectRevokedPage(
   afterSeq: number,
   limit: number,
 ): Array<RevokedEntry & { seq: number }> {
-  const rows = db
-    .prepare(
-      `SELECT serial_hex, revoked_at, reason, invalidity_date, status_seq FROM certificates
+  const rows = stmt(
+    db,
+
+    `SELECT serial_hex, revoked_at, reason, invalidity_date, status_seq FROM certificates
        WHERE issuer_ski_hex = ? AND status <> 'good' AND status_seq > ? ORDER BY status_seq LIMIT ?`,
-    )
-    .all(issuerSkiHex.toLowerCase(), afterSeq, limit) as Array<{
+  ).all(issuerSkiHex.toLowerCase(), afterSeq, limit) as Array<{
     serial_hex: string;
     revoked_at: string;
     reason: string | null;
@@ -234,14 +248,18 @@ export function selectRevokedPage(
 }
 
 /** Net changes since `sinceSeq`: the last event of every certificate changed after it. */
-export function selectChangesSince(db: Database.Database, issuerSkiHex: string, sinceSeq: number): RevocationChange[] {
-  const rows = db
-    .prepare(
-      `SELECT e.seq, e.serial_hex, e.change, e.revoked_at, e.reason, e.invalidity_date, c.status
+export function selectChangesSince(
+  db: Database.Database,
+  issuerSkiHex: string,
+  sinceSeq: number,
+): RevocationChange[] {
+  const rows = stmt(
+    db,
+
+    `SELECT e.seq, e.serial_hex, e.change, e.revoked_at, e.reason, e.invalidity_date, c.status
        FROM revocation_events e JOIN certificates c ON c.issuer_ski_hex = e.issuer_ski_hex AND c.serial_hex = e.serial_hex
        WHERE e.issuer_ski_hex = ? AND e.seq > ? AND e.seq = c.status_seq ORDER BY e.seq`,
-    )
-    .all(issuerSkiHex.toLowerCase(), sinceSeq) as Array<{
+  ).all(issuerSkiHex.toLowerCase(), sinceSeq) as Array<{
     seq: number;
     serial_hex: string;
     change: string;
@@ -263,16 +281,17 @@ export function selectChangesSince(db: Database.Database, issuerSkiHex: string, 
 
 /** The current revocation sequence number (0 before the first revocation). */
 export function selectRevocationSeq(db: Database.Database): number {
-  return (db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM revocation_events').get() as { s: number }).s;
+  return (stmt(db, 'SELECT COALESCE(MAX(seq), 0) AS s FROM revocation_events').get() as { s: number }).s;
 }
 
 /** Allocates the next CRL number of an issuer. */
 export function allocateCrlNumber(db: Database.Database, issuerSkiHex: string): bigint {
-  const row = db
-    .prepare(
-      `INSERT INTO crl_numbers (issuer_ski_hex, last_number) VALUES (?, 1)
+  const row = stmt(
+    db,
+
+    `INSERT INTO crl_numbers (issuer_ski_hex, last_number) VALUES (?, 1)
        ON CONFLICT (issuer_ski_hex) DO UPDATE SET last_number = last_number + 1 RETURNING last_number`,
-    )
+  )
     .safeIntegers(true)
     .get(issuerSkiHex.toLowerCase()) as { last_number: bigint };
   return row.last_number;

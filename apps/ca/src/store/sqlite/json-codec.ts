@@ -20,7 +20,8 @@ export function decodeJson<T>(text: string): T {
       const o = v as Record<string, unknown>;
       const keys = Object.keys(o);
       if (keys.length === 1 && typeof o.$date === 'string') return new Date(o.$date);
-      if (keys.length === 1 && typeof o.$b64 === 'string') return new Uint8Array(Buffer.from(o.$b64, 'base64'));
+      if (keys.length === 1 && typeof o.$b64 === 'string')
+        return new Uint8Array(Buffer.from(o.$b64, 'base64'));
     }
     return v;
   }) as T;

@@ -200,7 +200,10 @@ export function migrate(db: Database.Database): number {
     (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
   const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
   if (current() > latest) {
-    throw new CaError('INTERNAL_ERROR', `Database schema version ${current()} is newer than this CA (${latest})`);
+    throw new CaError(
+      'INTERNAL_ERROR',
+      `Database schema version ${current()} is newer than this CA (${latest})`,
+    );
   }
   let applied = 0;
   for (const m of MIGRATIONS) {

@@ -2,10 +2,12 @@
 import type Database from 'better-sqlite3';
 import type { ChallengeRecord, IdempotencyBegin, SessionRecord } from '../types.js';
 import { date, decodeJson, encodeJson } from './json-codec.js';
+import { stmt } from './statements.js';
 
 /** Stores a session. */
 export function insertSession(db: Database.Database, s: SessionRecord): void {
-  db.prepare(
+  stmt(
+    db,
     'INSERT INTO sessions (token_hash, kind, application_id, holder, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
   ).run(
     s.tokenHash,
@@ -19,7 +21,7 @@ export function insertSession(db: Database.Database, s: SessionRecord): void {
 
 /** A session by token hash. */
 export function selectSession(db: Database.Database, tokenHash: string): SessionRecord | undefined {
-  const r = db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as
+  const r = stmt(db, 'SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as
     | {
         token_hash: string;
         kind: string;
@@ -42,14 +44,22 @@ export function selectSession(db: Database.Database, tokenHash: string): Session
 
 /** Deletes a session (logout) and sessions that expired before `now`. */
 export function deleteSession(db: Database.Database, tokenHash: string, now: Date): void {
-  db.prepare('DELETE FROM sessions WHERE token_hash = ? OR expires_at < ?').run(tokenHash, now.toISOString());
+  stmt(db, 'DELETE FROM sessions WHERE token_hash = ? OR expires_at < ?').run(tokenHash, now.toISOString());
 }
 
 /** Stores a challenge. */
 export function insertChallenge(db: Database.Database, c: ChallengeRecord): void {
-  db.prepare(
+  stmt(
+    db,
     'INSERT INTO challenges (id, purpose, application_id, nonce, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
-  ).run(c.id, c.purpose, c.applicationId ?? null, c.nonce, c.createdAt.toISOString(), c.expiresAt.toISOString());
+  ).run(
+    c.id,
+    c.purpose,
+    c.applicationId ?? null,
+    c.nonce,
+    c.createdAt.toISOString(),
+    c.expiresAt.toISOString(),
+  );
 }
 
 /** Marks a live, unused challenge of `purpose` used and returns it (in a transaction). */
@@ -59,11 +69,13 @@ export function consumeChallenge(
   purpose: ChallengeRecord['purpose'],
   now: Date,
 ): ChallengeRecord | undefined {
-  const res = db
-    .prepare('UPDATE challenges SET used_at = ? WHERE id = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?')
-    .run(now.toISOString(), id, purpose, now.toISOString());
+  const res = stmt(
+    db,
+
+    'UPDATE challenges SET used_at = ? WHERE id = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?',
+  ).run(now.toISOString(), id, purpose, now.toISOString());
   if (res.changes !== 1) return undefined;
-  const r = db.prepare('SELECT * FROM challenges WHERE id = ?').get(id) as {
+  const r = stmt(db, 'SELECT * FROM challenges WHERE id = ?').get(id) as {
     id: string;
     purpose: string;
     application_id: string | null;
@@ -92,15 +104,18 @@ export function beginIdempotent(
   requestHash: string,
   now: Date,
 ): IdempotencyBegin {
-  const r = db
-    .prepare('SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = ? AND key = ?')
-    .get(scope, key) as { request_hash: string; status_code: number | null; response: string | null } | undefined;
+  const r = stmt(
+    db,
+    'SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = ? AND key = ?',
+  ).get(scope, key) as
+    | { request_hash: string; status_code: number | null; response: string | null }
+    | undefined;
   if (r) {
     if (r.request_hash !== requestHash) return { state: 'mismatch' };
     if (r.status_code === null || r.response === null) return { state: 'in-progress' };
     return { state: 'replay', statusCode: r.status_code, body: JSON.parse(r.response) as unknown };
   }
-  db.prepare('INSERT INTO idempotency_keys (scope, key, request_hash, created_at) VALUES (?, ?, ?, ?)').run(
+  stmt(db, 'INSERT INTO idempotency_keys (scope, key, request_hash, created_at) VALUES (?, ?, ?, ?)').run(
     scope,
     key,
     requestHash,
@@ -117,7 +132,7 @@ export function completeIdempotent(
   statusCode: number,
   body: unknown,
 ): void {
-  db.prepare('UPDATE idempotency_keys SET status_code = ?, response = ? WHERE scope = ? AND key = ?').run(
+  stmt(db, 'UPDATE idempotency_keys SET status_code = ?, response = ? WHERE scope = ? AND key = ?').run(
     statusCode,
     JSON.stringify(body),
     scope,
@@ -127,5 +142,8 @@ export function completeIdempotent(
 
 /** Forgets an idempotency key whose operation failed (a retry runs it again). */
 export function abandonIdempotent(db: Database.Database, scope: string, key: string): void {
-  db.prepare('DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND status_code IS NULL').run(scope, key);
+  stmt(db, 'DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND status_code IS NULL').run(
+    scope,
+    key,
+  );
 }

@@ -1,0 +1,110 @@
+/**
+ * The key-file password with live feedback from `@kzpki/password-policy`: every violation of the
+ * NCA rule listed as the user types, the repeat checked, and an informative strength label.
+ */
+import { checkPassword, estimateStrength } from '@kzpki/password-policy';
+import { useI18n } from '../i18n/i18n.js';
+import type { MessageKey } from '../i18n/messages-ru.js';
+
+/** `true` when both fields are filled, equal and the rule accepts the password. */
+export function passwordAcceptable(password: string, repeat: string): boolean {
+  return password === repeat && checkPassword(password).ok;
+}
+
+/** Password and its repeat. */
+export function PasswordFields(props: {
+  idPrefix: string;
+  password: string;
+  repeat: string;
+  onPassword: (v: string) => void;
+  onRepeat: (v: string) => void;
+  show: boolean;
+  onShow: (v: boolean) => void;
+  /** Show the repeat mismatch even before the user leaves the field (after a submit attempt). */
+  touched: boolean;
+}) {
+  const i = useI18n();
+  const check = checkPassword(props.password, { lang: i.lang });
+  const strength = props.password ? estimateStrength(props.password) : undefined;
+  const mismatch = (props.touched || props.repeat.length > 0) && props.repeat !== props.password;
+  const pid = `${props.idPrefix}-password`;
+  const rid = `${props.idPrefix}-repeat`;
+  return (
+    <div class="password-fields">
+      <p class="rule" id={`${pid}-rule`}>
+        {i.t('install.rule')}
+      </p>
+      <div class={`field${props.touched && !check.ok ? ' field-invalid' : ''}`}>
+        <label for={pid}>
+          {i.t('install.password')}
+          <span class="req" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        </label>
+        <input
+          id={pid}
+          type={props.show ? 'text' : 'password'}
+          autoComplete="new-password"
+          value={props.password}
+          maxLength={64}
+          required
+          aria-required="true"
+          aria-invalid={props.password && !check.ok ? 'true' : undefined}
+          aria-describedby={`${pid}-rule ${pid}-feedback`}
+          onInput={(e) => props.onPassword((e.currentTarget as HTMLInputElement).value)}
+        />
+        <div id={`${pid}-feedback`} class="policy-feedback" aria-live="polite">
+          {props.password === '' ? null : check.ok ? (
+            <span class="field-ok">{i.t('install.policyOk')}</span>
+          ) : (
+            <ul class="violations">
+              {check.violations.map((v) => (
+                <li key={v.code + v.message}>{v.message}</li>
+              ))}
+            </ul>
+          )}
+          {strength ? (
+            <span class={`strength strength-${strength.label}`}>
+              {i.t('install.strength', { label: i.t(`strength.${strength.label}` as MessageKey) })}
+            </span>
+          ) : null}
+        </div>
+      </div>
+      <div class={`field${mismatch ? ' field-invalid' : ''}`}>
+        <label for={rid}>
+          {i.t('install.repeat')}
+          <span class="req" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        </label>
+        <input
+          id={rid}
+          type={props.show ? 'text' : 'password'}
+          autoComplete="new-password"
+          value={props.repeat}
+          maxLength={64}
+          required
+          aria-required="true"
+          aria-invalid={mismatch ? 'true' : undefined}
+          aria-describedby={mismatch ? `${rid}-error` : undefined}
+          onInput={(e) => props.onRepeat((e.currentTarget as HTMLInputElement).value)}
+        />
+        {mismatch ? (
+          <div class="field-error" id={`${rid}-error`}>
+            {i.t('install.mismatch')}
+          </div>
+        ) : null}
+      </div>
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={props.show}
+          onChange={(e) => props.onShow((e.currentTarget as HTMLInputElement).checked)}
+        />{' '}
+        {i.t('install.show')}
+      </label>
+    </div>
+  );
+}

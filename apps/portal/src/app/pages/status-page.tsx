@@ -1,0 +1,162 @@
+/**
+ * "Проверка статуса заявки" (seed 001 item 27): the number, "Искать", then the user data, the
+ * table of status changes and the application data. When this browser holds the application's
+ * keys, the certificates are installed right here.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { ApplicationStatusView } from '../api/types.js';
+import { TextField } from '../components/field.js';
+import { ScreenHeading } from '../components/heading.js';
+import { InstallPanel } from '../components/install-panel.js';
+import { Busy, ErrorMessage } from '../components/messages.js';
+import { StatusHistoryTable } from '../components/status-history.js';
+import { problemCode } from '../errors.js';
+import { useI18n } from '../i18n/i18n.js';
+import { useServices } from '../services.js';
+import { keysByNumber, type VaultEntry } from '../storage/key-vault.js';
+
+/** The status page; `initialNumber` comes from `#/status/<number>`. */
+export function StatusPage(props: { initialNumber?: string }) {
+  const i = useI18n();
+  const { ca } = useServices();
+  const [number, setNumber] = useState(props.initialNumber ?? '');
+  const [touched, setTouched] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [view, setView] = useState<ApplicationStatusView>();
+  const [entry, setEntry] = useState<VaultEntry>();
+  const numberError = touched && !/^[0-9]{14}$/.test(number) ? i.t('status.numberInvalid') : undefined;
+
+  const search = async (n: string): Promise<void> => {
+    setBusy(true);
+    setError(undefined);
+    setView(undefined);
+    setEntry(undefined);
+    try {
+      const found = await ca.applicationStatus(n);
+      setView(found);
+      setEntry(await keysByNumber(n).catch(() => undefined));
+    } catch (err) {
+      setError(problemCode(err) === 'NOT_FOUND' ? i.t('status.notFound') : i.error(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  useEffect(() => {
+    if (props.initialNumber && /^[0-9]{14}$/.test(props.initialNumber)) void search(props.initialNumber);
+  }, [props.initialNumber]);
+
+  const submit = (e: Event): void => {
+    e.preventDefault();
+    setTouched(true);
+    if (!/^[0-9]{14}$/.test(number)) {
+      document.getElementById('status-number')?.focus();
+      return;
+    }
+    void search(number);
+  };
+
+  const v = view;
+  return (
+    <div>
+      <ScreenHeading>{i.t('status.title')}</ScreenHeading>
+      <p class="hint">{i.t('status.sla')}</p>
+      <form class="search" onSubmit={submit} noValidate role="search">
+        <p class="hint">{i.t('common.requiredNote')}</p>
+        <TextField
+          id="status-number"
+          label={i.t('status.number')}
+          value={number}
+          onValue={(x) => setNumber(x.replace(/\D/g, '').slice(0, 14))}
+          inputMode="numeric"
+          autoComplete="off"
+          maxLength={14}
+          required
+          hint={i.t('status.numberHint')}
+          error={numberError}
+        />
+        <button type="submit" class="btn btn-primary" disabled={busy}>
+          {i.t('status.search')}
+        </button>
+      </form>
+      <ErrorMessage>{error}</ErrorMessage>
+      {busy ? <Busy>{i.t('common.loading')}</Busy> : null}
+      {v ? (
+        <div class="status-result" aria-live="polite">
+          <p class="current-status">
+            <span>{i.t('status.current')}</span>{' '}
+            <strong data-status={v.application.status}>{i.text(v.application.statusText)}</strong>
+          </p>
+          <section aria-labelledby="status-user">
+            <h2 id="status-user">{i.t('status.user')}</h2>
+            <dl class="data">
+              <div class="data-row">
+                <dt>{i.t('status.userKind')}</dt>
+                <dd>{i.t(`kind.${v.user.kind}`)}</dd>
+              </div>
+              {v.user.bin ? (
+                <div class="data-row">
+                  <dt>{i.t('status.bin')}</dt>
+                  <dd>{v.user.bin}</dd>
+                </div>
+              ) : null}
+              {v.user.organization ? (
+                <div class="data-row">
+                  <dt>{i.t('status.org')}</dt>
+                  <dd>{v.user.organization}</dd>
+                </div>
+              ) : null}
+              <div class="data-row">
+                <dt>{i.t('status.iin')}</dt>
+                <dd>{v.user.iin}</dd>
+              </div>
+              <div class="data-row">
+                <dt>{i.t('status.fio')}</dt>
+                <dd>{v.user.fullName}</dd>
+              </div>
+            </dl>
+          </section>
+          <StatusHistoryTable history={v.history} />
+          <section aria-labelledby="status-app">
+            <h2 id="status-app">{i.t('status.app')}</h2>
+            <dl class="data">
+              <div class="data-row">
+                <dt>{i.t('status.appNumber')}</dt>
+                <dd>{v.application.number}</dd>
+              </div>
+              <div class="data-row">
+                <dt>{i.t('status.created')}</dt>
+                <dd>{i.dateTime(v.application.createdAt)}</dd>
+              </div>
+              <div class="data-row">
+                <dt>{i.t('status.template')}</dt>
+                <dd>
+                  {i.t(`kind.${v.application.kind}`)} - {i.text(v.application.templateTitle)}
+                </dd>
+              </div>
+              <div class="data-row">
+                <dt>{i.t('status.type')}</dt>
+                <dd>{i.t('status.online')}</dd>
+              </div>
+            </dl>
+          </section>
+          {entry ? (
+            <InstallPanel
+              entry={entry}
+              heading={false}
+              onInstalled={() => {
+                // Refresh the table ("Сертификаты установлены"), keep the panel with the files.
+                ca.applicationStatus(v.application.number)
+                  .then(setView)
+                  .catch(() => undefined);
+              }}
+            />
+          ) : ['approved', 'submitted', 'issued'].includes(v.application.status) ? (
+            <p class="msg msg-info">{i.t('install.noKeys')}</p>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
+  );
+}

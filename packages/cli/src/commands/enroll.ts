@@ -1,0 +1,241 @@
+/**
+ * `kzpki enroll`: obtains real NCA-style key files (`AUTH_RSA256_<ski>.p12`, `RSA256_<ski>.p12`)
+ * from a CA through the whole remote issuance flow (`enroll()` of `@kzpki/client`), with a
+ * progress display; `--approver` lets a first manager's key files approve the application.
+ */
+import { createInterface } from 'node:readline/promises';
+import { join, resolve } from 'node:path';
+import {
+  CabinetSession,
+  createCaClient,
+  devSmsOutbox,
+  type EnrollResult,
+  enroll,
+  type IdentityDocumentType,
+  type KeyFileFormat,
+  type OtpProvider,
+  openKeyFile,
+  simulatedIdentification,
+  unwrap,
+} from '@kzpki/client';
+import { type KeyAlgorithmName, TEMPLATES, type TemplateName } from '@kzpki/pki';
+import { type Command, Option } from 'commander';
+import { type Context, EXIT_OK, type Io, wantsJson, writeJson } from '../context.js';
+import { CliError } from '../errors.js';
+import { integerIn } from '../options.js';
+import { guarded } from './support/failure.js';
+import { writeOutputFile } from './support/files.js';
+import { table } from './support/format.js';
+import { readKeyPairFiles } from './support/key-directory.js';
+import { createProgress } from './support/progress.js';
+import { secretOption } from './support/secret-input.js';
+
+/** Default CA URL (`kzpki start`'s), overridable with `KZPKI_CA_URL`. */
+export function defaultCaUrl(): string {
+  return process.env.KZPKI_CA_URL || 'http://127.0.0.1:8080';
+}
+
+/** `enroll --json` output. */
+export interface EnrollReport {
+  ok: true;
+  applicationNumber: string;
+  applicationId: string;
+  status: string;
+  template: TemplateName;
+  iin: string;
+  bin?: string;
+  files: Array<{
+    purpose: 'auth' | 'sign';
+    path: string;
+    fileName: string;
+    serialHex: string;
+    skiHex: string;
+    subject: string;
+    notBefore: string;
+    notAfter: string;
+  }>;
+}
+
+/** The report of an enrollment whose key files were written to `outDir`. */
+export function enrollReport(result: EnrollResult, outDir: string, template: TemplateName, iin: string, bin?: string): EnrollReport {
+  return {
+    ok: true,
+    applicationNumber: result.applicationNumber,
+    applicationId: result.applicationId,
+    status: result.status,
+    template,
+    iin,
+    ...(bin ? { bin } : {}),
+    files: result.keyFiles.map((f) => ({
+      purpose: f.purpose,
+      path: join(outDir, f.fileName),
+      fileName: f.fileName,
+      serialHex: f.certificate.serialHex,
+      skiHex: f.certificate.skiHex,
+      subject: f.certificate.subject,
+      notBefore: f.certificate.notBefore,
+      notAfter: f.certificate.notAfter,
+    })),
+  };
+}
+
+/** An OTP provider that asks on the terminal (or reads one line from a pipe). */
+function promptOtp(io: Io): OtpProvider {
+  return async (request) => {
+    const question = `One-time code sent from 1414 to ${request.sentTo} (valid until ${request.expiresAt.toLocaleTimeString()}): `;
+    if (process.stdin.isTTY) {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return (await rl.question(question)).trim();
+      } finally {
+        rl.close();
+      }
+    }
+    io.stderr(question);
+    const line = (await io.readStdin()).split(/\r?\n/).find((l) => l.trim() !== '');
+    if (!line) throw new Error('standard input holds no one-time code');
+    return line.trim();
+  };
+}
+
+interface EnrollCliOptions {
+  caUrl: string;
+  template: TemplateName;
+  iin: string;
+  bin?: string;
+  password: string;
+  out: string;
+  approver?: string;
+  approverPassword?: string;
+  email?: string;
+  keyAlgorithm: KeyAlgorithmName;
+  keyFormat: KeyFileFormat;
+  otp: 'auto' | 'dev-outbox' | 'stdin';
+  document?: IdentityDocumentType;
+  wait: number;
+}
+
+/** Adds the `enroll` command to `program`. */
+export function register(program: Command, ctx: Context): void {
+  program
+    .command('enroll')
+    .description(
+      'obtain AUTH and SIGN key files from a CA through the remote issuance flow; exit code 0 when written, 1 when the CA refused or the flow failed',
+    )
+    .option('--ca-url <url>', 'CA base URL (default: $KZPKI_CA_URL or http://127.0.0.1:8080)', defaultCaUrl())
+    .addOption(new Option('--template <name>', 'certificate template').choices(Object.keys(TEMPLATES)).makeOptionMandatory())
+    .requiredOption('--iin <iin>', "applicant's IIN (12 digits)")
+    .option('--bin <bin>', "organisation's BIN (legal-entity templates)")
+    .requiredOption('--password <password>', 'password of the key files (NCA rule; "-" reads it from standard input)')
+    .requiredOption('--out <dir>', 'folder for the key files')
+    .option('--approver <dir>', "folder with a first manager's AUTH and SIGN key files: approve the application with them")
+    .option('--approver-password <password>', 'password of the approver key files (default: --password)')
+    .option('--email <address>', 'e-mail for notifications (also in the certificates)')
+    .addOption(
+      new Option('--key-algorithm <alg>', 'key algorithm')
+        .choices(['RSA-2048', 'RSA-3072', 'RSA-4096', 'ECDSA-P256', 'ECDSA-P384'])
+        .default('RSA-2048'),
+    )
+    .addOption(
+      new Option('--key-format <format>', 'PKCS#12 profile: legacy (as the NCA files) or modern (AES-256)')
+        .choices(['legacy', 'modern'])
+        .default('legacy'),
+    )
+    .addOption(
+      new Option('--otp <source>', 'where the one-time code comes from (auto: the dev SMS outbox when the CA has one)')
+        .choices(['auto', 'dev-outbox', 'stdin'])
+        .default('auto'),
+    )
+    .addOption(
+      new Option('--document <type>', 'identity document for the simulated Digital ID (default: ID card, then passport)').choices([
+        'id-card',
+        'passport',
+      ]),
+    )
+    .option('--wait <seconds>', 'longest wait for approval or moderation', integerIn(0, 7 * 86400), 1800)
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async (options: EnrollCliOptions, command: Command) => {
+      await guarded(ctx, command, async () => {
+        const password = (await secretOption(ctx, options.password)) as string;
+        if (options.password === '-' && options.otp === 'stdin') {
+          throw new CliError('ERR_USAGE', '--password - and --otp stdin cannot both read standard input');
+        }
+        const template = TEMPLATES[options.template];
+        if (template.binRequired && !options.bin) throw new CliError('ERR_USAGE', `--template ${options.template} needs --bin`);
+        if (!template.binRequired && options.bin) throw new CliError('ERR_USAGE', `--template ${options.template} takes no --bin`);
+        const approverFiles = options.approver ? readKeyPairFiles(options.approver) : undefined;
+        const approverPassword = (await secretOption(ctx, options.approverPassword)) ?? password;
+
+        let otp: OtpProvider;
+        if (options.otp === 'stdin') otp = promptOtp(ctx.io);
+        else if (options.otp === 'dev-outbox') otp = devSmsOutbox(options.caUrl).otp;
+        else {
+          const health = await unwrap(createCaClient({ baseUrl: options.caUrl }).GET('/v1/health'));
+          otp = health.devMode ? devSmsOutbox(options.caUrl).otp : promptOtp(ctx.io);
+        }
+
+        const progress = createProgress(ctx.io, { total: 11 });
+        let result: EnrollResult;
+        try {
+          result = await enroll({
+            caUrl: options.caUrl,
+            template: options.template,
+            iin: options.iin,
+            ...(options.bin ? { bin: options.bin } : {}),
+            password,
+            otp,
+            ...(options.document ? { identification: simulatedIdentification({ document: options.document }) } : {}),
+            ...(options.email ? { email: options.email } : {}),
+            keyAlgorithm: options.keyAlgorithm,
+            keyFileFormat: options.keyFormat,
+            wait: { approvalTimeoutMs: options.wait * 1000, moderationTimeoutMs: options.wait * 1000 },
+            onProgress: (e) => {
+              if (e.waiting && e.step === 'approval' && !approverFiles) {
+                progress.note(`Application ${e.application?.number ?? ''} waits for the first manager's approval (up to ${options.wait} s)`);
+              }
+              progress.update(e.index, e.message);
+            },
+            onRecognizedDocument: (d) =>
+              progress.note(`Recognised ${d.type} ${d.number}: ${d.surname} ${d.givenName} ${d.patronymic ?? ''}, born ${d.birthDate}`),
+            ...(approverFiles
+              ? {
+                  onAwaitingApproval: async ({ number }) => {
+                    const auth = await openKeyFile(approverFiles.auth.bytes, approverPassword, 'auth');
+                    const sign = await openKeyFile(approverFiles.sign.bytes, approverPassword, 'sign');
+                    const session = await CabinetSession.loginWith({ caUrl: options.caUrl, auth });
+                    try {
+                      await session.decide(number, 'approve', sign);
+                    } finally {
+                      await session.logout().catch(() => undefined);
+                    }
+                    progress.note(`Approved by ${session.holder.commonName} (${session.holder.roles.join(', ')})`);
+                  },
+                }
+              : {}),
+          });
+        } finally {
+          progress.stop();
+        }
+        const outDir = resolve(options.out);
+        for (const f of result.keyFiles) writeOutputFile(join(outDir, f.fileName), f.bytes);
+        const report = enrollReport(result, outDir, options.template, options.iin, options.bin);
+        ctx.exitCode = EXIT_OK;
+        if (wantsJson(command)) return writeJson(ctx.io, report);
+        ctx.io.stdout(
+          `Application ${report.applicationNumber}: ${report.status}\n` +
+            report.files
+              .map((f) =>
+                table(
+                  [
+                    [f.purpose.toUpperCase(), f.path],
+                    ['  serial', f.serialHex],
+                    ['  valid', `${f.notBefore} .. ${f.notAfter}`],
+                  ],
+                  '',
+                ),
+              )
+              .join(''),
+        );
+      });
+    });
+}

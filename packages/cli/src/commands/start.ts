@@ -1,0 +1,132 @@
+/**
+ * `kzpki start`: the reference CA and the status service in this process, on SQLite in
+ * `KZPKI_DATA_DIR` (default `./var`), with the demo registries; prints the URLs, the demo persons
+ * and where the dev SMS outbox is; Ctrl-C stops both cleanly.
+ */
+import { TEMPLATES } from '@kzpki/pki';
+import { type Command, Option } from 'commander';
+import { type Context, EXIT_OK } from '../context.js';
+import { CliError } from '../errors.js';
+import { integerIn } from '../options.js';
+import { demoPersonas } from './support/demo-persons.js';
+import { guarded } from './support/failure.js';
+import { table } from './support/format.js';
+import { type RunningServices, startServices } from './support/services.js';
+
+/** Resolves with the signal's name on the first SIGINT or SIGTERM. */
+export function nextStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** The start-up banner. */
+export function banner(s: RunningServices, testMode: boolean): string {
+  const personas = demoPersonas(undefined, { testOnly: testMode });
+  const caUrl = s.caUrl;
+  const rows = Object.values(personas.byTemplate).map(
+    (p) =>
+      `  ${p.template.padEnd(14)} ${p.iin}  ${p.bin ?? '            '}  ${p.name}${p.organization ? `, ${p.organization}` : ''}`,
+  );
+  const special = personas.special.map((p) => `  ${''.padEnd(14)} ${p.iin}                ${p.name}: ${p.note}`);
+  const example = personas.byTemplate.individual;
+  const employee = personas.byTemplate.employee;
+  const manager = personas.byTemplate['first-manager'];
+  return [
+    'kzpki reference CA (TEST hierarchy, trusted by nobody) is running.',
+    '',
+    table([
+      ['CA API', `${caUrl}/v1 (spec: openapi/ca.yaml)`],
+      ['status service', `${s.statusUrl} (spec: openapi/status.yaml)`],
+      ['OCSP', `${s.statusUrl}/ocsp`],
+      ['CRLs', `${s.statusUrl}/crl/kzpki-test-issuing-rsa.crl, ${s.statusUrl}/crl/kzpki-test-root-rsa.crl`],
+      ['dev SMS outbox', `${caUrl}/v1/dev/sms-outbox?iin=<IIN> (one-time codes from 1414)`],
+      ['data', `${s.dataDir}`],
+      ['test mode', testMode ? 'on: NCA test identifiers, backdated validity (expired test keys)' : 'off'],
+    ]),
+    '',
+    'Demo persons (templates, IIN, BIN):',
+    ...rows,
+    ...special,
+    '',
+    'Try:',
+    ...(example
+      ? [`  kzpki enroll --ca-url ${caUrl} --template individual --iin ${example.iin} --password Qwerty12 --out ./keys/individual`]
+      : []),
+    ...(manager && employee
+      ? [
+          `  kzpki enroll --ca-url ${caUrl} --template first-manager --iin ${manager.iin} --bin ${manager.bin} --password Qwerty12 --out ./keys/manager`,
+          `  kzpki enroll --ca-url ${caUrl} --template employee --iin ${employee.iin} --bin ${employee.bin} --password Qwerty12 --out ./keys/employee --approver ./keys/manager --approver-password Qwerty12`,
+        ]
+      : []),
+    `  kzpki testpack --ca-url ${caUrl} --out ./testpack`,
+    '',
+    `Templates: ${Object.keys(TEMPLATES).join(', ')}. Press Ctrl-C to stop.`,
+    '',
+  ].join('\n');
+}
+
+/** Adds the `start` command to `program`. */
+export function register(program: Command, ctx: Context): void {
+  program
+    .command('start')
+    .description('run the reference CA and the status service locally (SQLite in KZPKI_DATA_DIR, default ./var)')
+    .option('--port <port>', 'CA API port (0: any free port)', integerIn(0, 65535), 8080)
+    .option('--status-port <port>', 'status service port (0: any free port)', integerIn(0, 65535), 8081)
+    .option('--host <address>', 'listen address', '127.0.0.1')
+    .option('--data-dir <dir>', 'data directory (default: $KZPKI_DATA_DIR or ./var)')
+    .option('--no-test-mode', 'refuse NCA test identifiers and backdated validity')
+    .addOption(
+      new Option('--ca-key-algorithm <alg>', 'key algorithm of a new root and issuing CA')
+        .choices(['RSA-4096', 'RSA-3072', 'RSA-2048'])
+        .default('RSA-4096'),
+    )
+    .action(
+      async (
+        options: {
+          port: number;
+          statusPort: number;
+          host: string;
+          dataDir?: string;
+          testMode: boolean;
+          caKeyAlgorithm: 'RSA-4096' | 'RSA-3072' | 'RSA-2048';
+        },
+        command: Command,
+      ) => {
+        await guarded(ctx, command, async () => {
+          const dataDir = options.dataDir ?? process.env.KZPKI_DATA_DIR ?? './var';
+          ctx.io.stderr(`Starting in ${dataDir} (the first start creates the CA keys; RSA-4096 takes a moment)...\n`);
+          const services = await startServices({
+            dataDir,
+            ...(process.env.KZPKI_CA_PASSPHRASE ? { passphrase: process.env.KZPKI_CA_PASSPHRASE } : {}),
+            host: options.host,
+            caPort: options.port,
+            statusPort: options.statusPort,
+            ...(process.env.KZPKI_STATUS_PUBLIC_URL ? { statusPublicUrl: process.env.KZPKI_STATUS_PUBLIC_URL } : {}),
+            testMode: options.testMode,
+            caKeyAlgorithm: options.caKeyAlgorithm,
+            logError: (message, error) => ctx.io.stderr(`${message}: ${error instanceof Error ? error.message : error}\n`),
+          }).catch((e: unknown) => {
+            const code = (e as NodeJS.ErrnoException).code;
+            if (code !== 'EADDRINUSE' && code !== 'EACCES') throw e;
+            throw new CliError('ERR_USAGE', `cannot listen (${code}): ${(e as Error).message}; choose --port / --status-port`, {
+              cause: e,
+            });
+          });
+          for (const w of services.warnings) ctx.io.stderr(`warning: ${w}\n`);
+          ctx.io.stdout(banner(services, options.testMode));
+          const signal = await nextStopSignal();
+          ctx.io.stderr(`\n${signal}: stopping...\n`);
+          await services.close();
+          ctx.io.stderr('stopped\n');
+          ctx.exitCode = EXIT_OK;
+        });
+      },
+    );
+}

@@ -1,0 +1,130 @@
+/**
+ * The reference CA and the status service in this process, on one SQLite store: what
+ * `kzpki start` runs, and what the end-to-end tests start on ephemeral ports.
+ */
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { type CaConfigOverrides, DEV_CA_PASSPHRASE, type RunningCa, startCa } from '@kzpki/ca';
+import { inspectCertificate, type KeyAlgorithmName } from '@kzpki/pki';
+import { CaStoreStatusSource, startStatus } from '@kzpki/status';
+
+/** Options of {@link startServices}. */
+export interface ServicesOptions {
+  /** Directory of the CA database (`ca.sqlite`). */
+  dataDir: string;
+  /** Passphrase of the CA keys at rest (default: the public development passphrase). */
+  passphrase?: string;
+  /** Listen address of both services (default 127.0.0.1). */
+  host?: string;
+  /** CA API port (default 8080; 0 = any free port). */
+  caPort?: number;
+  /** Status service port (default 8081; 0 = any free port). */
+  statusPort?: number;
+  /** Status URL written into certificates (default: `http://<host>:<statusPort>`). */
+  statusPublicUrl?: string;
+  /** Dev endpoints: SMS outbox, phone registration (default true). */
+  devMode?: boolean;
+  /** NCA test identifiers and backdated validity (default true: this is a tester's CA). */
+  testMode?: boolean;
+  /** Key algorithm of new root and issuing CA keys (default RSA-4096, as the NCA's). */
+  caKeyAlgorithm?: KeyAlgorithmName;
+  /** Further CA settings (tests relax rate limits and PIN hashing). */
+  caConfig?: CaConfigOverrides;
+  /** Where unexpected server errors are reported. */
+  logError?: (message: string, error: unknown) => void;
+}
+
+/** The running services. */
+export interface RunningServices {
+  caUrl: string;
+  statusUrl: string;
+  /** Absolute data directory. */
+  dataDir: string;
+  ca: RunningCa;
+  /** Things worth telling the user at start (dev passphrase, a CA made for another status URL). */
+  warnings: string[];
+  /** Stops the status service, then the CA (which closes the store). */
+  close(): Promise<void>;
+}
+
+/** A free TCP port on `host` (the OS picks it; a tiny race with other processes remains). */
+export async function freePort(host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+function hostInUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Starts the CA (initialising it on first start) and the status service over the same store.
+ *
+ * @example
+ * ```ts
+ * const services = await startServices({ dataDir: './var' });
+ * console.log(services.caUrl, services.statusUrl);
+ * await services.close();
+ * ```
+ */
+export async function startServices(options: ServicesOptions): Promise<RunningServices> {
+  const host = options.host ?? '127.0.0.1';
+  const dataDir = resolve(options.dataDir);
+  const passphrase = options.passphrase ?? DEV_CA_PASSPHRASE;
+  const warnings: string[] = [];
+  if (passphrase === DEV_CA_PASSPHRASE) {
+    warnings.push(
+      'KZPKI_CA_PASSPHRASE is not set: the CA keys are encrypted with the public development passphrase (fine for a local test CA only).',
+    );
+  }
+  let statusPort = options.statusPort ?? 8081;
+  if (statusPort === 0 && options.statusPublicUrl === undefined) statusPort = await freePort(host);
+  const statusBaseUrl = (options.statusPublicUrl ?? `http://${hostInUrl(host)}:${statusPort}`).replace(/\/+$/, '');
+  const algorithm = options.caKeyAlgorithm ?? 'RSA-4096';
+  const ca = await startCa({
+    passphrase,
+    dataDir,
+    host,
+    port: options.caPort ?? 8080,
+    config: {
+      devMode: options.devMode ?? true,
+      testMode: options.testMode ?? true,
+      ...options.caConfig,
+      statusBaseUrl,
+    },
+    init: { keyAlgorithms: { root: algorithm, issuing: algorithm } },
+    ...(options.logError ? { logError: options.logError } : {}),
+  });
+  const rootCrl = inspectCertificate(ca.context.material.issuing.certificate).crlUrls[0];
+  if (rootCrl !== undefined && !rootCrl.startsWith(`${statusBaseUrl}/`)) {
+    warnings.push(
+      `The CA in ${dataDir} was created for another status URL (${rootCrl}); its CA certificates keep pointing there.`,
+    );
+  }
+  let status: Awaited<ReturnType<typeof startStatus>>;
+  try {
+    const source = new CaStoreStatusSource(ca.context.store, passphrase);
+    status = await startStatus({ source, host, port: statusPort, publicUrl: statusBaseUrl });
+  } catch (e) {
+    await ca.close();
+    throw e;
+  }
+  return {
+    caUrl: ca.url,
+    statusUrl: statusBaseUrl,
+    dataDir,
+    ca,
+    warnings,
+    async close() {
+      await status.close();
+      await ca.close();
+    },
+  };
+}

@@ -1,0 +1,392 @@
+/**
+ * Test packs: for every template a valid, a revoked and an expired pair of key files, made
+ * against a running CA through the real issuance flow, plus the CA certificates, the current
+ * CRLs and `index.json` describing every file. The layout is fixed:
+ *
+ *   DIR/index.json
+ *   DIR/ca/<ca>.crt                  CA certificates (PEM), CRLs (DER) as the status service names them
+ *   DIR/<template>/<state>/*.p12     AUTH_RSA256_<ski>.p12 and RSA256_<ski>.p12
+ *   DIR/approvers/<BIN>/*.p12        first managers needed to approve, when not the pack's own
+ */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import {
+  CabinetSession,
+  createCaClient,
+  devSmsOutbox,
+  downloadBytes,
+  type EnrollResult,
+  enroll,
+  type FetchLike,
+  KzpkiApiError,
+  type KeyFileFormat,
+  type OpenedKeyFile,
+  openKeyFile,
+  type RevocationReason,
+  unwrap,
+} from '@kzpki/client';
+import { fromBase64, inspectCertificate, type KeyAlgorithmName, parseCrl, TEMPLATES, type TemplateName } from '@kzpki/pki';
+import { CliError } from '../../errors.js';
+import { type DemoPersonas, demoPersonas, type Persona } from './demo-persons.js';
+import { writeOutputFile } from './files.js';
+import type { ProgressReporter } from './progress.js';
+
+/** The states a pair of key files is made in. */
+export const PACK_STATES = ['valid', 'revoked', 'expired'] as const;
+
+/** State of a pair in the pack. */
+export type PackState = (typeof PACK_STATES)[number];
+
+/** Reason given when revoking the pack's revoked pairs. */
+export const PACK_REVOCATION_REASON: RevocationReason = 'keyCompromise';
+
+/** One key file in `index.json`. */
+export interface PackFile {
+  purpose: 'auth' | 'sign';
+  /** Path relative to the pack folder. */
+  file: string;
+  serialHex: string;
+  skiHex: string;
+  subject: string;
+  notBefore: string;
+  notAfter: string;
+}
+
+/** One pair of key files in `index.json`. */
+export interface PackEntry {
+  template: TemplateName;
+  state: PackState;
+  /** `approver`: a first manager enrolled only to approve the pack's applications. */
+  role: 'subject' | 'approver';
+  iin: string;
+  bin?: string;
+  name: string;
+  organization?: string;
+  applicationNumber: string;
+  password: string;
+  /** Folder of the pair, relative to the pack. */
+  directory: string;
+  files: PackFile[];
+  revocation?: { reason: RevocationReason; revokedAt: string };
+}
+
+/** A CA certificate in `index.json`. */
+export interface PackCaCertificate {
+  name: string;
+  file: string;
+  subject: string;
+  serialHex: string;
+  skiHex: string;
+  notBefore: string;
+  notAfter: string;
+}
+
+/** A CRL in `index.json`. */
+export interface PackCrl {
+  file: string;
+  url: string;
+  kind: 'full' | 'delta';
+  issuer: string;
+  crlNumber?: string;
+  thisUpdate: string;
+  nextUpdate?: string;
+  entryCount: number;
+}
+
+/** `DIR/index.json`. */
+export interface PackIndex {
+  format: 'kzpki-testpack';
+  version: 1;
+  createdAt: string;
+  caUrl: string;
+  /** Password of every key file. */
+  password: string;
+  keyFormat: KeyFileFormat;
+  keyAlgorithm: KeyAlgorithmName;
+  ca: PackCaCertificate[];
+  crls: PackCrl[];
+  entries: PackEntry[];
+}
+
+/** Options of {@link makeTestPack}. */
+export interface TestPackOptions {
+  caUrl: string;
+  outDir: string;
+  password: string;
+  /** Templates to include (default: all). */
+  templates?: readonly TemplateName[];
+  /** States to include (default: all three). */
+  states?: readonly PackState[];
+  keyFormat?: KeyFileFormat;
+  keyAlgorithm?: KeyAlgorithmName;
+  /** Replace an existing pack in `outDir`. */
+  force?: boolean;
+  /** Who to enroll (default: the reference CA's demo data). */
+  personas?: DemoPersonas;
+  /** Longest wait for the status service to publish the revocations in its CRL (default 30 s). */
+  crlTimeoutMs?: number;
+  progress: ProgressReporter;
+  fetch?: FetchLike;
+}
+
+/** One enrollment of the plan. */
+interface PlanItem {
+  persona: Persona;
+  state: PackState;
+  role: 'subject' | 'approver';
+  directory: string;
+}
+
+/** Everything the pack writes at its top level (what `--force` replaces). */
+function packEntries(): string[] {
+  return ['index.json', 'ca', 'approvers', ...Object.keys(TEMPLATES)];
+}
+
+function prepareOutDir(outDir: string, force: boolean): void {
+  if (!existsSync(outDir)) return;
+  const present = readdirSync(outDir);
+  if (present.length === 0) return;
+  if (!force) {
+    throw new CliError('ERR_USAGE', `${outDir} is not empty: choose another --out or pass --force to replace the pack`);
+  }
+  const ours = new Set(packEntries());
+  for (const name of present) if (ours.has(name)) rmSync(join(outDir, name), { recursive: true, force: true });
+}
+
+/** The enrollments to make, approvers first. */
+export function planTestPack(
+  personas: DemoPersonas,
+  templates: readonly TemplateName[],
+  states: readonly PackState[],
+): PlanItem[] {
+  const items: PlanItem[] = [];
+  const approverBins = new Set<string>();
+  for (const t of templates) {
+    const p = personas.byTemplate[t];
+    if (!p) throw new CliError('ERR_USAGE', `the demo data has nobody for template ${t}`);
+    if (TEMPLATES[t].firstManagerApproval && p.bin) approverBins.add(p.bin);
+  }
+  const manager = personas.byTemplate['first-manager'];
+  const managerInPack = manager !== undefined && templates.includes('first-manager') && states.includes('valid');
+  for (const bin of approverBins) {
+    if (managerInPack && manager.bin === bin) continue;
+    const fm = personas.firstManagers.get(bin);
+    if (!fm) throw new CliError('ERR_USAGE', `the demo data has no first manager for BIN ${bin}`);
+    items.push({ persona: fm, state: 'valid', role: 'approver', directory: `approvers/${bin}` });
+  }
+  const ordered = [...templates].sort((a, b) => (a === 'first-manager' ? -1 : b === 'first-manager' ? 1 : 0));
+  for (const t of ordered) {
+    const persona = personas.byTemplate[t] as Persona;
+    const pairStates = t === 'first-manager' ? [...states].sort((a) => (a === 'valid' ? -1 : 0)) : states;
+    for (const state of pairStates) items.push({ persona, state, role: 'subject', directory: `${t}/${state}` });
+  }
+  // The pack's own first manager approves, so it must come before anything it approves.
+  return [...items.filter((i) => i.role === 'approver'), ...items.filter((i) => i.role === 'subject')];
+}
+
+function expiredValidity(now: Date): { notBefore: Date; notAfter: Date } {
+  const day = 86_400_000;
+  const midnight = Math.floor(now.getTime() / day) * day;
+  return { notBefore: new Date(midnight - 730 * day), notAfter: new Date(midnight - 365 * day) };
+}
+
+/** An approver's open cabinet session and SIGN key. */
+interface Approver {
+  session: CabinetSession;
+  sign: OpenedKeyFile;
+}
+
+/**
+ * Makes a test pack against a running CA (and the status service its certificates point at).
+ *
+ * @throws {KzpkiApiError} when the CA refuses a step (`TEST_MODE_REQUIRED` for expired pairs on a
+ *   CA outside test mode, ...), or the status service never lists the revocations.
+ */
+export async function makeTestPack(options: TestPackOptions): Promise<PackIndex> {
+  const templates = options.templates ?? (Object.keys(TEMPLATES) as TemplateName[]);
+  const states = options.states ?? PACK_STATES;
+  const keyFormat = options.keyFormat ?? 'legacy';
+  const keyAlgorithm = options.keyAlgorithm ?? 'RSA-2048';
+  const fetchOpt = options.fetch ? { fetch: options.fetch } : {};
+  const ca = createCaClient({ baseUrl: options.caUrl, ...fetchOpt });
+  const health = await unwrap(ca.GET('/v1/health'));
+  if (states.includes('expired') && !health.testMode) {
+    throw new KzpkiApiError('TEST_MODE_REQUIRED', 'Expired pairs need a CA in test mode (backdated validity)');
+  }
+  if (!health.devMode) {
+    throw new KzpkiApiError('OTP_UNAVAILABLE', 'Test packs read the one-time codes from the dev SMS outbox: run the CA in dev mode');
+  }
+  const personas = options.personas ?? demoPersonas(undefined, { testOnly: false });
+  const plan = planTestPack(personas, templates, states);
+  prepareOutDir(options.outDir, options.force === true);
+  const total = plan.length + 2;
+  const progress = options.progress;
+  const outbox = devSmsOutbox(options.caUrl, fetchOpt);
+  const now = new Date();
+
+  progress.update(0, 'CA certificates');
+  const caCerts = (await unwrap(ca.GET('/v1/ca/certificates'))).certificates;
+  const caIndex: PackCaCertificate[] = caCerts.map((c) => {
+    const file = `ca/${c.fileName}`;
+    writeOutputFile(join(options.outDir, file), c.pem);
+    return { name: c.name, file, subject: c.subject, serialHex: c.serialHex, skiHex: c.skiHex, notBefore: c.notBefore, notAfter: c.notAfter };
+  });
+
+  const approvers = new Map<string, Approver>();
+  const entries: PackEntry[] = [];
+  let leafCertificate: Uint8Array | undefined;
+  try {
+    for (const [i, item] of plan.entries()) {
+      const { persona, state } = item;
+      const label = `${item.directory} (${persona.name})`;
+      progress.update(i + 1, label);
+      const approver = persona.bin !== undefined && TEMPLATES[persona.template].firstManagerApproval ? persona.bin : undefined;
+      const result: EnrollResult = await enroll({
+        caUrl: options.caUrl,
+        template: persona.template,
+        iin: persona.iin,
+        ...(persona.bin ? { bin: persona.bin } : {}),
+        password: options.password,
+        otp: outbox.otp,
+        keyAlgorithm,
+        keyFileFormat: keyFormat,
+        ...(state === 'expired' ? { validity: expiredValidity(now) } : {}),
+        wait: { pollIntervalMs: 250, approvalTimeoutMs: 60_000, moderationTimeoutMs: 60_000 },
+        onProgress: (e) => progress.update(i + 1, `${label}: ${e.message}`),
+        ...(approver
+          ? {
+              onAwaitingApproval: async ({ number }) => {
+                const a = approvers.get(approver);
+                if (!a) throw new KzpkiApiError('UNEXPECTED_STATE', `No approver for BIN ${approver} in the pack`);
+                await a.session.decide(number, 'approve', a.sign);
+              },
+            }
+          : {}),
+        ...fetchOpt,
+      });
+      const directory = item.directory;
+      const files: PackFile[] = result.keyFiles.map((f) => {
+        const file = `${directory}/${f.fileName}`;
+        writeOutputFile(join(options.outDir, file), f.bytes);
+        const c = f.certificate;
+        return { purpose: f.purpose, file, serialHex: c.serialHex, skiHex: c.skiHex, subject: c.subject, notBefore: c.notBefore, notAfter: c.notAfter };
+      });
+      const entry: PackEntry = {
+        template: persona.template,
+        state,
+        role: item.role,
+        iin: persona.iin,
+        ...(persona.bin ? { bin: persona.bin } : {}),
+        name: persona.name,
+        ...(persona.organization ? { organization: persona.organization } : {}),
+        applicationNumber: result.applicationNumber,
+        password: options.password,
+        directory,
+        files,
+      };
+      const authFile = result.keyFiles.find((f) => f.purpose === 'auth');
+      if (state !== 'expired' && authFile) leafCertificate ??= fromBase64(authFile.certificate.der);
+      const signFile = result.keyFiles.find((f) => f.purpose === 'sign');
+      if (!authFile || !signFile) throw new KzpkiApiError('INVALID_RESPONSE', 'enroll() returned no AUTH/SIGN pair');
+      if (persona.template === 'first-manager' && state === 'valid' && persona.bin && !approvers.has(persona.bin)) {
+        // Opening the files we just wrote also proves they work with the pack's password.
+        const auth = await openKeyFile(authFile.bytes, options.password, 'auth');
+        const sign = await openKeyFile(signFile.bytes, options.password, 'sign');
+        approvers.set(persona.bin, { session: await CabinetSession.loginWith({ caUrl: options.caUrl, auth, ...fetchOpt }), sign });
+      }
+      if (state === 'revoked') {
+        const auth = await openKeyFile(authFile.bytes, options.password, 'auth');
+        const holder = await CabinetSession.loginWith({ caUrl: options.caUrl, auth, ...fetchOpt });
+        try {
+          let revokedAt = '';
+          for (const f of [authFile, signFile]) {
+            const record = await holder.revoke(f.certificate.serialHex, PACK_REVOCATION_REASON);
+            revokedAt = record.revokedAt ?? revokedAt;
+          }
+          entry.revocation = { reason: PACK_REVOCATION_REASON, revokedAt };
+        } finally {
+          await holder.logout().catch(() => undefined);
+        }
+      }
+      entries.push(entry);
+      progress.note(`${directory}: ${entry.files.map((f) => basename(f.file)).join(', ')}`);
+    }
+  } finally {
+    for (const a of approvers.values()) await a.session.logout().catch(() => undefined);
+  }
+
+  progress.update(plan.length + 1, 'CRLs');
+  const crls = await downloadCrls(options, leafCertificate, caCerts, entries);
+  progress.update(total, 'done');
+
+  const index: PackIndex = {
+    format: 'kzpki-testpack',
+    version: 1,
+    createdAt: now.toISOString(),
+    caUrl: options.caUrl,
+    password: options.password,
+    keyFormat,
+    keyAlgorithm,
+    ca: caIndex,
+    crls,
+    entries,
+  };
+  writeOutputFile(join(options.outDir, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
+  return index;
+}
+
+/**
+ * Downloads the CRLs the pack's certificates name (the issuing CA's full and delta CRL from an
+ * end-entity certificate, the root's from the issuing CA certificate), waiting until the full CRL
+ * lists every certificate the pack revoked (the status service regenerates it shortly after each
+ * revocation).
+ */
+async function downloadCrls(
+  options: TestPackOptions,
+  leafCertificate: Uint8Array | undefined,
+  caCerts: Array<{ name: string; pem: string }>,
+  entries: PackEntry[],
+): Promise<PackCrl[]> {
+  if (!leafCertificate) return [];
+  const fetchOpt = options.fetch ? { fetch: options.fetch } : {};
+  const leaf = inspectCertificate(leafCertificate);
+  const issuing = caCerts.find((c) => c.name === 'issuing');
+  const rootCrlUrls = issuing ? inspectCertificate(issuing.pem).crlUrls : [];
+  const revoked = entries.filter((e) => e.revocation).flatMap((e) => e.files.map((f) => f.serialHex));
+  const sources: Array<{ url: string; kind: 'full' | 'delta'; mustList: string[] }> = [
+    ...leaf.crlUrls.map((url) => ({ url, kind: 'full' as const, mustList: revoked })),
+    ...leaf.deltaCrlUrls.map((url) => ({ url, kind: 'delta' as const, mustList: [] })),
+    ...rootCrlUrls.map((url) => ({ url, kind: 'full' as const, mustList: [] })),
+  ];
+  const deadline = Date.now() + (options.crlTimeoutMs ?? 30_000);
+  const out: PackCrl[] = [];
+  for (const { url, kind, mustList } of sources) {
+    for (;;) {
+      const der = await downloadBytes(url, fetchOpt);
+      const crl = parseCrl(der);
+      const missing = mustList.filter((serial) => !crl.find(serial));
+      if (missing.length === 0) {
+        const file = `ca/${basename(new URL(url).pathname)}`;
+        writeOutputFile(join(options.outDir, file), der);
+        out.push({
+          file,
+          url,
+          kind,
+          issuer: formatName(crl.issuer),
+          ...(crl.crlNumber !== undefined ? { crlNumber: crl.crlNumber.toString() } : {}),
+          thisUpdate: crl.thisUpdate.toISOString(),
+          ...(crl.nextUpdate ? { nextUpdate: crl.nextUpdate.toISOString() } : {}),
+          entryCount: crl.entryCount,
+        });
+        break;
+      }
+      if (Date.now() > deadline) {
+        throw new KzpkiApiError('WAIT_TIMEOUT', `${url} still does not list ${missing.length} revoked certificate(s)`, {
+          details: { url, missing },
+        });
+      }
+      await sleep(500);
+    }
+  }
+  return out;
+}
