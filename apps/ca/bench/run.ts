@@ -69,9 +69,10 @@ async function json(method: string, path: string, body?: unknown, token?: string
 }
 
 const IMG = Buffer.from('simulated image').toString('base64');
-type Keys = { auth: CryptoKeyPair; sign: CryptoKeyPair };
+/** A client's two key pairs and the requests made with them. */
+type Keys = { auth: CryptoKeyPair; sign: CryptoKeyPair; csrs: { auth: string; sign: string } };
 
-/** Runs one application up to submission; returns what the rest needs. */
+/** Runs application `i` (person `i mod people`) up to submission; returns what the rest needs. */
 async function toSubmission(i: number, keys: Keys): Promise<{ id: string; token: string }> {
   const p = people[i % people.length]!;
   const app = await json('POST', '/v1/applications', {
@@ -98,23 +99,7 @@ async function toSubmission(i: number, keys: Keys): Promise<{ id: string; token:
   await json('POST', `/v1/applications/${app.id}/identification/confirmation`, { confirmed: true }, tok);
   await json('POST', `/v1/applications/${app.id}/consent`, { pin: '4831' }, tok);
   await json('POST', `/v1/applications/${app.id}/agreement`, { version: '2025-01', accepted: true }, tok);
-  const subject = buildNcaSubject({
-    surname: p.surname,
-    givenName: p.givenName,
-    patronymic: p.patronymic,
-    iin: p.iin,
-  });
-  const csr = async (k: CryptoKeyPair, purpose: 'auth' | 'sign') =>
-    toPem(await createCsr({ keys: k, subject, template: 'individual', purpose }), 'CERTIFICATE REQUEST');
-  await json(
-    'POST',
-    `/v1/applications/${app.id}/submission`,
-    {
-      keyStorage: 'PKCS12',
-      csrs: { auth: await csr(keys.auth, 'auth'), sign: await csr(keys.sign, 'sign') },
-    },
-    tok,
-  );
+  await json('POST', `/v1/applications/${app.id}/submission`, { keyStorage: 'PKCS12', csrs: keys.csrs }, tok);
   return { id: app.id, token: tok };
 }
 
@@ -147,10 +132,22 @@ async function pool(n: number, c: number, job: (i: number) => Promise<void>): Pr
   );
 }
 
-console.log(`generating ${4 * N} client RSA-2048 keys (not timed)...`);
+console.log(`generating ${4 * N} client RSA-2048 keys and their requests (the client's work, not timed)...`);
 const keys: Keys[] = [];
-for (let i = 0; i < 2 * N; i++)
-  keys.push({ auth: await generateKeyPair('RSA-2048'), sign: await generateKeyPair('RSA-2048') });
+for (let i = 0; i < 2 * N; i++) {
+  const p = people[i % people.length]!;
+  const subject = buildNcaSubject({
+    surname: p.surname,
+    givenName: p.givenName,
+    patronymic: p.patronymic,
+    iin: p.iin,
+  });
+  const auth = await generateKeyPair('RSA-2048');
+  const sign = await generateKeyPair('RSA-2048');
+  const csr = async (k: CryptoKeyPair, purpose: 'auth' | 'sign') =>
+    toPem(await createCsr({ keys: k, subject, template: 'individual', purpose }), 'CERTIFICATE REQUEST');
+  keys.push({ auth, sign, csrs: { auth: await csr(auth, 'auth'), sign: await csr(sign, 'sign') } });
+}
 // At most one application per person at a time (the outbox is read per IIN).
 const conc = Math.min(CONCURRENCY, people.length);
 
@@ -163,7 +160,7 @@ const e2e = N / ((performance.now() - t) / 1000);
 
 const prepared: Array<{ id: string; token: string }> = [];
 await pool(N, conc, async (i) => {
-  prepared[i] = await toSubmission(i, keys[N + i]!);
+  prepared[i] = await toSubmission(N + i, keys[N + i]!);
 });
 t = performance.now();
 await pool(N, conc, async (i) => {

@@ -66,6 +66,11 @@ export interface StatusServerOptions {
   trustProxy?: boolean;
   /** How often the source's change sequence is polled to trigger CRL regeneration (default 1000 ms). */
   pollIntervalMs?: number;
+  /**
+   * How often the CA material is reloaded to pick up a renewed OCSP responder certificate
+   * (default 1 h; 0 = never).
+   */
+  materialRefreshMs?: number;
   /** Close the source when the server closes (default false: the caller owns it). */
   closeSource?: boolean;
   /** Clock (tests). */
@@ -92,8 +97,13 @@ export interface StatusServer {
   readonly metrics: StatusMetrics;
   /** The OpenAPI validator (tests use it to check responses). */
   readonly validator: OpenApiValidator;
-  /** The CA material served. */
+  /** The CA material served (as loaded at start). */
   readonly material: StatusMaterial;
+  /**
+   * Reloads the CA material now (also done every `materialRefreshMs`); resolves `true` when an
+   * OCSP signing certificate changed and the responder switched to it.
+   */
+  reloadSigners(): Promise<boolean>;
   /**
    * Listens on `host:port` (defaults 127.0.0.1 and 8081; port 0 = any free port) and starts the
    * CRL schedule; resolves once the first CRLs exist (with `waitForCrls`, default true).
@@ -161,6 +171,17 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
   responderRef = responder;
   const keyChecker = new KeyChecker(source, material, options.now);
   const startedAt = Date.now();
+  let signersNow = signerFingerprint(material);
+  /** Reloads the material; when an OCSP signer changed (renewal), the responder switches to it. */
+  const reloadSigners = async (): Promise<boolean> => {
+    const next = await source.material();
+    const fingerprint = signerFingerprint(next);
+    if (fingerprint === signersNow) return false;
+    await responder.updateIssuers(next.issuers);
+    signersNow = fingerprint;
+    console.log('[kzpki-status] OCSP signing certificate renewed; now answering with the new one');
+    return true;
+  };
 
   const readiness = async (): Promise<Record<string, { ok: boolean; detail?: string }>> => {
     const checks: Record<string, { ok: boolean; detail?: string }> = {
@@ -212,6 +233,7 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
     metrics,
     validator,
     material,
+    reloadSigners,
     async listen(listenOptions = {}) {
       const server = createServer({ keepAliveTimeout: 5000, requestTimeout: 30_000 }, requestListener);
       await new Promise<void>((resolve, reject) => {
@@ -231,12 +253,23 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
         );
       }, options.pollIntervalMs ?? 1000);
       poll.unref();
+      const refreshMs = options.materialRefreshMs ?? 3_600_000;
+      const refresh =
+        refreshMs > 0
+          ? setInterval(() => {
+              reloadSigners().catch((e: unknown) => {
+                console.error('[kzpki-status] reloading the CA material failed; keeping the current one:', e);
+              });
+            }, refreshMs)
+          : undefined;
+      refresh?.unref();
       const first = crls.start();
       if (listenOptions.waitForCrls ?? true) {
         try {
           await first;
         } catch (cause) {
           clearInterval(poll);
+          clearInterval(refresh);
           crls.stop();
           await closeServer(server);
           throw new StatusError('ERR_SOURCE', 'Generating the first CRLs failed', { cause });
@@ -246,6 +279,7 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
         url: listeningUrl,
         async close() {
           clearInterval(poll);
+          clearInterval(refresh);
           crls.stop();
           await closeServer(server);
           if (options.closeSource) await source.close?.();
@@ -274,6 +308,13 @@ export async function startStatus(
     waitForCrls: options.waitForCrls,
   });
   return { ...running, server };
+}
+
+/** What identifies the OCSP signers in use: their certificates. */
+function signerFingerprint(material: StatusMaterial): string {
+  return material.issuers
+    .map((i) => `${i.id}:${i.ocspSigner ? Buffer.from(i.ocspSigner.certificate).toString('base64') : '-'}`)
+    .join('|');
 }
 
 function checkMaterial(material: StatusMaterial): void {

@@ -15,7 +15,14 @@ import {
   initCa,
   openCaStore,
 } from '@kzpki/ca';
-import { type IssuedCertificate, inspectCertificate, parseCrl, toPem } from '@kzpki/pki';
+import {
+  createOcspRequest,
+  type IssuedCertificate,
+  inspectCertificate,
+  parseCrl,
+  toPem,
+  verifyOcspResponse,
+} from '@kzpki/pki';
 import { hasTool } from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenApiValidator } from '../src/http/openapi.js';
@@ -177,4 +184,33 @@ describe('CaStoreStatusSource over the CA store', () => {
       expect(rootOut).toMatch(/issuing\.pem: good/);
     },
   );
+
+  it('switches to a renewed OCSP responder certificate without a restart', async () => {
+    const ask = async () => {
+      const req = await createOcspRequest({ certificate: issued[0]!.der, issuer: ca.issuing.certificate });
+      const res = await fetch(`${status.url}/ocsp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/ocsp-request' },
+        body: req.der as Uint8Array<ArrayBuffer>,
+      });
+      const check = await verifyOcspResponse(new Uint8Array(await res.arrayBuffer()), {
+        issuer: ca.issuing.certificate,
+        nonce: req.nonce!,
+      });
+      expect(check.failures).toEqual([]);
+      return check.signerCertificate!;
+    };
+    const before = await ask();
+    expect(await status.server.reloadSigners()).toBe(false);
+    const { renewed } = await initCa(caStore, {
+      passphrase: PASSPHRASE,
+      statusBaseUrl: STATUS_URL,
+      keyAlgorithms: { root: 'RSA-2048', issuing: 'RSA-2048' },
+      renewBeforeDays: 10_000,
+    });
+    expect(renewed).toContain('ocsp-responder');
+    expect(await status.server.reloadSigners()).toBe(true);
+    const after = await ask();
+    expect(after).not.toEqual(before);
+  });
 });

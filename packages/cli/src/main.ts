@@ -7,8 +7,16 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { register as registerBin } from './commands/bin.js';
+import { register as registerCa } from './commands/ca.js';
+import { register as registerCert } from './commands/cert.js';
+import { register as registerCrl } from './commands/crl.js';
+import { register as registerEnroll } from './commands/enroll.js';
 import { register as registerIin } from './commands/iin.js';
+import { register as registerOcsp } from './commands/ocsp.js';
+import { register as registerP12 } from './commands/p12.js';
 import { register as registerPassword } from './commands/password.js';
+import { register as registerStart } from './commands/start.js';
+import { register as registerTestpack } from './commands/testpack.js';
 import { type Context, EXIT_OK, EXIT_USAGE, type Io, LANGS, processIo } from './context.js';
 import { CliError } from './errors.js';
 import { cliVersion } from './version.js';
@@ -17,7 +25,19 @@ import { cliVersion } from './version.js';
 export type RegisterCommands = (program: Command, ctx: Context) => void;
 
 /** The command groups, in the order `--help` lists them. */
-export const COMMAND_GROUPS: readonly RegisterCommands[] = [registerIin, registerBin, registerPassword];
+export const COMMAND_GROUPS: readonly RegisterCommands[] = [
+  registerIin,
+  registerBin,
+  registerPassword,
+  registerCert,
+  registerP12,
+  registerOcsp,
+  registerCrl,
+  registerStart,
+  registerCa,
+  registerEnroll,
+  registerTestpack,
+];
 
 /** The `kzpki` program with every command group registered, writing through `ctx.io`. */
 export function buildProgram(ctx: Context): Command {

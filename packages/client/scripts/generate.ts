@@ -46,7 +46,8 @@ export async function staleGeneratedFiles(): Promise<string[]> {
 async function run(check: boolean): Promise<number> {
   if (check) {
     const stale = await staleGeneratedFiles();
-    for (const file of stale) console.error(`${file} is out of date with its spec: run \`pnpm --filter @kzpki/client generate\``);
+    for (const file of stale)
+      console.error(`${file} is out of date with its spec: run \`pnpm --filter @kzpki/client generate\``);
     if (stale.length === 0) console.log('generated client types are up to date');
     return stale.length === 0 ? 0 : 1;
   }

@@ -10,7 +10,11 @@ import { type OpenedKeyFile, openKeyFile } from './key-files.js';
 import type { DecisionResult, PendingApplication } from './types.js';
 
 /** What to do with one pending application. */
-export type ApprovalDecision = 'approve' | 'reject' | 'skip' | { decision: 'approve' | 'reject'; comment?: string };
+export type ApprovalDecision =
+  | 'approve'
+  | 'reject'
+  | 'skip'
+  | { decision: 'approve' | 'reject'; comment?: string };
 
 /** Options of {@link approve}. */
 export interface ApproveOptions {
@@ -78,13 +82,17 @@ export async function approve(options: ApproveOptions): Promise<ApprovalOutcome[
     const outcomes: ApprovalOutcome[] = [];
     for (const application of pending) {
       const choice = await options.decide(application);
-      const { decision, comment } = typeof choice === 'string' ? { decision: choice, comment: undefined } : choice;
+      const { decision, comment } =
+        typeof choice === 'string' ? { decision: choice, comment: undefined } : choice;
       if (decision === 'skip') {
         outcomes.push({ number: application.number, decision, application });
         continue;
       }
       if (!signer) {
-        throw new KzpkiApiError('SIGN_KEY_REQUIRED', 'Decisions are signed with the SIGN key file: pass signKeyFile');
+        throw new KzpkiApiError(
+          'SIGN_KEY_REQUIRED',
+          'Decisions are signed with the SIGN key file: pass signKeyFile',
+        );
       }
       const result = await session.decide(application.number, decision, signer, comment);
       outcomes.push({ number: application.number, decision, application, result });

@@ -35,7 +35,10 @@ export function normalizeBaseUrl(baseUrl: unknown): string {
     throw new KzpkiApiError('INVALID_ARGUMENT', `Not a URL: ${JSON.stringify(baseUrl)}`, { cause });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new KzpkiApiError('INVALID_ARGUMENT', `Only http and https URLs are supported, got ${url.protocol}`);
+    throw new KzpkiApiError(
+      'INVALID_ARGUMENT',
+      `Only http and https URLs are supported, got ${url.protocol}`,
+    );
   }
   return url.href.replace(/\/+$/, '');
 }

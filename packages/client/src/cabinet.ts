@@ -35,7 +35,11 @@ export async function certificateLogin(
 ): Promise<{ token: string; holder: SessionHolder; expiresAt: string }> {
   const challenge = await unwrap(ca.POST('/v1/auth/challenges', { body: { audience } }));
   const signature = await signData(auth.privateKey, fromBase64(challenge.toBeSigned));
-  const body = { challengeId: challenge.challengeId, certificate: auth.certificatePem, signature: toBase64(signature) };
+  const body = {
+    challengeId: challenge.challengeId,
+    certificate: auth.certificatePem,
+    signature: toBase64(signature),
+  };
   const session =
     audience === 'cabinet'
       ? await unwrap(ca.POST('/v1/cabinet/sessions', { body }))
@@ -69,15 +73,27 @@ export class CabinetSession {
    */
   static async login(options: CabinetLoginOptions): Promise<CabinetSession> {
     const auth = await openKeyFile(options.keyFile, options.password, 'auth');
-    return CabinetSession.loginWith({ caUrl: options.caUrl, auth, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    return CabinetSession.loginWith({
+      caUrl: options.caUrl,
+      auth,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
   }
 
   /** Logs in with an already opened AUTH key file. */
-  static async loginWith(options: { caUrl: string; auth: OpenedKeyFile; fetch?: FetchLike }): Promise<CabinetSession> {
+  static async loginWith(options: {
+    caUrl: string;
+    auth: OpenedKeyFile;
+    fetch?: FetchLike;
+  }): Promise<CabinetSession> {
     const fetchOpt = options.fetch ? { fetch: options.fetch } : {};
     const anonymous = createCaClient({ baseUrl: options.caUrl, ...fetchOpt });
     const { token, holder, expiresAt } = await certificateLogin(anonymous, options.auth, 'cabinet');
-    return new CabinetSession(createCaClient({ baseUrl: options.caUrl, token, ...fetchOpt }), holder, expiresAt);
+    return new CabinetSession(
+      createCaClient({ baseUrl: options.caUrl, token, ...fetchOpt }),
+      holder,
+      expiresAt,
+    );
   }
 
   /** Applications of the holder's organisation waiting for the holder's decision. */
@@ -104,7 +120,10 @@ export class CabinetSession {
     const app = await this.application(number);
     const document = app.decisionDocuments?.[decision];
     if (document === undefined) {
-      throw new KzpkiApiError('INVALID_RESPONSE', `The CA sent no decision document for application ${number}`);
+      throw new KzpkiApiError(
+        'INVALID_RESPONSE',
+        `The CA sent no decision document for application ${number}`,
+      );
     }
     const signature = await signData(signer.privateKey, new TextEncoder().encode(document));
     return unwrap(
@@ -145,7 +164,9 @@ export class CabinetSession {
 
   /** Releases a certificate from hold. */
   async release(serialHex: string): Promise<CertificateRecord> {
-    return unwrap(this.ca.POST('/v1/cabinet/certificates/{serialHex}/release', { params: { path: { serialHex } } }));
+    return unwrap(
+      this.ca.POST('/v1/cabinet/certificates/{serialHex}/release', { params: { path: { serialHex } } }),
+    );
   }
 
   /** Ends the session (the token stops working). */

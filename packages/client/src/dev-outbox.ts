@@ -72,9 +72,13 @@ export function devSmsOutbox(caUrl: string, options: { fetch?: FetchLike } = {})
       return r.messages;
     } catch (e) {
       if (isKzpkiApiError(e, 'NOT_FOUND')) {
-        throw new KzpkiApiError('OTP_UNAVAILABLE', 'The CA has no dev SMS outbox (it does not run in dev mode)', {
-          cause: e,
-        });
+        throw new KzpkiApiError(
+          'OTP_UNAVAILABLE',
+          'The CA has no dev SMS outbox (it does not run in dev mode)',
+          {
+            cause: e,
+          },
+        );
       }
       throw e;
     }

@@ -193,12 +193,18 @@ class Flow {
     return { params: { path: { applicationId: this.id } } };
   }
 
-  progress(step: EnrollStep | 'done', message: string, waiting?: { reason: WaitReason; retryAfterSeconds?: number }): void {
+  progress(
+    step: EnrollStep | 'done',
+    message: string,
+    waiting?: { reason: WaitReason; retryAfterSeconds?: number },
+  ): void {
     throwIfAborted(this.o.signal);
     const a = this.application;
     this.o.onProgress?.(
       progressEvent(step, message, {
-        ...(a ? { application: { id: a.id, ...(a.number ? { number: a.number } : {}), status: a.status } } : {}),
+        ...(a
+          ? { application: { id: a.id, ...(a.number ? { number: a.number } : {}), status: a.status } }
+          : {}),
         ...(waiting ? { waiting } : {}),
       }),
     );
@@ -214,7 +220,10 @@ class Flow {
         const seconds = e.retryAfterSeconds ?? 5;
         if (this.rateLimitWaitedMs + seconds * 1000 > this.wait.rateLimitTimeoutMs) throw e;
         const reason: WaitReason = e.code === 'RATE_LIMITED' ? 'rate-limit' : 'otp-resend';
-        this.progress(step, `The CA asks to wait ${seconds} s (${e.code})`, { reason, retryAfterSeconds: seconds });
+        this.progress(step, `The CA asks to wait ${seconds} s (${e.code})`, {
+          reason,
+          retryAfterSeconds: seconds,
+        });
         await sleep(seconds * 1000, this.o.signal);
         this.rateLimitWaitedMs += seconds * 1000;
       }
@@ -247,7 +256,10 @@ class Flow {
       this.application = app;
       if (until.includes(app.status)) return app;
       if (app.status === 'expired') {
-        throw new KzpkiApiError('APPLICATION_EXPIRED', `Application ${app.number ?? app.id} expired while waiting`);
+        throw new KzpkiApiError(
+          'APPLICATION_EXPIRED',
+          `Application ${app.number ?? app.id} expired while waiting`,
+        );
       }
       if (Date.now() >= deadline) {
         throw new KzpkiApiError(
@@ -288,7 +300,9 @@ async function askOtp(flow: Flow, attempt: number): Promise<string> {
     });
   } catch (e) {
     if (isKzpkiApiError(e, 'OTP_UNAVAILABLE', 'ABORTED')) throw e;
-    throw new KzpkiApiError('OTP_UNAVAILABLE', `No one-time code: ${(e as Error)?.message ?? e}`, { cause: e });
+    throw new KzpkiApiError('OTP_UNAVAILABLE', `No one-time code: ${(e as Error)?.message ?? e}`, {
+      cause: e,
+    });
   }
   code = typeof code === 'string' ? code.trim() : '';
   if (!/^\d{6}$/.test(code)) throw new KzpkiApiError('OTP_UNAVAILABLE', 'The one-time code must be 6 digits');
@@ -299,7 +313,10 @@ async function verifyOtp(flow: Flow): Promise<void> {
   const max = flow.o.maxOtpAttempts ?? 3;
   for (let attempt = 1; ; attempt++) {
     const app = flow.application as Application;
-    flow.progress('otp', `One-time code sent from ${app.otp?.sender ?? '1414'} to ${app.otp?.sentTo ?? 'the phone'}`);
+    flow.progress(
+      'otp',
+      `One-time code sent from ${app.otp?.sender ?? '1414'} to ${app.otp?.sentTo ?? 'the phone'}`,
+    );
     const code = await askOtp(flow, attempt);
     try {
       const session = await unwrap(
@@ -307,10 +324,15 @@ async function verifyOtp(flow: Flow): Promise<void> {
       );
       flow.application = session.application;
       const f = abortableFetch(flow.o.fetch, flow.o.signal);
-      flow.authed = createCaClient({ baseUrl: flow.o.caUrl, token: session.token, ...(f ? { fetch: f } : {}) });
+      flow.authed = createCaClient({
+        baseUrl: flow.o.caUrl,
+        token: session.token,
+        ...(f ? { fetch: f } : {}),
+      });
       return;
     } catch (e) {
-      if (attempt >= max || !isKzpkiApiError(e, 'OTP_INVALID', 'OTP_EXPIRED', 'OTP_ATTEMPTS_EXCEEDED')) throw e;
+      if (attempt >= max || !isKzpkiApiError(e, 'OTP_INVALID', 'OTP_EXPIRED', 'OTP_ATTEMPTS_EXCEEDED'))
+        throw e;
       const attemptsLeft = e.problem?.attemptsLeft;
       if (e.code === 'OTP_INVALID' && (typeof attemptsLeft !== 'number' || attemptsLeft > 0)) continue;
       // The code is void: ask for a new one (after the resend cooldown).
@@ -367,7 +389,12 @@ async function identify(flow: Flow): Promise<string> {
     flow.progress('identification', 'The document differs from the registry: an operator moderates it', {
       reason: 'moderation',
     });
-    await flow.waitFor('identification', 'moderation', ['identified', 'identification-rejected'], flow.wait.moderationTimeoutMs);
+    await flow.waitFor(
+      'identification',
+      'moderation',
+      ['identified', 'identification-rejected'],
+      flow.wait.moderationTimeoutMs,
+    );
   }
   if (flow.application.status === 'identification-rejected') {
     throw new KzpkiApiError('IDENTIFICATION_REJECTED', 'The operator rejected the identification', {
@@ -375,7 +402,10 @@ async function identify(flow: Flow): Promise<string> {
     });
   }
   if (flow.application.status !== 'identified') {
-    throw new KzpkiApiError('UNEXPECTED_STATE', `After identification the application is ${flow.application.status}`);
+    throw new KzpkiApiError(
+      'UNEXPECTED_STATE',
+      `After identification the application is ${flow.application.status}`,
+    );
   }
   return used.pin;
 }
@@ -417,7 +447,8 @@ async function makeKeys(flow: Flow): Promise<KeyPairs> {
   flow.progress('keys', `Generating two ${alg} keys and their certificate requests on this computer`);
   const app = flow.application as Application;
   const person = app.person;
-  if (!person) throw new KzpkiApiError('UNEXPECTED_STATE', 'The identified application carries no person data');
+  if (!person)
+    throw new KzpkiApiError('UNEXPECTED_STATE', 'The identified application carries no person data');
   const org = app.organization;
   const subject = buildNcaSubject({
     surname: person.surname,
@@ -462,9 +493,16 @@ async function awaitApproval(flow: Flow): Promise<void> {
   }
   const number = app.number;
   if (!number) throw new KzpkiApiError('INVALID_RESPONSE', 'The submitted application has no number');
-  flow.progress('approval', `Application ${number} waits for the first manager's confirmation`, { reason: 'approval' });
+  flow.progress('approval', `Application ${number} waits for the first manager's confirmation`, {
+    reason: 'approval',
+  });
   await flow.o.onAwaitingApproval?.({ id: app.id, number });
-  const decided = await flow.waitFor('approval', 'approval', ['approved', 'rejected'], flow.wait.approvalTimeoutMs);
+  const decided = await flow.waitFor(
+    'approval',
+    'approval',
+    ['approved', 'rejected'],
+    flow.wait.approvalTimeoutMs,
+  );
   if (decided.status === 'rejected') {
     throw new KzpkiApiError('APPLICATION_REJECTED', `Application ${number} was rejected`, {
       details: { applicationNumber: number, comment: decided.rejection?.comment },
@@ -480,7 +518,12 @@ async function issue(flow: Flow): Promise<CertificateBundle> {
       flow.session.POST('/v1/applications/{applicationId}/issuance', {
         params: { path: { applicationId: flow.id }, header: { 'Idempotency-Key': key } },
         body: validity
-          ? { validity: { notBefore: validity.notBefore.toISOString(), notAfter: validity.notAfter.toISOString() } }
+          ? {
+              validity: {
+                notBefore: validity.notBefore.toISOString(),
+                notAfter: validity.notAfter.toISOString(),
+              },
+            }
           : {},
       }),
     ),
@@ -490,7 +533,10 @@ async function issue(flow: Flow): Promise<CertificateBundle> {
 }
 
 /** The AUTH and SIGN certificates of a bundle, each checked against what was asked for. */
-function certificatesOf(flow: Flow, bundle: CertificateBundle): Record<'auth' | 'sign', IssuedCertificateData> {
+function certificatesOf(
+  flow: Flow,
+  bundle: CertificateBundle,
+): Record<'auth' | 'sign', IssuedCertificateData> {
   const found: Partial<Record<'auth' | 'sign', IssuedCertificateData>> = {};
   for (const c of bundle.certificates) {
     const info = inspectCertificate(fromBase64(c.der));
@@ -549,7 +595,11 @@ async function install(
   const proofs = [];
   for (const item of challenge.items) {
     const key = keyBySerial.get(normalizeSerialHex(item.serialHex));
-    if (!key) throw new KzpkiApiError('INVALID_RESPONSE', `The challenge names an unknown certificate ${item.serialHex}`);
+    if (!key)
+      throw new KzpkiApiError(
+        'INVALID_RESPONSE',
+        `The challenge names an unknown certificate ${item.serialHex}`,
+      );
     const signature = await signData(key, fromBase64(item.toBeSigned));
     proofs.push({ serialHex: item.serialHex, signature: toBase64(signature) });
   }

@@ -42,20 +42,20 @@ export async function errorFromResponse(response: Response): Promise<KzpkiApiErr
   } catch {
     body = undefined;
   }
-  const where = `${response.url ? `${new URL(response.url).pathname}: ` : ''}`;
   if (isProblem(body)) {
     const retryAfter = retryAfterHeader(response);
     const problem: ProblemDetails =
       retryAfter !== undefined && body.retryAfter === undefined ? { ...body, retryAfter } : body;
     const explanation = problem.detail ?? problem.title ?? `HTTP ${response.status}`;
-    return new KzpkiApiError(problem.code as KzpkiApiErrorCode, `${where}${explanation} (${problem.code})`, {
+    return new KzpkiApiError(problem.code as KzpkiApiErrorCode, explanation, {
       status: response.status,
       problem,
+      details: { url: response.url },
     });
   }
-  return new KzpkiApiError('HTTP_ERROR', `${where}HTTP ${response.status} ${response.statusText}`.trim(), {
+  return new KzpkiApiError('HTTP_ERROR', `HTTP ${response.status} ${response.statusText} from ${response.url}`.trim(), {
     status: response.status,
-    details: { body: text.slice(0, 500) },
+    details: { url: response.url, body: text.slice(0, 500) },
   });
 }
 
@@ -65,7 +65,8 @@ export function transportError(error: unknown, url: string): KzpkiApiError {
   const aborted =
     typeof error === 'object' &&
     error !== null &&
-    ((error as { name?: string }).name === 'AbortError' || (error as { name?: string }).name === 'TimeoutError');
+    ((error as { name?: string }).name === 'AbortError' ||
+      (error as { name?: string }).name === 'TimeoutError');
   if (aborted) return new KzpkiApiError('ABORTED', `Request to ${url} was aborted`, { cause: error });
   return new KzpkiApiError('NETWORK_ERROR', `Cannot reach ${url}`, { cause: error, details: { url } });
 }
@@ -107,12 +108,18 @@ export async function unwrap<T>(call: Promise<CallResult<T>>): Promise<T> {
     result = await call;
   } catch (e) {
     if (e instanceof KzpkiApiError) throw e;
-    throw new KzpkiApiError('INVALID_RESPONSE', 'The service sent a response that cannot be read', { cause: e });
+    throw new KzpkiApiError('INVALID_RESPONSE', 'The service sent a response that cannot be read', {
+      cause: e,
+    });
   }
   if (result.data === undefined) {
-    throw new KzpkiApiError('INVALID_RESPONSE', `Empty response from ${result.response.url || 'the service'}`, {
-      status: result.response.status,
-    });
+    throw new KzpkiApiError(
+      'INVALID_RESPONSE',
+      `Empty response from ${result.response.url || 'the service'}`,
+      {
+        status: result.response.status,
+      },
+    );
   }
   return result.data;
 }
@@ -123,7 +130,13 @@ export async function unwrap<T>(call: Promise<CallResult<T>>): Promise<T> {
  */
 export async function fetchBytes(
   url: string,
-  init: { method?: 'GET' | 'POST'; body?: Uint8Array; contentType?: string; accept?: string; signal?: AbortSignal },
+  init: {
+    method?: 'GET' | 'POST';
+    body?: Uint8Array;
+    contentType?: string;
+    accept?: string;
+    signal?: AbortSignal;
+  },
   fetchImpl: FetchLike = (r) => fetch(r),
 ): Promise<{ bytes: Uint8Array; response: Response }> {
   const headers: Record<string, string> = {};

@@ -54,7 +54,9 @@ export function randomPin(): string {
  * const identification = simulatedIdentification({ document: 'passport' });
  * ```
  */
-export function simulatedIdentification(options: { document?: IdentityDocumentType; pin?: string } = {}): IdentificationInput {
+export function simulatedIdentification(
+  options: { document?: IdentityDocumentType; pin?: string } = {},
+): IdentificationInput {
   return {
     selfie: placeholderImage('selfie'),
     liveness: { passed: true, score: 0.97 },

@@ -119,7 +119,10 @@ export async function openKeyFile(
     });
   }
   if (!contents.privateKey) {
-    throw new KzpkiApiError('KEY_FILE_INVALID', 'The key file holds a key this platform cannot sign with (GOST?)');
+    throw new KzpkiApiError(
+      'KEY_FILE_INVALID',
+      'The key file holds a key this platform cannot sign with (GOST?)',
+    );
   }
   const info = inspectCertificate(contents.certificate);
   if (purpose !== undefined && info.keyPurpose !== purpose && info.keyPurpose !== 'auth+sign') {

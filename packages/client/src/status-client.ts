@@ -3,7 +3,7 @@
  * endpoints (OCSP, CRLs, CA certificates), which also work against any other CA's URLs.
  */
 import createClient, { type Client } from 'openapi-fetch';
-import { type ServiceClientOptions, clientOptions } from './ca-client.js';
+import { clientOptions, type ServiceClientOptions } from './ca-client.js';
 import { KzpkiApiError } from './errors.js';
 import type { paths } from './generated/status.js';
 import { errorMiddleware, type FetchLike, fetchBytes } from './http.js';
@@ -59,7 +59,10 @@ export async function postOcspRequest(
   );
   const type = response.headers.get('content-type') ?? '';
   if (!type.toLowerCase().startsWith(OCSP_RESPONSE) || bytes.length === 0) {
-    throw new KzpkiApiError('INVALID_RESPONSE', `${url} did not answer with an OCSP response (got ${type || 'no type'})`);
+    throw new KzpkiApiError(
+      'INVALID_RESPONSE',
+      `${url} did not answer with an OCSP response (got ${type || 'no type'})`,
+    );
   }
   return bytes;
 }
@@ -72,6 +75,10 @@ export async function downloadBytes(
   url: string,
   options: { fetch?: FetchLike; signal?: AbortSignal } = {},
 ): Promise<Uint8Array> {
-  const { bytes } = await fetchBytes(url, { method: 'GET', ...(options.signal ? { signal: options.signal } : {}) }, options.fetch);
+  const { bytes } = await fetchBytes(
+    url,
+    { method: 'GET', ...(options.signal ? { signal: options.signal } : {}) },
+    options.fetch,
+  );
   return bytes;
 }

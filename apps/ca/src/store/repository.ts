@@ -157,6 +157,8 @@ export interface CaRepository {
   beginIdempotent(scope: string, key: string, requestHash: string, now: Date): Promise<IdempotencyBegin>;
   completeIdempotent(scope: string, key: string, statusCode: number, body: unknown): Promise<void>;
   abandonIdempotent(scope: string, key: string): Promise<void>;
+  /** Deletes expired sessions and challenges, and idempotency records older than `keepIdempotencyMs`. */
+  purgeExpired(now: Date, keepIdempotencyMs: number): Promise<void>;
 
   // --- audit ---------------------------------------------------------------------------------
   /** Appends an audit entry outside any other change (e.g. a failed login). */

@@ -329,6 +329,10 @@ export class SqliteCaRepository implements CaRepository {
     sessions.abandonIdempotent(this.db, scope, key);
   }
 
+  async purgeExpired(now: Date, keepIdempotencyMs: number): Promise<void> {
+    this.tx(() => sessions.purgeExpired(this.db, now, keepIdempotencyMs));
+  }
+
   // --- audit
   async appendAudit(entry: AuditInput): Promise<void> {
     this.tx(() => appendAudit(this.db, entry, this.now()));

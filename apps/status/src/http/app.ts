@@ -16,9 +16,13 @@ import type { RateLimiter } from './rate-limiter.js';
 
 /** What the application serves from. */
 export interface StatusAppDeps {
+  /** Application statuses come from here. */
   source: StatusSource;
+  /** Answers the key check. */
   keyChecker: KeyChecker;
+  /** Request validation against `openapi/status.yaml`. */
   validator: OpenApiValidator;
+  /** Request counts and latencies; rendered on `/metrics`. */
   metrics: StatusMetrics;
   /** Limits application-status lookups per client. */
   applicationLimiter: RateLimiter;

@@ -15,9 +15,13 @@ import { problem, sendProblem } from './problem.js';
 
 /** Options of {@link createDownloadHandler}. */
 export interface DownloadHandlerOptions {
+  /** The CRLs being served. */
   crls: CrlPublisher;
+  /** The CAs whose certificates are served. */
   issuers: readonly IssuerMaterial[];
+  /** Checks the issuer name against `openapi/status.yaml`. */
   validator: OpenApiValidator;
+  /** Request counts and latencies. */
   metrics?: StatusMetrics;
   /** Cap of `Cache-Control: max-age` for CRLs (never beyond nextUpdate). */
   crlMaxAgeSeconds: number;

@@ -28,6 +28,7 @@ import {
   prepareOcspIssuer,
   prepareOcspResponder,
 } from '@kzpki/pki';
+import { StatusError } from '../errors.js';
 import type { StatusMetrics } from '../metrics/status-metrics.js';
 import type {
   CertificateStatusRecord,
@@ -136,7 +137,7 @@ export class OcspResponder {
 
   private constructor(
     private readonly options: OcspResponderOptions,
-    private readonly byCertIdIssuer: Map<string, ServedIssuer>,
+    private byCertIdIssuer: Map<string, ServedIssuer>,
   ) {
     this.cache = new ResponseCache(options.maxCacheEntries ?? 50_000);
     this.queue = new SigningQueue(options.signing);
@@ -173,29 +174,25 @@ export class OcspResponder {
    * ```
    */
   static async create(options: OcspResponderOptions): Promise<OcspResponder> {
-    const index = new Map<string, ServedIssuer>();
-    const signers = new Map<SignerMaterial, PreparedSigner>();
-    for (const material of options.issuers) {
-      let signer: PreparedSigner | undefined;
-      if (material.ocspSigner) {
-        signer = signers.get(material.ocspSigner);
-        if (!signer) {
-          signer = await prepareOcspResponder({
-            responderCertificate: material.ocspSigner.certificate,
-            responderKey: material.ocspSigner.privateKey,
-            responderId: 'byKey',
-          });
-          signers.set(material.ocspSigner, signer);
-        }
-      }
-      const served: ServedIssuer = { material, ...(signer ? { signer } : {}) };
-      const prepared = await prepareOcspIssuer(material.certificate);
-      for (const hash of Object.keys(OCSP_HASH_OIDS) as OcspHashAlgorithm[]) {
-        const h = prepared.hashes[hash];
-        index.set(issuerKey(hash, h.issuerNameHash, h.issuerKeyHash), served);
-      }
+    return new OcspResponder(options, await buildIndex(options.issuers));
+  }
+
+  /**
+   * Switches to new signing material (e.g. a renewed OCSP responder certificate) for the same
+   * CAs. Pre-produced responses are dropped: they carry the old certificate.
+   */
+  async updateIssuers(issuers: readonly IssuerMaterial[]): Promise<void> {
+    const ids = (list: readonly IssuerMaterial[]) =>
+      list
+        .map((i) => i.id)
+        .sort()
+        .join(',');
+    if (ids(issuers) !== ids(this.options.issuers)) {
+      throw new StatusError('ERR_CONFIG', 'The set of CAs changed; restart the service to serve the new one');
     }
-    return new OcspResponder(options, index);
+    this.byCertIdIssuer = await buildIndex(issuers);
+    this.memo.clear();
+    this.clear();
   }
 
   /** Pre-produced responses held. */
@@ -451,6 +448,33 @@ export class OcspResponder {
 
 function cacheInfo(r: CachedResponse): { producedAt: Date; nextUpdate: Date; etag: string } {
   return { producedAt: r.producedAt, nextUpdate: r.nextUpdate, etag: r.etag };
+}
+
+/** CertID issuer hashes (every supported hash) → the CA and its prepared signer. */
+async function buildIndex(issuers: readonly IssuerMaterial[]): Promise<Map<string, ServedIssuer>> {
+  const index = new Map<string, ServedIssuer>();
+  const signers = new Map<SignerMaterial, PreparedSigner>();
+  for (const material of issuers) {
+    let signer: PreparedSigner | undefined;
+    if (material.ocspSigner) {
+      signer = signers.get(material.ocspSigner);
+      if (!signer) {
+        signer = await prepareOcspResponder({
+          responderCertificate: material.ocspSigner.certificate,
+          responderKey: material.ocspSigner.privateKey,
+          responderId: 'byKey',
+        });
+        signers.set(material.ocspSigner, signer);
+      }
+    }
+    const served: ServedIssuer = { material, ...(signer ? { signer } : {}) };
+    const prepared = await prepareOcspIssuer(material.certificate);
+    for (const hash of Object.keys(OCSP_HASH_OIDS) as OcspHashAlgorithm[]) {
+      const h = prepared.hashes[hash];
+      index.set(issuerKey(hash, h.issuerNameHash, h.issuerKeyHash), served);
+    }
+  }
+  return index;
 }
 
 function issuerKey(hash: OcspHashAlgorithm, nameHash: string, keyHash: string): string {

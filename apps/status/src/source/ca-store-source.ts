@@ -38,7 +38,6 @@ export interface OpenCaStoreSourceOptions {
 export class CaStoreStatusSource implements StatusSource {
   /** Issuer URL name → SubjectKeyIdentifier hex (the store's issuer key). */
   private readonly skiById = new Map<string, string>();
-  private loaded: StatusMaterial | undefined;
   /** Watches the database file for commits by other connections (see {@link changeSeq}). */
   private readonly watcher:
     | { db: Database.Database; dataVersion: Database.Statement; last: number }
@@ -86,8 +85,8 @@ export class CaStoreStatusSource implements StatusSource {
     return new CaStoreStatusSource(store, options.passphrase, true, path);
   }
 
+  /** Loads (again) the CA certificates and keys: a renewed OCSP responder certificate shows up here. */
   async material(): Promise<StatusMaterial> {
-    if (this.loaded) return this.loaded;
     let ca: Awaited<ReturnType<typeof loadCaMaterial>>;
     try {
       ca = await loadCaMaterial(this.store, { passphrase: this.passphrase });
@@ -102,7 +101,7 @@ export class CaStoreStatusSource implements StatusSource {
     }
     this.skiById.set(CA_FILE_NAMES.root, ca.root.skiHex.toLowerCase());
     this.skiById.set(CA_FILE_NAMES.issuing, ca.issuing.skiHex.toLowerCase());
-    this.loaded = {
+    return {
       issuers: [
         {
           id: CA_FILE_NAMES.root,
@@ -120,7 +119,6 @@ export class CaStoreStatusSource implements StatusSource {
       ],
       trustAnchors: [ca.root.certificate],
     };
-    return this.loaded;
   }
 
   /**

@@ -5,9 +5,9 @@
  * OCSP responses and CRLs) and the application status page.
  *
  * Two providers ship with the service:
- * - {@link CaStoreStatusSource} (`ca-store-source.ts`): reads the reference CA's SQLite store
+ * - `CaStoreStatusSource` (`ca-store-source.ts`): reads the reference CA's SQLite store
  *   (`@kzpki/ca`), the normal deployment beside `apps/ca`;
- * - {@link MemoryStatusSource} (`memory-source.ts`): an in-memory revocation database for running
+ * - `MemoryStatusSource` (`memory-source.ts`): an in-memory revocation database for running
  *   an OCSP responder and CRL publisher for an external CA (offline mode), fed by API calls or an
  *   OpenSSL `index.txt`.
  */
@@ -158,7 +158,10 @@ export interface ApplicationStatusView {
  * every request).
  */
 export interface StatusSource {
-  /** Loads the CA material (may decrypt keys; called once at start). */
+  /**
+   * Loads the CA material (may decrypt keys). Called at start, and again periodically so that a
+   * renewed OCSP responder certificate is picked up without a restart.
+   */
   material(): Promise<StatusMaterial>;
   /** Monotonically increasing revocation-change sequence number; cheap, called on every request. */
   changeSeq(): Promise<number>;

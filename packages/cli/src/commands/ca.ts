@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type CaKeyMaterial, caStorePath, DEV_CA_PASSPHRASE, initCa, openCaStore } from '@kzpki/ca';
+import type { CaKeyMaterial } from '@kzpki/ca';
 import { type Command, Option } from 'commander';
 import { type Context, EXIT_OK, wantsJson, writeJson } from '../context.js';
 import { guarded } from './support/failure.js';
@@ -37,9 +37,14 @@ export function register(program: Command, ctx: Context): void {
   const ca = program.command('ca').description('the reference CA');
 
   ca.command('init')
-    .description('create the TEST CA hierarchy in the data directory (no-op when it exists; renews expiring service certificates)')
+    .description(
+      'create the TEST CA hierarchy in the data directory (no-op when it exists; renews expiring service certificates)',
+    )
     .option('--data-dir <dir>', 'data directory (default: $KZPKI_DATA_DIR or ./var)')
-    .option('--status-url <url>', 'status service URL written into the CA certificates (default: $KZPKI_STATUS_PUBLIC_URL or http://127.0.0.1:8081)')
+    .option(
+      '--status-url <url>',
+      'status service URL written into the CA certificates (default: $KZPKI_STATUS_PUBLIC_URL or http://127.0.0.1:8081)',
+    )
     .addOption(
       new Option('--ca-key-algorithm <alg>', 'key algorithm of the root and issuing CA')
         .choices(['RSA-4096', 'RSA-3072', 'RSA-2048'])
@@ -47,26 +52,42 @@ export function register(program: Command, ctx: Context): void {
     )
     .option('--json', 'print the result as JSON')
     .action(
-      async (options: { dataDir?: string; statusUrl?: string; caKeyAlgorithm: 'RSA-4096' | 'RSA-3072' | 'RSA-2048' }, command: Command) => {
+      async (
+        options: {
+          dataDir?: string;
+          statusUrl?: string;
+          caKeyAlgorithm: 'RSA-4096' | 'RSA-3072' | 'RSA-2048';
+        },
+        command: Command,
+      ) => {
         await guarded(ctx, command, async () => {
+          const { caStorePath, DEV_CA_PASSPHRASE, initCa, openCaStore } = await import('@kzpki/ca');
           const dataDir = resolve(options.dataDir ?? process.env.KZPKI_DATA_DIR ?? './var');
           const passphrase = process.env.KZPKI_CA_PASSPHRASE || DEV_CA_PASSPHRASE;
           if (passphrase === DEV_CA_PASSPHRASE) {
-            ctx.io.stderr('warning: KZPKI_CA_PASSPHRASE is not set: the CA keys are encrypted with the public development passphrase.\n');
+            ctx.io.stderr(
+              'warning: KZPKI_CA_PASSPHRASE is not set: the CA keys are encrypted with the public development passphrase.\n',
+            );
           }
           mkdirSync(dataDir, { recursive: true });
           const store = openCaStore(caStorePath(dataDir));
           try {
             const result = await initCa(store, {
               passphrase,
-              statusBaseUrl: options.statusUrl ?? process.env.KZPKI_STATUS_PUBLIC_URL ?? 'http://127.0.0.1:8081',
+              statusBaseUrl:
+                options.statusUrl ?? process.env.KZPKI_STATUS_PUBLIC_URL ?? 'http://127.0.0.1:8081',
               keyAlgorithms: { root: options.caKeyAlgorithm, issuing: options.caKeyAlgorithm },
             });
             const m = result.material;
             const certificates = [m.root, m.issuing, m.ocspResponder, m.operator].map(summary);
             ctx.exitCode = EXIT_OK;
             if (wantsJson(command)) {
-              return writeJson(ctx.io, { dataDir, created: result.created, renewed: result.renewed, certificates });
+              return writeJson(ctx.io, {
+                dataDir,
+                created: result.created,
+                renewed: result.renewed,
+                certificates,
+              });
             }
             const what =
               result.created.length > 0
@@ -76,7 +97,17 @@ export function register(program: Command, ctx: Context): void {
                   : 'already initialised, nothing to do';
             ctx.io.stdout(`${caStorePath(dataDir)}: ${what}\n`);
             for (const c of certificates) {
-              ctx.io.stdout(`\n${c.name}:\n${table([['subject', c.subject], ['serial', c.serialHex], ['SKI', c.skiHex], ['validity', `${c.notBefore} .. ${c.notAfter}`]], '  ')}`);
+              ctx.io.stdout(
+                `\n${c.name}:\n${table(
+                  [
+                    ['subject', c.subject],
+                    ['serial', c.serialHex],
+                    ['SKI', c.skiHex],
+                    ['validity', `${c.notBefore} .. ${c.notAfter}`],
+                  ],
+                  '  ',
+                )}`,
+              );
             }
           } finally {
             await store.close();

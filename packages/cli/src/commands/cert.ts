@@ -16,7 +16,9 @@ export function register(program: Command, ctx: Context): void {
 
   cert
     .command('inspect')
-    .description('show a certificate (PEM, DER, or the certificate of a .p12 key file); exit code 0, 1 when unreadable')
+    .description(
+      'show a certificate (PEM, DER, or the certificate of a .p12 key file); exit code 0, 1 when unreadable',
+    )
     .argument('<file>', 'certificate file (.pem, .crt, .cer, .der) or key file (.p12, .pfx)')
     .option('--password <password>', 'password of a key file ("-" reads it from standard input)')
     .option('--all', 'every certificate in the file (a PEM bundle, the chain of a key file)')
@@ -25,8 +27,8 @@ export function register(program: Command, ctx: Context): void {
       await guarded(ctx, command, async () => {
         const password = await secretOption(ctx, options.password);
         const loaded = await loadCertificate(file, password);
-        const infos = (options.all ? [loaded.certificate, ...loaded.others] : [loaded.certificate]).map((der) =>
-          inspectCertificate(der),
+        const infos = (options.all ? [loaded.certificate, ...loaded.others] : [loaded.certificate]).map(
+          (der) => inspectCertificate(der),
         );
         ctx.exitCode = EXIT_OK;
         if (wantsJson(command)) return writeJson(ctx.io, options.all ? infos : infos[0]);

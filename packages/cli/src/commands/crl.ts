@@ -27,7 +27,11 @@ export function register(program: Command, ctx: Context): void {
     )
     .argument('<source>', 'CRL file or URL')
     .option('--issuer <file>', 'CA certificate: check that it signed the CRL')
-    .option('--max-entries <n>', 'entries to list (default: 20, every entry with --json)', integerIn(0, 100_000_000))
+    .option(
+      '--max-entries <n>',
+      'entries to list (default: 20, every entry with --json)',
+      integerIn(0, 100_000_000),
+    )
     .option('--json', 'print the summary as JSON')
     .action(async (source: string, options: { issuer?: string; maxEntries?: number }, command: Command) => {
       await guarded(ctx, command, async () => {

@@ -3,8 +3,9 @@
  * from a CA through the whole remote issuance flow (`enroll()` of `@kzpki/client`), with a
  * progress display; `--approver` lets a first manager's key files approve the application.
  */
-import { createInterface } from 'node:readline/promises';
+
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import {
   CabinetSession,
   createCaClient,
@@ -57,7 +58,13 @@ export interface EnrollReport {
 }
 
 /** The report of an enrollment whose key files were written to `outDir`. */
-export function enrollReport(result: EnrollResult, outDir: string, template: TemplateName, iin: string, bin?: string): EnrollReport {
+export function enrollReport(
+  result: EnrollResult,
+  outDir: string,
+  template: TemplateName,
+  iin: string,
+  bin?: string,
+): EnrollReport {
   return {
     ok: true,
     applicationNumber: result.applicationNumber,
@@ -123,12 +130,22 @@ export function register(program: Command, ctx: Context): void {
       'obtain AUTH and SIGN key files from a CA through the remote issuance flow; exit code 0 when written, 1 when the CA refused or the flow failed',
     )
     .option('--ca-url <url>', 'CA base URL (default: $KZPKI_CA_URL or http://127.0.0.1:8080)', defaultCaUrl())
-    .addOption(new Option('--template <name>', 'certificate template').choices(Object.keys(TEMPLATES)).makeOptionMandatory())
+    .addOption(
+      new Option('--template <name>', 'certificate template')
+        .choices(Object.keys(TEMPLATES))
+        .makeOptionMandatory(),
+    )
     .requiredOption('--iin <iin>', "applicant's IIN (12 digits)")
     .option('--bin <bin>', "organisation's BIN (legal-entity templates)")
-    .requiredOption('--password <password>', 'password of the key files (NCA rule; "-" reads it from standard input)')
+    .requiredOption(
+      '--password <password>',
+      'password of the key files (NCA rule; "-" reads it from standard input)',
+    )
     .requiredOption('--out <dir>', 'folder for the key files')
-    .option('--approver <dir>', "folder with a first manager's AUTH and SIGN key files: approve the application with them")
+    .option(
+      '--approver <dir>',
+      "folder with a first manager's AUTH and SIGN key files: approve the application with them",
+    )
     .option('--approver-password <password>', 'password of the approver key files (default: --password)')
     .option('--email <address>', 'e-mail for notifications (also in the certificates)')
     .addOption(
@@ -142,15 +159,18 @@ export function register(program: Command, ctx: Context): void {
         .default('legacy'),
     )
     .addOption(
-      new Option('--otp <source>', 'where the one-time code comes from (auto: the dev SMS outbox when the CA has one)')
+      new Option(
+        '--otp <source>',
+        'where the one-time code comes from (auto: the dev SMS outbox when the CA has one)',
+      )
         .choices(['auto', 'dev-outbox', 'stdin'])
         .default('auto'),
     )
     .addOption(
-      new Option('--document <type>', 'identity document for the simulated Digital ID (default: ID card, then passport)').choices([
-        'id-card',
-        'passport',
-      ]),
+      new Option(
+        '--document <type>',
+        'identity document for the simulated Digital ID (default: ID card, then passport)',
+      ).choices(['id-card', 'passport']),
     )
     .option('--wait <seconds>', 'longest wait for approval or moderation', integerIn(0, 7 * 86400), 1800)
     .option('--json', 'print the result as JSON on stdout')
@@ -161,8 +181,10 @@ export function register(program: Command, ctx: Context): void {
           throw new CliError('ERR_USAGE', '--password - and --otp stdin cannot both read standard input');
         }
         const template = TEMPLATES[options.template];
-        if (template.binRequired && !options.bin) throw new CliError('ERR_USAGE', `--template ${options.template} needs --bin`);
-        if (!template.binRequired && options.bin) throw new CliError('ERR_USAGE', `--template ${options.template} takes no --bin`);
+        if (template.binRequired && !options.bin)
+          throw new CliError('ERR_USAGE', `--template ${options.template} needs --bin`);
+        if (!template.binRequired && options.bin)
+          throw new CliError('ERR_USAGE', `--template ${options.template} takes no --bin`);
         const approverFiles = options.approver ? readKeyPairFiles(options.approver) : undefined;
         const approverPassword = (await secretOption(ctx, options.approverPassword)) ?? password;
 
@@ -184,19 +206,25 @@ export function register(program: Command, ctx: Context): void {
             ...(options.bin ? { bin: options.bin } : {}),
             password,
             otp,
-            ...(options.document ? { identification: simulatedIdentification({ document: options.document }) } : {}),
+            ...(options.document
+              ? { identification: simulatedIdentification({ document: options.document }) }
+              : {}),
             ...(options.email ? { email: options.email } : {}),
             keyAlgorithm: options.keyAlgorithm,
             keyFileFormat: options.keyFormat,
             wait: { approvalTimeoutMs: options.wait * 1000, moderationTimeoutMs: options.wait * 1000 },
             onProgress: (e) => {
               if (e.waiting && e.step === 'approval' && !approverFiles) {
-                progress.note(`Application ${e.application?.number ?? ''} waits for the first manager's approval (up to ${options.wait} s)`);
+                progress.note(
+                  `Application ${e.application?.number ?? ''} waits for the first manager's approval (up to ${options.wait} s)`,
+                );
               }
-              progress.update(e.index, e.message);
+              progress.update(Math.min(e.index + 1, e.total), e.message);
             },
             onRecognizedDocument: (d) =>
-              progress.note(`Recognised ${d.type} ${d.number}: ${d.surname} ${d.givenName} ${d.patronymic ?? ''}, born ${d.birthDate}`),
+              progress.note(
+                `Recognised ${d.type} ${d.number}: ${d.surname} ${d.givenName} ${d.patronymic ?? ''}, born ${d.birthDate}`,
+              ),
             ...(approverFiles
               ? {
                   onAwaitingApproval: async ({ number }) => {
@@ -208,7 +236,9 @@ export function register(program: Command, ctx: Context): void {
                     } finally {
                       await session.logout().catch(() => undefined);
                     }
-                    progress.note(`Approved by ${session.holder.commonName} (${session.holder.roles.join(', ')})`);
+                    progress.note(
+                      `Approved by ${session.holder.commonName} (${session.holder.roles.join(', ')})`,
+                    );
                   },
                 }
               : {}),

@@ -39,7 +39,11 @@ export interface OcspCheckReport {
   nonce: boolean;
 }
 
-async function findIssuer(info: CertificateInfo, others: Uint8Array[], issuerFile?: string): Promise<Uint8Array> {
+async function findIssuer(
+  info: CertificateInfo,
+  others: Uint8Array[],
+  issuerFile?: string,
+): Promise<Uint8Array> {
   if (issuerFile) return (await loadCertificate(issuerFile)).certificate;
   const candidate = others.find((der) => inspectCertificate(der).subject.dn === info.issuer.dn);
   if (candidate) return candidate;
@@ -54,9 +58,14 @@ export function register(program: Command, ctx: Context): void {
 
   ocsp
     .command('check')
-    .description('ask the OCSP responder about a certificate; exit code 0 when good, 1 when revoked, unknown or unverifiable')
+    .description(
+      'ask the OCSP responder about a certificate; exit code 0 when good, 1 when revoked, unknown or unverifiable',
+    )
     .argument('<cert>', 'the certificate (PEM, DER, or a .p12 key file with --password)')
-    .option('--issuer <file>', 'issuer certificate (default: from the file, else downloaded from the AIA caIssuers URL)')
+    .option(
+      '--issuer <file>',
+      'issuer certificate (default: from the file, else downloaded from the AIA caIssuers URL)',
+    )
     .option('--url <url>', "responder URL (default: the certificate's AIA OCSP URL)")
     .option('--password <password>', 'password of a key file ("-" reads it from standard input)')
     .addOption(new Option('--hash <alg>', 'CertID hash').choices(['SHA-1', 'SHA-256']).default('SHA-1'))
@@ -65,7 +74,13 @@ export function register(program: Command, ctx: Context): void {
     .action(
       async (
         file: string,
-        options: { issuer?: string; url?: string; password?: string; hash: OcspHashAlgorithm; nonce: boolean },
+        options: {
+          issuer?: string;
+          url?: string;
+          password?: string;
+          hash: OcspHashAlgorithm;
+          nonce: boolean;
+        },
         command: Command,
       ) => {
         await guarded(ctx, command, async () => {
@@ -107,7 +122,12 @@ export function register(program: Command, ctx: Context): void {
           if (wantsJson(command)) return writeJson(ctx.io, report);
           ctx.io.stdout(
             table([
-              ['status', report.verified ? report.status : `${report.status} (NOT VERIFIED: ${report.failures.join(', ')})`],
+              [
+                'status',
+                report.verified
+                  ? report.status
+                  : `${report.status} (NOT VERIFIED: ${report.failures.join(', ')})`,
+              ],
               ['serial', report.serialNumber],
               ['revoked at', report.revocationTime],
               ['reason', report.reason],

@@ -25,7 +25,9 @@ export interface KeyFileReport {
   signingKey: boolean;
   certificate: CertificateInfo;
   /** The other certificates of the file (issuer first). */
-  chain: Array<Pick<CertificateInfo, 'serialNumber' | 'notBefore' | 'notAfter' | 'isCa'> & { subject: string }>;
+  chain: Array<
+    Pick<CertificateInfo, 'serialNumber' | 'notBefore' | 'notAfter' | 'isCa'> & { subject: string }
+  >;
 }
 
 /** Adds the `p12` command group to `program`. */
@@ -34,7 +36,9 @@ export function register(program: Command, ctx: Context): void {
 
   p12
     .command('inspect')
-    .description('open a key file and show its key, certificate and chain; exit code 0, 1 when it does not open')
+    .description(
+      'open a key file and show its key, certificate and chain; exit code 0, 1 when it does not open',
+    )
     .argument('<file>', 'the key file')
     .requiredOption('--password <password>', 'its password ("-" reads it from standard input)')
     .option('--json', 'print the report as JSON')
@@ -60,7 +64,13 @@ export function register(program: Command, ctx: Context): void {
           certificate,
           chain: contents.chain.map((der) => {
             const c = inspectCertificate(der);
-            return { subject: c.subject.dn, serialNumber: c.serialNumber, notBefore: c.notBefore, notAfter: c.notAfter, isCa: c.isCa };
+            return {
+              subject: c.subject.dn,
+              serialNumber: c.serialNumber,
+              notBefore: c.notBefore,
+              notAfter: c.notAfter,
+              isCa: c.isCa,
+            };
           }),
         };
         ctx.exitCode = EXIT_OK;
@@ -69,10 +79,16 @@ export function register(program: Command, ctx: Context): void {
         ctx.io.stdout(
           table([
             ['file', file],
-            ['NCA file name', `${ncaFileName}${report.conventions.fileName ? '' : ' (the file is named otherwise)'}`],
+            [
+              'NCA file name',
+              `${ncaFileName}${report.conventions.fileName ? '' : ' (the file is named otherwise)'}`,
+            ],
             ['friendlyName', `${report.friendlyName ?? '-'} (SKI: ${yes(report.conventions.friendlyName)})`],
             ['localKeyID', `${report.localKeyId ?? '-'} (SKI: ${yes(report.conventions.localKeyId)})`],
-            ['signing key', report.signingKey ? 'usable on this platform' : 'not usable by WebCrypto (GOST?)'],
+            [
+              'signing key',
+              report.signingKey ? 'usable on this platform' : 'not usable by WebCrypto (GOST?)',
+            ],
             ['chain', report.chain.map((c) => c.subject).join(' | ') || '-'],
           ]) +
             '\ncertificate:\n' +

@@ -8,7 +8,7 @@ import { type Command, Option } from 'commander';
 import { type Context, EXIT_OK } from '../context.js';
 import { CliError } from '../errors.js';
 import { integerIn } from '../options.js';
-import { demoPersonas } from './support/demo-persons.js';
+import { type DemoPersonas, loadDemoPersonas } from './support/demo-persons.js';
 import { guarded } from './support/failure.js';
 import { table } from './support/format.js';
 import { type RunningServices, startServices } from './support/services.js';
@@ -27,14 +27,15 @@ export function nextStopSignal(): Promise<NodeJS.Signals> {
 }
 
 /** The start-up banner. */
-export function banner(s: RunningServices, testMode: boolean): string {
-  const personas = demoPersonas(undefined, { testOnly: testMode });
+export function banner(s: RunningServices, testMode: boolean, personas: DemoPersonas): string {
   const caUrl = s.caUrl;
   const rows = Object.values(personas.byTemplate).map(
     (p) =>
       `  ${p.template.padEnd(14)} ${p.iin}  ${p.bin ?? '            '}  ${p.name}${p.organization ? `, ${p.organization}` : ''}`,
   );
-  const special = personas.special.map((p) => `  ${''.padEnd(14)} ${p.iin}                ${p.name}: ${p.note}`);
+  const special = personas.special.map(
+    (p) => `  ${''.padEnd(14)} ${p.iin}                ${p.name}: ${p.note}`,
+  );
   const example = personas.byTemplate.individual;
   const employee = personas.byTemplate.employee;
   const manager = personas.byTemplate['first-manager'];
@@ -57,7 +58,9 @@ export function banner(s: RunningServices, testMode: boolean): string {
     '',
     'Try:',
     ...(example
-      ? [`  kzpki enroll --ca-url ${caUrl} --template individual --iin ${example.iin} --password Qwerty12 --out ./keys/individual`]
+      ? [
+          `  kzpki enroll --ca-url ${caUrl} --template individual --iin ${example.iin} --password Qwerty12 --out ./keys/individual`,
+        ]
       : []),
     ...(manager && employee
       ? [
@@ -76,7 +79,9 @@ export function banner(s: RunningServices, testMode: boolean): string {
 export function register(program: Command, ctx: Context): void {
   program
     .command('start')
-    .description('run the reference CA and the status service locally (SQLite in KZPKI_DATA_DIR, default ./var)')
+    .description(
+      'run the reference CA and the status service locally (SQLite in KZPKI_DATA_DIR, default ./var)',
+    )
     .option('--port <port>', 'CA API port (0: any free port)', integerIn(0, 65535), 8080)
     .option('--status-port <port>', 'status service port (0: any free port)', integerIn(0, 65535), 8081)
     .option('--host <address>', 'listen address', '127.0.0.1')
@@ -101,26 +106,37 @@ export function register(program: Command, ctx: Context): void {
       ) => {
         await guarded(ctx, command, async () => {
           const dataDir = options.dataDir ?? process.env.KZPKI_DATA_DIR ?? './var';
-          ctx.io.stderr(`Starting in ${dataDir} (the first start creates the CA keys; RSA-4096 takes a moment)...\n`);
+          ctx.io.stderr(
+            `Starting in ${dataDir} (the first start creates the CA keys; RSA-4096 takes a moment)...\n`,
+          );
           const services = await startServices({
             dataDir,
             ...(process.env.KZPKI_CA_PASSPHRASE ? { passphrase: process.env.KZPKI_CA_PASSPHRASE } : {}),
             host: options.host,
             caPort: options.port,
             statusPort: options.statusPort,
-            ...(process.env.KZPKI_STATUS_PUBLIC_URL ? { statusPublicUrl: process.env.KZPKI_STATUS_PUBLIC_URL } : {}),
+            ...(process.env.KZPKI_STATUS_PUBLIC_URL
+              ? { statusPublicUrl: process.env.KZPKI_STATUS_PUBLIC_URL }
+              : {}),
             testMode: options.testMode,
             caKeyAlgorithm: options.caKeyAlgorithm,
-            logError: (message, error) => ctx.io.stderr(`${message}: ${error instanceof Error ? error.message : error}\n`),
+            logError: (message, error) =>
+              ctx.io.stderr(`${message}: ${error instanceof Error ? error.message : error}\n`),
           }).catch((e: unknown) => {
             const code = (e as NodeJS.ErrnoException).code;
             if (code !== 'EADDRINUSE' && code !== 'EACCES') throw e;
-            throw new CliError('ERR_USAGE', `cannot listen (${code}): ${(e as Error).message}; choose --port / --status-port`, {
-              cause: e,
-            });
+            throw new CliError(
+              'ERR_USAGE',
+              `cannot listen (${code}): ${(e as Error).message}; choose --port / --status-port`,
+              {
+                cause: e,
+              },
+            );
           });
           for (const w of services.warnings) ctx.io.stderr(`warning: ${w}\n`);
-          ctx.io.stdout(banner(services, options.testMode));
+          ctx.io.stdout(
+            banner(services, options.testMode, await loadDemoPersonas({ testOnly: options.testMode })),
+          );
           const signal = await nextStopSignal();
           ctx.io.stderr(`\n${signal}: stopping...\n`);
           await services.close();

@@ -96,6 +96,9 @@ export function consumeChallenge(
   };
 }
 
+/** An unfinished idempotent operation older than this was interrupted (a crash); a retry takes it over. */
+const STALE_MS = 5 * 60_000;
+
 /** Starts an idempotent operation (in a transaction). */
 export function beginIdempotent(
   db: Database.Database,
@@ -106,14 +109,22 @@ export function beginIdempotent(
 ): IdempotencyBegin {
   const r = stmt(
     db,
-    'SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = ? AND key = ?',
+    'SELECT request_hash, status_code, response, created_at FROM idempotency_keys WHERE scope = ? AND key = ?',
   ).get(scope, key) as
-    | { request_hash: string; status_code: number | null; response: string | null }
+    | { request_hash: string; status_code: number | null; response: string | null; created_at: string }
     | undefined;
   if (r) {
     if (r.request_hash !== requestHash) return { state: 'mismatch' };
-    if (r.status_code === null || r.response === null) return { state: 'in-progress' };
-    return { state: 'replay', statusCode: r.status_code, body: JSON.parse(r.response) as unknown };
+    if (r.status_code !== null && r.response !== null) {
+      return { state: 'replay', statusCode: r.status_code, body: JSON.parse(r.response) as unknown };
+    }
+    if (now.getTime() - Date.parse(r.created_at) < STALE_MS) return { state: 'in-progress' };
+    stmt(db, 'UPDATE idempotency_keys SET created_at = ? WHERE scope = ? AND key = ?').run(
+      now.toISOString(),
+      scope,
+      key,
+    );
+    return { state: 'new' };
   }
   stmt(db, 'INSERT INTO idempotency_keys (scope, key, request_hash, created_at) VALUES (?, ?, ?, ?)').run(
     scope,
@@ -145,5 +156,15 @@ export function abandonIdempotent(db: Database.Database, scope: string, key: str
   stmt(db, 'DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND status_code IS NULL').run(
     scope,
     key,
+  );
+}
+
+/** Deletes expired sessions and challenges and old idempotency records. */
+export function purgeExpired(db: Database.Database, now: Date, keepIdempotencyMs: number): void {
+  const t = now.toISOString();
+  stmt(db, 'DELETE FROM sessions WHERE expires_at < ?').run(t);
+  stmt(db, 'DELETE FROM challenges WHERE expires_at < ?').run(t);
+  stmt(db, 'DELETE FROM idempotency_keys WHERE created_at < ?').run(
+    new Date(now.getTime() - keepIdempotencyMs).toISOString(),
   );
 }

@@ -2,11 +2,16 @@
  * Form fields with their label, hint and error wired for assistive technology
  * (`aria-describedby`, `aria-invalid`, `aria-required`).
  */
-import type { ComponentChildren, JSX } from 'preact';
+import type { ComponentChildren } from 'preact';
 
 /** Props of {@link TextField}. */
-export interface TextFieldProps extends Omit<JSX.HTMLAttributes<HTMLInputElement>, 'label' | 'onInput' | 'value'> {
+export interface TextFieldProps {
   id: string;
+  type?: 'text' | 'password' | 'email' | 'tel';
+  inputMode?: 'text' | 'numeric' | 'tel' | 'email';
+  autoComplete?: string;
+  maxLength?: number;
+  spellcheck?: boolean;
   label: ComponentChildren;
   value: string;
   onValue: (value: string) => void;

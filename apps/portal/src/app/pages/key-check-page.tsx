@@ -4,6 +4,7 @@
  * for its certificate. Key files never leave the browser; only the certificate is sent.
  */
 import type { CertificateInfo } from '@kzpki/pki';
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { KeyCheckResult } from '../api/types.js';
 import { FileField, fileBytes, TextField } from '../components/field.js';
@@ -14,7 +15,7 @@ import { type I18n, useI18n } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/messages-ru.js';
 import { useServices } from '../services.js';
 
-function Row(props: { label: string; children: preact.ComponentChildren; id?: string }) {
+function Row(props: { label: string; children: ComponentChildren; id?: string }) {
   return (
     <div class="data-row" data-field={props.id}>
       <dt>{props.label}</dt>

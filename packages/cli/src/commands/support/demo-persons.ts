@@ -2,7 +2,7 @@
  * Who to try against the reference CA: the demo persons and organisations of its simulated
  * registries (`apps/ca/data/demo.json`), sorted into what each one is good for.
  */
-import { type DemoData, loadDemoData } from '@kzpki/ca';
+import type { DemoData } from '@kzpki/ca';
 import type { TemplateName } from '@kzpki/pki';
 
 /** A person to enroll with a template. */
@@ -40,12 +40,17 @@ function fullName(p: { surname: string; givenName: string; patronymic?: string }
  * Sorts the demo data: an ordinary individual, a first manager, and for every other template the
  * employee the data assigns to it (test-only NCA identifiers excluded unless `testOnly`).
  */
-export function demoPersonas(data: DemoData = loadDemoData(), options: { testOnly?: boolean } = {}): DemoPersonas {
-  const visible = <T extends { testOnly?: boolean }>(x: T): boolean => options.testOnly === true || x.testOnly !== true;
+export function demoPersonas(data: DemoData, options: { testOnly?: boolean } = {}): DemoPersonas {
+  const visible = <T extends { testOnly?: boolean }>(x: T): boolean =>
+    options.testOnly === true || x.testOnly !== true;
   const persons = new Map(data.persons.filter(visible).map((p) => [p.iin, p]));
   const orgs = data.organizations.filter(visible);
   const inOrganization = new Set(
-    orgs.flatMap((o) => [o.firstManagerIin, ...o.employees.map((e) => e.iin), ...(o.treasuryParticipants ?? []).map((t) => t.iin)]),
+    orgs.flatMap((o) => [
+      o.firstManagerIin,
+      ...o.employees.map((e) => e.iin),
+      ...(o.treasuryParticipants ?? []).map((t) => t.iin),
+    ]),
   );
   const ordinary = (iin: string): boolean => {
     const p = persons.get(iin);
@@ -56,15 +61,25 @@ export function demoPersonas(data: DemoData = loadDemoData(), options: { testOnl
   for (const o of orgs) {
     const fm = persons.get(o.firstManagerIin);
     if (fm && ordinary(fm.iin)) {
-      firstManagers.set(o.bin, { template: 'first-manager', iin: fm.iin, bin: o.bin, name: fullName(fm), organization: o.name });
+      firstManagers.set(o.bin, {
+        template: 'first-manager',
+        iin: fm.iin,
+        bin: o.bin,
+        name: fullName(fm),
+        organization: o.name,
+      });
     }
   }
   const individual = [...persons.values()].find(
     (p) => ordinary(p.iin) && !inOrganization.has(p.iin) && p.iin !== data.operator.iin,
   );
-  if (individual) byTemplate.individual = { template: 'individual', iin: individual.iin, name: fullName(individual) };
+  if (individual)
+    byTemplate.individual = { template: 'individual', iin: individual.iin, name: fullName(individual) };
   // The organisation with most templates among its employees comes first (its first manager approves them).
-  const ranked = [...orgs].sort((a, b) => new Set(b.employees.map((e) => e.template)).size - new Set(a.employees.map((e) => e.template)).size);
+  const ranked = [...orgs].sort(
+    (a, b) =>
+      new Set(b.employees.map((e) => e.template)).size - new Set(a.employees.map((e) => e.template)).size,
+  );
   for (const o of ranked) {
     const fm = firstManagers.get(o.bin);
     if (!fm) continue;
@@ -94,4 +109,10 @@ export function demoPersonas(data: DemoData = loadDemoData(), options: { testOnl
           : 'document differs from the registry (operator moderation)',
     }));
   return { byTemplate, special, firstManagers };
+}
+
+/** The personas of the demo data bundled with `@kzpki/ca` (loaded on demand: it pulls in the CA). */
+export async function loadDemoPersonas(options: { testOnly?: boolean } = {}): Promise<DemoPersonas> {
+  const { loadDemoData } = await import('@kzpki/ca');
+  return demoPersonas(loadDemoData(), options);
 }

@@ -25,10 +25,8 @@ export interface FailureReport {
 
 function hintFor(e: KzpkiApiError): string | undefined {
   switch (e.code) {
-    case 'PHONE_NOT_REGISTERED': {
-      const text = e.problem?.registration as { en?: string } | undefined;
-      return `${text?.en ?? 'Register the phone in the Mobile Citizens Database'}; on the reference CA in dev mode: POST /v1/dev/mobile-registrations { "iin", "phone" }, then start again.`;
-    }
+    case 'PHONE_NOT_REGISTERED':
+      return 'On the reference CA in dev mode, POST /v1/dev/mobile-registrations {"iin","phone"} stands for the video call that registers the phone.';
     case 'WAIT_TIMEOUT':
       return e.details.reason === 'moderation'
         ? 'The identification is in the operator moderation queue; an SMS tells the result. Start again after the decision.'

@@ -12,9 +12,13 @@ export function readInputFile(path: string): Uint8Array {
   try {
     return new Uint8Array(readFileSync(path));
   } catch (cause) {
-    throw new CliError('ERR_INPUT', `cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? cause}`, {
-      cause,
-    });
+    throw new CliError(
+      'ERR_INPUT',
+      `cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? cause}`,
+      {
+        cause,
+      },
+    );
   }
 }
 

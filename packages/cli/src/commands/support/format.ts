@@ -7,7 +7,9 @@ import { describeOid, formatName } from '@kzpki/pki';
 
 /** Aligned `label: value` lines; empty values are left out. */
 export function table(rows: Array<[string, string | number | undefined | null]>, indent = ''): string {
-  const shown = rows.filter((r): r is [string, string | number] => r[1] !== undefined && r[1] !== null && r[1] !== '');
+  const shown = rows.filter(
+    (r): r is [string, string | number] => r[1] !== undefined && r[1] !== null && r[1] !== '',
+  );
   const width = Math.max(0, ...shown.map(([k]) => k.length));
   return shown.map(([k, v]) => `${indent}${`${k}:`.padEnd(width + 2)}${v}\n`).join('');
 }
@@ -45,7 +47,10 @@ export function formatCertificate(info: CertificateInfo, now = new Date()): stri
     ['validity', validity],
     ['key usage', info.keyUsage.join(', ')],
     ['ext key usage', oids(info.extKeyUsage)],
-    ['CA', info.isCa ? `yes${info.pathLength !== undefined ? `, path length ${info.pathLength}` : ''}` : undefined],
+    [
+      'CA',
+      info.isCa ? `yes${info.pathLength !== undefined ? `, path length ${info.pathLength}` : ''}` : undefined,
+    ],
     ['OCSP', info.ocspUrls.join(', ')],
     ['CRL', info.crlUrls.join(', ')],
     ['delta CRL', info.deltaCrlUrls.join(', ')],
@@ -112,7 +117,11 @@ export function formatCrl(s: CrlSummary): string {
     ['signature', s.signatureAlgorithm],
     [
       'signature check',
-      s.signatureValid === undefined ? undefined : s.signatureValid ? 'valid (signed by --issuer)' : 'INVALID',
+      s.signatureValid === undefined
+        ? undefined
+        : s.signatureValid
+          ? 'valid (signed by --issuer)'
+          : 'INVALID',
     ],
     ['entries', s.entryCount],
   ]);

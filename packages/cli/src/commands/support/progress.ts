@@ -8,8 +8,11 @@ import type { Io } from '../../context.js';
 
 /** What the commands report progress to. */
 export interface ProgressReporter {
-  /** Moves to `value` (of the total) with a short description of the current work. */
-  update(value: number, message: string): void;
+  /**
+   * Moves to `value` (of the total) with a short description of the current work; `transient`
+   * details only show on the bar (line output keeps to the main steps).
+   */
+  update(value: number, message: string, transient?: boolean): void;
   /** A line worth keeping in the log (a waiting notice, a finished item). */
   note(message: string): void;
   /** Ends the display. */
@@ -39,7 +42,8 @@ export function createProgress(io: Io, options: ProgressOptions): ProgressReport
   if (!useBar) {
     let last = '';
     return {
-      update(value, message) {
+      update(value, message, transient) {
+        if (transient) return;
         const line = `[${value}/${options.total}] ${message}`;
         if (line !== last) io.stderr(`${line}\n`);
         last = line;

@@ -4,9 +4,8 @@
  */
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { type CaConfigOverrides, DEV_CA_PASSPHRASE, type RunningCa, startCa } from '@kzpki/ca';
+import type { CaConfigOverrides, RunningCa } from '@kzpki/ca';
 import { inspectCertificate, type KeyAlgorithmName } from '@kzpki/pki';
-import { CaStoreStatusSource, startStatus } from '@kzpki/status';
 
 /** Options of {@link startServices}. */
 export interface ServicesOptions {
@@ -75,6 +74,9 @@ function hostInUrl(host: string): string {
  * ```
  */
 export async function startServices(options: ServicesOptions): Promise<RunningServices> {
+  // Loaded here, not at import: the other commands need neither express nor SQLite.
+  const { DEV_CA_PASSPHRASE, startCa } = await import('@kzpki/ca');
+  const { CaStoreStatusSource, startStatus } = await import('@kzpki/status');
   const host = options.host ?? '127.0.0.1';
   const dataDir = resolve(options.dataDir);
   const passphrase = options.passphrase ?? DEV_CA_PASSPHRASE;
@@ -86,7 +88,10 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
   }
   let statusPort = options.statusPort ?? 8081;
   if (statusPort === 0 && options.statusPublicUrl === undefined) statusPort = await freePort(host);
-  const statusBaseUrl = (options.statusPublicUrl ?? `http://${hostInUrl(host)}:${statusPort}`).replace(/\/+$/, '');
+  const statusBaseUrl = (options.statusPublicUrl ?? `http://${hostInUrl(host)}:${statusPort}`).replace(
+    /\/+$/,
+    '',
+  );
   const algorithm = options.caKeyAlgorithm ?? 'RSA-4096';
   const ca = await startCa({
     passphrase,
@@ -108,7 +113,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
       `The CA in ${dataDir} was created for another status URL (${rootCrl}); its CA certificates keep pointing there.`,
     );
   }
-  let status: Awaited<ReturnType<typeof startStatus>>;
+  let status: { close(): Promise<void> };
   try {
     const source = new CaStoreStatusSource(ca.context.store, passphrase);
     status = await startStatus({ source, host, port: statusPort, publicUrl: statusBaseUrl });

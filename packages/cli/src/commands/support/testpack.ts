@@ -18,16 +18,25 @@ import {
   type EnrollResult,
   enroll,
   type FetchLike,
-  KzpkiApiError,
   type KeyFileFormat,
+  KzpkiApiError,
   type OpenedKeyFile,
   openKeyFile,
   type RevocationReason,
+  sleep,
   unwrap,
 } from '@kzpki/client';
-import { fromBase64, inspectCertificate, type KeyAlgorithmName, parseCrl, TEMPLATES, type TemplateName } from '@kzpki/pki';
+import {
+  formatName,
+  fromBase64,
+  inspectCertificate,
+  type KeyAlgorithmName,
+  parseCrl,
+  TEMPLATES,
+  type TemplateName,
+} from '@kzpki/pki';
 import { CliError } from '../../errors.js';
-import { type DemoPersonas, demoPersonas, type Persona } from './demo-persons.js';
+import { type DemoPersonas, loadDemoPersonas, type Persona } from './demo-persons.js';
 import { writeOutputFile } from './files.js';
 import type { ProgressReporter } from './progress.js';
 
@@ -147,10 +156,14 @@ function prepareOutDir(outDir: string, force: boolean): void {
   const present = readdirSync(outDir);
   if (present.length === 0) return;
   if (!force) {
-    throw new CliError('ERR_USAGE', `${outDir} is not empty: choose another --out or pass --force to replace the pack`);
+    throw new CliError(
+      'ERR_USAGE',
+      `${outDir} is not empty: choose another --out or pass --force to replace the pack`,
+    );
   }
   const ours = new Set(packEntries());
-  for (const name of present) if (ours.has(name)) rmSync(join(outDir, name), { recursive: true, force: true });
+  for (const name of present)
+    if (ours.has(name)) rmSync(join(outDir, name), { recursive: true, force: true });
 }
 
 /** The enrollments to make, approvers first. */
@@ -167,7 +180,8 @@ export function planTestPack(
     if (TEMPLATES[t].firstManagerApproval && p.bin) approverBins.add(p.bin);
   }
   const manager = personas.byTemplate['first-manager'];
-  const managerInPack = manager !== undefined && templates.includes('first-manager') && states.includes('valid');
+  const managerInPack =
+    manager !== undefined && templates.includes('first-manager') && states.includes('valid');
   for (const bin of approverBins) {
     if (managerInPack && manager.bin === bin) continue;
     const fm = personas.firstManagers.get(bin);
@@ -178,7 +192,8 @@ export function planTestPack(
   for (const t of ordered) {
     const persona = personas.byTemplate[t] as Persona;
     const pairStates = t === 'first-manager' ? [...states].sort((a) => (a === 'valid' ? -1 : 0)) : states;
-    for (const state of pairStates) items.push({ persona, state, role: 'subject', directory: `${t}/${state}` });
+    for (const state of pairStates)
+      items.push({ persona, state, role: 'subject', directory: `${t}/${state}` });
   }
   // The pack's own first manager approves, so it must come before anything it approves.
   return [...items.filter((i) => i.role === 'approver'), ...items.filter((i) => i.role === 'subject')];
@@ -211,12 +226,18 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
   const ca = createCaClient({ baseUrl: options.caUrl, ...fetchOpt });
   const health = await unwrap(ca.GET('/v1/health'));
   if (states.includes('expired') && !health.testMode) {
-    throw new KzpkiApiError('TEST_MODE_REQUIRED', 'Expired pairs need a CA in test mode (backdated validity)');
+    throw new KzpkiApiError(
+      'TEST_MODE_REQUIRED',
+      'Expired pairs need a CA in test mode (backdated validity)',
+    );
   }
   if (!health.devMode) {
-    throw new KzpkiApiError('OTP_UNAVAILABLE', 'Test packs read the one-time codes from the dev SMS outbox: run the CA in dev mode');
+    throw new KzpkiApiError(
+      'OTP_UNAVAILABLE',
+      'Test packs read the one-time codes from the dev SMS outbox: run the CA in dev mode',
+    );
   }
-  const personas = options.personas ?? demoPersonas(undefined, { testOnly: false });
+  const personas = options.personas ?? (await loadDemoPersonas({ testOnly: false }));
   const plan = planTestPack(personas, templates, states);
   prepareOutDir(options.outDir, options.force === true);
   const total = plan.length + 2;
@@ -229,7 +250,15 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
   const caIndex: PackCaCertificate[] = caCerts.map((c) => {
     const file = `ca/${c.fileName}`;
     writeOutputFile(join(options.outDir, file), c.pem);
-    return { name: c.name, file, subject: c.subject, serialHex: c.serialHex, skiHex: c.skiHex, notBefore: c.notBefore, notAfter: c.notAfter };
+    return {
+      name: c.name,
+      file,
+      subject: c.subject,
+      serialHex: c.serialHex,
+      skiHex: c.skiHex,
+      notBefore: c.notBefore,
+      notAfter: c.notAfter,
+    };
   });
 
   const approvers = new Map<string, Approver>();
@@ -240,7 +269,10 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
       const { persona, state } = item;
       const label = `${item.directory} (${persona.name})`;
       progress.update(i + 1, label);
-      const approver = persona.bin !== undefined && TEMPLATES[persona.template].firstManagerApproval ? persona.bin : undefined;
+      const approver =
+        persona.bin !== undefined && TEMPLATES[persona.template].firstManagerApproval
+          ? persona.bin
+          : undefined;
       const result: EnrollResult = await enroll({
         caUrl: options.caUrl,
         template: persona.template,
@@ -252,12 +284,13 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
         keyFileFormat: keyFormat,
         ...(state === 'expired' ? { validity: expiredValidity(now) } : {}),
         wait: { pollIntervalMs: 250, approvalTimeoutMs: 60_000, moderationTimeoutMs: 60_000 },
-        onProgress: (e) => progress.update(i + 1, `${label}: ${e.message}`),
+        onProgress: (e) => progress.update(i + 1, `${label}: ${e.message}`, e.waiting === undefined),
         ...(approver
           ? {
               onAwaitingApproval: async ({ number }) => {
                 const a = approvers.get(approver);
-                if (!a) throw new KzpkiApiError('UNEXPECTED_STATE', `No approver for BIN ${approver} in the pack`);
+                if (!a)
+                  throw new KzpkiApiError('UNEXPECTED_STATE', `No approver for BIN ${approver} in the pack`);
                 await a.session.decide(number, 'approve', a.sign);
               },
             }
@@ -269,7 +302,15 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
         const file = `${directory}/${f.fileName}`;
         writeOutputFile(join(options.outDir, file), f.bytes);
         const c = f.certificate;
-        return { purpose: f.purpose, file, serialHex: c.serialHex, skiHex: c.skiHex, subject: c.subject, notBefore: c.notBefore, notAfter: c.notAfter };
+        return {
+          purpose: f.purpose,
+          file,
+          serialHex: c.serialHex,
+          skiHex: c.skiHex,
+          subject: c.subject,
+          notBefore: c.notBefore,
+          notAfter: c.notAfter,
+        };
       });
       const entry: PackEntry = {
         template: persona.template,
@@ -287,19 +328,29 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
       const authFile = result.keyFiles.find((f) => f.purpose === 'auth');
       if (state !== 'expired' && authFile) leafCertificate ??= fromBase64(authFile.certificate.der);
       const signFile = result.keyFiles.find((f) => f.purpose === 'sign');
-      if (!authFile || !signFile) throw new KzpkiApiError('INVALID_RESPONSE', 'enroll() returned no AUTH/SIGN pair');
-      if (persona.template === 'first-manager' && state === 'valid' && persona.bin && !approvers.has(persona.bin)) {
+      if (!authFile || !signFile)
+        throw new KzpkiApiError('INVALID_RESPONSE', 'enroll() returned no AUTH/SIGN pair');
+      if (
+        persona.template === 'first-manager' &&
+        state === 'valid' &&
+        persona.bin &&
+        !approvers.has(persona.bin)
+      ) {
         // Opening the files we just wrote also proves they work with the pack's password.
         const auth = await openKeyFile(authFile.bytes, options.password, 'auth');
         const sign = await openKeyFile(signFile.bytes, options.password, 'sign');
-        approvers.set(persona.bin, { session: await CabinetSession.loginWith({ caUrl: options.caUrl, auth, ...fetchOpt }), sign });
+        approvers.set(persona.bin, {
+          session: await CabinetSession.loginWith({ caUrl: options.caUrl, auth, ...fetchOpt }),
+          sign,
+        });
       }
       if (state === 'revoked') {
         const auth = await openKeyFile(authFile.bytes, options.password, 'auth');
         const holder = await CabinetSession.loginWith({ caUrl: options.caUrl, auth, ...fetchOpt });
         try {
           let revokedAt = '';
-          for (const f of [authFile, signFile]) {
+          // SIGN first: once the AUTH certificate is revoked, its session ends.
+          for (const f of [signFile, authFile]) {
             const record = await holder.revoke(f.certificate.serialHex, PACK_REVOCATION_REASON);
             revokedAt = record.revokedAt ?? revokedAt;
           }
@@ -381,9 +432,13 @@ async function downloadCrls(
         break;
       }
       if (Date.now() > deadline) {
-        throw new KzpkiApiError('WAIT_TIMEOUT', `${url} still does not list ${missing.length} revoked certificate(s)`, {
-          details: { url, missing },
-        });
+        throw new KzpkiApiError(
+          'WAIT_TIMEOUT',
+          `${url} still does not list ${missing.length} revoked certificate(s)`,
+          {
+            details: { url, missing },
+          },
+        );
       }
       await sleep(500);
     }

@@ -54,26 +54,3 @@ export function stageOf(step: WizardStep): 1 | 2 | 3 | 4 {
       return 4;
   }
 }
-
-/** Which screen continues an application in `status` (after a reload or moderation). */
-export function stepForStatus(app: Application): WizardStep {
-  switch (app.status) {
-    case 'otp-sent':
-      return 'otp';
-    case 'phone-verified':
-      return 'digital-id';
-    case 'document-recognized':
-      return 'digital-id';
-    case 'moderation':
-    case 'identification-rejected':
-      return 'moderation';
-    case 'identified':
-      return 'consent';
-    case 'consent-given':
-      return 'agreement';
-    case 'agreement-accepted':
-      return 'application-form';
-    default:
-      return 'submitted';
-  }
-}

@@ -2,6 +2,7 @@
  * The remote issuance wizard ("Получение ЭЦП удаленно"): the screens of seeds 000 (individual)
  * and 001 (legal entity) in order, driven by the CA's application status.
  */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { TemplateInfo } from '../../api/types.js';
 import { Busy, ErrorMessage } from '../../components/messages.js';
@@ -53,7 +54,7 @@ export function Wizard(props: { onHome: () => void }) {
     setStep('start');
   };
 
-  let screen: preact.ComponentChildren;
+  let screen: ComponentChildren;
   const { app, auth } = data;
   if (!templates) {
     screen = loadError ? <ErrorMessage>{loadError}</ErrorMessage> : <Busy>{i.t('common.loading')}</Busy>;

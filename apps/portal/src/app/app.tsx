@@ -1,0 +1,137 @@
+/**
+ * The portal shell: skip link, header with the (clearly non-NCA) name, language switcher and
+ * navigation, the page of the current route, and the footer.
+ */
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { I18nProvider, LANGS, type Lang, useI18n } from './i18n/i18n.js';
+import type { MessageKey } from './i18n/messages-ru.js';
+import { CabinetPage } from './pages/cabinet-page.js';
+import { HomePage } from './pages/home-page.js';
+import { KeyCheckPage } from './pages/key-check-page.js';
+import { OperatorPage } from './pages/operator-page.js';
+import { StatusPage } from './pages/status-page.js';
+import { Wizard } from './pages/wizard/wizard.js';
+import { hrefOf, type Route, useRoute } from './router.js';
+
+const LANG_KEY = 'kzpki-portal-lang';
+const LANG_LABELS: Readonly<Record<Lang, string>> = { kk: 'ҚАЗ', ru: 'РУС', en: 'ENG' };
+const LANG_NAMES: Readonly<Record<Lang, string>> = { kk: 'Қазақша', ru: 'Русский', en: 'English' };
+
+/** The language to start with: the saved choice, else the browser's, else Russian. */
+export function initialLang(): Lang {
+  try {
+    const saved = localStorage.getItem(LANG_KEY);
+    if (saved === 'ru' || saved === 'kk' || saved === 'en') return saved;
+  } catch {
+    // Storage may be disabled; fall through.
+  }
+  const nav = (typeof navigator === 'undefined' ? '' : navigator.language).toLowerCase();
+  if (nav.startsWith('kk')) return 'kk';
+  if (nav.startsWith('en')) return 'en';
+  return 'ru';
+}
+
+const NAV: ReadonlyArray<[Route['page'], MessageKey]> = [
+  ['home', 'nav.home'],
+  ['obtain', 'nav.obtain'],
+  ['status', 'nav.status'],
+  ['key-check', 'nav.keyCheck'],
+  ['cabinet', 'nav.cabinet'],
+  ['operator', 'nav.operator'],
+];
+
+function Shell(props: { lang: Lang; onLang: (lang: Lang) => void }) {
+  const i = useI18n();
+  const route = useRoute();
+  useEffect(() => {
+    document.title = `${i.t(NAV.find(([p]) => p === route.page)?.[1] ?? 'nav.home')} — ${i.t('app.name')}`;
+  }, [route.page, i.lang]);
+  let page: ComponentChildren;
+  switch (route.page) {
+    case 'obtain':
+      page = <Wizard onHome={() => (location.hash = hrefOf('home'))} />;
+      break;
+    case 'status':
+      page = <StatusPage {...(route.number ? { initialNumber: route.number } : {})} />;
+      break;
+    case 'key-check':
+      page = <KeyCheckPage />;
+      break;
+    case 'cabinet':
+      page = <CabinetPage />;
+      break;
+    case 'operator':
+      page = <OperatorPage />;
+      break;
+    default:
+      page = <HomePage />;
+  }
+  return (
+    <>
+      <a class="skip" href="#main">
+        {i.t('app.skip')}
+      </a>
+      <header class="site-header">
+        <div class="brand">
+          <a href={hrefOf('home')} class="brand-name">
+            {i.t('app.name')}
+          </a>
+          <span class="brand-note">{i.t('app.notReal')}</span>
+        </div>
+        <div class="langs" role="group" aria-label={i.t('app.lang')}>
+          {LANGS.map((l) => (
+            <button
+              key={l}
+              type="button"
+              class="lang"
+              lang={l}
+              aria-pressed={props.lang === l ? 'true' : 'false'}
+              aria-label={LANG_NAMES[l]}
+              onClick={() => props.onLang(l)}
+            >
+              {LANG_LABELS[l]}
+            </button>
+          ))}
+        </div>
+        <nav aria-label={i.t('app.menu')} class="site-nav">
+          <ul>
+            {NAV.map(([p, key]) => (
+              <li key={p}>
+                <a href={hrefOf(p)} aria-current={route.page === p ? 'page' : undefined}>
+                  {i.t(key)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      {/* A new key remounts the page on navigation, so its heading takes focus. */}
+      <main id="main" tabIndex={-1} key={route.page}>
+        {page}
+      </main>
+      <footer class="site-footer">
+        <p>{i.t('app.footer')}</p>
+        <p>{i.t('app.notReal')}</p>
+      </footer>
+    </>
+  );
+}
+
+/** The portal. */
+export function App() {
+  const [lang, setLang] = useState<Lang>(initialLang);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    try {
+      localStorage.setItem(LANG_KEY, lang);
+    } catch {
+      // Not persisted; the choice still applies to this page.
+    }
+  }, [lang]);
+  return (
+    <I18nProvider lang={lang}>
+      <Shell lang={lang} onLang={setLang} />
+    </I18nProvider>
+  );
+}

@@ -1,0 +1,198 @@
+/**
+ * Helpers for driving the portal in chromium: screenshots per step, the wizard's identification
+ * screens, downloads of the key files.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Download, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { latestOtp } from './api-enroll.js';
+import { documentPng } from './png.js';
+
+/** Where the step screenshots go (git-ignored). */
+export const SCREENSHOT_DIR = fileURLToPath(new URL('../screenshots/', import.meta.url));
+
+/** Saves a full-page screenshot named `<name>.png`. */
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/** The focused element's text (screens move focus to their heading). */
+export async function focusedText(page: Page): Promise<string> {
+  return page.evaluate(() => document.activeElement?.textContent ?? '');
+}
+
+/** Waits for a screen heading (h1) with this text and checks it took focus. */
+export async function expectScreen(page: Page, heading: string | RegExp): Promise<void> {
+  const h1 = page.locator('main h1');
+  await h1.filter({ hasText: heading }).waitFor();
+  await expect.poll(() => focusedText(page)).toMatch(typeof heading === 'string' ? new RegExp(escape(heading)) : heading);
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Options of {@link walkToSubmission}. */
+export interface WalkOptions {
+  caUrl: string;
+  kind: 'individual' | 'legal-entity';
+  /** Russian title of the legal-entity template. */
+  templateTitle?: string;
+  iin: string;
+  bin?: string;
+  /** Selfie through the camera (else an uploaded picture). */
+  camera: boolean;
+  email?: string;
+  prefix: string;
+}
+
+/**
+ * Walks the wizard from the home page to the submitted application (screenshots at each screen);
+ * returns the application number shown.
+ */
+export async function walkToSubmission(page: Page, o: WalkOptions): Promise<string> {
+  let n = 0;
+  const step = (name: string) => shot(page, `${o.prefix}-${String(++n).padStart(2, '0')}-${name}`);
+
+  await page.getByRole('link', { name: 'Получить ЭЦП удаленно' }).click();
+  await expectScreen(page, 'Получение электронной цифровой подписи удаленно');
+  await page.getByRole('radio', { name: o.kind === 'individual' ? 'Физическое лицо' : 'Юридическое лицо' }).check();
+  if (o.kind === 'legal-entity') {
+    await page.getByRole('radio', { name: o.templateTitle as string, exact: true }).check();
+    await page.getByLabel('Введите БИН').fill(o.bin as string);
+  }
+  // Live validation: a wrong check digit is reported as soon as 12 digits are typed.
+  const wrong = o.iin.slice(0, 11) + String((Number(o.iin[11]) + 1) % 10);
+  await page.getByLabel('Введите ИИН').fill(wrong);
+  await expect.poll(() => page.locator('#start-iin-error').textContent()).toMatch(/контрольн/i);
+  await expect.poll(() => page.getByLabel('Введите ИИН').getAttribute('aria-invalid')).toBe('true');
+  await page.getByLabel('Введите ИИН').fill(o.iin);
+  await page.locator('#start-iin-ok').waitFor();
+  await step('start');
+  await page.getByRole('button', { name: 'Отправить запрос' }).click();
+
+  await expectScreen(page, 'Одноразовый пароль');
+  await expect.poll(() => page.locator('.countdown').textContent()).toMatch(/^Оставшееся время: (8\d|90) секунд$/);
+  await step('otp');
+  await page.getByLabel('Введите одноразовый пароль').fill(await latestOtp(o.caUrl, o.iin));
+  await page.getByRole('button', { name: 'Проверить одноразовый пароль' }).click();
+
+  await expectScreen(page, 'Создать Digital ID');
+  await step('digital-id');
+  await page.getByRole('button', { name: 'Начать' }).click();
+
+  await expectScreen(page, 'Добавление селфи');
+  if (o.camera) {
+    const capture = page.getByRole('button', { name: 'Сделать снимок' });
+    await expect.poll(() => capture.isEnabled()).toBe(true);
+    await step('selfie-camera');
+    await capture.click();
+  } else {
+    await page.getByRole('button', { name: 'Загрузить фото (JPEG, PNG)' }).click();
+    await page.getByLabel('Загрузить фото (JPEG, PNG)').setInputFiles({
+      name: 'selfie.png',
+      mimeType: 'image/png',
+      buffer: documentPng(240, 320, 180),
+    });
+  }
+  await page.getByRole('img', { name: 'Ваше селфи' }).waitFor();
+  await step('selfie-preview');
+  await page.getByRole('button', { name: 'Отправить' }).click();
+
+  await expectScreen(page, 'Видео-идентификация');
+  if (o.camera) {
+    const start = page.getByRole('button', { name: 'Начать' });
+    await expect.poll(() => start.isEnabled()).toBe(true);
+    await start.click();
+    await page.getByText('Видео-идентификация пройдена').waitFor();
+    await step('liveness');
+  }
+  await page.getByRole('button', { name: 'Продолжить' }).click();
+
+  await expectScreen(page, 'Задайте PIN-код');
+  await page.getByLabel('PIN-код', { exact: true }).fill('1234');
+  await expect.poll(() => page.locator('#pin-1-error').textContent()).toMatch(/слишком простой/);
+  await page.getByLabel('PIN-код', { exact: true }).fill('4831');
+  await page.getByLabel('Повторите PIN-код').fill('4831');
+  await step('pin');
+  await page.getByRole('button', { name: 'Задать PIN-код' }).click();
+
+  await expectScreen(page, 'Добавьте документ');
+  await page.getByRole('radio', { name: 'Загрузить файл' }).check();
+  await page.getByLabel('Лицевая сторона').setInputFiles({ name: 'front.png', mimeType: 'image/png', buffer: documentPng() });
+  await page.getByLabel('Обратная сторона').setInputFiles({
+    name: 'back.png',
+    mimeType: 'image/png',
+    buffer: documentPng(320, 200, 40),
+  });
+  await page.getByRole('img', { name: 'Обратная сторона' }).waitFor();
+  await step('document');
+  await page.getByRole('button', { name: 'Отправить' }).click();
+
+  await expectScreen(page, 'Подтвердить документ');
+  await step('confirm-document');
+  await page.getByRole('button', { name: 'Отправить' }).click();
+  // The confirmation is required, and the error is announced.
+  await page.locator('#confirm-check-error').waitFor();
+  await page.getByLabel('Подтверждаю, что данные достоверны').check();
+  await page.getByRole('button', { name: 'Отправить' }).click();
+
+  await expectScreen(page, 'Запрос доступа');
+  await step('consent');
+  await page.getByLabel('Для предоставления доступа введите PIN-код от вашего Digital ID').fill('4831');
+  await page.getByRole('button', { name: 'Продолжить' }).click();
+
+  await expectScreen(page, /Пользовательское соглашение/);
+  await page.getByLabel(/Я ознакомился/).check();
+  await step('agreement');
+  await page.getByRole('button', { name: 'Подтвердить' }).click();
+
+  await expectScreen(page, 'Данные онлайн заявки:');
+  if (o.email) await page.getByLabel('Электронная почта').fill(o.email);
+  await page.getByLabel(/^Хранилище ключей/).selectOption('PKCS12');
+  await step('application-form');
+  await page.getByRole('button', { name: 'Подать заявку' }).click();
+
+  await expectScreen(page, 'ЗАЯВКА УСПЕШНО СФОРМИРОВАНА!');
+  const number = (await page.locator('#application-number').textContent()) ?? '';
+  expect(number).toMatch(/^[0-9]{14}$/);
+  await step('submitted');
+  return number;
+}
+
+/**
+ * Sets the key-file password (checking the live policy feedback first), clicks "Загрузить
+ * сертификаты" and returns the two downloaded files.
+ */
+export async function downloadKeyFiles(
+  page: Page,
+  password: string,
+  screenshot?: string,
+): Promise<Array<{ name: string; bytes: Uint8Array }>> {
+  await page.getByLabel('Пароль', { exact: true }).fill('пароль');
+  const feedback = page.locator('#keyfile-password-feedback');
+  await expect.poll(() => feedback.textContent()).toMatch(/цифр/);
+  await page.getByLabel('Пароль', { exact: true }).fill(password);
+  await page.getByLabel('Повторите пароль').fill(password);
+  await expect.poll(() => feedback.textContent()).toMatch(/соответствует требованиям/);
+  if (screenshot) await shot(page, screenshot);
+  const downloads: Download[] = [];
+  const two = new Promise<void>((resolve) => {
+    page.on('download', (d) => {
+      downloads.push(d);
+      if (downloads.length === 2) resolve();
+    });
+  });
+  await page.getByRole('button', { name: 'Загрузить сертификаты' }).click();
+  await two;
+  await page.getByText('Поздравляем! Процедура получения ключей ЭЦП завершена!').waitFor();
+  const files = [];
+  for (const d of downloads) {
+    const path = await d.path();
+    files.push({ name: d.suggestedFilename(), bytes: new Uint8Array(readFileSync(path)) });
+  }
+  return files.sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -1,0 +1,102 @@
+import { utimesSync } from 'node:fs';
+import { exportPkcs8, toPem } from '@kzpki/pki';
+import { tempDir } from '@kzpki/test-fixtures';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statusConfigFromEnv } from '../src/config.js';
+import { makeHierarchy, type TestHierarchy } from './support/hierarchy.js';
+
+describe('statusConfigFromEnv', () => {
+  let h: TestHierarchy;
+  let dir: ReturnType<typeof tempDir>;
+
+  beforeAll(async () => {
+    h = await makeHierarchy();
+    dir = tempDir('kzpki-status-config-');
+  });
+  afterAll(() => dir?.dispose());
+
+  it('defaults to the CA store beside the CA, warning about the development passphrase', () => {
+    const warnings: string[] = [];
+    const c = statusConfigFromEnv({}, (m) => warnings.push(m));
+    expect(c).toMatchObject({ host: '127.0.0.1', port: 8081, publicUrl: 'http://127.0.0.1:8081' });
+    expect(warnings.join()).toContain('KZPKI_CA_PASSPHRASE');
+    const quiet: string[] = [];
+    const d = statusConfigFromEnv(
+      {
+        KZPKI_CA_PASSPHRASE: 'x',
+        KZPKI_STATUS_PORT: '9999',
+        KZPKI_STATUS_PUBLIC_URL: 'https://status.example.kz/',
+      },
+      (m) => quiet.push(m),
+    );
+    expect(quiet).toEqual([]);
+    expect(d).toMatchObject({ port: 9999, publicUrl: 'https://status.example.kz' });
+  });
+
+  it('refuses invalid values with ERR_CONFIG', () => {
+    const bad = [
+      { KZPKI_STATUS_PORT: '70000' },
+      { KZPKI_STATUS_PUBLIC_URL: 'ftp://x' },
+      { KZPKI_STATUS_SOURCE: 'postgres' },
+      { KZPKI_STATUS_SOURCE: 'offline' },
+      { KZPKI_STATUS_SOURCE: 'offline', KZPKI_STATUS_CA_CERT: '/nonexistent.pem' },
+    ];
+    for (const env of bad) {
+      expect(() => statusConfigFromEnv({ KZPKI_CA_PASSPHRASE: 'x', ...env }, () => {})).toThrow(
+        expect.objectContaining({ code: 'ERR_CONFIG' }),
+      );
+    }
+  });
+
+  it('runs offline for an external CA from files and follows its index.txt', async () => {
+    const good = await h.issue();
+    const revoked = await h.issue();
+    const line = (status: string, rev: string, serial: string) =>
+      `${status}\t301231000000Z\t${rev}\t${serial.toUpperCase()}\tunknown\t/CN=${serial}`;
+    const index = dir.write(
+      'index.txt',
+      `${line('V', '', good.serialHex)}\n${line('V', '', revoked.serialHex)}\n`,
+    );
+    const c = statusConfigFromEnv(
+      {
+        KZPKI_STATUS_SOURCE: 'offline',
+        KZPKI_STATUS_ISSUER_ID: 'partner-ca',
+        KZPKI_STATUS_CA_CERT: dir.write('ca.pem', h.issuing.cert.pem),
+        KZPKI_STATUS_CA_KEY: dir.write(
+          'ca.key',
+          toPem(await exportPkcs8(h.issuing.keys.privateKey), 'PRIVATE KEY'),
+        ),
+        KZPKI_STATUS_RESPONDER_CERT: dir.write('ocsp.der', h.responder.cert.der),
+        KZPKI_STATUS_RESPONDER_KEY: dir.write(
+          'ocsp.key',
+          toPem(await exportPkcs8(h.responder.keys.privateKey), 'PRIVATE KEY'),
+        ),
+        KZPKI_STATUS_TRUST_ANCHOR: dir.write('root.pem', h.root.cert.pem),
+        KZPKI_STATUS_INDEX: index,
+      },
+      () => {},
+    );
+    const source = await c.openSource();
+    const m = await source.material();
+    expect(m.issuers).toHaveLength(1);
+    expect(m.issuers[0]).toMatchObject({ id: 'partner-ca', certificate: h.issuing.cert.der });
+    expect(m.issuers[0]!.ocspSigner?.certificate).toEqual(h.responder.cert.der);
+    expect(m.issuers[0]!.crlSigner?.extractable).toBe(false);
+    expect(m.trustAnchors).toEqual([h.root.cert.der]);
+    expect((await source.lookup('partner-ca', revoked.serialHex))?.state).toBe('good');
+
+    // `openssl ca -revoke` rewrites the file; the service notices the new modification time.
+    dir.write(
+      'index.txt',
+      `${line('V', '', good.serialHex)}\n${line('R', '260101000000Z,keyCompromise', revoked.serialHex)}\n`,
+    );
+    const later = new Date(Date.now() + 5000);
+    utimesSync(index, later, later);
+    expect(c.refreshIndex?.()).toBe(1);
+    expect(c.refreshIndex?.()).toBe(0);
+    expect(await source.lookup('partner-ca', revoked.serialHex)).toMatchObject({
+      state: 'revoked',
+      reason: 'keyCompromise',
+    });
+  });
+});
