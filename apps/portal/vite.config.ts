@@ -27,8 +27,13 @@ function bundleSizeReport(): Plugin {
         rows.push({ name, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length });
       }
       rows.sort((a, b) => b.raw - a.raw);
-      const total = rows.reduce((s, r) => ({ raw: s.raw + r.raw, gzip: s.gzip + r.gzip }), { raw: 0, gzip: 0 });
-      const lines = rows.map((r) => `  ${r.name.padEnd(44)} ${kib(r.raw).padStart(11)}  gzip ${kib(r.gzip).padStart(10)}`);
+      const total = rows.reduce((s, r) => ({ raw: s.raw + r.raw, gzip: s.gzip + r.gzip }), {
+        raw: 0,
+        gzip: 0,
+      });
+      const lines = rows.map(
+        (r) => `  ${r.name.padEnd(44)} ${kib(r.raw).padStart(11)}  gzip ${kib(r.gzip).padStart(10)}`,
+      );
       console.log(
         `\n[portal] bundle size\n${lines.join('\n')}\n  ${'total'.padEnd(44)} ${kib(total.raw).padStart(11)}  gzip ${kib(total.gzip).padStart(10)}\n`,
       );
@@ -39,7 +44,7 @@ function bundleSizeReport(): Plugin {
 export default defineConfig({
   root,
   base: './',
-  publicDir: 'public',
+  publicDir: false,
   logLevel: 'warn',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {

@@ -7,11 +7,12 @@
  * operator decides a moderated identification. Key files are opened with @kzpki/pki and their
  * chains verified by OpenSSL.
  */
+import { devSmsOutbox, enroll } from '@kzpki/client';
 import { inspectCertificate, openPkcs12, toPem } from '@kzpki/pki';
 import { hasTool, runTool, tempDir } from '@kzpki/test-fixtures';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { enrollViaApi, identifyViaApi } from './support/api-enroll.js';
+import { identifyViaApi } from './support/api-enroll.js';
 import { hasChromium, launchChromium } from './support/browser.js';
 import { operatorKeyFile } from './support/operator-key.js';
 import { downloadKeyFiles, expectScreen, shot, walkToSubmission } from './support/page-helpers.js';
@@ -21,7 +22,9 @@ const PASSWORD = 'Portal2025x';
 const MANAGER_PASSWORD = 'Manager2025x';
 
 if (!hasChromium()) {
-  console.warn('[portal e2e] skipped: /usr/bin/chromium is not installed (apt-get install chromium, or run .ci/run)');
+  console.warn(
+    '[portal e2e] skipped: /usr/bin/chromium is not installed (apt-get install chromium, or run .ci/run)',
+  );
 }
 
 /** Opens both key files and checks them; returns the certificates. */
@@ -30,7 +33,10 @@ async function checkKeyFiles(
   password: string,
   expected: { iin: string; bin?: string; roles: string[] },
 ) {
-  expect(files.map((f) => f.name.replace(/[0-9a-f]{40}/, '<ski>'))).toEqual(['AUTH_RSA256_<ski>.p12', 'RSA256_<ski>.p12']);
+  expect(files.map((f) => f.name.replace(/[0-9a-f]{40}/, '<ski>'))).toEqual([
+    'AUTH_RSA256_<ski>.p12',
+    'RSA256_<ski>.p12',
+  ]);
   const out = [];
   for (const f of files) {
     const p12 = await openPkcs12(f.bytes, password);
@@ -48,11 +54,23 @@ async function checkKeyFiles(
     const tmp = tempDir('kzpki-portal-chain-');
     try {
       for (const { name, p12 } of out) {
-        const selfSigned = (c: Uint8Array) => inspectCertificate(c).subject.dn === inspectCertificate(c).issuer.dn;
+        const selfSigned = (c: Uint8Array) =>
+          inspectCertificate(c).subject.dn === inspectCertificate(c).issuer.dn;
         const root = tmp.write('root.pem', toPem(p12.chain.find(selfSigned) as Uint8Array, 'CERTIFICATE'));
-        const issuing = tmp.write('issuing.pem', toPem(p12.chain.find((c) => !selfSigned(c)) as Uint8Array, 'CERTIFICATE'));
+        const issuing = tmp.write(
+          'issuing.pem',
+          toPem(p12.chain.find((c) => !selfSigned(c)) as Uint8Array, 'CERTIFICATE'),
+        );
         const leaf = tmp.write(`${name}.pem`, toPem(p12.certificate, 'CERTIFICATE'));
-        const r = runTool('openssl', ['verify', '-x509_strict', '-CAfile', root, '-untrusted', issuing, leaf]);
+        const r = runTool('openssl', [
+          'verify',
+          '-x509_strict',
+          '-CAfile',
+          root,
+          '-untrusted',
+          issuing,
+          leaf,
+        ]);
         expect(r.stdout.trim(), r.stderr).toBe(`${leaf}: OK`);
       }
     } finally {
@@ -67,13 +85,18 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
   let browser: Browser;
   const contexts: BrowserContext[] = [];
 
-  async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
+  async function newPage(viewport = { width: 1280, height: 900 }, camera = true): Promise<Page> {
     const context = await browser.newContext({
       acceptDownloads: true,
       locale: 'ru-RU',
       viewport,
       permissions: ['camera'],
     });
+    // A computer without a camera: the media devices API is absent.
+    if (!camera)
+      await context.addInitScript(() =>
+        Object.defineProperty(navigator, 'mediaDevices', { value: undefined }),
+      );
     contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (e) => console.error('[browser]', e));
@@ -107,8 +130,8 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
     // An individual's application needs no approval: "Обновить" issues the certificates.
     await page.getByRole('button', { name: 'Обновить' }).click();
     await page.getByRole('heading', { name: 'Придумайте и введите пароль на Ваши ключи ЭЦП' }).waitFor();
-    const files = await downloadKeyFiles(page, PASSWORD, 'individual-15-password');
-    await shot(page, 'individual-16-done');
+    const files = await downloadKeyFiles(page, PASSWORD, 'individual-14-password');
+    await shot(page, 'individual-15-done');
     const [auth, sign] = await checkKeyFiles(files, PASSWORD, { iin: '850315300128', roles: ['individual'] });
     expect(auth?.info.email).toBe('a.akhmetov@example.kz');
 
@@ -119,7 +142,7 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
     await page.getByRole('button', { name: 'Искать' }).click();
     await page.getByRole('table').getByText('Сертификаты установлены').waitFor();
     expect(await page.locator('.status-table tbody tr').count()).toBeGreaterThanOrEqual(4);
-    await shot(page, 'individual-17-status');
+    await shot(page, 'individual-16-status');
 
     // Key check of the SIGN key file: chain valid, status good.
     await page.goto(`${stack.portal.url}/#/key-check`);
@@ -134,9 +157,11 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
     await page.getByRole('button', { name: 'Проверить' }).click();
     await page.locator('[data-revocation="good"]').waitFor();
     await expect.poll(() => page.locator('[data-field="chain"] dd').textContent()).toMatch(/действительна/);
-    await expect.poll(() => page.locator('[data-field="key-file"] dd').textContent()).toMatch(/соответствует/);
+    await expect
+      .poll(() => page.locator('[data-field="key-file"] dd').textContent())
+      .toMatch(/соответствует/);
     await expect.poll(() => page.locator('[data-field="iin"] dd').textContent()).toBe('850315300128');
-    await shot(page, 'individual-18-key-check');
+    await shot(page, 'individual-17-key-check');
 
     // Cabinet: log in with the AUTH key file, revoke the SIGN certificate.
     await page.goto(`${stack.portal.url}/#/cabinet`);
@@ -147,16 +172,16 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
       mimeType: 'application/x-pkcs12',
       buffer: Buffer.from(authFile.bytes),
     });
-    await page.getByLabel('Пароль', { exact: true }).fill('wrong-password1');
+    await page.locator('#cabinet-login-password').fill('wrong-password1');
     await page.getByRole('button', { name: 'Войти' }).click();
     await page.getByRole('alert').filter({ hasText: 'Неверный пароль к файлу ключа' }).waitFor();
-    await page.getByLabel('Пароль', { exact: true }).fill(PASSWORD);
+    await page.locator('#cabinet-login-password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Войти' }).click();
     await page.locator('#holder-name').filter({ hasText: 'АХМЕТОВ АЙДАР' }).waitFor();
     const signSerial = sign?.info.serialNumber as string;
     const row = page.locator(`tr[data-serial="${signSerial}"]`);
     await row.getByLabel('Причина отзыва').selectOption('keyCompromise');
-    await shot(page, 'individual-19-cabinet');
+    await shot(page, 'individual-18-cabinet');
     await row.getByRole('button', { name: 'Отозвать' }).click();
     await page.locator(`tr[data-serial="${signSerial}"][data-status="revoked"]`).waitFor();
 
@@ -169,18 +194,25 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
     });
     await page.getByRole('button', { name: 'Проверить' }).click();
     await page.locator('[data-revocation="revoked"]').waitFor();
-    await shot(page, 'individual-20-key-check-revoked');
+    await shot(page, 'individual-19-key-check-revoked');
   });
 
   it('legal entity: employee applies, the first manager approves in the cabinet, the employee installs', async () => {
-    // The first manager obtained keys earlier (through the API, as `kzpki enroll` would).
-    const manager = await enrollViaApi(
-      stack.ca.url,
-      { template: 'first-manager', iin: '780203403451', bin: '150440000013' },
-      MANAGER_PASSWORD,
-    );
+    // The first manager obtained keys earlier with @kzpki/client (as `kzpki enroll` does): NCA-style
+    // legacy key files, which the cabinet then opens in the browser.
+    const enrolled = await enroll({
+      caUrl: stack.ca.url,
+      template: 'first-manager',
+      iin: '780203403451',
+      bin: '150440000013',
+      password: MANAGER_PASSWORD,
+      otp: devSmsOutbox(stack.ca.url).otp,
+    });
+    expect(enrolled.status).toBe('installed');
+    const keyFile = (purpose: 'auth' | 'sign') => enrolled.keyFiles.find((f) => f.purpose === purpose)!;
+    const manager = { auth: keyFile('auth'), sign: keyFile('sign') };
 
-    const employee = await newPage();
+    const employee = await newPage(undefined, false);
     const number = await walkToSubmission(employee, {
       caUrl: stack.ca.url,
       kind: 'legal-entity',
@@ -202,7 +234,7 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
       mimeType: 'application/x-pkcs12',
       buffer: Buffer.from(manager.auth.bytes),
     });
-    await cabinet.getByLabel('Пароль', { exact: true }).fill(MANAGER_PASSWORD);
+    await cabinet.locator('#cabinet-login-password').fill(MANAGER_PASSWORD);
     await cabinet.getByRole('button', { name: 'Войти' }).click();
     await cabinet.locator('#holder-name').filter({ hasText: 'САРСЕНОВА ДИНАРА' }).waitFor();
     const card = cabinet.locator(`li[data-application="${number}"]`);
@@ -241,9 +273,9 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
     await employee.getByRole('table').getByText('Заявка подтверждена первым руководителем').waitFor();
     await employee.getByRole('button', { name: 'Обновить' }).click();
     await employee.getByRole('heading', { name: 'Придумайте и введите пароль на Ваши ключи ЭЦП' }).waitFor();
-    const files = await downloadKeyFiles(employee, PASSWORD, 'employee-14-status-install');
+    const files = await downloadKeyFiles(employee, PASSWORD, 'employee-12-status-install');
     await employee.getByRole('table').getByText('Сертификаты установлены').waitFor();
-    await shot(employee, 'employee-15-installed');
+    await shot(employee, 'employee-13-installed');
     await checkKeyFiles(files, PASSWORD, {
       iin: '911212307895',
       bin: '150440000013',
@@ -254,7 +286,7 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
   it('operator: moderation queue decided in the operator view', async () => {
     // An applicant whose document differs from the registry, identified through the API.
     const applicant = await identifyViaApi(stack.ca.url, { template: 'individual', iin: '010202502227' });
-    expect(applicant.application.status).toBe('moderation');
+    expect(applicant.status).toBe('moderation');
     const keyFile = await operatorKeyFile(stack.dataDir, TEST_CA_PASSPHRASE, 'Operator2025x');
 
     const page = await newPage();
@@ -265,7 +297,7 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
       mimeType: 'application/x-pkcs12',
       buffer: Buffer.from(keyFile),
     });
-    await page.getByLabel('Пароль', { exact: true }).fill('Operator2025x');
+    await page.locator('#operator-login-password').fill('Operator2025x');
     await page.getByRole('button', { name: 'Войти' }).click();
     const item = page.locator(`li[data-moderation="${applicant.id}"]`);
     await item.waitFor();
@@ -279,13 +311,57 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
     expect(((await r.json()) as { status: string }).status).toBe('identified');
   });
 
+  it('not in the Mobile Citizens Database: register the phone, start again, wrong code, resend', async () => {
+    const page = await newPage();
+    await page.goto(`${stack.portal.url}/#/obtain`);
+    await page.getByRole('radio', { name: 'Физическое лицо' }).check();
+    await page.getByLabel('Введите ИИН').fill('940615400124');
+    await page.getByRole('button', { name: 'Отправить запрос' }).click();
+    await expectScreen(page, 'Регистрация номера телефона в базе мобильных граждан');
+    await page.getByText(/Виртуальный ассистент Kenes/).waitFor();
+    await page.getByLabel('Номер мобильного телефона').fill('+7777123');
+    await page.getByRole('button', { name: 'Зарегистрировать номер' }).click();
+    await page.locator('#bmg-phone-error').waitFor();
+    await page.getByLabel('Номер мобильного телефона').fill('+77771234567');
+    await page.getByRole('button', { name: 'Зарегистрировать номер' }).click();
+    await page.getByText('Пользователь зарегистрирован в базе мобильных граждан: +7 777 *** ** 67.').waitFor();
+    await shot(page, 'bmg-01-registered');
+    await page.getByRole('button', { name: 'Начать заново' }).click();
+    await expectScreen(page, 'Получение электронной цифровой подписи удаленно');
+    expect(await page.getByLabel('Введите ИИН').inputValue()).toBe('940615400124');
+    await page.getByRole('button', { name: 'Отправить запрос' }).click();
+
+    await expectScreen(page, 'Одноразовый пароль');
+    await page.getByText('Одноразовый пароль отправлен на номер телефона +7 777 *** ** 67').waitFor();
+    const first = await devSmsOutbox(stack.ca.url).latestOtp('940615400124');
+    const wrong = first === '000000' ? '111111' : '000000';
+    await page.getByLabel('Введите одноразовый пароль').fill(wrong);
+    await page.getByRole('button', { name: 'Проверить одноразовый пароль' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Неверный одноразовый пароль.' }).waitFor();
+    await page.getByText('Осталось попыток: 2').waitFor();
+    // Resend is offered once the cooldown is over (2 s in this CA).
+    const resend = page.getByRole('button', { name: /Отправить код повторно|Повторная отправка через/ });
+    await expect.poll(() => resend.textContent(), { timeout: 5000 }).toBe('Отправить код повторно');
+    await resend.click();
+    await page.getByText('Новый одноразовый пароль отправлен.').waitFor();
+    const second = (await devSmsOutbox(stack.ca.url).messages({ iin: '940615400124' })).filter((m) => m.kind === 'otp');
+    expect(second.length).toBe(2);
+    await shot(page, 'bmg-02-otp-resent');
+    await page.getByLabel('Введите одноразовый пароль').fill(second[0]?.code as string);
+    await page.getByRole('button', { name: 'Проверить одноразовый пароль' }).click();
+    await expectScreen(page, 'Создать Digital ID');
+  });
+
   it('switches language and fits a phone screen', async () => {
     const page = await newPage({ width: 390, height: 844 });
     await page.goto(`${stack.portal.url}/#/obtain`);
     await expectScreen(page, 'Получение электронной цифровой подписи удаленно');
     await page.getByRole('button', { name: 'Қазақша' }).click();
     await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('kk');
-    await page.locator('main h1').filter({ hasText: 'Электрондық цифрлық қолтаңбаны қашықтан алу' }).waitFor();
+    await page
+      .locator('main h1')
+      .filter({ hasText: 'Электрондық цифрлық қолтаңбаны қашықтан алу' })
+      .waitFor();
     await page.getByRole('radio', { name: 'Заңды тұлға' }).check();
     await page.getByRole('radio', { name: 'Ұйым қызметкері' }).waitFor();
     // No horizontal scrolling at phone width.

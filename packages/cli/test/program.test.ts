@@ -5,13 +5,25 @@ import { buildProgram, COMMAND_GROUPS } from '../src/index.js';
 import { run } from './io.js';
 
 describe('the kzpki program', () => {
-  it('registers the iin, bin and password groups', () => {
+  it('registers every command group', () => {
     const program = buildProgram({
       io: { stdout() {}, stderr() {}, readStdin: async () => '' },
       exitCode: 0,
     });
-    expect(program.commands.map((c) => c.name())).toEqual(['iin', 'bin', 'password']);
-    expect(COMMAND_GROUPS).toHaveLength(3);
+    expect(program.commands.map((c) => c.name())).toEqual([
+      'iin',
+      'bin',
+      'password',
+      'cert',
+      'p12',
+      'ocsp',
+      'crl',
+      'start',
+      'ca',
+      'enroll',
+      'testpack',
+    ]);
+    expect(COMMAND_GROUPS).toHaveLength(11);
     expect(program).toBeInstanceOf(Command);
   });
 

@@ -50,7 +50,13 @@ function Shell(props: { lang: Lang; onLang: (lang: Lang) => void }) {
   let page: ComponentChildren;
   switch (route.page) {
     case 'obtain':
-      page = <Wizard onHome={() => (location.hash = hrefOf('home'))} />;
+      page = (
+        <Wizard
+          onHome={() => {
+            location.hash = hrefOf('home');
+          }}
+        />
+      );
       break;
     case 'status':
       page = <StatusPage {...(route.number ? { initialNumber: route.number } : {})} />;
@@ -79,7 +85,8 @@ function Shell(props: { lang: Lang; onLang: (lang: Lang) => void }) {
           </a>
           <span class="brand-note">{i.t('app.notReal')}</span>
         </div>
-        <div class="langs" role="group" aria-label={i.t('app.lang')}>
+        <fieldset class="langs">
+          <legend class="sr-only">{i.t('app.lang')}</legend>
           {LANGS.map((l) => (
             <button
               key={l}
@@ -93,7 +100,7 @@ function Shell(props: { lang: Lang; onLang: (lang: Lang) => void }) {
               {LANG_LABELS[l]}
             </button>
           ))}
-        </div>
+        </fieldset>
         <nav aria-label={i.t('app.menu')} class="site-nav">
           <ul>
             {NAV.map(([p, key]) => (

@@ -47,7 +47,11 @@ export interface PortalHandlerOptions {
 }
 
 /** A request listener that may pass requests on. */
-export type PortalHandler = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void;
+export type PortalHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next?: (err?: unknown) => void,
+) => void;
 
 function origins(urls: Array<string | undefined>): string {
   const list = urls

@@ -3,7 +3,12 @@
  * to the status service (neither sends CORS headers). Bodies are streamed both ways; hop-by-hop
  * headers are dropped; an unreachable upstream is a 502 problem+json.
  */
-import { type IncomingMessage, request as httpRequest, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import {
+  request as httpRequest,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+} from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
 /** RFC 9110 §7.6.1 connection-specific fields (and `host`, which is set for the upstream). */
@@ -46,22 +51,18 @@ export function proxyRequest(
     headers.host = target.host;
     const forwarded = req.socket.remoteAddress;
     if (forwarded) headers['x-forwarded-for'] = forwarded;
-    const out = request(
-      target,
-      { method: req.method ?? 'GET', headers, timeout: timeoutMs },
-      (answer) => {
-        res.statusCode = answer.statusCode ?? 502;
-        for (const [name, value] of Object.entries(answer.headers)) {
-          if (value !== undefined && !HOP_BY_HOP.has(name.toLowerCase())) res.setHeader(name, value);
-        }
-        answer.pipe(res);
-        answer.on('end', () => resolve());
-        answer.on('error', () => {
-          res.destroy();
-          resolve();
-        });
-      },
-    );
+    const out = request(target, { method: req.method ?? 'GET', headers, timeout: timeoutMs }, (answer) => {
+      res.statusCode = answer.statusCode ?? 502;
+      for (const [name, value] of Object.entries(answer.headers)) {
+        if (value !== undefined && !HOP_BY_HOP.has(name.toLowerCase())) res.setHeader(name, value);
+      }
+      answer.pipe(res);
+      answer.on('end', () => resolve());
+      answer.on('error', () => {
+        res.destroy();
+        resolve();
+      });
+    });
     out.on('timeout', () => out.destroy(new Error('upstream timeout')));
     out.on('error', () => {
       if (!res.headersSent) {

@@ -9,7 +9,11 @@ import { caStorePath, kekFor, keyAad, openCaStore } from '@kzpki/ca';
 import { createPkcs12 } from '@kzpki/pki';
 
 /** Builds the operator's AUTH key file from the CA store in `dataDir`. */
-export async function operatorKeyFile(dataDir: string, passphrase: string, password: string): Promise<Uint8Array> {
+export async function operatorKeyFile(
+  dataDir: string,
+  passphrase: string,
+  password: string,
+): Promise<Uint8Array> {
   const store = openCaStore(caStorePath(dataDir));
   try {
     const record = await store.getCaKey('operator');
@@ -19,7 +23,9 @@ export async function operatorKeyFile(dataDir: string, passphrase: string, passw
     const decipher = createDecipheriv('aes-256-gcm', kek, Buffer.from(env.iv, 'base64url'));
     decipher.setAAD(Buffer.from(keyAad('operator', record.skiHex), 'utf8'));
     decipher.setAuthTag(Buffer.from(env.tag, 'base64url'));
-    const pkcs8 = new Uint8Array(Buffer.concat([decipher.update(Buffer.from(env.ct, 'base64url')), decipher.final()]));
+    const pkcs8 = new Uint8Array(
+      Buffer.concat([decipher.update(Buffer.from(env.ct, 'base64url')), decipher.final()]),
+    );
     return await createPkcs12({ privateKey: pkcs8, certificate: record.certificate, password });
   } finally {
     await store.close();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Download, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { latestOtp } from './api-enroll.js';
+import { devSmsOutbox } from '@kzpki/client';
 import { documentPng } from './png.js';
 
 /** Where the step screenshots go (git-ignored). */
@@ -28,10 +28,12 @@ export async function focusedText(page: Page): Promise<string> {
 export async function expectScreen(page: Page, heading: string | RegExp): Promise<void> {
   const h1 = page.locator('main h1');
   await h1.filter({ hasText: heading }).waitFor();
-  await expect.poll(() => focusedText(page)).toMatch(typeof heading === 'string' ? new RegExp(escape(heading)) : heading);
+  await expect
+    .poll(() => focusedText(page))
+    .toMatch(typeof heading === 'string' ? new RegExp(escapeRegExp(heading)) : heading);
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -43,7 +45,7 @@ export interface WalkOptions {
   templateTitle?: string;
   iin: string;
   bin?: string;
-  /** Selfie through the camera (else an uploaded picture). */
+  /** The browser has a camera: selfie and liveness through it (else uploads, simulated liveness). */
   camera: boolean;
   email?: string;
   prefix: string;
@@ -59,7 +61,9 @@ export async function walkToSubmission(page: Page, o: WalkOptions): Promise<stri
 
   await page.getByRole('link', { name: 'Получить ЭЦП удаленно' }).click();
   await expectScreen(page, 'Получение электронной цифровой подписи удаленно');
-  await page.getByRole('radio', { name: o.kind === 'individual' ? 'Физическое лицо' : 'Юридическое лицо' }).check();
+  await page
+    .getByRole('radio', { name: o.kind === 'individual' ? 'Физическое лицо' : 'Юридическое лицо' })
+    .check();
   if (o.kind === 'legal-entity') {
     await page.getByRole('radio', { name: o.templateTitle as string, exact: true }).check();
     await page.getByLabel('Введите БИН').fill(o.bin as string);
@@ -71,13 +75,16 @@ export async function walkToSubmission(page: Page, o: WalkOptions): Promise<stri
   await expect.poll(() => page.getByLabel('Введите ИИН').getAttribute('aria-invalid')).toBe('true');
   await page.getByLabel('Введите ИИН').fill(o.iin);
   await page.locator('#start-iin-ok').waitFor();
+  await page.getByText(o.camera ? 'Веб-камера имеется' : 'Не найдена веб-камера').waitFor();
   await step('start');
   await page.getByRole('button', { name: 'Отправить запрос' }).click();
 
   await expectScreen(page, 'Одноразовый пароль');
-  await expect.poll(() => page.locator('.countdown').textContent()).toMatch(/^Оставшееся время: (8\d|90) секунд$/);
+  await expect
+    .poll(() => page.locator('.countdown').textContent())
+    .toMatch(/^Оставшееся время: (8\d|90) секунд$/);
   await step('otp');
-  await page.getByLabel('Введите одноразовый пароль').fill(await latestOtp(o.caUrl, o.iin));
+  await page.getByLabel('Введите одноразовый пароль').fill(await devSmsOutbox(o.caUrl).latestOtp(o.iin));
   await page.getByRole('button', { name: 'Проверить одноразовый пароль' }).click();
 
   await expectScreen(page, 'Создать Digital ID');
@@ -91,7 +98,7 @@ export async function walkToSubmission(page: Page, o: WalkOptions): Promise<stri
     await step('selfie-camera');
     await capture.click();
   } else {
-    await page.getByRole('button', { name: 'Загрузить фото (JPEG, PNG)' }).click();
+    await page.getByText('Веб-камера недоступна').waitFor();
     await page.getByLabel('Загрузить фото (JPEG, PNG)').setInputFiles({
       name: 'selfie.png',
       mimeType: 'image/png',
@@ -103,6 +110,7 @@ export async function walkToSubmission(page: Page, o: WalkOptions): Promise<stri
   await page.getByRole('button', { name: 'Отправить' }).click();
 
   await expectScreen(page, 'Видео-идентификация');
+  if (!o.camera) await page.getByText('Веб-камеры нет').waitFor();
   if (o.camera) {
     const start = page.getByRole('button', { name: 'Начать' });
     await expect.poll(() => start.isEnabled()).toBe(true);
@@ -113,16 +121,18 @@ export async function walkToSubmission(page: Page, o: WalkOptions): Promise<stri
   await page.getByRole('button', { name: 'Продолжить' }).click();
 
   await expectScreen(page, 'Задайте PIN-код');
-  await page.getByLabel('PIN-код', { exact: true }).fill('1234');
+  await page.locator('#pin-1').fill('1234');
   await expect.poll(() => page.locator('#pin-1-error').textContent()).toMatch(/слишком простой/);
-  await page.getByLabel('PIN-код', { exact: true }).fill('4831');
-  await page.getByLabel('Повторите PIN-код').fill('4831');
+  await page.locator('#pin-1').fill('4831');
+  await page.locator('#pin-2').fill('4831');
   await step('pin');
   await page.getByRole('button', { name: 'Задать PIN-код' }).click();
 
   await expectScreen(page, 'Добавьте документ');
   await page.getByRole('radio', { name: 'Загрузить файл' }).check();
-  await page.getByLabel('Лицевая сторона').setInputFiles({ name: 'front.png', mimeType: 'image/png', buffer: documentPng() });
+  await page
+    .getByLabel('Лицевая сторона')
+    .setInputFiles({ name: 'front.png', mimeType: 'image/png', buffer: documentPng() });
   await page.getByLabel('Обратная сторона').setInputFiles({
     name: 'back.png',
     mimeType: 'image/png',
@@ -172,11 +182,11 @@ export async function downloadKeyFiles(
   password: string,
   screenshot?: string,
 ): Promise<Array<{ name: string; bytes: Uint8Array }>> {
-  await page.getByLabel('Пароль', { exact: true }).fill('пароль');
+  await page.locator('#keyfile-password').fill('пароль');
   const feedback = page.locator('#keyfile-password-feedback');
   await expect.poll(() => feedback.textContent()).toMatch(/цифр/);
-  await page.getByLabel('Пароль', { exact: true }).fill(password);
-  await page.getByLabel('Повторите пароль').fill(password);
+  await page.locator('#keyfile-password').fill(password);
+  await page.locator('#keyfile-repeat').fill(password);
   await expect.poll(() => feedback.textContent()).toMatch(/соответствует требованиям/);
   if (screenshot) await shot(page, screenshot);
   const downloads: Download[] = [];

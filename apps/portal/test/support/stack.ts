@@ -44,7 +44,13 @@ export async function startStack(staticDir: string): Promise<Stack> {
     passphrase: TEST_CA_PASSPHRASE,
     dataDir,
     init: { keyAlgorithms: { root: 'RSA-2048', issuing: 'RSA-2048' } },
-    config: { statusBaseUrl: statusUrl, sweepIntervalSeconds: 0, pinScrypt: { N: 1024, r: 8, p: 1 } },
+    config: {
+      statusBaseUrl: statusUrl,
+      sweepIntervalSeconds: 0,
+      pinScrypt: { N: 1024, r: 8, p: 1 },
+      // A short resend cooldown lets the test press "send again" (the 90 s validity is kept).
+      otp: { resendCooldownSeconds: 2 },
+    },
     logError: (m, e) => console.error(m, e),
   });
   const source = await CaStoreStatusSource.open({ dataDir, passphrase: TEST_CA_PASSPHRASE });

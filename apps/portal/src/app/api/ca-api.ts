@@ -1,11 +1,14 @@
 /**
- * The CA API (`openapi/ca.yaml`) as the portal calls it: one method per operation.
+ * The CA API (`openapi/ca.yaml`) as the portal's screens call it: one method per operation, over
+ * the typed client of @kzpki/client. Session tokens are passed per call, since one page may hold
+ * an applicant session and a cabinet session at once.
  */
-import { requestJson } from './http.js';
+import { type CaClient, createCaClient } from '@kzpki/client';
+import { absoluteBase, call, callNoContent } from './http.js';
 import type {
   Agreement,
-  Application,
   ApplicantSession,
+  Application,
   ApplicationKind,
   ApplicationStatusView,
   ApplicationSummary,
@@ -28,121 +31,174 @@ import type {
   TemplateName,
 } from './types.js';
 
+function bearer(token: string): { authorization: string } {
+  return { authorization: `Bearer ${token}` };
+}
+
 /** Client of the reference CA. */
 export class CaApi {
+  private readonly ca: CaClient;
+
   /** @param baseUrl origin (and path prefix) of the CA; `''` for the page's own origin. */
-  constructor(readonly baseUrl: string) {}
-
-  private url(path: string): string {
-    return `${this.baseUrl.replace(/\/+$/, '')}${path}`;
-  }
-
-  private app(id: string, step = ''): string {
-    return this.url(`/v1/applications/${encodeURIComponent(id)}${step}`);
+  constructor(baseUrl: string) {
+    this.ca = createCaClient({ baseUrl: absoluteBase(baseUrl) });
   }
 
   // --- public
   health(): Promise<Health> {
-    return requestJson(this.url('/v1/health'));
+    return call(this.ca.GET('/v1/health'));
   }
 
   async templates(): Promise<TemplateInfo[]> {
-    return (await requestJson<{ templates: TemplateInfo[] }>(this.url('/v1/templates'))).templates;
+    return (await call(this.ca.GET('/v1/templates'))).templates;
   }
 
   agreement(): Promise<Agreement> {
-    return requestJson(this.url('/v1/agreement'));
+    return call(this.ca.GET('/v1/agreement'));
   }
 
   applicationStatus(number: string): Promise<ApplicationStatusView> {
-    return requestJson(this.url(`/v1/application-status/${encodeURIComponent(number)}`));
+    return call(this.ca.GET('/v1/application-status/{number}', { params: { path: { number } } }));
   }
 
   // --- applicant
   start(body: { kind: ApplicationKind; template: TemplateName; iin: string; bin?: string }): Promise<Application> {
-    return requestJson(this.url('/v1/applications'), { body });
+    return call(this.ca.POST('/v1/applications', { body }));
   }
 
-  resendOtp(id: string): Promise<Application> {
-    return requestJson(this.app(id, '/otp'), { method: 'POST' });
+  resendOtp(applicationId: string): Promise<Application> {
+    return call(this.ca.POST('/v1/applications/{applicationId}/otp', { params: { path: { applicationId } } }));
   }
 
-  verifyOtp(id: string, code: string): Promise<ApplicantSession> {
-    return requestJson(this.app(id, '/otp/verification'), { body: { code } });
+  verifyOtp(applicationId: string, code: string): Promise<ApplicantSession> {
+    return call(
+      this.ca.POST('/v1/applications/{applicationId}/otp/verification', {
+        params: { path: { applicationId } },
+        body: { code },
+      }),
+    );
   }
 
-  getApplication(id: string, token: string): Promise<Application> {
-    return requestJson(this.app(id), { token });
+  getApplication(applicationId: string, token: string): Promise<Application> {
+    return call(this.ca.GET('/v1/applications/{applicationId}', { params: { path: { applicationId } }, headers: bearer(token) }));
   }
 
-  identify(id: string, token: string, body: IdentificationRequest): Promise<IdentificationResult> {
-    return requestJson(this.app(id, '/identification'), { token, body });
+  identify(applicationId: string, token: string, body: IdentificationRequest): Promise<IdentificationResult> {
+    return call(
+      this.ca.POST('/v1/applications/{applicationId}/identification', {
+        params: { path: { applicationId } },
+        headers: bearer(token),
+        body,
+      }),
+    );
   }
 
-  confirmIdentification(id: string, token: string): Promise<Application> {
-    return requestJson(this.app(id, '/identification/confirmation'), { token, body: { confirmed: true } });
+  confirmIdentification(applicationId: string, token: string): Promise<Application> {
+    return call(
+      this.ca.POST('/v1/applications/{applicationId}/identification/confirmation', {
+        params: { path: { applicationId } },
+        headers: bearer(token),
+        body: { confirmed: true },
+      }),
+    );
   }
 
-  grantConsent(id: string, token: string, pin: string): Promise<Application> {
-    return requestJson(this.app(id, '/consent'), { token, body: { pin } });
+  grantConsent(applicationId: string, token: string, pin: string): Promise<Application> {
+    return call(
+      this.ca.POST('/v1/applications/{applicationId}/consent', {
+        params: { path: { applicationId } },
+        headers: bearer(token),
+        body: { pin },
+      }),
+    );
   }
 
-  acceptAgreement(id: string, token: string, version: string): Promise<Application> {
-    return requestJson(this.app(id, '/agreement'), { token, body: { version, accepted: true } });
+  acceptAgreement(applicationId: string, token: string, version: string): Promise<Application> {
+    return call(
+      this.ca.POST('/v1/applications/{applicationId}/agreement', {
+        params: { path: { applicationId } },
+        headers: bearer(token),
+        body: { version, accepted: true },
+      }),
+    );
   }
 
-  submit(id: string, token: string, body: SubmissionRequest, idempotencyKey: string): Promise<Application> {
-    return requestJson(this.app(id, '/submission'), { token, body, headers: { 'idempotency-key': idempotencyKey } });
+  submit(applicationId: string, token: string, body: SubmissionRequest, idempotencyKey: string): Promise<Application> {
+    return call(
+      this.ca.POST('/v1/applications/{applicationId}/submission', {
+        params: { path: { applicationId }, header: { 'Idempotency-Key': idempotencyKey } },
+        headers: bearer(token),
+        body,
+      }),
+    );
   }
 
-  issue(id: string, token: string, idempotencyKey: string): Promise<CertificateBundle> {
-    return requestJson(this.app(id, '/issuance'), {
-      method: 'POST',
-      token,
-      headers: { 'idempotency-key': idempotencyKey },
-    });
+  issue(applicationId: string, token: string, idempotencyKey: string): Promise<CertificateBundle> {
+    return call(
+      this.ca.POST('/v1/applications/{applicationId}/issuance', {
+        params: { path: { applicationId }, header: { 'Idempotency-Key': idempotencyKey } },
+        headers: bearer(token),
+      }),
+    );
   }
 
-  certificates(id: string, token: string): Promise<CertificateBundle> {
-    return requestJson(this.app(id, '/certificates'), { token });
+  certificates(applicationId: string, token: string): Promise<CertificateBundle> {
+    return call(
+      this.ca.GET('/v1/applications/{applicationId}/certificates', {
+        params: { path: { applicationId } },
+        headers: bearer(token),
+      }),
+    );
   }
 
-  installationChallenge(id: string, token: string): Promise<InstallationChallenge> {
-    return requestJson(this.app(id, '/installation-challenge'), { method: 'POST', token });
+  installationChallenge(applicationId: string, token: string): Promise<InstallationChallenge> {
+    return call(
+      this.ca.POST('/v1/applications/{applicationId}/installation-challenge', {
+        params: { path: { applicationId } },
+        headers: bearer(token),
+      }),
+    );
   }
 
   confirmInstallation(
-    id: string,
+    applicationId: string,
     token: string,
     body: { challengeId: string; proofs: Array<{ serialHex: string; signature: string }> },
   ): Promise<Application> {
-    return requestJson(this.app(id, '/installation'), { token, body });
+    return call(
+      this.ca.POST('/v1/applications/{applicationId}/installation', {
+        params: { path: { applicationId } },
+        headers: bearer(token),
+        body,
+      }),
+    );
   }
 
   // --- certificate login
   authChallenge(audience: 'cabinet' | 'operator'): Promise<AuthChallenge> {
-    return requestJson(this.url('/v1/auth/challenges'), { body: { audience } });
+    return call(this.ca.POST('/v1/auth/challenges', { body: { audience } }));
   }
 
   login(
     audience: 'cabinet' | 'operator',
     body: { challengeId: string; certificate: string; signature: string },
   ): Promise<CertificateSession> {
-    return requestJson(this.url(audience === 'cabinet' ? '/v1/cabinet/sessions' : '/v1/operator/sessions'), { body });
+    return audience === 'cabinet'
+      ? call(this.ca.POST('/v1/cabinet/sessions', { body }))
+      : call(this.ca.POST('/v1/operator/sessions', { body }));
   }
 
   logout(token: string): Promise<void> {
-    return requestJson(this.url('/v1/cabinet/sessions/current'), { method: 'DELETE', token });
+    return callNoContent(this.ca.DELETE('/v1/cabinet/sessions/current', { headers: bearer(token) }));
   }
 
   // --- cabinet
   async pendingApplications(token: string): Promise<PendingApplication[]> {
-    return (await requestJson<{ applications: PendingApplication[] }>(this.url('/v1/cabinet/applications'), { token }))
-      .applications;
+    return (await call(this.ca.GET('/v1/cabinet/applications', { headers: bearer(token) }))).applications;
   }
 
   pendingApplication(token: string, number: string): Promise<PendingApplication> {
-    return requestJson(this.url(`/v1/cabinet/applications/${encodeURIComponent(number)}`), { token });
+    return call(this.ca.GET('/v1/cabinet/applications/{number}', { params: { path: { number } }, headers: bearer(token) }));
   }
 
   decide(
@@ -150,12 +206,17 @@ export class CaApi {
     number: string,
     body: { decision: 'approve' | 'reject'; certificate: string; signature: string; comment?: string },
   ): Promise<DecisionResult> {
-    return requestJson(this.url(`/v1/cabinet/applications/${encodeURIComponent(number)}/decision`), { token, body });
+    return call(
+      this.ca.POST('/v1/cabinet/applications/{number}/decision', {
+        params: { path: { number } },
+        headers: bearer(token),
+        body,
+      }),
+    );
   }
 
   async cabinetCertificates(token: string): Promise<CertificateRecord[]> {
-    return (await requestJson<{ certificates: CertificateRecord[] }>(this.url('/v1/cabinet/certificates'), { token }))
-      .certificates;
+    return (await call(this.ca.GET('/v1/cabinet/certificates', { headers: bearer(token) }))).certificates;
   }
 
   revoke(
@@ -164,22 +225,22 @@ export class CaApi {
     serialHex: string,
     body: { reason: RevocationReason; comment?: string },
   ): Promise<CertificateRecord> {
-    return requestJson(this.url(`/v1/${audience}/certificates/${encodeURIComponent(serialHex)}/revocation`), {
-      token,
-      body,
-    });
+    const init = { params: { path: { serialHex } }, headers: bearer(token), body };
+    return audience === 'cabinet'
+      ? call(this.ca.POST('/v1/cabinet/certificates/{serialHex}/revocation', init))
+      : call(this.ca.POST('/v1/operator/certificates/{serialHex}/revocation', init));
   }
 
   release(audience: 'cabinet' | 'operator', token: string, serialHex: string): Promise<CertificateRecord> {
-    return requestJson(this.url(`/v1/${audience}/certificates/${encodeURIComponent(serialHex)}/release`), {
-      method: 'POST',
-      token,
-    });
+    const init = { params: { path: { serialHex } }, headers: bearer(token) };
+    return audience === 'cabinet'
+      ? call(this.ca.POST('/v1/cabinet/certificates/{serialHex}/release', init))
+      : call(this.ca.POST('/v1/operator/certificates/{serialHex}/release', init));
   }
 
   // --- operator
   async moderationQueue(token: string): Promise<ModerationItem[]> {
-    return (await requestJson<{ items: ModerationItem[] }>(this.url('/v1/operator/moderation'), { token })).items;
+    return (await call(this.ca.GET('/v1/operator/moderation', { headers: bearer(token) }))).items;
   }
 
   decideModeration(
@@ -187,19 +248,21 @@ export class CaApi {
     applicationId: string,
     body: { decision: 'approve' | 'reject'; comment?: string },
   ): Promise<ApplicationSummary> {
-    return requestJson(this.url(`/v1/operator/moderation/${encodeURIComponent(applicationId)}/decision`), {
-      token,
-      body,
-    });
+    return call(
+      this.ca.POST('/v1/operator/moderation/{applicationId}/decision', {
+        params: { path: { applicationId } },
+        headers: bearer(token),
+        body,
+      }),
+    );
   }
 
   // --- dev mode
   registerPhone(iin: string, phone: string): Promise<MobileRegistration> {
-    return requestJson(this.url('/v1/dev/mobile-registrations'), { body: { iin, phone } });
+    return call(this.ca.POST('/v1/dev/mobile-registrations', { body: { iin, phone } }));
   }
 
   async smsOutbox(iin: string): Promise<SmsMessage[]> {
-    return (await requestJson<{ messages: SmsMessage[] }>(this.url(`/v1/dev/sms-outbox?iin=${encodeURIComponent(iin)}`)))
-      .messages;
+    return (await call(this.ca.GET('/v1/dev/sms-outbox', { params: { query: { iin } } }))).messages;
   }
 }

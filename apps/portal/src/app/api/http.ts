@@ -1,65 +1,45 @@
 /**
- * JSON over fetch with problem+json errors turned into {@link PortalError} `ERR_API`.
+ * Calls through the typed clients of @kzpki/client, with their errors turned into the portal's
+ * {@link PortalError}: refusals by a service keep the server's problem (and stable `code`),
+ * transport and protocol failures become `ERR_NETWORK`.
  */
+import { type CallResult, isKzpkiApiError, unwrap } from '@kzpki/client';
 import { PortalError } from '../errors.js';
 import type { Problem } from './types.js';
 
-/** Options of {@link requestJson}. */
-export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'DELETE';
-  body?: unknown;
-  /** Bearer token. */
-  token?: string;
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
+const TRANSPORT = new Set(['NETWORK_ERROR', 'HTTP_ERROR', 'INVALID_RESPONSE', 'ABORTED']);
+
+/** The {@link PortalError} for a failure of a typed-client call. */
+export function toPortalError(e: unknown): PortalError {
+  if (isKzpkiApiError(e)) {
+    if (TRANSPORT.has(e.code)) return new PortalError('ERR_NETWORK', e.message, { cause: e });
+    const problem = { ...e.problem, code: e.code } as Problem;
+    const retry = e.retryAfterSeconds;
+    if (retry !== undefined && problem.retryAfter === undefined) problem.retryAfter = retry;
+    return new PortalError('ERR_API', e.detail ?? e.message, { cause: e, problem });
+  }
+  return new PortalError('ERR_NETWORK', e instanceof Error ? e.message : String(e), { cause: e });
 }
 
-function isProblem(value: unknown): value is Problem {
-  return typeof value === 'object' && value !== null && typeof (value as Problem).code === 'string';
+/** The data of a typed-client call. @throws {PortalError} */
+export async function call<T>(request: Promise<CallResult<T>>): Promise<T> {
+  try {
+    return await unwrap(request);
+  } catch (e) {
+    throw toPortalError(e);
+  }
 }
 
-/**
- * Calls `url` and parses the JSON answer.
- * @throws {PortalError} `ERR_API` with the problem for 4xx/5xx problem answers, `ERR_NETWORK`
- *   when the server is unreachable or the answer is not JSON.
- */
-export async function requestJson<T>(url: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...opts.headers };
-  let body: string | undefined;
-  if (opts.body !== undefined) {
-    body = JSON.stringify(opts.body);
-    headers['content-type'] = 'application/json';
-  }
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  let res: Response;
+/** Awaits a call that answers without a body (204). @throws {PortalError} */
+export async function callNoContent(request: Promise<CallResult<unknown>>): Promise<void> {
   try {
-    res = await fetch(url, {
-      method: opts.method ?? (body === undefined ? 'GET' : 'POST'),
-      headers,
-      ...(body !== undefined ? { body } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      credentials: 'same-origin',
-      cache: 'no-store',
-    });
-  } catch (cause) {
-    throw new PortalError('ERR_NETWORK', `Cannot reach ${new URL(url, location.href).origin}`, { cause });
+    await request;
+  } catch (e) {
+    throw toPortalError(e);
   }
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch (cause) {
-    throw new PortalError('ERR_NETWORK', `Unexpected answer from the server (HTTP ${res.status})`, { cause });
-  }
-  if (!res.ok) {
-    if (isProblem(parsed)) {
-      const retry = Number(res.headers.get('retry-after'));
-      const problem: Problem =
-        parsed.retryAfter === undefined && Number.isFinite(retry) && retry > 0 ? { ...parsed, retryAfter: retry } : parsed;
-      throw new PortalError('ERR_API', problem.detail ?? problem.title, { problem });
-    }
-    throw new PortalError('ERR_NETWORK', `Unexpected answer from the server (HTTP ${res.status})`);
-  }
-  return parsed as T;
+}
+
+/** An absolute base URL for the clients: `''` or a path is taken relative to this page's origin. */
+export function absoluteBase(base: string): string {
+  return new URL(base === '' ? '/' : base, location.href).href;
 }

@@ -25,7 +25,9 @@ export interface TextFieldProps {
 /** A labelled text input. */
 export function TextField(props: TextFieldProps) {
   const { id, label, value, onValue, hint, error, ok, required, ...rest } = props;
-  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ok ? `${id}-ok` : ''].filter(Boolean).join(' ');
+  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ok ? `${id}-ok` : '']
+    .filter(Boolean)
+    .join(' ');
   return (
     <div class={`field${error ? ' field-invalid' : ''}`}>
       <label for={id}>
@@ -97,7 +99,7 @@ export function FileField(props: {
         {...(props.capture ? { capture: props.capture } : {})}
         onChange={(e) => props.onFile((e.currentTarget as HTMLInputElement).files?.[0])}
         aria-invalid={props.error ? 'true' : undefined}
-        aria-required={props.required ? 'true' : undefined}
+        required={props.required}
         aria-describedby={described || undefined}
       />
       {props.hint ? (

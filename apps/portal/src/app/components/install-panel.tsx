@@ -52,7 +52,12 @@ export function InstallPanel(props: InstallPanelProps) {
   const [files, setFiles] = useState<Array<KeyFile & { url: string }>>([]);
   const urls = useRef<string[]>([]);
 
-  useEffect(() => () => urls.current.forEach((u) => URL.revokeObjectURL(u)), []);
+  useEffect(
+    () => () => {
+      for (const u of urls.current) URL.revokeObjectURL(u);
+    },
+    [],
+  );
 
   const refresh = async (issue: boolean): Promise<void> => {
     setError(undefined);
@@ -134,7 +139,8 @@ export function InstallPanel(props: InstallPanelProps) {
       )}
       {app ? (
         <p class="current-status">
-          <span>{i.t('install.status')}</span> <strong data-status={app.status}>{i.text(app.statusText)}</strong>
+          <span>{i.t('install.status')}</span>{' '}
+          <strong data-status={app.status}>{i.text(app.statusText)}</strong>
         </p>
       ) : null}
       <ErrorMessage>{error}</ErrorMessage>

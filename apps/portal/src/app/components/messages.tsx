@@ -1,6 +1,6 @@
 /**
  * Messages announced to assistive technology: errors as `role="alert"` (assertive), progress and
- * results as `role="status"` (polite).
+ * results in `<output>` (implicit `role="status"`, polite).
  */
 import type { ComponentChildren } from 'preact';
 
@@ -18,18 +18,18 @@ export function ErrorMessage(props: { children?: ComponentChildren; id?: string 
 export function StatusMessage(props: { children?: ComponentChildren; kind?: 'info' | 'ok' | 'warn' }) {
   const empty = props.children === undefined || props.children === null || props.children === '';
   return (
-    <div class={empty ? 'sr-live' : `msg msg-${props.kind ?? 'info'}`} role="status" aria-live="polite">
+    <output class={empty ? 'sr-live' : `msg msg-${props.kind ?? 'info'}`} aria-live="polite">
       {props.children}
-    </div>
+    </output>
   );
 }
 
 /** A busy indicator with its text. */
 export function Busy(props: { children: ComponentChildren }) {
   return (
-    <div class="busy" role="status" aria-live="polite">
+    <output class="busy" aria-live="polite">
       <span class="spinner" aria-hidden="true" />
       {props.children}
-    </div>
+    </output>
   );
 }

@@ -38,7 +38,11 @@ export function RevocationForm(props: {
       <label for={id} class="sr-only">
         {i.t('cab.reason')}
       </label>
-      <select id={id} value={reason} onChange={(e) => setReason((e.currentTarget as HTMLSelectElement).value as RevocationReason)}>
+      <select
+        id={id}
+        value={reason}
+        onChange={(e) => setReason((e.currentTarget as HTMLSelectElement).value as RevocationReason)}
+      >
         {REASONS.map((r) => (
           <option key={r} value={r}>
             {i.t(`reason.${r}`)}

@@ -16,7 +16,11 @@ export function Stepper(props: { current: 1 | 2 | 3 | 4 }) {
         const n = i + 1;
         const state = n < props.current ? 'done' : n === props.current ? 'current' : 'todo';
         return (
-          <li key={key} class={`stage stage-${state}`} aria-current={n === props.current ? 'step' : undefined}>
+          <li
+            key={key}
+            class={`stage stage-${state}`}
+            aria-current={n === props.current ? 'step' : undefined}
+          >
             <span class="stage-n" aria-hidden="true">
               {n}
             </span>

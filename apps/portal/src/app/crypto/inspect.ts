@@ -47,9 +47,15 @@ export async function inspectFile(bytes: Uint8Array, password: string): Promise<
     pem = undefined;
   }
   if (pem) {
-    return { kind: 'certificate', certificatePem: pem, info: pki.inspectCertificate(pem), fileName: pki.ncaKeyFileName(pem) };
+    return {
+      kind: 'certificate',
+      certificatePem: pem,
+      info: pki.inspectCertificate(pem),
+      fileName: pki.ncaKeyFileName(pem),
+    };
   }
-  if (password === '') throw new PortalError('ERR_CERTIFICATE_FILE', 'Not a certificate; a key file needs its password');
+  if (password === '')
+    throw new PortalError('ERR_CERTIFICATE_FILE', 'Not a certificate; a key file needs its password');
   const key = await openKeyFile(bytes, password);
   return {
     kind: 'key-file',

@@ -37,7 +37,10 @@ export async function buildKeyFiles(opts: BuildKeyFilesOptions): Promise<KeyFile
     const issuedSpki = pki.parseCertificate(cert.pem).subjectPublicKeyInfo.toSchema().toBER(false);
     const keptSpki = await pki.exportSpki(pair.publicKey);
     if (!pki.bytesEqual(new Uint8Array(issuedSpki), keptSpki)) {
-      throw new PortalError('ERR_KEYS_NOT_FOUND', `The ${cert.purpose} certificate does not certify the key kept here`);
+      throw new PortalError(
+        'ERR_KEYS_NOT_FOUND',
+        `The ${cert.purpose} certificate does not certify the key kept here`,
+      );
     }
     const bytes = await pki.createPkcs12({
       privateKey: pair.privateKey,
@@ -46,7 +49,12 @@ export async function buildKeyFiles(opts: BuildKeyFilesOptions): Promise<KeyFile
       password: opts.password,
       format: opts.format,
     });
-    files.push({ purpose: cert.purpose, fileName: pki.ncaKeyFileName(cert.pem), bytes, serialHex: cert.serialHex });
+    files.push({
+      purpose: cert.purpose,
+      fileName: pki.ncaKeyFileName(cert.pem),
+      bytes,
+      serialHex: cert.serialHex,
+    });
   }
   return files;
 }
@@ -82,7 +90,8 @@ export async function openKeyFile(bytes: Uint8Array, password: string): Promise<
     }
     throw new PortalError('ERR_KEY_FILE', 'Not a usable PKCS#12 key store', { cause });
   }
-  if (!contents.privateKey) throw new PortalError('ERR_KEY_FILE', 'The key algorithm is not supported by this browser');
+  if (!contents.privateKey)
+    throw new PortalError('ERR_KEY_FILE', 'The key algorithm is not supported by this browser');
   const info = pki.inspectCertificate(contents.certificate);
   return {
     privateKey: contents.privateKey,
@@ -101,10 +110,16 @@ export async function openKeyFile(bytes: Uint8Array, password: string): Promise<
  * Opens a key file and checks that it serves `purpose`.
  * @throws {PortalError} `ERR_KEY_PURPOSE` when the certificate is for something else.
  */
-export async function openKeyFileFor(bytes: Uint8Array, password: string, purpose: 'auth' | 'sign'): Promise<OpenedKey> {
+export async function openKeyFileFor(
+  bytes: Uint8Array,
+  password: string,
+  purpose: 'auth' | 'sign',
+): Promise<OpenedKey> {
   const key = await openKeyFile(bytes, password);
   if (key.purpose !== purpose && key.purpose !== 'auth+sign') {
-    throw new PortalError('ERR_KEY_PURPOSE', `A ${purpose.toUpperCase()} key is needed`, { neededPurpose: purpose });
+    throw new PortalError('ERR_KEY_PURPOSE', `A ${purpose.toUpperCase()} key is needed`, {
+      neededPurpose: purpose,
+    });
   }
   return key;
 }

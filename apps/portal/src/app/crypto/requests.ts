@@ -26,7 +26,9 @@ export interface RequestSubject {
  * Generates the AUTH and SIGN key pairs (extractable, so the key files can be built later) and
  * their requests.
  */
-export async function generateRequests(input: RequestSubject): Promise<{ auth: GeneratedKey; sign: GeneratedKey }> {
+export async function generateRequests(
+  input: RequestSubject,
+): Promise<{ auth: GeneratedKey; sign: GeneratedKey }> {
   const pki = await loadPki();
   const subject = pki.buildNcaSubject({
     surname: input.person.surname,

@@ -2,10 +2,10 @@
  * Language of the portal (ru / kk / en): the message tables, `t()` with `{name}` placeholders,
  * dates in the local time zone, and the localized text of any error the screens show.
  */
-import { createContext, type ComponentChildren } from 'preact';
+import { type ComponentChildren, createContext } from 'preact';
 import { useContext, useMemo } from 'preact/hooks';
-import { isPortalError } from '../errors.js';
 import type { LocalizedText } from '../api/types.js';
+import { isPortalError } from '../errors.js';
 import { en } from './messages-en.js';
 import { kk } from './messages-kk.js';
 import { type MessageKey, ru } from './messages-ru.js';
@@ -76,7 +76,8 @@ export function createI18n(lang: Lang): I18n {
             return t('common.network');
           case 'ERR_API': {
             const p = e.problem;
-            if (p?.code === 'RATE_LIMITED' && p.retryAfter) return t('common.retryAfter', { n: p.retryAfter });
+            if (p?.code === 'RATE_LIMITED' && p.retryAfter)
+              return t('common.retryAfter', { n: p.retryAfter });
             const key = `err.${p?.code ?? ''}`;
             if (has(key)) return t(key);
             return t('common.unexpected', { detail: p?.detail ?? p?.title ?? e.message });

@@ -20,7 +20,8 @@ export const en: Record<MessageKey, string> = {
   'nav.operator': 'Operator',
 
   'home.title': 'National Certification Authority (test)',
-  'home.lead': 'Obtain digital signature keys remotely, without visiting a service centre: remote identification, application, issuance and installation of the certificates.',
+  'home.lead':
+    'Obtain digital signature keys remotely, without visiting a service centre: remote identification, application, issuance and installation of the certificates.',
   'home.obtain': 'Obtain digital signature remotely',
 
   'common.required': 'required',
@@ -48,6 +49,7 @@ export const en: Record<MessageKey, string> = {
   'start.who': 'Choose who the service is for',
   'start.templates': 'Choose the template of NCA registration certificates for legal entities',
   'start.applyingBy': 'Online application with the template {kind} - {template}',
+  'start.applyingIndividual': 'Online application with the template Individual',
   'start.bin': 'Enter BIN',
   'start.iin': 'Enter IIN',
   'start.submit': 'Send request',
@@ -69,7 +71,8 @@ export const en: Record<MessageKey, string> = {
 
   'otp.title': 'One-time password',
   'otp.sentTo': 'A one-time password was sent to the phone number {phone}',
-  'otp.from': 'The SMS code (one-time password) was sent from {sender} to the phone number registered in the MCD.',
+  'otp.from':
+    'The SMS code (one-time password) was sent from {sender} to the phone number registered in the MCD.',
   'otp.label': 'Enter the one-time password',
   'otp.hint': '6 digits from the SMS',
   'otp.remaining': 'Time left: {n} seconds',
@@ -86,9 +89,12 @@ export const en: Record<MessageKey, string> = {
 
   'bmg.title': 'Registering your phone number in the Mobile Citizens Database',
   'bmg.notRegistered': 'The user is not registered in the Mobile Citizens Database.',
-  'bmg.text': 'If you are not registered in the Mobile Citizens Database (MCD) or have not received a one-time password, the system offers to register or re-register you and your phone number.',
-  'bmg.howto': 'Click the virtual assistant Kenes, choose a language, then click "Video call". The operator will ask you to show your national ID and to dictate your IIN, phone number and SMS code.',
-  'bmg.after': 'After successful registration in the MCD, refresh the page and enter your IIN and the one-time password again.',
+  'bmg.text':
+    'If you are not registered in the Mobile Citizens Database (MCD) or have not received a one-time password, the system offers to register or re-register you and your phone number.',
+  'bmg.howto':
+    'Click the virtual assistant Kenes, choose a language, then click "Video call". The operator will ask you to show your national ID and to dictate your IIN, phone number and SMS code.',
+  'bmg.after':
+    'After successful registration in the MCD, refresh the page and enter your IIN and the one-time password again.',
   'bmg.devTitle': 'Video call with an operator (simulated, dev mode)',
   'bmg.phone': 'Mobile phone number',
   'bmg.phoneHint': 'Format +7XXXXXXXXXX',
@@ -116,7 +122,8 @@ export const en: Record<MessageKey, string> = {
   'selfie.noCamera': 'No web camera available. Upload a photo of your face.',
 
   'live.title': 'Video identification',
-  'live.hint': 'Follow the recommendations about the position and motion of your face: keep your face in the frame and slowly turn your head left and right.',
+  'live.hint':
+    'Follow the recommendations about the position and motion of your face: keep your face in the frame and slowly turn your head left and right.',
   'live.start': 'Start',
   'live.running': 'Video identification in progress…',
   'live.passed': 'Video identification passed',
@@ -141,7 +148,8 @@ export const en: Record<MessageKey, string> = {
   'doc.upload': 'Upload a file',
   'doc.photo': 'Take a photo',
   'doc.photoHint': 'Take photos of the front and back of the document',
-  'doc.frameHint': 'Place the front side, then the reverse side of the document in the frame and click the photo icon.',
+  'doc.frameHint':
+    'Place the front side, then the reverse side of the document in the frame and click the photo icon.',
   'doc.front': 'Front side',
   'doc.back': 'Reverse side',
   'doc.send': 'Send',
@@ -168,10 +176,12 @@ export const en: Record<MessageKey, string> = {
   'sex.female': 'Female',
 
   'moderation.title': 'Document sent for checking',
-  'moderation.text': 'The data does not match the national database of individuals. Your document has been sent to an operator for checking (moderation). You will receive an SMS once it has been checked.',
+  'moderation.text':
+    'The data does not match the national database of individuals. Your document has been sent to an operator for checking (moderation). You will receive an SMS once it has been checked.',
   'moderation.refresh': 'Check the result',
   'moderation.still': 'The document is still being checked.',
-  'moderation.rejected': 'The document did not pass moderation: identification rejected. Submit a new application.',
+  'moderation.rejected':
+    'The document did not pass moderation: identification rejected. Submit a new application.',
   'identified.title': 'Identity confirmed',
   'identified.text': 'Your selfie and identity document data match the national database of individuals.',
 
@@ -202,7 +212,8 @@ export const en: Record<MessageKey, string> = {
   'form.storageChoose': 'Choose the key storage',
   'storage.PKCS12': 'Personal computer',
   'storage.token': '{name} (needs NCALayer)',
-  'form.storageHint': 'The keys are generated in this browser and kept there until you download the certificates. Private keys are never sent anywhere: only the certificate requests go to the server.',
+  'form.storageHint':
+    'The keys are generated in this browser and kept there until you download the certificates. Private keys are never sent anywhere: only the certificate requests go to the server.',
   'form.submit': 'Submit a request',
   'form.generating': 'Generating the AUTH and SIGN key pairs in your browser…',
   'form.sending': 'Submitting the application…',
@@ -211,9 +222,12 @@ export const en: Record<MessageKey, string> = {
   'submitted.number': 'Your application number:',
   'submitted.save': 'Save or write down the application number!',
   'submitted.legalIntro': 'To complete obtaining the NCA certificates you need to:',
-  'submitted.step1': 'Step 1: Ask the first manager of your organisation, or the person acting for them (an employee with signing right), to confirm the application.',
-  'submitted.step2': 'Step 2: Once the first manager has confirmed the application, install the certificates on this page or on the application status page.',
-  'submitted.keys': 'Your private keys were generated in this browser when you submitted. Install the certificates in this same browser.',
+  'submitted.step1':
+    'Step 1: Ask the first manager of your organisation, or the person acting for them (an employee with signing right), to confirm the application.',
+  'submitted.step2':
+    'Step 2: Once the first manager has confirmed the application, install the certificates on this page or on the application status page.',
+  'submitted.keys':
+    'Your private keys were generated in this browser when you submitted. Install the certificates in this same browser.',
   'submitted.toStatus': 'Check application status',
 
   'install.title': 'Installing the registration certificates',
@@ -222,8 +236,10 @@ export const en: Record<MessageKey, string> = {
   'install.waiting': 'The application awaits confirmation by the first manager. Click "Refresh" later.',
   'install.rejected': 'The application was rejected. Submit a new one.',
   'install.passwordTitle': 'Create and enter a password for your digital signature keys',
-  'install.rule': 'The password must contain Latin letters and digits. Length: 6 to 32 characters. It may also contain upper-case Latin letters and the special characters "#$^+=!*()@%&_?-.".',
-  'install.remember': 'Be sure to remember the password! It cannot be recovered! The NCA does not store your passwords; if you lose it, revoke these keys or apply again.',
+  'install.rule':
+    'The password must contain Latin letters and digits. Length: 6 to 32 characters. It may also contain upper-case Latin letters and the special characters "#$^+=!*()@%&_?-.".',
+  'install.remember':
+    'Be sure to remember the password! It cannot be recovered! The NCA does not store your passwords; if you lose it, revoke these keys or apply again.',
   'install.password': 'Password',
   'install.repeat': 'Repeat the password',
   'install.show': 'Show the password',
@@ -241,13 +257,15 @@ export const en: Record<MessageKey, string> = {
   'install.download': 'Download certificates',
   'install.building': 'Building the key files…',
   'install.confirming': 'Confirming the installation…',
-  'install.noKeys': 'The private keys of this application are not in this browser. Install the certificates in the browser you applied from.',
+  'install.noKeys':
+    'The private keys of this application are not in this browser. Install the certificates in the browser you applied from.',
 
   'done.title': 'Congratulations! The procedure of obtaining digital signature keys has been completed!',
   'done.installed': 'Application status: "Certificates installed".',
-  'done.files': 'Digital signature key files (saved to the browser\'s downloads folder):',
+  'done.files': "Digital signature key files (saved to the browser's downloads folder):",
   'done.again': 'Save the file',
-  'done.treasury': 'Treasury-Client participants: after obtaining the digital signature remotely, the state institution must send an official notice to its treasury office stating the role, full name and the name of the institution.',
+  'done.treasury':
+    'Treasury-Client participants: after obtaining the digital signature remotely, the state institution must send an official notice to its treasury office stating the role, full name and the name of the institution.',
   'done.auth': 'Authentication key (AUTH)',
   'done.sign': 'Signing key (SIGN)',
 
@@ -273,10 +291,12 @@ export const en: Record<MessageKey, string> = {
   'status.online': 'Online application (remote identification)',
   'status.current': 'Application status:',
   'status.notFound': 'No application with this number',
-  'status.sla': 'Once the application is approved, the registration certificate is issued within 2 working days.',
+  'status.sla':
+    'Once the application is approved, the registration certificate is issued within 2 working days.',
 
   'kc.title': 'Check a digital signature key',
-  'kc.intro': 'Choose a key file (.p12) or a certificate (.cer, .crt, .pem). Key files are opened in your browser; only the certificate is sent to the checking service.',
+  'kc.intro':
+    'Choose a key file (.p12) or a certificate (.cer, .crt, .pem). Key files are opened in your browser; only the certificate is sent to the checking service.',
   'kc.file': 'Key or certificate file',
   'kc.password': 'Key file password',
   'kc.passwordHint': 'Only for .p12 files',
@@ -312,7 +332,8 @@ export const en: Record<MessageKey, string> = {
   'rev.unknown': 'Unknown (not issued by this CA)',
 
   'cab.title': 'Personal account',
-  'cab.loginIntro': 'To log in, choose your authentication key file (AUTH_RSA256_….p12) and enter its password. The login is a signature made in your browser; the key is never sent.',
+  'cab.loginIntro':
+    'To log in, choose your authentication key file (AUTH_RSA256_….p12) and enter its password. The login is a signature made in your browser; the key is never sent.',
   'cab.keyFile': 'AUTH key file',
   'cab.password': 'Password',
   'cab.login': 'Log in',
@@ -367,6 +388,7 @@ export const en: Record<MessageKey, string> = {
   'op.field': 'Field',
   'op.document': 'Document',
   'op.registry': 'Database',
+  'op.recognized': 'Recognised document data',
   'op.approve': 'Accept the document',
   'op.reject': 'Reject',
   'op.decided': 'Decision on application {id} saved: {status}',
@@ -403,7 +425,8 @@ export const en: Record<MessageKey, string> = {
   'err.CERTIFICATE_UNTRUSTED': 'The certificate was not issued by this certification authority.',
   'err.CERTIFICATE_EXPIRED': 'The certificate has expired.',
   'err.CERTIFICATE_REVOKED': 'The certificate is revoked.',
-  'err.CERTIFICATE_WRONG_PURPOSE': 'The certificate is not meant for this (another key is needed: AUTH or SIGN).',
+  'err.CERTIFICATE_WRONG_PURPOSE':
+    'The certificate is not meant for this (another key is needed: AUTH or SIGN).',
   'err.SIGNATURE_INVALID': 'The signature did not verify.',
   'err.NOT_AN_OPERATOR': 'The certificate does not carry the NCA operator role.',
   'err.APPROVER_NOT_AUTHORIZED': 'You may not confirm applications of this template.',

@@ -30,7 +30,8 @@ function draw(source: CanvasImageSource, width: number, height: number): Picture
 
 /** The current frame of a playing video. */
 export function captureFrame(video: HTMLVideoElement): Picture {
-  if (!video.videoWidth || !video.videoHeight) throw new PortalError('ERR_CAMERA', 'The camera gives no picture yet');
+  if (!video.videoWidth || !video.videoHeight)
+    throw new PortalError('ERR_CAMERA', 'The camera gives no picture yet');
   return draw(video, video.videoWidth, video.videoHeight);
 }
 

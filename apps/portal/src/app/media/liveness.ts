@@ -29,7 +29,9 @@ export function sampleFrame(video: HTMLVideoElement): Uint8Array {
   const rgba = ctx.getImageData(0, 0, SAMPLE, SAMPLE).data;
   const grey = new Uint8Array(SAMPLE * SAMPLE);
   for (let i = 0; i < grey.length; i++) {
-    grey[i] = Math.round(0.299 * (rgba[i * 4] ?? 0) + 0.587 * (rgba[i * 4 + 1] ?? 0) + 0.114 * (rgba[i * 4 + 2] ?? 0));
+    grey[i] = Math.round(
+      0.299 * (rgba[i * 4] ?? 0) + 0.587 * (rgba[i * 4 + 1] ?? 0) + 0.114 * (rgba[i * 4 + 2] ?? 0),
+    );
   }
   return grey;
 }
@@ -55,7 +57,11 @@ export function livenessFromMotion(motion: number): LivenessResult {
 }
 
 /** Samples `count` frames `intervalMs` apart and scores them. */
-export async function checkLiveness(video: HTMLVideoElement, count = 8, intervalMs = 200): Promise<LivenessResult> {
+export async function checkLiveness(
+  video: HTMLVideoElement,
+  count = 8,
+  intervalMs = 200,
+): Promise<LivenessResult> {
   const frames: Uint8Array[] = [];
   for (let i = 0; i < count; i++) {
     frames.push(sampleFrame(video));

@@ -5,7 +5,12 @@
  * document; every holder sees their certificates and may revoke (or suspend and release) them.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { CertificateRecord, CertificateSession, PendingApplication, RevocationReason } from '../api/types.js';
+import type {
+  CertificateRecord,
+  CertificateSession,
+  PendingApplication,
+  RevocationReason,
+} from '../api/types.js';
 import { FileField, fileBytes, TextField } from '../components/field.js';
 import { ScreenHeading } from '../components/heading.js';
 import { KeyLoginForm } from '../components/key-login.js';
@@ -137,7 +142,13 @@ function Approvals(props: { token: string }) {
   return (
     <section aria-labelledby="pending-title" class="pending">
       <h2 id="pending-title">{i.t('cab.pending')}</h2>
-      <SignKeyLoader loaded={signKey} onLoaded={setSignKey} />
+      <SignKeyLoader
+        loaded={signKey}
+        onLoaded={(key) => {
+          setSignKey(key);
+          setError(undefined);
+        }}
+      />
       <ErrorMessage>{error}</ErrorMessage>
       <StatusMessage kind="ok">{notice}</StatusMessage>
       {pending === undefined ? (
@@ -174,9 +185,7 @@ function Approvals(props: { token: string }) {
                 </div>
                 <div class="data-row">
                   <dt>{i.t('cab.requests')}</dt>
-                  <dd>
-                    {p.requests.map((r) => `${r.purpose.toUpperCase()} ${r.keyAlgorithm}`).join(', ')}
-                  </dd>
+                  <dd>{p.requests.map((r) => `${r.purpose.toUpperCase()} ${r.keyAlgorithm}`).join(', ')}</dd>
                 </div>
               </dl>
               <TextField
@@ -240,12 +249,15 @@ function SignKeyLoader(props: { loaded: OpenedKey | undefined; onLoaded: (key: O
       <h3 id="sign-key-title">{i.t('cab.signKey')}</h3>
       <p class="hint">{i.t('cab.signKeyIntro')}</p>
       {props.loaded ? (
-        <p class="msg msg-ok" role="status">
-          {i.t('cab.signKeyLoaded', { name: props.loaded.fileName })}
-        </p>
+        <output class="msg msg-ok">{i.t('cab.signKeyLoaded', { name: props.loaded.fileName })}</output>
       ) : (
         <>
-          <FileField id="sign-key-file" label={i.t('cab.signKeyFile')} accept=".p12,.pfx,application/x-pkcs12" onFile={setFile} />
+          <FileField
+            id="sign-key-file"
+            label={i.t('cab.signKeyFile')}
+            accept=".p12,.pfx,application/x-pkcs12"
+            onFile={setFile}
+          />
           <TextField
             id="sign-key-password"
             label={i.t('cab.password')}
@@ -292,7 +304,8 @@ export function CertificateTable(props: {
                 <code>{c.serialHex}</code>
               </td>
               <td>{c.purpose ? i.t(`purpose.${c.purpose}` as MessageKey) : ''}</td>
-              <td class="subject">{c.subject}</td>
+              {/* A space after each RDN lets the long DN wrap between attributes. */}
+              <td class="subject">{c.subject.replace(/,(?=[A-Za-z][\w.]*=)/g, ', ')}</td>
               <td class="nowrap">
                 {i.date(c.notBefore)} – {i.date(c.notAfter)}
               </td>

@@ -27,7 +27,9 @@ function Row(props: { label: string; children: ComponentChildren; id?: string })
 function revocationText(i: I18n, r: KeyCheckResult['revocation']): string {
   if (r.status === 'good') return i.t('rev.good');
   if (r.status === 'revoked') {
-    return i.t(r.reason === 'certificateHold' ? 'rev.hold' : 'rev.revoked', { date: i.dateTime(r.revokedAt) });
+    return i.t(r.reason === 'certificateHold' ? 'rev.hold' : 'rev.revoked', {
+      date: i.dateTime(r.revokedAt),
+    });
   }
   return i.t('rev.unknown');
 }
@@ -167,13 +169,18 @@ export function KeyCheckPage() {
                 </span>
               </Row>
               <Row id="revocation" label={i.t('kc.revocation')}>
-                <span class={remote.revocation.status === 'good' ? 'ok' : 'bad'} data-revocation={remote.revocation.status}>
+                <span
+                  class={remote.revocation.status === 'good' ? 'ok' : 'bad'}
+                  data-revocation={remote.revocation.status}
+                >
                   {revocationText(i, remote.revocation)}
                 </span>
               </Row>
               {local.kind === 'key-file' ? (
                 <Row id="key-file" label={i.t('kc.keyFile')}>
-                  <span class={local.keyMatches ? 'ok' : 'bad'}>{local.keyMatches ? i.t('kc.keyMatches') : '✗'}</span>
+                  <span class={local.keyMatches ? 'ok' : 'bad'}>
+                    {local.keyMatches ? i.t('kc.keyMatches') : '✗'}
+                  </span>
                 </Row>
               ) : null}
               <Row id="file-name" label={i.t('kc.fileName')}>

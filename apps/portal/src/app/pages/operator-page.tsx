@@ -11,6 +11,7 @@ import { KeyLoginForm } from '../components/key-login.js';
 import { Busy, ErrorMessage, StatusMessage } from '../components/messages.js';
 import { REASONS } from '../components/revocation-form.js';
 import { useI18n } from '../i18n/i18n.js';
+import type { MessageKey } from '../i18n/messages-ru.js';
 import { useServices } from '../services.js';
 import { DocumentData } from './wizard/confirm-document-step.js';
 
@@ -39,8 +40,30 @@ export function OperatorPage() {
   );
 }
 
+/** Registry field names the CA reports, with their labels on the confirmation screen. */
+const FIELD_LABELS: Readonly<Record<string, MessageKey>> = {
+  documentNumber: 'confirm.number',
+  documentType: 'doc.type',
+  number: 'confirm.number',
+  iin: 'confirm.iin',
+  surname: 'confirm.surname',
+  givenName: 'confirm.givenName',
+  patronymic: 'confirm.patronymic',
+  sex: 'confirm.sex',
+  birthDate: 'confirm.birthDate',
+  birthPlace: 'confirm.birthPlace',
+  nationality: 'confirm.nationality',
+  issuer: 'confirm.issuer',
+  issuedAt: 'confirm.issuedAt',
+  validUntil: 'confirm.validUntil',
+};
+
 function Moderation(props: { token: string }) {
   const i = useI18n();
+  const fieldLabel = (field: string): string => {
+    const key = FIELD_LABELS[field];
+    return key ? i.t(key) : field;
+  };
   const { ca } = useServices();
   const [items, setItems] = useState<ModerationItem[]>();
   const [error, setError] = useState<string>();
@@ -91,7 +114,8 @@ function Moderation(props: { token: string }) {
           {items.map((item) => (
             <li key={item.applicationId} class="card" data-moderation={item.applicationId}>
               <h3>
-                {item.recognizedDocument.surname} {item.recognizedDocument.givenName} — {i.t('kc.iin')} {item.iin}
+                {item.recognizedDocument.surname} {item.recognizedDocument.givenName} — {i.t('kc.iin')}{' '}
+                {item.iin}
               </h3>
               <p class="hint">
                 {i.t('op.queuedAt')}: {i.dateTime(item.queuedAt)}
@@ -109,7 +133,7 @@ function Moderation(props: { token: string }) {
                   <tbody>
                     {item.mismatches.map((m) => (
                       <tr key={m.field}>
-                        <th scope="row">{m.field}</th>
+                        <th scope="row">{fieldLabel(m.field)}</th>
                         <td>{m.document}</td>
                         <td>{m.registry}</td>
                       </tr>
@@ -118,7 +142,7 @@ function Moderation(props: { token: string }) {
                 </table>
               </div>
               <details>
-                <summary>{i.t('confirm.title')}</summary>
+                <summary>{i.t('op.recognized')}</summary>
                 <DocumentData doc={item.recognizedDocument} />
               </details>
               <TextField
@@ -196,7 +220,11 @@ function RevokeBySerial(props: { token: string }) {
         />
         <div class="field">
           <label for="op-reason">{i.t('cab.reason')}</label>
-          <select id="op-reason" value={reason} onChange={(e) => setReason((e.currentTarget as HTMLSelectElement).value as RevocationReason)}>
+          <select
+            id="op-reason"
+            value={reason}
+            onChange={(e) => setReason((e.currentTarget as HTMLSelectElement).value as RevocationReason)}
+          >
             {REASONS.map((r) => (
               <option key={r} value={r}>
                 {i.t(`reason.${r}`)}

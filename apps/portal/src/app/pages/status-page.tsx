@@ -62,7 +62,7 @@ export function StatusPage(props: { initialNumber?: string }) {
     <div>
       <ScreenHeading>{i.t('status.title')}</ScreenHeading>
       <p class="hint">{i.t('status.sla')}</p>
-      <form class="search" onSubmit={submit} noValidate role="search">
+      <form class="search" onSubmit={submit} noValidate>
         <p class="hint">{i.t('common.requiredNote')}</p>
         <TextField
           id="status-number"
@@ -132,7 +132,9 @@ export function StatusPage(props: { initialNumber?: string }) {
               <div class="data-row">
                 <dt>{i.t('status.template')}</dt>
                 <dd>
-                  {i.t(`kind.${v.application.kind}`)} - {i.text(v.application.templateTitle)}
+                  {v.application.kind === 'individual'
+                    ? i.text(v.application.templateTitle)
+                    : `${i.t('kind.legal-entity')} - ${i.text(v.application.templateTitle)}`}
                 </dd>
               </div>
               <div class="data-row">

@@ -56,14 +56,14 @@ export function AgreementStep(props: {
         <>
           <p class="hint">{i.t('agreement.version', { version: agreement.version })}</p>
           {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the scrollable text must be reachable by keyboard */}
-          <div class="agreement-text" tabIndex={0} aria-label={i.text(agreement.title)}>
+          <section class="agreement-text" tabIndex={0} aria-label={i.text(agreement.title)}>
             {i
               .text(agreement.text)
               .split(/\n+/)
               .map((p, n) => (
                 <p key={String(n)}>{p}</p>
               ))}
-          </div>
+          </section>
         </>
       ) : (
         <Busy>{i.t('common.loading')}</Busy>

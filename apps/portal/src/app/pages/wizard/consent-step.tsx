@@ -11,7 +11,11 @@ import { useI18n } from '../../i18n/i18n.js';
 import { useServices } from '../../services.js';
 
 /** The consent screen. */
-export function ConsentStep(props: { app: Application; token: string; onConsent: (app: Application) => void }) {
+export function ConsentStep(props: {
+  app: Application;
+  token: string;
+  onConsent: (app: Application) => void;
+}) {
   const i = useI18n();
   const { ca } = useServices();
   const [pin, setPin] = useState('');

@@ -229,12 +229,21 @@ function LivenessScreen(props: { camera: boolean; onDone: (r: LivenessResult) =>
             {i.t('selfie.continue')}
           </button>
         ) : props.camera ? (
-          <button type="button" class="btn btn-primary" onClick={() => void run()} disabled={!ready || running}>
+          <button
+            type="button"
+            class="btn btn-primary"
+            onClick={() => void run()}
+            disabled={!ready || running}
+          >
             {i.t('live.start')}
           </button>
         ) : (
           // Without a camera the simulated Digital ID service vouches for liveness itself.
-          <button type="button" class="btn btn-primary" onClick={() => props.onDone({ passed: true, score: 0.75 })}>
+          <button
+            type="button"
+            class="btn btn-primary"
+            onClick={() => props.onDone({ passed: true, score: 0.75 })}
+          >
             {i.t('selfie.continue')}
           </button>
         )}
@@ -259,14 +268,17 @@ function PinScreen(props: { onDone: (pin: string) => void }) {
           ? i.t('pin.simple')
           : undefined
       : undefined;
-  const repeatError = (touched || repeat.length >= pin.length) && repeat !== '' && repeat !== pin ? i.t('pin.mismatch') : undefined;
+  const repeatError =
+    (touched || repeat.length >= pin.length) && repeat !== '' && repeat !== pin
+      ? i.t('pin.mismatch')
+      : undefined;
 
   const submit = (e: Event): void => {
     e.preventDefault();
     setTouched(true);
-    if (problem) return document.getElementById('pin-1')?.focus();
-    if (repeat !== pin) return document.getElementById('pin-2')?.focus();
-    props.onDone(pin);
+    const invalid = problem ? 'pin-1' : repeat !== pin ? 'pin-2' : undefined;
+    if (invalid) document.getElementById(invalid)?.focus();
+    else props.onDone(pin);
   };
 
   return (
@@ -319,7 +331,11 @@ function DocumentScreen(props: {
   const [busy, setBusy] = useState(false);
   const video = useRef<HTMLVideoElement>();
   const [ready, setReady] = useState(false);
-  const side: 'front' | 'back' | undefined = !front ? 'front' : !back && type === 'id-card' ? 'back' : undefined;
+  const side: 'front' | 'back' | undefined = !front
+    ? 'front'
+    : !back && type === 'id-card'
+      ? 'back'
+      : undefined;
 
   const fromFile = async (which: 'front' | 'back', file: File | undefined): Promise<void> => {
     setError(undefined);
@@ -376,7 +392,13 @@ function DocumentScreen(props: {
       <fieldset class="choice choice-inline">
         <legend>{i.t('doc.method')}</legend>
         <label class="check">
-          <input type="radio" name="doc-method" value="upload" checked={method === 'upload'} onChange={() => setMethod('upload')} />{' '}
+          <input
+            type="radio"
+            name="doc-method"
+            value="upload"
+            checked={method === 'upload'}
+            onChange={() => setMethod('upload')}
+          />{' '}
           {i.t('doc.upload')}
         </label>
         <label class="check">

@@ -10,7 +10,11 @@ import { useI18n } from '../../i18n/i18n.js';
 import { useServices } from '../../services.js';
 
 /** The moderation screen. */
-export function ModerationStep(props: { app: Application; token: string; onIdentified: (app: Application) => void }) {
+export function ModerationStep(props: {
+  app: Application;
+  token: string;
+  onIdentified: (app: Application) => void;
+}) {
   const i = useI18n();
   const { ca } = useServices();
   const [app, setApp] = useState(props.app);

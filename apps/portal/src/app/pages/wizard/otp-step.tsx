@@ -4,7 +4,7 @@
  * cooldown, attempts left; in dev mode a helper reads the simulated SMS.
  */
 import { useState } from 'preact/hooks';
-import type { Application, ApplicantSession } from '../../api/types.js';
+import type { ApplicantSession, Application } from '../../api/types.js';
 import { TextField } from '../../components/field.js';
 import { ScreenHeading } from '../../components/heading.js';
 import { Busy, ErrorMessage, StatusMessage } from '../../components/messages.js';
@@ -52,7 +52,8 @@ export function OtpStep(props: OtpStepProps) {
     } catch (err) {
       const left = isPortalError(err, 'ERR_API') ? err.problem?.attemptsLeft : undefined;
       if (left !== undefined) setAttemptsLeft(left);
-      if (problemCode(err) === 'OTP_ATTEMPTS_EXCEEDED' || problemCode(err) === 'OTP_EXPIRED') setAttemptsLeft(0);
+      if (problemCode(err) === 'OTP_ATTEMPTS_EXCEEDED' || problemCode(err) === 'OTP_EXPIRED')
+        setAttemptsLeft(0);
       setError(i.error(err));
       setCode('');
       document.getElementById('otp-code')?.focus();
@@ -113,14 +114,22 @@ export function OtpStep(props: OtpStepProps) {
           {i.t('otp.remaining', { n: remaining })}
         </p>
         <StatusMessage kind="warn">
-          {remaining === 0 ? i.t('otp.expired') : remaining === 30 || remaining === 10 ? i.t('otp.remaining', { n: remaining }) : ''}
+          {remaining === 0
+            ? i.t('otp.expired')
+            : remaining === 30 || remaining === 10
+              ? i.t('otp.remaining', { n: remaining })
+              : ''}
         </StatusMessage>
         {attemptsLeft !== undefined ? <p class="hint">{i.t('otp.attempts', { n: attemptsLeft })}</p> : null}
         <ErrorMessage>{error}</ErrorMessage>
         {notice ? <p class="msg msg-ok">{notice}</p> : null}
         {busy ? <Busy>{i.t('common.loading')}</Busy> : null}
         <div class="actions">
-          <button type="submit" class="btn btn-primary" disabled={busy || remaining === 0 || attemptsLeft === 0}>
+          <button
+            type="submit"
+            class="btn btn-primary"
+            disabled={busy || remaining === 0 || attemptsLeft === 0}
+          >
             {i.t('otp.verify')}
           </button>
           <button type="button" class="btn" onClick={() => void resend()} disabled={busy || resendIn > 0}>

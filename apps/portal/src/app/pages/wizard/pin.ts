@@ -9,6 +9,7 @@ export function pinProblem(pin: string): 'format' | 'simple' | undefined {
   const d = [...pin].map(Number);
   if (d.every((x) => x === d[0])) return 'simple';
   const step = (d[1] ?? 0) - (d[0] ?? 0);
-  if ((step === 1 || step === -1) && d.every((x, i) => i === 0 || x - (d[i - 1] ?? 0) === step)) return 'simple';
+  if ((step === 1 || step === -1) && d.every((x, i) => i === 0 || x - (d[i - 1] ?? 0) === step))
+    return 'simple';
   return undefined;
 }

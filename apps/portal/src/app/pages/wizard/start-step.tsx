@@ -37,7 +37,10 @@ export interface StartStepProps {
   templates: TemplateInfo[];
   camera: boolean | undefined;
   initial: { kind: ApplicationKind; template: TemplateName; iin: string; bin: string };
-  onStarted: (app: Application, choice: { kind: ApplicationKind; template: TemplateName; iin: string; bin: string }) => void;
+  onStarted: (
+    app: Application,
+    choice: { kind: ApplicationKind; template: TemplateName; iin: string; bin: string },
+  ) => void;
   onNotInBmg: (choice: { kind: ApplicationKind; template: TemplateName; iin: string; bin: string }) => void;
 }
 
@@ -48,7 +51,9 @@ export function StartStep(props: StartStepProps) {
   const [kind, setKind] = useState<ApplicationKind>(props.initial.kind);
   const legalTemplates = props.templates.filter((t) => t.kind === 'legal-entity');
   const [template, setTemplate] = useState<TemplateName>(
-    props.initial.kind === 'legal-entity' ? props.initial.template : (legalTemplates[0]?.name ?? 'first-manager'),
+    props.initial.kind === 'legal-entity'
+      ? props.initial.template
+      : (legalTemplates[0]?.name ?? 'first-manager'),
   );
   const [iin, setIin] = useState(props.initial.iin);
   const [bin, setBin] = useState(props.initial.bin);
@@ -58,7 +63,8 @@ export function StartStep(props: StartStepProps) {
   const checksum = !(health?.testMode ?? false);
   const chosen: TemplateName = kind === 'individual' ? 'individual' : template;
   const iinError = identifierError(i, 'iin', iin, { checksum, final: submitted });
-  const binError = kind === 'legal-entity' ? identifierError(i, 'bin', bin, { checksum, final: submitted }) : undefined;
+  const binError =
+    kind === 'legal-entity' ? identifierError(i, 'bin', bin, { checksum, final: submitted }) : undefined;
   const iinOk = !iinError && /^[0-9]{12}$/.test(iin.trim()) ? i.t('start.iinOk') : undefined;
   const binOk = !binError && /^[0-9]{12}$/.test(bin.trim()) ? i.t('start.binOk') : undefined;
   const title = props.templates.find((t) => t.name === chosen)?.title;
@@ -69,15 +75,23 @@ export function StartStep(props: StartStepProps) {
     setSubmitted(true);
     setError(undefined);
     const final = { checksum, final: true };
-    const bad =
-      identifierError(i, 'iin', iin, final) ??
-      (kind === 'legal-entity' ? identifierError(i, 'bin', bin, final) : undefined);
-    if (bad) {
-      const field = identifierError(i, 'iin', iin, final) ? 'start-iin' : 'start-bin';
-      document.getElementById(field)?.focus();
+    // Focus the first invalid field in page order (BIN comes before IIN).
+    const invalid =
+      kind === 'legal-entity' && identifierError(i, 'bin', bin, final)
+        ? 'start-bin'
+        : identifierError(i, 'iin', iin, final)
+          ? 'start-iin'
+          : undefined;
+    if (invalid) {
+      document.getElementById(invalid)?.focus();
       return;
     }
-    const choice = { kind, template: chosen, iin: iin.trim(), bin: kind === 'legal-entity' ? bin.trim() : '' };
+    const choice = {
+      kind,
+      template: chosen,
+      iin: iin.trim(),
+      bin: kind === 'legal-entity' ? bin.trim() : '',
+    };
     setBusy(true);
     try {
       const app = await ca.start({
@@ -139,7 +153,9 @@ export function StartStep(props: StartStepProps) {
             </fieldset>
           ) : null}
           <p class="applying-by">
-            {i.t('start.applyingBy', { kind: i.t(`kind.${kind}`), template: i.text(title) })}
+            {kind === 'individual'
+              ? i.t('start.applyingIndividual')
+              : i.t('start.applyingBy', { kind: i.t('kind.legal-entity'), template: i.text(title) })}
           </p>
           {kind === 'legal-entity' ? (
             <TextField
@@ -174,7 +190,9 @@ export function StartStep(props: StartStepProps) {
                 {props.camera ? i.t('start.cameraYes') : i.t('start.cameraNo')}
               </li>
             )}
-            <li class={crypto ? 'check-ok' : 'check-bad'}>{crypto ? i.t('start.crypto') : i.t('start.noCrypto')}</li>
+            <li class={crypto ? 'check-ok' : 'check-bad'}>
+              {crypto ? i.t('start.crypto') : i.t('start.noCrypto')}
+            </li>
           </ul>
           <ErrorMessage>{error}</ErrorMessage>
           {busy ? <Busy>{i.t('common.loading')}</Busy> : null}

@@ -1,0 +1,80 @@
+/**
+ * Pure parts of the browser code: the Digital ID PIN rule (as the CA's), the liveness score
+ * from frame motion, the hash routes.
+ */
+import { describe, expect, it } from 'vitest';
+import { livenessFromMotion, motionOf } from '../src/app/media/liveness.js';
+import { pinProblem } from '../src/app/pages/wizard/pin.js';
+import { parseRoute } from '../src/app/router.js';
+
+describe('PIN rule', () => {
+  it('accepts 4-8 digits that are not a repeat or a straight run', () => {
+    for (const pin of [
+      '4831',
+      '0000',
+      '1234',
+      '9876',
+      '12345678',
+      '123',
+      '123456789',
+      '12a4',
+      '2468',
+      '1231',
+    ]) {
+      const expected = ['4831', '2468', '1231'].includes(pin)
+        ? undefined
+        : /^[0-9]{4,8}$/.test(pin)
+          ? 'simple'
+          : 'format';
+      expect(pinProblem(pin), pin).toBe(expected);
+    }
+  });
+  it('refuses every repeated digit and every run of every length', () => {
+    for (let len = 4; len <= 8; len++) {
+      for (let d = 0; d <= 9; d++) expect(pinProblem(String(d).repeat(len))).toBe('simple');
+      for (let start = 0; start + len <= 10; start++) {
+        const up = Array.from({ length: len }, (_, i) => start + i).join('');
+        expect(pinProblem(up)).toBe('simple');
+        expect(pinProblem([...up].reverse().join(''))).toBe('simple');
+      }
+    }
+  });
+});
+
+describe('liveness score', () => {
+  const frame = (fill: (i: number) => number) => Uint8Array.from({ length: 64 * 64 }, (_, i) => fill(i));
+
+  it('a still picture scores 0 and fails', () => {
+    const still = frame((i) => i % 256);
+    expect(motionOf([still, still, still])).toBe(0);
+    expect(livenessFromMotion(0)).toEqual({ passed: false, score: 0 });
+  });
+  it('noise below the pixel threshold is not motion', () => {
+    const a = frame(() => 100);
+    const b = frame((i) => 100 + (i % 20));
+    expect(motionOf([a, b, a])).toBe(0);
+  });
+  it('a moving object is motion; the score is 0.5 at the pass threshold', () => {
+    const at = (x: number) => frame((i) => (Math.abs((i % 64) - x) < 8 ? 255 : 0));
+    const m = motionOf([at(10), at(20), at(30), at(40)]);
+    expect(m).toBeGreaterThan(0.02);
+    expect(livenessFromMotion(m).passed).toBe(true);
+    expect(livenessFromMotion(0.02)).toEqual({ passed: true, score: 0.5 });
+    expect(livenessFromMotion(0.019).passed).toBe(false);
+    expect(livenessFromMotion(1).score).toBe(1);
+  });
+});
+
+describe('hash routes', () => {
+  it('maps hashes to pages', () => {
+    expect(parseRoute('')).toEqual({ page: 'home' });
+    expect(parseRoute('#/')).toEqual({ page: 'home' });
+    expect(parseRoute('#/obtain')).toEqual({ page: 'obtain' });
+    expect(parseRoute('#/status/27888601100404')).toEqual({ page: 'status', number: '27888601100404' });
+    expect(parseRoute('#/status')).toEqual({ page: 'status' });
+    expect(parseRoute('#/key-check')).toEqual({ page: 'key-check' });
+    expect(parseRoute('#/cabinet')).toEqual({ page: 'cabinet' });
+    expect(parseRoute('#/operator')).toEqual({ page: 'operator' });
+    expect(parseRoute('#/nowhere')).toEqual({ page: 'home' });
+  });
+});

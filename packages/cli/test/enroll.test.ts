@@ -1,0 +1,207 @@
+/**
+ * `kzpki enroll` against the in-process reference CA: key files written and usable, approval by
+ * a first manager's key files, and a clear failure (exit code 1 and a stable code) for every way
+ * the flow can stop: no phone in the Mobile Citizens Database, moderation, waiting for approval,
+ * a password the NCA rule refuses, an unreachable CA.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inspectCertificate, openPkcs12 } from '@kzpki/pki';
+import { tempDir } from '@kzpki/test-fixtures';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EnrollReport } from '../src/commands/enroll.js';
+import { run } from './io.js';
+import { startTestServices, type TestServices } from './support/services.js';
+
+const PASSWORD = 'Qwerty12';
+const BIN = '150440000013';
+let services: TestServices;
+let out: ReturnType<typeof tempDir>;
+
+beforeAll(async () => {
+  services = await startTestServices();
+  out = tempDir('kzpki-cli-enroll-');
+}, 60_000);
+
+afterAll(async () => {
+  await services?.stop();
+  out?.dispose();
+});
+
+function enrollArgs(template: string, iin: string, dir: string, extra: string[] = []): string[] {
+  return [
+    'enroll',
+    '--ca-url',
+    services.caUrl,
+    '--template',
+    template,
+    '--iin',
+    iin,
+    '--password',
+    PASSWORD,
+    '--out',
+    dir,
+    ...extra,
+  ];
+}
+
+describe('kzpki enroll', () => {
+  it('writes the AUTH and SIGN key files of an individual', { timeout: 30_000 }, async () => {
+    const dir = join(out.dir, 'individual');
+    const r = await run(enrollArgs('individual', '850315300128', dir, ['--json']));
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as EnrollReport;
+    expect(report).toMatchObject({
+      ok: true,
+      status: 'installed',
+      template: 'individual',
+      iin: '850315300128',
+    });
+    expect(report.applicationNumber).toMatch(/^\d{14}$/);
+    expect(readdirSync(dir).sort()).toEqual(report.files.map((f) => f.fileName).sort());
+    for (const f of report.files) {
+      const p12 = await openPkcs12(readFileSync(f.path), PASSWORD);
+      const info = inspectCertificate(p12.certificate);
+      expect(info).toMatchObject({
+        iin: '850315300128',
+        keyPurpose: f.purpose,
+        template: 'individual',
+        serialNumber: f.serialHex,
+      });
+      expect(f.fileName).toBe(`${f.purpose === 'auth' ? 'AUTH_' : ''}RSA256_${info.subjectKeyId}.p12`);
+    }
+    // Progress goes to stderr, never into the JSON on stdout.
+    expect(r.stderr).toMatch(/\[11\/11\]/);
+  });
+
+  it('a first manager approves an employee with --approver', { timeout: 30_000 }, async () => {
+    const manager = join(out.dir, 'manager');
+    const fm = await run(enrollArgs('first-manager', '780203403451', manager, ['--bin', BIN]));
+    expect(fm.code).toBe(0);
+    expect(fm.stdout).toMatch(/^Application \d{14}: installed/);
+    const employee = join(out.dir, 'employee');
+    const r = await run(
+      enrollArgs('employee', '911212307895', employee, [
+        '--bin',
+        BIN,
+        '--approver',
+        manager,
+        '--approver-password',
+        PASSWORD,
+      ]),
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/waits for the first manager/);
+    expect(r.stderr).toMatch(/Approved by САРСЕНОВА ДИНАРА \(legal-entity, first-manager\)/);
+    const files = readdirSync(employee);
+    expect(files).toHaveLength(2);
+    for (const f of files) {
+      const info = inspectCertificate(
+        (await openPkcs12(readFileSync(join(employee, f)), PASSWORD)).certificate,
+      );
+      expect(info).toMatchObject({ bin: BIN, template: 'employee', roles: ['legal-entity', 'employee'] });
+    }
+  });
+
+  it(
+    'without an approver the application keeps waiting: WAIT_TIMEOUT, exit 1, with the next step',
+    { timeout: 30_000 },
+    async () => {
+      const r = await run(
+        enrollArgs('hr', '830414306786', join(out.dir, 'hr'), ['--bin', BIN, '--wait', '0', '--json']),
+      );
+      expect(r.code).toBe(1);
+      const failure = JSON.parse(r.stdout);
+      expect(failure).toMatchObject({
+        ok: false,
+        code: 'WAIT_TIMEOUT',
+        details: { status: 'awaiting-approval' },
+      });
+      expect(failure.hint).toMatch(/--approver/);
+    },
+  );
+
+  it(
+    'no phone in the Mobile Citizens Database: PHONE_NOT_REGISTERED with what to do',
+    { timeout: 30_000 },
+    async () => {
+      const r = await run(enrollArgs('individual', '940615400124', join(out.dir, 'nophone')));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/\[PHONE_NOT_REGISTERED\]/);
+      expect(r.stderr).toMatch(/mobile-registrations/);
+    },
+  );
+
+  it('a document that differs from the registry goes to moderation', { timeout: 30_000 }, async () => {
+    const r = await run(
+      enrollArgs('individual', '010202502227', join(out.dir, 'moderation'), ['--wait', '0', '--json']),
+    );
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      code: 'WAIT_TIMEOUT',
+      details: { status: 'moderation', reason: 'moderation' },
+    });
+  });
+
+  it('the password is checked against the NCA rule before anything is sent', async () => {
+    const r = await run([
+      'enroll',
+      '--ca-url',
+      'http://127.0.0.1:9',
+      '--template',
+      'individual',
+      '--iin',
+      '850315300128',
+      '--password',
+      'short',
+      '--out',
+      join(out.dir, 'x'),
+      '--otp',
+      'dev-outbox',
+      '--json',
+    ]);
+    expect(r.code).toBe(1);
+    const failure = JSON.parse(r.stdout);
+    expect(failure.code).toBe('PASSWORD_POLICY');
+    expect(failure.details.violations.map((v: { code: string }) => v.code)).toContain('ERR_TOO_SHORT');
+  });
+
+  it('an unreachable CA is NETWORK_ERROR (exit 1)', async () => {
+    const r = await run([
+      'enroll',
+      '--ca-url',
+      'http://127.0.0.1:9',
+      '--template',
+      'individual',
+      '--iin',
+      '850315300128',
+      '--password',
+      PASSWORD,
+      '--out',
+      join(out.dir, 'y'),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\[NETWORK_ERROR\]/);
+    expect(r.stderr).toMatch(/kzpki start/);
+  });
+
+  it.each([
+    [['--template', 'employee', '--iin', '911212307895']],
+    [['--template', 'individual', '--iin', '850315300128', '--bin', BIN]],
+    [['--template', 'nobody', '--iin', '850315300128']],
+    [['--template', 'employee', '--iin', '911212307895', '--bin', BIN, '--approver', '/nonexistent-folder']],
+  ])('usage error (exit 2) for %j', async (args) => {
+    const r = await run([
+      'enroll',
+      '--ca-url',
+      'http://127.0.0.1:9',
+      '--password',
+      PASSWORD,
+      '--out',
+      join(out.dir, 'z'),
+      ...args,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toBe('');
+  });
+});

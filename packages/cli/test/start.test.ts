@@ -1,0 +1,131 @@
+/**
+ * `kzpki start` as a real process: it prints the URLs and the demo persons, both services answer,
+ * and SIGINT (Ctrl-C) stops them cleanly with exit code 0. `kzpki ca init` on a fresh and on an
+ * initialised data directory.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { tempDir } from '@kzpki/test-fixtures';
+import { afterAll, describe, expect, it } from 'vitest';
+import { run } from './io.js';
+
+const ENTRY = fileURLToPath(new URL('./support/kzpki-entry.ts', import.meta.url));
+const dirs: Array<ReturnType<typeof tempDir>> = [];
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  for (const d of dirs) d.dispose();
+});
+
+/** Resolves with the child's stdout once it contains `marker`. */
+function waitForOutput(child: ChildProcess, marker: string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`no "${marker}" in time; stderr: ${err}`)), timeoutMs);
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+      if (out.includes(marker)) {
+        clearTimeout(timer);
+        resolve(out);
+      }
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString('utf8');
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before "${marker}"; stderr: ${err}`));
+    });
+  });
+}
+
+describe('kzpki start', () => {
+  it('runs the CA and the status service until SIGINT, then stops cleanly', { timeout: 90_000 }, async () => {
+    const data = tempDir('kzpki-start-');
+    dirs.push(data);
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        ENTRY,
+        'start',
+        '--port',
+        '0',
+        '--status-port',
+        '0',
+        '--data-dir',
+        data.dir,
+        '--ca-key-algorithm',
+        'RSA-2048',
+      ],
+      {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        env: { ...process.env, KZPKI_CA_PASSPHRASE: 'start-test' },
+      },
+    );
+    children.push(child);
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString('utf8');
+    });
+    const banner = await waitForOutput(child, 'Press Ctrl-C to stop.', 80_000);
+    const caUrl = /CA API:\s+(http:\/\/[^/\s]+)\/v1/.exec(banner)?.[1];
+    const statusUrl = /status service:\s+(http:\/\/\S+)/.exec(banner)?.[1];
+    expect(caUrl).toBeDefined();
+    expect(statusUrl).toBeDefined();
+    expect(banner).toMatch(/dev SMS outbox:\s+http:\/\/\S+\/v1\/dev\/sms-outbox\?iin=<IIN>/);
+    expect(banner).toMatch(/individual\s+850315300128/);
+    expect(banner).toMatch(/first-manager\s+780203403451\s+150440000013/);
+    expect(banner).toMatch(/940615400124 .*PHONE_NOT_REGISTERED/);
+    const health = await fetch(`${caUrl}/v1/health`);
+    expect(await health.json()).toMatchObject({ status: 'ok', devMode: true, testMode: true });
+    expect((await fetch(`${statusUrl}/health`)).status).toBe(200);
+    const crl = await fetch(`${statusUrl}/crl/kzpki-test-issuing-rsa.crl`);
+    expect(crl.headers.get('content-type')).toMatch(/^application\/pkix-crl/);
+
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stderr).toMatch(/SIGINT: stopping/);
+    expect(stderr).toMatch(/stopped/);
+    await expect(fetch(`${caUrl}/v1/health`)).rejects.toThrow();
+  });
+});
+
+describe('kzpki ca init', () => {
+  it('creates the TEST hierarchy once, then has nothing to do', { timeout: 60_000 }, async () => {
+    const data = tempDir('kzpki-ca-init-');
+    dirs.push(data);
+    const env = process.env.KZPKI_CA_PASSPHRASE;
+    process.env.KZPKI_CA_PASSPHRASE = 'ca-init-test';
+    try {
+      const args = [
+        'ca',
+        'init',
+        '--data-dir',
+        data.dir,
+        '--ca-key-algorithm',
+        'RSA-2048',
+        '--status-url',
+        'http://status.test:8081',
+      ];
+      const first = await run([...args, '--json']);
+      expect(first.code).toBe(0);
+      const report = JSON.parse(first.stdout);
+      expect(report.created.sort()).toEqual(['issuing', 'ocsp-responder', 'operator', 'root']);
+      expect(report.certificates.map((c: { subject: string }) => c.subject)).toEqual(
+        expect.arrayContaining(['CN=KZPKI TEST ROOT CA (RSA),O=KZPKI TEST (NOT A REAL CA),C=KZ']),
+      );
+      const second = await run(args);
+      expect(second.code).toBe(0);
+      expect(second.stdout).toMatch(/already initialised, nothing to do/);
+      expect(second.stdout).toContain(report.certificates[0].serialHex);
+    } finally {
+      if (env === undefined) delete process.env.KZPKI_CA_PASSPHRASE;
+      else process.env.KZPKI_CA_PASSPHRASE = env;
+    }
+  });
+});

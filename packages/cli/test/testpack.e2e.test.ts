@@ -1,0 +1,285 @@
+/**
+ * End to end: the reference CA and the status service run in-process (ephemeral ports, temp
+ * data directory, fast CA keys); `kzpki testpack` makes a complete pack through the real issuance
+ * flow; then every file is checked by independent means: our PKCS#12 reader and
+ * `inspectCertificate`, OpenSSL (`pkcs12 -legacy`, `verify` with and without the pack's CRL),
+ * the status service's OCSP responder (through `kzpki ocsp check`), and Java keytool.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  inspectCertificate,
+  ncaKeyFileName,
+  normalizeSerialHex,
+  openPkcs12,
+  parseCrl,
+  TEMPLATES,
+  type TemplateName,
+  templateProfile,
+  toPem,
+  verifyCrl,
+} from '@kzpki/pki';
+import { hasTool, runTool, tempDir } from '@kzpki/test-fixtures';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PackEntry, PackIndex } from '../src/commands/support/testpack.js';
+import { run } from './io.js';
+import { startTestServices, type TestServices } from './support/services.js';
+
+const PASSWORD = 'Qwerty12';
+const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];
+const STATES = ['valid', 'revoked', 'expired'] as const;
+
+let services: TestServices;
+let pack: ReturnType<typeof tempDir>;
+let index: PackIndex;
+const now = new Date();
+
+function packPath(file: string): string {
+  return join(pack.dir, file);
+}
+
+function subjects(): PackEntry[] {
+  return index.entries.filter((e) => e.role === 'subject');
+}
+
+function entryOf(template: TemplateName, state: (typeof STATES)[number]): PackEntry {
+  const e = subjects().find((x) => x.template === template && x.state === state);
+  if (!e) throw new Error(`no ${template}/${state} entry`);
+  return e;
+}
+
+/** Runs `tasks` with at most `limit` in flight. */
+async function pool<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
+    }),
+  );
+}
+
+describe('kzpki testpack against the in-process CA and status service', () => {
+  beforeAll(async () => {
+    services = await startTestServices();
+    pack = tempDir('kzpki-testpack-');
+    const r = await run(['testpack', '--ca-url', services.caUrl, '--out', pack.dir, '--json']);
+    expect(r.stderr).not.toMatch(/kzpki: /);
+    expect(r.code).toBe(0);
+    index = JSON.parse(r.stdout) as PackIndex;
+  }, 150_000);
+
+  afterAll(async () => {
+    await services?.stop();
+    pack?.dispose();
+  });
+
+  it('has the fixed layout: every template in every state, the CA certificates, the CRLs, index.json', () => {
+    expect(JSON.parse(readFileSync(packPath('index.json'), 'utf8'))).toEqual(index);
+    expect(index).toMatchObject({
+      format: 'kzpki-testpack',
+      version: 1,
+      password: PASSWORD,
+      keyFormat: 'legacy',
+    });
+    for (const template of TEMPLATE_NAMES) {
+      for (const state of STATES) {
+        const e = entryOf(template, state);
+        expect(e.directory).toBe(`${template}/${state}`);
+        expect(e.password).toBe(PASSWORD);
+        expect(e.applicationNumber).toMatch(/^\d{14}$/);
+        expect(e.files.map((f) => f.purpose)).toEqual(['auth', 'sign']);
+        for (const f of e.files) {
+          expect(f.file.startsWith(`${template}/${state}/`)).toBe(true);
+          expect(basename(f.file)).toMatch(
+            f.purpose === 'auth' ? /^AUTH_RSA256_[0-9a-f]{40}\.p12$/ : /^RSA256_[0-9a-f]{40}\.p12$/,
+          );
+        }
+        expect(e.revocation !== undefined).toBe(state === 'revoked');
+        if (TEMPLATES[template].binRequired) expect(e.bin).toMatch(/^\d{12}$/);
+        else expect(e.bin).toBeUndefined();
+      }
+    }
+    expect(subjects()).toHaveLength(TEMPLATE_NAMES.length * STATES.length);
+    expect(index.ca.map((c) => c.name).sort()).toEqual(['issuing', 'ocsp-responder', 'root']);
+    expect(index.crls.map((c) => c.file).sort()).toEqual([
+      'ca/kzpki-test-issuing-rsa-delta.crl',
+      'ca/kzpki-test-issuing-rsa.crl',
+      'ca/kzpki-test-root-rsa.crl',
+    ]);
+  });
+
+  it(
+    'every key file opens with the password and holds the certificate its template prescribes',
+    { timeout: 60_000 },
+    async () => {
+      for (const e of index.entries) {
+        for (const f of e.files) {
+          const p12 = await openPkcs12(readFileSync(packPath(f.file)), e.password);
+          const info = inspectCertificate(p12.certificate);
+          const profile = templateProfile(e.template, f.purpose, { identification: 'remote-digital-id' });
+          expect(info.serialNumber).toBe(normalizeSerialHex(f.serialHex));
+          expect(info.subjectKeyId).toBe(f.skiHex);
+          expect({ friendlyName: p12.friendlyName, localKeyId: p12.localKeyId }).toEqual({
+            friendlyName: f.skiHex,
+            localKeyId: f.skiHex,
+          });
+          expect(ncaKeyFileName(p12.certificate)).toBe(basename(f.file));
+          expect(info.iin).toBe(e.iin);
+          expect(info.bin).toBe(e.bin);
+          expect(info.template).toBe(e.template);
+          expect(info.keyPurpose).toBe(f.purpose);
+          expect(info.keyAlgorithm).toBe('RSA-2048');
+          expect([...info.keyUsage].sort()).toEqual([...profile.keyUsage].sort());
+          expect(info.keyUsageCritical).toBe(true);
+          expect(info.extKeyUsage).toEqual(profile.extKeyUsage);
+          expect(info.policies).toEqual(profile.policies);
+          expect(info.ocspUrls).toEqual([`${services.statusUrl}/ocsp`]);
+          expect(info.crlUrls).toEqual([`${services.statusUrl}/crl/kzpki-test-issuing-rsa.crl`]);
+          expect(info.deltaCrlUrls).toEqual([`${services.statusUrl}/crl/kzpki-test-issuing-rsa-delta.crl`]);
+          if (e.template === 'treasury') expect(info.roleCode && info.businessCategory).toBeTruthy();
+          const expired = new Date(info.notAfter) < now;
+          expect(expired).toBe(e.state === 'expired');
+          expect(p12.chain).toHaveLength(2);
+        }
+      }
+    },
+  );
+
+  it(
+    'the full CRL lists exactly the revoked certificates and is signed by the issuing CA',
+    { timeout: 30_000 },
+    async () => {
+      const crl = parseCrl(readFileSync(packPath('ca/kzpki-test-issuing-rsa.crl')));
+      const issuing = readFileSync(packPath('ca/kzpki-test-issuing-rsa.crt'), 'utf8');
+      expect(await verifyCrl(crl, issuing)).toBe(true);
+      for (const e of index.entries) {
+        for (const f of e.files) {
+          const entry = crl.find(f.serialHex);
+          if (e.state === 'revoked') expect(entry?.reason).toBe('keyCompromise');
+          else expect(entry).toBeUndefined();
+        }
+      }
+    },
+  );
+
+  it(
+    'OCSP through the status service: good for valid pairs, revoked for revoked ones',
+    { timeout: 60_000 },
+    async () => {
+      for (const template of TEMPLATE_NAMES) {
+        for (const state of ['valid', 'revoked'] as const) {
+          for (const f of entryOf(template, state).files) {
+            const r = await run(['ocsp', 'check', packPath(f.file), '--password', PASSWORD, '--json']);
+            const report = JSON.parse(r.stdout);
+            expect(report).toMatchObject({
+              status: state === 'valid' ? 'good' : 'revoked',
+              verified: true,
+              signer: 'delegated',
+              serialNumber: normalizeSerialHex(f.serialHex),
+            });
+            if (state === 'revoked') expect(report.reason).toBe('keyCompromise');
+            expect(r.code).toBe(state === 'valid' ? 0 : 1);
+          }
+        }
+      }
+    },
+  );
+
+  it.skipIf(!hasTool('openssl'))(
+    'OpenSSL opens every key file and verifies the chains: valid OK, revoked revoked by the CRL, expired expired',
+    { timeout: 60_000 },
+    () => {
+      const root = packPath('ca/kzpki-test-root-rsa.crt');
+      const issuing = packPath('ca/kzpki-test-issuing-rsa.crt');
+      const crls = pack.write(
+        'crls.pem',
+        [
+          toPem(readFileSync(packPath('ca/kzpki-test-issuing-rsa.crl')), 'X509 CRL'),
+          toPem(readFileSync(packPath('ca/kzpki-test-root-rsa.crl')), 'X509 CRL'),
+        ].join(''),
+      );
+      for (const e of index.entries) {
+        for (const f of e.files) {
+          const extracted = runTool('openssl', [
+            'pkcs12',
+            '-in',
+            packPath(f.file),
+            '-passin',
+            `pass:${e.password}`,
+            '-nokeys',
+            '-clcerts',
+            '-legacy',
+          ]);
+          expect(extracted.status, extracted.stderr).toBe(0);
+          const cert = pack.write(`${f.skiHex}.pem`, extracted.stdout);
+          const plain = runTool('openssl', ['verify', '-CAfile', root, '-untrusted', issuing, cert]);
+          const withCrl = runTool('openssl', [
+            'verify',
+            '-crl_check_all',
+            '-CRLfile',
+            crls,
+            '-CAfile',
+            root,
+            '-untrusted',
+            issuing,
+            cert,
+          ]);
+          if (e.state === 'expired') {
+            expect(plain.status).not.toBe(0);
+            expect(plain.stdout + plain.stderr).toMatch(/certificate has expired/);
+          } else {
+            expect(plain.status, plain.stdout + plain.stderr).toBe(0);
+            expect(plain.stdout).toMatch(/: OK/);
+          }
+          if (e.state === 'revoked') {
+            expect(withCrl.status).not.toBe(0);
+            expect(withCrl.stdout + withCrl.stderr).toMatch(/certificate revoked/);
+          } else if (e.state === 'valid') {
+            expect(withCrl.status, withCrl.stdout + withCrl.stderr).toBe(0);
+          }
+        }
+      }
+    },
+  );
+
+  it.skipIf(!hasTool('keytool'))(
+    'Java keytool lists every key file with its private key entry',
+    async () => {
+      const exec = promisify(execFile);
+      const files = index.entries.flatMap((e) => e.files.map((f) => ({ ...f, password: e.password })));
+      await pool(files, 2, async (f) => {
+        const { stdout } = await exec('keytool', [
+          // A JVM per file: trade peak speed for start-up time.
+          '-J-XX:TieredStopAtLevel=1',
+          '-J-XX:+UseSerialGC',
+          '-list',
+          '-keystore',
+          packPath(f.file),
+          '-storetype',
+          'PKCS12',
+          '-storepass',
+          f.password,
+        ]);
+        expect(stdout).toMatch(/Your keystore contains 1 entry/);
+        expect(stdout).toContain(`${f.skiHex}, `);
+        expect(stdout).toMatch(/PrivateKeyEntry/);
+      });
+    },
+    120_000,
+  );
+
+  it('the CRLs in the pack are the status service published ones, and inspect cleanly', async () => {
+    for (const c of index.crls) {
+      const r = await run(['crl', 'inspect', packPath(c.file), '--json']);
+      expect(r.code).toBe(0);
+      const summary = JSON.parse(r.stdout);
+      expect(summary.kind).toBe(c.kind);
+      expect(summary.entryCount).toBe(c.entryCount);
+      expect(c.url.startsWith(`${services.statusUrl}/crl/`)).toBe(true);
+    }
+    const root = parseCrl(readFileSync(packPath('ca/kzpki-test-root-rsa.crl')));
+    expect(await verifyCrl(root, readFileSync(packPath('ca/kzpki-test-root-rsa.crt'), 'utf8'))).toBe(true);
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * `enroll()` checks its options and the key-file password before it sends anything; the dev SMS
+ * outbox helper picks the code sent for the application. The flow itself runs against the real
+ * CA in `@kzpki/cli`'s tests (this package does not depend on the CA).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { devSmsOutbox, type EnrollOptions, enroll, KzpkiApiError } from '../src/index.js';
+import { json, startServer, type TestServer } from './support/http-server.js';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const base: EnrollOptions = {
+  caUrl: 'http://127.0.0.1:9',
+  template: 'individual',
+  iin: '850315300128',
+  password: 'Qwerty12',
+  otp: async () => '000000',
+};
+
+async function code(options: EnrollOptions): Promise<string> {
+  const e = await enroll(options).then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(KzpkiApiError);
+  return (e as KzpkiApiError).code;
+}
+
+describe('enroll() before the first request', () => {
+  it.each([
+    [{ template: 'nobody' }],
+    [{ iin: '12345' }],
+    [{ template: 'employee' }],
+    [{ bin: '150440000013' }],
+    [{ otp: 'code' }],
+    [{ validity: { notBefore: new Date('2024-01-01'), notAfter: new Date('2023-01-01') } }],
+  ])('INVALID_ARGUMENT for %j', async (override) => {
+    expect(await code({ ...base, ...(override as Partial<EnrollOptions>) })).toBe('INVALID_ARGUMENT');
+  });
+
+  it('PASSWORD_POLICY for a password the NCA rule refuses, with nothing sent', async () => {
+    server = await startServer(() => json(500, {}));
+    expect(await code({ ...base, caUrl: server.url, password: 'qwerty' })).toBe('PASSWORD_POLICY');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('an unreachable CA is NETWORK_ERROR', async () => {
+    expect(await code(base)).toBe('NETWORK_ERROR');
+  });
+
+  it('an aborted signal stops the flow with ABORTED', async () => {
+    server = await startServer(() => json(500, {}));
+    const controller = new AbortController();
+    controller.abort();
+    expect(await code({ ...base, caUrl: server.url, signal: controller.signal })).toBe('ABORTED');
+  });
+});
+
+describe('devSmsOutbox', () => {
+  const messages = [
+    {
+      id: 3,
+      sender: '1414',
+      to: '+77011112233',
+      text: 'notice',
+      kind: 'notification',
+      sentAt: '2025-03-01T10:02:00.000Z',
+    },
+    {
+      id: 2,
+      sender: '1414',
+      to: '+77011112233',
+      text: 'code 222222',
+      kind: 'otp',
+      code: '222222',
+      sentAt: '2025-03-01T10:01:00.000Z',
+    },
+    {
+      id: 1,
+      sender: '1414',
+      to: '+77011112233',
+      text: 'code 111111',
+      kind: 'otp',
+      code: '111111',
+      sentAt: '2025-03-01T10:00:00.000Z',
+    },
+  ];
+
+  it('returns the newest code sent to the IIN', async () => {
+    server = await startServer(() => json(200, { messages }));
+    const outbox = devSmsOutbox(server.url);
+    expect(await outbox.latestOtp('850315300128')).toBe('222222');
+    expect(server.requests[0]?.url).toBe('/v1/dev/sms-outbox?iin=850315300128');
+    const viaProvider = await outbox.otp({
+      applicationId: 'a',
+      iin: '850315300128',
+      sentTo: '+7 701 *** ** 33',
+      sentAt: new Date('2025-03-01T10:01:00.500Z'),
+      expiresAt: new Date('2025-03-01T10:02:30.000Z'),
+      attempt: 1,
+    });
+    expect(viaProvider).toBe('222222');
+  });
+
+  it('ignores codes older than the application and gives up with OTP_UNAVAILABLE', async () => {
+    server = await startServer(() => json(200, { messages }));
+    const e = await devSmsOutbox(server.url)
+      .latestOtp('850315300128', {
+        sentAt: new Date('2025-03-01T10:05:00.000Z'),
+        timeoutMs: 300,
+        pollIntervalMs: 100,
+      })
+      .catch((x: unknown) => x);
+    expect((e as KzpkiApiError).code).toBe('OTP_UNAVAILABLE');
+    expect(server.requests.length).toBeGreaterThan(1);
+  });
+
+  it('a CA without dev mode (404) is OTP_UNAVAILABLE', async () => {
+    server = await startServer(() => ({
+      status: 404,
+      headers: { 'content-type': 'application/problem+json' },
+      body: JSON.stringify({ type: 'x', title: 'Not found', status: 404, code: 'NOT_FOUND' }),
+    }));
+    const e = await devSmsOutbox(server.url)
+      .latestOtp('850315300128')
+      .catch((x: unknown) => x);
+    expect((e as KzpkiApiError).code).toBe('OTP_UNAVAILABLE');
+  });
+});
