@@ -14,12 +14,21 @@
  * them: `@kzpki/pki` (its built dist) for the profiles table, and the `yaml` parser that the CA
  * (which serves this site) depends on.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { escapeHtml, type Heading, renderMarkdown } from './lib/markdown.js';
 import { type NavEntry, page } from './lib/layout.js';
+import { escapeHtml, type Heading, renderMarkdown } from './lib/markdown.js';
 import { OpenApiRenderer } from './lib/openapi-html.js';
 import { type ProfileSource, profilesTable } from './lib/profiles-table.js';
 import { extractSamples, isRunnable } from './lib/samples.js';
@@ -54,14 +63,17 @@ function guideHref(file: string): string {
 function checkSamplesTagged(markdown: string, file: string): void {
   for (const s of extractSamples(markdown, file)) {
     if (isRunnable(s) && !s.tags.includes('test')) {
-      throw new Error(`${file}:${s.line}: a \`\`\`${s.lang} sample must be tagged "test" so that it is executed by the docs test`);
+      throw new Error(
+        `${file}:${s.line}: a \`\`\`${s.lang} sample must be tagged "test" so that it is executed by the docs test`,
+      );
     }
   }
 }
 
 async function loadPki(): Promise<ProfileSource> {
   const dist = join(REPO, 'packages', 'pki', 'dist', 'index.js');
-  if (!existsSync(dist)) throw new Error('packages/pki is not built: run `pnpm build` (or `pnpm docs`) first');
+  if (!existsSync(dist))
+    throw new Error('packages/pki is not built: run `pnpm build` (or `pnpm docs`) first');
   return (await import(pathToFileURL(dist).href)) as ProfileSource;
 }
 
@@ -144,7 +156,11 @@ export async function buildSite(): Promise<string[]> {
         nav,
         current: href,
         root,
-        ...(toc.length ? { toc: `<ul>${toc.map((h) => `<li><a href="#${h.id}">${escapeHtml(h.text)}</a></li>`).join('')}</ul>` } : {}),
+        ...(toc.length
+          ? {
+              toc: `<ul>${toc.map((h) => `<li><a href="#${h.id}">${escapeHtml(h.text)}</a></li>`).join('')}</ul>`,
+            }
+          : {}),
       }),
       written,
     );
@@ -190,5 +206,7 @@ function size(dir: string): number {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const pages = await buildSite();
-  console.log(`docs: ${pages.length} pages in ${relative(REPO, SITE)}/ (${Math.round(size(SITE) / 1024)} KiB); open docs/site/index.html or /docs on the CA`);
+  console.log(
+    `docs: ${pages.length} pages in ${relative(REPO, SITE)}/ (${Math.round(size(SITE) / 1024)} KiB); open docs/site/index.html or /docs on the CA`,
+  );
 }

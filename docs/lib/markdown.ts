@@ -31,7 +31,10 @@ export interface Heading {
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 }
 
 /** A URL-fragment id for a heading text (lower case, dashes, letters of any script kept). */
@@ -63,7 +66,10 @@ export function renderInline(text: string, options: MarkdownOptions = {}): strin
     if (!SAFE_URL.test(target)) return label;
     return `<a href="${escapeHtml(target)}">${label}</a>`;
   });
-  s = s.replace(/(^|[\s(])(https?:\/\/[^\s<)]+[^\s<).,;:])/g, (_m, pre: string, url: string) => `${pre}<a href="${url}">${url}</a>`);
+  s = s.replace(
+    /(^|[\s(])(https?:\/\/[^\s<)]+[^\s<).,;:])/g,
+    (_m, pre: string, url: string) => `${pre}<a href="${url}">${url}</a>`,
+  );
   s = s.replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');
   s = s.replace(/(^|[^\w*])\*([^*\s][^*]*?)\*(?!\w)/g, '$1<em>$2</em>');
   s = s.replace(/(^|[^\w_])_([^_\s][^_]*?)_(?!\w)/g, '$1<em>$2</em>');
@@ -108,7 +114,11 @@ const LIST_ITEM = /^(\s*)([-*+]|\d+[.)])\s+(.*)$/;
  * renderMarkdown('# Title\n\nSome `code`.'); // '<h1 id="title">Title</h1>\n<p>Some <code>code</code>.</p>'
  * ```
  */
-export function renderMarkdown(markdown: string, options: MarkdownOptions = {}, headings: Heading[] = []): string {
+export function renderMarkdown(
+  markdown: string,
+  options: MarkdownOptions = {},
+  headings: Heading[] = [],
+): string {
   const lines = markdown.replace(/\r\n?/g, '\n').split('\n');
   const out: string[] = [];
   const usedIds = new Set<string>();
@@ -181,7 +191,8 @@ export function renderMarkdown(markdown: string, options: MarkdownOptions = {}, 
     }
     if (/^>\s?/.test(line)) {
       const body: string[] = [];
-      while (i < lines.length && /^>\s?/.test(lines[i] as string)) body.push((lines[i++] as string).replace(/^>\s?/, ''));
+      while (i < lines.length && /^>\s?/.test(lines[i] as string))
+        body.push((lines[i++] as string).replace(/^>\s?/, ''));
       out.push(`<blockquote>${renderMarkdown(body.join('\n'), options)}</blockquote>`);
       continue;
     }
@@ -213,9 +224,21 @@ export function renderMarkdown(markdown: string, options: MarkdownOptions = {}, 
       out.push(
         `<${tag}>${items
           .map((it) => {
-            const [first, ...rest] = it.lines;
-            const nested = rest.join('\n').trim() ? renderMarkdown(rest.join('\n'), options) : '';
-            return `<li>${renderInline(first ?? '', options)}${nested}</li>`;
+            // The item's own text runs until a blank line or a nested list; the rest are blocks.
+            let n = 1;
+            while (
+              n < it.lines.length &&
+              (it.lines[n] as string).trim() !== '' &&
+              !LIST_ITEM.test(it.lines[n] as string)
+            )
+              n++;
+            const text = it.lines
+              .slice(0, n)
+              .map((l) => l.trim())
+              .join(' ');
+            const rest = it.lines.slice(n).join('\n');
+            const nested = rest.trim() ? renderMarkdown(rest, options) : '';
+            return `<li>${renderInline(text, options)}${nested}</li>`;
           })
           .join('')}</${tag}>`,
       );

@@ -3,7 +3,7 @@
  * (method, path, security, parameters, request body, responses, examples) and every component
  * schema with its properties, cross-linked. Plain HTML and CSS: it works offline and runs no code.
  */
-import { escapeHtml, renderMarkdown, slug } from './markdown.js';
+import { escapeHtml, renderInline, renderMarkdown, slug } from './markdown.js';
 
 /** A JSON value of the document. */
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -94,7 +94,9 @@ export class OpenApiRenderer {
     if (Array.isArray(schema.enum)) {
       return `one of ${schema.enum.map((e) => `<code>${escapeHtml(JSON.stringify(e))}</code>`).join(', ')}`;
     }
-    const type = Array.isArray(schema.type) ? schema.type.join(' | ') : (str(schema.type) ?? (schema.properties ? 'object' : 'any'));
+    const type = Array.isArray(schema.type)
+      ? schema.type.join(' | ')
+      : (str(schema.type) ?? (schema.properties ? 'object' : 'any'));
     if (type === 'array') return `array of ${this.schemaType(schema.items, depth + 1)}`;
     const facets: string[] = [];
     if (typeof schema.format === 'string') facets.push(`format ${escapeHtml(schema.format)}`);
@@ -119,11 +121,16 @@ export class OpenApiRenderer {
     if (!s) return `<p>${this.schemaType(schema)}</p>`;
     const desc = depth > 0 ? '' : this.md(s.description);
     if (isObj(s.properties)) {
-      const required = new Set(Array.isArray(s.required) ? s.required.filter((r): r is string => typeof r === 'string') : []);
+      const required = new Set(
+        Array.isArray(s.required) ? s.required.filter((r): r is string => typeof r === 'string') : [],
+      );
       const rows = Object.entries(s.properties).map(([name, prop]) => {
         const p = isObj(prop) ? prop : {};
         const nested =
-          depth < 2 && isObj(p) && !p.$ref && (isObj(p.properties) || (p.type === 'array' && isObj(p.items) && isObj(p.items.properties)))
+          depth < 2 &&
+          isObj(p) &&
+          !p.$ref &&
+          (isObj(p.properties) || (p.type === 'array' && isObj(p.items) && isObj(p.items.properties)))
             ? this.schemaBlock(isObj(p.properties) ? p : (p.items as Obj), depth + 1)
             : '';
         return `<tr><td><code>${escapeHtml(name)}</code>${required.has(name) ? ' <span class="req">required</span>' : ''}</td><td>${this.schemaType(
@@ -182,7 +189,11 @@ export class OpenApiRenderer {
     ]
       .map((p) => this.resolve(p))
       .filter(isObj);
-    const security = Array.isArray(op.security) ? op.security : Array.isArray(this.doc.security) ? this.doc.security : [];
+    const security = Array.isArray(op.security)
+      ? op.security
+      : Array.isArray(this.doc.security)
+        ? this.doc.security
+        : [];
     const schemes = security.filter(isObj).flatMap((req) => Object.keys(req));
     const parts = [
       `<section class="operation" id="op-${escapeHtml(id)}">`,
@@ -207,7 +218,11 @@ export class OpenApiRenderer {
     }
     const body = this.resolve(op.requestBody);
     if (isObj(body)) {
-      parts.push(`<h4>Request body${body.required ? ' <span class="req">required</span>' : ''}</h4>`, this.md(body.description), this.content(body.content));
+      parts.push(
+        `<h4>Request body${body.required ? ' <span class="req">required</span>' : ''}</h4>`,
+        this.md(body.description),
+        this.content(body.content),
+      );
     }
     if (isObj(op.responses)) {
       parts.push('<h4>Responses</h4>');
@@ -235,15 +250,21 @@ export class OpenApiRenderer {
     const info = isObj(this.doc.info) ? this.doc.info : {};
     const title = `${str(info.title) ?? 'API'} ${str(info.version) ?? ''}`.trim();
     const ops = this.operations();
-    const tags: Array<{ name: string; description?: string }> = (Array.isArray(this.doc.tags) ? this.doc.tags : [])
+    const tags: Array<{ name: string; description?: string }> = (
+      Array.isArray(this.doc.tags) ? this.doc.tags : []
+    )
       .filter(isObj)
-      .map((t) => ({ name: str(t.name) ?? '', ...(str(t.description) ? { description: str(t.description) as string } : {}) }));
+      .map((t) => ({
+        name: str(t.name) ?? '',
+        ...(str(t.description) ? { description: str(t.description) as string } : {}),
+      }));
     for (const o of ops) {
       for (const t of Array.isArray(o.op.tags) ? o.op.tags : ['other']) {
         if (typeof t === 'string' && !tags.some((x) => x.name === t)) tags.push({ name: t });
       }
     }
-    const firstTag = (o: Operation): string => (Array.isArray(o.op.tags) && typeof o.op.tags[0] === 'string' ? o.op.tags[0] : 'other');
+    const firstTag = (o: Operation): string =>
+      Array.isArray(o.op.tags) && typeof o.op.tags[0] === 'string' ? o.op.tags[0] : 'other';
     const sections: string[] = [];
     const toc: string[] = ['<ul>'];
     for (const tag of tags) {
@@ -253,7 +274,7 @@ export class OpenApiRenderer {
         `<li><a href="#tag-${escapeHtml(slug(tag.name))}">${escapeHtml(tag.name)}</a><ul>${mine
           .map(
             (o) =>
-              `<li><a href="#op-${escapeHtml(str(o.op.operationId) ?? slug(`${o.method} ${o.path}`))}"><span class="method ${o.method}">${o.method.toUpperCase()}</span> ${escapeHtml(o.path)}</a></li>`,
+              `<li><a href="#op-${escapeHtml(str(o.op.operationId) ?? slug(`${o.method} ${o.path}`))}" title="${escapeHtml(`${o.method.toUpperCase()} ${o.path}`)}"><span class="method ${o.method}">${o.method.toUpperCase()}</span> ${escapeHtml(str(o.op.operationId) ?? o.path)}</a></li>`,
           )
           .join('')}</ul></li>`,
       );
@@ -293,7 +314,10 @@ export class OpenApiRenderer {
     toc.push('</ul>');
     const servers = (Array.isArray(this.doc.servers) ? this.doc.servers : [])
       .filter(isObj)
-      .map((s) => `<li><code>${escapeHtml(str(s.url) ?? '')}</code> ${escapeHtml(str(s.description) ?? '')}</li>`);
+      .map(
+        (s) =>
+          `<li><code>${escapeHtml(str(s.url) ?? '')}</code> ${renderInline(str(s.description) ?? '')}</li>`,
+      );
     const intro = [
       `<h1>${escapeHtml(title)}</h1>`,
       str(info.summary) ? `<p class="lead">${escapeHtml(str(info.summary) as string)}</p>` : '',

@@ -23,7 +23,13 @@ export interface ProfileSource {
   templateProfile(
     name: never,
     purpose: 'auth' | 'sign',
-  ): { keyUsage: readonly string[]; keyUsageCritical: boolean; extKeyUsage: readonly string[]; policies: readonly string[]; validityDays: number };
+  ): {
+    keyUsage: readonly string[];
+    keyUsageCritical: boolean;
+    extKeyUsage: readonly string[];
+    policies: readonly string[];
+    validityDays: number;
+  };
   describeOid(oid: string): string;
 }
 
@@ -42,7 +48,19 @@ export function profilesTable(pki: ProfileSource): string {
   for (const t of Object.values(pki.TEMPLATES)) {
     for (const purpose of ['auth', 'sign'] as const) {
       const p = pki.templateProfile(t.name as never, purpose);
-      const subject = ['CN, SURNAME, SERIALNUMBER=IIN…, C=KZ', ...t.requiredSubjectFields.map((f) => ({ organization: 'O', bin: 'OU=BIN…', roleCode: 'DC (role code)', businessCategory: 'businessCategory' })[f] ?? f), 'GIVENNAME (patronymic)'];
+      const subject = [
+        'CN, SURNAME, SERIALNUMBER=IIN…, C=KZ',
+        ...t.requiredSubjectFields.map(
+          (f) =>
+            ({
+              organization: 'O',
+              bin: 'OU=BIN…',
+              roleCode: 'DC (role code)',
+              businessCategory: 'businessCategory',
+            })[f] ?? f,
+        ),
+        'GIVENNAME (patronymic)',
+      ];
       rows.push(
         `<tr>${
           purpose === 'auth'

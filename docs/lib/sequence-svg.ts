@@ -23,11 +23,14 @@ type Step =
 
 /** Approximate text width at the diagram's font size (13px sans-serif). */
 function textWidth(text: string): number {
-  return [...text].length * 7.2;
+  return [...text].length * 6.8;
 }
 
 /** Parses the diagram source. */
-export function parseSequence(source: string): { participants: Array<{ id: string; label: string }>; steps: Step[] } {
+export function parseSequence(source: string): {
+  participants: Array<{ id: string; label: string }>;
+  steps: Step[];
+} {
   const lines = source
     .split('\n')
     .map((l) => l.trim())
@@ -51,14 +54,24 @@ export function parseSequence(source: string): { participants: Array<{ id: strin
     if (m) {
       ensure(m[1] as string);
       ensure(m[3] as string);
-      steps.push({ kind: 'message', from: m[1] as string, to: m[3] as string, text: m[4] as string, dashed: m[2] === '-->>' });
+      steps.push({
+        kind: 'message',
+        from: m[1] as string,
+        to: m[3] as string,
+        text: m[4] as string,
+        dashed: m[2] === '-->>',
+      });
       continue;
     }
     m = /^Note\s+(over|left of|right of)\s+([^:]+):\s*(.*)$/i.exec(line);
     if (m) {
       const over = (m[2] as string).split(',').map((s) => s.trim());
       over.forEach(ensure);
-      const side = (m[1] as string).toLowerCase().startsWith('left') ? 'left' : (m[1] as string).toLowerCase().startsWith('right') ? 'right' : 'over';
+      const side = (m[1] as string).toLowerCase().startsWith('left')
+        ? 'left'
+        : (m[1] as string).toLowerCase().startsWith('right')
+          ? 'right'
+          : 'over';
       steps.push({ kind: 'note', over, side, text: m[3] as string });
       continue;
     }
@@ -77,20 +90,27 @@ export function parseSequence(source: string): { participants: Array<{ id: strin
  */
 export function sequenceSvg(source: string, title: string): string {
   const { participants: parsed, steps } = parseSequence(source);
-  const gap = Math.max(
-    170,
-    ...steps.map((s) => (s.kind === 'message' ? textWidth(s.text) + 40 : 0)).map((w, idx) => {
-      const s = steps[idx];
-      if (!s || s.kind !== 'message') return 0;
-      const span = Math.abs(parsed.findIndex((p) => p.id === s.to) - parsed.findIndex((p) => p.id === s.from)) || 1;
-      return w / span;
-    }),
-  );
-  const boxWidth = Math.max(130, ...parsed.map((p) => textWidth(p.label) + 24));
-  const left = boxWidth / 2 + 20;
-  const participants: Participant[] = parsed.map((p, i) => ({ ...p, x: left + i * Math.max(gap, boxWidth + 20) }));
+  const boxWidth = Math.max(120, ...parsed.map((p) => textWidth(p.label) + 24));
+  // Columns as close as their boxes allow, then widened where a message label needs the room:
+  // each message between columns i < j pushes column j (and those after it) right.
+  const xs = parsed.map((_p, i) => i * (boxWidth + 24));
+  const index = new Map(parsed.map((p, i) => [p.id, i]));
+  const spans = steps
+    .filter((st): st is Extract<Step, { kind: 'message' }> => st.kind === 'message' && st.from !== st.to)
+    .map((st) => {
+      const a = index.get(st.from) as number;
+      const b = index.get(st.to) as number;
+      return { lo: Math.min(a, b), hi: Math.max(a, b), need: textWidth(st.text) + 30 };
+    })
+    .sort((a, b) => a.hi - a.lo - (b.hi - b.lo));
+  for (const { lo, hi, need } of spans) {
+    const deficit = need - ((xs[hi] as number) - (xs[lo] as number));
+    if (deficit > 0) for (let k = hi; k < xs.length; k++) xs[k] = (xs[k] as number) + deficit;
+  }
+  const participants: Participant[] = parsed.map((p, i) => ({ ...p, x: xs[i] as number }));
   const byId = new Map(participants.map((p) => [p.id, p]));
-  const width = (participants.at(-1)?.x ?? left) + boxWidth / 2 + 20;
+  let minX = -boxWidth / 2 - 10;
+  let maxX = (participants.at(-1)?.x ?? 0) + boxWidth / 2 + 10;
   const top = 20;
   const boxHeight = 36;
   const rowHeight = 38;
@@ -103,6 +123,7 @@ export function sequenceSvg(source: string, title: string): string {
       const b = byId.get(s.to) as Participant;
       const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
       if (a === b) {
+        maxX = Math.max(maxX, a.x + 56 + textWidth(s.text));
         parts.push(
           `<path d="M${a.x} ${y - 8} h40 v18 h-36" fill="none" stroke="#334"${dash}/>`,
           `<polygon points="${a.x} ${y + 10},${a.x + 9} ${y + 6},${a.x + 9} ${y + 14}" fill="#334"/>`,
@@ -127,6 +148,8 @@ export function sequenceSvg(source: string, title: string): string {
           : s.side === 'right'
             ? (xs[0] as number) + 14 + w / 2
             : (xs[0] as number) - 14 - w / 2;
+      minX = Math.min(minX, cx - w / 2 - 10);
+      maxX = Math.max(maxX, cx + w / 2 + 10);
       parts.push(
         `<rect x="${cx - w / 2}" y="${y - 16}" width="${w}" height="26" rx="3" fill="#fff8d6" stroke="#c9b458"/>`,
         `<text x="${cx}" y="${y + 1}" class="note">${escapeHtml(s.text)}</text>`,
@@ -135,6 +158,7 @@ export function sequenceSvg(source: string, title: string): string {
     }
   }
   const height = y + 10;
+  const width = maxX - minX;
   const heads = participants.map(
     (p) =>
       `<line x1="${p.x}" y1="${top + boxHeight}" x2="${p.x}" y2="${height - 10}" stroke="#99a" stroke-dasharray="3 3"/>` +
@@ -142,7 +166,7 @@ export function sequenceSvg(source: string, title: string): string {
       `<text x="${p.x}" y="${top + 23}" class="actor">${escapeHtml(p.label)}</text>`,
   );
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" role="img" class="sequence" viewBox="0 0 ${Math.ceil(width)} ${Math.ceil(height)}" width="${Math.ceil(width)}" height="${Math.ceil(height)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" role="img" class="sequence" viewBox="${Math.floor(minX)} 0 ${Math.ceil(width)} ${Math.ceil(height)}" width="${Math.ceil(width)}" height="${Math.ceil(height)}" style="max-width:100%;height:auto">`,
     `<title>${escapeHtml(title)}</title>`,
     '<style>text{font:13px system-ui,sans-serif;fill:#223;text-anchor:middle}.actor{font-weight:600}.note{font-style:italic}</style>',
     ...heads,

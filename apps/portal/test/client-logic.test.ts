@@ -1,9 +1,10 @@
 /**
  * Pure parts of the browser code: the Digital ID PIN rule (as the CA's), the liveness score
- * from frame motion, the hash routes.
+ * from frame motion, the hash routes, the one-time code countdown.
  */
 import { describe, expect, it } from 'vitest';
 import { livenessFromMotion, motionOf } from '../src/app/media/liveness.js';
+import { otpDeadlines } from '../src/app/pages/wizard/otp-deadlines.js';
 import { pinProblem } from '../src/app/pages/wizard/pin.js';
 import { parseRoute } from '../src/app/router.js';
 
@@ -76,5 +77,38 @@ describe('hash routes', () => {
     expect(parseRoute('#/cabinet')).toEqual({ page: 'cabinet' });
     expect(parseRoute('#/operator')).toEqual({ page: 'operator' });
     expect(parseRoute('#/nowhere')).toEqual({ page: 'home' });
+  });
+});
+
+describe('one-time code countdown', () => {
+  const app = (updatedAt: string, expiresAt: string, resendAvailableAt: string) =>
+    ({
+      id: 'm1N2b3V4c5X6z7L8k9J0hG',
+      kind: 'individual',
+      template: 'individual',
+      iin: '850315300128',
+      status: 'otp-sent',
+      statusText: { ru: '', kk: '', en: '' },
+      createdAt: updatedAt,
+      updatedAt,
+      nextActions: ['verifyOtp'],
+      otp: {
+        sender: '1414',
+        sentTo: '+7 701 *** ** 33',
+        expiresAt,
+        ttlSeconds: 90,
+        resendAvailableAt,
+        attemptsLeft: 3,
+      },
+    }) as Parameters<typeof otpDeadlines>[0];
+
+  it('counts the server offsets from the arrival of the answer, whatever the local clock says', () => {
+    // The server's clock is an hour off from the browser's: only the offsets matter.
+    const a = app('2025-03-01T10:00:00.000Z', '2025-03-01T10:01:30.000Z', '2025-03-01T10:01:00.000Z');
+    expect(otpDeadlines(a, 5_000)).toEqual({ receivedAt: 5_000, expiresAt: 95_000, resendAt: 65_000 });
+  });
+  it('never exceeds the validity the server states', () => {
+    const a = app('2025-03-01T10:00:00.000Z', '2025-03-01T10:05:00.000Z', 'not a date');
+    expect(otpDeadlines(a, 0)).toEqual({ receivedAt: 0, expiresAt: 90_000, resendAt: 90_000 });
   });
 });

@@ -324,7 +324,9 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
     await page.locator('#bmg-phone-error').waitFor();
     await page.getByLabel('Номер мобильного телефона').fill('+77771234567');
     await page.getByRole('button', { name: 'Зарегистрировать номер' }).click();
-    await page.getByText('Пользователь зарегистрирован в базе мобильных граждан: +7 777 *** ** 67.').waitFor();
+    await page
+      .getByText('Пользователь зарегистрирован в базе мобильных граждан: +7 777 *** ** 67.')
+      .waitFor();
     await shot(page, 'bmg-01-registered');
     await page.getByRole('button', { name: 'Начать заново' }).click();
     await expectScreen(page, 'Получение электронной цифровой подписи удаленно');
@@ -344,7 +346,13 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
     await expect.poll(() => resend.textContent(), { timeout: 5000 }).toBe('Отправить код повторно');
     await resend.click();
     await page.getByText('Новый одноразовый пароль отправлен.').waitFor();
-    const second = (await devSmsOutbox(stack.ca.url).messages({ iin: '940615400124' })).filter((m) => m.kind === 'otp');
+    // The new code's countdown starts again from the CA's 90 seconds.
+    await expect
+      .poll(() => page.locator('.countdown').textContent())
+      .toMatch(/^Оставшееся время: (8\d|90) секунд$/);
+    const second = (await devSmsOutbox(stack.ca.url).messages({ iin: '940615400124' })).filter(
+      (m) => m.kind === 'otp',
+    );
     expect(second.length).toBe(2);
     await shot(page, 'bmg-02-otp-resent');
     await page.getByLabel('Введите одноразовый пароль').fill(second[0]?.code as string);

@@ -5,9 +5,9 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { devSmsOutbox } from '@kzpki/client';
 import type { Download, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { devSmsOutbox } from '@kzpki/client';
 import { documentPng } from './png.js';
 
 /** Where the step screenshots go (git-ignored). */

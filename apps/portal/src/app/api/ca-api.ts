@@ -62,12 +62,19 @@ export class CaApi {
   }
 
   // --- applicant
-  start(body: { kind: ApplicationKind; template: TemplateName; iin: string; bin?: string }): Promise<Application> {
+  start(body: {
+    kind: ApplicationKind;
+    template: TemplateName;
+    iin: string;
+    bin?: string;
+  }): Promise<Application> {
     return call(this.ca.POST('/v1/applications', { body }));
   }
 
   resendOtp(applicationId: string): Promise<Application> {
-    return call(this.ca.POST('/v1/applications/{applicationId}/otp', { params: { path: { applicationId } } }));
+    return call(
+      this.ca.POST('/v1/applications/{applicationId}/otp', { params: { path: { applicationId } } }),
+    );
   }
 
   verifyOtp(applicationId: string, code: string): Promise<ApplicantSession> {
@@ -80,7 +87,12 @@ export class CaApi {
   }
 
   getApplication(applicationId: string, token: string): Promise<Application> {
-    return call(this.ca.GET('/v1/applications/{applicationId}', { params: { path: { applicationId } }, headers: bearer(token) }));
+    return call(
+      this.ca.GET('/v1/applications/{applicationId}', {
+        params: { path: { applicationId } },
+        headers: bearer(token),
+      }),
+    );
   }
 
   identify(applicationId: string, token: string, body: IdentificationRequest): Promise<IdentificationResult> {
@@ -123,7 +135,12 @@ export class CaApi {
     );
   }
 
-  submit(applicationId: string, token: string, body: SubmissionRequest, idempotencyKey: string): Promise<Application> {
+  submit(
+    applicationId: string,
+    token: string,
+    body: SubmissionRequest,
+    idempotencyKey: string,
+  ): Promise<Application> {
     return call(
       this.ca.POST('/v1/applications/{applicationId}/submission', {
         params: { path: { applicationId }, header: { 'Idempotency-Key': idempotencyKey } },
@@ -198,7 +215,12 @@ export class CaApi {
   }
 
   pendingApplication(token: string, number: string): Promise<PendingApplication> {
-    return call(this.ca.GET('/v1/cabinet/applications/{number}', { params: { path: { number } }, headers: bearer(token) }));
+    return call(
+      this.ca.GET('/v1/cabinet/applications/{number}', {
+        params: { path: { number } },
+        headers: bearer(token),
+      }),
+    );
   }
 
   decide(

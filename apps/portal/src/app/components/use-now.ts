@@ -13,12 +13,6 @@ export function useNow(intervalMs = 1000): number {
   return now;
 }
 
-/** Whole seconds from `now` until `iso` (never negative). */
-export function secondsUntil(iso: string | undefined, now: number): number {
-  if (!iso) return 0;
-  return Math.max(0, Math.ceil((new Date(iso).getTime() - now) / 1000));
-}
-
 /** `mm:ss`. */
 export function mmss(seconds: number): string {
   return `${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;

@@ -3,15 +3,16 @@
  * the code field, the 90-second countdown ("Оставшееся время: 90 секунд"), resend after the
  * cooldown, attempts left; in dev mode a helper reads the simulated SMS.
  */
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import type { ApplicantSession, Application } from '../../api/types.js';
 import { TextField } from '../../components/field.js';
 import { ScreenHeading } from '../../components/heading.js';
 import { Busy, ErrorMessage, StatusMessage } from '../../components/messages.js';
-import { mmss, secondsUntil, useNow } from '../../components/use-now.js';
+import { mmss, useNow } from '../../components/use-now.js';
 import { isPortalError, problemCode } from '../../errors.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { useServices } from '../../services.js';
+import { otpDeadlines } from './otp-deadlines.js';
 
 /** Props of {@link OtpStep}. */
 export interface OtpStepProps {
@@ -33,8 +34,11 @@ export function OtpStep(props: OtpStepProps) {
   const [attemptsLeft, setAttemptsLeft] = useState<number | undefined>(props.app.otp?.attemptsLeft);
   const [devCode, setDevCode] = useState<string>();
   const otp = props.app.otp;
-  const remaining = secondsUntil(otp?.expiresAt, now);
-  const resendIn = secondsUntil(otp?.resendAvailableAt, now);
+  const deadlines = useMemo(() => otpDeadlines(props.app, Date.now()), [props.app]);
+  // The last tick may predate the answer; never count from before it arrived.
+  const at = Math.max(now, deadlines.receivedAt);
+  const remaining = Math.max(0, Math.ceil((deadlines.expiresAt - at) / 1000));
+  const resendIn = Math.max(0, Math.ceil((deadlines.resendAt - at) / 1000));
   const formatError = code !== '' && !/^[0-9]{6}$/.test(code) ? i.t('otp.format') : undefined;
 
   const verify = async (e: Event): Promise<void> => {
