@@ -36,7 +36,8 @@ import { sequenceSvg } from './lib/sequence-svg.js';
 
 const DOCS = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(DOCS, '..');
-const SITE = join(DOCS, 'site');
+/** Where the site goes by default. */
+export const SITE_DIR = join(DOCS, 'site');
 
 /** The guides, in navigation order (`index.md` becomes the site's front page). */
 export const GUIDES: ReadonlyArray<{ file: string; title: string }> = [
@@ -83,6 +84,21 @@ function loadYaml(path: string): unknown {
   return yaml.parse(readFileSync(path, 'utf8'));
 }
 
+const IMAGE_TYPES: Readonly<Record<string, string>> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  svg: 'image/svg+xml',
+};
+
+/** An image of the guides as a `data:` URL (pages stay single self-contained files). */
+function imageDataUrl(path: string): string {
+  const type = IMAGE_TYPES[path.split('.').at(-1)?.toLowerCase() ?? ''];
+  if (!type || !existsSync(path))
+    throw new Error(`docs: image ${relative(REPO, path)} is missing or not png/jpg/svg`);
+  return `data:${type};base64,${readFileSync(path).toString('base64')}`;
+}
+
 /** Internal links of a page that point at files missing from the site. */
 function brokenLinks(html: string, pagePath: string): string[] {
   const broken: string[] = [];
@@ -101,11 +117,12 @@ function write(path: string, html: string, written: Map<string, string>): void {
   written.set(path, html);
 }
 
-/** Builds the site; returns the pages written (absolute paths). */
-export async function buildSite(): Promise<string[]> {
+/** Builds the site into `outDir` (default `docs/site/`); returns the pages written (absolute paths). */
+export async function buildSite(options: { outDir?: string } = {}): Promise<string[]> {
+  const site = options.outDir ?? SITE_DIR;
   const pki = await loadPki();
-  rmSync(SITE, { recursive: true, force: true });
-  mkdirSync(SITE, { recursive: true });
+  rmSync(site, { recursive: true, force: true });
+  mkdirSync(site, { recursive: true });
   const hasApi = existsSync(join(DOCS, 'api', 'index.html'));
   const nav: NavEntry[] = [
     ...GUIDES.map((g) => ({ title: g.title, href: guideHref(g.file) })),
@@ -131,6 +148,7 @@ export async function buildSite(): Promise<string[]> {
           else if (path.startsWith('reference/') || path.startsWith('api/')) target = root + path;
           return hash ? `${target}#${hash}` : target;
         },
+        image: (src) => imageDataUrl(join(DOCS, 'guides', src)),
         renderCode: (block) => {
           if (block.lang === 'mermaid') {
             const caption = block.meta || 'Sequence diagram';
@@ -149,7 +167,7 @@ export async function buildSite(): Promise<string[]> {
     );
     const toc = headings.filter((h) => h.level === 2);
     write(
-      join(SITE, href),
+      join(site, href),
       page({
         title: guide.title,
         body,
@@ -169,7 +187,7 @@ export async function buildSite(): Promise<string[]> {
   for (const ref of REFERENCES) {
     const rendered = new OpenApiRenderer(loadYaml(join(REPO, ref.spec))).render();
     write(
-      join(SITE, ref.out),
+      join(site, ref.out),
       page({
         title: ref.title,
         body: `<p class="muted">Rendered from <code>${escapeHtml(ref.spec)}</code>, the contract the service validates every request against.</p>${rendered.body}`,
@@ -182,12 +200,12 @@ export async function buildSite(): Promise<string[]> {
     );
   }
 
-  if (hasApi) cpSync(join(DOCS, 'api'), join(SITE, 'api'), { recursive: true });
+  if (hasApi) cpSync(join(DOCS, 'api'), join(site, 'api'), { recursive: true });
   else console.warn('docs: docs/api/ (typedoc) is missing; run `pnpm docs` for the package reference');
 
   const problems: string[] = [];
   for (const [path, html] of written) {
-    for (const href of brokenLinks(html, path)) problems.push(`${relative(SITE, path)}: broken link ${href}`);
+    for (const href of brokenLinks(html, path)) problems.push(`${relative(site, path)}: broken link ${href}`);
   }
   if (problems.length) throw new Error(`docs: ${problems.length} broken link(s):\n${problems.join('\n')}`);
   return [...written.keys()];
@@ -207,6 +225,6 @@ function size(dir: string): number {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const pages = await buildSite();
   console.log(
-    `docs: ${pages.length} pages in ${relative(REPO, SITE)}/ (${Math.round(size(SITE) / 1024)} KiB); open docs/site/index.html or /docs on the CA`,
+    `docs: ${pages.length} pages in ${relative(REPO, SITE_DIR)}/ (${Math.round(size(SITE_DIR) / 1024)} KiB); open docs/site/index.html or /docs on the CA`,
   );
 }

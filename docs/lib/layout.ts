@@ -32,7 +32,7 @@ figure{margin:1.5rem 0;overflow:auto}figcaption{color:var(--muted);font-size:.9r
 .opid{color:var(--muted);font:.8rem ui-monospace,monospace;margin-left:.5rem}.req{color:#b3261e;font-size:.75rem}.facets{color:var(--muted);font-size:.85rem}
 .status{font:700 .85rem ui-monospace,monospace;padding:0 .35rem;border-radius:3px;background:#e0e0e0}.status.s2{background:#d7f0da}.status.s4{background:#fde2cf}.status.s5{background:#f8d3d3}
 .media-type{margin:.4rem 0}.example summary{cursor:pointer;color:var(--accent);font-size:.9rem}.schema{margin:1.2rem 0}.muted{color:var(--muted)}
-.profiles td{font-size:.82rem}
+.profiles td{font-size:.82rem}main img{max-width:100%;border:1px solid var(--line);border-radius:4px}
 @media (max-width:60rem){.wrap{display:block}nav{position:static;width:auto;max-height:none;border-right:0;border-bottom:1px solid var(--line)}main{padding:1rem}}
 `;
 

@@ -20,6 +20,8 @@ export interface MarkdownOptions {
   renderCode?: (block: CodeBlock) => string | undefined;
   /** Rewrites link targets (e.g. `quick-start.md` to `quick-start.html`). */
   rewriteLink?: (href: string) => string;
+  /** The `src` of an image (e.g. a `data:` URL, so pages stay self-contained); `undefined` drops it. */
+  image?: (src: string) => string | undefined;
 }
 
 /** A heading found while rendering (for tables of contents). */
@@ -60,6 +62,10 @@ export function renderInline(text: string, options: MarkdownOptions = {}): strin
     return `\u0000${codes.length - 1}\u0000`;
   });
   s = escapeHtml(s);
+  s = s.replace(/!\[([^\]]*)\]\(([^)\s]+)\)/g, (_m, alt: string, src: string) => {
+    const resolved = options.image?.(src.replace(/&amp;/g, '&'));
+    return resolved ? `<img src="${escapeHtml(resolved)}" alt="${alt}">` : alt;
+  });
   s = s.replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_m, label: string, href: string) => {
     const raw = href.replace(/&amp;/g, '&');
     const target = options.rewriteLink ? options.rewriteLink(raw) : raw;

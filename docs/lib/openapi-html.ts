@@ -175,7 +175,13 @@ export class OpenApiRenderer {
     return Object.entries(content)
       .map(([type, media]) => {
         const m = isObj(media) ? media : {};
-        return `<div class="media"><p class="media-type"><code>${escapeHtml(type)}</code></p>${this.schemaBlock(m.schema)}${this.examples(m)}</div>`;
+        const schema = m.schema;
+        // A named schema: link to it and show its properties here too.
+        const expanded =
+          isObj(schema) && typeof schema.$ref === 'string'
+            ? `<p>Schema: ${this.schemaType(schema)}</p>${this.schemaBlock(this.resolve(schema), 1)}`
+            : this.schemaBlock(schema);
+        return `<div class="media"><p class="media-type"><code>${escapeHtml(type)}</code></p>${expanded}${this.examples(m)}</div>`;
       })
       .join('');
   }

@@ -53,10 +53,14 @@ export async function errorFromResponse(response: Response): Promise<KzpkiApiErr
       details: { url: response.url },
     });
   }
-  return new KzpkiApiError('HTTP_ERROR', `HTTP ${response.status} ${response.statusText} from ${response.url}`.trim(), {
-    status: response.status,
-    details: { url: response.url, body: text.slice(0, 500) },
-  });
+  return new KzpkiApiError(
+    'HTTP_ERROR',
+    `HTTP ${response.status} ${response.statusText} from ${response.url}`.trim(),
+    {
+      status: response.status,
+      details: { url: response.url, body: text.slice(0, 500) },
+    },
+  );
 }
 
 /** The {@link KzpkiApiError} for a request that got no response. */

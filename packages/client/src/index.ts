@@ -22,8 +22,16 @@ export * from './cabinet.js';
 export * from './dev-outbox.js';
 export * from './enroll.js';
 export * from './errors.js';
-export type { components as CaComponents, operations as CaOperations } from './generated/ca.js';
-export type { components as StatusComponents, operations as StatusOperations } from './generated/status.js';
+export type {
+  components as CaComponents,
+  operations as CaOperations,
+  paths as CaApiPaths,
+} from './generated/ca.js';
+export type {
+  components as StatusComponents,
+  operations as StatusOperations,
+  paths as StatusApiPaths,
+} from './generated/status.js';
 export * from './http.js';
 export * from './identification.js';
 export * from './key-files.js';

@@ -148,7 +148,11 @@ export function InstallPanel(props: InstallPanelProps) {
       {phase === 'waiting' || phase === 'rejected' ? (
         <>
           <StatusMessage kind={phase === 'rejected' ? 'warn' : 'info'}>
-            {phase === 'rejected' ? i.t('install.rejected') : i.t('install.waiting')}
+            {phase === 'rejected'
+              ? i.t('install.rejected')
+              : app?.status === 'awaiting-approval'
+                ? i.t('install.waiting')
+                : i.t('install.waitingIssuance')}
           </StatusMessage>
           {phase === 'waiting' ? (
             <button type="button" class="btn" onClick={() => void refresh(true)}>

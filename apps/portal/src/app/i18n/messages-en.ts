@@ -234,6 +234,8 @@ export const en: Record<MessageKey, string> = {
   'install.status': 'Application status:',
   'install.refresh': 'Refresh',
   'install.waiting': 'The application awaits confirmation by the first manager. Click "Refresh" later.',
+  'install.waitingIssuance':
+    'The certificates for this application are not issued yet. Click "Refresh" later.',
   'install.rejected': 'The application was rejected. Submit a new one.',
   'install.passwordTitle': 'Create and enter a password for your digital signature keys',
   'install.rule':

@@ -237,6 +237,8 @@ export const kk: Record<MessageKey, string> = {
   'install.status': 'Өтінім мәртебесі:',
   'install.refresh': 'Жаңарту',
   'install.waiting': 'Өтінім бірінші басшының растауын күтуде. Кейінірек «Жаңарту» батырмасын басыңыз.',
+  'install.waitingIssuance':
+    'Өтінім бойынша сертификаттар әлі шығарылған жоқ. Кейінірек «Жаңарту» батырмасын басыңыз.',
   'install.rejected': 'Өтінім қабылданбады. Өтінімді қайта беріңіз.',
   'install.passwordTitle': 'ЭЦҚ кілттеріне пароль ойлап тауып, енгізіңіз',
   'install.rule':

@@ -151,10 +151,11 @@ function packEntries(): string[] {
   return ['index.json', 'ca', 'approvers', ...Object.keys(TEMPLATES)];
 }
 
-function prepareOutDir(outDir: string, force: boolean): void {
-  if (!existsSync(outDir)) return;
+/** Names of a previous pack in `outDir` to replace; throws when the folder holds something and `force` is off. */
+function previousPack(outDir: string, force: boolean): string[] {
+  if (!existsSync(outDir)) return [];
   const present = readdirSync(outDir);
-  if (present.length === 0) return;
+  if (present.length === 0) return [];
   if (!force) {
     throw new CliError(
       'ERR_USAGE',
@@ -162,8 +163,7 @@ function prepareOutDir(outDir: string, force: boolean): void {
     );
   }
   const ours = new Set(packEntries());
-  for (const name of present)
-    if (ours.has(name)) rmSync(join(outDir, name), { recursive: true, force: true });
+  return present.filter((name) => ours.has(name));
 }
 
 /** The enrollments to make, approvers first. */
@@ -191,7 +191,9 @@ export function planTestPack(
   const ordered = [...templates].sort((a, b) => (a === 'first-manager' ? -1 : b === 'first-manager' ? 1 : 0));
   for (const t of ordered) {
     const persona = personas.byTemplate[t] as Persona;
-    const pairStates = t === 'first-manager' ? [...states].sort((a) => (a === 'valid' ? -1 : 0)) : states;
+    // A first manager's valid pair comes first: it approves the others.
+    const validFirst = (a: PackState, b: PackState): number => (a === 'valid' ? -1 : b === 'valid' ? 1 : 0);
+    const pairStates = t === 'first-manager' ? [...states].sort(validFirst) : states;
     for (const state of pairStates)
       items.push({ persona, state, role: 'subject', directory: `${t}/${state}` });
   }
@@ -223,6 +225,9 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
   const keyFormat = options.keyFormat ?? 'legacy';
   const keyAlgorithm = options.keyAlgorithm ?? 'RSA-2048';
   const fetchOpt = options.fetch ? { fetch: options.fetch } : {};
+  const personas = options.personas ?? (await loadDemoPersonas({ testOnly: false }));
+  const plan = planTestPack(personas, templates, states);
+  const replaced = previousPack(options.outDir, options.force === true);
   const ca = createCaClient({ baseUrl: options.caUrl, ...fetchOpt });
   const health = await unwrap(ca.GET('/v1/health'));
   if (states.includes('expired') && !health.testMode) {
@@ -237,9 +242,8 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
       'Test packs read the one-time codes from the dev SMS outbox: run the CA in dev mode',
     );
   }
-  const personas = options.personas ?? (await loadDemoPersonas({ testOnly: false }));
-  const plan = planTestPack(personas, templates, states);
-  prepareOutDir(options.outDir, options.force === true);
+  // Only now that the CA answers: a failing run must not cost the previous pack.
+  for (const name of replaced) rmSync(join(options.outDir, name), { recursive: true, force: true });
   const total = plan.length + 2;
   const progress = options.progress;
   const outbox = devSmsOutbox(options.caUrl, fetchOpt);
