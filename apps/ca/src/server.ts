@@ -4,9 +4,10 @@
  * problem+json, the CA initialised (or loaded) from the store on start.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { type InitCaOptions, initCa } from './ca/init-ca.js';
 import { type CaConfig, type CaConfigOverrides, resolveConfig } from './config.js';
@@ -62,6 +63,16 @@ export interface CaServerOptions {
   specPath?: string;
   /** Where unexpected errors are reported (default `console.error`). */
   logError?: (message: string, error: unknown) => void;
+  /**
+   * Folder of the built documentation site (`pnpm docs` writes it to `docs/site`), served read-only
+   * at `/docs`. Default: the repository's `docs/site` when it exists.
+   */
+  docsDir?: string;
+}
+
+/** The repository's built docs site, relative to this module (`apps/ca/dist` or `apps/ca/src`). */
+function defaultDocsDir(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'site');
 }
 
 /** A CA server, not yet listening. */
@@ -189,6 +200,11 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
         fail(res, op.operationId, e);
       }
     });
+  }
+  const docsDir = opts.docsDir ?? defaultDocsDir();
+  if (existsSync(docsDir)) {
+    // Static, read-only: no directory listings, no dotfiles; the pages set their own CSP.
+    app.use('/docs', express.static(docsDir, { dotfiles: 'ignore', index: 'index.html', maxAge: '5m' }));
   }
   app.use((_req: express.Request, res: express.Response) => {
     res.setHeader('Cache-Control', 'no-store');

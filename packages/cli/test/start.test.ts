@@ -56,6 +56,8 @@ describe('kzpki start', () => {
         '0',
         '--status-port',
         '0',
+        '--portal-port',
+        '0',
         '--data-dir',
         data.dir,
         '--ca-key-algorithm',
@@ -83,6 +85,12 @@ describe('kzpki start', () => {
     const health = await fetch(`${caUrl}/v1/health`);
     expect(await health.json()).toMatchObject({ status: 'ok', devMode: true, testMode: true });
     expect((await fetch(`${statusUrl}/health`)).status).toBe(200);
+    // The portal serves the SPA and proxies the CA API on its own origin.
+    const portalUrl = /portal \(open in a browser\):\s+(http:\/\/\S+)/.exec(banner)?.[1];
+    expect(portalUrl).toBeDefined();
+    const page = await fetch(`${portalUrl}/`);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await (await fetch(`${portalUrl}/v1/health`)).json()).toMatchObject({ status: 'ok' });
     const crl = await fetch(`${statusUrl}/crl/kzpki-test-issuing-rsa.crl`);
     expect(crl.headers.get('content-type')).toMatch(/^application\/pkix-crl/);
 

@@ -39,7 +39,11 @@ export const TEST_PIN_SCRYPT = { N: 1024, r: 8, p: 1 };
  * Starts a CA for tests on a copy of the template store made by the global setup (so no suite
  * generates CA keys), or in `dir` when given.
  */
-export async function startTestCa(config: CaConfigOverrides = {}, dir?: string): Promise<TestCa> {
+export async function startTestCa(
+  config: CaConfigOverrides = {},
+  dir?: string,
+  server: { docsDir?: string } = {},
+): Promise<TestCa> {
   const tmp = dir ?? mkdtempSync(join(tmpdir(), 'kzpki-ca-test-'));
   if (!dir) copyFileSync(caStorePath(inject('caTemplateDir')), caStorePath(tmp));
   const clock = new TestClock();
@@ -51,6 +55,7 @@ export async function startTestCa(config: CaConfigOverrides = {}, dir?: string):
     now: clock.now,
     validateResponses: true,
     logError: () => {},
+    ...server,
   });
   return {
     ca,

@@ -43,7 +43,9 @@ export function banner(s: RunningServices, testMode: boolean, personas: DemoPers
     'kzpki reference CA (TEST hierarchy, trusted by nobody) is running.',
     '',
     table([
+      ['portal (open in a browser)', s.portalUrl],
       ['CA API', `${caUrl}/v1 (spec: openapi/ca.yaml)`],
+      ['docs (after pnpm docs)', `${caUrl}/docs/`],
       ['status service', `${s.statusUrl} (spec: openapi/status.yaml)`],
       ['OCSP', `${s.statusUrl}/ocsp`],
       ['CRLs', `${s.statusUrl}/crl/kzpki-test-issuing-rsa.crl, ${s.statusUrl}/crl/kzpki-test-root-rsa.crl`],
@@ -84,6 +86,8 @@ export function register(program: Command, ctx: Context): void {
     )
     .option('--port <port>', 'CA API port (0: any free port)', integerIn(0, 65535), 8080)
     .option('--status-port <port>', 'status service port (0: any free port)', integerIn(0, 65535), 8081)
+    .option('--portal-port <port>', 'browser portal port (0: any free port)', integerIn(0, 65535), 8082)
+    .option('--no-portal', 'do not serve the browser portal')
     .option('--host <address>', 'listen address', '127.0.0.1')
     .option('--data-dir <dir>', 'data directory (default: $KZPKI_DATA_DIR or ./var)')
     .option('--no-test-mode', 'refuse NCA test identifiers and backdated validity')
@@ -97,6 +101,8 @@ export function register(program: Command, ctx: Context): void {
         options: {
           port: number;
           statusPort: number;
+          portalPort: number;
+          portal: boolean;
           host: string;
           dataDir?: string;
           testMode: boolean;
@@ -115,6 +121,7 @@ export function register(program: Command, ctx: Context): void {
             host: options.host,
             caPort: options.port,
             statusPort: options.statusPort,
+            portalPort: options.portal ? options.portalPort : false,
             ...(process.env.KZPKI_STATUS_PUBLIC_URL
               ? { statusPublicUrl: process.env.KZPKI_STATUS_PUBLIC_URL }
               : {}),
@@ -127,7 +134,7 @@ export function register(program: Command, ctx: Context): void {
             if (code !== 'EADDRINUSE' && code !== 'EACCES') throw e;
             throw new CliError(
               'ERR_USAGE',
-              `cannot listen (${code}): ${(e as Error).message}; choose --port / --status-port`,
+              `cannot listen (${code}): ${(e as Error).message}; choose --port / --status-port / --portal-port`,
               {
                 cause: e,
               },

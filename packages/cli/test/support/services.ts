@@ -24,6 +24,7 @@ export async function startTestServices(): Promise<TestServices> {
     passphrase: 'cli-test-passphrase',
     caPort: 0,
     statusPort: 0,
+    portalPort: 0,
     caKeyAlgorithm: 'RSA-2048',
     caConfig: {
       sweepIntervalSeconds: 0,

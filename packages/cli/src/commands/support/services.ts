@@ -19,6 +19,8 @@ export interface ServicesOptions {
   caPort?: number;
   /** Status service port (default 8081; 0 = any free port). */
   statusPort?: number;
+  /** Browser portal port (default 8082; 0 = any free port; `false` = no portal). */
+  portalPort?: number | false;
   /** Status URL written into certificates (default: `http://<host>:<statusPort>`). */
   statusPublicUrl?: string;
   /** Dev endpoints: SMS outbox, phone registration (default true). */
@@ -37,6 +39,8 @@ export interface ServicesOptions {
 export interface RunningServices {
   caUrl: string;
   statusUrl: string;
+  /** The browser portal (wizard, status and key checks, cabinet), when started. */
+  portalUrl?: string;
   /** Absolute data directory. */
   dataDir: string;
   ca: RunningCa;
@@ -121,13 +125,32 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     await ca.close();
     throw e;
   }
+  let portal: { url: string; close(): Promise<void> } | undefined;
+  if (options.portalPort !== false) {
+    try {
+      const { startPortal } = await import('@kzpki/portal');
+      // The portal proxies /v1 to the CA and /status to the status service (same origin for the SPA).
+      portal = await startPortal({
+        caUrl: ca.url,
+        statusUrl: statusBaseUrl,
+        host,
+        port: options.portalPort ?? 8082,
+      });
+    } catch (e) {
+      await status.close();
+      await ca.close();
+      throw e;
+    }
+  }
   return {
     caUrl: ca.url,
     statusUrl: statusBaseUrl,
+    ...(portal ? { portalUrl: portal.url } : {}),
     dataDir,
     ca,
     warnings,
     async close() {
+      await portal?.close();
       await status.close();
       await ca.close();
     },
