@@ -1,5 +1,5 @@
 /**
- * Builds the documentation site into `docs/site/` (run by `pnpm docs` after `turbo run build`
+ * Builds the documentation site into `docs/site/` (run by `pnpm run docs` after `turbo run build`
  * and typedoc; or `tsx docs/build.ts`):
  *
  *   index.html, guides/*.html   the Markdown guides of docs/guides/ (samples tested, diagrams as inline SVG)
@@ -74,7 +74,7 @@ function checkSamplesTagged(markdown: string, file: string): void {
 async function loadPki(): Promise<ProfileSource> {
   const dist = join(REPO, 'packages', 'pki', 'dist', 'index.js');
   if (!existsSync(dist))
-    throw new Error('packages/pki is not built: run `pnpm build` (or `pnpm docs`) first');
+    throw new Error('packages/pki is not built: run `pnpm build` (or `pnpm run docs`) first');
   return (await import(pathToFileURL(dist).href)) as ProfileSource;
 }
 
@@ -201,7 +201,7 @@ export async function buildSite(options: { outDir?: string } = {}): Promise<stri
   }
 
   if (hasApi) cpSync(join(DOCS, 'api'), join(site, 'api'), { recursive: true });
-  else console.warn('docs: docs/api/ (typedoc) is missing; run `pnpm docs` for the package reference');
+  else console.warn('docs: docs/api/ (typedoc) is missing; run `pnpm run docs` for the package reference');
 
   const problems: string[] = [];
   for (const [path, html] of written) {

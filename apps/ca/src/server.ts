@@ -64,7 +64,7 @@ export interface CaServerOptions {
   /** Where unexpected errors are reported (default `console.error`). */
   logError?: (message: string, error: unknown) => void;
   /**
-   * Folder of the built documentation site (`pnpm docs` writes it to `docs/site`), served read-only
+   * Folder of the built documentation site (`pnpm run docs` writes it to `docs/site`), served read-only
    * at `/docs`. Default: the repository's `docs/site` when it exists.
    */
   docsDir?: string;

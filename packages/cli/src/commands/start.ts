@@ -45,7 +45,7 @@ export function banner(s: RunningServices, testMode: boolean, personas: DemoPers
     table([
       ['portal (open in a browser)', s.portalUrl],
       ['CA API', `${caUrl}/v1 (spec: openapi/ca.yaml)`],
-      ['docs (after pnpm docs)', `${caUrl}/docs/`],
+      ['docs (after pnpm run docs)', `${caUrl}/docs/`],
       ['status service', `${s.statusUrl} (spec: openapi/status.yaml)`],
       ['OCSP', `${s.statusUrl}/ocsp`],
       ['CRLs', `${s.statusUrl}/crl/kzpki-test-issuing-rsa.crl, ${s.statusUrl}/crl/kzpki-test-root-rsa.crl`],
