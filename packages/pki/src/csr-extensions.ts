@@ -16,7 +16,7 @@
  * ```
  */
 import * as asn1js from 'asn1js';
-import { derOid, derSequence, derSetOf } from './der-encode.js';
+import { derOid, derSequence, derSetOf } from './der-writer.js';
 import { toArrayBuffer } from './encoding.js';
 import { PkiError } from './errors.js';
 import { EXTENSION_OIDS, extKeyUsageExtension, keyUsageExtension, keyUsageNames } from './extensions.js';

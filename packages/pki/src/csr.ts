@@ -27,7 +27,7 @@ import {
   inferTemplate,
   parseExtensionRequest,
 } from './csr-extensions.js';
-import { derBitString, derImplicitConstructed, derSequence, derSmallInteger } from './der-encode.js';
+import { derBitString, derImplicitConstructed, derSequence, derSmallInteger } from './der-writer.js';
 import { type BytesLike, toArrayBuffer, toDer } from './encoding.js';
 import { isPkiError, PkiError } from './errors.js';
 import {

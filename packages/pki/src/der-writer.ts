@@ -1,6 +1,11 @@
 /**
- * A hand-written DER encoder (ITU-T X.690 §8, §10) for the structures this package signs in bulk:
- * CRLs with up to millions of entries and OCSP responses on the hot path of the status service.
+ * A hand-written DER encoder (ITU-T X.690 §8, §10) for the structures this package signs: CRLs
+ * with up to millions of entries, OCSP responses on the hot path of the status service, and
+ * certificates and requests on the issuance hot path. It writes bytes directly and splices
+ * pre-encoded DER (an issuer Name, a SubjectPublicKeyInfo) without re-encoding it, which keeps
+ * issuance several times cheaper than building an asn1js object tree and keeps copied structures
+ * byte-exact. Parsing stays with asn1js/pkijs and `der-reader.ts`. Internal: not exported from the
+ * package index.
  *
  * Two styles: small helpers that return a TLV as a fresh `Uint8Array` from already-encoded parts
  * (lengths are known, so a SEQUENCE is one allocation and one copy per part), and
@@ -8,6 +13,24 @@
  * without an object per element.
  */
 import { PkiError } from './errors.js';
+
+/** Universal tags used by the writers below. */
+export const DER_TAG = {
+  boolean: 0x01,
+  integer: 0x02,
+  bitString: 0x03,
+  octetString: 0x04,
+  null: 0x05,
+  oid: 0x06,
+  enumerated: 0x0a,
+  utf8String: 0x0c,
+  printableString: 0x13,
+  ia5String: 0x16,
+  utcTime: 0x17,
+  generalizedTime: 0x18,
+  sequence: 0x30,
+  set: 0x31,
+} as const;
 
 /** Number of octets the DER length field of a `len`-octet content takes (X.690 §8.1.3). */
 export function derLengthSize(len: number): number {
@@ -49,7 +72,11 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** A TLV whose content is the concatenation of `parts` (already DER). */
+/**
+ * One TLV: `tag` (a single identifier octet), DER definite length (long form: 0x80 | number of
+ * length octets, then the length big-endian, X.690 §8.1.3.5), then the concatenation of `parts`
+ * (already DER).
+ */
 export function derTlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
   let len = 0;
   for (const p of parts) len += p.length;
@@ -64,7 +91,23 @@ export function derTlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
 
 /** `SEQUENCE { parts... }` from precomputed parts. */
 export function derSequence(...parts: Uint8Array[]): Uint8Array {
-  return derTlv(0x30, ...parts);
+  return derTlv(DER_TAG.sequence, ...parts);
+}
+
+/**
+ * SET OF already encoded elements, sorted as DER requires (X.690 §11.6: ascending order of the
+ * encodings compared as octet strings, shorter padded with zeros).
+ */
+export function derSetOf(...elements: Uint8Array[]): Uint8Array {
+  const sorted = [...elements].sort((a, b) => {
+    const n = Math.max(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      const d = (a[i] ?? 0) - (b[i] ?? 0);
+      if (d !== 0) return d;
+    }
+    return 0;
+  });
+  return derTlv(DER_TAG.set, ...sorted);
 }
 
 /** `[n] EXPLICIT` wrapper (context-specific, constructed). */
@@ -77,35 +120,63 @@ export function derImplicitPrimitive(n: number, content: Uint8Array): Uint8Array
   return derTlv(0x80 | n, content);
 }
 
-/** OCTET STRING. */
-export function derOctetString(bytes: Uint8Array): Uint8Array {
-  return derTlv(0x04, bytes);
+/** `[n] IMPLICIT` of a constructed type (SEQUENCE, SET OF, CHOICE alternatives that are constructed). */
+export function derImplicitConstructed(n: number, ...elements: Uint8Array[]): Uint8Array {
+  return derTlv(0xa0 | n, ...elements);
 }
 
-/** BIT STRING of whole octets (unused-bits octet 0), as signatures and public keys are. */
-export function derBitString(bytes: Uint8Array): Uint8Array {
-  return derTlv(0x03, Uint8Array.of(0), bytes);
+/** OCTET STRING. */
+export function derOctetString(bytes: Uint8Array): Uint8Array {
+  return derTlv(DER_TAG.octetString, bytes);
+}
+
+/**
+ * BIT STRING with `unusedBits` (0..7) padding bits in the last octet; the default 0 is whole
+ * octets, as signatures and public keys are.
+ */
+export function derBitString(bytes: Uint8Array, unusedBits = 0): Uint8Array {
+  return derTlv(DER_TAG.bitString, Uint8Array.of(unusedBits), bytes);
 }
 
 /** BOOLEAN (DER: TRUE is 0xFF). */
 export function derBoolean(value: boolean): Uint8Array {
-  return Uint8Array.of(0x01, 0x01, value ? 0xff : 0x00);
+  return Uint8Array.of(DER_TAG.boolean, 0x01, value ? 0xff : 0x00);
 }
 
 /** NULL. */
 export function derNull(): Uint8Array {
-  return Uint8Array.of(0x05, 0x00);
+  return Uint8Array.of(DER_TAG.null, 0x00);
 }
 
-/** IA5String (ASCII only, e.g. URIs in GeneralName). */
-export function derIa5String(text: string, tag = 0x16): Uint8Array {
-  const bytes = new Uint8Array(text.length);
+const utf8 = new TextEncoder();
+
+/** UTF8String. */
+export function derUtf8String(text: string): Uint8Array {
+  return derTlv(DER_TAG.utf8String, utf8.encode(text));
+}
+
+/**
+ * The octets of an IA5String (ASCII) value. URIs in certificates are IA5String (RFC 5280
+ * §4.2.1.6): internationalised names must be converted (RFC 3987 §3.1) by the caller.
+ * @throws {PkiError} `ERR_INVALID_ARGUMENT` on a non-ASCII character.
+ */
+export function ia5Bytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c > 0x7f) throw new PkiError('ERR_INVALID_ARGUMENT', 'IA5String accepts ASCII characters only');
-    bytes[i] = c;
+    if (c > 0x7f) throw new PkiError('ERR_INVALID_ARGUMENT', `Not an IA5String (ASCII) value: ${text}`);
+    out[i] = c;
   }
-  return derTlv(tag, bytes);
+  return out;
+}
+
+/**
+ * IA5String (see {@link ia5Bytes}), e.g. URIs in GeneralName. `tag` replaces the universal tag,
+ * for `[n] IMPLICIT IA5String` alternatives.
+ * @throws {PkiError} `ERR_INVALID_ARGUMENT` on a non-ASCII character.
+ */
+export function derIa5String(text: string, tag: number = DER_TAG.ia5String): Uint8Array {
+  return derTlv(tag, ia5Bytes(text));
 }
 
 /**
@@ -135,18 +206,48 @@ export function bigintToBytes(value: bigint): Uint8Array {
   return out;
 }
 
+/**
+ * INTEGER holding the unsigned big-endian number `magnitude`: leading zero octets are dropped and
+ * one 0x00 is prepended when the top bit is set, so the value stays non-negative (X.690 §8.3.2).
+ * Same octets as {@link derInteger} with a `Uint8Array`, without copying the magnitude first.
+ */
+export function derUnsignedInteger(magnitude: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < magnitude.length - 1 && magnitude[i] === 0) i++;
+  const v = magnitude.subarray(i);
+  if (v.length === 0) return Uint8Array.of(DER_TAG.integer, 1, 0);
+  return v[0]! & 0x80 ? derTlv(DER_TAG.integer, Uint8Array.of(0), v) : derTlv(DER_TAG.integer, v);
+}
+
+/**
+ * INTEGER from a small non-negative safe integer.
+ * @throws {PkiError} `ERR_INVALID_ARGUMENT` for a negative, fractional or unsafe number.
+ */
+export function derSmallInteger(value: number): Uint8Array {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new PkiError('ERR_INVALID_ARGUMENT', `Not a non-negative integer: ${value}`);
+  }
+  const bytes: number[] = [];
+  let v = value;
+  do {
+    bytes.unshift(v % 256);
+    v = Math.floor(v / 256);
+  } while (v > 0);
+  return derUnsignedInteger(Uint8Array.from(bytes));
+}
+
 /** INTEGER from a non-negative number, bigint, or unsigned big-endian magnitude. */
 export function derInteger(value: number | bigint | Uint8Array): Uint8Array {
   const magnitude =
     value instanceof Uint8Array
       ? value
       : bigintToBytes(typeof value === 'bigint' ? value : BigInt(checkedNonNegative(value)));
-  return derTlv(0x02, integerContent(magnitude));
+  return derTlv(DER_TAG.integer, integerContent(magnitude));
 }
 
 /** ENUMERATED (small non-negative values: OCSP response status, CRL reasons). */
 export function derEnumerated(value: number): Uint8Array {
-  return derTlv(0x0a, integerContent(bigintToBytes(BigInt(checkedNonNegative(value)))));
+  return derTlv(DER_TAG.enumerated, integerContent(bigintToBytes(BigInt(checkedNonNegative(value)))));
 }
 
 function checkedNonNegative(n: number): number {
@@ -155,23 +256,34 @@ function checkedNonNegative(n: number): number {
   return n;
 }
 
-/** OBJECT IDENTIFIER from dotted text (X.690 §8.19). */
-export function derOid(dotted: string): Uint8Array {
-  const arcs = dotted.split('.').map((a) => {
-    if (!/^\d+$/.test(a)) throw new PkiError('ERR_INVALID_ARGUMENT', `Invalid OID ${dotted}`);
-    return BigInt(a);
-  });
-  if (arcs.length < 2 || arcs[0]! > 2n || (arcs[0]! < 2n && arcs[1]! >= 40n)) {
-    throw new PkiError('ERR_INVALID_ARGUMENT', `Invalid OID ${dotted}`);
+const OID_RE = /^([0-2])\.(0|[1-9]\d*)(\.(0|[1-9]\d*))*$/;
+const oidCache = new Map<string, Uint8Array>();
+
+/**
+ * OBJECT IDENTIFIER from dotted text (X.690 §8.19: first two arcs combined as 40*X+Y, each
+ * subidentifier base-128 big-endian with the continuation bit). Arcs are canonical decimal (no
+ * leading zeros). Encodings are memoised (profiles repeat the same few dozen OIDs), so callers
+ * must not modify the returned array.
+ * @throws {PkiError} `ERR_INVALID_ARGUMENT` for text that is not an OID.
+ */
+export function derOid(oid: string): Uint8Array {
+  const cached = oidCache.get(oid);
+  if (cached) return cached;
+  const m = OID_RE.exec(oid);
+  if (!m || (m[1] !== '2' && BigInt(m[2]!) >= 40n)) {
+    throw new PkiError('ERR_INVALID_ARGUMENT', `Not an object identifier: ${JSON.stringify(oid)}`);
   }
+  const arcs = oid.split('.').map((a) => BigInt(a));
   const subids = [arcs[0]! * 40n + arcs[1]!, ...arcs.slice(2)];
-  const out: number[] = [];
-  for (const s of subids) {
-    const chunk: number[] = [Number(s & 0x7fn)];
-    for (let v = s >> 7n; v > 0n; v >>= 7n) chunk.unshift(Number(v & 0x7fn) | 0x80);
-    out.push(...chunk);
+  const body: number[] = [];
+  for (const id of subids) {
+    const chunk: number[] = [Number(id & 0x7fn)];
+    for (let v = id >> 7n; v > 0n; v >>= 7n) chunk.unshift(Number(v & 0x7fn) | 0x80);
+    body.push(...chunk);
   }
-  return derTlv(0x06, Uint8Array.from(out));
+  const der = derTlv(DER_TAG.oid, Uint8Array.from(body));
+  if (oidCache.size < 1024) oidCache.set(oid, der);
+  return der;
 }
 
 /** Throws unless `date` is a valid Date; returns its time in ms. */
@@ -214,12 +326,12 @@ export function writeDerTime(out: Uint8Array, offset: number, date: Date, genera
   if (year < 0 || year > 9999) throw new PkiError('ERR_INVALID_ARGUMENT', 'Year out of range for X.509 time');
   let o = offset;
   if (!generalized && year >= 1950 && year < 2050) {
-    out[o++] = 0x17;
+    out[o++] = DER_TAG.utcTime;
     out[o++] = 13;
     put2(out, o, year % 100);
     o += 2;
   } else {
-    out[o++] = 0x18;
+    out[o++] = DER_TAG.generalizedTime;
     out[o++] = 15;
     put2(out, o, (year / 100) | 0);
     put2(out, o + 2, year % 100);
@@ -234,7 +346,12 @@ export function writeDerTime(out: Uint8Array, offset: number, date: Date, genera
   return o + 11;
 }
 
-/** `Time` (UTCTime before 2050, GeneralizedTime from 2050) as a fresh TLV. */
+/**
+ * A certificate validity `Time` per RFC 5280 §4.1.2.5 as a fresh TLV: UTCTime `YYMMDDHHMMSSZ` for
+ * the years 1950 to 2049, GeneralizedTime `YYYYMMDDHHMMSSZ` otherwise, always UTC, no fractional
+ * seconds (milliseconds are dropped).
+ * @throws {PkiError} `ERR_INVALID_ARGUMENT` for an invalid date or a year outside 0..9999.
+ */
 export function derTime(date: Date): Uint8Array {
   const out = new Uint8Array(derTimeSize(date));
   writeDerTime(out, 0, date);

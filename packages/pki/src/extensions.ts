@@ -25,7 +25,7 @@ import {
   derSequence,
   derSmallInteger,
   ia5Bytes,
-} from './der-encode.js';
+} from './der-writer.js';
 import { PkiError } from './errors.js';
 import type { KeyUsageName } from './profile.js';
 

@@ -35,7 +35,7 @@ import {
   derSmallInteger,
   derTime,
   derUnsignedInteger,
-} from './der-encode.js';
+} from './der-writer.js';
 import { type BytesLike, bytesEqual, toArrayBuffer, toBytes, toHex, toPem } from './encoding.js';
 import { isPkiError, PkiError } from './errors.js';
 import {

@@ -18,7 +18,7 @@
  */
 import * as asn1js from 'asn1js';
 import { getCrypto } from './crypto-provider.js';
-import { derOctetString, derOid, derSequence, derSmallInteger } from './der-encode.js';
+import { derOctetString, derOid, derSequence, derSmallInteger } from './der-writer.js';
 import { type BytesLike, toArrayBuffer, toBytes, toDer } from './encoding.js';
 import { PkiError } from './errors.js';
 import {

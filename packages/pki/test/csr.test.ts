@@ -11,7 +11,7 @@ import {
   derOid,
   derSequence,
   derSmallInteger,
-} from '../src/der-encode.js';
+} from '../src/der-writer.js';
 import { toBase64, toHex, toPem } from '../src/encoding.js';
 import { isPkiError, type PkiErrorCode } from '../src/errors.js';
 import { exportSpki, generateKeyPair } from '../src/keys.js';

@@ -10,7 +10,7 @@ import {
   derOid,
   derSequence,
   derSmallInteger,
-} from '../src/der-encode.js';
+} from '../src/der-writer.js';
 import { fromHex, toHex, toPem } from '../src/encoding.js';
 import { isPkiError, type PkiErrorCode } from '../src/errors.js';
 import {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { derUnsignedInteger } from '../src/der-encode.js';
+import { derUnsignedInteger } from '../src/der-writer.js';
 import { toHex } from '../src/encoding.js';
 import { isPkiError } from '../src/errors.js';
 import {
