@@ -8,6 +8,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { proxyRequest } from './proxy.js';
+import {
+  CA_PROXY_ROUTES,
+  type ProxyAllowList,
+  type ProxyRefusal,
+  proxyAllowList,
+  STATUS_PROXY_ROUTES,
+} from './proxy-routes.js';
 import { serveStatic } from './static-files.js';
 
 /**
@@ -74,17 +81,38 @@ export function securityHeaders(config: PortalRuntimeConfig): Record<string, str
   };
 }
 
-function notFound(res: ServerResponse): void {
-  res.statusCode = 404;
+function problem(res: ServerResponse, status: number, code: string, title: string): void {
+  res.statusCode = status;
   res.setHeader('Content-Type', 'application/problem+json');
-  res.end(
-    JSON.stringify({
-      type: 'https://kzpki.dev/problems/not-found',
-      title: 'Not found',
-      status: 404,
-      code: 'NOT_FOUND',
-    }),
-  );
+  res.end(JSON.stringify({ type: 'about:blank', title, status, code }));
+}
+
+function notFound(res: ServerResponse): void {
+  problem(res, 404, 'ERR_NOT_FOUND', 'Not found');
+}
+
+const REFUSALS: Record<ProxyRefusal, [number, string, string]> = {
+  malformed: [400, 'ERR_BAD_REQUEST_TARGET', 'The request path is not one the portal forwards'],
+  'not-found': [404, 'ERR_NOT_FOUND', 'Not found'],
+  'method-not-allowed': [405, 'ERR_METHOD_NOT_ALLOWED', 'Method not allowed'],
+};
+
+/** Forwards to `upstream` what `allow` admits; answers the refusal otherwise. */
+function forward(
+  allow: ProxyAllowList,
+  upstream: URL,
+  target: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const check = allow.check(req.method ?? 'GET', target);
+  if (!check.ok) {
+    const [status, code, title] = REFUSALS[check.refusal];
+    req.resume(); // drain the body we will not forward
+    problem(res, status, code, title);
+    return Promise.resolve();
+  }
+  return proxyRequest(upstream, check.path + check.search, req, res);
 }
 
 /**
@@ -102,17 +130,20 @@ export function createPortalHandler(opts: PortalHandlerOptions = {}): PortalHand
   const ca = opts.caUrl ? new URL(opts.caUrl) : undefined;
   const status = opts.statusUrl ? new URL(opts.statusUrl) : undefined;
   const base = (opts.basePath ?? '').replace(/\/+$/, '');
+  const caRoutes = proxyAllowList(CA_PROXY_ROUTES);
+  const statusRoutes = proxyAllowList(STATUS_PROXY_ROUTES);
   return (req, res, next) => {
     const raw = req.url ?? '/';
-    const url = new URL(raw, 'http://portal.invalid');
     const pass = (): void => (next ? next() : notFound(res));
     const run = async (): Promise<void> => {
-      if (ca && (url.pathname === '/v1' || url.pathname.startsWith('/v1/'))) {
-        return proxyRequest(ca, url.pathname + url.search, req, res);
+      // Proxied targets are checked as the client sent them (raw), never after URL resolution.
+      if (ca && (raw === '/v1' || raw.startsWith('/v1/') || raw.startsWith('/v1?'))) {
+        return forward(caRoutes, ca, raw, req, res);
       }
-      if (status && url.pathname.startsWith('/status/')) {
-        return proxyRequest(status, url.pathname.slice('/status'.length) + url.search, req, res);
+      if (status && raw.startsWith('/status/')) {
+        return forward(statusRoutes, status, raw.slice('/status'.length), req, res);
       }
+      const url = new URL(raw.startsWith('/') ? raw : '/', 'http://portal.invalid');
       if (base && url.pathname !== base && !url.pathname.startsWith(`${base}/`)) return pass();
       const path = url.pathname.slice(base.length) || '/';
       if (base && url.pathname === base) {

@@ -34,8 +34,22 @@ function forwardable(headers: IncomingMessage['headers']): OutgoingHttpHeaders {
 }
 
 /**
- * Forwards `req` to `upstream` + `path` (path and query of the upstream request) and streams the
- * answer back.
+ * The upstream URL for a checked origin-form `target` (see `proxy-routes.ts`): the configured
+ * upstream's origin and base path, then `target`, assembled as text so that no `target` can name
+ * another host (`new URL(target, upstream)` would let `//host/...` do exactly that).
+ */
+export function upstreamUrl(upstream: URL, target: string): URL {
+  if (!target.startsWith('/') || target.startsWith('//') || target.includes('\\')) {
+    throw new TypeError(`Not an origin-form request target: ${JSON.stringify(target)}`);
+  }
+  const url = new URL(`${upstream.origin}${upstream.pathname.replace(/\/+$/, '')}${target}`);
+  if (url.origin !== upstream.origin) throw new TypeError('The request target names another origin');
+  return url;
+}
+
+/**
+ * Forwards `req` to `upstream` + `path` (path and query of the upstream request, already checked
+ * against the allow-list) and streams the answer back.
  */
 export function proxyRequest(
   upstream: URL,
@@ -45,10 +59,13 @@ export function proxyRequest(
   timeoutMs = 60_000,
 ): Promise<void> {
   return new Promise((resolve) => {
-    const target = new URL(path, upstream);
+    const target = upstreamUrl(upstream, path);
     const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const headers = forwardable(req.headers);
     headers.host = target.host;
+    // The portal is the client's first hop: what the client claims about earlier hops is dropped.
+    delete headers['x-forwarded-for'];
+    delete headers.forwarded;
     const forwarded = req.socket.remoteAddress;
     if (forwarded) headers['x-forwarded-for'] = forwarded;
     const out = request(target, { method: req.method ?? 'GET', headers, timeout: timeoutMs }, (answer) => {
@@ -73,7 +90,7 @@ export function proxyRequest(
             type: 'https://kzpki.dev/problems/bad-gateway',
             title: 'Upstream service unavailable',
             status: 502,
-            code: 'BAD_GATEWAY',
+            code: 'ERR_BAD_GATEWAY',
             detail: `${upstream.origin} did not answer`,
           }),
         );
