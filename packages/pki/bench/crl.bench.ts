@@ -13,14 +13,14 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { hasTool, runTool, tempDir } from '@kzpki/test-fixtures';
-import { buildCrl, type CrlEntryInput } from '../src/crl-build.js';
-import { parseCrl } from '../src/crl-parse.js';
-import type { CrlReason } from '../src/crl-reason.js';
+import { buildCrl, type CrlEntryInput } from '../src/crl/build.js';
+import { parseCrl } from '../src/crl/parse.js';
+import type { CrlReason } from '../src/crl/reason.js';
 import { getCrypto } from '../src/crypto-provider.js';
-import { createOcspRequest, parseOcspRequest } from '../src/ocsp-request.js';
-import { prepareOcspResponder } from '../src/ocsp-response.js';
-import { parseOcspResponse } from '../src/ocsp-response-parse.js';
-import { makeTestPki } from '../test/crl-ocsp-test-pki.js';
+import { createOcspRequest, parseOcspRequest } from '../src/ocsp/request.js';
+import { prepareOcspResponder } from '../src/ocsp/response.js';
+import { parseOcspResponse } from '../src/ocsp/response-parse.js';
+import { makeTestPki } from '../test/support/crl-ocsp-test-pki.js';
 
 const MB = 1024 * 1024;
 

@@ -14,14 +14,14 @@
 import { spawnSync } from 'node:child_process';
 import * as x509 from '@peculiar/x509';
 import { getCrypto } from '../src/crypto-provider.js';
-import { createCsr, verifyCsr } from '../src/csr.js';
-import { toArrayBuffer, toHex } from '../src/encoding.js';
-import { issueCertificate } from '../src/issue.js';
-import type { KeyAlgorithmName } from '../src/key-algorithm.js';
-import { exportSpki, generateKeyPair } from '../src/keys.js';
-import { randomSerial } from '../src/serial.js';
-import { buildNcaSubject } from '../src/subject.js';
-import { issuingCaProfile, templateProfile } from '../src/templates.js';
+import { createCsr, verifyCsr } from '../src/csr/csr.js';
+import { toArrayBuffer, toHex } from '../src/der/encoding.js';
+import type { KeyAlgorithmName } from '../src/keys/key-algorithm.js';
+import { exportSpki, generateKeyPair } from '../src/keys/keys.js';
+import { issuingCaProfile, templateProfile } from '../src/profiles/templates.js';
+import { issueCertificate } from '../src/x509/issue.js';
+import { randomSerial } from '../src/x509/serial.js';
+import { buildNcaSubject } from '../src/x509/subject.js';
 
 const SECONDS = 2;
 const SLICE_MS = 100;

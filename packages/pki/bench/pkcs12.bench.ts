@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { hasTool, runTool, tempDir } from '@kzpki/test-fixtures';
 import { createPkcs12 } from '../src/pkcs12/create.js';
 import { openPkcs12 } from '../src/pkcs12/open.js';
-import { makeIdentity, pem, pkcs8Of } from '../test/pkcs12-test-keys.js';
+import { makeIdentity, pem, pkcs8Of } from '../test/support/pkcs12-test-keys.js';
 
 const PASSWORD = 'Bench-pkcs12-1';
 

@@ -1,24 +1,17 @@
 /**
  * `@kzpki/pki`: X.509, CSR, PKCS#12, CRL and OCSP for the NCA RK PKI.
  *
+ * Exports are grouped by family, as the source folders are: crl, csr, der (encodings), keys,
+ * ocsp, pkcs12, profiles (templates, OIDs), signature, x509.
+ *
  * @packageDocumentation
  */
-export * from './certificate.js';
-// --- profiles, subjects, inspection, chains
-export * from './chain.js';
-export * from './crypto-provider.js';
-export * from './encoding.js';
-export * from './errors.js';
-export * from './inspect.js';
-export * from './name.js';
-export * from './oids.js';
-export * from './profile.js';
-export * from './signing.js';
-export * from './subject.js';
-export * from './templates.js';
-// --- end profiles
 
-// --- keys, CSRs, issuance
+export { type BuildCrlOptions, buildCrl, type CrlEntryInput } from './crl/build.js';
+export { type CrlEntry, type CrlExtensionInfo, type CrlInfo, parseCrl } from './crl/parse.js';
+export { CRL_REASON_CODES, type CrlReason, crlReasonFromCode, isCrlReason } from './crl/reason.js';
+export { verifyCrl } from './crl/verify.js';
+export * from './crypto-provider.js';
 export {
   type CreateCsrOptions,
   type CsrInfo,
@@ -26,22 +19,16 @@ export {
   isCsrInfo,
   type VerifyCsrOptions,
   verifyCsr,
-} from './csr.js';
+} from './csr/csr.js';
 export {
   EXTENSION_REQUEST_OID,
   inferPurpose,
   inferTemplate,
   type RequestedExtensions,
-} from './csr-extensions.js';
-export {
-  type CertificateUrls,
-  type CertificateValidity,
-  type IssueCertificateOptions,
-  type IssuedCertificate,
-  issueCertificate,
-  type PreparedIssuer,
-  prepareIssuer,
-} from './issue.js';
+} from './csr/extension-request.js';
+export * from './der/encoding.js';
+export { normalizeSerialHex, type SerialInput } from './der/serial.js';
+export * from './errors.js';
 export {
   KEY_ALGORITHM_OIDS,
   type KeyAlgorithmLabel,
@@ -50,7 +37,7 @@ export {
   type NamedCurve,
   parseSpki,
   type SpkiInfo,
-} from './key-algorithm.js';
+} from './keys/key-algorithm.js';
 export {
   exportPkcs8,
   exportSpki,
@@ -58,21 +45,7 @@ export {
   importPkcs8,
   importSpki,
   type KeyOptions,
-} from './keys.js';
-export { MAX_SERIAL_BYTES, MIN_SERIAL_BYTES, randomSerial, serialFromRandom } from './serial.js';
-export { type KeyIdMethod, subjectKeyIdentifier } from './ski.js';
-// --- end keys
-
-// --- PKCS#12
-export * from './pkcs12/index.js';
-// --- end PKCS#12
-
-// --- CRL and OCSP
-export { type BuildCrlOptions, buildCrl, type CrlEntryInput } from './crl-build.js';
-export { type CrlEntry, type CrlExtensionInfo, type CrlInfo, parseCrl } from './crl-parse.js';
-export { CRL_REASON_CODES, type CrlReason, crlReasonFromCode, isCrlReason } from './crl-reason.js';
-export { verifyCrl } from './crl-verify.js';
-export { normalizeSerialHex, type SerialInput } from './der-serial.js';
+} from './keys/keys.js';
 export {
   certIdKey,
   computeCertId,
@@ -83,8 +56,8 @@ export {
   type OcspHashAlgorithm,
   type OcspIssuer,
   prepareOcspIssuer,
-} from './ocsp-cert-id.js';
-export { OCSP_NONCE_OID, type OcspNonceEncoding } from './ocsp-nonce.js';
+} from './ocsp/cert-id.js';
+export { OCSP_NONCE_OID, type OcspNonceEncoding } from './ocsp/nonce.js';
 export {
   type CreatedOcspRequest,
   type CreateOcspRequestOptions,
@@ -93,7 +66,7 @@ export {
   type OcspRequestInfo,
   type OcspRequestTarget,
   parseOcspRequest,
-} from './ocsp-request.js';
+} from './ocsp/request.js';
 export {
   type BuildOcspResponseOptions,
   buildOcspErrorResponse,
@@ -109,18 +82,38 @@ export {
   type OcspResponseStatus,
   type OcspSingleResponseInput,
   prepareOcspResponder,
-} from './ocsp-response.js';
+} from './ocsp/response.js';
 export {
   type OcspCertStatusInfo,
   type OcspResponderIdInfo,
   type OcspResponseInfo,
   type OcspSingleResponseInfo,
   parseOcspResponse,
-} from './ocsp-response-parse.js';
+} from './ocsp/response-parse.js';
 export {
   type OcspVerification,
   type OcspVerificationFailure,
   type VerifyOcspResponseOptions,
   verifyOcspResponse,
-} from './ocsp-verify.js';
-// --- end CRL and OCSP
+} from './ocsp/verify.js';
+export * from './pkcs12/index.js';
+export * from './profiles/oids.js';
+export * from './profiles/profile.js';
+export * from './profiles/templates.js';
+export * from './signature/sign.js';
+export * from './x509/certificate.js';
+export * from './x509/chain.js';
+export * from './x509/inspect.js';
+export {
+  type CertificateUrls,
+  type CertificateValidity,
+  type IssueCertificateOptions,
+  type IssuedCertificate,
+  issueCertificate,
+  type PreparedIssuer,
+  prepareIssuer,
+} from './x509/issue.js';
+export * from './x509/name.js';
+export { MAX_SERIAL_BYTES, MIN_SERIAL_BYTES, randomSerial, serialFromRandom } from './x509/serial.js';
+export { type KeyIdMethod, subjectKeyIdentifier } from './x509/ski.js';
+export * from './x509/subject.js';

@@ -27,12 +27,9 @@
  * the end; the entries are never copied into a second 40 MB array. The build yields to the event
  * loop every `yieldEvery` entries so a server can keep answering while it regenerates a CRL.
  */
-import type { CertificateInput } from './certificate.js';
-import { CRL_REASON_CODES, type CrlReason, isCrlReason } from './crl-reason.js';
-import { getCrypto } from './crypto-provider.js';
-import { readCertificateFields } from './der-certificate.js';
-import { serialMagnitudeInto } from './der-serial.js';
-import { prepareSigner } from './der-signed-data.js';
+
+import { getCrypto } from '../crypto-provider.js';
+import { serialMagnitudeInto } from '../der/serial.js';
 import {
   bigintToBytes,
   concatBytes,
@@ -52,8 +49,12 @@ import {
   derTlv,
   writeDerHeader,
   writeDerTime,
-} from './der-writer.js';
-import { PkiError } from './errors.js';
+} from '../der/writer.js';
+import { PkiError } from '../errors.js';
+import { prepareSigner } from '../signature/verify.js';
+import type { CertificateInput } from '../x509/certificate.js';
+import { readCertificateFields } from '../x509/certificate-fields.js';
+import { CRL_REASON_CODES, type CrlReason, isCrlReason } from './reason.js';
 
 /** One revoked certificate to list. */
 export interface CrlEntryInput {

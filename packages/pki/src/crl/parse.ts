@@ -25,7 +25,7 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { type CrlReason, crlReasonFromCode } from './crl-reason.js';
+import { type BytesLike, toArrayBuffer, toHex } from '../der/encoding.js';
 import {
   contextTag,
   DER_TAG,
@@ -34,10 +34,10 @@ import {
   derInput,
   readExtensions,
   withDerErrors,
-} from './der-reader.js';
-import { type SerialInput, serialHexFromContent, serialMagnitudeInto } from './der-serial.js';
-import { type BytesLike, toArrayBuffer, toHex } from './encoding.js';
-import { PkiError } from './errors.js';
+} from '../der/reader.js';
+import { type SerialInput, serialHexFromContent, serialMagnitudeInto } from '../der/serial.js';
+import { PkiError } from '../errors.js';
+import { type CrlReason, crlReasonFromCode } from './reason.js';
 
 /** One revoked certificate read from a CRL. */
 export interface CrlEntry {

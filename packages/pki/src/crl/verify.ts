@@ -4,11 +4,11 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import type { CertificateInput } from './certificate.js';
-import { type CrlInfo, parseCrl } from './crl-parse.js';
-import { allowsKeyUsage, KEY_USAGE_BIT, readCertificateFields } from './der-certificate.js';
-import { verifySignedData } from './der-signed-data.js';
-import { type BytesLike, bytesEqual, toArrayBuffer } from './encoding.js';
+import { type BytesLike, bytesEqual, toArrayBuffer } from '../der/encoding.js';
+import { verifySignedData } from '../signature/verify.js';
+import type { CertificateInput } from '../x509/certificate.js';
+import { allowsKeyUsage, KEY_USAGE_BIT, readCertificateFields } from '../x509/certificate-fields.js';
+import { type CrlInfo, parseCrl } from './parse.js';
 
 function namesMatch(a: Uint8Array, b: Uint8Array): boolean {
   if (bytesEqual(a, b)) return true;

@@ -20,30 +20,30 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { getCrypto } from './crypto-provider.js';
-import {
-  extensionRequestAttribute,
-  inferPurpose,
-  inferTemplate,
-  parseExtensionRequest,
-} from './csr-extensions.js';
-import { derBitString, derImplicitConstructed, derSequence, derSmallInteger } from './der-writer.js';
-import { type BytesLike, toArrayBuffer, toDer } from './encoding.js';
-import { isPkiError, PkiError } from './errors.js';
+import { getCrypto } from '../crypto-provider.js';
+import { type BytesLike, toArrayBuffer, toDer } from '../der/encoding.js';
+import { derBitString, derImplicitConstructed, derSequence, derSmallInteger } from '../der/writer.js';
+import { isPkiError, PkiError } from '../errors.js';
 import {
   isCryptoKey,
   type KeyAlgorithmLabel,
   keyImportParams,
   parseSpki,
   type SpkiInfo,
-} from './key-algorithm.js';
-import { exportSpki, importSpki } from './keys.js';
-import { type DistinguishedName, decodeName, formatName, nameToDer } from './name.js';
-import { NCA_OIDS, roleOfOid } from './oids.js';
-import type { CertificateProfile, KeyPurpose, KeyUsageName } from './profile.js';
-import { signatureAlgorithmDer } from './signature-algorithm-der.js';
-import { ecdsaDerToRaw, SIGNATURE_OIDS, signatureSchemeFor, signData } from './signing.js';
-import { type TemplateName, templateProfile } from './templates.js';
+} from '../keys/key-algorithm.js';
+import { exportSpki, importSpki } from '../keys/keys.js';
+import { NCA_OIDS, roleOfOid } from '../profiles/oids.js';
+import type { CertificateProfile, KeyPurpose, KeyUsageName } from '../profiles/profile.js';
+import { type TemplateName, templateProfile } from '../profiles/templates.js';
+import { signatureAlgorithmDer } from '../signature/algorithm-der.js';
+import { ecdsaDerToRaw, SIGNATURE_OIDS, signatureSchemeFor, signData } from '../signature/sign.js';
+import { type DistinguishedName, decodeName, formatName, nameToDer } from '../x509/name.js';
+import {
+  extensionRequestAttribute,
+  inferPurpose,
+  inferTemplate,
+  parseExtensionRequest,
+} from './extension-request.js';
 
 /** Options of {@link createCsr}. */
 export interface CreateCsrOptions {

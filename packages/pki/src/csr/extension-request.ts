@@ -16,13 +16,18 @@
  * ```
  */
 import * as asn1js from 'asn1js';
-import { derOid, derSequence, derSetOf } from './der-writer.js';
-import { toArrayBuffer } from './encoding.js';
-import { PkiError } from './errors.js';
-import { EXTENSION_OIDS, extKeyUsageExtension, keyUsageExtension, keyUsageNames } from './extensions.js';
-import { identificationMethodOfOid, NCA_OIDS, roleOfOid } from './oids.js';
-import type { CertificateProfile, KeyPurpose, KeyUsageName } from './profile.js';
-import { TEMPLATE_NAMES, TEMPLATES, type TemplateName } from './templates.js';
+import { toArrayBuffer } from '../der/encoding.js';
+import { derOid, derSequence, derSetOf } from '../der/writer.js';
+import { PkiError } from '../errors.js';
+import { identificationMethodOfOid, NCA_OIDS, roleOfOid } from '../profiles/oids.js';
+import type { CertificateProfile, KeyPurpose, KeyUsageName } from '../profiles/profile.js';
+import { TEMPLATE_NAMES, TEMPLATES, type TemplateName } from '../profiles/templates.js';
+import {
+  EXTENSION_OIDS,
+  extKeyUsageExtension,
+  keyUsageExtension,
+  keyUsageNames,
+} from '../x509/extensions.js';
 
 /** pkcs-9-at-extensionRequest. */
 export const EXTENSION_REQUEST_OID = '1.2.840.113549.1.9.14';

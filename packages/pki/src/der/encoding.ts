@@ -1,7 +1,7 @@
 /**
  * Byte encodings used across the package: PEM (RFC 7468), base64, hex. Browser-safe (no Buffer).
  */
-import { PkiError } from './errors.js';
+import { PkiError } from '../errors.js';
 
 /** Anything that holds bytes: a Uint8Array, an ArrayBuffer or another ArrayBuffer view. */
 export type BytesLike = Uint8Array | ArrayBuffer | ArrayBufferView;

@@ -9,8 +9,9 @@
  * code the caller chose), never in a TypeError, a huge allocation or a hang. Indefinite lengths
  * (BER) are rejected; only low tag numbers (< 31) occur in the structures read here.
  */
+
+import { PkiError, type PkiErrorCode } from '../errors.js';
 import { type BytesLike, fromBase64, parsePem, toBytes } from './encoding.js';
-import { PkiError, type PkiErrorCode } from './errors.js';
 
 /** One TLV element located inside a byte buffer. All offsets are absolute. */
 export interface DerElement {

@@ -6,8 +6,9 @@
  * unsigned magnitude without the sign octet, in whole octets (what `openssl` prints, lower-cased):
  * the DER INTEGER `02 03 00 8A 01` is `8a01`, `02 02 0F D5` is `0fd5`.
  */
+
+import { PkiError } from '../errors.js';
 import { fromHex, toHex } from './encoding.js';
-import { PkiError } from './errors.js';
 
 /** A serial as callers give it: unsigned big-endian bytes or hex text (colons/spaces allowed). */
 export type SerialInput = Uint8Array | string;

@@ -4,7 +4,7 @@
  * certificates and requests on the issuance hot path. It writes bytes directly and splices
  * pre-encoded DER (an issuer Name, a SubjectPublicKeyInfo) without re-encoding it, which keeps
  * issuance several times cheaper than building an asn1js object tree and keeps copied structures
- * byte-exact. Parsing stays with asn1js/pkijs and `der-reader.ts`. Internal: not exported from the
+ * byte-exact. Parsing stays with asn1js/pkijs and `der/reader.ts`. Internal: not exported from the
  * package index.
  *
  * Two styles: small helpers that return a TLV as a fresh `Uint8Array` from already-encoded parts
@@ -12,7 +12,7 @@
  * {@link DerChunks}, chunked storage that a long run of elements is written into directly,
  * without an object per element.
  */
-import { PkiError } from './errors.js';
+import { PkiError } from '../errors.js';
 
 /** Universal tags used by the writers below. */
 export const DER_TAG = {

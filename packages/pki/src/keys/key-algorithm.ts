@@ -14,9 +14,10 @@
  * ECParameters ::= CHOICE { namedCurve OBJECT IDENTIFIER, ... }   -- RFC 5480 §2.1.1
  * ```
  */
-import { DER_TAG, DerReader } from './der-reader.js';
-import { type BytesLike, toBytes, toDer } from './encoding.js';
-import { PkiError } from './errors.js';
+
+import { type BytesLike, toBytes, toDer } from '../der/encoding.js';
+import { DER_TAG, DerReader } from '../der/reader.js';
+import { PkiError } from '../errors.js';
 
 /** The key algorithms {@link generateKeyPair} creates. */
 export type KeyAlgorithmName = 'RSA-2048' | 'RSA-3072' | 'RSA-4096' | 'ECDSA-P256' | 'ECDSA-P384';

@@ -17,10 +17,10 @@
  * ```
  */
 import * as asn1js from 'asn1js';
-import { getCrypto } from './crypto-provider.js';
-import { derOctetString, derOid, derSequence, derSmallInteger } from './der-writer.js';
-import { type BytesLike, toArrayBuffer, toBytes, toDer } from './encoding.js';
-import { PkiError } from './errors.js';
+import { getCrypto } from '../crypto-provider.js';
+import { type BytesLike, toArrayBuffer, toBytes, toDer } from '../der/encoding.js';
+import { derOctetString, derOid, derSequence, derSmallInteger } from '../der/writer.js';
+import { PkiError } from '../errors.js';
 import {
   curveFromOid,
   curveOid,

@@ -14,14 +14,20 @@
  * hash covers the value of its subjectPublicKey BIT STRING (no tag, length or unused-bits octet).
  * NCA clients send SHA-256 or SHA-1 CertIDs (DOMAIN.md §4).
  */
-import type { CertificateInput } from './certificate.js';
-import { getCrypto } from './crypto-provider.js';
-import { type CertificateFields, readCertificateFields } from './der-certificate.js';
-import { DER_TAG, type DerElement, type DerReader } from './der-reader.js';
-import { normalizeSerialHex, type SerialInput, serialHexFromContent, serialMagnitude } from './der-serial.js';
-import { derInteger, derNull, derOctetString, derOid, derSequence } from './der-writer.js';
-import { fromHex, toHex } from './encoding.js';
-import { PkiError } from './errors.js';
+
+import { getCrypto } from '../crypto-provider.js';
+import { fromHex, toHex } from '../der/encoding.js';
+import { DER_TAG, type DerElement, type DerReader } from '../der/reader.js';
+import {
+  normalizeSerialHex,
+  type SerialInput,
+  serialHexFromContent,
+  serialMagnitude,
+} from '../der/serial.js';
+import { derInteger, derNull, derOctetString, derOid, derSequence } from '../der/writer.js';
+import { PkiError } from '../errors.js';
+import type { CertificateInput } from '../x509/certificate.js';
+import { type CertificateFields, readCertificateFields } from '../x509/certificate-fields.js';
 
 /** Hash algorithms this package computes CertIDs with. */
 export type OcspHashAlgorithm = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';

@@ -12,7 +12,7 @@
  * read; the form is remembered as {@link OcspNonceEncoding} so a response can echo the request's
  * extension octet for octet, which is how clients compare it.
  */
-import { derOctetString, derOid, derSequence } from './der-writer.js';
+import { derOctetString, derOid, derSequence } from '../der/writer.js';
 
 /** id-pkix-ocsp-nonce. */
 export const OCSP_NONCE_OID = '1.3.6.1.5.5.7.48.1.2';

@@ -18,27 +18,28 @@
  *     singleRequestExtensions [0] EXPLICIT Extensions OPTIONAL }
  * ```
  */
-import type { CertificateInput } from './certificate.js';
-import { randomBytes } from './crypto-provider.js';
-import { readCertificateFields } from './der-certificate.js';
-import { contextTag, DER_TAG, DerReader, derInput, readExtensions, withDerErrors } from './der-reader.js';
-import { derExplicit, derSequence } from './der-writer.js';
-import { type BytesLike, bytesEqual } from './encoding.js';
-import { PkiError } from './errors.js';
+
+import { randomBytes } from '../crypto-provider.js';
+import { type BytesLike, bytesEqual } from '../der/encoding.js';
+import { contextTag, DER_TAG, DerReader, derInput, readExtensions, withDerErrors } from '../der/reader.js';
+import { derExplicit, derSequence } from '../der/writer.js';
+import { PkiError } from '../errors.js';
+import type { CertificateInput } from '../x509/certificate.js';
+import { readCertificateFields } from '../x509/certificate-fields.js';
 import {
   encodeCertId,
   type OcspCertId,
   type OcspHashAlgorithm,
   prepareOcspIssuer,
   readCertId,
-} from './ocsp-cert-id.js';
+} from './cert-id.js';
 import {
   decodeNonce,
   encodeNonceExtension,
   OCSP_NONCE_DEFAULT_LENGTH,
   OCSP_NONCE_OID,
   type OcspNonceEncoding,
-} from './ocsp-nonce.js';
+} from './nonce.js';
 
 /** A certificate to ask about, with the certificate of its issuer. */
 export interface OcspRequestTarget {

@@ -1,10 +1,11 @@
 /**
- * Parsing OCSP responses (RFC 6960 §4.2; the ASN.1 is quoted in `ocsp-response.ts`) from
+ * Parsing OCSP responses (RFC 6960 §4.2; the ASN.1 is quoted in `ocsp/response.ts`) from
  * untrusted bytes into plain values. Signatures are checked by `verifyOcspResponse`.
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { type CrlReason, crlReasonFromCode } from './crl-reason.js';
+import { type CrlReason, crlReasonFromCode } from '../crl/reason.js';
+import { type BytesLike, toArrayBuffer, toHex } from '../der/encoding.js';
 import {
   contextPrimitiveTag,
   contextTag,
@@ -14,16 +15,11 @@ import {
   derInput,
   readExtensions,
   withDerErrors,
-} from './der-reader.js';
-import { type BytesLike, toArrayBuffer, toHex } from './encoding.js';
-import { type OcspCertId, readCertId } from './ocsp-cert-id.js';
-import { decodeNonce, OCSP_NONCE_OID, type OcspNonceEncoding } from './ocsp-nonce.js';
-import type { OcspExtensionInfo } from './ocsp-request.js';
-import {
-  OCSP_BASIC_RESPONSE_OID,
-  OCSP_RESPONSE_STATUS_CODES,
-  type OcspResponseStatus,
-} from './ocsp-response.js';
+} from '../der/reader.js';
+import { type OcspCertId, readCertId } from './cert-id.js';
+import { decodeNonce, OCSP_NONCE_OID, type OcspNonceEncoding } from './nonce.js';
+import type { OcspExtensionInfo } from './request.js';
+import { OCSP_BASIC_RESPONSE_OID, OCSP_RESPONSE_STATUS_CODES, type OcspResponseStatus } from './response.js';
 
 /** id-pkix-ocsp-extended-revoke (RFC 6960 §4.4.8). */
 const EXTENDED_REVOKE_OID = '1.3.6.1.5.5.7.48.1.9';

@@ -59,12 +59,9 @@
  * signature, which is what the status service needs for live (nonce) requests and for refilling
  * its cache of pre-produced responses.
  */
-import type { CertificateInput } from './certificate.js';
-import { certificateToDer } from './certificate.js';
-import { CRL_REASON_CODES, type CrlReason, isCrlReason } from './crl-reason.js';
-import { getCrypto } from './crypto-provider.js';
-import { readCertificateFields } from './der-certificate.js';
-import { prepareSigner } from './der-signed-data.js';
+
+import { CRL_REASON_CODES, type CrlReason, isCrlReason } from '../crl/reason.js';
+import { getCrypto } from '../crypto-provider.js';
 import {
   derBitString,
   derEnumerated,
@@ -74,10 +71,14 @@ import {
   derOid,
   derSequence,
   derTlv,
-} from './der-writer.js';
-import { PkiError } from './errors.js';
-import { encodeCertId, type OcspCertId } from './ocsp-cert-id.js';
-import { encodeNonceExtension, type OcspNonceEncoding } from './ocsp-nonce.js';
+} from '../der/writer.js';
+import { PkiError } from '../errors.js';
+import { prepareSigner } from '../signature/verify.js';
+import type { CertificateInput } from '../x509/certificate.js';
+import { certificateToDer } from '../x509/certificate.js';
+import { readCertificateFields } from '../x509/certificate-fields.js';
+import { encodeCertId, type OcspCertId } from './cert-id.js';
+import { encodeNonceExtension, type OcspNonceEncoding } from './nonce.js';
 
 /** id-pkix-ocsp-basic. */
 export const OCSP_BASIC_RESPONSE_OID = '1.3.6.1.5.5.7.48.1.1';

@@ -4,15 +4,16 @@
  * that the answers are about the certificates asked for, that they are current, and that the
  * nonce came back.
  */
-import type { CertificateInput } from './certificate.js';
-import { getCrypto } from './crypto-provider.js';
-import { type CertificateFields, readCertificateFields } from './der-certificate.js';
-import { normalizeSerialHex } from './der-serial.js';
-import { verifySignedData } from './der-signed-data.js';
-import { type BytesLike, bytesEqual, toHex } from './encoding.js';
-import { PkiError } from './errors.js';
-import { type OcspCertId, prepareOcspIssuer } from './ocsp-cert-id.js';
-import { type OcspResponseInfo, parseOcspResponse } from './ocsp-response-parse.js';
+
+import { getCrypto } from '../crypto-provider.js';
+import { type BytesLike, bytesEqual, toHex } from '../der/encoding.js';
+import { normalizeSerialHex } from '../der/serial.js';
+import { PkiError } from '../errors.js';
+import { verifySignedData } from '../signature/verify.js';
+import type { CertificateInput } from '../x509/certificate.js';
+import { type CertificateFields, readCertificateFields } from '../x509/certificate-fields.js';
+import { type OcspCertId, prepareOcspIssuer } from './cert-id.js';
+import { type OcspResponseInfo, parseOcspResponse } from './response-parse.js';
 
 /** id-kp-OCSPSigning. */
 const OCSP_SIGNING_EKU = '1.3.6.1.5.5.7.3.9';

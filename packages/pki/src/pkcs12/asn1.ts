@@ -5,7 +5,7 @@
  * (indefinite lengths, constructed OCTET STRINGs, as in NCA key stores written by Java).
  */
 import * as asn1js from 'asn1js';
-import { toArrayBuffer } from '../encoding.js';
+import { toArrayBuffer } from '../der/encoding.js';
 import { PkiError } from '../errors.js';
 
 /** Any decoded ASN.1 value. */

@@ -7,10 +7,10 @@
  *   pbeWithSHAAnd40BitRC2-CBC EncryptedData, a SHA-1 MAC, 1024 iterations, 20-byte salts.
  */
 import { checkPassword } from '@kzpki/password-policy';
-import { type CertificateInput, certificateToDer, parseCertificate } from '../certificate.js';
 import { getCrypto } from '../crypto-provider.js';
-import { fromHex } from '../encoding.js';
+import { fromHex } from '../der/encoding.js';
 import { PkiError } from '../errors.js';
+import { type CertificateInput, certificateToDer, parseCertificate } from '../x509/certificate.js';
 import { DEFAULT_MAX_ITERATIONS } from './limits.js';
 import { createMacData, type MacOptions } from './mac.js';
 import { certificateKeyId } from './naming.js';

@@ -21,7 +21,7 @@
  */
 import * as asn1js from 'asn1js';
 import { getCrypto, randomBytes } from '../crypto-provider.js';
-import { bytesEqual } from '../encoding.js';
+import { bytesEqual } from '../der/encoding.js';
 import { PkiError } from '../errors.js';
 import {
   type Asn1Node,

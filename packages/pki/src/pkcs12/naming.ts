@@ -6,9 +6,9 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { type CertificateInput, parseCertificate } from '../certificate.js';
-import { toHex } from '../encoding.js';
+import { toHex } from '../der/encoding.js';
 import { PkiError } from '../errors.js';
+import { type CertificateInput, parseCertificate } from '../x509/certificate.js';
 import { PKCS12_OIDS } from './oids.js';
 import { sha1 } from './sha.js';
 

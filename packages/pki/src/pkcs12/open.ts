@@ -4,9 +4,9 @@
  * PBMAC1), including unencrypted bags and files without a MAC.
  */
 import type * as pkijs from 'pkijs';
-import { parseCertificate } from '../certificate.js';
-import { type BytesLike, bytesEqual, toBytes, toHex } from '../encoding.js';
+import { type BytesLike, bytesEqual, toBytes, toHex } from '../der/encoding.js';
 import { isPkiError, PkiError } from '../errors.js';
+import { parseCertificate } from '../x509/certificate.js';
 import { DEFAULT_MAX_ITERATIONS, type DecodeLimits } from './limits.js';
 import { parseMacData, verifyMac } from './mac.js';
 import { type PasswordEncodings, passwordCandidates } from './password.js';

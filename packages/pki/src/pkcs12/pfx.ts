@@ -24,7 +24,7 @@
  * ```
  */
 import * as asn1js from 'asn1js';
-import { toArrayBuffer } from '../encoding.js';
+import { toArrayBuffer } from '../der/encoding.js';
 import { PkiError } from '../errors.js';
 import {
   type Asn1Node,

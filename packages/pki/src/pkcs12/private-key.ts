@@ -21,7 +21,7 @@
 import * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
 import { getCrypto } from '../crypto-provider.js';
-import { bytesEqual } from '../encoding.js';
+import { bytesEqual } from '../der/encoding.js';
 import { PkiError } from '../errors.js';
 import { type Asn1Node, decodeBer, explicit, isContextTag, octets, oid, sequence } from './asn1.js';
 import { PKCS12_OIDS } from './oids.js';

@@ -10,7 +10,7 @@
  * Everything here is data: {@link NCA_OIDS} for code that needs an OID by meaning, and the
  * registry behind {@link describeOid} / {@link lookupOid} for code that needs a meaning by OID.
  */
-import { PkiError } from './errors.js';
+import { PkiError } from '../errors.js';
 
 /** A language of the names in the registry. */
 export type OidLanguage = 'ru' | 'kk' | 'en';

@@ -19,7 +19,7 @@
  * on the template, and the caller passes it (`identification: 'remote-digital-id'` for the remote
  * flow of the seeds) to {@link templateProfile}, which then appends its OID after the role OIDs.
  */
-import { PkiError } from './errors.js';
+import { PkiError } from '../errors.js';
 import { type IdentificationMethod, identificationMethodOid, NCA_OIDS, type OidLanguage } from './oids.js';
 import type { CertificateProfile, KeyPurpose, KeyUsageName } from './profile.js';
 

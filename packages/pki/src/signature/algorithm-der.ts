@@ -3,8 +3,8 @@
  * certificate and request this package signs (twice in a certificate: in the TBSCertificate and
  * after it), so they are built once from `signatureAlgorithmIdentifier`.
  */
-import type { SignatureScheme } from './signing.js';
-import { signatureAlgorithmIdentifier } from './signing.js';
+import type { SignatureScheme } from './sign.js';
+import { signatureAlgorithmIdentifier } from './sign.js';
 
 const algIdCache = new Map<string, Uint8Array>();
 

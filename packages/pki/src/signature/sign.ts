@@ -5,8 +5,8 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { getCrypto } from './crypto-provider.js';
-import { PkiError } from './errors.js';
+import { getCrypto } from '../crypto-provider.js';
+import { PkiError } from '../errors.js';
 
 /** OIDs of the signature algorithms this package emits and verifies. */
 export const SIGNATURE_OIDS = {

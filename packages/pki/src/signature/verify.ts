@@ -5,16 +5,11 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { getPkijsEngine } from './crypto-provider.js';
-import { DER_TAG, DerReader } from './der-reader.js';
-import { toArrayBuffer } from './encoding.js';
-import { PkiError } from './errors.js';
-import {
-  type SignatureScheme,
-  signatureAlgorithmIdentifier,
-  signatureSchemeFor,
-  signData,
-} from './signing.js';
+import { getPkijsEngine } from '../crypto-provider.js';
+import { toArrayBuffer } from '../der/encoding.js';
+import { DER_TAG, DerReader } from '../der/reader.js';
+import { PkiError } from '../errors.js';
+import { type SignatureScheme, signatureAlgorithmIdentifier, signatureSchemeFor, signData } from './sign.js';
 
 /** Signature algorithms {@link verifySignedData} can check with WebCrypto. */
 const VERIFIABLE = new Set([

@@ -23,9 +23,10 @@
  *      extensions      [3]  EXPLICIT Extensions OPTIONAL }
  * ```
  */
+
+import { contextTag, DER_TAG, DerReader, readExtensions, withDerErrors } from '../der/reader.js';
+import { serialHexFromContent } from '../der/serial.js';
 import { type CertificateInput, certificateToDer } from './certificate.js';
-import { contextTag, DER_TAG, DerReader, readExtensions, withDerErrors } from './der-reader.js';
-import { serialHexFromContent } from './der-serial.js';
 
 /** OIDs of the certificate extensions read here. */
 const EXT = {

@@ -9,9 +9,9 @@
  * ```
  */
 import * as pkijs from 'pkijs';
-import { decodeAsn1 } from './asn1-decode.js';
-import { type BytesLike, toDer, toPem } from './encoding.js';
-import { PkiError } from './errors.js';
+import { decodeAsn1 } from '../der/asn1-decode.js';
+import { type BytesLike, toDer, toPem } from '../der/encoding.js';
+import { PkiError } from '../errors.js';
 
 /** A certificate as callers hand it over: PEM text, PEM bytes, DER bytes, base64, or already parsed. */
 export type CertificateInput = string | BytesLike | pkijs.Certificate;

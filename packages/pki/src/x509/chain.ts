@@ -12,10 +12,12 @@
  */
 import * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
+import { getCrypto } from '../crypto-provider.js';
+import { bytesEqual } from '../der/encoding.js';
+import { PkiError } from '../errors.js';
+import { NCA_OIDS } from '../profiles/oids.js';
+import { ecdsaDerToRaw } from '../signature/sign.js';
 import { type CertificateInput, certificateToDer, parseCertificate } from './certificate.js';
-import { getCrypto } from './crypto-provider.js';
-import { bytesEqual } from './encoding.js';
-import { PkiError } from './errors.js';
 import {
   extensionMap,
   integerHex,
@@ -27,8 +29,6 @@ import {
   spkiDer,
 } from './inspect-extensions.js';
 import { formatName, namesEqual } from './name.js';
-import { NCA_OIDS } from './oids.js';
-import { ecdsaDerToRaw } from './signing.js';
 
 /** Why a chain did not validate. */
 export type ChainFailureReason =

@@ -25,9 +25,9 @@ import {
   derSequence,
   derSmallInteger,
   ia5Bytes,
-} from './der-writer.js';
-import { PkiError } from './errors.js';
-import type { KeyUsageName } from './profile.js';
+} from '../der/writer.js';
+import { PkiError } from '../errors.js';
+import type { KeyUsageName } from '../profiles/profile.js';
 
 /** OIDs of the certificate extensions handled here. */
 export const EXTENSION_OIDS = {

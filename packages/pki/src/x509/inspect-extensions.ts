@@ -7,11 +7,11 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { decodeAsn1 } from './asn1-decode.js';
-import { toHex } from './encoding.js';
-import { PkiError } from './errors.js';
-import { NCA_OIDS } from './oids.js';
-import type { KeyUsageName } from './profile.js';
+import { decodeAsn1 } from '../der/asn1-decode.js';
+import { toHex } from '../der/encoding.js';
+import { PkiError } from '../errors.js';
+import { NCA_OIDS } from '../profiles/oids.js';
+import type { KeyUsageName } from '../profiles/profile.js';
 
 const EXT = NCA_OIDS.extension;
 

@@ -6,11 +6,21 @@
  */
 import * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
-import { decodeAsn1 } from './asn1-decode.js';
+import { getCrypto } from '../crypto-provider.js';
+import { decodeAsn1 } from '../der/asn1-decode.js';
+import { toHex } from '../der/encoding.js';
+import { PkiError } from '../errors.js';
+import {
+  type CertificateRole,
+  type IdentificationMethod,
+  identificationMethodOfOid,
+  lookupOid,
+  NCA_OIDS,
+  roleOfOid,
+} from '../profiles/oids.js';
+import type { KeyUsageName } from '../profiles/profile.js';
+import { TEMPLATE_NAMES, TEMPLATES, type TemplateName } from '../profiles/templates.js';
 import { type CertificateInput, certificateToDer, parseCertificate } from './certificate.js';
-import { getCrypto } from './crypto-provider.js';
-import { toHex } from './encoding.js';
-import { PkiError } from './errors.js';
 import {
   extensionMap,
   integerHex,
@@ -25,16 +35,6 @@ import {
   readSubjectKeyId,
 } from './inspect-extensions.js';
 import { attributeShortName, type DistinguishedName, decodeName, formatName, namesEqual } from './name.js';
-import {
-  type CertificateRole,
-  type IdentificationMethod,
-  identificationMethodOfOid,
-  lookupOid,
-  NCA_OIDS,
-  roleOfOid,
-} from './oids.js';
-import type { KeyUsageName } from './profile.js';
-import { TEMPLATE_NAMES, TEMPLATES, type TemplateName } from './templates.js';
 
 /** A name in both forms. */
 export interface NameInfo {

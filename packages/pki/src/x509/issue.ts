@@ -25,9 +25,9 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { type CertificateInput, certificateToDer, parseCertificate } from './certificate.js';
-import { getCrypto } from './crypto-provider.js';
-import { type CsrInfo, isCsrInfo, type VerifyCsrOptions, verifyCsr } from './csr.js';
+import { getCrypto } from '../crypto-provider.js';
+import { type CsrInfo, isCsrInfo, type VerifyCsrOptions, verifyCsr } from '../csr/csr.js';
+import { type BytesLike, bytesEqual, toArrayBuffer, toBytes, toHex, toPem } from '../der/encoding.js';
 import {
   derBitString,
   derExplicit,
@@ -35,9 +35,14 @@ import {
   derSmallInteger,
   derTime,
   derUnsignedInteger,
-} from './der-writer.js';
-import { type BytesLike, bytesEqual, toArrayBuffer, toBytes, toHex, toPem } from './encoding.js';
-import { isPkiError, PkiError } from './errors.js';
+} from '../der/writer.js';
+import { isPkiError, PkiError } from '../errors.js';
+import { isCryptoKey, keyImportParams, parseSpki, type SpkiInfo } from '../keys/key-algorithm.js';
+import { exportSpki } from '../keys/keys.js';
+import type { CertificateProfile } from '../profiles/profile.js';
+import { signatureAlgorithmDer } from '../signature/algorithm-der.js';
+import { ecdsaDerToRaw, signatureSchemeFor } from '../signature/sign.js';
+import { type CertificateInput, certificateToDer, parseCertificate } from './certificate.js';
 import {
   authorityInfoAccessExtension,
   authorityKeyIdentifierExtension,
@@ -52,13 +57,8 @@ import {
   ocspNoCheckExtension,
   subjectKeyIdentifierExtension,
 } from './extensions.js';
-import { isCryptoKey, keyImportParams, parseSpki, type SpkiInfo } from './key-algorithm.js';
-import { exportSpki } from './keys.js';
 import { type NameInput, nameToDer } from './name.js';
-import type { CertificateProfile } from './profile.js';
 import { randomSerial, serialMagnitude } from './serial.js';
-import { signatureAlgorithmDer } from './signature-algorithm-der.js';
-import { ecdsaDerToRaw, signatureSchemeFor } from './signing.js';
 import { type KeyIdMethod, keyIdHash, subjectKeyIdentifier } from './ski.js';
 
 /** Where relying parties find revocation data and the issuer's certificate. */

@@ -24,10 +24,10 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { decodeAsn1 } from './asn1-decode.js';
-import { toArrayBuffer, toHex } from './encoding.js';
-import { PkiError } from './errors.js';
-import { lookupOid, NCA_OIDS } from './oids.js';
+import { decodeAsn1 } from '../der/asn1-decode.js';
+import { toArrayBuffer, toHex } from '../der/encoding.js';
+import { PkiError } from '../errors.js';
+import { lookupOid, NCA_OIDS } from '../profiles/oids.js';
 
 /**
  * ASN.1 string type of an attribute value. `der` is the escape hatch for values that are not

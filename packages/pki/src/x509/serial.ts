@@ -12,9 +12,9 @@
  * `getRandomValues` costs tens of microseconds a call in Node, a noticeable share of an issuance.
  * Serial numbers are public, so holding unused random bytes in memory exposes nothing.
  */
-import { getCrypto, randomBytes } from './crypto-provider.js';
-import { fromHex, toHex } from './encoding.js';
-import { PkiError } from './errors.js';
+import { getCrypto, randomBytes } from '../crypto-provider.js';
+import { fromHex, toHex } from '../der/encoding.js';
+import { PkiError } from '../errors.js';
 
 /** Smallest `randomSerial` length: 9 bytes give 70 random bits, above the BR's 64. */
 export const MIN_SERIAL_BYTES = 9;

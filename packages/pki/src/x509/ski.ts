@@ -5,11 +5,11 @@
  * friendlyName / localKeyID; the NCA's RSA end-entity certificates compute it another way (see
  * {@link KeyIdMethod}), which this module also offers.
  */
-import { type BytesLike, toBytes, toDer } from './encoding.js';
-import { PkiError } from './errors.js';
-import { isCryptoKey, spkiSubjectPublicKey } from './key-algorithm.js';
-import { exportSpki } from './keys.js';
-import { sha1 } from './pkcs12/sha.js';
+import { type BytesLike, toBytes, toDer } from '../der/encoding.js';
+import { PkiError } from '../errors.js';
+import { isCryptoKey, spkiSubjectPublicKey } from '../keys/key-algorithm.js';
+import { exportSpki } from '../keys/keys.js';
+import { sha1 } from '../pkcs12/sha.js';
 
 /**
  * How a key identifier is computed.

@@ -19,10 +19,10 @@
  * any available certificate, so it goes last.
  */
 import { type IinError, parseBin, parseIin } from '@kzpki/iin';
-import { PkiError } from './errors.js';
+import { PkiError } from '../errors.js';
+import { NCA_OIDS } from '../profiles/oids.js';
+import { getTemplate, type TemplateName, type TemplateSubjectField } from '../profiles/templates.js';
 import type { DistinguishedName } from './name.js';
-import { NCA_OIDS } from './oids.js';
-import { getTemplate, type TemplateName, type TemplateSubjectField } from './templates.js';
 
 /** Input of {@link buildNcaSubject}. */
 export interface NcaSubjectInput {

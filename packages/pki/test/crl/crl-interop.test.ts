@@ -12,12 +12,12 @@ import {
   tempDir,
 } from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCrl } from '../src/crl-build.js';
-import { parseCrl } from '../src/crl-parse.js';
-import { verifyCrl } from '../src/crl-verify.js';
-import { getCrypto } from '../src/crypto-provider.js';
-import { toPem } from '../src/encoding.js';
-import { makeTestPki, type TestPki } from './crl-ocsp-test-pki.js';
+import { buildCrl } from '../../src/crl/build.js';
+import { parseCrl } from '../../src/crl/parse.js';
+import { verifyCrl } from '../../src/crl/verify.js';
+import { getCrypto } from '../../src/crypto-provider.js';
+import { toPem } from '../../src/der/encoding.js';
+import { makeTestPki, type TestPki } from '../support/crl-ocsp-test-pki.js';
 
 const REASON_TEXT: Record<string, string> = {
   'Key Compromise': 'keyCompromise',

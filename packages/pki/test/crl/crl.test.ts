@@ -1,13 +1,13 @@
 import { hasNcaFixtures, readNcaFixture } from '@kzpki/test-fixtures';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCrl, type CrlEntryInput } from '../src/crl-build.js';
-import { parseCrl } from '../src/crl-parse.js';
-import { CRL_REASON_CODES, type CrlReason, crlReasonFromCode, isCrlReason } from '../src/crl-reason.js';
-import { verifyCrl } from '../src/crl-verify.js';
-import { normalizeSerialHex } from '../src/der-serial.js';
-import { fromHex, toHex, toPem } from '../src/encoding.js';
-import { makeTestCert, makeTestPki, type TestCert, type TestPki } from './crl-ocsp-test-pki.js';
+import { buildCrl, type CrlEntryInput } from '../../src/crl/build.js';
+import { parseCrl } from '../../src/crl/parse.js';
+import { CRL_REASON_CODES, type CrlReason, crlReasonFromCode, isCrlReason } from '../../src/crl/reason.js';
+import { verifyCrl } from '../../src/crl/verify.js';
+import { fromHex, toHex, toPem } from '../../src/der/encoding.js';
+import { normalizeSerialHex } from '../../src/der/serial.js';
+import { makeTestCert, makeTestPki, type TestCert, type TestPki } from '../support/crl-ocsp-test-pki.js';
 
 const utf8 = new TextDecoder();
 const cn = (crl: ReturnType<typeof parseCrl>) =>

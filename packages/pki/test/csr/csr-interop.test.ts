@@ -4,12 +4,12 @@
  */
 import { hasTool, runTool, tempDir } from '@kzpki/test-fixtures';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCsr, verifyCsr } from '../src/csr.js';
-import { toDer, toPem } from '../src/encoding.js';
-import { isPkiError } from '../src/errors.js';
-import type { KeyAlgorithmName } from '../src/key-algorithm.js';
-import { generateKeyPair } from '../src/keys.js';
-import { buildNcaSubject } from '../src/subject.js';
+import { createCsr, verifyCsr } from '../../src/csr/csr.js';
+import { toDer, toPem } from '../../src/der/encoding.js';
+import { isPkiError } from '../../src/errors.js';
+import type { KeyAlgorithmName } from '../../src/keys/key-algorithm.js';
+import { generateKeyPair } from '../../src/keys/keys.js';
+import { buildNcaSubject } from '../../src/x509/subject.js';
 
 describe.skipIf(!hasTool('openssl'))('CSRs vs OpenSSL', () => {
   const tmp = tempDir('kzpki-csr-');

@@ -1,9 +1,10 @@
 import * as asn1js from 'asn1js';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getCrypto } from '../src/crypto-provider.js';
-import { createCsr, verifyCsr } from '../src/csr.js';
-import { EXTENSION_REQUEST_OID, inferPurpose, inferTemplate } from '../src/csr-extensions.js';
+import { getCrypto } from '../../src/crypto-provider.js';
+import { createCsr, verifyCsr } from '../../src/csr/csr.js';
+import { EXTENSION_REQUEST_OID, inferPurpose, inferTemplate } from '../../src/csr/extension-request.js';
+import { toBase64, toHex, toPem } from '../../src/der/encoding.js';
 import {
   derBitString,
   derImplicitConstructed,
@@ -11,15 +12,14 @@ import {
   derOid,
   derSequence,
   derSmallInteger,
-} from '../src/der-writer.js';
-import { toBase64, toHex, toPem } from '../src/encoding.js';
-import { isPkiError, type PkiErrorCode } from '../src/errors.js';
-import { exportSpki, generateKeyPair } from '../src/keys.js';
-import { type DistinguishedName, nameToDer } from '../src/name.js';
-import type { KeyPurpose } from '../src/profile.js';
-import { ecdsaRawToDer, SIGNATURE_OIDS } from '../src/signing.js';
-import { buildNcaSubject } from '../src/subject.js';
-import { ocspResponderProfile, TEMPLATE_NAMES, templateProfile } from '../src/templates.js';
+} from '../../src/der/writer.js';
+import { isPkiError, type PkiErrorCode } from '../../src/errors.js';
+import { exportSpki, generateKeyPair } from '../../src/keys/keys.js';
+import type { KeyPurpose } from '../../src/profiles/profile.js';
+import { ocspResponderProfile, TEMPLATE_NAMES, templateProfile } from '../../src/profiles/templates.js';
+import { ecdsaRawToDer, SIGNATURE_OIDS } from '../../src/signature/sign.js';
+import { type DistinguishedName, nameToDer } from '../../src/x509/name.js';
+import { buildNcaSubject } from '../../src/x509/subject.js';
 
 async function codeOf(p: Promise<unknown>): Promise<PkiErrorCode | 'OK'> {
   try {

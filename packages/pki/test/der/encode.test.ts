@@ -1,6 +1,7 @@
 import * as asn1js from 'asn1js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fromHex, toHex } from '../../src/der/encoding.js';
 import {
   derBitString,
   derBoolean,
@@ -11,9 +12,8 @@ import {
   derTime,
   derUnsignedInteger,
   derUtf8String,
-} from '../src/der-writer.js';
-import { fromHex, toHex } from '../src/encoding.js';
-import { isPkiError } from '../src/errors.js';
+} from '../../src/der/writer.js';
+import { isPkiError } from '../../src/errors.js';
 
 function code(f: () => unknown): string {
   try {
@@ -31,7 +31,7 @@ describe('DER writer: certificate and request helpers', () => {
       fc.property(
         fc.integer({ min: 0, max: 2 }),
         fc.integer({ min: 0, max: 39 }),
-        // asn1js prints arcs beyond 2^53 imprecisely; big arcs are covered by the vectors in der-writer.test.ts.
+        // asn1js prints arcs beyond 2^53 imprecisely; big arcs are covered by the vectors in writer.test.ts.
         fc.array(fc.bigInt({ min: 0n, max: 2n ** 53n - 1n }), { maxLength: 8 }),
         (a, b, rest) => {
           const oid = [a, b, ...rest].join('.');

@@ -11,7 +11,7 @@ import {
   toDer,
   toHex,
   toPem,
-} from '../src/index.js';
+} from '../../src/index.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 

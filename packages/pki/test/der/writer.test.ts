@@ -1,8 +1,9 @@
 import * as asn1js from 'asn1js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DER_TAG, DerReader } from '../src/der-reader.js';
-import { normalizeSerialHex, serialHexFromContent } from '../src/der-serial.js';
+import { fromHex, toHex } from '../../src/der/encoding.js';
+import { DER_TAG, DerReader } from '../../src/der/reader.js';
+import { normalizeSerialHex, serialHexFromContent } from '../../src/der/serial.js';
 import {
   DerChunks,
   derEnumerated,
@@ -16,9 +17,8 @@ import {
   derTlv,
   derUtcTime,
   integerContent,
-} from '../src/der-writer.js';
-import { fromHex, toHex } from '../src/encoding.js';
-import { isPkiError } from '../src/errors.js';
+} from '../../src/der/writer.js';
+import { isPkiError } from '../../src/errors.js';
 
 const ascii = (b: Uint8Array) => new TextDecoder().decode(b);
 

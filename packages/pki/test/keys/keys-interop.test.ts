@@ -4,11 +4,11 @@
  */
 import { hasTool, runTool, tempDir } from '@kzpki/test-fixtures';
 import { afterAll, describe, expect, it } from 'vitest';
-import { toHex } from '../src/encoding.js';
-import { type KeyAlgorithmName, keyAlgorithmOf } from '../src/key-algorithm.js';
-import { exportPkcs8, exportSpki, generateKeyPair, importPkcs8, importSpki } from '../src/keys.js';
-import { signData } from '../src/signing.js';
-import { subjectKeyIdentifier } from '../src/ski.js';
+import { toHex } from '../../src/der/encoding.js';
+import { type KeyAlgorithmName, keyAlgorithmOf } from '../../src/keys/key-algorithm.js';
+import { exportPkcs8, exportSpki, generateKeyPair, importPkcs8, importSpki } from '../../src/keys/keys.js';
+import { signData } from '../../src/signature/sign.js';
+import { subjectKeyIdentifier } from '../../src/x509/ski.js';
 
 describe.skipIf(!hasTool('openssl'))('keys vs OpenSSL', () => {
   const tmp = tempDir('kzpki-keys-');

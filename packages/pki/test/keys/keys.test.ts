@@ -2,26 +2,26 @@ import { hasNcaFixtures, readNcaFixture } from '@kzpki/test-fixtures';
 import * as asn1js from 'asn1js';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseCertificate } from '../src/certificate.js';
-import { getCrypto } from '../src/crypto-provider.js';
+import { getCrypto } from '../../src/crypto-provider.js';
+import { fromHex, toHex, toPem } from '../../src/der/encoding.js';
 import {
   derImplicitConstructed,
   derOctetString,
   derOid,
   derSequence,
   derSmallInteger,
-} from '../src/der-writer.js';
-import { fromHex, toHex, toPem } from '../src/encoding.js';
-import { isPkiError, type PkiErrorCode } from '../src/errors.js';
+} from '../../src/der/writer.js';
+import { isPkiError, type PkiErrorCode } from '../../src/errors.js';
 import {
   KEY_ALGORITHM_OIDS,
   type KeyAlgorithmName,
   keyAlgorithmOf,
   parseSpki,
   spkiSubjectPublicKey,
-} from '../src/key-algorithm.js';
-import { exportPkcs8, exportSpki, generateKeyPair, importPkcs8, importSpki } from '../src/keys.js';
-import { subjectKeyIdentifier } from '../src/ski.js';
+} from '../../src/keys/key-algorithm.js';
+import { exportPkcs8, exportSpki, generateKeyPair, importPkcs8, importSpki } from '../../src/keys/keys.js';
+import { parseCertificate } from '../../src/x509/certificate.js';
+import { subjectKeyIdentifier } from '../../src/x509/ski.js';
 
 async function codeOf(p: Promise<unknown> | (() => unknown)): Promise<PkiErrorCode | 'OK'> {
   try {

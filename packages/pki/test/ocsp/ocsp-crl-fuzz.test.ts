@@ -7,14 +7,14 @@
 import { hasNcaFixtures, readNcaFixture } from '@kzpki/test-fixtures';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCrl } from '../src/crl-build.js';
-import { parseCrl } from '../src/crl-parse.js';
-import { DerReader } from '../src/der-reader.js';
-import { isPkiError, type PkiErrorCode } from '../src/errors.js';
-import { createOcspRequest, parseOcspRequest } from '../src/ocsp-request.js';
-import { buildOcspResponse } from '../src/ocsp-response.js';
-import { parseOcspResponse } from '../src/ocsp-response-parse.js';
-import { makeTestPki } from './crl-ocsp-test-pki.js';
+import { buildCrl } from '../../src/crl/build.js';
+import { parseCrl } from '../../src/crl/parse.js';
+import { DerReader } from '../../src/der/reader.js';
+import { isPkiError, type PkiErrorCode } from '../../src/errors.js';
+import { createOcspRequest, parseOcspRequest } from '../../src/ocsp/request.js';
+import { buildOcspResponse } from '../../src/ocsp/response.js';
+import { parseOcspResponse } from '../../src/ocsp/response-parse.js';
+import { makeTestPki } from '../support/crl-ocsp-test-pki.js';
 
 /** Offsets of the identifier octet of every TLV reachable through constructed elements. */
 function tlvOffsets(bytes: Uint8Array): number[] {

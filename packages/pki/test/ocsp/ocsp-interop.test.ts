@@ -8,10 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { hasTool, runTool, tempDir } from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toHex } from '../src/encoding.js';
-import { createOcspRequest, type OcspRequestInfo, parseOcspRequest } from '../src/ocsp-request.js';
-import { buildOcspResponse, type OcspCertStatus } from '../src/ocsp-response.js';
-import { makeTestPki, type TestPki } from './crl-ocsp-test-pki.js';
+import { toHex } from '../../src/der/encoding.js';
+import { createOcspRequest, type OcspRequestInfo, parseOcspRequest } from '../../src/ocsp/request.js';
+import { buildOcspResponse, type OcspCertStatus } from '../../src/ocsp/response.js';
+import { makeTestPki, type TestPki } from '../support/crl-ocsp-test-pki.js';
 
 const hasOcsptool =
   hasTool('certtool') && spawnSync('ocsptool', ['--version'], { stdio: 'ignore' }).error === undefined;

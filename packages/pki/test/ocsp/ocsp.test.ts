@@ -1,27 +1,27 @@
 import { hasNcaFixtures, readNcaFixture } from '@kzpki/test-fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseCrl } from '../src/crl-parse.js';
-import { derExplicit, derInteger, derOctetString, derOid, derSequence } from '../src/der-writer.js';
-import { fromHex, toBase64, toBase64Url, toHex } from '../src/encoding.js';
+import { parseCrl } from '../../src/crl/parse.js';
+import { fromHex, toBase64, toBase64Url, toHex } from '../../src/der/encoding.js';
+import { derExplicit, derInteger, derOctetString, derOid, derSequence } from '../../src/der/writer.js';
 import {
   certIdKey,
   computeCertId,
   encodeCertId,
   type OcspCertId,
   prepareOcspIssuer,
-} from '../src/ocsp-cert-id.js';
-import { decodeNonce, encodeNonceExtension, OCSP_NONCE_OID } from '../src/ocsp-nonce.js';
-import { createOcspRequest, parseOcspRequest } from '../src/ocsp-request.js';
+} from '../../src/ocsp/cert-id.js';
+import { decodeNonce, encodeNonceExtension, OCSP_NONCE_OID } from '../../src/ocsp/nonce.js';
+import { createOcspRequest, parseOcspRequest } from '../../src/ocsp/request.js';
 import {
   buildOcspErrorResponse,
   buildOcspResponse,
   encodeSingleResponse,
   type OcspResponseStatus,
   prepareOcspResponder,
-} from '../src/ocsp-response.js';
-import { parseOcspResponse } from '../src/ocsp-response-parse.js';
-import { verifyOcspResponse } from '../src/ocsp-verify.js';
-import { makeTestCert, makeTestPki, type TestPki } from './crl-ocsp-test-pki.js';
+} from '../../src/ocsp/response.js';
+import { parseOcspResponse } from '../../src/ocsp/response-parse.js';
+import { verifyOcspResponse } from '../../src/ocsp/verify.js';
+import { makeTestCert, makeTestPki, type TestPki } from '../support/crl-ocsp-test-pki.js';
 
 const strip = (id: OcspCertId) => ({
   hashAlgorithm: id.hashAlgorithm,

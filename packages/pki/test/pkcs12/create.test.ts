@@ -1,10 +1,10 @@
 import { webcrypto } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { toHex } from '../src/encoding.js';
-import { createPkcs12 } from '../src/pkcs12/create.js';
-import { openPkcs12 } from '../src/pkcs12/open.js';
-import { makeIdentity, pkcs8Of, type TestIdentity } from './pkcs12-test-keys.js';
+import { toHex } from '../../src/der/encoding.js';
+import { createPkcs12 } from '../../src/pkcs12/create.js';
+import { openPkcs12 } from '../../src/pkcs12/open.js';
+import { makeIdentity, pkcs8Of, type TestIdentity } from '../support/pkcs12-test-keys.js';
 
 const PASSWORD = 'Kz-Pki-2025-strong!';
 

@@ -1,9 +1,9 @@
 import { hasTool, runTool, tempDir } from '@kzpki/test-fixtures';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromBase64, fromHex, toHex } from '../src/encoding.js';
-import { cbcDecrypt, cbcEncrypt } from '../src/pkcs12/cbc.js';
-import { createDes, createTripleDes } from '../src/pkcs12/des.js';
+import { fromBase64, fromHex, toHex } from '../../src/der/encoding.js';
+import { cbcDecrypt, cbcEncrypt } from '../../src/pkcs12/cbc.js';
+import { createDes, createTripleDes } from '../../src/pkcs12/des.js';
 
 function ecb(cipher: ReturnType<typeof createDes>, hex: string, decrypt = false): string {
   const block = fromHex(hex);

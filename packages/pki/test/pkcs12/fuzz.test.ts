@@ -2,10 +2,10 @@ import { hasNcaFixtures, NCA_TEST_PASSWORD, readNcaFixture } from '@kzpki/test-f
 import * as asn1js from 'asn1js';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PkiError } from '../src/errors.js';
-import { createPkcs12 } from '../src/pkcs12/create.js';
-import { openPkcs12 } from '../src/pkcs12/open.js';
-import { makeIdentity } from './pkcs12-test-keys.js';
+import { PkiError } from '../../src/errors.js';
+import { createPkcs12 } from '../../src/pkcs12/create.js';
+import { openPkcs12 } from '../../src/pkcs12/open.js';
+import { makeIdentity } from '../support/pkcs12-test-keys.js';
 
 const PASSWORD = 'Fuzz-pkcs12-1';
 const ALLOWED = ['ERR_PKCS12_BAD_PASSWORD', 'ERR_PKCS12_INVALID', 'ERR_PKCS12_UNSUPPORTED'];

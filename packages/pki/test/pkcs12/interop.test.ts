@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasTool, runTool, tempDir } from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePem, toHex } from '../src/encoding.js';
-import { createPkcs12 } from '../src/pkcs12/create.js';
-import { openPkcs12 } from '../src/pkcs12/open.js';
-import { makeIdentity, pkcs8Of, type TestIdentity } from './pkcs12-test-keys.js';
+import { parsePem, toHex } from '../../src/der/encoding.js';
+import { createPkcs12 } from '../../src/pkcs12/create.js';
+import { openPkcs12 } from '../../src/pkcs12/open.js';
+import { makeIdentity, pkcs8Of, type TestIdentity } from '../support/pkcs12-test-keys.js';
 
 const PASSWORD = 'Kz-Pki-2025-strong!';
 const FORMATS = ['modern', 'legacy'] as const;

@@ -8,8 +8,8 @@ import {
   tempDir,
 } from '@kzpki/test-fixtures';
 import { describe, expect, it } from 'vitest';
-import { ncaKeyFileName } from '../src/pkcs12/naming.js';
-import { makeIdentity } from './pkcs12-test-keys.js';
+import { ncaKeyFileName } from '../../src/pkcs12/naming.js';
+import { makeIdentity } from '../support/pkcs12-test-keys.js';
 
 /** The SKI extension value as OpenSSL prints it, lower-case hex without colons. */
 function opensslSki(path: string): string {

@@ -10,11 +10,11 @@ import {
 } from '@kzpki/test-fixtures';
 import * as asn1js from 'asn1js';
 import { describe, expect, it } from 'vitest';
-import { parseCertificate } from '../src/certificate.js';
-import { parsePem, toHex } from '../src/encoding.js';
-import { createPkcs12 } from '../src/pkcs12/create.js';
-import { ncaKeyFileName } from '../src/pkcs12/naming.js';
-import { openPkcs12 } from '../src/pkcs12/open.js';
+import { parsePem, toHex } from '../../src/der/encoding.js';
+import { createPkcs12 } from '../../src/pkcs12/create.js';
+import { ncaKeyFileName } from '../../src/pkcs12/naming.js';
+import { openPkcs12 } from '../../src/pkcs12/open.js';
+import { parseCertificate } from '../../src/x509/certificate.js';
 
 const FILES = [
   'AUTH_RSA256_6b361b864c679601b652fe387f61fcd9303c0327.p12',

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasTool, runTool, tempDir } from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePem, toHex } from '../src/encoding.js';
-import { openPkcs12 } from '../src/pkcs12/open.js';
+import { parsePem, toHex } from '../../src/der/encoding.js';
+import { openPkcs12 } from '../../src/pkcs12/open.js';
 
 const PASSWORD = 'S3cure-Pkcs12!';
 

@@ -1,8 +1,8 @@
 import { createHmac, pbkdf2Sync } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import { describe, expect, it } from 'vitest';
-import { fromBase64, fromHex, toHex } from '../src/encoding.js';
-import { openPkcs12 } from '../src/pkcs12/open.js';
+import { fromBase64, fromHex, toHex } from '../../src/der/encoding.js';
+import { openPkcs12 } from '../../src/pkcs12/open.js';
 
 /**
  * RFC 9579 Appendix A.1: "Valid PKCS #12 File with SHA-256 HMAC and PRF" (password "1234").

@@ -1,9 +1,9 @@
 import { hasTool, runTool, tempDir } from '@kzpki/test-fixtures';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromBase64, fromHex, toHex } from '../src/encoding.js';
-import { cbcDecrypt, cbcEncrypt } from '../src/pkcs12/cbc.js';
-import { createRc2 } from '../src/pkcs12/rc2.js';
+import { fromBase64, fromHex, toHex } from '../../src/der/encoding.js';
+import { cbcDecrypt, cbcEncrypt } from '../../src/pkcs12/cbc.js';
+import { createRc2 } from '../../src/pkcs12/rc2.js';
 
 // RFC 2268 §5: every test vector (key, effective key bits, plaintext, ciphertext).
 const RFC2268_VECTORS = [

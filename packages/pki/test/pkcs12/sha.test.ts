@@ -1,8 +1,8 @@
 import { webcrypto } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toHex } from '../src/encoding.js';
-import { type HashName, hashFunction, sha1, sha256, sha384, sha512 } from '../src/pkcs12/sha.js';
+import { toHex } from '../../src/der/encoding.js';
+import { type HashName, hashFunction, sha1, sha256, sha384, sha512 } from '../../src/pkcs12/sha.js';
 
 const abc = new TextEncoder().encode('abc');
 const twoBlocks = new TextEncoder().encode('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq');

@@ -8,7 +8,7 @@ import {
   lookupOid,
   NCA_OIDS,
   roleOfOid,
-} from '../src/oids.js';
+} from '../../src/profiles/oids.js';
 
 function leaves(o: object): string[] {
   return Object.values(o).flatMap((v) => (typeof v === 'string' ? [v] : leaves(v as object)));

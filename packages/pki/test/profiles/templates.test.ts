@@ -1,7 +1,6 @@
 import { hasNcaFixtures, readNcaFixture } from '@kzpki/test-fixtures';
 import { describe, expect, it } from 'vitest';
-import { inspectCertificate } from '../src/inspect.js';
-import { NCA_OIDS } from '../src/oids.js';
+import { NCA_OIDS } from '../../src/profiles/oids.js';
 import {
   getTemplate,
   issuingCaProfile,
@@ -13,7 +12,8 @@ import {
   TEMPLATE_NAMES,
   TEMPLATES,
   templateProfile,
-} from '../src/templates.js';
+} from '../../src/profiles/templates.js';
+import { inspectCertificate } from '../../src/x509/inspect.js';
 
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 const EMAIL_PROTECTION = '1.3.6.1.5.5.7.3.4';

@@ -8,7 +8,7 @@ import {
   SIGNATURE_OIDS,
   signatureSchemeFor,
   signData,
-} from '../src/index.js';
+} from '../../src/index.js';
 
 describe('signatureSchemeFor', () => {
   it('chooses sha256WithRSAEncryption for NCA-style RSA keys and ECDSA by curve', async () => {

@@ -5,8 +5,8 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { getCrypto, getPkijsEngine } from '../src/crypto-provider.js';
-import { toPem } from '../src/encoding.js';
+import { getCrypto, getPkijsEngine } from '../../src/crypto-provider.js';
+import { toPem } from '../../src/der/encoding.js';
 
 export type TestKeyAlg = 'RSA-2048' | 'ECDSA-P256';
 

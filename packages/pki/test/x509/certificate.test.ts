@@ -1,7 +1,7 @@
 import { hasNcaFixtures, readNcaFixture } from '@kzpki/test-fixtures';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { certificateToDer, certificateToPem, isPkiError, parseCertificate, toDer } from '../src/index.js';
+import { certificateToDer, certificateToPem, isPkiError, parseCertificate, toDer } from '../../src/index.js';
 
 describe.skipIf(!hasNcaFixtures())('parseCertificate on NCA fixtures', () => {
   it('reads PEM, DER and base64 forms of the same certificate identically', () => {

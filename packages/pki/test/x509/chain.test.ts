@@ -2,11 +2,11 @@ import { hasNcaFixtures, hasTool, readNcaFixture, runTool, tempDir } from '@kzpk
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { verifyChain } from '../src/chain.js';
-import { getCrypto, getPkijsEngine } from '../src/crypto-provider.js';
-import { toPem } from '../src/encoding.js';
-import { encodeName } from '../src/name.js';
-import type { KeyUsageName } from '../src/profile.js';
+import { getCrypto, getPkijsEngine } from '../../src/crypto-provider.js';
+import { toPem } from '../../src/der/encoding.js';
+import type { KeyUsageName } from '../../src/profiles/profile.js';
+import { verifyChain } from '../../src/x509/chain.js';
+import { encodeName } from '../../src/x509/name.js';
 
 // ---------------------------------------------------------------------------------------------
 // A small certificate factory (pkijs + WebCrypto), independent of the package's issuance code.

@@ -4,12 +4,12 @@ import * as asn1js from 'asn1js';
 import fc from 'fast-check';
 import * as pkijs from 'pkijs';
 import { describe, expect, it } from 'vitest';
-import { parseCertificate } from '../src/certificate.js';
-import { getCrypto, getPkijsEngine } from '../src/crypto-provider.js';
-import { fromHex, toBase64, toDer, toHex } from '../src/encoding.js';
-import { isPkiError } from '../src/errors.js';
-import { type CertificateInfo, certificateFingerprint, inspectCertificate } from '../src/inspect.js';
-import { encodeName } from '../src/name.js';
+import { getCrypto, getPkijsEngine } from '../../src/crypto-provider.js';
+import { fromHex, toBase64, toDer, toHex } from '../../src/der/encoding.js';
+import { isPkiError } from '../../src/errors.js';
+import { parseCertificate } from '../../src/x509/certificate.js';
+import { type CertificateInfo, certificateFingerprint, inspectCertificate } from '../../src/x509/inspect.js';
+import { encodeName } from '../../src/x509/name.js';
 
 const fixtures = hasNcaFixtures();
 const read = (file: string) => readNcaFixture(file);

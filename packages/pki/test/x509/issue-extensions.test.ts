@@ -2,8 +2,9 @@ import { hasNcaFixtures, readNcaFixture } from '@kzpki/test-fixtures';
 import * as asn1js from 'asn1js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromHex, toDer, toHex } from '../src/encoding.js';
-import { isPkiError } from '../src/errors.js';
+import { fromHex, toDer, toHex } from '../../src/der/encoding.js';
+import { isPkiError } from '../../src/errors.js';
+import type { KeyUsageName } from '../../src/profiles/profile.js';
 import {
   authorityInfoAccessExtension,
   authorityKeyIdentifierExtension,
@@ -18,8 +19,7 @@ import {
   keyUsageNames,
   ocspNoCheckExtension,
   subjectKeyIdentifierExtension,
-} from '../src/extensions.js';
-import type { KeyUsageName } from '../src/profile.js';
+} from '../../src/x509/extensions.js';
 
 function code(f: () => unknown): string {
   try {

@@ -5,11 +5,9 @@
  */
 import { hasTool, runTool, tempDir } from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCsr } from '../src/csr.js';
-import { type IssuedCertificate, issueCertificate } from '../src/issue.js';
-import { generateKeyPair } from '../src/keys.js';
-import type { KeyPurpose } from '../src/profile.js';
-import { buildNcaSubject } from '../src/subject.js';
+import { createCsr } from '../../src/csr/csr.js';
+import { generateKeyPair } from '../../src/keys/keys.js';
+import type { KeyPurpose } from '../../src/profiles/profile.js';
 import {
   issuingCaProfile,
   ncaOperatorProfile,
@@ -18,7 +16,9 @@ import {
   TEMPLATE_NAMES,
   type TemplateName,
   templateProfile,
-} from '../src/templates.js';
+} from '../../src/profiles/templates.js';
+import { type IssuedCertificate, issueCertificate } from '../../src/x509/issue.js';
+import { buildNcaSubject } from '../../src/x509/subject.js';
 
 const URLS = {
   crl: ['http://ca.kzpki.test/crl/nca_rsa.crl'],

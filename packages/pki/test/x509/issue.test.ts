@@ -2,24 +2,12 @@ import { hasNcaFixtures, readNcaFixture } from '@kzpki/test-fixtures';
 import * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseCertificate } from '../src/certificate.js';
-import { getCrypto, getPkijsEngine } from '../src/crypto-provider.js';
-import { createCsr, verifyCsr } from '../src/csr.js';
-import { fromHex, toDer, toHex } from '../src/encoding.js';
-import { isPkiError, type PkiErrorCode } from '../src/errors.js';
-import { keyUsageNames } from '../src/extensions.js';
-import {
-  type IssueCertificateOptions,
-  type IssuedCertificate,
-  issueCertificate,
-  prepareIssuer,
-} from '../src/issue.js';
-import { exportSpki, generateKeyPair } from '../src/keys.js';
-import { type DistinguishedName, nameToDer } from '../src/name.js';
-import type { CertificateProfile, KeyPurpose } from '../src/profile.js';
-import { SIGNATURE_OIDS } from '../src/signing.js';
-import { subjectKeyIdentifier } from '../src/ski.js';
-import { buildNcaSubject } from '../src/subject.js';
+import { getCrypto, getPkijsEngine } from '../../src/crypto-provider.js';
+import { createCsr, verifyCsr } from '../../src/csr/csr.js';
+import { fromHex, toDer, toHex } from '../../src/der/encoding.js';
+import { isPkiError, type PkiErrorCode } from '../../src/errors.js';
+import { exportSpki, generateKeyPair } from '../../src/keys/keys.js';
+import type { CertificateProfile, KeyPurpose } from '../../src/profiles/profile.js';
 import {
   issuingCaProfile,
   ncaOperatorProfile,
@@ -28,7 +16,19 @@ import {
   TEMPLATE_NAMES,
   type TemplateName,
   templateProfile,
-} from '../src/templates.js';
+} from '../../src/profiles/templates.js';
+import { SIGNATURE_OIDS } from '../../src/signature/sign.js';
+import { parseCertificate } from '../../src/x509/certificate.js';
+import { keyUsageNames } from '../../src/x509/extensions.js';
+import {
+  type IssueCertificateOptions,
+  type IssuedCertificate,
+  issueCertificate,
+  prepareIssuer,
+} from '../../src/x509/issue.js';
+import { type DistinguishedName, nameToDer } from '../../src/x509/name.js';
+import { subjectKeyIdentifier } from '../../src/x509/ski.js';
+import { buildNcaSubject } from '../../src/x509/subject.js';
 
 async function codeOf(p: Promise<unknown>): Promise<PkiErrorCode | 'OK'> {
   try {

@@ -4,8 +4,8 @@ import * as asn1js from 'asn1js';
 import fc from 'fast-check';
 import * as pkijs from 'pkijs';
 import { describe, expect, it } from 'vitest';
-import { parseCertificate } from '../src/certificate.js';
-import { fromHex, toHex } from '../src/encoding.js';
+import { fromHex, toHex } from '../../src/der/encoding.js';
+import { parseCertificate } from '../../src/x509/certificate.js';
 import {
   type DistinguishedName,
   type DnValueEncoding,
@@ -14,7 +14,7 @@ import {
   formatName,
   namesEqual,
   nameToDer,
-} from '../src/name.js';
+} from '../../src/x509/name.js';
 
 const CN = '2.5.4.3';
 const O = '2.5.4.10';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { derUnsignedInteger } from '../src/der-writer.js';
-import { toHex } from '../src/encoding.js';
-import { isPkiError } from '../src/errors.js';
+import { toHex } from '../../src/der/encoding.js';
+import { derUnsignedInteger } from '../../src/der/writer.js';
+import { isPkiError } from '../../src/errors.js';
 import {
   MAX_SERIAL_BYTES,
   MIN_SERIAL_BYTES,
@@ -10,7 +10,7 @@ import {
   serialFromRandom,
   serialHex,
   serialMagnitude,
-} from '../src/serial.js';
+} from '../../src/x509/serial.js';
 
 function code(f: () => unknown): string {
   try {

@@ -2,11 +2,11 @@ import { generateBin, generateIin, IinError } from '@kzpki/iin';
 import { hasNcaFixtures, readNcaFixture } from '@kzpki/test-fixtures';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCertificate } from '../src/certificate.js';
-import { toHex } from '../src/encoding.js';
-import { PkiError } from '../src/errors.js';
-import { decodeName, encodeName, formatName, nameToDer } from '../src/name.js';
-import { buildNcaSubject, type NcaSubjectInput } from '../src/subject.js';
+import { toHex } from '../../src/der/encoding.js';
+import { PkiError } from '../../src/errors.js';
+import { parseCertificate } from '../../src/x509/certificate.js';
+import { decodeName, encodeName, formatName, nameToDer } from '../../src/x509/name.js';
+import { buildNcaSubject, type NcaSubjectInput } from '../../src/x509/subject.js';
 
 const person = { surname: 'Тестов', givenName: 'Тест', patronymic: 'Тестович', iin: '871008401427' };
 const legal = { ...person, bin: '940140000385', organization: 'АО "ТЕСТ"' };
