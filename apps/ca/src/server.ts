@@ -161,7 +161,7 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
   };
   const fail = (res: express.Response, operationId: string, e: unknown): void => {
     const err = toCaError(e);
-    if (err.code === 'INTERNAL_ERROR') logError(`[kzpki-ca] ${operationId} failed`, err.cause ?? err);
+    if (err.code === 'ERR_INTERNAL') logError(`[kzpki-ca] ${operationId} failed`, err.cause ?? err);
     const headers: Record<string, string> = {};
     if (err.details.retryAfter !== undefined) headers['Retry-After'] = String(err.details.retryAfter);
     send(res, operationId, { status: err.status, body: problemOf(err), headers }, PROBLEM_JSON);
@@ -169,7 +169,7 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
 
   for (const op of validator.operations()) {
     const handler = HANDLERS[op.operationId];
-    if (!handler) throw new CaError('INTERNAL_ERROR', `No handler for operation ${op.operationId}`);
+    if (!handler) throw new CaError('ERR_INTERNAL', `No handler for operation ${op.operationId}`);
     app[op.method](op.expressPath, async (req, res) => {
       try {
         const body = hasBody(req.headers) ? req.body : undefined;
@@ -182,7 +182,7 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
         });
         if (violations.length > 0) {
           const first = violations[0];
-          throw new CaError('VALIDATION_FAILED', `${first?.location}${first?.path} ${first?.message}`, {
+          throw new CaError('ERR_VALIDATION', `${first?.location}${first?.path} ${first?.message}`, {
             details: { errors: violations },
           });
         }
@@ -211,16 +211,16 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
     res
       .status(404)
       .type(PROBLEM_JSON)
-      .send(JSON.stringify(problemOf(new CaError('NOT_FOUND', 'No such endpoint'))));
+      .send(JSON.stringify(problemOf(new CaError('ERR_NOT_FOUND', 'No such endpoint'))));
   });
   // Errors before a route ran (malformed JSON, body too large).
   app.use((e: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = (e as { status?: number }).status;
     const err =
       status !== undefined && status >= 400 && status < 500
-        ? new CaError('VALIDATION_FAILED', `Unreadable request body: ${(e as Error).message}`)
+        ? new CaError('ERR_VALIDATION', `Unreadable request body: ${(e as Error).message}`)
         : toCaError(e);
-    if (err.code === 'INTERNAL_ERROR') logError('[kzpki-ca] request failed', e);
+    if (err.code === 'ERR_INTERNAL') logError('[kzpki-ca] request failed', e);
     res.setHeader('Cache-Control', 'no-store');
     res
       .status(err.status)

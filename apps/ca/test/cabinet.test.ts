@@ -86,12 +86,12 @@ describe('certificate login', () => {
       manager1.sign!.keys.privateKey,
       c.tbs,
     );
-    expectProblem(sign, 422, 'CERTIFICATE_WRONG_PURPOSE');
+    expectProblem(sign, 422, 'ERR_CERTIFICATE_WRONG_PURPOSE');
     c = await challenge('cabinet');
     expectProblem(
       await login('/v1/cabinet/sessions', c.id, manager1.auth!.pem!, manager2.auth!.keys.privateKey, c.tbs),
       401,
-      'SIGNATURE_INVALID',
+      'ERR_SIGNATURE_INVALID',
     );
     c = await challenge('cabinet');
     expect(
@@ -101,14 +101,14 @@ describe('certificate login', () => {
     expectProblem(
       await login('/v1/cabinet/sessions', c.id, manager1.auth!.pem!, manager1.auth!.keys.privateKey, c.tbs),
       401,
-      'CHALLENGE_INVALID',
+      'ERR_CHALLENGE_INVALID',
     );
     c = await challenge('cabinet');
     t.clock.advance(301);
     expectProblem(
       await login('/v1/cabinet/sessions', c.id, manager1.auth!.pem!, manager1.auth!.keys.privateKey, c.tbs),
       401,
-      'CHALLENGE_INVALID',
+      'ERR_CHALLENGE_INVALID',
     );
     // A certificate with the same subject from a CA of one's own making.
     const keys = await generateKeyPair('ECDSA-P256');
@@ -122,13 +122,13 @@ describe('certificate login', () => {
     expectProblem(
       await login('/v1/cabinet/sessions', c.id, forged.pem, keys.privateKey, c.tbs),
       401,
-      'CERTIFICATE_UNTRUSTED',
+      'ERR_CERTIFICATE_UNTRUSTED',
     );
     c = await challenge('cabinet');
     expectProblem(
       await login('/v1/cabinet/sessions', c.id, 'AAAAAAAAAAAAAAAAAAAAAAAA', keys.privateKey, c.tbs),
       422,
-      'CERTIFICATE_INVALID',
+      'ERR_CERTIFICATE_INVALID',
     );
   });
 
@@ -137,22 +137,26 @@ describe('certificate login', () => {
     expectProblem(
       await login('/v1/operator/sessions', c.id, manager1.auth!.pem!, manager1.auth!.keys.privateKey, c.tbs),
       403,
-      'NOT_AN_OPERATOR',
+      'ERR_NOT_AN_OPERATOR',
     );
     c = await challenge('cabinet');
     const op = t.ca.context.material.operator;
     expectProblem(
       await login('/v1/operator/sessions', c.id, op.pem, op.privateKey, c.tbs),
       401,
-      'CHALLENGE_INVALID',
+      'ERR_CHALLENGE_INVALID',
     );
-    expectProblem(await call(t.url, 'GET', '/v1/operator/moderation', { token: m1 }), 401, 'UNAUTHORIZED');
+    expectProblem(
+      await call(t.url, 'GET', '/v1/operator/moderation', { token: m1 }),
+      401,
+      'ERR_UNAUTHORIZED',
+    );
   });
 
   it('logout ends the session', async () => {
     const token = await cabinetToken(employee1);
     expect((await call(t.url, 'DELETE', '/v1/cabinet/sessions/current', { token })).status).toBe(204);
-    expectProblem(await call(t.url, 'GET', '/v1/cabinet/certificates', { token }), 401, 'UNAUTHORIZED');
+    expectProblem(await call(t.url, 'GET', '/v1/cabinet/certificates', { token }), 401, 'ERR_UNAUTHORIZED');
   });
 });
 
@@ -169,7 +173,7 @@ describe('approval', () => {
     expectProblem(
       await call(t.url, 'GET', `/v1/cabinet/applications/${signer.number}`, { token: m2 }),
       403,
-      'APPROVER_ORGANIZATION_MISMATCH',
+      'ERR_APPROVER_ORGANIZATION_MISMATCH',
     );
     expectProblem(
       await decideWith(
@@ -181,7 +185,7 @@ describe('approval', () => {
         manager2.sign!.keys.privateKey,
       ),
       403,
-      'APPROVER_ORGANIZATION_MISMATCH',
+      'ERR_APPROVER_ORGANIZATION_MISMATCH',
     );
   });
 
@@ -189,19 +193,19 @@ describe('approval', () => {
     expectProblem(
       await call(t.url, 'GET', '/v1/cabinet/applications', { token: emp }),
       403,
-      'APPROVER_NOT_AUTHORIZED',
+      'ERR_APPROVER_NOT_AUTHORIZED',
     );
     expectProblem(
       await call(t.url, 'GET', `/v1/cabinet/applications/${signer.number}`, { token: emp }),
       403,
-      'APPROVER_NOT_AUTHORIZED',
+      'ERR_APPROVER_NOT_AUTHORIZED',
     );
     const hrList = await call(t.url, 'GET', '/v1/cabinet/applications', { token: hr });
     expect(hrList.body.applications.map((a: { number: string }) => a.number)).not.toContain(signer.number);
     expectProblem(
       await decideWith(t.url, hr, signer.number, 'approve', hr1.sign!.pem!, hr1.sign!.keys.privateKey),
       403,
-      'APPROVER_NOT_AUTHORIZED',
+      'ERR_APPROVER_NOT_AUTHORIZED',
     );
   });
 
@@ -226,7 +230,7 @@ describe('approval', () => {
         signature: await sig(manager1.auth!.keys.privateKey, p.body.decisionDocuments.approve),
       }),
       422,
-      'CERTIFICATE_WRONG_PURPOSE',
+      'ERR_CERTIFICATE_WRONG_PURPOSE',
     );
     // Someone else's SIGN certificate.
     expectProblem(
@@ -236,7 +240,7 @@ describe('approval', () => {
         signature: await sig(hr1.sign!.keys.privateKey, p.body.decisionDocuments.approve),
       }),
       403,
-      'SIGNER_MISMATCH',
+      'ERR_SIGNER_MISMATCH',
     );
     // Signed "approve", posted as "reject".
     expectProblem(
@@ -246,7 +250,7 @@ describe('approval', () => {
         signature: await sig(manager1.sign!.keys.privateKey, p.body.decisionDocuments.approve),
       }),
       401,
-      'SIGNATURE_INVALID',
+      'ERR_SIGNATURE_INVALID',
     );
     expect((await signer.get()).body.status).toBe('awaiting-approval');
     const ok = await decideWith(
@@ -269,7 +273,7 @@ describe('approval', () => {
         manager1.sign!.keys.privateKey,
       ),
       409,
-      'INVALID_TRANSITION',
+      'ERR_INVALID_TRANSITION',
     );
     const sms = await call(t.url, 'GET', `/v1/dev/sms-outbox?iin=${signer.iin}`);
     expect(sms.body.messages[0].text).toContain(signer.number);
@@ -283,15 +287,15 @@ describe('approval', () => {
     expectProblem(
       await call(t.url, 'GET', `/v1/cabinet/applications/${own.number}`, { token: hr }),
       403,
-      'SELF_APPROVAL_FORBIDDEN',
+      'ERR_SELF_APPROVAL_FORBIDDEN',
     );
   });
 
   it('a rejection ends the application', async () => {
     const a = new Applicant(t.url, 'finance', '950901405677', ORG1);
     expect((await a.runToSubmission('ECDSA-P256')).body.status).toBe('awaiting-approval');
-    expectProblem(await a.issue(), 409, 'INVALID_TRANSITION');
-    expectProblem(await a.download(), 409, 'INVALID_TRANSITION');
+    expectProblem(await a.issue(), 409, 'ERR_INVALID_TRANSITION');
+    expectProblem(await a.download(), 409, 'ERR_INVALID_TRANSITION');
     const r = await decideWith(
       t.url,
       m1,
@@ -301,7 +305,7 @@ describe('approval', () => {
       manager1.sign!.keys.privateKey,
     );
     expect(r.body.status).toBe('rejected');
-    expectProblem(await a.issue(), 409, 'INVALID_TRANSITION');
+    expectProblem(await a.issue(), 409, 'ERR_INVALID_TRANSITION');
     const status = await call(t.url, 'GET', `/v1/application-status/${a.number}`);
     expect(status.body.application.statusText.ru).toBe('Заявка отклонена первым руководителем');
   });
@@ -337,7 +341,7 @@ describe('revocation', () => {
         body: { reason: 'superseded' },
       }),
       409,
-      'ALREADY_REVOKED',
+      'ERR_ALREADY_REVOKED',
     );
     expectProblem(
       await call(t.url, 'POST', `/v1/cabinet/certificates/${employee1.auth!.serialHex}/revocation`, {
@@ -345,7 +349,7 @@ describe('revocation', () => {
         body: { reason: 'privilegeWithdrawn' },
       }),
       422,
-      'REASON_NOT_ALLOWED',
+      'ERR_REASON_NOT_ALLOWED',
     );
   });
 
@@ -356,7 +360,7 @@ describe('revocation', () => {
         body: { reason: 'affiliationChanged' },
       }),
       403,
-      'REVOCATION_NOT_ALLOWED',
+      'ERR_REVOCATION_NOT_ALLOWED',
     );
     expectProblem(
       await call(t.url, 'POST', `/v1/cabinet/certificates/${employee1.auth!.serialHex}/revocation`, {
@@ -364,7 +368,7 @@ describe('revocation', () => {
         body: { reason: 'affiliationChanged' },
       }),
       403,
-      'REVOCATION_NOT_ALLOWED',
+      'ERR_REVOCATION_NOT_ALLOWED',
     );
     const list = await call(t.url, 'GET', '/v1/cabinet/certificates', { token: m1 });
     expect(list.body.certificates.map((c: { serialHex: string }) => c.serialHex)).toContain(
@@ -378,12 +382,16 @@ describe('revocation', () => {
     // Every certificate of the application is revoked now, so is the application; the session is dead.
     const status = await call(t.url, 'GET', `/v1/application-status/${employee1.number}`);
     expect(status.body.application.status).toBe('revoked');
-    expectProblem(await call(t.url, 'GET', '/v1/cabinet/certificates', { token: emp }), 401, 'UNAUTHORIZED');
+    expectProblem(
+      await call(t.url, 'GET', '/v1/cabinet/certificates', { token: emp }),
+      401,
+      'ERR_UNAUTHORIZED',
+    );
     const c = await challenge('cabinet');
     expectProblem(
       await login('/v1/cabinet/sessions', c.id, employee1.auth!.pem!, employee1.auth!.keys.privateKey, c.tbs),
       401,
-      'CERTIFICATE_REVOKED',
+      'ERR_CERTIFICATE_REVOKED',
     );
   });
 
@@ -406,7 +414,7 @@ describe('revocation', () => {
         body: { reason: 'certificateHold' },
       }),
       409,
-      'ALREADY_REVOKED',
+      'ERR_ALREADY_REVOKED',
     );
     const released = await call(t.url, 'POST', `/v1/operator/certificates/${serial}/release`, {
       token: operator,
@@ -419,7 +427,7 @@ describe('revocation', () => {
     expectProblem(
       await call(t.url, 'POST', `/v1/operator/certificates/${serial}/release`, { token: operator }),
       409,
-      'NOT_ON_HOLD',
+      'ERR_NOT_ON_HOLD',
     );
     // A holder may hold and release their own certificate too.
     expect(
@@ -457,7 +465,7 @@ describe('revocation', () => {
         },
       ),
       403,
-      'REVOCATION_NOT_ALLOWED',
+      'ERR_REVOCATION_NOT_ALLOWED',
     );
     expectProblem(
       await call(t.url, 'POST', '/v1/operator/certificates/0123456789abcdef/revocation', {
@@ -465,7 +473,7 @@ describe('revocation', () => {
         body: { reason: 'unspecified' },
       }),
       404,
-      'CERTIFICATE_NOT_FOUND',
+      'ERR_CERTIFICATE_NOT_FOUND',
     );
   });
 

@@ -32,16 +32,16 @@ async function verified(iin: string): Promise<Applicant> {
 describe('identification', () => {
   it('refuses a failed liveness check, a trivial PIN and an unreadable document', async () => {
     const a = await verified('850315300128');
-    expectProblem(await a.identify({ liveness: { passed: false, score: 0.9 } }), 422, 'LIVENESS_FAILED');
-    expectProblem(await a.identify({ liveness: { passed: true, score: 0.2 } }), 422, 'LIVENESS_FAILED');
+    expectProblem(await a.identify({ liveness: { passed: false, score: 0.9 } }), 422, 'ERR_LIVENESS_FAILED');
+    expectProblem(await a.identify({ liveness: { passed: true, score: 0.2 } }), 422, 'ERR_LIVENESS_FAILED');
     for (const pin of ['1111', '1234', '9876', '012345'])
-      expectProblem(await a.identify({ pin }), 422, 'PIN_TOO_SIMPLE');
+      expectProblem(await a.identify({ pin }), 422, 'ERR_PIN_TOO_SIMPLE');
     expectProblem(
       await a.identify({ document: { type: 'passport', frontImage: 'AAAA' } }),
       422,
-      'DOCUMENT_NOT_RECOGNIZED',
+      'ERR_DOCUMENT_NOT_RECOGNIZED',
     );
-    expectProblem(await a.identify({ pin: '12a4' }), 400, 'VALIDATION_FAILED');
+    expectProblem(await a.identify({ pin: '12a4' }), 400, 'ERR_VALIDATION');
     expect((await a.get()).body.status).toBe('phone-verified');
   });
 
@@ -70,7 +70,7 @@ describe('identification', () => {
     const c = await a.confirm();
     expect(c.body.status).toBe('moderation');
     expect(c.body.person).toBeUndefined();
-    expectProblem(await a.consent(), 409, 'INVALID_TRANSITION');
+    expectProblem(await a.consent(), 409, 'ERR_INVALID_TRANSITION');
     const q = await call(t.url, 'GET', '/v1/operator/moderation', { token: operator });
     const item = q.body.items.find((i: { applicationId: string }) => i.applicationId === a.id);
     expect(item.mismatches.map((m: { field: string }) => m.field)).toEqual(['documentNumber']);
@@ -96,7 +96,7 @@ describe('identification', () => {
         body: { decision: 'reject' },
       }),
       409,
-      'INVALID_TRANSITION',
+      'ERR_INVALID_TRANSITION',
     );
   });
 
@@ -114,16 +114,16 @@ describe('identification', () => {
     const app = await a.get();
     expect(app.body.nextActions).toEqual([]);
     expect(app.body.rejection.by).toBe('operator');
-    expectProblem(await a.identify(), 409, 'INVALID_TRANSITION');
+    expectProblem(await a.identify(), 409, 'ERR_INVALID_TRANSITION');
   });
 
   it('moderation needs an operator session', async () => {
-    expectProblem(await call(t.url, 'GET', '/v1/operator/moderation'), 401, 'UNAUTHORIZED');
+    expectProblem(await call(t.url, 'GET', '/v1/operator/moderation'), 401, 'ERR_UNAUTHORIZED');
     const a = await verified('850315300128');
     expectProblem(
       await call(t.url, 'GET', '/v1/operator/moderation', { token: a.token }),
       401,
-      'UNAUTHORIZED',
+      'ERR_UNAUTHORIZED',
     );
   });
 });
@@ -134,11 +134,11 @@ describe('consent and agreement', () => {
     await a.identify();
     await a.confirm();
     const r1 = await a.consent('5555');
-    expectProblem(r1, 422, 'PIN_INVALID');
+    expectProblem(r1, 422, 'ERR_PIN_INVALID');
     expect(r1.body.attemptsLeft).toBe(2);
-    expectProblem(await a.consent('5556'), 422, 'PIN_INVALID');
-    expectProblem(await a.consent('5557'), 422, 'PIN_ATTEMPTS_EXCEEDED');
-    expectProblem(await a.consent(a.pin), 422, 'PIN_ATTEMPTS_EXCEEDED');
+    expectProblem(await a.consent('5556'), 422, 'ERR_PIN_INVALID');
+    expectProblem(await a.consent('5557'), 422, 'ERR_PIN_ATTEMPTS_EXCEEDED');
+    expectProblem(await a.consent(a.pin), 422, 'ERR_PIN_ATTEMPTS_EXCEEDED');
   });
 
   it('records the agreement version and time; another version is refused', async () => {
@@ -149,7 +149,7 @@ describe('consent and agreement', () => {
     await a.identify();
     await a.confirm();
     await a.consent();
-    expectProblem(await a.agree('2019-01'), 422, 'AGREEMENT_VERSION_MISMATCH');
+    expectProblem(await a.agree('2019-01'), 422, 'ERR_AGREEMENT_VERSION_MISMATCH');
     const ok = await a.agree();
     expect(ok.body.status).toBe('agreement-accepted');
     expect(ok.body.agreement.version).toBe('2025-01');

@@ -28,10 +28,10 @@ describe('expiry of unfinished applications', () => {
     const code = await latestOtp(t.url, early.iin);
     t.clock.advance(2 * 86_400 + 1);
     // On access.
-    expectProblem(await early.verify(code), 410, 'APPLICATION_EXPIRED');
+    expectProblem(await early.verify(code), 410, 'ERR_APPLICATION_EXPIRED');
     // By the sweep: the submitted one (its session also ended with it). Before the sweep, the
     // status-service view already reads expired.
-    expectProblem(await submitted.issue(), 401, 'UNAUTHORIZED');
+    expectProblem(await submitted.issue(), 401, 'ERR_UNAUTHORIZED');
     const view = await t.ca.context.store.getApplicationStatus(submitted.number);
     expect(view?.application.status).toBe('expired');
     expect(view?.history.at(-1)?.status).toBe('expired');
@@ -79,7 +79,7 @@ describe('test mode', () => {
     const r = await a.issue({
       validity: { notBefore: '2024-01-01T00:00:00.000Z', notAfter: '2023-01-01T00:00:00.000Z' },
     });
-    expectProblem(r, 422, 'VALIDITY_INVALID');
+    expectProblem(r, 422, 'ERR_VALIDITY_INVALID');
   });
 });
 
@@ -104,9 +104,9 @@ describe('rate limits and dev mode', () => {
   it('limits application-number lookups per client', async () => {
     const n = generateApplicationNumber();
     for (let i = 0; i < 3; i++)
-      expectProblem(await call(t.url, 'GET', `/v1/application-status/${n}`), 404, 'NOT_FOUND');
+      expectProblem(await call(t.url, 'GET', `/v1/application-status/${n}`), 404, 'ERR_NOT_FOUND');
     const r = await call(t.url, 'GET', `/v1/application-status/${n}`);
-    expectProblem(r, 429, 'RATE_LIMITED');
+    expectProblem(r, 429, 'ERR_RATE_LIMITED');
     expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
@@ -114,7 +114,7 @@ describe('rate limits and dev mode', () => {
     const body = { kind: 'individual', template: 'individual', iin: '850315300128' };
     expect((await call(t.url, 'POST', '/v1/applications', { body })).status).toBe(201);
     expect((await call(t.url, 'POST', '/v1/applications', { body })).status).toBe(201);
-    expectProblem(await call(t.url, 'POST', '/v1/applications', { body }), 429, 'RATE_LIMITED');
+    expectProblem(await call(t.url, 'POST', '/v1/applications', { body }), 429, 'ERR_RATE_LIMITED');
     for (let i = 0; i < 2; i++)
       expect(
         (await call(t.url, 'POST', '/v1/auth/challenges', { body: { audience: 'cabinet' } })).status,
@@ -122,18 +122,18 @@ describe('rate limits and dev mode', () => {
     expectProblem(
       await call(t.url, 'POST', '/v1/auth/challenges', { body: { audience: 'cabinet' } }),
       429,
-      'RATE_LIMITED',
+      'ERR_RATE_LIMITED',
     );
   });
 
   it('has no dev endpoints outside dev mode', async () => {
-    expectProblem(await call(t.url, 'GET', '/v1/dev/sms-outbox?iin=850315300128'), 404, 'NOT_FOUND');
+    expectProblem(await call(t.url, 'GET', '/v1/dev/sms-outbox?iin=850315300128'), 404, 'ERR_NOT_FOUND');
     expectProblem(
       await call(t.url, 'POST', '/v1/dev/mobile-registrations', {
         body: { iin: '940615400124', phone: '+77771234567' },
       }),
       404,
-      'NOT_FOUND',
+      'ERR_NOT_FOUND',
     );
   });
 });
@@ -189,9 +189,9 @@ describe('public endpoints', () => {
     expectProblem(
       await call(t.url, 'GET', `/v1/application-status/${bad}`),
       400,
-      'APPLICATION_NUMBER_INVALID',
+      'ERR_APPLICATION_NUMBER_INVALID',
     );
-    expectProblem(await call(t.url, 'GET', '/v1/application-status/12345'), 400, 'VALIDATION_FAILED');
-    expectProblem(await call(t.url, 'GET', '/v1/nothing-here'), 404, 'NOT_FOUND');
+    expectProblem(await call(t.url, 'GET', '/v1/application-status/12345'), 400, 'ERR_VALIDATION');
+    expectProblem(await call(t.url, 'GET', '/v1/nothing-here'), 404, 'ERR_NOT_FOUND');
   });
 });

@@ -118,7 +118,7 @@ describe('security schemes are enforced', () => {
     await t.stop();
   });
 
-  it('every secured operation answers 401 UNAUTHORIZED without a token', async () => {
+  it('every secured operation answers 401 ERR_UNAUTHORIZED without a token', async () => {
     const params: Record<string, string> = {
       applicationId: 'AAAAAAAAAAAAAAAAAAAAAA',
       number: generateApplicationNumber(),
@@ -139,7 +139,7 @@ describe('security schemes are enforced', () => {
       expect({ op: op.operationId, status: r.status, code: r.body?.code }).toEqual({
         op: op.operationId,
         status: 401,
-        code: 'UNAUTHORIZED',
+        code: 'ERR_UNAUTHORIZED',
       });
     }
   });

@@ -23,12 +23,12 @@ describe('startApplication', () => {
     expectProblem(
       await start({ kind: 'individual', template: 'individual', iin: '850315300129' }),
       422,
-      'IIN_INVALID',
+      'ERR_IIN_INVALID',
     );
     expectProblem(
       await start({ kind: 'individual', template: 'individual', iin: '123456789011' }),
       422,
-      'IIN_INVALID',
+      'ERR_IIN_INVALID',
     );
   });
 
@@ -36,41 +36,37 @@ describe('startApplication', () => {
     expectProblem(
       await start({ kind: 'legal-entity', template: 'employee', iin: '911212307895', bin: '150440000014' }),
       422,
-      'BIN_INVALID',
+      'ERR_BIN_INVALID',
     );
   });
 
   it('refuses a malformed request by the spec before any handler runs', async () => {
     const r = await start({ kind: 'individual', template: 'individual', iin: '85031530012X' });
-    expectProblem(r, 400, 'VALIDATION_FAILED');
+    expectProblem(r, 400, 'ERR_VALIDATION');
     expect(r.body.errors[0]).toMatchObject({ location: 'body', path: '/iin' });
     expectProblem(
       await start({ kind: 'individual', template: 'individual', iin: '850315300128', extra: 1 }),
       400,
-      'VALIDATION_FAILED',
+      'ERR_VALIDATION',
     );
-    expectProblem(
-      await call(t.url, 'POST', '/v1/applications', { raw: '{"kind":' }),
-      400,
-      'VALIDATION_FAILED',
-    );
+    expectProblem(await call(t.url, 'POST', '/v1/applications', { raw: '{"kind":' }), 400, 'ERR_VALIDATION');
   });
 
   it('checks the template against the kind and the BIN', async () => {
     expectProblem(
       await start({ kind: 'individual', template: 'employee', iin: '911212307895' }),
       422,
-      'TEMPLATE_KIND_MISMATCH',
+      'ERR_TEMPLATE_KIND_MISMATCH',
     );
     expectProblem(
       await start({ kind: 'legal-entity', template: 'employee', iin: '911212307895' }),
       422,
-      'BIN_REQUIRED',
+      'ERR_BIN_REQUIRED',
     );
     expectProblem(
       await start({ kind: 'individual', template: 'individual', iin: '850315300128', bin: '150440000013' }),
       422,
-      'BIN_NOT_ALLOWED',
+      'ERR_BIN_NOT_ALLOWED',
     );
   });
 
@@ -79,12 +75,12 @@ describe('startApplication', () => {
     expectProblem(
       await start({ kind: 'individual', template: 'individual', iin: '900101300007' }),
       422,
-      'PERSON_NOT_FOUND',
+      'ERR_PERSON_NOT_FOUND',
     );
     expectProblem(
       await start({ kind: 'legal-entity', template: 'employee', iin: '911212307895', bin: '940140000385' }),
       422,
-      'ORGANIZATION_NOT_FOUND',
+      'ERR_ORGANIZATION_NOT_FOUND',
     );
     expectProblem(
       await start({
@@ -94,19 +90,19 @@ describe('startApplication', () => {
         bin: '150440000013',
       }),
       422,
-      'NOT_FIRST_MANAGER',
+      'ERR_NOT_FIRST_MANAGER',
     );
     expectProblem(
       await start({ kind: 'legal-entity', template: 'treasury', iin: '911212307895', bin: '150440000013' }),
       422,
-      'NOT_TREASURY_PARTICIPANT',
+      'ERR_NOT_TREASURY_PARTICIPANT',
     );
   });
 
   it('tells a person without a phone in the Mobile Citizens Database to register, then works after registration', async () => {
     const body = { kind: 'individual', template: 'individual', iin: '940615400124' };
     const r = await start(body);
-    expectProblem(r, 422, 'PHONE_NOT_REGISTERED');
+    expectProblem(r, 422, 'ERR_PHONE_NOT_REGISTERED');
     expect(r.body.registration.ru).toMatch(/базе мобильных граждан/);
     expect(r.body.registration.kk).toMatch(/мобильді азаматтар базасында/);
     const reg = await call(t.url, 'POST', '/v1/dev/mobile-registrations', {
@@ -119,7 +115,7 @@ describe('startApplication', () => {
         body: { iin: '940615400124', phone: '+77771234568' },
       }),
       422,
-      'PHONE_ALREADY_REGISTERED',
+      'ERR_PHONE_ALREADY_REGISTERED',
     );
     const ok = await start(body);
     expect(ok.status).toBe(201);
@@ -135,19 +131,19 @@ describe('one-time code', () => {
     expect(code).toMatch(/^[0-9]{6}$/);
     const wrong = code === '000000' ? '000001' : '000000';
     const r1 = await a.verify(wrong);
-    expectProblem(r1, 422, 'OTP_INVALID');
+    expectProblem(r1, 422, 'ERR_OTP_INVALID');
     expect(r1.body.attemptsLeft).toBe(2);
     expect((await a.verify(wrong)).body.attemptsLeft).toBe(1);
     const r3 = await a.verify(wrong);
-    expectProblem(r3, 422, 'OTP_ATTEMPTS_EXCEEDED');
-    expectProblem(await a.verify(code), 422, 'OTP_ATTEMPTS_EXCEEDED');
+    expectProblem(r3, 422, 'ERR_OTP_ATTEMPTS_EXCEEDED');
+    expectProblem(await a.verify(code), 422, 'ERR_OTP_ATTEMPTS_EXCEEDED');
     // A new code after the cooldown works; the old one does not.
     t.clock.advance(61);
     const resent = await call(t.url, 'POST', `/v1/applications/${a.id}/otp`);
     expect(resent.status).toBe(200);
     expect(resent.body.otp.attemptsLeft).toBe(3);
     const fresh = await latestOtp(t.url, a.iin);
-    if (fresh !== code) expectProblem(await a.verify(code), 422, 'OTP_INVALID');
+    if (fresh !== code) expectProblem(await a.verify(code), 422, 'ERR_OTP_INVALID');
     const ok = await a.verify(fresh);
     expect(ok.status).toBe(200);
     expect(ok.body.tokenType).toBe('Bearer');
@@ -159,7 +155,7 @@ describe('one-time code', () => {
     await a.start();
     const code = await latestOtp(t.url, a.iin);
     t.clock.advance(91);
-    expectProblem(await a.verify(code), 410, 'OTP_EXPIRED');
+    expectProblem(await a.verify(code), 410, 'ERR_OTP_EXPIRED');
   });
 
   it('works once: a used code cannot be replayed', async () => {
@@ -168,7 +164,7 @@ describe('one-time code', () => {
     const code = await latestOtp(t.url, a.iin);
     expect((await a.verify(code)).status).toBe(200);
     const again = await a.verify(code);
-    expectProblem(again, 409, 'INVALID_TRANSITION');
+    expectProblem(again, 409, 'ERR_INVALID_TRANSITION');
     expect(again.body.currentStatus).toBe('phone-verified');
   });
 
@@ -176,14 +172,14 @@ describe('one-time code', () => {
     const a = new Applicant(t.url, 'individual', '850315300128');
     await a.start();
     const early = await call(t.url, 'POST', `/v1/applications/${a.id}/otp`);
-    expectProblem(early, 429, 'OTP_RESEND_TOO_EARLY');
+    expectProblem(early, 429, 'ERR_OTP_RESEND_TOO_EARLY');
     expect(Number(early.headers.get('retry-after'))).toBeGreaterThan(0);
     for (let i = 0; i < 4; i++) {
       t.clock.advance(61);
       expect((await call(t.url, 'POST', `/v1/applications/${a.id}/otp`)).status).toBe(200);
     }
     t.clock.advance(61);
-    expectProblem(await call(t.url, 'POST', `/v1/applications/${a.id}/otp`), 429, 'RATE_LIMITED');
+    expectProblem(await call(t.url, 'POST', `/v1/applications/${a.id}/otp`), 429, 'ERR_RATE_LIMITED');
   });
 
   it('stores only a MAC of the code, never the code', async () => {
@@ -202,38 +198,38 @@ describe('skipping steps', () => {
     const a = new Applicant(t.url, 'individual', '850315300128');
     await a.start();
     // Skip the OTP: no session exists yet.
-    expectProblem(await a.identify(), 401, 'UNAUTHORIZED');
+    expectProblem(await a.identify(), 401, 'ERR_UNAUTHORIZED');
     const b = new Applicant(t.url, 'individual', '871008401427');
     await b.start();
     await b.verify();
     a.token = b.token; // someone else's session
-    expectProblem(await a.identify(), 401, 'UNAUTHORIZED');
+    expectProblem(await a.identify(), 401, 'ERR_UNAUTHORIZED');
     expectProblem(
       await call(t.url, 'GET', `/v1/applications/${a.id}`, { token: 'kza_forged' }),
       401,
-      'UNAUTHORIZED',
+      'ERR_UNAUTHORIZED',
     );
   });
 
-  it('steps out of order are INVALID_TRANSITION', async () => {
+  it('steps out of order are ERR_INVALID_TRANSITION', async () => {
     const a = new Applicant(t.url, 'individual', '850315300128');
     await a.start();
     await a.verify();
     const r = await a.confirm();
-    expectProblem(r, 409, 'INVALID_TRANSITION');
+    expectProblem(r, 409, 'ERR_INVALID_TRANSITION');
     expect(r.body.currentStatus).toBe('phone-verified');
-    expectProblem(await a.consent(), 409, 'INVALID_TRANSITION');
-    expectProblem(await a.agree(), 409, 'INVALID_TRANSITION');
+    expectProblem(await a.consent(), 409, 'ERR_INVALID_TRANSITION');
+    expectProblem(await a.agree(), 409, 'ERR_INVALID_TRANSITION');
     expectProblem(
       await a.submit({
         auth: '-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n',
         sign: 'AAAAAAAAAAAAAAAAAAAA',
       }),
       409,
-      'INVALID_TRANSITION',
+      'ERR_INVALID_TRANSITION',
     );
-    expectProblem(await a.issue(), 409, 'INVALID_TRANSITION');
-    expectProblem(await a.download(), 409, 'INVALID_TRANSITION');
-    expectProblem(await a.post('installation-challenge', undefined), 409, 'INVALID_TRANSITION');
+    expectProblem(await a.issue(), 409, 'ERR_INVALID_TRANSITION');
+    expectProblem(await a.download(), 409, 'ERR_INVALID_TRANSITION');
+    expectProblem(await a.post('installation-challenge', undefined), 409, 'ERR_INVALID_TRANSITION');
   });
 });

@@ -219,14 +219,14 @@ describe('CA keys at rest', () => {
       const raw = JSON.stringify(s.db.prepare('SELECT encrypted_key FROM ca_keys').all());
       expect(raw).not.toMatch(/PRIVATE KEY|MII/);
       await expect(loadCaMaterial(s, { passphrase: 'wrong' })).rejects.toSatisfy((e) =>
-        isCaError(e, 'UNAUTHORIZED'),
+        isCaError(e, 'ERR_UNAUTHORIZED'),
       );
       // Move the root's ciphertext into the issuing slot: the slot binding (AAD) refuses it.
       s.db.exec(
         "UPDATE ca_keys SET encrypted_key = (SELECT encrypted_key FROM ca_keys WHERE name = 'root') WHERE name = 'issuing'",
       );
       await expect(loadCaMaterial(s, { passphrase: 'correct horse' })).rejects.toSatisfy((e) =>
-        isCaError(e, 'UNAUTHORIZED'),
+        isCaError(e, 'ERR_UNAUTHORIZED'),
       );
     } finally {
       await s.close();

@@ -35,14 +35,14 @@ describe('certificate requests', () => {
     const a = await ready();
     const csrs = await a.makeRequests('ECDSA-P256', { iin: '871008401427' });
     const r = await a.submit(csrs);
-    expectProblem(r, 422, 'CSR_SUBJECT_MISMATCH');
+    expectProblem(r, 422, 'ERR_CSR_SUBJECT_MISMATCH');
     expect(r.body.detail).toMatch(/871008401427/);
   });
 
   it('refuses an e-mail in the request that differs from the form', async () => {
     const a = await ready();
     const csrs = await a.makeRequests('ECDSA-P256', { email: 'a.akhmetov@example.kz' });
-    expectProblem(await a.submit(csrs, { email: 'someone@example.kz' }), 422, 'EMAIL_MISMATCH');
+    expectProblem(await a.submit(csrs, { email: 'someone@example.kz' }), 422, 'ERR_EMAIL_MISMATCH');
     expect((await a.submit(csrs, { email: 'A.Akhmetov@example.kz' })).status).toBe(200);
   });
 
@@ -51,7 +51,7 @@ describe('certificate requests', () => {
     expectProblem(
       await a.submit(await a.makeRequests('ECDSA-P256', { givenName: 'ИВАН' })),
       422,
-      'CSR_SUBJECT_MISMATCH',
+      'ERR_CSR_SUBJECT_MISMATCH',
     );
     const e = await ready('employee');
     expectProblem(
@@ -59,7 +59,7 @@ describe('certificate requests', () => {
         await e.makeRequests('ECDSA-P256', { bin: '961141000023', organization: 'ТОО «KZPKI ДЕМО»' }),
       ),
       422,
-      'CSR_SUBJECT_MISMATCH',
+      'ERR_CSR_SUBJECT_MISMATCH',
     );
   });
 
@@ -73,19 +73,19 @@ describe('certificate requests', () => {
       auth: pem(await createCsr({ keys: keys[0]!, subject, template: 'first-manager', purpose: 'auth' })),
       sign: pem(await createCsr({ keys: keys[1]!, subject, template: 'employee', purpose: 'sign' })),
     };
-    expectProblem(await e.submit(escalate), 422, 'CSR_TEMPLATE_MISMATCH');
+    expectProblem(await e.submit(escalate), 422, 'ERR_CSR_TEMPLATE_MISMATCH');
     // AUTH and SIGN swapped.
     const swapped = {
       auth: pem(await createCsr({ keys: keys[0]!, subject, template: 'employee', purpose: 'sign' })),
       sign: pem(await createCsr({ keys: keys[1]!, subject, template: 'employee', purpose: 'auth' })),
     };
-    expectProblem(await e.submit(swapped), 422, 'CSR_TEMPLATE_MISMATCH');
+    expectProblem(await e.submit(swapped), 422, 'ERR_CSR_TEMPLATE_MISMATCH');
     // One key for both certificates.
     const sameKey = {
       auth: pem(await createCsr({ keys: keys[0]!, subject, template: 'employee', purpose: 'auth' })),
       sign: pem(await createCsr({ keys: keys[0]!, subject, template: 'employee', purpose: 'sign' })),
     };
-    expectProblem(await e.submit(sameKey), 422, 'CSR_KEY_REUSED');
+    expectProblem(await e.submit(sameKey), 422, 'ERR_CSR_KEY_REUSED');
   });
 
   it('refuses malformed, tampered and weak requests', async () => {
@@ -94,7 +94,7 @@ describe('certificate requests', () => {
     expectProblem(
       await a.submit({ auth: 'bm90IGEgcmVxdWVzdCBhdCBhbGw=', sign: good.sign }),
       422,
-      'CSR_INVALID',
+      'ERR_CSR_INVALID',
     );
     // Flip one byte inside the subject: the signature no longer verifies.
     const der = Buffer.from(good.auth.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
@@ -104,7 +104,7 @@ describe('certificate requests', () => {
     expectProblem(
       await a.submit({ auth: pem(new Uint8Array(der)), sign: good.sign }),
       422,
-      'CSR_SIGNATURE_INVALID',
+      'ERR_CSR_SIGNATURE_INVALID',
     );
     // RSA-1024, made with WebCrypto directly (the toolkit refuses to generate it).
     const weak = (await getCrypto().subtle.generateKey(
@@ -120,7 +120,7 @@ describe('certificate requests', () => {
     const person = a.application.person;
     const subject = buildNcaSubject(person);
     const weakCsr = pem(await createCsr({ keys: weak, subject, template: 'individual', purpose: 'auth' }));
-    expectProblem(await a.submit({ auth: weakCsr, sign: good.sign }), 422, 'KEY_TOO_WEAK');
+    expectProblem(await a.submit({ auth: weakCsr, sign: good.sign }), 422, 'ERR_KEY_TOO_WEAK');
   });
 
   it('gives a 14-digit random number with a Luhn check digit, never reusing a certified key', async () => {
@@ -131,7 +131,7 @@ describe('certificate requests', () => {
     expect(r.body.number).toMatch(/^[1-9][0-9]{13}$/);
     expect((await a.issue()).status).toBe(200);
     const b = await ready();
-    expectProblem(await b.submit(csrs), 422, 'CSR_KEY_REUSED');
+    expectProblem(await b.submit(csrs), 422, 'ERR_CSR_KEY_REUSED');
   });
 });
 
@@ -147,9 +147,9 @@ describe('idempotency', () => {
     expectProblem(
       await a.submit(csrs, { email: 'x@example.kz' }, 'submit-key-0001'),
       422,
-      'IDEMPOTENCY_KEY_REUSED',
+      'ERR_IDEMPOTENCY_KEY_REUSED',
     );
-    expectProblem(await a.submit(csrs, {}, 'submit-key-0002'), 409, 'INVALID_TRANSITION');
+    expectProblem(await a.submit(csrs, {}, 'submit-key-0002'), 409, 'ERR_INVALID_TRANSITION');
   });
 
   it('issuance happens once: retries replay, concurrent calls never sign twice', async () => {
@@ -163,7 +163,7 @@ describe('idempotency', () => {
     const ok = results.filter((r) => r.status === 200);
     expect(ok.length).toBeGreaterThanOrEqual(1);
     for (const r of results.filter((x) => x.status !== 200)) {
-      expect(['IDEMPOTENCY_IN_PROGRESS', 'INVALID_TRANSITION']).toContain(r.body.code);
+      expect(['ERR_IDEMPOTENCY_IN_PROGRESS', 'ERR_INVALID_TRANSITION']).toContain(r.body.code);
     }
     const serials = new Set(
       ok.flatMap((r) => r.body.certificates.map((c: { serialHex: string }) => c.serialHex)),
@@ -174,7 +174,7 @@ describe('idempotency', () => {
     expect(replay.body.certificates.map((c: { serialHex: string }) => c.serialHex).sort()).toEqual(
       [...serials].sort(),
     );
-    expectProblem(await a.issue(), 409, 'INVALID_TRANSITION');
+    expectProblem(await a.issue(), 409, 'ERR_INVALID_TRANSITION');
     const app = await t.ca.context.store.getApplicationByNumber(a.number);
     expect(await t.ca.context.store.listCertificates({ applicationId: app!.id })).toHaveLength(2);
   });
@@ -185,6 +185,6 @@ describe('idempotency', () => {
     const r = await a.issue({
       validity: { notBefore: '2023-01-01T00:00:00.000Z', notAfter: '2024-01-01T00:00:00.000Z' },
     });
-    expectProblem(r, 422, 'TEST_MODE_REQUIRED');
+    expectProblem(r, 422, 'ERR_TEST_MODE_REQUIRED');
   });
 });

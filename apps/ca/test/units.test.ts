@@ -237,8 +237,8 @@ describe('transition table', () => {
       }
       return undefined;
     })();
-    expect(caught?.code).toBe('APPLICATION_EXPIRED');
-    expect(titleOf('OTP_EXPIRED')).toBe('OTP expired');
-    expect(titleOf('CSR_KEY_REUSED')).toBe('CSR key reused');
+    expect(caught?.code).toBe('ERR_APPLICATION_EXPIRED');
+    expect(titleOf('ERR_OTP_EXPIRED')).toBe('OTP expired');
+    expect(titleOf('ERR_CSR_KEY_REUSED')).toBe('CSR key reused');
   });
 });

@@ -183,7 +183,7 @@ describe('proxy', () => {
       const r = await fetch(`${p.url}/v1/health`);
       expect(r.status).toBe(502);
       expect(r.headers.get('content-type')).toBe('application/problem+json');
-      expect(((await r.json()) as { code: string }).code).toBe('BAD_GATEWAY');
+      expect(((await r.json()) as { code: string }).code).toBe('ERR_BAD_GATEWAY');
     } finally {
       await p.close();
     }

@@ -61,7 +61,7 @@ describe('the docs site', () => {
       for (const id of ids) expect(pages.get(page), `${spec} ${id}`).toContain(`id="op-${id}"`);
     }
     expect(pages.get('reference/ca.html')).toContain('id="schema-errorcode"');
-    expect(pages.get('reference/ca.html')).toContain('PHONE_NOT_REGISTERED');
+    expect(pages.get('reference/ca.html')).toContain('ERR_PHONE_NOT_REGISTERED');
   });
 
   it('renders the profiles table from TEMPLATES and templateProfile()', () => {

@@ -104,7 +104,7 @@ describe('kzpki enroll', () => {
   });
 
   it(
-    'without an approver the application keeps waiting: WAIT_TIMEOUT, exit 1, with the next step',
+    'without an approver the application keeps waiting: ERR_WAIT_TIMEOUT, exit 1, with the next step',
     { timeout: 30_000 },
     async () => {
       const r = await run(
@@ -114,7 +114,7 @@ describe('kzpki enroll', () => {
       const failure = JSON.parse(r.stdout);
       expect(failure).toMatchObject({
         ok: false,
-        code: 'WAIT_TIMEOUT',
+        code: 'ERR_WAIT_TIMEOUT',
         details: { status: 'awaiting-approval' },
       });
       expect(failure.hint).toMatch(/--approver/);
@@ -122,12 +122,12 @@ describe('kzpki enroll', () => {
   );
 
   it(
-    'no phone in the Mobile Citizens Database: PHONE_NOT_REGISTERED with what to do',
+    'no phone in the Mobile Citizens Database: ERR_PHONE_NOT_REGISTERED with what to do',
     { timeout: 30_000 },
     async () => {
       const r = await run(enrollArgs('individual', '940615400124', join(out.dir, 'nophone')));
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/\[PHONE_NOT_REGISTERED\]/);
+      expect(r.stderr).toMatch(/\[ERR_PHONE_NOT_REGISTERED\]/);
       expect(r.stderr).toMatch(/mobile-registrations/);
     },
   );
@@ -138,7 +138,7 @@ describe('kzpki enroll', () => {
     );
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({
-      code: 'WAIT_TIMEOUT',
+      code: 'ERR_WAIT_TIMEOUT',
       details: { status: 'moderation', reason: 'moderation' },
     });
   });
@@ -162,11 +162,11 @@ describe('kzpki enroll', () => {
     ]);
     expect(r.code).toBe(1);
     const failure = JSON.parse(r.stdout);
-    expect(failure.code).toBe('PASSWORD_POLICY');
+    expect(failure.code).toBe('ERR_PASSWORD_POLICY');
     expect(failure.details.violations.map((v: { code: string }) => v.code)).toContain('ERR_TOO_SHORT');
   });
 
-  it('an unreachable CA is NETWORK_ERROR (exit 1)', async () => {
+  it('an unreachable CA is ERR_NETWORK (exit 1)', async () => {
     const r = await run([
       'enroll',
       '--ca-url',
@@ -181,7 +181,7 @@ describe('kzpki enroll', () => {
       join(out.dir, 'y'),
     ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/\[NETWORK_ERROR\]/);
+    expect(r.stderr).toMatch(/\[ERR_NETWORK\]/);
     expect(r.stderr).toMatch(/kzpki start/);
   });
 

@@ -234,10 +234,10 @@ describe('kzpki crl inspect', () => {
 });
 
 describe('kzpki ocsp check (offline failures)', () => {
-  it('an unreachable responder is a failure with NETWORK_ERROR (exit 1)', async () => {
+  it('an unreachable responder is a failure with ERR_NETWORK (exit 1)', async () => {
     const r = await run(['ocsp', 'check', files.leafPem, '--issuer', files.root, '--json']);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, code: 'NETWORK_ERROR' });
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, code: 'ERR_NETWORK' });
   });
 
   it('no issuer known and no AIA caIssuers URL: usage error', async () => {

@@ -81,7 +81,7 @@ describe('kzpki start', () => {
     expect(banner).toMatch(/dev SMS outbox:\s+http:\/\/\S+\/v1\/dev\/sms-outbox\?iin=<IIN>/);
     expect(banner).toMatch(/individual\s+850315300128/);
     expect(banner).toMatch(/first-manager\s+780203403451\s+150440000013/);
-    expect(banner).toMatch(/940615400124 .*PHONE_NOT_REGISTERED/);
+    expect(banner).toMatch(/940615400124 .*ERR_PHONE_NOT_REGISTERED/);
     const health = await fetch(`${caUrl}/v1/health`);
     expect(await health.json()).toMatchObject({ status: 'ok', devMode: true, testMode: true });
     expect((await fetch(`${statusUrl}/health`)).status).toBe(200);

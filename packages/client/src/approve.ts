@@ -49,8 +49,8 @@ export interface ApprovalOutcome {
  * Logs into the cabinet, offers each pending application to `decide`, signs and sends the
  * decisions, logs out.
  *
- * @throws {KzpkiApiError} `KEY_FILE_BAD_PASSWORD`, `KEY_FILE_INVALID`, `SIGN_KEY_REQUIRED`, or the
- *   CA's refusal (`APPROVER_NOT_AUTHORIZED`, `APPROVER_ORGANIZATION_MISMATCH`, ...).
+ * @throws {KzpkiApiError} `ERR_KEY_FILE_BAD_PASSWORD`, `ERR_KEY_FILE_INVALID`, `ERR_SIGN_KEY_REQUIRED`, or the
+ *   CA's refusal (`ERR_APPROVER_NOT_AUTHORIZED`, `ERR_APPROVER_ORGANIZATION_MISMATCH`, ...).
  * @example
  * ```ts
  * const outcomes = await approve({
@@ -64,7 +64,7 @@ export interface ApprovalOutcome {
  */
 export async function approve(options: ApproveOptions): Promise<ApprovalOutcome[]> {
   if (typeof options?.decide !== 'function') {
-    throw new KzpkiApiError('INVALID_ARGUMENT', 'approve() needs a decide callback');
+    throw new KzpkiApiError('ERR_INVALID_ARGUMENT', 'approve() needs a decide callback');
   }
   const signer: OpenedKeyFile | undefined = options.signKeyFile
     ? await openKeyFile(options.signKeyFile, options.signPassword ?? options.password, 'sign')
@@ -90,7 +90,7 @@ export async function approve(options: ApproveOptions): Promise<ApprovalOutcome[
       }
       if (!signer) {
         throw new KzpkiApiError(
-          'SIGN_KEY_REQUIRED',
+          'ERR_SIGN_KEY_REQUIRED',
           'Decisions are signed with the SIGN key file: pass signKeyFile',
         );
       }

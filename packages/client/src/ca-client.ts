@@ -27,16 +27,17 @@ export interface ServiceClientOptions {
 
 /** Checks and normalises a base URL (no trailing slash). */
 export function normalizeBaseUrl(baseUrl: unknown): string {
-  if (typeof baseUrl !== 'string') throw new KzpkiApiError('INVALID_ARGUMENT', 'baseUrl must be a string');
+  if (typeof baseUrl !== 'string')
+    throw new KzpkiApiError('ERR_INVALID_ARGUMENT', 'baseUrl must be a string');
   let url: URL;
   try {
     url = new URL(baseUrl);
   } catch (cause) {
-    throw new KzpkiApiError('INVALID_ARGUMENT', `Not a URL: ${JSON.stringify(baseUrl)}`, { cause });
+    throw new KzpkiApiError('ERR_INVALID_ARGUMENT', `Not a URL: ${JSON.stringify(baseUrl)}`, { cause });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new KzpkiApiError(
-      'INVALID_ARGUMENT',
+      'ERR_INVALID_ARGUMENT',
       `Only http and https URLs are supported, got ${url.protocol}`,
     );
   }

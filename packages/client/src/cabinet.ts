@@ -68,8 +68,8 @@ export class CabinetSession {
 
   /**
    * Logs into the cabinet with an AUTH key file.
-   * @throws {KzpkiApiError} `KEY_FILE_BAD_PASSWORD`, `KEY_FILE_INVALID`, or the CA's refusal
-   *   (`CERTIFICATE_REVOKED`, `CERTIFICATE_EXPIRED`, `CERTIFICATE_UNTRUSTED`, ...).
+   * @throws {KzpkiApiError} `ERR_KEY_FILE_BAD_PASSWORD`, `ERR_KEY_FILE_INVALID`, or the CA's refusal
+   *   (`ERR_CERTIFICATE_REVOKED`, `ERR_CERTIFICATE_EXPIRED`, `ERR_CERTIFICATE_UNTRUSTED`, ...).
    */
   static async login(options: CabinetLoginOptions): Promise<CabinetSession> {
     const auth = await openKeyFile(options.keyFile, options.password, 'auth');
@@ -108,8 +108,8 @@ export class CabinetSession {
 
   /**
    * Approves or rejects: signs the CA's canonical decision document with the SIGN key.
-   * @throws {KzpkiApiError} `INVALID_RESPONSE` when the CA sends no decision documents, or the
-   *   CA's refusal (`APPROVER_NOT_AUTHORIZED`, `SIGNER_MISMATCH`, ...).
+   * @throws {KzpkiApiError} `ERR_INVALID_RESPONSE` when the CA sends no decision documents, or the
+   *   CA's refusal (`ERR_APPROVER_NOT_AUTHORIZED`, `ERR_SIGNER_MISMATCH`, ...).
    */
   async decide(
     number: string,
@@ -121,7 +121,7 @@ export class CabinetSession {
     const document = app.decisionDocuments?.[decision];
     if (document === undefined) {
       throw new KzpkiApiError(
-        'INVALID_RESPONSE',
+        'ERR_INVALID_RESPONSE',
         `The CA sent no decision document for application ${number}`,
       );
     }

@@ -44,7 +44,7 @@ export interface DevSmsOutbox {
   messages(filter?: { iin?: string; phone?: string }): Promise<SmsMessage[]>;
   /**
    * The newest one-time code sent to the phone of `iin`.
-   * @throws {KzpkiApiError} `OTP_UNAVAILABLE` when none arrives in time or the CA has no dev outbox.
+   * @throws {KzpkiApiError} `ERR_OTP_UNAVAILABLE` when none arrives in time or the CA has no dev outbox.
    */
   latestOtp(iin: string, options?: LatestOtpOptions): Promise<string>;
   /** An {@link OtpProvider} for `enroll()` that reads each code from the outbox. */
@@ -71,9 +71,9 @@ export function devSmsOutbox(caUrl: string, options: { fetch?: FetchLike } = {})
       const r = await unwrap(ca.GET('/v1/dev/sms-outbox', { params: { query: filter } }));
       return r.messages;
     } catch (e) {
-      if (isKzpkiApiError(e, 'NOT_FOUND')) {
+      if (isKzpkiApiError(e, 'ERR_NOT_FOUND')) {
         throw new KzpkiApiError(
-          'OTP_UNAVAILABLE',
+          'ERR_OTP_UNAVAILABLE',
           'The CA has no dev SMS outbox (it does not run in dev mode)',
           {
             cause: e,
@@ -94,7 +94,10 @@ export function devSmsOutbox(caUrl: string, options: { fetch?: FetchLike } = {})
       );
       if (found?.code) return found.code;
       if (Date.now() >= deadline) {
-        throw new KzpkiApiError('OTP_UNAVAILABLE', `No one-time code for IIN ${iin} in the dev SMS outbox`);
+        throw new KzpkiApiError(
+          'ERR_OTP_UNAVAILABLE',
+          `No one-time code for IIN ${iin} in the dev SMS outbox`,
+        );
       }
       await sleep(opts.pollIntervalMs ?? 250, opts.signal);
     }

@@ -101,7 +101,7 @@ export interface EnrollOptions {
   /** Skip the NCA password rule (tests and migrations only). */
   skipPasswordPolicy?: boolean;
   fetch?: FetchLike;
-  /** Cancels the flow (rejects with `ABORTED`). */
+  /** Cancels the flow (rejects with `ERR_ABORTED`). */
   signal?: AbortSignal;
 }
 
@@ -134,7 +134,7 @@ const DEFAULT_WAIT: Required<EnrollWaitOptions> = {
 };
 
 function invalid(message: string): KzpkiApiError {
-  return new KzpkiApiError('INVALID_ARGUMENT', message);
+  return new KzpkiApiError('ERR_INVALID_ARGUMENT', message);
 }
 
 function checkOptions(o: EnrollOptions): void {
@@ -180,12 +180,12 @@ class Flow {
   }
 
   get session(): CaClient {
-    if (!this.authed) throw new KzpkiApiError('UNEXPECTED_STATE', 'No applicant session');
+    if (!this.authed) throw new KzpkiApiError('ERR_UNEXPECTED_STATE', 'No applicant session');
     return this.authed;
   }
 
   get id(): string {
-    if (!this.application) throw new KzpkiApiError('UNEXPECTED_STATE', 'No application');
+    if (!this.application) throw new KzpkiApiError('ERR_UNEXPECTED_STATE', 'No application');
     return this.application.id;
   }
 
@@ -210,16 +210,16 @@ class Flow {
     );
   }
 
-  /** Runs `call`, waiting out `RATE_LIMITED` / `OTP_RESEND_TOO_EARLY` within the rate-limit budget. */
+  /** Runs `call`, waiting out `ERR_RATE_LIMITED` / `ERR_OTP_RESEND_TOO_EARLY` within the rate-limit budget. */
   async patiently<T>(step: EnrollStep, call: () => Promise<T>): Promise<T> {
     for (;;) {
       try {
         return await call();
       } catch (e) {
-        if (!isKzpkiApiError(e, 'RATE_LIMITED', 'OTP_RESEND_TOO_EARLY')) throw e;
+        if (!isKzpkiApiError(e, 'ERR_RATE_LIMITED', 'ERR_OTP_RESEND_TOO_EARLY')) throw e;
         const seconds = e.retryAfterSeconds ?? 5;
         if (this.rateLimitWaitedMs + seconds * 1000 > this.wait.rateLimitTimeoutMs) throw e;
-        const reason: WaitReason = e.code === 'RATE_LIMITED' ? 'rate-limit' : 'otp-resend';
+        const reason: WaitReason = e.code === 'ERR_RATE_LIMITED' ? 'rate-limit' : 'otp-resend';
         this.progress(step, `The CA asks to wait ${seconds} s (${e.code})`, {
           reason,
           retryAfterSeconds: seconds,
@@ -237,7 +237,7 @@ class Flow {
       try {
         return await call(key);
       } catch (e) {
-        if (attempt >= 3 || !isKzpkiApiError(e, 'NETWORK_ERROR', 'IDEMPOTENCY_IN_PROGRESS')) throw e;
+        if (attempt >= 3 || !isKzpkiApiError(e, 'ERR_NETWORK', 'ERR_IDEMPOTENCY_IN_PROGRESS')) throw e;
         await sleep(500 * attempt, this.o.signal);
       }
     }
@@ -257,13 +257,13 @@ class Flow {
       if (until.includes(app.status)) return app;
       if (app.status === 'expired') {
         throw new KzpkiApiError(
-          'APPLICATION_EXPIRED',
+          'ERR_APPLICATION_EXPIRED',
           `Application ${app.number ?? app.id} expired while waiting`,
         );
       }
       if (Date.now() >= deadline) {
         throw new KzpkiApiError(
-          'WAIT_TIMEOUT',
+          'ERR_WAIT_TIMEOUT',
           `Application ${app.number ?? app.id} is still ${app.status} after ${Math.round(timeoutMs / 1000)} s`,
           { details: { applicationId: app.id, applicationNumber: app.number, status: app.status, reason } },
         );
@@ -286,7 +286,8 @@ async function startApplication(flow: Flow): Promise<void> {
 async function askOtp(flow: Flow, attempt: number): Promise<string> {
   const app = flow.application as Application;
   const otp = app.otp;
-  if (!otp) throw new KzpkiApiError('UNEXPECTED_STATE', 'The CA did not say where the one-time code went');
+  if (!otp)
+    throw new KzpkiApiError('ERR_UNEXPECTED_STATE', 'The CA did not say where the one-time code went');
   const expiresAt = new Date(otp.expiresAt);
   let code: string;
   try {
@@ -299,13 +300,14 @@ async function askOtp(flow: Flow, attempt: number): Promise<string> {
       attempt,
     });
   } catch (e) {
-    if (isKzpkiApiError(e, 'OTP_UNAVAILABLE', 'ABORTED')) throw e;
-    throw new KzpkiApiError('OTP_UNAVAILABLE', `No one-time code: ${(e as Error)?.message ?? e}`, {
+    if (isKzpkiApiError(e, 'ERR_OTP_UNAVAILABLE', 'ERR_ABORTED')) throw e;
+    throw new KzpkiApiError('ERR_OTP_UNAVAILABLE', `No one-time code: ${(e as Error)?.message ?? e}`, {
       cause: e,
     });
   }
   code = typeof code === 'string' ? code.trim() : '';
-  if (!/^\d{6}$/.test(code)) throw new KzpkiApiError('OTP_UNAVAILABLE', 'The one-time code must be 6 digits');
+  if (!/^\d{6}$/.test(code))
+    throw new KzpkiApiError('ERR_OTP_UNAVAILABLE', 'The one-time code must be 6 digits');
   return code;
 }
 
@@ -331,10 +333,13 @@ async function verifyOtp(flow: Flow): Promise<void> {
       });
       return;
     } catch (e) {
-      if (attempt >= max || !isKzpkiApiError(e, 'OTP_INVALID', 'OTP_EXPIRED', 'OTP_ATTEMPTS_EXCEEDED'))
+      if (
+        attempt >= max ||
+        !isKzpkiApiError(e, 'ERR_OTP_INVALID', 'ERR_OTP_EXPIRED', 'ERR_OTP_ATTEMPTS_EXCEEDED')
+      )
         throw e;
       const attemptsLeft = e.problem?.attemptsLeft;
-      if (e.code === 'OTP_INVALID' && (typeof attemptsLeft !== 'number' || attemptsLeft > 0)) continue;
+      if (e.code === 'ERR_OTP_INVALID' && (typeof attemptsLeft !== 'number' || attemptsLeft > 0)) continue;
       // The code is void: ask for a new one (after the resend cooldown).
       flow.application = await flow.patiently('otp', () =>
         unwrap(flow.ca.POST('/v1/applications/{applicationId}/otp', flow.path)),
@@ -373,10 +378,10 @@ async function identify(flow: Flow): Promise<string> {
       result = await submitIdentification(flow, input);
       break;
     } catch (e) {
-      if (i === attempts.length - 1 || !isKzpkiApiError(e, 'DOCUMENT_NOT_RECOGNIZED')) throw e;
+      if (i === attempts.length - 1 || !isKzpkiApiError(e, 'ERR_DOCUMENT_NOT_RECOGNIZED')) throw e;
     }
   }
-  if (!result) throw new KzpkiApiError('UNEXPECTED_STATE', 'Identification returned nothing');
+  if (!result) throw new KzpkiApiError('ERR_UNEXPECTED_STATE', 'Identification returned nothing');
   flow.application = result.application;
   await flow.o.onRecognizedDocument?.(result.recognizedDocument);
   flow.application = await unwrap(
@@ -397,13 +402,13 @@ async function identify(flow: Flow): Promise<string> {
     );
   }
   if (flow.application.status === 'identification-rejected') {
-    throw new KzpkiApiError('IDENTIFICATION_REJECTED', 'The operator rejected the identification', {
+    throw new KzpkiApiError('ERR_IDENTIFICATION_REJECTED', 'The operator rejected the identification', {
       details: { applicationId: flow.id, comment: flow.application.rejection?.comment },
     });
   }
   if (flow.application.status !== 'identified') {
     throw new KzpkiApiError(
-      'UNEXPECTED_STATE',
+      'ERR_UNEXPECTED_STATE',
       `After identification the application is ${flow.application.status}`,
     );
   }
@@ -427,7 +432,7 @@ async function consentAndAgreement(flow: Flow, pin: string): Promise<void> {
   flow.progress('agreement', 'Accepting the user agreement');
   const agreement = await unwrap(flow.ca.GET('/v1/agreement'));
   const accept = flow.o.acceptAgreement ? await flow.o.acceptAgreement(agreement) : true;
-  if (!accept) throw new KzpkiApiError('ABORTED', 'The user agreement was not accepted');
+  if (!accept) throw new KzpkiApiError('ERR_ABORTED', 'The user agreement was not accepted');
   flow.application = await unwrap(
     flow.session.POST('/v1/applications/{applicationId}/agreement', {
       ...flow.path,
@@ -448,7 +453,7 @@ async function makeKeys(flow: Flow): Promise<KeyPairs> {
   const app = flow.application as Application;
   const person = app.person;
   if (!person)
-    throw new KzpkiApiError('UNEXPECTED_STATE', 'The identified application carries no person data');
+    throw new KzpkiApiError('ERR_UNEXPECTED_STATE', 'The identified application carries no person data');
   const org = app.organization;
   const subject = buildNcaSubject({
     surname: person.surname,
@@ -492,7 +497,7 @@ async function awaitApproval(flow: Flow): Promise<void> {
     return;
   }
   const number = app.number;
-  if (!number) throw new KzpkiApiError('INVALID_RESPONSE', 'The submitted application has no number');
+  if (!number) throw new KzpkiApiError('ERR_INVALID_RESPONSE', 'The submitted application has no number');
   flow.progress('approval', `Application ${number} waits for the first manager's confirmation`, {
     reason: 'approval',
   });
@@ -504,7 +509,7 @@ async function awaitApproval(flow: Flow): Promise<void> {
     flow.wait.approvalTimeoutMs,
   );
   if (decided.status === 'rejected') {
-    throw new KzpkiApiError('APPLICATION_REJECTED', `Application ${number} was rejected`, {
+    throw new KzpkiApiError('ERR_APPLICATION_REJECTED', `Application ${number} was rejected`, {
       details: { applicationNumber: number, comment: decided.rejection?.comment },
     });
   }
@@ -542,14 +547,17 @@ function certificatesOf(
     const info = inspectCertificate(fromBase64(c.der));
     if (info.keyPurpose !== c.purpose || info.iin !== flow.o.iin || info.bin !== flow.o.bin) {
       throw new KzpkiApiError(
-        'INVALID_RESPONSE',
+        'ERR_INVALID_RESPONSE',
         `The ${c.purpose.toUpperCase()} certificate ${c.serialHex} does not match the request (purpose ${info.keyPurpose}, IIN ${info.iin}, BIN ${info.bin ?? '-'})`,
       );
     }
     found[c.purpose] = c;
   }
   if (!found.auth || !found.sign) {
-    throw new KzpkiApiError('INVALID_RESPONSE', 'The CA did not return both an AUTH and a SIGN certificate');
+    throw new KzpkiApiError(
+      'ERR_INVALID_RESPONSE',
+      'The CA did not return both an AUTH and a SIGN certificate',
+    );
   }
   return found as Record<'auth' | 'sign', IssuedCertificateData>;
 }
@@ -597,7 +605,7 @@ async function install(
     const key = keyBySerial.get(normalizeSerialHex(item.serialHex));
     if (!key)
       throw new KzpkiApiError(
-        'INVALID_RESPONSE',
+        'ERR_INVALID_RESPONSE',
         `The challenge names an unknown certificate ${item.serialHex}`,
       );
     const signature = await signData(key, fromBase64(item.toBeSigned));
@@ -614,11 +622,11 @@ async function install(
 /**
  * Obtains an AUTH and a SIGN key file from the CA through the whole remote issuance flow.
  *
- * @throws {KzpkiApiError} with the CA's code when it refuses a step (`PHONE_NOT_REGISTERED`,
- *   `PERSON_NOT_FOUND`, `NOT_FIRST_MANAGER`, `OTP_INVALID`, ...), or a client code:
- *   `PASSWORD_POLICY` (before anything is sent), `OTP_UNAVAILABLE`, `IDENTIFICATION_REJECTED`,
- *   `APPLICATION_REJECTED`, `WAIT_TIMEOUT` (still waiting for approval or moderation),
- *   `NETWORK_ERROR`, `ABORTED`.
+ * @throws {KzpkiApiError} with the CA's code when it refuses a step (`ERR_PHONE_NOT_REGISTERED`,
+ *   `ERR_PERSON_NOT_FOUND`, `ERR_NOT_FIRST_MANAGER`, `ERR_OTP_INVALID`, ...), or a client code:
+ *   `ERR_PASSWORD_POLICY` (before anything is sent), `ERR_OTP_UNAVAILABLE`, `ERR_IDENTIFICATION_REJECTED`,
+ *   `ERR_APPLICATION_REJECTED`, `ERR_WAIT_TIMEOUT` (still waiting for approval or moderation),
+ *   `ERR_NETWORK`, `ERR_ABORTED`.
  * @example
  * ```ts
  * import { devSmsOutbox, enroll } from '@kzpki/client';
@@ -640,7 +648,7 @@ export async function enroll(options: EnrollOptions): Promise<EnrollResult> {
   if (!options.skipPasswordPolicy) {
     const check = checkPassword(options.password);
     if (!check.ok) {
-      throw new KzpkiApiError('PASSWORD_POLICY', 'The key-file password does not meet the NCA rule', {
+      throw new KzpkiApiError('ERR_PASSWORD_POLICY', 'The key-file password does not meet the NCA rule', {
         details: { violations: check.violations.map((v) => ({ code: v.code, message: v.message })) },
       });
     }

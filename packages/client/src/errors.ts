@@ -15,33 +15,33 @@ export type StatusErrorCode = StatusComponents['schemas']['Problem']['code'];
 /** Codes of failures detected by the client itself. */
 export type ClientErrorCode =
   /** The service could not be reached (connection refused, DNS, TLS, reset). */
-  | 'NETWORK_ERROR'
+  | 'ERR_NETWORK'
   /** An HTTP error response that is not problem+json (a proxy's error page, say). */
-  | 'HTTP_ERROR'
+  | 'ERR_HTTP'
   /** A response the client cannot use (not JSON where JSON is due, a required field missing). */
-  | 'INVALID_RESPONSE'
+  | 'ERR_INVALID_RESPONSE'
   /** The caller's `AbortSignal` fired. */
-  | 'ABORTED'
+  | 'ERR_ABORTED'
   /** An option is missing or malformed. */
-  | 'INVALID_ARGUMENT'
+  | 'ERR_INVALID_ARGUMENT'
   /** The key-file password does not meet the NCA rule (`details.violations`). */
-  | 'PASSWORD_POLICY'
+  | 'ERR_PASSWORD_POLICY'
   /** The one-time code could not be obtained (the `otp` callback failed or found none). */
-  | 'OTP_UNAVAILABLE'
+  | 'ERR_OTP_UNAVAILABLE'
   /** The approver rejected the application. */
-  | 'APPLICATION_REJECTED'
+  | 'ERR_APPLICATION_REJECTED'
   /** The operator rejected the identification after moderation. */
-  | 'IDENTIFICATION_REJECTED'
+  | 'ERR_IDENTIFICATION_REJECTED'
   /** Waiting for approval or moderation took longer than allowed; the application is still pending. */
-  | 'WAIT_TIMEOUT'
+  | 'ERR_WAIT_TIMEOUT'
   /** The application reached a state the flow cannot continue from. */
-  | 'UNEXPECTED_STATE'
+  | 'ERR_UNEXPECTED_STATE'
   /** A key file does not open with the password given. */
-  | 'KEY_FILE_BAD_PASSWORD'
+  | 'ERR_KEY_FILE_BAD_PASSWORD'
   /** A key file is not a usable PKCS #12 store (or lacks the certificate role needed). */
-  | 'KEY_FILE_INVALID'
+  | 'ERR_KEY_FILE_INVALID'
   /** A decision needs the approver's SIGN key file. */
-  | 'SIGN_KEY_REQUIRED';
+  | 'ERR_SIGN_KEY_REQUIRED';
 
 /** Every code a {@link KzpkiApiError} may carry. */
 export type KzpkiApiErrorCode = CaErrorCode | StatusErrorCode | ClientErrorCode;
@@ -75,7 +75,7 @@ export interface KzpkiApiErrorOptions {
  * try {
  *   await enroll(options);
  * } catch (e) {
- *   if (isKzpkiApiError(e, 'PHONE_NOT_REGISTERED')) console.log(e.problem?.registration);
+ *   if (isKzpkiApiError(e, 'ERR_PHONE_NOT_REGISTERED')) console.log(e.problem?.registration);
  *   else throw e;
  * }
  * ```
@@ -102,7 +102,7 @@ export class KzpkiApiError extends Error {
     this.details = options.details ?? {};
   }
 
-  /** Seconds the server asked to wait (`Retry-After` / `retryAfter`), for `RATE_LIMITED` and the like. */
+  /** Seconds the server asked to wait (`Retry-After` / `retryAfter`), for `ERR_RATE_LIMITED` and the like. */
   get retryAfterSeconds(): number | undefined {
     const v = this.problem?.retryAfter ?? this.details.retryAfter;
     return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;

@@ -27,7 +27,7 @@ function retryAfterHeader(response: Response): number | undefined {
 
 /**
  * The {@link KzpkiApiError} for an error response: the server's `code`, `status` and `detail`
- * from a problem+json body; `HTTP_ERROR` for anything else.
+ * from a problem+json body; `ERR_HTTP` for anything else.
  */
 export async function errorFromResponse(response: Response): Promise<KzpkiApiError> {
   let text = '';
@@ -54,7 +54,7 @@ export async function errorFromResponse(response: Response): Promise<KzpkiApiErr
     });
   }
   return new KzpkiApiError(
-    'HTTP_ERROR',
+    'ERR_HTTP',
     `HTTP ${response.status} ${response.statusText} from ${response.url}`.trim(),
     {
       status: response.status,
@@ -71,13 +71,13 @@ export function transportError(error: unknown, url: string): KzpkiApiError {
     error !== null &&
     ((error as { name?: string }).name === 'AbortError' ||
       (error as { name?: string }).name === 'TimeoutError');
-  if (aborted) return new KzpkiApiError('ABORTED', `Request to ${url} was aborted`, { cause: error });
-  return new KzpkiApiError('NETWORK_ERROR', `Cannot reach ${url}`, { cause: error, details: { url } });
+  if (aborted) return new KzpkiApiError('ERR_ABORTED', `Request to ${url} was aborted`, { cause: error });
+  return new KzpkiApiError('ERR_NETWORK', `Cannot reach ${url}`, { cause: error, details: { url } });
 }
 
 /**
  * openapi-fetch middleware: error responses (other than 304) become a thrown
- * {@link KzpkiApiError}, transport failures a `NETWORK_ERROR` (or `ABORTED`).
+ * {@link KzpkiApiError}, transport failures a `ERR_NETWORK` (or `ERR_ABORTED`).
  */
 export const errorMiddleware: Middleware = {
   async onResponse({ response }) {
@@ -99,7 +99,7 @@ export interface CallResult<T> {
 /**
  * Awaits an openapi-fetch call made with one of this package's clients and returns its data.
  * Error responses were already thrown by {@link errorMiddleware}; a success without the expected
- * body (or with a body that is not JSON) is `INVALID_RESPONSE`.
+ * body (or with a body that is not JSON) is `ERR_INVALID_RESPONSE`.
  *
  * @example
  * ```ts
@@ -112,13 +112,13 @@ export async function unwrap<T>(call: Promise<CallResult<T>>): Promise<T> {
     result = await call;
   } catch (e) {
     if (e instanceof KzpkiApiError) throw e;
-    throw new KzpkiApiError('INVALID_RESPONSE', 'The service sent a response that cannot be read', {
+    throw new KzpkiApiError('ERR_INVALID_RESPONSE', 'The service sent a response that cannot be read', {
       cause: e,
     });
   }
   if (result.data === undefined) {
     throw new KzpkiApiError(
-      'INVALID_RESPONSE',
+      'ERR_INVALID_RESPONSE',
       `Empty response from ${result.response.url || 'the service'}`,
       {
         status: result.response.status,

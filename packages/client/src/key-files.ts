@@ -46,8 +46,8 @@ export interface BuiltKeyFile {
  * Builds an NCA-style key file: friendlyName and localKeyID are the certificate's SKI and the name
  * follows `ncaKeyFileName`.
  *
- * @throws {KzpkiApiError} `PASSWORD_POLICY` (with `details.violations`) for a password the NCA rule
- *   rejects, `INVALID_RESPONSE` when the certificate does not belong to the key.
+ * @throws {KzpkiApiError} `ERR_PASSWORD_POLICY` (with `details.violations`) for a password the NCA rule
+ *   rejects, `ERR_INVALID_RESPONSE` when the certificate does not belong to the key.
  */
 export async function buildKeyFile(options: BuildKeyFileOptions): Promise<BuiltKeyFile> {
   try {
@@ -63,15 +63,19 @@ export async function buildKeyFile(options: BuildKeyFileOptions): Promise<BuiltK
     return { fileName: ncaKeyFileName(options.certificate), bytes };
   } catch (e) {
     if (isPkiError(e, 'ERR_PASSWORD_POLICY')) {
-      throw new KzpkiApiError('PASSWORD_POLICY', 'The key-file password does not meet the NCA rule', {
+      throw new KzpkiApiError('ERR_PASSWORD_POLICY', 'The key-file password does not meet the NCA rule', {
         cause: e,
         details: { violations: e.details?.violations ?? [] },
       });
     }
     if (isPkiError(e, 'ERR_INVALID_ARGUMENT') || isPkiError(e, 'ERR_CERTIFICATE_INVALID')) {
-      throw new KzpkiApiError('INVALID_RESPONSE', `The certificate cannot go into a key file: ${e.message}`, {
-        cause: e,
-      });
+      throw new KzpkiApiError(
+        'ERR_INVALID_RESPONSE',
+        `The certificate cannot go into a key file: ${e.message}`,
+        {
+          cause: e,
+        },
+      );
     }
     throw e;
   }
@@ -95,7 +99,7 @@ export interface OpenedKeyFile {
  * Opens a key file for signing; with `purpose`, requires an AUTH (clientAuth) or SIGN
  * (emailProtection) certificate.
  *
- * @throws {KzpkiApiError} `KEY_FILE_BAD_PASSWORD`, `KEY_FILE_INVALID` (not PKCS #12, no usable
+ * @throws {KzpkiApiError} `ERR_KEY_FILE_BAD_PASSWORD`, `ERR_KEY_FILE_INVALID` (not PKCS #12, no usable
  *   key, wrong purpose).
  * @example
  * ```ts
@@ -112,22 +116,26 @@ export async function openKeyFile(
     contents = await openPkcs12(bytes, password);
   } catch (e) {
     if (isPkiError(e, 'ERR_PKCS12_BAD_PASSWORD')) {
-      throw new KzpkiApiError('KEY_FILE_BAD_PASSWORD', 'Wrong password for the key file', { cause: e });
+      throw new KzpkiApiError('ERR_KEY_FILE_BAD_PASSWORD', 'Wrong password for the key file', { cause: e });
     }
-    throw new KzpkiApiError('KEY_FILE_INVALID', `Not a usable PKCS#12 key file: ${(e as Error).message}`, {
-      cause: e,
-    });
+    throw new KzpkiApiError(
+      'ERR_KEY_FILE_INVALID',
+      `Not a usable PKCS#12 key file: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
   }
   if (!contents.privateKey) {
     throw new KzpkiApiError(
-      'KEY_FILE_INVALID',
+      'ERR_KEY_FILE_INVALID',
       'The key file holds a key this platform cannot sign with (GOST?)',
     );
   }
   const info = inspectCertificate(contents.certificate);
   if (purpose !== undefined && info.keyPurpose !== purpose && info.keyPurpose !== 'auth+sign') {
     throw new KzpkiApiError(
-      'KEY_FILE_INVALID',
+      'ERR_KEY_FILE_INVALID',
       `The key file holds a ${info.keyPurpose.toUpperCase()} certificate, an ${purpose.toUpperCase()} one is needed`,
       { details: { purpose: info.keyPurpose } },
     );

@@ -38,7 +38,7 @@ const OCSP_RESPONSE = 'application/ocsp-response';
  * Sends a DER OCSP request (RFC 6960 Appendix A.1) by POST and returns the DER response. The
  * response is not verified here: pass it to `verifyOcspResponse` of `@kzpki/pki`.
  *
- * @throws {KzpkiApiError} `NETWORK_ERROR`, `HTTP_ERROR`, or `INVALID_RESPONSE` when the answer is
+ * @throws {KzpkiApiError} `ERR_NETWORK`, `ERR_HTTP`, or `ERR_INVALID_RESPONSE` when the answer is
  *   not an OCSP response.
  */
 export async function postOcspRequest(
@@ -60,7 +60,7 @@ export async function postOcspRequest(
   const type = response.headers.get('content-type') ?? '';
   if (!type.toLowerCase().startsWith(OCSP_RESPONSE) || bytes.length === 0) {
     throw new KzpkiApiError(
-      'INVALID_RESPONSE',
+      'ERR_INVALID_RESPONSE',
       `${url} did not answer with an OCSP response (got ${type || 'no type'})`,
     );
   }

@@ -38,25 +38,25 @@ describe('enroll() before the first request', () => {
     [{ bin: '150440000013' }],
     [{ otp: 'code' }],
     [{ validity: { notBefore: new Date('2024-01-01'), notAfter: new Date('2023-01-01') } }],
-  ])('INVALID_ARGUMENT for %j', async (override) => {
-    expect(await code({ ...base, ...(override as Partial<EnrollOptions>) })).toBe('INVALID_ARGUMENT');
+  ])('ERR_INVALID_ARGUMENT for %j', async (override) => {
+    expect(await code({ ...base, ...(override as Partial<EnrollOptions>) })).toBe('ERR_INVALID_ARGUMENT');
   });
 
-  it('PASSWORD_POLICY for a password the NCA rule refuses, with nothing sent', async () => {
+  it('ERR_PASSWORD_POLICY for a password the NCA rule refuses, with nothing sent', async () => {
     server = await startServer(() => json(500, {}));
-    expect(await code({ ...base, caUrl: server.url, password: 'qwerty' })).toBe('PASSWORD_POLICY');
+    expect(await code({ ...base, caUrl: server.url, password: 'qwerty' })).toBe('ERR_PASSWORD_POLICY');
     expect(server.requests).toHaveLength(0);
   });
 
-  it('an unreachable CA is NETWORK_ERROR', async () => {
-    expect(await code(base)).toBe('NETWORK_ERROR');
+  it('an unreachable CA is ERR_NETWORK', async () => {
+    expect(await code(base)).toBe('ERR_NETWORK');
   });
 
-  it('an aborted signal stops the flow with ABORTED', async () => {
+  it('an aborted signal stops the flow with ERR_ABORTED', async () => {
     server = await startServer(() => json(500, {}));
     const controller = new AbortController();
     controller.abort();
-    expect(await code({ ...base, caUrl: server.url, signal: controller.signal })).toBe('ABORTED');
+    expect(await code({ ...base, caUrl: server.url, signal: controller.signal })).toBe('ERR_ABORTED');
   });
 });
 
@@ -106,7 +106,7 @@ describe('devSmsOutbox', () => {
     expect(viaProvider).toBe('222222');
   });
 
-  it('ignores codes older than the application and gives up with OTP_UNAVAILABLE', async () => {
+  it('ignores codes older than the application and gives up with ERR_OTP_UNAVAILABLE', async () => {
     server = await startServer(() => json(200, { messages }));
     const e = await devSmsOutbox(server.url)
       .latestOtp('850315300128', {
@@ -115,19 +115,19 @@ describe('devSmsOutbox', () => {
         pollIntervalMs: 100,
       })
       .catch((x: unknown) => x);
-    expect((e as KzpkiApiError).code).toBe('OTP_UNAVAILABLE');
+    expect((e as KzpkiApiError).code).toBe('ERR_OTP_UNAVAILABLE');
     expect(server.requests.length).toBeGreaterThan(1);
   });
 
-  it('a CA without dev mode (404) is OTP_UNAVAILABLE', async () => {
+  it('a CA without dev mode (404) is ERR_OTP_UNAVAILABLE', async () => {
     server = await startServer(() => ({
       status: 404,
       headers: { 'content-type': 'application/problem+json' },
-      body: JSON.stringify({ type: 'x', title: 'Not found', status: 404, code: 'NOT_FOUND' }),
+      body: JSON.stringify({ type: 'x', title: 'Not found', status: 404, code: 'ERR_NOT_FOUND' }),
     }));
     const e = await devSmsOutbox(server.url)
       .latestOtp('850315300128')
       .catch((x: unknown) => x);
-    expect((e as KzpkiApiError).code).toBe('OTP_UNAVAILABLE');
+    expect((e as KzpkiApiError).code).toBe('ERR_OTP_UNAVAILABLE');
   });
 });

@@ -43,7 +43,7 @@ describe('problem+json responses', () => {
         type: 'https://kzpki.dev/problems/phone-not-registered',
         title: 'Phone not registered in the Mobile Citizens Database',
         status: 422,
-        code: 'PHONE_NOT_REGISTERED',
+        code: 'ERR_PHONE_NOT_REGISTERED',
         detail: 'Register your phone number, then start again.',
         registration: { ru: 'Зарегистрируйте номер', kk: 'Тіркеңіз', en: 'Register your phone number' },
       }),
@@ -56,7 +56,7 @@ describe('problem+json responses', () => {
         }),
       ),
     );
-    expect(e.code).toBe('PHONE_NOT_REGISTERED');
+    expect(e.code).toBe('ERR_PHONE_NOT_REGISTERED');
     expect(e.status).toBe(422);
     expect(e.detail).toBe('Register your phone number, then start again.');
     expect(e.message).toBe('Register your phone number, then start again.');
@@ -65,8 +65,8 @@ describe('problem+json responses', () => {
       kk: 'Тіркеңіз',
       en: 'Register your phone number',
     });
-    expect(isKzpkiApiError(e, 'PHONE_NOT_REGISTERED')).toBe(true);
-    expect(isKzpkiApiError(e, 'OTP_INVALID')).toBe(false);
+    expect(isKzpkiApiError(e, 'ERR_PHONE_NOT_REGISTERED')).toBe(true);
+    expect(isKzpkiApiError(e, 'ERR_OTP_INVALID')).toBe(false);
     expect(s.requests[0]).toMatchObject({ method: 'POST', url: '/v1/applications' });
     expect(JSON.parse(s.requests[0]?.body ?? '')).toEqual({
       kind: 'individual',
@@ -79,12 +79,12 @@ describe('problem+json responses', () => {
     const s = await serve(() =>
       problem(
         429,
-        { type: 'x', title: 'Too many requests', status: 429, code: 'RATE_LIMITED' },
+        { type: 'x', title: 'Too many requests', status: 429, code: 'ERR_RATE_LIMITED' },
         { 'retry-after': '12' },
       ),
     );
     const e = await failure(unwrap(createCaClient({ baseUrl: s.url }).GET('/v1/health')));
-    expect([e.code, e.retryAfterSeconds]).toEqual(['RATE_LIMITED', 12]);
+    expect([e.code, e.retryAfterSeconds]).toEqual(['ERR_RATE_LIMITED', 12]);
   });
 
   it('carry the status service codes too', async () => {
@@ -115,45 +115,45 @@ describe('problem+json responses', () => {
 });
 
 describe('other failures', () => {
-  it('an HTTP error that is not a problem is HTTP_ERROR with the status', async () => {
+  it('an HTTP error that is not a problem is ERR_HTTP with the status', async () => {
     const s = await serve(() => ({
       status: 502,
       headers: { 'content-type': 'text/html' },
       body: '<h1>Bad gateway</h1>',
     }));
     const e = await failure(unwrap(createCaClient({ baseUrl: s.url }).GET('/v1/health')));
-    expect([e.code, e.status]).toEqual(['HTTP_ERROR', 502]);
+    expect([e.code, e.status]).toEqual(['ERR_HTTP', 502]);
     expect(e.details.body).toBe('<h1>Bad gateway</h1>');
   });
 
-  it('an unreachable service is NETWORK_ERROR', async () => {
+  it('an unreachable service is ERR_NETWORK', async () => {
     const s = await serve(() => json(200, {}));
     const url = s.url;
     await s.close();
     server = undefined;
     const e = await failure(unwrap(createCaClient({ baseUrl: url }).GET('/v1/health')));
-    expect(e.code).toBe('NETWORK_ERROR');
+    expect(e.code).toBe('ERR_NETWORK');
     expect(e.message).toContain(url);
   });
 
-  it('a success body that is not JSON is INVALID_RESPONSE', async () => {
+  it('a success body that is not JSON is ERR_INVALID_RESPONSE', async () => {
     const s = await serve(() => ({
       status: 200,
       headers: { 'content-type': 'application/json' },
       body: '{"status":',
     }));
     const e = await failure(unwrap(createCaClient({ baseUrl: s.url }).GET('/v1/health')));
-    expect(e.code).toBe('INVALID_RESPONSE');
+    expect(e.code).toBe('ERR_INVALID_RESPONSE');
   });
 
-  it('an OCSP URL that answers with something else is INVALID_RESPONSE', async () => {
+  it('an OCSP URL that answers with something else is ERR_INVALID_RESPONSE', async () => {
     const s = await serve(() => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'hello' }));
     const e = await failure(postOcspRequest(`${s.url}/ocsp`, new Uint8Array([0x30, 0x00])));
-    expect(e.code).toBe('INVALID_RESPONSE');
+    expect(e.code).toBe('ERR_INVALID_RESPONSE');
     expect(s.requests[0]?.headers['content-type']).toBe('application/ocsp-request');
   });
 
-  it('downloads bytes unchanged, and reports a 404 as HTTP_ERROR', async () => {
+  it('downloads bytes unchanged, and reports a 404 as ERR_HTTP', async () => {
     const s = await serve((_m, url) =>
       url === '/crl/x.crl'
         ? { status: 200, headers: { 'content-type': 'application/pkix-crl' }, body: 'DER' }
@@ -163,9 +163,12 @@ describe('other failures', () => {
     expect((await failure(downloadBytes(`${s.url}/crl/y.crl`))).status).toBe(404);
   });
 
-  it.each([['ftp://example.kz'], ['not a url'], [42]])('a bad base URL %j is INVALID_ARGUMENT', (baseUrl) => {
-    expect(() => createCaClient({ baseUrl: baseUrl as string })).toThrowError(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
-    );
-  });
+  it.each([['ftp://example.kz'], ['not a url'], [42]])(
+    'a bad base URL %j is ERR_INVALID_ARGUMENT',
+    (baseUrl) => {
+      expect(() => createCaClient({ baseUrl: baseUrl as string })).toThrowError(
+        expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+      );
+    },
+  );
 });

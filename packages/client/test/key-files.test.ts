@@ -84,7 +84,7 @@ describe('buildKeyFile', () => {
         password: 'пароль',
       }),
     );
-    expect(e.code).toBe('PASSWORD_POLICY');
+    expect(e.code).toBe('ERR_PASSWORD_POLICY');
     expect((e.details.violations as unknown[]).length).toBeGreaterThan(0);
   });
 
@@ -96,7 +96,7 @@ describe('buildKeyFile', () => {
         password: 'Qwerty12',
       }),
     );
-    expect(e.code).toBe('INVALID_RESPONSE');
+    expect(e.code).toBe('ERR_INVALID_RESPONSE');
   });
 });
 
@@ -111,10 +111,10 @@ describe('openKeyFile', () => {
     expect(opened.info.keyPurpose).toBe('auth');
     expect(opened.certificatePem).toMatch(/^-----BEGIN CERTIFICATE-----/);
     expect(opened.privateKey.type).toBe('private');
-    expect((await rejection(openKeyFile(built.bytes, 'Qwerty12', 'sign'))).code).toBe('KEY_FILE_INVALID');
-    expect((await rejection(openKeyFile(built.bytes, 'Wrong1234'))).code).toBe('KEY_FILE_BAD_PASSWORD');
+    expect((await rejection(openKeyFile(built.bytes, 'Qwerty12', 'sign'))).code).toBe('ERR_KEY_FILE_INVALID');
+    expect((await rejection(openKeyFile(built.bytes, 'Wrong1234'))).code).toBe('ERR_KEY_FILE_BAD_PASSWORD');
     expect((await rejection(openKeyFile(new Uint8Array([1, 2, 3]), 'Qwerty12'))).code).toBe(
-      'KEY_FILE_INVALID',
+      'ERR_KEY_FILE_INVALID',
     );
   });
 

@@ -83,7 +83,10 @@ export async function loginWithCertificate(
   limit(ctx, 'loginPerIp', ip);
   const challenge = await ctx.store.consumeChallenge(input.challengeId, audience, ctx.now());
   if (!challenge)
-    throw new CaError('CHALLENGE_INVALID', 'The challenge is unknown, used or expired; request a new one');
+    throw new CaError(
+      'ERR_CHALLENGE_INVALID',
+      'The challenge is unknown, used or expired; request a new one',
+    );
   const cert = await acceptHolderCertificate(ctx, input.certificate, 'auth');
   const signed = loginMessage(audience, challenge.id, challenge.nonce);
   if (!(await verifyWithCertificate(cert.der, signed, input.signature))) {
@@ -93,10 +96,10 @@ export async function loginWithCertificate(
       entity: `certificate:${cert.record.serialHex}`,
       details: { reason: 'signature' },
     });
-    throw new CaError('SIGNATURE_INVALID', 'The signature does not verify with the certificate key');
+    throw new CaError('ERR_SIGNATURE_INVALID', 'The signature does not verify with the certificate key');
   }
   if (audience === 'operator' && !cert.info.roles.includes('nca-operator')) {
-    throw new CaError('NOT_AN_OPERATOR', 'The certificate does not carry the NCA operator role');
+    throw new CaError('ERR_NOT_AN_OPERATOR', 'The certificate does not carry the NCA operator role');
   }
   const holder: NonNullable<SessionRecord['holder']> = {
     ...(cert.info.iin !== undefined ? { iin: cert.info.iin } : {}),

@@ -24,8 +24,8 @@ export interface AcceptedCertificate {
 
 /**
  * Checks a holder's certificate for `purpose`.
- * @throws {CaError} `CERTIFICATE_INVALID`, `CERTIFICATE_EXPIRED`, `CERTIFICATE_UNTRUSTED`,
- *   `CERTIFICATE_REVOKED`, `CERTIFICATE_WRONG_PURPOSE`.
+ * @throws {CaError} `ERR_CERTIFICATE_INVALID`, `ERR_CERTIFICATE_EXPIRED`, `ERR_CERTIFICATE_UNTRUSTED`,
+ *   `ERR_CERTIFICATE_REVOKED`, `ERR_CERTIFICATE_WRONG_PURPOSE`.
  */
 export async function acceptHolderCertificate(
   ctx: CaContext,
@@ -38,7 +38,7 @@ export async function acceptHolderCertificate(
     der = certificateToDer(text.trim());
     info = inspectCertificate(der);
   } catch (cause) {
-    throw new CaError('CERTIFICATE_INVALID', 'Not a well-formed X.509 certificate', { cause });
+    throw new CaError('ERR_CERTIFICATE_INVALID', 'Not a well-formed X.509 certificate', { cause });
   }
   const { issuing, root } = ctx.material;
   const chain = await verifyChain({
@@ -49,23 +49,26 @@ export async function acceptHolderCertificate(
   });
   if (!chain.valid) {
     if (chain.reason === 'expired' || chain.reason === 'not-yet-valid') {
-      throw new CaError('CERTIFICATE_EXPIRED', `The certificate is not valid now (${chain.reason})`);
+      throw new CaError('ERR_CERTIFICATE_EXPIRED', `The certificate is not valid now (${chain.reason})`);
     }
-    throw new CaError('CERTIFICATE_UNTRUSTED', `The certificate does not chain to this CA (${chain.reason})`);
+    throw new CaError(
+      'ERR_CERTIFICATE_UNTRUSTED',
+      `The certificate does not chain to this CA (${chain.reason})`,
+    );
   }
   const record = await ctx.store.getCertificateBySerial(issuing.skiHex, info.serialNumber);
   if (!record || !bytesEqual(record.der, der)) {
-    throw new CaError('CERTIFICATE_UNTRUSTED', 'This CA has no record of the certificate');
+    throw new CaError('ERR_CERTIFICATE_UNTRUSTED', 'This CA has no record of the certificate');
   }
   if (record.status !== 'good') {
     throw new CaError(
-      'CERTIFICATE_REVOKED',
+      'ERR_CERTIFICATE_REVOKED',
       `The certificate is ${record.status === 'hold' ? 'on hold' : 'revoked'}`,
     );
   }
   if (info.keyPurpose !== purpose && info.keyPurpose !== 'auth+sign') {
     throw new CaError(
-      'CERTIFICATE_WRONG_PURPOSE',
+      'ERR_CERTIFICATE_WRONG_PURPOSE',
       `A ${purpose.toUpperCase()} certificate is required, this one is ${info.keyPurpose.toUpperCase()}`,
     );
   }

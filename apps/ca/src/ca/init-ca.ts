@@ -96,7 +96,7 @@ interface Plan {
 /**
  * Creates whatever part of the CA hierarchy is missing, renews expiring service certificates, and
  * returns the loaded material.
- * @throws {CaError} `UNAUTHORIZED` when the store was initialised with another passphrase.
+ * @throws {CaError} `ERR_UNAUTHORIZED` when the store was initialised with another passphrase.
  * @example
  * ```ts
  * const store = openCaStore(join(dataDir, 'ca.sqlite'));

@@ -70,8 +70,8 @@ export async function openCaKey(record: CaKeyRecord, kek: Uint8Array): Promise<C
 
 /**
  * Loads the CA hierarchy with its private keys.
- * @throws {CaError} `INTERNAL_ERROR` when the CA is not initialised (run `initCa` first);
- *   `UNAUTHORIZED` for a wrong passphrase.
+ * @throws {CaError} `ERR_INTERNAL` when the CA is not initialised (run `initCa` first);
+ *   `ERR_UNAUTHORIZED` for a wrong passphrase.
  * @example
  * ```ts
  * const store = openCaStore(join(dataDir, 'ca.sqlite'));
@@ -84,10 +84,7 @@ export async function loadCaMaterial(store: CaRepository, opts: { passphrase: st
   const names: CaKeyName[] = ['root', 'issuing', 'ocsp-responder', 'operator'];
   const records = await Promise.all(names.map((n) => store.getCaKey(n)));
   if (kek === undefined || records.some((r) => r === undefined)) {
-    throw new CaError(
-      'INTERNAL_ERROR',
-      'The CA is not initialised: run `kzpki ca init` or start the CA once',
-    );
+    throw new CaError('ERR_INTERNAL', 'The CA is not initialised: run `kzpki ca init` or start the CA once');
   }
   const [root, issuing, ocspResponder, operator] = await Promise.all(
     records.map((r) => openCaKey(r as CaKeyRecord, kek)),

@@ -51,7 +51,7 @@ export function encryptPrivateKey(kek: Uint8Array, pkcs8: Uint8Array, aad: strin
 
 /**
  * Decrypts an envelope.
- * @throws {CaError} `UNAUTHORIZED` when the passphrase (KEK) is wrong or the envelope was altered;
+ * @throws {CaError} `ERR_UNAUTHORIZED` when the passphrase (KEK) is wrong or the envelope was altered;
  * the message never contains key material.
  */
 export function decryptPrivateKey(kek: Uint8Array, envelope: string, aad: string): Uint8Array {
@@ -59,10 +59,10 @@ export function decryptPrivateKey(kek: Uint8Array, envelope: string, aad: string
   try {
     env = JSON.parse(envelope) as typeof env;
   } catch (cause) {
-    throw new CaError('INTERNAL_ERROR', 'Encrypted CA key is corrupt', { cause });
+    throw new CaError('ERR_INTERNAL', 'Encrypted CA key is corrupt', { cause });
   }
   if (env.v !== 1 || env.alg !== 'A256GCM' || !env.iv || !env.ct || !env.tag) {
-    throw new CaError('INTERNAL_ERROR', 'Encrypted CA key has an unknown format');
+    throw new CaError('ERR_INTERNAL', 'Encrypted CA key has an unknown format');
   }
   try {
     const decipher = createDecipheriv('aes-256-gcm', kek, Buffer.from(env.iv, 'base64url'));
@@ -72,8 +72,12 @@ export function decryptPrivateKey(kek: Uint8Array, envelope: string, aad: string
       Buffer.concat([decipher.update(Buffer.from(env.ct, 'base64url')), decipher.final()]),
     );
   } catch (cause) {
-    throw new CaError('UNAUTHORIZED', 'Cannot decrypt the CA keys: wrong passphrase (KZPKI_CA_PASSPHRASE)', {
-      cause,
-    });
+    throw new CaError(
+      'ERR_UNAUTHORIZED',
+      'Cannot decrypt the CA keys: wrong passphrase (KZPKI_CA_PASSPHRASE)',
+      {
+        cause,
+      },
+    );
   }
 }

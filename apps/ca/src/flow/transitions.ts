@@ -67,17 +67,17 @@ export function isAllowed(action: FlowAction, status: ApplicationStatus): boolea
 }
 
 /**
- * Throws unless `action` is allowed in `status`: `APPLICATION_EXPIRED` for expired applications,
- * `INVALID_TRANSITION` (with the current status) otherwise.
+ * Throws unless `action` is allowed in `status`: `ERR_APPLICATION_EXPIRED` for expired applications,
+ * `ERR_INVALID_TRANSITION` (with the current status) otherwise.
  */
 export function assertAllowed(action: FlowAction, status: ApplicationStatus): void {
   if (isAllowed(action, status)) return;
   if (status === 'expired') {
-    throw new CaError('APPLICATION_EXPIRED', 'The application has expired; start a new one', {
+    throw new CaError('ERR_APPLICATION_EXPIRED', 'The application has expired; start a new one', {
       details: { currentStatus: status },
     });
   }
-  throw new CaError('INVALID_TRANSITION', `${action} is not allowed while the application is ${status}`, {
+  throw new CaError('ERR_INVALID_TRANSITION', `${action} is not allowed while the application is ${status}`, {
     details: { currentStatus: status },
   });
 }
@@ -85,7 +85,7 @@ export function assertAllowed(action: FlowAction, status: ApplicationStatus): vo
 /** Throws unless `to` is a destination of `action` (guards the service's own code). */
 export function assertDestination(action: FlowAction, to: ApplicationStatus): void {
   if (!TRANSITIONS[action].to.includes(to)) {
-    throw new CaError('INTERNAL_ERROR', `${action} cannot lead to ${to}`);
+    throw new CaError('ERR_INTERNAL', `${action} cannot lead to ${to}`);
   }
 }
 

@@ -34,9 +34,15 @@ export async function idempotent(
   );
   switch (begin.state) {
     case 'mismatch':
-      throw new CaError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request');
+      throw new CaError(
+        'ERR_IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was used with a different request',
+      );
     case 'in-progress':
-      throw new CaError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still running');
+      throw new CaError(
+        'ERR_IDEMPOTENCY_IN_PROGRESS',
+        'A request with this Idempotency-Key is still running',
+      );
     case 'replay':
       return { status: begin.statusCode, body: begin.body, headers: { 'Idempotent-Replayed': 'true' } };
     case 'new':

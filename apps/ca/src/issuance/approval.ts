@@ -51,16 +51,16 @@ export function decisionDocument(app: ApplicationRecord, decision: Decision, app
 function checkApprover(app: ApplicationRecord, approver: Approver): void {
   if (approver.bin === undefined || approver.bin !== app.bin) {
     throw new CaError(
-      'APPROVER_ORGANIZATION_MISMATCH',
+      'ERR_APPROVER_ORGANIZATION_MISMATCH',
       'The application belongs to another organisation (BIN)',
     );
   }
   if (approver.iin !== undefined && approver.iin === app.iin) {
-    throw new CaError('SELF_APPROVAL_FORBIDDEN', 'Nobody approves their own application');
+    throw new CaError('ERR_SELF_APPROVAL_FORBIDDEN', 'Nobody approves their own application');
   }
   if (!mayApprove(app.template, approver.roles)) {
     throw new CaError(
-      'APPROVER_NOT_AUTHORIZED',
+      'ERR_APPROVER_NOT_AUTHORIZED',
       `Template ${app.template} is approved by: ${TEMPLATE_POLICIES[app.template].approverRoles.join(', ')}`,
     );
   }
@@ -71,7 +71,7 @@ export async function listPending(ctx: CaContext, approver: Approver): Promise<A
   const roles = new Set(Object.values(TEMPLATE_POLICIES).flatMap((p) => p.approverRoles));
   if (approver.bin === undefined || !approver.roles.some((r) => roles.has(r as never))) {
     throw new CaError(
-      'APPROVER_NOT_AUTHORIZED',
+      'ERR_APPROVER_NOT_AUTHORIZED',
       'Only a first manager, a person with signing right or HR approves',
     );
   }
@@ -127,17 +127,17 @@ export async function decide(
   const signer = await acceptHolderCertificate(ctx, input.certificate, 'sign');
   if (signer.info.iin !== approver.iin || signer.info.bin !== approver.bin) {
     throw new CaError(
-      'SIGNER_MISMATCH',
+      'ERR_SIGNER_MISMATCH',
       'The SIGN certificate belongs to someone other than the logged-in approver',
     );
   }
   if (!mayApprove(app.template, signer.info.roles)) {
-    throw new CaError('APPROVER_NOT_AUTHORIZED', 'The SIGN certificate does not carry an approving role');
+    throw new CaError('ERR_APPROVER_NOT_AUTHORIZED', 'The SIGN certificate does not carry an approving role');
   }
   const document = documents[input.decision];
   if (!(await verifyWithCertificate(signer.der, new TextEncoder().encode(document), input.signature))) {
     throw new CaError(
-      'SIGNATURE_INVALID',
+      'ERR_SIGNATURE_INVALID',
       'The decision signature does not verify with the SIGN certificate',
     );
   }

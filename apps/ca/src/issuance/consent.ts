@@ -15,7 +15,7 @@ export async function grantConsent(ctx: CaContext, id: string, pin: string): Pro
     assertAllowed('grantConsent', app.status);
     const left = app.data.pinAttemptsLeft ?? 0;
     if (left <= 0 || !app.data.pinHash) {
-      throw new CaError('PIN_ATTEMPTS_EXCEEDED', 'Too many wrong PINs; start a new application', {
+      throw new CaError('ERR_PIN_ATTEMPTS_EXCEEDED', 'Too many wrong PINs; start a new application', {
         details: { attemptsLeft: 0 },
       });
     }
@@ -46,11 +46,11 @@ export async function grantConsent(ctx: CaContext, id: string, pin: string): Pro
     });
     if (!updated) continue;
     if (attemptsLeft === 0) {
-      throw new CaError('PIN_ATTEMPTS_EXCEEDED', 'Too many wrong PINs; start a new application', {
+      throw new CaError('ERR_PIN_ATTEMPTS_EXCEEDED', 'Too many wrong PINs; start a new application', {
         details: { attemptsLeft: 0 },
       });
     }
-    throw new CaError('PIN_INVALID', 'Wrong PIN', { details: { attemptsLeft } });
+    throw new CaError('ERR_PIN_INVALID', 'Wrong PIN', { details: { attemptsLeft } });
   }
   return conflict(ctx, id);
 }
@@ -65,7 +65,7 @@ export async function acceptAgreement(
   assertAllowed('acceptAgreement', app.status);
   if (version !== ctx.config.agreement.version) {
     throw new CaError(
-      'AGREEMENT_VERSION_MISMATCH',
+      'ERR_AGREEMENT_VERSION_MISMATCH',
       `The current agreement is version ${ctx.config.agreement.version}`,
     );
   }

@@ -37,32 +37,32 @@ export async function expireIfDue(ctx: CaContext, app: ApplicationRecord): Promi
 
 /**
  * The application with this id, expired first if due.
- * @throws {CaError} `NOT_FOUND`.
+ * @throws {CaError} `ERR_NOT_FOUND`.
  */
 export async function loadApplication(ctx: CaContext, id: string): Promise<ApplicationRecord> {
   const app = await ctx.store.getApplication(id);
-  if (!app) throw new CaError('NOT_FOUND', 'No such application');
+  if (!app) throw new CaError('ERR_NOT_FOUND', 'No such application');
   return expireIfDue(ctx, app);
 }
 
 /**
  * The application with this number, expired first if due.
- * @throws {CaError} `NOT_FOUND`.
+ * @throws {CaError} `ERR_NOT_FOUND`.
  */
 export async function loadApplicationByNumber(ctx: CaContext, number: string): Promise<ApplicationRecord> {
   const app = await ctx.store.getApplicationByNumber(number);
-  if (!app) throw new CaError('NOT_FOUND', 'No application with this number');
+  if (!app) throw new CaError('ERR_NOT_FOUND', 'No application with this number');
   return expireIfDue(ctx, app);
 }
 
 /**
  * Takes a rate-limit token.
- * @throws {CaError} `RATE_LIMITED` with `retryAfter`.
+ * @throws {CaError} `ERR_RATE_LIMITED` with `retryAfter`.
  */
 export function limit(ctx: CaContext, name: RateLimitName, key: string): void {
   const d = ctx.limiter.take(name, key);
   if (!d.allowed) {
-    throw new CaError('RATE_LIMITED', 'Too many requests; try again later', {
+    throw new CaError('ERR_RATE_LIMITED', 'Too many requests; try again later', {
       details: { retryAfter: d.retryAfterSeconds },
     });
   }
@@ -74,8 +74,8 @@ export function limit(ctx: CaContext, name: RateLimitName, key: string): void {
  */
 export async function conflict(ctx: CaContext, id: string): Promise<never> {
   const app = await loadApplication(ctx, id);
-  if (app.status === 'expired') throw new CaError('APPLICATION_EXPIRED', 'The application has expired');
-  throw new CaError('INVALID_TRANSITION', `The application changed meanwhile; it is now ${app.status}`, {
+  if (app.status === 'expired') throw new CaError('ERR_APPLICATION_EXPIRED', 'The application has expired');
+  throw new CaError('ERR_INVALID_TRANSITION', `The application changed meanwhile; it is now ${app.status}`, {
     details: { currentStatus: app.status },
   });
 }

@@ -40,26 +40,26 @@ export async function verifyRequest(text: string): Promise<CsrInfo> {
     csr = await verifyCsr(text);
   } catch (cause) {
     if (isPkiError(cause, 'ERR_CSR_SIGNATURE_INVALID')) {
-      throw new CaError('CSR_SIGNATURE_INVALID', 'The request signature does not verify with its key', {
+      throw new CaError('ERR_CSR_SIGNATURE_INVALID', 'The request signature does not verify with its key', {
         cause,
       });
     }
     if (isPkiError(cause, 'ERR_KEY_TOO_WEAK'))
-      throw new CaError('KEY_TOO_WEAK', (cause as Error).message, { cause });
+      throw new CaError('ERR_KEY_TOO_WEAK', (cause as Error).message, { cause });
     if (isPkiError(cause, 'ERR_UNSUPPORTED_ALGORITHM')) {
-      throw new CaError('KEY_ALGORITHM_NOT_ALLOWED', (cause as Error).message, { cause });
+      throw new CaError('ERR_KEY_ALGORITHM_NOT_ALLOWED', (cause as Error).message, { cause });
     }
-    throw new CaError('CSR_INVALID', 'Not a well-formed PKCS#10 certification request', { cause });
+    throw new CaError('ERR_CSR_INVALID', 'Not a well-formed PKCS#10 certification request', { cause });
   }
   if (!ALLOWED_KEY_ALGORITHMS.includes(csr.keyAlgorithm)) {
-    throw new CaError('KEY_ALGORITHM_NOT_ALLOWED', `Key algorithm ${csr.keyAlgorithm} is not accepted`);
+    throw new CaError('ERR_KEY_ALGORITHM_NOT_ALLOWED', `Key algorithm ${csr.keyAlgorithm} is not accepted`);
   }
   return csr;
 }
 
 /**
  * Checks a verified request against the application.
- * @throws {CaError} `CSR_SUBJECT_MISMATCH`, `CSR_TEMPLATE_MISMATCH`, `EMAIL_MISMATCH`.
+ * @throws {CaError} `ERR_CSR_SUBJECT_MISMATCH`, `ERR_CSR_TEMPLATE_MISMATCH`, `ERR_EMAIL_MISMATCH`.
  */
 export function checkRequestFits(
   csr: CsrInfo,
@@ -70,13 +70,13 @@ export function checkRequestFits(
   const label = purpose.toUpperCase();
   if (csr.iin !== app.iin) {
     throw new CaError(
-      'CSR_SUBJECT_MISMATCH',
+      'ERR_CSR_SUBJECT_MISMATCH',
       `The ${label} request names IIN ${csr.iin ?? '(none)'}, not the applicant`,
     );
   }
   if (csr.bin !== app.bin) {
     throw new CaError(
-      'CSR_SUBJECT_MISMATCH',
+      'ERR_CSR_SUBJECT_MISMATCH',
       `The ${label} request names BIN ${csr.bin ?? '(none)'}, not the organisation`,
     );
   }
@@ -84,39 +84,45 @@ export function checkRequestFits(
   const cn = attr(csr, NCA_OIDS.attribute.commonName);
   if (norm(cn) !== norm(`${p.surname} ${p.givenName}`)) {
     throw new CaError(
-      'CSR_SUBJECT_MISMATCH',
+      'ERR_CSR_SUBJECT_MISMATCH',
       `The ${label} request's CN is not the identified person's name`,
     );
   }
   const surname = attr(csr, NCA_OIDS.attribute.surname);
   if (surname !== undefined && norm(surname) !== norm(p.surname)) {
     throw new CaError(
-      'CSR_SUBJECT_MISMATCH',
+      'ERR_CSR_SUBJECT_MISMATCH',
       `The ${label} request's SURNAME is not the identified person's`,
     );
   }
   const org = attr(csr, NCA_OIDS.attribute.organization);
   if (org !== undefined && norm(org) !== norm(app.data.organization?.name)) {
-    throw new CaError('CSR_SUBJECT_MISMATCH', `The ${label} request's O is not the organisation's name`);
+    throw new CaError('ERR_CSR_SUBJECT_MISMATCH', `The ${label} request's O is not the organisation's name`);
   }
   if (csr.email !== undefined && (email === undefined || csr.email.toLowerCase() !== email.toLowerCase())) {
-    throw new CaError('EMAIL_MISMATCH', `The ${label} request's e-mail differs from the application form`);
+    throw new CaError(
+      'ERR_EMAIL_MISMATCH',
+      `The ${label} request's e-mail differs from the application form`,
+    );
   }
   if (csr.purpose !== purpose) {
-    throw new CaError('CSR_TEMPLATE_MISMATCH', `The ${label} request does not ask for ${label} key usages`);
+    throw new CaError(
+      'ERR_CSR_TEMPLATE_MISMATCH',
+      `The ${label} request does not ask for ${label} key usages`,
+    );
   }
   const profile = templateProfile(app.template as TemplateName, purpose);
   const ku = csr.requestedKeyUsage.filter((u) => !profile.keyUsage.includes(u));
   const eku = csr.requestedExtKeyUsage.filter((o) => !profile.extKeyUsage.includes(o));
   if (ku.length > 0 || eku.length > 0) {
     throw new CaError(
-      'CSR_TEMPLATE_MISMATCH',
+      'ERR_CSR_TEMPLATE_MISMATCH',
       `The ${label} request asks for usages the ${app.template} template does not grant: ${[...ku, ...eku].join(', ')}`,
     );
   }
   if (csr.template !== undefined && csr.template !== app.template) {
     throw new CaError(
-      'CSR_TEMPLATE_MISMATCH',
+      'ERR_CSR_TEMPLATE_MISMATCH',
       `The ${label} request is for template ${csr.template}, not ${app.template}`,
     );
   }

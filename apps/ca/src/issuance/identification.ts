@@ -29,16 +29,16 @@ export async function submitIdentification(
   const app = await loadApplication(ctx, id);
   assertAllowed('submitIdentification', app.status);
   if (isTooSimplePin(input.pin))
-    throw new CaError('PIN_TOO_SIMPLE', 'Choose a PIN that is not a repeated digit or a run');
+    throw new CaError('ERR_PIN_TOO_SIMPLE', 'Choose a PIN that is not a repeated digit or a run');
   const selfie = await ctx.providers.digitalId.checkSelfie({
     iin: app.iin,
     selfie: input.selfie,
     liveness: input.liveness,
   });
   if (!selfie.livenessPassed)
-    throw new CaError('LIVENESS_FAILED', 'The video liveness check did not pass; try again');
+    throw new CaError('ERR_LIVENESS_FAILED', 'The video liveness check did not pass; try again');
   if (!selfie.faceMatches)
-    throw new CaError('FACE_MISMATCH', 'The selfie does not match the photo in the registry');
+    throw new CaError('ERR_FACE_MISMATCH', 'The selfie does not match the photo in the registry');
   const recognized = await ctx.providers.digitalId.recognizeDocument({
     iin: app.iin,
     type: input.document.type,
@@ -47,7 +47,7 @@ export async function submitIdentification(
   });
   if (!recognized) {
     throw new CaError(
-      'DOCUMENT_NOT_RECOGNIZED',
+      'ERR_DOCUMENT_NOT_RECOGNIZED',
       'The document could not be read; photograph both sides again',
     );
   }
@@ -81,7 +81,7 @@ export async function confirmIdentification(ctx: CaContext, id: string): Promise
   assertAllowed('confirmIdentification', app.status);
   const ident = app.data.identification;
   const person = await ctx.providers.persons.findPerson(app.iin);
-  if (!ident || !person) throw new CaError('PERSON_NOT_FOUND', 'The person is no longer in the registry');
+  if (!ident || !person) throw new CaError('ERR_PERSON_NOT_FOUND', 'The person is no longer in the registry');
   const now = ctx.now();
   const mismatches = compareWithRegistry(ident.recognizedDocument, person, now.toISOString().slice(0, 10));
   const moderation = mismatches.length > 0;
@@ -124,7 +124,7 @@ export async function decideModeration(
   const app = await loadApplication(ctx, id);
   assertAllowed('decideModeration', app.status);
   const ident = app.data.identification;
-  if (!ident) throw new CaError('INTERNAL_ERROR', 'Moderated application without identification data');
+  if (!ident) throw new CaError('ERR_INTERNAL', 'Moderated application without identification data');
   const actor = `operator:${operatorIin}`;
   const now = ctx.now();
   const updated = await ctx.store.updateApplication(app.id, {

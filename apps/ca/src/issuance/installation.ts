@@ -83,7 +83,7 @@ export async function confirmInstallation(
   const challenge = await ctx.store.consumeChallenge(input.challengeId, 'installation', ctx.now());
   if (!challenge || challenge.applicationId !== app.id) {
     throw new CaError(
-      'CHALLENGE_INVALID',
+      'ERR_CHALLENGE_INVALID',
       'The installation challenge is unknown, used or expired; request a new one',
     );
   }
@@ -92,7 +92,7 @@ export async function confirmInstallation(
     const message = installationMessage(app.number as string, cert.serialHex, challenge.id, challenge.nonce);
     if (!proof || !(await verifyWithCertificate(cert.der, message, proof.signature))) {
       throw new CaError(
-        'PROOF_OF_POSSESSION_INVALID',
+        'ERR_PROOF_OF_POSSESSION_INVALID',
         `No valid signature by the key of the ${cert.purpose?.toUpperCase()} certificate ${cert.serialHex}`,
       );
     }

@@ -36,15 +36,15 @@ function checkValidity(ctx: CaContext, validity: IssueOptions['validity']): void
   if (!validity) return;
   if (!ctx.config.testMode) {
     throw new CaError(
-      'TEST_MODE_REQUIRED',
+      'ERR_TEST_MODE_REQUIRED',
       'Explicit validity is only accepted when the CA runs in test mode',
     );
   }
   if (validity.notAfter.getTime() <= validity.notBefore.getTime()) {
-    throw new CaError('VALIDITY_INVALID', 'notAfter must be later than notBefore');
+    throw new CaError('ERR_VALIDITY_INVALID', 'notAfter must be later than notBefore');
   }
   if (validity.notAfter.getTime() > ctx.material.issuing.notAfter.getTime()) {
-    throw new CaError('VALIDITY_INVALID', 'A certificate cannot outlive the issuing CA');
+    throw new CaError('ERR_VALIDITY_INVALID', 'A certificate cannot outlive the issuing CA');
   }
 }
 
@@ -71,7 +71,7 @@ export async function issueCertificates(
     const cur = await loadApplication(ctx, app.id);
     if (cur.data.issuanceLease && ready.includes(cur.status as (typeof ready)[number])) {
       throw new CaError(
-        'IDEMPOTENCY_IN_PROGRESS',
+        'ERR_IDEMPOTENCY_IN_PROGRESS',
         'The certificates of this application are being issued right now',
       );
     }
@@ -101,7 +101,7 @@ export async function issueCertificates(
       audit: { actor: 'ca', action: 'issuance.failed', entity: `application:${app.id}` },
     });
     if (e instanceof Error && /UNIQUE constraint failed: certificates\.spki_sha256/.test(e.message)) {
-      throw new CaError('CSR_KEY_REUSED', 'A certificate for one of these keys was issued meanwhile', {
+      throw new CaError('ERR_CSR_KEY_REUSED', 'A certificate for one of these keys was issued meanwhile', {
         cause: e,
       });
     }
@@ -115,7 +115,7 @@ async function signBoth(
   opts: IssueOptions,
 ): Promise<CertificateRecord[]> {
   const { publicKeys, person, organization, treasury, email } = app.data;
-  if (!publicKeys) throw new CaError('INTERNAL_ERROR', 'Submitted application without requests');
+  if (!publicKeys) throw new CaError('ERR_INTERNAL', 'Submitted application without requests');
   const subject = buildNcaSubject({
     surname: person.surname,
     givenName: person.givenName,

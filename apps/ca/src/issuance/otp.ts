@@ -49,14 +49,18 @@ export async function resendOtp(ctx: CaContext, id: string, ip: string): Promise
     (otp.sentAt.getTime() + ctx.config.otp.resendCooldownSeconds * 1000 - ctx.now().getTime()) / 1000,
   );
   if (wait > 0) {
-    throw new CaError('OTP_RESEND_TOO_EARLY', `A new code can be sent in ${wait} s`, {
+    throw new CaError('ERR_OTP_RESEND_TOO_EARLY', `A new code can be sent in ${wait} s`, {
       details: { retryAfter: wait },
     });
   }
   if (otp.sendCount >= ctx.config.otp.maxSends) {
-    throw new CaError('RATE_LIMITED', 'Too many codes for this application; start a new application later', {
-      details: { retryAfter: ctx.config.otp.resendCooldownSeconds },
-    });
+    throw new CaError(
+      'ERR_RATE_LIMITED',
+      'Too many codes for this application; start a new application later',
+      {
+        details: { retryAfter: ctx.config.otp.resendCooldownSeconds },
+      },
+    );
   }
   limit(ctx, 'otpSendPerIp', ip);
   limit(ctx, 'otpSendPerIin', app.iin);
@@ -85,12 +89,12 @@ export async function verifyOtp(ctx: CaContext, id: string, code: string, ip: st
     assertAllowed('verifyOtp', app.status);
     const otp = app.data.otp as OtpRecord;
     if (otp.attemptsLeft <= 0) {
-      throw new CaError('OTP_ATTEMPTS_EXCEEDED', 'Too many wrong codes; request a new code', {
+      throw new CaError('ERR_OTP_ATTEMPTS_EXCEEDED', 'Too many wrong codes; request a new code', {
         details: { attemptsLeft: 0 },
       });
     }
     if (ctx.now().getTime() >= otp.expiresAt.getTime()) {
-      throw new CaError('OTP_EXPIRED', 'The code has expired; request a new code');
+      throw new CaError('ERR_OTP_EXPIRED', 'The code has expired; request a new code');
     }
     const unchanged = (cur: ApplicationRecord): boolean =>
       cur.data.otp?.mac === otp.mac && cur.data.otp.attemptsLeft === otp.attemptsLeft;
@@ -120,11 +124,11 @@ export async function verifyOtp(ctx: CaContext, id: string, code: string, ip: st
     });
     if (!updated) continue;
     if (attemptsLeft === 0) {
-      throw new CaError('OTP_ATTEMPTS_EXCEEDED', 'Too many wrong codes; request a new code', {
+      throw new CaError('ERR_OTP_ATTEMPTS_EXCEEDED', 'Too many wrong codes; request a new code', {
         details: { attemptsLeft: 0 },
       });
     }
-    throw new CaError('OTP_INVALID', 'Wrong code', { details: { attemptsLeft } });
+    throw new CaError('ERR_OTP_INVALID', 'Wrong code', { details: { attemptsLeft } });
   }
-  throw new CaError('INVALID_TRANSITION', 'The code is being checked concurrently; try again');
+  throw new CaError('ERR_INVALID_TRANSITION', 'The code is being checked concurrently; try again');
 }

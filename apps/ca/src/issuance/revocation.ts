@@ -31,10 +31,10 @@ async function loadRevocable(
 ): Promise<CertificateRecord> {
   const cert = await ctx.store.getCertificate(serialHex);
   if (!cert)
-    throw new CaError('CERTIFICATE_NOT_FOUND', 'This CA issued no certificate with that serial number');
+    throw new CaError('ERR_CERTIFICATE_NOT_FOUND', 'This CA issued no certificate with that serial number');
   if (cert.kind !== 'end-entity') {
     throw new CaError(
-      'REVOCATION_NOT_ALLOWED',
+      'ERR_REVOCATION_NOT_ALLOWED',
       'CA and service certificates are not revoked through this API',
     );
   }
@@ -44,7 +44,7 @@ async function loadRevocable(
   const organisation = cert.bin !== undefined && cert.bin === h.bin && h.roles.includes('first-manager');
   if (!own && !organisation) {
     throw new CaError(
-      'REVOCATION_NOT_ALLOWED',
+      'ERR_REVOCATION_NOT_ALLOWED',
       'Holders revoke their own certificates; a first manager those of the organisation',
     );
   }
@@ -72,16 +72,19 @@ export async function revokeCertificate(
   const cert = await loadRevocable(ctx, revoker, serialHex);
   const allowed = revoker.kind === 'operator' ? OPERATOR_REASONS : HOLDER_REASONS;
   if (!allowed.includes(input.reason)) {
-    throw new CaError('REASON_NOT_ALLOWED', `Reason ${input.reason} is not available to ${revoker.kind}s`);
+    throw new CaError(
+      'ERR_REASON_NOT_ALLOWED',
+      `Reason ${input.reason} is not available to ${revoker.kind}s`,
+    );
   }
   const now = ctx.now();
   if (input.invalidityDate && input.invalidityDate.getTime() > now.getTime()) {
-    throw new CaError('VALIDATION_FAILED', 'invalidityDate cannot be in the future');
+    throw new CaError('ERR_VALIDATION', 'invalidityDate cannot be in the future');
   }
   const hold = input.reason === 'certificateHold';
   if (cert.status === 'revoked' || (hold && cert.status === 'hold')) {
     throw new CaError(
-      'ALREADY_REVOKED',
+      'ERR_ALREADY_REVOKED',
       `The certificate is already ${cert.status === 'hold' ? 'on hold' : 'revoked'}`,
     );
   }
@@ -100,7 +103,7 @@ export async function revokeCertificate(
       details: { reason: input.reason, comment: input.comment, applicationId: cert.applicationId },
     },
   });
-  if (!changed) throw new CaError('ALREADY_REVOKED', 'The certificate was revoked meanwhile');
+  if (!changed) throw new CaError('ERR_ALREADY_REVOKED', 'The certificate was revoked meanwhile');
   return changed;
 }
 
@@ -111,7 +114,8 @@ export async function releaseCertificate(
   serialHex: string,
 ): Promise<CertificateRecord> {
   const cert = await loadRevocable(ctx, revoker, serialHex);
-  if (cert.status !== 'hold') throw new CaError('NOT_ON_HOLD', 'Only a certificate on hold can be released');
+  if (cert.status !== 'hold')
+    throw new CaError('ERR_NOT_ON_HOLD', 'Only a certificate on hold can be released');
   const changed = await ctx.store.changeCertificateStatus({
     issuerSkiHex: cert.issuerSkiHex,
     serialHex: cert.serialHex,
@@ -123,6 +127,6 @@ export async function releaseCertificate(
       entity: `certificate:${cert.serialHex}`,
     },
   });
-  if (!changed) throw new CaError('NOT_ON_HOLD', 'The certificate is no longer on hold');
+  if (!changed) throw new CaError('ERR_NOT_ON_HOLD', 'The certificate is no longer on hold');
   return changed;
 }

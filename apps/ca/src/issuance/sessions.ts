@@ -46,17 +46,17 @@ export async function createHolderSession(
 /**
  * The live session of `kind` for a bearer token. A holder session dies with its certificate: a
  * revoked or held certificate ends it.
- * @throws {CaError} `UNAUTHORIZED`.
+ * @throws {CaError} `ERR_UNAUTHORIZED`.
  */
 export async function authenticate(
   ctx: CaContext,
   token: string | undefined,
   kind: SessionRecord['kind'],
 ): Promise<SessionRecord> {
-  if (!token) throw new CaError('UNAUTHORIZED', 'A bearer token is required');
+  if (!token) throw new CaError('ERR_UNAUTHORIZED', 'A bearer token is required');
   const session = await ctx.store.getSession(tokenHash(token));
   if (!session || session.kind !== kind || session.expiresAt.getTime() <= ctx.now().getTime()) {
-    throw new CaError('UNAUTHORIZED', 'The session token is unknown or has expired');
+    throw new CaError('ERR_UNAUTHORIZED', 'The session token is unknown or has expired');
   }
   if (session.holder) {
     const cert = await ctx.store.getCertificateBySerial(
@@ -64,14 +64,14 @@ export async function authenticate(
       session.holder.serialHex,
     );
     if (!cert || cert.status !== 'good')
-      throw new CaError('UNAUTHORIZED', 'The login certificate is no longer valid');
+      throw new CaError('ERR_UNAUTHORIZED', 'The login certificate is no longer valid');
   }
   return session;
 }
 
 /**
  * The applicant session for an application id.
- * @throws {CaError} `UNAUTHORIZED` (no session, or a session of another application).
+ * @throws {CaError} `ERR_UNAUTHORIZED` (no session, or a session of another application).
  */
 export async function authenticateApplicant(
   ctx: CaContext,
@@ -80,7 +80,7 @@ export async function authenticateApplicant(
 ): Promise<SessionRecord> {
   const session = await authenticate(ctx, token, 'applicant');
   if (session.applicationId !== applicationId) {
-    throw new CaError('UNAUTHORIZED', 'The session belongs to another application');
+    throw new CaError('ERR_UNAUTHORIZED', 'The session belongs to another application');
   }
   return session;
 }

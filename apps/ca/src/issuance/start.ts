@@ -33,7 +33,7 @@ function checkIdentifier(kind: 'IIN' | 'BIN', value: string, checksum: boolean):
     else parseBin(value, { checksum });
   } catch (cause) {
     throw new CaError(
-      kind === 'IIN' ? 'IIN_INVALID' : 'BIN_INVALID',
+      kind === 'IIN' ? 'ERR_IIN_INVALID' : 'ERR_BIN_INVALID',
       `Invalid ${kind}: ${(cause as IinError).message}`,
       {
         cause,
@@ -50,15 +50,15 @@ export async function startApplication(
   const policy = TEMPLATE_POLICIES[input.template];
   if (policy.kind !== input.kind) {
     throw new CaError(
-      'TEMPLATE_KIND_MISMATCH',
+      'ERR_TEMPLATE_KIND_MISMATCH',
       `Template ${input.template} is for ${policy.kind} applications`,
     );
   }
   if (input.kind === 'legal-entity' && input.bin === undefined) {
-    throw new CaError('BIN_REQUIRED', 'A legal-entity application needs the BIN of the organisation');
+    throw new CaError('ERR_BIN_REQUIRED', 'A legal-entity application needs the BIN of the organisation');
   }
   if (input.kind === 'individual' && input.bin !== undefined) {
-    throw new CaError('BIN_NOT_ALLOWED', 'An individual application has no BIN');
+    throw new CaError('ERR_BIN_NOT_ALLOWED', 'An individual application has no BIN');
   }
   const checksum = !ctx.config.testMode;
   checkIdentifier('IIN', input.iin, checksum);
@@ -67,7 +67,8 @@ export async function startApplication(
   limit(ctx, 'otpSendPerIin', input.iin);
 
   const person = await ctx.providers.persons.findPerson(input.iin);
-  if (!person) throw new CaError('PERSON_NOT_FOUND', 'The IIN is not in the state registry of individuals');
+  if (!person)
+    throw new CaError('ERR_PERSON_NOT_FOUND', 'The IIN is not in the state registry of individuals');
   const data: ApplicationData = {
     person: {
       iin: person.iin,
@@ -81,10 +82,13 @@ export async function startApplication(
   if (input.bin !== undefined) {
     const org = await ctx.providers.organizations.findOrganization(input.bin);
     if (!org)
-      throw new CaError('ORGANIZATION_NOT_FOUND', 'The BIN is not in the state registry of legal entities');
+      throw new CaError(
+        'ERR_ORGANIZATION_NOT_FOUND',
+        'The BIN is not in the state registry of legal entities',
+      );
     if (policy.registryCheck === 'first-manager' && org.firstManagerIin !== input.iin) {
       throw new CaError(
-        'NOT_FIRST_MANAGER',
+        'ERR_NOT_FIRST_MANAGER',
         'The IIN is not the registered head (first manager) of this organisation',
       );
     }
@@ -92,7 +96,7 @@ export async function startApplication(
       const participant = org.treasuryParticipants?.find((p) => p.iin === input.iin);
       if (!participant) {
         throw new CaError(
-          'NOT_TREASURY_PARTICIPANT',
+          'ERR_NOT_TREASURY_PARTICIPANT',
           'The IIN is not a Treasury-Client participant of this organisation',
         );
       }
@@ -102,7 +106,7 @@ export async function startApplication(
   }
   const phone = await ctx.providers.mobile.findPhone(input.iin);
   if (phone === undefined) {
-    throw new CaError('PHONE_NOT_REGISTERED', REGISTER_PHONE.en, {
+    throw new CaError('ERR_PHONE_NOT_REGISTERED', REGISTER_PHONE.en, {
       details: { registration: REGISTER_PHONE },
     });
   }

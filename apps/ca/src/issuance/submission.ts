@@ -35,12 +35,15 @@ export async function submitApplication(
   const authKey = sha256Hex(auth.spki);
   const signKey = sha256Hex(sign.spki);
   if (authKey === signKey) {
-    throw new CaError('CSR_KEY_REUSED', 'AUTH and SIGN need two different keys (one key per certificate)');
+    throw new CaError(
+      'ERR_CSR_KEY_REUSED',
+      'AUTH and SIGN need two different keys (one key per certificate)',
+    );
   }
   for (const k of [authKey, signKey]) {
     if (await ctx.store.publicKeyCertified(k)) {
       throw new CaError(
-        'CSR_KEY_REUSED',
+        'ERR_CSR_KEY_REUSED',
         'A certificate for this public key was already issued; generate new keys',
       );
     }
@@ -90,5 +93,5 @@ export async function submitApplication(
       throw e;
     }
   }
-  throw new CaError('INTERNAL_ERROR', 'Could not allocate an application number');
+  throw new CaError('ERR_INTERNAL', 'Could not allocate an application number');
 }

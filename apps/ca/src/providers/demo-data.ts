@@ -128,14 +128,14 @@ export function defaultDemoDataPath(): string {
 
 /**
  * Parses and validates demo data.
- * @throws {CaError} `INTERNAL_ERROR` naming the first problem.
+ * @throws {CaError} `ERR_INTERNAL` naming the first problem.
  */
 export function parseDemoData(value: unknown): DemoData {
   const validate = new Ajv({ allErrors: false, strict: true }).compile(SCHEMA);
   if (!validate(value)) {
     const e = validate.errors?.[0];
     throw new CaError(
-      'INTERNAL_ERROR',
+      'ERR_INTERNAL',
       `Invalid demo data at ${e?.instancePath || '/'}: ${e?.message ?? 'invalid'}`,
     );
   }
@@ -148,7 +148,7 @@ export function parseDemoData(value: unknown): DemoData {
       ...(o.treasuryParticipants ?? []).map((t) => t.iin),
     ]) {
       if (!iins.has(iin))
-        throw new CaError('INTERNAL_ERROR', `Invalid demo data: ${o.bin} refers to unknown IIN ${iin}`);
+        throw new CaError('ERR_INTERNAL', `Invalid demo data: ${o.bin} refers to unknown IIN ${iin}`);
     }
   }
   return data;
@@ -160,7 +160,7 @@ export function loadDemoData(path: string = defaultDemoDataPath()): DemoData {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (cause) {
-    throw new CaError('INTERNAL_ERROR', `Cannot read demo data ${path}`, { cause });
+    throw new CaError('ERR_INTERNAL', `Cannot read demo data ${path}`, { cause });
   }
   return parseDemoData(raw);
 }

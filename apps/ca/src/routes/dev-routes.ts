@@ -5,7 +5,7 @@ import { maskPhone } from '../issuance/context.js';
 import type { OperationHandlers } from './types.js';
 
 function requireDev(ctx: CaContext): void {
-  if (!ctx.config.devMode) throw new CaError('NOT_FOUND', 'Not found');
+  if (!ctx.config.devMode) throw new CaError('ERR_NOT_FOUND', 'Not found');
 }
 
 /** Handlers of the `dev` tag. */
@@ -13,7 +13,7 @@ export const devHandlers: OperationHandlers = {
   async listSmsOutbox(ctx, req) {
     requireDev(ctx);
     const sms = ctx.providers.sms;
-    if (!sms.outbox) throw new CaError('NOT_FOUND', 'The SMS gateway keeps no outbox');
+    if (!sms.outbox) throw new CaError('ERR_NOT_FOUND', 'The SMS gateway keeps no outbox');
     let to = req.query.phone as string | undefined;
     if (req.query.iin !== undefined) {
       to = await ctx.providers.mobile.findPhone(req.query.iin as string);
@@ -35,13 +35,13 @@ export const devHandlers: OperationHandlers = {
     requireDev(ctx);
     const mobile = ctx.providers.mobile;
     if (!mobile.register)
-      throw new CaError('NOT_FOUND', 'The Mobile Citizens Database provider cannot register phones');
+      throw new CaError('ERR_NOT_FOUND', 'The Mobile Citizens Database provider cannot register phones');
     const { iin, phone } = req.body as { iin: string; phone: string };
     if (!(await ctx.providers.persons.findPerson(iin))) {
-      throw new CaError('PERSON_NOT_FOUND', 'The IIN is not in the state registry of individuals');
+      throw new CaError('ERR_PERSON_NOT_FOUND', 'The IIN is not in the state registry of individuals');
     }
     if ((await mobile.findPhone(iin)) !== undefined) {
-      throw new CaError('PHONE_ALREADY_REGISTERED', 'A phone is already registered for this IIN');
+      throw new CaError('ERR_PHONE_ALREADY_REGISTERED', 'A phone is already registered for this IIN');
     }
     await mobile.register(iin, phone);
     await ctx.store.appendAudit({ actor: 'dev', action: 'mobile.registered', entity: `person:${iin}` });

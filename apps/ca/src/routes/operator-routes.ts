@@ -56,7 +56,7 @@ export const operatorHandlers: OperationHandlers = {
     await operatorOf(ctx, req);
     const number = req.params.number as string;
     if (!isValidApplicationNumber(number)) {
-      throw new CaError('APPLICATION_NUMBER_INVALID', 'The application number has a wrong check digit');
+      throw new CaError('ERR_APPLICATION_NUMBER_INVALID', 'The application number has a wrong check digit');
     }
     const app = await loadApplicationByNumber(ctx, number);
     const entries = await ctx.store.listAudit(`application:${app.id}`);

@@ -69,7 +69,7 @@ export const publicHandlers: OperationHandlers = {
     limit(ctx, 'statusLookupPerIp', req.ip);
     const number = req.params.number as string;
     if (!isValidApplicationNumber(number)) {
-      throw new CaError('APPLICATION_NUMBER_INVALID', 'The application number has a wrong check digit');
+      throw new CaError('ERR_APPLICATION_NUMBER_INVALID', 'The application number has a wrong check digit');
     }
     const app = await loadApplicationByNumber(ctx, number);
     return { status: 200, body: buildStatusView(app, await ctx.store.getStatusHistory(app.id)) };

@@ -48,11 +48,11 @@ export function loadSpec(path: string = defaultSpecPath()): OpenApiDocument {
   try {
     doc = parse(readFileSync(path, 'utf8'));
   } catch (cause) {
-    throw new CaError('INTERNAL_ERROR', `Cannot read the API spec ${path}`, { cause });
+    throw new CaError('ERR_INTERNAL', `Cannot read the API spec ${path}`, { cause });
   }
   const d = doc as Partial<OpenApiDocument>;
   if (typeof d?.openapi !== 'string' || !d.paths || !d.components) {
-    throw new CaError('INTERNAL_ERROR', `${path} is not an OpenAPI document`);
+    throw new CaError('ERR_INTERNAL', `${path} is not an OpenAPI document`);
   }
   return d as OpenApiDocument;
 }

@@ -34,7 +34,7 @@ export interface StatusChange {
 
 /** An update of an application, applied only if the application is still in one of `expected`. */
 export interface ApplicationUpdate {
-  /** Statuses the application must be in (optimistic concurrency; else `INVALID_TRANSITION`). */
+  /** Statuses the application must be in (optimistic concurrency; else `ERR_INVALID_TRANSITION`). */
   expected: readonly ApplicationStatus[];
   /** Further condition on the current record, checked in the same transaction (e.g. an unchanged OTP). */
   guard?: (current: ApplicationRecord) => boolean;

@@ -30,7 +30,9 @@ export async function latestOtp(base: string, iin: string): Promise<string> {
 export function expectProblem(r: ApiResult, status: number, code: string): void {
   expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   expect({ status: r.status, code: r.body?.code }).toEqual({ status, code });
-  expect(r.body.type).toBe(`https://kzpki.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`);
+  expect(r.body.type).toBe(
+    `https://kzpki.dev/problems/${code.replace(/^ERR_/, '').toLowerCase().replace(/_/g, '-')}`,
+  );
 }
 
 /** A key pair with its certificate (once issued). */

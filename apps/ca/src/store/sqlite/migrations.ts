@@ -188,7 +188,7 @@ BEGIN SELECT RAISE(ABORT, 'certificates are never deleted'); END;
 /**
  * Applies the pending migrations. Safe to call from several processes: each migration runs in an
  * IMMEDIATE transaction and re-checks whether it is still pending.
- * @throws {CaError} `INTERNAL_ERROR` when the database is newer than this code.
+ * @throws {CaError} `ERR_INTERNAL` when the database is newer than this code.
  */
 export function migrate(db: Database.Database): number {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -201,7 +201,7 @@ export function migrate(db: Database.Database): number {
   const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
   if (current() > latest) {
     throw new CaError(
-      'INTERNAL_ERROR',
+      'ERR_INTERNAL',
       `Database schema version ${current()} is newer than this CA (${latest})`,
     );
   }

@@ -7,7 +7,7 @@ import { type CallResult, isKzpkiApiError, unwrap } from '@kzpki/client';
 import { PortalError } from '../errors.js';
 import type { Problem } from './types.js';
 
-const TRANSPORT = new Set(['NETWORK_ERROR', 'HTTP_ERROR', 'INVALID_RESPONSE', 'ABORTED']);
+const TRANSPORT = new Set(['ERR_NETWORK', 'ERR_HTTP', 'ERR_INVALID_RESPONSE', 'ERR_ABORTED']);
 
 /** The {@link PortalError} for a failure of a typed-client call. */
 export function toPortalError(e: unknown): PortalError {

@@ -76,7 +76,7 @@ export function createI18n(lang: Lang): I18n {
             return t('common.network');
           case 'ERR_API': {
             const p = e.problem;
-            if (p?.code === 'RATE_LIMITED' && p.retryAfter)
+            if (p?.code === 'ERR_RATE_LIMITED' && p.retryAfter)
               return t('common.retryAfter', { n: p.retryAfter });
             const key = `err.${p?.code ?? ''}`;
             if (has(key)) return t(key);

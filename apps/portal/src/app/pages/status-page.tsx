@@ -37,7 +37,7 @@ export function StatusPage(props: { initialNumber?: string }) {
       setView(found);
       setEntry(await keysByNumber(n).catch(() => undefined));
     } catch (err) {
-      setError(problemCode(err) === 'NOT_FOUND' ? i.t('status.notFound') : i.error(err));
+      setError(problemCode(err) === 'ERR_NOT_FOUND' ? i.t('status.notFound') : i.error(err));
     } finally {
       setBusy(false);
     }

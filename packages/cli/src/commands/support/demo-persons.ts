@@ -105,7 +105,7 @@ export function demoPersonas(data: DemoData, options: { testOnly?: boolean } = {
       name: fullName(p),
       note:
         p.phone === null
-          ? 'no phone in the Mobile Citizens Database (PHONE_NOT_REGISTERED)'
+          ? 'no phone in the Mobile Citizens Database (ERR_PHONE_NOT_REGISTERED)'
           : 'document differs from the registry (operator moderation)',
     }));
   return { byTemplate, special, firstManagers };

@@ -25,23 +25,23 @@ export interface FailureReport {
 
 function hintFor(e: KzpkiApiError): string | undefined {
   switch (e.code) {
-    case 'PHONE_NOT_REGISTERED':
+    case 'ERR_PHONE_NOT_REGISTERED':
       return 'On the reference CA in dev mode, POST /v1/dev/mobile-registrations {"iin","phone"} stands for the video call that registers the phone.';
-    case 'WAIT_TIMEOUT':
+    case 'ERR_WAIT_TIMEOUT':
       return e.details.reason === 'moderation'
         ? 'The identification is in the operator moderation queue; an SMS tells the result. Start again after the decision.'
         : 'The application waits for the first manager (approve it with --approver DIR), then enroll again: the keys of this attempt are discarded.';
-    case 'APPLICATION_REJECTED':
+    case 'ERR_APPLICATION_REJECTED':
       return 'The first manager rejected the application; start a new one after clearing it with them.';
-    case 'IDENTIFICATION_REJECTED':
+    case 'ERR_IDENTIFICATION_REJECTED':
       return 'The operator rejected the identification documents; start again with a valid identity document.';
-    case 'NETWORK_ERROR':
+    case 'ERR_NETWORK':
       return 'Is the service running? `kzpki start` starts the reference CA and status service locally.';
-    case 'OTP_UNAVAILABLE':
+    case 'ERR_OTP_UNAVAILABLE':
       return 'Use --otp stdin and type the code from the SMS, or run the CA in dev mode (KZPKI_DEV_MODE=1).';
-    case 'TEST_MODE_REQUIRED':
+    case 'ERR_TEST_MODE_REQUIRED':
       return 'Expired test keys need a CA in test mode (KZPKI_TEST_MODE=1; `kzpki start` enables it).';
-    case 'KEY_FILE_BAD_PASSWORD':
+    case 'ERR_KEY_FILE_BAD_PASSWORD':
       return 'Check the key-file password (NCA test keys use Qwerty12).';
     default:
       return undefined;

@@ -216,7 +216,7 @@ interface Approver {
 /**
  * Makes a test pack against a running CA (and the status service its certificates point at).
  *
- * @throws {KzpkiApiError} when the CA refuses a step (`TEST_MODE_REQUIRED` for expired pairs on a
+ * @throws {KzpkiApiError} when the CA refuses a step (`ERR_TEST_MODE_REQUIRED` for expired pairs on a
  *   CA outside test mode, ...), or the status service never lists the revocations.
  */
 export async function makeTestPack(options: TestPackOptions): Promise<PackIndex> {
@@ -232,13 +232,13 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
   const health = await unwrap(ca.GET('/v1/health'));
   if (states.includes('expired') && !health.testMode) {
     throw new KzpkiApiError(
-      'TEST_MODE_REQUIRED',
+      'ERR_TEST_MODE_REQUIRED',
       'Expired pairs need a CA in test mode (backdated validity)',
     );
   }
   if (!health.devMode) {
     throw new KzpkiApiError(
-      'OTP_UNAVAILABLE',
+      'ERR_OTP_UNAVAILABLE',
       'Test packs read the one-time codes from the dev SMS outbox: run the CA in dev mode',
     );
   }
@@ -294,7 +294,10 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
               onAwaitingApproval: async ({ number }) => {
                 const a = approvers.get(approver);
                 if (!a)
-                  throw new KzpkiApiError('UNEXPECTED_STATE', `No approver for BIN ${approver} in the pack`);
+                  throw new KzpkiApiError(
+                    'ERR_UNEXPECTED_STATE',
+                    `No approver for BIN ${approver} in the pack`,
+                  );
                 await a.session.decide(number, 'approve', a.sign);
               },
             }
@@ -333,7 +336,7 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
       if (state !== 'expired' && authFile) leafCertificate ??= fromBase64(authFile.certificate.der);
       const signFile = result.keyFiles.find((f) => f.purpose === 'sign');
       if (!authFile || !signFile)
-        throw new KzpkiApiError('INVALID_RESPONSE', 'enroll() returned no AUTH/SIGN pair');
+        throw new KzpkiApiError('ERR_INVALID_RESPONSE', 'enroll() returned no AUTH/SIGN pair');
       if (
         persona.template === 'first-manager' &&
         state === 'valid' &&
@@ -437,7 +440,7 @@ async function downloadCrls(
       }
       if (Date.now() > deadline) {
         throw new KzpkiApiError(
-          'WAIT_TIMEOUT',
+          'ERR_WAIT_TIMEOUT',
           `${url} still does not list ${missing.length} revoked certificate(s)`,
           {
             details: { url, missing },

@@ -56,7 +56,7 @@ export function OtpStep(props: OtpStepProps) {
     } catch (err) {
       const left = isPortalError(err, 'ERR_API') ? err.problem?.attemptsLeft : undefined;
       if (left !== undefined) setAttemptsLeft(left);
-      if (problemCode(err) === 'OTP_ATTEMPTS_EXCEEDED' || problemCode(err) === 'OTP_EXPIRED')
+      if (problemCode(err) === 'ERR_OTP_ATTEMPTS_EXCEEDED' || problemCode(err) === 'ERR_OTP_EXPIRED')
         setAttemptsLeft(0);
       setError(i.error(err));
       setCode('');

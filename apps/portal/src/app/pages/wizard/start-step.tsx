@@ -102,7 +102,7 @@ export function StartStep(props: StartStepProps) {
       });
       props.onStarted(app, choice);
     } catch (err) {
-      if (problemCode(err) === 'PHONE_NOT_REGISTERED') props.onNotInBmg(choice);
+      if (problemCode(err) === 'ERR_PHONE_NOT_REGISTERED') props.onNotInBmg(choice);
       else setError(i.error(err));
     } finally {
       setBusy(false);

@@ -90,7 +90,7 @@ export function Wizard(props: { onHome: () => void }) {
   } else if (step === 'not-in-bmg') {
     screen = <NotInBmgStep iin={data.iin} onRestart={restart} />;
   } else if (!auth) {
-    screen = <ErrorMessage>{i.t('err.UNAUTHORIZED')}</ErrorMessage>;
+    screen = <ErrorMessage>{i.t('err.ERR_UNAUTHORIZED')}</ErrorMessage>;
   } else if (step === 'digital-id') {
     screen = (
       <DigitalIdStep
