@@ -4,2341 +4,2239 @@
  */
 
 export interface paths {
-  '/v1/health': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness and the server's modes */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Liveness and the server's modes */
-    get: operations['getHealth'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/ca/certificates': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/ca/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The CA hierarchy (root, issuing CA, OCSP responder) */
+        get: operations["listCaCertificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The CA hierarchy (root, issuing CA, OCSP responder) */
-    get: operations['listCaCertificates'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/templates': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Certificate templates and who approves them */
+        get: operations["listTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Certificate templates and who approves them */
-    get: operations['listTemplates'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/agreement': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/agreement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current user agreement */
+        get: operations["getAgreement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The current user agreement */
-    get: operations['getAgreement'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/application-status/{number}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/application-status/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check an application's status by its number
+         * @description Rate-limited per client address against enumeration.
+         */
+        get: operations["getApplicationStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Check an application's status by its number
-     * @description Rate-limited per client address against enumeration.
-     */
-    get: operations['getApplicationStatus'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/applications': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Step 1. Start an application and send the one-time code
+         * @description Checks the IIN (and BIN) check digits (test mode: NCA test identifiers too), the registry of
+         *     individuals, the registry of legal entities (for `first-manager` the IIN must be the
+         *     registered head of the BIN), and the Mobile Citizens Database. Without a registered phone
+         *     the answer is `ERR_PHONE_NOT_REGISTERED` with instructions. On success an SMS code is sent from
+         *     1414; it is valid for 90 seconds.
+         */
+        post: operations["startApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Step 1. Start an application and send the one-time code
-     * @description Checks the IIN (and BIN) check digits (test mode: NCA test identifiers too), the registry of
-     *     individuals, the registry of legal entities (for `first-manager` the IIN must be the
-     *     registered head of the BIN), and the Mobile Citizens Database. Without a registered phone
-     *     the answer is `ERR_PHONE_NOT_REGISTERED` with instructions. On success an SMS code is sent from
-     *     1414; it is valid for 90 seconds.
-     */
-    post: operations['startApplication'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/applications/{applicationId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/applications/{applicationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The application as its applicant sees it */
+        get: operations["getApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The application as its applicant sees it */
-    get: operations['getApplication'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/applications/{applicationId}/otp': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/applications/{applicationId}/otp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Step 2. Send a new one-time code (after the resend cooldown) */
+        post: operations["resendOtp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Step 2. Send a new one-time code (after the resend cooldown) */
-    post: operations['resendOtp'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/applications/{applicationId}/otp/verification': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/applications/{applicationId}/otp/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Step 2. Check the one-time code; returns the applicant session */
+        post: operations["verifyOtp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Step 2. Check the one-time code; returns the applicant session */
-    post: operations['verifyOtp'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/applications/{applicationId}/identification': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/applications/{applicationId}/identification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Step 3. Digital ID identification (selfie, liveness, PIN, identity document)
+         * @description The simulated Digital ID checks the liveness result and recognises the document. The
+         *     recognised data is returned for the user to confirm with `confirmIdentification`. The PIN
+         *     set here (stored hashed) later grants the NCA access to the ID data (`grantConsent`).
+         */
+        post: operations["submitIdentification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Step 3. Digital ID identification (selfie, liveness, PIN, identity document)
-     * @description The simulated Digital ID checks the liveness result and recognises the document. The
-     *     recognised data is returned for the user to confirm with `confirmIdentification`. The PIN
-     *     set here (stored hashed) later grants the NCA access to the ID data (`grantConsent`).
-     */
-    post: operations['submitIdentification'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/applications/{applicationId}/identification/confirmation': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/applications/{applicationId}/identification/confirmation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Step 3. Confirm the recognised data; compared with the registry of individuals
+         * @description A match gives status `identified`; a mismatch gives `moderation` (an operator decides; an SMS tells the result).
+         */
+        post: operations["confirmIdentification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Step 3. Confirm the recognised data; compared with the registry of individuals
-     * @description A match gives status `identified`; a mismatch gives `moderation` (an operator decides; an SMS tells the result).
-     */
-    post: operations['confirmIdentification'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/applications/{applicationId}/consent': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/applications/{applicationId}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Step 4. Grant the NCA access to the ID data, confirmed with the PIN */
+        post: operations["grantConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Step 4. Grant the NCA access to the ID data, confirmed with the PIN */
-    post: operations['grantConsent'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/applications/{applicationId}/agreement': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/applications/{applicationId}/agreement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Step 4. Accept the user agreement (version and time are recorded) */
+        post: operations["acceptAgreement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Step 4. Accept the user agreement (version and time are recorded) */
-    post: operations['acceptAgreement'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/applications/{applicationId}/submission': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/applications/{applicationId}/submission": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Step 5. Submit the application form with the AUTH and SIGN certificate requests
+         * @description Each PKCS#10 request is checked: signature, key strength, subject (IIN, BIN and name of the
+         *     identified person and organisation) and the requested key usages against the template. The
+         *     two requests must carry different keys never certified before. The application receives its
+         *     14-digit number; legal-entity templates other than `first-manager` then wait for approval.
+         */
+        post: operations["submitApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Step 5. Submit the application form with the AUTH and SIGN certificate requests
-     * @description Each PKCS#10 request is checked: signature, key strength, subject (IIN, BIN and name of the
-     *     identified person and organisation) and the requested key usages against the template. The
-     *     two requests must carry different keys never certified before. The application receives its
-     *     14-digit number; legal-entity templates other than `first-manager` then wait for approval.
-     */
-    post: operations['submitApplication'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/applications/{applicationId}/issuance': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/applications/{applicationId}/issuance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Step 7. Issue the AUTH and SIGN certificates of a submitted (and approved) application
+         * @description Never issues twice: a second call after success is `ERR_INVALID_TRANSITION`, and a retry with
+         *     the same `Idempotency-Key` replays the first response. In test mode the body may backdate
+         *     the validity (to make "expired" test certificates).
+         */
+        post: operations["issueCertificates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Step 7. Issue the AUTH and SIGN certificates of a submitted (and approved) application
-     * @description Never issues twice: a second call after success is `ERR_INVALID_TRANSITION`, and a retry with
-     *     the same `Idempotency-Key` replays the first response. In test mode the body may backdate
-     *     the validity (to make "expired" test certificates).
-     */
-    post: operations['issueCertificates'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/applications/{applicationId}/certificates': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/applications/{applicationId}/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Step 9. Download the issued certificates with the CA chain (PEM and DER) */
+        get: operations["downloadCertificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Step 9. Download the issued certificates with the CA chain (PEM and DER) */
-    get: operations['downloadCertificates'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/applications/{applicationId}/installation-challenge': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/applications/{applicationId}/installation-challenge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Step 9. Get the data to sign with each new key (proof of possession) */
+        post: operations["createInstallationChallenge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Step 9. Get the data to sign with each new key (proof of possession) */
-    post: operations['createInstallationChallenge'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/applications/{applicationId}/installation': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/applications/{applicationId}/installation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Step 9. Confirm installation with a signature by every new key */
+        post: operations["confirmInstallation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Step 9. Confirm installation with a signature by every new key */
-    post: operations['confirmInstallation'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/auth/challenges': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/auth/challenges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A nonce to sign with an AUTH key, for the cabinet or operator login */
+        post: operations["createAuthChallenge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** A nonce to sign with an AUTH key, for the cabinet or operator login */
-    post: operations['createAuthChallenge'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/cabinet/sessions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/cabinet/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log into the personal cabinet with an AUTH certificate
+         * @description Verifies the signature over the challenge with the certificate's key, the chain to this
+         *     CA, validity and revocation status, and reads IIN, BIN and roles from the certificate.
+         */
+        post: operations["createCabinetSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Log into the personal cabinet with an AUTH certificate
-     * @description Verifies the signature over the challenge with the certificate's key, the chain to this
-     *     CA, validity and revocation status, and reads IIN, BIN and roles from the certificate.
-     */
-    post: operations['createCabinetSession'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/cabinet/sessions/current': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/cabinet/sessions/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Log out */
+        delete: operations["deleteCabinetSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Log out */
-    delete: operations['deleteCabinetSession'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/cabinet/applications': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/cabinet/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Applications of the holder's organisation that wait for the holder's decision */
+        get: operations["listPendingApplications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Applications of the holder's organisation that wait for the holder's decision */
-    get: operations['listPendingApplications'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/cabinet/applications/{number}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/cabinet/applications/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One pending application with the decision documents to sign */
+        get: operations["getPendingApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** One pending application with the decision documents to sign */
-    get: operations['getPendingApplication'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/cabinet/applications/{number}/decision': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/cabinet/applications/{number}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Step 6. Approve or reject, signed with the approver's SIGN key
+         * @description `signature` is the approver's SIGN-key signature (RSASSA-PKCS1-v1_5 with SHA-256, or ECDSA
+         *     DER) over the UTF-8 bytes of `decisionDocuments.approve` or `decisionDocuments.reject` from
+         *     `getPendingApplication`. The signed document, the signature and the SIGN certificate are
+         *     stored as evidence.
+         */
+        post: operations["decideApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Step 6. Approve or reject, signed with the approver's SIGN key
-     * @description `signature` is the approver's SIGN-key signature (RSASSA-PKCS1-v1_5 with SHA-256, or ECDSA
-     *     DER) over the UTF-8 bytes of `decisionDocuments.approve` or `decisionDocuments.reject` from
-     *     `getPendingApplication`. The signed document, the signature and the SIGN certificate are
-     *     stored as evidence.
-     */
-    post: operations['decideApplication'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/cabinet/certificates': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/cabinet/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The holder's certificates (and, for a first manager, the organisation's) */
+        get: operations["listCabinetCertificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The holder's certificates (and, for a first manager, the organisation's) */
-    get: operations['listCabinetCertificates'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/cabinet/certificates/{serialHex}/revocation': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/cabinet/certificates/{serialHex}/revocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Step 10. Revoke or suspend (certificateHold) a certificate
+         * @description The holder revokes their own certificates; a first manager also those of their organisation's employees.
+         */
+        post: operations["revokeCertificateByHolder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Step 10. Revoke or suspend (certificateHold) a certificate
-     * @description The holder revokes their own certificates; a first manager also those of their organisation's employees.
-     */
-    post: operations['revokeCertificateByHolder'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/cabinet/certificates/{serialHex}/release': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/cabinet/certificates/{serialHex}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Release a certificate from hold (removeFromCRL) */
+        post: operations["releaseCertificateByHolder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Release a certificate from hold (removeFromCRL) */
-    post: operations['releaseCertificateByHolder'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/operator/sessions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/operator/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Operator login with a certificate carrying the NCA-operator role */
+        post: operations["createOperatorSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Operator login with a certificate carrying the NCA-operator role */
-    post: operations['createOperatorSession'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/operator/moderation': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/operator/moderation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Identifications whose document did not match the registry */
+        get: operations["listModerationQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Identifications whose document did not match the registry */
-    get: operations['listModerationQueue'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/operator/moderation/{applicationId}/decision': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/operator/moderation/{applicationId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept or reject a moderated identification (the applicant gets an SMS) */
+        post: operations["decideModeration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Accept or reject a moderated identification (the applicant gets an SMS) */
-    post: operations['decideModeration'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/operator/certificates/{serialHex}/revocation': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/operator/certificates/{serialHex}/revocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke or suspend any end-entity certificate */
+        post: operations["revokeCertificateByOperator"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Revoke or suspend any end-entity certificate */
-    post: operations['revokeCertificateByOperator'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/operator/certificates/{serialHex}/release': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/operator/certificates/{serialHex}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Release any certificate from hold */
+        post: operations["releaseCertificateByOperator"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Release any certificate from hold */
-    post: operations['releaseCertificateByOperator'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/operator/applications/{number}/audit': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/operator/applications/{number}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit trail of one application (every state change and who made it) */
+        get: operations["getApplicationAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The audit trail of one application (every state change and who made it) */
-    get: operations['getApplicationAudit'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/operator/expiry-sweep': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/operator/expiry-sweep": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Expire unfinished applications older than the configured lifetime now
+         * @description The server also sweeps periodically, and an expired application is treated as expired on any access.
+         */
+        post: operations["runExpirySweep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Expire unfinished applications older than the configured lifetime now
-     * @description The server also sweeps periodically, and an expired application is treated as expired on any access.
-     */
-    post: operations['runExpirySweep'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/dev/sms-outbox': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/dev/sms-outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages the simulated SMS gateway "sent" (dev mode only) */
+        get: operations["listSmsOutbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Messages the simulated SMS gateway "sent" (dev mode only) */
-    get: operations['listSmsOutbox'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/dev/mobile-registrations': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/dev/mobile-registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register a phone in the simulated Mobile Citizens Database (dev mode only)
+         * @description Stands for the video call with an operator that registers a phone in the real database.
+         */
+        post: operations["registerMobilePhone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Register a phone in the simulated Mobile Citizens Database (dev mode only)
-     * @description Stands for the video call with an operator that registers a phone in the real database.
-     */
-    post: operations['registerMobilePhone'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    /**
-     * @description Stable machine-readable error code; clients branch on it, never on `title` or `detail`.
-     * @enum {string}
-     */
-    ErrorCode:
-      | 'ERR_VALIDATION'
-      | 'ERR_UNAUTHORIZED'
-      | 'ERR_FORBIDDEN'
-      | 'ERR_NOT_FOUND'
-      | 'ERR_RATE_LIMITED'
-      | 'ERR_INVALID_TRANSITION'
-      | 'ERR_APPLICATION_EXPIRED'
-      | 'ERR_IDEMPOTENCY_KEY_REUSED'
-      | 'ERR_IDEMPOTENCY_IN_PROGRESS'
-      | 'ERR_IIN_INVALID'
-      | 'ERR_BIN_INVALID'
-      | 'ERR_APPLICATION_NUMBER_INVALID'
-      | 'ERR_TEMPLATE_KIND_MISMATCH'
-      | 'ERR_BIN_REQUIRED'
-      | 'ERR_BIN_NOT_ALLOWED'
-      | 'ERR_PERSON_NOT_FOUND'
-      | 'ERR_ORGANIZATION_NOT_FOUND'
-      | 'ERR_NOT_FIRST_MANAGER'
-      | 'ERR_NOT_TREASURY_PARTICIPANT'
-      | 'ERR_PHONE_NOT_REGISTERED'
-      | 'ERR_PHONE_ALREADY_REGISTERED'
-      | 'ERR_OTP_INVALID'
-      | 'ERR_OTP_EXPIRED'
-      | 'ERR_OTP_ATTEMPTS_EXCEEDED'
-      | 'ERR_OTP_RESEND_TOO_EARLY'
-      | 'ERR_LIVENESS_FAILED'
-      | 'ERR_FACE_MISMATCH'
-      | 'ERR_DOCUMENT_NOT_RECOGNIZED'
-      | 'ERR_PIN_TOO_SIMPLE'
-      | 'ERR_PIN_INVALID'
-      | 'ERR_PIN_ATTEMPTS_EXCEEDED'
-      | 'ERR_AGREEMENT_VERSION_MISMATCH'
-      | 'ERR_CSR_INVALID'
-      | 'ERR_CSR_SIGNATURE_INVALID'
-      | 'ERR_KEY_TOO_WEAK'
-      | 'ERR_KEY_ALGORITHM_NOT_ALLOWED'
-      | 'ERR_CSR_SUBJECT_MISMATCH'
-      | 'ERR_CSR_TEMPLATE_MISMATCH'
-      | 'ERR_CSR_KEY_REUSED'
-      | 'ERR_EMAIL_MISMATCH'
-      | 'ERR_TEST_MODE_REQUIRED'
-      | 'ERR_VALIDITY_INVALID'
-      | 'ERR_CHALLENGE_INVALID'
-      | 'ERR_CERTIFICATE_INVALID'
-      | 'ERR_CERTIFICATE_UNTRUSTED'
-      | 'ERR_CERTIFICATE_EXPIRED'
-      | 'ERR_CERTIFICATE_REVOKED'
-      | 'ERR_CERTIFICATE_WRONG_PURPOSE'
-      | 'ERR_SIGNATURE_INVALID'
-      | 'ERR_NOT_AN_OPERATOR'
-      | 'ERR_APPROVER_NOT_AUTHORIZED'
-      | 'ERR_APPROVER_ORGANIZATION_MISMATCH'
-      | 'ERR_SELF_APPROVAL_FORBIDDEN'
-      | 'ERR_SIGNER_MISMATCH'
-      | 'ERR_CERTIFICATE_NOT_FOUND'
-      | 'ERR_REVOCATION_NOT_ALLOWED'
-      | 'ERR_REASON_NOT_ALLOWED'
-      | 'ERR_ALREADY_REVOKED'
-      | 'ERR_NOT_ON_HOLD'
-      | 'ERR_PROOF_OF_POSSESSION_INVALID'
-      | 'ERR_INTERNAL';
-    /** @description RFC 9457 problem details with the stable `code` and optional extension members. */
-    Problem: {
-      /**
-       * Format: uri
-       * @description https://kzpki.dev/problems/<code without ERR_, lower case, dashes>
-       */
-      type: string;
-      title: string;
-      status: number;
-      detail?: string;
-      instance?: string;
-      code: components['schemas']['ErrorCode'];
-      /** @description Validation failures (`ERR_VALIDATION`). */
-      errors?: {
+    schemas: {
+        /**
+         * @description Stable machine-readable error code; clients branch on it, never on `title` or `detail`.
+         * @enum {string}
+         */
+        ErrorCode: "ERR_VALIDATION" | "ERR_UNAUTHORIZED" | "ERR_FORBIDDEN" | "ERR_NOT_FOUND" | "ERR_RATE_LIMITED" | "ERR_INVALID_TRANSITION" | "ERR_APPLICATION_EXPIRED" | "ERR_IDEMPOTENCY_KEY_REUSED" | "ERR_IDEMPOTENCY_IN_PROGRESS" | "ERR_IIN_INVALID" | "ERR_BIN_INVALID" | "ERR_APPLICATION_NUMBER_INVALID" | "ERR_TEMPLATE_KIND_MISMATCH" | "ERR_BIN_REQUIRED" | "ERR_BIN_NOT_ALLOWED" | "ERR_PERSON_NOT_FOUND" | "ERR_ORGANIZATION_NOT_FOUND" | "ERR_NOT_FIRST_MANAGER" | "ERR_NOT_TREASURY_PARTICIPANT" | "ERR_PHONE_NOT_REGISTERED" | "ERR_PHONE_ALREADY_REGISTERED" | "ERR_OTP_INVALID" | "ERR_OTP_EXPIRED" | "ERR_OTP_ATTEMPTS_EXCEEDED" | "ERR_OTP_RESEND_TOO_EARLY" | "ERR_LIVENESS_FAILED" | "ERR_FACE_MISMATCH" | "ERR_DOCUMENT_NOT_RECOGNIZED" | "ERR_PIN_TOO_SIMPLE" | "ERR_PIN_INVALID" | "ERR_PIN_ATTEMPTS_EXCEEDED" | "ERR_AGREEMENT_VERSION_MISMATCH" | "ERR_CSR_INVALID" | "ERR_CSR_SIGNATURE_INVALID" | "ERR_KEY_TOO_WEAK" | "ERR_KEY_ALGORITHM_NOT_ALLOWED" | "ERR_CSR_SUBJECT_MISMATCH" | "ERR_CSR_TEMPLATE_MISMATCH" | "ERR_CSR_KEY_REUSED" | "ERR_EMAIL_MISMATCH" | "ERR_TEST_MODE_REQUIRED" | "ERR_VALIDITY_INVALID" | "ERR_CHALLENGE_INVALID" | "ERR_CERTIFICATE_INVALID" | "ERR_CERTIFICATE_UNTRUSTED" | "ERR_CERTIFICATE_EXPIRED" | "ERR_CERTIFICATE_REVOKED" | "ERR_CERTIFICATE_WRONG_PURPOSE" | "ERR_SIGNATURE_INVALID" | "ERR_NOT_AN_OPERATOR" | "ERR_APPROVER_NOT_AUTHORIZED" | "ERR_APPROVER_ORGANIZATION_MISMATCH" | "ERR_SELF_APPROVAL_FORBIDDEN" | "ERR_SIGNER_MISMATCH" | "ERR_CERTIFICATE_NOT_FOUND" | "ERR_REVOCATION_NOT_ALLOWED" | "ERR_REASON_NOT_ALLOWED" | "ERR_ALREADY_REVOKED" | "ERR_NOT_ON_HOLD" | "ERR_PROOF_OF_POSSESSION_INVALID" | "ERR_INTERNAL";
+        /** @description RFC 9457 problem details with the stable `code` and optional extension members. */
+        Problem: {
+            /**
+             * Format: uri
+             * @description https://kzpki.dev/problems/<code without ERR_, lower case, dashes>
+             */
+            type: string;
+            title: string;
+            status: number;
+            detail?: string;
+            instance?: string;
+            code: components["schemas"]["ErrorCode"];
+            /** @description Validation failures (`ERR_VALIDATION`). */
+            errors?: {
+                /** @enum {string} */
+                location: "body" | "path" | "query" | "header";
+                path?: string;
+                message: string;
+            }[];
+            /** @description Seconds (also in the `Retry-After` header). */
+            retryAfter?: number;
+            attemptsLeft?: number;
+            currentStatus?: components["schemas"]["ApplicationStatus"];
+            registration?: components["schemas"]["LocalizedText"];
+            mismatches?: components["schemas"]["FieldMismatch"][];
+        };
+        /** @description The same text in Russian, Kazakh and English. */
+        LocalizedText: {
+            ru: string;
+            kk: string;
+            en: string;
+        };
+        /** @description Individual identification number (12 digits; check digit verified unless test mode). */
+        Iin: string;
+        /** @description Business identification number (12 digits). */
+        Bin: string;
+        /** @description Kazakhstan mobile number in E.164. */
+        Phone: string;
+        ApplicationId: string;
+        /** @description 14 digits, random (not sequential), the last one a Luhn check digit. */
+        ApplicationNumber: string;
+        SerialHex: string;
+        Base64: string;
+        /** Format: date-time */
+        Timestamp: string;
         /** @enum {string} */
-        location: 'body' | 'path' | 'query' | 'header';
-        path?: string;
-        message: string;
-      }[];
-      /** @description Seconds (also in the `Retry-After` header). */
-      retryAfter?: number;
-      attemptsLeft?: number;
-      currentStatus?: components['schemas']['ApplicationStatus'];
-      registration?: components['schemas']['LocalizedText'];
-      mismatches?: components['schemas']['FieldMismatch'][];
-    };
-    /** @description The same text in Russian, Kazakh and English. */
-    LocalizedText: {
-      ru: string;
-      kk: string;
-      en: string;
-    };
-    /** @description Individual identification number (12 digits; check digit verified unless test mode). */
-    Iin: string;
-    /** @description Business identification number (12 digits). */
-    Bin: string;
-    /** @description Kazakhstan mobile number in E.164. */
-    Phone: string;
-    ApplicationId: string;
-    /** @description 14 digits, random (not sequential), the last one a Luhn check digit. */
-    ApplicationNumber: string;
-    SerialHex: string;
-    Base64: string;
-    /** Format: date-time */
-    Timestamp: string;
-    /** @enum {string} */
-    ApplicationKind: 'individual' | 'legal-entity';
-    /** @enum {string} */
-    TemplateName: 'individual' | 'first-manager' | 'signer' | 'finance' | 'hr' | 'employee' | 'treasury';
-    /**
-     * @description `otp-sent` → `phone-verified` → `document-recognized` → `identified` (or `moderation` →
-     *     `identified` | `identification-rejected`) → `consent-given` → `agreement-accepted` →
-     *     `submitted` (or `awaiting-approval` → `approved` | `rejected`) → `issued` → `installed`;
-     *     `revoked` when every certificate is revoked; unfinished applications become `expired`.
-     * @enum {string}
-     */
-    ApplicationStatus:
-      | 'otp-sent'
-      | 'phone-verified'
-      | 'document-recognized'
-      | 'moderation'
-      | 'identified'
-      | 'identification-rejected'
-      | 'consent-given'
-      | 'agreement-accepted'
-      | 'awaiting-approval'
-      | 'approved'
-      | 'submitted'
-      | 'rejected'
-      | 'issued'
-      | 'installed'
-      | 'revoked'
-      | 'expired';
-    /**
-     * @description operationId of a step the applicant may take now.
-     * @enum {string}
-     */
-    NextAction:
-      | 'resendOtp'
-      | 'verifyOtp'
-      | 'submitIdentification'
-      | 'confirmIdentification'
-      | 'grantConsent'
-      | 'acceptAgreement'
-      | 'submitApplication'
-      | 'issueCertificates'
-      | 'downloadCertificates'
-      | 'createInstallationChallenge'
-      | 'confirmInstallation';
-    /** @enum {string} */
-    KeyPurpose: 'auth' | 'sign';
-    /**
-     * @description NCALayer storage id; `PKCS12` is "personal computer" (key files).
-     * @enum {string}
-     */
-    KeyStorage:
-      | 'PKCS12'
-      | 'AKKaztokenStore'
-      | 'AKKZIDCardStore'
-      | 'AKEToken72KStore'
-      | 'AKEToken5110Store'
-      | 'AKJaCartaStore'
-      | 'AKAKEYStore';
-    /**
-     * @description RFC 5280 §5.3.1 reason; `certificateHold` suspends (release with the release operation).
-     * @enum {string}
-     */
-    RevocationReason:
-      | 'unspecified'
-      | 'keyCompromise'
-      | 'affiliationChanged'
-      | 'superseded'
-      | 'cessationOfOperation'
-      | 'certificateHold'
-      | 'privilegeWithdrawn';
-    /** @enum {string} */
-    CertificateStatus: 'good' | 'revoked' | 'hold';
-    Health: {
-      /** @constant */
-      status: 'ok';
-      version: string;
-      devMode: boolean;
-      testMode: boolean;
-      time: components['schemas']['Timestamp'];
-    };
-    CaCertificate: {
-      /** @enum {string} */
-      name: 'root' | 'issuing' | 'ocsp-responder';
-      fileName: string;
-      subject: string;
-      serialHex: string;
-      skiHex: string;
-      notBefore: components['schemas']['Timestamp'];
-      notAfter: components['schemas']['Timestamp'];
-      pem: string;
-    };
-    CaCertificateList: {
-      certificates: components['schemas']['CaCertificate'][];
-    };
-    TemplateInfo: {
-      name: components['schemas']['TemplateName'];
-      kind: components['schemas']['ApplicationKind'];
-      title: components['schemas']['LocalizedText'];
-      requiresApproval: boolean;
-      /** @description Roles (read from the approver's certificate) allowed to approve this template. */
-      approverRoles: ('first-manager' | 'signer' | 'hr')[];
-    };
-    TemplateList: {
-      templates: components['schemas']['TemplateInfo'][];
-    };
-    Agreement: {
-      version: string;
-      publishedAt: components['schemas']['Timestamp'];
-      title: components['schemas']['LocalizedText'];
-      text: components['schemas']['LocalizedText'];
-    };
-    StartApplicationRequest: {
-      kind: components['schemas']['ApplicationKind'];
-      template: components['schemas']['TemplateName'];
-      iin: components['schemas']['Iin'];
-      bin?: components['schemas']['Bin'];
-    };
-    OtpState: {
-      /** @constant */
-      sender: '1414';
-      /** @description The masked phone number. */
-      sentTo: string;
-      expiresAt: components['schemas']['Timestamp'];
-      ttlSeconds: number;
-      resendAvailableAt: components['schemas']['Timestamp'];
-      attemptsLeft: number;
-    };
-    PersonData: {
-      iin: components['schemas']['Iin'];
-      surname: string;
-      givenName: string;
-      patronymic?: string;
-      fullName: string;
-    };
-    OrganizationData: {
-      bin: components['schemas']['Bin'];
-      name: string;
-    };
-    ApplicationSummary: {
-      id: components['schemas']['ApplicationId'];
-      number?: components['schemas']['ApplicationNumber'];
-      kind: components['schemas']['ApplicationKind'];
-      template: components['schemas']['TemplateName'];
-      iin: components['schemas']['Iin'];
-      bin?: components['schemas']['Bin'];
-      status: components['schemas']['ApplicationStatus'];
-      statusText: components['schemas']['LocalizedText'];
-      createdAt: components['schemas']['Timestamp'];
-      updatedAt: components['schemas']['Timestamp'];
-      expiresAt?: components['schemas']['Timestamp'];
-    };
-    /** @description The application as its applicant sees it. */
-    Application: components['schemas']['ApplicationSummary'] & {
-      otp?: components['schemas']['OtpState'];
-      person?: components['schemas']['PersonData'];
-      organization?: components['schemas']['OrganizationData'];
-      /** Format: email */
-      email?: string;
-      keyStorage?: components['schemas']['KeyStorage'];
-      agreement?: {
-        version: string;
-        acceptedAt: components['schemas']['Timestamp'];
-      };
-      rejection?: {
-        at: components['schemas']['Timestamp'];
+        ApplicationKind: "individual" | "legal-entity";
         /** @enum {string} */
-        by: 'approver' | 'operator';
-        comment?: string;
-      };
-      nextActions: components['schemas']['NextAction'][];
-    };
-    VerifyOtpRequest: {
-      code: string;
-    };
-    ApplicantSession: {
-      token: string;
-      /** @constant */
-      tokenType: 'Bearer';
-      expiresAt: components['schemas']['Timestamp'];
-      application: components['schemas']['Application'];
-    };
-    /** @description Digital ID PIN, 4 to 8 digits; not all the same digit, not a straight run. */
-    Pin: string;
-    /** @description A JPEG/PNG image, base64 (at most ~1.5 MB decoded). */
-    Image: components['schemas']['Base64'] & unknown;
-    IdentificationRequest: {
-      selfie: components['schemas']['Image'];
-      /** @description Result of the video liveness check made by the Digital ID client. */
-      liveness: {
-        passed: boolean;
-        score: number;
-      };
-      pin: components['schemas']['Pin'];
-      document: {
+        TemplateName: "individual" | "first-manager" | "signer" | "finance" | "hr" | "employee" | "treasury";
+        /**
+         * @description `otp-sent` → `phone-verified` → `document-recognized` → `identified` (or `moderation` →
+         *     `identified` | `identification-rejected`) → `consent-given` → `agreement-accepted` →
+         *     `submitted` (or `awaiting-approval` → `approved` | `rejected`) → `issued` → `installed`;
+         *     `revoked` when every certificate is revoked; unfinished applications become `expired`.
+         * @enum {string}
+         */
+        ApplicationStatus: "otp-sent" | "phone-verified" | "document-recognized" | "moderation" | "identified" | "identification-rejected" | "consent-given" | "agreement-accepted" | "awaiting-approval" | "approved" | "submitted" | "rejected" | "issued" | "installed" | "revoked" | "expired";
+        /**
+         * @description operationId of a step the applicant may take now.
+         * @enum {string}
+         */
+        NextAction: "resendOtp" | "verifyOtp" | "submitIdentification" | "confirmIdentification" | "grantConsent" | "acceptAgreement" | "submitApplication" | "issueCertificates" | "downloadCertificates" | "createInstallationChallenge" | "confirmInstallation";
         /** @enum {string} */
-        type: 'id-card' | 'passport';
-        frontImage: components['schemas']['Image'];
-        backImage?: components['schemas']['Image'];
-      };
+        KeyPurpose: "auth" | "sign";
+        /**
+         * @description NCALayer storage id; `PKCS12` is "personal computer" (key files).
+         * @enum {string}
+         */
+        KeyStorage: "PKCS12" | "AKKaztokenStore" | "AKKZIDCardStore" | "AKEToken72KStore" | "AKEToken5110Store" | "AKJaCartaStore" | "AKAKEYStore";
+        /**
+         * @description RFC 5280 §5.3.1 reason; `certificateHold` suspends (release with the release operation).
+         * @enum {string}
+         */
+        RevocationReason: "unspecified" | "keyCompromise" | "affiliationChanged" | "superseded" | "cessationOfOperation" | "certificateHold" | "privilegeWithdrawn";
+        /** @enum {string} */
+        CertificateStatus: "good" | "revoked" | "hold";
+        Health: {
+            /** @constant */
+            status: "ok";
+            version: string;
+            devMode: boolean;
+            testMode: boolean;
+            time: components["schemas"]["Timestamp"];
+        };
+        CaCertificate: {
+            /** @enum {string} */
+            name: "root" | "issuing" | "ocsp-responder";
+            fileName: string;
+            subject: string;
+            serialHex: string;
+            skiHex: string;
+            notBefore: components["schemas"]["Timestamp"];
+            notAfter: components["schemas"]["Timestamp"];
+            pem: string;
+        };
+        CaCertificateList: {
+            certificates: components["schemas"]["CaCertificate"][];
+        };
+        TemplateInfo: {
+            name: components["schemas"]["TemplateName"];
+            kind: components["schemas"]["ApplicationKind"];
+            title: components["schemas"]["LocalizedText"];
+            requiresApproval: boolean;
+            /** @description Roles (read from the approver's certificate) allowed to approve this template. */
+            approverRoles: ("first-manager" | "signer" | "hr")[];
+        };
+        TemplateList: {
+            templates: components["schemas"]["TemplateInfo"][];
+        };
+        Agreement: {
+            version: string;
+            publishedAt: components["schemas"]["Timestamp"];
+            title: components["schemas"]["LocalizedText"];
+            text: components["schemas"]["LocalizedText"];
+        };
+        StartApplicationRequest: {
+            kind: components["schemas"]["ApplicationKind"];
+            template: components["schemas"]["TemplateName"];
+            iin: components["schemas"]["Iin"];
+            bin?: components["schemas"]["Bin"];
+        };
+        OtpState: {
+            /** @constant */
+            sender: "1414";
+            /** @description The masked phone number. */
+            sentTo: string;
+            expiresAt: components["schemas"]["Timestamp"];
+            ttlSeconds: number;
+            resendAvailableAt: components["schemas"]["Timestamp"];
+            attemptsLeft: number;
+        };
+        PersonData: {
+            iin: components["schemas"]["Iin"];
+            surname: string;
+            givenName: string;
+            patronymic?: string;
+            fullName: string;
+        };
+        OrganizationData: {
+            bin: components["schemas"]["Bin"];
+            name: string;
+        };
+        ApplicationSummary: {
+            id: components["schemas"]["ApplicationId"];
+            number?: components["schemas"]["ApplicationNumber"];
+            kind: components["schemas"]["ApplicationKind"];
+            template: components["schemas"]["TemplateName"];
+            iin: components["schemas"]["Iin"];
+            bin?: components["schemas"]["Bin"];
+            status: components["schemas"]["ApplicationStatus"];
+            statusText: components["schemas"]["LocalizedText"];
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+            expiresAt?: components["schemas"]["Timestamp"];
+        };
+        /** @description The application as its applicant sees it. */
+        Application: components["schemas"]["ApplicationSummary"] & {
+            otp?: components["schemas"]["OtpState"];
+            person?: components["schemas"]["PersonData"];
+            organization?: components["schemas"]["OrganizationData"];
+            /** Format: email */
+            email?: string;
+            keyStorage?: components["schemas"]["KeyStorage"];
+            agreement?: {
+                version: string;
+                acceptedAt: components["schemas"]["Timestamp"];
+            };
+            rejection?: {
+                at: components["schemas"]["Timestamp"];
+                /** @enum {string} */
+                by: "approver" | "operator";
+                comment?: string;
+            };
+            nextActions: components["schemas"]["NextAction"][];
+        };
+        VerifyOtpRequest: {
+            code: string;
+        };
+        ApplicantSession: {
+            token: string;
+            /** @constant */
+            tokenType: "Bearer";
+            expiresAt: components["schemas"]["Timestamp"];
+            application: components["schemas"]["Application"];
+        };
+        /** @description Digital ID PIN, 4 to 8 digits; not all the same digit, not a straight run. */
+        Pin: string;
+        /** @description A JPEG/PNG image, base64 (at most ~1.5 MB decoded). */
+        Image: components["schemas"]["Base64"] & unknown;
+        IdentificationRequest: {
+            selfie: components["schemas"]["Image"];
+            /** @description Result of the video liveness check made by the Digital ID client. */
+            liveness: {
+                passed: boolean;
+                score: number;
+            };
+            pin: components["schemas"]["Pin"];
+            document: {
+                /** @enum {string} */
+                type: "id-card" | "passport";
+                frontImage: components["schemas"]["Image"];
+                backImage?: components["schemas"]["Image"];
+            };
+        };
+        /** @description What Digital ID recognised on the identity document (shown for confirmation). */
+        RecognizedDocument: {
+            /** @enum {string} */
+            type: "id-card" | "passport";
+            number: string;
+            iin: components["schemas"]["Iin"];
+            surname: string;
+            givenName: string;
+            patronymic?: string;
+            /** @enum {string} */
+            sex: "male" | "female";
+            /** Format: date */
+            birthDate: string;
+            birthPlace?: string;
+            nationality?: string;
+            issuer: string;
+            /** Format: date */
+            issuedAt: string;
+            /** Format: date */
+            validUntil: string;
+        };
+        IdentificationResult: {
+            recognizedDocument: components["schemas"]["RecognizedDocument"];
+            application: components["schemas"]["Application"];
+        };
+        ConfirmIdentificationRequest: {
+            /**
+             * @description "I confirm that the data is correct".
+             * @constant
+             */
+            confirmed: true;
+        };
+        ConsentRequest: {
+            pin: components["schemas"]["Pin"];
+        };
+        AgreementAcceptance: {
+            version: string;
+            /** @constant */
+            accepted: true;
+        };
+        /** @description PKCS#10 request, PEM or base64 DER. */
+        CertificateRequestText: string;
+        SubmissionRequest: {
+            /** Format: email */
+            email?: string;
+            keyStorage: components["schemas"]["KeyStorage"];
+            csrs: {
+                auth: components["schemas"]["CertificateRequestText"];
+                sign: components["schemas"]["CertificateRequestText"];
+            };
+        };
+        IssuanceRequest: {
+            /** @description Test mode only. Backdated or shortened validity (e.g. for "expired" test packs). */
+            validity?: {
+                notBefore: components["schemas"]["Timestamp"];
+                notAfter: components["schemas"]["Timestamp"];
+            };
+        };
+        IssuedCertificate: {
+            purpose: components["schemas"]["KeyPurpose"];
+            serialHex: string;
+            subject: string;
+            skiHex: string;
+            /** @description NCA key-file name for this certificate: AUTH_RSA256_<ski>.p12 or RSA256_<ski>.p12. */
+            fileName: string;
+            notBefore: components["schemas"]["Timestamp"];
+            notAfter: components["schemas"]["Timestamp"];
+            pem: string;
+            der: components["schemas"]["Base64"];
+        };
+        CertificateBundle: {
+            applicationNumber: components["schemas"]["ApplicationNumber"];
+            certificates: components["schemas"]["IssuedCertificate"][];
+            /** @description Issuing CA first, then the root. */
+            chain: components["schemas"]["CaCertificate"][];
+        };
+        InstallationChallenge: {
+            challengeId: string;
+            expiresAt: components["schemas"]["Timestamp"];
+            items: {
+                serialHex: string;
+                purpose: components["schemas"]["KeyPurpose"];
+                toBeSigned: components["schemas"]["Base64"];
+            }[];
+        };
+        InstallationConfirmation: {
+            challengeId: string;
+            proofs: {
+                serialHex: components["schemas"]["SerialHex"];
+                signature: components["schemas"]["Base64"] & unknown;
+            }[];
+        };
+        AuthChallengeRequest: {
+            /** @enum {string} */
+            audience: "cabinet" | "operator";
+        };
+        AuthChallenge: {
+            challengeId: string;
+            /** @enum {string} */
+            audience: "cabinet" | "operator";
+            /** @description 32 random bytes */
+            nonce: string;
+            toBeSigned: components["schemas"]["Base64"];
+            expiresAt: components["schemas"]["Timestamp"];
+        };
+        /** @description X.509 certificate, PEM or base64 DER. */
+        CertificateText: string;
+        CertificateLoginRequest: {
+            challengeId: string;
+            certificate: components["schemas"]["CertificateText"];
+            signature: components["schemas"]["Base64"] & unknown;
+        };
+        Holder: {
+            iin?: components["schemas"]["Iin"];
+            bin?: components["schemas"]["Bin"];
+            commonName: string;
+            organization?: string;
+            roles: string[];
+            serialHex: string;
+        };
+        CertificateSession: {
+            token: string;
+            /** @constant */
+            tokenType: "Bearer";
+            expiresAt: components["schemas"]["Timestamp"];
+            holder: components["schemas"]["Holder"];
+        };
+        PendingApplication: {
+            number: components["schemas"]["ApplicationNumber"];
+            template: components["schemas"]["TemplateName"];
+            templateTitle: components["schemas"]["LocalizedText"];
+            kind: components["schemas"]["ApplicationKind"];
+            status: components["schemas"]["ApplicationStatus"];
+            submittedAt: components["schemas"]["Timestamp"];
+            applicant: components["schemas"]["PersonData"];
+            organization: components["schemas"]["OrganizationData"];
+            requests: {
+                purpose: components["schemas"]["KeyPurpose"];
+                subject: string;
+                keyAlgorithm: string;
+                publicKeySha256: string;
+            }[];
+            /** @description Canonical JSON (sorted keys, no spaces) to sign for each decision; only in `getPendingApplication`. */
+            decisionDocuments?: {
+                approve: string;
+                reject: string;
+            };
+        };
+        PendingApplicationList: {
+            applications: components["schemas"]["PendingApplication"][];
+        };
+        DecisionRequest: {
+            /** @enum {string} */
+            decision: "approve" | "reject";
+            certificate: components["schemas"]["CertificateText"];
+            signature: components["schemas"]["Base64"] & unknown;
+            comment?: string;
+        };
+        DecisionResult: {
+            applicationNumber: components["schemas"]["ApplicationNumber"];
+            /** @enum {string} */
+            decision: "approve" | "reject";
+            status: components["schemas"]["ApplicationStatus"];
+            statusText: components["schemas"]["LocalizedText"];
+            decidedAt: components["schemas"]["Timestamp"];
+            evidence: {
+                documentSha256: string;
+                signerSerialHex: string;
+            };
+        };
+        CertificateRecord: {
+            serialHex: string;
+            purpose?: components["schemas"]["KeyPurpose"];
+            template?: components["schemas"]["TemplateName"];
+            subject: string;
+            iin?: components["schemas"]["Iin"];
+            bin?: components["schemas"]["Bin"];
+            applicationNumber?: components["schemas"]["ApplicationNumber"];
+            status: components["schemas"]["CertificateStatus"];
+            revokedAt?: components["schemas"]["Timestamp"];
+            reason?: components["schemas"]["RevocationReason"];
+            invalidityDate?: components["schemas"]["Timestamp"];
+            notBefore: components["schemas"]["Timestamp"];
+            notAfter: components["schemas"]["Timestamp"];
+        };
+        CertificateRecordList: {
+            certificates: components["schemas"]["CertificateRecord"][];
+        };
+        RevocationRequest: {
+            reason: components["schemas"]["RevocationReason"];
+            invalidityDate?: components["schemas"]["Timestamp"];
+            comment?: string;
+        };
+        FieldMismatch: {
+            field: string;
+            document: string;
+            registry: string;
+        };
+        ModerationItem: {
+            applicationId: components["schemas"]["ApplicationId"];
+            iin: components["schemas"]["Iin"];
+            template: components["schemas"]["TemplateName"];
+            queuedAt: components["schemas"]["Timestamp"];
+            recognizedDocument: components["schemas"]["RecognizedDocument"];
+            mismatches: components["schemas"]["FieldMismatch"][];
+        };
+        ModerationQueue: {
+            items: components["schemas"]["ModerationItem"][];
+        };
+        ModerationDecisionRequest: {
+            /** @enum {string} */
+            decision: "approve" | "reject";
+            comment?: string;
+        };
+        StatusHistoryEntry: {
+            status: components["schemas"]["ApplicationStatus"];
+            at: components["schemas"]["Timestamp"];
+            text: components["schemas"]["LocalizedText"];
+        };
+        /** @description The "check application status" page (seed 001, step 27). */
+        ApplicationStatusView: {
+            user: {
+                kind: components["schemas"]["ApplicationKind"];
+                iin: components["schemas"]["Iin"];
+                fullName: string;
+                bin?: components["schemas"]["Bin"];
+                organization?: string;
+            };
+            application: {
+                number: components["schemas"]["ApplicationNumber"];
+                createdAt: components["schemas"]["Timestamp"];
+                template: components["schemas"]["TemplateName"];
+                templateTitle: components["schemas"]["LocalizedText"];
+                kind: components["schemas"]["ApplicationKind"];
+                status: components["schemas"]["ApplicationStatus"];
+                statusText: components["schemas"]["LocalizedText"];
+            };
+            history: components["schemas"]["StatusHistoryEntry"][];
+        };
+        AuditEntry: {
+            id: number;
+            at: components["schemas"]["Timestamp"];
+            actor: string;
+            action: string;
+            entity: string;
+            details: Record<string, never>;
+            /** @description SHA-256 over the previous entry's hash and this entry (tamper evidence). */
+            hash: string;
+        };
+        AuditTrail: {
+            entries: components["schemas"]["AuditEntry"][];
+        };
+        ExpirySweepResult: {
+            expired: number;
+        };
+        SmsMessage: {
+            id: number;
+            sender: string;
+            to: components["schemas"]["Phone"];
+            text: string;
+            /** @enum {string} */
+            kind: "otp" | "notification";
+            code?: string;
+            sentAt: components["schemas"]["Timestamp"];
+        };
+        SmsOutbox: {
+            messages: components["schemas"]["SmsMessage"][];
+        };
+        MobileRegistrationRequest: {
+            iin: components["schemas"]["Iin"];
+            phone: components["schemas"]["Phone"];
+        };
+        MobileRegistration: {
+            iin: components["schemas"]["Iin"];
+            phoneMasked: string;
+            registeredAt: components["schemas"]["Timestamp"];
+        };
     };
-    /** @description What Digital ID recognised on the identity document (shown for confirmation). */
-    RecognizedDocument: {
-      /** @enum {string} */
-      type: 'id-card' | 'passport';
-      number: string;
-      iin: components['schemas']['Iin'];
-      surname: string;
-      givenName: string;
-      patronymic?: string;
-      /** @enum {string} */
-      sex: 'male' | 'female';
-      /** Format: date */
-      birthDate: string;
-      birthPlace?: string;
-      nationality?: string;
-      issuer: string;
-      /** Format: date */
-      issuedAt: string;
-      /** Format: date */
-      validUntil: string;
+    responses: {
+        /** @description The request does not match the API contract. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Missing, unknown or expired session token, or a failed certificate login. */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Authenticated, but not allowed to do this. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No such resource (or not visible to the caller). */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The application is not in a state that allows this step. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The application or the one-time code has expired. */
+        Gone: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Well-formed, but refused by a business rule (registries, codes, requests, signatures). */
+        Unprocessable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Rate limit or resend cooldown; retry after `Retry-After` seconds. */
+        TooManyRequests: {
+            headers: {
+                /** @description Seconds to wait. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
-    IdentificationResult: {
-      recognizedDocument: components['schemas']['RecognizedDocument'];
-      application: components['schemas']['Application'];
+    parameters: {
+        /** @description Opaque application id returned by `startApplication` (128 random bits). */
+        ApplicationId: components["schemas"]["ApplicationId"];
+        /** @description The 14-digit application number. */
+        ApplicationNumber: components["schemas"]["ApplicationNumber"];
+        /** @description Certificate serial number, hexadecimal (case-insensitive). */
+        SerialHex: components["schemas"]["SerialHex"];
+        /** @description Client-chosen key; a retry with the same key and body replays the first successful response. */
+        IdempotencyKey: string;
     };
-    ConfirmIdentificationRequest: {
-      /**
-       * @description "I confirm that the data is correct".
-       * @constant
-       */
-      confirmed: true;
-    };
-    ConsentRequest: {
-      pin: components['schemas']['Pin'];
-    };
-    AgreementAcceptance: {
-      version: string;
-      /** @constant */
-      accepted: true;
-    };
-    /** @description PKCS#10 request, PEM or base64 DER. */
-    CertificateRequestText: string;
-    SubmissionRequest: {
-      /** Format: email */
-      email?: string;
-      keyStorage: components['schemas']['KeyStorage'];
-      csrs: {
-        auth: components['schemas']['CertificateRequestText'];
-        sign: components['schemas']['CertificateRequestText'];
-      };
-    };
-    IssuanceRequest: {
-      /** @description Test mode only. Backdated or shortened validity (e.g. for "expired" test packs). */
-      validity?: {
-        notBefore: components['schemas']['Timestamp'];
-        notAfter: components['schemas']['Timestamp'];
-      };
-    };
-    IssuedCertificate: {
-      purpose: components['schemas']['KeyPurpose'];
-      serialHex: string;
-      subject: string;
-      skiHex: string;
-      /** @description NCA key-file name for this certificate: AUTH_RSA256_<ski>.p12 or RSA256_<ski>.p12. */
-      fileName: string;
-      notBefore: components['schemas']['Timestamp'];
-      notAfter: components['schemas']['Timestamp'];
-      pem: string;
-      der: components['schemas']['Base64'];
-    };
-    CertificateBundle: {
-      applicationNumber: components['schemas']['ApplicationNumber'];
-      certificates: components['schemas']['IssuedCertificate'][];
-      /** @description Issuing CA first, then the root. */
-      chain: components['schemas']['CaCertificate'][];
-    };
-    InstallationChallenge: {
-      challengeId: string;
-      expiresAt: components['schemas']['Timestamp'];
-      items: {
-        serialHex: string;
-        purpose: components['schemas']['KeyPurpose'];
-        toBeSigned: components['schemas']['Base64'];
-      }[];
-    };
-    InstallationConfirmation: {
-      challengeId: string;
-      proofs: {
-        serialHex: components['schemas']['SerialHex'];
-        signature: components['schemas']['Base64'] & unknown;
-      }[];
-    };
-    AuthChallengeRequest: {
-      /** @enum {string} */
-      audience: 'cabinet' | 'operator';
-    };
-    AuthChallenge: {
-      challengeId: string;
-      /** @enum {string} */
-      audience: 'cabinet' | 'operator';
-      /** @description 32 random bytes */
-      nonce: string;
-      toBeSigned: components['schemas']['Base64'];
-      expiresAt: components['schemas']['Timestamp'];
-    };
-    /** @description X.509 certificate, PEM or base64 DER. */
-    CertificateText: string;
-    CertificateLoginRequest: {
-      challengeId: string;
-      certificate: components['schemas']['CertificateText'];
-      signature: components['schemas']['Base64'] & unknown;
-    };
-    Holder: {
-      iin?: components['schemas']['Iin'];
-      bin?: components['schemas']['Bin'];
-      commonName: string;
-      organization?: string;
-      roles: string[];
-      serialHex: string;
-    };
-    CertificateSession: {
-      token: string;
-      /** @constant */
-      tokenType: 'Bearer';
-      expiresAt: components['schemas']['Timestamp'];
-      holder: components['schemas']['Holder'];
-    };
-    PendingApplication: {
-      number: components['schemas']['ApplicationNumber'];
-      template: components['schemas']['TemplateName'];
-      templateTitle: components['schemas']['LocalizedText'];
-      kind: components['schemas']['ApplicationKind'];
-      status: components['schemas']['ApplicationStatus'];
-      submittedAt: components['schemas']['Timestamp'];
-      applicant: components['schemas']['PersonData'];
-      organization: components['schemas']['OrganizationData'];
-      requests: {
-        purpose: components['schemas']['KeyPurpose'];
-        subject: string;
-        keyAlgorithm: string;
-        publicKeySha256: string;
-      }[];
-      /** @description Canonical JSON (sorted keys, no spaces) to sign for each decision; only in `getPendingApplication`. */
-      decisionDocuments?: {
-        approve: string;
-        reject: string;
-      };
-    };
-    PendingApplicationList: {
-      applications: components['schemas']['PendingApplication'][];
-    };
-    DecisionRequest: {
-      /** @enum {string} */
-      decision: 'approve' | 'reject';
-      certificate: components['schemas']['CertificateText'];
-      signature: components['schemas']['Base64'] & unknown;
-      comment?: string;
-    };
-    DecisionResult: {
-      applicationNumber: components['schemas']['ApplicationNumber'];
-      /** @enum {string} */
-      decision: 'approve' | 'reject';
-      status: components['schemas']['ApplicationStatus'];
-      statusText: components['schemas']['LocalizedText'];
-      decidedAt: components['schemas']['Timestamp'];
-      evidence: {
-        documentSha256: string;
-        signerSerialHex: string;
-      };
-    };
-    CertificateRecord: {
-      serialHex: string;
-      purpose?: components['schemas']['KeyPurpose'];
-      template?: components['schemas']['TemplateName'];
-      subject: string;
-      iin?: components['schemas']['Iin'];
-      bin?: components['schemas']['Bin'];
-      applicationNumber?: components['schemas']['ApplicationNumber'];
-      status: components['schemas']['CertificateStatus'];
-      revokedAt?: components['schemas']['Timestamp'];
-      reason?: components['schemas']['RevocationReason'];
-      invalidityDate?: components['schemas']['Timestamp'];
-      notBefore: components['schemas']['Timestamp'];
-      notAfter: components['schemas']['Timestamp'];
-    };
-    CertificateRecordList: {
-      certificates: components['schemas']['CertificateRecord'][];
-    };
-    RevocationRequest: {
-      reason: components['schemas']['RevocationReason'];
-      invalidityDate?: components['schemas']['Timestamp'];
-      comment?: string;
-    };
-    FieldMismatch: {
-      field: string;
-      document: string;
-      registry: string;
-    };
-    ModerationItem: {
-      applicationId: components['schemas']['ApplicationId'];
-      iin: components['schemas']['Iin'];
-      template: components['schemas']['TemplateName'];
-      queuedAt: components['schemas']['Timestamp'];
-      recognizedDocument: components['schemas']['RecognizedDocument'];
-      mismatches: components['schemas']['FieldMismatch'][];
-    };
-    ModerationQueue: {
-      items: components['schemas']['ModerationItem'][];
-    };
-    ModerationDecisionRequest: {
-      /** @enum {string} */
-      decision: 'approve' | 'reject';
-      comment?: string;
-    };
-    StatusHistoryEntry: {
-      status: components['schemas']['ApplicationStatus'];
-      at: components['schemas']['Timestamp'];
-      text: components['schemas']['LocalizedText'];
-    };
-    /** @description The "check application status" page (seed 001, step 27). */
-    ApplicationStatusView: {
-      user: {
-        kind: components['schemas']['ApplicationKind'];
-        iin: components['schemas']['Iin'];
-        fullName: string;
-        bin?: components['schemas']['Bin'];
-        organization?: string;
-      };
-      application: {
-        number: components['schemas']['ApplicationNumber'];
-        createdAt: components['schemas']['Timestamp'];
-        template: components['schemas']['TemplateName'];
-        templateTitle: components['schemas']['LocalizedText'];
-        kind: components['schemas']['ApplicationKind'];
-        status: components['schemas']['ApplicationStatus'];
-        statusText: components['schemas']['LocalizedText'];
-      };
-      history: components['schemas']['StatusHistoryEntry'][];
-    };
-    AuditEntry: {
-      id: number;
-      at: components['schemas']['Timestamp'];
-      actor: string;
-      action: string;
-      entity: string;
-      details: Record<string, never>;
-      /** @description SHA-256 over the previous entry's hash and this entry (tamper evidence). */
-      hash: string;
-    };
-    AuditTrail: {
-      entries: components['schemas']['AuditEntry'][];
-    };
-    ExpirySweepResult: {
-      expired: number;
-    };
-    SmsMessage: {
-      id: number;
-      sender: string;
-      to: components['schemas']['Phone'];
-      text: string;
-      /** @enum {string} */
-      kind: 'otp' | 'notification';
-      code?: string;
-      sentAt: components['schemas']['Timestamp'];
-    };
-    SmsOutbox: {
-      messages: components['schemas']['SmsMessage'][];
-    };
-    MobileRegistrationRequest: {
-      iin: components['schemas']['Iin'];
-      phone: components['schemas']['Phone'];
-    };
-    MobileRegistration: {
-      iin: components['schemas']['Iin'];
-      phoneMasked: string;
-      registeredAt: components['schemas']['Timestamp'];
-    };
-  };
-  responses: {
-    /** @description The request does not match the API contract. */
-    BadRequest: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'];
-      };
-    };
-    /** @description Missing, unknown or expired session token, or a failed certificate login. */
-    Unauthorized: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'];
-      };
-    };
-    /** @description Authenticated, but not allowed to do this. */
-    Forbidden: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'];
-      };
-    };
-    /** @description No such resource (or not visible to the caller). */
-    NotFound: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'];
-      };
-    };
-    /** @description The application is not in a state that allows this step. */
-    Conflict: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'];
-      };
-    };
-    /** @description The application or the one-time code has expired. */
-    Gone: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'];
-      };
-    };
-    /** @description Well-formed, but refused by a business rule (registries, codes, requests, signatures). */
-    Unprocessable: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'];
-      };
-    };
-    /** @description Rate limit or resend cooldown; retry after `Retry-After` seconds. */
-    TooManyRequests: {
-      headers: {
-        /** @description Seconds to wait. */
-        'Retry-After'?: number;
-        [name: string]: unknown;
-      };
-      content: {
-        'application/problem+json': components['schemas']['Problem'];
-      };
-    };
-  };
-  parameters: {
-    /** @description Opaque application id returned by `startApplication` (128 random bits). */
-    ApplicationId: components['schemas']['ApplicationId'];
-    /** @description The 14-digit application number. */
-    ApplicationNumber: components['schemas']['ApplicationNumber'];
-    /** @description Certificate serial number, hexadecimal (case-insensitive). */
-    SerialHex: components['schemas']['SerialHex'];
-    /** @description Client-chosen key; a retry with the same key and body replays the first successful response. */
-    IdempotencyKey: string;
-  };
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  getHealth: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The server is up. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Health'];
-        };
-      };
-    };
-  };
-  listCaCertificates: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description CA certificates, root first. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CaCertificateList'];
-        };
-      };
-    };
-  };
-  listTemplates: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Every template this CA issues. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TemplateList'];
-        };
-      };
-    };
-  };
-  getAgreement: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Version and text (ru, kk, en). */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Agreement'];
-        };
-      };
-    };
-  };
-  getApplicationStatus: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The 14-digit application number. */
-        number: components['parameters']['ApplicationNumber'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description User data, application data and the table of status changes. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ApplicationStatusView'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      404: components['responses']['NotFound'];
-      429: components['responses']['TooManyRequests'];
-    };
-  };
-  startApplication: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['StartApplicationRequest'];
-      };
-    };
-    responses: {
-      /** @description Application created; the one-time code was sent. */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Application'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      422: components['responses']['Unprocessable'];
-      429: components['responses']['TooManyRequests'];
-    };
-  };
-  getApplication: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Opaque application id returned by `startApplication` (128 random bits). */
-        applicationId: components['parameters']['ApplicationId'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Current state, and the actions allowed next. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Application'];
-        };
-      };
-      401: components['responses']['Unauthorized'];
-      404: components['responses']['NotFound'];
-    };
-  };
-  resendOtp: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Opaque application id returned by `startApplication` (128 random bits). */
-        applicationId: components['parameters']['ApplicationId'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A new code was sent; the previous one is void. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Application'];
-        };
-      };
-      404: components['responses']['NotFound'];
-      409: components['responses']['Conflict'];
-      410: components['responses']['Gone'];
-      429: components['responses']['TooManyRequests'];
-    };
-  };
-  verifyOtp: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Opaque application id returned by `startApplication` (128 random bits). */
-        applicationId: components['parameters']['ApplicationId'];
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['VerifyOtpRequest'];
-      };
-    };
-    responses: {
-      /** @description The code matched. The token authorises every later step of this application. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ApplicantSession'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      404: components['responses']['NotFound'];
-      409: components['responses']['Conflict'];
-      410: components['responses']['Gone'];
-      422: components['responses']['Unprocessable'];
-      429: components['responses']['TooManyRequests'];
-    };
-  };
-  submitIdentification: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Opaque application id returned by `startApplication` (128 random bits). */
-        applicationId: components['parameters']['ApplicationId'];
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['IdentificationRequest'];
-      };
-    };
-    responses: {
-      /** @description The document was recognised; confirm it next. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['IdentificationResult'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      401: components['responses']['Unauthorized'];
-      404: components['responses']['NotFound'];
-      409: components['responses']['Conflict'];
-      410: components['responses']['Gone'];
-      422: components['responses']['Unprocessable'];
-    };
-  };
-  confirmIdentification: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Opaque application id returned by `startApplication` (128 random bits). */
-        applicationId: components['parameters']['ApplicationId'];
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ConfirmIdentificationRequest'];
-      };
-    };
-    responses: {
-      /** @description Identified, or sent to moderation. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Application'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      401: components['responses']['Unauthorized'];
-      404: components['responses']['NotFound'];
-      409: components['responses']['Conflict'];
-      410: components['responses']['Gone'];
-    };
-  };
-  grantConsent: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Opaque application id returned by `startApplication` (128 random bits). */
-        applicationId: components['parameters']['ApplicationId'];
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ConsentRequest'];
-      };
-    };
-    responses: {
-      /** @description Consent recorded. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Application'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      401: components['responses']['Unauthorized'];
-      404: components['responses']['NotFound'];
-      409: components['responses']['Conflict'];
-      410: components['responses']['Gone'];
-      422: components['responses']['Unprocessable'];
-    };
-  };
-  acceptAgreement: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Opaque application id returned by `startApplication` (128 random bits). */
-        applicationId: components['parameters']['ApplicationId'];
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['AgreementAcceptance'];
-      };
-    };
-    responses: {
-      /** @description Agreement accepted. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Application'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      401: components['responses']['Unauthorized'];
-      404: components['responses']['NotFound'];
-      409: components['responses']['Conflict'];
-      410: components['responses']['Gone'];
-      422: components['responses']['Unprocessable'];
-    };
-  };
-  submitApplication: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Client-chosen key; a retry with the same key and body replays the first successful response. */
-        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
-      };
-      path: {
-        /** @description Opaque application id returned by `startApplication` (128 random bits). */
-        applicationId: components['parameters']['ApplicationId'];
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['SubmissionRequest'];
-      };
-    };
-    responses: {
-      /** @description Submitted; the application has its number. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Application'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      401: components['responses']['Unauthorized'];
-      404: components['responses']['NotFound'];
-      409: components['responses']['Conflict'];
-      410: components['responses']['Gone'];
-      422: components['responses']['Unprocessable'];
-    };
-  };
-  issueCertificates: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Client-chosen key; a retry with the same key and body replays the first successful response. */
-        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
-      };
-      path: {
-        /** @description Opaque application id returned by `startApplication` (128 random bits). */
-        applicationId: components['parameters']['ApplicationId'];
-      };
-      cookie?: never;
-    };
-    requestBody?: {
-      content: {
-        'application/json': components['schemas']['IssuanceRequest'];
-      };
-    };
-    responses: {
-      /** @description Issued. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CertificateBundle'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      401: components['responses']['Unauthorized'];
-      404: components['responses']['NotFound'];
-      409: components['responses']['Conflict'];
-      410: components['responses']['Gone'];
-      422: components['responses']['Unprocessable'];
-    };
-  };
-  downloadCertificates: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Opaque application id returned by `startApplication` (128 random bits). */
-        applicationId: components['parameters']['ApplicationId'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The end-entity certificates and the chain (issuing CA, root). */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CertificateBundle'];
-        };
-      };
-      401: components['responses']['Unauthorized'];
-      404: components['responses']['NotFound'];
-      409: components['responses']['Conflict'];
-    };
-  };
-  createInstallationChallenge: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Opaque application id returned by `startApplication` (128 random bits). */
-        applicationId: components['parameters']['ApplicationId'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description One message to sign per certificate; valid for a few minutes, usable once. */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['InstallationChallenge'];
-        };
-      };
-      401: components['responses']['Unauthorized'];
-      404: components['responses']['NotFound'];
-      409: components['responses']['Conflict'];
-    };
-  };
-  confirmInstallation: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Opaque application id returned by `startApplication` (128 random bits). */
-        applicationId: components['parameters']['ApplicationId'];
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['InstallationConfirmation'];
-      };
-    };
-    responses: {
-      /** @description Status "certificates installed". */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Application'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      401: components['responses']['Unauthorized'];
-      404: components['responses']['NotFound'];
-      409: components['responses']['Conflict'];
-      422: components['responses']['Unprocessable'];
-    };
-  };
-  createAuthChallenge: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['AuthChallengeRequest'];
-      };
-    };
-    responses: {
-      /** @description The challenge; sign `toBeSigned` (the decoded bytes) with the AUTH key. */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AuthChallenge'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      429: components['responses']['TooManyRequests'];
-    };
-  };
-  createCabinetSession: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CertificateLoginRequest'];
-      };
-    };
-    responses: {
-      /** @description Cabinet session. */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CertificateSession'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      401: components['responses']['Unauthorized'];
-      403: components['responses']['Forbidden'];
-      422: components['responses']['Unprocessable'];
-      429: components['responses']['TooManyRequests'];
-    };
-  };
-  deleteCabinetSession: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The session token no longer works. */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      401: components['responses']['Unauthorized'];
-    };
-  };
-  listPendingApplications: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Pending applications the holder may decide (first manager, signing right, HR for employees). */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PendingApplicationList'];
-        };
-      };
-      401: components['responses']['Unauthorized'];
-      403: components['responses']['Forbidden'];
-    };
-  };
-  getPendingApplication: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The 14-digit application number. */
-        number: components['parameters']['ApplicationNumber'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The application and its canonical decision documents. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PendingApplication'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      401: components['responses']['Unauthorized'];
-      403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
-      409: components['responses']['Conflict'];
-    };
-  };
-  decideApplication: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The 14-digit application number. */
-        number: components['parameters']['ApplicationNumber'];
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['DecisionRequest'];
-      };
-    };
-    responses: {
-      /** @description Decision recorded. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DecisionResult'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      401: components['responses']['Unauthorized'];
-      403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
-      409: components['responses']['Conflict'];
-      410: components['responses']['Gone'];
-      422: components['responses']['Unprocessable'];
-    };
-  };
-  listCabinetCertificates: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Certificates with their status. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CertificateRecordList'];
-        };
-      };
-      401: components['responses']['Unauthorized'];
-    };
-  };
-  revokeCertificateByHolder: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Certificate serial number, hexadecimal (case-insensitive). */
-        serialHex: components['parameters']['SerialHex'];
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RevocationRequest'];
-      };
-    };
-    responses: {
-      /** @description Revoked (or on hold). */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CertificateRecord'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      401: components['responses']['Unauthorized'];
-      403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
-      409: components['responses']['Conflict'];
-      422: components['responses']['Unprocessable'];
-    };
-  };
-  releaseCertificateByHolder: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Certificate serial number, hexadecimal (case-insensitive). */
-        serialHex: components['parameters']['SerialHex'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The certificate is good again. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CertificateRecord'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      401: components['responses']['Unauthorized'];
-      403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
-      409: components['responses']['Conflict'];
-    };
-  };
-  createOperatorSession: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CertificateLoginRequest'];
-      };
-    };
-    responses: {
-      /** @description Operator session. */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CertificateSession'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      401: components['responses']['Unauthorized'];
-      403: components['responses']['Forbidden'];
-      422: components['responses']['Unprocessable'];
-      429: components['responses']['TooManyRequests'];
-    };
-  };
-  listModerationQueue: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The queue, oldest first. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ModerationQueue'];
-        };
-      };
-      401: components['responses']['Unauthorized'];
-      403: components['responses']['Forbidden'];
-    };
-  };
-  decideModeration: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Opaque application id returned by `startApplication` (128 random bits). */
-        applicationId: components['parameters']['ApplicationId'];
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ModerationDecisionRequest'];
-      };
-    };
-    responses: {
-      /** @description The application is identified, or its identification is rejected. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ApplicationSummary'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      401: components['responses']['Unauthorized'];
-      403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
-      409: components['responses']['Conflict'];
-      410: components['responses']['Gone'];
-    };
-  };
-  revokeCertificateByOperator: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Certificate serial number, hexadecimal (case-insensitive). */
-        serialHex: components['parameters']['SerialHex'];
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RevocationRequest'];
-      };
-    };
-    responses: {
-      /** @description Revoked (or on hold). */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CertificateRecord'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      401: components['responses']['Unauthorized'];
-      403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
-      409: components['responses']['Conflict'];
-      422: components['responses']['Unprocessable'];
-    };
-  };
-  releaseCertificateByOperator: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Certificate serial number, hexadecimal (case-insensitive). */
-        serialHex: components['parameters']['SerialHex'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The certificate is good again. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CertificateRecord'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      401: components['responses']['Unauthorized'];
-      403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
-      409: components['responses']['Conflict'];
-    };
-  };
-  getApplicationAudit: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The 14-digit application number. */
-        number: components['parameters']['ApplicationNumber'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Audit entries, oldest first, with the hash chain. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AuditTrail'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      401: components['responses']['Unauthorized'];
-      403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
-    };
-  };
-  runExpirySweep: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description How many applications were expired. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ExpirySweepResult'];
-        };
-      };
-      401: components['responses']['Unauthorized'];
-      403: components['responses']['Forbidden'];
-    };
-  };
-  listSmsOutbox: {
-    parameters: {
-      query?: {
-        /** @description Only messages for the phone registered to this IIN. */
-        iin?: components['schemas']['Iin'];
-        phone?: components['schemas']['Phone'];
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Messages, newest first. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SmsOutbox'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      404: components['responses']['NotFound'];
-    };
-  };
-  registerMobilePhone: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['MobileRegistrationRequest'];
-      };
-    };
-    responses: {
-      /** @description Registered; start the application again. */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MobileRegistration'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      404: components['responses']['NotFound'];
-      422: components['responses']['Unprocessable'];
-    };
-  };
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The server is up. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    listCaCertificates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CA certificates, root first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaCertificateList"];
+                };
+            };
+        };
+    };
+    listTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every template this CA issues. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateList"];
+                };
+            };
+        };
+    };
+    getAgreement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Version and text (ru, kk, en). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agreement"];
+                };
+            };
+        };
+    };
+    getApplicationStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The 14-digit application number. */
+                number: components["parameters"]["ApplicationNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description User data, application data and the table of status changes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationStatusView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    startApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartApplicationRequest"];
+            };
+        };
+        responses: {
+            /** @description Application created; the one-time code was sent. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Opaque application id returned by `startApplication` (128 random bits). */
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Current state, and the actions allowed next. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    resendOtp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Opaque application id returned by `startApplication` (128 random bits). */
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A new code was sent; the previous one is void. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    verifyOtp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Opaque application id returned by `startApplication` (128 random bits). */
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyOtpRequest"];
+            };
+        };
+        responses: {
+            /** @description The code matched. The token authorises every later step of this application. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicantSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            410: components["responses"]["Gone"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    submitIdentification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Opaque application id returned by `startApplication` (128 random bits). */
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdentificationRequest"];
+            };
+        };
+        responses: {
+            /** @description The document was recognised; confirm it next. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentificationResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            410: components["responses"]["Gone"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    confirmIdentification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Opaque application id returned by `startApplication` (128 random bits). */
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmIdentificationRequest"];
+            };
+        };
+        responses: {
+            /** @description Identified, or sent to moderation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            410: components["responses"]["Gone"];
+        };
+    };
+    grantConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Opaque application id returned by `startApplication` (128 random bits). */
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentRequest"];
+            };
+        };
+        responses: {
+            /** @description Consent recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            410: components["responses"]["Gone"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    acceptAgreement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Opaque application id returned by `startApplication` (128 random bits). */
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgreementAcceptance"];
+            };
+        };
+        responses: {
+            /** @description Agreement accepted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            410: components["responses"]["Gone"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    submitApplication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client-chosen key; a retry with the same key and body replays the first successful response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description Opaque application id returned by `startApplication` (128 random bits). */
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmissionRequest"];
+            };
+        };
+        responses: {
+            /** @description Submitted; the application has its number. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            410: components["responses"]["Gone"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    issueCertificates: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client-chosen key; a retry with the same key and body replays the first successful response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description Opaque application id returned by `startApplication` (128 random bits). */
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["IssuanceRequest"];
+            };
+        };
+        responses: {
+            /** @description Issued. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateBundle"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            410: components["responses"]["Gone"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    downloadCertificates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Opaque application id returned by `startApplication` (128 random bits). */
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The end-entity certificates and the chain (issuing CA, root). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateBundle"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    createInstallationChallenge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Opaque application id returned by `startApplication` (128 random bits). */
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One message to sign per certificate; valid for a few minutes, usable once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstallationChallenge"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    confirmInstallation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Opaque application id returned by `startApplication` (128 random bits). */
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstallationConfirmation"];
+            };
+        };
+        responses: {
+            /** @description Status "certificates installed". */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    createAuthChallenge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuthChallengeRequest"];
+            };
+        };
+        responses: {
+            /** @description The challenge; sign `toBeSigned` (the decoded bytes) with the AUTH key. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthChallenge"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createCabinetSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CertificateLoginRequest"];
+            };
+        };
+        responses: {
+            /** @description Cabinet session. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteCabinetSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session token no longer works. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    listPendingApplications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Pending applications the holder may decide (first manager, signing right, HR for employees). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingApplicationList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getPendingApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The 14-digit application number. */
+                number: components["parameters"]["ApplicationNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The application and its canonical decision documents. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingApplication"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    decideApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The 14-digit application number. */
+                number: components["parameters"]["ApplicationNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionRequest"];
+            };
+        };
+        responses: {
+            /** @description Decision recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            410: components["responses"]["Gone"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listCabinetCertificates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Certificates with their status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateRecordList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    revokeCertificateByHolder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Certificate serial number, hexadecimal (case-insensitive). */
+                serialHex: components["parameters"]["SerialHex"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevocationRequest"];
+            };
+        };
+        responses: {
+            /** @description Revoked (or on hold). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateRecord"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    releaseCertificateByHolder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Certificate serial number, hexadecimal (case-insensitive). */
+                serialHex: components["parameters"]["SerialHex"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The certificate is good again. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateRecord"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    createOperatorSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CertificateLoginRequest"];
+            };
+        };
+        responses: {
+            /** @description Operator session. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listModerationQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queue, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModerationQueue"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    decideModeration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Opaque application id returned by `startApplication` (128 random bits). */
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModerationDecisionRequest"];
+            };
+        };
+        responses: {
+            /** @description The application is identified, or its identification is rejected. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationSummary"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            410: components["responses"]["Gone"];
+        };
+    };
+    revokeCertificateByOperator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Certificate serial number, hexadecimal (case-insensitive). */
+                serialHex: components["parameters"]["SerialHex"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevocationRequest"];
+            };
+        };
+        responses: {
+            /** @description Revoked (or on hold). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateRecord"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    releaseCertificateByOperator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Certificate serial number, hexadecimal (case-insensitive). */
+                serialHex: components["parameters"]["SerialHex"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The certificate is good again. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateRecord"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    getApplicationAudit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The 14-digit application number. */
+                number: components["parameters"]["ApplicationNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Audit entries, oldest first, with the hash chain. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditTrail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    runExpirySweep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many applications were expired. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpirySweepResult"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listSmsOutbox: {
+        parameters: {
+            query?: {
+                /** @description Only messages for the phone registered to this IIN. */
+                iin?: components["schemas"]["Iin"];
+                phone?: components["schemas"]["Phone"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Messages, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsOutbox"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    registerMobilePhone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MobileRegistrationRequest"];
+            };
+        };
+        responses: {
+            /** @description Registered; start the application again. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MobileRegistration"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
 }
