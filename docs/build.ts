@@ -3,16 +3,15 @@
  * and typedoc; or `tsx docs/build.ts`):
  *
  *   index.html, guides/*.html   the Markdown guides of docs/guides/ (samples tested, diagrams as inline SVG)
- *   reference/ca.html           the CA API, rendered from openapi/ca.yaml
- *   reference/status.html       the status service, rendered from openapi/status.yaml
+ *   domain.html, architecture.html   docs/domain.md and docs/architecture.md
+ *   reference/ca.html           the CA API, Redoc rendered from openapi/ca.yaml
+ *   reference/status.html       the status service, Redoc rendered from openapi/status.yaml
  *   api/                        the typedoc reference of every package (copied from docs/api/)
  *
- * Every page is self-contained and offline: inline CSS, no scripts of ours, nothing fetched from
- * elsewhere. The build fails on a broken internal link.
- *
- * `docs/` is not a workspace package, so this script borrows two modules from packages that have
- * them: `@kzpki/pki` (its built dist) for the profiles table, and the `yaml` parser that the CA
- * (which serves this site) depends on.
+ * Markdown is rendered by `marked`, the references by Redocly CLI (`build-docs`); both run offline.
+ * Every page is one self-contained file: inline CSS, images as `data:` URLs, nothing fetched from
+ * elsewhere (the guides carry no script at all; the references carry Redoc's, inline, under a CSP
+ * that forbids any other origin). The build fails on a broken internal link.
  */
 import {
   cpSync,
@@ -24,13 +23,13 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, posix, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as pki from '@kzpki/pki';
 import { type NavEntry, page } from './lib/layout.js';
 import { escapeHtml, type Heading, renderMarkdown } from './lib/markdown.js';
-import { OpenApiRenderer } from './lib/openapi-html.js';
-import { type ProfileSource, profilesTable } from './lib/profiles-table.js';
+import { renderApiReference } from './lib/openapi-reference.js';
+import { profilesMarkdown } from './lib/profiles-table.js';
 import { extractSamples, isRunnable } from './lib/samples.js';
 import { sequenceSvg } from './lib/sequence-svg.js';
 
@@ -39,26 +38,46 @@ const REPO = resolve(DOCS, '..');
 /** Where the site goes by default. */
 export const SITE_DIR = join(DOCS, 'site');
 
-/** The guides, in navigation order (`index.md` becomes the site's front page). */
-export const GUIDES: ReadonlyArray<{ file: string; title: string }> = [
-  { file: 'index.md', title: 'Overview' },
-  { file: 'quick-start-sdk.md', title: 'Quick start: SDK developer' },
-  { file: 'quick-start-integrator.md', title: 'Quick start: integrator' },
-  { file: 'quick-start-tester.md', title: 'Quick start: tester' },
-  { file: 'flow.md', title: 'The issuance flow' },
-  { file: 'profiles.md', title: 'Certificate profiles' },
-  { file: 'providers.md', title: 'Plugging in real systems' },
-  { file: 'security.md', title: 'Security notes' },
+/** One Markdown page of the site. */
+export interface SitePage {
+  /** Source, relative to `docs/`. */
+  source: string;
+  title: string;
+  /** Output, relative to the site root. */
+  href: string;
+}
+
+/** The Markdown pages, in navigation order (`guides/index.md` becomes the site's front page). */
+export const PAGES: readonly SitePage[] = [
+  { source: 'guides/index.md', title: 'Overview', href: 'index.html' },
+  {
+    source: 'guides/quick-start-sdk.md',
+    title: 'Quick start: SDK developer',
+    href: 'guides/quick-start-sdk.html',
+  },
+  {
+    source: 'guides/quick-start-integrator.md',
+    title: 'Quick start: integrator',
+    href: 'guides/quick-start-integrator.html',
+  },
+  {
+    source: 'guides/quick-start-tester.md',
+    title: 'Quick start: tester',
+    href: 'guides/quick-start-tester.html',
+  },
+  { source: 'guides/flow.md', title: 'The issuance flow', href: 'guides/flow.html' },
+  { source: 'guides/profiles.md', title: 'Certificate profiles', href: 'guides/profiles.html' },
+  { source: 'guides/providers.md', title: 'Plugging in real systems', href: 'guides/providers.html' },
+  { source: 'guides/security.md', title: 'Security notes', href: 'guides/security.html' },
+  { source: 'domain.md', title: 'The domain (NCA RK PKI)', href: 'domain.html' },
+  { source: 'errors.md', title: 'Error codes', href: 'errors.html' },
 ];
 
-const REFERENCES = [
+/** The API references. */
+export const REFERENCES: ReadonlyArray<{ spec: string; out: string; title: string }> = [
   { spec: 'openapi/ca.yaml', out: 'reference/ca.html', title: 'CA API reference' },
   { spec: 'openapi/status.yaml', out: 'reference/status.html', title: 'Status service reference' },
 ];
-
-function guideHref(file: string): string {
-  return file === 'index.md' ? 'index.html' : `guides/${file.replace(/\.md$/, '.html')}`;
-}
 
 /** Checks that every runnable sample is tagged `test` (the docs test runs exactly those). */
 function checkSamplesTagged(markdown: string, file: string): void {
@@ -69,19 +88,6 @@ function checkSamplesTagged(markdown: string, file: string): void {
       );
     }
   }
-}
-
-async function loadPki(): Promise<ProfileSource> {
-  const dist = join(REPO, 'packages', 'pki', 'dist', 'index.js');
-  if (!existsSync(dist))
-    throw new Error('packages/pki is not built: run `pnpm build` (or `pnpm run docs`) first');
-  return (await import(pathToFileURL(dist).href)) as ProfileSource;
-}
-
-function loadYaml(path: string): unknown {
-  const requireFromCa = createRequire(join(REPO, 'apps', 'ca', 'package.json'));
-  const yaml = requireFromCa('yaml') as { parse(text: string): unknown };
-  return yaml.parse(readFileSync(path, 'utf8'));
 }
 
 const IMAGE_TYPES: Readonly<Record<string, string>> = {
@@ -117,44 +123,77 @@ function write(path: string, html: string, written: Map<string, string>): void {
   written.set(path, html);
 }
 
+/**
+ * A link of a Markdown page, rewritten for the site: another page's `.md` (by its path from the
+ * source, or only its file name) becomes that page's `.html`; `reference/...` and `api/...` are
+ * site paths; everything is made relative to the page being written.
+ */
+function siteLink(link: string, from: SitePage): string {
+  if (/^[a-z]+:/i.test(link) || link.startsWith('#')) return link;
+  const [path = '', hash] = link.split('#');
+  const pageDir = posix.dirname(from.href);
+  const toSite = (sitePath: string): string => posix.relative(pageDir, sitePath) || posix.basename(sitePath);
+  let target = path;
+  if (path.endsWith('.md')) {
+    const sourcePath = posix.normalize(posix.join(posix.dirname(from.source), path));
+    const page =
+      PAGES.find((p) => p.source === sourcePath) ??
+      PAGES.find((p) => posix.basename(p.source) === posix.basename(path));
+    if (page) target = toSite(page.href);
+  } else if (path.startsWith('reference/') || path.startsWith('api/')) {
+    target = toSite(path);
+  }
+  return hash ? `${target}#${hash}` : target;
+}
+
+/** The bar above the API references: back to the rest of the site. */
+function referenceBar(nav: NavEntry[]): string {
+  const links = nav
+    .filter((n) => ['index.html', 'api/index.html', ...REFERENCES.map((r) => r.out)].includes(n.href))
+    .map((n) => `<a href="../${escapeHtml(n.href)}">${escapeHtml(n.title)}</a>`);
+  return `<nav class="kzpki-bar"><strong><a href="../index.html">kzpki</a></strong>${links.join('')}</nav>`;
+}
+
 /** Builds the site into `outDir` (default `docs/site/`); returns the pages written (absolute paths). */
 export async function buildSite(options: { outDir?: string } = {}): Promise<string[]> {
   const site = options.outDir ?? SITE_DIR;
-  const pki = await loadPki();
   rmSync(site, { recursive: true, force: true });
   mkdirSync(site, { recursive: true });
   const hasApi = existsSync(join(DOCS, 'api', 'index.html'));
+  const pages = PAGES;
   const nav: NavEntry[] = [
-    ...GUIDES.map((g) => ({ title: g.title, href: guideHref(g.file) })),
+    ...pages.map((p) => ({ title: p.title, href: p.href })),
     ...REFERENCES.map((r) => ({ title: r.title, href: r.out })),
     ...(hasApi ? [{ title: 'Package API (typedoc)', href: 'api/index.html' }] : []),
   ];
   const written = new Map<string, string>();
+  /** The HTML whose links the build checks, when not the whole page. */
+  const linksOf = new Map<string, string>();
 
-  for (const guide of GUIDES) {
-    const markdown = readFileSync(join(DOCS, 'guides', guide.file), 'utf8');
-    checkSamplesTagged(markdown, guide.file);
-    const href = guideHref(guide.file);
-    const root = href.includes('/') ? '../' : '';
+  for (const p of pages) {
+    const sourcePath = join(DOCS, p.source);
+    const markdown = readFileSync(sourcePath, 'utf8');
+    checkSamplesTagged(markdown, p.source);
+    const root = posix.relative(posix.dirname(p.href), '.')
+      ? `${posix.relative(posix.dirname(p.href), '.')}/`
+      : '';
     const headings: Heading[] = [];
+    const markdownOptions = {
+      rewriteLink: (link: string) => siteLink(link, p),
+      image: (src: string) => imageDataUrl(join(dirname(sourcePath), src)),
+    };
     const body = renderMarkdown(
       markdown,
       {
-        rewriteLink: (link) => {
-          if (/^[a-z]+:/i.test(link) || link.startsWith('#')) return link;
-          const [path = '', hash] = link.split('#');
-          let target = path;
-          if (path.endsWith('.md')) target = root + guideHref(path.replace(/^(\.\/)?(guides\/)?/, ''));
-          else if (path.startsWith('reference/') || path.startsWith('api/')) target = root + path;
-          return hash ? `${target}#${hash}` : target;
-        },
-        image: (src) => imageDataUrl(join(DOCS, 'guides', src)),
+        ...markdownOptions,
         renderCode: (block) => {
           if (block.lang === 'mermaid') {
             const caption = block.meta || 'Sequence diagram';
             return `<figure>${sequenceSvg(block.code, caption)}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
           }
-          if (block.lang === 'kzpki-profiles') return profilesTable(pki);
+          if (block.lang === 'kzpki-profiles') {
+            return `<div class="profiles">${renderMarkdown(profilesMarkdown(pki), markdownOptions)}</div>`;
+          }
           if (block.meta.split(/\s+/).includes('test')) {
             return `<div class="sample"><span class="tested" title="executed by the docs test">tested</span><pre><code class="language-${escapeHtml(
               block.lang,
@@ -167,12 +206,12 @@ export async function buildSite(options: { outDir?: string } = {}): Promise<stri
     );
     const toc = headings.filter((h) => h.level === 2);
     write(
-      join(site, href),
+      join(site, p.href),
       page({
-        title: guide.title,
+        title: p.title,
         body,
         nav,
-        current: href,
+        current: p.href,
         root,
         ...(toc.length
           ? {
@@ -185,19 +224,13 @@ export async function buildSite(options: { outDir?: string } = {}): Promise<stri
   }
 
   for (const ref of REFERENCES) {
-    const rendered = new OpenApiRenderer(loadYaml(join(REPO, ref.spec))).render();
-    write(
-      join(site, ref.out),
-      page({
-        title: ref.title,
-        body: `<p class="muted">Rendered from <code>${escapeHtml(ref.spec)}</code>, the contract the service validates every request against.</p>${rendered.body}`,
-        nav,
-        current: ref.out,
-        root: '../',
-        toc: rendered.toc,
-      }),
-      written,
-    );
+    const out = join(site, ref.out);
+    mkdirSync(dirname(out), { recursive: true });
+    const bar = referenceBar(nav);
+    await renderApiReference({ spec: join(REPO, ref.spec), out, title: ref.title, header: bar });
+    // Redoc's own links are routes inside the page; only the bar links to other files.
+    linksOf.set(out, bar);
+    written.set(out, readFileSync(out, 'utf8'));
   }
 
   if (hasApi) cpSync(join(DOCS, 'api'), join(site, 'api'), { recursive: true });
@@ -205,7 +238,8 @@ export async function buildSite(options: { outDir?: string } = {}): Promise<stri
 
   const problems: string[] = [];
   for (const [path, html] of written) {
-    for (const href of brokenLinks(html, path)) problems.push(`${relative(site, path)}: broken link ${href}`);
+    for (const href of brokenLinks(linksOf.get(path) ?? html, path))
+      problems.push(`${relative(site, path)}: broken link ${href}`);
   }
   if (problems.length) throw new Error(`docs: ${problems.length} broken link(s):\n${problems.join('\n')}`);
   return [...written.keys()];

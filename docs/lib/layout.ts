@@ -1,7 +1,7 @@
 /**
- * The page shell of the docs site: one self-contained HTML file per page (inline CSS, no
- * scripts, no fonts or images from elsewhere), with relative links so the site works from disk
- * and under any path prefix (the CA serves it at `/docs`).
+ * The page shell of the Markdown pages of the docs site: one self-contained HTML file per page
+ * (inline CSS, no scripts, no fonts or images from elsewhere), with relative links so the site
+ * works from disk and under any path prefix (the CA serves it at `/docs`).
  */
 import { escapeHtml } from './markdown.js';
 
@@ -26,12 +26,7 @@ table{border-collapse:collapse;margin:1rem 0;font-size:.9rem;width:100%}th,td{bo
 blockquote{margin:1rem 0;padding:.2rem 1rem;border-left:4px solid var(--accent);background:var(--side)}
 .sample{position:relative}.sample .tested{position:absolute;top:.3rem;right:.5rem;font-size:.72rem;color:var(--muted)}
 figure{margin:1.5rem 0;overflow:auto}figcaption{color:var(--muted);font-size:.9rem}
-.method{display:inline-block;min-width:3.4rem;text-align:center;font:700 .75rem/1.6 ui-monospace,monospace;border-radius:3px;color:#fff;background:#777;padding:0 .3rem}
-.method.get{background:#2e7d32}.method.post{background:#1565c0}.method.delete{background:#c62828}.method.put,.method.patch{background:#ef6c00}
-.operation{border:1px solid var(--line);border-radius:6px;padding:.2rem 1.1rem 1rem;margin:1.4rem 0}.operation h3{margin:.8rem 0 .2rem}
-.opid{color:var(--muted);font:.8rem ui-monospace,monospace;margin-left:.5rem}.req{color:#b3261e;font-size:.75rem}.facets{color:var(--muted);font-size:.85rem}
-.status{font:700 .85rem ui-monospace,monospace;padding:0 .35rem;border-radius:3px;background:#e0e0e0}.status.s2{background:#d7f0da}.status.s4{background:#fde2cf}.status.s5{background:#f8d3d3}
-.media-type{margin:.4rem 0}.example summary{cursor:pointer;color:var(--accent);font-size:.9rem}.schema{margin:1.2rem 0}.muted{color:var(--muted)}
+.muted{color:var(--muted)}
 .profiles td{font-size:.82rem}main img{max-width:100%;border:1px solid var(--line);border-radius:4px}
 @media (max-width:60rem){.wrap{display:block}nav{position:static;width:auto;max-height:none;border-right:0;border-bottom:1px solid var(--line)}main{padding:1rem}}
 `;

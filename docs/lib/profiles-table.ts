@@ -1,9 +1,8 @@
 /**
  * The certificate profiles table of the guides, generated from `@kzpki/pki`'s `TEMPLATES` and
  * `templateProfile` (the data the CA issues from), so the documentation cannot drift from the
- * code.
+ * code. It is written as a Markdown table and rendered with the rest of the page.
  */
-import { escapeHtml } from './markdown.js';
 
 /** What the table needs from `@kzpki/pki`. */
 export interface ProfileSource {
@@ -14,7 +13,6 @@ export interface ProfileSource {
         name: string;
         kind: string;
         title: Readonly<Record<'ru' | 'kk' | 'en', string>>;
-        binRequired: boolean;
         firstManagerApproval: boolean;
         requiredSubjectFields: readonly string[];
       }
@@ -28,54 +26,63 @@ export interface ProfileSource {
     keyUsageCritical: boolean;
     extKeyUsage: readonly string[];
     policies: readonly string[];
-    validityDays: number;
   };
   describeOid(oid: string): string;
+}
+
+/** Subject attributes by the template's required fields (the name and IIN are always there). */
+const SUBJECT_FIELDS: Readonly<Record<string, string>> = {
+  organization: 'O',
+  bin: 'OU=BIN…',
+  roleCode: 'DC (role code)',
+  businessCategory: 'businessCategory',
+};
+
+/** Text for a table cell: no pipes or line breaks. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 }
 
 function oidList(pki: ProfileSource, oids: readonly string[]): string {
   return oids
     .map((oid) => {
       const name = pki.describeOid(oid);
-      return `<code>${escapeHtml(oid)}</code>${name !== oid ? ` ${escapeHtml(name)}` : ''}`;
+      return `\`${oid}\`${name !== oid ? ` ${cell(name)}` : ''}`;
     })
-    .join('<br>');
+    .join('; ');
 }
 
-/** The HTML table: one row per template and key (AUTH, SIGN). */
-export function profilesTable(pki: ProfileSource): string {
-  const rows: string[] = [];
+/**
+ * The Markdown table: one row per template and key (AUTH, SIGN).
+ *
+ * @example
+ * ```ts
+ * import * as pki from '@kzpki/pki';
+ * profilesMarkdown(pki); // '| template | kind | key | ...'
+ * ```
+ */
+export function profilesMarkdown(pki: ProfileSource): string {
+  const rows = [
+    '| template | kind | key | keyUsage | extKeyUsage (purpose, roles) | certificatePolicies | subject |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
   for (const t of Object.values(pki.TEMPLATES)) {
+    const subject = [
+      'CN, SURNAME, SERIALNUMBER=IIN…, C=KZ',
+      ...t.requiredSubjectFields.map((f) => SUBJECT_FIELDS[f] ?? f),
+      'GIVENNAME (patronymic)',
+    ].join(', ');
     for (const purpose of ['auth', 'sign'] as const) {
       const p = pki.templateProfile(t.name as never, purpose);
-      const subject = [
-        'CN, SURNAME, SERIALNUMBER=IIN…, C=KZ',
-        ...t.requiredSubjectFields.map(
-          (f) =>
-            ({
-              organization: 'O',
-              bin: 'OU=BIN…',
-              roleCode: 'DC (role code)',
-              businessCategory: 'businessCategory',
-            })[f] ?? f,
-        ),
-        'GIVENNAME (patronymic)',
-      ];
+      const template = `**${t.name}** ${cell(t.title.ru)} (${cell(t.title.en)})`;
+      const kind = `${t.kind}${t.firstManagerApproval ? ', approved by the first manager' : ''}`;
       rows.push(
-        `<tr>${
-          purpose === 'auth'
-            ? `<td rowspan="2"><strong>${escapeHtml(t.name)}</strong><br>${escapeHtml(t.title.ru)}<br><span class="muted">${escapeHtml(
-                t.title.en,
-              )}</span></td><td rowspan="2">${escapeHtml(t.kind)}${t.firstManagerApproval ? '<br>approved by the first manager' : ''}</td>`
-            : ''
-        }<td>${purpose.toUpperCase()}</td><td>${escapeHtml(p.keyUsage.join(', '))}${p.keyUsageCritical ? ' (critical)' : ''}</td><td>${oidList(
+        `| ${template} | ${kind} | ${purpose.toUpperCase()} | ${p.keyUsage.join(', ')}${p.keyUsageCritical ? ' (critical)' : ''} | ${oidList(
           pki,
           p.extKeyUsage,
-        )}</td><td>${oidList(pki, p.policies)}</td>${purpose === 'auth' ? `<td rowspan="2">${escapeHtml(subject.join(', '))}</td>` : ''}</tr>`,
+        )} | ${oidList(pki, p.policies)} | ${subject} |`,
       );
     }
   }
-  return `<table class="profiles"><thead><tr><th>template</th><th>kind</th><th>key</th><th>keyUsage</th><th>extKeyUsage (purpose, roles)</th><th>certificatePolicies</th><th>subject</th></tr></thead><tbody>${rows.join(
-    '',
-  )}</tbody></table>`;
+  return `${rows.join('\n')}\n`;
 }
