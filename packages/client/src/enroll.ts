@@ -276,7 +276,7 @@ class Flow {
 
 async function startApplication(flow: Flow): Promise<void> {
   const { template, iin, bin } = flow.o;
-  flow.progress('start', `Starting a ${template} application for IIN ${iin}`);
+  flow.progress('start', `Starting an application (template ${template}) for IIN ${iin}`);
   const kind = TEMPLATES[template].kind;
   flow.application = await flow.patiently('start', () =>
     unwrap(flow.ca.POST('/v1/applications', { body: { kind, template, iin, ...(bin ? { bin } : {}) } })),

@@ -136,7 +136,7 @@ export async function openKeyFile(
   if (purpose !== undefined && info.keyPurpose !== purpose && info.keyPurpose !== 'auth+sign') {
     throw new KzpkiApiError(
       'ERR_KEY_FILE_INVALID',
-      `The key file holds a ${info.keyPurpose.toUpperCase()} certificate, an ${purpose.toUpperCase()} one is needed`,
+      `The key file holds the ${info.keyPurpose.toUpperCase()} certificate, not the ${purpose.toUpperCase()} one that is needed`,
       { details: { purpose: info.keyPurpose } },
     );
   }
