@@ -1,0 +1,43 @@
+/**
+ * GOST for Kazakhstan's PKI: Streebog and GOST R 34.11-94 hashes, GOST R 34.10-2012 (the KZ
+ * GOST R 34.10-2015) and GOST 34.310-2004 signatures in the KZ encodings, GOST keys.
+ * See docs/domain.md, GOST.
+ */
+
+export {
+  GOST_ALGORITHMS,
+  type GostAlgorithm,
+  type GostAlgorithmId,
+  gostAlgorithm,
+  gostAlgorithmByKeyOid,
+  gostAlgorithmBySignatureOid,
+  isGostKeyOid,
+  isGostSignatureOid,
+} from './algorithms.js';
+export {
+  type GostCurve,
+  type GostCurveName,
+  type GostCurveParams,
+  type GostPoint,
+  gostCurve,
+} from './curves.js';
+export {
+  decodeGostPublicKey,
+  decodeGostSignature,
+  decodeGostSpki,
+  encodeGostPublicKey,
+  encodeGostSignature,
+  encodeGostSpki,
+  type GostPublicKeyInfo,
+  gostSignatureAlgorithmIdentifier,
+} from './encoding.js';
+export { Gostr341194Hash, gostr3411_94 } from './gostr3411-94.js';
+export {
+  type GostKeyPair,
+  GostPrivateKey,
+  generateGostKeyPair,
+  type SoftwareSigningKey,
+  verifyGost,
+} from './keys.js';
+export type { GostSignatureValue } from './sign.js';
+export { type GostHashFunction, StreebogHash, streebog256, streebog512 } from './streebog.js';
