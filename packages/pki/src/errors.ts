@@ -42,7 +42,15 @@ export type PkiErrorCode =
   // OCSP
   | 'ERR_OCSP_REQUEST_INVALID'
   | 'ERR_OCSP_RESPONSE_INVALID'
-  | 'ERR_OCSP_NONCE_MISMATCH';
+  | 'ERR_OCSP_NONCE_MISMATCH'
+  // CMS and timestamps
+  | 'ERR_CMS_INVALID'
+  | 'ERR_CMS_CONTENT_MISSING'
+  | 'ERR_TSP_INVALID'
+  | 'ERR_TSP_REJECTED'
+  | 'ERR_TSP_NONCE_MISMATCH'
+  // network (TSA, OCSP and CRL fetches)
+  | 'ERR_NETWORK';
 
 /** Error thrown by every function of `@kzpki/pki`; `code` says what went wrong. */
 export class PkiError extends Error {
