@@ -1,60 +1,48 @@
 /**
  * Every code sample of the guides (docs/guides/*.md) runs here, so the documentation never shows
  * code that does not work. ```ts test blocks run as TypeScript modules in a fresh Node process
- * (bare imports resolve to this package's dependencies: every @kzpki package); ```sh test blocks
- * run as `sh -e` scripts with a real `kzpki` on the PATH. Both get `KZPKI_CA_URL` and
- * `KZPKI_STATUS_URL` of a CA and status service started for the suite, and run in a work folder
- * per guide, in the order of the guide (later samples may use the files of earlier ones).
- *
- * This lives in @kzpki/cli, the one package that depends on everything the samples use
- * (including the CA for the provider example).
+ * (bare imports resolve to this package's dependencies: every @kzpki package and the reference
+ * CA); ```sh test blocks run as `sh -e` scripts exactly as a reader pastes them, `npx kzpki ...`
+ * included: they run inside this workspace package, where `npx` finds the checkout's own `kzpki`
+ * (and `kzpki` finds the reference stack), as it does from the repository root. Both get
+ * `KZPKI_CA_URL` and `KZPKI_STATUS_URL` of a CA and status service started for the suite, and run
+ * in a work folder per guide, in the order of the guide (later samples may use the files of
+ * earlier ones).
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startTestServices, type TestServices } from '@kzpki/stack/testing';
 import { hasTool } from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extractSamples, isRunnable, type Sample } from '../../../docs/lib/samples.js';
-import { startTestServices, type TestServices } from './support/services.js';
+import { PAGES } from '../build.js';
+import { extractSamples, isRunnable, type Sample } from '../lib/samples.js';
 
-const CLI_DIR = fileURLToPath(new URL('..', import.meta.url));
-const GUIDES_DIR = fileURLToPath(new URL('../../../docs/guides/', import.meta.url));
-const ENTRY = fileURLToPath(new URL('./support/kzpki-entry.ts', import.meta.url));
+const DOCS_DIR = fileURLToPath(new URL('..', import.meta.url));
 // tsx's loader, by absolute URL: the samples run in folders from which `tsx` does not resolve.
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
-const guides = readdirSync(GUIDES_DIR)
-  .filter((f) => f.endsWith('.md'))
-  .sort()
-  .map((file) => ({ file, samples: extractSamples(readFileSync(join(GUIDES_DIR, file), 'utf8'), file) }));
+const guides = PAGES.map((p) => ({
+  file: p.source,
+  samples: extractSamples(readFileSync(join(DOCS_DIR, p.source), 'utf8'), p.source),
+}));
 
 let services: TestServices;
 let scratch: string;
-let modules: string;
-let bin: string;
 
 beforeAll(async () => {
   services = await startTestServices();
-  scratch = mkdtempSync(join(tmpdir(), 'kzpki-docs-samples-'));
-  // Inside this package so that `import '@kzpki/client'` resolves; .mts makes them ES modules.
-  mkdirSync(join(CLI_DIR, 'node_modules', '.cache'), { recursive: true });
-  modules = mkdtempSync(join(CLI_DIR, 'node_modules', '.cache', 'kzpki-docs-samples-'));
-  bin = join(scratch, 'bin');
-  mkdirSync(bin);
-  writeFileSync(
-    join(bin, 'kzpki'),
-    `#!/bin/sh\nexec "${process.execPath}" --import "${TSX}" "${ENTRY}" "$@"\n`,
-  );
-  chmodSync(join(bin, 'kzpki'), 0o755);
-}, 60_000);
+  // Inside this package, so that `import '@kzpki/client'` resolves and `npx kzpki` is the
+  // workspace's CLI; .mts makes the TypeScript samples ES modules.
+  mkdirSync(join(DOCS_DIR, 'node_modules', '.cache'), { recursive: true });
+  scratch = mkdtempSync(join(DOCS_DIR, 'node_modules', '.cache', 'kzpki-docs-samples-'));
+}, 120_000);
 
 afterAll(async () => {
   await services?.stop();
   if (scratch) rmSync(scratch, { recursive: true, force: true });
-  if (modules) rmSync(modules, { recursive: true, force: true });
 });
 
 /** Runs a command; resolves with its exit code and output. */
@@ -68,10 +56,11 @@ function exec(
       cwd,
       env: {
         ...process.env,
-        PATH: `${bin}:${process.env.PATH ?? ''}`,
         KZPKI_CA_URL: services.caUrl,
         KZPKI_STATUS_URL: services.statusUrl,
         NO_COLOR: '1',
+        // `npx` must never fall back to the registry: every `kzpki` here is the workspace's.
+        npm_config_offline: 'true',
       },
       timeout: 120_000,
     });
@@ -88,16 +77,16 @@ function exec(
 }
 
 function workDir(guide: string): string {
-  const dir = join(scratch, guide.replace(/\.md$/, ''));
+  const dir = join(scratch, guide.replace(/\.md$/, '').replace(/\//g, '-'));
   mkdirSync(dir, { recursive: true });
   return dir;
 }
 
 async function runSample(s: Sample): Promise<void> {
   const cwd = workDir(s.file);
-  const name = `${s.file.replace(/\.md$/, '')}-${s.line}`;
+  const name = `${s.file.replace(/\.md$/, '').replace(/\//g, '-')}-${s.line}`;
   if (s.lang === 'ts' || s.lang === 'typescript' || s.lang === 'js') {
-    const path = join(modules, `${name}.mts`);
+    const path = join(scratch, `${name}.mts`);
     writeFileSync(path, s.code);
     const r = await exec(process.execPath, ['--import', TSX, path], cwd);
     expect(r.code, `${s.file}:${s.line} failed:\n${r.output}`).toBe(0);
@@ -117,12 +106,23 @@ describe('the guides', () => {
       .map((s) => `${s.file}:${s.line}`);
     expect(untested).toEqual([]);
     for (const file of [
-      'quick-start-sdk.md',
-      'quick-start-integrator.md',
-      'quick-start-tester.md',
-      'providers.md',
+      'guides/quick-start-sdk.md',
+      'guides/quick-start-integrator.md',
+      'guides/quick-start-tester.md',
+      'guides/providers.md',
     ]) {
       expect(all.filter((s) => s.file === file && s.tags.includes('test')).length, file).toBeGreaterThan(0);
+    }
+  });
+
+  it('run the CLI as `npx kzpki`, which works as pasted (a bare `kzpki` is on no PATH)', () => {
+    const shell = guides.flatMap((g) => g.samples).filter((s) => ['sh', 'bash', 'shell'].includes(s.lang));
+    expect(shell.some((s) => /^npx kzpki /m.test(s.code))).toBe(true);
+    for (const s of shell) {
+      for (const line of s.code.split('\n')) {
+        if (line.trimStart().startsWith('#')) continue;
+        expect(line, `${s.file}:${s.line}`).not.toMatch(/(^|[;&|(]\s*)kzpki\s/);
+      }
     }
   });
 });

@@ -3,34 +3,8 @@
  * registries (`apps/ca/data/demo.json`), sorted into what each one is good for.
  */
 import type { DemoData } from '@kzpki/ca';
+import type { DemoPersonas, Persona, SpecialPerson } from '@kzpki/cli';
 import type { TemplateName } from '@kzpki/pki';
-
-/** A person to enroll with a template. */
-export interface Persona {
-  template: TemplateName;
-  iin: string;
-  bin?: string;
-  /** "SURNAME GIVEN PATRONYMIC". */
-  name: string;
-  organization?: string;
-  /** For legal-entity templates that need approval: the first manager of the same BIN. */
-  approverIin?: string;
-}
-
-/** A person whose flow goes some other way (no phone, moderation). */
-export interface SpecialPerson {
-  iin: string;
-  name: string;
-  note: string;
-}
-
-/** The demo personas: one per template, and the special cases. */
-export interface DemoPersonas {
-  byTemplate: Partial<Record<TemplateName, Persona>>;
-  special: SpecialPerson[];
-  /** First managers, by BIN. */
-  firstManagers: Map<string, Persona>;
-}
 
 function fullName(p: { surname: string; givenName: string; patronymic?: string }): string {
   return [p.surname, p.givenName, p.patronymic].filter(Boolean).join(' ');

@@ -1,12 +1,13 @@
 /**
- * The reference CA and status service for CLI tests: in-process on ephemeral loopback ports over
- * a temp data directory, with RSA-2048 CA keys (fast start), cheap PIN hashing and relaxed rate
- * limits (the suites enroll the same demo persons many times).
+ * `@kzpki/stack/testing`: the reference stack for test suites (this app's, the docs samples'):
+ * the real CA, status service and portal in-process on ephemeral loopback ports over a temp data
+ * directory, with RSA-2048 CA keys (fast start), cheap PIN hashing and relaxed rate limits (the
+ * suites enroll the same demo persons many times).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningServices, startServices } from '../../src/commands/support/services.js';
+import { type RunningServices, startServices } from './services.js';
 
 const RELAXED = { capacity: 10_000, refillPerSecond: 10_000 };
 
@@ -16,7 +17,16 @@ export interface TestServices extends RunningServices {
   stop(): Promise<void>;
 }
 
-/** Starts the test services (test mode and dev mode on). */
+/**
+ * Starts the test services (test mode and dev mode on).
+ *
+ * @example
+ * ```ts
+ * const services = await startTestServices();
+ * await fetch(`${services.caUrl}/v1/health`);
+ * await services.stop();
+ * ```
+ */
 export async function startTestServices(): Promise<TestServices> {
   const dir = mkdtempSync(join(tmpdir(), 'kzpki-cli-services-'));
   const services = await startServices({

@@ -6,12 +6,12 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EnrollReport } from '@kzpki/cli';
 import { inspectCertificate, openPkcs12 } from '@kzpki/pki';
 import { tempDir } from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EnrollReport } from '../src/commands/enroll.js';
+import { startTestServices, type TestServices } from '../src/testing.js';
 import { run } from './io.js';
-import { startTestServices, type TestServices } from './support/services.js';
 
 const PASSWORD = 'Qwerty12';
 const BIN = '150440000013';

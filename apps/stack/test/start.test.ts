@@ -1,15 +1,19 @@
 /**
- * `kzpki start` as a real process: it prints the URLs and the demo persons, both services answer,
- * and SIGINT (Ctrl-C) stops them cleanly with exit code 0. `kzpki ca init` on a fresh and on an
- * initialised data directory.
+ * `kzpki start` as a real process: it prints the URLs and the demo persons, the services answer,
+ * the commands it prints run as pasted from the repository root, and SIGINT (Ctrl-C) stops them
+ * cleanly with exit code 0. `kzpki ca init` on a fresh and on an initialised data directory.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { tempDir } from '@kzpki/test-fixtures';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from './io.js';
 
 const ENTRY = fileURLToPath(new URL('./support/kzpki-entry.ts', import.meta.url));
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const dirs: Array<ReturnType<typeof tempDir>> = [];
 const children: ChildProcess[] = [];
 
@@ -42,65 +46,88 @@ function waitForOutput(child: ChildProcess, marker: string, timeoutMs: number): 
 }
 
 describe('kzpki start', () => {
-  it('runs the CA and the status service until SIGINT, then stops cleanly', { timeout: 90_000 }, async () => {
-    const data = tempDir('kzpki-start-');
-    dirs.push(data);
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        ENTRY,
-        'start',
-        '--port',
-        '0',
-        '--status-port',
-        '0',
-        '--portal-port',
-        '0',
-        '--data-dir',
-        data.dir,
-        '--ca-key-algorithm',
-        'RSA-2048',
-      ],
-      {
-        cwd: fileURLToPath(new URL('..', import.meta.url)),
-        env: { ...process.env, KZPKI_CA_PASSPHRASE: 'start-test' },
-      },
-    );
-    children.push(child);
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString('utf8');
-    });
-    const banner = await waitForOutput(child, 'Press Ctrl-C to stop.', 80_000);
-    const caUrl = /CA API:\s+(http:\/\/[^/\s]+)\/v1/.exec(banner)?.[1];
-    const statusUrl = /status service:\s+(http:\/\/\S+)/.exec(banner)?.[1];
-    expect(caUrl).toBeDefined();
-    expect(statusUrl).toBeDefined();
-    expect(banner).toMatch(/dev SMS outbox:\s+http:\/\/\S+\/v1\/dev\/sms-outbox\?iin=<IIN>/);
-    expect(banner).toMatch(/individual\s+850315300128/);
-    expect(banner).toMatch(/first-manager\s+780203403451\s+150440000013/);
-    expect(banner).toMatch(/940615400124 .*ERR_PHONE_NOT_REGISTERED/);
-    const health = await fetch(`${caUrl}/v1/health`);
-    expect(await health.json()).toMatchObject({ status: 'ok', devMode: true, testMode: true });
-    expect((await fetch(`${statusUrl}/health`)).status).toBe(200);
-    // The portal serves the SPA and proxies the CA API on its own origin.
-    const portalUrl = /portal \(open in a browser\):\s+(http:\/\/\S+)/.exec(banner)?.[1];
-    expect(portalUrl).toBeDefined();
-    const page = await fetch(`${portalUrl}/`);
-    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await (await fetch(`${portalUrl}/v1/health`)).json()).toMatchObject({ status: 'ok' });
-    const crl = await fetch(`${statusUrl}/crl/kzpki-test-issuing-rsa.crl`);
-    expect(crl.headers.get('content-type')).toMatch(/^application\/pkix-crl/);
+  it(
+    'runs the CA, the status service and the portal until SIGINT, then stops cleanly',
+    { timeout: 150_000 },
+    async () => {
+      const data = tempDir('kzpki-start-');
+      dirs.push(data);
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          ENTRY,
+          'start',
+          '--port',
+          '0',
+          '--status-port',
+          '0',
+          '--portal-port',
+          '0',
+          '--data-dir',
+          data.dir,
+          '--ca-key-algorithm',
+          'RSA-2048',
+        ],
+        {
+          cwd: fileURLToPath(new URL('..', import.meta.url)),
+          env: { ...process.env, KZPKI_CA_PASSPHRASE: 'start-test' },
+        },
+      );
+      children.push(child);
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString('utf8');
+      });
+      const banner = await waitForOutput(child, 'Press Ctrl-C to stop.', 80_000);
+      const caUrl = /CA API:\s+(http:\/\/[^/\s]+)\/v1/.exec(banner)?.[1];
+      const statusUrl = /status service:\s+(http:\/\/\S+)/.exec(banner)?.[1];
+      expect(caUrl).toBeDefined();
+      expect(statusUrl).toBeDefined();
+      expect(banner).toMatch(/dev SMS outbox:\s+http:\/\/\S+\/v1\/dev\/sms-outbox\?iin=<IIN>/);
+      expect(banner).toMatch(/individual\s+850315300128/);
+      expect(banner).toMatch(/first-manager\s+780203403451\s+150440000013/);
+      expect(banner).toMatch(/940615400124 .*ERR_PHONE_NOT_REGISTERED/);
+      const health = await fetch(`${caUrl}/v1/health`);
+      expect(await health.json()).toMatchObject({ status: 'ok', devMode: true, testMode: true });
+      expect((await fetch(`${statusUrl}/health`)).status).toBe(200);
+      // The portal serves the SPA and proxies the CA API on its own origin.
+      const portalUrl = /portal \(open in a browser\):\s+(http:\/\/\S+)/.exec(banner)?.[1];
+      expect(portalUrl).toBeDefined();
+      const page = await fetch(`${portalUrl}/`);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await (await fetch(`${portalUrl}/v1/health`)).json()).toMatchObject({ status: 'ok' });
+      const crl = await fetch(`${statusUrl}/crl/kzpki-test-issuing-rsa.crl`);
+      expect(crl.headers.get('content-type')).toMatch(/^application\/pkix-crl/);
 
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
-    expect(stderr).toMatch(/SIGINT: stopping/);
-    expect(stderr).toMatch(/stopped/);
-    await expect(fetch(`${caUrl}/v1/health`)).rejects.toThrow();
-  });
+      // Every command it suggests is `npx kzpki ...`, and the first runs as pasted from the
+      // repository root (only its output folder is moved out of the repository).
+      const suggested = banner
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => /^(npx )?kzpki /.test(l));
+      expect(suggested.length).toBeGreaterThanOrEqual(4);
+      for (const c of suggested)
+        expect(c).toMatch(/^npx kzpki (enroll|testpack) --ca-url http:\/\/127\.0\.0\.1:\d+ /);
+      const keys = tempDir('kzpki-start-keys-');
+      dirs.push(keys);
+      const first = (suggested[0] as string).replace('--out ./keys/', `--out ${keys.dir}/`);
+      expect(first).toContain('--template individual');
+      await promisify(execFile)('sh', ['-c', first], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' } });
+      expect(readdirSync(join(keys.dir, 'individual')).sort()).toEqual([
+        expect.stringMatching(/^AUTH_RSA256_[0-9a-f]{40}\.p12$/),
+        expect.stringMatching(/^RSA256_[0-9a-f]{40}\.p12$/),
+      ]);
+
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(stderr).toMatch(/SIGINT: stopping/);
+      expect(stderr).toMatch(/stopped/);
+      await expect(fetch(`${caUrl}/v1/health`)).rejects.toThrow();
+    },
+  );
 });
 
 describe('kzpki ca init', () => {

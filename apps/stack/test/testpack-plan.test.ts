@@ -2,10 +2,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDemoData } from '@kzpki/ca';
+import { planTestPack } from '@kzpki/cli';
 import { tempDir } from '@kzpki/test-fixtures';
 import { afterAll, describe, expect, it } from 'vitest';
-import { demoPersonas } from '../src/commands/support/demo-persons.js';
-import { planTestPack } from '../src/commands/support/testpack.js';
+import { demoPersonas } from '../src/demo-persons.js';
 import { run } from './io.js';
 
 const personas = demoPersonas(loadDemoData());

@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
+import type { PackEntry, PackIndex } from '@kzpki/cli';
 import {
   inspectCertificate,
   ncaKeyFileName,
@@ -23,9 +24,8 @@ import {
 } from '@kzpki/pki';
 import { hasTool, runTool, tempDir } from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PackEntry, PackIndex } from '../src/commands/support/testpack.js';
+import { startTestServices, type TestServices } from '../src/testing.js';
 import { run } from './io.js';
-import { startTestServices, type TestServices } from './support/services.js';
 
 const PASSWORD = 'Qwerty12';
 const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];

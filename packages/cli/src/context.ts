@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { CliError } from './errors.js';
+import type { StackLoad } from './stack.js';
 
 /** Exit codes: 0 success/valid, 1 checked input is invalid, 2 usage error. */
 export const EXIT_OK = 0;
@@ -32,6 +33,8 @@ export interface Context {
   readonly io: Io;
   /** The exit code `main()` returns; commands set it. */
   exitCode: number;
+  /** The reference stack (`start`, `ca`, demo persons), when `main()` found it; see `loadStack`. */
+  readonly stack?: StackLoad;
 }
 
 /** The `--lang` global option as seen from `command`. */

@@ -8,7 +8,12 @@ export type CliErrorCode =
   /** The command line is wrong: an unknown command or option, a malformed option value. Exit code 2. */
   | 'ERR_USAGE'
   /** Reading input (e.g. a password from stdin) failed. Exit code 2. */
-  | 'ERR_INPUT';
+  | 'ERR_INPUT'
+  /**
+   * The command needs the reference stack (`@kzpki/stack`: `start`, `ca`, the demo persons of
+   * `testpack`), which is found only inside a kzpki checkout. Exit code 2.
+   */
+  | 'ERR_STACK_UNAVAILABLE';
 
 /** An error the CLI prints as `kzpki: <message>` before exiting with {@link CliError.exitCode}. */
 export class CliError extends Error {

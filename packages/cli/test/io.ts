@@ -1,5 +1,6 @@
 /** An in-memory {@link Io} for running `main()` in-process. */
-import { type Io, main } from '../src/index.js';
+import { tmpdir } from 'node:os';
+import { type Io, loadStack, main, type StackLoad } from '../src/index.js';
 
 /** What one CLI run printed and returned. */
 export interface Run {
@@ -8,8 +9,14 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs `kzpki <args>` in-process; `stdin` is what standard input holds. */
-export async function run(args: string[], stdin = ''): Promise<Run> {
+/** What `loadStack` finds outside a kzpki checkout (the temp folder has no `@kzpki/stack`). */
+export const NO_STACK: StackLoad = await loadStack(tmpdir());
+
+/**
+ * Runs `kzpki <args>` in-process; `stdin` is what standard input holds. The reference stack is
+ * absent unless given, as for a user of the published package.
+ */
+export async function run(args: string[], stdin = '', stack: StackLoad = NO_STACK): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const io: Io = {
@@ -21,6 +28,6 @@ export async function run(args: string[], stdin = ''): Promise<Run> {
     },
     readStdin: async () => stdin,
   };
-  const code = await main(['node', 'kzpki', ...args], io);
+  const code = await main(['node', 'kzpki', ...args], io, { stack });
   return { code, stdout, stderr };
 }

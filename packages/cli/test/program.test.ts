@@ -23,7 +23,8 @@ describe('the kzpki program', () => {
       'enroll',
       'testpack',
     ]);
-    expect(COMMAND_GROUPS).toHaveLength(11);
+    // `start` and `ca` are one group: the reference stack's commands (or their stand-ins).
+    expect(COMMAND_GROUPS).toHaveLength(10);
     expect(program).toBeInstanceOf(Command);
   });
 
@@ -40,17 +41,38 @@ describe('the kzpki program', () => {
   });
 
   it.each([
+    // no command, an unknown command or subcommand
     [[]],
     [['iin']],
     [['nope']],
+    [['iin', 'nope']],
+    [['cert', 'show']],
+    // a missing or an excess argument
     [['iin', 'check']],
     [['iin', 'check', '1', '2']],
-    [['--lang', 'de', 'iin', 'check', '871008401427']],
+    [['password', 'check']],
+    [['ocsp', 'check']],
+    // an unknown option, a missing option value, a missing required option
     [['iin', 'check', '871008401427', '--bogus']],
-  ])('usage error (exit 2) for %j', async (args) => {
+    [['--lang']],
+    [['ocsp', 'check', 'cert.pem', '--issuer']],
+    [['enroll']],
+    [['testpack']],
+    // an invalid value: choices, numbers, lists
+    [['--lang', 'de', 'iin', 'check', '871008401427']],
+    [['iin', 'generate', '--count', 'x']],
+    [['iin', 'generate', '--count', '0']],
+    [['iin', 'generate', '--sex', 'x']],
+    [['bin', 'generate', '--kind', 'x']],
+    [['password', 'generate', '--length', '3']],
+    [['enroll', '--template', 'nope', '--iin', '850315300128', '--out', 'keys']],
+    [['testpack', '--out', 'pack', '--templates', 'nope']],
+    [['testpack', '--out', 'pack', '--key-format', 'pem']],
+  ])('usage error (exit 2, message on stderr, nothing on stdout) for %j', async (args) => {
     const r = await run(args);
     expect(r.code).toBe(2);
     expect(r.stderr).not.toBe('');
+    expect(r.stdout).toBe('');
   });
 
   it('--lang may come before or after the command', async () => {

@@ -6,10 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CaKeyMaterial } from '@kzpki/ca';
+import { type Context, EXIT_OK, guarded, table, wantsJson, writeJson } from '@kzpki/cli/command-kit';
 import { type Command, Option } from 'commander';
-import { type Context, EXIT_OK, wantsJson, writeJson } from '../context.js';
-import { guarded } from './support/failure.js';
-import { table } from './support/format.js';
 
 /** One CA certificate in the `ca init --json` output. */
 export interface CaCertificateSummary {

@@ -1,17 +1,15 @@
 /**
- * `kzpki start`: the reference CA and the status service in this process, on SQLite in
- * `KZPKI_DATA_DIR` (default `./var`), with the demo registries; prints the URLs, the demo persons
- * and where the dev SMS outbox is; Ctrl-C stops both cleanly.
+ * `kzpki start`: the reference CA, the status service and the portal in this process, on SQLite
+ * in `KZPKI_DATA_DIR` (default `./var`), with the demo registries; prints the URLs, the demo
+ * persons and ready-to-paste `npx kzpki ...` commands; Ctrl-C stops everything cleanly.
  */
+
+import type { DemoPersonas } from '@kzpki/cli';
+import { CliError, type Context, EXIT_OK, guarded, integerIn, table } from '@kzpki/cli/command-kit';
 import { TEMPLATES } from '@kzpki/pki';
 import { type Command, Option } from 'commander';
-import { type Context, EXIT_OK } from '../context.js';
-import { CliError } from '../errors.js';
-import { integerIn } from '../options.js';
-import { type DemoPersonas, loadDemoPersonas } from './support/demo-persons.js';
-import { guarded } from './support/failure.js';
-import { table } from './support/format.js';
-import { type RunningServices, startServices } from './support/services.js';
+import { loadDemoPersonas } from '../demo-persons.js';
+import { type RunningServices, startServices } from '../services.js';
 
 /** Resolves with the signal's name on the first SIGINT or SIGTERM. */
 export function nextStopSignal(): Promise<NodeJS.Signals> {
@@ -45,7 +43,7 @@ export function banner(s: RunningServices, testMode: boolean, personas: DemoPers
     table([
       ['portal (open in a browser)', s.portalUrl],
       ['CA API', `${caUrl}/v1 (spec: openapi/ca.yaml)`],
-      ['docs (after pnpm run docs)', `${caUrl}/docs/`],
+      ['docs', `${caUrl}/docs/ (once \`npx -y pnpm@10.34.9 run docs\` has built them)`],
       ['status service', `${s.statusUrl} (spec: openapi/status.yaml)`],
       ['OCSP', `${s.statusUrl}/ocsp`],
       ['CRLs', `${s.statusUrl}/crl/kzpki-test-issuing-rsa.crl, ${s.statusUrl}/crl/kzpki-test-root-rsa.crl`],
@@ -58,19 +56,19 @@ export function banner(s: RunningServices, testMode: boolean, personas: DemoPers
     ...rows,
     ...special,
     '',
-    'Try:',
+    'Try (from the repository root, in another terminal):',
     ...(example
       ? [
-          `  kzpki enroll --ca-url ${caUrl} --template individual --iin ${example.iin} --password Qwerty12 --out ./keys/individual`,
+          `  npx kzpki enroll --ca-url ${caUrl} --template individual --iin ${example.iin} --password Qwerty12 --out ./keys/individual`,
         ]
       : []),
     ...(manager && employee
       ? [
-          `  kzpki enroll --ca-url ${caUrl} --template first-manager --iin ${manager.iin} --bin ${manager.bin} --password Qwerty12 --out ./keys/manager`,
-          `  kzpki enroll --ca-url ${caUrl} --template employee --iin ${employee.iin} --bin ${employee.bin} --password Qwerty12 --out ./keys/employee --approver ./keys/manager --approver-password Qwerty12`,
+          `  npx kzpki enroll --ca-url ${caUrl} --template first-manager --iin ${manager.iin} --bin ${manager.bin} --password Qwerty12 --out ./keys/manager`,
+          `  npx kzpki enroll --ca-url ${caUrl} --template employee --iin ${employee.iin} --bin ${employee.bin} --password Qwerty12 --out ./keys/employee --approver ./keys/manager --approver-password Qwerty12`,
         ]
       : []),
-    `  kzpki testpack --ca-url ${caUrl} --out ./testpack`,
+    `  npx kzpki testpack --ca-url ${caUrl} --out ./testpack`,
     '',
     `Templates: ${Object.keys(TEMPLATES).join(', ')}. Press Ctrl-C to stop.`,
     '',
@@ -82,7 +80,7 @@ export function register(program: Command, ctx: Context): void {
   program
     .command('start')
     .description(
-      'run the reference CA and the status service locally (SQLite in KZPKI_DATA_DIR, default ./var)',
+      'run the reference CA, the status service and the portal locally (SQLite in KZPKI_DATA_DIR, default ./var)',
     )
     .option('--port <port>', 'CA API port (0: any free port)', integerIn(0, 65535), 8080)
     .option('--status-port <port>', 'status service port (0: any free port)', integerIn(0, 65535), 8081)

@@ -129,7 +129,12 @@ export function register(program: Command, ctx: Context): void {
     .description(
       'obtain AUTH and SIGN key files from a CA through the remote issuance flow; exit code 0 when written, 1 when the CA refused or the flow failed',
     )
-    .option('--ca-url <url>', 'CA base URL (default: $KZPKI_CA_URL or http://127.0.0.1:8080)', defaultCaUrl())
+    .addOption(
+      new Option('--ca-url <url>', 'CA base URL').default(
+        defaultCaUrl(),
+        '$KZPKI_CA_URL or http://127.0.0.1:8080',
+      ),
+    )
     .addOption(
       new Option('--template <name>', 'certificate template')
         .choices(Object.keys(TEMPLATES))

@@ -8,8 +8,8 @@ import type { KeyFileFormat } from '@kzpki/client';
 import { type KeyAlgorithmName, TEMPLATES, type TemplateName } from '@kzpki/pki';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type Context, EXIT_OK, wantsJson, writeJson } from '../context.js';
+import { stackOf, stackUnavailable } from '../stack.js';
 import { defaultCaUrl } from './enroll.js';
-import { loadDemoPersonas } from './support/demo-persons.js';
 import { guarded } from './support/failure.js';
 import { createProgress } from './support/progress.js';
 import { secretOption } from './support/secret-input.js';
@@ -37,7 +37,12 @@ export function register(program: Command, ctx: Context): void {
     .description(
       'make a test pack against a running CA: valid, revoked and expired key files for every template, CA certificates, CRLs and index.json; exit code 0 when complete, 1 on failure',
     )
-    .option('--ca-url <url>', 'CA base URL (default: $KZPKI_CA_URL or http://127.0.0.1:8080)', defaultCaUrl())
+    .addOption(
+      new Option('--ca-url <url>', 'CA base URL').default(
+        defaultCaUrl(),
+        '$KZPKI_CA_URL or http://127.0.0.1:8080',
+      ),
+    )
     .requiredOption('--out <dir>', 'folder of the pack (must be empty, or use --force)')
     .option(
       '--password <password>',
@@ -81,11 +86,15 @@ export function register(program: Command, ctx: Context): void {
         command: Command,
       ) => {
         await guarded(ctx, command, async () => {
+          const stack = stackOf(ctx);
+          if (!stack.ok) {
+            throw stackUnavailable(stack, 'testpack', 'enrolls the demo persons of the reference stack');
+          }
           const password = (await secretOption(ctx, options.password)) as string;
           const outDir = resolve(options.out);
           const templates = options.templates ?? (Object.keys(TEMPLATES) as TemplateName[]);
           const states = options.states ?? [...PACK_STATES];
-          const personas = await loadDemoPersonas({ testOnly: false });
+          const personas = await stack.stack.loadDemoPersonas({ testOnly: false });
           const progress = createProgress(ctx.io, {
             total: planTestPack(personas, templates, states).length + 2,
           });

@@ -36,11 +36,11 @@ function hintFor(e: KzpkiApiError): string | undefined {
     case 'ERR_IDENTIFICATION_REJECTED':
       return 'The operator rejected the identification documents; start again with a valid identity document.';
     case 'ERR_NETWORK':
-      return 'Is the service running? `kzpki start` starts the reference CA and status service locally.';
+      return 'Is the service running? `npx kzpki start` in a kzpki checkout starts the reference CA and status service locally.';
     case 'ERR_OTP_UNAVAILABLE':
       return 'Use --otp stdin and type the code from the SMS, or run the CA in dev mode (KZPKI_DEV_MODE=1).';
     case 'ERR_TEST_MODE_REQUIRED':
-      return 'Expired test keys need a CA in test mode (KZPKI_TEST_MODE=1; `kzpki start` enables it).';
+      return 'Expired test keys need a CA in test mode (KZPKI_TEST_MODE=1; `npx kzpki start` enables it).';
     case 'ERR_KEY_FILE_BAD_PASSWORD':
       return 'Check the key-file password (NCA test keys use Qwerty12).';
     default:

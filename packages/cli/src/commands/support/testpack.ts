@@ -36,7 +36,7 @@ import {
   type TemplateName,
 } from '@kzpki/pki';
 import { CliError } from '../../errors.js';
-import { type DemoPersonas, loadDemoPersonas, type Persona } from './demo-persons.js';
+import type { DemoPersonas, Persona } from '../../stack.js';
 import { writeOutputFile } from './files.js';
 import type { ProgressReporter } from './progress.js';
 
@@ -130,8 +130,8 @@ export interface TestPackOptions {
   keyAlgorithm?: KeyAlgorithmName;
   /** Replace an existing pack in `outDir`. */
   force?: boolean;
-  /** Who to enroll (default: the reference CA's demo data). */
-  personas?: DemoPersonas;
+  /** Who to enroll: the reference CA's demo persons (`StackModule.loadDemoPersonas`). */
+  personas: DemoPersonas;
   /** Longest wait for the status service to publish the revocations in its CRL (default 30 s). */
   crlTimeoutMs?: number;
   progress: ProgressReporter;
@@ -225,7 +225,7 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
   const keyFormat = options.keyFormat ?? 'legacy';
   const keyAlgorithm = options.keyAlgorithm ?? 'RSA-2048';
   const fetchOpt = options.fetch ? { fetch: options.fetch } : {};
-  const personas = options.personas ?? (await loadDemoPersonas({ testOnly: false }));
+  const personas = options.personas;
   const plan = planTestPack(personas, templates, states);
   const replaced = previousPack(options.outDir, options.force === true);
   const ca = createCaClient({ baseUrl: options.caUrl, ...fetchOpt });
