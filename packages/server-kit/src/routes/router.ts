@@ -1,0 +1,251 @@
+/**
+ * Routes built from the OpenAPI document and a typed route table: every operation of the spec is
+ * mounted at its path and method; its request is validated against the spec before the handler
+ * runs; the handler's result is sent as JSON (or its media type); anything thrown becomes
+ * problem+json. The route table's type (see `types.ts`) makes a missing or mistyped handler a
+ * compile error; the router checks the same at start-up in case the generated types and the spec
+ * file drifted apart.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import express from 'express';
+import { ServerKitError } from '../errors.js';
+import type { OpenApiValidator } from '../openapi/validator.js';
+import { problemOf as defaultProblemOf, type ProblemDocument, problemHeaders } from '../problem/problem.js';
+import type { AnyOperationResult, OperationRequest, OperationShape, RouteTable } from './types.js';
+
+/** Options of {@link createOperationRouter}. */
+export interface OperationRouterOptions<Ops, Ctx> {
+  /** The compiled OpenAPI document. */
+  spec: OpenApiValidator;
+  /** One handler per operation. */
+  handlers: RouteTable<Ops, Ctx>;
+  /** Passed to every handler. */
+  context: Ctx;
+  /**
+   * Checks run after validation and before the handler, by operationId (rate limits keyed by a
+   * function of the request, say); a check throws to refuse.
+   */
+  guards?: {
+    [K in keyof Ops]?: Ops[K] extends OperationShape
+      ? (req: OperationRequest<Ops[K]>) => Promise<unknown>
+      : never;
+  };
+  /** Turns anything thrown into a problem (default: {@link defaultProblemOf}). */
+  problemOf?: (e: unknown) => ProblemDocument;
+  /** Told about every `ERR_INTERNAL` (default `console.error`); the client sees no details. */
+  onInternalError?: (operationId: string, error: unknown) => void;
+  /** Headers on every response (default `Cache-Control: no-store`). */
+  headers?: Readonly<Record<string, string>>;
+  /** Largest JSON body (default `1mb`, express syntax). */
+  jsonLimit?: string | number;
+  /** When given, every response is checked against the spec and each violation reported here. */
+  onResponseViolation?: (message: string) => void;
+}
+
+/** The bearer token of an `Authorization: Bearer …` header (RFC 6750 §2.1). */
+export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
+  const h = headers.authorization;
+  if (typeof h !== 'string') return undefined;
+  return /^Bearer\s+(\S+)\s*$/i.exec(h)?.[1];
+}
+
+/** Whether the request carries a body (RFC 9110 §6.4.1: `Content-Length` or `Transfer-Encoding`). */
+export function hasBody(headers: IncomingHttpHeaders): boolean {
+  return headers['transfer-encoding'] !== undefined || (headers['content-length'] ?? '0') !== '0';
+}
+
+/** The media type of the request body, lower case, without parameters. */
+export function mediaTypeOf(headers: IncomingHttpHeaders): string {
+  return (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/**
+ * A body-parser failure (express.json, raw, text) as a kit error; `undefined` for other errors.
+ * @example
+ * ```ts
+ * fromBodyParserError({ type: 'entity.too.large', status: 413 })?.code; // 'ERR_PAYLOAD_TOO_LARGE'
+ * ```
+ */
+export function fromBodyParserError(e: unknown): ServerKitError | undefined {
+  const { type, status } = (e ?? {}) as { type?: unknown; status?: unknown };
+  if (type === 'entity.too.large' || status === 413) {
+    return new ServerKitError('ERR_PAYLOAD_TOO_LARGE', 'The request body is too large', { cause: e });
+  }
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported' || status === 415) {
+    return new ServerKitError('ERR_UNSUPPORTED_MEDIA_TYPE', 'Unsupported body encoding', { cause: e });
+  }
+  if (typeof type === 'string' && type.startsWith('entity.') && typeof status === 'number' && status < 500) {
+    return new ServerKitError('ERR_VALIDATION', `Unreadable request body: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+  return undefined;
+}
+
+/** Sends a problem through express. */
+export function sendExpressProblem(res: express.Response, p: ProblemDocument): void {
+  res.status(p.status).set(problemHeaders(p)).send(JSON.stringify(p));
+}
+
+/**
+ * The problem for anything thrown, with body-parser failures mapped first; reports internal errors.
+ */
+function toProblem(
+  e: unknown,
+  problemOf: (e: unknown) => ProblemDocument,
+  onInternal: (error: unknown) => void,
+): ProblemDocument {
+  const p = problemOf(fromBodyParserError(e) ?? e);
+  if (p.code === 'ERR_INTERNAL') onInternal(e);
+  return p;
+}
+
+/**
+ * Builds the routes of every operation of `spec`.
+ * @throws {ServerKitError} `ERR_ROUTES_MISMATCH` when the table and the spec's operations differ.
+ * @example
+ * ```ts
+ * const router = createOperationRouter<operations, CaContext>({ spec, handlers, context });
+ * app.use(router);
+ * app.use(notFoundHandler());
+ * app.use(problemErrorHandler());
+ * ```
+ */
+export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<Ops, Ctx>): express.Router {
+  const { spec, context } = options;
+  const handlers = options.handlers as unknown as Record<
+    string,
+    ((ctx: Ctx, req: OperationRequest<OperationShape>) => Promise<AnyOperationResult>) | undefined
+  >;
+  const guards = (options.guards ?? {}) as Record<
+    string,
+    ((req: OperationRequest<OperationShape>) => Promise<unknown>) | undefined
+  >;
+  const ids = new Set(spec.operationIds);
+  const missing = [...ids].filter((id) => typeof handlers[id] !== 'function');
+  const extra = Object.keys(handlers).filter((id) => !ids.has(id));
+  const unknownGuards = Object.keys(guards).filter((id) => !ids.has(id));
+  if (missing.length || extra.length || unknownGuards.length) {
+    throw new ServerKitError(
+      'ERR_ROUTES_MISMATCH',
+      [
+        missing.length ? `no handler for ${missing.join(', ')}` : '',
+        extra.length ? `handlers for operations the spec does not have: ${extra.join(', ')}` : '',
+        unknownGuards.length ? `guards for unknown operations: ${unknownGuards.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
+    );
+  }
+  const problemOf = options.problemOf ?? defaultProblemOf;
+  const onInternalError =
+    options.onInternalError ?? ((id: string, e: unknown) => console.error(`[kzpki] ${id} failed:`, e));
+  const defaultHeaders = options.headers ?? { 'cache-control': 'no-store' };
+  const check = options.onResponseViolation;
+  const json = express.json({
+    limit: options.jsonLimit ?? '1mb',
+    type: ['application/json', 'application/*+json'],
+  });
+  const parseJson = (req: express.Request, res: express.Response): Promise<void> =>
+    new Promise((resolve, reject) => json(req, res, (e?: unknown) => (e ? reject(e) : resolve())));
+
+  const router = express.Router();
+  for (const op of spec.operations) {
+    const id = op.operationId;
+    const handler = handlers[id] as NonNullable<(typeof handlers)[string]>;
+    const guard = guards[id];
+    const accepted = spec.requestMediaTypes(id);
+    const send = (res: express.Response, r: AnyOperationResult, problem = false): void => {
+      const type = problem ? 'application/problem+json' : (r.contentType ?? 'application/json');
+      if (check) for (const v of spec.checkResponse(id, r.status, type, r.body)) check(v);
+      res.status(r.status);
+      res.set({ ...defaultHeaders, ...(r.headers ?? {}) });
+      if (r.body === undefined) {
+        res.end();
+      } else if (r.body instanceof Uint8Array || typeof r.body === 'string') {
+        res.type(type).send(Buffer.from(r.body));
+      } else {
+        res.type(type).send(JSON.stringify(r.body));
+      }
+    };
+    router[op.method](op.expressPath, async (req: express.Request, res: express.Response) => {
+      try {
+        let body: unknown;
+        if (hasBody(req.headers)) {
+          const mediaType = mediaTypeOf(req.headers);
+          if (accepted.length > 0 && !accepted.includes(mediaType)) {
+            throw new ServerKitError(
+              'ERR_UNSUPPORTED_MEDIA_TYPE',
+              `The body must be ${accepted.join(' or ')}`,
+            );
+          }
+          if (accepted.length > 0) {
+            await parseJson(req, res);
+            body = req.body;
+          } else {
+            body = null; // present but not read: refused by validation below
+          }
+        }
+        const issues = spec.checkRequest(id, {
+          params: req.params,
+          query: req.query as Record<string, unknown>,
+          headers: req.headers,
+          body,
+        });
+        if (issues.length > 0) {
+          const first = issues[0];
+          throw new ServerKitError('ERR_VALIDATION', `${first?.location}${first?.path} ${first?.message}`, {
+            details: { errors: issues },
+          });
+        }
+        const request: OperationRequest<OperationShape> = {
+          params: req.params as never,
+          query: req.query as never,
+          body: body as never,
+          headers: req.headers,
+          ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+          bearer: bearerToken(req.headers),
+        };
+        if (guard) await guard(request);
+        send(res, await handler(context, request));
+      } catch (e) {
+        const p = toProblem(e, problemOf, (err) => onInternalError(id, err));
+        send(res, { status: p.status, body: p, headers: problemHeaders(p) }, true);
+      }
+    });
+  }
+  return router;
+}
+
+/**
+ * The last route of an app: `ERR_NOT_FOUND` for every request nothing else answered.
+ * @example
+ * ```ts
+ * app.use(notFoundHandler());
+ * ```
+ */
+export function notFoundHandler(
+  problemOf: (e: unknown) => ProblemDocument = defaultProblemOf,
+): express.RequestHandler {
+  return (_req, res) => {
+    sendExpressProblem(res, problemOf(new ServerKitError('ERR_NOT_FOUND', 'No such endpoint')));
+  };
+}
+
+/**
+ * The error handler of an app: body-parser failures become `ERR_PAYLOAD_TOO_LARGE`,
+ * `ERR_UNSUPPORTED_MEDIA_TYPE` or `ERR_VALIDATION`; everything else goes through `problemOf`.
+ * @example
+ * ```ts
+ * app.use(problemErrorHandler({ onInternalError: (e) => log.error(e) }));
+ * ```
+ */
+export function problemErrorHandler(
+  options: { problemOf?: (e: unknown) => ProblemDocument; onInternalError?: (error: unknown) => void } = {},
+): express.ErrorRequestHandler {
+  const problemOf = options.problemOf ?? defaultProblemOf;
+  const onInternal = options.onInternalError ?? ((e: unknown) => console.error('[kzpki] request failed:', e));
+  return (err: unknown, _req, res, _next) => {
+    sendExpressProblem(res, toProblem(err, problemOf, onInternal));
+  };
+}
