@@ -213,5 +213,6 @@ export function verifyGost(
   if (!(signature instanceof Uint8Array))
     throw new PkiError('ERR_INVALID_ARGUMENT', 'signature must be bytes');
   if (key.alg !== alg || signature.length !== 2 * alg.size) return false;
-  return gostVerifyDigest(curveOf(alg), key.point, alg.hash(bytes), decodeGostSignature(alg.size, signature));
+  const sig = decodeGostSignature(alg.size, signature);
+  return gostVerifyDigest(curveOf(alg), key.point, alg.hash(bytes), sig);
 }

@@ -88,8 +88,8 @@ export function gostVerifyDigest(
   const v = invert(e, q);
   const z1 = mod(s * v, q);
   const z2 = mod(-r * v, q);
-  // Public values only: the variable-time multiplication is fine here. BASE uses noble's
-  // precomputed window table; Q uses its table when the caller precomputed one.
+  // Public values only: variable-time multiplication is fine here. BASE uses noble's precomputed
+  // window table; Q its own table when `Q.precompute()` was called (see the key cache of keys.ts).
   const C = curve.Point.BASE.multiplyUnsafe(z1).add(Q.multiplyUnsafe(z2));
   if (C.is0()) return false;
   return mod(C.toAffine().x, q) === r;
