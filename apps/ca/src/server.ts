@@ -4,7 +4,7 @@
  * problem+json, the CA initialised (or loaded) from the store on start.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { type InitCaOptions, initCa } from './ca/init-ca.js';
 import { type CaConfig, type CaConfigOverrides, resolveConfig } from './config.js';
 import { CaError } from './errors.js';
 import type { ApiResponse } from './http/idempotency.js';
+import { docsSite } from './http/docs-site.js';
 import { PROBLEM_JSON, problemOf, toCaError } from './http/problem.js';
 import { RateLimiter } from './http/rate-limiter.js';
 import { bearerToken, hasBody } from './http/request.js';
@@ -65,7 +66,7 @@ export interface CaServerOptions {
   logError?: (message: string, error: unknown) => void;
   /**
    * Folder of the built documentation site (`pnpm run docs` writes it to `docs/site`), served read-only
-   * at `/docs`. Default: the repository's `docs/site` when it exists.
+   * at `/docs` as soon as it exists (checked per request). Default: the repository's `docs/site`.
    */
   docsDir?: string;
 }
@@ -201,11 +202,8 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
       }
     });
   }
-  const docsDir = opts.docsDir ?? defaultDocsDir();
-  if (existsSync(docsDir)) {
-    // Static, read-only: no directory listings, no dotfiles; the pages set their own CSP.
-    app.use('/docs', express.static(docsDir, { dotfiles: 'ignore', index: 'index.html', maxAge: '5m' }));
-  }
+  // Looked up per request: docs built while the CA runs are served without a restart.
+  app.use('/docs', docsSite(opts.docsDir ?? defaultDocsDir()));
   app.use((_req: express.Request, res: express.Response) => {
     res.setHeader('Cache-Control', 'no-store');
     res

@@ -41,14 +41,36 @@ describe('the built docs site at /docs', () => {
 });
 
 describe('without a built docs site', () => {
-  it('answers /docs with a problem+json 404', async () => {
-    const t = await startTestCa({}, undefined, { docsDir: join(tmpdir(), 'kzpki-no-such-docs-dir') });
+  it('answers /docs with a problem+json 404 saying how to build it, then serves the site once built, without a restart', async () => {
+    const site = join(mkdtempSync(join(tmpdir(), 'kzpki-docs-later-')), 'site');
+    const t = await startTestCa({}, undefined, { docsDir: site });
     try {
-      const r = await fetch(`${t.url}/docs/`);
-      expect(r.status).toBe(404);
-      expect(r.headers.get('content-type')).toMatch(/problem\+json/);
+      const before = await fetch(`${t.url}/docs/`);
+      expect(before.status).toBe(404);
+      expect(before.headers.get('content-type')).toMatch(/problem\+json/);
+      expect(before.headers.get('cache-control')).toBe('no-store');
+      expect(await before.json()).toMatchObject({
+        code: 'ERR_NOT_FOUND',
+        detail: expect.stringContaining('npx -y pnpm@10.34.9 run docs'),
+      });
+      // `pnpm run docs` builds the site while the CA runs.
+      mkdirSync(join(site, 'guides'), { recursive: true });
+      writeFileSync(join(site, 'index.html'), '<!doctype html><title>built later</title>');
+      writeFileSync(join(site, 'guides', 'flow.html'), '<!doctype html><title>flow</title>');
+      const after = await fetch(`${t.url}/docs/`);
+      expect(after.status).toBe(200);
+      expect(await after.text()).toContain('built later');
+      expect(await (await fetch(`${t.url}/docs/guides/flow.html`)).text()).toContain('flow');
+      // A rebuild is served as it is now.
+      writeFileSync(join(site, 'index.html'), '<!doctype html><title>rebuilt</title>');
+      expect(await (await fetch(`${t.url}/docs/`)).text()).toContain('rebuilt');
+      // A page the built site lacks is an ordinary 404.
+      const missing = await fetch(`${t.url}/docs/nope.html`);
+      expect(missing.status).toBe(404);
+      expect((await missing.json()).detail).not.toContain('run docs');
     } finally {
       await t.stop();
+      rmSync(join(site, '..'), { recursive: true, force: true });
     }
   });
 });
