@@ -64,7 +64,7 @@ describe('kzpki iin check', () => {
 });
 
 describe('kzpki bin check', () => {
-  it('exit 0 for the DOMAIN.md BINs, 1 for a typo', async () => {
+  it('exit 0 for the BINs of docs/domain.md, 1 for a typo', async () => {
     const ok = await run(['bin', 'check', 'BIN961141000023']);
     expect(ok).toMatchObject({
       code: 0,

@@ -1,5 +1,5 @@
 /**
- * `enroll()`: the whole remote issuance flow of DOMAIN.md §1 from the applicant's side, in Node
+ * `enroll()`: the whole remote issuance flow of docs/domain.md from the applicant's side, in Node
  * or in a browser. Keys are generated here and never leave the client; only the certificate
  * requests go to the CA. The key files are built here with the user's password.
  *

@@ -1,5 +1,5 @@
 /**
- * Progress events of `enroll()`: one per step of the remote issuance flow (DOMAIN.md §1), plus
+ * Progress events of `enroll()`: one per step of the remote issuance flow (docs/domain.md, Remote issuance for individuals), plus
  * waiting events while the flow depends on someone else (an approver, an operator, a rate limit).
  */
 import type { ApplicationStatus } from './types.js';

@@ -27,7 +27,7 @@ function withCheckDigit(first11: string): string {
 }
 
 describe('parseBin', () => {
-  it('decodes the DOMAIN.md examples', () => {
+  it('decodes the examples of docs/domain.md', () => {
     expect(parseBin('940140000385')).toEqual({
       bin: '940140000385',
       registered: '1994-01',

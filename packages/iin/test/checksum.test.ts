@@ -9,7 +9,7 @@ import {
 } from '../src/index.js';
 import { passes } from './reference.js';
 
-describe('checkDigit: the worked examples of DOMAIN.md §2', () => {
+describe('checkDigit: the worked examples of docs/domain.md (Identifiers)', () => {
   it('IIN 871008401427: first pass gives 7', () => {
     expect(passes('87100840142')).toMatchObject({ first: 7 });
     expect(checkDigit('87100840142')).toBe(7);

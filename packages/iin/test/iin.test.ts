@@ -14,7 +14,7 @@ function codeOf(value: string, options?: { checksum?: boolean }): IinErrorCode |
 }
 
 describe('parseIin', () => {
-  it('decodes the DOMAIN.md examples', () => {
+  it('decodes the examples of docs/domain.md', () => {
     expect(parseIin('871008401427')).toEqual({
       iin: '871008401427',
       birthDate: '1987-10-08',

@@ -56,7 +56,7 @@ function checkChanges(
 }
 
 describe('single-digit changes', () => {
-  it('of the DOMAIN.md examples are caught unless the reference says the result is valid', () => {
+  it('of the docs/domain.md examples are caught unless the reference says the result is valid', () => {
     for (const iin of ['871008401427', '061211600012']) checkChanges(iin, isValidIin, referenceIinValid);
     for (const bin of ['940140000385', '961141000023']) checkChanges(bin, isValidBin, referenceBinValid);
   });

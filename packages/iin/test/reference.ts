@@ -1,5 +1,5 @@
 /**
- * An independent, deliberately plain reading of DOMAIN.md §2, written apart from src/ so the
+ * An independent, deliberately plain reading of docs/domain.md (Identifiers: IIN and BIN), written apart from src/ so the
  * property tests compare two implementations instead of one with itself.
  */
 const W1 = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];

@@ -1,5 +1,5 @@
 /**
- * The NCA RK key-file password rule, from the NCA guide to remote EDS issuance (seed 001):
+ * The NCA RK key-file password rule, from the NCA guide to remote EDS issuance (docs/domain.md, Key-file password rule):
  *
  * > Пароль должен содержать символы латинского алфавита и цифры. Длина пароля: от 6 до 32
  * > символов. Дополнительно, пароль может включать в себя: латинские буквы верхнего регистра и

@@ -21,7 +21,7 @@ const forbidden = (pw: string) =>
 const REFERENCE = /^(?=.*[a-z])(?=.*[0-9])[a-zA-Z0-9#$^+=!*()@%&_?.-]{6,32}$/;
 
 describe('PASSWORD_POLICY', () => {
-  it('states the seed 001 rule', () => {
+  it('states the rule of docs/domain.md (Key-file password rule)', () => {
     expect(PASSWORD_POLICY.minLength).toBe(6);
     expect(PASSWORD_POLICY.maxLength).toBe(32);
     expect(PASSWORD_POLICY.groups.special).toBe(SPECIALS);
@@ -66,7 +66,7 @@ describe('checkPassword: required groups', () => {
     expect(codes('abcdef')).toEqual(['ERR_NO_DIGIT']);
   });
 
-  it('needs a lower-case Latin letter: upper-case letters are an optional extra (seed 001)', () => {
+  it('needs a lower-case Latin letter: upper-case letters are an optional extra (docs/domain.md)', () => {
     expect(codes('123456')).toEqual(['ERR_NO_LOWERCASE_LETTER']);
     expect(codes('QWERTY12')).toEqual(['ERR_NO_LOWERCASE_LETTER']);
     expect(codes('Qwerty12')).toEqual([]); // the NCA test key password

@@ -31,7 +31,7 @@ function collectGarbage(): void {
 }
 const fmt = (n: number, digits = 0) => n.toFixed(digits);
 
-/** NCA-like entries: 20-octet serials, reasons as DOMAIN.md §4 lists them (and none). */
+/** NCA-like entries: 20-octet serials, reasons as docs/domain.md (Status services) lists them (and none). */
 function makeEntries(n: number): CrlEntryInput[] {
   const reasons: Array<CrlReason | undefined> = [
     'keyCompromise',

@@ -1,5 +1,5 @@
 /**
- * The user agreement the applicant accepts (seed 001, step 22: consent to the collection and
+ * The user agreement the applicant accepts (docs/domain.md, Remote issuance for individuals, step 8: consent to the collection and
  * processing of personal data for the state service "Issue and revocation of a registration
  * certificate of the NCA RK"). The version and the time of acceptance are recorded.
  */

@@ -1,7 +1,7 @@
 /**
  * What the CA needs to know about each certificate template besides its certificate profile
  * (which `@kzpki/pki` owns): the kind of applicant, the titles shown to people (the template names
- * of seed 001), the registry check made at the start, and who approves it.
+ * of docs/domain.md, Templates and role OIDs), the registry check made at the start, and who approves it.
  */
 import type { LocalizedText } from './statuses.js';
 
@@ -37,8 +37,8 @@ export interface TemplatePolicy {
 
 /**
  * Template policies. A first manager approves everything; a person with signing right acts for
- * the first manager (DOMAIN.md §1) except for granting signing right itself; HR confirms ordinary
- * employees (DOMAIN.md §3, role 1.2.398.3.3.4.1.2.4).
+ * the first manager (docs/domain.md, Remote issuance for legal entities) except for granting signing right itself; HR confirms ordinary
+ * employees (docs/domain.md, Templates and role OIDs: role 1.2.398.3.3.4.1.2.4).
  */
 export const TEMPLATE_POLICIES: Readonly<Record<CaTemplateName, TemplatePolicy>> = {
   individual: {

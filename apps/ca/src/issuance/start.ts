@@ -20,7 +20,7 @@ export interface StartApplicationInput {
   ip: string;
 }
 
-/** Messages telling the user to register a phone (seed 000, step 5). */
+/** Messages telling the user to register a phone (docs/domain.md, Remote issuance for individuals, step 3). */
 const REGISTER_PHONE = {
   ru: 'Номер телефона не зарегистрирован в базе мобильных граждан (БМГ). Зарегистрируйте его (видеозвонок с оператором), затем начните заново.',
   kk: 'Телефон нөмірі мобильді азаматтар базасында (МАБ) тіркелмеген. Оны тіркеңіз (оператормен бейнеқоңырау), содан кейін қайта бастаңыз.',

@@ -1096,7 +1096,7 @@ export interface components {
             at: components["schemas"]["Timestamp"];
             text: components["schemas"]["LocalizedText"];
         };
-        /** @description The "check application status" page (seed 001, step 27). */
+        /** @description The "check application status" page (docs/domain.md, Remote issuance for legal entities). */
         ApplicationStatusView: {
             user: {
                 kind: components["schemas"]["ApplicationKind"];

@@ -261,7 +261,7 @@ export interface components {
             text: components["schemas"]["LocalizedText"];
         };
         /**
-         * @description The "check application status" page (seed 001): the applicant, the application and the table
+         * @description The "check application status" page (docs/domain.md, Remote issuance for legal entities): the applicant, the application and the table
          *     of status changes. The same shape as `ApplicationStatusView` of `openapi/ca.yaml`.
          */
         ApplicationStatus: {

@@ -17,7 +17,7 @@
  * ```
  *
  * The NCA uses keyCompromise, affiliationChanged, superseded, cessationOfOperation,
- * certificateHold and no reason at all (DOMAIN.md §4).
+ * certificateHold and no reason at all (docs/domain.md, Status services).
  */
 
 /** A revocation reason by its RFC 5280 name. */

@@ -146,7 +146,7 @@ function readExtension(ext: asn1js.AsnType, out: RequestedExtensions): void {
 
 /**
  * Which NCA key a request is for, from what it requests: AUTH signals are clientAuth and
- * keyEncipherment, SIGN signals are emailProtection and nonRepudiation (DOMAIN.md §3). `undefined`
+ * keyEncipherment, SIGN signals are emailProtection and nonRepudiation (docs/domain.md, Certificate profiles). `undefined`
  * when there are signals of both kinds or of neither.
  */
 export function inferPurpose(

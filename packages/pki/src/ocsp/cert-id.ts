@@ -12,7 +12,7 @@
  *
  * The issuer's DN is hashed exactly as encoded in the issuer certificate's subject, and the key
  * hash covers the value of its subjectPublicKey BIT STRING (no tag, length or unused-bits octet).
- * NCA clients send SHA-256 or SHA-1 CertIDs (DOMAIN.md §4).
+ * NCA clients send SHA-256 or SHA-1 CertIDs (docs/domain.md, Status services).
  */
 
 import { getCrypto } from '../crypto-provider.js';

@@ -20,7 +20,7 @@ export const OCSP_NONCE_OID = '1.3.6.1.5.5.7.48.1.2';
 /** `wrapped`: extnValue holds `Nonce` DER (RFC 6960); `raw`: extnValue holds the octets themselves. */
 export type OcspNonceEncoding = 'wrapped' | 'raw';
 
-/** Default nonce length: what NCA clients send (DOMAIN.md §4). */
+/** Default nonce length: what NCA clients send (docs/domain.md, Status services). */
 export const OCSP_NONCE_DEFAULT_LENGTH = 8;
 
 /** Splits extnValue contents into the nonce value and its encoding. */

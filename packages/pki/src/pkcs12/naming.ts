@@ -1,7 +1,7 @@
 /**
  * The NCA RK conventions for naming key stores: the file is `<PREFIX>_<ski>.p12` and both the
  * friendlyName and the localKeyID of its bags are the hex SubjectKeyIdentifier of the certificate
- * (DOMAIN.md §3): `AUTH_RSA256_…` / `RSA256_…` for the two RSA keys of a person, `GOSTKNCA_…`
+ * (docs/domain.md, Key files and their names): `AUTH_RSA256_…` / `RSA256_…` for the two RSA keys of a person, `GOSTKNCA_…`
  * (GOST 34.310-2004) and `GOST512_…` (GOST R 34.10-2015, 512-bit) for the single GOST key.
  */
 import * as asn1js from 'asn1js';

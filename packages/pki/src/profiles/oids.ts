@@ -69,7 +69,7 @@ export interface OidEntry {
 }
 
 /**
- * The OIDs of the NCA RK PKI by meaning (DOMAIN.md §3), plus the standard ones the profiles use.
+ * The OIDs of the NCA RK PKI by meaning (docs/domain.md, Templates and role OIDs), plus the standard ones the profiles use.
  *
  * @example
  * ```ts

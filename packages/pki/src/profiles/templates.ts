@@ -3,7 +3,7 @@
  *
  * A template is what the user picks on the NCA issuance page ("individual", or one of the six
  * legal-entity templates). Every template yields two profiles, AUTH and SIGN, one per key
- * (DOMAIN.md §3):
+ * (docs/domain.md, Certificate profiles):
  *
  * | purpose | keyUsage (critical)                | extKeyUsage                                |
  * |---------|------------------------------------|--------------------------------------------|
@@ -60,7 +60,7 @@ export interface Template {
 const LEGAL_SUBJECT: readonly TemplateSubjectField[] = ['organization', 'bin'];
 
 /**
- * The NCA templates. Russian titles are those of the NCA issuance page (seed 001); Kazakh and
+ * The NCA templates. Russian titles are those of the NCA issuance page (docs/domain.md, Templates and role OIDs); Kazakh and
  * English titles are this project's translations.
  */
 export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
@@ -144,7 +144,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
 /** Every template name, individual first. */
 export const TEMPLATE_NAMES: readonly TemplateName[] = Object.keys(TEMPLATES) as TemplateName[];
 
-/** What a key purpose puts into a certificate (DOMAIN.md §3). */
+/** What a key purpose puts into a certificate (docs/domain.md, Certificate profiles). */
 const PURPOSES: Readonly<Record<KeyPurpose, { keyUsage: readonly KeyUsageName[]; eku: string }>> = {
   auth: { keyUsage: ['digitalSignature', 'keyEncipherment'], eku: NCA_OIDS.eku.clientAuth },
   sign: { keyUsage: ['digitalSignature', 'nonRepudiation'], eku: NCA_OIDS.eku.emailProtection },

@@ -1,6 +1,6 @@
 /**
  * The subject DN of an NCA end-entity certificate, built from a person's data in the order and
- * string types the NCA uses (DOMAIN.md §3, checked against the NCA test certificates):
+ * string types the NCA uses (docs/domain.md, Certificate profiles; checked against the NCA test certificates):
  *
  * | # | attribute          | value                         | string type      |
  * |---|--------------------|-------------------------------|------------------|

@@ -25,7 +25,7 @@ describe('NCA_OIDS', () => {
     }
   });
 
-  it('has the DOMAIN.md §3 values', () => {
+  it('has the values of docs/domain.md (Templates and role OIDs)', () => {
     expect(NCA_OIDS.role).toMatchObject({
       individual: '1.2.398.3.3.4.1.1',
       legalEntity: '1.2.398.3.3.4.1.2',

@@ -78,7 +78,7 @@ describe('TEMPLATES', () => {
 });
 
 describe('templateProfile', () => {
-  it('yields AUTH and SIGN exactly as DOMAIN.md §3 for every template', () => {
+  it('yields AUTH and SIGN exactly as docs/domain.md (Certificate profiles) for every template', () => {
     for (const name of TEMPLATE_NAMES) {
       const legal = TEMPLATES[name].kind === 'legal-entity';
       const auth = templateProfile(name, 'auth');

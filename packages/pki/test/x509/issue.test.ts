@@ -473,7 +473,7 @@ describe.skipIf(!hasNcaFixtures())('a real NCA issuer certificate', () => {
     const ee = view(toDer(new TextDecoder().decode(readNcaFixture('ee-test/rsa_individual_auth_2022.pem'))));
     expect(p.subjectDer).toEqual(ee.issuerDer);
     expect(toHex(p.keyIdentifier)).toBe(ee.akiHex);
-    expect(p.spki.algorithm).toBe('RSA-4096'); // NCA CA keys are RSA-4096 (DOMAIN.md §3)
+    expect(p.spki.algorithm).toBe('RSA-4096'); // NCA CA keys are RSA-4096 (docs/domain.md, Certificate profiles)
   });
 
   it('the NCA production root is a CA; an NCA end-entity certificate is not', async () => {

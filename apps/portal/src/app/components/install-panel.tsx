@@ -1,5 +1,5 @@
 /**
- * Installing the certificates (seed 000 steps 26-28, seed 001 step 27): "Обновить" asks the CA
+ * Installing the certificates (docs/domain.md: steps 10-11 for individuals, step 3 for legal entities): "Обновить" asks the CA
  * to issue once the application allows it, then the user sets the key-file password and
  * "Загрузить сертификаты" downloads the certificates, builds the two NCA-named PKCS#12 files in
  * the browser from the keys kept here, saves them, and proves possession of both keys to the CA

@@ -1,5 +1,5 @@
 /**
- * English texts: the wording of the English NCA RK guide (seed 003) wherever it has it.
+ * English texts: the wording of the English edition of the NCA RK remote-issuance guide (see docs/domain.md) wherever it has it.
  */
 import type { MessageKey } from './messages-ru.js';
 

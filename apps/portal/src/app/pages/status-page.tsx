@@ -1,5 +1,5 @@
 /**
- * "Проверка статуса заявки" (seed 001 item 27): the number, "Искать", then the user data, the
+ * "Проверка статуса заявки" (docs/domain.md, Remote issuance for legal entities, point 3): the number, "Искать", then the user data, the
  * table of status changes and the application data. When this browser holds the application's
  * keys, the certificates are installed right here.
  */

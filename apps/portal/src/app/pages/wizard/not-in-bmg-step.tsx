@@ -1,5 +1,5 @@
 /**
- * "Not registered in the Mobile Citizens Database" (seed 000 item 5, seed 001 item 5): how to
+ * "Not registered in the Mobile Citizens Database" (docs/domain.md, Remote issuance for individuals, step 3): how to
  * register the phone (video call with an operator through the Kenes assistant), and in dev mode
  * the simulated registration call, after which the user starts again.
  */

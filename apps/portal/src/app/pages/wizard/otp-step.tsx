@@ -1,5 +1,5 @@
 /**
- * Step 1, the one-time code (seed 001 item 4): "Одноразовый пароль отправлен на номер телефона",
+ * Step 1, the one-time code (docs/domain.md, Remote issuance for individuals, step 3): "Одноразовый пароль отправлен на номер телефона",
  * the code field, the 90-second countdown ("Оставшееся время: 90 секунд"), resend after the
  * cooldown, attempts left; in dev mode a helper reads the simulated SMS.
  */

@@ -1,5 +1,5 @@
 /**
- * "ЗАЯВКА УСПЕШНО СФОРМИРОВАНА!" (seed 001 item 26): the application number shown prominently
+ * "ЗАЯВКА УСПЕШНО СФОРМИРОВАНА!" (docs/domain.md, Remote issuance for legal entities, point 2): the application number shown prominently
  * with "Сохраните или запишите номер заявки!", the next steps for legal-entity employees, and the
  * installation panel ("Обновить", password, "Загрузить сертификаты").
  */
