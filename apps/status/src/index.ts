@@ -26,9 +26,7 @@ export {
 export { isStatusError, STATUS_ERROR_HTTP, StatusError, type StatusErrorCode } from './errors.js';
 export { OpenApiValidator, type ValidationIssue } from './http/openapi.js';
 export { type Problem, problem } from './http/problem.js';
-export { type RateLimitDecision, RateLimiter, type RateLimitOptions } from './http/rate-limiter.js';
 export { KeyChecker, type KeyCheckResult } from './key-check.js';
-export { MetricsRegistry } from './metrics/registry.js';
 export { StatusMetrics } from './metrics/status-metrics.js';
 export {
   type OcspAnswer,

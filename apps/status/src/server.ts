@@ -5,13 +5,13 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { RateLimiter, type RateLimitRule } from '@kzpki/server-kit';
 import { CrlPublisher, type CrlScheduleOptions } from './crl/crl-publisher.js';
 import { StatusError } from './errors.js';
-import { createStatusApp } from './http/app.js';
+import { createStatusApp, DEFAULT_APPLICATION_RATE_LIMIT } from './http/app.js';
 import { createDownloadHandler } from './http/download-handler.js';
 import { createOcspHandler } from './http/ocsp-handler.js';
 import { OpenApiValidator } from './http/openapi.js';
-import { RateLimiter, type RateLimitOptions } from './http/rate-limiter.js';
 import { KeyChecker } from './key-check.js';
 import { StatusMetrics } from './metrics/status-metrics.js';
 import { OcspResponder } from './ocsp/responder.js';
@@ -56,8 +56,8 @@ export interface StatusServerOptions {
     /** Cap of `Cache-Control: max-age` on CRL downloads (default 60 s; never beyond nextUpdate). */
     maxAgeSeconds?: number;
   };
-  /** Application-status lookups per client (default burst 10, 20 per minute). */
-  applicationRateLimit?: RateLimitOptions;
+  /** Application-status lookups per client (default 10 at once, then 20 per minute). */
+  applicationRateLimit?: RateLimitRule;
   /** `Cache-Control: max-age` of CA certificates (default 86 400 s). */
   caCertificateMaxAgeSeconds?: number;
   /** Largest key-check upload (default 64 KiB). */
@@ -202,7 +202,9 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
     keyChecker,
     validator,
     metrics,
-    applicationLimiter: new RateLimiter(options.applicationRateLimit ?? { burst: 10, perMinute: 20 }),
+    applicationLimiter: new RateLimiter({
+      applicationLookupPerIp: options.applicationRateLimit ?? DEFAULT_APPLICATION_RATE_LIMIT,
+    }),
     maxUploadBytes: options.maxUploadBytes ?? 64 * 1024,
     trustProxy: options.trustProxy ?? false,
     readiness,

@@ -47,7 +47,7 @@ export function createDownloadHandler(
 
   const finish = (route: RouteLabel, method: string, code: number, started: number): void => {
     metrics?.httpRequests.inc({ route, method, code: String(code) });
-    metrics?.httpDuration.observe((performance.now() - started) / 1000, { route });
+    metrics?.httpDuration.observe({ route }, (performance.now() - started) / 1000);
   };
 
   const fail = (
