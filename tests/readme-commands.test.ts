@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -29,5 +29,64 @@ describe('README commands', () => {
     for (const cmd of readmeCommands().slice(0, 2)) {
       for (const m of cmd.matchAll(/pnpm@([\d.]+)/g)) expect(`pnpm@${m[1]}`).toBe(pkg.packageManager);
     }
+  });
+});
+
+/** The Markdown the repository documents itself with (README files, docs/), not generated output. */
+function markdownFiles(): string[] {
+  const out = ['README.md'];
+  for (const group of ['packages', 'apps']) {
+    for (const name of readdirSync(join(root, group))) {
+      if (existsSync(join(root, group, name, 'README.md'))) out.push(`${group}/${name}/README.md`);
+    }
+  }
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (!['node_modules', 'site', 'api'].includes(entry.name)) walk(path);
+      } else if (entry.name.endsWith('.md')) out.push(path);
+    }
+  };
+  walk('docs');
+  return out;
+}
+
+/** Code the reader may paste: inline code spans, and the lines of fenced blocks. */
+function pasteables(markdown: string): string[] {
+  const out: string[] = [];
+  let fenced = false;
+  for (const line of markdown.split('\n')) {
+    if (/^\s*```/.test(line)) {
+      fenced = !fenced;
+      continue;
+    }
+    if (fenced) out.push(line.trim());
+    else for (const m of line.matchAll(/`([^`\n]+)`/g)) out.push((m[1] as string).trim());
+  }
+  return out;
+}
+
+describe('documented commands', () => {
+  it('run as pasted: `npx kzpki ...` and `npx -y pnpm@<version> ...`, never a bare kzpki or pnpm', () => {
+    const bare: string[] = [];
+    for (const file of markdownFiles()) {
+      for (const code of pasteables(readFileSync(join(root, file), 'utf8'))) {
+        // A command at the start of the code or after a shell operator.
+        if (/(^|&&|\|\||;|\|)\s*(kzpki|pnpm)\s/.test(code.replace(/#.*$/, ''))) bare.push(`${file}: ${code}`);
+      }
+    }
+    expect(bare).toEqual([]);
+  });
+
+  it('pin the pnpm version of package.json packageManager everywhere', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { packageManager: string };
+    const other: string[] = [];
+    for (const file of markdownFiles()) {
+      for (const m of readFileSync(join(root, file), 'utf8').matchAll(/pnpm@[\d.]+/g)) {
+        if (m[0] !== pkg.packageManager) other.push(`${file}: ${m[0]}`);
+      }
+    }
+    expect(other).toEqual([]);
   });
 });
