@@ -30,13 +30,15 @@ export * from './der/encoding.js';
 export { normalizeSerialHex, type SerialInput } from './der/serial.js';
 export * from './errors.js';
 export {
+  EC_CURVES,
+  type EcCurve,
+  type EcCurveName,
   KEY_ALGORITHM_OIDS,
   type KeyAlgorithmLabel,
   type KeyAlgorithmName,
-  keyAlgorithmOf,
+  type KeyFamily,
+  keyFamilyOf,
   type NamedCurve,
-  parseSpki,
-  type SpkiInfo,
 } from './keys/key-algorithm.js';
 export {
   exportPkcs8,
@@ -46,6 +48,20 @@ export {
   importSpki,
   type KeyOptions,
 } from './keys/keys.js';
+export {
+  ISSUANCE_KEY_POLICY,
+  inspectPublicKey,
+  keyAlgorithmOf,
+  type PublicKeyInfo,
+  type PublicKeyPolicy,
+  parseSpki,
+  readSpki,
+  type SpkiEnvelope,
+  type SpkiInfo,
+  spkiSubjectPublicKey,
+  VERIFICATION_KEY_POLICY,
+  validatePublicKey,
+} from './keys/public-key.js';
 export {
   certIdKey,
   computeCertId,
@@ -100,8 +116,37 @@ export * from './pkcs12/index.js';
 export * from './profiles/oids.js';
 export * from './profiles/profile.js';
 export * from './profiles/templates.js';
-export * from './signature/sign.js';
+export {
+  findSignatureAlgorithm,
+  HASH_LENGTHS,
+  HASH_NAMES,
+  HASH_OIDS,
+  type HashName,
+  hashNameOfOid,
+  isHashName,
+  SIGNATURE_ALGORITHMS,
+  SIGNATURE_OIDS,
+  type SignatureAlgorithm,
+  type SignatureMethod,
+  signatureAlgorithm,
+  signatureAlgorithmIdentifierDer,
+} from './signature/algorithms.js';
+export { ecdsaDerToRaw, ecdsaRawToDer } from './signature/ecdsa.js';
+export {
+  defaultSignatureAlgorithm,
+  isSigningKey,
+  isSoftwareSigningKey,
+  type PreparedSigner,
+  prepareSigner,
+  type SignatureScheme,
+  type SigningKey,
+  type SoftwareSigningKey,
+  signatureSchemeFor,
+  signData,
+} from './signature/sign.js';
+export { type VerifySignatureInput, verifySignature } from './signature/verify.js';
 export * from './x509/certificate.js';
+export { certificatePublicKeyInfo } from './x509/certificate-fields.js';
 export * from './x509/chain.js';
 export * from './x509/inspect.js';
 export {

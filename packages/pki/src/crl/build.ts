@@ -51,7 +51,7 @@ import {
   writeDerTime,
 } from '../der/writer.js';
 import { PkiError } from '../errors.js';
-import { prepareSigner } from '../signature/verify.js';
+import { prepareSigner, type SigningKey } from '../signature/sign.js';
 import type { CertificateInput } from '../x509/certificate.js';
 import { readCertificateFields } from '../x509/certificate-fields.js';
 import { CRL_REASON_CODES, type CrlReason, isCrlReason } from './reason.js';
@@ -75,8 +75,8 @@ export interface CrlEntryInput {
 export interface BuildCrlOptions {
   /** The CA certificate: its subject (exact bytes) becomes the CRL issuer, its SKI the AKI. */
   issuer: CertificateInput;
-  /** The CA private key (RSASSA-PKCS1-v1_5 or ECDSA; see `signatureSchemeFor`). */
-  issuerKey: CryptoKey;
+  /** The CA private key: a WebCrypto key (RSASSA-PKCS1-v1_5 or ECDSA) or a `SoftwareSigningKey`. */
+  issuerKey: SigningKey;
   /** cRLNumber (RFC 5280 §5.2.3): monotonically increasing, at most 20 octets. */
   crlNumber: bigint;
   /** thisUpdate. */
@@ -319,7 +319,7 @@ export async function buildCrl(options: BuildCrlOptions): Promise<Uint8Array> {
   const tbsHeader = derHeader(0x30, tbsContent);
   const tbsSize = tbsHeader.length + tbsContent;
   const front = 6;
-  const tail = signer.algorithmIdentifier.length + 8 + maxSignatureSize(options.issuerKey);
+  const tail = signer.algorithmIdentifier.length + 8 + signer.maxSignatureSize;
   const out = new Uint8Array(front + tbsSize + tail);
   let o = front;
   for (const part of [tbsHeader, prefix, revokedHeader]) {
@@ -344,10 +344,4 @@ export async function buildCrl(options: BuildCrlOptions): Promise<Uint8Array> {
   out.set(signature, o);
   o += signature.length;
   return out.subarray(start, o);
-}
-
-/** Upper bound of the signature value length for `key` (RSA: modulus size; ECDSA: DER r,s). */
-function maxSignatureSize(key: CryptoKey): number {
-  const alg = key.algorithm as Partial<RsaHashedKeyAlgorithm>;
-  return alg.modulusLength ? Math.ceil(alg.modulusLength / 8) : 160;
 }

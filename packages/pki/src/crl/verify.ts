@@ -5,7 +5,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { type BytesLike, bytesEqual, toArrayBuffer } from '../der/encoding.js';
-import { verifySignedData } from '../signature/verify.js';
+import { verifySignature } from '../signature/verify.js';
 import type { CertificateInput } from '../x509/certificate.js';
 import { allowsKeyUsage, KEY_USAGE_BIT, readCertificateFields } from '../x509/certificate-fields.js';
 import { type CrlInfo, parseCrl } from './parse.js';
@@ -29,7 +29,8 @@ function namesMatch(a: Uint8Array, b: Uint8Array): boolean {
  * Freshness (thisUpdate/nextUpdate) is the caller's policy and not checked here.
  *
  * @throws {PkiError} `ERR_CRL_INVALID` for a malformed CRL, `ERR_CERTIFICATE_INVALID` for a bad
- *   certificate, `ERR_UNSUPPORTED_ALGORITHM` for signatures WebCrypto cannot check (the KZ GOST ones).
+ *   certificate, `ERR_UNSUPPORTED_ALGORITHM` for signature algorithms `verifySignature` does not know, and its
+ *   key errors (`ERR_KEY_INVALID`, `ERR_KEY_TOO_WEAK`) for an unusable issuer key.
  * @example
  * ```ts
  * if (!(await verifyCrl(crlDer, caCertPem))) throw new Error('CRL not signed by our CA');
@@ -44,7 +45,12 @@ export async function verifyCrl(
   if (!namesMatch(info.issuerDer, issuer.subjectDer)) return false;
   if (!allowsKeyUsage(issuer, KEY_USAGE_BIT.cRLSign)) return false;
   if (!bytesEqual(info.signatureAlgorithmDer, info.tbsSignatureAlgorithmDer)) return false;
-  return verifySignedData(info.tbs, info.signatureAlgorithmDer, info.signature, issuer.spki);
+  return verifySignature({
+    data: info.tbs,
+    algorithm: info.signatureAlgorithmDer,
+    signature: info.signature,
+    publicKeyInfo: issuer.spki,
+  });
 }
 
 function isCrlInfo(x: unknown): x is CrlInfo {

@@ -20,23 +20,24 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { getCrypto } from '../crypto-provider.js';
-import { type BytesLike, toArrayBuffer, toDer } from '../der/encoding.js';
+import { type BytesLike, toArrayBuffer, toBytes, toDer } from '../der/encoding.js';
 import { derBitString, derImplicitConstructed, derSequence, derSmallInteger } from '../der/writer.js';
 import { isPkiError, PkiError } from '../errors.js';
+import { isCryptoKey, type KeyAlgorithmLabel } from '../keys/key-algorithm.js';
+import { exportSpki } from '../keys/keys.js';
 import {
-  isCryptoKey,
-  type KeyAlgorithmLabel,
-  keyImportParams,
-  parseSpki,
-  type SpkiInfo,
-} from '../keys/key-algorithm.js';
-import { exportSpki, importSpki } from '../keys/keys.js';
+  type PublicKeyInfo,
+  type PublicKeyPolicy,
+  readSpki,
+  type SpkiEnvelope,
+  validatePublicKey,
+} from '../keys/public-key.js';
 import { NCA_OIDS, roleOfOid } from '../profiles/oids.js';
 import type { CertificateProfile, KeyPurpose, KeyUsageName } from '../profiles/profile.js';
 import { type TemplateName, templateProfile } from '../profiles/templates.js';
-import { signatureAlgorithmDer } from '../signature/algorithm-der.js';
-import { ecdsaDerToRaw, SIGNATURE_OIDS, signatureSchemeFor, signData } from '../signature/sign.js';
+import { findSignatureAlgorithm } from '../signature/algorithms.js';
+import { isSoftwareSigningKey, prepareSigner, type SigningKey } from '../signature/sign.js';
+import { importVerificationKey, verifySignature } from '../signature/verify.js';
 import { type DistinguishedName, decodeName, formatName, nameToDer } from '../x509/name.js';
 import {
   extensionRequestAttribute,
@@ -47,8 +48,11 @@ import {
 
 /** Options of {@link createCsr}. */
 export interface CreateCsrOptions {
-  /** The key pair: the public key goes into the request, the private key signs it. */
-  keys: { publicKey: CryptoKey; privateKey: CryptoKey };
+  /**
+   * The key pair: the public key (a CryptoKey or SubjectPublicKeyInfo DER; optional for a
+   * `SoftwareSigningKey`, which carries its own) goes into the request, the private key signs it.
+   */
+  keys: { publicKey?: CryptoKey | BytesLike; privateKey: SigningKey };
   /** Subject name, e.g. from `buildNcaSubject`. */
   subject: DistinguishedName;
   /** NCA template; with `purpose`, the request asks for that profile's keyUsage and extKeyUsage. */
@@ -90,18 +94,27 @@ function requestedProfile(
  * @example
  * ```ts
  * const keys = await generateKeyPair('RSA-2048');
- * const subject = buildNcaSubject({ surname: 'ТЕСТОВ', givenName: 'ТЕСТ', iin: '123456789011' });
+ * const subject = buildNcaSubject({ surname: 'ТЕСТОВ', givenName: 'ТЕСТ', iin: '850315300128' });
  * const der = await createCsr({ keys, subject, template: 'individual', purpose: 'auth' });
  * const pem = toPem(der, 'CERTIFICATE REQUEST');
  * ```
  */
 export async function createCsr(opts: CreateCsrOptions): Promise<Uint8Array> {
   const { publicKey, privateKey } = opts.keys ?? {};
-  if (!isCryptoKey(publicKey) || !isCryptoKey(privateKey)) {
-    throw new PkiError('ERR_INVALID_ARGUMENT', 'keys must hold a publicKey and a privateKey CryptoKey');
+  const software = isSoftwareSigningKey(privateKey);
+  if (!(software || isCryptoKey(privateKey)) || (publicKey === undefined && !software)) {
+    throw new PkiError(
+      'ERR_INVALID_ARGUMENT',
+      'keys must hold a privateKey (CryptoKey or SoftwareSigningKey) and its publicKey',
+    );
   }
-  const scheme = signatureSchemeFor(privateKey);
-  const spki = await exportSpki(publicKey);
+  const signer = prepareSigner(privateKey);
+  const spki =
+    publicKey === undefined
+      ? (privateKey as { publicKeyInfo: Uint8Array }).publicKeyInfo
+      : isCryptoKey(publicKey)
+        ? await exportSpki(publicKey)
+        : toBytes(publicKey);
   const profile = requestedProfile(opts);
   const attributes = profile ? [extensionRequestAttribute(profile)] : [];
   const info = derSequence(
@@ -111,23 +124,26 @@ export async function createCsr(opts: CreateCsrOptions): Promise<Uint8Array> {
     // attributes [0] IMPLICIT SET OF Attribute: always present, even when empty (RFC 2986 §4.1).
     derImplicitConstructed(0, ...attributes),
   );
-  const signature = await signData(privateKey, info);
+  const signature = await signer.sign(info);
   // Proof that the two keys belong together: a request that does not verify is useless to the CA.
-  const verifier = await importSpki(spki, scheme.hash);
-  if (!(await verifySignature(parseSpki(spki), scheme.hash, verifier, signature, info))) {
-    throw new PkiError('ERR_KEY_INVALID', 'publicKey and privateKey are not a key pair');
+  let paired: boolean;
+  try {
+    paired = await verifySignature({ data: info, algorithm: signer.oid, signature, publicKeyInfo: spki });
+  } catch (cause) {
+    if (isPkiError(cause, 'ERR_KEY_INVALID')) paired = false;
+    else throw cause;
   }
-  const der = derSequence(info, signatureAlgorithmDer(scheme), derBitString(signature));
+  if (!paired) throw new PkiError('ERR_KEY_INVALID', 'publicKey and privateKey are not a key pair');
+  const der = derSequence(info, signer.algorithmIdentifier, derBitString(signature));
   return der;
 }
 
-/** Key policy applied by {@link verifyCsr}. */
-export interface VerifyCsrOptions {
-  /** Smallest accepted RSA modulus in bits (default 2048). */
-  minRsaBits?: number;
-  /** Largest accepted RSA modulus in bits (default 8192; bounds the verification cost). */
-  maxRsaBits?: number;
-}
+/**
+ * Key policy applied by {@link verifyCsr}: a `PublicKeyPolicy` whose fields default to
+ * `ISSUANCE_KEY_POLICY` (RSA from `minRsaBits` 2048 to `maxRsaBits` 8192 bits, the latter bounding
+ * the verification cost, with public exponent 65537; ECDSA on P-256 or P-384).
+ */
+export interface VerifyCsrOptions extends PublicKeyPolicy {}
 
 /** What {@link verifyCsr} found in a request whose signature verified. */
 export interface CsrInfo {
@@ -167,36 +183,6 @@ export interface CsrInfo {
   email?: string;
 }
 
-type Hash = 'SHA-256' | 'SHA-384' | 'SHA-512';
-const SIGNATURE_ALGORITHMS: Readonly<Record<string, { type: 'RSA' | 'EC'; hash: Hash }>> = {
-  [SIGNATURE_OIDS.sha256WithRSAEncryption]: { type: 'RSA', hash: 'SHA-256' },
-  [SIGNATURE_OIDS.sha384WithRSAEncryption]: { type: 'RSA', hash: 'SHA-384' },
-  [SIGNATURE_OIDS.sha512WithRSAEncryption]: { type: 'RSA', hash: 'SHA-512' },
-  [SIGNATURE_OIDS.ecdsaWithSHA256]: { type: 'EC', hash: 'SHA-256' },
-  [SIGNATURE_OIDS.ecdsaWithSHA384]: { type: 'EC', hash: 'SHA-384' },
-  [SIGNATURE_OIDS.ecdsaWithSHA512]: { type: 'EC', hash: 'SHA-512' },
-};
-
-/** Verifies an X.509-encoded signature (ECDSA: DER Ecdsa-Sig-Value) over `signed`. */
-async function verifySignature(
-  key: SpkiInfo,
-  hash: string,
-  publicKey: CryptoKey,
-  signature: Uint8Array,
-  signed: Uint8Array,
-): Promise<boolean> {
-  let sig = signature;
-  if (key.type === 'EC') {
-    try {
-      sig = ecdsaDerToRaw(sig, key.bits / 8);
-    } catch {
-      return false;
-    }
-  }
-  const params = key.type === 'EC' ? { name: 'ECDSA', hash } : { name: 'RSASSA-PKCS1-v1_5' };
-  return getCrypto().subtle.verify(params, publicKey, sig as BufferSource, signed as BufferSource);
-}
-
 function csrInvalid(message: string, cause?: unknown): PkiError {
   return new PkiError('ERR_CSR_INVALID', message, cause === undefined ? {} : { cause });
 }
@@ -208,7 +194,7 @@ interface CsrParts {
   spki: asn1js.Sequence;
   attributes: asn1js.AsnType[];
   algorithm: asn1js.ObjectIdentifier;
-  algorithmParams: asn1js.AsnType | undefined;
+  algorithmIdentifier: Uint8Array;
   signature: asn1js.BitString;
 }
 
@@ -226,8 +212,7 @@ function splitCsr(der: Uint8Array): CsrParts {
   const root = parsed.result;
   const [info, algId, signature] = root instanceof asn1js.Sequence ? root.valueBlock.value : [];
   const [version, name, spki, attrs, ...extra] = info instanceof asn1js.Sequence ? info.valueBlock.value : [];
-  const [algorithm, algorithmParams, ...algExtra] =
-    algId instanceof asn1js.Sequence ? algId.valueBlock.value : [];
+  const [algorithm, , ...algExtra] = algId instanceof asn1js.Sequence ? algId.valueBlock.value : [];
   if (
     !(root instanceof asn1js.Sequence) ||
     root.valueBlock.value.length !== 3 ||
@@ -253,7 +238,15 @@ function splitCsr(der: Uint8Array): CsrParts {
     }
     attributes = (attrs as asn1js.Constructed).valueBlock.value;
   }
-  return { info, name, spki, attributes, algorithm, algorithmParams, signature };
+  return {
+    info,
+    name,
+    spki,
+    attributes,
+    algorithm,
+    algorithmIdentifier: new Uint8Array((algId as asn1js.Sequence).valueBeforeDecodeView),
+    signature,
+  };
 }
 
 const IIN_RE = /^IIN(\d{12})$/;
@@ -271,15 +264,18 @@ function subjectIds(subject: DistinguishedName): { iin?: string; bin?: string; e
 }
 
 /**
- * Verifies a PKCS#10 request as a CA does before issuing: structure, key policy (RSA of at least
- * `minRsaBits`, ECDSA on P-256/P-384 only), and the signature (proof of possession), then reports
- * the subject, the key, and what the request asks for (AUTH or SIGN, template, usages).
+ * Verifies a PKCS#10 request as a CA does before issuing: structure, the public key (valid, and
+ * within the key policy: by default RSA 2048 to 8192 bits with e = 65537, ECDSA on P-256/P-384; see
+ * `validatePublicKey`), and the signature (proof of possession), then reports the subject, the key,
+ * and what the request asks for (AUTH or SIGN, template, usages).
  *
  * @param input DER, PEM (`CERTIFICATE REQUEST` or `NEW CERTIFICATE REQUEST`) or base64
  * @throws {PkiError} `ERR_CSR_INVALID` when the input is not a well-formed request;
- *   `ERR_KEY_TOO_WEAK` for an RSA key below `minRsaBits`; `ERR_UNSUPPORTED_ALGORITHM` for other key
- *   or signature algorithms (including SHA-1 signatures); `ERR_CSR_SIGNATURE_INVALID` when the
- *   signature does not verify with the request's key.
+ *   `ERR_KEY_INVALID` for an invalid public key (even modulus, public exponent 1 or even, a point
+ *   off the curve or at infinity); `ERR_KEY_TOO_WEAK` for an RSA key below `minRsaBits` or with
+ *   another exponent than the policy's; `ERR_UNSUPPORTED_ALGORITHM` for other key or signature
+ *   algorithms (including SHA-1 signatures); `ERR_CSR_SIGNATURE_INVALID` when the signature does
+ *   not verify with the request's key.
  * @example
  * ```ts
  * const csr = await verifyCsr(pem);
@@ -287,8 +283,6 @@ function subjectIds(subject: DistinguishedName): { iin?: string; bin?: string; e
  * ```
  */
 export async function verifyCsr(input: string | BytesLike, opts: VerifyCsrOptions = {}): Promise<CsrInfo> {
-  const minRsaBits = opts.minRsaBits ?? 2048;
-  const maxRsaBits = opts.maxRsaBits ?? 8192;
   let der: Uint8Array;
   try {
     const label =
@@ -303,12 +297,12 @@ export async function verifyCsr(input: string | BytesLike, opts: VerifyCsrOption
   }
   const parts = splitCsr(der);
 
-  let key: SpkiInfo;
+  let envelope: SpkiEnvelope;
   let subject: DistinguishedName;
   let subjectString: string;
   let requested: ReturnType<typeof parseExtensionRequest>;
   try {
-    key = parseSpki(parts.spki.valueBeforeDecodeView);
+    envelope = readSpki(parts.spki.valueBeforeDecodeView);
     const rdns = new pkijs.RelativeDistinguishedNames({ schema: parts.name });
     subject = decodeName(rdns);
     subjectString = formatName(rdns);
@@ -317,59 +311,50 @@ export async function verifyCsr(input: string | BytesLike, opts: VerifyCsrOption
     if (isPkiError(cause, 'ERR_UNSUPPORTED_ALGORITHM') || isPkiError(cause, 'ERR_CSR_INVALID')) throw cause;
     throw csrInvalid('Malformed subject, public key or attributes in the certification request', cause);
   }
-  if (key.type === 'RSA' && key.bits < minRsaBits) {
-    throw new PkiError('ERR_KEY_TOO_WEAK', `RSA key of ${key.bits} bits; at least ${minRsaBits} required`);
-  }
-  if (key.type === 'RSA' && key.bits > maxRsaBits) {
-    throw new PkiError(
-      'ERR_UNSUPPORTED_ALGORITHM',
-      `RSA key of ${key.bits} bits; at most ${maxRsaBits} accepted`,
-    );
-  }
+  // Validity (e.g. e = 1, points off the curve) and the key policy: ERR_KEY_INVALID, ERR_KEY_TOO_WEAK.
+  const key: PublicKeyInfo = validatePublicKey(envelope.der, opts);
 
   const signatureAlgorithm = parts.algorithm.valueBlock.toString();
-  const sigAlg = SIGNATURE_ALGORITHMS[signatureAlgorithm];
-  if (!sigAlg) {
+  const sigAlg = findSignatureAlgorithm(signatureAlgorithm);
+  // SHA-1 signatures no longer prove anything a CA may rely on (RFC 9155 deprecates them too).
+  if (!sigAlg || sigAlg.hash === 'SHA-1') {
     throw new PkiError(
       'ERR_UNSUPPORTED_ALGORITHM',
       `Unsupported request signature algorithm ${signatureAlgorithm}`,
     );
   }
-  // RSA PKCS#1 v1.5 identifiers carry NULL (or, tolerated, nothing); ECDSA ones nothing (RFC 5758 §3.2).
-  const paramsOk =
-    parts.algorithmParams === undefined ||
-    (sigAlg.type === 'RSA' && parts.algorithmParams instanceof asn1js.Null);
-  if (!paramsOk || sigAlg.type !== key.type) {
+  if (sigAlg.family !== key.family) {
     throw new PkiError(
       'ERR_CSR_SIGNATURE_INVALID',
       `Signature algorithm ${signatureAlgorithm} does not fit a ${key.algorithm} key`,
     );
   }
-  let verifier: CryptoKey;
+  let ok = false;
   try {
-    verifier = await getCrypto().subtle.importKey(
-      'spki',
-      key.der as BufferSource,
-      keyImportParams(key, sigAlg.hash),
-      true,
-      ['verify'],
-    );
+    ok =
+      parts.signature.valueBlock.unusedBits === 0 &&
+      (await verifySignature({
+        data: parts.info.valueBeforeDecodeView,
+        algorithm: parts.algorithmIdentifier,
+        signature: new Uint8Array(parts.signature.valueBlock.valueHexView),
+        publicKeyInfo: key.der,
+        keyPolicy: opts,
+      }));
   } catch (cause) {
-    throw csrInvalid('The crypto provider rejected the request public key', cause);
+    if (isPkiError(cause, 'ERR_KEY_INVALID')) {
+      throw csrInvalid('The crypto provider rejected the request public key', cause);
+    }
+    throw cause;
   }
-  const ok =
-    parts.signature.valueBlock.unusedBits === 0 &&
-    (await verifySignature(
-      key,
-      sigAlg.hash,
-      verifier,
-      new Uint8Array(parts.signature.valueBlock.valueHexView),
-      parts.info.valueBeforeDecodeView,
-    ));
   if (!ok)
     throw new PkiError('ERR_CSR_SIGNATURE_INVALID', 'The request signature does not verify with its key');
 
-  const publicKey = key.type === 'RSA' && sigAlg.hash !== 'SHA-256' ? await importSpki(key.der) : verifier;
+  const publicKey = await importVerificationKey(
+    key,
+    key.family === 'rsa'
+      ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
+      : { name: 'ECDSA', namedCurve: key.curve! },
+  );
   const ids = subjectIds(subject);
   const email = ids.email ?? requested.emails[0];
   const purpose = inferPurpose(requested.keyUsage, requested.extKeyUsage);

@@ -21,18 +21,18 @@ import { getCrypto } from '../crypto-provider.js';
 import { type BytesLike, toArrayBuffer, toBytes, toDer } from '../der/encoding.js';
 import { derOctetString, derOid, derSequence, derSmallInteger } from '../der/writer.js';
 import { PkiError } from '../errors.js';
+import type { HashName } from '../signature/algorithms.js';
 import {
   curveFromOid,
   curveOid,
   isCryptoKey,
   KEY_ALGORITHM_OIDS,
   type KeyAlgorithmName,
-  keyAlgorithmOf,
   keyGenParams,
   keyImportParams,
   type NamedCurve,
-  parseSpki,
 } from './key-algorithm.js';
+import { keyAlgorithmOf, parseSpki } from './public-key.js';
 
 /** Options of key generation and import. */
 export interface KeyOptions {
@@ -232,13 +232,10 @@ export async function importPkcs8(
 /**
  * Imports a SubjectPublicKeyInfo (DER, or PEM `PUBLIC KEY`) for verification: RSA keys as
  * RSASSA-PKCS1-v1_5 bound to `hash` (default SHA-256), EC keys as ECDSA on their curve.
- * @throws {PkiError} `ERR_KEY_INVALID` for malformed input; `ERR_UNSUPPORTED_ALGORITHM` for other
- *   algorithms and curves.
+ * @throws {PkiError} `ERR_KEY_INVALID` for malformed input or an invalid key (see `parseSpki`);
+ *   `ERR_UNSUPPORTED_ALGORITHM` for other algorithms and curves.
  */
-export async function importSpki(
-  input: BytesLike | string,
-  hash: 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512' = 'SHA-256',
-): Promise<CryptoKey> {
+export async function importSpki(input: BytesLike | string, hash: HashName = 'SHA-256'): Promise<CryptoKey> {
   const info = parseSpki(typeof input === 'string' ? inputDer(input, 'PUBLIC KEY', 'Public key') : input);
   try {
     return await getCrypto().subtle.importKey(

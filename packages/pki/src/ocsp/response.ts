@@ -73,7 +73,7 @@ import {
   derTlv,
 } from '../der/writer.js';
 import { PkiError } from '../errors.js';
-import { prepareSigner } from '../signature/verify.js';
+import { prepareSigner, type SigningKey } from '../signature/sign.js';
 import type { CertificateInput } from '../x509/certificate.js';
 import { certificateToDer } from '../x509/certificate.js';
 import { readCertificateFields } from '../x509/certificate-fields.js';
@@ -127,8 +127,8 @@ export type OcspResponderIdType = 'byKey' | 'byName';
 export interface OcspResponderOptions {
   /** The responder's certificate: a delegated responder (EKU OCSPSigning) or the CA itself. */
   responderCertificate: CertificateInput;
-  /** Its private key. */
-  responderKey: CryptoKey;
+  /** Its private key: a WebCrypto key or a `SoftwareSigningKey`. */
+  responderKey: SigningKey;
   /** ResponderID form; default `byKey`, as the NCA responder uses. */
   responderId?: OcspResponderIdType;
   /** Extra certificates for the `certs` field (e.g. the issuing CA), after the responder's. */

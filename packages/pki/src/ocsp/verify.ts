@@ -9,7 +9,7 @@ import { getCrypto } from '../crypto-provider.js';
 import { type BytesLike, bytesEqual, toHex } from '../der/encoding.js';
 import { normalizeSerialHex } from '../der/serial.js';
 import { PkiError } from '../errors.js';
-import { verifySignedData } from '../signature/verify.js';
+import { verifySignature } from '../signature/verify.js';
 import type { CertificateInput } from '../x509/certificate.js';
 import { type CertificateFields, readCertificateFields } from '../x509/certificate-fields.js';
 import { type OcspCertId, prepareOcspIssuer } from './cert-id.js';
@@ -151,7 +151,12 @@ export async function verifyOcspResponse(
   } else {
     result.signerCertificate = signer.der;
     if (
-      !(await verifySignedData(response.tbs, response.signatureAlgorithmDer, response.signature, signer.spki))
+      !(await verifySignature({
+        data: response.tbs,
+        algorithm: response.signatureAlgorithmDer,
+        signature: response.signature,
+        publicKeyInfo: signer.spki,
+      }))
     ) {
       failures.push('signature-invalid');
     }
@@ -166,12 +171,12 @@ export async function verifyOcspResponse(
       // RFC 6960 §4.2.2.2: issued directly by the CA, and id-kp-OCSPSigning in extendedKeyUsage.
       const issuedByCa =
         bytesEqual(signer.issuerDer, issuer.certificate.subjectDer) &&
-        (await verifySignedData(
-          signer.tbs,
-          signer.signatureAlgorithm,
-          signer.signature,
-          issuer.certificate.spki,
-        ));
+        (await verifySignature({
+          data: signer.tbs,
+          algorithm: signer.signatureAlgorithm,
+          signature: signer.signature,
+          publicKeyInfo: issuer.certificate.spki,
+        }));
       if (!issuedByCa || !signer.extKeyUsage?.includes(OCSP_SIGNING_EKU))
         failures.push('responder-not-authorized');
       if (at < signer.notBefore || at > signer.notAfter) failures.push('responder-certificate-expired');

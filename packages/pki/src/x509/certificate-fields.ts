@@ -184,3 +184,19 @@ export function readCertificateFields(input: CertificateInput): CertificateField
 export function allowsKeyUsage(fields: CertificateFields, bit: number): boolean {
   return fields.keyUsage === undefined || (fields.keyUsage & (1 << bit)) !== 0;
 }
+
+/**
+ * The SubjectPublicKeyInfo of a certificate, exactly as encoded in it (a copy), for
+ * `verifySignature` and `validatePublicKey`.
+ * @throws {PkiError} `ERR_CERTIFICATE_INVALID` when it is not a well-formed certificate.
+ * @example
+ * ```ts
+ * const ok = await verifySignature({
+ *   data, signature, publicKeyInfo: certificatePublicKeyInfo(loginCertPem),
+ *   algorithm: SIGNATURE_OIDS.sha256WithRSAEncryption,
+ * });
+ * ```
+ */
+export function certificatePublicKeyInfo(input: CertificateInput): Uint8Array {
+  return readCertificateFields(input).spki.slice();
+}

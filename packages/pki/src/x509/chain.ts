@@ -1,22 +1,21 @@
 /**
  * Certificate path building and validation (RFC 5280 §6, the parts an NCA relying party needs):
  * issuer candidates by name chaining (preferring authorityKeyIdentifier = subjectKeyIdentifier),
- * signatures (RSA PKCS#1 v1.5 and ECDSA through WebCrypto), validity at a given time,
- * basicConstraints cA and pathLenConstraint, keyUsage keyCertSign, unknown critical extensions,
- * ending at a trust anchor.
+ * the public keys (`validatePublicKey`, `VERIFICATION_KEY_POLICY`), signatures (every algorithm of
+ * `verifySignature`), validity at a given time, basicConstraints cA and pathLenConstraint,
+ * keyUsage keyCertSign, unknown critical extensions, ending at a trust anchor.
  *
  * Not covered: certificate policies processing and name constraints (a certificate marking
  * nameConstraints or policyConstraints critical is rejected as `critical-extension` rather than
  * silently accepted), revocation (see the CRL and OCSP modules), GOST signatures
  * (`unsupported-algorithm`).
  */
-import * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
-import { getCrypto } from '../crypto-provider.js';
 import { bytesEqual } from '../der/encoding.js';
-import { PkiError } from '../errors.js';
+import { isPkiError, PkiError } from '../errors.js';
+import { VERIFICATION_KEY_POLICY, validatePublicKey } from '../keys/public-key.js';
 import { NCA_OIDS } from '../profiles/oids.js';
-import { ecdsaDerToRaw } from '../signature/sign.js';
+import { verifySignature } from '../signature/verify.js';
 import { type CertificateInput, certificateToDer, parseCertificate } from './certificate.js';
 import {
   extensionMap,
@@ -50,9 +49,11 @@ export type ChainFailureReason =
   | 'path-length'
   /** A signature algorithm or key this implementation cannot verify (e.g. GOST). */
   | 'unsupported-algorithm'
+  /** A key in the path is below `VERIFICATION_KEY_POLICY` (e.g. RSA under 1024 bits). */
+  | 'weak-key'
   /** A certificate has a critical extension this implementation does not process. */
   | 'critical-extension'
-  /** A certificate's extensions or key are malformed. */
+  /** A certificate's extensions or key are malformed, or a key is invalid (e.g. RSA e = 1). */
   | 'malformed';
 
 /** One certificate of a path. */
@@ -211,22 +212,14 @@ function search(path: Node[], pool: readonly Node[], out: Search): void {
   for (const c of candidates) search([...path, c], pool, out);
 }
 
-const RSA_HASH: Readonly<Record<string, string>> = {
-  [NCA_OIDS.signatureAlgorithm.sha1WithRSAEncryption]: 'SHA-1',
-  [NCA_OIDS.signatureAlgorithm.sha256WithRSAEncryption]: 'SHA-256',
-  [NCA_OIDS.signatureAlgorithm.sha384WithRSAEncryption]: 'SHA-384',
-  [NCA_OIDS.signatureAlgorithm.sha512WithRSAEncryption]: 'SHA-512',
-};
-const ECDSA_HASH: Readonly<Record<string, string>> = {
-  [NCA_OIDS.signatureAlgorithm.ecdsaWithSHA256]: 'SHA-256',
-  [NCA_OIDS.signatureAlgorithm.ecdsaWithSHA384]: 'SHA-384',
-  [NCA_OIDS.signatureAlgorithm.ecdsaWithSHA512]: 'SHA-512',
-};
-const CURVES: Readonly<Record<string, { name: string; size: number }>> = {
-  [NCA_OIDS.curve.p256]: { name: 'P-256', size: 32 },
-  [NCA_OIDS.curve.p384]: { name: 'P-384', size: 48 },
-  [NCA_OIDS.curve.p521]: { name: 'P-521', size: 66 },
-};
+/** Reports a failed public-key check of certificate `index` (its key, or a key it is verified with). */
+function keyFailure(e: unknown, index: number): ChainFailure {
+  if (isPkiError(e, 'ERR_KEY_TOO_WEAK')) return new ChainFailure('weak-key', (e as Error).message, index);
+  if (isPkiError(e, 'ERR_UNSUPPORTED_ALGORITHM')) {
+    return new ChainFailure('unsupported-algorithm', (e as Error).message, index);
+  }
+  return new ChainFailure('malformed', `Public key cannot be used: ${(e as Error).message}`, index);
+}
 
 /** Verifies `child`'s signature with `issuer`'s public key; throws a {@link ChainFailure}. */
 async function checkSignature(
@@ -234,8 +227,8 @@ async function checkSignature(
   issuer: pkijs.Certificate,
   index: number,
 ): Promise<void> {
-  const sigOid = child.signatureAlgorithm.algorithmId;
-  if (sigOid !== child.signature.algorithmId) {
+  const algorithm = new Uint8Array(child.signatureAlgorithm.toSchema().toBER(false));
+  if (!bytesEqual(algorithm, new Uint8Array(child.signature.toSchema().toBER(false)))) {
     // RFC 5280 §4.1.1.2: signatureAlgorithm MUST equal the signature field of the TBS.
     throw new ChainFailure(
       'signature',
@@ -243,50 +236,17 @@ async function checkSignature(
       index,
     );
   }
-  const keyOid = issuer.subjectPublicKeyInfo.algorithm.algorithmId;
-  const subtle = getCrypto().subtle;
-  const spki = spkiDer(issuer) as BufferSource;
-  const signature = child.signatureValue.valueBlock.valueHexView;
-  const tbs = child.tbsView as BufferSource;
   let ok: boolean;
   try {
-    const rsaHash = RSA_HASH[sigOid];
-    const ecHash = ECDSA_HASH[sigOid];
-    if (rsaHash !== undefined && keyOid === NCA_OIDS.keyAlgorithm.rsaEncryption) {
-      const params = { name: 'RSASSA-PKCS1-v1_5', hash: rsaHash };
-      const key = await subtle.importKey('spki', spki, params, false, ['verify']);
-      ok = await subtle.verify(params, key, signature as BufferSource, tbs);
-    } else if (ecHash !== undefined && keyOid === NCA_OIDS.keyAlgorithm.ecPublicKey) {
-      const params = issuer.subjectPublicKeyInfo.algorithm.algorithmParams;
-      const curve =
-        params instanceof asn1js.ObjectIdentifier ? CURVES[params.valueBlock.toString()] : undefined;
-      if (!curve)
-        throw new ChainFailure('unsupported-algorithm', 'Issuer key is on an unsupported curve', index + 1);
-      const key = await subtle.importKey('spki', spki, { name: 'ECDSA', namedCurve: curve.name }, false, [
-        'verify',
-      ]);
-      let raw: Uint8Array;
-      try {
-        raw = ecdsaDerToRaw(signature, curve.size);
-      } catch {
-        throw new ChainFailure('signature', 'Malformed ECDSA signature', index);
-      }
-      ok = await subtle.verify({ name: 'ECDSA', hash: ecHash }, key, raw as BufferSource, tbs);
-    } else {
-      throw new ChainFailure(
-        'unsupported-algorithm',
-        `Cannot verify signature algorithm ${sigOid} with a ${keyOid} key`,
-        index,
-      );
-    }
+    ok = await verifySignature({
+      data: new Uint8Array(child.tbsView),
+      algorithm,
+      signature: new Uint8Array(child.signatureValue.valueBlock.valueHexView),
+      publicKeyInfo: spkiDer(issuer),
+    });
   } catch (e) {
-    if (e instanceof ChainFailure) throw e;
-    // importKey rejects keys it cannot parse.
-    throw new ChainFailure(
-      'malformed',
-      `Issuer public key cannot be used: ${(e as Error).message}`,
-      index + 1,
-    );
+    // A signature that cannot be checked is reported at the child; an unusable key at its issuer.
+    throw keyFailure(e, isPkiError(e, 'ERR_UNSUPPORTED_ALGORITHM') ? index : index + 1);
   }
   if (!ok)
     throw new ChainFailure('signature', `Signature of ${formatName(child.subject)} does not verify`, index);
@@ -351,6 +311,14 @@ async function validate(path: readonly Node[], at: Date): Promise<void> {
           );
         }
       }
+    }
+    try {
+      // Every key in the path is checked (RFC 5280 leaves it to the relying party): validity and
+      // VERIFICATION_KEY_POLICY. The end entity's key is not used here, so one of an algorithm
+      // this package does not know is left to whoever uses it.
+      validatePublicKey(spkiDer(cert), VERIFICATION_KEY_POLICY);
+    } catch (e) {
+      if (!(i === 0 && isPkiError(e, 'ERR_UNSUPPORTED_ALGORITHM'))) throw keyFailure(e, i);
     }
     if (i < last) await checkSignature(cert, path[i + 1]!.cert, i);
   }

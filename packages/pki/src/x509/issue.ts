@@ -25,7 +25,6 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { getCrypto } from '../crypto-provider.js';
 import { type CsrInfo, isCsrInfo, type VerifyCsrOptions, verifyCsr } from '../csr/csr.js';
 import { type BytesLike, bytesEqual, toArrayBuffer, toBytes, toHex, toPem } from '../der/encoding.js';
 import {
@@ -37,11 +36,18 @@ import {
   derUnsignedInteger,
 } from '../der/writer.js';
 import { isPkiError, PkiError } from '../errors.js';
-import { isCryptoKey, keyImportParams, parseSpki, type SpkiInfo } from '../keys/key-algorithm.js';
+import { isCryptoKey } from '../keys/key-algorithm.js';
 import { exportSpki } from '../keys/keys.js';
+import {
+  inspectPublicKey,
+  type PublicKeyInfo,
+  type PublicKeyPolicy,
+  resolvePolicy,
+  validatePublicKey,
+} from '../keys/public-key.js';
 import type { CertificateProfile } from '../profiles/profile.js';
-import { signatureAlgorithmDer } from '../signature/algorithm-der.js';
-import { ecdsaDerToRaw, signatureSchemeFor } from '../signature/sign.js';
+import { prepareSigner, type SigningKey } from '../signature/sign.js';
+import { verifySignature } from '../signature/verify.js';
 import { type CertificateInput, certificateToDer, parseCertificate } from './certificate.js';
 import {
   authorityInfoAccessExtension,
@@ -93,8 +99,8 @@ export interface PreparedIssuer {
   readonly subjectDer: Uint8Array;
   /** The issuer's key identifier (its SKI extension, or RFC 5280 method 1 when it has none). */
   readonly keyIdentifier: Uint8Array;
-  /** The issuer's public key. */
-  readonly spki: SpkiInfo;
+  /** The issuer's public key (valid; its size policy is applied by {@link issueCertificate}). */
+  readonly spki: PublicKeyInfo;
   /** End of the issuer's validity. */
   readonly notAfter: Date;
 }
@@ -115,8 +121,11 @@ export interface IssueCertificateOptions {
   profile: CertificateProfile;
   /** The issuer certificate (or {@link prepareIssuer}'s result). Absent: self-signed with `issuerKey`. */
   issuer?: CertificateInput | PreparedIssuer;
-  /** The issuer's private key (for a self-signed certificate, the subject's own private key). */
-  issuerKey: CryptoKey;
+  /**
+   * The issuer's private key (for a self-signed certificate, the subject's own private key): a
+   * WebCrypto key or a `SoftwareSigningKey`.
+   */
+  issuerKey: SigningKey;
   /** Serial number (unsigned bytes or hex); default {@link randomSerial}(). */
   serial?: Uint8Array | string;
   /** Explicit validity; past dates are allowed (e.g. for test certificates that have expired). */
@@ -130,7 +139,10 @@ export interface IssueCertificateOptions {
    * the whole SubjectPublicKeyInfo, as the NCA's RSA end-entity certificates have it).
    */
   keyIdMethod?: KeyIdMethod;
-  /** Key policy for the subject key (same as `verifyCsr`: RSA at least 2048 bits by default). */
+  /**
+   * Key policy for the subject and issuer keys (same as `verifyCsr`; default `ISSUANCE_KEY_POLICY`:
+   * RSA 2048 to 8192 bits with e = 65537, ECDSA P-256/P-384).
+   */
   keyPolicy?: VerifyCsrOptions;
 }
 
@@ -154,7 +166,7 @@ const DEFAULT_BACKDATE_SECONDS = 60;
 const DAY_MS = 86_400_000;
 
 /** Objects made by prepareIssuer, and the issuer keys already proven to match each. */
-const preparedKeys = new WeakMap<PreparedIssuer, WeakSet<CryptoKey>>();
+const preparedKeys = new WeakMap<PreparedIssuer, WeakSet<SigningKey>>();
 /** Cache of prepared issuers by input object (parsed certificates by identity, byte arrays by content). */
 const byObject = new WeakMap<object, PreparedIssuer>();
 /** Small cache by content for issuers given as text or fresh byte arrays. */
@@ -252,7 +264,7 @@ export async function prepareIssuer(certificate: CertificateInput | PreparedIssu
     certificate: cert,
     subjectDer: new Uint8Array(subjectNode.valueBeforeDecodeView),
     keyIdentifier: await issuerKeyIdentifier(cert, spkiDer),
-    spki: parseSpki(spkiDer),
+    spki: inspectPublicKey(spkiDer),
     notAfter: cert.notAfter.value,
   });
   preparedKeys.set(prepared, new WeakSet());
@@ -262,41 +274,14 @@ export async function prepareIssuer(certificate: CertificateInput | PreparedIssu
   return prepared;
 }
 
-/** Verifies a certificate-style signature made by the scheme of `signer` with the key in `spki`. */
-async function signatureVerifies(
-  spki: SpkiInfo,
-  signer: CryptoKey,
-  signature: Uint8Array,
-  data: Uint8Array,
-): Promise<boolean> {
-  const scheme = signatureSchemeFor(signer);
-  if ((spki.type === 'RSA') !== (scheme.params.name === 'RSASSA-PKCS1-v1_5')) return false;
-  const subtle = getCrypto().subtle;
-  const key = await subtle.importKey(
-    'spki',
-    spki.der as BufferSource,
-    keyImportParams(spki, scheme.hash),
-    false,
-    ['verify'],
-  );
-  let sig = signature;
-  if (spki.type === 'EC') {
-    try {
-      sig = ecdsaDerToRaw(signature, spki.bits / 8);
-    } catch {
-      return false;
-    }
-  }
-  return subtle.verify(scheme.params, key, sig as BufferSource, data as BufferSource);
-}
-
 /** Proves once per issuer that `issuerKey` is the private key of the issuer certificate. */
-async function checkIssuerKey(issuer: PreparedIssuer, issuerKey: CryptoKey): Promise<void> {
+async function checkIssuerKey(issuer: PreparedIssuer, issuerKey: SigningKey): Promise<void> {
   const checked = preparedKeys.get(issuer)!;
   if (checked.has(issuerKey)) return;
+  const signer = prepareSigner(issuerKey);
   const probe = new TextEncoder().encode('kzpki issuer key check');
-  const sig = await sign(issuerKey, probe);
-  if (!(await signatureVerifies(issuer.spki, issuerKey, sig, probe))) {
+  const signature = await signer.sign(probe);
+  if (!(await signedBy(issuer.spki, signer.oid, signature, probe))) {
     throw new PkiError(
       'ERR_KEY_INVALID',
       "issuerKey is not the private key of the issuer certificate's public key",
@@ -305,26 +290,19 @@ async function checkIssuerKey(issuer: PreparedIssuer, issuerKey: CryptoKey): Pro
   checked.add(issuerKey);
 }
 
-/**
- * Signs with the key's scheme and returns the X.509 signature value: the same result as
- * `signData`, with ECDSA's raw r||s turned into `Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER,
- * s INTEGER }` (RFC 3279 §2.2.3) by the direct DER writer, which is cheaper than an asn1js tree on
- * this hot path.
- */
-async function sign(key: CryptoKey, data: Uint8Array): Promise<Uint8Array> {
-  if (!isCryptoKey(key) || key.type !== 'private') {
-    throw new PkiError('ERR_INVALID_ARGUMENT', 'issuerKey must be a private CryptoKey');
-  }
-  const scheme = signatureSchemeFor(key);
-  let raw: Uint8Array;
+/** Whether `signature` verifies with `key`; a key of another family than the signer's does not. */
+async function signedBy(
+  key: PublicKeyInfo,
+  oid: string,
+  signature: Uint8Array,
+  data: Uint8Array,
+): Promise<boolean> {
   try {
-    raw = new Uint8Array(await getCrypto().subtle.sign(scheme.params, key, data as BufferSource));
-  } catch (cause) {
-    throw new PkiError('ERR_KEY_INVALID', 'The crypto provider could not sign with issuerKey', { cause });
+    return await verifySignature({ data, algorithm: oid, signature, publicKeyInfo: key.der });
+  } catch (e) {
+    if (isPkiError(e, 'ERR_KEY_INVALID')) return false;
+    throw e;
   }
-  if (scheme.params.name !== 'ECDSA') return raw;
-  const half = raw.length / 2;
-  return derSequence(derUnsignedInteger(raw.subarray(0, half)), derUnsignedInteger(raw.subarray(half)));
 }
 
 function checkProfile(profile: CertificateProfile): void {
@@ -379,20 +357,17 @@ function validityOf(opts: IssueCertificateOptions): { notBefore: Date; notAfter:
 async function subjectKey(
   opts: IssueCertificateOptions,
   csr: CsrInfo | undefined,
-): Promise<{ spki: SpkiInfo; subjectDer: Uint8Array | undefined }> {
+  policy: PublicKeyPolicy,
+): Promise<{ spki: PublicKeyInfo; subjectDer: Uint8Array | undefined }> {
   if (csr && opts.publicKey !== undefined) {
     throw new PkiError('ERR_INVALID_ARGUMENT', 'Give either csr or publicKey, not both');
   }
-  let spki: SpkiInfo;
-  if (csr) spki = parseSpki(csr.spki);
+  let spki: PublicKeyInfo;
+  if (csr) spki = validatePublicKey(csr.spki, policy);
   else if (opts.publicKey === undefined)
     throw new PkiError('ERR_INVALID_ARGUMENT', 'csr or publicKey is required');
-  else if (isCryptoKey(opts.publicKey)) spki = parseSpki(await exportSpki(opts.publicKey));
-  else spki = parseSpki(toBytes(opts.publicKey));
-  const min = opts.keyPolicy?.minRsaBits ?? 2048;
-  if (spki.type === 'RSA' && spki.bits < min) {
-    throw new PkiError('ERR_KEY_TOO_WEAK', `RSA key of ${spki.bits} bits; at least ${min} required`);
-  }
+  else if (isCryptoKey(opts.publicKey)) spki = validatePublicKey(await exportSpki(opts.publicKey), policy);
+  else spki = validatePublicKey(toBytes(opts.publicKey), policy);
   return { spki, subjectDer: csr?.subjectDer };
 }
 
@@ -408,7 +383,8 @@ async function subjectKey(
  *
  * @throws {PkiError} `ERR_PROFILE_INVALID`, `ERR_SUBJECT_INVALID` (no subject), `ERR_INVALID_ARGUMENT`
  *   (bad serial, validity, URL, an issuer that is not a CA), `ERR_KEY_INVALID` (issuerKey does not
- *   match the issuer or the self-signed public key), `ERR_KEY_TOO_WEAK`, and `verifyCsr`'s errors.
+ *   match the issuer or the self-signed public key, or a subject or issuer public key is invalid),
+ *   `ERR_KEY_TOO_WEAK` (a subject or issuer key below `keyPolicy`), and `verifyCsr`'s errors.
  * @example
  * ```ts
  * const rootKeys = await generateKeyPair('RSA-4096', { extractable: false });
@@ -428,8 +404,12 @@ export async function issueCertificate(opts: IssueCertificateOptions): Promise<I
   checkProfile(opts.profile);
   const { profile } = opts;
   const issuer = opts.issuer === undefined ? undefined : await prepareIssuer(opts.issuer);
-  if (issuer) await checkIssuerKey(issuer, opts.issuerKey);
-  const scheme = signatureSchemeFor(opts.issuerKey);
+  const policy = resolvePolicy(opts.keyPolicy);
+  if (issuer) {
+    validatePublicKey(issuer.spki, policy);
+    await checkIssuerKey(issuer, opts.issuerKey);
+  }
+  const signer = prepareSigner(opts.issuerKey);
 
   const csr =
     opts.csr === undefined
@@ -437,7 +417,7 @@ export async function issueCertificate(opts: IssueCertificateOptions): Promise<I
       : isCsrInfo(opts.csr)
         ? opts.csr
         : await verifyCsr(opts.csr, opts.keyPolicy);
-  const { spki, subjectDer: csrSubject } = await subjectKey(opts, csr);
+  const { spki, subjectDer: csrSubject } = await subjectKey(opts, csr, policy);
   const subjectDer = opts.subject !== undefined ? nameToDer(opts.subject) : csrSubject;
   // An empty subject needs a critical subjectAltName (RFC 5280 §4.1.2.6), which is not written here.
   if (!subjectDer || subjectDer.length <= 2) {
@@ -467,7 +447,7 @@ export async function issueCertificate(opts: IssueCertificateOptions): Promise<I
   }
   if (profile.ocspNoCheck) extensions.push(ocspNoCheckExtension());
 
-  const algorithm = signatureAlgorithmDer(scheme);
+  const algorithm = signer.algorithmIdentifier;
   const tbs = derSequence(
     derExplicit(0, derSmallInteger(2)), // v3
     derUnsignedInteger(serial),
@@ -478,8 +458,8 @@ export async function issueCertificate(opts: IssueCertificateOptions): Promise<I
     spki.der,
     derExplicit(3, derSequence(...extensions)),
   );
-  const signature = await sign(opts.issuerKey, tbs);
-  if (!issuer && !(await signatureVerifies(spki, opts.issuerKey, signature, tbs))) {
+  const signature = await signer.sign(tbs);
+  if (!issuer && !(await signedBy(spki, signer.oid, signature, tbs))) {
     throw new PkiError(
       'ERR_KEY_INVALID',
       'A self-signed certificate needs issuerKey to be the private key of publicKey',

@@ -7,8 +7,9 @@
  */
 import { type BytesLike, toBytes, toDer } from '../der/encoding.js';
 import { PkiError } from '../errors.js';
-import { isCryptoKey, spkiSubjectPublicKey } from '../keys/key-algorithm.js';
+import { isCryptoKey } from '../keys/key-algorithm.js';
 import { exportSpki } from '../keys/keys.js';
+import { spkiSubjectPublicKey } from '../keys/public-key.js';
 import { sha1 } from '../pkcs12/sha.js';
 
 /**

@@ -17,7 +17,8 @@ import { isPkiError, type PkiErrorCode } from '../../src/errors.js';
 import { exportSpki, generateKeyPair } from '../../src/keys/keys.js';
 import type { KeyPurpose } from '../../src/profiles/profile.js';
 import { ocspResponderProfile, TEMPLATE_NAMES, templateProfile } from '../../src/profiles/templates.js';
-import { ecdsaRawToDer, SIGNATURE_OIDS } from '../../src/signature/sign.js';
+import { SIGNATURE_OIDS } from '../../src/signature/algorithms.js';
+import { ecdsaRawToDer } from '../../src/signature/ecdsa.js';
 import { type DistinguishedName, nameToDer } from '../../src/x509/name.js';
 import { buildNcaSubject } from '../../src/x509/subject.js';
 

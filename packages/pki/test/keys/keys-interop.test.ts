@@ -5,8 +5,9 @@
 import { hasTool, runTool, tempDir } from '@kzpki/test-fixtures';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../src/der/encoding.js';
-import { type KeyAlgorithmName, keyAlgorithmOf } from '../../src/keys/key-algorithm.js';
+import type { KeyAlgorithmName } from '../../src/keys/key-algorithm.js';
 import { exportPkcs8, exportSpki, generateKeyPair, importPkcs8, importSpki } from '../../src/keys/keys.js';
+import { keyAlgorithmOf } from '../../src/keys/public-key.js';
 import { signData } from '../../src/signature/sign.js';
 import { subjectKeyIdentifier } from '../../src/x509/ski.js';
 

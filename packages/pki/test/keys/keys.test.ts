@@ -12,14 +12,9 @@ import {
   derSmallInteger,
 } from '../../src/der/writer.js';
 import { isPkiError, type PkiErrorCode } from '../../src/errors.js';
-import {
-  KEY_ALGORITHM_OIDS,
-  type KeyAlgorithmName,
-  keyAlgorithmOf,
-  parseSpki,
-  spkiSubjectPublicKey,
-} from '../../src/keys/key-algorithm.js';
+import { KEY_ALGORITHM_OIDS, type KeyAlgorithmName } from '../../src/keys/key-algorithm.js';
 import { exportPkcs8, exportSpki, generateKeyPair, importPkcs8, importSpki } from '../../src/keys/keys.js';
+import { keyAlgorithmOf, parseSpki, spkiSubjectPublicKey } from '../../src/keys/public-key.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { subjectKeyIdentifier } from '../../src/x509/ski.js';
 

@@ -17,7 +17,7 @@ import {
   type TemplateName,
   templateProfile,
 } from '../../src/profiles/templates.js';
-import { SIGNATURE_OIDS } from '../../src/signature/sign.js';
+import { SIGNATURE_OIDS } from '../../src/signature/algorithms.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { keyUsageNames } from '../../src/x509/extensions.js';
 import {
