@@ -66,8 +66,8 @@ export class StatusError extends Error {
     this.details = options.details;
   }
 
-  /** The HTTP status for this error. */
-  get httpStatus(): number {
+  /** The HTTP status for this error (what the server kit's problem helpers read). */
+  get status(): number {
     return STATUS_ERROR_HTTP[this.code];
   }
 }

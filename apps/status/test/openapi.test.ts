@@ -34,7 +34,7 @@ describe('openapi/status.yaml', () => {
   it('validates path parameters', () => {
     expect(v.checkParameters('getApplicationStatus', { path: { number: '27888601100404' } })).toEqual([]);
     expect(v.checkParameters('getApplicationStatus', { path: { number: '2788860110040' } })).toEqual([
-      { path: 'path.number', message: 'must match pattern "^[0-9]{14}$"' },
+      { location: 'path', path: '/number', message: 'must match pattern "^[0-9]{14}$"' },
     ]);
     expect(v.checkParameters('getFullCrl', { path: { issuer: 'issuing' } })).toEqual([]);
     expect(v.checkParameters('getFullCrl', { path: { issuer: '../etc' } })).toHaveLength(1);
@@ -54,9 +54,9 @@ describe('openapi/status.yaml', () => {
     expect(v.checkResponse('ocspPost', 200, 'application/json', {})).toHaveLength(1);
   });
 
-  it('reports a missing or foreign document as ERR_CONFIG', () => {
+  it('reports a missing or foreign document as ERR_SPEC_INVALID (the server kit)', () => {
     expect(() => OpenApiValidator.load('/nonexistent/status.yaml')).toThrow(
-      expect.objectContaining({ code: 'ERR_CONFIG' }),
+      expect.objectContaining({ code: 'ERR_SPEC_INVALID' }),
     );
   });
 });

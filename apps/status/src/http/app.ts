@@ -4,15 +4,25 @@
  * `download-handler.ts`). Requests are validated against `openapi/status.yaml`; errors are
  * problem+json with stable codes.
  */
+import {
+  notFoundHandler,
+  problemErrorHandler,
+  type RateLimiter,
+  type RateLimitRule,
+} from '@kzpki/server-kit';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { StatusError } from '../errors.js';
 import type { KeyChecker } from '../key-check.js';
-import { PROMETHEUS_CONTENT_TYPE } from '../metrics/registry.js';
 import type { RouteLabel, StatusMetrics } from '../metrics/status-metrics.js';
 import type { StatusSource } from '../source/status-source.js';
 import type { OpenApiValidator } from './openapi.js';
-import { PROBLEM_CONTENT_TYPE, problemFromError } from './problem.js';
-import type { RateLimiter } from './rate-limiter.js';
+import { problemFromError } from './problem.js';
+
+/** The rate limits of the status service. */
+export type StatusRateLimit = 'applicationLookupPerIp';
+
+/** Default application-status lookups per client: 10 at once, then 20 a minute. */
+export const DEFAULT_APPLICATION_RATE_LIMIT: RateLimitRule = { capacity: 10, refillPerSecond: 20 / 60 };
 
 /** What the application serves from. */
 export interface StatusAppDeps {
@@ -25,7 +35,7 @@ export interface StatusAppDeps {
   /** Request counts and latencies; rendered on `/metrics`. */
   metrics: StatusMetrics;
   /** Limits application-status lookups per client. */
-  applicationLimiter: RateLimiter;
+  applicationLimiter: RateLimiter<StatusRateLimit>;
   /** Largest key-check upload (bytes). */
   maxUploadBytes: number;
   /** Use `X-Forwarded-For` for the client address (only behind a trusted proxy). */
@@ -51,7 +61,7 @@ export function createStatusApp(deps: StatusAppDeps): express.Express {
     const started = performance.now();
     res.on('finish', () => {
       metrics.httpRequests.inc({ route: label, method: req.method, code: String(res.statusCode) });
-      metrics.httpDuration.observe((performance.now() - started) / 1000, { route: label });
+      metrics.httpDuration.observe({ route: label }, (performance.now() - started) / 1000);
     });
     next();
   };
@@ -71,14 +81,15 @@ export function createStatusApp(deps: StatusAppDeps): express.Express {
   app.get('/api/v1/applications/:number', route('application_status'), async (req, res) => {
     checkParams('getApplicationStatus', req.params, req);
     const client = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    const decision = deps.applicationLimiter.take(client);
+    const decision = await deps.applicationLimiter.take('applicationLookupPerIp', client);
     if (!decision.allowed) {
-      res.set('retry-after', String(decision.retryAfterSeconds));
-      throw new StatusError('ERR_RATE_LIMITED', 'Too many application lookups; retry later');
+      throw new StatusError('ERR_RATE_LIMITED', 'Too many application lookups; retry later', {
+        details: { retryAfter: decision.retryAfterSeconds },
+      });
     }
     const view = await deps.source.applicationStatus(String(req.params.number));
     if (!view) {
-      deps.applicationLimiter.take(client, MISS_COST);
+      await deps.applicationLimiter.take('applicationLookupPerIp', client, MISS_COST);
       throw new StatusError('ERR_APPLICATION_NOT_FOUND', 'No application with this number');
     }
     res.set('ratelimit-remaining', String(decision.remaining));
@@ -138,38 +149,21 @@ export function createStatusApp(deps: StatusAppDeps): express.Express {
     res.status(ready ? 200 : 503).json({ ready, checks });
   });
 
-  app.get('/metrics', route('metrics'), (_req, res) => {
-    res.set('content-type', PROMETHEUS_CONTENT_TYPE);
+  app.get('/metrics', route('metrics'), async (_req, res) => {
+    res.set('content-type', metrics.registry.contentType);
     res.set('cache-control', 'no-store');
-    res.send(metrics.registry.render());
+    res.send(await metrics.registry.render());
   });
 
-  app.use(route('other'), (req, _res, next) => {
-    next(new StatusError('ERR_NOT_FOUND', `No route ${req.method} ${req.path}`));
-  });
+  app.use(route('other'), notFoundHandler(problemFromError));
 
-  // Express error handler (four parameters): body-parser errors carry `status`/`type`.
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const e = fromExpressError(err);
-    const p = problemFromError(e);
-    if (p.code === 'ERR_INTERNAL') console.error('[kzpki-status] internal error:', err);
-    res.status(p.status).set('content-type', PROBLEM_CONTENT_TYPE).set('cache-control', 'no-store');
-    res.end(JSON.stringify(p));
-  });
+  // Body-parser failures (too large, unreadable, bad encoding) map to the kit's codes.
+  app.use(
+    problemErrorHandler({
+      problemOf: problemFromError,
+      onInternalError: (e) => console.error('[kzpki-status] internal error:', e),
+    }),
+  );
 
   return app;
-}
-
-function fromExpressError(err: unknown): unknown {
-  if (err instanceof StatusError) return err;
-  const e = err as { type?: string; status?: number };
-  if (e?.type === 'entity.too.large' || e?.status === 413) {
-    return new StatusError('ERR_PAYLOAD_TOO_LARGE', 'Upload too large', { cause: err });
-  }
-  if (e?.type === 'entity.parse.failed' || e?.type === 'encoding.unsupported' || e?.status === 400) {
-    return new StatusError('ERR_VALIDATION', 'The request body cannot be parsed', { cause: err });
-  }
-  if (e?.status === 415)
-    return new StatusError('ERR_UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', { cause: err });
-  return err;
 }

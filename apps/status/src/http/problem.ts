@@ -1,82 +1,41 @@
 /**
- * `application/problem+json` error bodies (RFC 9457) with the stable `code` of
- * {@link StatusErrorCode}, written either through express or on a raw Node response (the OCSP
- * fast path).
+ * The status service's problem documents: the server kit's RFC 9457 helpers with the HTTP status
+ * of each {@link StatusErrorCode}. Written through express or on a raw Node response (the OCSP and
+ * download fast paths).
  */
-import type { ServerResponse } from 'node:http';
-import { STATUS_ERROR_HTTP, StatusError, type StatusErrorCode } from '../errors.js';
-import type { ValidationIssue } from './openapi.js';
+import {
+  PROBLEM_CONTENT_TYPE,
+  type ProblemDocument,
+  problemDocument,
+  problemOf,
+  problemType,
+  sendProblem,
+  type ValidationIssue,
+} from '@kzpki/server-kit';
+import { STATUS_ERROR_HTTP, type StatusErrorCode } from '../errors.js';
+
+export { PROBLEM_CONTENT_TYPE, problemType, sendProblem };
 
 /** The body of an error response (`Problem` in `openapi/status.yaml`). */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
+export interface Problem extends ProblemDocument {
   code: StatusErrorCode;
-  errors?: ValidationIssue[];
 }
 
-const TITLES: Readonly<Record<number, string>> = {
-  400: 'Bad Request',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  413: 'Content Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
-
-/** Media type of {@link Problem} bodies. */
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
-
 /**
- * The problem type URI of a code, in the form the CA uses too:
- * `ERR_APPLICATION_NOT_FOUND` → `https://kzpki.dev/problems/application-not-found`.
+ * The problem document of a status code.
+ * @example
+ * ```ts
+ * problem('ERR_APPLICATION_NOT_FOUND', 'No application with this number').status; // 404
+ * ```
  */
-export function problemType(code: StatusErrorCode): string {
-  return `https://kzpki.dev/problems/${code.replace(/^ERR_/, '').toLowerCase().replace(/_/g, '-')}`;
-}
-
-/** Builds the problem body for an error code. */
 export function problem(code: StatusErrorCode, detail?: string, errors?: ValidationIssue[]): Problem {
-  const status = STATUS_ERROR_HTTP[code];
-  return {
-    type: problemType(code),
-    title: TITLES[status] ?? 'Error',
-    status,
-    code,
-    ...(detail ? { detail } : {}),
-    ...(errors?.length ? { errors } : {}),
-  };
+  return problemDocument(code, STATUS_ERROR_HTTP[code], detail, errors?.length ? { errors } : {}) as Problem;
 }
 
 /**
- * The problem body for anything thrown by a handler: a {@link StatusError} keeps its code and
- * message; anything else becomes `ERR_INTERNAL` without leaking its message.
+ * The problem body for anything thrown by a handler: a {@link StatusError} (or a kit error) keeps
+ * its code, message and details; anything else becomes `ERR_INTERNAL` without its message.
  */
 export function problemFromError(e: unknown): Problem {
-  if (e instanceof StatusError) {
-    const errors = e.details?.errors as ValidationIssue[] | undefined;
-    return problem(e.code, e.message, errors);
-  }
-  return problem('ERR_INTERNAL', 'Internal error');
-}
-
-/** Writes a problem on a raw Node response. */
-export function sendProblem(
-  res: ServerResponse,
-  p: Problem,
-  headers: Readonly<Record<string, string>> = {},
-): void {
-  const body = JSON.stringify(p);
-  res.writeHead(p.status, {
-    'content-type': PROBLEM_CONTENT_TYPE,
-    'content-length': Buffer.byteLength(body),
-    'cache-control': 'no-store',
-    ...headers,
-  });
-  res.end(body);
+  return problemOf(e) as Problem;
 }

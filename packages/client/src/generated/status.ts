@@ -225,7 +225,7 @@ export interface components {
         /**
          * @example {
          *       "type": "https://kzpki.dev/problems/application-not-found",
-         *       "title": "Not Found",
+         *       "title": "Application not found",
          *       "status": 404,
          *       "detail": "No application with this number",
          *       "code": "ERR_APPLICATION_NOT_FOUND"
@@ -244,9 +244,17 @@ export interface components {
             code: "ERR_VALIDATION" | "ERR_UNSUPPORTED_MEDIA_TYPE" | "ERR_PAYLOAD_TOO_LARGE" | "ERR_NOT_FOUND" | "ERR_METHOD_NOT_ALLOWED" | "ERR_APPLICATION_NOT_FOUND" | "ERR_RATE_LIMITED" | "ERR_CERTIFICATE_INVALID" | "ERR_CRL_NOT_AVAILABLE" | "ERR_ISSUER_UNKNOWN" | "ERR_CONFIG" | "ERR_SOURCE" | "ERR_NOT_READY" | "ERR_INTERNAL";
             /** @description Validation failures (for `ERR_VALIDATION`). */
             errors?: {
+                /**
+                 * @description The part of the request.
+                 * @enum {string}
+                 */
+                location: "body" | "path" | "query" | "header";
+                /** @description JSON pointer inside that part (`/number` for the path parameter `number`). */
                 path: string;
                 message: string;
             }[];
+            /** @description Seconds to wait (`ERR_RATE_LIMITED`); also sent as `Retry-After`. */
+            retryAfter?: number;
         };
         LocalizedText: {
             ru: string;

@@ -9,6 +9,9 @@
  */
 import { Counter, Gauge, Histogram, type LabelValues, type Metric, Registry } from 'prom-client';
 
+/** The prom-client metric types, so that users of the kit need not depend on prom-client for types. */
+export type { Counter, Gauge, Histogram, LabelValues } from 'prom-client';
+
 /** Latency buckets in seconds: sub-millisecond resolution for cached answers, up to slow downloads. */
 export const LATENCY_BUCKETS: readonly number[] = [
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10,

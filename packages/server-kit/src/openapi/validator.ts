@@ -283,7 +283,9 @@ export class OpenApiValidator {
     const r = c.responses.get(String(status)) ?? c.responses.get('default');
     if (!r) return [`status ${status} is not documented for ${operationId}`];
     if (!r.content || Object.keys(r.content).length === 0) {
-      return body === undefined || body === '' ? [] : [`${operationId} ${status} has no body in the spec`];
+      const empty =
+        body === undefined || body === null || body === '' || (body instanceof Uint8Array && body.length === 0);
+      return empty ? [] : [`${operationId} ${status} has no body in the spec`];
     }
     const type = (mediaType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     const media = r.content[type];
