@@ -20,7 +20,13 @@
  * flow of the seeds) to {@link templateProfile}, which then appends its OID after the role OIDs.
  */
 import { PkiError } from '../errors.js';
-import { type IdentificationMethod, identificationMethodOid, NCA_OIDS, type OidLanguage } from './oids.js';
+import {
+  type CertificateRole,
+  type IdentificationMethod,
+  identificationMethodOid,
+  NCA_OIDS,
+  type OidLanguage,
+} from './oids.js';
 import type { CertificateProfile, KeyPurpose, KeyUsageName } from './profile.js';
 
 /** Names of the NCA certificate templates. */
@@ -35,6 +41,20 @@ export type TemplateName =
 
 /** Whom a template is for. */
 export type TemplateKind = 'individual' | 'legal-entity';
+
+/**
+ * Roles (as {@link CertificateRole} names them, read from the approver's certificate) that may
+ * confirm an application of the same organisation.
+ */
+export type ApproverRole = Extract<CertificateRole, 'first-manager' | 'signer' | 'hr'>;
+
+/**
+ * A state-registry check made when an application starts, besides the applicant being in the
+ * registry of individuals (and the organisation in that of legal entities):
+ * `first-manager`: the IIN is the registered head of the organisation;
+ * `treasury-participant`: the IIN is a registered Treasury-Client participant of it.
+ */
+export type RegistryCheck = 'first-manager' | 'treasury-participant';
 
 /** Subject fields a template needs besides the person's name and IIN (see `buildNcaSubject`). */
 export type TemplateSubjectField = 'organization' | 'bin' | 'roleCode' | 'businessCategory';
@@ -51,8 +71,20 @@ export interface Template {
   readonly roleOids: readonly string[];
   /** Whether the application needs the organisation's BIN. */
   readonly binRequired: boolean;
-  /** Whether the organisation's first manager must confirm the application before issuance. */
+  /**
+   * Who confirms an application before issuance (docs/domain.md, Remote issuance for legal
+   * entities): holders of these roles at the same organisation. The first manager confirms every
+   * legal-entity template but their own; an employee with signing right acts for them, except for
+   * granting signing right itself; HR may confirm ordinary employees. Empty: no confirmation.
+   */
+  readonly approverRoles: readonly ApproverRole[];
+  /**
+   * Whether the organisation's first manager (or someone acting for them) must confirm the
+   * application: `approverRoles.length > 0`, for callers that need only yes or no.
+   */
   readonly firstManagerApproval: boolean;
+  /** The extra registry check when an application starts, if the template has one. */
+  readonly registryCheck?: RegistryCheck;
   /** Subject fields the template requires besides surname, given name and IIN. */
   readonly requiredSubjectFields: readonly TemplateSubjectField[];
 }
@@ -70,6 +102,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     title: { ru: 'Физическое лицо', kk: 'Жеке тұлға', en: 'Individual' },
     roleOids: [NCA_OIDS.role.individual],
     binRequired: false,
+    approverRoles: [],
     firstManagerApproval: false,
     requiredSubjectFields: [],
   },
@@ -79,7 +112,9 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     title: { ru: 'Первый руководитель', kk: 'Бірінші басшы', en: 'First manager' },
     roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.firstManager],
     binRequired: true,
+    approverRoles: [],
     firstManagerApproval: false,
+    registryCheck: 'first-manager',
     requiredSubjectFields: LEGAL_SUBJECT,
   },
   signer: {
@@ -92,6 +127,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     },
     roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.signer],
     binRequired: true,
+    approverRoles: ['first-manager'],
     firstManagerApproval: true,
     requiredSubjectFields: LEGAL_SUBJECT,
   },
@@ -105,6 +141,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     },
     roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.finance],
     binRequired: true,
+    approverRoles: ['first-manager', 'signer'],
     firstManagerApproval: true,
     requiredSubjectFields: LEGAL_SUBJECT,
   },
@@ -114,6 +151,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     title: { ru: 'Сотрудник отдела кадров', kk: 'Кадр бөлімінің қызметкері', en: 'HR employee' },
     roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.hr],
     binRequired: true,
+    approverRoles: ['first-manager', 'signer'],
     firstManagerApproval: true,
     requiredSubjectFields: LEGAL_SUBJECT,
   },
@@ -123,6 +161,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     title: { ru: 'Сотрудник организации', kk: 'Ұйым қызметкері', en: 'Organisation employee' },
     roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.employee],
     binRequired: true,
+    approverRoles: ['first-manager', 'signer', 'hr'],
     firstManagerApproval: true,
     requiredSubjectFields: LEGAL_SUBJECT,
   },
@@ -136,13 +175,33 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     },
     roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.treasuryClient],
     binRequired: true,
+    approverRoles: ['first-manager', 'signer'],
     firstManagerApproval: true,
+    registryCheck: 'treasury-participant',
     requiredSubjectFields: [...LEGAL_SUBJECT, 'roleCode', 'businessCategory'],
   },
 };
 
 /** Every template name, individual first. */
 export const TEMPLATE_NAMES: readonly TemplateName[] = Object.keys(TEMPLATES) as TemplateName[];
+
+/** Every role that confirms some template, in first-seen order (first manager, signer, HR). */
+export const APPROVER_ROLES: readonly ApproverRole[] = [
+  ...new Set(TEMPLATE_NAMES.flatMap((n) => TEMPLATES[n].approverRoles)),
+];
+
+/**
+ * Whether a holder of `roles` (from their certificate) may confirm an application made with
+ * `template` (the organisation must match too; that is the CA's check).
+ * @example
+ * ```ts
+ * mayApprove('employee', ['legal-entity', 'hr']); // true
+ * mayApprove('signer', ['legal-entity', 'signer']); // false: signing right is granted by the first manager
+ * ```
+ */
+export function mayApprove(template: TemplateName, roles: readonly string[]): boolean {
+  return TEMPLATES[template].approverRoles.some((r) => roles.includes(r));
+}
 
 /** What a key purpose puts into a certificate (docs/domain.md, Certificate profiles). */
 const PURPOSES: Readonly<Record<KeyPurpose, { keyUsage: readonly KeyUsageName[]; eku: string }>> = {

@@ -2,9 +2,11 @@ import { hasNcaFixtures, readNcaFixture } from '@kzpki/test-fixtures';
 import { describe, expect, it } from 'vitest';
 import { NCA_OIDS } from '../../src/profiles/oids.js';
 import {
+  APPROVER_ROLES,
   getTemplate,
   issuingCaProfile,
   isTemplateName,
+  mayApprove,
   ncaOperatorProfile,
   ncaStaffProfile,
   ocspResponderProfile,
@@ -55,6 +57,40 @@ describe('TEMPLATES', () => {
       'businessCategory',
     ]);
     expect(TEMPLATES.individual.requiredSubjectFields).toEqual([]);
+  });
+
+  it('says who confirms each template: the first manager, a signer acting for them, HR for employees', () => {
+    expect(Object.fromEntries(TEMPLATE_NAMES.map((n) => [n, TEMPLATES[n].approverRoles]))).toEqual({
+      individual: [],
+      'first-manager': [],
+      signer: ['first-manager'],
+      finance: ['first-manager', 'signer'],
+      hr: ['first-manager', 'signer'],
+      employee: ['first-manager', 'signer', 'hr'],
+      treasury: ['first-manager', 'signer'],
+    });
+    for (const n of TEMPLATE_NAMES) {
+      const t = TEMPLATES[n];
+      // One concept: the yes/no flag is the role list being non-empty, and the first manager is always in it.
+      expect(t.firstManagerApproval).toBe(t.approverRoles.length > 0);
+      if (t.firstManagerApproval) expect(t.approverRoles[0]).toBe('first-manager');
+      // An approver role is a template whose holder belongs to the organisation.
+      for (const r of t.approverRoles) expect(TEMPLATES[r].kind).toBe('legal-entity');
+    }
+    expect(APPROVER_ROLES).toEqual(['first-manager', 'signer', 'hr']);
+    expect(mayApprove('employee', ['legal-entity', 'hr'])).toBe(true);
+    expect(mayApprove('finance', ['legal-entity', 'hr'])).toBe(false);
+    expect(mayApprove('signer', ['legal-entity', 'signer'])).toBe(false);
+    expect(mayApprove('individual', ['legal-entity', 'first-manager'])).toBe(false);
+  });
+
+  it('names the extra registry check of the first-manager and Treasury-Client templates', () => {
+    expect(
+      TEMPLATE_NAMES.filter((n) => TEMPLATES[n].registryCheck).map((n) => [n, TEMPLATES[n].registryCheck]),
+    ).toEqual([
+      ['first-manager', 'first-manager'],
+      ['treasury', 'treasury-participant'],
+    ]);
   });
 
   it('carries the role OIDs: legal entity first, then the role', () => {
