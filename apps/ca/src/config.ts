@@ -5,6 +5,7 @@
  * |---|---|---|
  * | `KZPKI_DATA_DIR` | directory of `ca.sqlite` | `./var` |
  * | `KZPKI_CA_PASSPHRASE` | passphrase of the CA keys at rest | {@link DEV_CA_PASSPHRASE} (warned about) |
+ * | `KZPKI_STATUS_PASSPHRASE` | passphrase the OCSP responder keys are sealed under for the status service (give it the same) | `DEV_STATUS_PASSPHRASE` of `@kzpki/ca-store` (warned about) |
  * | `KZPKI_CA_HOST` / `KZPKI_CA_PORT` | listen address | `127.0.0.1` / `8080` |
  * | `KZPKI_STATUS_PUBLIC_URL` | status service URL written into certificates | `http://127.0.0.1:8081` |
  * | `KZPKI_DEV_MODE` | `1`: dev SMS outbox and phone registration endpoints | `1` |
@@ -98,6 +99,8 @@ export type CaConfigOverrides = Partial<Omit<CaConfig, 'otp' | 'rateLimits'>> & 
 export interface EnvSettings {
   dataDir: string;
   passphrase: string;
+  /** Passphrase of the OCSP responder keys (`KZPKI_STATUS_PASSPHRASE`); absent: the development value. */
+  statusPassphrase?: string;
   host: string;
   port: number;
   config: CaConfigOverrides;
@@ -120,12 +123,19 @@ export function settingsFromEnv(env: Record<string, string | undefined> = proces
         'Set it for anything but a local test CA.',
     );
   }
+  if (!env.KZPKI_STATUS_PASSPHRASE) {
+    warnings.push(
+      'KZPKI_STATUS_PASSPHRASE is not set: the OCSP responder keys are sealed for the status service with the public development passphrase. ' +
+        'Set it (and give the status service the same) for anything but a local test CA.',
+    );
+  }
   const port = Number(env.KZPKI_CA_PORT ?? 8080);
   const ttl =
     env.KZPKI_APPLICATION_TTL_DAYS === undefined ? undefined : Number(env.KZPKI_APPLICATION_TTL_DAYS);
   return {
     dataDir: env.KZPKI_DATA_DIR || './var',
     passphrase,
+    ...(env.KZPKI_STATUS_PASSPHRASE ? { statusPassphrase: env.KZPKI_STATUS_PASSPHRASE } : {}),
     host: env.KZPKI_CA_HOST || '127.0.0.1',
     port: Number.isInteger(port) && port >= 0 && port < 65536 ? port : 8080,
     config: {

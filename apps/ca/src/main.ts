@@ -10,6 +10,7 @@ for (const w of settings.warnings) console.warn(`[kzpki-ca] WARNING: ${w}`);
 console.log(`[kzpki-ca] initialising the CA in ${settings.dataDir} (first start generates RSA-4096 keys)...`);
 const ca = await startCa({
   passphrase: settings.passphrase,
+  ...(settings.statusPassphrase ? { statusPassphrase: settings.statusPassphrase } : {}),
   dataDir: settings.dataDir,
   host: settings.host,
   port: settings.port,

@@ -1,19 +1,24 @@
 /**
  * The CA HTTP server: express 5, routes generated from `openapi/ca.yaml` (every operation of the
  * spec has a handler, requests are validated against the spec before any handler runs), errors as
- * problem+json, the CA initialised (or loaded) from the store on start.
+ * problem+json, the CA initialised (or loaded) from the store on start, and its CRLs signed and
+ * published in the store for the status service (`crl/crl-publisher.ts`).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type CaRepository, caStorePath, openCaStore } from '@kzpki/ca-store';
 import express from 'express';
+import { CA_FILE_NAMES } from './ca/hierarchy.js';
 import { type InitCaOptions, initCa } from './ca/init-ca.js';
+import type { CaMaterial } from './ca/material.js';
 import { type CaConfig, type CaConfigOverrides, resolveConfig } from './config.js';
+import { type CrlIssuer, CrlPublisher, type CrlScheduleOptions } from './crl/crl-publisher.js';
 import { CaError } from './errors.js';
-import type { ApiResponse } from './http/idempotency.js';
 import { docsSite } from './http/docs-site.js';
+import type { ApiResponse } from './http/idempotency.js';
 import { PROBLEM_JSON, problemOf, toCaError } from './http/problem.js';
 import { RateLimiter } from './http/rate-limiter.js';
 import { bearerToken, hasBody } from './http/request.js';
@@ -30,21 +35,24 @@ import { publicHandlers } from './routes/public-routes.js';
 import type { OperationHandlers } from './routes/types.js';
 import { loadSpec } from './spec/load-spec.js';
 import { SpecValidator } from './spec/validator.js';
-import type { CaRepository } from './store/repository.js';
-import { openCaStore } from './store/sqlite-repository.js';
 
-/** File name of the CA database inside the data directory. */
-export const CA_DB_FILE = 'ca.sqlite';
-
-/** Path of the CA database for a data directory (the status service opens the same file). */
-export function caStorePath(dataDir: string): string {
-  return join(dataDir, CA_DB_FILE);
+/** The CAs whose CRLs the CA signs: the issuing CA and the root, under their URL names. */
+export function crlIssuers(material: CaMaterial): CrlIssuer[] {
+  return [
+    { id: CA_FILE_NAMES.issuing, ...material.issuing },
+    { id: CA_FILE_NAMES.root, ...material.root },
+  ].map(({ id, skiHex, certificate, privateKey }) => ({ id, skiHex, certificate, privateKey }));
 }
 
 /** Options of {@link createCaServer}. */
 export interface CaServerOptions {
   /** Passphrase of the CA keys at rest. */
   passphrase: string;
+  /**
+   * Passphrase under which the OCSP responder keys are sealed for the status service
+   * (`KZPKI_STATUS_PASSPHRASE`; default the public development value `DEV_STATUS_PASSPHRASE`).
+   */
+  statusPassphrase?: string;
   /** Data directory (the store is `<dataDir>/ca.sqlite`); ignored when `store` is given. */
   dataDir?: string;
   /** A store to use instead (the caller closes it). */
@@ -55,7 +63,9 @@ export interface CaServerOptions {
   /** Demo data file for the default simulations. */
   demoDataPath?: string;
   /** CA initialisation options (e.g. faster `keyAlgorithms` in tests). */
-  init?: Partial<Omit<InitCaOptions, 'passphrase' | 'statusBaseUrl'>>;
+  init?: Partial<Omit<InitCaOptions, 'passphrase' | 'statusPassphrase' | 'statusBaseUrl'>>;
+  /** CRL schedule (full daily, delta hourly, and shortly after every revocation by default). */
+  crl?: CrlScheduleOptions;
   /** Clock (tests move it forward to expire codes and applications). */
   now?: () => Date;
   /** Check every response against the spec and record violations in `specViolations` (tests). */
@@ -81,9 +91,11 @@ export interface CaServer {
   /** The express application. */
   app: express.Express;
   context: CaContext;
+  /** The CRL publisher (its first CRLs are published when the server is created). */
+  crls: CrlPublisher;
   /** Responses that did not match the spec (only with `validateResponses`). */
   specViolations: string[];
-  /** Stops the expiry timer and closes the store if the server opened it. */
+  /** Stops the expiry timer and the CRL schedule, and closes the store if the server opened it. */
   close(): Promise<void>;
 }
 
@@ -118,6 +130,7 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
   const { material } = await initCa(store, {
     ...opts.init,
     passphrase: opts.passphrase,
+    ...(opts.statusPassphrase !== undefined ? { statusPassphrase: opts.statusPassphrase } : {}),
     statusBaseUrl: config.statusBaseUrl,
     now,
   });
@@ -234,12 +247,31 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
       : undefined;
   timer?.unref();
 
+  const crls = new CrlPublisher({
+    store,
+    issuers: crlIssuers(material),
+    statusBaseUrl: config.statusBaseUrl,
+    now,
+    onError: (e, issuerId) => logError(`[kzpki-ca] CRL generation for ${issuerId} failed`, e),
+    ...(opts.crl ? { schedule: opts.crl } : {}),
+  });
+  try {
+    await crls.start();
+  } catch (e) {
+    await crls.stop();
+    if (timer) clearInterval(timer);
+    await ownedStore?.close();
+    throw e;
+  }
+
   return {
     app,
     context,
+    crls,
     specViolations,
     async close() {
       if (timer) clearInterval(timer);
+      await crls.stop();
       await ownedStore?.close();
     },
   };

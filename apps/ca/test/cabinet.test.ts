@@ -3,8 +3,17 @@
  * every refusal: another BIN, an employee's certificate, a SIGN certificate of someone else,
  * a signature over another decision, self-approval, replayed challenges, revoked certificates.
  */
-import { generateKeyPair, issueCertificate, rootCaProfile, signData, toBase64 } from '@kzpki/pki';
+import {
+  generateKeyPair,
+  issueCertificate,
+  parseCrl,
+  rootCaProfile,
+  signData,
+  toBase64,
+  verifyCrl,
+} from '@kzpki/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CA_FILE_NAMES } from '../src/ca/hierarchy.js';
 import { call } from './support/api.js';
 import {
   Applicant,
@@ -335,6 +344,11 @@ describe('revocation', () => {
     const revoked = [];
     for await (const e of store.listRevoked(t.ca.context.material.issuing.skiHex)) revoked.push(e.serialHex);
     expect(revoked).toContain(employee1.sign!.serialHex);
+    // The CA signs the CRLs (the status service only serves them): the next full CRL lists it.
+    await t.ca.crls.regenerate('full');
+    const crl = parseCrl((await t.ca.crls.latest(CA_FILE_NAMES.issuing, 'full'))!.der);
+    expect(await verifyCrl(crl, t.ca.context.material.issuing.certificate)).toBe(true);
+    expect(crl.find(employee1.sign!.serialHex!)?.reason).toBe('keyCompromise');
     expectProblem(
       await call(t.url, 'POST', `/v1/cabinet/certificates/${employee1.sign!.serialHex}/revocation`, {
         token: emp,

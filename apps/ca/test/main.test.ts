@@ -7,8 +7,8 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { caStorePath } from '@kzpki/ca-store';
 import { describe, expect, inject, it } from 'vitest';
-import { caStorePath } from '../src/server.js';
 
 const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
 

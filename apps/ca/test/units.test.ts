@@ -3,16 +3,15 @@
  * the registry comparison, and the transition table.
  */
 import { randomInt } from 'node:crypto';
+import { APPLICATION_STATUSES, canonicalJson, TERMINAL_STATUSES, UNFINISHED_STATUSES } from '@kzpki/ca-store';
 import { describe, expect, it } from 'vitest';
 import {
   generateApplicationNumber,
   isValidApplicationNumber,
   luhnCheckDigit,
 } from '../src/crypto/application-number.js';
-import { canonicalJson } from '../src/crypto/canonical-json.js';
 import { generateOtp, otpMac, otpMatches } from '../src/crypto/otp.js';
 import { hashPin, isTooSimplePin, verifyPin } from '../src/crypto/pin.js';
-import { APPLICATION_STATUSES, TERMINAL_STATUSES, UNFINISHED_STATUSES } from '../src/flow/statuses.js';
 import { assertAllowed, nextActions, TRANSITIONS } from '../src/flow/transitions.js';
 import { titleOf } from '../src/http/problem.js';
 import { RateLimiter } from '../src/http/rate-limiter.js';

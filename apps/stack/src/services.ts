@@ -1,6 +1,8 @@
 /**
  * The reference CA and the status service in this process, on one SQLite store: what
- * `kzpki start` runs, and what the end-to-end tests start on ephemeral ports.
+ * `kzpki start` runs, and what the end-to-end tests start on ephemeral ports. The status service
+ * reads the store through its own read-only connection and holds only the OCSP responder keys
+ * (opened with the status passphrase); the CA signs and publishes the CRLs.
  */
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
@@ -13,6 +15,11 @@ export interface ServicesOptions {
   dataDir: string;
   /** Passphrase of the CA keys at rest (default: the public development passphrase). */
   passphrase?: string;
+  /**
+   * Passphrase of the OCSP responder keys, the status service's only secret
+   * (`KZPKI_STATUS_PASSPHRASE`; default: the public development status passphrase).
+   */
+  statusPassphrase?: string;
   /** Listen address of both services (default 127.0.0.1). */
   host?: string;
   /** CA API port (default 8080; 0 = any free port). */
@@ -79,7 +86,7 @@ function hostInUrl(host: string): string {
  */
 export async function startServices(options: ServicesOptions): Promise<RunningServices> {
   // Loaded here, not at import: the other commands need neither express nor SQLite.
-  const { DEV_CA_PASSPHRASE, startCa } = await import('@kzpki/ca');
+  const { caStorePath, DEV_CA_PASSPHRASE, DEV_STATUS_PASSPHRASE, startCa } = await import('@kzpki/ca');
   const { CaStoreStatusSource, startStatus } = await import('@kzpki/status');
   const host = options.host ?? '127.0.0.1';
   const dataDir = resolve(options.dataDir);
@@ -88,6 +95,12 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
   if (passphrase === DEV_CA_PASSPHRASE) {
     warnings.push(
       'KZPKI_CA_PASSPHRASE is not set: the CA keys are encrypted with the public development passphrase (fine for a local test CA only).',
+    );
+  }
+  const statusPassphrase = options.statusPassphrase ?? DEV_STATUS_PASSPHRASE;
+  if (statusPassphrase === DEV_STATUS_PASSPHRASE) {
+    warnings.push(
+      'KZPKI_STATUS_PASSPHRASE is not set: the OCSP responder keys are sealed with the public development status passphrase (fine for a local test CA only).',
     );
   }
   let statusPort = options.statusPort ?? 8081;
@@ -99,6 +112,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
   const algorithm = options.caKeyAlgorithm ?? 'RSA-4096';
   const ca = await startCa({
     passphrase,
+    statusPassphrase,
     dataDir,
     host,
     port: options.caPort ?? 8080,
@@ -119,8 +133,11 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
   }
   let status: { close(): Promise<void> };
   try {
-    const source = new CaStoreStatusSource(ca.context.store, passphrase);
-    status = await startStatus({ source, host, port: statusPort, publicUrl: statusBaseUrl });
+    const source = await CaStoreStatusSource.open({
+      databasePath: caStorePath(dataDir),
+      passphrase: statusPassphrase,
+    });
+    status = await startStatus({ source, host, port: statusPort, closeSource: true });
   } catch (e) {
     await ca.close();
     throw e;

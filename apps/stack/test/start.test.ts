@@ -150,7 +150,13 @@ describe('kzpki ca init', () => {
       const first = await run([...args, '--json']);
       expect(first.code).toBe(0);
       const report = JSON.parse(first.stdout);
-      expect(report.created.sort()).toEqual(['issuing', 'ocsp-responder', 'operator', 'root']);
+      expect(report.created.sort()).toEqual([
+        'issuing',
+        'ocsp-responder',
+        'operator',
+        'root',
+        'root-ocsp-responder',
+      ]);
       expect(report.certificates.map((c: { subject: string }) => c.subject)).toEqual(
         expect.arrayContaining(['CN=KZPKI TEST ROOT CA (RSA),O=KZPKI TEST (NOT A REAL CA),C=KZ']),
       );

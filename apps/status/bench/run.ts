@@ -2,8 +2,8 @@
  * Load benchmark of the status service (`pnpm bench`): autocannon against the running service on
  * 127.0.0.1, next to `openssl ocsp -index … -port` answering the same requests in the same run.
  *
- * Setup: a reference CA store (RSA-2048 CA keys) with 200 end-entity certificates, 20 of them
- * revoked; the service is started as its own process from `src/main.ts`, once over the CA store
+ * Setup: a CA store (`@kzpki/ca-store`, RSA-2048 test CA keys held by this script, as the CA would)
+ * with 200 end-entity certificates, 20 of them revoked, and the CA's signed CRLs; the service is started as its own process from `src/main.ts`, once over the CA store
  * (`KZPKI_STATUS_SOURCE=ca`, what `pnpm start` runs) and once in offline mode over the same
  * certificates as an OpenSSL `index.txt` (`KZPKI_STATUS_SOURCE=offline`), which is also exactly
  * what `openssl ocsp` gets. Each scenario: 1 s warm-up, then `BENCH_SECONDS` (default 5) measured.
@@ -15,7 +15,7 @@ import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CA_FILE_NAMES, caStorePath, initCa, openCaStore } from '@kzpki/ca';
+import { caStorePath, openCaStore } from '@kzpki/ca-store';
 import {
   createOcspRequest,
   exportPkcs8,
@@ -28,7 +28,14 @@ import {
   toPem,
 } from '@kzpki/pki';
 import autocannon, { type Result } from 'autocannon';
-import { seedCaStore, TEST_AUDIT } from '../test/support/ca-store.js';
+import {
+  publishHierarchy,
+  publishStoreCrl,
+  seedApplication,
+  TEST_AUDIT,
+  testStatusKek,
+} from '../test/support/ca-store.js';
+import { ISSUING_ID, makeHierarchy } from '../test/support/hierarchy.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -181,29 +188,43 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(2))
         .join(' ')}`,
     );
-    // --- the CA and its certificates
+    // --- the CA (this script plays it) and its certificates
+    const h = await makeHierarchy('http://127.0.0.1:8081');
+    const ca = { issuing: { certificate: h.issuing.cert.der, privateKey: h.issuing.keys.privateKey } };
     const store = openCaStore(caStorePath(dir));
-    const { material: ca } = await initCa(store, {
-      passphrase: PASSPHRASE,
-      statusBaseUrl: 'http://127.0.0.1:8081',
-      keyAlgorithms: { root: 'RSA-2048', issuing: 'RSA-2048' },
-    });
-    const certs = await seedCaStore(store, ca, {
+    await publishHierarchy(store, h, await testStatusKek(PASSPHRASE));
+    const certs = await seedApplication(store, h, {
       number: '27888601100404',
       count: CERTIFICATES,
       statusUrl: 'http://127.0.0.1:8081',
     });
-    const revokedAt = new Date();
+    const revokedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const revokedEntries = [];
     for (let i = 0; i < certs.length; i += REVOKED_EVERY) {
       await store.changeCertificateStatus({
-        issuerSkiHex: ca.issuing.skiHex,
+        issuerSkiHex: h.issuing.cert.subjectKeyId,
         serialHex: certs[i]!.serialHex,
         change: 'revoked',
         at: revokedAt,
         reason: 'keyCompromise',
         audit: TEST_AUDIT,
       });
+      revokedEntries.push({
+        serial: certs[i]!.serialHex,
+        revocationDate: revokedAt,
+        reason: 'keyCompromise' as const,
+      });
     }
+    for (const c of ['root', 'issuing'] as const) {
+      await publishStoreCrl(store, h, c, 'full', c === 'issuing' ? revokedEntries : []);
+      await publishStoreCrl(store, h, c, 'delta');
+    }
+    const crlFiles = {
+      full: join(dir, 'issuing.crl'),
+      delta: join(dir, 'issuing-delta.crl'),
+    };
+    writeFileSync(crlFiles.full, (await store.getPublishedCrl(h.issuing.cert.subjectKeyId, 'full'))!.der);
+    writeFileSync(crlFiles.delta, (await store.getPublishedCrl(h.issuing.cert.subjectKeyId, 'delta'))!.der);
     await store.close();
 
     // --- files for OpenSSL and the offline mode: the same certificates as an index.txt
@@ -275,7 +296,7 @@ async function main(): Promise<void> {
       {
         KZPKI_STATUS_SOURCE: 'ca',
         KZPKI_DATA_DIR: dir,
-        KZPKI_CA_PASSPHRASE: PASSPHRASE,
+        KZPKI_STATUS_PASSPHRASE: PASSPHRASE,
         KZPKI_STATUS_PORT: String(caPort),
       },
       readyAt(caPort),
@@ -291,6 +312,8 @@ async function main(): Promise<void> {
         KZPKI_STATUS_RESPONDER_CERT: files.responder,
         KZPKI_STATUS_RESPONDER_KEY: files.responderKey,
         KZPKI_STATUS_INDEX: files.index,
+        KZPKI_STATUS_CRL: crlFiles.full,
+        KZPKI_STATUS_DELTA_CRL: crlFiles.delta,
       },
       readyAt(offlinePort),
     );
@@ -390,7 +413,7 @@ async function main(): Promise<void> {
       await run('OCSP POST with nonce', ossl, opensslServer, { url: base(opensslPort), ...post }, false),
     );
     stopOpenssl(opensslServer);
-    const crlPath = `/crl/${CA_FILE_NAMES.issuing}.crl`;
+    const crlPath = `/crl/${ISSUING_ID}.crl`;
     const crlSize = (await (await fetch(base(caPort) + crlPath)).arrayBuffer()).byteLength;
     rows.push(
       await run(

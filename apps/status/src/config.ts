@@ -1,6 +1,5 @@
 /**
- * Configuration of the status service from the environment (what `src/main.ts` and `kzpki start`
- * use).
+ * Configuration of the status service from the environment (what `src/main.ts` uses).
  *
  * | variable | meaning | default |
  * |---|---|---|
@@ -8,17 +7,20 @@
  * | `KZPKI_STATUS_PUBLIC_URL` | base URL the CA writes into certificates | `http://<host>:<port>` |
  * | `KZPKI_STATUS_SOURCE` | `ca` (the reference CA's store) or `offline` (an external CA) | `ca` |
  * | `KZPKI_DATA_DIR` | directory of the CA's `ca.sqlite` (`ca` source) | `./var` |
- * | `KZPKI_CA_PASSPHRASE` | passphrase of the CA keys at rest (`ca` source) | the CA's public dev passphrase, with a warning |
+ * | `KZPKI_STATUS_PASSPHRASE` | passphrase of the OCSP responder keys (`ca` source; the CA must use the same value) | the public dev value `DEV_STATUS_PASSPHRASE`, with a warning |
  * | `KZPKI_STATUS_CA_CERT` | `offline`: the external CA's certificate (PEM or DER file) | required |
- * | `KZPKI_STATUS_CA_KEY` | `offline`: its PKCS#8 key (PEM or DER file) for signing CRLs | no CRLs |
- * | `KZPKI_STATUS_RESPONDER_CERT` / `_KEY` | `offline`: the delegated OCSP responder certificate and PKCS#8 key | the CA key signs |
+ * | `KZPKI_STATUS_RESPONDER_CERT` / `_KEY` | `offline`: the delegated OCSP responder certificate and PKCS#8 key | no OCSP (`unauthorized`) |
+ * | `KZPKI_STATUS_CRL` / `KZPKI_STATUS_DELTA_CRL` | `offline`: the full and delta CRLs the CA signed (PEM or DER files), re-read when they change | no CRLs |
  * | `KZPKI_STATUS_INDEX` | `offline`: OpenSSL `index.txt` of the CA, re-read when it changes | none |
  * | `KZPKI_STATUS_ISSUER_ID` | `offline`: URL name of the CA (`/crl/<id>.crl`) | `ca` |
  * | `KZPKI_STATUS_TRUST_ANCHOR` | `offline`: root certificate for the key check | the CA certificate |
+ *
+ * The status service never holds a CA key: `KZPKI_CA_PASSPHRASE` is not read, and the former
+ * `KZPKI_STATUS_CA_KEY` (a CA key for signing CRLs offline) is refused.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DEV_CA_PASSPHRASE } from '@kzpki/ca';
+import { DEV_STATUS_PASSPHRASE } from '@kzpki/ca-store';
 import { importPkcs8, toDer } from '@kzpki/pki';
 import { StatusError } from './errors.js';
 import { CaStoreStatusSource } from './source/ca-store-source.js';
@@ -32,8 +34,11 @@ export interface StatusConfig {
   publicUrl: string;
   /** Opens the configured source. */
   openSource(): Promise<StatusSource>;
-  /** Offline mode: re-reads the index file when it changed; `undefined` otherwise. */
-  refreshIndex?: () => number;
+  /**
+   * Offline mode: re-reads the index file and the CRL files when they changed; returns how many
+   * certificate changes and new CRLs it applied. `undefined` without such files.
+   */
+  refresh?: () => Promise<number>;
 }
 
 /**
@@ -61,13 +66,13 @@ export function statusConfigFromEnv(
   const mode = env.KZPKI_STATUS_SOURCE || 'ca';
   if (mode === 'ca') {
     const dataDir = resolve(env.KZPKI_DATA_DIR || './var');
-    const given = env.KZPKI_CA_PASSPHRASE;
+    const given = env.KZPKI_STATUS_PASSPHRASE;
     if (!given) {
       warn(
-        '[kzpki-status] KZPKI_CA_PASSPHRASE is not set: using the public development passphrase. Never do this outside a local test setup.',
+        '[kzpki-status] KZPKI_STATUS_PASSPHRASE is not set: the OCSP responder keys are opened with the public development passphrase. Never do this outside a local test setup.',
       );
     }
-    const passphrase: string = given || DEV_CA_PASSPHRASE;
+    const passphrase: string = given || DEV_STATUS_PASSPHRASE;
     return { host, port, publicUrl, openSource: () => CaStoreStatusSource.open({ dataDir, passphrase }) };
   }
   if (mode === 'offline') return offlineConfig(env, host, port, publicUrl);
@@ -88,9 +93,14 @@ function offlineConfig(env: NodeJS.ProcessEnv, host: string, port: number, publi
       throw new StatusError('ERR_CONFIG', `Cannot read ${name} (${path})`, { cause });
     }
   };
+  if (env.KZPKI_STATUS_CA_KEY) {
+    throw new StatusError(
+      'ERR_CONFIG',
+      'KZPKI_STATUS_CA_KEY is no longer supported: the status service never holds a CA key. Let the CA sign its CRLs and give them as KZPKI_STATUS_CRL / KZPKI_STATUS_DELTA_CRL, and a delegated OCSP responder as KZPKI_STATUS_RESPONDER_CERT / _KEY',
+    );
+  }
   const id = env.KZPKI_STATUS_ISSUER_ID || 'ca';
   const caCert = toDer(file('KZPKI_STATUS_CA_CERT', true)!, 'CERTIFICATE');
-  const caKeyFile = file('KZPKI_STATUS_CA_KEY', false);
   const responderCert = file('KZPKI_STATUS_RESPONDER_CERT', false);
   const responderKeyFile = file('KZPKI_STATUS_RESPONDER_KEY', false);
   if (!!responderCert !== !!responderKeyFile) {
@@ -101,15 +111,31 @@ function offlineConfig(env: NodeJS.ProcessEnv, host: string, port: number, publi
   }
   const anchor = file('KZPKI_STATUS_TRUST_ANCHOR', false);
   const indexPath = env.KZPKI_STATUS_INDEX;
+  const crlPaths = [env.KZPKI_STATUS_CRL, env.KZPKI_STATUS_DELTA_CRL].filter((p): p is string => !!p);
   let source: MemoryStatusSource | undefined;
-  let indexMtime = -1;
+  const mtimes = new Map<string, number>();
+  /** `true` (and remembered) when the file changed since it was last read. */
+  const changed = (path: string): boolean => {
+    const mtime = statSync(path).mtimeMs;
+    if (mtimes.get(path) === mtime) return false;
+    mtimes.set(path, mtime);
+    return true;
+  };
 
-  const refreshIndex = (): number => {
-    if (!source || !indexPath) return 0;
-    const mtime = statSync(indexPath).mtimeMs;
-    if (mtime === indexMtime) return 0;
-    indexMtime = mtime;
-    return source.importOpensslIndex(id, readFileSync(indexPath, 'utf8'));
+  const refresh = async (): Promise<number> => {
+    if (!source) return 0;
+    let n = 0;
+    if (indexPath && changed(indexPath)) n += source.importOpensslIndex(id, readFileSync(indexPath, 'utf8'));
+    for (const path of crlPaths) {
+      if (!changed(path)) continue;
+      try {
+        if (await source.publishCrl(id, new Uint8Array(readFileSync(path)))) n++;
+      } catch (cause) {
+        mtimes.delete(path); // retried on the next refresh
+        throw new StatusError('ERR_CONFIG', `Cannot serve the CRL ${path}`, { cause });
+      }
+    }
+    return n;
   };
 
   return {
@@ -117,31 +143,23 @@ function offlineConfig(env: NodeJS.ProcessEnv, host: string, port: number, publi
     port,
     publicUrl,
     async openSource() {
-      const caKey = caKeyFile
-        ? await importPkcs8(toDer(caKeyFile, 'PRIVATE KEY'), undefined, { extractable: false })
-        : undefined;
       const responderKey = responderKeyFile
         ? await importPkcs8(toDer(responderKeyFile, 'PRIVATE KEY'), undefined, { extractable: false })
         : undefined;
-      const signer =
-        responderCert && responderKey
-          ? { certificate: toDer(responderCert, 'CERTIFICATE'), privateKey: responderKey }
-          : caKey
-            ? { certificate: caCert, privateKey: caKey }
-            : undefined;
       const issuer: IssuerMaterial = {
         id,
         certificate: caCert,
-        ...(caKey ? { crlSigner: caKey } : {}),
-        ...(signer ? { ocspSigner: signer } : {}),
+        ...(responderCert && responderKey
+          ? { ocspSigner: { certificate: toDer(responderCert, 'CERTIFICATE'), privateKey: responderKey } }
+          : {}),
       };
       source = new MemoryStatusSource({
         issuers: [issuer],
         trustAnchors: [anchor ? toDer(anchor, 'CERTIFICATE') : caCert],
       });
-      refreshIndex();
+      await refresh();
       return source;
     },
-    ...(indexPath ? { refreshIndex } : {}),
+    ...(indexPath || crlPaths.length > 0 ? { refresh } : {}),
   };
 }

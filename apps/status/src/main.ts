@@ -13,20 +13,23 @@ async function main(): Promise<void> {
     source,
     host: config.host,
     port: config.port,
-    publicUrl: config.publicUrl,
     closeSource: true,
-    waitForCrls: false,
   });
   console.log(`[kzpki-status] listening on ${status.url}; certificates point at ${config.publicUrl}`);
-  if (config.refreshIndex) {
-    const refresh = config.refreshIndex;
+  if (config.refresh) {
+    const refresh = config.refresh;
     setInterval(() => {
-      try {
-        const n = refresh();
-        if (n > 0) console.log(`[kzpki-status] index.txt reloaded: ${n} change(s)`);
-      } catch (e) {
-        console.error('[kzpki-status] cannot reload index.txt:', e instanceof Error ? e.message : e);
-      }
+      refresh().then(
+        (n) => {
+          if (n > 0) console.log(`[kzpki-status] index.txt or CRL files reloaded: ${n} change(s)`);
+        },
+        (e: unknown) => {
+          console.error(
+            '[kzpki-status] cannot reload the offline files:',
+            e instanceof Error ? e.message : e,
+          );
+        },
+      );
     }, 2000).unref();
   }
   let stopping = false;

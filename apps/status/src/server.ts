@@ -1,12 +1,12 @@
 /**
- * Wiring of the status service: source → OCSP responder, CRL publisher, key checker → HTTP.
- * `/ocsp`, CRLs and CA certificates are answered on plain `node:http` before express sees the
- * request (the hot paths); the JSON endpoints go through the express application.
+ * Wiring of the status service: source → OCSP responder (delegated responder keys only), published
+ * CRLs, key checker → HTTP. `/ocsp`, CRLs and CA certificates are answered on plain `node:http`
+ * before express sees the request (the hot paths); the JSON endpoints go through the express
+ * application. The service signs no CRL: it serves those the CA published.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RateLimiter, type RateLimitRule } from '@kzpki/server-kit';
-import { CrlPublisher, type CrlScheduleOptions } from './crl/crl-publisher.js';
 import { StatusError } from './errors.js';
 import { createStatusApp, DEFAULT_APPLICATION_RATE_LIMIT } from './http/app.js';
 import { createDownloadHandler } from './http/download-handler.js';
@@ -43,16 +43,17 @@ export interface StatusServerOptions {
   /** Where statuses, CA material and applications come from. */
   source: StatusSource;
   /**
-   * Public base URL (what the CA writes into certificates), used in the freshestCRL extension.
-   * Default: the URL the server listens on.
+   * Public base URL (what the CA writes into certificates).
+   * @deprecated Unused: the CA writes every URL (freshestCRL included) into what it signs; the
+   *   service signs no CRL. Accepted so that existing callers keep compiling.
    */
   publicUrl?: string;
   /** Path of `openapi/status.yaml` (default: the repository's). */
   specPath?: string;
   /** OCSP settings. */
   ocsp?: OcspOptions;
-  /** CRL schedule and download caching. */
-  crl?: CrlScheduleOptions & {
+  /** CRL download caching. */
+  crl?: {
     /** Cap of `Cache-Control: max-age` on CRL downloads (default 60 s; never beyond nextUpdate). */
     maxAgeSeconds?: number;
   };
@@ -64,8 +65,6 @@ export interface StatusServerOptions {
   maxUploadBytes?: number;
   /** Trust `X-Forwarded-For` (only behind a reverse proxy you control). Default false. */
   trustProxy?: boolean;
-  /** How often the source's change sequence is polled to trigger CRL regeneration (default 1000 ms). */
-  pollIntervalMs?: number;
   /**
    * How often the CA material is reloaded to pick up a renewed OCSP responder certificate
    * (default 1 h; 0 = never).
@@ -91,8 +90,6 @@ export interface StatusServer {
   readonly requestListener: (req: IncomingMessage, res: ServerResponse) => void;
   /** The OCSP responder. */
   readonly responder: OcspResponder;
-  /** The CRL publisher. */
-  readonly crls: CrlPublisher;
   /** The metrics. */
   readonly metrics: StatusMetrics;
   /** The OpenAPI validator (tests use it to check responses). */
@@ -104,16 +101,13 @@ export interface StatusServer {
    * OCSP signing certificate changed and the responder switched to it.
    */
   reloadSigners(): Promise<boolean>;
-  /**
-   * Listens on `host:port` (defaults 127.0.0.1 and 8081; port 0 = any free port) and starts the
-   * CRL schedule; resolves once the first CRLs exist (with `waitForCrls`, default true).
-   */
-  listen(options?: { port?: number; host?: string; waitForCrls?: boolean }): Promise<RunningStatusServer>;
+  /** Listens on `host:port` (defaults 127.0.0.1 and 8081; port 0 = any free port). */
+  listen(options?: { port?: number; host?: string }): Promise<RunningStatusServer>;
 }
 
 /**
- * Builds the status service over a source: loads the CA material, prepares the OCSP responder
- * and the CRL publisher, compiles the OpenAPI validators.
+ * Builds the status service over a source: loads the CA material, prepares the OCSP responder,
+ * compiles the OpenAPI validators.
  * @throws {StatusError} `ERR_CONFIG` for unusable material or spec, `ERR_SOURCE` when the source fails.
  * @example
  * ```ts
@@ -133,26 +127,11 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
   }
   checkMaterial(material);
 
-  let listeningUrl: string | undefined;
-  const publicUrl = (): string => {
-    const u = options.publicUrl ?? listeningUrl;
-    if (!u) throw new StatusError('ERR_CONFIG', 'publicUrl is not known before the server listens');
-    return u.replace(/\/+$/, '');
-  };
-
   let responderRef: OcspResponder | undefined;
   const metrics = new StatusMetrics({
     cacheSize: () => responderRef?.cacheSize ?? 0,
     signingInFlight: () => responderRef?.signingInFlight ?? 0,
     signingQueued: () => responderRef?.signingQueued ?? 0,
-  });
-  const crls = new CrlPublisher({
-    source,
-    issuers: material.issuers,
-    publicUrl,
-    metrics,
-    ...(options.crl ? { schedule: options.crl } : {}),
-    ...(options.now ? { now: options.now } : {}),
   });
   const o = options.ocsp ?? {};
   const responder = await OcspResponder.create({
@@ -165,7 +144,6 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
     maxCacheEntries: o.maxCacheEntries,
     maxCertIdsPerRequest: o.maxCertIdsPerRequest,
     signing: o.signing,
-    onChangeSeq: (seq) => crls.noteChangeSeq(seq),
     ...(options.now ? { now: options.now } : {}),
   });
   responderRef = responder;
@@ -186,8 +164,20 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
   const readiness = async (): Promise<Record<string, { ok: boolean; detail?: string }>> => {
     const checks: Record<string, { ok: boolean; detail?: string }> = {
       material: { ok: true, detail: `${material.issuers.length} CA(s)` },
-      crls: crls.ready ? { ok: true } : { ok: false, detail: 'first CRLs not generated yet' },
     };
+    try {
+      const published = await withTimeout(
+        Promise.all(
+          material.issuers.flatMap((i) => (['full', 'delta'] as const).map((kind) => source.crl(i.id, kind))),
+        ),
+        2000,
+      );
+      checks.crls = published.every((c) => c !== undefined)
+        ? { ok: true }
+        : { ok: false, detail: 'the CA has not published every CRL yet' };
+    } catch (e) {
+      checks.crls = { ok: false, detail: e instanceof Error ? e.message : 'reading the CRLs failed' };
+    }
     try {
       const seq = await withTimeout(source.changeSeq(), 2000);
       checks.source = { ok: true, detail: `change sequence ${seq}` };
@@ -217,7 +207,7 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
     maxAgeSeconds: o.maxAgeSeconds,
   });
   const downloads = createDownloadHandler({
-    crls,
+    source,
     issuers: material.issuers,
     validator,
     metrics,
@@ -231,7 +221,6 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
   return {
     requestListener,
     responder,
-    crls,
     metrics,
     validator,
     material,
@@ -247,14 +236,7 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
       });
       const addr = server.address() as AddressInfo;
       const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-      listeningUrl = `http://${host}:${addr.port}`;
-      const poll = setInterval(() => {
-        source.changeSeq().then(
-          (seq) => crls.noteChangeSeq(seq),
-          () => {},
-        );
-      }, options.pollIntervalMs ?? 1000);
-      poll.unref();
+      const listeningUrl = `http://${host}:${addr.port}`;
       const refreshMs = options.materialRefreshMs ?? 3_600_000;
       const refresh =
         refreshMs > 0
@@ -265,24 +247,10 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
             }, refreshMs)
           : undefined;
       refresh?.unref();
-      const first = crls.start();
-      if (listenOptions.waitForCrls ?? true) {
-        try {
-          await first;
-        } catch (cause) {
-          clearInterval(poll);
-          clearInterval(refresh);
-          crls.stop();
-          await closeServer(server);
-          throw new StatusError('ERR_SOURCE', 'Generating the first CRLs failed', { cause });
-        }
-      } else first.catch(() => {});
       return {
         url: listeningUrl,
         async close() {
-          clearInterval(poll);
           clearInterval(refresh);
-          crls.stop();
           await closeServer(server);
           if (options.closeSource) await source.close?.();
         },
@@ -295,20 +263,17 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
  * Creates the status service and listens: what `pnpm start` (via `kzpki start`) and tests call.
  * @example
  * ```ts
- * const status = await startStatus({ source: await openCaStatusSource({ dataDir: './var' }), port: 8081 });
+ * const source = await CaStoreStatusSource.open({ dataDir: './var', passphrase: DEV_STATUS_PASSPHRASE });
+ * const status = await startStatus({ source, port: 8081, closeSource: true });
  * console.log(`OCSP at ${status.url}/ocsp`);
  * await status.close();
  * ```
  */
 export async function startStatus(
-  options: StatusServerOptions & { port?: number; host?: string; waitForCrls?: boolean },
+  options: StatusServerOptions & { port?: number; host?: string },
 ): Promise<RunningStatusServer & { server: StatusServer }> {
   const server = await createStatusServer(options);
-  const running = await server.listen({
-    port: options.port,
-    host: options.host,
-    waitForCrls: options.waitForCrls,
-  });
+  const running = await server.listen({ port: options.port, host: options.host });
   return { ...running, server };
 }
 

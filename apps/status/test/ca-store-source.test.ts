@@ -1,36 +1,44 @@
 /**
- * The status service over the reference CA's real SQLite store, opened the way a deployment does:
- * the CA writes through its own connection, the status service reads through another one
- * (`CaStoreStatusSource.open`), and OpenSSL asks over HTTP.
+ * The status service over the CA store (`@kzpki/ca-store`), opened the way a deployment does: the CA
+ * writes through its own connection, the status service reads through a read-only one
+ * (`CaStoreStatusSource.open`) with the status passphrase only, and OpenSSL asks over HTTP.
+ *
+ * The store holds no CA private key at all (the test plays the CA and keeps its keys in memory),
+ * and a second part runs the service on a copy whose CA key table and settings are dropped: it
+ * answers OCSP with the delegated responders, serves the CRLs the CA published and the application
+ * status page all the same.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CA_FILE_NAMES,
-  type CaMaterial,
-  type CaRepository,
-  caStorePath,
-  initCa,
-  openCaStore,
-} from '@kzpki/ca';
+import { caStorePath, openCaStore, type SqliteCaRepository, type StatusKek } from '@kzpki/ca-store';
 import {
   createOcspRequest,
   type IssuedCertificate,
   inspectCertificate,
   parseCrl,
-  toPem,
+  parseOcspResponse,
   verifyOcspResponse,
 } from '@kzpki/pki';
 import { hasTool } from '@kzpki/test-fixtures';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenApiValidator } from '../src/http/openapi.js';
 import { type RunningStatusServer, type StatusServer, startStatus } from '../src/server.js';
 import { CaStoreStatusSource } from '../src/source/ca-store-source.js';
-import { TEST_AUDIT as audit, seedCaStore } from './support/ca-store.js';
+import {
+  TEST_AUDIT as audit,
+  publishAllCrls,
+  publishHierarchy,
+  publishStoreCrl,
+  renewIssuingResponder,
+  seedApplication,
+  testStatusKek,
+} from './support/ca-store.js';
+import { ISSUING_ID, makeHierarchy, ROOT_ID, type TestHierarchy } from './support/hierarchy.js';
 
-const PASSPHRASE = 'status-test-passphrase';
+const STATUS_PASSPHRASE = 'status-test-passphrase';
 const STATUS_URL = 'http://127.0.0.1:8081';
 const NUMBER = '27888601100404';
 
@@ -40,34 +48,38 @@ function openssl(args: string[]): Promise<string> {
   });
 }
 
+async function ocspStatus(url: string, cert: IssuedCertificate, issuer: Uint8Array) {
+  const req = await createOcspRequest({ certificate: cert.der, issuer });
+  const res = await fetch(`${url}/ocsp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/ocsp-request' },
+    body: req.der as Uint8Array<ArrayBuffer>,
+  });
+  const der = new Uint8Array(await res.arrayBuffer());
+  const check = await verifyOcspResponse(der, { issuer, nonce: req.nonce! });
+  expect(check.failures).toEqual([]);
+  return { status: parseOcspResponse(der).responses[0]!.status, signer: check.signerCertificate! };
+}
+
 describe('CaStoreStatusSource over the CA store', () => {
   let dir: string;
-  let caStore: CaRepository;
-  let ca: CaMaterial;
+  let h: TestHierarchy;
+  let kek: StatusKek;
+  let caStore: SqliteCaRepository;
   let status: RunningStatusServer & { server: StatusServer };
   const issued: IssuedCertificate[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kzpki-status-ca-'));
+    h = await makeHierarchy(STATUS_URL);
+    kek = await testStatusKek(STATUS_PASSPHRASE);
     caStore = openCaStore(caStorePath(dir));
-    ({ material: ca } = await initCa(caStore, {
-      passphrase: PASSPHRASE,
-      statusBaseUrl: STATUS_URL,
-      keyAlgorithms: { root: 'RSA-2048', issuing: 'RSA-2048' },
-    }));
-    issued.push(...(await seedCaStore(caStore, ca, { number: NUMBER, count: 2, statusUrl: STATUS_URL })));
-
+    await publishHierarchy(caStore, h, kek);
+    issued.push(...(await seedApplication(caStore, h, { number: NUMBER, count: 2, statusUrl: STATUS_URL })));
+    await publishAllCrls(caStore, h);
     // The status service opens the database on its own, as beside a running CA.
-    const source = await CaStoreStatusSource.open({ dataDir: dir, passphrase: PASSPHRASE });
-    status = await startStatus({
-      source,
-      port: 0,
-      publicUrl: STATUS_URL,
-      closeSource: true,
-      // Only the test's explicit regenerations: a debounced one landing between two of them (on a
-      // slow machine) would move the full CRL number the delta assertion compares with.
-      crl: { debounceMs: 3_600_000 },
-    });
+    const source = await CaStoreStatusSource.open({ dataDir: dir, passphrase: STATUS_PASSPHRASE });
+    status = await startStatus({ source, port: 0, closeSource: true });
   }, 120_000);
 
   afterAll(async () => {
@@ -76,7 +88,22 @@ describe('CaStoreStatusSource over the CA store', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('publishes CRLs and CA certificates at the URLs the CA writes into its certificates', async () => {
+  it('holds only delegated responder keys, opened with the status passphrase alone', async () => {
+    // The CA keys are in the store, under the CA passphrase the service is never given.
+    expect(await caStore.getCaKey('issuing')).toBeDefined();
+    const ids = status.server.material.issuers.map((i) => [
+      i.id,
+      inspectCertificate(i.ocspSigner!.certificate),
+    ]);
+    for (const [id, info] of ids as [string, ReturnType<typeof inspectCertificate>][]) {
+      expect(info.extKeyUsage, id).toContain('1.3.6.1.5.5.7.3.9');
+      expect(info.ocspNoCheck, id).toBe(true);
+      expect(info.isCa, id).toBe(false);
+    }
+    expect(status.server.material.trustAnchors).toEqual([h.root.cert.der]);
+  });
+
+  it('serves the CRLs the CA published at the URLs written into its certificates', async () => {
     const info = inspectCertificate(issued[0]!.der);
     for (const url of [...info.crlUrls, ...info.deltaCrlUrls, ...info.caIssuerUrls]) {
       const path = url.slice(STATUS_URL.length);
@@ -84,11 +111,24 @@ describe('CaStoreStatusSource over the CA store', () => {
       expect({ path, status: res.status }).toEqual({ path, status: 200 });
     }
     expect(info.ocspUrls).toEqual([`${STATUS_URL}/ocsp`]);
+    const full = await caStore.getPublishedCrl(h.issuing.cert.subjectKeyId, 'full');
+    const served = new Uint8Array(await (await fetch(`${status.url}/crl/${ISSUING_ID}.crl`)).arrayBuffer());
+    expect(served).toEqual(full!.der);
+    expect(parseCrl(served).authorityKeyId).toBe(h.issuing.cert.subjectKeyId);
+
+    // The CA publishes a newer full CRL: the next download has it.
+    const next = await publishStoreCrl(caStore, h, 'issuing', 'full', [
+      { serial: 'ab01', revocationDate: new Date(), reason: 'superseded' },
+    ]);
     const crl = parseCrl(
-      new Uint8Array(await (await fetch(`${status.url}/crl/${CA_FILE_NAMES.issuing}.crl`)).arrayBuffer()),
+      new Uint8Array(await (await fetch(`${status.url}/crl/${ISSUING_ID}.crl`)).arrayBuffer()),
     );
-    expect(crl.authorityKeyId).toBe(ca.issuing.skiHex);
-    expect(crl.entryCount).toBe(0);
+    expect(crl.crlNumber).toBe(next);
+    expect(crl.find('ab01')?.reason).toBe('superseded');
+    const delta = parseCrl(
+      new Uint8Array(await (await fetch(`${status.url}/crl/${ISSUING_ID}-delta.crl`)).arrayBuffer()),
+    );
+    expect(delta.isDelta).toBe(true);
   });
 
   it('serves the CA application status page in the shape of both specs', async () => {
@@ -103,12 +143,19 @@ describe('CaStoreStatusSource over the CA store', () => {
       ),
     ).toEqual([]);
     expect(body.application).toMatchObject({ number: NUMBER, status: 'issued', template: 'individual' });
-    expect(body.user).toMatchObject({ iin: '871008401427', kind: 'individual' });
-    expect(body.history.map((h: { status: string }) => h.status)).toContain('issued');
+    expect(body.application.templateTitle.ru).toBe('Физическое лицо');
+    expect(body.user).toMatchObject({ iin: '871008401427', kind: 'individual', fullName: 'ТЕСТОВ ТЕСТ' });
+    expect(body.history.map((h: { status: string }) => h.status)).toEqual(['submitted', 'issued']);
+  });
+
+  it('answers for the issuing CA certificate with the root responder, not the root key', async () => {
+    const r = await ocspStatus(status.url, h.issuing.cert, h.root.cert.der);
+    expect(r.status).toEqual({ type: 'good' });
+    expect(r.signer).toEqual(h.rootResponder.cert.der);
   });
 
   it.skipIf(!hasTool('openssl'))(
-    'sees revocations, holds and releases made through the CA connection at once (OCSP) and in the CRLs',
+    'sees revocations, holds and releases made through the CA connection at once (OCSP)',
     async () => {
       const files = {
         root: join(dir, 'root.pem'),
@@ -116,8 +163,8 @@ describe('CaStoreStatusSource over the CA store', () => {
         auth: join(dir, 'auth.pem'),
         sign: join(dir, 'sign.pem'),
       };
-      writeFileSync(files.root, toPem(ca.root.certificate, 'CERTIFICATE'));
-      writeFileSync(files.issuing, toPem(ca.issuing.certificate, 'CERTIFICATE'));
+      writeFileSync(files.root, h.root.cert.pem);
+      writeFileSync(files.issuing, h.issuing.cert.pem);
       writeFileSync(files.auth, issued[0]!.pem);
       writeFileSync(files.sign, issued[1]!.pem);
       const ask = (cert: string, extra: string[] = []) =>
@@ -139,18 +186,19 @@ describe('CaStoreStatusSource over the CA store', () => {
       expect(out).toMatch(/auth\.pem: good/);
 
       await caStore.changeCertificateStatus({
-        issuerSkiHex: ca.issuing.skiHex,
+        issuerSkiHex: h.issuing.cert.subjectKeyId,
         serialHex: issued[0]!.serialHex,
         change: 'revoked',
         at: new Date(),
         reason: 'keyCompromise',
         audit,
       });
+      // The pre-produced "good" answer is never served again.
       out = await ask(files.auth, ['-no_nonce']);
       expect(out).toMatch(/auth\.pem: revoked[\s\S]*Reason: keyCompromise/);
 
       await caStore.changeCertificateStatus({
-        issuerSkiHex: ca.issuing.skiHex,
+        issuerSkiHex: h.issuing.cert.subjectKeyId,
         serialHex: issued[1]!.serialHex,
         change: 'hold',
         at: new Date(),
@@ -158,25 +206,16 @@ describe('CaStoreStatusSource over the CA store', () => {
         audit,
       });
       expect(await ask(files.sign)).toMatch(/sign\.pem: revoked[\s\S]*Reason: certificateHold/);
-      await status.server.crls.regenerate('full');
-      const full = parseCrl(status.server.crls.get(CA_FILE_NAMES.issuing, 'full')!.der);
-      expect(full.find(issued[0]!.serialHex)?.reason).toBe('keyCompromise');
-      expect(full.find(issued[1]!.serialHex)?.reason).toBe('certificateHold');
-
       await caStore.changeCertificateStatus({
-        issuerSkiHex: ca.issuing.skiHex,
+        issuerSkiHex: h.issuing.cert.subjectKeyId,
         serialHex: issued[1]!.serialHex,
         change: 'released',
         at: new Date(),
         audit,
       });
       expect(await ask(files.sign, ['-no_nonce'])).toMatch(/sign\.pem: good/);
-      await status.server.crls.regenerate('delta');
-      const delta = parseCrl(status.server.crls.get(CA_FILE_NAMES.issuing, 'delta')!.der);
-      expect(delta.baseCrlNumber).toBe(full.crlNumber);
-      expect(delta.find(issued[1]!.serialHex)?.reason).toBe('removeFromCRL');
 
-      // The issuing CA certificate itself: the root answers for it.
+      // The issuing CA certificate itself: the root's delegated responder answers for it.
       const rootOut = await openssl([
         'ocsp',
         '-issuer',
@@ -194,31 +233,61 @@ describe('CaStoreStatusSource over the CA store', () => {
   );
 
   it('switches to a renewed OCSP responder certificate without a restart', async () => {
-    const ask = async () => {
-      const req = await createOcspRequest({ certificate: issued[0]!.der, issuer: ca.issuing.certificate });
-      const res = await fetch(`${status.url}/ocsp`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/ocsp-request' },
-        body: req.der as Uint8Array<ArrayBuffer>,
-      });
-      const check = await verifyOcspResponse(new Uint8Array(await res.arrayBuffer()), {
-        issuer: ca.issuing.certificate,
-        nonce: req.nonce!,
-      });
-      expect(check.failures).toEqual([]);
-      return check.signerCertificate!;
-    };
-    const before = await ask();
+    const before = (await ocspStatus(status.url, issued[1]!, h.issuing.cert.der)).signer;
+    expect(before).toEqual(h.responder.cert.der);
     expect(await status.server.reloadSigners()).toBe(false);
-    const { renewed } = await initCa(caStore, {
-      passphrase: PASSPHRASE,
-      statusBaseUrl: STATUS_URL,
-      keyAlgorithms: { root: 'RSA-2048', issuing: 'RSA-2048' },
-      renewBeforeDays: 10_000,
-    });
-    expect(renewed).toContain('ocsp-responder');
+    const renewed = await renewIssuingResponder(caStore, h, kek);
     expect(await status.server.reloadSigners()).toBe(true);
-    const after = await ask();
-    expect(after).not.toEqual(before);
+    expect((await ocspStatus(status.url, issued[1]!, h.issuing.cert.der)).signer).toEqual(renewed.der);
+  });
+
+  it('refuses to start with another status passphrase (the responder keys do not open)', async () => {
+    const source = await CaStoreStatusSource.open({ dataDir: dir, passphrase: 'the CA passphrase, say' });
+    try {
+      await expect(source.material()).rejects.toMatchObject({ code: 'ERR_CONFIG' });
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('runs on a copy of the store without the CA key table and settings', async () => {
+    const copyDir = mkdtempSync(join(tmpdir(), 'kzpki-status-nokeys-'));
+    let copy: (RunningStatusServer & { server: StatusServer }) | undefined;
+    try {
+      caStore.db.pragma('wal_checkpoint(TRUNCATE)');
+      copyFileSync(caStorePath(dir), caStorePath(copyDir));
+      const db = new Database(caStorePath(copyDir));
+      db.exec('DROP TABLE ca_keys; DROP TABLE settings');
+      db.close();
+      copy = await startStatus({
+        source: await CaStoreStatusSource.open({ dataDir: copyDir, passphrase: STATUS_PASSPHRASE }),
+        port: 0,
+        closeSource: true,
+      });
+      expect((await ocspStatus(copy.url, issued[0]!, h.issuing.cert.der)).status).toMatchObject({
+        type: 'revoked',
+        reason: 'keyCompromise',
+      });
+      expect((await ocspStatus(copy.url, issued[1]!, h.issuing.cert.der)).status).toEqual({ type: 'good' });
+      expect((await ocspStatus(copy.url, h.issuing.cert, h.root.cert.der)).status).toEqual({ type: 'good' });
+      for (const [id, kind] of [
+        [ISSUING_ID, 'full'],
+        [ISSUING_ID, 'delta'],
+        [ROOT_ID, 'full'],
+        [ROOT_ID, 'delta'],
+      ] as const) {
+        const res = await fetch(`${copy.url}/crl/${id}${kind === 'delta' ? '-delta' : ''}.crl`);
+        expect(res.status, `${id} ${kind}`).toBe(200);
+        expect(parseCrl(new Uint8Array(await res.arrayBuffer())).isDelta).toBe(kind === 'delta');
+      }
+      const app = await fetch(`${copy.url}/api/v1/applications/${NUMBER}`);
+      expect(app.status).toBe(200);
+      expect((await app.json()).application.status).toBe('issued');
+      const ready = await fetch(`${copy.url}/ready`);
+      expect(ready.status).toBe(200);
+    } finally {
+      await copy?.close();
+      rmSync(copyDir, { recursive: true, force: true });
+    }
   });
 });

@@ -15,15 +15,17 @@ describe('statusConfigFromEnv', () => {
   });
   afterAll(() => dir?.dispose());
 
-  it('defaults to the CA store beside the CA, warning about the development passphrase', () => {
+  it('defaults to the CA store beside the CA, warning about the development status passphrase', () => {
     const warnings: string[] = [];
-    const c = statusConfigFromEnv({}, (m) => warnings.push(m));
+    const c = statusConfigFromEnv({ KZPKI_CA_PASSPHRASE: 'the CA passphrase is not read' }, (m) =>
+      warnings.push(m),
+    );
     expect(c).toMatchObject({ host: '127.0.0.1', port: 8081, publicUrl: 'http://127.0.0.1:8081' });
-    expect(warnings.join()).toContain('KZPKI_CA_PASSPHRASE');
+    expect(warnings.join()).toContain('KZPKI_STATUS_PASSPHRASE');
     const quiet: string[] = [];
     const d = statusConfigFromEnv(
       {
-        KZPKI_CA_PASSPHRASE: 'x',
+        KZPKI_STATUS_PASSPHRASE: 'x',
         KZPKI_STATUS_PORT: '9999',
         KZPKI_STATUS_PUBLIC_URL: 'https://status.example.kz/',
       },
@@ -40,15 +42,17 @@ describe('statusConfigFromEnv', () => {
       { KZPKI_STATUS_SOURCE: 'postgres' },
       { KZPKI_STATUS_SOURCE: 'offline' },
       { KZPKI_STATUS_SOURCE: 'offline', KZPKI_STATUS_CA_CERT: '/nonexistent.pem' },
+      // A CA key is refused outright: the service never holds one.
+      { KZPKI_STATUS_SOURCE: 'offline', KZPKI_STATUS_CA_KEY: '/any.key' },
     ];
     for (const env of bad) {
-      expect(() => statusConfigFromEnv({ KZPKI_CA_PASSPHRASE: 'x', ...env }, () => {})).toThrow(
+      expect(() => statusConfigFromEnv({ KZPKI_STATUS_PASSPHRASE: 'x', ...env }, () => {})).toThrow(
         expect.objectContaining({ code: 'ERR_CONFIG' }),
       );
     }
   });
 
-  it('runs offline for an external CA from files and follows its index.txt', async () => {
+  it('runs offline for an external CA from files and follows its index.txt and CRL files', async () => {
     const good = await h.issue();
     const revoked = await h.issue();
     const line = (status: string, rev: string, serial: string) =>
@@ -62,9 +66,10 @@ describe('statusConfigFromEnv', () => {
         KZPKI_STATUS_SOURCE: 'offline',
         KZPKI_STATUS_ISSUER_ID: 'partner-ca',
         KZPKI_STATUS_CA_CERT: dir.write('ca.pem', h.issuing.cert.pem),
-        KZPKI_STATUS_CA_KEY: dir.write(
-          'ca.key',
-          toPem(await exportPkcs8(h.issuing.keys.privateKey), 'PRIVATE KEY'),
+        KZPKI_STATUS_CRL: dir.write('ca.crl', await h.signCrl('issuing', { crlNumber: 1n })),
+        KZPKI_STATUS_DELTA_CRL: dir.write(
+          'ca-delta.crl',
+          toPem(await h.signCrl('issuing', { crlNumber: 2n, deltaOf: 1n }), 'X509 CRL'),
         ),
         KZPKI_STATUS_RESPONDER_CERT: dir.write('ocsp.der', h.responder.cert.der),
         KZPKI_STATUS_RESPONDER_KEY: dir.write(
@@ -81,9 +86,12 @@ describe('statusConfigFromEnv', () => {
     expect(m.issuers).toHaveLength(1);
     expect(m.issuers[0]).toMatchObject({ id: 'partner-ca', certificate: h.issuing.cert.der });
     expect(m.issuers[0]!.ocspSigner?.certificate).toEqual(h.responder.cert.der);
-    expect(m.issuers[0]!.crlSigner?.extractable).toBe(false);
+    expect(m.issuers[0]!.ocspSigner?.privateKey.extractable).toBe(false);
+    expect(m.issuers[0]).not.toHaveProperty('crlSigner');
     expect(m.trustAnchors).toEqual([h.root.cert.der]);
     expect((await source.lookup('partner-ca', revoked.serialHex))?.state).toBe('good');
+    expect((await source.crl('partner-ca', 'full'))?.crlNumber).toBe(1n);
+    expect((await source.crl('partner-ca', 'delta'))?.baseCrlNumber).toBe(1n);
 
     // `openssl ca -revoke` rewrites the file; the service notices the new modification time.
     dir.write(
@@ -92,11 +100,22 @@ describe('statusConfigFromEnv', () => {
     );
     const later = new Date(Date.now() + 5000);
     utimesSync(index, later, later);
-    expect(c.refreshIndex?.()).toBe(1);
-    expect(c.refreshIndex?.()).toBe(0);
+    expect(await c.refresh?.()).toBe(1);
+    expect(await c.refresh?.()).toBe(0);
     expect(await source.lookup('partner-ca', revoked.serialHex)).toMatchObject({
       state: 'revoked',
       reason: 'keyCompromise',
     });
+
+    // The CA signs a new full CRL: served from the next refresh on.
+    const crlFile = dir.write('ca.crl', await h.signCrl('issuing', { crlNumber: 3n }));
+    utimesSync(crlFile, later, later);
+    expect(await c.refresh?.()).toBe(1);
+    expect((await source.crl('partner-ca', 'full'))?.crlNumber).toBe(3n);
+    // A file that is not a CRL of this CA is refused (and the one served stays).
+    const wrong = dir.write('ca.crl', await h.signCrl('root', { crlNumber: 4n }));
+    utimesSync(wrong, new Date(Date.now() + 10_000), new Date(Date.now() + 10_000));
+    await expect(c.refresh?.()).rejects.toMatchObject({ code: 'ERR_CONFIG' });
+    expect((await source.crl('partner-ca', 'full'))?.crlNumber).toBe(3n);
   });
 });

@@ -1,6 +1,8 @@
+import { toPem } from '@kzpki/pki';
 import { describe, expect, it } from 'vitest';
 import { MemoryStatusSource } from '../src/source/memory-source.js';
-import type { RevocationChange, RevokedEntry } from '../src/source/status-source.js';
+import type { RevocationChange } from '../src/source/status-source.js';
+import { ISSUING_ID, makeHierarchy } from './support/hierarchy.js';
 
 const ISSUER = { id: 'partner-ca', certificate: new Uint8Array([0x30, 0x00]) };
 
@@ -8,10 +10,6 @@ async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of it) out.push(x);
   return out;
-}
-
-async function revoked(source: MemoryStatusSource): Promise<RevokedEntry[]> {
-  return (await all(source.listRevoked(ISSUER.id))).flat();
 }
 
 describe('MemoryStatusSource', () => {
@@ -64,17 +62,47 @@ describe('MemoryStatusSource', () => {
       { serialHex: '03', state: 'good', revokedAt: new Date('2026-01-05T00:00:00Z') },
     ]);
     expect(await all(s.changesSince(ISSUER.id, await s.changeSeq()))).toEqual([]);
-    expect((await revoked(s)).map((e) => [e.serialHex, e.reason])).toEqual([
-      ['01', 'superseded'],
-      ['02', 'keyCompromise'],
-    ]);
   });
 
-  it('lists revoked certificates in pages', async () => {
-    const s = new MemoryStatusSource({ issuers: [ISSUER], trustAnchors: [] });
-    for (let i = 1; i <= 25_001; i++) s.revoke(ISSUER.id, i.toString(16));
-    const pages = await all(s.listRevoked(ISSUER.id));
-    expect(pages.map((p) => p.length)).toEqual([10_000, 10_000, 5001]);
+  it('serves the CRLs the CA signed: checked signature, full or delta as the CRL says, newer only', async () => {
+    const h = await makeHierarchy();
+    const s = new MemoryStatusSource(h.material);
+    expect(await s.crl(ISSUING_ID, 'full')).toBeUndefined();
+    const full = await h.signCrl('issuing', {
+      crlNumber: 7n,
+      entries: [{ serial: '0a', revocationDate: new Date('2026-01-01T00:00:00Z'), reason: 'keyCompromise' }],
+    });
+    expect(await s.publishCrl(ISSUING_ID, toPem(full, 'X509 CRL'))).toBe(true);
+    expect(await s.crl(ISSUING_ID, 'full')).toMatchObject({
+      issuerId: ISSUING_ID,
+      kind: 'full',
+      der: full,
+      crlNumber: 7n,
+      entries: 1,
+      etag: `"${ISSUING_ID}-full-7"`,
+    });
+    expect(await s.crl(ISSUING_ID, 'delta')).toBeUndefined();
+    const delta = await h.signCrl('issuing', { crlNumber: 8n, deltaOf: 7n });
+    expect(await s.publishCrl(ISSUING_ID, delta)).toBe(true);
+    expect(await s.crl(ISSUING_ID, 'delta')).toMatchObject({
+      kind: 'delta',
+      crlNumber: 8n,
+      baseCrlNumber: 7n,
+    });
+    // An older or equal number never replaces what is served.
+    expect(await s.publishCrl(ISSUING_ID, await h.signCrl('issuing', { crlNumber: 6n }))).toBe(false);
+    expect(await s.publishCrl(ISSUING_ID, full)).toBe(false);
+    expect((await s.crl(ISSUING_ID, 'full'))?.crlNumber).toBe(7n);
+    // Signed by another CA (the root), or not a CRL at all: refused.
+    const rootCrl = await h.signCrl('root', { crlNumber: 9n });
+    await expect(s.publishCrl(ISSUING_ID, rootCrl)).rejects.toMatchObject({ code: 'ERR_VALIDATION' });
+    await expect(s.publishCrl(ISSUING_ID, h.issuing.cert.der)).rejects.toMatchObject({
+      code: 'ERR_VALIDATION',
+    });
+    const tampered = full.slice();
+    tampered[tampered.length - 5]! ^= 0xff;
+    await expect(s.publishCrl(ISSUING_ID, tampered)).rejects.toMatchObject({ code: 'ERR_VALIDATION' });
+    await expect(s.publishCrl('nobody', full)).rejects.toMatchObject({ code: 'ERR_ISSUER_UNKNOWN' });
   });
 
   it('loads an OpenSSL CA database, idempotently, following later revocations and releases', async () => {

@@ -41,11 +41,19 @@ describe.skipIf(!hasTool('openssl'))('OpenSSL against the status service', () =>
     source.revoke(ISSUING_ID, certs.held!.serialHex, { reason: 'certificateHold' });
     files.root = dir.write('root.pem', h.root.cert.pem);
     files.issuing = dir.write('issuing.pem', h.issuing.cert.pem);
-    running = await startStatus({
-      source,
-      port: 0,
-      crl: { regenerateFullOnChange: false, debounceMs: 60_000 },
-    });
+    // The CA's full CRLs (the issuing CA's lists the revoked and the held certificate).
+    await source.publishCrl(
+      ISSUING_ID,
+      await h.signCrl('issuing', {
+        crlNumber: 1n,
+        entries: [
+          { serial: certs.revoked!.serialHex, revocationDate: new Date(), reason: 'keyCompromise' },
+          { serial: certs.held!.serialHex, revocationDate: new Date(), reason: 'certificateHold' },
+        ],
+      }),
+    );
+    await source.publishCrl(ROOT_ID, await h.signCrl('root', { crlNumber: 1n }));
+    running = await startStatus({ source, port: 0 });
   });
   afterAll(async () => {
     await running?.close();
@@ -212,7 +220,14 @@ describe.skipIf(!hasTool('openssl'))('OpenSSL against the status service', () =>
 
     // A revocation after the full CRL appears in the next delta only.
     source.revoke(ISSUING_ID, certs.deltaOnly!.serialHex, { reason: 'superseded' });
-    await running.server.crls.regenerate('delta');
+    await source.publishCrl(
+      ISSUING_ID,
+      await h.signCrl('issuing', {
+        crlNumber: 2n,
+        deltaOf: 1n,
+        entries: [{ serial: certs.deltaOnly!.serialHex, revocationDate: new Date(), reason: 'superseded' }],
+      }),
+    );
     const deltaCrl = await download(`/crl/${ISSUING_ID}-delta.crl`, 'issuing-delta.crl.pem');
     expect(verify('deltaOnly', ['-crl_check', '-CRLfile', issuingCrl]).stdout).toContain(': OK');
     const withDelta = verify('deltaOnly', [

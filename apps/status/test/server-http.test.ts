@@ -70,6 +70,14 @@ describe('status server over HTTP', () => {
       revokedAt: new Date('2026-01-02T03:04:05Z'),
     });
     source.putApplication(APPLICATION);
+    // The CA signs and hands over its CRLs; the service serves them.
+    await h.publishCrls(source, 1n, [
+      {
+        serial: revoked.serialHex,
+        revocationDate: new Date('2026-01-02T03:04:05Z'),
+        reason: 'affiliationChanged',
+      },
+    ]);
     server = await startStatus({
       source,
       port: 0,
@@ -162,6 +170,15 @@ describe('status server over HTTP', () => {
     const delta = await call('getDeltaCrl', `/crl/${ISSUING_ID}-delta.crl`);
     expect(parseCrl(delta.body).baseCrlNumber).toBe(crl.crlNumber);
     expect((await call('getFullCrl', `/crl/${ROOT_ID}.crl`)).status).toBe(200);
+
+    // A newer CRL from the CA is served from the next download on, under a new entity tag.
+    await source.publishCrl(ISSUING_ID, await h.signCrl('issuing', { crlNumber: 5n }));
+    const newer = await call('getFullCrl', `/crl/${ISSUING_ID}.crl`, {
+      headers: { 'if-none-match': full.headers.get('etag')! },
+    });
+    expect(newer.status).toBe(200);
+    expect(parseCrl(newer.body).crlNumber).toBe(5n);
+    expect(newer.headers.get('etag')).not.toBe(full.headers.get('etag'));
 
     const ca = await call('getCaCertificate', `/ca/${ISSUING_ID}.crt`);
     expect(ca.status).toBe(200);

@@ -6,12 +6,12 @@
  * audience, so a cabinet challenge cannot open an operator session.
  */
 import { randomBytes } from 'node:crypto';
+import type { ChallengeRecord, SessionRecord } from '@kzpki/ca-store';
 import { verifyWithCertificate } from '../crypto/signature.js';
 import { randomId } from '../crypto/tokens.js';
 import { CaError } from '../errors.js';
 import { type CaContext, limit } from '../issuance/context.js';
 import { createHolderSession } from '../issuance/sessions.js';
-import type { ChallengeRecord, SessionRecord } from '../store/types.js';
 import { acceptHolderCertificate } from './holder-certificate.js';
 
 /** Login audiences. */

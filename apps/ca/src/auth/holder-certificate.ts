@@ -4,6 +4,8 @@
  * current time, be one this CA issued and still holds as good (not revoked, not on hold), and have
  * the key purpose the use needs.
  */
+
+import type { CertificateRecord } from '@kzpki/ca-store';
 import {
   bytesEqual,
   type CertificateInfo,
@@ -13,7 +15,6 @@ import {
 } from '@kzpki/pki';
 import { CaError } from '../errors.js';
 import type { CaContext } from '../issuance/context.js';
-import type { CertificateRecord } from '../store/types.js';
 
 /** A certificate accepted from a holder. */
 export interface AcceptedCertificate {

@@ -4,7 +4,7 @@
  */
 import type { CertificateUrls, DistinguishedName } from '@kzpki/pki';
 import { NCA_OIDS } from '@kzpki/pki';
-import type { CaKeyName } from '../store/types.js';
+import type { HierarchyName } from './material.js';
 
 /** Organisation name of every CA certificate. */
 export const TEST_CA_ORGANIZATION = 'KZPKI TEST (NOT A REAL CA)';
@@ -14,6 +14,7 @@ export const CA_COMMON_NAMES = {
   root: 'KZPKI TEST ROOT CA (RSA)',
   issuing: 'KZPKI TEST ISSUING CA (RSA)',
   'ocsp-responder': 'KZPKI TEST OCSP RESPONDER',
+  'root-ocsp-responder': 'KZPKI TEST ROOT OCSP RESPONDER',
 } as const;
 
 /**
@@ -24,10 +25,11 @@ export const CA_FILE_NAMES = {
   root: 'kzpki-test-root-rsa',
   issuing: 'kzpki-test-issuing-rsa',
   'ocsp-responder': 'kzpki-test-ocsp-responder',
+  'root-ocsp-responder': 'kzpki-test-root-ocsp-responder',
 } as const;
 
 /** The subject of a CA certificate: C=KZ, O=KZPKI TEST (NOT A REAL CA), CN=… (encoding order). */
-export function caSubject(name: Exclude<CaKeyName, 'operator'>): DistinguishedName {
+export function caSubject(name: Exclude<HierarchyName, 'operator'>): DistinguishedName {
   return [
     { type: NCA_OIDS.attribute.country, value: 'KZ' },
     { type: NCA_OIDS.attribute.organization, value: TEST_CA_ORGANIZATION },

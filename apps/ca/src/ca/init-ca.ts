@@ -1,10 +1,31 @@
 /**
  * Creates the TEST CA hierarchy on first start: a root CA (RSA-4096), an issuing CA (RSA-4096, as
- * the NCA's CA keys are), a delegated OCSP responder (RSA-2048, short-lived, renewed here) and the
- * NCA operator's AUTH certificate (RSA-2048). Private keys are stored encrypted under the
- * passphrase (see `crypto/key-envelope.ts`); later starts only load and, when the OCSP responder
- * or operator certificate is close to its end, renew it.
+ * the NCA's CA keys are), the NCA operator's AUTH certificate (RSA-2048), and one delegated OCSP
+ * responder per CA (RSA-2048, short-lived, renewed here; RFC 6960 §4.2.2.2: extKeyUsage
+ * id-kp-OCSPSigning and id-pkix-ocsp-nocheck). Later starts only load and, when a responder or the
+ * operator certificate is close to its end, renew it.
+ *
+ * Two secrets, two key-encryption keys (`@kzpki/ca-store`, `keys/`):
+ * - the CA's keys (root, issuing, operator) are encrypted under the CA KEK (`passphrase`,
+ *   `KZPKI_CA_PASSPHRASE`);
+ * - the responder keys are sealed under the status KEK (`statusPassphrase`,
+ *   `KZPKI_STATUS_PASSPHRASE`), the only secret the status service gets; the CA keeps no copy.
+ *   When the status passphrase changes, the next start issues new responders under the new one.
+ *
+ * The CAs are published in the store for the status service (public certificates and the URL names
+ * of `CA_FILE_NAMES`).
  */
+import {
+  type CaKeyName,
+  type CaRepository,
+  DEV_STATUS_PASSPHRASE,
+  deriveStatusKek,
+  encryptPrivateKey,
+  type KekParams,
+  newKekParams,
+  type StatusKek,
+  sealResponderKey,
+} from '@kzpki/ca-store';
 import {
   buildNcaSubject,
   type CertificateProfile,
@@ -21,12 +42,24 @@ import {
   ocspResponderProfile,
   rootCaProfile,
 } from '@kzpki/pki';
-import { encryptPrivateKey, newKekParams } from '../crypto/key-envelope.js';
+import { CaError } from '../errors.js';
 import { certificateRecord } from '../issuance/certificate-record.js';
-import type { CaRepository } from '../store/repository.js';
-import type { CaKeyName } from '../store/types.js';
 import { CA_FILE_NAMES, caSubject, endEntityUrls, issuingCaUrls, statusEndpoints } from './hierarchy.js';
-import { type CaKeyMaterial, type CaMaterial, KEK_SETTING, kekFor, keyAad, openCaKey } from './material.js';
+import {
+  type CaCertificateInfo,
+  type CaKeyMaterial,
+  type CaMaterial,
+  certificateInfo,
+  type HierarchyName,
+  KEK_SETTING,
+  kekFor,
+  keyAad,
+  openCaKey,
+  type ResponderName,
+} from './material.js';
+
+/** Setting that holds the status KEK parameters and check value (the KEK itself is never stored). */
+export const STATUS_KEK_SETTING = 'status-kek';
 
 /** The NCA staff member who holds the operator certificate. */
 export interface OperatorIdentity {
@@ -52,16 +85,22 @@ export const DEFAULT_OPERATOR: OperatorIdentity = {
 export interface InitCaOptions {
   /** Passphrase protecting the CA keys at rest. */
   passphrase: string;
+  /**
+   * Passphrase under which the OCSP responder keys are sealed for the status service
+   * (`KZPKI_STATUS_PASSPHRASE`; the status service must be given the same). Must differ from
+   * `passphrase`. Default: the public development value `DEV_STATUS_PASSPHRASE`.
+   */
+  statusPassphrase?: string;
   /** Public base URL of the status service (written into certificates). */
   statusBaseUrl: string;
   /**
-   * Key algorithms; defaults: root and issuing `RSA-4096`, OCSP responder and operator `RSA-2048`.
+   * Key algorithms; defaults: root and issuing `RSA-4096`, OCSP responders and operator `RSA-2048`.
    * Tests pass `RSA-2048` everywhere to start fast.
    */
-  keyAlgorithms?: Partial<Record<CaKeyName, KeyAlgorithmName>>;
+  keyAlgorithms?: Partial<Record<HierarchyName, KeyAlgorithmName>>;
   /** Holder of the operator certificate. */
   operator?: OperatorIdentity;
-  /** Validity of the OCSP responder certificate in days (default 90). */
+  /** Validity of the OCSP responder certificates in days (default 90). */
   ocspResponderValidityDays?: number;
   /** Renew the OCSP responder and operator certificates when fewer days remain (default 30). */
   renewBeforeDays?: number;
@@ -71,17 +110,18 @@ export interface InitCaOptions {
 
 /** Result of {@link initCa}. */
 export interface InitCaResult {
-  /** Keys created by this call. */
-  created: CaKeyName[];
-  /** Service certificates renewed by this call. */
-  renewed: CaKeyName[];
+  /** Keys and responders created by this call. */
+  created: HierarchyName[];
+  /** Service certificates (operator, responders) renewed by this call. */
+  renewed: HierarchyName[];
   material: CaMaterial;
 }
 
-const DEFAULT_ALGORITHMS: Record<CaKeyName, KeyAlgorithmName> = {
+const DEFAULT_ALGORITHMS: Record<HierarchyName, KeyAlgorithmName> = {
   root: 'RSA-4096',
   issuing: 'RSA-4096',
   'ocsp-responder': 'RSA-2048',
+  'root-ocsp-responder': 'RSA-2048',
   operator: 'RSA-2048',
 };
 
@@ -94,23 +134,31 @@ interface Plan {
 }
 
 /**
- * Creates whatever part of the CA hierarchy is missing, renews expiring service certificates, and
- * returns the loaded material.
- * @throws {CaError} `ERR_UNAUTHORIZED` when the store was initialised with another passphrase.
+ * Creates whatever part of the CA hierarchy is missing, renews expiring service certificates,
+ * publishes the CAs for the status service, and returns the loaded material.
+ * @throws {CaError} `ERR_UNAUTHORIZED` when the store was initialised with another passphrase;
+ *   `ERR_VALIDATION` when the status passphrase equals the CA passphrase.
  * @example
  * ```ts
  * const store = openCaStore(join(dataDir, 'ca.sqlite'));
- * const { material } = await initCa(store, { passphrase, statusBaseUrl: 'http://127.0.0.1:8081' });
+ * const { material } = await initCa(store, { passphrase, statusPassphrase, statusBaseUrl: 'http://127.0.0.1:8081' });
  * ```
  */
 export async function initCa(store: CaRepository, opts: InitCaOptions): Promise<InitCaResult> {
   const now = opts.now ?? (() => new Date());
+  const statusPassphrase = opts.statusPassphrase ?? DEV_STATUS_PASSPHRASE;
+  if (statusPassphrase === opts.passphrase) {
+    throw new CaError(
+      'ERR_VALIDATION',
+      'The status passphrase (KZPKI_STATUS_PASSPHRASE) must differ from the CA passphrase (KZPKI_CA_PASSPHRASE)',
+    );
+  }
   const algorithms = { ...DEFAULT_ALGORITHMS, ...opts.keyAlgorithms };
   await store.initSetting(KEK_SETTING, JSON.stringify(newKekParams()));
   const kek = (await kekFor(store, opts.passphrase)) as Uint8Array;
   const renewBeforeMs = (opts.renewBeforeDays ?? 30) * 86_400_000;
-  const created: CaKeyName[] = [];
-  const renewed: CaKeyName[] = [];
+  const created: HierarchyName[] = [];
+  const renewed: HierarchyName[] = [];
   const loaded = new Map<CaKeyName, CaKeyMaterial>();
 
   const plans: Plan[] = [
@@ -121,13 +169,6 @@ export async function initCa(store: CaRepository, opts: InitCaOptions): Promise<
       profile: issuingCaProfile(),
       urls: issuingCaUrls(opts.statusBaseUrl),
       kind: 'ca',
-    },
-    {
-      name: 'ocsp-responder',
-      subject: caSubject('ocsp-responder'),
-      profile: ocspResponderProfile({ validityDays: opts.ocspResponderValidityDays ?? 90 }),
-      urls: { caIssuers: [statusEndpoints(opts.statusBaseUrl, CA_FILE_NAMES.issuing).caIssuers] },
-      kind: 'service',
     },
     {
       name: 'operator',
@@ -198,14 +239,145 @@ export async function initCa(store: CaRepository, opts: InitCaOptions): Promise<
     loaded.set(plan.name, await openCaKey(stored!, kek));
   }
   const get = (n: CaKeyName): CaKeyMaterial => loaded.get(n) as CaKeyMaterial;
+  const root = get('root');
+  const issuing = get('issuing');
+
+  await publishIssuers(store, root, issuing, now());
+
+  const { kek: statusKek, changed } = await statusKekFor(store, statusPassphrase);
+  const responders: Record<ResponderName, CaCertificateInfo> = {} as never;
+  for (const [name, issuer] of [
+    ['root-ocsp-responder', root],
+    ['ocsp-responder', issuing],
+  ] as const) {
+    const existing = await store.getOcspResponder(issuer.skiHex);
+    if (existing && !changed && existing.notAfter.getTime() - now().getTime() > renewBeforeMs) {
+      responders[name] = certificateInfo(name, existing.certificate);
+      continue;
+    }
+    const issued = await issueResponder(store, {
+      name,
+      issuer,
+      kek: statusKek,
+      algorithm: algorithms[name],
+      validityDays: opts.ocspResponderValidityDays ?? 90,
+      caIssuersUrl: statusEndpoints(opts.statusBaseUrl, CA_FILE_NAMES[issuer.name as 'root' | 'issuing'])
+        .caIssuers,
+      now: now(),
+      renewal: existing !== undefined,
+    });
+    (existing ? renewed : created).push(name);
+    responders[name] = certificateInfo(name, issued.der);
+  }
   return {
     created,
     renewed,
     material: {
-      root: get('root'),
-      issuing: get('issuing'),
-      ocspResponder: get('ocsp-responder'),
+      root,
+      issuing,
       operator: get('operator'),
+      ocspResponder: responders['ocsp-responder'],
+      rootOcspResponder: responders['root-ocsp-responder'],
     },
   };
+}
+
+/** Publishes (or updates) the root and issuing CA under their URL names for the status service. */
+async function publishIssuers(
+  store: CaRepository,
+  root: CaKeyMaterial,
+  issuing: CaKeyMaterial,
+  now: Date,
+): Promise<void> {
+  const published = await store.listIssuers();
+  for (const [role, ca] of [
+    ['root', root],
+    ['issuing', issuing],
+  ] as const) {
+    const id = CA_FILE_NAMES[role];
+    const current = published.find((p) => p.id === id);
+    if (current && current.skiHex === ca.skiHex && Buffer.from(current.certificate).equals(ca.certificate))
+      continue;
+    await store.putIssuer(
+      { id, role, skiHex: ca.skiHex, certificate: ca.certificate, updatedAt: now },
+      {
+        actor: 'system',
+        action: 'ca.issuer-published',
+        entity: `issuer:${id}`,
+        details: { skiHex: ca.skiHex },
+      },
+    );
+  }
+}
+
+/**
+ * The status KEK under `passphrase`: the stored parameters when their check value matches, else new
+ * parameters (first start, or the status passphrase changed: `changed` asks for new responders).
+ */
+async function statusKekFor(
+  store: CaRepository,
+  passphrase: string,
+): Promise<{ kek: StatusKek; changed: boolean }> {
+  const raw = await store.getSetting(STATUS_KEK_SETTING);
+  if (raw !== undefined) {
+    const { check, ...params } = JSON.parse(raw) as KekParams & { check: string };
+    const kek = await deriveStatusKek(passphrase, params);
+    if (kek.check === check) return { kek, changed: false };
+  }
+  const kek = await deriveStatusKek(passphrase);
+  await store.putSetting(STATUS_KEK_SETTING, JSON.stringify({ ...kek.params, check: kek.check }));
+  return { kek, changed: raw !== undefined };
+}
+
+/** Issues a delegated OCSP responder of `issuer`; its key is sealed for the status service and dropped. */
+async function issueResponder(
+  store: CaRepository,
+  p: {
+    name: ResponderName;
+    issuer: CaKeyMaterial;
+    kek: StatusKek;
+    algorithm: KeyAlgorithmName;
+    validityDays: number;
+    caIssuersUrl: string;
+    now: Date;
+    renewal: boolean;
+  },
+): Promise<IssuedCertificate> {
+  const keys = await generateKeyPair(p.algorithm, { extractable: true });
+  const issued = await issueCertificate({
+    publicKey: keys.publicKey,
+    subject: caSubject(p.name),
+    profile: ocspResponderProfile({ validityDays: p.validityDays }),
+    issuer: p.issuer.certificate,
+    issuerKey: p.issuer.privateKey,
+    validity: { notBefore: p.now },
+    urls: { caIssuers: [p.caIssuersUrl] },
+  });
+  const pkcs8 = await exportPkcs8(keys.privateKey);
+  const encryptedKey = sealResponderKey(p.kek, pkcs8, p.issuer.skiHex, issued.subjectKeyId);
+  pkcs8.fill(0);
+  await store.putOcspResponder(
+    {
+      issuerSkiHex: p.issuer.skiHex,
+      certificate: issued.der,
+      serialHex: issued.serialHex,
+      skiHex: issued.subjectKeyId,
+      notAfter: issued.notAfter,
+      encryptedKey,
+      createdAt: p.now,
+    },
+    certificateRecord(issued, {
+      issuerSkiHex: p.issuer.skiHex,
+      kind: 'service',
+      spki: await exportSpki(keys.publicKey),
+      createdAt: p.now,
+    }),
+    {
+      actor: 'system',
+      action: p.renewal ? 'ca.ocsp-responder-renewed' : 'ca.ocsp-responder-created',
+      entity: `ocsp-responder:${p.name}`,
+      details: { serialHex: issued.serialHex, skiHex: issued.subjectKeyId, algorithm: p.algorithm },
+    },
+  );
+  return issued;
 }

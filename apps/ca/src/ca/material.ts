@@ -1,19 +1,33 @@
 /**
  * The CA's keys in use: certificates with their decrypted private keys, loaded from the store
- * with the passphrase. Private keys are imported non-extractable.
+ * with the CA passphrase, and the public certificates of the delegated OCSP responders (whose keys
+ * the CA sealed for the status service under the status passphrase and does not keep). Private keys
+ * are imported non-extractable.
  */
+import {
+  type CaKeyName,
+  type CaKeyRecord,
+  type CaRepository,
+  decryptPrivateKey,
+  deriveKek,
+  isCaStoreError,
+  type KekParams,
+} from '@kzpki/ca-store';
 import { certificateToPem, formatName, importPkcs8, inspectCertificate } from '@kzpki/pki';
-import { decryptPrivateKey, deriveKek, type KekParams } from '../crypto/key-envelope.js';
 import { CaError } from '../errors.js';
-import type { CaRepository } from '../store/repository.js';
-import type { CaKeyName, CaKeyRecord } from '../store/types.js';
 
-/** Setting that holds the KEK derivation parameters. */
+/** Setting that holds the CA KEK derivation parameters. */
 export const KEK_SETTING = 'ca-kek-params';
 
-/** One CA key with its certificate. */
-export interface CaKeyMaterial {
-  name: CaKeyName;
+/** The delegated OCSP responders: of the issuing CA, and of the root. */
+export type ResponderName = 'ocsp-responder' | 'root-ocsp-responder';
+
+/** Every member of the hierarchy that {@link initCa} creates or renews. */
+export type HierarchyName = CaKeyName | ResponderName;
+
+/** A certificate of the hierarchy (public). */
+export interface CaCertificateInfo {
+  name: HierarchyName;
   /** Certificate DER. */
   certificate: Uint8Array;
   pem: string;
@@ -24,16 +38,27 @@ export interface CaKeyMaterial {
   skiHex: string;
   notBefore: Date;
   notAfter: Date;
+}
+
+/** One CA key with its certificate. */
+export interface CaKeyMaterial extends CaCertificateInfo {
+  name: CaKeyName;
   /** The private key (non-extractable). */
   privateKey: CryptoKey;
 }
 
-/** The whole hierarchy: root, issuing CA, OCSP responder, NCA operator. */
+/**
+ * The whole hierarchy: root, issuing CA and NCA operator with their keys; the two delegated OCSP
+ * responders as certificates only (their keys belong to the status service).
+ */
 export interface CaMaterial {
   root: CaKeyMaterial;
   issuing: CaKeyMaterial;
-  ocspResponder: CaKeyMaterial;
   operator: CaKeyMaterial;
+  /** OCSP responder of the issuing CA (answers for end-entity certificates). */
+  ocspResponder: CaCertificateInfo;
+  /** OCSP responder of the root (answers for the issuing CA certificate). */
+  rootOcspResponder: CaCertificateInfo;
 }
 
 /** Additional data binding an encrypted key to its slot. */
@@ -41,26 +66,54 @@ export function keyAad(name: CaKeyName, skiHex: string): string {
   return `kzpki-ca-key\n${name}\n${skiHex}`;
 }
 
-/** Reads the KEK parameters and derives the KEK. */
+/** Reads the KEK parameters and derives the CA KEK. */
 export async function kekFor(store: CaRepository, passphrase: string): Promise<Uint8Array | undefined> {
   const raw = await store.getSetting(KEK_SETTING);
   return raw === undefined ? undefined : deriveKek(passphrase, JSON.parse(raw) as KekParams);
 }
 
-/** Decrypts one stored key. */
+/** The public description of a certificate of the hierarchy. */
+export function certificateInfo(name: HierarchyName, certificate: Uint8Array): CaCertificateInfo {
+  const info = inspectCertificate(certificate);
+  return {
+    name,
+    certificate,
+    pem: certificateToPem(certificate),
+    subject: formatName(info.subject.attributes),
+    serialHex: info.serialNumber,
+    skiHex: info.subjectKeyId ?? '',
+    notBefore: new Date(info.notBefore),
+    notAfter: new Date(info.notAfter),
+  };
+}
+
+/**
+ * Decrypts one stored CA key.
+ * @throws {CaError} `ERR_UNAUTHORIZED` for a wrong passphrase (or a key moved to another slot),
+ *   `ERR_INTERNAL` for a corrupt envelope.
+ */
 export async function openCaKey(record: CaKeyRecord, kek: Uint8Array): Promise<CaKeyMaterial> {
-  const pkcs8 = decryptPrivateKey(kek, record.encryptedKey, keyAad(record.name, record.skiHex));
+  let pkcs8: Uint8Array;
   try {
-    const info = inspectCertificate(record.certificate);
+    pkcs8 = decryptPrivateKey(kek, record.encryptedKey, keyAad(record.name, record.skiHex));
+  } catch (cause) {
+    if (isCaStoreError(cause, 'ERR_KEY_DECRYPT')) {
+      throw new CaError(
+        'ERR_UNAUTHORIZED',
+        'Cannot decrypt the CA keys: wrong passphrase (KZPKI_CA_PASSPHRASE)',
+        {
+          cause,
+        },
+      );
+    }
+    throw new CaError('ERR_INTERNAL', 'The encrypted CA key is corrupt', { cause });
+  }
+  try {
     return {
+      ...certificateInfo(record.name, record.certificate),
       name: record.name,
-      certificate: record.certificate,
-      pem: certificateToPem(record.certificate),
-      subject: formatName(info.subject.attributes),
       serialHex: record.serialHex,
       skiHex: record.skiHex,
-      notBefore: new Date(info.notBefore),
-      notAfter: new Date(info.notAfter),
       privateKey: await importPkcs8(pkcs8, undefined, { extractable: false }),
     };
   } finally {
@@ -76,23 +129,29 @@ export async function openCaKey(record: CaKeyRecord, kek: Uint8Array): Promise<C
  * ```ts
  * const store = openCaStore(join(dataDir, 'ca.sqlite'));
  * const ca = await loadCaMaterial(store, { passphrase: process.env.KZPKI_CA_PASSPHRASE ?? DEV_CA_PASSPHRASE });
- * ca.ocspResponder.privateKey; // signs OCSP responses
+ * ca.issuing.privateKey; // signs certificates and CRLs
  * ```
  */
 export async function loadCaMaterial(store: CaRepository, opts: { passphrase: string }): Promise<CaMaterial> {
   const kek = await kekFor(store, opts.passphrase);
-  const names: CaKeyName[] = ['root', 'issuing', 'ocsp-responder', 'operator'];
+  const names: CaKeyName[] = ['root', 'issuing', 'operator'];
   const records = await Promise.all(names.map((n) => store.getCaKey(n)));
-  if (kek === undefined || records.some((r) => r === undefined)) {
-    throw new CaError('ERR_INTERNAL', 'The CA is not initialised: run `kzpki ca init` or start the CA once');
-  }
-  const [root, issuing, ocspResponder, operator] = await Promise.all(
+  const notInitialised = () =>
+    new CaError('ERR_INTERNAL', 'The CA is not initialised: run `kzpki ca init` or start the CA once');
+  if (kek === undefined || records.some((r) => r === undefined)) throw notInitialised();
+  const [root, issuing, operator] = (await Promise.all(
     records.map((r) => openCaKey(r as CaKeyRecord, kek)),
-  );
+  )) as [CaKeyMaterial, CaKeyMaterial, CaKeyMaterial];
+  const [responder, rootResponder] = await Promise.all([
+    store.getOcspResponder(issuing.skiHex),
+    store.getOcspResponder(root.skiHex),
+  ]);
+  if (!responder || !rootResponder) throw notInitialised();
   return {
-    root: root as CaKeyMaterial,
-    issuing: issuing as CaKeyMaterial,
-    ocspResponder: ocspResponder as CaKeyMaterial,
-    operator: operator as CaKeyMaterial,
+    root,
+    issuing,
+    operator,
+    ocspResponder: certificateInfo('ocsp-responder', responder.certificate),
+    rootOcspResponder: certificateInfo('root-ocsp-responder', rootResponder.certificate),
   };
 }

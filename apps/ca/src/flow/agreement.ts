@@ -3,7 +3,7 @@
  * processing of personal data for the state service "Issue and revocation of a registration
  * certificate of the NCA RK"). The version and the time of acceptance are recorded.
  */
-import type { LocalizedText } from './statuses.js';
+import type { LocalizedText } from '@kzpki/ca-store';
 
 /** A version of the user agreement. */
 export interface Agreement {

@@ -3,7 +3,7 @@
  * (which `@kzpki/pki` owns): the kind of applicant, the titles shown to people (the template names
  * of docs/domain.md, Templates and role OIDs), the registry check made at the start, and who approves it.
  */
-import type { LocalizedText } from './statuses.js';
+import type { LocalizedText } from '@kzpki/ca-store';
 
 /** The templates this CA issues. */
 export const TEMPLATE_NAMES = [

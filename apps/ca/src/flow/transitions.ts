@@ -3,8 +3,9 @@
  * service checks every step against this table (and the store re-checks the expected status in
  * the same transaction as the change), so no step can be skipped or replayed.
  */
+
+import { type ApplicationStatus, UNFINISHED_STATUSES } from '@kzpki/ca-store';
 import { CaError } from '../errors.js';
-import { type ApplicationStatus, UNFINISHED_STATUSES } from './statuses.js';
 
 /** Every state-changing or state-dependent action of the flow. */
 export type FlowAction =

@@ -5,7 +5,7 @@
  * while the first call still runs is told so. Failures are not stored, so a retry after an error
  * runs again (the flow's own state checks prevent double effects).
  */
-import { canonicalJson } from '../crypto/canonical-json.js';
+import { canonicalJson } from '@kzpki/ca-store';
 import { sha256Hex } from '../crypto/hash.js';
 import { CaError } from '../errors.js';
 import type { CaContext } from '../issuance/context.js';

@@ -5,15 +5,15 @@
  * its requested keys, the decision and the approver; document, signature and SIGN certificate are
  * kept as evidence.
  */
+
+import type { ApplicationRecord, ApprovalRecord, SessionRecord } from '@kzpki/ca-store';
+import { canonicalJson, fullName } from '@kzpki/ca-store';
 import { acceptHolderCertificate } from '../auth/holder-certificate.js';
-import { canonicalJson } from '../crypto/canonical-json.js';
 import { sha256Hex } from '../crypto/hash.js';
 import { verifyWithCertificate } from '../crypto/signature.js';
 import { CaError } from '../errors.js';
-import { fullName } from '../flow/status-view.js';
 import { mayApprove, TEMPLATE_POLICIES } from '../flow/template-policy.js';
 import { assertAllowed } from '../flow/transitions.js';
-import type { ApplicationRecord, ApprovalRecord, SessionRecord } from '../store/types.js';
 import { type CaContext, conflict, loadApplicationByNumber } from './context.js';
 import { SMS_SENDER } from './otp.js';
 

@@ -1,8 +1,9 @@
 /** Turns a freshly issued certificate into the record the store keeps. */
+
+import type { CertificateRecord } from '@kzpki/ca-store';
 import { formatName, type IssuedCertificate, inspectCertificate } from '@kzpki/pki';
 import { sha256Hex } from '../crypto/hash.js';
 import type { CaTemplateName } from '../flow/template-policy.js';
-import type { CertificateRecord } from '../store/types.js';
 
 /** What the issuer already knows about an end-entity certificate (saves parsing it back). */
 export interface KnownCertificateFields {

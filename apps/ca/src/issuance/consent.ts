@@ -2,10 +2,11 @@
  * Step 4: the applicant grants the NCA access to the Digital ID data with the PIN set during
  * identification, then accepts the current user agreement (version and time recorded).
  */
+
+import type { ApplicationRecord } from '@kzpki/ca-store';
 import { verifyPin } from '../crypto/pin.js';
 import { CaError } from '../errors.js';
 import { assertAllowed } from '../flow/transitions.js';
-import type { ApplicationRecord } from '../store/types.js';
 import { type CaContext, conflict, loadApplication } from './context.js';
 
 /** Grants consent with the PIN. */

@@ -2,14 +2,14 @@
  * What every step of the flow works with: the store, the external systems, the CA keys, the
  * configuration, the clock and the rate limiter.
  */
+
+import type { ApplicationRecord, CaRepository } from '@kzpki/ca-store';
+import { isUnfinished } from '@kzpki/ca-store';
 import type { CaMaterial } from '../ca/material.js';
 import type { CaConfig } from '../config.js';
 import { CaError } from '../errors.js';
-import { isUnfinished } from '../flow/statuses.js';
 import type { RateLimiter, RateLimitName } from '../http/rate-limiter.js';
 import type { CaProviders } from '../providers/types.js';
-import type { CaRepository } from '../store/repository.js';
-import type { ApplicationRecord } from '../store/types.js';
 
 /** Dependencies of the flow. */
 export interface CaContext {

@@ -5,6 +5,8 @@
  * requested key usages fit the template and the key's purpose (an employee cannot ask for the
  * first-manager role, an AUTH request cannot ask for nonRepudiation).
  */
+
+import type { ApplicationRecord } from '@kzpki/ca-store';
 import {
   type CsrInfo,
   isPkiError,
@@ -14,7 +16,6 @@ import {
   verifyCsr,
 } from '@kzpki/pki';
 import { CaError } from '../errors.js';
-import type { ApplicationRecord } from '../store/types.js';
 
 /** Key algorithms accepted for end-entity keys (the NCA's RSA generation uses RSA-2048). */
 export const ALLOWED_KEY_ALGORITHMS: readonly string[] = [

@@ -1,5 +1,5 @@
 /** Expiry of unfinished applications (the NCA keeps them 30 days). */
-import { UNFINISHED_STATUSES } from '../flow/statuses.js';
+import { UNFINISHED_STATUSES } from '@kzpki/ca-store';
 import type { CaContext } from './context.js';
 
 /** How long idempotency records are kept (a client retries within minutes, not days). */

@@ -3,11 +3,12 @@
  * identity document; the recognised data is confirmed by the user and compared with the registry.
  * A mismatch goes to an operator's moderation queue; the operator's decision is sent by SMS.
  */
+
+import type { ApplicationRecord, RecognizedDocument } from '@kzpki/ca-store';
 import { sha256Hex } from '../crypto/hash.js';
 import { hashPin, isTooSimplePin } from '../crypto/pin.js';
 import { CaError } from '../errors.js';
 import { assertAllowed } from '../flow/transitions.js';
-import type { ApplicationRecord, RecognizedDocument } from '../store/types.js';
 import { type CaContext, conflict, loadApplication } from './context.js';
 import { compareWithRegistry } from './identity-match.js';
 import { SMS_SENDER } from './otp.js';

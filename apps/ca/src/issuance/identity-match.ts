@@ -3,8 +3,9 @@
  * birth date, sex, document type and number, and that the document is still valid. Any difference
  * sends the identification to an operator (moderation).
  */
+
+import type { FieldMismatch, RecognizedDocument } from '@kzpki/ca-store';
 import type { RegistryPerson } from '../providers/types.js';
-import type { FieldMismatch, RecognizedDocument } from '../store/types.js';
 
 function norm(v: string | undefined): string {
   return (v ?? '').trim().replace(/\s+/g, ' ').toUpperCase().replace(/Ё/g, 'Е');

@@ -4,11 +4,12 @@
  * application becomes "Сертификаты установлены".
  */
 import { randomBytes } from 'node:crypto';
+import type { ApplicationRecord, CertificateRecord } from '@kzpki/ca-store';
+import { normalizeSerialHex } from '@kzpki/pki';
 import { verifyWithCertificate } from '../crypto/signature.js';
 import { randomId } from '../crypto/tokens.js';
 import { CaError } from '../errors.js';
 import { assertAllowed } from '../flow/transitions.js';
-import { type ApplicationRecord, type CertificateRecord, normalizeSerialHex } from '../store/types.js';
 import { type CaContext, conflict, loadApplication } from './context.js';
 
 /** The exact text a proof of possession signs. */

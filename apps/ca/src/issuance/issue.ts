@@ -8,6 +8,8 @@
  * committed in one transaction that re-checks the lease. A crash in between leaves nothing
  * published; the lease times out and issuance can be retried.
  */
+
+import type { ApplicationRecord, CertificateRecord } from '@kzpki/ca-store';
 import {
   buildNcaSubject,
   formatName,
@@ -19,7 +21,6 @@ import { endEntityUrls } from '../ca/hierarchy.js';
 import { randomId } from '../crypto/tokens.js';
 import { CaError } from '../errors.js';
 import { assertAllowed } from '../flow/transitions.js';
-import type { ApplicationRecord, CertificateRecord } from '../store/types.js';
 import { certificateRecord } from './certificate-record.js';
 import { type CaContext, conflict, loadApplication } from './context.js';
 

@@ -2,10 +2,11 @@
  * Step 2: one-time SMS codes from sender 1414. A code lives 90 s, allows a few wrong entries and
  * works once; a new one can be asked for after a cooldown; only its HMAC is stored.
  */
+
+import type { ApplicationRecord, OtpRecord } from '@kzpki/ca-store';
 import { generateOtp, otpMac, otpMatches } from '../crypto/otp.js';
 import { CaError } from '../errors.js';
 import { assertAllowed } from '../flow/transitions.js';
-import type { ApplicationRecord, OtpRecord } from '../store/types.js';
 import { type CaContext, conflict, limit, loadApplication } from './context.js';
 import { createApplicantSession } from './sessions.js';
 

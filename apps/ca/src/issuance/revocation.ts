@@ -3,8 +3,9 @@
  * holder, by the first manager for the certificates of their organisation, or by an operator, with
  * RFC 5280 §5.3.1 reasons. Each change bumps the revocation sequence the status service watches.
  */
+
+import type { CertificateRecord, RevocationReason, SessionRecord } from '@kzpki/ca-store';
 import { CaError } from '../errors.js';
-import type { CertificateRecord, RevocationReason, SessionRecord } from '../store/types.js';
 import type { CaContext } from './context.js';
 
 /** Who acts. */

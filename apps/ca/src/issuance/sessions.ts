@@ -3,9 +3,10 @@
  * the application expires), the cabinet's and the operator's (after a certificate login). Tokens
  * are 256-bit random values; the store keeps their SHA-256 only.
  */
+
+import type { ApplicationRecord, SessionRecord } from '@kzpki/ca-store';
 import { randomToken, tokenHash } from '../crypto/tokens.js';
 import { CaError } from '../errors.js';
-import type { ApplicationRecord, SessionRecord } from '../store/types.js';
 import type { CaContext } from './context.js';
 
 /** Opens the applicant session of an application. */

@@ -2,11 +2,12 @@
  * Step 1: start an application. Checks the identifiers, the registries and the Mobile Citizens
  * Database, then sends the first one-time code (step 2).
  */
+
+import type { ApplicationData, ApplicationRecord } from '@kzpki/ca-store';
 import { type IinError, parseBin, parseIin } from '@kzpki/iin';
 import { randomId } from '../crypto/tokens.js';
 import { CaError } from '../errors.js';
 import { type ApplicationKind, type CaTemplateName, TEMPLATE_POLICIES } from '../flow/template-policy.js';
-import type { ApplicationData, ApplicationRecord } from '../store/types.js';
 import { type CaContext, limit, maskPhone } from './context.js';
 import { sendOtp } from './otp.js';
 

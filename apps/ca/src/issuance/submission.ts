@@ -3,13 +3,14 @@
  * The application gets its 14-digit number; legal-entity templates that need approval wait for
  * the first manager, the others are ready for issuance.
  */
+
+import type { ApplicationRecord } from '@kzpki/ca-store';
 import { toDer } from '@kzpki/pki';
 import { generateApplicationNumber } from '../crypto/application-number.js';
 import { sha256Hex } from '../crypto/hash.js';
 import { CaError } from '../errors.js';
 import { TEMPLATE_POLICIES } from '../flow/template-policy.js';
 import { assertAllowed } from '../flow/transitions.js';
-import type { ApplicationRecord } from '../store/types.js';
 import { type CaContext, conflict, loadApplication } from './context.js';
 import { checkRequestFits, verifyRequest } from './csr-policy.js';
 

@@ -4,7 +4,7 @@
  * registered, the SMS gateway keeps what it "sent" for the dev outbox, Digital ID recognises what
  * the person's document says (which may differ from the registry).
  */
-import type { RecognizedDocument } from '../store/types.js';
+import type { RecognizedDocument } from '@kzpki/ca-store';
 import type { DemoData, DemoPerson } from './demo-data.js';
 import type {
   CaProviders,

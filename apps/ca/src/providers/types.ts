@@ -3,7 +3,7 @@
  * simulations of all of them (seeded from `data/demo.json`); a deployment against the real
  * systems implements these interfaces and passes them to `createCaServer({ providers })`.
  */
-import type { RecognizedDocument } from '../store/types.js';
+import type { RecognizedDocument } from '@kzpki/ca-store';
 
 /** The registry's current identity document of a person. */
 export interface RegistryDocument {

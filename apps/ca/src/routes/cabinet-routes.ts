@@ -1,12 +1,13 @@
 /** Certificate login, the personal cabinet (approvals, own certificates, revocation). */
+
+import type { SessionRecord } from '@kzpki/ca-store';
+import { STATUS_TEXTS } from '@kzpki/ca-store';
 import { createLoginChallenge, type HolderSession, loginWithCertificate } from '../auth/certificate-login.js';
 import { sha256Hex } from '../crypto/hash.js';
-import { STATUS_TEXTS } from '../flow/statuses.js';
 import { decide, getPending, listPending } from '../issuance/approval.js';
 import type { CaContext } from '../issuance/context.js';
 import { releaseCertificate, revokeCertificate } from '../issuance/revocation.js';
 import { authenticate, endSession } from '../issuance/sessions.js';
-import type { SessionRecord } from '../store/types.js';
 import { presentCertificateRecord, presentPending } from './present.js';
 import type { ApiRequest, OperationHandlers } from './types.js';
 

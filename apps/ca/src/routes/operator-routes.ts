@@ -1,4 +1,6 @@
 /** The NCA operator's operations (moderation, revocation, audit, expiry). */
+
+import type { SessionRecord } from '@kzpki/ca-store';
 import { isValidApplicationNumber } from '../crypto/application-number.js';
 import { CaError } from '../errors.js';
 import { type CaContext, loadApplicationByNumber } from '../issuance/context.js';
@@ -6,7 +8,6 @@ import { sweepExpired } from '../issuance/expiry.js';
 import { decideModeration, moderationQueue } from '../issuance/identification.js';
 import { releaseCertificate, revokeCertificate } from '../issuance/revocation.js';
 import { authenticate } from '../issuance/sessions.js';
-import type { SessionRecord } from '../store/types.js';
 import { presentCertificateRecord, presentModerationItem, presentSummary } from './present.js';
 import type { ApiRequest, OperationHandlers } from './types.js';
 

@@ -2,16 +2,16 @@
  * Turns records into the JSON shapes of `openapi/ca.yaml` (and nothing more: secrets such as PIN
  * hashes and OTP MACs never leave the store).
  */
+
+import type { ApplicationRecord, CertificateRecord, PersonSnapshot } from '@kzpki/ca-store';
+import { fullName, STATUS_TEXTS } from '@kzpki/ca-store';
 import { ncaKeyFileName, toBase64 } from '@kzpki/pki';
 import { CA_FILE_NAMES } from '../ca/hierarchy.js';
-import type { CaKeyMaterial, CaMaterial } from '../ca/material.js';
+import type { CaCertificateInfo, CaMaterial } from '../ca/material.js';
 import type { CaConfig } from '../config.js';
-import { fullName } from '../flow/status-view.js';
-import { STATUS_TEXTS } from '../flow/statuses.js';
 import { TEMPLATE_POLICIES } from '../flow/template-policy.js';
 import { nextActions } from '../flow/transitions.js';
 import { maskPhone } from '../issuance/context.js';
-import type { ApplicationRecord, CertificateRecord, PersonSnapshot } from '../store/types.js';
 
 type Json = Record<string, unknown>;
 
@@ -99,7 +99,10 @@ export function presentApplication(app: ApplicationRecord, config: CaConfig): Js
 }
 
 /** `CaCertificate`. */
-export function presentCaCertificate(name: 'root' | 'issuing' | 'ocsp-responder', k: CaKeyMaterial): Json {
+export function presentCaCertificate(
+  name: 'root' | 'issuing' | 'ocsp-responder',
+  k: CaCertificateInfo,
+): Json {
   return {
     name,
     fileName: `${CA_FILE_NAMES[name]}.crt`,

@@ -1,7 +1,8 @@
 /** Public operations: health, CA certificates, templates, agreement, status by number. */
+
+import { buildStatusView } from '@kzpki/ca-store';
 import { isValidApplicationNumber } from '../crypto/application-number.js';
 import { CaError } from '../errors.js';
-import { buildStatusView } from '../flow/status-view.js';
 import { TEMPLATE_NAMES, TEMPLATE_POLICIES } from '../flow/template-policy.js';
 import { limit, loadApplicationByNumber } from '../issuance/context.js';
 import { presentCaCertificate } from './present.js';

@@ -5,10 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { caStorePath, openCaStore } from '@kzpki/ca-store';
 import type { TestProject } from 'vitest/node';
 import { initCa } from '../../src/ca/init-ca.js';
-import { caStorePath } from '../../src/server.js';
-import { openCaStore } from '../../src/store/sqlite-repository.js';
 
 /** Passphrase of the test CA. */
 export const TEST_PASSPHRASE = 'test-passphrase';

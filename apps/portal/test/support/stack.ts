@@ -13,6 +13,8 @@ import { type RunningPortal, startPortal } from '../../src/index.js';
 
 /** Passphrase of the test CA keys at rest. */
 export const TEST_CA_PASSPHRASE = 'portal-e2e-passphrase';
+/** Passphrase of the OCSP responder keys: the status service's only secret. */
+export const TEST_STATUS_PASSPHRASE = 'portal-e2e-status-passphrase';
 
 /** A running stack. */
 export interface Stack {
@@ -42,7 +44,10 @@ export async function startStack(staticDir: string): Promise<Stack> {
   const statusUrl = `http://127.0.0.1:${statusPort}`;
   const ca = await startCa({
     passphrase: TEST_CA_PASSPHRASE,
+    statusPassphrase: TEST_STATUS_PASSPHRASE,
     dataDir,
+    // The CA signs its CRLs; revocations reach them within a fraction of a second here.
+    crl: { pollIntervalMs: 200, debounceMs: 200 },
     init: { keyAlgorithms: { root: 'RSA-2048', issuing: 'RSA-2048' } },
     config: {
       statusBaseUrl: statusUrl,
@@ -53,8 +58,8 @@ export async function startStack(staticDir: string): Promise<Stack> {
     },
     logError: (m, e) => console.error(m, e),
   });
-  const source = await CaStoreStatusSource.open({ dataDir, passphrase: TEST_CA_PASSPHRASE });
-  const status = await startStatus({ source, port: statusPort, closeSource: true, pollIntervalMs: 200 });
+  const source = await CaStoreStatusSource.open({ dataDir, passphrase: TEST_STATUS_PASSPHRASE });
+  const status = await startStatus({ source, port: statusPort, closeSource: true });
   const portal = await startPortal({ caUrl: ca.url, statusUrl: status.url, staticDir });
   return {
     dataDir,

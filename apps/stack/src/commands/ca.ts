@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { CaKeyMaterial } from '@kzpki/ca';
+import type { CaCertificateInfo } from '@kzpki/ca';
 import { type Context, EXIT_OK, guarded, table, wantsJson, writeJson } from '@kzpki/cli/command-kit';
 import { type Command, Option } from 'commander';
 
@@ -19,7 +19,7 @@ export interface CaCertificateSummary {
   notAfter: string;
 }
 
-function summary(m: CaKeyMaterial): CaCertificateSummary {
+function summary(m: CaCertificateInfo): CaCertificateSummary {
   return {
     name: m.name,
     subject: m.subject,
@@ -72,6 +72,9 @@ export function register(program: Command, ctx: Context): void {
           try {
             const result = await initCa(store, {
               passphrase,
+              ...(process.env.KZPKI_STATUS_PASSPHRASE
+                ? { statusPassphrase: process.env.KZPKI_STATUS_PASSPHRASE }
+                : {}),
               statusBaseUrl:
                 options.statusUrl ?? process.env.KZPKI_STATUS_PUBLIC_URL ?? 'http://127.0.0.1:8081',
               keyAlgorithms: { root: options.caKeyAlgorithm, issuing: options.caKeyAlgorithm },

@@ -116,6 +116,9 @@ export function register(program: Command, ctx: Context): void {
           const services = await startServices({
             dataDir,
             ...(process.env.KZPKI_CA_PASSPHRASE ? { passphrase: process.env.KZPKI_CA_PASSPHRASE } : {}),
+            ...(process.env.KZPKI_STATUS_PASSPHRASE
+              ? { statusPassphrase: process.env.KZPKI_STATUS_PASSPHRASE }
+              : {}),
             host: options.host,
             caPort: options.port,
             statusPort: options.statusPort,

@@ -1,22 +1,34 @@
 /**
  * `/crl/<issuer>.crl`, `/crl/<issuer>-delta.crl` and `/ca/<issuer>.crt` on plain `node:http`,
- * ahead of express: every relying party downloads CRLs and CA certificates, and they are served
- * from memory, so they skip the middleware stack like OCSP does. Responses are DER with the
+ * ahead of express: every relying party downloads CRLs and CA certificates, so they skip the
+ * middleware stack like OCSP does. CRLs are the ones the CA signed and published (this service
+ * never signs one), held in memory until a newer one is published. Responses are DER with the
  * caching headers of `caching.ts`; `If-None-Match` gives 304.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CrlKind, CrlPublisher } from '../crl/crl-publisher.js';
 import type { RouteLabel, StatusMetrics } from '../metrics/status-metrics.js';
-import type { IssuerMaterial } from '../source/status-source.js';
+import type { CrlKind, IssuerMaterial, PublishedCrl, StatusSource } from '../source/status-source.js';
 import { cachingHeaders, matchesIfNoneMatch } from './caching.js';
 import type { OpenApiValidator } from './openapi.js';
 import { problem, sendProblem } from './problem.js';
 
+/**
+ * The URL of an issuer's full or delta CRL under `publicUrl` (what the CA writes into the
+ * cRLDistributionPoints and freshestCRL extensions).
+ * @example
+ * ```ts
+ * crlUrl('http://127.0.0.1:8081', 'kzpki-test-issuing-rsa', 'delta'); // …/crl/kzpki-test-issuing-rsa-delta.crl
+ * ```
+ */
+export function crlUrl(publicUrl: string, issuerId: string, kind: CrlKind): string {
+  return `${publicUrl.replace(/\/+$/, '')}/crl/${issuerId}${kind === 'delta' ? '-delta' : ''}.crl`;
+}
+
 /** Options of {@link createDownloadHandler}. */
 export interface DownloadHandlerOptions {
-  /** The CRLs being served. */
-  crls: CrlPublisher;
+  /** Where the published CRLs come from. */
+  source: StatusSource;
   /** The CAs whose certificates are served. */
   issuers: readonly IssuerMaterial[];
   /** Checks the issuer name against `openapi/status.yaml`. */
@@ -36,7 +48,7 @@ export interface DownloadHandlerOptions {
 export function createDownloadHandler(
   options: DownloadHandlerOptions,
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const { crls, validator, metrics } = options;
+  const { source, validator, metrics } = options;
   const issuers = new Map(options.issuers.map((i) => [i.id, i]));
   const caEtags = new Map(
     options.issuers.map((i) => [
@@ -90,55 +102,67 @@ export function createDownloadHandler(
       return true;
     }
     const issuer = issuers.get(issuerId);
-    if (!issuer || (isCrl && !crls.issuerIds.includes(issuerId))) {
+    if (!issuer) {
       const what = isCrl ? 'publishes CRLs here' : 'is served here';
       fail(res, route, method, started, problem('ERR_ISSUER_UNKNOWN', `No CA named ${issuerId} ${what}`));
       return true;
     }
-
-    let body: Uint8Array;
-    let headers: Record<string, string>;
-    let etag: string;
-    if (isCrl) {
-      const crl = crls.get(issuerId, kind);
-      if (!crl) {
-        fail(
-          res,
-          route,
-          method,
-          started,
-          problem('ERR_CRL_NOT_AVAILABLE', 'The CRL is being generated; retry shortly'),
-        );
-        return true;
-      }
-      etag = crl.etag;
-      body = crl.der;
-      headers = {
-        ...cachingHeaders(
-          { etag, lastModified: crl.thisUpdate, nextUpdate: crl.nextUpdate },
-          options.crlMaxAgeSeconds,
-        ),
-        'content-type': 'application/pkix-crl',
-      };
-    } else {
-      etag = caEtags.get(issuerId)!;
-      body = issuer.certificate;
-      headers = {
+    if (!isCrl) {
+      const etag = caEtags.get(issuerId)!;
+      send(req, res, method, route, started, issuer.certificate, etag, {
         'cache-control': `public, max-age=${options.caCertificateMaxAgeSeconds}, no-transform`,
         etag,
         'content-type': 'application/pkix-cert',
-      };
+      });
+      return true;
     }
+    source.crl(issuerId, kind).then(
+      (crl: PublishedCrl | undefined) => {
+        if (!crl) {
+          fail(
+            res,
+            route,
+            method,
+            started,
+            problem('ERR_CRL_NOT_AVAILABLE', 'The CA has not published this CRL yet; retry shortly'),
+          );
+          return;
+        }
+        metrics?.crlNumber.set({ issuer: issuerId, kind }, Number(crl.crlNumber));
+        metrics?.crlEntries.set({ issuer: issuerId, kind }, crl.entries);
+        send(req, res, method, route, started, crl.der, crl.etag, {
+          ...cachingHeaders(
+            { etag: crl.etag, lastModified: crl.thisUpdate, nextUpdate: crl.nextUpdate },
+            options.crlMaxAgeSeconds,
+          ),
+          'content-type': 'application/pkix-crl',
+        });
+      },
+      () =>
+        fail(res, route, method, started, problem('ERR_SOURCE', 'The CRL cannot be read now; retry shortly')),
+    );
+    return true;
+  };
+
+  function send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    route: RouteLabel,
+    started: number,
+    body: Uint8Array,
+    etag: string,
+    headers: Record<string, string>,
+  ): void {
     if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
       const { 'content-type': _type, ...rest } = headers;
       res.writeHead(304, rest);
       res.end();
       finish(route, method, 304, started);
-      return true;
+      return;
     }
     res.writeHead(200, { ...headers, 'content-length': String(body.length) });
     res.end(method === 'HEAD' ? undefined : body);
     finish(route, method, 200, started);
-    return true;
-  };
+  }
 }

@@ -16,6 +16,7 @@
  */
 import {
   buildOcspErrorResponse,
+  inspectCertificate,
   isOcspHashAlgorithm,
   normalizeSerialHex,
   OCSP_HASH_OIDS,
@@ -450,6 +451,35 @@ function cacheInfo(r: CachedResponse): { producedAt: Date; nextUpdate: Date; eta
   return { producedAt: r.producedAt, nextUpdate: r.nextUpdate, etag: r.etag };
 }
 
+/** id-kp-OCSPSigning (RFC 5280 §4.2.1.12). */
+const OCSP_SIGNING = '1.3.6.1.5.5.7.3.9';
+
+/**
+ * `true` when `responder` is a delegated OCSP responder certificate of the CA `issuer`
+ * (RFC 6960 §4.2.2.2): issued by it (authority key id = the CA's subject key id) with extKeyUsage
+ * id-kp-OCSPSigning, and id-pkix-ocsp-nocheck (§4.2.2.2.1) so that clients need not check its own
+ * status. The service signs with nothing else: never with a CA key.
+ * @example
+ * ```ts
+ * if (!isDelegatedResponder(responderDer, issuingCaDer)) throw new Error('not a responder');
+ * ```
+ */
+export function isDelegatedResponder(responder: Uint8Array, issuer: Uint8Array): boolean {
+  try {
+    const r = inspectCertificate(responder);
+    const ca = inspectCertificate(issuer);
+    return (
+      ca.subjectKeyId !== undefined &&
+      r.authorityKeyId === ca.subjectKeyId &&
+      r.subjectKeyId !== ca.subjectKeyId &&
+      r.extKeyUsage.includes(OCSP_SIGNING) &&
+      r.ocspNoCheck
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** CertID issuer hashes (every supported hash) → the CA and its prepared signer. */
 async function buildIndex(issuers: readonly IssuerMaterial[]): Promise<Map<string, ServedIssuer>> {
   const index = new Map<string, ServedIssuer>();
@@ -457,6 +487,12 @@ async function buildIndex(issuers: readonly IssuerMaterial[]): Promise<Map<strin
   for (const material of issuers) {
     let signer: PreparedSigner | undefined;
     if (material.ocspSigner) {
+      if (!isDelegatedResponder(material.ocspSigner.certificate, material.certificate)) {
+        throw new StatusError(
+          'ERR_CONFIG',
+          `The OCSP signer of ${material.id} is not a delegated responder of that CA (issued by it, extKeyUsage OCSPSigning, ocsp-nocheck)`,
+        );
+      }
       signer = signers.get(material.ocspSigner);
       if (!signer) {
         signer = await prepareOcspResponder({

@@ -1,28 +1,40 @@
 /**
- * {@link StatusSource} over the reference CA's store (`@kzpki/ca`): the normal deployment, where
- * the status service opens the CA's SQLite database (WAL: the CA writes, the status service reads,
- * each in its own process) and loads the CA keys with the CA passphrase.
+ * {@link StatusSource} over the reference CA's store, through the narrow `StatusStore` interface of
+ * `@kzpki/ca-store`: the normal deployment, where the status service opens the CA's SQLite database
+ * read-only (WAL: the CA writes, the status service reads, each in its own process).
  *
- * Issuers are published under the names the CA writes into its certificates
- * (`CA_FILE_NAMES`: `/crl/<name>.crl`, `/crl/<name>-delta.crl`, `/ca/<name>.crt`):
- * - the issuing CA: CRLs signed with its key, OCSP answered by the delegated responder;
- * - the root CA: its CRL (the ARL that lists revoked CA certificates), OCSP signed by the root itself.
+ * What the status service gets from the store, and nothing more:
+ * - the CAs it publishes for (root and issuing CA: public certificates and URL names);
+ * - per CA, the delegated OCSP responder the CA issued (EKU OCSPSigning, id-pkix-ocsp-nocheck) with
+ *   its private key encrypted under the status KEK, opened here with `KZPKI_STATUS_PASSPHRASE`
+ *   (see `keys/responder-keys.ts` in `@kzpki/ca-store`). The CA's own keys, their KEK and the CA
+ *   passphrase are never read or known here;
+ * - certificate statuses, the revocation sequence and changes (OCSP);
+ * - the CRLs the CA signed and published (served as they are);
+ * - application status pages.
  */
-import { CA_FILE_NAMES, type CaRepository, caStorePath, loadCaMaterial, openCaStore } from '@kzpki/ca';
+import {
+  type CrlKind,
+  caStorePath,
+  isCaStoreError,
+  type OcspResponderRecord,
+  openStatusStore,
+  ResponderKeyring,
+  type StatusStore,
+} from '@kzpki/ca-store';
 import { normalizeSerialHex } from '@kzpki/pki';
-import Database from 'better-sqlite3';
 import { StatusError } from '../errors.js';
+import { isDelegatedResponder } from '../ocsp/responder.js';
 import type {
   ApplicationStatusView,
   CertificateStatusRecord,
+  IssuerMaterial,
+  PublishedCrl,
   RevocationChange,
-  RevokedEntry,
+  SignerMaterial,
   StatusMaterial,
   StatusSource,
 } from './status-source.js';
-
-/** Entries per page of {@link CaStoreStatusSource.listRevoked}. */
-const PAGE_SIZE = 10_000;
 
 /** Options of {@link CaStoreStatusSource.open}. */
 export interface OpenCaStoreSourceOptions {
@@ -30,117 +42,105 @@ export interface OpenCaStoreSourceOptions {
   dataDir?: string;
   /** Or the database path itself. */
   databasePath?: string;
-  /** Passphrase of the CA keys at rest (`KZPKI_CA_PASSPHRASE`). */
+  /** Passphrase of the OCSP responder keys (`KZPKI_STATUS_PASSPHRASE`), not the CA's. */
   passphrase: string;
 }
 
-/** Reads statuses, CRL data, applications and keys from the CA store. */
+/** Options of the {@link CaStoreStatusSource} constructor. */
+export interface CaStoreStatusSourceOptions {
+  /** Passphrase of the OCSP responder keys (`KZPKI_STATUS_PASSPHRASE`). */
+  passphrase: string;
+  /** Close the store with {@link CaStoreStatusSource.close} (default false). */
+  ownsStore?: boolean;
+  /** Where responders that cannot be used are reported (default `console.warn`). */
+  warn?: (message: string) => void;
+}
+
+/** Reads statuses, published CRLs, applications and the responder keys from the CA store. */
 export class CaStoreStatusSource implements StatusSource {
   /** Issuer URL name → SubjectKeyIdentifier hex (the store's issuer key). */
   private readonly skiById = new Map<string, string>();
-  /** Watches the database file for commits by other connections (see {@link changeSeq}). */
-  private readonly watcher:
-    | { db: Database.Database; dataVersion: Database.Statement; last: number }
-    | undefined;
-  private lastSeq: number | undefined;
+  private readonly keyring: ResponderKeyring;
+  private readonly crls = new Map<string, PublishedCrl>();
 
   /**
-   * @param store an opened CA store (the caller may share it with an in-process CA)
-   * @param passphrase passphrase of the CA keys at rest
-   * @param ownsStore close the store with {@link CaStoreStatusSource.close}
-   * @param databasePath the store's file, when known: lets {@link changeSeq} skip the store query
-   *   while nothing was committed (only valid when no revocation is written through `store` itself)
+   * @param store the store's status interface (e.g. `openStatusStore(path)`)
    * @example
    * ```ts
-   * const source = await CaStoreStatusSource.open({ dataDir: './var', passphrase: process.env.KZPKI_CA_PASSPHRASE! });
+   * const source = new CaStoreStatusSource(openStatusStore(caStorePath('./var')), {
+   *   passphrase: process.env.KZPKI_STATUS_PASSPHRASE ?? DEV_STATUS_PASSPHRASE,
+   *   ownsStore: true,
+   * });
    * const status = await startStatus({ source, closeSource: true });
    * ```
    */
   constructor(
-    private readonly store: CaRepository,
-    private readonly passphrase: string,
-    private readonly ownsStore = false,
-    databasePath?: string,
+    private readonly store: StatusStore,
+    private readonly options: CaStoreStatusSourceOptions,
   ) {
-    if (databasePath) {
-      const db = new Database(databasePath, { readonly: true, fileMustExist: true });
-      this.watcher = { db, dataVersion: db.prepare('PRAGMA data_version').pluck(), last: Number.NaN };
-    }
+    this.keyring = new ResponderKeyring(options.passphrase);
   }
 
   /**
-   * Opens the CA database beside a running CA (or one initialised earlier). Not read-only: CRL
-   * numbers are allocated in the store, so that every process publishing CRLs shares one sequence.
-   * @throws {StatusError} `ERR_CONFIG` without a path, `ERR_SOURCE` when the database cannot be opened.
+   * Opens the CA database read-only beside a running CA (or one initialised earlier).
+   * @throws {StatusError} `ERR_CONFIG` without a path, `ERR_SOURCE` when the database cannot be opened
+   *   (missing, not migrated by the CA yet, newer than this code).
+   * @example
+   * ```ts
+   * const source = await CaStoreStatusSource.open({ dataDir: './var', passphrase: process.env.KZPKI_STATUS_PASSPHRASE! });
+   * ```
    */
   static async open(options: OpenCaStoreSourceOptions): Promise<CaStoreStatusSource> {
     const path = options.databasePath ?? (options.dataDir ? caStorePath(options.dataDir) : undefined);
     if (!path) throw new StatusError('ERR_CONFIG', 'Give the CA data directory or database path');
-    let store: CaRepository;
+    let store: StatusStore;
     try {
-      store = openCaStore(path);
+      store = openStatusStore(path);
     } catch (cause) {
       throw new StatusError('ERR_SOURCE', `Cannot open the CA database ${path}`, { cause });
     }
-    return new CaStoreStatusSource(store, options.passphrase, true, path);
+    return new CaStoreStatusSource(store, { passphrase: options.passphrase, ownsStore: true });
   }
 
-  /** Loads (again) the CA certificates and keys: a renewed OCSP responder certificate shows up here. */
+  /**
+   * Loads (again) the CA certificates and the responder keys: a renewed OCSP responder certificate
+   * shows up here.
+   * @throws {StatusError} `ERR_SOURCE` when the CA has published no issuer yet, `ERR_CONFIG` when a
+   *   responder key does not open (wrong `KZPKI_STATUS_PASSPHRASE`).
+   */
   async material(): Promise<StatusMaterial> {
-    let ca: Awaited<ReturnType<typeof loadCaMaterial>>;
-    try {
-      ca = await loadCaMaterial(this.store, { passphrase: this.passphrase });
-    } catch (cause) {
+    const published = await this.store.listIssuers();
+    if (published.length === 0) {
       throw new StatusError(
         'ERR_SOURCE',
-        'Cannot load the CA keys (is the CA initialised, is the passphrase right?)',
-        {
-          cause,
-        },
+        'The CA has published no issuer yet: start the CA (or `kzpki ca init`) first',
       );
     }
-    this.skiById.set(CA_FILE_NAMES.root, ca.root.skiHex.toLowerCase());
-    this.skiById.set(CA_FILE_NAMES.issuing, ca.issuing.skiHex.toLowerCase());
+    const issuers: IssuerMaterial[] = [];
+    for (const p of published) {
+      this.skiById.set(p.id, p.skiHex.toLowerCase());
+      const responder = await this.store.getOcspResponder(p.skiHex);
+      const signer = responder ? await this.signer(responder, p.certificate) : undefined;
+      if (!signer)
+        this.warn(`No usable OCSP responder for ${p.id}: OCSP requests about it get "unauthorized"`);
+      issuers.push({ id: p.id, certificate: p.certificate, ...(signer ? { ocspSigner: signer } : {}) });
+    }
     return {
-      issuers: [
-        {
-          id: CA_FILE_NAMES.root,
-          certificate: ca.root.certificate,
-          crlSigner: ca.root.privateKey,
-          // Certificates of the root are CA certificates: the root answers for them itself.
-          ocspSigner: { certificate: ca.root.certificate, privateKey: ca.root.privateKey },
-        },
-        {
-          id: CA_FILE_NAMES.issuing,
-          certificate: ca.issuing.certificate,
-          crlSigner: ca.issuing.privateKey,
-          ocspSigner: { certificate: ca.ocspResponder.certificate, privateKey: ca.ocspResponder.privateKey },
-        },
-      ],
-      trustAnchors: [ca.root.certificate],
+      issuers,
+      trustAnchors: published.filter((p) => p.role === 'root').map((p) => p.certificate),
     };
   }
 
   /**
-   * The store's revocation sequence. Asked on every OCSP request, so when this source opened the
-   * database itself it first reads SQLite's `PRAGMA data_version` on a connection of its own (a
-   * prepared statement, a microsecond): the value changes whenever another connection (the CA,
-   * in this or another process) committed anything, and only then is the store asked again.
-   * Revocations are written by the CA's connection, never by this one, so none can be missed.
+   * The store's revocation sequence (asked on every OCSP request; the SQLite status store answers
+   * from a cached value while nothing was committed).
    */
-  async changeSeq(): Promise<number> {
-    const w = this.watcher;
-    if (!w) return this.store.revocationSeq();
-    const version = w.dataVersion.get() as number;
-    if (version === w.last && this.lastSeq !== undefined) return this.lastSeq;
-    // Noted before the read: a commit landing between the two makes the next call read again.
-    w.last = version;
-    this.lastSeq = await this.store.revocationSeq();
-    return this.lastSeq;
+  changeSeq(): Promise<number> {
+    return this.store.revocationSeq();
   }
 
   async lookup(issuerId: string, serialHex: string): Promise<CertificateStatusRecord | undefined> {
-    const r = await this.store.getCertificateBySerial(this.ski(issuerId), normalizeSerialHex(serialHex));
+    const r = await this.store.getCertificateStatus(this.ski(issuerId), normalizeSerialHex(serialHex));
     if (!r) return undefined;
     return {
       serialHex: normalizeSerialHex(r.serialHex),
@@ -151,25 +151,6 @@ export class CaStoreStatusSource implements StatusSource {
       notBefore: r.notBefore,
       notAfter: r.notAfter,
     };
-  }
-
-  async *listRevoked(issuerId: string): AsyncIterable<readonly RevokedEntry[]> {
-    // The store pages through its table (the connection is free between pages); rows are
-    // regrouped into pages here.
-    let page: RevokedEntry[] = [];
-    for await (const r of this.store.listRevoked(this.ski(issuerId))) {
-      page.push({
-        serialHex: r.serialHex,
-        revokedAt: r.revokedAt,
-        ...(r.reason ? { reason: r.reason } : {}),
-        ...(r.invalidityDate ? { invalidityDate: r.invalidityDate } : {}),
-      });
-      if (page.length === PAGE_SIZE) {
-        yield page;
-        page = [];
-      }
-    }
-    if (page.length) yield page;
   }
 
   async *changesSince(issuerId: string, sinceSeq: number): AsyncIterable<RevocationChange> {
@@ -184,8 +165,33 @@ export class CaStoreStatusSource implements StatusSource {
     }
   }
 
-  nextCrlNumber(issuerId: string): Promise<bigint> {
-    return this.store.nextCrlNumber(this.ski(issuerId));
+  /**
+   * The latest published CRL: its header is read on every call (one indexed row), the bytes only
+   * when the CA published a newer one.
+   */
+  async crl(issuerId: string, kind: CrlKind): Promise<PublishedCrl | undefined> {
+    const ski = this.ski(issuerId);
+    const key = `${issuerId}\n${kind}`;
+    const header = await this.store.getPublishedCrlHeader(ski, kind);
+    if (!header) return undefined;
+    const held = this.crls.get(key);
+    if (held?.crlNumber === header.crlNumber) return held;
+    const r = await this.store.getPublishedCrl(ski, kind);
+    if (!r) return held;
+    const crl: PublishedCrl = {
+      issuerId,
+      kind,
+      der: r.der,
+      crlNumber: r.crlNumber,
+      ...(r.baseCrlNumber !== undefined ? { baseCrlNumber: r.baseCrlNumber } : {}),
+      thisUpdate: r.thisUpdate,
+      nextUpdate: r.nextUpdate,
+      entries: r.entries,
+      etag: `"${issuerId}-${kind}-${r.crlNumber.toString(16)}"`,
+    };
+    // Two downloads racing over a publication: keep the newer.
+    if (!held || held.crlNumber < crl.crlNumber) this.crls.set(key, crl);
+    return this.crls.get(key);
   }
 
   applicationStatus(number: string): Promise<ApplicationStatusView | undefined> {
@@ -193,8 +199,34 @@ export class CaStoreStatusSource implements StatusSource {
   }
 
   async close(): Promise<void> {
-    this.watcher?.db.close();
-    if (this.ownsStore) await this.store.close();
+    if (this.options.ownsStore) await this.store.close();
+  }
+
+  /**
+   * Opens a responder after checking that its certificate is a delegated responder of its CA
+   * (issued by it, extKeyUsage id-kp-OCSPSigning, id-pkix-ocsp-nocheck). One that is not is not used.
+   */
+  private async signer(r: OcspResponderRecord, issuer: Uint8Array): Promise<SignerMaterial | undefined> {
+    if (!isDelegatedResponder(r.certificate, issuer)) {
+      this.warn(`The OCSP responder certificate ${r.serialHex} is not a delegated responder of its CA`);
+      return undefined;
+    }
+    try {
+      return { certificate: r.certificate, privateKey: await this.keyring.open(r) };
+    } catch (cause) {
+      if (isCaStoreError(cause, 'ERR_KEY_DECRYPT')) {
+        throw new StatusError(
+          'ERR_CONFIG',
+          'Cannot open the OCSP responder keys: KZPKI_STATUS_PASSPHRASE differs from the one the CA used (restart the CA with the same value)',
+          { cause },
+        );
+      }
+      throw new StatusError('ERR_SOURCE', 'Cannot read the OCSP responder keys', { cause });
+    }
+  }
+
+  private warn(message: string): void {
+    (this.options.warn ?? ((m: string) => console.warn(`[kzpki-status] ${m}`)))(message);
   }
 
   private ski(issuerId: string): string {

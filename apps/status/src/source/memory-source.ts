@@ -1,16 +1,20 @@
 /**
  * An in-memory revocation database implementing {@link StatusSource}: the provider for running the
- * OCSP responder and CRL publisher for an external CA ("offline mode": the CA hands over its
- * certificate, a CRL-signing key and a responder key pair, and feeds issued and revoked serials
- * through {@link MemoryStatusSource.addCertificate}/{@link MemoryStatusSource.revoke} or an
- * OpenSSL CA database, {@link MemoryStatusSource.importOpensslIndex}). Nothing is persisted.
+ * OCSP responder and CRL distribution point for an external CA ("offline mode": the CA hands over
+ * its certificate and a delegated responder key pair, feeds issued and revoked serials through
+ * {@link MemoryStatusSource.addCertificate}/{@link MemoryStatusSource.revoke} or an OpenSSL CA
+ * database, {@link MemoryStatusSource.importOpensslIndex}, and the CRLs it signed through
+ * {@link MemoryStatusSource.publishCrl}). The service never signs a CRL itself. Nothing is
+ * persisted.
  */
-import { isCrlReason, normalizeSerialHex } from '@kzpki/pki';
+import { type CrlInfo, isCrlReason, normalizeSerialHex, parseCrl, verifyCrl } from '@kzpki/pki';
 import { StatusError } from '../errors.js';
 import type {
   ApplicationStatusView,
   CertificateStatusRecord,
+  CrlKind,
   IssuerMaterial,
+  PublishedCrl,
   RevocationChange,
   RevocationReason,
   RevokedEntry,
@@ -27,16 +31,12 @@ interface HeldCertificate extends CertificateStatusRecord {
 interface IssuerState {
   material: IssuerMaterial;
   certificates: Map<string, HeldCertificate>;
-  /** Revoked and held certificates (what the full CRL lists); the same objects as in `certificates`. */
-  revoked: Map<string, HeldCertificate>;
   /** Change log, in sequence order, as two parallel arrays (no object per change). */
   logSeq: number[];
   logSerial: string[];
-  crlNumber: bigint;
+  /** The CRLs the CA handed over, by kind. */
+  crls: Partial<Record<CrlKind, PublishedCrl>>;
 }
-
-/** Entries per page of {@link MemoryStatusSource.listRevoked}. */
-const PAGE_SIZE = 10_000;
 
 /** Options of {@link MemoryStatusSource.revoke}. */
 export interface RevokeOptions {
@@ -57,10 +57,11 @@ export type ChangeListener = (seq: number) => void;
  * @example
  * ```ts
  * const source = new MemoryStatusSource({
- *   issuers: [{ id: 'partner-ca', certificate: caDer, crlSigner: caKey, ocspSigner: { certificate: responderDer, privateKey: responderKey } }],
+ *   issuers: [{ id: 'partner-ca', certificate: caDer, ocspSigner: { certificate: responderDer, privateKey: responderKey } }],
  *   trustAnchors: [rootDer],
  * });
  * source.importOpensslIndex('partner-ca', readFileSync('demoCA/index.txt', 'utf8'));
+ * await source.publishCrl('partner-ca', readFileSync('demoCA/crl.der'));
  * source.revoke('partner-ca', '1a2b', { reason: 'keyCompromise' });
  * const status = await startStatus({ source, publicUrl: 'http://status.partner.example' });
  * ```
@@ -78,10 +79,9 @@ export class MemoryStatusSource implements StatusSource {
       this.issuers.set(m.id, {
         material: m,
         certificates: new Map(),
-        revoked: new Map(),
         logSeq: [],
         logSerial: [],
-        crlNumber: 0n,
+        crls: {},
       });
     }
     this.trustAnchors = [...material.trustAnchors];
@@ -100,20 +100,6 @@ export class MemoryStatusSource implements StatusSource {
     if (!r) return undefined;
     const { releasedAt: _released, ...record } = r;
     return record;
-  }
-
-  async *listRevoked(issuerId: string): AsyncIterable<readonly RevokedEntry[]> {
-    // Pages are snapshots taken between awaits; a change made meanwhile may or may not be in
-    // this CRL, and the next delta CRL (based on the sequence read before listing) covers it.
-    let page: RevokedEntry[] = [];
-    for (const r of this.issuer(issuerId).revoked.values()) {
-      page.push(revokedEntry(r));
-      if (page.length === PAGE_SIZE) {
-        yield page;
-        page = [];
-      }
-    }
-    if (page.length) yield page;
   }
 
   async *changesSince(issuerId: string, sinceSeq: number): AsyncIterable<RevocationChange> {
@@ -137,10 +123,48 @@ export class MemoryStatusSource implements StatusSource {
     }
   }
 
-  async nextCrlNumber(issuerId: string): Promise<bigint> {
+  async crl(issuerId: string, kind: CrlKind): Promise<PublishedCrl | undefined> {
+    return this.issuer(issuerId).crls[kind];
+  }
+
+  /**
+   * Serves a CRL the CA signed (DER or PEM): full or delta as the CRL says (deltaCRLIndicator). The
+   * signature is checked against the issuer's certificate, and a CRL replaces the one served only
+   * when its cRLNumber is higher.
+   * @returns `true` when it replaced the CRL served, `false` when that one is as new or newer.
+   * @throws {StatusError} `ERR_VALIDATION` for bytes that are not a CRL of this issuer, or a CRL
+   *   without a cRLNumber (or a delta without its base number).
+   */
+  async publishCrl(issuerId: string, crl: Uint8Array | string): Promise<boolean> {
     const s = this.issuer(issuerId);
-    s.crlNumber += 1n;
-    return s.crlNumber;
+    let info: CrlInfo;
+    try {
+      info = parseCrl(crl);
+    } catch (cause) {
+      throw new StatusError('ERR_VALIDATION', 'Not a CRL', { cause });
+    }
+    if (!(await verifyCrl(info, s.material.certificate))) {
+      throw new StatusError('ERR_VALIDATION', `The CRL is not signed by ${issuerId}`);
+    }
+    if (info.crlNumber === undefined || (info.isDelta && info.baseCrlNumber === undefined)) {
+      throw new StatusError('ERR_VALIDATION', 'The CRL has no cRLNumber (or a delta no base number)');
+    }
+    if (!info.nextUpdate) throw new StatusError('ERR_VALIDATION', 'The CRL has no nextUpdate');
+    const kind: CrlKind = info.isDelta ? 'delta' : 'full';
+    const held = s.crls[kind];
+    if (held && held.crlNumber >= info.crlNumber) return false;
+    s.crls[kind] = {
+      issuerId,
+      kind,
+      der: info.der,
+      crlNumber: info.crlNumber,
+      ...(info.baseCrlNumber !== undefined ? { baseCrlNumber: info.baseCrlNumber } : {}),
+      thisUpdate: info.thisUpdate,
+      nextUpdate: info.nextUpdate,
+      entries: info.entryCount,
+      etag: `"${issuerId}-${kind}-${info.crlNumber.toString(16)}"`,
+    };
+    return true;
   }
 
   async applicationStatus(number: string): Promise<ApplicationStatusView | undefined> {
@@ -195,7 +219,6 @@ export class MemoryStatusSource implements StatusSource {
     else rec.reason = reason;
     if (options.invalidityDate === undefined) delete rec.invalidityDate;
     else rec.invalidityDate = options.invalidityDate;
-    s.revoked.set(serialHex, rec);
     return this.recordChange(s, serialHex);
   }
 
@@ -215,7 +238,6 @@ export class MemoryStatusSource implements StatusSource {
     delete rec.revokedAt;
     delete rec.reason;
     delete rec.invalidityDate;
-    s.revoked.delete(serialHex);
     return this.recordChange(s, serialHex);
   }
 

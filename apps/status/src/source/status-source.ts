@@ -1,17 +1,21 @@
 /**
  * What the status service needs to know, behind one interface: certificate status by issuer and
- * serial, the revoked list for CRLs, the changes since a base for delta CRLs, a change sequence
- * number for cache invalidation, the CA material (issuer certificates and the keys that sign
- * OCSP responses and CRLs) and the application status page.
+ * serial, a change sequence number and the changes since a value (OCSP cache invalidation), the
+ * CRLs the CA published, the CA material (issuer certificates and the delegated OCSP responder
+ * keys) and the application status page. The service signs OCSP responses with responder keys
+ * only; it never holds a CA key and never signs a CRL.
  *
  * Two providers ship with the service:
- * - `CaStoreStatusSource` (`ca-store-source.ts`): reads the reference CA's SQLite store
- *   (`@kzpki/ca`), the normal deployment beside `apps/ca`;
- * - `MemoryStatusSource` (`memory-source.ts`): an in-memory revocation database for running
- *   an OCSP responder and CRL publisher for an external CA (offline mode), fed by API calls or an
- *   OpenSSL `index.txt`.
+ * - `CaStoreStatusSource` (`ca-store-source.ts`): reads the reference CA's store through the narrow
+ *   `StatusStore` interface of `@kzpki/ca-store`, the normal deployment beside `apps/ca`;
+ * - `MemoryStatusSource` (`memory-source.ts`): an in-memory revocation database for running an
+ *   OCSP responder and CRL distribution point for an external CA (offline mode), fed by API calls
+ *   or an OpenSSL `index.txt`, with the CRLs that CA signed.
  */
+import type { ApplicationStatusView } from '@kzpki/ca-store';
 import type { CrlReason } from '@kzpki/pki';
+
+export type { ApplicationStatusView, LocalizedText } from '@kzpki/ca-store';
 
 /** RFC 5280 §5.3.1 reason codes, by name (the same union as `@kzpki/pki`'s `CrlReason`). */
 export type RevocationReason = CrlReason;
@@ -69,7 +73,11 @@ export interface RevocationChange {
   invalidityDate?: Date;
 }
 
-/** A key pair that signs OCSP responses for an issuer: a delegated responder or the CA itself. */
+/**
+ * A key pair that signs OCSP responses for an issuer. With the reference CA it is always a delegated
+ * responder (a certificate the CA issued with extKeyUsage id-kp-OCSPSigning and
+ * id-pkix-ocsp-nocheck, RFC 6960 §4.2.2.2).
+ */
 export interface SignerMaterial {
   /** DER certificate of the signer. */
   certificate: Uint8Array;
@@ -86,14 +94,37 @@ export interface IssuerMaterial {
   id: string;
   /** DER certificate of the CA. */
   certificate: Uint8Array;
-  /** Key that signs this CA's CRLs (the CA key). Absent: the service publishes no CRL for it. */
-  crlSigner?: CryptoKey;
   /**
-   * Who signs OCSP responses about certificates of this CA: a delegated responder certificate
-   * issued by it (EKU OCSPSigning, id-pkix-ocsp-nocheck) or the CA itself. Absent: OCSP requests
-   * about this CA get `unauthorized`.
+   * Who signs OCSP responses about certificates of this CA: a delegated responder certificate issued
+   * by it (EKU OCSPSigning, id-pkix-ocsp-nocheck). Absent: OCSP requests about this CA get
+   * `unauthorized`.
    */
   ocspSigner?: SignerMaterial;
+}
+
+/** Full or delta CRL. */
+export type CrlKind = 'full' | 'delta';
+
+/** A CRL the CA signed, as the service serves it. */
+export interface PublishedCrl {
+  /** Issuer id (URL name). */
+  issuerId: string;
+  /** Full or delta. */
+  kind: CrlKind;
+  /** DER bytes, as signed by the CA. */
+  der: Uint8Array;
+  /** cRLNumber. */
+  crlNumber: bigint;
+  /** For a delta: the number of the full CRL it updates. */
+  baseCrlNumber?: bigint;
+  /** thisUpdate. */
+  thisUpdate: Date;
+  /** nextUpdate. */
+  nextUpdate: Date;
+  /** Number of entries. */
+  entries: number;
+  /** Strong HTTP entity tag. */
+  etag: string;
 }
 
 /** Everything the service signs with and publishes. */
@@ -104,53 +135,6 @@ export interface StatusMaterial {
   trustAnchors: Uint8Array[];
 }
 
-/** A status text in the three languages of the NCA site. */
-export interface LocalizedText {
-  ru: string;
-  kk: string;
-  en: string;
-}
-
-/** One row of the status-change table of an application. */
-export interface ApplicationStatusChange {
-  /** Application status code (e.g. `awaiting-approval`, `issued`, `installed`). */
-  status: string;
-  /** When the application entered it (ISO 8601). */
-  at: string;
-  /** The status text. */
-  text: LocalizedText;
-}
-
-/**
- * What the "check application status" page shows (DOMAIN.md §1): the applicant, the application
- * and its status changes. The same shape as the CA's `ApplicationStatusView` (`openapi/ca.yaml`),
- * so clients read one format from both services.
- */
-export interface ApplicationStatusView {
-  user: {
-    kind: 'individual' | 'legal-entity';
-    iin: string;
-    fullName: string;
-    bin?: string;
-    organization?: string;
-  };
-  application: {
-    /** 14 digits. */
-    number: string;
-    /** ISO 8601. */
-    createdAt: string;
-    /** Template name (`individual`, `first-manager`, ...). */
-    template: string;
-    templateTitle: LocalizedText;
-    kind: 'individual' | 'legal-entity';
-    /** Current status code. */
-    status: string;
-    statusText: LocalizedText;
-  };
-  /** Every status change, oldest first. */
-  history: ApplicationStatusChange[];
-}
-
 /**
  * The data behind the status service. Implementations must make {@link StatusSource.changeSeq}
  * move in the same transaction as every revocation, hold or release, so that a certificate is
@@ -159,23 +143,21 @@ export interface ApplicationStatusView {
  */
 export interface StatusSource {
   /**
-   * Loads the CA material (may decrypt keys). Called at start, and again periodically so that a
-   * renewed OCSP responder certificate is picked up without a restart.
+   * Loads the CA material (may decrypt the responder keys). Called at start, and again
+   * periodically so that a renewed OCSP responder certificate is picked up without a restart.
    */
   material(): Promise<StatusMaterial>;
   /** Monotonically increasing revocation-change sequence number; cheap, called on every request. */
   changeSeq(): Promise<number>;
   /** Status of one certificate, or `undefined` when the issuer never issued this serial. */
   lookup(issuerId: string, serialHex: string): Promise<CertificateStatusRecord | undefined>;
-  /**
-   * Every revoked or held certificate of an issuer (the full CRL), streamed in pages (arrays),
-   * so that a million entries cost a few thousand asynchronous steps, not a million.
-   */
-  listRevoked(issuerId: string): AsyncIterable<readonly RevokedEntry[]>;
-  /** Changes with a sequence number greater than `sinceSeq` (delta CRL and cache invalidation). */
+  /** Changes with a sequence number greater than `sinceSeq` (OCSP cache invalidation). */
   changesSince(issuerId: string, sinceSeq: number): AsyncIterable<RevocationChange>;
-  /** Next CRL number of the issuer (atomic, monotonically increasing, shared by full and delta). */
-  nextCrlNumber(issuerId: string): Promise<bigint>;
+  /**
+   * The latest CRL the CA published for an issuer (cheap when unchanged: called on every CRL
+   * download), or `undefined` when none is published yet.
+   */
+  crl(issuerId: string, kind: CrlKind): Promise<PublishedCrl | undefined>;
   /** The application status page data, or `undefined` for an unknown number. */
   applicationStatus(number: string): Promise<ApplicationStatusView | undefined>;
   /** Releases resources (database handles). */

@@ -1,14 +1,14 @@
 /** Issued certificates, revocation events and CRL numbers in SQLite. */
+import { normalizeSerialHex, type TemplateName } from '@kzpki/pki';
 import type Database from 'better-sqlite3';
-import type { CaTemplateName } from '../../flow/template-policy.js';
 import type { CertificateQuery, CertificateStatusChange } from '../repository.js';
-import {
-  type CertificateRecord,
-  type CertificateStatus,
-  normalizeSerialHex,
-  type RevocationChange,
-  type RevocationReason,
-  type RevokedEntry,
+import type {
+  CertificateRecord,
+  CertificateStatus,
+  CertificateStatusRecord,
+  RevocationChange,
+  RevocationReason,
+  RevokedEntry,
 } from '../types.js';
 import { applyUpdate } from './applications.js';
 import { appendAudit } from './audit.js';
@@ -60,12 +60,25 @@ function toRecord(r: CertificateRow): CertificateRecord {
     skiHex: r.ski_hex,
     kind: r.kind as CertificateRecord['kind'],
     ...opt('purpose', r.purpose as 'auth' | 'sign' | null),
-    ...opt('template', r.template as CaTemplateName | null),
+    ...opt('template', r.template as TemplateName | null),
     ...opt('iin', r.iin),
     ...opt('bin', r.bin),
     ...opt('applicationId', r.application_id),
     createdAt: new Date(r.created_at),
   };
+}
+
+/**
+ * The key under which a serial is stored: `normalizeSerialHex` of `@kzpki/pki` (lower case, no
+ * leading zero octets, even length). Text that is not hex is kept as it is, so that a lookup of a
+ * malformed serial simply finds nothing.
+ */
+export function serialKey(serialHex: string): string {
+  try {
+    return normalizeSerialHex(serialHex);
+  } catch {
+    return serialHex;
+  }
 }
 
 /** Inserts a certificate (UNIQUE serial and public key enforced by the schema). */
@@ -77,7 +90,7 @@ export function insertCertificate(db: Database.Database, c: CertificateRecord): 
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'good', ?)`,
   ).run(
     c.issuerSkiHex.toLowerCase(),
-    normalizeSerialHex(c.serialHex),
+    serialKey(c.serialHex),
     c.kind,
     c.applicationId ?? null,
     c.purpose ?? null,
@@ -102,14 +115,50 @@ export function selectBySerial(
 ): CertificateRecord | undefined {
   const r = stmt(db, `${SELECT} WHERE c.issuer_ski_hex = ? AND c.serial_hex = ?`).get(
     issuerSkiHex.toLowerCase(),
-    normalizeSerialHex(serialHex),
+    serialKey(serialHex),
   ) as CertificateRow | undefined;
   return r && toRecord(r);
 }
 
+/** The status columns of one certificate by issuer and serial (the OCSP hot path: no DER, no join). */
+export function selectStatusBySerial(
+  db: Database.Database,
+  issuerSkiHex: string,
+  serialHex: string,
+): CertificateStatusRecord | undefined {
+  const r = stmt(
+    db,
+    `SELECT serial_hex, issuer_ski_hex, status, revoked_at, reason, invalidity_date, not_before, not_after
+       FROM certificates WHERE issuer_ski_hex = ? AND serial_hex = ?`,
+  ).get(issuerSkiHex.toLowerCase(), serialKey(serialHex)) as
+    | Pick<
+        CertificateRow,
+        | 'serial_hex'
+        | 'issuer_ski_hex'
+        | 'status'
+        | 'revoked_at'
+        | 'reason'
+        | 'invalidity_date'
+        | 'not_before'
+        | 'not_after'
+      >
+    | undefined;
+  if (!r) return undefined;
+  return {
+    serialHex: r.serial_hex,
+    issuerSkiHex: r.issuer_ski_hex,
+    status: r.status as CertificateStatus,
+    ...(r.revoked_at !== null ? { revokedAt: new Date(r.revoked_at) } : {}),
+    ...(r.reason !== null ? { reason: r.reason as RevocationReason } : {}),
+    ...(r.invalidity_date !== null ? { invalidityDate: new Date(r.invalidity_date) } : {}),
+    notBefore: new Date(r.not_before),
+    notAfter: new Date(r.not_after),
+  };
+}
+
 /** One certificate by serial (serials are unique across issuers). */
 export function selectCertificate(db: Database.Database, serialHex: string): CertificateRecord | undefined {
-  const r = stmt(db, `${SELECT} WHERE c.serial_hex = ?`).get(normalizeSerialHex(serialHex)) as
+  const r = stmt(db, `${SELECT} WHERE c.serial_hex = ?`).get(serialKey(serialHex)) as
     | CertificateRow
     | undefined;
   return r && toRecord(r);

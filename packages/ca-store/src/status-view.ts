@@ -1,12 +1,20 @@
 /**
- * The public "check application status" page (seed 001, step 27): user data, application data and
- * the table of status changes, with the texts in ru/kk/en.
+ * The public "check application status" page: user data, application data and the table of
+ * status changes, with the texts in ru/kk/en (docs/domain.md, "Remote issuance for individuals").
+ * Built here, from the store's records, so that the CA's API and the status service answer the same
+ * page from the same data.
  */
-import type { ApplicationRecord, ApplicationStatusView, StatusHistoryEntry } from '../store/types.js';
-import { isUnfinished, STATUS_TEXTS } from './statuses.js';
-import { TEMPLATE_POLICIES } from './template-policy.js';
+import { TEMPLATES } from '@kzpki/pki';
+import { isUnfinished, STATUS_TEXTS } from './application-status.js';
+import type { ApplicationRecord, ApplicationStatusView, StatusHistoryEntry } from './types.js';
 
-/** Full name as the NCA writes it: SURNAME NAME PATRONYMIC. */
+/**
+ * Full name as the NCA writes it: SURNAME NAME PATRONYMIC.
+ * @example
+ * ```ts
+ * fullName({ surname: 'ТЕСТОВ', givenName: 'ТЕСТ' }); // 'ТЕСТОВ ТЕСТ'
+ * ```
+ */
 export function fullName(p: { surname: string; givenName: string; patronymic?: string }): string {
   return [p.surname, p.givenName, p.patronymic].filter((x) => x !== undefined && x !== '').join(' ');
 }
@@ -15,6 +23,12 @@ export function fullName(p: { surname: string; givenName: string; patronymic?: s
  * Builds the status page of a numbered application. With `now`, an unfinished application whose
  * time is up reads as `expired` even before the expiry sweep has written it (the page never shows
  * a stale "awaiting…" for an application that can no longer proceed).
+ * @throws {TypeError} when the application has no number yet.
+ * @example
+ * ```ts
+ * const view = buildStatusView(app, await store.getStatusHistory(app.id), new Date());
+ * view.application.statusText.ru;
+ * ```
  */
 export function buildStatusView(
   app: ApplicationRecord,
@@ -39,7 +53,7 @@ export function buildStatusView(
       number,
       createdAt: app.createdAt.toISOString(),
       template: app.template,
-      templateTitle: TEMPLATE_POLICIES[app.template].title,
+      templateTitle: { ...TEMPLATES[app.template].title },
       kind: app.kind,
       status: app.status,
       statusText: STATUS_TEXTS[app.status],

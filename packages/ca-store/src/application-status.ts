@@ -1,9 +1,11 @@
 /**
- * Application statuses and their texts in Russian, Kazakh and English. The Russian texts of
- * `awaiting-approval`, `issued` and `installed` are quoted from the NCA guides (seeds 001/000);
- * the others follow the wording of the same guides (SMS code from 1414, moderation, user agreement).
+ * The application statuses and their texts in Russian, Kazakh and English: the vocabulary both
+ * the CA (which moves applications through them) and the status service (which shows them on the
+ * "check application status" page) read from the store. The Russian texts of `awaiting-approval`,
+ * `issued` and `installed` are quoted from the NCA guides; the others follow the wording of the same
+ * guides (SMS code from 1414, moderation, user agreement). See docs/domain.md, "Remote issuance for individuals".
+ * Which transitions are allowed is the CA's business (`apps/ca/src/flow/transitions.ts`).
  */
-
 /** Every status an application can be in (the `ApplicationStatus` enum of `openapi/ca.yaml`). */
 export const APPLICATION_STATUSES = [
   'otp-sent',

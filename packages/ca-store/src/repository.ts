@@ -1,10 +1,20 @@
 /**
- * The storage interface of the CA. Every method that changes state is atomic: the change, the
- * status-history row, the audit entry and (for revocations) the revocation sequence number are
- * written in one transaction, or not at all. Methods return promises so that a PostgreSQL
- * implementation can follow; the SQLite implementation ({@link openCaStore}) answers at once.
+ * The store contract of the CA and the status service, split by who needs what (least privilege):
+ *
+ * - {@link StatusStore}: the narrow read interface of the status service: certificate statuses by
+ *   issuer and serial, the revocation sequence and changes (OCSP cache invalidation), the published
+ *   CRLs, the CAs served (public certificates), their delegated OCSP responders (keys encrypted
+ *   under the status KEK) and application status pages. No CA key, no setting, no session.
+ * - {@link CrlStore}: what the CA's CRL publisher reads and writes: the revoked list, the changes
+ *   since a full CRL, CRL numbers, and the published CRLs.
+ * - {@link CaRepository}: everything the CA does, including the two above.
+ *
+ * Every method that changes state is atomic: the change, the status-history row, the audit entry
+ * and (for revocations) the revocation sequence number are written in one transaction, or not at
+ * all. Methods return promises so that a PostgreSQL implementation can follow; the SQLite
+ * implementation ({@link openCaStore}, {@link openStatusStore}) answers at once.
  */
-import type { ApplicationStatus } from '../flow/statuses.js';
+import type { ApplicationStatus } from './application-status.js';
 import type {
   ApplicationData,
   ApplicationRecord,
@@ -17,7 +27,12 @@ import type {
   CertificateRecord,
   CertificateStatusRecord,
   ChallengeRecord,
+  CrlKind,
   IdempotencyBegin,
+  IssuerRecord,
+  OcspResponderRecord,
+  PublishedCrlHeader,
+  PublishedCrlRecord,
   RevocationChange,
   RevocationReason,
   RevokedEntry,
@@ -67,30 +82,63 @@ export interface CertificateQuery {
   kind?: CertificateRecord['kind'];
 }
 
-/** The CA store. */
-export interface CaRepository {
-  // --- contract with apps/status --------------------------------------------------------
-  /** Status and DER of one certificate, by issuer key id and serial (any hex form). */
-  getCertificateBySerial(
-    issuerSkiHex: string,
-    serialHex: string,
-  ): Promise<CertificateStatusRecord | undefined>;
-  /** Every revoked or held certificate of an issuer (full CRL), streamed in pages, by serial order of revocation. */
-  listRevoked(issuerSkiHex: string): AsyncIterable<RevokedEntry>;
-  /** Net changes (revoked, held, released) since revocation sequence number `sinceSeq` (delta CRL). */
-  listRevocationChangesSince(issuerSkiHex: string, sinceSeq: number): Promise<RevocationChange[]>;
+/**
+ * What the status service reads, and nothing else. Serials may be given in any hex form; issuer key
+ * ids are lower-case hex.
+ */
+export interface StatusStore {
+  /** The CAs whose status is published (public certificates and URL names). */
+  listIssuers(): Promise<IssuerRecord[]>;
+  /** The delegated OCSP responder of an issuer, with its key encrypted under the status KEK. */
+  getOcspResponder(issuerSkiHex: string): Promise<OcspResponderRecord | undefined>;
+  /** Status of one certificate, by issuer key id and serial; `undefined` when never issued. */
+  getCertificateStatus(issuerSkiHex: string, serialHex: string): Promise<CertificateStatusRecord | undefined>;
   /** Current revocation sequence number; bumped in the same transaction as every revocation, hold or release. */
   revocationSeq(): Promise<number>;
-  /** Allocates the next CRL number of an issuer (atomic; starts at 1). */
-  nextCrlNumber(issuerSkiHex: string): Promise<bigint>;
+  /** Net changes (revoked, held, released) since revocation sequence number `sinceSeq`, in sequence order. */
+  listRevocationChangesSince(issuerSkiHex: string, sinceSeq: number): Promise<RevocationChange[]>;
+  /** The latest published CRL of an issuer (highest CRL number of the kind). */
+  getPublishedCrl(issuerSkiHex: string, kind: CrlKind): Promise<PublishedCrlRecord | undefined>;
+  /** The same without the bytes: a cheap "has a newer one been published?" check. */
+  getPublishedCrlHeader(issuerSkiHex: string, kind: CrlKind): Promise<PublishedCrlHeader | undefined>;
   /** The status page of an application by its 14-digit number. */
   getApplicationStatus(number: string): Promise<ApplicationStatusView | undefined>;
+  /** Closes the store. */
+  close(): Promise<void>;
+}
 
-  // --- CA keys and settings ---------------------------------------------------------------
+/** What the CA's CRL publisher needs: the revocation data in, the signed CRLs out. */
+export interface CrlStore {
+  /** Current revocation sequence number. */
+  revocationSeq(): Promise<number>;
+  /** Every revoked or held certificate of an issuer (full CRL), streamed in pages, in revocation order. */
+  listRevoked(issuerSkiHex: string): AsyncIterable<RevokedEntry>;
+  /** Net changes since `sinceSeq` (delta CRL). */
+  listRevocationChangesSince(issuerSkiHex: string, sinceSeq: number): Promise<RevocationChange[]>;
+  /** Allocates the next CRL number of an issuer (atomic; starts at 1; shared by full and delta CRLs). */
+  nextCrlNumber(issuerSkiHex: string): Promise<bigint>;
+  /**
+   * Publishes a signed CRL and drops all but the newest few of the issuer and kind. Returns `false`
+   * (nothing written) when a CRL of the same issuer and kind with a higher number is already
+   * published: a slow generation never replaces a newer CRL.
+   */
+  publishCrl(crl: PublishedCrlRecord): Promise<boolean>;
+  /** The latest published CRL of an issuer and kind. */
+  getPublishedCrl(issuerSkiHex: string, kind: CrlKind): Promise<PublishedCrlRecord | undefined>;
+  /** The same without the bytes. */
+  getPublishedCrlHeader(issuerSkiHex: string, kind: CrlKind): Promise<PublishedCrlHeader | undefined>;
+}
+
+/** The CA store: everything the CA reads and writes. */
+export interface CaRepository extends StatusStore, CrlStore {
+  /** Status and DER of one certificate, by issuer key id and serial (any hex form). */
+  getCertificateBySerial(issuerSkiHex: string, serialHex: string): Promise<CertificateRecord | undefined>;
+
+  // --- CA keys, published issuers, OCSP responders, settings --------------------------------------
   getCaKey(name: CaKeyName): Promise<CaKeyRecord | undefined>;
   /**
    * Stores a CA key and its certificate (and the certificate in the certificate table). A slot is
-   * written once unless `replace` is set (renewal of the OCSP responder or operator certificate).
+   * written once unless `replace` is set (renewal of the operator certificate).
    */
   putCaKey(
     key: CaKeyRecord,
@@ -98,9 +146,22 @@ export interface CaRepository {
     audit: AuditInput,
     options?: { replace?: boolean },
   ): Promise<void>;
+  /** Publishes (or updates) a CA the status service serves. */
+  putIssuer(issuer: IssuerRecord, audit: AuditInput): Promise<void>;
+  /**
+   * Stores the delegated OCSP responder of an issuer, replacing the previous one, and its
+   * certificate in the certificate table.
+   */
+  putOcspResponder(
+    responder: OcspResponderRecord,
+    certificate: CertificateRecord,
+    audit: AuditInput,
+  ): Promise<void>;
   getSetting(name: string): Promise<string | undefined>;
   /** Sets a setting only if it is absent; returns the stored value (first writer wins). */
   initSetting(name: string, value: string): Promise<string>;
+  /** Sets a setting, replacing any value. */
+  putSetting(name: string, value: string): Promise<void>;
 
   // --- applications ------------------------------------------------------------------------
   createApplication(app: ApplicationRecord, actor: string, audit: AuditInput): Promise<void>;

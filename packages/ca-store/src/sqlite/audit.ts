@@ -2,9 +2,9 @@
  * The append-only audit log with a SHA-256 hash chain: each entry's hash covers the previous hash
  * and the canonical JSON of the entry, so rewriting history (even with the triggers dropped) shows.
  */
+import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { canonicalJson } from '../../crypto/canonical-json.js';
-import { sha256Hex } from '../../crypto/hash.js';
+import { canonicalJson } from '../canonical-json.js';
 import type { AuditEntry, AuditInput } from '../types.js';
 import { stmt } from './statements.js';
 
@@ -21,9 +21,14 @@ interface AuditRow {
 const GENESIS = '0'.repeat(64);
 
 function entryHash(prev: string, at: string, e: AuditInput): string {
-  return sha256Hex(
-    `${prev}\n${canonicalJson({ at, actor: e.actor, action: e.action, entity: e.entity, details: e.details ?? {} })}`,
-  );
+  const entry = canonicalJson({
+    at,
+    actor: e.actor,
+    action: e.action,
+    entity: e.entity,
+    details: e.details ?? {},
+  });
+  return createHash('sha256').update(`${prev}\n${entry}`).digest('hex');
 }
 
 /** Appends an entry; call inside the transaction of the change it records. */

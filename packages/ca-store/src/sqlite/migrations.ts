@@ -1,9 +1,9 @@
 /**
- * SQLite schema of the CA, as numbered migrations. Each migration runs in its own transaction and
- * is recorded in `schema_migrations`; a database written by a newer version is refused.
+ * SQLite schema of the CA store, as numbered migrations. Each migration runs in its own transaction
+ * and is recorded in `schema_migrations`; a database written by a newer version is refused.
  */
 import type Database from 'better-sqlite3';
-import { CaError } from '../../errors.js';
+import { CaStoreError } from '../errors.js';
 
 /** One schema migration. */
 export interface Migration {
@@ -183,12 +183,58 @@ CREATE TRIGGER certificates_no_delete BEFORE DELETE ON certificates
 BEGIN SELECT RAISE(ABORT, 'certificates are never deleted'); END;
 `,
   },
+  {
+    version: 2,
+    name: 'published issuers, OCSP responders under the status KEK, published CRLs',
+    sql: `
+-- The CAs the status service publishes for (public certificates and URL names).
+CREATE TABLE issuers (
+  id          TEXT PRIMARY KEY,
+  role        TEXT NOT NULL CHECK (role IN ('root', 'issuing')),
+  ski_hex     TEXT NOT NULL UNIQUE,
+  certificate BLOB NOT NULL,
+  updated_at  TEXT NOT NULL
+) STRICT;
+
+-- One delegated OCSP responder per issuer; the key is encrypted under the status service's KEK
+-- (never the CA's), the envelope carries its own KDF parameters.
+CREATE TABLE ocsp_responders (
+  issuer_ski_hex TEXT PRIMARY KEY,
+  certificate    BLOB NOT NULL,
+  serial_hex     TEXT NOT NULL,
+  ski_hex        TEXT NOT NULL,
+  not_after      TEXT NOT NULL,
+  encrypted_key  TEXT NOT NULL,
+  created_at     TEXT NOT NULL
+) STRICT;
+
+-- CRLs signed by the CA, served as they are by the status service.
+CREATE TABLE published_crls (
+  issuer_ski_hex  TEXT NOT NULL,
+  kind            TEXT NOT NULL CHECK (kind IN ('full', 'delta')),
+  crl_number      INTEGER NOT NULL CHECK (crl_number > 0),
+  base_crl_number INTEGER,
+  this_update     TEXT NOT NULL,
+  next_update     TEXT NOT NULL,
+  entries         INTEGER NOT NULL,
+  revocation_seq  INTEGER NOT NULL,
+  der             BLOB NOT NULL,
+  published_at    TEXT NOT NULL,
+  PRIMARY KEY (issuer_ski_hex, kind, crl_number),
+  CHECK ((kind = 'delta') = (base_crl_number IS NOT NULL))
+) STRICT;
+
+-- The issuing CA's OCSP responder key was kept under the CA's KEK: superseded by ocsp_responders
+-- (the CA issues new responders under the status KEK on its next start).
+DELETE FROM ca_keys WHERE name = 'ocsp-responder';
+`,
+  },
 ];
 
 /**
  * Applies the pending migrations. Safe to call from several processes: each migration runs in an
  * IMMEDIATE transaction and re-checks whether it is still pending.
- * @throws {CaError} `ERR_INTERNAL` when the database is newer than this code.
+ * @throws {CaStoreError} `ERR_SCHEMA_TOO_NEW` when the database is newer than this code.
  */
 export function migrate(db: Database.Database): number {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -200,9 +246,9 @@ export function migrate(db: Database.Database): number {
     (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
   const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
   if (current() > latest) {
-    throw new CaError(
-      'ERR_INTERNAL',
-      `Database schema version ${current()} is newer than this CA (${latest})`,
+    throw new CaStoreError(
+      'ERR_SCHEMA_TOO_NEW',
+      `Database schema version ${current()} is newer than this code (${latest}); upgrade kzpki`,
     );
   }
   let applied = 0;

@@ -1,7 +1,8 @@
 /** Applications and their status history in SQLite (call inside a transaction where noted). */
+
+import type { TemplateKind, TemplateName } from '@kzpki/pki';
 import type Database from 'better-sqlite3';
-import type { ApplicationStatus } from '../../flow/statuses.js';
-import type { ApplicationKind, CaTemplateName } from '../../flow/template-policy.js';
+import type { ApplicationStatus } from '../application-status.js';
 import type { ApplicationUpdate } from '../repository.js';
 import type { ApplicationData, ApplicationRecord, AuditInput, StatusHistoryEntry } from '../types.js';
 import { appendAudit } from './audit.js';
@@ -27,8 +28,8 @@ function toRecord(r: ApplicationRow): ApplicationRecord {
   return {
     id: r.id,
     ...(r.number !== null ? { number: r.number } : {}),
-    kind: r.kind as ApplicationKind,
-    template: r.template as CaTemplateName,
+    kind: r.kind as TemplateKind,
+    template: r.template as TemplateName,
     iin: r.iin,
     ...(r.bin !== null ? { bin: r.bin } : {}),
     status: r.status as ApplicationStatus,

@@ -1,16 +1,23 @@
 /**
- * SQLite implementation of {@link CaRepository} (better-sqlite3, WAL). Several processes may open
- * the same file (the CA and the status service): writes are serialised by SQLite, every state
- * change runs in one IMMEDIATE transaction, and readers never see half a change.
+ * SQLite implementation of the store (better-sqlite3, WAL). Several processes may open the same
+ * file (the CA and the status service): writes are serialised by SQLite, every state change runs in
+ * one IMMEDIATE transaction, and readers never see half a change.
+ *
+ * - {@link SqliteCaRepository} ({@link openCaStore}): the CA's read-write store, migrated on open.
+ * - {@link SqliteStatusStore} ({@link openStatusStore}): the status service's read-only connection,
+ *   which implements {@link StatusStore} only: it has no method that reads the CA's keys, settings,
+ *   sessions or audit log.
  */
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { buildStatusView } from '../flow/status-view.js';
-import type { ApplicationStatus } from '../flow/statuses.js';
+import type { ApplicationStatus } from './application-status.js';
+import { CaStoreError } from './errors.js';
 import type {
   ApplicationUpdate,
   CaRepository,
   CertificateQuery,
   CertificateStatusChange,
+  StatusStore,
 } from './repository.js';
 import {
   applyUpdate,
@@ -22,7 +29,7 @@ import {
   selectHistory,
 } from './sqlite/applications.js';
 import { appendAudit, listAudit, verifyAuditChain } from './sqlite/audit.js';
-import { initSetting, insertCaKey, selectCaKey, selectSetting } from './sqlite/ca-keys.js';
+import { initSetting, insertCaKey, putSetting, selectCaKey, selectSetting } from './sqlite/ca-keys.js';
 import {
   allocateCrlNumber,
   applyStatusChange,
@@ -33,10 +40,21 @@ import {
   selectChangesSince,
   selectRevocationSeq,
   selectRevokedPage,
+  selectStatusBySerial,
   spkiExists,
 } from './sqlite/certificates.js';
-import { migrate } from './sqlite/migrations.js';
+import { MIGRATIONS, migrate } from './sqlite/migrations.js';
+import {
+  insertCrl,
+  selectCrl,
+  selectCrlHeader,
+  selectIssuers,
+  selectResponder,
+  upsertIssuer,
+  upsertResponder,
+} from './sqlite/published.js';
 import * as sessions from './sqlite/sessions.js';
+import { buildStatusView } from './status-view.js';
 import type {
   ApplicationRecord,
   ApplicationStatusView,
@@ -48,7 +66,12 @@ import type {
   CertificateRecord,
   CertificateStatusRecord,
   ChallengeRecord,
+  CrlKind,
   IdempotencyBegin,
+  IssuerRecord,
+  OcspResponderRecord,
+  PublishedCrlHeader,
+  PublishedCrlRecord,
   RevocationChange,
   RevokedEntry,
   SessionRecord,
@@ -59,8 +82,6 @@ import type {
 export interface OpenCaStoreOptions {
   /** Clock for audit and history times (tests inject one). */
   now?: () => Date;
-  /** Open read-only (no migrations; for a status service that only reads). */
-  readonly?: boolean;
   /** Rows per page of {@link CaRepository.listRevoked}. */
   pageSize?: number;
 }
@@ -73,20 +94,19 @@ export class SqliteCaRepository implements CaRepository {
   private readonly pageSize: number;
 
   constructor(path: string, options: OpenCaStoreOptions = {}) {
-    this.db = new Database(path, {
-      readonly: options.readonly ?? false,
-      fileMustExist: options.readonly ?? false,
-    });
+    try {
+      this.db = new Database(path);
+    } catch (cause) {
+      throw new CaStoreError('ERR_STORE_OPEN', `Cannot open the CA store ${path}`, { cause });
+    }
     this.now = options.now ?? (() => new Date());
     this.pageSize = options.pageSize ?? 5000;
     this.db.pragma('busy_timeout = 5000');
-    if (!options.readonly) {
-      if (path !== ':memory:') this.db.pragma('journal_mode = WAL');
-      // FULL: a commit survives power loss (the issue asks for durable issuance).
-      this.db.pragma('synchronous = FULL');
-      this.db.pragma('foreign_keys = ON');
-      migrate(this.db);
-    }
+    if (path !== ':memory:') this.db.pragma('journal_mode = WAL');
+    // FULL: a commit survives power loss (durable issuance).
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    migrate(this.db);
   }
 
   /** Runs `fn` in an IMMEDIATE transaction (takes the write lock first, so no upgrade deadlocks). */
@@ -94,11 +114,34 @@ export class SqliteCaRepository implements CaRepository {
     return this.db.transaction(fn).immediate();
   }
 
-  // --- contract with apps/status
-  async getCertificateBySerial(
+  // --- what the status service reads (StatusStore)
+  async listIssuers(): Promise<IssuerRecord[]> {
+    return selectIssuers(this.db);
+  }
+
+  async getOcspResponder(issuerSkiHex: string): Promise<OcspResponderRecord | undefined> {
+    return selectResponder(this.db, issuerSkiHex);
+  }
+
+  async getCertificateStatus(
     issuerSkiHex: string,
     serialHex: string,
   ): Promise<CertificateStatusRecord | undefined> {
+    return selectStatusBySerial(this.db, issuerSkiHex, serialHex);
+  }
+
+  async getPublishedCrl(issuerSkiHex: string, kind: CrlKind): Promise<PublishedCrlRecord | undefined> {
+    return selectCrl(this.db, issuerSkiHex, kind);
+  }
+
+  async getPublishedCrlHeader(issuerSkiHex: string, kind: CrlKind): Promise<PublishedCrlHeader | undefined> {
+    return selectCrlHeader(this.db, issuerSkiHex, kind);
+  }
+
+  async getCertificateBySerial(
+    issuerSkiHex: string,
+    serialHex: string,
+  ): Promise<CertificateRecord | undefined> {
     return selectBySerial(this.db, issuerSkiHex, serialHex);
   }
 
@@ -125,6 +168,10 @@ export class SqliteCaRepository implements CaRepository {
     return this.tx(() => allocateCrlNumber(this.db, issuerSkiHex));
   }
 
+  async publishCrl(crl: PublishedCrlRecord): Promise<boolean> {
+    return this.tx(() => insertCrl(this.db, crl));
+  }
+
   async getApplicationStatus(number: string): Promise<ApplicationStatusView | undefined> {
     const app = selectApplicationByNumber(this.db, number);
     return app && buildStatusView(app, selectHistory(this.db, app.id), this.now());
@@ -148,12 +195,35 @@ export class SqliteCaRepository implements CaRepository {
     });
   }
 
+  async putIssuer(issuer: IssuerRecord, audit: AuditInput): Promise<void> {
+    this.tx(() => {
+      upsertIssuer(this.db, issuer);
+      appendAudit(this.db, audit, this.now());
+    });
+  }
+
+  async putOcspResponder(
+    responder: OcspResponderRecord,
+    certificate: CertificateRecord,
+    audit: AuditInput,
+  ): Promise<void> {
+    this.tx(() => {
+      upsertResponder(this.db, responder);
+      insertCertificate(this.db, certificate);
+      appendAudit(this.db, audit, this.now());
+    });
+  }
+
   async getSetting(name: string): Promise<string | undefined> {
     return selectSetting(this.db, name);
   }
 
   async initSetting(name: string, value: string): Promise<string> {
     return this.tx(() => initSetting(this.db, name, value));
+  }
+
+  async putSetting(name: string, value: string): Promise<void> {
+    this.tx(() => putSetting(this.db, name, value));
   }
 
   // --- applications
@@ -356,9 +426,134 @@ export class SqliteCaRepository implements CaRepository {
  * @example
  * ```ts
  * const store = openCaStore(join(dataDir, 'ca.sqlite'));
- * const rec = await store.getCertificateBySerial(issuerSkiHex, serialHex);
+ * const rec = await store.getCertificateStatus(issuerSkiHex, serialHex);
  * ```
  */
 export function openCaStore(path: string, options: OpenCaStoreOptions = {}): SqliteCaRepository {
   return new SqliteCaRepository(path, options);
+}
+
+/** Options of {@link openStatusStore}. */
+export interface OpenStatusStoreOptions {
+  /** Clock for the status page's "expired on read" rule (tests inject one). */
+  now?: () => Date;
+}
+
+/**
+ * The status service's view of the SQLite store: a read-only connection that implements
+ * {@link StatusStore} and nothing more. The CA migrates the schema; this connection only checks
+ * that the schema has what it reads.
+ */
+export class SqliteStatusStore implements StatusStore {
+  /** The underlying read-only connection. */
+  readonly db: Database.Database;
+  private readonly now: () => Date;
+  private readonly dataVersion: Database.Statement;
+  private seen: { version: number; seq: number } | undefined;
+
+  constructor(path: string, options: OpenStatusStoreOptions = {}) {
+    try {
+      this.db = new Database(path, { readonly: true, fileMustExist: true });
+      this.db.pragma('busy_timeout = 5000');
+      const version = (
+        this.db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }
+      ).v;
+      const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+      if (version < 2) {
+        throw new CaStoreError(
+          'ERR_STORE_OPEN',
+          `The CA store ${path} has schema version ${version}: start the CA once to upgrade it`,
+        );
+      }
+      if (version > latest) {
+        throw new CaStoreError(
+          'ERR_SCHEMA_TOO_NEW',
+          `Database schema version ${version} is newer than this code (${latest}); upgrade kzpki`,
+        );
+      }
+    } catch (cause) {
+      if (cause instanceof CaStoreError) throw cause;
+      throw new CaStoreError('ERR_STORE_OPEN', `Cannot open the CA store ${path}`, { cause });
+    }
+    this.now = options.now ?? (() => new Date());
+    this.dataVersion = this.db.prepare('PRAGMA data_version').pluck();
+  }
+
+  async listIssuers(): Promise<IssuerRecord[]> {
+    return selectIssuers(this.db);
+  }
+
+  async getOcspResponder(issuerSkiHex: string): Promise<OcspResponderRecord | undefined> {
+    return selectResponder(this.db, issuerSkiHex);
+  }
+
+  async getCertificateStatus(
+    issuerSkiHex: string,
+    serialHex: string,
+  ): Promise<CertificateStatusRecord | undefined> {
+    return selectStatusBySerial(this.db, issuerSkiHex, serialHex);
+  }
+
+  /**
+   * The revocation sequence. Asked on every OCSP request, so SQLite's `PRAGMA data_version` (a
+   * prepared statement, a microsecond) is read first: it changes whenever another connection
+   * committed anything, and only then is the sequence read again. This connection never writes, so
+   * no commit can be missed.
+   */
+  async revocationSeq(): Promise<number> {
+    const version = this.dataVersion.get() as number;
+    if (this.seen?.version === version) return this.seen.seq;
+    const seq = selectRevocationSeq(this.db);
+    this.seen = { version, seq };
+    return seq;
+  }
+
+  async listRevocationChangesSince(issuerSkiHex: string, sinceSeq: number): Promise<RevocationChange[]> {
+    return selectChangesSince(this.db, issuerSkiHex, sinceSeq);
+  }
+
+  async getPublishedCrl(issuerSkiHex: string, kind: CrlKind): Promise<PublishedCrlRecord | undefined> {
+    return selectCrl(this.db, issuerSkiHex, kind);
+  }
+
+  async getPublishedCrlHeader(issuerSkiHex: string, kind: CrlKind): Promise<PublishedCrlHeader | undefined> {
+    return selectCrlHeader(this.db, issuerSkiHex, kind);
+  }
+
+  async getApplicationStatus(number: string): Promise<ApplicationStatusView | undefined> {
+    const app = selectApplicationByNumber(this.db, number);
+    return app && buildStatusView(app, selectHistory(this.db, app.id), this.now());
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/**
+ * Opens the CA store read-only for the status service (the CA must have created and migrated it).
+ * @throws {CaStoreError} `ERR_STORE_OPEN` (missing file, not a kzpki store, schema too old),
+ *   `ERR_SCHEMA_TOO_NEW`.
+ * @example
+ * ```ts
+ * const store = openStatusStore(caStorePath('./var'));
+ * const status = await store.getCertificateStatus(issuerSkiHex, serialHex);
+ * ```
+ */
+export function openStatusStore(path: string, options: OpenStatusStoreOptions = {}): SqliteStatusStore {
+  return new SqliteStatusStore(path, options);
+}
+
+/** File name of the CA store inside a data directory. */
+export const CA_DB_FILE = 'ca.sqlite';
+
+/**
+ * Path of the CA store for a data directory (the CA and the status service open the same file).
+ * @example
+ * ```ts
+ * openCaStore(caStorePath('./var')); // ./var/ca.sqlite
+ * ```
+ */
+export function caStorePath(dataDir: string): string {
+  return join(dataDir, CA_DB_FILE);
 }

@@ -1,4 +1,4 @@
-/** The CA's encrypted keys and settings in SQLite. */
+/** The CA's encrypted keys and settings in SQLite (the status service reads neither). */
 import type Database from 'better-sqlite3';
 import type { CaKeyName, CaKeyRecord } from '../types.js';
 import { stmt } from './statements.js';
@@ -44,4 +44,12 @@ export function selectSetting(db: Database.Database, name: string): string | und
 export function initSetting(db: Database.Database, name: string, value: string): string {
   stmt(db, 'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, value);
   return selectSetting(db, name) as string;
+}
+
+/** Sets a setting, replacing any value. */
+export function putSetting(db: Database.Database, name: string, value: string): void {
+  stmt(
+    db,
+    'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+  ).run(name, value);
 }

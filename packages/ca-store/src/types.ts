@@ -1,9 +1,10 @@
 /**
  * Records kept by the CA store. Dates are `Date` objects, binary values `Uint8Array`, serial numbers
- * and key identifiers lower-case hex (see {@link normalizeSerialHex}).
+ * and key identifiers lower-case hex (serials in the canonical form of `normalizeSerialHex` of
+ * `@kzpki/pki`: no leading zero octets).
  */
-import type { ApplicationStatus, LocalizedText } from '../flow/statuses.js';
-import type { ApplicationKind, CaTemplateName } from '../flow/template-policy.js';
+import type { CrlReason, TemplateKind, TemplateName } from '@kzpki/pki';
+import type { ApplicationStatus, LocalizedText } from './application-status.js';
 
 /** Revocation state of a certificate: `hold` is certificateHold (suspended, may be released). */
 export type CertificateStatus = 'good' | 'revoked' | 'hold';
@@ -12,21 +13,16 @@ export type CertificateStatus = 'good' | 'revoked' | 'hold';
  * RFC 5280 §5.3.1 CRLReason names a revocation may carry (the same spelling as `CrlReason` of
  * `@kzpki/pki`; `removeFromCRL` only appears in delta CRLs, as a release).
  */
-export type RevocationReason =
-  | 'unspecified'
-  | 'keyCompromise'
-  | 'cACompromise'
-  | 'affiliationChanged'
-  | 'superseded'
-  | 'cessationOfOperation'
-  | 'certificateHold'
-  | 'privilegeWithdrawn'
-  | 'aACompromise';
+export type RevocationReason = Exclude<CrlReason, 'removeFromCRL'>;
 
-/** Names of the CA's own keys. */
-export type CaKeyName = 'root' | 'issuing' | 'ocsp-responder' | 'operator';
+/**
+ * Names of the CA's own keys (encrypted under the CA's key-encryption key). The OCSP responder keys
+ * are not among them: they are kept apart, under the status service's own secret
+ * ({@link OcspResponderRecord}).
+ */
+export type CaKeyName = 'root' | 'issuing' | 'operator';
 
-/** What the status service reads for one certificate (contract with apps/status). */
+/** The status of one certificate: what an OCSP answer says (the status service reads only this). */
 export interface CertificateStatusRecord {
   serialHex: string;
   issuerSkiHex: string;
@@ -37,8 +33,6 @@ export interface CertificateStatusRecord {
   invalidityDate?: Date;
   notBefore: Date;
   notAfter: Date;
-  applicationNumber?: string;
-  der: Uint8Array;
 }
 
 /** One entry of a full CRL. */
@@ -66,13 +60,16 @@ export interface RevocationChange {
 
 /** A certificate the CA issued (end entity or CA/service certificate). */
 export interface CertificateRecord extends CertificateStatusRecord {
+  der: Uint8Array;
+  /** Number of the application the certificate was issued for (joined from the application). */
+  applicationNumber?: string;
   /** SHA-256 of the SubjectPublicKeyInfo, hex: a key is certified at most once. */
   spkiSha256: string;
   subject: string;
   skiHex: string;
   kind: 'end-entity' | 'ca' | 'service';
   purpose?: 'auth' | 'sign';
-  template?: CaTemplateName;
+  template?: TemplateName;
   iin?: string;
   bin?: string;
   applicationId?: string;
@@ -170,8 +167,8 @@ export interface ApplicationData {
 export interface ApplicationRecord {
   id: string;
   number?: string;
-  kind: ApplicationKind;
-  template: CaTemplateName;
+  kind: TemplateKind;
+  template: TemplateName;
   iin: string;
   bin?: string;
   status: ApplicationStatus;
@@ -265,7 +262,7 @@ export interface CaKeyRecord {
   certificate: Uint8Array;
   skiHex: string;
   serialHex: string;
-  /** Envelope produced by `encryptPrivateKey` (JSON text). */
+  /** Envelope produced by `sealKey` under the CA's key-encryption key (JSON text, see `keys/key-envelope.ts`). */
   encryptedKey: string;
   createdAt: Date;
 }
@@ -279,28 +276,79 @@ export type IdempotencyBegin =
 
 /** The public status page of an application (contract with apps/status; `ApplicationStatusView` in the spec). */
 export interface ApplicationStatusView {
-  user: { kind: ApplicationKind; iin: string; fullName: string; bin?: string; organization?: string };
+  user: { kind: TemplateKind; iin: string; fullName: string; bin?: string; organization?: string };
   application: {
     number: string;
     createdAt: string;
-    template: CaTemplateName;
+    template: TemplateName;
     templateTitle: LocalizedText;
-    kind: ApplicationKind;
+    kind: TemplateKind;
     status: ApplicationStatus;
     statusText: LocalizedText;
   };
   history: Array<{ status: ApplicationStatus; at: string; text: LocalizedText }>;
 }
 
+/** Full or delta CRL (RFC 5280 §5.2.4). */
+export type CrlKind = 'full' | 'delta';
+
 /**
- * Canonical form of a certificate serial number in hex: lower case, even length, no leading
- * zero octets (a DER INTEGER's leading 0x00 sign octet is dropped), `"00"` for zero.
- * Both the CA and the status service look serials up in this form.
+ * A CRL the CA signed and published in the store; the status service serves the latest one of each
+ * issuer and kind as it is (it never signs a CRL).
  */
-export function normalizeSerialHex(serialHex: string): string {
-  let s = serialHex.trim().toLowerCase().replace(/^0x/, '').replace(/[:\s]/g, '');
-  if (!/^[0-9a-f]+$/.test(s)) return s;
-  if (s.length % 2 === 1) s = `0${s}`;
-  while (s.length > 2 && s.startsWith('00')) s = s.slice(2);
-  return s;
+export interface PublishedCrlRecord {
+  /** SubjectKeyIdentifier of the CA that signed it (lower-case hex). */
+  issuerSkiHex: string;
+  kind: CrlKind;
+  /** cRLNumber; full and delta CRLs of an issuer share one increasing sequence. */
+  crlNumber: bigint;
+  /** For a delta CRL: the cRLNumber of the full CRL it updates (deltaCRLIndicator). */
+  baseCrlNumber?: bigint;
+  thisUpdate: Date;
+  nextUpdate: Date;
+  /** Number of entries. */
+  entries: number;
+  /** Revocation sequence number the CRL reflects at least (a delta lists the changes after its base's). */
+  revocationSeq: number;
+  /** DER bytes as signed. */
+  der: Uint8Array;
+  publishedAt: Date;
+}
+
+/** Header of a {@link PublishedCrlRecord} (everything but the bytes): cheap to read on every request. */
+export type PublishedCrlHeader = Omit<PublishedCrlRecord, 'der'>;
+
+/**
+ * A certification authority whose status the status service publishes: its certificate (public)
+ * and the short name under which its CRLs and certificate are served (`/crl/<id>.crl`,
+ * `/crl/<id>-delta.crl`, `/ca/<id>.crt`; the CA writes the same URLs into what it issues).
+ */
+export interface IssuerRecord {
+  /** URL name. */
+  id: string;
+  role: 'root' | 'issuing';
+  /** SubjectKeyIdentifier, lower-case hex. */
+  skiHex: string;
+  /** DER certificate. */
+  certificate: Uint8Array;
+  updatedAt: Date;
+}
+
+/**
+ * The delegated OCSP responder of one issuer (RFC 6960 §4.2.2.2: a certificate issued by that CA
+ * with extKeyUsage id-kp-OCSPSigning and id-pkix-ocsp-nocheck) with its private key encrypted under
+ * the status service's key-encryption key (see `keys/responder-keys.ts`), never under the CA's.
+ */
+export interface OcspResponderRecord {
+  /** SubjectKeyIdentifier of the CA that issued the responder certificate. */
+  issuerSkiHex: string;
+  /** DER certificate of the responder. */
+  certificate: Uint8Array;
+  serialHex: string;
+  /** SubjectKeyIdentifier of the responder key. */
+  skiHex: string;
+  notAfter: Date;
+  /** Envelope of `sealResponderKey` (JSON text; carries its own KDF parameters). */
+  encryptedKey: string;
+  createdAt: Date;
 }

@@ -1,0 +1,57 @@
+/**
+ * `@kzpki/ca-store`: the store contract the kzpki reference CA (apps/ca) and status service
+ * (apps/status) share, and its SQLite implementation.
+ *
+ * - Records ({@link CertificateRecord}, {@link ApplicationRecord}, {@link PublishedCrlRecord}, …)
+ *   and the application status vocabulary ({@link APPLICATION_STATUSES}, {@link STATUS_TEXTS}).
+ * - Interfaces split by who needs what: {@link StatusStore} (the status service's narrow read
+ *   interface), {@link CrlStore} (the CA's CRL publisher), {@link CaRepository} (the CA).
+ * - SQLite (better-sqlite3, WAL): {@link openCaStore} (read-write, migrated),
+ *   {@link openStatusStore} (read-only, status interface only).
+ * - Keys at rest: the AES-256-GCM/scrypt envelope, and the OCSP responder keys under the status
+ *   service's own passphrase ({@link ResponderKeyring}, {@link DEV_STATUS_PASSPHRASE}).
+ *
+ * @example
+ * ```ts
+ * import { caStorePath, openStatusStore } from '@kzpki/ca-store';
+ * const store = openStatusStore(caStorePath('./var'));
+ * for (const issuer of await store.listIssuers()) console.log(issuer.id, issuer.skiHex);
+ * ```
+ * @packageDocumentation
+ */
+export * from './application-status.js';
+export { canonicalJson } from './canonical-json.js';
+export { CaStoreError, type CaStoreErrorCode, isCaStoreError } from './errors.js';
+export {
+  decryptPrivateKey,
+  deriveKek,
+  encryptPrivateKey,
+  type KekParams,
+  type KeyEnvelope,
+  newKekParams,
+  parseKeyEnvelope,
+} from './keys/key-envelope.js';
+export {
+  DEV_STATUS_PASSPHRASE,
+  deriveStatusKek,
+  ResponderKeyring,
+  responderKeyAad,
+  STATUS_KEK_LABEL,
+  type StatusKek,
+  sealResponderKey,
+} from './keys/responder-keys.js';
+export * from './repository.js';
+export { MIGRATIONS, type Migration } from './sqlite/migrations.js';
+export { CRLS_KEPT } from './sqlite/published.js';
+export {
+  CA_DB_FILE,
+  caStorePath,
+  type OpenCaStoreOptions,
+  type OpenStatusStoreOptions,
+  openCaStore,
+  openStatusStore,
+  SqliteCaRepository,
+  SqliteStatusStore,
+} from './sqlite-repository.js';
+export { buildStatusView, fullName } from './status-view.js';
+export * from './types.js';
