@@ -106,7 +106,7 @@ describe('kzpki start', () => {
       const suggested = banner
         .split('\n')
         .map((l) => l.trim())
-        .filter((l) => /^(npx )?kzpki /.test(l));
+        .filter((l) => /^(npx )?kzpki [a-z]+ --/.test(l));
       expect(suggested.length).toBeGreaterThanOrEqual(4);
       for (const c of suggested)
         expect(c).toMatch(/^npx kzpki (enroll|testpack) --ca-url http:\/\/127\.0\.0\.1:\d+ /);
