@@ -19,16 +19,13 @@
  * - `ERR_STORE_OPEN`: the database cannot be opened (missing file, not a kzpki store);
  * - `ERR_KEY_ENVELOPE`: an encrypted key is corrupt or in an unknown format;
  * - `ERR_KEY_DECRYPT`: an encrypted key does not open under the given key-encryption key (wrong
- *   passphrase, or the envelope was moved to another slot or altered);
- * - `ERR_INVALID_ARGUMENT`: a value the store refuses to write (e.g. a CRL number that does not
- *   increase).
+ *   passphrase, or the envelope was moved to another slot or altered).
  */
 export type CaStoreErrorCode =
   | 'ERR_SCHEMA_TOO_NEW'
   | 'ERR_STORE_OPEN'
   | 'ERR_KEY_ENVELOPE'
-  | 'ERR_KEY_DECRYPT'
-  | 'ERR_INVALID_ARGUMENT';
+  | 'ERR_KEY_DECRYPT';
 
 /** Error thrown by the store; `code` says what went wrong (messages never contain key material). */
 export class CaStoreError extends Error {

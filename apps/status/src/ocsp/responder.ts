@@ -75,7 +75,7 @@ export interface OcspResponderOptions {
   maxCertIdsPerRequest?: number;
   /** Live-signing limits. */
   signing?: SigningQueueOptions;
-  /** Called with every change sequence seen (the CRL publisher listens). */
+  /** Called with every change sequence seen (e.g. to watch revocation activity). */
   onChangeSeq?: (seq: number) => void;
   /** Clock (tests). */
   now?: () => Date;

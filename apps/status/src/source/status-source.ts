@@ -44,7 +44,7 @@ export interface CertificateStatusRecord {
   notAfter?: Date;
 }
 
-/** One entry of a full CRL. */
+/** A revoked or held certificate (the state a revocation change reports). */
 export interface RevokedEntry {
   /** Serial number, canonical hex. */
   serialHex: string;
