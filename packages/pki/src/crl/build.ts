@@ -54,6 +54,7 @@ import { PkiError } from '../errors.js';
 import { prepareSigner, type SigningKey } from '../signature/sign.js';
 import type { CertificateInput } from '../x509/certificate.js';
 import { readCertificateFields } from '../x509/certificate-fields.js';
+import { EXTENSION_OIDS } from '../x509/extension-oids.js';
 import { CRL_REASON_CODES, type CrlReason, isCrlReason } from './reason.js';
 
 /** One revoked certificate to list. */
@@ -100,14 +101,7 @@ export interface BuildCrlOptions {
 }
 
 /** Extension OIDs written into CRLs. */
-const OID = {
-  authorityKeyIdentifier: '2.5.29.35',
-  cRLNumber: '2.5.29.20',
-  deltaCRLIndicator: '2.5.29.27',
-  freshestCRL: '2.5.29.46',
-  reasonCode: '2.5.29.21',
-  invalidityDate: '2.5.29.24',
-} as const;
+const OID = EXTENSION_OIDS;
 
 const MAX_CRL_NUMBER = 2n ** 159n - 1n; // 20 octets, positive
 /** Longest serial magnitude accepted (RFC 5280 allows 20 octets; some legacy CAs exceed it slightly). */

@@ -36,7 +36,9 @@ import {
   withDerErrors,
 } from '../der/reader.js';
 import { type SerialInput, serialHexFromContent, serialMagnitudeInto } from '../der/serial.js';
+import { derOid } from '../der/writer.js';
 import { PkiError } from '../errors.js';
+import { EXTENSION_OIDS } from '../x509/extension-oids.js';
 import { type CrlReason, crlReasonFromCode } from './reason.js';
 
 /** One revoked certificate read from a CRL. */
@@ -114,22 +116,22 @@ export interface CrlInfo {
   entryAt(index: number): CrlEntry;
 }
 
-const OID = {
-  authorityKeyIdentifier: '2.5.29.35',
-  cRLNumber: '2.5.29.20',
-  deltaCRLIndicator: '2.5.29.27',
-  freshestCRL: '2.5.29.46',
-  issuerAltName: '2.5.29.18',
-  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
-  expiredCertsOnCRL: '2.5.29.60',
-} as const;
+const OID = EXTENSION_OIDS;
 
 /** CRL extensions this parser understands (anything else that is critical is reported). */
-const KNOWN_CRL_EXTENSIONS = new Set<string>(Object.values(OID));
+const KNOWN_CRL_EXTENSIONS = new Set<string>([
+  OID.authorityKeyIdentifier,
+  OID.cRLNumber,
+  OID.deltaCRLIndicator,
+  OID.freshestCRL,
+  OID.issuerAltName,
+  OID.authorityInfoAccess,
+  OID.expiredCertsOnCRL,
+]);
 
 /** Content octets of the entry-extension OIDs (2.5.29.21 reasonCode, 2.5.29.24 invalidityDate). */
-const REASON_OID = [0x55, 0x1d, 0x15];
-const INVALIDITY_OID = [0x55, 0x1d, 0x18];
+const REASON_OID = [...derOid(OID.reasonCode).subarray(2)];
+const INVALIDITY_OID = [...derOid(OID.invalidityDate).subarray(2)];
 
 function sameBytes(b: Uint8Array, start: number, end: number, ref: readonly number[]): boolean {
   if (end - start !== ref.length) return false;

@@ -22,12 +22,8 @@ import { PkiError } from '../errors.js';
 import { identificationMethodOfOid, NCA_OIDS, roleOfOid } from '../profiles/oids.js';
 import type { CertificateProfile, KeyPurpose, KeyUsageName } from '../profiles/profile.js';
 import { TEMPLATE_NAMES, TEMPLATES, type TemplateName } from '../profiles/templates.js';
-import {
-  EXTENSION_OIDS,
-  extKeyUsageExtension,
-  keyUsageExtension,
-  keyUsageNames,
-} from '../x509/extensions.js';
+import { EXTENSION_OIDS } from '../x509/extension-oids.js';
+import { extKeyUsageExtension, keyUsageExtension, keyUsageNames } from '../x509/extensions.js';
 
 /** pkcs-9-at-extensionRequest. */
 export const EXTENSION_REQUEST_OID = '1.2.840.113549.1.9.14';

@@ -26,19 +26,15 @@ import {
 } from '../der/serial.js';
 import { derInteger, derNull, derOctetString, derOid, derSequence } from '../der/writer.js';
 import { PkiError } from '../errors.js';
+import { HASH_OIDS, type HashName } from '../signature/algorithms.js';
 import type { CertificateInput } from '../x509/certificate.js';
 import { type CertificateFields, readCertificateFields } from '../x509/certificate-fields.js';
 
-/** Hash algorithms this package computes CertIDs with. */
-export type OcspHashAlgorithm = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+/** Hash algorithms this package computes CertIDs with (every {@link HashName}). */
+export type OcspHashAlgorithm = HashName;
 
-/** OIDs of the {@link OcspHashAlgorithm}s. */
-export const OCSP_HASH_OIDS: Readonly<Record<OcspHashAlgorithm, string>> = Object.freeze({
-  'SHA-1': '1.3.14.3.2.26',
-  'SHA-256': '2.16.840.1.101.3.4.2.1',
-  'SHA-384': '2.16.840.1.101.3.4.2.2',
-  'SHA-512': '2.16.840.1.101.3.4.2.3',
-});
+/** OIDs of the {@link OcspHashAlgorithm}s (the package's {@link HASH_OIDS}). */
+export const OCSP_HASH_OIDS: Readonly<Record<OcspHashAlgorithm, string>> = HASH_OIDS;
 
 const HASH_BY_OID: ReadonlyMap<string, OcspHashAlgorithm> = new Map(
   Object.entries(OCSP_HASH_OIDS).map(([name, oid]) => [oid, name as OcspHashAlgorithm]),

@@ -13,9 +13,10 @@
  * extension octet for octet, which is how clients compare it.
  */
 import { derOctetString, derOid, derSequence } from '../der/writer.js';
+import { EXTENSION_OIDS } from '../x509/extension-oids.js';
 
 /** id-pkix-ocsp-nonce. */
-export const OCSP_NONCE_OID = '1.3.6.1.5.5.7.48.1.2';
+export const OCSP_NONCE_OID = EXTENSION_OIDS.ocspNonce;
 
 /** `wrapped`: extnValue holds `Nonce` DER (RFC 6960); `raw`: extnValue holds the octets themselves. */
 export type OcspNonceEncoding = 'wrapped' | 'raw';

@@ -16,13 +16,14 @@ import {
   readExtensions,
   withDerErrors,
 } from '../der/reader.js';
+import { EXTENSION_OIDS } from '../x509/extension-oids.js';
 import { type OcspCertId, readCertId } from './cert-id.js';
 import { decodeNonce, OCSP_NONCE_OID, type OcspNonceEncoding } from './nonce.js';
 import type { OcspExtensionInfo } from './request.js';
 import { OCSP_BASIC_RESPONSE_OID, OCSP_RESPONSE_STATUS_CODES, type OcspResponseStatus } from './response.js';
 
 /** id-pkix-ocsp-extended-revoke (RFC 6960 §4.4.8). */
-const EXTENDED_REVOKE_OID = '1.3.6.1.5.5.7.48.1.9';
+const EXTENDED_REVOKE_OID = EXTENSION_OIDS.ocspExtendedRevoke;
 
 const STATUS_BY_CODE = new Map<number, OcspResponseStatus>(
   Object.entries(OCSP_RESPONSE_STATUS_CODES).map(([k, v]) => [v, k as OcspResponseStatus]),

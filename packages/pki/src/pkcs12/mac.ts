@@ -23,6 +23,7 @@ import * as asn1js from 'asn1js';
 import { getCrypto, randomBytes } from '../crypto-provider.js';
 import { bytesEqual } from '../der/encoding.js';
 import { PkiError } from '../errors.js';
+import { HASH_LENGTHS, type HashName } from '../signature/algorithms.js';
 import {
   type Asn1Node,
   algorithmIdentifier,
@@ -39,8 +40,8 @@ import type { PasswordEncodings } from './password.js';
 import { type Pbkdf2Params, parsePbkdf2, pbkdf2 } from './pbes2.js';
 import { KDF_ID_MAC, pkcs12Kdf } from './pkcs12-kdf.js';
 
-/** Hashes usable for the PKCS #12 MAC. */
-export type MacHash = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+/** Hashes usable for the PKCS #12 MAC (every {@link HashName}). */
+export type MacHash = HashName;
 
 const HASH_BY_OID: Readonly<Record<string, MacHash>> = {
   [PKCS12_OIDS.sha1]: 'SHA-1',
@@ -60,12 +61,7 @@ const HMAC_BY_OID: Readonly<Record<string, MacHash>> = {
   [PKCS12_OIDS.hmacWithSHA384]: 'SHA-384',
   [PKCS12_OIDS.hmacWithSHA512]: 'SHA-512',
 };
-const OUTPUT_LENGTH: Readonly<Record<MacHash, number>> = {
-  'SHA-1': 20,
-  'SHA-256': 32,
-  'SHA-384': 48,
-  'SHA-512': 64,
-};
+const OUTPUT_LENGTH: Readonly<Record<MacHash, number>> = HASH_LENGTHS;
 
 /** A decoded MacData. */
 export type MacInfo =

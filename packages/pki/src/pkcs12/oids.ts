@@ -1,7 +1,14 @@
 /**
  * Object identifiers of PKCS #12 (RFC 7292), PKCS #7/CMS content types, PKCS #5 (RFC 8018),
  * RFC 9579 PBMAC1 and the digests and ciphers they reference.
+ * Digest, key-algorithm and extension OIDs are the package's own (`HASH_OIDS`,
+ * `KEY_ALGORITHM_OIDS`, `EXTENSION_OIDS`), named here as the PKCS #12 code uses them.
  */
+import { KEY_ALGORITHM_OIDS } from '../keys/key-algorithm.js';
+import { HASH_OIDS } from '../signature/algorithms.js';
+import { EXTENSION_OIDS } from '../x509/extension-oids.js';
+
+/** The OIDs the PKCS #12 code uses, by name. */
 export const PKCS12_OIDS = {
   // PKCS #7 / CMS content types (RFC 5652)
   data: '1.2.840.113549.1.7.1',
@@ -40,22 +47,22 @@ export const PKCS12_OIDS = {
   aes192Cbc: '2.16.840.1.101.3.4.1.22',
   aes256Cbc: '2.16.840.1.101.3.4.1.42',
   // Digests (MacData DigestInfo)
-  sha1: '1.3.14.3.2.26',
-  sha256: '2.16.840.1.101.3.4.2.1',
-  sha384: '2.16.840.1.101.3.4.2.2',
-  sha512: '2.16.840.1.101.3.4.2.3',
+  sha1: HASH_OIDS['SHA-1'],
+  sha256: HASH_OIDS['SHA-256'],
+  sha384: HASH_OIDS['SHA-384'],
+  sha512: HASH_OIDS['SHA-512'],
   // Key algorithms (PKCS #8 privateKeyAlgorithm / SubjectPublicKeyInfo)
-  rsaEncryption: '1.2.840.113549.1.1.1',
-  ecPublicKey: '1.2.840.10045.2.1',
-  secp256r1: '1.2.840.10045.3.1.7',
-  secp384r1: '1.3.132.0.34',
-  secp521r1: '1.3.132.0.35',
-  gost2004: '1.2.398.3.10.1.1.1.1',
+  rsaEncryption: KEY_ALGORITHM_OIDS.rsaEncryption,
+  ecPublicKey: KEY_ALGORITHM_OIDS.ecPublicKey,
+  secp256r1: KEY_ALGORITHM_OIDS.secp256r1,
+  secp384r1: KEY_ALGORITHM_OIDS.secp384r1,
+  secp521r1: KEY_ALGORITHM_OIDS.secp521r1,
+  gost2004: KEY_ALGORITHM_OIDS.gost2004,
   gost2015Prefix: '1.2.398.3.10.1.1.2.',
-  gost2015_512: '1.2.398.3.10.1.1.2.2',
+  gost2015_512: KEY_ALGORITHM_OIDS.gost2015_512,
   // X.509 extensions
-  subjectKeyIdentifier: '2.5.29.14',
-  keyUsage: '2.5.29.15',
-  extKeyUsage: '2.5.29.37',
+  subjectKeyIdentifier: EXTENSION_OIDS.subjectKeyIdentifier,
+  keyUsage: EXTENSION_OIDS.keyUsage,
+  extKeyUsage: EXTENSION_OIDS.extKeyUsage,
   clientAuth: '1.3.6.1.5.5.7.3.2',
 } as const;

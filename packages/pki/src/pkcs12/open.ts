@@ -6,7 +6,9 @@
 import type * as pkijs from 'pkijs';
 import { type BytesLike, bytesEqual, toBytes, toHex } from '../der/encoding.js';
 import { isPkiError, PkiError } from '../errors.js';
+import { VERIFICATION_KEY_POLICY, validatePublicKey } from '../keys/public-key.js';
 import { parseCertificate } from '../x509/certificate.js';
+import { certificatePublicKeyInfo } from '../x509/certificate-fields.js';
 import { DEFAULT_MAX_ITERATIONS, type DecodeLimits } from './limits.js';
 import { parseMacData, verifyMac } from './mac.js';
 import { type PasswordEncodings, passwordCandidates } from './password.js';
@@ -72,7 +74,8 @@ const badPassword = (): PkiError =>
  * @throws {PkiError} `ERR_PKCS12_BAD_PASSWORD` when the password is wrong,
  *   `ERR_PKCS12_INVALID` when the bytes are not a well-formed key store (or hold no key and
  *   certificate), `ERR_PKCS12_UNSUPPORTED` for algorithms or modes this package does not implement
- *   and for iteration counts above `maxIterations`.
+ *   and for iteration counts above `maxIterations`, `ERR_KEY_INVALID` / `ERR_KEY_TOO_WEAK` when the
+ *   certificate's public key is invalid or below `VERIFICATION_KEY_POLICY`.
  */
 export async function openPkcs12(
   bytes: BytesLike,
@@ -81,8 +84,9 @@ export async function openPkcs12(
 ): Promise<Pkcs12Contents> {
   if (typeof password !== 'string') throw new PkiError('ERR_INVALID_ARGUMENT', 'password must be a string');
   const limits: DecodeLimits = { maxIterations: options.maxIterations ?? DEFAULT_MAX_ITERATIONS };
+  let contents: Pkcs12Contents;
   try {
-    return await open(toBytes(bytes), password, limits, options.extractable ?? true);
+    contents = await open(toBytes(bytes), password, limits, options.extractable ?? true);
   } catch (cause) {
     if (
       isPkiError(cause, 'ERR_PKCS12_BAD_PASSWORD') ||
@@ -94,6 +98,21 @@ export async function openPkcs12(
     // Anything else (a certificate or key that does not parse, an exception inside asn1js) means
     // the file content is malformed.
     throw new PkiError('ERR_PKCS12_INVALID', 'Malformed PKCS#12 key store', { cause });
+  }
+  checkPublicKey(contents.certificate);
+  return contents;
+}
+
+/**
+ * The key store's certificate must hold a valid public key (`VERIFICATION_KEY_POLICY`): a file for
+ * an RSA key with e = 1 or a point off the curve is refused. Keys of algorithms `validatePublicKey`
+ * does not know yet are left as they are (they stay PKCS #8 bytes without a CryptoKey).
+ */
+function checkPublicKey(certificate: Uint8Array): void {
+  try {
+    validatePublicKey(certificatePublicKeyInfo(certificate), VERIFICATION_KEY_POLICY);
+  } catch (e) {
+    if (!isPkiError(e, 'ERR_UNSUPPORTED_ALGORITHM')) throw e;
   }
 }
 

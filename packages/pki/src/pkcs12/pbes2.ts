@@ -24,6 +24,7 @@
 import * as asn1js from 'asn1js';
 import { getCrypto, randomBytes } from '../crypto-provider.js';
 import { PkiError } from '../errors.js';
+import type { HashName } from '../signature/algorithms.js';
 import {
   type Asn1Node,
   algorithmIdentifier,
@@ -41,7 +42,7 @@ import { type DecodeLimits, readIterations } from './limits.js';
 import { PKCS12_OIDS } from './oids.js';
 
 /** PBKDF2 pseudo-random functions (HMAC with these hashes). */
-export type Pbkdf2Prf = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+export type Pbkdf2Prf = HashName;
 
 /** Ciphers this module can use as the PBES2 encryption scheme. */
 export type Pbes2Cipher = 'AES-128-CBC' | 'AES-192-CBC' | 'AES-256-CBC' | 'DES-EDE3-CBC';

@@ -11,6 +11,9 @@
  * registry behind {@link describeOid} / {@link lookupOid} for code that needs a meaning by OID.
  */
 import { PkiError } from '../errors.js';
+import { KEY_ALGORITHM_OIDS } from '../keys/key-algorithm.js';
+import { HASH_OIDS, SIGNATURE_OIDS } from '../signature/algorithms.js';
+import { ACCESS_METHOD_OIDS, EXTENSION_OIDS } from '../x509/extension-oids.js';
 
 /** A language of the names in the registry. */
 export type OidLanguage = 'ru' | 'kk' | 'en';
@@ -142,74 +145,71 @@ export const NCA_OIDS = {
     ocspSigning: '1.3.6.1.5.5.7.3.9',
     anyExtendedKeyUsage: '2.5.29.37.0',
   },
-  /** Certificate extensions. */
+  /** Certificate extensions (values from `EXTENSION_OIDS`). */
   extension: {
-    subjectKeyIdentifier: '2.5.29.14',
-    keyUsage: '2.5.29.15',
-    privateKeyUsagePeriod: '2.5.29.16',
-    subjectAltName: '2.5.29.17',
-    issuerAltName: '2.5.29.18',
-    basicConstraints: '2.5.29.19',
-    nameConstraints: '2.5.29.30',
-    crlDistributionPoints: '2.5.29.31',
-    certificatePolicies: '2.5.29.32',
-    policyMappings: '2.5.29.33',
-    authorityKeyIdentifier: '2.5.29.35',
-    policyConstraints: '2.5.29.36',
-    extKeyUsage: '2.5.29.37',
-    freshestCrl: '2.5.29.46',
-    inhibitAnyPolicy: '2.5.29.54',
-    authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
-    subjectInfoAccess: '1.3.6.1.5.5.7.1.11',
-    ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
+    subjectKeyIdentifier: EXTENSION_OIDS.subjectKeyIdentifier,
+    keyUsage: EXTENSION_OIDS.keyUsage,
+    privateKeyUsagePeriod: EXTENSION_OIDS.privateKeyUsagePeriod,
+    subjectAltName: EXTENSION_OIDS.subjectAltName,
+    issuerAltName: EXTENSION_OIDS.issuerAltName,
+    basicConstraints: EXTENSION_OIDS.basicConstraints,
+    nameConstraints: EXTENSION_OIDS.nameConstraints,
+    crlDistributionPoints: EXTENSION_OIDS.cRLDistributionPoints,
+    certificatePolicies: EXTENSION_OIDS.certificatePolicies,
+    policyMappings: EXTENSION_OIDS.policyMappings,
+    authorityKeyIdentifier: EXTENSION_OIDS.authorityKeyIdentifier,
+    policyConstraints: EXTENSION_OIDS.policyConstraints,
+    extKeyUsage: EXTENSION_OIDS.extKeyUsage,
+    freshestCrl: EXTENSION_OIDS.freshestCRL,
+    inhibitAnyPolicy: EXTENSION_OIDS.inhibitAnyPolicy,
+    authorityInfoAccess: EXTENSION_OIDS.authorityInfoAccess,
+    subjectInfoAccess: EXTENSION_OIDS.subjectInfoAccess,
+    ocspNoCheck: EXTENSION_OIDS.ocspNoCheck,
   },
   /** AuthorityInfoAccess access methods. */
-  accessMethod: {
-    ocsp: '1.3.6.1.5.5.7.48.1',
-    caIssuers: '1.3.6.1.5.5.7.48.2',
-  },
-  /** Public-key algorithms. */
+  accessMethod: ACCESS_METHOD_OIDS,
+  /** Public-key algorithms (values from `KEY_ALGORITHM_OIDS`). */
   keyAlgorithm: {
-    rsaEncryption: '1.2.840.113549.1.1.1',
-    rsassaPss: '1.2.840.113549.1.1.10',
-    ecPublicKey: '1.2.840.10045.2.1',
-    ed25519: '1.3.101.112',
-    ed448: '1.3.101.113',
+    rsaEncryption: KEY_ALGORITHM_OIDS.rsaEncryption,
+    rsassaPss: KEY_ALGORITHM_OIDS.rsassaPss,
+    ecPublicKey: KEY_ALGORITHM_OIDS.ecPublicKey,
+    ed25519: KEY_ALGORITHM_OIDS.ed25519,
+    ed448: KEY_ALGORITHM_OIDS.ed448,
     /** GOST 34.310-2004 (Kazakhstan). */
-    gost2004: '1.2.398.3.10.1.1.1.1',
+    gost2004: KEY_ALGORITHM_OIDS.gost2004,
     /** GOST R 34.10-2015, 512-bit (Kazakhstan profile). */
-    gost2015_512: '1.2.398.3.10.1.1.2.2',
+    gost2015_512: KEY_ALGORITHM_OIDS.gost2015_512,
   },
-  /** Signature algorithms. */
+  /** Signature algorithms (values from `SIGNATURE_OIDS`). */
   signatureAlgorithm: {
-    sha1WithRSAEncryption: '1.2.840.113549.1.1.5',
-    sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
-    sha384WithRSAEncryption: '1.2.840.113549.1.1.12',
-    sha512WithRSAEncryption: '1.2.840.113549.1.1.13',
-    rsassaPss: '1.2.840.113549.1.1.10',
-    ecdsaWithSHA256: '1.2.840.10045.4.3.2',
-    ecdsaWithSHA384: '1.2.840.10045.4.3.3',
-    ecdsaWithSHA512: '1.2.840.10045.4.3.4',
-    ed25519: '1.3.101.112',
+    sha1WithRSAEncryption: SIGNATURE_OIDS.sha1WithRSAEncryption,
+    sha256WithRSAEncryption: SIGNATURE_OIDS.sha256WithRSAEncryption,
+    sha384WithRSAEncryption: SIGNATURE_OIDS.sha384WithRSAEncryption,
+    sha512WithRSAEncryption: SIGNATURE_OIDS.sha512WithRSAEncryption,
+    rsassaPss: SIGNATURE_OIDS.rsassaPss,
+    ecdsaWithSHA256: SIGNATURE_OIDS.ecdsaWithSHA256,
+    ecdsaWithSHA384: SIGNATURE_OIDS.ecdsaWithSHA384,
+    ecdsaWithSHA512: SIGNATURE_OIDS.ecdsaWithSHA512,
+    ed25519: SIGNATURE_OIDS.ed25519,
     /** GOST 34.310-2004 with GOST 34.311-95. */
-    gost2004: '1.2.398.3.10.1.1.1.2',
+    gost2004: SIGNATURE_OIDS.gost2004,
     /** GOST R 34.10-2015 512-bit with Streebog-512 (byte order reversed vs RFC 4491). */
-    gost2015_512: '1.2.398.3.10.1.1.2.3.2',
+    gost2015_512: SIGNATURE_OIDS.gost2015_512,
   },
-  /** Hash algorithms. */
+  /** Hash algorithms (SHA values from `HASH_OIDS`). */
   hashAlgorithm: {
-    sha1: '1.3.14.3.2.26',
-    sha256: '2.16.840.1.101.3.4.2.1',
-    sha384: '2.16.840.1.101.3.4.2.2',
-    sha512: '2.16.840.1.101.3.4.2.3',
+    sha1: HASH_OIDS['SHA-1'],
+    sha256: HASH_OIDS['SHA-256'],
+    sha384: HASH_OIDS['SHA-384'],
+    sha512: HASH_OIDS['SHA-512'],
     gost34311: '1.2.398.3.10.1.3.1',
     streebog512: '1.2.398.3.10.1.3.3',
   },
-  /** Elliptic curves and GOST parameter sets. */
+  /** Elliptic curves (values from `KEY_ALGORITHM_OIDS`) and GOST parameter sets. */
   curve: {
-    p256: '1.2.840.10045.3.1.7',
-    p384: '1.3.132.0.34',
-    p521: '1.3.132.0.35',
+    p256: KEY_ALGORITHM_OIDS.secp256r1,
+    p384: KEY_ALGORITHM_OIDS.secp384r1,
+    p521: KEY_ALGORITHM_OIDS.secp521r1,
     gost2004ParamSetA: '1.2.398.3.10.1.1.1.1.1',
     /** GOST R 34.10-2015 512-bit parameter set A (tc26-512-paramSetA). */
     gost2015_512ParamSetA: '1.2.398.3.10.1.1.2.2.1',

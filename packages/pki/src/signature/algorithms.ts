@@ -25,12 +25,12 @@ export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 export const HASH_NAMES: readonly HashName[] = Object.freeze(['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512']);
 
 /** OIDs of the hashes (RFC 3279 §2.1, RFC 5754 §2). */
-export const HASH_OIDS: Readonly<Record<HashName, string>> = Object.freeze({
+export const HASH_OIDS = Object.freeze({
   'SHA-1': '1.3.14.3.2.26',
   'SHA-256': '2.16.840.1.101.3.4.2.1',
   'SHA-384': '2.16.840.1.101.3.4.2.2',
   'SHA-512': '2.16.840.1.101.3.4.2.3',
-});
+} as const) satisfies Readonly<Record<HashName, string>>;
 
 /** Output length in bytes of each hash. */
 export const HASH_LENGTHS: Readonly<Record<HashName, number>> = Object.freeze({

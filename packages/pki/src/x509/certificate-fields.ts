@@ -27,15 +27,9 @@
 import { contextTag, DER_TAG, DerReader, readExtensions, withDerErrors } from '../der/reader.js';
 import { serialHexFromContent } from '../der/serial.js';
 import { type CertificateInput, certificateToDer } from './certificate.js';
+import { EXTENSION_OIDS } from './extension-oids.js';
 
-/** OIDs of the certificate extensions read here. */
-const EXT = {
-  subjectKeyIdentifier: '2.5.29.14',
-  keyUsage: '2.5.29.15',
-  basicConstraints: '2.5.29.19',
-  extKeyUsage: '2.5.29.37',
-  ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
-} as const;
+const EXT = EXTENSION_OIDS;
 
 /** Bits of `KeyUsage ::= BIT STRING` (RFC 5280 §4.2.1.3), bit 0 first. */
 export const KEY_USAGE_BIT = {

@@ -28,28 +28,7 @@ import {
 } from '../der/writer.js';
 import { PkiError } from '../errors.js';
 import type { KeyUsageName } from '../profiles/profile.js';
-
-/** OIDs of the certificate extensions handled here. */
-export const EXTENSION_OIDS = {
-  subjectKeyIdentifier: '2.5.29.14',
-  keyUsage: '2.5.29.15',
-  subjectAltName: '2.5.29.17',
-  basicConstraints: '2.5.29.19',
-  cRLDistributionPoints: '2.5.29.31',
-  certificatePolicies: '2.5.29.32',
-  authorityKeyIdentifier: '2.5.29.35',
-  extKeyUsage: '2.5.29.37',
-  freshestCRL: '2.5.29.46',
-  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
-  /** id-pkix-ocsp-nocheck, RFC 6960 §4.2.2.2.1 */
-  ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
-} as const;
-
-/** accessMethod OIDs of AuthorityInfoAccess (RFC 5280 §4.2.2.1). */
-export const ACCESS_METHOD_OIDS = {
-  ocsp: '1.3.6.1.5.5.7.48.1',
-  caIssuers: '1.3.6.1.5.5.7.48.2',
-} as const;
+import { ACCESS_METHOD_OIDS, EXTENSION_OIDS } from './extension-oids.js';
 
 /** id-qt-cps, the CPS pointer policy qualifier (RFC 5280 §4.2.1.4). */
 export const CPS_QUALIFIER_OID = '1.3.6.1.5.5.7.2.1';

@@ -20,6 +20,7 @@ import {
 } from '../profiles/oids.js';
 import type { KeyUsageName } from '../profiles/profile.js';
 import { TEMPLATE_NAMES, TEMPLATES, type TemplateName } from '../profiles/templates.js';
+import { type HashName, isHashName } from '../signature/algorithms.js';
 import { type CertificateInput, certificateToDer, parseCertificate } from './certificate.js';
 import {
   extensionMap,
@@ -372,8 +373,8 @@ export function inspectCertificate(input: CertificateInput): CertificateInfo {
   }
 }
 
-/** Hash functions for {@link certificateFingerprint}. */
-export type FingerprintHash = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+/** Hash functions for {@link certificateFingerprint} (every {@link HashName}). */
+export type FingerprintHash = HashName;
 
 /**
  * Fingerprint of a certificate: the hash of its DER encoding, lower-case hex.
@@ -390,7 +391,7 @@ export async function certificateFingerprint(
   input: CertificateInput,
   hash: FingerprintHash = 'SHA-256',
 ): Promise<string> {
-  if (!['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'].includes(hash)) {
+  if (!isHashName(hash)) {
     throw new PkiError('ERR_INVALID_ARGUMENT', `Unsupported fingerprint hash: ${String(hash)}`);
   }
   const der = certificateToDer(input);

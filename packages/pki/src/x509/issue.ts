@@ -49,13 +49,13 @@ import type { CertificateProfile } from '../profiles/profile.js';
 import { prepareSigner, type SigningKey } from '../signature/sign.js';
 import { verifySignature } from '../signature/verify.js';
 import { type CertificateInput, certificateToDer, parseCertificate } from './certificate.js';
+import { EXTENSION_OIDS } from './extension-oids.js';
 import {
   authorityInfoAccessExtension,
   authorityKeyIdentifierExtension,
   basicConstraintsExtension,
   certificatePoliciesExtension,
   distributionPointsExtension,
-  EXTENSION_OIDS,
   extKeyUsageExtension,
   KEY_USAGE_BITS,
   keyUsageExtension,

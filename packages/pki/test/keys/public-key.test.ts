@@ -2,7 +2,7 @@
  * Public-key validation (issue 10 #1): crafted keys — RSA with e = 1, e = 2, an even modulus,
  * RSA-1024, EC points off the curve, at infinity or with wrong lengths — are refused everywhere a key
  * enters: validatePublicKey itself, verifyCsr, issueCertificate (subject and issuer keys),
- * verifyChain and verifySignature.
+ * verifyChain, openPkcs12 and verifySignature.
  */
 import { p256 as nobleP256 } from '@noble/curves/nist';
 import * as asn1js from 'asn1js';
@@ -30,6 +30,8 @@ import {
   VERIFICATION_KEY_POLICY,
   validatePublicKey,
 } from '../../src/keys/public-key.js';
+import { createPkcs12 } from '../../src/pkcs12/create.js';
+import { openPkcs12 } from '../../src/pkcs12/open.js';
 import { rootCaProfile, templateProfile } from '../../src/profiles/templates.js';
 import { SIGNATURE_OIDS, signatureAlgorithmIdentifierDer } from '../../src/signature/algorithms.js';
 import { verifySignature } from '../../src/signature/verify.js';
@@ -306,6 +308,45 @@ describe('every entry point refuses the crafted keys', () => {
         index: 0,
       });
     }
+  });
+
+  it('openPkcs12: a key store whose certificate carries e = 1 (same modulus as the key) is refused', async () => {
+    const keys = (await getCrypto().subtle.generateKey(
+      {
+        name: 'RSASSA-PKCS1-v1_5',
+        modulusLength: 2048,
+        publicExponent: Uint8Array.of(1, 0, 1),
+        hash: 'SHA-256',
+      },
+      true,
+      ['sign', 'verify'],
+    )) as CryptoKeyPair;
+    const n = fromBase64((await getCrypto().subtle.exportKey('jwk', keys.publicKey)).n!);
+    const certify = async (spki: Uint8Array): Promise<Uint8Array> => {
+      const cert = new pkijs.Certificate();
+      cert.version = 2;
+      cert.serialNumber = new asn1js.Integer({ value: 9 });
+      const rootCert = pkijs.Certificate.fromBER(root.der.slice());
+      cert.issuer = rootCert.subject;
+      cert.subject = rootCert.subject;
+      cert.notBefore.value = new Date(Date.now() - 60_000);
+      cert.notAfter.value = new Date(Date.now() + 86_400_000);
+      cert.subjectPublicKeyInfo = pkijs.PublicKeyInfo.fromBER(spki.slice());
+      await cert.sign(rootKeys.privateKey, 'SHA-256', getPkijsEngine());
+      return new Uint8Array(cert.toSchema().toBER(false));
+    };
+    const store = async (spki: Uint8Array) =>
+      createPkcs12({
+        privateKey: keys.privateKey,
+        certificate: await certify(spki),
+        password: 'Qwerty12',
+        skipPasswordPolicy: true,
+      });
+    const honest = await openPkcs12(await store(await exportSpki(keys.publicKey)), 'Qwerty12');
+    expect(honest.privateKey).toBeDefined();
+    expect(await codeOf(openPkcs12(await store(rsaSpki(n, Uint8Array.of(1))), 'Qwerty12'))).toBe(
+      'ERR_KEY_INVALID',
+    );
   });
 
   it('verifySignature: with e = 1 the padded hash "signs" anything, and is refused as an invalid key', async () => {

@@ -5,13 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { fromHex, toDer, toHex } from '../../src/der/encoding.js';
 import { isPkiError } from '../../src/errors.js';
 import type { KeyUsageName } from '../../src/profiles/profile.js';
+import { EXTENSION_OIDS } from '../../src/x509/extension-oids.js';
 import {
   authorityInfoAccessExtension,
   authorityKeyIdentifierExtension,
   basicConstraintsExtension,
   certificatePoliciesExtension,
   distributionPointsExtension,
-  EXTENSION_OIDS,
   extKeyUsageExtension,
   KEY_USAGE_BITS,
   keyUsageBits,
