@@ -71,6 +71,7 @@ export const PAGES: readonly SitePage[] = [
   { source: 'guides/security.md', title: 'Security notes', href: 'guides/security.html' },
   { source: 'domain.md', title: 'The domain (NCA RK PKI)', href: 'domain.html' },
   { source: 'errors.md', title: 'Error codes', href: 'errors.html' },
+  { source: 'architecture.md', title: 'Architecture', href: 'architecture.html' },
 ];
 
 /** The API references. */
@@ -234,7 +235,10 @@ export async function buildSite(options: { outDir?: string } = {}): Promise<stri
   }
 
   if (hasApi) cpSync(join(DOCS, 'api'), join(site, 'api'), { recursive: true });
-  else console.warn('docs: docs/api/ (typedoc) is missing; run `pnpm run docs` for the package reference');
+  else
+    console.warn(
+      'docs: docs/api/ (typedoc) is missing; run `npx -y pnpm@10.34.9 run docs` for the package reference',
+    );
 
   const problems: string[] = [];
   for (const [path, html] of written) {
