@@ -1,7 +1,7 @@
 /**
  * The GOST algorithm sets of Kazakhstan's PKI: which key OID goes with which parameter set,
- * digest, signature OID, curve and hash (docs/domain.md, GOST). One table, read by every GOST
- * function of this package.
+ * digest, signature OID, curve and hash (docs/domain.md, "GOST generations and the KZ byte order").
+ * One table, read by every GOST function of this package.
  */
 
 import { type GostCurve, type GostCurveName, gostCurve } from './curves.js';

@@ -6,13 +6,14 @@
  * | name | standard | KZ parameter-set OID |
  * |---|---|---|
  * | `tc26-512-paramSetA` | RFC 7836 §A.1 id-tc26-gost-3410-12-512-paramSetA | 1.2.398.3.10.1.1.2.2.1 |
- * | `tc26-256-paramSetA` | RFC 7836 §A.2 id-tc26-gost-3410-2012-256-paramSetA (Weierstrass form, cofactor 4) | 1.2.398.3.10.1.1.2.1.1 |
+ * | `tc26-256-paramSetA` | RFC 7836 §A.2 id-tc26-gost-3410-2012-256-paramSetA (cofactor 4) | 1.2.398.3.10.1.1.2.1.1 |
  * | `cryptopro-A` | RFC 4357 §11.4 id-GostR3410-2001-CryptoPro-A-ParamSet | 1.2.398.3.10.1.1.1.1.1 |
  *
  * The KZ 256-bit parameter set: the NCA's provider (Kalkan, a BouncyCastle fork) names
  * 1.2.398.3.10.1.1.2.1.1 "Gost3410-2015-256-ParamSetA" and maps it to the TC26 256-bit set A of
  * RFC 7836 (not to CryptoPro-A, which TC26 re-registered as 256 paramSetB); no NCA certificate
- * with a 256-bit GOST R 34.10-2015 key has been seen (docs/domain.md, GOST), so this choice is
+ * with a 256-bit GOST R 34.10-2015 key has been seen (docs/domain.md, "GOST generations and the KZ
+ * byte order"), so this choice is
  * backed by that provider's table and by the name, not by a real certificate.
  */
 

@@ -1,5 +1,6 @@
 /**
- * The KZ encodings of GOST keys and signatures (docs/domain.md, GOST), checked by computation
+ * The KZ encodings of GOST keys and signatures (docs/domain.md, "GOST generations and the KZ byte
+ * order"), checked by computation
  * against the NCA's certificates:
  *
  * - public key: `x || y`, each coordinate little-endian in `size` bytes, wrapped in an OCTET STRING

@@ -1,7 +1,8 @@
 /**
  * GOST R 34.11-94 hash with the test parameter set (the "test S-box" of GOST R 34.11-94's
  * appendix, `id-GostR3411-94-TestParamSet`, and a zero starting vector): the hash of the NCA's
- * GOST 34.310-2004 signatures (docs/domain.md, GOST; the CryptoPro S-box does not verify them).
+ * GOST 34.310-2004 signatures (docs/domain.md, "GOST generations and the KZ byte order"; the
+ * CryptoPro S-box does not verify them).
  *
  * Hand-written because no maintained npm library implements it (@noble/hashes has no GOST hash;
  * the GOST packages on npm are unmaintained bundles). The hasher follows @noble/hashes' `Hash`
@@ -33,7 +34,7 @@ const TEST_SBOX = [
 const C3_HEX = 'ff00ffff000000ffff0000ff00ffff0000ff00ff00ff00ffff00ff00ff00ff00';
 
 interface Tables {
-  /** f(x) = T0[x & 255] ^ T1[(x >>> 8) & 255] ^ T2[(x >>> 16) & 255] ^ T3[x >>> 24], S-box and <<< 11 fused. */
+  /** f(x) = T0[x & 255] ^ T1[(x >>> 8) & 255] ^ T2[(x >>> 16) & 255] ^ T3[x >>> 24] (S-box, <<< 11). */
   t0: Int32Array;
   t1: Int32Array;
   t2: Int32Array;

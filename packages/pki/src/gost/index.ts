@@ -1,7 +1,7 @@
 /**
  * GOST for Kazakhstan's PKI: Streebog and GOST R 34.11-94 hashes, GOST R 34.10-2012 (the KZ
  * GOST R 34.10-2015) and GOST 34.310-2004 signatures in the KZ encodings, GOST keys.
- * See docs/domain.md, GOST.
+ * See docs/domain.md, "GOST generations and the KZ byte order".
  */
 
 export {

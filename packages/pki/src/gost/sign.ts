@@ -9,8 +9,9 @@
  * Verify (Q public key): 0 < r, s < q; v = e^-1 mod q; z1 = s·v, z2 = -r·v mod q;
  *   C = z1·P + z2·Q; valid when x_C mod q = r.
  *
- * Integers from bytes: the hash is read little-endian (docs/domain.md, GOST: the KZ and CryptoPro
- * convention, also the standard's own "vector as number" reading of a hash in memory order).
+ * Integers from bytes: the hash is read little-endian (docs/domain.md, "GOST generations and the KZ
+ * byte order": the KZ and CryptoPro convention, also the standard's own reading of a byte vector as
+ * a number).
  */
 
 import { invert, mod } from '@noble/curves/abstract/modular';

@@ -1,6 +1,6 @@
 /**
  * Streebog: the GOST R 34.11-2012 hash function (RFC 6986), 256- and 512-bit, the hash of the
- * NCA's GOST R 34.10-2015 signatures (docs/domain.md, GOST).
+ * NCA's GOST R 34.10-2015 signatures (docs/domain.md, "GOST generations and the KZ byte order").
  *
  * Hand-written because no maintained npm library implements it: @noble/hashes has no Streebog,
  * and the GOST packages on npm are unmaintained webpack bundles of one 2014 code base without
@@ -457,8 +457,8 @@ function hasher(outputLen: 32 | 64): GostHashFunction {
  * @example
  * ```ts
  * import { streebog256 } from '@kzpki/pki';
- * const digest = streebog256(new TextEncoder().encode('012345678901234567890123456789012345678901234567890123456789012'));
- * // digest = 9d151eef…5500 (RFC 6986 §10.1.2 prints the same value byte-reversed)
+ * const m1 = new TextEncoder().encode('012345678901234567890123456789012345678901234567890123456789012');
+ * const digest = streebog256(m1); // 9d151eef…5500 (RFC 6986 §10.1.2 prints it byte-reversed)
  * const h = streebog256.create();
  * h.update(part1).update(part2);
  * const same = h.digest();
