@@ -49,7 +49,8 @@ export type CmsFailureReason =
 /** A signature timestamp of a signer, as verified. */
 export interface CmsTimestampReport {
   valid: boolean;
-  reason?: TimestampFailureReason;
+  /** Why not valid: the token's own check, or the TSA certificate's revocation at genTime. */
+  reason?: TimestampFailureReason | 'tsa-revoked' | 'tsa-revocation-unknown';
   message?: string;
   /** genTime (ISO 8601). */
   genTime?: string;

@@ -177,6 +177,7 @@ async function verifyTimestamps(ctx: Context, signer: CmsSignerInfo): Promise<Cm
       report.revocation = revocation;
       if (revocation.status === 'revoked' || revocation.status === 'unknown') {
         report.valid = false;
+        report.reason = revocation.status === 'revoked' ? 'tsa-revoked' : 'tsa-revocation-unknown';
         report.message = `TSA certificate revocation at genTime: ${revocation.message}`;
       }
     }
@@ -188,6 +189,8 @@ async function verifyTimestamps(ctx: Context, signer: CmsSignerInfo): Promise<Cm
 function timestampFailure(ts: CmsTimestampReport): CmsFailureReason {
   if (ts.reason === 'imprint-mismatch') return 'timestamp-imprint-mismatch';
   if (ts.reason === 'policy-not-accepted') return 'timestamp-policy-not-accepted';
+  if (ts.reason === 'tsa-revoked') return 'revoked';
+  if (ts.reason === 'tsa-revocation-unknown') return 'revocation-unknown';
   return 'timestamp-invalid';
 }
 
