@@ -17,6 +17,7 @@ export {
   type PackFile,
   type PackIndex,
   type PackState,
+  type PlanItem,
   planTestPack,
   type TestPackOptions,
 } from './commands/support/testpack.js';

@@ -139,7 +139,7 @@ export interface TestPackOptions {
 }
 
 /** One enrollment of the plan. */
-interface PlanItem {
+export interface PlanItem {
   persona: Persona;
   state: PackState;
   role: 'subject' | 'approver';
