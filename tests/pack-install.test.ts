@@ -158,7 +158,7 @@ describe('the published packages', { timeout: 240_000 }, () => {
       const tarball = tarballs.get(manifest.name) as string;
       const files = await filesOf(tarball);
       expect(files, manifest.name).toEqual(
-        expect.arrayContaining(['LICENSE', 'package.json', 'dist/index.js', 'dist/index.d.ts']),
+        expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts']),
       );
       expect(
         files.filter((f) => /(^|\/)test\//.test(f) || f.endsWith('.test.ts')),
