@@ -30,5 +30,5 @@ export {
   wantsJson,
   writeJson,
 } from './context.js';
-export { CliError, type CliErrorCode } from './errors.js';
+export { CliError, type CliErrorCode, isCliError } from './errors.js';
 export { integerIn } from './options.js';

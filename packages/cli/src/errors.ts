@@ -29,3 +29,22 @@ export class CliError extends Error {
     this.exitCode = options.exitCode ?? 2;
   }
 }
+
+/**
+ * Whether `e` is a {@link CliError} (optionally with one of `codes`). Also true for a `CliError`
+ * of another copy of this package, such as the reference stack's own dependency.
+ *
+ * @example
+ * ```ts
+ * if (isCliError(e, 'ERR_STACK_UNAVAILABLE')) console.error(e.message);
+ * ```
+ */
+export function isCliError(e: unknown, ...codes: CliErrorCode[]): e is CliError {
+  const like =
+    e instanceof CliError ||
+    (e instanceof Error &&
+      e.name === 'CliError' &&
+      typeof (e as Partial<CliError>).exitCode === 'number' &&
+      typeof (e as Partial<CliError>).code === 'string');
+  return like && (codes.length === 0 || codes.includes((e as CliError).code));
+}

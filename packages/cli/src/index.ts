@@ -31,7 +31,7 @@ export {
   type Lang,
   processIo,
 } from './context.js';
-export { CliError, type CliErrorCode } from './errors.js';
+export { CliError, type CliErrorCode, isCliError } from './errors.js';
 export {
   buildProgram,
   COMMAND_GROUPS,

@@ -19,7 +19,7 @@ import { register as registerP12 } from './commands/p12.js';
 import { register as registerPassword } from './commands/password.js';
 import { register as registerTestpack } from './commands/testpack.js';
 import { type Context, EXIT_OK, EXIT_USAGE, type Io, LANGS, processIo } from './context.js';
-import { CliError } from './errors.js';
+import { isCliError } from './errors.js';
 import { loadStack, STACK_COMMANDS, type StackLoad, stackOf, stackUnavailable } from './stack.js';
 import { cliVersion } from './version.js';
 
@@ -87,15 +87,6 @@ export interface MainOptions {
   stack?: StackLoad | (() => Promise<StackLoad>);
 }
 
-/** A {@link CliError}, also one made by another copy of this package (a stack's own dependency). */
-function asCliError(e: unknown): CliError | undefined {
-  if (e instanceof CliError) return e;
-  const c = e as Partial<CliError> | null;
-  return e instanceof Error && c?.name === 'CliError' && typeof c.exitCode === 'number'
-    ? (e as CliError)
-    : undefined;
-}
-
 /** Commander's own errors (usage and help), also from another copy of commander. */
 function isCommanderError(e: unknown): e is CommanderError {
   return (
@@ -125,10 +116,9 @@ export async function main(argv: string[], io: Io = processIo(), options: MainOp
   } catch (e) {
     // Commander has printed its own message (unknown option, missing argument...) already.
     if (isCommanderError(e)) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-    const cliError = asCliError(e);
-    if (cliError) {
-      io.stderr(`kzpki: ${cliError.message}\n`);
-      return cliError.exitCode;
+    if (isCliError(e)) {
+      io.stderr(`kzpki: ${e.message}\n`);
+      return e.exitCode;
     }
     throw e;
   }

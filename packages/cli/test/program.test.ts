@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { buildProgram, COMMAND_GROUPS } from '../src/index.js';
+import { buildProgram, CliError, COMMAND_GROUPS, isCliError } from '../src/index.js';
 import { run } from './io.js';
 
 describe('the kzpki program', () => {
@@ -80,5 +80,20 @@ describe('the kzpki program', () => {
     const after = await run(['iin', 'check', '871008401428', '--lang', 'ru']);
     expect(before.stdout).toContain('некорректный ИИН');
     expect(after).toEqual(before);
+  });
+
+  it('isCliError: by class, by shape (a CliError of another copy of the package), and by code', () => {
+    const own = new CliError('ERR_USAGE', 'bad');
+    expect(isCliError(own)).toBe(true);
+    expect(isCliError(own, 'ERR_USAGE')).toBe(true);
+    expect(isCliError(own, 'ERR_INPUT', 'ERR_STACK_UNAVAILABLE')).toBe(false);
+    const foreign = Object.assign(new Error('from another copy'), {
+      name: 'CliError',
+      code: 'ERR_STACK_UNAVAILABLE',
+      exitCode: 2,
+    });
+    expect(isCliError(foreign, 'ERR_STACK_UNAVAILABLE')).toBe(true);
+    expect(isCliError(new Error('plain'))).toBe(false);
+    expect(isCliError({ name: 'CliError', code: 'ERR_USAGE', exitCode: 2 })).toBe(false);
   });
 });
