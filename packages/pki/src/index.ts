@@ -1,12 +1,14 @@
 /**
- * `@kzpki/pki`: X.509, CSR, PKCS#12, CRL and OCSP for the NCA RK PKI.
+ * `@kzpki/pki`: X.509, CSR, PKCS#12, CRL, OCSP, CMS/CAdES and RFC 3161 timestamps for the NCA RK PKI.
  *
- * Exports are grouped by family, as the source folders are: crl, csr, der (encodings), keys,
- * ocsp, pkcs12, profiles (templates, OIDs), signature, x509.
+ * Exports are grouped by family, as the source folders are: cms (signed documents, `verifyCms`),
+ * crl, csr, der (encodings), keys, ocsp, pkcs12, profiles (templates, OIDs), signature, tsp
+ * (timestamps), x509.
  *
  * @packageDocumentation
  */
 
+export * from './cms/index.js';
 export { type BuildCrlOptions, buildCrl, type CrlEntryInput } from './crl/build.js';
 export { type CrlEntry, type CrlExtensionInfo, type CrlInfo, parseCrl } from './crl/parse.js';
 export { CRL_REASON_CODES, type CrlReason, crlReasonFromCode, isCrlReason } from './crl/reason.js';
@@ -145,6 +147,7 @@ export {
   signData,
 } from './signature/sign.js';
 export { type VerifySignatureInput, verifySignature } from './signature/verify.js';
+export * from './tsp/index.js';
 export * from './x509/certificate.js';
 export { certificatePublicKeyInfo } from './x509/certificate-fields.js';
 export * from './x509/chain.js';
