@@ -26,6 +26,7 @@ export const DER_TAG = {
   utf8String: 0x0c,
   printableString: 0x13,
   ia5String: 0x16,
+  bmpString: 0x1e,
   utcTime: 0x17,
   generalizedTime: 0x18,
   sequence: 0x30,
@@ -153,6 +154,17 @@ const utf8 = new TextEncoder();
 /** UTF8String. */
 export function derUtf8String(text: string): Uint8Array {
   return derTlv(DER_TAG.utf8String, utf8.encode(text));
+}
+
+/** BMPString: UTF-16 code units, big-endian (X.690 §8.23.8; PKCS #9 friendlyName). */
+export function derBmpString(text: string): Uint8Array {
+  const content = new Uint8Array(text.length * 2);
+  for (let i = 0; i < text.length; i++) {
+    const u = text.charCodeAt(i);
+    content[2 * i] = u >> 8;
+    content[2 * i + 1] = u & 0xff;
+  }
+  return derTlv(DER_TAG.bmpString, content);
 }
 
 /**

@@ -3,6 +3,7 @@
  * the node's type and throws `ERR_PKCS12_INVALID` (naming the field) instead of returning
  * `undefined` or letting a TypeError escape. BER forms PKCS #12 files really use are accepted
  * (indefinite lengths, constructed OCTET STRINGs, as in NCA key stores written by Java).
+ * Key stores are written with `der/writer.ts`, the package's one DER writer.
  */
 import * as asn1js from 'asn1js';
 import { toArrayBuffer } from '../der/encoding.js';
@@ -137,43 +138,4 @@ export function bmpString(node: Asn1Node | undefined, what: string): string {
   if (!(node instanceof asn1js.BmpString)) throw invalid(`${what} is not a BMPString`);
   if (node.valueBlock.valueHexView.length % 2 !== 0) throw invalid(`${what} has an odd length`);
   return node.valueBlock.value;
-}
-
-/** The DER encoding of an asn1js value built by this package. */
-export function encodeDer(node: Asn1Node): Uint8Array {
-  return new Uint8Array(node.toBER(false));
-}
-
-/**
- * A DER `SET OF`: X.690 §11.6 orders the elements by their encodings, compared as octet strings
- * with the shorter one padded by trailing zeros. asn1js keeps insertion order, so sort first.
- */
-export function derSetOf(items: Asn1Node[]): asn1js.Set {
-  const encoded = items.map((item) => ({ item, der: encodeDer(item) }));
-  encoded.sort((a, b) => {
-    const n = Math.max(a.der.length, b.der.length);
-    for (let i = 0; i < n; i++) {
-      const d = (a.der[i] ?? 0) - (b.der[i] ?? 0);
-      if (d !== 0) return d;
-    }
-    return 0;
-  });
-  return new asn1js.Set({ value: encoded.map((e) => e.item) });
-}
-
-/** An OCTET STRING holding `bytes`. */
-export function octetString(bytes: Uint8Array): asn1js.OctetString {
-  return new asn1js.OctetString({ valueHex: toArrayBuffer(bytes) });
-}
-
-/** An INTEGER holding a non-negative safe integer. */
-export function integer(value: number): asn1js.Integer {
-  return new asn1js.Integer({ value });
-}
-
-/** An AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }. */
-export function algorithmIdentifier(algorithm: string, parameters?: Asn1Node): asn1js.Sequence {
-  return new asn1js.Sequence({
-    value: [new asn1js.ObjectIdentifier({ value: algorithm }), ...(parameters ? [parameters] : [])],
-  });
 }

@@ -19,21 +19,12 @@
  *     messageAuthScheme AlgorithmIdentifier {{PBMAC1-MACs}} }
  * ```
  */
-import * as asn1js from 'asn1js';
 import { getCrypto, randomBytes } from '../crypto-provider.js';
 import { bytesEqual } from '../der/encoding.js';
+import { derNull, derOctetString, derOid, derSequence, derSmallInteger } from '../der/writer.js';
 import { PkiError } from '../errors.js';
 import { HASH_LENGTHS, type HashName } from '../signature/algorithms.js';
-import {
-  type Asn1Node,
-  algorithmIdentifier,
-  integer,
-  invalid,
-  octetString,
-  octets,
-  oid,
-  sequence,
-} from './asn1.js';
+import { type Asn1Node, invalid, octets, oid, sequence } from './asn1.js';
 import { type DecodeLimits, readIterations } from './limits.js';
 import { PKCS12_OIDS } from './oids.js';
 import type { PasswordEncodings } from './password.js';
@@ -147,7 +138,7 @@ export async function createMacData(
   options: MacOptions,
   password: PasswordEncodings,
   content: Uint8Array,
-): Promise<asn1js.Sequence> {
+): Promise<Uint8Array> {
   const salt = randomBytes(options.saltLength);
   const info: MacInfo = {
     kind: 'pkcs12',
@@ -158,14 +149,11 @@ export async function createMacData(
   };
   const digest = await computeMac(info, password, content);
   // DigestAlgorithmIdentifier with NULL parameters, as OpenSSL, Java and the NCA files write it.
-  return new asn1js.Sequence({
-    value: [
-      new asn1js.Sequence({
-        value: [algorithmIdentifier(HASH_OID[options.hash], new asn1js.Null()), octetString(digest)],
-      }),
-      octetString(salt),
-      // DER leaves out a value equal to the DEFAULT (1).
-      ...(options.iterations === 1 ? [] : [integer(options.iterations)]),
-    ],
-  });
+  // MacData ::= SEQUENCE { mac DigestInfo, macSalt OCTET STRING, iterations INTEGER DEFAULT 1 }
+  return derSequence(
+    derSequence(derSequence(derOid(HASH_OID[options.hash]), derNull()), derOctetString(digest)),
+    derOctetString(salt),
+    // DER leaves out a value equal to the DEFAULT (1).
+    ...(options.iterations === 1 ? [] : [derSmallInteger(options.iterations)]),
+  );
 }

@@ -9,8 +9,8 @@ import * as pkijs from 'pkijs';
 import { toHex } from '../der/encoding.js';
 import { PkiError } from '../errors.js';
 import { type CertificateInput, parseCertificate } from '../x509/certificate.js';
+import { keyIdHash } from '../x509/ski.js';
 import { PKCS12_OIDS } from './oids.js';
-import { sha1 } from './sha.js';
 
 /**
  * The SubjectKeyIdentifier of `certificate` as lower-case hex: the value of its SKI extension, or,
@@ -25,7 +25,7 @@ export function certificateKeyId(certificate: CertificateInput): string {
       return toHex(parsed.result.valueBlock.valueHexView);
     }
   }
-  return toHex(sha1(cert.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView));
+  return toHex(keyIdHash(cert.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView));
 }
 
 const EC_CURVE_BITS: Readonly<Record<string, string>> = {

@@ -9,9 +9,9 @@
  * }
  * ```
  */
-import * as asn1js from 'asn1js';
+import { derOctetString, derOid, derSequence, derSmallInteger } from '../der/writer.js';
 import { PkiError } from '../errors.js';
-import { type Asn1Node, algorithmIdentifier, integer, octetString, octets, sequence } from './asn1.js';
+import { type Asn1Node, octets, sequence } from './asn1.js';
 import type { BlockCipher } from './block-cipher.js';
 import { cbcDecrypt, cbcEncrypt } from './cbc.js';
 import { createTripleDes } from './des.js';
@@ -91,10 +91,11 @@ export function encryptPkcs12Pbe(
   password: Uint8Array,
   salt: Uint8Array,
   iterations: number,
-): { algorithm: asn1js.Sequence; ciphertext: Uint8Array } {
+): { algorithm: Uint8Array; ciphertext: Uint8Array } {
   const scheme = SCHEMES[oid];
   if (!scheme) throw new PkiError('ERR_INVALID_ARGUMENT', `Not a PKCS#12 PBE algorithm: ${oid}`);
   const { cipher, iv } = keyAndIv(scheme, password, salt, iterations);
-  const params = new asn1js.Sequence({ value: [octetString(salt), integer(iterations)] });
-  return { algorithm: algorithmIdentifier(oid, params), ciphertext: cbcEncrypt(cipher, iv, plaintext) };
+  // pkcs-12PbeParams ::= SEQUENCE { salt OCTET STRING, iterations INTEGER }
+  const params = derSequence(derOctetString(salt), derSmallInteger(iterations));
+  return { algorithm: derSequence(derOid(oid), params), ciphertext: cbcEncrypt(cipher, iv, plaintext) };
 }

@@ -9,7 +9,6 @@
  *     parameters  ANY DEFINED BY algorithm OPTIONAL }
  * ```
  */
-import type * as asn1js from 'asn1js';
 import { randomBytes } from '../crypto-provider.js';
 import { PkiError } from '../errors.js';
 import { type Asn1Node, oid, sequence } from './asn1.js';
@@ -48,7 +47,7 @@ export async function encryptWithPassword(
   plaintext: Uint8Array,
   password: PasswordEncodings,
   choice: PbeChoice,
-): Promise<{ algorithm: asn1js.Sequence; ciphertext: Uint8Array }> {
+): Promise<{ algorithm: Uint8Array; ciphertext: Uint8Array }> {
   if (choice.scheme === 'pkcs12') {
     return encryptPkcs12Pbe(
       choice.algorithm,

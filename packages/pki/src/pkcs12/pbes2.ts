@@ -23,19 +23,10 @@
  */
 import * as asn1js from 'asn1js';
 import { getCrypto, randomBytes } from '../crypto-provider.js';
+import { derNull, derOctetString, derOid, derSequence, derSmallInteger } from '../der/writer.js';
 import { PkiError } from '../errors.js';
 import type { HashName } from '../signature/algorithms.js';
-import {
-  type Asn1Node,
-  algorithmIdentifier,
-  integer,
-  invalid,
-  octetString,
-  octets,
-  oid,
-  sequence,
-  smallInteger,
-} from './asn1.js';
+import { type Asn1Node, invalid, octets, oid, sequence, smallInteger } from './asn1.js';
 import { cbcDecrypt, cbcEncrypt } from './cbc.js';
 import { createTripleDes } from './des.js';
 import { type DecodeLimits, readIterations } from './limits.js';
@@ -123,11 +114,11 @@ export function parsePbkdf2(node: Asn1Node | undefined, what: string, limits: De
 }
 
 /** Encodes id-PBKDF2 with its parameters; the PRF is left out when it is the DEFAULT hmacWithSHA1 (DER). */
-export function pbkdf2AlgorithmIdentifier(p: Pbkdf2Params): asn1js.Sequence {
-  const fields: Asn1Node[] = [octetString(p.salt), integer(p.iterations)];
-  if (p.keyLength !== undefined) fields.push(integer(p.keyLength));
-  if (p.prf !== 'SHA-1') fields.push(algorithmIdentifier(PRF_OID[p.prf], new asn1js.Null()));
-  return algorithmIdentifier(PKCS12_OIDS.pbkdf2, new asn1js.Sequence({ value: fields }));
+export function pbkdf2AlgorithmIdentifier(p: Pbkdf2Params): Uint8Array {
+  const fields = [derOctetString(p.salt), derSmallInteger(p.iterations)];
+  if (p.keyLength !== undefined) fields.push(derSmallInteger(p.keyLength));
+  if (p.prf !== 'SHA-1') fields.push(derSequence(derOid(PRF_OID[p.prf]), derNull()));
+  return derSequence(derOid(PKCS12_OIDS.pbkdf2), derSequence(...fields));
 }
 
 /** PBKDF2 (RFC 8018 §5.2) through WebCrypto. */
@@ -215,7 +206,7 @@ export async function encryptPbes2(
   plaintext: Uint8Array,
   password: Uint8Array,
   options: Pbes2Options,
-): Promise<{ algorithm: asn1js.Sequence; ciphertext: Uint8Array }> {
+): Promise<{ algorithm: Uint8Array; ciphertext: Uint8Array }> {
   const cipherOid = CIPHER_OID[options.cipher];
   const cipher = CIPHERS[cipherOid]!;
   const kdf: Pbkdf2Params = {
@@ -229,8 +220,10 @@ export async function encryptPbes2(
     cipher.name === 'DES-EDE3-CBC'
       ? cbcEncrypt(createTripleDes(key), iv, plaintext)
       : await aesCbc('encrypt', key, iv, plaintext);
-  const params = new asn1js.Sequence({
-    value: [pbkdf2AlgorithmIdentifier(kdf), algorithmIdentifier(cipherOid, octetString(iv))],
-  });
-  return { algorithm: algorithmIdentifier(PKCS12_OIDS.pbes2, params), ciphertext };
+  // PBES2-params ::= SEQUENCE { keyDerivationFunc AlgorithmIdentifier, encryptionScheme AlgorithmIdentifier }
+  const params = derSequence(
+    pbkdf2AlgorithmIdentifier(kdf),
+    derSequence(derOid(cipherOid), derOctetString(iv)),
+  );
+  return { algorithm: derSequence(derOid(PKCS12_OIDS.pbes2), params), ciphertext };
 }

@@ -23,18 +23,21 @@
  *     encryptedContent           [0] IMPLICIT EncryptedContent OPTIONAL }
  * ```
  */
-import * as asn1js from 'asn1js';
-import { toArrayBuffer } from '../der/encoding.js';
+import {
+  derExplicit,
+  derImplicitPrimitive,
+  derOctetString,
+  derOid,
+  derSequence,
+  derSmallInteger,
+} from '../der/writer.js';
 import { PkiError } from '../errors.js';
 import {
   type Asn1Node,
   decodeBer,
-  encodeDer,
   explicit,
   implicitOctets,
-  integer,
   invalid,
-  octetString,
   octets,
   oid,
   sequence,
@@ -114,42 +117,36 @@ export function parseAuthenticatedSafe(content: Uint8Array): AuthSafeEntry[] {
   });
 }
 
-function contentInfoNode(type: string, content: Asn1Node): asn1js.Sequence {
-  return new asn1js.Sequence({
-    value: [
-      new asn1js.ObjectIdentifier({ value: type }),
-      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [content] }),
-    ],
-  });
+/** ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT ANY } (RFC 5652 §3). */
+function encodeContentInfo(type: string, content: Uint8Array): Uint8Array {
+  return derSequence(derOid(type), derExplicit(0, content));
 }
 
 /** A `data` ContentInfo wrapping DER `bytes`. */
-export function dataContentInfo(bytes: Uint8Array): asn1js.Sequence {
-  return contentInfoNode(PKCS12_OIDS.data, octetString(bytes));
+export function dataContentInfo(bytes: Uint8Array): Uint8Array {
+  return encodeContentInfo(PKCS12_OIDS.data, derOctetString(bytes));
 }
 
-/** An `encryptedData` ContentInfo (EncryptedData version 0, RFC 5652 §8). */
-export function encryptedDataContentInfo(algorithm: Asn1Node, ciphertext: Uint8Array): asn1js.Sequence {
-  const encryptedContent = new asn1js.Primitive({
-    idBlock: { tagClass: 3, tagNumber: 0 },
-    valueHex: toArrayBuffer(ciphertext),
-  });
-  const eci = new asn1js.Sequence({
-    value: [new asn1js.ObjectIdentifier({ value: PKCS12_OIDS.data }), algorithm, encryptedContent],
-  });
-  return contentInfoNode(PKCS12_OIDS.encryptedData, new asn1js.Sequence({ value: [integer(0), eci] }));
+/**
+ * An `encryptedData` ContentInfo (RFC 5652 §8):
+ * ```asn1
+ * EncryptedData ::= SEQUENCE { version CMSVersion (0), encryptedContentInfo EncryptedContentInfo }
+ * EncryptedContentInfo ::= SEQUENCE {
+ *   contentType ContentType, contentEncryptionAlgorithm AlgorithmIdentifier,
+ *   encryptedContent [0] IMPLICIT OCTET STRING OPTIONAL }
+ * ```
+ */
+export function encryptedDataContentInfo(algorithm: Uint8Array, ciphertext: Uint8Array): Uint8Array {
+  const eci = derSequence(derOid(PKCS12_OIDS.data), algorithm, derImplicitPrimitive(0, ciphertext));
+  return encodeContentInfo(PKCS12_OIDS.encryptedData, derSequence(derSmallInteger(0), eci));
 }
 
-/** DER of an AuthenticatedSafe. */
-export function encodeAuthenticatedSafe(entries: asn1js.Sequence[]): Uint8Array {
-  return encodeDer(new asn1js.Sequence({ value: entries }));
+/** DER of an AuthenticatedSafe (SEQUENCE OF ContentInfo). */
+export function encodeAuthenticatedSafe(entries: Uint8Array[]): Uint8Array {
+  return derSequence(...entries);
 }
 
 /** DER of a PFX (version 3) around the AuthenticatedSafe DER and optional MacData. */
-export function encodePfx(authSafeContent: Uint8Array, macData?: Asn1Node): Uint8Array {
-  return encodeDer(
-    new asn1js.Sequence({
-      value: [integer(3), dataContentInfo(authSafeContent), ...(macData ? [macData] : [])],
-    }),
-  );
+export function encodePfx(authSafeContent: Uint8Array, macData?: Uint8Array): Uint8Array {
+  return derSequence(derSmallInteger(3), dataContentInfo(authSafeContent), ...(macData ? [macData] : []));
 }

@@ -2,9 +2,14 @@
  * The PKCS #12 password-based key derivation (RFC 7292 Appendix B.2) and the BMPString password
  * encoding it takes (Appendix B.1). It keys the legacy PBE schemes (ID 1 = key, ID 2 = IV) and the
  * classic MacData HMAC (ID 3 = MAC key).
+ *
+ * Hand-written because neither WebCrypto nor a maintained small library offers this legacy KDF
+ * (node-forge has one inside a whole crypto suite); the hash under it is @noble/hashes
+ * (`signature/hash.ts`), synchronous because the KDF applies it thousands of times in a row.
  */
 import { PkiError } from '../errors.js';
-import { type HashName, hashFunction } from './sha.js';
+import type { HashName } from '../signature/algorithms.js';
+import { hashFunction } from '../signature/hash.js';
 
 /** The "diversifier" ID of RFC 7292 B.3: what the derived bytes are for. */
 export type Pkcs12KdfPurpose = 1 | 2 | 3;

@@ -22,16 +22,13 @@
  * friendlyName: BMPString (SIZE(1..pkcs-9-ub-friendlyName)); localKeyId: OCTET STRING
  * ```
  */
-import * as asn1js from 'asn1js';
+import { derBmpString, derExplicit, derOctetString, derOid, derSequence, derSetOf } from '../der/writer.js';
 import {
   type Asn1Node,
   bmpString,
   decodeBer,
-  derSetOf,
-  encodeDer,
   explicit,
   invalid,
-  octetString,
   octets,
   oid,
   sequence,
@@ -127,64 +124,45 @@ export function parseSafeContents(bytes: Uint8Array): SafeBag[] {
   return out;
 }
 
-function encodeAttributes(attributes: BagAttributes): asn1js.Set | undefined {
-  const items: Asn1Node[] = [];
+function encodeAttributes(attributes: BagAttributes): Uint8Array | undefined {
+  const items: Uint8Array[] = [];
   if (attributes.friendlyName !== undefined) {
     items.push(
-      new asn1js.Sequence({
-        value: [
-          new asn1js.ObjectIdentifier({ value: PKCS12_OIDS.friendlyName }),
-          new asn1js.Set({ value: [new asn1js.BmpString({ value: attributes.friendlyName })] }),
-        ],
-      }),
+      derSequence(derOid(PKCS12_OIDS.friendlyName), derSetOf(derBmpString(attributes.friendlyName))),
     );
   }
   if (attributes.localKeyId !== undefined) {
-    items.push(
-      new asn1js.Sequence({
-        value: [
-          new asn1js.ObjectIdentifier({ value: PKCS12_OIDS.localKeyId }),
-          new asn1js.Set({ value: [octetString(attributes.localKeyId)] }),
-        ],
-      }),
-    );
+    items.push(derSequence(derOid(PKCS12_OIDS.localKeyId), derSetOf(derOctetString(attributes.localKeyId))));
   }
-  return items.length === 0 ? undefined : derSetOf(items);
+  return items.length === 0 ? undefined : derSetOf(...items);
 }
 
-function safeBag(bagId: string, value: Asn1Node, attributes: BagAttributes): asn1js.Sequence {
+/** SafeBag ::= SEQUENCE { bagId OID, bagValue [0] EXPLICIT ANY, bagAttributes SET OF OPTIONAL }. */
+function safeBag(bagId: string, value: Uint8Array, attributes: BagAttributes): Uint8Array {
   const attrs = encodeAttributes(attributes);
-  return new asn1js.Sequence({
-    value: [
-      new asn1js.ObjectIdentifier({ value: bagId }),
-      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [value] }),
-      ...(attrs ? [attrs] : []),
-    ],
-  });
+  return derSequence(derOid(bagId), derExplicit(0, value), ...(attrs ? [attrs] : []));
 }
 
 /** A certBag holding an X.509 certificate (DER). */
-export function certBag(der: Uint8Array, attributes: BagAttributes = {}): asn1js.Sequence {
-  const value = new asn1js.Sequence({
-    value: [
-      new asn1js.ObjectIdentifier({ value: PKCS12_OIDS.x509Certificate }),
-      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [octetString(der)] }),
-    ],
-  });
+export function certBag(der: Uint8Array, attributes: BagAttributes = {}): Uint8Array {
+  const value = derSequence(derOid(PKCS12_OIDS.x509Certificate), derExplicit(0, derOctetString(der)));
   return safeBag(PKCS12_OIDS.certBag, value, attributes);
 }
 
-/** A pkcs8ShroudedKeyBag from an encryption AlgorithmIdentifier and the encrypted PKCS #8. */
+/** A pkcs8ShroudedKeyBag from an encryption AlgorithmIdentifier (DER) and the encrypted PKCS #8. */
 export function shroudedKeyBag(
-  algorithm: Asn1Node,
+  algorithm: Uint8Array,
   encrypted: Uint8Array,
   attributes: BagAttributes,
-): asn1js.Sequence {
-  const value = new asn1js.Sequence({ value: [algorithm, octetString(encrypted)] });
-  return safeBag(PKCS12_OIDS.pkcs8ShroudedKeyBag, value, attributes);
+): Uint8Array {
+  return safeBag(
+    PKCS12_OIDS.pkcs8ShroudedKeyBag,
+    derSequence(algorithm, derOctetString(encrypted)),
+    attributes,
+  );
 }
 
 /** DER of SafeContents holding `bags`. */
-export function encodeSafeContents(bags: asn1js.Sequence[]): Uint8Array {
-  return encodeDer(new asn1js.Sequence({ value: bags }));
+export function encodeSafeContents(bags: Uint8Array[]): Uint8Array {
+  return derSequence(...bags);
 }

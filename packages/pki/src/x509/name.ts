@@ -25,7 +25,8 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { decodeAsn1 } from '../der/asn1-decode.js';
-import { toArrayBuffer, toHex } from '../der/encoding.js';
+import { toHex } from '../der/encoding.js';
+import { derOid, derSequence, derSetOf, derTlv } from '../der/writer.js';
 import { PkiError } from '../errors.js';
 import { lookupOid, NCA_OIDS } from '../profiles/oids.js';
 
@@ -187,13 +188,7 @@ function attributeValueDer(attr: DnAttribute, index: number): Uint8Array {
   if (attr.type === NCA_OIDS.attribute.country && attr.value.length !== 2) {
     throw invalid(`Country (C) must be a two-letter code, got ${JSON.stringify(attr.value)}`, { index });
   }
-  const contents = stringContents(encoding, attr.value);
-  return new Uint8Array(
-    new asn1js.Primitive({
-      idBlock: { tagClass: 1, tagNumber: TAG_OF[encoding] },
-      valueHex: toArrayBuffer(contents),
-    }).toBER(false),
-  );
+  return derTlv(TAG_OF[encoding], stringContents(encoding, attr.value));
 }
 
 /**
@@ -215,6 +210,11 @@ function attributeValueDer(attr: DnAttribute, index: number): Uint8Array {
  * ```
  */
 export function encodeName(dn: DistinguishedName): pkijs.RelativeDistinguishedNames {
+  return new pkijs.RelativeDistinguishedNames({ schema: decodeAsn1(encodeNameDer(dn))! });
+}
+
+/** DER of a name given as attributes, one RDN per attribute, in order (see {@link encodeName}). */
+function encodeNameDer(dn: DistinguishedName): Uint8Array {
   if (!Array.isArray(dn)) throw invalid('A distinguished name must be an array of attributes', {});
   const rdns = dn.map((attr, index) => {
     if (typeof attr?.type !== 'string' || !OID_RE.test(attr.type)) {
@@ -222,13 +222,10 @@ export function encodeName(dn: DistinguishedName): pkijs.RelativeDistinguishedNa
         index,
       });
     }
-    const value = decodeAsn1(attributeValueDer(attr, index))!; // validated just above
-    return new asn1js.Set({
-      value: [new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: attr.type }), value] })],
-    });
+    // RelativeDistinguishedName ::= SET OF AttributeTypeAndValue (here one attribute each)
+    return derSetOf(derSequence(derOid(attr.type), attributeValueDer(attr, index)));
   });
-  const der = new asn1js.Sequence({ value: rdns }).toBER(false);
-  return new pkijs.RelativeDistinguishedNames({ schema: decodeAsn1(der)! });
+  return derSequence(...rdns);
 }
 
 /** One attribute as read from the encoding. */
@@ -407,6 +404,5 @@ export function namesEqual(a: NameInput, b: NameInput): boolean {
 
 /** DER encoding of a name (the `Name` SEQUENCE). */
 export function nameToDer(name: NameInput): Uint8Array {
-  const rdns = Array.isArray(name) ? encodeName(name) : name;
-  return new Uint8Array(rdns.toSchema().toBER(false));
+  return Array.isArray(name) ? encodeNameDer(name) : new Uint8Array(name.toSchema().toBER(false));
 }

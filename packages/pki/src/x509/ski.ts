@@ -5,12 +5,12 @@
  * friendlyName / localKeyID; the NCA's RSA end-entity certificates compute it another way (see
  * {@link KeyIdMethod}), which this module also offers.
  */
+import { sha1 } from '@noble/hashes/legacy';
 import { type BytesLike, toBytes, toDer } from '../der/encoding.js';
 import { PkiError } from '../errors.js';
 import { isCryptoKey } from '../keys/key-algorithm.js';
 import { exportSpki } from '../keys/keys.js';
 import { spkiSubjectPublicKey } from '../keys/public-key.js';
-import { sha1 } from '../pkcs12/sha.js';
 
 /**
  * How a key identifier is computed.

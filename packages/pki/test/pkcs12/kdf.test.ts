@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../src/der/encoding.js';
 import { bmpPassword, type Pkcs12KdfPurpose, pkcs12Kdf } from '../../src/pkcs12/pkcs12-kdf.js';
-import type { HashName } from '../../src/pkcs12/sha.js';
+import type { HashName } from '../../src/signature/algorithms.js';
 
 // The PKCS #12 KDF test vectors published with Dr Stephen Henson's "OpenSSL PKCS#12 Program FAQ"
 // (sets 1 and 2, SHA-1), reproduced by OpenSSL, Bouncy Castle and Crypto++ test suites.

@@ -2,7 +2,13 @@ import { webcrypto } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/der/encoding.js';
-import { type HashName, hashFunction, sha1, sha256, sha384, sha512 } from '../../src/pkcs12/sha.js';
+import type { HashName } from '../../src/signature/algorithms.js';
+import { hashFunction } from '../../src/signature/hash.js';
+
+const sha1 = hashFunction('SHA-1').digest;
+const sha256 = hashFunction('SHA-256').digest;
+const sha384 = hashFunction('SHA-384').digest;
+const sha512 = hashFunction('SHA-512').digest;
 
 const abc = new TextEncoder().encode('abc');
 const twoBlocks = new TextEncoder().encode('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq');
