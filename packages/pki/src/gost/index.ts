@@ -36,7 +36,6 @@ export {
   type GostKeyPair,
   GostPrivateKey,
   generateGostKeyPair,
-  type SoftwareSigningKey,
   verifyGost,
 } from './keys.js';
 export type { GostSignatureValue } from './sign.js';

@@ -6,6 +6,7 @@
 
 import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils';
 import { PkiError } from '../errors.js';
+import type { SoftwareSigningKey } from '../signature/sign.js';
 import {
   curveOf,
   type GostAlgorithm,
@@ -22,21 +23,6 @@ import {
   encodeGostSpki,
 } from './encoding.js';
 import { gostPublicPoint, gostSignDigest, gostVerifyDigest, randomScalar } from './sign.js';
-
-/**
- * A private key held in memory that signs in software: the extension point of the signature
- * module (certificates, CRLs, OCSP responses and CSRs are signed through it).
- */
-export interface SoftwareSigningKey {
-  readonly type: 'private';
-  readonly software: true;
-  /** Signature algorithm OID. */
-  readonly signatureAlgorithm: string;
-  /** SubjectPublicKeyInfo DER of the matching public key. */
-  readonly publicKeyInfo: Uint8Array;
-  /** Hashes `data` with the algorithm's hash and returns the signature value as it goes in the BIT STRING. */
-  sign(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
-}
 
 /**
  * A GOST private key (GOST R 34.10-2015 512 or 256 bit, or GOST 34.310-2004) that signs in the

@@ -13,10 +13,17 @@ export type KeyAlgorithmName = 'RSA-2048' | 'RSA-3072' | 'RSA-4096' | 'ECDSA-P25
 
 /**
  * The name of a key's algorithm as reported by {@link keyAlgorithmOf} and `validatePublicKey`: one
- * of {@link KeyAlgorithmName}, `RSA-<bits>` for RSA keys of other sizes (e.g. `RSA-1024`), or
- * `ECDSA-P521` (verified, never issued).
+ * of {@link KeyAlgorithmName}, `RSA-<bits>` for RSA keys of other sizes (e.g. `RSA-1024`),
+ * `ECDSA-P521` (verified, never issued), or a KZ GOST key (`GOST-2004`, `GOST-2015-256`,
+ * `GOST-2015-512`; keys made by `generateGostKeyPair`).
  */
-export type KeyAlgorithmLabel = KeyAlgorithmName | `RSA-${number}` | 'ECDSA-P521';
+export type KeyAlgorithmLabel =
+  | KeyAlgorithmName
+  | `RSA-${number}`
+  | 'ECDSA-P521'
+  | 'GOST-2004'
+  | 'GOST-2015-256'
+  | 'GOST-2015-512';
 
 /** OIDs of the public-key algorithms and curves this package reads and writes. */
 export const KEY_ALGORITHM_OIDS = {

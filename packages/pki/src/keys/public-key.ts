@@ -20,7 +20,8 @@
  *   (RFC 8017 §3.1, NIST SP 800-89 §5.3.3): the modulus is a positive odd integer and the public
  *   exponent an odd integer with 3 ≤ e < n (with e = 1 the "signature" is the padded hash itself and
  *   anybody can sign). ECDSA (SEC 1 §3.2.2.1): the point has the exact encoding length of its curve,
- *   is not the point at infinity, has coordinates in the field and lies on the curve.
+ *   is not the point at infinity, has coordinates in the field and lies on the curve. GOST (KZ
+ *   encoding, src/gost): the same for x || y little-endian, plus the prime-order subgroup.
  * - policy ({@link validatePublicKey}): sizes, the RSA public exponent, the curves a caller accepts
  *   ({@link ISSUANCE_KEY_POLICY} for certifying a key, {@link VERIFICATION_KEY_POLICY} for checking
  *   signatures of keys certified elsewhere).
@@ -29,6 +30,7 @@ import { p256, p384, p521 } from '@noble/curves/nist';
 import { type BytesLike, toBytes, toDer } from '../der/encoding.js';
 import { DER_TAG, type DerElement, DerReader } from '../der/reader.js';
 import { PkiError } from '../errors.js';
+import { decodeGostSpki } from '../gost/encoding.js';
 import {
   type EcCurveName,
   ecCurveFromOid,
@@ -251,6 +253,25 @@ function inspectEc(spki: SpkiEnvelope): PublicKeyInfo {
   };
 }
 
+const GOST_LABELS = {
+  'gost-2004': 'GOST-2004',
+  'gost-2015-256': 'GOST-2015-256',
+  'gost-2015-512': 'GOST-2015-512',
+} as const;
+
+/**
+ * KZ GOST keys: parameters naming the family's parameter set (and digest), the point x || y
+ * little-endian in an OCTET STRING, on the curve, in the prime-order subgroup, not the identity
+ * (`decodeGostSpki`, src/gost).
+ */
+function inspectGost(
+  spki: SpkiEnvelope,
+  family: 'gost-2004' | 'gost-2015-256' | 'gost-2015-512',
+): PublicKeyInfo {
+  const { algorithm } = decodeGostSpki(spki.der);
+  return { ...spki, family, bits: algorithm.size * 8, algorithm: GOST_LABELS[family] };
+}
+
 /**
  * Reads a SubjectPublicKeyInfo (DER, or PEM `PUBLIC KEY`) and checks that it holds a valid key of
  * a family this package knows (see the module comment); no size or curve policy.
@@ -274,11 +295,7 @@ export function inspectPublicKey(input: BytesLike | string): PublicKeyInfo {
     case 'gost-2004':
     case 'gost-2015-256':
     case 'gost-2015-512':
-      // GOST: wired by src/gost (issue 12)
-      throw new PkiError(
-        'ERR_UNSUPPORTED_ALGORITHM',
-        `GOST public keys (${spki.algorithmOid}) are not supported yet`,
-      );
+      return inspectGost(spki, family);
     case undefined:
       throw new PkiError(
         'ERR_UNSUPPORTED_ALGORITHM',

@@ -3,7 +3,8 @@
  * issuance, CSRs, CRLs, OCSP responses and their delegated responders, and signatures the apps
  * receive (logins, approvals, proofs of possession). One function, {@link verifySignature}, for every
  * algorithm of `algorithms.ts`: RSASSA-PKCS1-v1_5 and RSASSA-PSS (RFC 4055) with SHA-1/256/384/512,
- * ECDSA on P-256/P-384/P-521 with SHA-1/256/384/512.
+ * ECDSA on P-256/P-384/P-521 with SHA-1/256/384/512, and the KZ GOST algorithms (GOST R 34.10-2015
+ * 512/256 with Streebog, GOST 34.310-2004 with GOST R 34.11-94; src/gost).
  *
  * Public keys go through `validatePublicKey` first (validity always, sizes per policy). Imported
  * WebCrypto keys are cached per SubjectPublicKeyInfo (bounded), since relying parties verify many
@@ -14,6 +15,7 @@ import { toBase64 } from '../der/encoding.js';
 import { contextTag, DER_TAG, DerReader } from '../der/reader.js';
 import { derBitString, derNull, derOid, derSequence } from '../der/writer.js';
 import { PkiError } from '../errors.js';
+import { verifyGost } from '../gost/keys.js';
 import { EC_CURVES, KEY_ALGORITHM_OIDS } from '../keys/key-algorithm.js';
 import {
   inspectPublicKey,
@@ -293,7 +295,7 @@ export async function verifySignature(input: VerifySignatureInput): Promise<bool
     case 'gost-2004':
     case 'gost-2015-256':
     case 'gost-2015-512':
-      // GOST: wired by src/gost (issue 12)
-      throw new PkiError('ERR_UNSUPPORTED_ALGORITHM', `GOST signatures (${alg.oid}) are not supported yet`);
+      // Synchronous, pure TypeScript (src/gost): KZ encodings, r || s little-endian.
+      return verifyGost(alg.oid, publicKeyInfo, data, signature);
   }
 }

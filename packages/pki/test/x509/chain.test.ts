@@ -679,14 +679,14 @@ describe.skipIf(!hasNcaFixtures())('verifyChain on the NCA fixtures', () => {
     expect(r.chain).toHaveLength(3);
   });
 
-  it('builds GOST chains but reports their signatures as unsupported', async () => {
+  it('verifies GOST chains (GOST R 34.10-2015 and GOST 34.310-2004 through src/gost)', async () => {
     const r2015 = await verifyChain({
       certificate: f('ee-test/gost2015_treasury_client_2026.pem'),
       intermediates: [f('ca-test/nca_gost2022_test.cer')],
       trustAnchors: [f('ca-test/root_test_gost_2022.cer')],
       at: new Date('2026-06-01T00:00:00Z'),
     });
-    expect(r2015).toMatchObject({ valid: false, reason: 'unsupported-algorithm', index: 0 });
+    expect(r2015).toMatchObject({ valid: true });
     expect(r2015.chain).toHaveLength(3);
     const r2004 = await verifyChain({
       certificate: f('ee-test/gost2004_ceo_sign_2022.pem'),
@@ -694,6 +694,7 @@ describe.skipIf(!hasNcaFixtures())('verifyChain on the NCA fixtures', () => {
       trustAnchors: [f('ca-test/root_gost_test.crt')],
       at: new Date('2022-06-01T00:00:00Z'),
     });
-    expect(r2004).toMatchObject({ valid: false, reason: 'unsupported-algorithm', index: 0 });
+    expect(r2004).toMatchObject({ valid: true });
+    expect(r2004.chain).toHaveLength(3);
   });
 });
