@@ -13,16 +13,21 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { ncaFixturesDir, readNcaFixture } from '@kzpki/test-fixtures';
+import { NCA_TEST_PASSWORD, ncaFixturesDir, readNcaFixture } from '@kzpki/test-fixtures';
 import { describe, expect, it } from 'vitest';
 import { computeDigest } from '../../src/cms/digest.js';
+import { openSignerKeyFile } from '../../src/cms/key-file.js';
 import { parseCms } from '../../src/cms/parse.js';
+import { requireSignKey } from '../../src/cms/policy.js';
+import { signCms } from '../../src/cms/sign.js';
 import { checkSignerInfo, readCertificates } from '../../src/cms/signer-check.js';
 import { verifyCms } from '../../src/cms/verify.js';
 import { toHex } from '../../src/der/encoding.js';
 import { decodeGostSpki } from '../../src/gost/encoding.js';
 import { parseTimestampResponse } from '../../src/tsp/response.js';
 import { isTimestampingCertificate, parseTimestampToken, verifyTimestampToken } from '../../src/tsp/token.js';
+import { certificatePublicKeyInfo } from '../../src/x509/certificate-fields.js';
+import { inspectCertificate } from '../../src/x509/inspect.js';
 
 const dir = ncaFixturesDir();
 const has = (rel: string) => dir !== undefined && existsSync(join(dir, rel));
@@ -156,6 +161,45 @@ describe('CMS made by the NCA software', () => {
       expect(inValidity.valid).toBe(true);
     },
   );
+});
+
+describe('NCA key files sign CMS that verifies to the NCA test roots', () => {
+  const p12 = {
+    gost: 'p12/GOST512_ec425659bd2fc6dc587b871aede1857727cf8451.p12',
+    rsa: 'p12/AUTH_RSA256_6b361b864c679601b652fe387f61fcd9303c0327.p12',
+  };
+  itWith(p12.gost, 'a GOST-2015 key file (TEST 2022 CA)', async () => {
+    const signer = await openSignerKeyFile(readNcaFixture(p12.gost), NCA_TEST_PASSWORD);
+    const p7s = await signCms({ content: 'test', signers: signer });
+    const s = parseCms(p7s).signers[0]!;
+    expect(s.digestAlgorithm.oid).toBe('1.2.398.3.10.1.3.3');
+    const info = inspectCertificate(signer.certificate);
+    expect(
+      libVerify2015(certificatePublicKeyInfo(signer.certificate), s.signature, s.signedAttributes!.der),
+    ).toBe(true);
+    const report = await verifyCms(p7s, {
+      trustAnchors: [readNcaFixture('ca-test/root_test_gost_2022.cer')],
+      intermediates: [readNcaFixture('ca-test/nca_gost2022_test.cer')],
+      at: new Date((Date.parse(info.notBefore) + Date.parse(info.notAfter)) / 2),
+      revocation: false,
+    });
+    expect(report.valid).toBe(true);
+    expect(report.signers[0]!.certificate?.keyAlgorithm).toBe('GOST-2015-512');
+  });
+  itWith(p12.rsa, 'an RSA AUTH key file (production NCA 2018)', async () => {
+    const signer = await openSignerKeyFile(readNcaFixture(p12.rsa), NCA_TEST_PASSWORD);
+    const p7s = await signCms({ content: 'login challenge', signers: signer });
+    const report = await verifyCms(p7s, {
+      trustAnchors: [readNcaFixture('ca-prod-2015-2018/root_rsa.crt')],
+      intermediates: [readNcaFixture('ca-prod-2015-2018/nca_rsa.crt')],
+      at: new Date('2019-02-01T00:00:00Z'),
+      revocation: false,
+      policies: [requireSignKey()],
+    });
+    expect(report.signers[0]!.valid).toBe(true);
+    expect(report.signers[0]!.signKey).toBe(false);
+    expect(report.reason).toBe('policy-failed');
+  });
 });
 
 describe('a timestamp of the NCA test TSA (GOST 34.310-2004)', () => {
