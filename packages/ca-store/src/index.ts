@@ -42,7 +42,7 @@ export {
 } from './keys/responder-keys.js';
 export * from './repository.js';
 export { MIGRATIONS, type Migration } from './sqlite/migrations.js';
-export { CRLS_KEPT } from './sqlite/published.js';
+export { CRL_PART_BYTES, CRLS_KEPT } from './sqlite/published.js';
 export {
   CA_DB_FILE,
   caStorePath,

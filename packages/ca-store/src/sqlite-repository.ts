@@ -45,13 +45,13 @@ import {
 } from './sqlite/certificates.js';
 import { MIGRATIONS, migrate } from './sqlite/migrations.js';
 import {
-  insertCrl,
-  selectCrl,
+  readCrl,
   selectCrlHeader,
   selectIssuers,
   selectResponder,
   upsertIssuer,
   upsertResponder,
+  writeCrl,
 } from './sqlite/published.js';
 import * as sessions from './sqlite/sessions.js';
 import { buildStatusView } from './status-view.js';
@@ -130,8 +130,8 @@ export class SqliteCaRepository implements CaRepository {
     return selectStatusBySerial(this.db, issuerSkiHex, serialHex);
   }
 
-  async getPublishedCrl(issuerSkiHex: string, kind: CrlKind): Promise<PublishedCrlRecord | undefined> {
-    return selectCrl(this.db, issuerSkiHex, kind);
+  getPublishedCrl(issuerSkiHex: string, kind: CrlKind): Promise<PublishedCrlRecord | undefined> {
+    return readCrl(this.db, issuerSkiHex, kind);
   }
 
   async getPublishedCrlHeader(issuerSkiHex: string, kind: CrlKind): Promise<PublishedCrlHeader | undefined> {
@@ -168,8 +168,8 @@ export class SqliteCaRepository implements CaRepository {
     return this.tx(() => allocateCrlNumber(this.db, issuerSkiHex));
   }
 
-  async publishCrl(crl: PublishedCrlRecord): Promise<boolean> {
-    return this.tx(() => insertCrl(this.db, crl));
+  publishCrl(crl: PublishedCrlRecord): Promise<boolean> {
+    return writeCrl(this.db, (fn) => this.tx(fn), crl);
   }
 
   async getApplicationStatus(number: string): Promise<ApplicationStatusView | undefined> {
@@ -512,8 +512,8 @@ export class SqliteStatusStore implements StatusStore {
     return selectChangesSince(this.db, issuerSkiHex, sinceSeq);
   }
 
-  async getPublishedCrl(issuerSkiHex: string, kind: CrlKind): Promise<PublishedCrlRecord | undefined> {
-    return selectCrl(this.db, issuerSkiHex, kind);
+  getPublishedCrl(issuerSkiHex: string, kind: CrlKind): Promise<PublishedCrlRecord | undefined> {
+    return readCrl(this.db, issuerSkiHex, kind);
   }
 
   async getPublishedCrlHeader(issuerSkiHex: string, kind: CrlKind): Promise<PublishedCrlHeader | undefined> {

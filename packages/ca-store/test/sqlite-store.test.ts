@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type CertificateRecord,
+  CRL_PART_BYTES,
   CRLS_KEPT,
   isCaStoreError,
   MIGRATIONS,
@@ -305,6 +306,59 @@ describe('published CRLs', () => {
       .pluck()
       .all(issuer);
     expect(kept).toEqual([4, 5]);
+  });
+
+  it('stores a large CRL in parts and reads it back whole; unfinished writes are never served', async () => {
+    const issuer = 'ee'.repeat(20);
+    const big = new Uint8Array(CRL_PART_BYTES * 2 + 12345).map((_, i) => (i * 7919) % 251);
+    expect(await store.publishCrl(crl('full', 1n, { issuerSkiHex: issuer, der: big }))).toBe(true);
+    const parts = store.db
+      .prepare('SELECT COUNT(*) FROM published_crl_parts WHERE issuer_ski_hex = ? AND crl_number = 1')
+      .pluck()
+      .get(issuer);
+    expect(parts).toBe(3);
+    expect((await store.getPublishedCrl(issuer, 'full'))?.der).toEqual(big);
+    const reader = openStatusStore(join(dir, 'ca.sqlite'));
+    try {
+      expect((await reader.getPublishedCrl(issuer, 'full'))?.der).toEqual(big);
+
+      // A writer that a newer CRL overtakes while it writes its parts gives up and leaves nothing.
+      const slow = store.publishCrl(crl('full', 10n, { issuerSkiHex: issuer, der: big }));
+      const other = openCaStore(join(dir, 'ca.sqlite'));
+      expect(await other.publishCrl(crl('full', 11n, { issuerSkiHex: issuer }))).toBe(true);
+      await other.close();
+      expect(await slow).toBe(false);
+      expect((await reader.getPublishedCrlHeader(issuer, 'full'))?.crlNumber).toBe(11n);
+      const left = store.db
+        .prepare('SELECT crl_number FROM published_crls WHERE issuer_ski_hex = ? ORDER BY crl_number')
+        .pluck()
+        .all(issuer);
+      expect(left).toEqual([1, 11]);
+
+      // A crash mid-write (a header without its parts, never completed): invisible, then cleaned up.
+      store.db
+        .prepare(
+          `INSERT INTO published_crls (issuer_ski_hex, kind, crl_number, this_update, next_update, entries,
+             revocation_seq, size, parts, complete, published_at) VALUES (?, 'full', 12, 'x', 'x', 0, 0, 5, 1, 0, 'x')`,
+        )
+        .run(issuer);
+      expect((await reader.getPublishedCrlHeader(issuer, 'full'))?.crlNumber).toBe(11n);
+      expect(await store.publishCrl(crl('full', 13n, { issuerSkiHex: issuer }))).toBe(true);
+      expect(
+        store.db
+          .prepare('SELECT crl_number FROM published_crls WHERE issuer_ski_hex = ? ORDER BY crl_number')
+          .pluck()
+          .all(issuer),
+      ).toEqual([11, 13]);
+      expect(
+        store.db
+          .prepare('SELECT COUNT(*) FROM published_crl_parts WHERE issuer_ski_hex = ?')
+          .pluck()
+          .get(issuer),
+      ).toBe(2);
+    } finally {
+      await reader.close();
+    }
   });
 
   it('refuses a delta without a base, or a full CRL with one (schema)', async () => {

@@ -208,7 +208,8 @@ CREATE TABLE ocsp_responders (
   created_at     TEXT NOT NULL
 ) STRICT;
 
--- CRLs signed by the CA, served as they are by the status service.
+-- CRLs signed by the CA, served as they are by the status service. The DER is kept in parts
+-- (published_crl_parts), written in several short transactions; a CRL is visible once complete.
 CREATE TABLE published_crls (
   issuer_ski_hex  TEXT NOT NULL,
   kind            TEXT NOT NULL CHECK (kind IN ('full', 'delta')),
@@ -218,10 +219,24 @@ CREATE TABLE published_crls (
   next_update     TEXT NOT NULL,
   entries         INTEGER NOT NULL,
   revocation_seq  INTEGER NOT NULL,
-  der             BLOB NOT NULL,
+  size            INTEGER NOT NULL,
+  parts           INTEGER NOT NULL,
+  complete        INTEGER NOT NULL DEFAULT 0 CHECK (complete IN (0, 1)),
   published_at    TEXT NOT NULL,
   PRIMARY KEY (issuer_ski_hex, kind, crl_number),
   CHECK ((kind = 'delta') = (base_crl_number IS NOT NULL))
+) STRICT;
+CREATE INDEX published_crls_latest ON published_crls (issuer_ski_hex, kind, complete, crl_number);
+
+CREATE TABLE published_crl_parts (
+  issuer_ski_hex TEXT NOT NULL,
+  kind           TEXT NOT NULL,
+  crl_number     INTEGER NOT NULL,
+  part           INTEGER NOT NULL,
+  bytes          BLOB NOT NULL,
+  PRIMARY KEY (issuer_ski_hex, kind, crl_number, part),
+  FOREIGN KEY (issuer_ski_hex, kind, crl_number) REFERENCES published_crls (issuer_ski_hex, kind, crl_number)
+    ON DELETE CASCADE
 ) STRICT;
 
 -- The issuing CA's OCSP responder key was kept under the CA's KEK: superseded by ocsp_responders

@@ -102,9 +102,18 @@ interface CrlRow {
   next_update: string;
   entries: number | bigint;
   revocation_seq: number | bigint;
+  size: number | bigint;
+  parts: number | bigint;
   published_at: string;
-  der?: Buffer;
 }
+
+/**
+ * Bytes per stored part of a CRL. A CRL is written part by part in short transactions (and read
+ * part by part), yielding to the event loop in between: a 1,000,000-entry CRL (about 47 MB) then
+ * never holds the process (and, under `kzpki start`, the OCSP responder in it) for the half second
+ * one 47 MB write takes.
+ */
+export const CRL_PART_BYTES = 1 << 20;
 
 function toHeader(r: CrlRow): PublishedCrlHeader {
   return {
@@ -120,69 +129,160 @@ function toHeader(r: CrlRow): PublishedCrlHeader {
   };
 }
 
-const HEADER_COLUMNS =
-  'issuer_ski_hex, kind, crl_number, base_crl_number, this_update, next_update, entries, revocation_seq, published_at';
+function latestRow(db: Database.Database, issuerSkiHex: string, kind: CrlKind): CrlRow | undefined {
+  return stmt(
+    db,
+    `SELECT issuer_ski_hex, kind, crl_number, base_crl_number, this_update, next_update, entries, revocation_seq,
+       size, parts, published_at
+       FROM published_crls WHERE issuer_ski_hex = ? AND kind = ? AND complete = 1
+       ORDER BY crl_number DESC LIMIT 1`,
+  )
+    .safeIntegers(true)
+    .get(issuerSkiHex.toLowerCase(), kind) as CrlRow | undefined;
+}
 
-/** The header of the latest CRL of an issuer and kind. */
+/** The header of the latest complete CRL of an issuer and kind. */
 export function selectCrlHeader(
   db: Database.Database,
   issuerSkiHex: string,
   kind: CrlKind,
 ): PublishedCrlHeader | undefined {
-  const r = stmt(
-    db,
-    `SELECT ${HEADER_COLUMNS} FROM published_crls WHERE issuer_ski_hex = ? AND kind = ?
-       ORDER BY crl_number DESC LIMIT 1`,
-  )
-    .safeIntegers(true)
-    .get(issuerSkiHex.toLowerCase(), kind) as CrlRow | undefined;
+  const r = latestRow(db, issuerSkiHex, kind);
   return r && toHeader(r);
 }
 
-/** The latest CRL of an issuer and kind, with its bytes. */
-export function selectCrl(
-  db: Database.Database,
-  issuerSkiHex: string,
-  kind: CrlKind,
-): PublishedCrlRecord | undefined {
-  const r = stmt(
-    db,
-    `SELECT ${HEADER_COLUMNS}, der FROM published_crls WHERE issuer_ski_hex = ? AND kind = ?
-       ORDER BY crl_number DESC LIMIT 1`,
-  )
-    .safeIntegers(true)
-    .get(issuerSkiHex.toLowerCase(), kind) as CrlRow | undefined;
-  return r && { ...toHeader(r), der: new Uint8Array(r.der as Buffer) };
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**
- * Inserts a CRL unless a newer one of the issuer and kind is published, and drops all but the
- * newest {@link CRLS_KEPT} (in a transaction). Returns whether it was inserted.
+ * The latest complete CRL of an issuer and kind, with its bytes, read part by part. Should the CRL
+ * be dropped while it is read (two newer ones completed meanwhile), the read starts again on the
+ * then latest one.
  */
-export function insertCrl(db: Database.Database, c: PublishedCrlRecord): boolean {
+export async function readCrl(
+  db: Database.Database,
+  issuerSkiHex: string,
+  kind: CrlKind,
+): Promise<PublishedCrlRecord | undefined> {
+  const part = stmt(
+    db,
+    'SELECT bytes FROM published_crl_parts WHERE issuer_ski_hex = ? AND kind = ? AND crl_number = ? AND part = ?',
+  ).pluck();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const r = latestRow(db, issuerSkiHex, kind);
+    if (!r) return undefined;
+    const size = Number(r.size);
+    const parts = Number(r.parts);
+    const der = new Uint8Array(size);
+    let offset = 0;
+    for (let i = 0; i < parts; i++) {
+      const bytes = part.get(r.issuer_ski_hex, r.kind, r.crl_number, i) as Buffer | undefined;
+      if (!bytes || offset + bytes.length > size) break;
+      der.set(bytes, offset);
+      offset += bytes.length;
+      if (parts > 1) await yieldToEventLoop();
+    }
+    if (offset === size) return { ...toHeader(r), der };
+  }
+  throw new Error('The published CRL kept changing while it was read');
+}
+
+/**
+ * Publishes a CRL: a header row (not yet visible), its parts, then the header marked complete, each
+ * step in a short transaction of its own (`tx`). Refused (`false`, nothing kept) when a complete CRL
+ * of the issuer and kind with this number or a higher one exists, at the start or at the end. On
+ * completion, all but the newest {@link CRLS_KEPT} complete CRLs, and unfinished older attempts (a
+ * crash mid-way), are dropped.
+ */
+export async function writeCrl(
+  db: Database.Database,
+  tx: <T>(fn: () => T) => T,
+  c: PublishedCrlRecord,
+): Promise<boolean> {
   const issuer = c.issuerSkiHex.toLowerCase();
-  const latest = selectCrlHeader(db, issuer, c.kind);
-  if (latest && latest.crlNumber >= c.crlNumber) return false;
-  stmt(
+  const parts = Math.max(1, Math.ceil(c.der.length / CRL_PART_BYTES));
+  const newer = (): boolean => {
+    const latest = latestRow(db, issuer, c.kind);
+    return latest !== undefined && BigInt(latest.crl_number) >= c.crlNumber;
+  };
+  const begun = tx(() => {
+    if (newer()) return false;
+    stmt(
+      db,
+      `INSERT INTO published_crls (issuer_ski_hex, kind, crl_number, base_crl_number, this_update, next_update,
+         entries, revocation_seq, size, parts, complete, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+    ).run(
+      issuer,
+      c.kind,
+      c.crlNumber,
+      c.baseCrlNumber ?? null,
+      c.thisUpdate.toISOString(),
+      c.nextUpdate.toISOString(),
+      c.entries,
+      c.revocationSeq,
+      c.der.length,
+      parts,
+      c.publishedAt.toISOString(),
+    );
+    return true;
+  });
+  if (!begun) return false;
+  const insertPart = stmt(
     db,
-    `INSERT INTO published_crls (issuer_ski_hex, kind, crl_number, base_crl_number, this_update, next_update,
-       entries, revocation_seq, der, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    issuer,
-    c.kind,
-    c.crlNumber,
-    c.baseCrlNumber ?? null,
-    c.thisUpdate.toISOString(),
-    c.nextUpdate.toISOString(),
-    c.entries,
-    c.revocationSeq,
-    Buffer.from(c.der),
-    c.publishedAt.toISOString(),
+    'INSERT INTO published_crl_parts (issuer_ski_hex, kind, crl_number, part, bytes) VALUES (?, ?, ?, ?, ?)',
   );
-  stmt(
+  // A newer CRL completed meanwhile drops this unfinished one: then give up.
+  const mine = stmt(
     db,
-    `DELETE FROM published_crls WHERE issuer_ski_hex = ? AND kind = ? AND crl_number NOT IN
-       (SELECT crl_number FROM published_crls WHERE issuer_ski_hex = ? AND kind = ? ORDER BY crl_number DESC LIMIT ?)`,
-  ).run(issuer, c.kind, issuer, c.kind, CRLS_KEPT);
-  return true;
+    'SELECT 1 FROM published_crls WHERE issuer_ski_hex = ? AND kind = ? AND crl_number = ? AND complete = 0',
+  );
+  const stillMine = (): boolean => mine.get(issuer, c.kind, c.crlNumber) !== undefined;
+  for (let i = 0; i < parts; i++) {
+    const bytes = c.der.subarray(i * CRL_PART_BYTES, (i + 1) * CRL_PART_BYTES);
+    const written = tx(() => {
+      if (!stillMine()) return false;
+      insertPart.run(
+        issuer,
+        c.kind,
+        c.crlNumber,
+        i,
+        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length),
+      );
+      return true;
+    });
+    if (!written) return false;
+    if (parts > 1) await yieldToEventLoop();
+  }
+  return tx(() => {
+    const won = stillMine() && !newer();
+    if (won) {
+      stmt(
+        db,
+        'UPDATE published_crls SET complete = 1 WHERE issuer_ski_hex = ? AND kind = ? AND crl_number = ?',
+      ).run(issuer, c.kind, c.crlNumber);
+    }
+    const doomed = stmt(
+      db,
+      `SELECT crl_number FROM published_crls WHERE issuer_ski_hex = ? AND kind = ? AND (
+         (complete = 1 AND crl_number NOT IN (SELECT crl_number FROM published_crls
+            WHERE issuer_ski_hex = ? AND kind = ? AND complete = 1 ORDER BY crl_number DESC LIMIT ?))
+         OR (complete = 0 AND crl_number <= ?))`,
+    )
+      .pluck()
+      .safeIntegers(true)
+      .all(issuer, c.kind, issuer, c.kind, CRLS_KEPT, c.crlNumber) as bigint[];
+    for (const n of doomed) {
+      stmt(
+        db,
+        'DELETE FROM published_crl_parts WHERE issuer_ski_hex = ? AND kind = ? AND crl_number = ?',
+      ).run(issuer, c.kind, n);
+      stmt(db, 'DELETE FROM published_crls WHERE issuer_ski_hex = ? AND kind = ? AND crl_number = ?').run(
+        issuer,
+        c.kind,
+        n,
+      );
+    }
+    return won;
+  });
 }
