@@ -111,6 +111,12 @@ function offlineConfig(env: NodeJS.ProcessEnv, host: string, port: number, publi
   }
   const anchor = file('KZPKI_STATUS_TRUST_ANCHOR', false);
   const indexPath = env.KZPKI_STATUS_INDEX;
+  if (env.KZPKI_STATUS_DELTA_CRL && !env.KZPKI_STATUS_CRL) {
+    throw new StatusError(
+      'ERR_CONFIG',
+      'KZPKI_STATUS_DELTA_CRL needs KZPKI_STATUS_CRL (the full CRL it updates)',
+    );
+  }
   const crlPaths = [env.KZPKI_STATUS_CRL, env.KZPKI_STATUS_DELTA_CRL].filter((p): p is string => !!p);
   let source: MemoryStatusSource | undefined;
   const mtimes = new Map<string, number>();
@@ -149,6 +155,7 @@ function offlineConfig(env: NodeJS.ProcessEnv, host: string, port: number, publi
       const issuer: IssuerMaterial = {
         id,
         certificate: caCert,
+        crls: crlPaths.length > 0,
         ...(responderCert && responderKey
           ? { ocspSigner: { certificate: toDer(responderCert, 'CERTIFICATE'), privateKey: responderKey } }
           : {}),

@@ -168,7 +168,9 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
     try {
       const published = await withTimeout(
         Promise.all(
-          material.issuers.flatMap((i) => (['full', 'delta'] as const).map((kind) => source.crl(i.id, kind))),
+          material.issuers
+            .filter((i) => i.crls !== false)
+            .flatMap((i) => (['full', 'delta'] as const).map((kind) => source.crl(i.id, kind))),
         ),
         2000,
       );

@@ -3,6 +3,7 @@ import { exportPkcs8, toPem } from '@kzpki/pki';
 import { tempDir } from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusConfigFromEnv } from '../src/config.js';
+import { startStatus } from '../src/server.js';
 import { makeHierarchy, type TestHierarchy } from './support/hierarchy.js';
 
 describe('statusConfigFromEnv', () => {
@@ -117,5 +118,37 @@ describe('statusConfigFromEnv', () => {
     utimesSync(wrong, new Date(Date.now() + 10_000), new Date(Date.now() + 10_000));
     await expect(c.refresh?.()).rejects.toMatchObject({ code: 'ERR_CONFIG' });
     expect((await source.crl('partner-ca', 'full'))?.crlNumber).toBe(3n);
+  });
+
+  it('runs offline as an OCSP responder only when no CRL is given (ready, no CRL route)', async () => {
+    const files = {
+      KZPKI_STATUS_SOURCE: 'offline',
+      KZPKI_STATUS_ISSUER_ID: 'partner-ca',
+      KZPKI_STATUS_CA_CERT: dir.write('ca2.pem', h.issuing.cert.pem),
+      KZPKI_STATUS_RESPONDER_CERT: dir.write('ocsp2.der', h.responder.cert.der),
+      KZPKI_STATUS_RESPONDER_KEY: dir.write(
+        'ocsp2.key',
+        toPem(await exportPkcs8(h.responder.keys.privateKey), 'PRIVATE KEY'),
+      ),
+    };
+    expect(() =>
+      statusConfigFromEnv(
+        { ...files, KZPKI_STATUS_DELTA_CRL: dir.write('d.crl', new Uint8Array([0x30])) },
+        () => {},
+      ),
+    ).toThrow(/KZPKI_STATUS_DELTA_CRL needs KZPKI_STATUS_CRL/);
+    const c = statusConfigFromEnv(files, () => {});
+    expect(c.refresh).toBeUndefined();
+    const source = await c.openSource();
+    expect((await source.material()).issuers[0]).toMatchObject({ id: 'partner-ca', crls: false });
+    const status = await startStatus({ source, port: 0 });
+    try {
+      expect((await fetch(`${status.url}/ready`)).status).toBe(200);
+      const crl = await fetch(`${status.url}/crl/partner-ca.crl`);
+      expect(crl.status).toBe(404);
+      expect((await crl.json()).code).toBe('ERR_ISSUER_UNKNOWN');
+    } finally {
+      await status.close();
+    }
   });
 });

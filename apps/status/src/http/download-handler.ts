@@ -102,7 +102,7 @@ export function createDownloadHandler(
       return true;
     }
     const issuer = issuers.get(issuerId);
-    if (!issuer) {
+    if (!issuer || (isCrl && issuer.crls === false)) {
       const what = isCrl ? 'publishes CRLs here' : 'is served here';
       fail(res, route, method, started, problem('ERR_ISSUER_UNKNOWN', `No CA named ${issuerId} ${what}`));
       return true;

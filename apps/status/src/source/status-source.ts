@@ -95,6 +95,12 @@ export interface IssuerMaterial {
   /** DER certificate of the CA. */
   certificate: Uint8Array;
   /**
+   * Whether CRLs of this CA are served here (default true). `false` (an external CA whose CRLs are
+   * published elsewhere): `/crl/<id>.crl` answers `ERR_ISSUER_UNKNOWN` and readiness does not wait
+   * for CRLs.
+   */
+  crls?: boolean;
+  /**
    * Who signs OCSP responses about certificates of this CA: a delegated responder certificate issued
    * by it (EKU OCSPSigning, id-pkix-ocsp-nocheck). Absent: OCSP requests about this CA get
    * `unauthorized`.
