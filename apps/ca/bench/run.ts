@@ -22,7 +22,7 @@ import {
   templateProfile,
   toPem,
 } from '@kzpki/pki';
-import { DEFAULT_RATE_LIMITS, type RateLimitName, type RateLimitRule } from '../src/http/rate-limiter.js';
+import { DEFAULT_RATE_LIMITS, type RateLimitName, type RateLimitRule } from '../src/http/rate-limits.js';
 import { loadDemoData, startCa } from '../src/index.js';
 
 const args = new Set(process.argv.slice(2));

@@ -14,7 +14,7 @@
  */
 import { PIN_SCRYPT, type ScryptParams } from './crypto/pin.js';
 import { type Agreement, CURRENT_AGREEMENT } from './flow/agreement.js';
-import { DEFAULT_RATE_LIMITS, type RateLimitName, type RateLimitRule } from './http/rate-limiter.js';
+import { DEFAULT_RATE_LIMITS, type RateLimitName, type RateLimitRule } from './http/rate-limits.js';
 
 /**
  * Passphrase used when `KZPKI_CA_PASSPHRASE` is not set. It is public, so keys stored under it are

@@ -2,6 +2,7 @@
  * Starts the reference CA from the environment (see `config.ts` for the variables):
  * `node apps/ca/dist/main.js`.
  */
+import { onShutdownSignals } from '@kzpki/server-kit';
 import { settingsFromEnv } from './config.js';
 import { startCa } from './server.js';
 
@@ -23,12 +24,4 @@ if (cfg.devMode) console.log(`[kzpki-ca] dev mode: SMS outbox at ${ca.url}/v1/de
 if (cfg.testMode)
   console.log('[kzpki-ca] test mode: NCA test identifiers accepted, backdated validity allowed');
 
-const stop = (): void => {
-  console.log('[kzpki-ca] stopping');
-  ca.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+onShutdownSignals(() => ca.close(), { log: (m) => console.log(`[kzpki-ca] ${m}`) });

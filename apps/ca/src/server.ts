@@ -6,22 +6,24 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CaRepository, caStorePath, openCaStore } from '@kzpki/ca-store';
+import {
+  createOperationRouter,
+  listen,
+  notFoundHandler,
+  problemErrorHandler,
+  RateLimiter,
+  type RunningHttpServer,
+} from '@kzpki/server-kit';
 import express from 'express';
 import { CA_FILE_NAMES } from './ca/hierarchy.js';
 import { type InitCaOptions, initCa } from './ca/init-ca.js';
 import type { CaMaterial } from './ca/material.js';
 import { type CaConfig, type CaConfigOverrides, resolveConfig } from './config.js';
 import { type CrlIssuer, CrlPublisher, type CrlScheduleOptions } from './crl/crl-publisher.js';
-import { CaError } from './errors.js';
 import { docsSite } from './http/docs-site.js';
-import type { ApiResponse } from './http/idempotency.js';
-import { PROBLEM_JSON, problemOf, toCaError } from './http/problem.js';
-import { RateLimiter } from './http/rate-limiter.js';
-import { bearerToken, hasBody } from './http/request.js';
 import type { CaContext } from './issuance/context.js';
 import { sweepExpired } from './issuance/expiry.js';
 import { loadDemoData } from './providers/demo-data.js';
@@ -32,9 +34,8 @@ import { cabinetHandlers } from './routes/cabinet-routes.js';
 import { devHandlers } from './routes/dev-routes.js';
 import { operatorHandlers } from './routes/operator-routes.js';
 import { publicHandlers } from './routes/public-routes.js';
-import type { OperationHandlers } from './routes/types.js';
-import { loadSpec } from './spec/load-spec.js';
-import { SpecValidator } from './spec/validator.js';
+import type { CaRouteTable } from './routes/types.js';
+import { loadCaSpec } from './spec/ca-spec.js';
 
 /** The CAs whose CRLs the CA signs: the issuing CA and the root, under their URL names. */
 export function crlIssuers(material: CaMaterial): CrlIssuer[] {
@@ -99,7 +100,12 @@ export interface CaServer {
   close(): Promise<void>;
 }
 
-const HANDLERS: OperationHandlers = {
+/**
+ * Every operation of `openapi/ca.yaml` and its handler. Typed from the spec: leaving an operation
+ * out, adding one the spec does not have, or a handler whose request or result does not match
+ * the spec does not compile.
+ */
+const HANDLERS: CaRouteTable = {
   ...publicHandlers,
   ...applicantHandlers,
   ...cabinetHandlers,
@@ -146,98 +152,29 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
     material,
     config,
     otpKey,
-    limiter: new RateLimiter(config.rateLimits, () => now().getTime()),
+    limiter: new RateLimiter(config.rateLimits, { now: () => now().getTime() }),
     now,
   };
-  const validator = new SpecValidator(loadSpec(opts.specPath));
   const specViolations: string[] = [];
   const logError = opts.logError ?? ((m: string, e: unknown) => console.error(m, e));
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(express.json({ limit: '8mb', type: ['application/json', 'application/*+json'] }));
-
-  const send = (
-    res: express.Response,
-    operationId: string,
-    r: ApiResponse,
-    type = 'application/json',
-  ): void => {
-    res.setHeader('Cache-Control', 'no-store');
-    for (const [k, v] of Object.entries(r.headers ?? {})) res.setHeader(k, v);
-    if (opts.validateResponses) {
-      for (const v of validator.validateResponse(operationId, r.status, type, r.body)) {
-        specViolations.push(`${operationId} ${r.status}: ${v}`);
-      }
-    }
-    if (r.body === undefined) res.status(r.status).end();
-    else res.status(r.status).type(type).send(JSON.stringify(r.body));
-  };
-  const fail = (res: express.Response, operationId: string, e: unknown): void => {
-    const err = toCaError(e);
-    if (err.code === 'ERR_INTERNAL') logError(`[kzpki-ca] ${operationId} failed`, err.cause ?? err);
-    const headers: Record<string, string> = {};
-    if (err.details.retryAfter !== undefined) headers['Retry-After'] = String(err.details.retryAfter);
-    send(res, operationId, { status: err.status, body: problemOf(err), headers }, PROBLEM_JSON);
-  };
-
-  for (const op of validator.operations()) {
-    const handler = HANDLERS[op.operationId];
-    if (!handler) throw new CaError('ERR_INTERNAL', `No handler for operation ${op.operationId}`);
-    app[op.method](op.expressPath, async (req, res) => {
-      try {
-        const body = hasBody(req.headers) ? req.body : undefined;
-        const violations = validator.validateRequest(op.operationId, {
-          params: req.params as Record<string, string>,
-          query: req.query as Record<string, unknown>,
-          headers: req.headers,
-          body,
-          hasBody: body !== undefined,
-        });
-        if (violations.length > 0) {
-          const first = violations[0];
-          throw new CaError('ERR_VALIDATION', `${first?.location}${first?.path} ${first?.message}`, {
-            details: { errors: violations },
-          });
-        }
-        const idem = req.headers['idempotency-key'];
-        const r = await handler(context, {
-          params: req.params as Record<string, string>,
-          query: req.query as Record<string, unknown>,
-          body,
-          ip: req.socket.remoteAddress ?? 'unknown',
-          ...(bearerToken(req.headers) !== undefined ? { bearer: bearerToken(req.headers) as string } : {}),
-          ...(typeof idem === 'string' ? { idempotencyKey: idem } : {}),
-        });
-        send(res, op.operationId, r);
-      } catch (e) {
-        fail(res, op.operationId, e);
-      }
-    });
-  }
+  app.use(
+    createOperationRouter({
+      spec: loadCaSpec(opts.specPath),
+      handlers: HANDLERS,
+      context,
+      // Identification uploads a selfie and document pictures as base64.
+      jsonLimit: '8mb',
+      onInternalError: (operationId, e) => logError(`[kzpki-ca] ${operationId} failed`, e),
+      ...(opts.validateResponses ? { onResponseViolation: (v: string) => specViolations.push(v) } : {}),
+    }),
+  );
   // Looked up per request: docs built while the CA runs are served without a restart.
   app.use('/docs', docsSite(opts.docsDir ?? defaultDocsDir()));
-  app.use((_req: express.Request, res: express.Response) => {
-    res.setHeader('Cache-Control', 'no-store');
-    res
-      .status(404)
-      .type(PROBLEM_JSON)
-      .send(JSON.stringify(problemOf(new CaError('ERR_NOT_FOUND', 'No such endpoint'))));
-  });
-  // Errors before a route ran (malformed JSON, body too large).
-  app.use((e: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    const status = (e as { status?: number }).status;
-    const err =
-      status !== undefined && status >= 400 && status < 500
-        ? new CaError('ERR_VALIDATION', `Unreadable request body: ${(e as Error).message}`)
-        : toCaError(e);
-    if (err.code === 'ERR_INTERNAL') logError('[kzpki-ca] request failed', e);
-    res.setHeader('Cache-Control', 'no-store');
-    res
-      .status(err.status)
-      .type(PROBLEM_JSON)
-      .send(JSON.stringify(problemOf(err)));
-  });
+  app.use(notFoundHandler());
+  app.use(problemErrorHandler({ onInternalError: (e) => logError('[kzpki-ca] request failed', e) }));
 
   const timer =
     config.sweepIntervalSeconds > 0
@@ -302,19 +239,18 @@ export interface RunningCa extends CaServer {
  */
 export async function startCa(opts: StartCaOptions): Promise<RunningCa> {
   const server = await createCaServer(opts);
-  const host = opts.host ?? '127.0.0.1';
-  const http = await new Promise<import('node:http').Server>((resolve, reject) => {
-    const s = server.app.listen(opts.port ?? 0, host, (err?: Error) => (err ? reject(err) : resolve(s)));
-  });
-  const { port } = http.address() as AddressInfo;
+  let http: RunningHttpServer;
+  try {
+    http = await listen(server.app, { host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
   return {
     ...server,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: http.url,
     async close() {
-      await new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeAllConnections();
-      });
+      await http.close();
       await server.close();
     },
   };

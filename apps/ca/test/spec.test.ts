@@ -1,37 +1,35 @@
 /**
  * `openapi/ca.yaml` is the contract: its examples validate against its own schemas, its error codes
- * are exactly the CA's, every operation has a handler, and every secured operation refuses a
- * request without a token.
+ * are exactly the CA's, its template names and approver roles are `@kzpki/pki`'s, every operation
+ * has a handler, and every secured operation refuses a request without a token.
  */
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import formatsModule from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+import { APPROVER_ROLES, TEMPLATES } from '@kzpki/pki';
+import { createAjv } from '@kzpki/server-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApplicationNumber } from '../src/crypto/application-number.js';
 import { CA_ERROR_STATUS } from '../src/errors.js';
+import { TRANSITIONS } from '../src/flow/transitions.js';
 import { applicantHandlers } from '../src/routes/applicant-routes.js';
 import { cabinetHandlers } from '../src/routes/cabinet-routes.js';
 import { devHandlers } from '../src/routes/dev-routes.js';
 import { operatorHandlers } from '../src/routes/operator-routes.js';
 import { publicHandlers } from '../src/routes/public-routes.js';
-import { listOperations, loadSpec, type OpenApiDocument } from '../src/spec/load-spec.js';
+import { loadCaSpec } from '../src/spec/ca-spec.js';
 import { type Body, call } from './support/api.js';
 import { startTestCa, type TestCa } from './support/harness.js';
 
-const doc = loadSpec();
-const ops = listOperations(doc);
-
-type Formats = (ajv: Ajv2020) => Ajv2020;
-const addFormats = ((formatsModule as unknown as { default?: Formats }).default ??
-  formatsModule) as unknown as Formats;
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-addFormats(ajv);
-ajv.addSchema(doc as unknown as object, 'spec');
+const spec = loadCaSpec();
+const doc = spec.document as Body;
+const ops = spec.operations;
+const ajv = createAjv();
+ajv.addSchema(doc, 'spec');
 
 function resolve(ref: string): Body {
   return ref
     .replace(/^#\//, '')
     .split('/')
-    .reduce((n: Body, p) => n[p.replace(/~1/g, '/').replace(/~0/g, '~')], doc as OpenApiDocument);
+    .reduce((n: Body, p) => n[p.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
 }
 const ptr = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 
@@ -52,9 +50,9 @@ function examples(): Array<{ schema: string; value: unknown; label: string }> {
   };
   for (const op of ops) {
     const base = ptr('', 'paths', op.path, op.method);
-    if (op.operation.requestBody)
-      collect(`${base}/requestBody`, op.operation.requestBody.content, `${op.operationId} request`);
-    for (const [status, resp] of Object.entries(op.operation.responses)) {
+    if (op.operation.requestBody?.content)
+      collect(`${base}/requestBody`, op.operation.requestBody.content as Body, `${op.operationId} request`);
+    for (const [status, resp] of Object.entries(op.operation.responses ?? {}) as Array<[string, Body]>) {
       const r = resp.$ref ? resolve(resp.$ref) : resp;
       const rbase = resp.$ref ? resp.$ref.slice(1) : `${base}/responses/${status}`;
       if (r.content) collect(rbase, r.content, `${op.operationId} ${status}`);
@@ -70,7 +68,7 @@ describe('openapi/ca.yaml', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const op of ops) {
       expect(op.operation.tags?.length, op.operationId).toBeGreaterThan(0);
-      expect((op.operation as { summary?: string }).summary, op.operationId).toBeTruthy();
+      expect(op.operation.summary, op.operationId).toBeTruthy();
     }
     const withExamples = new Set(examples().map((e) => e.label.split(' ')[0]));
     for (const op of ops)
@@ -86,6 +84,16 @@ describe('openapi/ca.yaml', () => {
     }
   });
 
+  it('docs/errors.md lists every CA error code with its HTTP status', () => {
+    const md = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
+    const section = md.split('\n## ').find((x) => x.startsWith('Reference CA, apps/ca')) ?? '';
+    const rows = [...section.matchAll(/^\| `(ERR_[A-Z_]+)` \| (\d{3}) \|/gm)].map((m) => [
+      m[1],
+      Number(m[2]),
+    ]);
+    expect(Object.fromEntries(rows)).toEqual(CA_ERROR_STATUS);
+  });
+
   it('the ErrorCode enum is exactly the CA error codes, and every problem example has its status', () => {
     const codes = (doc.components.schemas as Body).ErrorCode.enum as string[];
     expect([...codes].sort()).toEqual(Object.keys(CA_ERROR_STATUS).sort());
@@ -95,7 +103,21 @@ describe('openapi/ca.yaml', () => {
     }
   });
 
-  it('every operation has exactly one handler', () => {
+  it('names the templates and approver roles exactly as @kzpki/pki does (one source of templates)', () => {
+    const schemas = doc.components.schemas as Body;
+    expect(schemas.TemplateName.enum).toEqual(Object.keys(TEMPLATES));
+    expect(schemas.TemplateInfo.properties.approverRoles.items.enum).toEqual([...APPROVER_ROLES]);
+    expect(schemas.ApplicationKind.enum).toEqual([...new Set(Object.values(TEMPLATES).map((t) => t.kind))]);
+  });
+
+  it('lists as NextAction exactly the applicant actions of the transition table', () => {
+    const applicant = Object.entries(TRANSITIONS)
+      .filter(([, t]) => t.applicant)
+      .map(([a]) => a);
+    expect([...(doc.components.schemas as Body).NextAction.enum].sort()).toEqual(applicant.sort());
+  });
+
+  it('every operation has exactly one handler (also a compile-time check: CaRouteTable in server.ts)', () => {
     const handlers = [
       publicHandlers,
       applicantHandlers,
@@ -128,7 +150,7 @@ describe('security schemes are enforced', () => {
     expect(secured.length).toBeGreaterThan(15);
     for (const op of secured) {
       const path = op.path.replace(/\{(\w+)\}/g, (_m, p: string) => params[p] as string);
-      const rb = op.operation.requestBody?.content['application/json'] as Body;
+      const rb = op.operation.requestBody?.content?.['application/json'] as Body;
       const ex = rb?.examples && Object.values(rb.examples)[0];
       const body = ex
         ? (ex as Body).$ref

@@ -4,6 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { APPLICATION_STATUSES, canonicalJson, TERMINAL_STATUSES, UNFINISHED_STATUSES } from '@kzpki/ca-store';
+import { RateLimiter, titleOf } from '@kzpki/server-kit';
 import { describe, expect, it } from 'vitest';
 import {
   generateApplicationNumber,
@@ -13,8 +14,7 @@ import {
 import { generateOtp, otpMac, otpMatches } from '../src/crypto/otp.js';
 import { hashPin, isTooSimplePin, verifyPin } from '../src/crypto/pin.js';
 import { assertAllowed, nextActions, TRANSITIONS } from '../src/flow/transitions.js';
-import { titleOf } from '../src/http/problem.js';
-import { RateLimiter } from '../src/http/rate-limiter.js';
+import { DEFAULT_RATE_LIMITS } from '../src/http/rate-limits.js';
 import { compareWithRegistry } from '../src/issuance/identity-match.js';
 
 function shuffle<T>(xs: T[]): T[] {
@@ -131,47 +131,21 @@ describe('PINs', () => {
   });
 });
 
-describe('rate limiter', () => {
-  it('allows the capacity, refuses with the time to the next token, refills', () => {
+describe('rate limits', () => {
+  // The token-bucket arithmetic, its invariant and bounded memory are tested in @kzpki/server-kit.
+  it('by default an IIN gets five codes at once, then one every two minutes', async () => {
     let now = 0;
-    const rl = new RateLimiter(
-      {
-        otpSendPerIin: { capacity: 2, refillPerSecond: 0.5 },
-        otpSendPerIp: { capacity: 1, refillPerSecond: 1 },
-        otpCheckPerIp: { capacity: 1, refillPerSecond: 1 },
-        statusLookupPerIp: { capacity: 1, refillPerSecond: 1 },
-        loginPerIp: { capacity: 1, refillPerSecond: 1 },
-      },
-      () => now,
-    );
-    expect(rl.take('otpSendPerIin', 'x').allowed).toBe(true);
-    expect(rl.take('otpSendPerIin', 'x').allowed).toBe(true);
-    expect(rl.take('otpSendPerIin', 'x')).toEqual({ allowed: false, retryAfterSeconds: 2 });
-    expect(rl.take('otpSendPerIin', 'y').allowed).toBe(true);
-    now += 2000;
-    expect(rl.take('otpSendPerIin', 'x').allowed).toBe(true);
-    expect(rl.take('otpSendPerIin', 'x').allowed).toBe(false);
-  });
-
-  it('stays bounded under many keys', () => {
-    let now = 0;
-    const rule = { capacity: 1, refillPerSecond: 1 };
-    const rl = new RateLimiter(
-      {
-        otpSendPerIin: rule,
-        otpSendPerIp: rule,
-        otpCheckPerIp: rule,
-        statusLookupPerIp: rule,
-        loginPerIp: rule,
-      },
-      () => now,
-      100,
-    );
-    for (let i = 0; i < 1000; i++) {
-      rl.take('loginPerIp', `10.0.${i >> 8}.${i & 255}`);
-      now += 1;
-    }
-    expect((rl as unknown as { buckets: Map<string, unknown> }).buckets.size).toBeLessThanOrEqual(101);
+    const rl = new RateLimiter(DEFAULT_RATE_LIMITS, { now: () => now });
+    for (let i = 0; i < 5; i++) expect((await rl.take('otpSendPerIin', '850315300128')).allowed).toBe(true);
+    expect(await rl.take('otpSendPerIin', '850315300128')).toEqual({
+      allowed: false,
+      remaining: 0,
+      retryAfterSeconds: 120,
+    });
+    expect((await rl.take('otpSendPerIin', '911212307895')).allowed).toBe(true);
+    now += 120_000;
+    expect((await rl.take('otpSendPerIin', '850315300128')).allowed).toBe(true);
+    expect((await rl.take('otpSendPerIin', '850315300128')).allowed).toBe(false);
   });
 });
 

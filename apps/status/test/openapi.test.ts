@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { STATUS_ERROR_HTTP } from '../src/errors.js';
 import { OpenApiValidator } from '../src/http/openapi.js';
@@ -29,6 +30,16 @@ describe('openapi/status.yaml', () => {
     expect(doc.components.schemas.Problem.properties.code.enum.sort()).toEqual(
       Object.keys(STATUS_ERROR_HTTP).sort(),
     );
+  });
+
+  it('docs/errors.md lists every status-service error code with its HTTP status', () => {
+    const md = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
+    const section = md.split('\n## ').find((x) => x.startsWith('Status service, apps/status')) ?? '';
+    const rows = [...section.matchAll(/^\| `(ERR_[A-Z_]+)` \| (\d{3}) \|/gm)].map((m) => [
+      m[1],
+      Number(m[2]),
+    ]);
+    expect(Object.fromEntries(rows)).toEqual(STATUS_ERROR_HTTP);
   });
 
   it('validates path parameters', () => {

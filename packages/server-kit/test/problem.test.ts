@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /** RFC 9457 problem documents with the ERR_ code style. */
 import { describe, expect, it } from 'vitest';
 import {
@@ -80,6 +81,16 @@ describe('problem documents', () => {
       expect([e.code, e.status, e.name]).toEqual([code, status, 'ServerKitError']);
       expect(code).toMatch(/^ERR_[A-Z]+(_[A-Z]+)*$/);
     }
+  });
+
+  it('docs/errors.md lists every kit code (HTTP status for the wire codes)', () => {
+    const md = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
+    const section = md.split('\n## ').find((x) => x.startsWith('@kzpki/server-kit')) ?? '';
+    const rows = [...section.matchAll(/^\| `(ERR_[A-Z_]+)` \| (\d{3}|—) \|/gm)].map((m) => [
+      m[1],
+      m[2] === '—' ? 500 : Number(m[2]),
+    ]);
+    expect(Object.fromEntries(rows)).toEqual(SERVER_KIT_ERROR_STATUS);
   });
 
   it('sendProblem writes problem+json with no-store and Retry-After on a raw response', async () => {

@@ -40,7 +40,7 @@ export async function createLoginChallenge(
   audience: LoginAudience,
   ip: string,
 ): Promise<IssuedChallenge> {
-  limit(ctx, 'loginPerIp', ip);
+  await limit(ctx, 'loginPerIp', ip);
   const now = ctx.now();
   const record: ChallengeRecord = {
     id: randomId(),
@@ -80,7 +80,7 @@ export async function loginWithCertificate(
   input: CertificateLoginInput,
   ip: string,
 ): Promise<HolderSession> {
-  limit(ctx, 'loginPerIp', ip);
+  await limit(ctx, 'loginPerIp', ip);
   const challenge = await ctx.store.consumeChallenge(input.challengeId, audience, ctx.now());
   if (!challenge)
     throw new CaError(

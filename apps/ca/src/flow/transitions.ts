@@ -25,6 +25,15 @@ export type FlowAction =
   | 'revokeAll'
   | 'expire';
 
+/**
+ * The actions the applicant takes: those with `applicant: true` in {@link TRANSITIONS} (the
+ * `NextAction` enum of `openapi/ca.yaml`; a test keeps the three equal).
+ */
+export type ApplicantAction = Exclude<
+  FlowAction,
+  'decideModeration' | 'decideApplication' | 'revokeAll' | 'expire'
+>;
+
 /** One row of the transition table. */
 export interface Transition {
   /** Statuses in which the action is allowed. */
@@ -91,8 +100,8 @@ export function assertDestination(action: FlowAction, to: ApplicationStatus): vo
 }
 
 /** The applicant's actions allowed in `status`, in flow order (the `nextActions` of the API). */
-export function nextActions(status: ApplicationStatus): FlowAction[] {
+export function nextActions(status: ApplicationStatus): ApplicantAction[] {
   return (Object.keys(TRANSITIONS) as FlowAction[]).filter(
-    (a) => TRANSITIONS[a].applicant && TRANSITIONS[a].from.includes(status),
+    (a): a is ApplicantAction => TRANSITIONS[a].applicant && TRANSITIONS[a].from.includes(status),
   );
 }

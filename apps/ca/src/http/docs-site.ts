@@ -6,9 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { problemOf, sendExpressProblem } from '@kzpki/server-kit';
 import express from 'express';
 import { CaError } from '../errors.js';
-import { PROBLEM_JSON, problemOf } from './problem.js';
 
 /** Advice of the 404 while the site is not built. */
 export const DOCS_NOT_BUILT =
@@ -32,11 +32,7 @@ export function docsSite(docsDir: string): express.Router {
       next();
       return;
     }
-    res.setHeader('Cache-Control', 'no-store');
-    res
-      .status(404)
-      .type(PROBLEM_JSON)
-      .send(JSON.stringify(problemOf(new CaError('ERR_NOT_FOUND', DOCS_NOT_BUILT))));
+    sendExpressProblem(res, problemOf(new CaError('ERR_NOT_FOUND', DOCS_NOT_BUILT)));
   });
   return router;
 }

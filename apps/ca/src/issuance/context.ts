@@ -5,10 +5,11 @@
 
 import type { ApplicationRecord, CaRepository } from '@kzpki/ca-store';
 import { isUnfinished } from '@kzpki/ca-store';
+import type { RateLimiter } from '@kzpki/server-kit';
 import type { CaMaterial } from '../ca/material.js';
 import type { CaConfig } from '../config.js';
 import { CaError } from '../errors.js';
-import type { RateLimiter, RateLimitName } from '../http/rate-limiter.js';
+import type { RateLimitName } from '../http/rate-limits.js';
 import type { CaProviders } from '../providers/types.js';
 
 /** Dependencies of the flow. */
@@ -19,7 +20,7 @@ export interface CaContext {
   config: CaConfig;
   /** HMAC key for one-time codes (random, kept in the store's settings). */
   otpKey: Uint8Array;
-  limiter: RateLimiter;
+  limiter: RateLimiter<RateLimitName>;
   now(): Date;
 }
 
@@ -59,8 +60,8 @@ export async function loadApplicationByNumber(ctx: CaContext, number: string): P
  * Takes a rate-limit token.
  * @throws {CaError} `ERR_RATE_LIMITED` with `retryAfter`.
  */
-export function limit(ctx: CaContext, name: RateLimitName, key: string): void {
-  const d = ctx.limiter.take(name, key);
+export async function limit(ctx: CaContext, name: RateLimitName, key: string): Promise<void> {
+  const d = await ctx.limiter.take(name, key);
   if (!d.allowed) {
     throw new CaError('ERR_RATE_LIMITED', 'Too many requests; try again later', {
       details: { retryAfter: d.retryAfterSeconds },

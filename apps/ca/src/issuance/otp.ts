@@ -63,8 +63,8 @@ export async function resendOtp(ctx: CaContext, id: string, ip: string): Promise
       },
     );
   }
-  limit(ctx, 'otpSendPerIp', ip);
-  limit(ctx, 'otpSendPerIin', app.iin);
+  await limit(ctx, 'otpSendPerIp', ip);
+  await limit(ctx, 'otpSendPerIin', app.iin);
   const next = await sendOtp(ctx, app.id, otp.phone, otp.sendCount);
   const updated = await ctx.store.updateApplication(app.id, {
     expected: ['otp-sent'],
@@ -84,7 +84,7 @@ export interface OtpVerified {
 
 /** Checks a code; a correct one moves the application on and opens the applicant session. */
 export async function verifyOtp(ctx: CaContext, id: string, code: string, ip: string): Promise<OtpVerified> {
-  limit(ctx, 'otpCheckPerIp', ip);
+  await limit(ctx, 'otpCheckPerIp', ip);
   for (let attempt = 0; attempt < 5; attempt++) {
     const app = await loadApplication(ctx, id);
     assertAllowed('verifyOtp', app.status);

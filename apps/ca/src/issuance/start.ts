@@ -64,8 +64,8 @@ export async function startApplication(
   const checksum = !ctx.config.testMode;
   checkIdentifier('IIN', input.iin, checksum);
   if (input.bin !== undefined) checkIdentifier('BIN', input.bin, checksum);
-  limit(ctx, 'otpSendPerIp', input.ip);
-  limit(ctx, 'otpSendPerIin', input.iin);
+  await limit(ctx, 'otpSendPerIp', input.ip);
+  await limit(ctx, 'otpSendPerIin', input.iin);
 
   const person = await ctx.providers.persons.findPerson(input.iin);
   if (!person)

@@ -1,5 +1,5 @@
 /** The applicant's operations (steps 1-5, 7 and 9 of the flow). */
-import { idempotent } from '../http/idempotency.js';
+import { idempotencyKey, idempotent } from '../http/idempotency.js';
 import { acceptAgreement, grantConsent } from '../issuance/consent.js';
 import type { CaContext } from '../issuance/context.js';
 import { loadApplication } from '../issuance/context.js';
@@ -15,19 +15,19 @@ import { authenticateApplicant } from '../issuance/sessions.js';
 import { startApplication } from '../issuance/start.js';
 import { submitApplication } from '../issuance/submission.js';
 import { presentApplication, presentBundle } from './present.js';
-import type { ApiRequest, OperationHandlers } from './types.js';
+import type { CaHandlers } from './types.js';
 
 const b64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
-const idOf = (req: ApiRequest): string => req.params.applicationId as string;
+type WithApplicationId = { params: { applicationId: string }; bearer: string | undefined };
 
 /** Authenticates the applicant of the application in the path; returns its id. */
-async function applicant(ctx: CaContext, req: ApiRequest): Promise<string> {
-  await authenticateApplicant(ctx, req.bearer, idOf(req));
-  return idOf(req);
+async function applicant(ctx: CaContext, req: WithApplicationId): Promise<string> {
+  await authenticateApplicant(ctx, req.bearer, req.params.applicationId);
+  return req.params.applicationId;
 }
 
 /** Handlers of the `applicant` tag. */
-export const applicantHandlers: OperationHandlers = {
+export const applicantHandlers = {
   async startApplication(ctx, req) {
     const app = await startApplication(ctx, { ...req.body, ip: req.ip });
     return { status: 201, body: presentApplication(app, ctx.config) };
@@ -39,12 +39,12 @@ export const applicantHandlers: OperationHandlers = {
   },
 
   async resendOtp(ctx, req) {
-    const app = await resendOtp(ctx, idOf(req), req.ip);
+    const app = await resendOtp(ctx, req.params.applicationId, req.ip);
     return { status: 200, body: presentApplication(app, ctx.config) };
   },
 
   async verifyOtp(ctx, req) {
-    const r = await verifyOtp(ctx, idOf(req), req.body.code, req.ip);
+    const r = await verifyOtp(ctx, req.params.applicationId, req.body.code, req.ip);
     return {
       status: 200,
       body: {
@@ -95,7 +95,7 @@ export const applicantHandlers: OperationHandlers = {
 
   async submitApplication(ctx, req) {
     const id = await applicant(ctx, req);
-    return idempotent(ctx, `submitApplication:${id}`, req.idempotencyKey, req.body, async () => {
+    return idempotent(ctx, `submitApplication:${id}`, idempotencyKey(req.headers), req.body, async () => {
       const app = await submitApplication(ctx, id, req.body);
       return { status: 200, body: presentApplication(app, ctx.config) };
     });
@@ -104,14 +104,20 @@ export const applicantHandlers: OperationHandlers = {
   async issueCertificates(ctx, req) {
     const id = await applicant(ctx, req);
     const validity = req.body?.validity as { notBefore: string; notAfter: string } | undefined;
-    return idempotent(ctx, `issueCertificates:${id}`, req.idempotencyKey, req.body ?? {}, async () => {
-      const r = await issueCertificates(ctx, id, {
-        ...(validity
-          ? { validity: { notBefore: new Date(validity.notBefore), notAfter: new Date(validity.notAfter) } }
-          : {}),
-      });
-      return { status: 200, body: presentBundle(r.application, r.certificates, ctx.material) };
-    });
+    return idempotent(
+      ctx,
+      `issueCertificates:${id}`,
+      idempotencyKey(req.headers),
+      req.body ?? {},
+      async () => {
+        const r = await issueCertificates(ctx, id, {
+          ...(validity
+            ? { validity: { notBefore: new Date(validity.notBefore), notAfter: new Date(validity.notAfter) } }
+            : {}),
+        });
+        return { status: 200, body: presentBundle(r.application, r.certificates, ctx.material) };
+      },
+    );
   },
 
   async downloadCertificates(ctx, req) {
@@ -146,4 +152,4 @@ export const applicantHandlers: OperationHandlers = {
     });
     return { status: 200, body: presentApplication(app, ctx.config) };
   },
-};
+} satisfies CaHandlers;

@@ -9,23 +9,26 @@ import type { CaContext } from '../issuance/context.js';
 import { releaseCertificate, revokeCertificate } from '../issuance/revocation.js';
 import { authenticate, endSession } from '../issuance/sessions.js';
 import { presentCertificateRecord, presentPending } from './present.js';
-import type { ApiRequest, OperationHandlers } from './types.js';
+import type { AnyCaRequest, CaHandlers, CaRequest, CaResult, CaSchemas } from './types.js';
 
 type Holder = NonNullable<SessionRecord['holder']>;
 
 /** The cabinet holder of the request's session. */
-async function holderOf(ctx: CaContext, req: ApiRequest): Promise<Holder> {
+async function holderOf(ctx: CaContext, req: AnyCaRequest): Promise<Holder> {
   return (await authenticate(ctx, req.bearer, 'cabinet')).holder as Holder;
 }
 
 /** `CertificateSession`. */
-export function presentSession(s: HolderSession): Record<string, unknown> {
+export function presentSession(s: HolderSession): CaSchemas['CertificateSession'] {
   const { issuerSkiHex: _issuer, ...holder } = s.holder;
   return { token: s.token, tokenType: 'Bearer', expiresAt: s.expiresAt.toISOString(), holder };
 }
 
 function login(audience: 'cabinet' | 'operator') {
-  return async (ctx: CaContext, req: ApiRequest) => {
+  return async (
+    ctx: CaContext,
+    req: CaRequest<'createCabinetSession' | 'createOperatorSession'>,
+  ): Promise<CaResult<'createCabinetSession' | 'createOperatorSession'>> => {
     const s = await loginWithCertificate(
       ctx,
       audience,
@@ -41,7 +44,7 @@ function login(audience: 'cabinet' | 'operator') {
 }
 
 /** Handlers of the `auth` and `cabinet` tags. */
-export const cabinetHandlers: OperationHandlers = {
+export const cabinetHandlers = {
   async createAuthChallenge(ctx, req) {
     const c = await createLoginChallenge(ctx, req.body.audience, req.ip);
     return {
@@ -71,12 +74,12 @@ export const cabinetHandlers: OperationHandlers = {
   },
 
   async getPendingApplication(ctx, req) {
-    const r = await getPending(ctx, await holderOf(ctx, req), req.params.number as string);
+    const r = await getPending(ctx, await holderOf(ctx, req), req.params.number);
     return { status: 200, body: presentPending(r.application, r.documents) };
   },
 
   async decideApplication(ctx, req) {
-    const r = await decide(ctx, await holderOf(ctx, req), req.params.number as string, {
+    const r = await decide(ctx, await holderOf(ctx, req), req.params.number, {
       decision: req.body.decision,
       certificate: req.body.certificate,
       signature: new Uint8Array(Buffer.from(req.body.signature, 'base64')),
@@ -85,7 +88,7 @@ export const cabinetHandlers: OperationHandlers = {
     return {
       status: 200,
       body: {
-        applicationNumber: r.application.number,
+        applicationNumber: req.params.number,
         decision: r.approval.decision,
         status: r.application.status,
         statusText: STATUS_TEXTS[r.application.status],
@@ -113,7 +116,7 @@ export const cabinetHandlers: OperationHandlers = {
 
   async revokeCertificateByHolder(ctx, req) {
     const holder = await holderOf(ctx, req);
-    const c = await revokeCertificate(ctx, { kind: 'holder', holder }, req.params.serialHex as string, {
+    const c = await revokeCertificate(ctx, { kind: 'holder', holder }, req.params.serialHex, {
       reason: req.body.reason,
       ...(req.body.invalidityDate !== undefined ? { invalidityDate: new Date(req.body.invalidityDate) } : {}),
       ...(req.body.comment !== undefined ? { comment: req.body.comment } : {}),
@@ -123,7 +126,7 @@ export const cabinetHandlers: OperationHandlers = {
 
   async releaseCertificateByHolder(ctx, req) {
     const holder = await holderOf(ctx, req);
-    const c = await releaseCertificate(ctx, { kind: 'holder', holder }, req.params.serialHex as string);
+    const c = await releaseCertificate(ctx, { kind: 'holder', holder }, req.params.serialHex);
     return { status: 200, body: presentCertificateRecord(c) };
   },
-};
+} satisfies CaHandlers;

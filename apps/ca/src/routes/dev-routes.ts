@@ -2,21 +2,21 @@
 import { CaError } from '../errors.js';
 import type { CaContext } from '../issuance/context.js';
 import { maskPhone } from '../issuance/context.js';
-import type { OperationHandlers } from './types.js';
+import type { CaHandlers } from './types.js';
 
 function requireDev(ctx: CaContext): void {
   if (!ctx.config.devMode) throw new CaError('ERR_NOT_FOUND', 'Not found');
 }
 
 /** Handlers of the `dev` tag. */
-export const devHandlers: OperationHandlers = {
+export const devHandlers = {
   async listSmsOutbox(ctx, req) {
     requireDev(ctx);
     const sms = ctx.providers.sms;
     if (!sms.outbox) throw new CaError('ERR_NOT_FOUND', 'The SMS gateway keeps no outbox');
-    let to = req.query.phone as string | undefined;
+    let to = req.query.phone;
     if (req.query.iin !== undefined) {
-      to = await ctx.providers.mobile.findPhone(req.query.iin as string);
+      to = await ctx.providers.mobile.findPhone(req.query.iin);
       if (to === undefined) return { status: 200, body: { messages: [] } };
     }
     const messages = sms.outbox(to !== undefined ? { to } : {}).map((m) => ({
@@ -36,7 +36,7 @@ export const devHandlers: OperationHandlers = {
     const mobile = ctx.providers.mobile;
     if (!mobile.register)
       throw new CaError('ERR_NOT_FOUND', 'The Mobile Citizens Database provider cannot register phones');
-    const { iin, phone } = req.body as { iin: string; phone: string };
+    const { iin, phone } = req.body;
     if (!(await ctx.providers.persons.findPerson(iin))) {
       throw new CaError('ERR_PERSON_NOT_FOUND', 'The IIN is not in the state registry of individuals');
     }
@@ -50,4 +50,4 @@ export const devHandlers: OperationHandlers = {
       body: { iin, phoneMasked: maskPhone(phone), registeredAt: ctx.now().toISOString() },
     };
   },
-};
+} satisfies CaHandlers;

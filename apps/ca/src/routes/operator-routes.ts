@@ -9,16 +9,16 @@ import { decideModeration, moderationQueue } from '../issuance/identification.js
 import { releaseCertificate, revokeCertificate } from '../issuance/revocation.js';
 import { authenticate } from '../issuance/sessions.js';
 import { presentCertificateRecord, presentModerationItem, presentSummary } from './present.js';
-import type { ApiRequest, OperationHandlers } from './types.js';
+import type { AnyCaRequest, CaHandlers } from './types.js';
 
 type Holder = NonNullable<SessionRecord['holder']>;
 
-async function operatorOf(ctx: CaContext, req: ApiRequest): Promise<Holder> {
+async function operatorOf(ctx: CaContext, req: AnyCaRequest): Promise<Holder> {
   return (await authenticate(ctx, req.bearer, 'operator')).holder as Holder;
 }
 
 /** Handlers of the `operator` tag. */
-export const operatorHandlers: OperationHandlers = {
+export const operatorHandlers = {
   async listModerationQueue(ctx, req) {
     await operatorOf(ctx, req);
     const apps = await moderationQueue(ctx);
@@ -30,7 +30,7 @@ export const operatorHandlers: OperationHandlers = {
     const app = await decideModeration(
       ctx,
       op.iin ?? op.serialHex,
-      req.params.applicationId as string,
+      req.params.applicationId,
       req.body.decision,
       req.body.comment,
     );
@@ -39,7 +39,7 @@ export const operatorHandlers: OperationHandlers = {
 
   async revokeCertificateByOperator(ctx, req) {
     const holder = await operatorOf(ctx, req);
-    const c = await revokeCertificate(ctx, { kind: 'operator', holder }, req.params.serialHex as string, {
+    const c = await revokeCertificate(ctx, { kind: 'operator', holder }, req.params.serialHex, {
       reason: req.body.reason,
       ...(req.body.invalidityDate !== undefined ? { invalidityDate: new Date(req.body.invalidityDate) } : {}),
       ...(req.body.comment !== undefined ? { comment: req.body.comment } : {}),
@@ -49,13 +49,13 @@ export const operatorHandlers: OperationHandlers = {
 
   async releaseCertificateByOperator(ctx, req) {
     const holder = await operatorOf(ctx, req);
-    const c = await releaseCertificate(ctx, { kind: 'operator', holder }, req.params.serialHex as string);
+    const c = await releaseCertificate(ctx, { kind: 'operator', holder }, req.params.serialHex);
     return { status: 200, body: presentCertificateRecord(c) };
   },
 
   async getApplicationAudit(ctx, req) {
     await operatorOf(ctx, req);
-    const number = req.params.number as string;
+    const number = req.params.number;
     if (!isValidApplicationNumber(number)) {
       throw new CaError('ERR_APPLICATION_NUMBER_INVALID', 'The application number has a wrong check digit');
     }
@@ -81,4 +81,4 @@ export const operatorHandlers: OperationHandlers = {
     await operatorOf(ctx, req);
     return { status: 200, body: { expired: await sweepExpired(ctx) } };
   },
-};
+} satisfies CaHandlers;

@@ -9,16 +9,27 @@ import { ncaKeyFileName, toBase64 } from '@kzpki/pki';
 import { CA_FILE_NAMES } from '../ca/hierarchy.js';
 import type { CaCertificateInfo, CaMaterial } from '../ca/material.js';
 import type { CaConfig } from '../config.js';
+import { CaError } from '../errors.js';
 import { TEMPLATE_POLICIES } from '../flow/template-policy.js';
 import { nextActions } from '../flow/transitions.js';
 import { maskPhone } from '../issuance/context.js';
+import type { CaSchemas } from './types.js';
 
-type Json = Record<string, unknown>;
+type S = CaSchemas;
 
 const iso = (d: Date): string => d.toISOString();
 
+/**
+ * A value the record has in every state this shape is shown in (a submitted application has a
+ * number, an issued certificate a purpose...); its absence is a broken invariant, not bad input.
+ */
+function present<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new CaError('ERR_INTERNAL', `Inconsistent record: ${what} is missing`);
+  return value;
+}
+
 /** `PersonData`. */
-export function presentPerson(p: PersonSnapshot): Json {
+export function presentPerson(p: PersonSnapshot): S['PersonData'] {
   return {
     iin: p.iin,
     surname: p.surname,
@@ -29,7 +40,7 @@ export function presentPerson(p: PersonSnapshot): Json {
 }
 
 /** `ApplicationSummary`. */
-export function presentSummary(app: ApplicationRecord): Json {
+export function presentSummary(app: ApplicationRecord): S['ApplicationSummary'] {
   return {
     id: app.id,
     ...(app.number !== undefined ? { number: app.number } : {}),
@@ -55,9 +66,9 @@ const BEFORE_IDENTIFIED = new Set([
 ]);
 
 /** `Application` (the applicant's view). */
-export function presentApplication(app: ApplicationRecord, config: CaConfig): Json {
+export function presentApplication(app: ApplicationRecord, config: CaConfig): S['Application'] {
   const d = app.data;
-  const otp =
+  const otp: { otp?: S['OtpState'] } =
     app.status === 'otp-sent' && d.otp
       ? {
           otp: {
@@ -81,7 +92,8 @@ export function presentApplication(app: ApplicationRecord, config: CaConfig): Js
       ? { organization: { bin: d.organization.bin, name: d.organization.name } }
       : {}),
     ...(d.email !== undefined ? { email: d.email } : {}),
-    ...(d.keyStorage !== undefined ? { keyStorage: d.keyStorage } : {}),
+    // Stored as the submission request gave it, which the spec's KeyStorage enum validated.
+    ...(d.keyStorage !== undefined ? { keyStorage: d.keyStorage as S['KeyStorage'] } : {}),
     ...(d.agreement
       ? { agreement: { version: d.agreement.version, acceptedAt: iso(d.agreement.acceptedAt) } }
       : {}),
@@ -102,7 +114,7 @@ export function presentApplication(app: ApplicationRecord, config: CaConfig): Js
 export function presentCaCertificate(
   name: 'root' | 'issuing' | 'ocsp-responder',
   k: CaCertificateInfo,
-): Json {
+): S['CaCertificate'] {
   return {
     name,
     fileName: `${CA_FILE_NAMES[name]}.crt`,
@@ -116,7 +128,7 @@ export function presentCaCertificate(
 }
 
 /** The chain of an end-entity certificate: issuing CA, then root. */
-export function presentChain(m: CaMaterial): Json[] {
+export function presentChain(m: CaMaterial): S['CaCertificate'][] {
   return [presentCaCertificate('issuing', m.issuing), presentCaCertificate('root', m.root)];
 }
 
@@ -129,11 +141,11 @@ function keyFileName(c: CertificateRecord): string {
 }
 
 /** `IssuedCertificate`. */
-export function presentIssued(c: CertificateRecord): Json {
+export function presentIssued(c: CertificateRecord): S['IssuedCertificate'] {
   const b64 = toBase64(c.der);
   const pem = `-----BEGIN CERTIFICATE-----\n${(b64.match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`;
   return {
-    purpose: c.purpose,
+    purpose: present(c.purpose, `the purpose of certificate ${c.serialHex}`),
     serialHex: c.serialHex,
     subject: c.subject,
     skiHex: c.skiHex,
@@ -146,12 +158,20 @@ export function presentIssued(c: CertificateRecord): Json {
 }
 
 /** `CertificateBundle`. */
-export function presentBundle(app: ApplicationRecord, certs: CertificateRecord[], m: CaMaterial): Json {
-  return { applicationNumber: app.number, certificates: certs.map(presentIssued), chain: presentChain(m) };
+export function presentBundle(
+  app: ApplicationRecord,
+  certs: CertificateRecord[],
+  m: CaMaterial,
+): S['CertificateBundle'] {
+  return {
+    applicationNumber: present(app.number, `the number of application ${app.id}`),
+    certificates: certs.map(presentIssued),
+    chain: presentChain(m),
+  };
 }
 
 /** `CertificateRecord`. */
-export function presentCertificateRecord(c: CertificateRecord): Json {
+export function presentCertificateRecord(c: CertificateRecord): S['CertificateRecord'] {
   return {
     serialHex: c.serialHex,
     ...(c.purpose ? { purpose: c.purpose } : {}),
@@ -173,30 +193,36 @@ export function presentCertificateRecord(c: CertificateRecord): Json {
 export function presentPending(
   app: ApplicationRecord,
   documents?: { approve: string; reject: string },
-): Json {
+): S['PendingApplication'] {
   return {
-    number: app.number,
+    number: present(app.number, `the number of application ${app.id}`),
     template: app.template,
     templateTitle: TEMPLATE_POLICIES[app.template].title,
     kind: app.kind,
     status: app.status,
     submittedAt: iso(app.submittedAt ?? app.updatedAt),
     applicant: presentPerson(app.data.person),
-    organization: { bin: app.data.organization?.bin ?? app.bin, name: app.data.organization?.name ?? '' },
+    organization: {
+      bin: present(app.data.organization?.bin ?? app.bin, `the BIN of application ${app.id}`),
+      name: app.data.organization?.name ?? '',
+    },
     requests: app.data.requests ?? [],
     ...(documents ? { decisionDocuments: documents } : {}),
   };
 }
 
 /** `ModerationItem`. */
-export function presentModerationItem(app: ApplicationRecord): Json {
+export function presentModerationItem(app: ApplicationRecord): S['ModerationItem'] {
   const ident = app.data.identification;
   return {
     applicationId: app.id,
     iin: app.iin,
     template: app.template,
     queuedAt: iso(ident?.queuedAt ?? app.updatedAt),
-    recognizedDocument: ident?.recognizedDocument,
+    recognizedDocument: present(
+      ident?.recognizedDocument,
+      `the recognised document of application ${app.id}`,
+    ),
     mismatches: ident?.mismatches ?? [],
   };
 }

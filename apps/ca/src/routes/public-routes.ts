@@ -6,13 +6,13 @@ import { CaError } from '../errors.js';
 import { TEMPLATE_NAMES, TEMPLATE_POLICIES } from '../flow/template-policy.js';
 import { limit, loadApplicationByNumber } from '../issuance/context.js';
 import { presentCaCertificate } from './present.js';
-import type { OperationHandlers } from './types.js';
+import type { CaHandlers } from './types.js';
 
 /** Version reported by the health endpoint. */
 export const CA_API_VERSION = '1.0.0';
 
 /** Handlers of the `public` tag. */
-export const publicHandlers: OperationHandlers = {
+export const publicHandlers = {
   async getHealth(ctx) {
     return {
       status: 200,
@@ -67,12 +67,12 @@ export const publicHandlers: OperationHandlers = {
   },
 
   async getApplicationStatus(ctx, req) {
-    limit(ctx, 'statusLookupPerIp', req.ip);
-    const number = req.params.number as string;
+    await limit(ctx, 'statusLookupPerIp', req.ip);
+    const number = req.params.number;
     if (!isValidApplicationNumber(number)) {
       throw new CaError('ERR_APPLICATION_NUMBER_INVALID', 'The application number has a wrong check digit');
     }
     const app = await loadApplicationByNumber(ctx, number);
     return { status: 200, body: buildStatusView(app, await ctx.store.getStatusHistory(app.id)) };
   },
-};
+} satisfies CaHandlers;

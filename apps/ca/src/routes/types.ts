@@ -1,23 +1,33 @@
-/** The router's view of a request and of an operation handler. */
-import type { ApiResponse } from '../http/idempotency.js';
+/**
+ * The CA's handler types, derived from `openapi/ca.yaml` through the types openapi-typescript
+ * generates from it (`@kzpki/client/api-types/ca`, a types-only import): a handler's request
+ * (path and query parameters, JSON body) and its result (success status, JSON body) are the spec's.
+ */
+import type { components, operations } from '@kzpki/client/api-types/ca';
+import type { OperationRequest, OperationResult, RouteTable } from '@kzpki/server-kit';
 import type { CaContext } from '../issuance/context.js';
 
-/** A validated request. */
-export interface ApiRequest {
-  params: Record<string, string>;
-  query: Record<string, unknown>;
-  // biome-ignore lint/suspicious/noExplicitAny: the body was validated against the operation's schema
-  body: any;
-  /** Client address. */
+/** The operations of `openapi/ca.yaml`. */
+export type CaOperations = operations;
+
+/** The schemas of `openapi/ca.yaml`. */
+export type CaSchemas = components['schemas'];
+
+/** One handler per operation of the CA API. */
+export type CaRouteTable = RouteTable<CaOperations, CaContext>;
+
+/** Some of the handlers (one file's); `satisfies CaHandlers` types each handler's request and result. */
+export type CaHandlers = Partial<CaRouteTable>;
+
+/** The validated request of operation `K`. */
+export type CaRequest<K extends keyof CaOperations> = OperationRequest<CaOperations[K]>;
+
+/** What the handler of operation `K` returns. */
+export type CaResult<K extends keyof CaOperations> = OperationResult<CaOperations[K]>;
+
+/** A request of any CA operation (what helpers that only read `bearer`, `ip` or headers take). */
+export type AnyCaRequest = {
+  bearer: string | undefined;
   ip: string;
-  /** Bearer token of the Authorization header. */
-  bearer?: string;
-  /** Idempotency-Key header. */
-  idempotencyKey?: string;
-}
-
-/** Handles one operation of the spec. */
-export type OperationHandler = (ctx: CaContext, req: ApiRequest) => Promise<ApiResponse>;
-
-/** Handlers by operationId. */
-export type OperationHandlers = Record<string, OperationHandler>;
+  headers: CaRequest<'getHealth'>['headers'];
+};

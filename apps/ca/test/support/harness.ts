@@ -6,7 +6,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { DEFAULT_RATE_LIMITS, type RateLimitName, type RateLimitRule } from '../../src/http/rate-limiter.js';
+import { DEFAULT_RATE_LIMITS, type RateLimitName, type RateLimitRule } from '../../src/http/rate-limits.js';
 import { type CaConfigOverrides, caStorePath, type RunningCa, startCa } from '../../src/index.js';
 
 /** Generous limits so the suites are not throttled (the rate-limit test sets its own). */

@@ -672,7 +672,7 @@ export interface components {
          * @description Stable machine-readable error code; clients branch on it, never on `title` or `detail`.
          * @enum {string}
          */
-        ErrorCode: "ERR_VALIDATION" | "ERR_UNAUTHORIZED" | "ERR_FORBIDDEN" | "ERR_NOT_FOUND" | "ERR_RATE_LIMITED" | "ERR_INVALID_TRANSITION" | "ERR_APPLICATION_EXPIRED" | "ERR_IDEMPOTENCY_KEY_REUSED" | "ERR_IDEMPOTENCY_IN_PROGRESS" | "ERR_IIN_INVALID" | "ERR_BIN_INVALID" | "ERR_APPLICATION_NUMBER_INVALID" | "ERR_TEMPLATE_KIND_MISMATCH" | "ERR_BIN_REQUIRED" | "ERR_BIN_NOT_ALLOWED" | "ERR_PERSON_NOT_FOUND" | "ERR_ORGANIZATION_NOT_FOUND" | "ERR_NOT_FIRST_MANAGER" | "ERR_NOT_TREASURY_PARTICIPANT" | "ERR_PHONE_NOT_REGISTERED" | "ERR_PHONE_ALREADY_REGISTERED" | "ERR_OTP_INVALID" | "ERR_OTP_EXPIRED" | "ERR_OTP_ATTEMPTS_EXCEEDED" | "ERR_OTP_RESEND_TOO_EARLY" | "ERR_LIVENESS_FAILED" | "ERR_FACE_MISMATCH" | "ERR_DOCUMENT_NOT_RECOGNIZED" | "ERR_PIN_TOO_SIMPLE" | "ERR_PIN_INVALID" | "ERR_PIN_ATTEMPTS_EXCEEDED" | "ERR_AGREEMENT_VERSION_MISMATCH" | "ERR_CSR_INVALID" | "ERR_CSR_SIGNATURE_INVALID" | "ERR_KEY_TOO_WEAK" | "ERR_KEY_ALGORITHM_NOT_ALLOWED" | "ERR_CSR_SUBJECT_MISMATCH" | "ERR_CSR_TEMPLATE_MISMATCH" | "ERR_CSR_KEY_REUSED" | "ERR_EMAIL_MISMATCH" | "ERR_TEST_MODE_REQUIRED" | "ERR_VALIDITY_INVALID" | "ERR_CHALLENGE_INVALID" | "ERR_CERTIFICATE_INVALID" | "ERR_CERTIFICATE_UNTRUSTED" | "ERR_CERTIFICATE_EXPIRED" | "ERR_CERTIFICATE_REVOKED" | "ERR_CERTIFICATE_WRONG_PURPOSE" | "ERR_SIGNATURE_INVALID" | "ERR_NOT_AN_OPERATOR" | "ERR_APPROVER_NOT_AUTHORIZED" | "ERR_APPROVER_ORGANIZATION_MISMATCH" | "ERR_SELF_APPROVAL_FORBIDDEN" | "ERR_SIGNER_MISMATCH" | "ERR_CERTIFICATE_NOT_FOUND" | "ERR_REVOCATION_NOT_ALLOWED" | "ERR_REASON_NOT_ALLOWED" | "ERR_ALREADY_REVOKED" | "ERR_NOT_ON_HOLD" | "ERR_PROOF_OF_POSSESSION_INVALID" | "ERR_INTERNAL";
+        ErrorCode: "ERR_VALIDATION" | "ERR_UNAUTHORIZED" | "ERR_FORBIDDEN" | "ERR_NOT_FOUND" | "ERR_RATE_LIMITED" | "ERR_INVALID_TRANSITION" | "ERR_APPLICATION_EXPIRED" | "ERR_IDEMPOTENCY_KEY_REUSED" | "ERR_IDEMPOTENCY_IN_PROGRESS" | "ERR_IIN_INVALID" | "ERR_BIN_INVALID" | "ERR_APPLICATION_NUMBER_INVALID" | "ERR_TEMPLATE_KIND_MISMATCH" | "ERR_BIN_REQUIRED" | "ERR_BIN_NOT_ALLOWED" | "ERR_PERSON_NOT_FOUND" | "ERR_ORGANIZATION_NOT_FOUND" | "ERR_NOT_FIRST_MANAGER" | "ERR_NOT_TREASURY_PARTICIPANT" | "ERR_PHONE_NOT_REGISTERED" | "ERR_PHONE_ALREADY_REGISTERED" | "ERR_OTP_INVALID" | "ERR_OTP_EXPIRED" | "ERR_OTP_ATTEMPTS_EXCEEDED" | "ERR_OTP_RESEND_TOO_EARLY" | "ERR_LIVENESS_FAILED" | "ERR_FACE_MISMATCH" | "ERR_DOCUMENT_NOT_RECOGNIZED" | "ERR_PIN_TOO_SIMPLE" | "ERR_PIN_INVALID" | "ERR_PIN_ATTEMPTS_EXCEEDED" | "ERR_AGREEMENT_VERSION_MISMATCH" | "ERR_CSR_INVALID" | "ERR_CSR_SIGNATURE_INVALID" | "ERR_KEY_TOO_WEAK" | "ERR_KEY_ALGORITHM_NOT_ALLOWED" | "ERR_CSR_SUBJECT_MISMATCH" | "ERR_CSR_TEMPLATE_MISMATCH" | "ERR_CSR_KEY_REUSED" | "ERR_EMAIL_MISMATCH" | "ERR_TEST_MODE_REQUIRED" | "ERR_VALIDITY_INVALID" | "ERR_CHALLENGE_INVALID" | "ERR_CERTIFICATE_INVALID" | "ERR_CERTIFICATE_UNTRUSTED" | "ERR_CERTIFICATE_EXPIRED" | "ERR_CERTIFICATE_REVOKED" | "ERR_CERTIFICATE_WRONG_PURPOSE" | "ERR_SIGNATURE_INVALID" | "ERR_NOT_AN_OPERATOR" | "ERR_APPROVER_NOT_AUTHORIZED" | "ERR_APPROVER_ORGANIZATION_MISMATCH" | "ERR_SELF_APPROVAL_FORBIDDEN" | "ERR_SIGNER_MISMATCH" | "ERR_CERTIFICATE_NOT_FOUND" | "ERR_REVOCATION_NOT_ALLOWED" | "ERR_REASON_NOT_ALLOWED" | "ERR_ALREADY_REVOKED" | "ERR_NOT_ON_HOLD" | "ERR_PROOF_OF_POSSESSION_INVALID" | "ERR_PAYLOAD_TOO_LARGE" | "ERR_UNSUPPORTED_MEDIA_TYPE" | "ERR_INTERNAL";
         /** @description RFC 9457 problem details with the stable `code` and optional extension members. */
         Problem: {
             /**
@@ -747,6 +747,12 @@ export interface components {
          * @enum {string}
          */
         RevocationReason: "unspecified" | "keyCompromise" | "affiliationChanged" | "superseded" | "cessationOfOperation" | "certificateHold" | "privilegeWithdrawn";
+        /**
+         * @description The reason a certificate was revoked with: one of `RevocationReason` through this API, or
+         *     any RFC 5280 §5.3.1 reason (but removeFromCRL) when the CA revoked it otherwise.
+         * @enum {string}
+         */
+        RecordedRevocationReason: "unspecified" | "keyCompromise" | "cACompromise" | "affiliationChanged" | "superseded" | "cessationOfOperation" | "certificateHold" | "privilegeWithdrawn" | "aACompromise";
         /** @enum {string} */
         CertificateStatus: "good" | "revoked" | "hold";
         Health: {
@@ -1057,7 +1063,7 @@ export interface components {
             applicationNumber?: components["schemas"]["ApplicationNumber"];
             status: components["schemas"]["CertificateStatus"];
             revokedAt?: components["schemas"]["Timestamp"];
-            reason?: components["schemas"]["RevocationReason"];
+            reason?: components["schemas"]["RecordedRevocationReason"];
             invalidityDate?: components["schemas"]["Timestamp"];
             notBefore: components["schemas"]["Timestamp"];
             notAfter: components["schemas"]["Timestamp"];
@@ -1122,7 +1128,9 @@ export interface components {
             actor: string;
             action: string;
             entity: string;
-            details: Record<string, never>;
+            details: {
+                [key: string]: unknown;
+            };
             /** @description SHA-256 over the previous entry's hash and this entry (tamper evidence). */
             hash: string;
         };

@@ -22,7 +22,7 @@ export interface ListenOptions {
 export interface RunningHttpServer {
   /** The `node:http` server. */
   readonly server: Server;
-  /** Base URL, e.g. `http://127.0.0.1:8080` (IPv6 addresses in brackets). */
+  /** Base URL with the host as given (default `127.0.0.1`), e.g. `http://127.0.0.1:8080`; IPv6 in brackets. */
   readonly url: string;
   /** Port listened on. */
   readonly port: number;
@@ -52,7 +52,9 @@ export async function listen(
     });
   });
   const addr = server.address() as AddressInfo;
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  // The host as given (a name such as `localhost` stays a name), else the address bound to.
+  const name = options.host ?? addr.address;
+  const host = name.includes(':') ? `[${name}]` : name;
   let closing: Promise<void> | undefined;
   return {
     server,

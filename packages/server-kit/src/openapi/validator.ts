@@ -284,7 +284,10 @@ export class OpenApiValidator {
     if (!r) return [`status ${status} is not documented for ${operationId}`];
     if (!r.content || Object.keys(r.content).length === 0) {
       const empty =
-        body === undefined || body === null || body === '' || (body instanceof Uint8Array && body.length === 0);
+        body === undefined ||
+        body === null ||
+        body === '' ||
+        (body instanceof Uint8Array && body.length === 0);
       return empty ? [] : [`${operationId} ${status} has no body in the spec`];
     }
     const type = (mediaType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';

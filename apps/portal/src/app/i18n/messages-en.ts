@@ -380,6 +380,8 @@ export const en: Record<MessageKey, string> = {
   'reason.cessationOfOperation': 'Cessation of operation',
   'reason.certificateHold': 'Hold',
   'reason.privilegeWithdrawn': 'Privilege withdrawn',
+  'reason.cACompromise': 'CA key compromise',
+  'reason.aACompromise': 'Attribute authority compromise',
 
   'op.title': 'NCA operator: document moderation',
   'op.loginIntro': 'Log in with the operator key file (a certificate with the NCA operator role).',

@@ -382,6 +382,8 @@ export const kk: Record<MessageKey, string> = {
   'reason.cessationOfOperation': 'Қызметті тоқтату',
   'reason.certificateHold': 'Тоқтата тұру',
   'reason.privilegeWithdrawn': 'Өкілеттіктен айыру',
+  'reason.cACompromise': 'КО кілтінің құпиялылығы бұзылды',
+  'reason.aACompromise': 'Атрибуттар орталығының құпиялылығы бұзылды',
 
   'op.title': 'ҰКО операторы: құжаттарды модерациялау',
   'op.loginIntro': 'Оператор кілтінің файлымен кіріңіз («ҰКО операторы» рөлі бар сертификат).',

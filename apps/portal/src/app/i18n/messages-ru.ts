@@ -384,6 +384,8 @@ export const ru = {
   'reason.cessationOfOperation': 'Прекращение деятельности',
   'reason.certificateHold': 'Приостановление',
   'reason.privilegeWithdrawn': 'Лишение полномочий',
+  'reason.cACompromise': 'Компрометация ключа УЦ',
+  'reason.aACompromise': 'Компрометация центра атрибутов',
 
   'op.title': 'Оператор НУЦ: модерация документов',
   'op.loginIntro': 'Войдите файлом ключа оператора (сертификат с ролью «оператор НУЦ»).',
