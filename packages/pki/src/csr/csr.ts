@@ -155,8 +155,11 @@ export interface CsrInfo {
   subjectDer: Uint8Array;
   /** Subject as an RFC 4514 string. */
   subjectString: string;
-  /** The public key, imported for verification (RSA keys as RSASSA-PKCS1-v1_5 with SHA-256). */
-  publicKey: CryptoKey;
+  /**
+   * The public key, imported for verification (RSA keys as RSASSA-PKCS1-v1_5 with SHA-256); absent
+   * for GOST keys, which WebCrypto lacks (use `spki` with `verifySignature`).
+   */
+  publicKey?: CryptoKey;
   /** The SubjectPublicKeyInfo exactly as encoded in the request. */
   spki: Uint8Array;
   /** Key algorithm, e.g. `RSA-2048`, `ECDSA-P256`. */
@@ -349,12 +352,15 @@ export async function verifyCsr(input: string | BytesLike, opts: VerifyCsrOption
   if (!ok)
     throw new PkiError('ERR_CSR_SIGNATURE_INVALID', 'The request signature does not verify with its key');
 
-  const publicKey = await importVerificationKey(
-    key,
-    key.family === 'rsa'
-      ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
-      : { name: 'ECDSA', namedCurve: key.curve! },
-  );
+  const publicKey =
+    key.family === 'rsa' || key.family === 'ec'
+      ? await importVerificationKey(
+          key,
+          key.family === 'rsa'
+            ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
+            : { name: 'ECDSA', namedCurve: key.curve! },
+        )
+      : undefined;
   const ids = subjectIds(subject);
   const email = ids.email ?? requested.emails[0];
   const purpose = inferPurpose(requested.keyUsage, requested.extKeyUsage);
@@ -364,7 +370,7 @@ export async function verifyCsr(input: string | BytesLike, opts: VerifyCsrOption
     subject,
     subjectDer: new Uint8Array(parts.name.valueBeforeDecodeView),
     subjectString,
-    publicKey,
+    ...(publicKey ? { publicKey } : {}),
     spki: new Uint8Array(key.der),
     keyAlgorithm: key.algorithm,
     keyBits: key.bits,

@@ -123,7 +123,7 @@ describe('createCsr + verifyCsr', () => {
     expect(info.keyAlgorithm).toBe(alg);
     expect(info.signatureAlgorithm).toBe(oid);
     expect(info.purpose).toBe('sign');
-    expect(info.publicKey.algorithm.name).toBe('ECDSA');
+    expect(info.publicKey?.algorithm.name).toBe('ECDSA');
   });
 
   it('a purpose alone requests its usages without roles; nothing requests nothing', async () => {
@@ -314,7 +314,7 @@ describe('verifyCsr policy and integrity', () => {
     );
     const info = await verifyCsr(csr);
     expect(info.signatureAlgorithm).toBe(SIGNATURE_OIDS.sha512WithRSAEncryption);
-    expect((info.publicKey.algorithm as RsaHashedKeyAlgorithm).hash.name).toBe('SHA-256');
+    expect((info.publicKey?.algorithm as RsaHashedKeyAlgorithm).hash.name).toBe('SHA-256');
   });
 
   it('garbage is ERR_CSR_INVALID', async () => {
