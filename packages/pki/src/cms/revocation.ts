@@ -20,7 +20,7 @@ import type { CrlReason } from '../crl/reason.js';
 import { verifyCrl } from '../crl/verify.js';
 import { bytesEqual, fromBase64, toHex } from '../der/encoding.js';
 import { isPkiError } from '../errors.js';
-import { certIdKey, computeCertId } from '../ocsp/cert-id.js';
+import { certIdKey } from '../ocsp/cert-id.js';
 import { createOcspRequest } from '../ocsp/request.js';
 import {
   type OcspResponseInfo,
@@ -29,8 +29,8 @@ import {
 } from '../ocsp/response-parse.js';
 import { verifyOcspResponse } from '../ocsp/verify.js';
 import type { CertificateFields } from '../x509/certificate-fields.js';
-import { inspectCertificate } from '../x509/inspect.js';
 import { type Fetcher, fetchBytes } from './http.js';
+import { inspectedCertificate, ocspIssuer } from './memo.js';
 
 /** The status of a certificate at the time asked. */
 export type RevocationStatus = 'good' | 'revoked' | 'unknown';
@@ -252,7 +252,7 @@ export class RevocationChecker {
     at: Date,
     now = new Date(),
   ): Promise<RevocationCheck> {
-    const info = inspectCertificate(cert.der);
+    const info = inspectedCertificate(cert.der);
     const base: RevocationCheck = {
       subject: info.subject.dn,
       serialNumber: cert.serialHex,
@@ -266,11 +266,9 @@ export class RevocationChecker {
     const reasons: string[] = [];
     const useOcsp = mode !== 'crl';
     const useCrl = mode !== 'ocsp';
-    const certIds = useOcsp
-      ? await Promise.all([
-          computeCertId(issuer.der, cert.serialHex, 'SHA-1'),
-          computeCertId(issuer.der, cert.serialHex, 'SHA-256'),
-        ])
+    const prepared = useOcsp ? await ocspIssuer(issuer.der) : undefined;
+    const certIds = prepared
+      ? [prepared.certId(cert.serialHex, 'SHA-1'), prepared.certId(cert.serialHex, 'SHA-256')]
       : [];
     const keys = new Set(certIds.map(certIdKey));
     const cache = this.options.cache;

@@ -46,6 +46,7 @@ import {
   digestForSignatureAlgorithm,
 } from './digest.js';
 import { bytesOf } from './input.js';
+import { certificateFields } from './memo.js';
 import { CMS_CONTENT_TYPES } from './oids.js';
 import { type CmsSignedData, isCmsSignedData, parseCms } from './parse.js';
 
@@ -112,6 +113,11 @@ function checkSigner(signer: CmsSignerOptions): void {
   }
 }
 
+/** A certificate's fields (memoised for byte input: a TSA signs with one certificate all day). */
+function certFields(input: CertificateInput): CertificateFields {
+  return input instanceof Uint8Array ? certificateFields(input) : readCertificateFields(input);
+}
+
 /** `IssuerAndSerialNumber ::= SEQUENCE { issuer Name, serialNumber CertificateSerialNumber }` */
 function issuerAndSerialNumber(cert: CertificateFields): Uint8Array {
   return derSequence(cert.issuerDer, derUnsignedInteger(serialMagnitude(cert.serialHex)));
@@ -131,7 +137,7 @@ export async function buildSignerInfo(
   digestOf: (digest: DigestName) => Promise<Uint8Array>,
 ): Promise<BuiltSignerInfo> {
   checkSigner(signer);
-  const cert = readCertificateFields(signer.certificate);
+  const cert = certFields(signer.certificate);
   const prepared = prepareSigner(signer.key);
   if (isSoftwareSigningKey(signer.key) && !bytesEqual(signer.key.publicKeyInfo, cert.spki)) {
     throw new PkiError('ERR_KEY_INVALID', 'The signing key does not belong to the signer certificate');
@@ -174,7 +180,7 @@ export async function buildSignerInfo(
     set[0] = 0xa1;
     parts.push(set);
   }
-  const extra = (signer.certificates ?? []).map((c) => readCertificateFields(c).der);
+  const extra = (signer.certificates ?? []).map((c) => certFields(c).der);
   return { der: derSequence(...parts), digestAlgorithm, signature, certificates: [cert.der, ...extra] };
 }
 

@@ -22,10 +22,11 @@ import {
   signatureAlgorithmFor,
 } from '../signature/algorithms.js';
 import { verifySignature } from '../signature/verify.js';
-import { type CertificateFields, readCertificateFields } from '../x509/certificate-fields.js';
+import type { CertificateFields } from '../x509/certificate-fields.js';
 import { namesEqual } from '../x509/name.js';
 import { essCertIdMatches, readSigningCertificate, type SigningCertificateRef } from './attributes.js';
 import { computeDigest } from './digest.js';
+import { certificateFields } from './memo.js';
 import type { CmsSignerInfo } from './parse.js';
 
 /** Why the signature of a SignerInfo does not check out. */
@@ -118,7 +119,7 @@ export function readCertificates(ders: readonly Uint8Array[]): CertificateFields
   const out: CertificateFields[] = [];
   for (const der of ders) {
     try {
-      out.push(readCertificateFields(der));
+      out.push(certificateFields(der));
     } catch {
       // an unreadable extra certificate is ignored
     }

@@ -19,20 +19,18 @@
  *
  * Named `verifyCms` because `verifySignature` is the package's low-level signature check.
  */
+
+import type * as pkijs from 'pkijs';
 import { type BytesLike, fromBase64 } from '../der/encoding.js';
 import { isPkiError, PkiError } from '../errors.js';
 import { verifyTimestampToken } from '../tsp/token.js';
-import { type CertificateInput, certificateToDer } from '../x509/certificate.js';
-import {
-  allowsKeyUsage,
-  type CertificateFields,
-  KEY_USAGE_BIT,
-  readCertificateFields,
-} from '../x509/certificate-fields.js';
+import type { CertificateInput } from '../x509/certificate.js';
+import { allowsKeyUsage, type CertificateFields, KEY_USAGE_BIT } from '../x509/certificate-fields.js';
 import { type ChainFailureReason, type ChainResult, verifyChain } from '../x509/chain.js';
-import { type CertificateInfo, inspectCertificate } from '../x509/inspect.js';
+import type { CertificateInfo } from '../x509/inspect.js';
 import { type CmsEvidence, EvidenceCollector, parseCmsEvidence } from './evidence.js';
 import { bytesOf } from './input.js';
+import { certificateDer, certificateFields, inspectedCertificate, parsedCertificate } from './memo.js';
 import { type CmsSignedData, type CmsSignerInfo, isCmsSignedData, parseCms } from './parse.js';
 import type { CmsPolicy } from './policy.js';
 import type {
@@ -79,7 +77,7 @@ const CHAIN_REASONS: Partial<Record<ChainFailureReason, CmsFailureReason>> = {
 
 function chainReport(result: ChainResult): CmsChainReport {
   const certificates = result.chain.map((c) => {
-    const f = readCertificateFields(c.der);
+    const f = certificateFields(c.der);
     return {
       subject: c.subject,
       serialNumber: c.serialNumber,
@@ -110,8 +108,8 @@ async function pathRevocation(
     return { status: 'not-checked', message: 'the certificate path is not valid', certificates: [] };
   const certificates: RevocationCheck[] = [];
   for (let i = 0; i + 1 < chain.chain.length; i++) {
-    const cert = readCertificateFields(chain.chain[i]!.der);
-    const issuer = readCertificateFields(chain.chain[i + 1]!.der);
+    const cert = certificateFields(chain.chain[i]!.der);
+    const issuer = certificateFields(chain.chain[i + 1]!.der);
     certificates.push(await checker.check(cert, issuer, at, now));
   }
   const status = worst(certificates);
@@ -133,6 +131,9 @@ interface Context {
   pathCertificates: Uint8Array[];
   trustAnchors: Uint8Array[];
   tsaTrustAnchors: Uint8Array[];
+  /** Parsed once per verification (memoised across verifications). */
+  parsedAnchors: pkijs.Certificate[];
+  parsedIntermediates: pkijs.Certificate[];
   options: VerifyCmsOptions;
   checker: RevocationChecker | undefined;
   evidence: EvidenceCollector;
@@ -163,7 +164,7 @@ async function verifyTimestamps(ctx: Context, signer: CmsSignerInfo): Promise<Cm
     }
     if (v.tsaCertificate) {
       try {
-        report.tsa = inspectCertificate(v.tsaCertificate).subject.dn;
+        report.tsa = inspectedCertificate(v.tsaCertificate).subject.dn;
       } catch {
         // the subject is informative only
       }
@@ -201,7 +202,7 @@ async function verifySigner(ctx: Context, signer: CmsSignerInfo): Promise<CmsSig
   let certificate: CertificateInfo | undefined;
   if (check.certificate) {
     try {
-      certificate = inspectCertificate(check.certificate.der);
+      certificate = inspectedCertificate(check.certificate.der);
     } catch (e) {
       if (!isPkiError(e)) throw e;
       failures.push({
@@ -254,9 +255,9 @@ async function verifySigner(ctx: Context, signer: CmsSignerInfo): Promise<CmsSig
   };
   if (check.certificate) {
     const result = await verifyChain({
-      certificate: check.certificate.der,
-      intermediates: ctx.pathCertificates,
-      trustAnchors: ctx.trustAnchors,
+      certificate: parsedCertificate(check.certificate.der),
+      intermediates: ctx.parsedIntermediates,
+      trustAnchors: ctx.parsedAnchors,
       at: validationTime,
     });
     chain = chainReport(result);
@@ -308,7 +309,7 @@ function contentOf(content: BytesLike | string): Uint8Array {
 function anchors(list: CertificateInput[] | undefined, what: string): Uint8Array[] {
   if (!Array.isArray(list))
     throw new PkiError('ERR_INVALID_ARGUMENT', `${what} must be a list of certificates`);
-  return list.map((c) => certificateToDer(c));
+  return list.map((c) => certificateDer(c));
 }
 
 /**
@@ -344,7 +345,7 @@ export async function verifyCms(
   const tsaTrustAnchors = options.tsaTrustAnchors
     ? anchors(options.tsaTrustAnchors, 'tsaTrustAnchors')
     : trustAnchors;
-  const intermediates = (options.intermediates ?? []).map((c) => certificateToDer(c));
+  const intermediates = (options.intermediates ?? []).map((c) => certificateDer(c));
   const supplied = options.evidence !== undefined ? parseCmsEvidence(options.evidence) : undefined;
   const evidence = new EvidenceCollector();
   const empty = (reason: CmsFailureReason, message: string, cms?: CmsSignedData): CmsVerificationReport => ({
@@ -384,6 +385,15 @@ export async function verifyCms(
     pathCertificates,
     trustAnchors,
     tsaTrustAnchors,
+    parsedAnchors: trustAnchors.map(parsedCertificate),
+    // Certificates in the CMS come from the signer: the unreadable ones cannot be in a path.
+    parsedIntermediates: pathCertificates.flatMap((der) => {
+      try {
+        return [parsedCertificate(der)];
+      } catch {
+        return [];
+      }
+    }),
     options,
     checker,
     evidence,

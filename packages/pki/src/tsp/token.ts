@@ -30,6 +30,7 @@
 import * as pkijs from 'pkijs';
 import { computeDigest, type DigestName, digestNameOfOid } from '../cms/digest.js';
 import { bytesOf } from '../cms/input.js';
+import { certificateDer, inspectedCertificate, parsedCertificate } from '../cms/memo.js';
 import { CMS_CONTENT_TYPES, TIME_STAMPING_EKU } from '../cms/oids.js';
 import { type CmsSignedData, isCmsSignedData, parseCms } from '../cms/parse.js';
 import { checkSignerInfo, readCertificates, type SignatureFailureReason } from '../cms/signer-check.js';
@@ -38,10 +39,9 @@ import { type BytesLike, bytesEqual, toHex } from '../der/encoding.js';
 import { normalizeSerialHex } from '../der/serial.js';
 import { isPkiError, PkiError } from '../errors.js';
 import { NCA_OIDS } from '../profiles/oids.js';
-import { type CertificateInput, certificateToDer } from '../x509/certificate.js';
+import type { CertificateInput } from '../x509/certificate.js';
 import type { CertificateFields } from '../x509/certificate-fields.js';
 import { type ChainResult, verifyChain } from '../x509/chain.js';
-import { inspectCertificate } from '../x509/inspect.js';
 import { decodeName, formatName } from '../x509/name.js';
 
 /** What a TSTInfo says. */
@@ -232,7 +232,7 @@ const SIGNATURE_REASONS: Readonly<Record<SignatureFailureReason, TimestampFailur
 export function isTimestampingCertificate(cert: CertificateFields | Uint8Array): boolean {
   const der = cert instanceof Uint8Array ? cert : cert.der;
   try {
-    const info = inspectCertificate(der);
+    const info = inspectedCertificate(der);
     const eku = info.extensions.find((e) => e.oid === NCA_OIDS.extension.extKeyUsage);
     return (
       eku?.critical === true && info.extKeyUsage.length === 1 && info.extKeyUsage[0] === TIME_STAMPING_EKU
@@ -279,7 +279,7 @@ export async function verifyTimestampToken(
     add('malformed', 'A timestamp token has exactly one SignerInfo (RFC 3161 §2.4.2)');
     return finish(out, messages);
   }
-  const extra = (options.certificates ?? []).map((c) => certificateToDer(c));
+  const extra = (options.certificates ?? []).map((c) => certificateDer(c));
   const candidates = readCertificates([...cms.certificates, ...extra]);
   const check = await checkSignerInfo(signer, cms.contentType, cms.content, candidates);
   if (check.certificate) out.tsaCertificate = check.certificate.der;
@@ -314,10 +314,17 @@ export async function verifyTimestampToken(
     add('policy-not-accepted', `TSA policy ${info.policy} is not accepted`);
   }
   if (options.trustAnchors && check.certificate) {
+    const intermediates = [...cms.certificates, ...extra].flatMap((der) => {
+      try {
+        return [parsedCertificate(der)];
+      } catch {
+        return []; // an unreadable certificate cannot be in a path
+      }
+    });
     const chain = await verifyChain({
-      certificate: check.certificate.der,
-      intermediates: [...cms.certificates, ...extra],
-      trustAnchors: options.trustAnchors,
+      certificate: parsedCertificate(check.certificate.der),
+      intermediates,
+      trustAnchors: options.trustAnchors.map((a) => parsedCertificate(certificateDer(a))),
       at: info.genTime,
     });
     out.chain = chain;
