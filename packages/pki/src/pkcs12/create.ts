@@ -10,6 +10,8 @@ import { checkPassword } from '@kzpki/password-policy';
 import { getCrypto } from '../crypto-provider.js';
 import { fromHex } from '../der/encoding.js';
 import { PkiError } from '../errors.js';
+import { GostPrivateKey } from '../gost/keys.js';
+import { encodeGostPkcs8 } from '../gost/pkcs8.js';
 import { type CertificateInput, certificateToDer, parseCertificate } from '../x509/certificate.js';
 import { DEFAULT_MAX_ITERATIONS } from './limits.js';
 import { createMacData, type MacOptions } from './mac.js';
@@ -23,8 +25,11 @@ import { type BagAttributes, certBag, encodeSafeContents, shroudedKeyBag } from 
 
 /** Options of {@link createPkcs12}. */
 export interface CreatePkcs12Options {
-  /** The private key: an extractable CryptoKey, or PKCS #8 PrivateKeyInfo DER (e.g. a GOST key). */
-  privateKey: CryptoKey | Uint8Array;
+  /**
+   * The private key: an extractable CryptoKey, a `GostPrivateKey` (written in the NCA's PKCS #8
+   * form, src/gost/pkcs8.ts), or PKCS #8 PrivateKeyInfo DER.
+   */
+  privateKey: CryptoKey | GostPrivateKey | Uint8Array;
   /** The certificate of the key. */
   certificate: CertificateInput;
   /** Further certificates to include (issuing CA, root), in any order. */
@@ -85,8 +90,9 @@ function profile(format: 'modern' | 'legacy', iterations: number): Profile {
   };
 }
 
-async function pkcs8Of(privateKey: CryptoKey | Uint8Array): Promise<Uint8Array> {
+async function pkcs8Of(privateKey: CryptoKey | GostPrivateKey | Uint8Array): Promise<Uint8Array> {
   if (privateKey instanceof Uint8Array) return privateKey;
+  if (privateKey instanceof GostPrivateKey) return encodeGostPkcs8(privateKey);
   if (privateKey?.type !== 'private')
     throw new PkiError('ERR_KEY_INVALID', 'privateKey must be a private CryptoKey or PKCS#8 bytes');
   try {

@@ -7,6 +7,7 @@ import type * as pkijs from 'pkijs';
 import { type BytesLike, bytesEqual, toBytes, toHex } from '../der/encoding.js';
 import { isPkiError, PkiError } from '../errors.js';
 import { VERIFICATION_KEY_POLICY, validatePublicKey } from '../keys/public-key.js';
+import type { SigningKey } from '../signature/sign.js';
 import { parseCertificate } from '../x509/certificate.js';
 import { certificatePublicKeyInfo } from '../x509/certificate-fields.js';
 import { DEFAULT_MAX_ITERATIONS, type DecodeLimits } from './limits.js';
@@ -21,9 +22,15 @@ import { type BagAttributes, parseSafeContents, type SafeBag } from './safe-bags
 export interface Pkcs12Contents {
   /**
    * The private key as a WebCrypto key for signing (RSASSA-PKCS1-v1_5 with SHA-256 for RSA, ECDSA
-   * for EC keys); absent for keys WebCrypto cannot import (NCA GOST keys).
+   * for EC keys); absent for keys WebCrypto cannot import (NCA GOST keys: see `signingKey`).
    */
   privateKey?: CryptoKey;
+  /**
+   * The private key ready for this package's signing functions (`issueCertificate`, `buildCrl`,
+   * OCSP responders, `createCsr`, `signData`): `privateKey` for RSA and EC keys, a
+   * `GostPrivateKey` for the NCA's GOST key files (GOST512_…, GOSTKNCA_…). Absent for other keys.
+   */
+  signingKey?: SigningKey;
   /** The private key as PKCS #8 PrivateKeyInfo DER. */
   pkcs8: Uint8Array;
   /** DER of the certificate that belongs to the private key. */
@@ -199,8 +206,10 @@ async function open(
   const privateKey = await importPkcs8ForSigning(key.pkcs8, key.info, extractable);
   const friendlyName = key.attributes.friendlyName ?? own.attributes.friendlyName;
   const localKeyId = key.attributes.localKeyId ?? own.attributes.localKeyId;
+  const signingKey: SigningKey | undefined = privateKey ?? key.info.gost;
   return {
     ...(privateKey ? { privateKey } : {}),
+    ...(signingKey ? { signingKey } : {}),
     pkcs8: key.pkcs8,
     certificate: own.der,
     chain: chain.map((c) => c.der),
@@ -211,7 +220,7 @@ async function open(
 
 /**
  * The certificate of `key`: the one with the same localKeyID, else the one with the same public
- * key, else (for keys whose public half cannot be compared, e.g. GOST) the end of the chain.
+ * key, else (for keys whose public half cannot be compared) the end of the chain.
  */
 function certificateFor(key: KeyEntry, certs: CertEntry[]): CertEntry {
   const id = key.attributes.localKeyId;

@@ -2,7 +2,8 @@
  * What a PKCS #12 reader and writer need to know about a PKCS #8 private key: its algorithm, its
  * public half where the encoding carries it (to pair the key with its certificate), and a WebCrypto
  * handle for the algorithms WebCrypto supports (RSA, ECDSA P-256/384/521). GOST keys (NCA's
- * GOST 34.310-2004 and GOST R 34.10-2015) have no WebCrypto algorithm and stay as PKCS #8 bytes.
+ * GOST 34.310-2004 and GOST R 34.10-2015) have no WebCrypto algorithm: they open as
+ * `GostPrivateKey`s (src/gost/pkcs8.ts), whose public half is computed to pair them.
  *
  * ```asn1
  * PrivateKeyInfo ::= SEQUENCE {                        -- RFC 5208 / RFC 5958 OneAsymmetricKey
@@ -23,6 +24,9 @@ import type * as pkijs from 'pkijs';
 import { getCrypto } from '../crypto-provider.js';
 import { bytesEqual } from '../der/encoding.js';
 import { PkiError } from '../errors.js';
+import { isGostKeyOid } from '../gost/algorithms.js';
+import type { GostPrivateKey } from '../gost/keys.js';
+import { decodeGostPkcs8 } from '../gost/pkcs8.js';
 import { type Asn1Node, decodeBer, explicit, isContextTag, octets, oid, sequence } from './asn1.js';
 import { PKCS12_OIDS } from './oids.js';
 
@@ -32,8 +36,13 @@ export interface Pkcs8Info {
   algorithm: string;
   /** Named curve OID for EC keys. */
   curve?: string;
-  /** RSA modulus (no leading zeros) or EC public point, when the key encoding carries it. */
+  /**
+   * RSA modulus (no leading zeros) or EC public point, when the key encoding carries it; the GOST
+   * public key x || y (computed from the private key).
+   */
   publicValue?: Uint8Array;
+  /** The key, ready to sign, for GOST keys. */
+  gost?: GostPrivateKey;
 }
 
 const CURVES: Readonly<Record<string, 'P-256' | 'P-384' | 'P-521'>> = {
@@ -76,6 +85,10 @@ export function inspectPkcs8(der: Uint8Array): Pkcs8Info {
         : undefined;
       return { algorithm, ...(curve ? { curve } : {}), ...(publicValue ? { publicValue } : {}) };
     }
+    if (isGostKeyOid(algorithm)) {
+      const gost = decodeGostPkcs8(der);
+      return { algorithm, publicValue: gost.publicKey, gost };
+    }
     return { algorithm };
   } catch (cause) {
     if (cause instanceof PkiError && cause.code === 'ERR_KEY_INVALID') throw cause;
@@ -86,6 +99,7 @@ export function inspectPkcs8(der: Uint8Array): Pkcs8Info {
 }
 
 const COMPARABLE: ReadonlySet<string> = new Set([PKCS12_OIDS.rsaEncryption, PKCS12_OIDS.ecPublicKey]);
+const comparable = (oid: string): boolean => COMPARABLE.has(oid) || isGostKeyOid(oid);
 
 /** The public value of a certificate comparable with {@link Pkcs8Info.publicValue}. */
 function certificatePublicValue(cert: pkijs.Certificate): { algorithm: string; value?: Uint8Array } {
@@ -101,18 +115,26 @@ function certificatePublicValue(cert: pkijs.Certificate): { algorithm: string; v
     }
   }
   if (algorithm === PKCS12_OIDS.ecPublicKey) return { algorithm, value: bits };
+  if (isGostKeyOid(algorithm)) {
+    // KZ GOST: the BIT STRING holds OCTET STRING (x || y); compare the octets.
+    try {
+      return { algorithm, value: octets(decodeBer(bits, 'GOST public key'), 'GOST public key') };
+    } catch {
+      return { algorithm };
+    }
+  }
   return { algorithm };
 }
 
 /**
  * Whether the key belongs to the certificate: `true`/`false` when the public values can be
- * compared, `undefined` when they cannot (GOST keys, EC keys without the optional public key).
+ * compared, `undefined` when they cannot (EC keys without the optional public key, unknown
+ * algorithms).
  */
 export function keyMatchesCertificate(key: Pkcs8Info, cert: pkijs.Certificate): boolean | undefined {
   const pub = certificatePublicValue(cert);
-  // Only RSA and EC keys are understood here; other pairs (GOST key and certificate OIDs vary
-  // between generations) cannot be judged.
-  if (!COMPARABLE.has(key.algorithm) || !COMPARABLE.has(pub.algorithm)) return undefined;
+  // RSA, EC and the KZ GOST keys are understood here; other pairs cannot be judged.
+  if (!comparable(key.algorithm) || !comparable(pub.algorithm)) return undefined;
   if (pub.algorithm !== key.algorithm) return false;
   if (!pub.value || !key.publicValue) return undefined;
   return bytesEqual(pub.value, key.publicValue);
