@@ -113,7 +113,7 @@ beforeAll(async () => {
     ],
     project,
   );
-}, 600_000);
+}, 900_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -125,7 +125,7 @@ async function filesOf(tarball: string): Promise<string[]> {
     .map((f) => f.replace(/^package\//, ''));
 }
 
-describe('the published packages', { timeout: 240_000 }, () => {
+describe('the published packages', { timeout: 480_000 }, () => {
   it('are the SDK: iin, password-policy, pki, client and cli, depending only on published packages', () => {
     expect(PUBLIC.map((p) => p.manifest.name).sort()).toEqual(
       expect.arrayContaining([
@@ -203,7 +203,7 @@ describe('the published packages', { timeout: 240_000 }, () => {
   });
 });
 
-describe('installed from the tarballs with npm into an empty project', { timeout: 240_000 }, () => {
+describe('installed from the tarballs with npm into an empty project', { timeout: 480_000 }, () => {
   it('installs the packages from the tarballs, not from the registry', () => {
     for (const { manifest } of PUBLIC) {
       const installed = JSON.parse(
