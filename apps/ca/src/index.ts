@@ -23,7 +23,6 @@ export * from './crl/crl-publisher.js';
 export { isValidApplicationNumber } from './crypto/application-number.js';
 export * from './errors.js';
 export * from './flow/agreement.js';
-export * from './flow/template-policy.js';
 export * from './flow/transitions.js';
 export { decisionDocument } from './issuance/approval.js';
 export { installationMessage } from './issuance/installation.js';

@@ -2,7 +2,9 @@
  * Pure parts of the browser code: the Digital ID PIN rule (as the CA's), the liveness score
  * from frame motion, the hash routes, the one-time code countdown.
  */
+import { APPROVER_ROLES as PKI_APPROVER_ROLES } from '@kzpki/pki';
 import { describe, expect, it } from 'vitest';
+import { APPROVER_ROLES } from '../src/app/api/types.js';
 import { livenessFromMotion, motionOf } from '../src/app/media/liveness.js';
 import { otpDeadlines } from '../src/app/pages/wizard/otp-deadlines.js';
 import { pinProblem } from '../src/app/pages/wizard/pin.js';
@@ -110,5 +112,11 @@ describe('one-time code countdown', () => {
   it('never exceeds the validity the server states', () => {
     const a = app('2025-03-01T10:00:00.000Z', '2025-03-01T10:05:00.000Z', 'not a date');
     expect(otpDeadlines(a, 0)).toEqual({ receivedAt: 0, expiresAt: 90_000, resendAt: 90_000 });
+  });
+});
+
+describe('approver roles', () => {
+  it('are the roles @kzpki/pki says confirm applications', () => {
+    expect(APPROVER_ROLES).toEqual(PKI_APPROVER_ROLES);
   });
 });

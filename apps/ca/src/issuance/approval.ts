@@ -1,6 +1,6 @@
 /**
  * Step 6: the first manager (or a person with signing right, or HR for employees; see
- * `TEMPLATE_POLICIES`) of the same BIN decides on pending applications in the cabinet. A decision
+ * `TEMPLATES` of `@kzpki/pki`) of the same BIN decides on pending applications in the cabinet. A decision
  * is a signature by the approver's SIGN key over a canonical JSON document naming the application,
  * its requested keys, the decision and the approver; document, signature and SIGN certificate are
  * kept as evidence.
@@ -8,11 +8,11 @@
 
 import type { ApplicationRecord, ApprovalRecord, SessionRecord } from '@kzpki/ca-store';
 import { canonicalJson, fullName } from '@kzpki/ca-store';
+import { APPROVER_ROLES, mayApprove, TEMPLATES } from '@kzpki/pki';
 import { acceptHolderCertificate } from '../auth/holder-certificate.js';
 import { sha256Hex } from '../crypto/hash.js';
 import { verifyWithCertificate } from '../crypto/signature.js';
 import { CaError } from '../errors.js';
-import { mayApprove, TEMPLATE_POLICIES } from '../flow/template-policy.js';
 import { assertAllowed } from '../flow/transitions.js';
 import { type CaContext, conflict, loadApplicationByNumber } from './context.js';
 import { SMS_SENDER } from './otp.js';
@@ -61,15 +61,17 @@ function checkApprover(app: ApplicationRecord, approver: Approver): void {
   if (!mayApprove(app.template, approver.roles)) {
     throw new CaError(
       'ERR_APPROVER_NOT_AUTHORIZED',
-      `Template ${app.template} is approved by: ${TEMPLATE_POLICIES[app.template].approverRoles.join(', ')}`,
+      `Template ${app.template} is approved by: ${TEMPLATES[app.template].approverRoles.join(', ')}`,
     );
   }
 }
 
 /** Pending applications of the approver's organisation that the approver may decide. */
 export async function listPending(ctx: CaContext, approver: Approver): Promise<ApplicationRecord[]> {
-  const roles = new Set(Object.values(TEMPLATE_POLICIES).flatMap((p) => p.approverRoles));
-  if (approver.bin === undefined || !approver.roles.some((r) => roles.has(r as never))) {
+  if (
+    approver.bin === undefined ||
+    !approver.roles.some((r) => (APPROVER_ROLES as readonly string[]).includes(r))
+  ) {
     throw new CaError(
       'ERR_APPROVER_NOT_AUTHORIZED',
       'Only a first manager, a person with signing right or HR approves',

@@ -1,9 +1,9 @@
 /** Turns a freshly issued certificate into the record the store keeps. */
 
 import type { CertificateRecord } from '@kzpki/ca-store';
+import type { TemplateName } from '@kzpki/pki';
 import { formatName, type IssuedCertificate, inspectCertificate } from '@kzpki/pki';
 import { sha256Hex } from '../crypto/hash.js';
-import type { CaTemplateName } from '../flow/template-policy.js';
 
 /** What the issuer already knows about an end-entity certificate (saves parsing it back). */
 export interface KnownCertificateFields {
@@ -20,7 +20,7 @@ export interface CertificateRecordContext {
   /** SubjectPublicKeyInfo DER of the certified key. */
   spki: Uint8Array;
   applicationId?: string;
-  template?: CaTemplateName;
+  template?: TemplateName;
   createdAt: Date;
   /** Subject, purpose, IIN and BIN when the caller knows them; otherwise read from the certificate. */
   known?: KnownCertificateFields;

@@ -5,16 +5,16 @@
 
 import type { ApplicationData, ApplicationRecord } from '@kzpki/ca-store';
 import { type IinError, parseBin, parseIin } from '@kzpki/iin';
+import { TEMPLATES, type TemplateKind, type TemplateName } from '@kzpki/pki';
 import { randomId } from '../crypto/tokens.js';
 import { CaError } from '../errors.js';
-import { type ApplicationKind, type CaTemplateName, TEMPLATE_POLICIES } from '../flow/template-policy.js';
 import { type CaContext, limit, maskPhone } from './context.js';
 import { sendOtp } from './otp.js';
 
 /** Input of {@link startApplication}. */
 export interface StartApplicationInput {
-  kind: ApplicationKind;
-  template: CaTemplateName;
+  kind: TemplateKind;
+  template: TemplateName;
   iin: string;
   bin?: string;
   /** Client address (rate limits). */
@@ -48,17 +48,18 @@ export async function startApplication(
   ctx: CaContext,
   input: StartApplicationInput,
 ): Promise<ApplicationRecord> {
-  const policy = TEMPLATE_POLICIES[input.template];
-  if (policy.kind !== input.kind) {
+  // Kind, BIN and registry rules are the template's (docs/domain.md, Templates and role OIDs).
+  const template = TEMPLATES[input.template];
+  if (template.kind !== input.kind) {
     throw new CaError(
       'ERR_TEMPLATE_KIND_MISMATCH',
-      `Template ${input.template} is for ${policy.kind} applications`,
+      `Template ${input.template} is for ${template.kind} applications`,
     );
   }
-  if (input.kind === 'legal-entity' && input.bin === undefined) {
+  if (template.binRequired && input.bin === undefined) {
     throw new CaError('ERR_BIN_REQUIRED', 'A legal-entity application needs the BIN of the organisation');
   }
-  if (input.kind === 'individual' && input.bin !== undefined) {
+  if (!template.binRequired && input.bin !== undefined) {
     throw new CaError('ERR_BIN_NOT_ALLOWED', 'An individual application has no BIN');
   }
   const checksum = !ctx.config.testMode;
@@ -87,13 +88,13 @@ export async function startApplication(
         'ERR_ORGANIZATION_NOT_FOUND',
         'The BIN is not in the state registry of legal entities',
       );
-    if (policy.registryCheck === 'first-manager' && org.firstManagerIin !== input.iin) {
+    if (template.registryCheck === 'first-manager' && org.firstManagerIin !== input.iin) {
       throw new CaError(
         'ERR_NOT_FIRST_MANAGER',
         'The IIN is not the registered head (first manager) of this organisation',
       );
     }
-    if (policy.registryCheck === 'treasury-participant') {
+    if (template.registryCheck === 'treasury-participant') {
       const participant = org.treasuryParticipants?.find((p) => p.iin === input.iin);
       if (!participant) {
         throw new CaError(

@@ -5,11 +5,10 @@
  */
 
 import type { ApplicationRecord } from '@kzpki/ca-store';
-import { toDer } from '@kzpki/pki';
+import { TEMPLATES, toDer } from '@kzpki/pki';
 import { generateApplicationNumber } from '../crypto/application-number.js';
 import { sha256Hex } from '../crypto/hash.js';
 import { CaError } from '../errors.js';
-import { TEMPLATE_POLICIES } from '../flow/template-policy.js';
 import { assertAllowed } from '../flow/transitions.js';
 import { type CaContext, conflict, loadApplication } from './context.js';
 import { checkRequestFits, verifyRequest } from './csr-policy.js';
@@ -49,7 +48,7 @@ export async function submitApplication(
       );
     }
   }
-  const needsApproval = TEMPLATE_POLICIES[app.template].approverRoles.length > 0;
+  const needsApproval = TEMPLATES[app.template].approverRoles.length > 0;
   const actor = `applicant:${app.iin}`;
   for (let attempt = 0; attempt < 5; attempt++) {
     const number = generateApplicationNumber();

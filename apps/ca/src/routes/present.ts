@@ -5,12 +5,11 @@
 
 import type { ApplicationRecord, CertificateRecord, PersonSnapshot } from '@kzpki/ca-store';
 import { fullName, STATUS_TEXTS } from '@kzpki/ca-store';
-import { ncaKeyFileName, toBase64 } from '@kzpki/pki';
+import { ncaKeyFileName, TEMPLATES, toBase64 } from '@kzpki/pki';
 import { CA_FILE_NAMES } from '../ca/hierarchy.js';
 import type { CaCertificateInfo, CaMaterial } from '../ca/material.js';
 import type { CaConfig } from '../config.js';
 import { CaError } from '../errors.js';
-import { TEMPLATE_POLICIES } from '../flow/template-policy.js';
 import { nextActions } from '../flow/transitions.js';
 import { maskPhone } from '../issuance/context.js';
 import type { CaSchemas } from './types.js';
@@ -197,7 +196,7 @@ export function presentPending(
   return {
     number: present(app.number, `the number of application ${app.id}`),
     template: app.template,
-    templateTitle: TEMPLATE_POLICIES[app.template].title,
+    templateTitle: TEMPLATES[app.template].title,
     kind: app.kind,
     status: app.status,
     submittedAt: iso(app.submittedAt ?? app.updatedAt),

@@ -1,9 +1,9 @@
 /** Public operations: health, CA certificates, templates, agreement, status by number. */
 
 import { buildStatusView } from '@kzpki/ca-store';
+import { TEMPLATE_NAMES, TEMPLATES } from '@kzpki/pki';
 import { isValidApplicationNumber } from '../crypto/application-number.js';
 import { CaError } from '../errors.js';
-import { TEMPLATE_NAMES, TEMPLATE_POLICIES } from '../flow/template-policy.js';
 import { limit, loadApplicationByNumber } from '../issuance/context.js';
 import { presentCaCertificate } from './present.js';
 import type { CaHandlers } from './types.js';
@@ -45,13 +45,13 @@ export const publicHandlers = {
       status: 200,
       body: {
         templates: TEMPLATE_NAMES.map((name) => {
-          const p = TEMPLATE_POLICIES[name];
+          const t = TEMPLATES[name];
           return {
             name,
-            kind: p.kind,
-            title: p.title,
-            requiresApproval: p.approverRoles.length > 0,
-            approverRoles: [...p.approverRoles],
+            kind: t.kind,
+            title: { ...t.title },
+            requiresApproval: t.approverRoles.length > 0,
+            approverRoles: [...t.approverRoles],
           };
         }),
       },

@@ -23,6 +23,13 @@ export type NextAction = Ca['NextAction'];
 export type Health = Ca['Health'];
 /** A template (`GET /v1/templates`). */
 export type TemplateInfo = Ca['TemplateInfo'];
+/** A role that confirms applications of its organisation. */
+export type ApproverRole = TemplateInfo['approverRoles'][number];
+/**
+ * Every approver role: `@kzpki/pki`'s `APPROVER_ROLES` (kept here so that the cabinet does not load
+ * the PKI package up front; test/client-logic.test.ts checks the two are equal).
+ */
+export const APPROVER_ROLES: readonly ApproverRole[] = ['first-manager', 'signer', 'hr'];
 /** The user agreement. */
 export type Agreement = Ca['Agreement'];
 /** The one-time code state. */

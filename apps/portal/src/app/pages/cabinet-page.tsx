@@ -11,6 +11,7 @@ import type {
   PendingApplication,
   RevocationReason,
 } from '../api/types.js';
+import { APPROVER_ROLES } from '../api/types.js';
 import { FileField, fileBytes, TextField } from '../components/field.js';
 import { ScreenHeading } from '../components/heading.js';
 import { KeyLoginForm } from '../components/key-login.js';
@@ -21,8 +22,6 @@ import { type OpenedKey, openKeyFileFor, signBytes } from '../crypto/key-files.j
 import { useI18n } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/messages-ru.js';
 import { useServices } from '../services.js';
-
-const APPROVER_ROLES = ['first-manager', 'signer', 'hr'];
 
 /** The cabinet. */
 export function CabinetPage() {
@@ -44,7 +43,7 @@ function Cabinet(props: { session: CertificateSession; onLogout: () => void }) {
   const i = useI18n();
   const { ca } = useServices();
   const { holder, token } = props.session;
-  const approver = holder.roles.some((r) => APPROVER_ROLES.includes(r));
+  const approver = holder.roles.some((r) => (APPROVER_ROLES as readonly string[]).includes(r));
   const logout = async (): Promise<void> => {
     await ca.logout(token).catch(() => undefined);
     props.onLogout();
