@@ -8,8 +8,10 @@ import * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
 import { getCrypto } from '../crypto-provider.js';
 import { decodeAsn1 } from '../der/asn1-decode.js';
-import { toHex } from '../der/encoding.js';
+import { bytesEqual, toHex } from '../der/encoding.js';
 import { PkiError } from '../errors.js';
+import { keyFamilyOf } from '../keys/key-algorithm.js';
+import { readSpki } from '../keys/public-key.js';
 import {
   type CertificateRole,
   type IdentificationMethod,
@@ -20,8 +22,10 @@ import {
 } from '../profiles/oids.js';
 import type { KeyUsageName } from '../profiles/profile.js';
 import { TEMPLATE_NAMES, TEMPLATES, type TemplateName } from '../profiles/templates.js';
-import { type HashName, isHashName } from '../signature/algorithms.js';
+import { findSignatureAlgorithm, type HashName, isHashName } from '../signature/algorithms.js';
+import { verifySignature } from '../signature/verify.js';
 import { type CertificateInput, certificateToDer, parseCertificate } from './certificate.js';
+import { readCertificateFields } from './certificate-fields.js';
 import {
   extensionMap,
   integerHex,
@@ -349,28 +353,91 @@ function describe(cert: pkijs.Certificate): CertificateInfo {
   return info;
 }
 
+/** Options of {@link inspectCertificate} that ask for the signature to be checked. */
+export interface InspectCertificateOptions {
+  /** The certificate of the supposed issuer: its public key checks the signature. */
+  issuer: CertificateInput;
+}
+
+/** {@link CertificateInfo} with the result of checking the signature against a given issuer. */
+export interface CertificateInfoWithSignature extends CertificateInfo {
+  /**
+   * `true` when the signature verifies with the issuer's public key (and the outer and inner
+   * signature algorithms agree, RFC 5280 §4.1.1.2); `false` otherwise, including an issuer key of
+   * another family than the signature algorithm (e.g. an RSA issuer for a GOST signature).
+   */
+  signatureValid: boolean;
+  /** `true` when the certificate's issuer name equals the issuer's subject name (RFC 5280 §7.1). */
+  issuerNameMatches: boolean;
+}
+
 /**
  * Describes a certificate as a plain, JSON-serialisable object (see {@link CertificateInfo}).
  * Fingerprints need a digest, which WebCrypto only offers asynchronously: use
- * {@link certificateFingerprint}.
+ * {@link certificateFingerprint}. Given `{ issuer }`, it also checks the signature with the
+ * issuer's public key (RSA, ECDSA and the KZ GOST algorithms) and resolves to a
+ * {@link CertificateInfoWithSignature}: signatures are verified asynchronously (WebCrypto), so
+ * that form returns a Promise. It does not validate a chain: see `verifyChain`.
  *
- * @throws {PkiError} `ERR_CERTIFICATE_INVALID` when the input is not a well-formed certificate
- *   (including malformed or duplicated extensions).
+ * @throws {PkiError} `ERR_CERTIFICATE_INVALID` when the input (or the issuer) is not a well-formed
+ *   certificate (including malformed or duplicated extensions); with an issuer, the errors of
+ *   `verifySignature` for unsupported algorithms and invalid issuer keys (as a rejected Promise).
  * @example
  * ```ts
  * const info = inspectCertificate(pem);
  * info.iin;        // '123456789011'
  * info.keyPurpose; // 'auth'
  * info.roles;      // ['individual']
+ * const checked = await inspectCertificate(pem, { issuer: caPem });
+ * checked.signatureValid; // true for a GOST R 34.10-2015 certificate signed by that CA
  * ```
  */
-export function inspectCertificate(input: CertificateInput): CertificateInfo {
+export function inspectCertificate(input: CertificateInput): CertificateInfo;
+export function inspectCertificate(
+  input: CertificateInput,
+  options: InspectCertificateOptions,
+): Promise<CertificateInfoWithSignature>;
+export function inspectCertificate(
+  input: CertificateInput,
+  options?: InspectCertificateOptions,
+): CertificateInfo | Promise<CertificateInfoWithSignature> {
+  if (options !== undefined) return inspectWithIssuer(input, options);
   try {
     return describe(parseCertificate(input));
   } catch (cause) {
     if (cause instanceof PkiError) throw cause;
     throw new PkiError('ERR_CERTIFICATE_INVALID', 'Certificate cannot be read', { cause });
   }
+}
+
+async function inspectWithIssuer(
+  input: CertificateInput,
+  options: InspectCertificateOptions,
+): Promise<CertificateInfoWithSignature> {
+  if (typeof options !== 'object' || options === null || options.issuer === undefined) {
+    throw new PkiError('ERR_INVALID_ARGUMENT', 'inspectCertificate options need an issuer certificate');
+  }
+  const info = inspectCertificate(input);
+  const cert = readCertificateFields(input);
+  const issuer = readCertificateFields(options.issuer);
+  const issuerNameMatches = bytesEqual(cert.issuerDer, issuer.subjectDer);
+  const parsed = parseCertificate(input);
+  const inner = new Uint8Array(parsed.signature.toSchema().toBER(false));
+  let signatureValid = false;
+  if (bytesEqual(inner, cert.signatureAlgorithm)) {
+    const algorithm = findSignatureAlgorithm(info.signatureAlgorithmOid);
+    const family = keyFamilyOf(readSpki(issuer.spki).algorithmOid);
+    signatureValid =
+      algorithm !== undefined && family !== undefined && algorithm.family !== family
+        ? false
+        : await verifySignature({
+            data: cert.tbs,
+            algorithm: cert.signatureAlgorithm,
+            signature: cert.signature,
+            publicKeyInfo: issuer.spki,
+          });
+  }
+  return { ...info, signatureValid, issuerNameMatches };
 }
 
 /** Hash functions for {@link certificateFingerprint} (every {@link HashName}). */

@@ -12,6 +12,7 @@ import { inspectPublicKey } from '../../src/keys/public-key.js';
 import { verifyOcspResponse } from '../../src/ocsp/verify.js';
 import { verifySignature } from '../../src/signature/verify.js';
 import { verifyChain } from '../../src/x509/chain.js';
+import { inspectCertificate } from '../../src/x509/inspect.js';
 
 const fixtures = hasNcaFixtures();
 const cert = (path: string) => toDer(readNcaFixture(path));
@@ -120,6 +121,34 @@ describe.skipIf(!fixtures)('GOST through the public API (NCA corpus)', () => {
     expect(result.signer).toBe('delegated');
     const bad = await verifyOcspResponse(ocspWithFlippedSignature(der), { issuer: ca2022(), at });
     expect(bad.valid).toBe(false);
+  });
+
+  it('inspectCertificate with { issuer } reports whether the signature verifies', async () => {
+    const ee = cert('ee-test/gost2015_ceo_2026.pem');
+    const good = await inspectCertificate(ee, { issuer: ca2022() });
+    expect(good).toMatchObject({
+      keyAlgorithm: 'GOST-2015-512',
+      signatureValid: true,
+      issuerNameMatches: true,
+    });
+    expect(await inspectCertificate(ee, { issuer: root2022() })).toMatchObject({
+      signatureValid: false,
+      issuerNameMatches: false,
+    });
+    expect((await inspectCertificate(withFlippedSignature(ee), { issuer: ca2022() })).signatureValid).toBe(
+      false,
+    );
+    // A GOST signature and an RSA issuer key: not verified, not an error.
+    expect((await inspectCertificate(ee, { issuer: cert('ca-test/nca_rsa_test.crt') })).signatureValid).toBe(
+      false,
+    );
+    // RSA as well (WebCrypto).
+    const rsa = await inspectCertificate(cert('ee-test/rsa_individual_sign_2022.pem'), {
+      issuer: cert('ca-test/nca_rsa_test.crt'),
+    });
+    expect(rsa).toMatchObject({ signatureValid: true, issuerNameMatches: true });
+    // Without options it stays synchronous and has no signature fields.
+    expect('signatureValid' in inspectCertificate(ee)).toBe(false);
   });
 
   describe('GOST 34.310-2004', () => {
