@@ -3,6 +3,7 @@
  * (see `config.ts`), opens the source, listens, and stops cleanly on SIGINT/SIGTERM. Importing
  * this module starts the service; the library entry is `index.ts`.
  */
+import { onShutdownSignals } from '@kzpki/server-kit';
 import { statusConfigFromEnv } from './config.js';
 import { startStatus } from './server.js';
 
@@ -32,17 +33,7 @@ async function main(): Promise<void> {
       );
     }, 2000).unref();
   }
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    status.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  onShutdownSignals(() => status.close(), { log: (m) => console.log(`[kzpki-status] ${m}`) });
 }
 
 main().catch((e: unknown) => {

@@ -4,9 +4,8 @@
  * before express sees the request (the hot paths); the JSON endpoints go through the express
  * application. The service signs no CRL: it serves those the CA published.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { RateLimiter, type RateLimitRule } from '@kzpki/server-kit';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listen, RateLimiter, type RateLimitRule } from '@kzpki/server-kit';
 import { StatusError } from './errors.js';
 import { createStatusApp, DEFAULT_APPLICATION_RATE_LIMIT } from './http/app.js';
 import { createDownloadHandler } from './http/download-handler.js';
@@ -228,17 +227,11 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
     material,
     reloadSigners,
     async listen(listenOptions = {}) {
-      const server = createServer({ keepAliveTimeout: 5000, requestTimeout: 30_000 }, requestListener);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(listenOptions.port ?? 8081, listenOptions.host ?? '127.0.0.1', () => {
-          server.off('error', reject);
-          resolve();
-        });
+      const http = await listen(requestListener, {
+        host: listenOptions.host ?? '127.0.0.1',
+        port: listenOptions.port ?? 8081,
+        server: { keepAliveTimeout: 5000, requestTimeout: 30_000 },
       });
-      const addr = server.address() as AddressInfo;
-      const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-      const listeningUrl = `http://${host}:${addr.port}`;
       const refreshMs = options.materialRefreshMs ?? 3_600_000;
       const refresh =
         refreshMs > 0
@@ -250,10 +243,10 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
           : undefined;
       refresh?.unref();
       return {
-        url: listeningUrl,
+        url: http.url,
         async close() {
           clearInterval(refresh);
-          await closeServer(server);
+          await http.close();
           if (options.closeSource) await source.close?.();
         },
       };
@@ -299,13 +292,6 @@ function checkMaterial(material: StatusMaterial): void {
     if (ids.has(i.id)) throw new StatusError('ERR_CONFIG', `Issuer id ${i.id} appears twice`);
     ids.add(i.id);
   }
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
