@@ -22,6 +22,7 @@ export {
 } from './digest.js';
 export { type CmsEvidence, parseCmsEvidence } from './evidence.js';
 export { type FetchBytesOptions, type Fetcher, fetchBytes } from './http.js';
+export { type KeyFileSigner, openSignerKeyFile } from './key-file.js';
 export { CMS_ATTRIBUTES, CMS_CONTENT_TYPES, NCA_TSA_POLICY_OIDS, TIME_STAMPING_EKU } from './oids.js';
 export {
   type CmsAlgorithm,
