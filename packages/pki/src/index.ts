@@ -2,8 +2,8 @@
  * `@kzpki/pki`: X.509, CSR, PKCS#12, CRL, OCSP, CMS/CAdES and RFC 3161 timestamps for the NCA RK PKI.
  *
  * Exports are grouped by family, as the source folders are: cms (signed documents, `verifyCms`),
- * crl, csr, der (encodings), keys, ocsp, pkcs12, profiles (templates, OIDs), signature, tsp
- * (timestamps), x509.
+ * crl, csr, der (encodings), gost (Streebog, GOST R 34.11-94, GOST keys and signatures in the KZ
+ * encodings), keys, ocsp, pkcs12, profiles (templates, OIDs), signature, tsp (timestamps), x509.
  *
  * @packageDocumentation
  */
@@ -31,6 +31,7 @@ export {
 export * from './der/encoding.js';
 export { normalizeSerialHex, type SerialInput } from './der/serial.js';
 export * from './errors.js';
+export * from './gost/index.js';
 export {
   EC_CURVES,
   type EcCurve,

@@ -28,7 +28,14 @@ export interface GostAlgorithm {
   readonly size: 32 | 64;
 }
 
-/** The three KZ GOST algorithm sets. */
+/**
+ * The three KZ GOST algorithm sets.
+ * @example
+ * ```ts
+ * for (const a of GOST_ALGORITHMS) console.log(a.id, a.signatureOid, a.curveName);
+ * // gost2015-512 1.2.398.3.10.1.1.2.3.2 tc26-512-paramSetA ...
+ * ```
+ */
 export const GOST_ALGORITHMS: readonly GostAlgorithm[] = [
   {
     id: 'gost2015-512',
@@ -62,29 +69,59 @@ export const GOST_ALGORITHMS: readonly GostAlgorithm[] = [
   },
 ];
 
-/** The algorithm set with this id. */
+/**
+ * The algorithm set with this id.
+ * @example
+ * ```ts
+ * gostAlgorithm('gost2015-512').hash(tbs); // Streebog-512
+ * ```
+ */
 export function gostAlgorithm(id: GostAlgorithmId): GostAlgorithm {
   const alg = GOST_ALGORITHMS.find((a) => a.id === id);
   if (!alg) throw new RangeError(`unknown GOST algorithm ${String(id)}`);
   return alg;
 }
 
-/** The algorithm set whose signature OID is `oid`, or `undefined`. */
+/**
+ * The algorithm set whose signature OID is `oid`, or `undefined`.
+ * @example
+ * ```ts
+ * gostAlgorithmBySignatureOid('1.2.398.3.10.1.1.1.2')?.id; // 'gost2004'
+ * ```
+ */
 export function gostAlgorithmBySignatureOid(oid: string): GostAlgorithm | undefined {
   return GOST_ALGORITHMS.find((a) => a.signatureOid === oid);
 }
 
-/** The algorithm set whose SPKI key OID is `oid`, or `undefined`. */
+/**
+ * The algorithm set whose SPKI key OID is `oid`, or `undefined`.
+ * @example
+ * ```ts
+ * gostAlgorithmByKeyOid('1.2.398.3.10.1.1.2.2')?.size; // 64
+ * ```
+ */
 export function gostAlgorithmByKeyOid(oid: string): GostAlgorithm | undefined {
   return GOST_ALGORITHMS.find((a) => a.keyOid === oid);
 }
 
-/** `true` for the signature OIDs {@link verifyGost} handles. */
+/**
+ * `true` for the signature OIDs `verifyGost` handles.
+ * @example
+ * ```ts
+ * isGostSignatureOid('1.2.398.3.10.1.1.2.3.2'); // true
+ * ```
+ */
 export function isGostSignatureOid(oid: string): boolean {
   return gostAlgorithmBySignatureOid(oid) !== undefined;
 }
 
-/** `true` for the SPKI key OIDs of GOST keys. */
+/**
+ * `true` for the SPKI key OIDs of GOST keys.
+ * @example
+ * ```ts
+ * isGostKeyOid('1.2.840.113549.1.1.1'); // false (RSA)
+ * ```
+ */
 export function isGostKeyOid(oid: string): boolean {
   return gostAlgorithmByKeyOid(oid) !== undefined;
 }

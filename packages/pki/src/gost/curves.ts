@@ -135,7 +135,14 @@ export function gostCurveFrom(params: GostCurveParams): GostCurve {
   return curve;
 }
 
-/** The named curve (built on first use). */
+/**
+ * The named curve (built on first use): its parameters and @noble/curves point class.
+ * @example
+ * ```ts
+ * const { params, Point } = gostCurve('tc26-512-paramSetA');
+ * Point.BASE.multiply(2n).toAffine();
+ * ```
+ */
 export function gostCurve(name: GostCurveName): GostCurve {
   return gostCurveFrom(PARAMS[name]);
 }

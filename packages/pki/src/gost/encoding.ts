@@ -7,8 +7,9 @@
  *   that is the content of the SubjectPublicKeyInfo BIT STRING (as RFC 4491 §2.3.2 does);
  * - signature value (the BIT STRING of a certificate, CRL, OCSP response): `r || s`, each
  *   little-endian, which is the full byte reversal of RFC 4491's big-endian `s || r`;
- * - SPKI algorithm parameters: `SEQUENCE { publicKeyParamSet OID, digestParamSet OID }`;
- * - signature AlgorithmIdentifier: `SEQUENCE { signature OID, NULL }`.
+ * - SPKI algorithm parameters: `SEQUENCE { publicKeyParamSet OID, digestParamSet OID }`
+ *   (the signature AlgorithmIdentifier, `SEQUENCE { signature OID, NULL }`, is the signature
+ *   module's, src/signature/algorithms.ts).
  *
  * Every public key taken in is validated: exact lengths, coordinates below p, on the curve, in the
  * prime-order subgroup, not the identity. Failures are {@link PkiError}s.
@@ -16,13 +17,20 @@
 
 import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils';
 import { DER_TAG, type DerElement, DerReader } from '../der/reader.js';
-import { derBitString, derNull, derOctetString, derOid, derSequence } from '../der/writer.js';
+import { derBitString, derOctetString, derOid, derSequence } from '../der/writer.js';
 import { PkiError } from '../errors.js';
 import { curveOf, type GostAlgorithm, gostAlgorithmByKeyOid } from './algorithms.js';
 import type { GostCurve, GostPoint } from './curves.js';
 import type { GostSignatureValue } from './sign.js';
 
-/** x || y little-endian (the content of the SPKI's OCTET STRING). */
+/**
+ * x || y little-endian (the content of the SPKI's OCTET STRING).
+ * @example
+ * ```ts
+ * const curve = gostCurve('tc26-512-paramSetA');
+ * encodeGostPublicKey(curve, curve.Point.BASE).length; // 128
+ * ```
+ */
 export function encodeGostPublicKey(curve: GostCurve, point: GostPoint): Uint8Array {
   const { size } = curve.params;
   const { x, y } = point.toAffine();
@@ -36,6 +44,10 @@ export function encodeGostPublicKey(curve: GostCurve, point: GostPoint): Uint8Ar
  * The point of KZ public key bytes `x || y` (little-endian), fully validated.
  * @throws {PkiError} `ERR_KEY_INVALID` for a wrong length, a coordinate >= p, a point off the
  * curve, outside the prime-order subgroup, or the identity.
+ * @example
+ * ```ts
+ * const point = decodeGostPublicKey(gostCurve('tc26-512-paramSetA'), key.publicKey);
+ * ```
  */
 export function decodeGostPublicKey(curve: GostCurve, bytes: Uint8Array): GostPoint {
   const { size, p } = curve.params;
@@ -56,7 +68,13 @@ export function decodeGostPublicKey(curve: GostCurve, bytes: Uint8Array): GostPo
   return point;
 }
 
-/** The KZ signature value `r || s` (each little-endian, `size` bytes). */
+/**
+ * The KZ signature value `r || s` (each little-endian, `size` bytes).
+ * @example
+ * ```ts
+ * encodeGostSignature(64, { r, s }); // 128 bytes, as in the BIT STRING of an NCA certificate
+ * ```
+ */
 export function encodeGostSignature(size: 32 | 64, sig: GostSignatureValue): Uint8Array {
   const out = new Uint8Array(2 * size);
   out.set(numberToBytesLE(sig.r, size), 0);
@@ -68,6 +86,10 @@ export function encodeGostSignature(size: 32 | 64, sig: GostSignatureValue): Uin
  * (r, s) from the KZ signature value `r || s`.
  * @throws {PkiError} `ERR_SIGNATURE_INVALID` when the length is not `2 * size`. Range checks
  * (0 < r, s < q) are the verifier's.
+ * @example
+ * ```ts
+ * const { r, s } = decodeGostSignature(64, signatureValue);
+ * ```
  */
 export function decodeGostSignature(size: 32 | 64, bytes: Uint8Array): GostSignatureValue {
   if (!(bytes instanceof Uint8Array) || bytes.length !== 2 * size) {
@@ -84,6 +106,10 @@ export function decodeGostSignature(size: 32 | 64, bytes: Uint8Array): GostSigna
  * SubjectPublicKeyInfo ::= SEQUENCE {
  *   algorithm AlgorithmIdentifier { keyOid, SEQUENCE { publicKeyParamSet OID, digestParamSet OID } },
  *   subjectPublicKey BIT STRING -- contains the DER of OCTET STRING (x || y, little-endian) }
+ * ```
+ * @example
+ * ```ts
+ * const spki = encodeGostSpki(gostAlgorithm('gost2015-512'), point);
  * ```
  */
 export function encodeGostSpki(alg: GostAlgorithm, point: GostPoint): Uint8Array {
@@ -109,6 +135,11 @@ export interface GostPublicKeyInfo {
  * encryptionParamSet third OID, allowed by RFC 4491, is accepted and ignored).
  * @throws {PkiError} `ERR_UNSUPPORTED_ALGORITHM` for a key OID that is not a KZ GOST key;
  * `ERR_KEY_INVALID` for anything malformed or a point that does not validate.
+ * @example
+ * ```ts
+ * const { algorithm, point } = decodeGostSpki(certificateSpki);
+ * algorithm.id; // 'gost2015-512'
+ * ```
  */
 export function decodeGostSpki(spki: Uint8Array): GostPublicKeyInfo {
   if (!(spki instanceof Uint8Array))
@@ -154,9 +185,4 @@ function checkParams(r: DerReader, params: DerElement, alg: GostAlgorithm): void
     }
   }
   if (encryption) r.oid(encryption);
-}
-
-/** The signature AlgorithmIdentifier DER as the NCA writes it: `SEQUENCE { signature OID, NULL }`. */
-export function gostSignatureAlgorithmIdentifier(alg: GostAlgorithm): Uint8Array {
-  return derSequence(derOid(alg.signatureOid), derNull());
 }

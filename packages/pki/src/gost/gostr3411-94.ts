@@ -207,7 +207,13 @@ function add256(x: Uint8Array, y: Uint8Array, yo: number): void {
   }
 }
 
-/** Incremental GOST R 34.11-94 (test parameter set) hasher; use {@link gostr3411_94}. */
+/**
+ * Incremental GOST R 34.11-94 (test parameter set) hasher; use {@link gostr3411_94}.
+ * @example
+ * ```ts
+ * const digest = gostr3411_94.create().update(part1).update(part2).digest();
+ * ```
+ */
 export class Gostr341194Hash extends Hash<Gostr341194Hash> {
   readonly blockLen = 32;
   readonly outputLen = 32;

@@ -29,7 +29,6 @@ export {
   encodeGostSignature,
   encodeGostSpki,
   type GostPublicKeyInfo,
-  gostSignatureAlgorithmIdentifier,
 } from './encoding.js';
 export { Gostr341194Hash, gostr3411_94 } from './gostr3411-94.js';
 export {
@@ -38,5 +37,6 @@ export {
   generateGostKeyPair,
   verifyGost,
 } from './keys.js';
+export { decodeGostPkcs8, encodeGostPkcs8, isGostPkcs8 } from './pkcs8.js';
 export type { GostSignatureValue } from './sign.js';
 export { type GostHashFunction, StreebogHash, streebog256, streebog512 } from './streebog.js';

@@ -27,7 +27,13 @@ import { PkiError } from '../errors.js';
 import { type GostAlgorithm, gostAlgorithmByKeyOid } from './algorithms.js';
 import { GostPrivateKey } from './keys.js';
 
-/** `true` when PKCS #8 DER carries a GOST key (by its algorithm OID); never throws. */
+/**
+ * `true` when PKCS #8 DER carries a GOST key (by its algorithm OID); never throws.
+ * @example
+ * ```ts
+ * if (isGostPkcs8(contents.pkcs8)) key = decodeGostPkcs8(contents.pkcs8);
+ * ```
+ */
 export function isGostPkcs8(der: Uint8Array): boolean {
   try {
     const r: DerReader = new DerReader(der, 'ERR_KEY_INVALID', 'PrivateKeyInfo');
@@ -99,6 +105,10 @@ function algorithmOf(r: DerReader, algId: DerElement): GostAlgorithm {
 /**
  * PKCS #8 DER of a GOST private key in the NCA's form: GOST R 34.10-2015 as an OCTET STRING of
  * the little-endian scalar, GOST 34.310-2004 as an INTEGER.
+ * @example
+ * ```ts
+ * const pkcs8 = encodeGostPkcs8(GostPrivateKey.generate('gost2015-512'));
+ * ```
  */
 export function encodeGostPkcs8(key: GostPrivateKey): Uint8Array {
   const alg = key.algorithm;

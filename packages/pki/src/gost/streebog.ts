@@ -312,6 +312,12 @@ function compress(t: Tables, h: Block, n: Block, m: Block, k: Block, s: Block): 
 /**
  * Incremental Streebog hasher (a @noble/hashes `Hash`). Use {@link streebog256} or
  * {@link streebog512} (`.create()` for streaming) rather than the class.
+ * @example
+ * ```ts
+ * const h = new StreebogHash(64); // = streebog512.create()
+ * h.update(chunk1).update(chunk2);
+ * const digest = h.digest();
+ * ```
  */
 export class StreebogHash extends Hash<StreebogHash> {
   readonly blockLen = 64;

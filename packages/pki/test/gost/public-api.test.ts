@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyCrl } from '../../src/crl/verify.js';
 import { toDer } from '../../src/der/encoding.js';
 import { DerReader } from '../../src/der/reader.js';
+import * as pki from '../../src/index.js';
 import { inspectPublicKey } from '../../src/keys/public-key.js';
 import { verifyOcspResponse } from '../../src/ocsp/verify.js';
 import { verifySignature } from '../../src/signature/verify.js';
@@ -178,5 +179,20 @@ describe.skipIf(!fixtures)('GOST through the public API (NCA corpus)', () => {
       expect(await verifyCrl(crl, ca())).toBe(true);
       expect(await verifyCrl(withFlippedSignature(crl), ca())).toBe(false);
     });
+  });
+});
+
+describe('the package root exports the GOST API', () => {
+  it('hashes, keys, signatures and PKCS #8', () => {
+    const { privateKey, publicKeyInfo } = pki.generateGostKeyPair('gost2015-512');
+    expect(privateKey).toBeInstanceOf(pki.GostPrivateKey);
+    const data = pki.streebog256('kzpki');
+    expect(pki.verifyGost(privateKey.signatureAlgorithm, publicKeyInfo, data, privateKey.sign(data))).toBe(
+      true,
+    );
+    expect(pki.decodeGostPkcs8(pki.encodeGostPkcs8(privateKey)).publicKeyInfo).toEqual(publicKeyInfo);
+    expect(pki.gostr3411_94('abc')).toHaveLength(32);
+    expect(pki.streebog512.outputLen).toBe(64);
+    expect(pki.isGostSignatureOid('1.2.398.3.10.1.1.2.3.2')).toBe(true);
   });
 });
