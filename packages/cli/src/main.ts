@@ -11,6 +11,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { register as registerBin } from './commands/bin.js';
 import { register as registerCert } from './commands/cert.js';
+import { register as registerCms } from './commands/cms.js';
 import { register as registerCrl } from './commands/crl.js';
 import { register as registerEnroll } from './commands/enroll.js';
 import { register as registerIin } from './commands/iin.js';
@@ -18,6 +19,7 @@ import { register as registerOcsp } from './commands/ocsp.js';
 import { register as registerP12 } from './commands/p12.js';
 import { register as registerPassword } from './commands/password.js';
 import { register as registerTestpack } from './commands/testpack.js';
+import { register as registerTsp } from './commands/tsp.js';
 import { type Context, EXIT_OK, EXIT_USAGE, type Io, LANGS, processIo } from './context.js';
 import { isCliError } from './errors.js';
 import { loadStack, STACK_COMMANDS, type StackLoad, stackOf, stackUnavailable } from './stack.js';
@@ -59,6 +61,8 @@ export const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerP12,
   registerOcsp,
   registerCrl,
+  registerCms,
+  registerTsp,
   registerStackCommands,
   registerEnroll,
   registerTestpack,

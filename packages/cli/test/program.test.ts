@@ -18,13 +18,15 @@ describe('the kzpki program', () => {
       'p12',
       'ocsp',
       'crl',
+      'cms',
+      'tsp',
       'start',
       'ca',
       'enroll',
       'testpack',
     ]);
     // `start` and `ca` are one group: the reference stack's commands (or their stand-ins).
-    expect(COMMAND_GROUPS).toHaveLength(10);
+    expect(COMMAND_GROUPS).toHaveLength(12);
     expect(program).toBeInstanceOf(Command);
   });
 
