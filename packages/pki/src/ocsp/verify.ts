@@ -81,7 +81,7 @@ async function sha1Hex(data: Uint8Array): Promise<string> {
  * @throws {PkiError} `ERR_OCSP_NONCE_MISMATCH` when `nonce` is given and the response does not
  *   echo it (a possible replay; nothing else about such a response matters),
  *   `ERR_OCSP_RESPONSE_INVALID` for a malformed response, `ERR_CERTIFICATE_INVALID` for a bad
- *   issuer certificate, `ERR_UNSUPPORTED_ALGORITHM` for signatures WebCrypto cannot check (GOST).
+ *   issuer certificate, `ERR_UNSUPPORTED_ALGORITHM` for signature algorithms this package does not know.
  * @example
  * ```ts
  * const { der, nonce, certIds } = await createOcspRequest({ certificate: leaf, issuer: ca });

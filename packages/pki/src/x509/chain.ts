@@ -47,7 +47,7 @@ export type ChainFailureReason =
   | 'key-usage'
   /** An issuer's pathLenConstraint is exceeded. */
   | 'path-length'
-  /** A signature algorithm or key this implementation cannot verify (e.g. GOST). */
+  /** A signature algorithm or key this implementation cannot verify (e.g. Ed25519). */
   | 'unsupported-algorithm'
   /** A key in the path is below `VERIFICATION_KEY_POLICY` (e.g. RSA under 1024 bits). */
   | 'weak-key'
