@@ -55,7 +55,13 @@ export interface CmsAttributeInput {
   values: Uint8Array[];
 }
 
-/** `Attribute` DER (values sorted as DER SET OF requires). */
+/**
+ * `Attribute` DER (values sorted as DER SET OF requires).
+ * @example
+ * ```ts
+ * const attr = encodeAttribute({ oid: CMS_ATTRIBUTES.signatureTimeStampToken, values: [token] });
+ * ```
+ */
 export function encodeAttribute(attr: CmsAttributeInput): Uint8Array {
   if (attr.values.length === 0)
     throw new PkiError('ERR_INVALID_ARGUMENT', `Attribute ${attr.oid} has no value`);
@@ -131,6 +137,11 @@ const SHA1_OID = '1.3.14.3.2.26';
  * Reads the SigningCertificateV2 (preferred) or SigningCertificate attribute among signed
  * attributes; `undefined` when neither is present.
  * @throws {PkiError} `ERR_CMS_INVALID` when the attribute is malformed or repeated.
+ * @example
+ * ```ts
+ * const ref = readSigningCertificate(parseCms(p7s).signers[0]!.signedAttributes!.attributes);
+ * ref?.version; // 'v2'
+ * ```
  */
 export function readSigningCertificate(attrs: readonly CmsAttribute[]): SigningCertificateRef | undefined {
   for (const [oid, version] of [

@@ -60,12 +60,24 @@ const ALIASES: Readonly<Record<string, DigestName>> = Object.freeze({
   '1.2.643.7.1.1.2.3': 'STREEBOG-512',
 });
 
-/** `true` for a {@link DigestName}. */
+/**
+ * `true` for a {@link DigestName}.
+ * @example
+ * ```ts
+ * isDigestName('STREEBOG-512'); // true
+ * ```
+ */
 export function isDigestName(value: unknown): value is DigestName {
   return typeof value === 'string' && (DIGEST_NAMES as readonly string[]).includes(value);
 }
 
-/** The digest an OID names, or `undefined` when this package does not compute it. */
+/**
+ * The digest an OID names, or `undefined` when this package does not compute it.
+ * @example
+ * ```ts
+ * digestNameOfOid('1.2.398.3.10.1.3.3'); // 'STREEBOG-512'
+ * ```
+ */
 export function digestNameOfOid(oid: string): DigestName | undefined {
   return hashNameOfOid(oid) ?? (DIGEST_NAMES.find((d) => DIGEST_OIDS[d] === oid) || ALIASES[oid]);
 }

@@ -497,7 +497,13 @@ export function extractCmsContent(input: BytesLike | string | CmsSignedData): Ui
   return cms.content;
 }
 
-/** `true` for the result of {@link parseCms}. */
+/**
+ * `true` for the result of {@link parseCms}.
+ * @example
+ * ```ts
+ * const cms = isCmsSignedData(input) ? input : parseCms(input);
+ * ```
+ */
 export function isCmsSignedData(value: unknown): value is CmsSignedData {
   return (
     typeof value === 'object' &&

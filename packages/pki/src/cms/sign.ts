@@ -11,6 +11,29 @@
  * {@link addCmsSigner} adds a SignerInfo to an existing SignedData and copies everything else as
  * it was: the other SignerInfos (their unsigned attributes and timestamps included), the
  * certificates, CRLs and the encapsulated content keep their exact bytes.
+ *
+ * ```asn1
+ * SignedData ::= SEQUENCE {                                 -- RFC 5652 §5.1
+ *   version CMSVersion,
+ *   digestAlgorithms DigestAlgorithmIdentifiers,
+ *   encapContentInfo EncapsulatedContentInfo,
+ *   certificates [0] IMPLICIT CertificateSet OPTIONAL,
+ *   crls [1] IMPLICIT RevocationInfoChoices OPTIONAL,
+ *   signerInfos SignerInfos }
+ *
+ * SignerInfo ::= SEQUENCE {                                 -- RFC 5652 §5.3
+ *   version CMSVersion,                                     -- 1 here
+ *   sid SignerIdentifier,                                   -- issuerAndSerialNumber here
+ *   digestAlgorithm DigestAlgorithmIdentifier,
+ *   signedAttrs [0] IMPLICIT SignedAttributes OPTIONAL,
+ *   signatureAlgorithm SignatureAlgorithmIdentifier,
+ *   signature SignatureValue,
+ *   unsignedAttrs [1] IMPLICIT UnsignedAttributes OPTIONAL }
+ *
+ * IssuerAndSerialNumber ::= SEQUENCE {
+ *   issuer Name,
+ *   serialNumber CertificateSerialNumber }
+ * ```
  */
 import { type BytesLike, bytesEqual } from '../der/encoding.js';
 import { serialMagnitude } from '../der/serial.js';

@@ -88,6 +88,10 @@ function fail(message: string, cause?: unknown): never {
 /**
  * Reads a TSTInfo.
  * @throws {PkiError} `ERR_TSP_INVALID` when it is not one.
+ * @example
+ * ```ts
+ * const info = parseTstInfo(parseCms(token).content!);
+ * ```
  */
 export function parseTstInfo(der: Uint8Array): TimestampInfo {
   const root = decodeAsn1(der);
@@ -228,6 +232,10 @@ const SIGNATURE_REASONS: Readonly<Record<SignatureFailureReason, TimestampFailur
 /**
  * `true` when the certificate may sign timestamps (RFC 3161 §2.3): extKeyUsage present, critical,
  * with id-kp-timeStamping as its only purpose.
+ * @example
+ * ```ts
+ * if (!isTimestampingCertificate(tsaCertDer)) throw new Error('not a TSA certificate');
+ * ```
  */
 export function isTimestampingCertificate(cert: CertificateFields | Uint8Array): boolean {
   const der = cert instanceof Uint8Array ? cert : cert.der;
