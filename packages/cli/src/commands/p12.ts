@@ -21,7 +21,7 @@ export interface KeyFileReport {
   localKeyId?: string;
   /** Which NCA conventions the file follows. */
   conventions: { fileName: boolean; friendlyName: boolean; localKeyId: boolean };
-  /** Whether the file's private key can sign on this platform (false for GOST keys). */
+  /** Whether the file's private key can sign here (RSA and ECDSA by WebCrypto, GOST in TypeScript). */
   signingKey: boolean;
   certificate: CertificateInfo;
   /** The other certificates of the file (issuer first). */
@@ -60,7 +60,7 @@ export function register(program: Command, ctx: Context): void {
             friendlyName: ski !== undefined && contents.friendlyName === ski,
             localKeyId: ski !== undefined && contents.localKeyId === ski,
           },
-          signingKey: contents.privateKey !== undefined,
+          signingKey: contents.signingKey !== undefined,
           certificate,
           chain: contents.chain.map((der) => {
             const c = inspectCertificate(der);
@@ -87,7 +87,9 @@ export function register(program: Command, ctx: Context): void {
             ['localKeyID', `${report.localKeyId ?? '-'} (SKI: ${yes(report.conventions.localKeyId)})`],
             [
               'signing key',
-              report.signingKey ? 'usable on this platform' : 'not usable by WebCrypto (GOST?)',
+              report.signingKey
+                ? `usable (${certificate.keyAlgorithm})`
+                : `not usable (${certificate.keyAlgorithm} is not supported)`,
             ],
             ['chain', report.chain.map((c) => c.subject).join(' | ') || '-'],
           ]) +
