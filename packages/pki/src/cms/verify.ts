@@ -67,6 +67,9 @@ export interface VerifyCmsOptions {
   evidence?: CmsEvidence | string | BytesLike;
 }
 
+/** Signature timestamps verified per signer (the earliest valid one counts). */
+const MAX_TIMESTAMPS = 8;
+
 const CHAIN_REASONS: Partial<Record<ChainFailureReason, CmsFailureReason>> = {
   'no-issuer': 'untrusted-ca',
   untrusted: 'untrusted-ca',
@@ -142,7 +145,8 @@ interface Context {
 
 async function verifyTimestamps(ctx: Context, signer: CmsSignerInfo): Promise<CmsTimestampReport[]> {
   const out: CmsTimestampReport[] = [];
-  for (const token of signer.timestampTokens) {
+  // Unsigned attributes are not protected: bound the work a crafted CMS can ask for.
+  for (const token of signer.timestampTokens.slice(0, MAX_TIMESTAMPS)) {
     ctx.evidence.addTimestampToken(token);
     const v = await verifyTimestampToken(token, {
       data: signer.signature,
