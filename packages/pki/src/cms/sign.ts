@@ -64,6 +64,7 @@ import {
 } from './attributes.js';
 import {
   computeDigest,
+  DIGEST_LENGTHS,
   type DigestName,
   digestAlgorithmIdentifier,
   digestForSignatureAlgorithm,
@@ -91,8 +92,15 @@ export interface CmsSignerOptions {
 
 /** Options of {@link signCms}. */
 export interface SignCmsOptions {
-  /** The content to sign (text is signed as UTF-8). */
-  content: BytesLike | string;
+  /** The content to sign (text is signed as UTF-8). Required unless `contentDigest` is given. */
+  content?: BytesLike | string;
+  /**
+   * The content's digest, computed by the caller, instead of the content (what signing services
+   * that never see the document receive): it becomes the messageDigest attribute, and the
+   * SignedData is detached. Its algorithm must be the one each signer's key signs with
+   * (SHA-256 for RSA and P-256 keys, Streebog-512 for GOST R 34.10-2015 512-bit keys).
+   */
+  contentDigest?: BytesLike;
   /** Leave the content out of the SignedData (a detached signature). Default `false`. */
   detached?: boolean;
   /** One signer or several (each adds a SignerInfo). */
@@ -274,6 +282,19 @@ function digestMemo(content: Uint8Array): (d: DigestName) => Promise<Uint8Array>
   };
 }
 
+/** A caller's digest for {@link buildSignerInfo}, checked against the length the signer's algorithm gives. */
+function givenDigest(digest: Uint8Array): (d: DigestName) => Promise<Uint8Array> {
+  return async (d) => {
+    if (digest.length !== DIGEST_LENGTHS[d]) {
+      throw new PkiError(
+        'ERR_INVALID_ARGUMENT',
+        `contentDigest has ${digest.length} bytes, but the signer's key signs ${d} digests (${DIGEST_LENGTHS[d]} bytes)`,
+      );
+    }
+    return digest;
+  };
+}
+
 /**
  * Signs `content` as a CMS SignedData in CAdES-BES form and returns the ContentInfo DER.
  *
@@ -285,22 +306,27 @@ function digestMemo(content: Uint8Array): (d: DigestName) => Promise<Uint8Array>
  * const { privateKey, certificate } = await openPkcs12(p12, 'Qwerty12');
  * const p7s = await signCms({ content: 'Hello', signers: { key: privateKey, certificate } });
  * const detached = await signCms({ content: pdf, detached: true, signers: [rsaSigner, gostSigner] });
+ * const overDigest = await signCms({ contentDigest: sha256OfPdf, signers: rsaSigner }); // detached
  * ```
  */
 export async function signCms(options: SignCmsOptions): Promise<Uint8Array> {
   if (typeof options !== 'object' || options === null)
     throw new PkiError('ERR_INVALID_ARGUMENT', 'Options are required');
-  const content = contentBytes(options.content);
+  if ((options.content === undefined) === (options.contentDigest === undefined))
+    throw new PkiError('ERR_INVALID_ARGUMENT', 'Give either content or contentDigest');
   const signers = Array.isArray(options.signers) ? options.signers : [options.signers];
   if (signers.length === 0) throw new PkiError('ERR_INVALID_ARGUMENT', 'At least one signer is required');
   const contentType = options.contentType ?? CMS_CONTENT_TYPES.data;
   derOid(contentType); // validates
-  const digestOf = digestMemo(content);
+  const content = options.content === undefined ? undefined : contentBytes(options.content);
+  const digestOf = content
+    ? digestMemo(content)
+    : givenDigest(bytesOf(options.contentDigest as BytesLike, 'contentDigest'));
   const built: BuiltSignerInfo[] = [];
   for (const s of signers) built.push(await buildSignerInfo(s, contentType, digestOf));
   const encap = derSequence(
     derOid(contentType),
-    ...(options.detached ? [] : [derExplicit(0, derOctetString(content))]),
+    ...(options.detached || !content ? [] : [derExplicit(0, derOctetString(content))]),
   );
   return assembleSignedData({
     version: signedDataVersion(contentType, [1]),

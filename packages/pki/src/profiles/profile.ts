@@ -38,6 +38,11 @@ export interface CertificateProfile {
   basicConstraints?: { ca: boolean; pathLength?: number; critical: boolean };
   /** Adds id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1), for OCSP responder certificates. */
   ocspNoCheck?: boolean;
+  /**
+   * subjectAltName dNSName and iPAddress entries (RFC 5280 §4.2.1.6), for TLS server certificates
+   * (browsers match the host against these only); IPv4 dotted quads or IPv6 text.
+   */
+  subjectAltName?: { dns?: string[]; ip?: string[] };
   /** Validity in days. */
   validityDays: number;
 }

@@ -224,6 +224,63 @@ export function ocspNoCheckExtension(): Uint8Array {
   return encodeExtension(EXTENSION_OIDS.ocspNoCheck, false, derNull());
 }
 
+/**
+ * ```asn1
+ * SubjectAltName ::= GeneralNames                                  -- RFC 5280 §4.2.1.6
+ * GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName
+ * GeneralName ::= CHOICE { ..., dNSName [2] IA5String, ..., iPAddress [7] OCTET STRING, ... }
+ * ```
+ * Not critical: the subject is not empty in the certificates this package issues.
+ * @throws {PkiError} `ERR_PROFILE_INVALID` for a malformed host name or IP address, or no entry.
+ */
+export function subjectAltNameExtension(names: {
+  dns?: readonly string[];
+  ip?: readonly string[];
+}): Uint8Array {
+  const entries = [
+    ...(names.dns ?? []).map((d) => derImplicitPrimitive(2, ia5Bytes(checkDnsName(d)))),
+    ...(names.ip ?? []).map((ip) => derImplicitPrimitive(7, ipAddressBytes(ip))),
+  ];
+  if (entries.length === 0) throw new PkiError('ERR_PROFILE_INVALID', 'subjectAltName needs a name');
+  return encodeExtension(EXTENSION_OIDS.subjectAltName, false, derSequence(...entries));
+}
+
+/** A preferred-name-syntax host name (RFC 1034 §3.5, RFC 5280 §4.2.1.6), ASCII (A-labels). */
+function checkDnsName(name: string): string {
+  const label = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+  if (typeof name !== 'string' || name.length > 253 || !name.split('.').every((l) => label.test(l)))
+    throw new PkiError('ERR_PROFILE_INVALID', `Not a DNS name: ${JSON.stringify(name)}`);
+  return name;
+}
+
+/** An IPv4 (4 octets) or IPv6 (16 octets) address, network byte order (RFC 5280 §4.2.1.6). */
+function ipAddressBytes(text: string): Uint8Array {
+  const bad = () => new PkiError('ERR_PROFILE_INVALID', `Not an IP address: ${JSON.stringify(text)}`);
+  if (typeof text !== 'string') throw bad();
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (v4) {
+    const octets = v4.slice(1).map(Number);
+    if (octets.some((o) => o > 255)) throw bad();
+    return new Uint8Array(octets);
+  }
+  const halves = text.split('::');
+  if (halves.length > 2 || !/^[0-9A-Fa-f:]+$/.test(text)) throw bad();
+  const groups = (h: string) => (h === '' ? [] : h.split(':'));
+  const head = groups(halves[0] ?? '');
+  const tail = halves.length === 2 ? groups(halves[1] ?? '') : [];
+  const missing = 8 - head.length - tail.length;
+  if ((halves.length === 1 && missing !== 0) || (halves.length === 2 && missing < 1)) throw bad();
+  const all = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+  const out = new Uint8Array(16);
+  all.forEach((g, i) => {
+    if (!/^[0-9A-Fa-f]{1,4}$/.test(g)) throw bad();
+    const v = Number.parseInt(g, 16);
+    out[i * 2] = v >> 8;
+    out[i * 2 + 1] = v & 0xff;
+  });
+  return out;
+}
+
 /** A GeneralName uniformResourceIdentifier (`[6] IMPLICIT IA5String`). */
 function uriGeneralName(url: string): Uint8Array {
   return derImplicitPrimitive(6, ia5Bytes(checkUrl(url)));

@@ -61,6 +61,7 @@ import {
   keyUsageExtension,
   keyUsageNames,
   ocspNoCheckExtension,
+  subjectAltNameExtension,
   subjectKeyIdentifierExtension,
 } from './extensions.js';
 import { type NameInput, nameToDer } from './name.js';
@@ -446,6 +447,7 @@ export async function issueCertificate(opts: IssueCertificateOptions): Promise<I
     extensions.push(authorityInfoAccessExtension({ caIssuers: urls.caIssuers ?? [], ocsp: urls.ocsp ?? [] }));
   }
   if (profile.ocspNoCheck) extensions.push(ocspNoCheckExtension());
+  if (profile.subjectAltName) extensions.push(subjectAltNameExtension(profile.subjectAltName));
 
   const algorithm = signer.algorithmIdentifier;
   const tbs = derSequence(

@@ -73,6 +73,27 @@ describeOpenssl('CMS with OpenSSL', () => {
       expect(bytesEqual(ossl.read('out.bin'), content)).toBe(true);
     });
 
+    it('RSA over a digest the caller computed (contentDigest): detached, verifies against the content', async () => {
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', content));
+      const p7s = await signCms({ contentDigest: digest, signers: ours(alice) });
+      ossl.write('h.p7s', p7s);
+      expect(verifyWithOpenssl('h.p7s', ['-binary', '-content', 'content.bin'])).toContain(
+        'Verification successful',
+      );
+      expect(parseCms(p7s).content).toBeUndefined();
+      // The same signature as signing the content: same messageDigest.
+      const report = await verifyCms(p7s, { content, trustAnchors: [pki.root.cert.der], revocation: false });
+      expect(report.valid).toBe(true);
+      await expect(
+        signCms({ contentDigest: digest.subarray(1), signers: ours(alice) }),
+      ).rejects.toMatchObject({
+        code: 'ERR_INVALID_ARGUMENT',
+      });
+      await expect(signCms({ content, contentDigest: digest, signers: ours(alice) })).rejects.toMatchObject({
+        code: 'ERR_INVALID_ARGUMENT',
+      });
+    });
+
     it('RSA, detached, with -binary and -content; and with -noverify', async () => {
       ossl.write('d.p7s', await signCms({ content, detached: true, signers: ours(alice) }));
       expect(verifyWithOpenssl('d.p7s', ['-binary', '-content', 'content.bin'])).toContain(

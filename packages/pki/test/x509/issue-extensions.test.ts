@@ -18,6 +18,7 @@ import {
   keyUsageExtension,
   keyUsageNames,
   ocspNoCheckExtension,
+  subjectAltNameExtension,
   subjectKeyIdentifierExtension,
 } from '../../src/x509/extensions.js';
 
@@ -86,6 +87,22 @@ describe('extension builders', () => {
     expect(code(() => basicConstraintsExtension({ ca: false, pathLength: 1, critical: true }))).toBe(
       'ERR_PROFILE_INVALID',
     );
+  });
+
+  it('subjectAltName: dNSName [2] and iPAddress [7] (4 or 16 octets), not critical', () => {
+    // 30 1a  06 03 551d11  04 13  30 11  82 09 "localhost"  87 04 7f000001
+    expect(toHex(subjectAltNameExtension({ dns: ['localhost'], ip: ['127.0.0.1'] }))).toBe(
+      '301a0603551d110413301182096c6f63616c686f737487047f000001',
+    );
+    const v6 = toHex(subjectAltNameExtension({ ip: ['::1', 'fe80::1:2'] }));
+    expect(v6).toContain(`8710${'00'.repeat(15)}01`);
+    expect(v6).toContain('8710fe80000000000000000000000001' + '0002');
+    for (const bad of [{ ip: ['256.0.0.1'] }, { ip: ['1:2'] }, { ip: ['1::2::3'] }, { dns: ['a b'] }, {}]) {
+      expect(
+        code(() => subjectAltNameExtension(bad)),
+        JSON.stringify(bad),
+      ).toBe('ERR_PROFILE_INVALID');
+    }
   });
 
   it('id-pkix-ocsp-nocheck carries NULL', () => {
