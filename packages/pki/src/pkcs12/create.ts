@@ -13,7 +13,7 @@ import { PkiError } from '../errors.js';
 import { GostPrivateKey } from '../gost/keys.js';
 import { encodeGostPkcs8 } from '../gost/pkcs8.js';
 import { type CertificateInput, certificateToDer, parseCertificate } from '../x509/certificate.js';
-import { DEFAULT_MAX_ITERATIONS } from './limits.js';
+import { DEFAULT_MAX_PKCS12_KDF_ITERATIONS } from './limits.js';
 import { createMacData, type MacOptions } from './mac.js';
 import { certificateKeyId } from './naming.js';
 import { PKCS12_OIDS } from './oids.js';
@@ -42,7 +42,10 @@ export interface CreatePkcs12Options {
   localKeyId?: string;
   /** `modern` (default) or `legacy` (NCA-style, for old clients). */
   format?: 'modern' | 'legacy';
-  /** Iteration count for key derivation and the MAC; default 2048 (`modern`) or 1024 (`legacy`). */
+  /**
+   * Iteration count for key derivation and the MAC; default 2048 (`modern`) or 1024 (`legacy`), at
+   * most 100,000 (what `openPkcs12` opens by default).
+   */
   iterations?: number;
   /** Skip the `@kzpki/password-policy` check (tests, migrations of existing stores). */
   skipPasswordPolicy?: boolean;
@@ -128,10 +131,13 @@ export async function createPkcs12(options: CreatePkcs12Options): Promise<Uint8A
     throw new PkiError('ERR_INVALID_ARGUMENT', `Unknown PKCS#12 format ${String(format)}`);
   }
   const iterations = options.iterations ?? (format === 'modern' ? 2048 : 1024);
-  if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > DEFAULT_MAX_ITERATIONS) {
+  // What openPkcs12 opens by default, so that every file written here opens again (both formats
+  // key their MAC with the PKCS #12 KDF, the lower cap).
+  const maxIterations = DEFAULT_MAX_PKCS12_KDF_ITERATIONS;
+  if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > maxIterations) {
     throw new PkiError(
       'ERR_INVALID_ARGUMENT',
-      `iterations must be an integer in 1..${DEFAULT_MAX_ITERATIONS}`,
+      `iterations must be an integer in 1..${maxIterations} for the ${format} format`,
     );
   }
   if (typeof options.password !== 'string')

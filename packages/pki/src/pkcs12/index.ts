@@ -3,5 +3,9 @@
  * files, and name them the NCA way.
  */
 export { type CreatePkcs12Options, createPkcs12 } from './create.js';
+export {
+  DEFAULT_MAX_PBKDF2_ITERATIONS,
+  DEFAULT_MAX_PKCS12_KDF_ITERATIONS,
+} from './limits.js';
 export { ncaKeyFileName } from './naming.js';
 export { type OpenPkcs12Options, openPkcs12, type Pkcs12Contents } from './open.js';

@@ -86,7 +86,8 @@ export function parseMacData(node: Asn1Node, limits: DecodeLimits): MacInfo {
   if (!hash) throw new PkiError('ERR_PKCS12_UNSUPPORTED', `Unsupported PKCS#12 MAC digest ${algorithm}`);
   if (digest.length !== OUTPUT_LENGTH[hash]) throw invalid('MAC value has the wrong length');
   const salt = octets(saltNode, 'MacData.macSalt');
-  const iterations = iterNode === undefined ? 1 : readIterations(iterNode, 'MacData.iterations', limits);
+  const iterations =
+    iterNode === undefined ? 1 : readIterations(iterNode, 'MacData.iterations', limits, 'pkcs12-kdf');
   return { kind: 'pkcs12', hash, salt, iterations, digest };
 }
 

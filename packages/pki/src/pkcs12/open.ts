@@ -10,7 +10,7 @@ import { VERIFICATION_KEY_POLICY, validatePublicKey } from '../keys/public-key.j
 import type { SigningKey } from '../signature/sign.js';
 import { parseCertificate } from '../x509/certificate.js';
 import { certificatePublicKeyInfo } from '../x509/certificate-fields.js';
-import { DEFAULT_MAX_ITERATIONS, type DecodeLimits } from './limits.js';
+import { type DecodeLimits, decodeLimits } from './limits.js';
 import { parseMacData, verifyMac } from './mac.js';
 import { type PasswordEncodings, passwordCandidates } from './password.js';
 import { decryptWithPassword } from './pbe.js';
@@ -48,8 +48,11 @@ export interface OpenPkcs12Options {
   /** Whether `privateKey` may be exported again (default `true`: the PKCS #8 is returned anyway). */
   extractable?: boolean;
   /**
-   * Largest iteration count accepted from the file (default 10,000,000); larger counts give
-   * `ERR_PKCS12_UNSUPPORTED` instead of minutes of CPU time.
+   * Largest iteration count accepted from the file, for either KDF. Default: 100,000 for the
+   * PKCS #12 KDF and 1,000,000 for PBKDF2 (`DEFAULT_MAX_PKCS12_KDF_ITERATIONS`,
+   * `DEFAULT_MAX_PBKDF2_ITERATIONS`: just above what NCA, OpenSSL, Windows and Java files use).
+   * Larger counts, or more than six times the cap summed over the file, give
+   * `ERR_PKCS12_UNSUPPORTED` instead of seconds of CPU time.
    */
   maxIterations?: number;
 }
@@ -90,7 +93,7 @@ export async function openPkcs12(
   options: OpenPkcs12Options = {},
 ): Promise<Pkcs12Contents> {
   if (typeof password !== 'string') throw new PkiError('ERR_INVALID_ARGUMENT', 'password must be a string');
-  const limits: DecodeLimits = { maxIterations: options.maxIterations ?? DEFAULT_MAX_ITERATIONS };
+  const limits: DecodeLimits = decodeLimits(options.maxIterations);
   let contents: Pkcs12Contents;
   try {
     contents = await open(toBytes(bytes), password, limits, options.extractable ?? true);

@@ -76,7 +76,7 @@ export function decryptPkcs12Pbe(
   const scheme = SCHEMES[oid]!;
   const [saltNode, iterNode] = sequence(params, 'pkcs-12PbeParams', 2, 2);
   const salt = octets(saltNode, 'pkcs-12PbeParams.salt');
-  const iterations = readIterations(iterNode, 'pkcs-12PbeParams.iterations', limits);
+  const iterations = readIterations(iterNode, 'pkcs-12PbeParams.iterations', limits, 'pkcs12-kdf', 2);
   const { cipher, iv } = keyAndIv(scheme, password, salt, iterations);
   return cbcDecrypt(cipher, iv, ciphertext);
 }

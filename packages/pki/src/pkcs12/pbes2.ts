@@ -90,7 +90,7 @@ export function parsePbkdf2(node: Asn1Node | undefined, what: string, limits: De
     throw unsupported('PBKDF2 salt from another source (otherSource) is not supported');
   }
   const salt = octets(fields[0], 'PBKDF2-params.salt');
-  const iterations = readIterations(fields[1], 'PBKDF2-params.iterationCount', limits);
+  const iterations = readIterations(fields[1], 'PBKDF2-params.iterationCount', limits, 'pbkdf2');
   let keyLength: number | undefined;
   let prf: Pbkdf2Prf = 'SHA-1';
   let i = 2;

@@ -207,7 +207,7 @@ describe('createPkcs12', () => {
     await expect(
       createPkcs12({ ...base, privateKey: ec.keys.privateKey, certificate: new Uint8Array([1, 2, 3]) }),
     ).rejects.toMatchObject({ code: 'ERR_CERTIFICATE_INVALID' });
-    for (const iterations of [0, -1, 1.5, 10_000_001]) {
+    for (const iterations of [0, -1, 1.5, 100_001, 10_000_001]) {
       await expect(
         createPkcs12({ ...base, privateKey: ec.keys.privateKey, iterations }),
       ).rejects.toMatchObject({
