@@ -5,10 +5,9 @@
  * published in the store for the status service (`crl/crl-publisher.ts`).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CaRepository, caStorePath, openCaStore } from '@kzpki/ca-store';
+import { type CaRepository, caStorePath, createDataDirectory, openCaStore } from '@kzpki/ca-store';
 import {
   createOperationRouter,
   listen,
@@ -129,7 +128,8 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
   let store = opts.store;
   if (!store) {
     const dir = opts.dataDir ?? './var';
-    mkdirSync(dir, { recursive: true });
+    createDataDirectory(dir); // 0700 when new; the store's files are 0600 either way
+
     ownedStore = openCaStore(caStorePath(dir), { now });
     store = ownedStore;
   }

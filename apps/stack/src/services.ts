@@ -86,12 +86,15 @@ function hostInUrl(host: string): string {
  */
 export async function startServices(options: ServicesOptions): Promise<RunningServices> {
   // Loaded here, not at import: the other commands need neither express nor SQLite.
-  const { caStorePath, DEV_CA_PASSPHRASE, DEV_STATUS_PASSPHRASE, startCa } = await import('@kzpki/ca');
+  const { caStorePath, createDataDirectory, DEV_CA_PASSPHRASE, DEV_STATUS_PASSPHRASE, startCa } =
+    await import('@kzpki/ca');
   const { CaStoreStatusSource, startStatus } = await import('@kzpki/status');
   const host = options.host ?? '127.0.0.1';
   const dataDir = resolve(options.dataDir);
   const passphrase = options.passphrase ?? DEV_CA_PASSPHRASE;
   const warnings: string[] = [];
+  const directory = createDataDirectory(dataDir);
+  if (directory.warning) warnings.push(directory.warning);
   if (passphrase === DEV_CA_PASSPHRASE) {
     warnings.push(
       'KZPKI_CA_PASSPHRASE is not set: the CA keys are encrypted with the public development passphrase (fine for a local test CA only).',

@@ -4,7 +4,7 @@
  * the flow can stop: no phone in the Mobile Citizens Database, moderation, waiting for approval,
  * a password the NCA rule refuses, an unreachable CA.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnrollReport } from '@kzpki/cli';
 import { inspectCertificate, openPkcs12 } from '@kzpki/pki';
@@ -59,6 +59,11 @@ describe('kzpki enroll', () => {
     });
     expect(report.applicationNumber).toMatch(/^\d{14}$/);
     expect(readdirSync(dir).sort()).toEqual(report.files.map((f) => f.fileName).sort());
+    if (process.platform !== 'win32') {
+      // Private keys: the directory 0700 and the files 0600, whatever the umask (issue 10 #5).
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+      for (const f of report.files) expect(statSync(f.path).mode & 0o777, f.fileName).toBe(0o600);
+    }
     for (const f of report.files) {
       const p12 = await openPkcs12(readFileSync(f.path), PASSWORD);
       const info = inspectCertificate(p12.certificate);

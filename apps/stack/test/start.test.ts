@@ -4,7 +4,7 @@
  * cleanly with exit code 0. `kzpki ca init` on a fresh and on an initialised data directory.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -137,11 +137,12 @@ describe('kzpki ca init', () => {
     const env = process.env.KZPKI_CA_PASSPHRASE;
     process.env.KZPKI_CA_PASSPHRASE = 'ca-init-test';
     try {
+      const dataDir = join(data.dir, 'var');
       const args = [
         'ca',
         'init',
         '--data-dir',
-        data.dir,
+        dataDir,
         '--ca-key-algorithm',
         'RSA-2048',
         '--status-url',
@@ -160,6 +161,11 @@ describe('kzpki ca init', () => {
       expect(report.certificates.map((c: { subject: string }) => c.subject)).toEqual(
         expect.arrayContaining(['CN=KZPKI TEST ROOT CA (RSA),O=KZPKI TEST (NOT A REAL CA),C=KZ']),
       );
+      if (process.platform !== 'win32') {
+        // The data directory 0700, the database and its WAL 0600, whatever the umask (issue 10 #5).
+        expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+        for (const f of readdirSync(dataDir)) expect(statSync(join(dataDir, f)).mode & 0o777, f).toBe(0o600);
+      }
       const second = await run(args);
       expect(second.code).toBe(0);
       expect(second.stdout).toMatch(/already initialised, nothing to do/);

@@ -41,6 +41,12 @@ export {
   sealResponderKey,
 } from './keys/responder-keys.js';
 export * from './repository.js';
+export {
+  createDataDirectory,
+  DATA_DIR_MODE,
+  PRIVATE_FILE_MODE,
+  protectDatabaseFiles,
+} from './sqlite/file-modes.js';
 export { MIGRATIONS, type Migration } from './sqlite/migrations.js';
 export { CRL_PART_BYTES, CRLS_KEPT } from './sqlite/published.js';
 export {

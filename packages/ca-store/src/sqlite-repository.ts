@@ -43,6 +43,7 @@ import {
   selectStatusBySerial,
   spkiExists,
 } from './sqlite/certificates.js';
+import { protectDatabaseFiles } from './sqlite/file-modes.js';
 import { MIGRATIONS, migrate } from './sqlite/migrations.js';
 import {
   readCrl,
@@ -95,6 +96,7 @@ export class SqliteCaRepository implements CaRepository {
 
   constructor(path: string, options: OpenCaStoreOptions = {}) {
     try {
+      if (path !== ':memory:' && path !== '') protectDatabaseFiles(path);
       this.db = new Database(path);
     } catch (cause) {
       throw new CaStoreError('ERR_STORE_OPEN', `Cannot open the CA store ${path}`, { cause });
@@ -102,7 +104,11 @@ export class SqliteCaRepository implements CaRepository {
     this.now = options.now ?? (() => new Date());
     this.pageSize = options.pageSize ?? 5000;
     this.db.pragma('busy_timeout = 5000');
-    if (path !== ':memory:') this.db.pragma('journal_mode = WAL');
+    if (path !== ':memory:') {
+      this.db.pragma('journal_mode = WAL');
+      // Created with the database's mode; files an older version left looser are tightened.
+      protectDatabaseFiles(path);
+    }
     // FULL: a commit survives power loss (durable issuance).
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');

@@ -3,7 +3,6 @@
  * operator certificate) in the data directory, or reports the one already there. The server
  * does the same on its first start; this command lets a deployment create the keys ahead of it.
  */
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CaCertificateInfo } from '@kzpki/ca';
 import { type Context, EXIT_OK, guarded, table, wantsJson, writeJson } from '@kzpki/cli/command-kit';
@@ -59,7 +58,9 @@ export function register(program: Command, ctx: Context): void {
         command: Command,
       ) => {
         await guarded(ctx, command, async () => {
-          const { caStorePath, DEV_CA_PASSPHRASE, initCa, openCaStore } = await import('@kzpki/ca');
+          const { caStorePath, createDataDirectory, DEV_CA_PASSPHRASE, initCa, openCaStore } = await import(
+            '@kzpki/ca'
+          );
           const dataDir = resolve(options.dataDir ?? process.env.KZPKI_DATA_DIR ?? './var');
           const passphrase = process.env.KZPKI_CA_PASSPHRASE || DEV_CA_PASSPHRASE;
           if (passphrase === DEV_CA_PASSPHRASE) {
@@ -67,7 +68,8 @@ export function register(program: Command, ctx: Context): void {
               'warning: KZPKI_CA_PASSPHRASE is not set: the CA keys are encrypted with the public development passphrase.\n',
             );
           }
-          mkdirSync(dataDir, { recursive: true });
+          const { warning } = createDataDirectory(dataDir);
+          if (warning) ctx.io.stderr(`warning: ${warning}\n`);
           const store = openCaStore(caStorePath(dataDir));
           try {
             const result = await initCa(store, {

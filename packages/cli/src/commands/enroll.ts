@@ -25,7 +25,7 @@ import { type Context, EXIT_OK, type Io, wantsJson, writeJson } from '../context
 import { CliError } from '../errors.js';
 import { integerIn } from '../options.js';
 import { guarded } from './support/failure.js';
-import { writeOutputFile } from './support/files.js';
+import { writeKeyFile } from './support/files.js';
 import { table } from './support/format.js';
 import { readKeyPairFiles } from './support/key-directory.js';
 import { createProgress } from './support/progress.js';
@@ -252,7 +252,7 @@ export function register(program: Command, ctx: Context): void {
           progress.stop();
         }
         const outDir = resolve(options.out);
-        for (const f of result.keyFiles) writeOutputFile(join(outDir, f.fileName), f.bytes);
+        for (const f of result.keyFiles) writeKeyFile(join(outDir, f.fileName), f.bytes);
         const report = enrollReport(result, outDir, options.template, options.iin, options.bin);
         ctx.exitCode = EXIT_OK;
         if (wantsJson(command)) return writeJson(ctx.io, report);

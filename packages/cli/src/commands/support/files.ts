@@ -2,7 +2,7 @@
  * Reading the files the commands take (certificates as PEM, DER or inside a PKCS #12 key file;
  * CRLs; key files) and writing their results.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { certificateToDer, openPkcs12, PkiError, parseCertificate, parsePem } from '@kzpki/pki';
 import { CliError } from '../../errors.js';
@@ -26,6 +26,19 @@ export function readInputFile(path: string): Uint8Array {
 export function writeOutputFile(path: string, data: Uint8Array | string): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, data);
+}
+
+/**
+ * Writes a private key file (a PKCS #12 key store): the file 0600 and a directory this creates
+ * 0700, whatever the umask, so that no other user of the machine reads the keys. An existing file
+ * is tightened too (a mode is applied only when a file is created). On Windows modes do nothing;
+ * the user's profile folders are private there.
+ */
+export function writeKeyFile(path: string, data: Uint8Array): void {
+  const dir = dirname(path);
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(path, data, { mode: 0o600 });
+  if (process.platform !== 'win32') chmodSync(path, 0o600);
 }
 
 /** `true` when the bytes look like PEM text. */

@@ -37,7 +37,7 @@ import {
 } from '@kzpki/pki';
 import { CliError } from '../../errors.js';
 import type { DemoPersonas, Persona } from '../../stack.js';
-import { writeOutputFile } from './files.js';
+import { writeKeyFile, writeOutputFile } from './files.js';
 import type { ProgressReporter } from './progress.js';
 
 /** The states a pair of key files is made in. */
@@ -307,7 +307,7 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
       const directory = item.directory;
       const files: PackFile[] = result.keyFiles.map((f) => {
         const file = `${directory}/${f.fileName}`;
-        writeOutputFile(join(options.outDir, file), f.bytes);
+        writeKeyFile(join(options.outDir, file), f.bytes);
         const c = f.certificate;
         return {
           purpose: f.purpose,
