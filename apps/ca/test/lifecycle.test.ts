@@ -62,14 +62,17 @@ describe('test mode', () => {
     expect(health.body.testMode).toBe(true);
     const a = new Applicant(t.url, 'first-manager', '123456789011', '123456789021');
     expect((await a.runToSubmission('ECDSA-P256')).body.status).toBe('submitted');
-    const r = await a.issue({
-      validity: { notBefore: '2023-01-01T00:00:00.000Z', notAfter: '2024-01-01T00:00:00.000Z' },
-    });
+    // An expired pair within the issuing CA's validity (new CAs are backdated for this).
+    const day = 86_400_000;
+    const from = new Date(t.ca.context.material.issuing.notBefore.getTime() + day);
+    const until = new Date(from.getTime() + 365 * day);
+    expect(until.getTime()).toBeLessThan(Date.now());
+    const r = await a.issue({ validity: { notBefore: from.toISOString(), notAfter: until.toISOString() } });
     expect(r.status).toBe(200);
     const info = inspectCertificate(r.body.certificates[0].pem);
     expect(info.iin).toBe('123456789011');
     expect(info.bin).toBe('123456789021');
-    expect(info.notAfter).toBe('2024-01-01T00:00:00.000Z');
+    expect(info.notAfter).toBe(until.toISOString());
     expect(info.roles).toContain('first-manager');
   });
 

@@ -58,6 +58,13 @@ import {
   type ResponderName,
 } from './material.js';
 
+/**
+ * Days by which a new root and issuing CA certificate are backdated: room for the "expired" test
+ * pairs of `kzpki testpack` (valid two years ago to one year ago), which test mode may only place
+ * within the issuing CA's own validity.
+ */
+export const CA_BACKDATE_DAYS = 3 * 365;
+
 /** Setting that holds the status KEK parameters and check value (the KEK itself is never stored). */
 export const STATUS_KEK_SETTING = 'status-kek';
 
@@ -200,7 +207,11 @@ export async function initCa(store: CaRepository, opts: InitCaOptions): Promise<
       ...(issuer
         ? { issuer: issuer.certificate, issuerKey: issuer.privateKey }
         : { issuerKey: keys.privateKey }),
-      validity: { notBefore: now() },
+      // The CAs start CA_BACKDATE_DAYS in the past, so that test mode can issue "expired" test
+      // certificates that still lie within the issuing CA's validity (see issuance/issue.ts).
+      validity: {
+        notBefore: plan.kind === 'ca' ? new Date(now().getTime() - CA_BACKDATE_DAYS * 86_400_000) : now(),
+      },
       ...(plan.urls ? { urls: plan.urls } : {}),
     });
     const pkcs8 = await exportPkcs8(keys.privateKey);

@@ -33,7 +33,13 @@ export interface IssueOptions {
   validity?: { notBefore: Date; notAfter: Date };
 }
 
-function checkValidity(ctx: CaContext, validity: IssueOptions['validity']): void {
+/**
+ * Test-mode validity: within the issuing CA's own validity (never before its notBefore, never
+ * after its notAfter), starting no later than now (backdated, never future-dated), and no longer
+ * than the CA issues certificates for.
+ * @throws {CaError} `ERR_TEST_MODE_REQUIRED`, `ERR_VALIDITY_INVALID`.
+ */
+export function checkValidity(ctx: CaContext, validity: IssueOptions['validity']): void {
   if (!validity) return;
   if (!ctx.config.testMode) {
     throw new CaError(
@@ -41,10 +47,29 @@ function checkValidity(ctx: CaContext, validity: IssueOptions['validity']): void
       'Explicit validity is only accepted when the CA runs in test mode',
     );
   }
-  if (validity.notAfter.getTime() <= validity.notBefore.getTime()) {
+  const { notBefore, notAfter } = validity;
+  const issuing = ctx.material.issuing;
+  const iso = (d: Date): string => d.toISOString();
+  if (notAfter.getTime() <= notBefore.getTime()) {
     throw new CaError('ERR_VALIDITY_INVALID', 'notAfter must be later than notBefore');
   }
-  if (validity.notAfter.getTime() > ctx.material.issuing.notAfter.getTime()) {
+  if (notBefore.getTime() < issuing.notBefore.getTime()) {
+    throw new CaError(
+      'ERR_VALIDITY_INVALID',
+      `A certificate cannot start before the issuing CA (notBefore ${iso(issuing.notBefore)})`,
+    );
+  }
+  if (notBefore.getTime() > ctx.now().getTime()) {
+    throw new CaError(
+      'ERR_VALIDITY_INVALID',
+      'notBefore cannot be in the future (validity may only be backdated)',
+    );
+  }
+  const maxDays = ctx.config.certificateValidityDays;
+  if (notAfter.getTime() - notBefore.getTime() > maxDays * 86_400_000) {
+    throw new CaError('ERR_VALIDITY_INVALID', `A certificate is valid for at most ${maxDays} days`);
+  }
+  if (notAfter.getTime() > issuing.notAfter.getTime()) {
     throw new CaError('ERR_VALIDITY_INVALID', 'A certificate cannot outlive the issuing CA');
   }
 }

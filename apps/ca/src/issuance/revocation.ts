@@ -79,8 +79,16 @@ export async function revokeCertificate(
     );
   }
   const now = ctx.now();
+  // RFC 5280 §5.3.2: when the key is known or suspected to have been compromised: after the
+  // certificate began to be valid and not after its revocation (now).
   if (input.invalidityDate && input.invalidityDate.getTime() > now.getTime()) {
-    throw new CaError('ERR_VALIDATION', 'invalidityDate cannot be in the future');
+    throw new CaError('ERR_VALIDITY_INVALID', 'invalidityDate cannot be in the future');
+  }
+  if (input.invalidityDate && input.invalidityDate.getTime() < cert.notBefore.getTime()) {
+    throw new CaError(
+      'ERR_VALIDITY_INVALID',
+      `invalidityDate cannot be before the certificate's notBefore (${cert.notBefore.toISOString()})`,
+    );
   }
   const hold = input.reason === 'certificateHold';
   if (cert.status === 'revoked' || (hold && cert.status === 'hold')) {
