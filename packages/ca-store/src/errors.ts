@@ -19,24 +19,54 @@
  * - `ERR_STORE_OPEN`: the database cannot be opened (missing file, not a kzpki store);
  * - `ERR_KEY_ENVELOPE`: an encrypted key is corrupt or in an unknown format;
  * - `ERR_KEY_DECRYPT`: an encrypted key does not open under the given key-encryption key (wrong
- *   passphrase, or the envelope was moved to another slot or altered).
+ *   passphrase, or the envelope was moved to another slot or altered);
+ * - `ERR_DUPLICATE`: a write broke a uniqueness rule of the schema; `constraint` says which (a
+ *   serial number or a public key certified twice, an application number taken, a CA key slot
+ *   written twice), whatever the database;
+ * - `ERR_STORE_LOCATION`: a store location (`sqlite:<path>`, a path, `postgres://...`) is not
+ *   understood;
+ * - `ERR_STORE_NOT_EMPTY`: a copy into a store that already holds a CA was refused.
  */
 export type CaStoreErrorCode =
   | 'ERR_SCHEMA_TOO_NEW'
   | 'ERR_STORE_OPEN'
   | 'ERR_KEY_ENVELOPE'
-  | 'ERR_KEY_DECRYPT';
+  | 'ERR_KEY_DECRYPT'
+  | 'ERR_DUPLICATE'
+  | 'ERR_STORE_LOCATION'
+  | 'ERR_STORE_NOT_EMPTY';
+
+/** The uniqueness rule an `ERR_DUPLICATE` broke. */
+export type DuplicateConstraint = 'serial' | 'public-key' | 'application-number' | 'ca-key' | 'other';
 
 /** Error thrown by the store; `code` says what went wrong (messages never contain key material). */
 export class CaStoreError extends Error {
   /** Stable machine-readable code. */
   readonly code: CaStoreErrorCode;
+  /** For `ERR_DUPLICATE`: the uniqueness rule broken. */
+  readonly constraint?: DuplicateConstraint;
 
-  constructor(code: CaStoreErrorCode, message: string, options: { cause?: unknown } = {}) {
+  constructor(
+    code: CaStoreErrorCode,
+    message: string,
+    options: { cause?: unknown; constraint?: DuplicateConstraint } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CaStoreError';
     this.code = code;
+    if (options.constraint !== undefined) this.constraint = options.constraint;
   }
+}
+
+/**
+ * `true` when `e` is an `ERR_DUPLICATE` of the given constraint.
+ * @example
+ * ```ts
+ * if (isDuplicate(e, 'serial')) continue; // sign again with a new random serial
+ * ```
+ */
+export function isDuplicate(e: unknown, constraint: DuplicateConstraint): e is CaStoreError {
+  return isCaStoreError(e, 'ERR_DUPLICATE') && e.constraint === constraint;
 }
 
 /** Type guard: `true` when `e` is a {@link CaStoreError}, optionally with the given code. */

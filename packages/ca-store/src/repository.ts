@@ -103,8 +103,34 @@ export interface StatusStore {
   getPublishedCrlHeader(issuerSkiHex: string, kind: CrlKind): Promise<PublishedCrlHeader | undefined>;
   /** The status page of an application by its 14-digit number. */
   getApplicationStatus(number: string): Promise<ApplicationStatusView | undefined>;
+  /**
+   * The revocation sequence when this process already knows it without a round trip (SQLite:
+   * `PRAGMA data_version` unchanged; PostgreSQL: the value last notified or polled), else
+   * `undefined`. The OCSP fast path answers from its cache only when this is defined and unchanged.
+   */
+  revocationSeqNow?(): number | undefined;
   /** Closes the store. */
   close(): Promise<void>;
+}
+
+/** Outcome of {@link CaRepository.exclusive}: whether the lock was taken (and `fn` ran). */
+export type ExclusiveResult<T> = { acquired: true; value: T } | { acquired: false };
+
+/** A token bucket (the rule of server-kit's `RateLimiter`, repeated here to keep the store a leaf). */
+export interface RateLimitBucketRule {
+  /** Tokens in a full bucket. */
+  capacity: number;
+  /** Tokens regained per second. */
+  refillPerSecond: number;
+}
+
+/** Outcome of {@link CaRepository.takeRateLimit} (server-kit's `RateDecision`). */
+export interface RateLimitTake {
+  allowed: boolean;
+  /** Whole tokens left. */
+  remaining: number;
+  /** Seconds until the tokens asked for are back (0 when allowed). */
+  retryAfterSeconds: number;
 }
 
 /** What the CA's CRL publisher needs: the revocation data in, the signed CRLs out. */
@@ -127,10 +153,45 @@ export interface CrlStore {
   getPublishedCrl(issuerSkiHex: string, kind: CrlKind): Promise<PublishedCrlRecord | undefined>;
   /** The same without the bytes. */
   getPublishedCrlHeader(issuerSkiHex: string, kind: CrlKind): Promise<PublishedCrlHeader | undefined>;
+  /**
+   * Runs `fn` while holding the lock `name` for every process on this store (PostgreSQL: a session
+   * advisory lock, released by the database when the holder's connection dies; SQLite: within
+   * this process). With `wait: false` (the default) it returns `{ acquired: false }` at once when
+   * another holder has it; with `wait: true` it waits. Absent: no lock is needed (one process).
+   */
+  exclusive?<T>(
+    name: string,
+    fn: () => Promise<T>,
+    options?: { wait?: boolean },
+  ): Promise<ExclusiveResult<T>>;
 }
 
 /** The CA store: everything the CA reads and writes. */
 export interface CaRepository extends StatusStore, CrlStore {
+  /**
+   * Identity of this open store (one per CA process): written into leases, so that another node
+   * can tell a lease of a crashed process from one of a live process ({@link isNodeAlive}).
+   */
+  readonly nodeId: string;
+  /**
+   * `true` while the process that opened the store with this `nodeId` still has it open (PostgreSQL:
+   * its liveness advisory lock is held; SQLite: an open store of this process). A process killed
+   * with SIGKILL is dead as soon as the database notices its connection closed.
+   */
+  isNodeAlive(nodeId: string): Promise<boolean>;
+  exclusive<T>(name: string, fn: () => Promise<T>, options?: { wait?: boolean }): Promise<ExclusiveResult<T>>;
+  /**
+   * Token-bucket rate limiting with the counters in the database, so that every CA process counts
+   * the same requests (atomic per bucket). Absent (SQLite, one process): the limiter keeps its
+   * counters in memory.
+   */
+  takeRateLimit?(
+    bucket: string,
+    rule: RateLimitBucketRule,
+    cost: number,
+    nowMs: number,
+  ): Promise<RateLimitTake>;
+
   /** Status and DER of one certificate, by issuer key id and serial (any hex form). */
   getCertificateBySerial(issuerSkiHex: string, serialHex: string): Promise<CertificateRecord | undefined>;
 

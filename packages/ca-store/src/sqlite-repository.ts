@@ -8,15 +8,17 @@
  *   which implements {@link StatusStore} only: it has no method that reads the CA's keys, settings,
  *   sessions or audit log.
  */
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ApplicationStatus } from './application-status.js';
-import { CaStoreError } from './errors.js';
+import { CaStoreError, type DuplicateConstraint } from './errors.js';
 import type {
   ApplicationUpdate,
   CaRepository,
   CertificateQuery,
   CertificateStatusChange,
+  ExclusiveResult,
   StatusStore,
 } from './repository.js';
 import {
@@ -87,12 +89,39 @@ export interface OpenCaStoreOptions {
   pageSize?: number;
 }
 
+/** Node ids of the SQLite stores open in this process (a SQLite CA runs in one process). */
+const openNodes = new Set<string>();
+/** Locks of {@link SqliteCaRepository.exclusive}, per database file and name, in this process. */
+const heldLocks = new Map<string, Promise<unknown>>();
+
+/** The uniqueness rules of the schema, by the column list SQLite names in its message. */
+const SQLITE_UNIQUE: ReadonlyArray<[RegExp, DuplicateConstraint]> = [
+  [/certificates\.spki_sha256/, 'public-key'],
+  [/certificates\.(serial_hex|issuer_ski_hex)/, 'serial'],
+  [/applications\.number/, 'application-number'],
+  [/ca_keys\.name/, 'ca-key'],
+];
+
+/** A UNIQUE or PRIMARY KEY violation as `ERR_DUPLICATE`; anything else unchanged. */
+function duplicateError(e: unknown): unknown {
+  const code = (e as { code?: unknown }).code;
+  if (
+    !(e instanceof Error) ||
+    (code !== 'SQLITE_CONSTRAINT_UNIQUE' && code !== 'SQLITE_CONSTRAINT_PRIMARYKEY')
+  )
+    return e;
+  const constraint = SQLITE_UNIQUE.find(([re]) => re.test(e.message))?.[1] ?? 'other';
+  return new CaStoreError('ERR_DUPLICATE', `Duplicate ${constraint}: ${e.message}`, { cause: e, constraint });
+}
+
 /** The SQLite-backed CA store. */
 export class SqliteCaRepository implements CaRepository {
   /** The underlying connection (for diagnostics and tests; the store owns it). */
   readonly db: Database.Database;
+  readonly nodeId = `sqlite-${randomUUID()}`;
   private readonly now: () => Date;
   private readonly pageSize: number;
+  private readonly lockScope: string;
 
   constructor(path: string, options: OpenCaStoreOptions = {}) {
     try {
@@ -101,6 +130,7 @@ export class SqliteCaRepository implements CaRepository {
     } catch (cause) {
       throw new CaStoreError('ERR_STORE_OPEN', `Cannot open the CA store ${path}`, { cause });
     }
+    this.lockScope = path === ':memory:' || path === '' ? this.nodeId : resolve(path);
     this.now = options.now ?? (() => new Date());
     this.pageSize = options.pageSize ?? 5000;
     this.db.pragma('busy_timeout = 5000');
@@ -113,11 +143,48 @@ export class SqliteCaRepository implements CaRepository {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     migrate(this.db);
+    openNodes.add(this.nodeId);
   }
 
-  /** Runs `fn` in an IMMEDIATE transaction (takes the write lock first, so no upgrade deadlocks). */
+  /**
+   * Runs `fn` in an IMMEDIATE transaction (takes the write lock first, so no upgrade deadlocks).
+   * @throws {CaStoreError} `ERR_DUPLICATE` for a UNIQUE or PRIMARY KEY violation.
+   */
   private tx<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (e) {
+      throw duplicateError(e);
+    }
+  }
+
+  async isNodeAlive(nodeId: string): Promise<boolean> {
+    return openNodes.has(nodeId);
+  }
+
+  /**
+   * A lock within this process (per database file and name): a SQLite CA is one process, and the
+   * store's own rules (CRL numbers, "never replace a newer CRL") keep a second one safe anyway.
+   */
+  async exclusive<T>(
+    name: string,
+    fn: () => Promise<T>,
+    options: { wait?: boolean } = {},
+  ): Promise<ExclusiveResult<T>> {
+    const key = `${this.lockScope}\u0000${name}`;
+    for (;;) {
+      const held = heldLocks.get(key);
+      if (!held) break;
+      if (!options.wait) return { acquired: false };
+      await held.catch(() => {});
+    }
+    const run = fn();
+    heldLocks.set(key, run);
+    try {
+      return { acquired: true, value: await run };
+    } finally {
+      if (heldLocks.get(key) === run) heldLocks.delete(key);
+    }
   }
 
   // --- what the status service reads (StatusStore)
@@ -423,6 +490,7 @@ export class SqliteCaRepository implements CaRepository {
   }
 
   async close(): Promise<void> {
+    openNodes.delete(this.nodeId);
     if (this.db.open) this.db.close();
   }
 }
@@ -507,6 +575,11 @@ export class SqliteStatusStore implements StatusStore {
    * no commit can be missed.
    */
   async revocationSeq(): Promise<number> {
+    return this.revocationSeqNow();
+  }
+
+  /** The same, synchronously (better-sqlite3 is synchronous): always known here. */
+  revocationSeqNow(): number {
     const version = this.dataVersion.get() as number;
     if (this.seen?.version === version) return this.seen.seq;
     const seq = selectRevocationSeq(this.db);

@@ -158,8 +158,12 @@ export interface ApplicationData {
     publicKeySha256: string;
   }>;
   rejection?: { at: Date; by: 'approver' | 'operator'; comment?: string };
-  /** Short lease taken while certificates are being signed (so a concurrent issuance cannot sign twice). */
-  issuanceLease?: { token: string; until: Date };
+  /**
+   * Short lease taken while certificates are being signed (so a concurrent issuance cannot sign
+   * twice); `owner` is the `nodeId` of the store of the process that took it: a lease whose owner
+   * died (`isNodeAlive` false) may be taken over before `until`.
+   */
+  issuanceLease?: { token: string; until: Date; owner?: string };
   installedAt?: Date;
 }
 
