@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { caStorePath, openCaStore, type SqliteCaRepository, type StatusKek } from '@kzpki/ca-store';
 import {
+  type CertificateInfo,
   createOcspRequest,
   type IssuedCertificate,
   inspectCertificate,
@@ -95,7 +96,7 @@ describe('CaStoreStatusSource over the CA store', () => {
       i.id,
       inspectCertificate(i.ocspSigner!.certificate),
     ]);
-    for (const [id, info] of ids as [string, ReturnType<typeof inspectCertificate>][]) {
+    for (const [id, info] of ids as [string, CertificateInfo][]) {
       expect(info.extKeyUsage, id).toContain('1.3.6.1.5.5.7.3.9');
       expect(info.ocspNoCheck, id).toBe(true);
       expect(info.isCa, id).toBe(false);
