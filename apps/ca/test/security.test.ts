@@ -4,7 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from './support/api.js';
-import { Applicant, cabinetToken, expectProblem, obtainCertificates } from './support/flow.js';
+import {
+  Applicant,
+  cabinetToken,
+  certificateLogin,
+  expectProblem,
+  obtainCertificates,
+} from './support/flow.js';
 import { startTestCa, type TestCa } from './support/harness.js';
 
 const DAY = 86_400_000;
@@ -56,5 +62,70 @@ describe('#10 test-mode validity and invalidityDate are bounded', () => {
     const r = await revoke(iso(Date.now() - 1000));
     expect(r.status).toBe(200);
     expect(r.body.status).toBe('revoked');
+  });
+});
+
+describe('#4 a hold is released only by the kind of authority that placed it', () => {
+  const ORG = '150440000013';
+  let t: TestCa;
+  let manager: Applicant;
+  let employee: Applicant;
+  let m: string;
+  let emp: string;
+  let operator: string;
+  beforeAll(async () => {
+    t = await startTestCa();
+    manager = await obtainCertificates(new Applicant(t.url, 'first-manager', '780203403451', ORG));
+    m = await cabinetToken(manager);
+    employee = await obtainCertificates(new Applicant(t.url, 'employee', '911212307895', ORG), {
+      session: m,
+      signer: manager,
+    });
+    emp = await cabinetToken(employee);
+    const op = t.ca.context.material.operator;
+    operator = (await certificateLogin(t.url, 'operator', op.pem, op.privateKey)).body.token;
+  });
+  afterAll(async () => {
+    expect(t.ca.specViolations).toEqual([]);
+    await t.stop();
+  });
+
+  const hold = (token: string, who: 'cabinet' | 'operator', serial: string) =>
+    call(t.url, 'POST', `/v1/${who}/certificates/${serial}/revocation`, {
+      token,
+      body: { reason: 'certificateHold' },
+    });
+  const release = (token: string, who: 'cabinet' | 'operator', serial: string) =>
+    call(t.url, 'POST', `/v1/${who}/certificates/${serial}/release`, { token });
+
+  it("an operator's hold: neither the holder nor the first manager releases it, an operator does", async () => {
+    const serial = employee.sign!.serialHex!;
+    expect((await hold(operator, 'operator', serial)).body.status).toBe('hold');
+    const byHolder = await release(emp, 'cabinet', serial);
+    expectProblem(byHolder, 403, 'ERR_REVOCATION_NOT_ALLOWED');
+    expect(byHolder.body.detail).toMatch(/placed by an operator/);
+    expectProblem(await release(m, 'cabinet', serial), 403, 'ERR_REVOCATION_NOT_ALLOWED');
+    expect((await release(operator, 'operator', serial)).body.status).toBe('good');
+  });
+
+  it("a first manager's hold on an employee: the employee cannot lift it, the manager can", async () => {
+    const serial = employee.sign!.serialHex!;
+    expect((await hold(m, 'cabinet', serial)).body.status).toBe('hold');
+    expectProblem(await release(emp, 'cabinet', serial), 403, 'ERR_REVOCATION_NOT_ALLOWED');
+    expectProblem(await release(operator, 'operator', serial), 403, 'ERR_REVOCATION_NOT_ALLOWED');
+    expect((await release(m, 'cabinet', serial)).body.status).toBe('good');
+  });
+
+  it("the holder's own hold: the holder releases it, the first manager cannot", async () => {
+    const serial = employee.sign!.serialHex!;
+    expect((await hold(emp, 'cabinet', serial)).body.status).toBe('hold');
+    expectProblem(await release(m, 'cabinet', serial), 403, 'ERR_REVOCATION_NOT_ALLOWED');
+    expect((await release(emp, 'cabinet', serial)).body.status).toBe('good');
+    const audit = await t.ca.context.store.listAudit(`certificate:${serial}`);
+    expect(audit.filter((e) => e.action === 'certificate.held').map((e) => e.details.authority)).toEqual([
+      'operator',
+      'organization',
+      'holder',
+    ]);
   });
 });

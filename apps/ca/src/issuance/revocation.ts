@@ -2,6 +2,11 @@
  * Step 10: revocation, suspension (certificateHold) and release of end-entity certificates by the
  * holder, by the first manager for the certificates of their organisation, or by an operator, with
  * RFC 5280 §5.3.1 reasons. Each change bumps the revocation sequence the status service watches.
+ *
+ * A hold is released only by the kind of authority that placed it ({@link HoldAuthority}): an
+ * operator's hold by an operator, a first manager's hold on an employee's certificate by a first
+ * manager of that organisation, a holder's own hold by the holder. The authority is written into
+ * the hold's audit entry, in the same transaction as the hold.
  */
 
 import type { CertificateRecord, RevocationReason, SessionRecord } from '@kzpki/ca-store';
@@ -51,6 +56,39 @@ async function loadRevocable(
   }
   return cert;
 }
+
+/**
+ * The kind of authority a revoker acts with on a certificate: `operator`, `holder` (their own
+ * certificate) or `organization` (a first manager acting on another person's certificate of the
+ * organisation).
+ */
+export type HoldAuthority = 'operator' | 'holder' | 'organization';
+
+/** The authority `revoker` acts with on `cert` (which {@link loadRevocable} allowed). */
+export function authorityOf(revoker: Revoker, cert: CertificateRecord): HoldAuthority {
+  if (revoker.kind === 'operator') return 'operator';
+  return cert.iin !== undefined && cert.iin === revoker.holder.iin ? 'holder' : 'organization';
+}
+
+/**
+ * The authority that placed the certificate's current hold: the latest `certificate.held` audit
+ * entry (its `authority`; entries written before it was recorded: from the actor).
+ */
+async function holdAuthority(ctx: CaContext, cert: CertificateRecord): Promise<HoldAuthority> {
+  const entries = await ctx.store.listAudit(`certificate:${cert.serialHex}`);
+  const held = entries.filter((e) => e.action === 'certificate.held').at(-1);
+  const recorded = held?.details.authority;
+  if (recorded === 'operator' || recorded === 'holder' || recorded === 'organization') return recorded;
+  // No record at all: only the CA's own authority may lift it.
+  if (!held || held.actor.startsWith('operator:')) return 'operator';
+  return held.actor === `holder:${cert.iin}` ? 'holder' : 'organization';
+}
+
+const AUTHORITY_NAMES: Record<HoldAuthority, string> = {
+  operator: 'an operator',
+  holder: 'the holder',
+  organization: 'a first manager of the organisation',
+};
 
 function actorOf(revoker: Revoker): string {
   return `${revoker.kind}:${revoker.holder.iin ?? revoker.holder.serialHex}`;
@@ -109,7 +147,12 @@ export async function revokeCertificate(
       actor,
       action: hold ? 'certificate.held' : 'certificate.revoked',
       entity: `certificate:${cert.serialHex}`,
-      details: { reason: input.reason, comment: input.comment, applicationId: cert.applicationId },
+      details: {
+        reason: input.reason,
+        comment: input.comment,
+        applicationId: cert.applicationId,
+        authority: authorityOf(revoker, cert),
+      },
     },
   });
   if (!changed) throw new CaError('ERR_ALREADY_REVOKED', 'The certificate was revoked meanwhile');
@@ -125,6 +168,13 @@ export async function releaseCertificate(
   const cert = await loadRevocable(ctx, revoker, serialHex);
   if (cert.status !== 'hold')
     throw new CaError('ERR_NOT_ON_HOLD', 'Only a certificate on hold can be released');
+  const placedBy = await holdAuthority(ctx, cert);
+  if (authorityOf(revoker, cert) !== placedBy) {
+    throw new CaError(
+      'ERR_REVOCATION_NOT_ALLOWED',
+      `The hold was placed by ${AUTHORITY_NAMES[placedBy]}; only ${AUTHORITY_NAMES[placedBy]} may release it`,
+    );
+  }
   const changed = await ctx.store.changeCertificateStatus({
     issuerSkiHex: cert.issuerSkiHex,
     serialHex: cert.serialHex,
@@ -134,6 +184,7 @@ export async function releaseCertificate(
       actor: actorOf(revoker),
       action: 'certificate.released',
       entity: `certificate:${cert.serialHex}`,
+      details: { authority: placedBy },
     },
   });
   if (!changed) throw new CaError('ERR_NOT_ON_HOLD', 'The certificate is no longer on hold');
