@@ -279,7 +279,8 @@ export interface paths {
          * Step 7. Issue the AUTH and SIGN certificates of a submitted (and approved) application
          * @description Never issues twice: a second call after success is `ERR_INVALID_TRANSITION`, and a retry with
          *     the same `Idempotency-Key` replays the first response. In test mode the body may backdate
-         *     the validity (to make "expired" test certificates).
+         *     the validity (to make "expired" test certificates): within the issuing CA's own validity,
+         *     starting no later than now, and no longer than the CA issues (`ERR_VALIDITY_INVALID`).
          */
         post: operations["issueCertificates"];
         delete?: never;
@@ -497,7 +498,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Release a certificate from hold (removeFromCRL) */
+        /**
+         * Release a certificate from hold (removeFromCRL)
+         * @description Only the kind of authority that placed the hold releases it: the holder their own hold, a
+         *     first manager a hold they placed on a certificate of the organisation (an operator's hold
+         *     only an operator); otherwise `ERR_REVOCATION_NOT_ALLOWED`.
+         */
         post: operations["releaseCertificateByHolder"];
         delete?: never;
         options?: never;
@@ -582,7 +588,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Release any certificate from hold */
+        /**
+         * Release a certificate from a hold an operator placed
+         * @description Holds placed by the holder or a first manager are theirs to release (`ERR_REVOCATION_NOT_ALLOWED`).
+         */
         post: operations["releaseCertificateByOperator"];
         delete?: never;
         options?: never;
