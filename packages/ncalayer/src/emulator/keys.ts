@@ -1,0 +1,151 @@
+/**
+ * The key files the emulated NCALayer offers: the `.p12` files of one folder, as the NCA and the
+ * reference CA write them (`AUTH_RSA256_<ski>.p12`, `RSA256_<ski>.p12`, `GOST512_<ski>.p12`,
+ * `GOSTKNCA_<ski>.p12`), opened with the password the person types; and the checks NCALayer
+ * applies to a chosen key (key type, extKeyUsage OIDs, IIN, BIN, serial number, CA, validity).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import {
+  type CertificateInfo,
+  inspectCertificate,
+  type KeyFileSigner,
+  NCA_OIDS,
+  openSignerKeyFile,
+  toPem,
+  verifyChain,
+} from '@kzpki/pki';
+
+/** A key file of the folder. */
+export interface KeyFileEntry {
+  /** Absolute path. */
+  path: string;
+  /** File name. */
+  name: string;
+  /** What the NCA's naming says the file holds (`other` for names it does not use). */
+  kind: 'auth-rsa' | 'sign-rsa' | 'gost-2015' | 'gost-2004' | 'other';
+}
+
+/** A key file opened with its password. */
+export interface OpenedKey {
+  file: KeyFileEntry;
+  /** The key, its certificate and the file's other certificates, ready for `signCms`. */
+  signer: KeyFileSigner;
+  /** The certificate's facts (IIN, BIN, roles, purpose, validity…). */
+  info: CertificateInfo;
+  /** The certificate, PEM. */
+  pem: string;
+  /** NCALayer's alias of the key: the certificate's SubjectKeyIdentifier (the file's friendlyName). */
+  alias: string;
+}
+
+const KINDS: Array<[RegExp, KeyFileEntry['kind']]> = [
+  [/^AUTH_RSA/i, 'auth-rsa'],
+  [/^RSA/i, 'sign-rsa'],
+  [/^GOST512_/i, 'gost-2015'],
+  [/^GOSTKNCA_/i, 'gost-2004'],
+];
+
+/**
+ * The key files (`*.p12`, `*.pfx`) of `dir`, sorted by name.
+ * @throws {Error} when the folder cannot be read.
+ */
+export function listKeyFiles(dir: string): KeyFileEntry[] {
+  const abs = resolve(dir);
+  return readdirSync(abs)
+    .filter((n) => /\.(p12|pfx)$/i.test(n))
+    .filter((n) => statSync(join(abs, n)).isFile())
+    .sort()
+    .map((name) => ({
+      path: join(abs, name),
+      name,
+      kind: KINDS.find(([re]) => re.test(name))?.[1] ?? 'other',
+    }));
+}
+
+/**
+ * Opens a key file with `password`.
+ * @throws {PkiError} `ERR_PKCS12_BAD_PASSWORD` for a wrong password, `ERR_PKCS12_INVALID` and
+ *   `ERR_PKCS12_UNSUPPORTED` for files it cannot read.
+ */
+export async function openKeyFile(file: KeyFileEntry, password: string): Promise<OpenedKey> {
+  const signer = await openSignerKeyFile(readFileSync(file.path), password);
+  const info = inspectCertificate(signer.certificate);
+  return {
+    file,
+    signer,
+    info,
+    pem: toPem(signer.certificate, 'CERTIFICATE'),
+    alias: info.subjectKeyId ?? basename(file.name).replace(/\.(p12|pfx)$/i, ''),
+  };
+}
+
+/** What a request demands of the key (NCALayer's filters). */
+export interface KeyRequirements {
+  /** The key type: SIGN (emailProtection), AUTH (clientAuth) or any. */
+  purpose: 'sign' | 'auth' | 'any';
+  /** extendedKeyUsage OIDs the certificate must all carry. */
+  extKeyUsageOids?: readonly string[];
+  iin?: string;
+  bin?: string;
+  /** Serial number, hex. */
+  serialNumber?: string;
+  /**
+   * Which CAs: `any` (`chain: []`, test CAs admitted), `production` (chain absent: only keys under
+   * the configured production CAs), or the CA certificates (DER) the chain must end in.
+   */
+  chain: 'any' | 'production' | Uint8Array[];
+  allowExpired?: boolean;
+}
+
+/** Where a key's certificate says it may be used. */
+function purposeOf(info: CertificateInfo): Array<'sign' | 'auth'> {
+  const out: Array<'sign' | 'auth'> = [];
+  if (info.extKeyUsage.includes(NCA_OIDS.eku.emailProtection) || info.keyPurpose === 'sign') out.push('sign');
+  if (info.extKeyUsage.includes(NCA_OIDS.eku.clientAuth) || info.keyPurpose === 'auth') out.push('auth');
+  if (info.keyPurpose === 'auth+sign' && out.length === 0) out.push('sign', 'auth');
+  return out;
+}
+
+/**
+ * Why NCALayer would refuse `key` for a request with `req`, or `undefined` when it is admitted.
+ * `productionCas` are the CA certificates that count as the NCA's production CAs.
+ */
+export async function refusalOf(
+  key: OpenedKey,
+  req: KeyRequirements,
+  productionCas: readonly Uint8Array[],
+  now: Date,
+): Promise<string | undefined> {
+  const { info } = key;
+  if (req.purpose !== 'any' && !purposeOf(info).includes(req.purpose))
+    return `the key is not a ${req.purpose.toUpperCase()} key`;
+  const missing = (req.extKeyUsageOids ?? []).filter((o) => !info.extKeyUsage.includes(o));
+  if (missing.length > 0) return `the certificate lacks extKeyUsage ${missing.join(', ')}`;
+  if (req.iin && info.iin !== req.iin) return `the certificate is not of IIN ${req.iin}`;
+  if (req.bin && info.bin !== req.bin) return `the certificate is not of BIN ${req.bin}`;
+  if (req.serialNumber && info.serialNumber !== req.serialNumber.toLowerCase())
+    return `the certificate's serial number is not ${req.serialNumber}`;
+  const notBefore = new Date(info.notBefore);
+  const notAfter = new Date(info.notAfter);
+  if (!req.allowExpired && (now < notBefore || now > notAfter))
+    return `the certificate is not valid now (${info.notBefore} to ${info.notAfter}); signingParams.allowExpired admits it`;
+  if (req.chain === 'any') return undefined;
+  const anchors = req.chain === 'production' ? [...productionCas] : req.chain;
+  if (anchors.length === 0)
+    return req.chain === 'production'
+      ? 'signerParams.chain is absent, so only keys of the NCA production CAs are admitted; test keys need chain: [] (allowTestKeys)'
+      : 'signerParams.chain names no CA';
+  const at = req.allowExpired ? new Date(Math.min(notAfter.getTime() - 1000, now.getTime())) : now;
+  const chain = await verifyChain({
+    certificate: key.signer.certificate,
+    intermediates: key.signer.certificates,
+    trustAnchors: anchors,
+    at,
+  });
+  if (!chain.valid)
+    return req.chain === 'production'
+      ? `the key is not of an NCA production CA (${chain.message}); test keys need chain: [] (allowTestKeys)`
+      : `the key is not under the CAs of signerParams.chain (${chain.message})`;
+  return undefined;
+}
