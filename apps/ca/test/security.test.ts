@@ -2,6 +2,7 @@
  * Security hardening of the reference CA (issue 10), one describe block per finding; each test
  * failed before its fix.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from './support/api.js';
 import {
@@ -15,6 +16,7 @@ import { startTestCa, type TestCa } from './support/harness.js';
 
 const DAY = 86_400_000;
 const iso = (ms: number): string => new Date(ms).toISOString();
+const sha256 = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 describe('#10 test-mode validity and invalidityDate are bounded', () => {
   let t: TestCa;
@@ -127,5 +129,63 @@ describe('#4 a hold is released only by the kind of authority that placed it', (
       'organization',
       'holder',
     ]);
+  });
+});
+
+describe('#9 cabinet sessions are bounded by the certificate and end for good on hold or revocation', () => {
+  let t: TestCa;
+  beforeAll(async () => {
+    t = await startTestCa({ testMode: true });
+  });
+  afterAll(async () => {
+    expect(t.ca.specViolations).toEqual([]);
+    await t.stop();
+  });
+
+  const mine = (token: string) => call(t.url, 'GET', '/v1/cabinet/certificates', { token });
+
+  it('a session never outlives its login certificate', async () => {
+    const a = new Applicant(t.url, 'individual', '123456789012');
+    expect((await a.runToSubmission('ECDSA-P256')).status).toBe(200);
+    // A certificate that ends in one hour; sessions last eight.
+    const now = t.clock.now().getTime();
+    const notAfter = Math.floor((now + 3600_000) / 1000) * 1000;
+    expect((await a.issue({ validity: { notBefore: iso(now - DAY), notAfter: iso(notAfter) } })).status).toBe(
+      200,
+    );
+    expect((await a.install()).status).toBe(200);
+    const login = await certificateLogin(t.url, 'cabinet', a.auth!.pem!, a.auth!.keys.privateKey);
+    expect(login.status).toBe(201);
+    expect(login.body.expiresAt).toBe(iso(notAfter));
+    expect((await mine(login.body.token)).status).toBe(200);
+    t.clock.advance(3601);
+    expectProblem(await mine(login.body.token), 401, 'ERR_UNAUTHORIZED');
+  });
+
+  it('a hold ends the session, and releasing the hold does not bring it back', async () => {
+    const a = await obtainCertificates(new Applicant(t.url, 'individual', '123456789012'));
+    const token = await cabinetToken(a);
+    const second = await cabinetToken(a);
+    const serial = a.auth!.serialHex!;
+    const held = await call(t.url, 'POST', `/v1/cabinet/certificates/${serial}/revocation`, {
+      token,
+      body: { reason: 'certificateHold' },
+    });
+    expect(held.body.status).toBe('hold');
+    // Both sessions of the AUTH certificate are gone from the store, not merely refused.
+    expect(await t.ca.context.store.getSession(sha256(second))).toBeUndefined();
+    expectProblem(await mine(second), 401, 'ERR_UNAUTHORIZED');
+    // Released (as the holder would, with a new login): the old sessions stay dead.
+    await t.ca.context.store.changeCertificateStatus({
+      issuerSkiHex: t.ca.context.material.issuing.skiHex,
+      serialHex: serial,
+      change: 'released',
+      at: t.clock.now(),
+      audit: { actor: 'test', action: 'certificate.released', entity: `certificate:${serial}` },
+    });
+    expectProblem(await mine(token), 401, 'ERR_UNAUTHORIZED');
+    expectProblem(await mine(second), 401, 'ERR_UNAUTHORIZED');
+    // A fresh login with the released certificate works.
+    expect((await mine(await cabinetToken(a))).status).toBe(200);
   });
 });

@@ -259,7 +259,9 @@ export interface CaRepository extends StatusStore, CrlStore {
   listCertificates(query: CertificateQuery): Promise<CertificateRecord[]>;
   /**
    * Revokes, holds or releases a certificate; bumps the revocation sequence number in the same
-   * transaction. When every certificate of its application ends up revoked, the application
+   * transaction. A revocation or hold deletes, in the same transaction, every session whose
+   * `holder` logged in with this certificate (same `issuerSkiHex` and `serialHex`), so that a
+   * release never revives them. When every certificate of its application ends up revoked, the application
    * moves to `revoked` too. Returns the new record, or `undefined` when the change does not apply
    * to the current status (revoked already; release of a certificate not on hold).
    */

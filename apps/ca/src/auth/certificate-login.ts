@@ -110,7 +110,7 @@ export async function loginWithCertificate(
     serialHex: cert.record.serialHex,
     issuerSkiHex: cert.record.issuerSkiHex,
   };
-  const session = await createHolderSession(ctx, audience, holder);
+  const session = await createHolderSession(ctx, audience, holder, cert.record.notAfter);
   await ctx.store.appendAudit({
     actor: `${audience === 'operator' ? 'operator' : 'holder'}:${holder.iin ?? holder.serialHex}`,
     action: `${audience}.login`,

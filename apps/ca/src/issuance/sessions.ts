@@ -25,15 +25,20 @@ export async function createApplicantSession(
   return { token, expiresAt: app.expiresAt };
 }
 
-/** Opens a cabinet or operator session for a certificate holder. */
+/**
+ * Opens a cabinet or operator session for a certificate holder. It ends after the configured time
+ * or when the login certificate does (`certificateNotAfter`), whichever comes first; a revocation
+ * or hold of the certificate ends it for good (the store deletes it with the status change).
+ */
 export async function createHolderSession(
   ctx: CaContext,
   kind: 'cabinet' | 'operator',
   holder: NonNullable<SessionRecord['holder']>,
+  certificateNotAfter: Date,
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = randomToken(kind === 'cabinet' ? 'kzc' : 'kzo');
   const ttl = kind === 'cabinet' ? ctx.config.cabinetSessionTtlSeconds : ctx.config.operatorSessionTtlSeconds;
-  const expiresAt = new Date(ctx.now().getTime() + ttl * 1000);
+  const expiresAt = new Date(Math.min(ctx.now().getTime() + ttl * 1000, certificateNotAfter.getTime()));
   await ctx.store.createSession({
     tokenHash: tokenHash(token),
     kind,
@@ -64,8 +69,11 @@ export async function authenticate(
       session.holder.issuerSkiHex,
       session.holder.serialHex,
     );
-    if (!cert || cert.status !== 'good')
+    if (!cert || cert.status !== 'good' || cert.notAfter.getTime() <= ctx.now().getTime()) {
+      // Ended for good: a session never outlives its certificate, nor comes back after a release.
+      await ctx.store.deleteSession(session.tokenHash);
       throw new CaError('ERR_UNAUTHORIZED', 'The login certificate is no longer valid');
+    }
   }
   return session;
 }

@@ -243,6 +243,13 @@ export function applyStatusChange(
     cert.serialHex,
   );
   appendAudit(db, { ...change.audit, details: { ...change.audit.details, seq } }, now);
+  if (status !== 'good') {
+    // Sessions opened with this certificate end for good: a later release does not revive them.
+    stmt(
+      db,
+      "DELETE FROM sessions WHERE json_extract(holder, '$.issuerSkiHex') = ? AND json_extract(holder, '$.serialHex') = ?",
+    ).run(cert.issuerSkiHex, cert.serialHex);
+  }
   if (status === 'revoked' && cert.applicationId !== undefined) {
     const left = stmt(
       db,
