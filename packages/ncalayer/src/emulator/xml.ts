@@ -65,6 +65,9 @@ const GOST_DIGESTS: Readonly<Record<string, (data: Uint8Array) => Uint8Array>> =
 
 const utf8 = new TextEncoder();
 
+/** The id attributes xml-crypto resolves references by without being told. */
+const DEFAULT_ID_ATTRIBUTES = ['Id', 'ID', 'id'];
+
 function hashClass(uri: string, fn: (data: Uint8Array) => Uint8Array): new () => HashAlgorithm {
   return class implements HashAlgorithm {
     getAlgorithmName() {
@@ -167,7 +170,10 @@ export async function signXmlDocument(
     publicCert: certificatePem,
     signatureAlgorithm: uris.signature,
     canonicalizationAlgorithm: XMLDSIG.c14n,
-    ...(options.idAttribute ? { idAttribute: options.idAttribute } : {}),
+    // xml-crypto already looks for Id, ID and id; naming one of them again makes it see every element twice.
+    ...(options.idAttribute && !DEFAULT_ID_ATTRIBUTES.includes(options.idAttribute)
+      ? { idAttribute: options.idAttribute }
+      : {}),
   });
   sig.SignatureAlgorithms[uris.signature] = signingClass(uris.signature, signer);
   const gostDigest = GOST_DIGESTS[uris.digest];

@@ -46,14 +46,17 @@ export const hasOpenssl = (): boolean => hasTool('openssl');
  */
 export function opensslVerifyCms(
   der: Uint8Array,
-  caDer: Uint8Array,
+  caDer: Uint8Array | Uint8Array[],
   content?: Uint8Array,
   options: { attime?: Date } = {},
 ): { ok: boolean; output: string; extracted: Uint8Array | undefined } {
   const tmp = tempDir('kzpki-ncalayer-openssl-');
   try {
     const cms = tmp.write('sig.p7s', der);
-    const ca = tmp.write('ca.pem', toPem(caDer, 'CERTIFICATE'));
+    const ca = tmp.write(
+      'ca.pem',
+      (Array.isArray(caDer) ? caDer : [caDer]).map((c) => toPem(c, 'CERTIFICATE')).join(''),
+    );
     const out = join(tmp.dir, 'out.bin');
     const args = [
       'cms',
@@ -130,7 +133,7 @@ export function xmlCryptoVerify(xml: string, idAttribute?: string): boolean {
   // The certificate in KeyInfo is the key (as NCALayer's verifiers take it; trust is the CMS/chain's business).
   const sig = new SignedXml({
     getCertFromKeyInfo: SignedXml.getCertFromKeyInfo,
-    ...(idAttribute ? { idAttribute } : {}),
+    ...(idAttribute && !['Id', 'ID', 'id'].includes(idAttribute) ? { idAttribute } : {}),
   });
   const gost = XML_ALGORITHMS['gost-2015-512'];
   sig.HashAlgorithms[gost.digest] = class implements HashAlgorithm {
