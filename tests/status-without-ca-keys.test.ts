@@ -66,7 +66,7 @@ describe('the status service on a store without the CA keys', () => {
       statusPassphrase: STATUS_PASSPHRASE,
       dataDir: caDir,
       init: { keyAlgorithms: { root: 'RSA-2048', issuing: 'RSA-2048' } },
-      config: { statusBaseUrl: statusUrl, sweepIntervalSeconds: 0, pinScrypt: { N: 1024, r: 8, p: 1 } },
+      config: { statusBaseUrl: statusUrl, sweepIntervalSeconds: 0 },
       crl: { pollIntervalMs: 0 },
       logError: () => {},
     });

@@ -12,7 +12,6 @@
  * | `KZPKI_TEST_MODE` | `1`: NCA test identifiers, backdated validity | `0` |
  * | `KZPKI_APPLICATION_TTL_DAYS` | lifetime of unfinished applications | `30` (as the NCA) |
  */
-import { PIN_SCRYPT, type ScryptParams } from './crypto/pin.js';
 import { type Agreement, CURRENT_AGREEMENT } from './flow/agreement.js';
 import { DEFAULT_RATE_LIMITS, type RateLimitName, type RateLimitRule } from './http/rate-limits.js';
 
@@ -48,8 +47,6 @@ export interface CaConfig {
   challengeTtlSeconds: number;
   /** Wrong PIN entries before the identification must be repeated. */
   pinMaxAttempts: number;
-  /** scrypt cost of PIN hashes (lower only in tests and benchmarks). */
-  pinScrypt: ScryptParams;
   /** Validity of end-entity certificates (the NCA: 1 year). */
   certificateValidityDays: number;
   rateLimits: Record<RateLimitName, RateLimitRule>;
@@ -70,7 +67,6 @@ export function defaultConfig(): CaConfig {
     operatorSessionTtlSeconds: 8 * 3600,
     challengeTtlSeconds: 300,
     pinMaxAttempts: 3,
-    pinScrypt: { ...PIN_SCRYPT },
     certificateValidityDays: 365,
     rateLimits: { ...DEFAULT_RATE_LIMITS },
     agreement: CURRENT_AGREEMENT,

@@ -4,7 +4,6 @@
  * problem+json, the CA initialised (or loaded) from the store on start, and its CRLs signed and
  * published in the store for the status service (`crl/crl-publisher.ts`).
  */
-import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CaRepository, caStorePath, createDataDirectory, openCaStore } from '@kzpki/ca-store';
@@ -140,9 +139,6 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
     statusBaseUrl: config.statusBaseUrl,
     now,
   });
-  const otpKey = new Uint8Array(
-    Buffer.from(await store.initSetting('otp-hmac-key', randomBytes(32).toString('base64')), 'base64'),
-  );
   const providers =
     opts.providers ??
     createSimulatedProviders(loadDemoData(opts.demoDataPath), { testMode: config.testMode, now });
@@ -151,7 +147,6 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
     providers,
     material,
     config,
-    otpKey,
     limiter: new RateLimiter(config.rateLimits, { now: () => now().getTime() }),
     now,
   };

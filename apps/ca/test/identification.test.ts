@@ -60,7 +60,7 @@ describe('identification', () => {
     expect(c.body.status).toBe('identified');
     expect(c.body.person.fullName).toBe('ПЕТРОВА АННА СЕРГЕЕВНА');
     const rec = await t.ca.context.store.getApplication(a.id);
-    expect(rec?.data.pinHash).toMatch(/^scrypt\$/);
+    expect(rec?.data.pinHash).toMatch(/^hmac-sha256\$[0-9a-f]{64}$/);
     expect(JSON.stringify(rec)).not.toContain(a.pin);
   });
 

@@ -2,14 +2,19 @@
  * Security hardening of the reference CA (issue 10), one describe block per finding; each test
  * failed before its fix.
  */
-import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { caStorePath, openCaStore, type SqliteCaRepository } from '@kzpki/ca-store';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { call } from './support/api.js';
 import {
   Applicant,
   cabinetToken,
   certificateLogin,
   expectProblem,
+  latestOtp,
   obtainCertificates,
 } from './support/flow.js';
 import { startTestCa, type TestCa } from './support/harness.js';
@@ -187,5 +192,53 @@ describe('#9 cabinet sessions are bounded by the certificate and end for good on
     expectProblem(await mine(second), 401, 'ERR_UNAUTHORIZED');
     // A fresh login with the released certificate works.
     expect((await mine(await cabinetToken(a))).status).toBe(200);
+  });
+});
+
+describe('#11 the OTP and PIN MAC keys are sealed under the key-encryption key', () => {
+  let t: TestCa;
+  beforeAll(async () => {
+    // A store of an earlier version: the OTP key in plaintext among the settings.
+    const dir = mkdtempSync(join(tmpdir(), 'kzpki-ca-mac-'));
+    copyFileSync(caStorePath(inject('caTemplateDir')), caStorePath(dir));
+    const old = openCaStore(caStorePath(dir));
+    await old.putSetting('otp-hmac-key', randomBytes(32).toString('base64'));
+    await old.close();
+    t = await startTestCa({}, dir);
+  });
+  afterAll(async () => {
+    expect(t.ca.specViolations).toEqual([]);
+    await t.stop();
+    rmSync(t.dir, { recursive: true, force: true });
+  });
+
+  it('nothing in the database recomputes a stored code or PIN MAC; the PIN is not scrypt-hashed', async () => {
+    const a = new Applicant(t.url, 'individual', '850315300128');
+    expect((await a.start()).status).toBe(201);
+    const otpMac = (await t.ca.context.store.getApplication(a.id))!.data.otp!.mac;
+    const code = await latestOtp(t.url, a.iin);
+    expect((await a.verify(code)).status).toBe(200);
+    await a.runIdentification();
+    const pinHash = (await t.ca.context.store.getApplication(a.id))!.data.pinHash!;
+    expect(pinHash).toMatch(/^hmac-sha256\$[0-9a-f]{64}$/);
+    // The plaintext key of the earlier version is gone.
+    expect(await t.ca.context.store.getSetting('otp-hmac-key')).toBe('');
+    // Every setting value, taken as a key in each encoding it could be in, fails to reproduce the
+    // MACs of the code sent and of the PIN (before the fix, `otp-hmac-key` held the key in base64,
+    // and anyone with the database searched the 10^6 codes or 10^8 PINs offline).
+    const db = (t.ca.context.store as SqliteCaRepository).db;
+    const values = (db.prepare('SELECT value FROM settings').all() as Array<{ value: string }>).map(
+      (r) => r.value,
+    );
+    expect(values.length).toBeGreaterThan(3);
+    const mac = (key: Buffer, text: string) => createHmac('sha256', key).update(text).digest('hex');
+    for (const v of values) {
+      for (const key of [Buffer.from(v, 'base64'), Buffer.from(v, 'base64url'), Buffer.from(v, 'utf8')]) {
+        expect(mac(key, `otp\n${a.id}\n${code}`)).not.toBe(otpMac);
+        expect(`hmac-sha256$${mac(key, `pin\n${a.id}\n${a.pin}`)}`).not.toBe(pinHash);
+      }
+    }
+    // The MAC key is sealed: its setting is an AES-GCM envelope, not the key.
+    expect(JSON.parse((await t.ca.context.store.getSetting('mac-key'))!)).toMatchObject({ alg: 'A256GCM' });
   });
 });

@@ -38,7 +38,6 @@ export async function startTestServices(): Promise<TestServices> {
     caKeyAlgorithm: 'RSA-2048',
     caConfig: {
       sweepIntervalSeconds: 0,
-      pinScrypt: { N: 1024, r: 8, p: 1 },
       rateLimits: {
         otpSendPerIin: RELAXED,
         otpSendPerIp: RELAXED,

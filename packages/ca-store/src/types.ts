@@ -139,7 +139,10 @@ export interface ApplicationData {
     queuedAt?: Date;
     moderation?: { decision: 'approve' | 'reject'; by: string; at: Date; comment?: string };
   };
-  /** scrypt hash of the Digital ID PIN (`scrypt$N$r$p$salt$hash`). */
+  /**
+   * The Digital ID PIN as the CA keeps it: `hmac-sha256$<hex>` under the CA's PIN MAC key, which
+   * the store holds only sealed under the CA KEK (`scrypt$N$r$p$salt$hash` in earlier versions).
+   */
   pinHash?: string;
   pinAttemptsLeft?: number;
   consentAt?: Date;

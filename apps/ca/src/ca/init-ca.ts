@@ -42,6 +42,7 @@ import {
   ocspResponderProfile,
   rootCaProfile,
 } from '@kzpki/pki';
+import { loadMacKeys } from '../crypto/mac-keys.js';
 import { CaError } from '../errors.js';
 import { certificateRecord } from '../issuance/certificate-record.js';
 import { CA_FILE_NAMES, caSubject, endEntityUrls, issuingCaUrls, statusEndpoints } from './hierarchy.js';
@@ -287,6 +288,7 @@ export async function initCa(store: CaRepository, opts: InitCaOptions): Promise<
       root,
       issuing,
       operator: get('operator'),
+      macKeys: await loadMacKeys(store, kek),
       ocspResponder: responders['ocsp-responder'],
       rootOcspResponder: responders['root-ocsp-responder'],
     },

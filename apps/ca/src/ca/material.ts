@@ -14,6 +14,7 @@ import {
   type KekParams,
 } from '@kzpki/ca-store';
 import { certificateToPem, formatName, importPkcs8, inspectCertificate } from '@kzpki/pki';
+import { loadMacKeys, type MacKeys } from '../crypto/mac-keys.js';
 import { CaError } from '../errors.js';
 
 /** Setting that holds the CA KEK derivation parameters. */
@@ -59,6 +60,8 @@ export interface CaMaterial {
   ocspResponder: CaCertificateInfo;
   /** OCSP responder of the root (answers for the issuing CA certificate). */
   rootOcspResponder: CaCertificateInfo;
+  /** MAC keys of one-time codes and PINs (their master key is sealed under the CA KEK). */
+  macKeys: MacKeys;
 }
 
 /** Additional data binding an encrypted key to its slot. */
@@ -151,6 +154,7 @@ export async function loadCaMaterial(store: CaRepository, opts: { passphrase: st
     root,
     issuing,
     operator,
+    macKeys: await loadMacKeys(store, kek),
     ocspResponder: certificateInfo('ocsp-responder', responder.certificate),
     rootOcspResponder: certificateInfo('root-ocsp-responder', rootResponder.certificate),
   };

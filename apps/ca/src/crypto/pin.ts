@@ -1,44 +1,63 @@
 /**
- * Digital ID PINs: hashed with scrypt (RFC 7914) and a random salt, verified in constant time.
- * Format: `scrypt$<N>$<r>$<p>$<salt b64url>$<hash b64url>`.
+ * Digital ID PINs: stored as an HMAC-SHA256 bound to the application, under the CA's PIN MAC key
+ * (sealed under the key-encryption key, `mac-keys.ts`), compared in constant time. Format:
+ * `hmac-sha256$<hex>`.
+ *
+ * Why not a slow hash: a 4-8 digit PIN has at most 10^8 values, which an attacker holding the
+ * hash searches offline in minutes whatever the scrypt cost, while scrypt made up most of an
+ * application's CPU time. A keyed MAC cannot be searched at all without the key, which the
+ * database does not hold; online guessing is stopped by the attempt limit (`pinMaxAttempts`).
+ * Records written by earlier versions (`scrypt$N$r$p$salt$hash`) still verify.
  */
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { scrypt, timingSafeEqual } from 'node:crypto';
+import { hexEqual, hmacSha256Hex } from './hash.js';
 
-/** scrypt cost parameters. */
-export interface ScryptParams {
-  N: number;
-  r: number;
-  p: number;
+const PREFIX = 'hmac-sha256$';
+
+/** The record stored for `pin` of application `applicationId`. */
+export function pinMac(key: Uint8Array, applicationId: string, pin: string): string {
+  return `${PREFIX}${hmacSha256Hex(key, `pin\n${applicationId}\n${pin}`)}`;
 }
 
-/** Default cost: N=2^14, r=8, p=1 (16 MiB, tens of milliseconds). */
-export const PIN_SCRYPT: ScryptParams = { N: 1 << 14, r: 8, p: 1 };
-
-function scryptAsync(secret: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(secret, salt, 32, { ...params, maxmem: 64 * 1024 * 1024 }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    );
-  });
+/**
+ * `true` when `pin` matches the stored record of application `applicationId`; `false` for a
+ * mismatch or a malformed record.
+ */
+export async function verifyPin(
+  key: Uint8Array,
+  applicationId: string,
+  pin: string,
+  stored: string,
+): Promise<boolean> {
+  if (stored.startsWith(PREFIX)) {
+    return hexEqual(pinMac(key, applicationId, pin).slice(PREFIX.length), stored.slice(PREFIX.length));
+  }
+  if (stored.startsWith('scrypt$')) return verifyLegacyScrypt(pin, stored);
+  return false;
 }
 
-/** Hashes a PIN for storage. */
-export async function hashPin(pin: string, params: ScryptParams = PIN_SCRYPT): Promise<string> {
-  const salt = randomBytes(16);
-  const hash = await scryptAsync(pin, salt, params);
-  return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
-}
-
-/** `true` when `pin` matches `stored`; `false` for a mismatch or a malformed record. */
-export async function verifyPin(pin: string, stored: string): Promise<boolean> {
+/** Records of earlier versions: `scrypt$<N>$<r>$<p>$<salt b64url>$<hash b64url>`. */
+async function verifyLegacyScrypt(pin: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  if (parts.length !== 6) return false;
   const [N, r, p] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
   const salt = Buffer.from(parts[4] ?? '', 'base64url');
   const expected = Buffer.from(parts[5] ?? '', 'base64url');
-  if (!Number.isInteger(N) || !Number.isInteger(r) || !Number.isInteger(p) || expected.length !== 32)
+  // The cost comes from the database: bounded to what earlier versions wrote (N = 2^14 at most).
+  if (
+    ![N, r, p].every(Number.isInteger) ||
+    N < 2 ||
+    N > 1 << 14 ||
+    r !== 8 ||
+    p !== 1 ||
+    expected.length !== 32
+  )
     return false;
-  const actual = await scryptAsync(pin, salt, { N, r, p });
+  const actual = await new Promise<Buffer>((resolve, reject) => {
+    scrypt(pin, salt, 32, { N, r, p, maxmem: 64 * 1024 * 1024 }, (err, k) =>
+      err ? reject(err) : resolve(k),
+    );
+  });
   return timingSafeEqual(actual, expected);
 }
 

@@ -22,7 +22,7 @@ export async function grantConsent(ctx: CaContext, id: string, pin: string): Pro
     }
     const unchanged = (cur: ApplicationRecord): boolean => cur.data.pinAttemptsLeft === left;
     const actor = `applicant:${app.iin}`;
-    if (await verifyPin(pin, app.data.pinHash)) {
+    if (await verifyPin(ctx.material.macKeys.pin, app.id, pin, app.data.pinHash)) {
       const updated = await ctx.store.updateApplication(app.id, {
         expected: ['identified'],
         guard: unchanged,

@@ -18,8 +18,6 @@ export interface CaContext {
   providers: CaProviders;
   material: CaMaterial;
   config: CaConfig;
-  /** HMAC key for one-time codes (random, kept in the store's settings). */
-  otpKey: Uint8Array;
   limiter: RateLimiter<RateLimitName>;
   now(): Date;
 }

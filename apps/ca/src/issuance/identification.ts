@@ -6,7 +6,7 @@
 
 import type { ApplicationRecord, RecognizedDocument } from '@kzpki/ca-store';
 import { sha256Hex } from '../crypto/hash.js';
-import { hashPin, isTooSimplePin } from '../crypto/pin.js';
+import { isTooSimplePin, pinMac } from '../crypto/pin.js';
 import { CaError } from '../errors.js';
 import { assertAllowed } from '../flow/transitions.js';
 import { type CaContext, conflict, loadApplication } from './context.js';
@@ -52,7 +52,7 @@ export async function submitIdentification(
       'The document could not be read; photograph both sides again',
     );
   }
-  const pinHash = await hashPin(input.pin, ctx.config.pinScrypt);
+  const pinHash = pinMac(ctx.material.macKeys.pin, app.id, input.pin);
   const updated = await ctx.store.updateApplication(app.id, {
     expected: ['phone-verified', 'document-recognized'],
     status: { to: 'document-recognized', actor: `applicant:${app.iin}` },

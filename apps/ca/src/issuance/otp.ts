@@ -30,7 +30,7 @@ export async function sendOtp(
   const code = generateOtp();
   const sentAt = ctx.now();
   const record: OtpRecord = {
-    mac: otpMac(ctx.otpKey, applicationId, code),
+    mac: otpMac(ctx.material.macKeys.otp, applicationId, code),
     phone,
     sentAt,
     expiresAt: new Date(sentAt.getTime() + ctx.config.otp.ttlSeconds * 1000),
@@ -99,7 +99,7 @@ export async function verifyOtp(ctx: CaContext, id: string, code: string, ip: st
     }
     const unchanged = (cur: ApplicationRecord): boolean =>
       cur.data.otp?.mac === otp.mac && cur.data.otp.attemptsLeft === otp.attemptsLeft;
-    if (otpMatches(ctx.otpKey, app.id, code, otp.mac)) {
+    if (otpMatches(ctx.material.macKeys.otp, app.id, code, otp.mac)) {
       const updated = await ctx.store.updateApplication(app.id, {
         expected: ['otp-sent'],
         guard: unchanged,

@@ -32,9 +32,6 @@ export interface TestCa {
   stop(): Promise<void>;
 }
 
-/** Cheap PIN hashing for tests (the default cost is for production). */
-export const TEST_PIN_SCRYPT = { N: 1024, r: 8, p: 1 };
-
 /**
  * Starts a CA for tests on a copy of the template store made by the global setup (so no suite
  * generates CA keys), or in `dir` when given.
@@ -50,7 +47,7 @@ export async function startTestCa(
   const ca = await startCa({
     passphrase: 'test-passphrase',
     dataDir: tmp,
-    config: { rateLimits: RELAXED_LIMITS, sweepIntervalSeconds: 0, pinScrypt: TEST_PIN_SCRYPT, ...config },
+    config: { rateLimits: RELAXED_LIMITS, sweepIntervalSeconds: 0, ...config },
     init: { keyAlgorithms: { root: 'RSA-2048', issuing: 'RSA-2048' } },
     now: clock.now,
     validateResponses: true,

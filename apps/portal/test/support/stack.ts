@@ -52,7 +52,6 @@ export async function startStack(staticDir: string): Promise<Stack> {
     config: {
       statusBaseUrl: statusUrl,
       sweepIntervalSeconds: 0,
-      pinScrypt: { N: 1024, r: 8, p: 1 },
       // A short resend cooldown lets the test press "send again" (the 90 s validity is kept).
       otp: { resendCooldownSeconds: 2 },
     },
