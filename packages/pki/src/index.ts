@@ -161,6 +161,7 @@ export {
   issueCertificate,
   type PreparedIssuer,
   prepareIssuer,
+  serialFromKeyId,
 } from './x509/issue.js';
 export * from './x509/name.js';
 export { MAX_SERIAL_BYTES, MIN_SERIAL_BYTES, randomSerial, serialFromRandom } from './x509/serial.js';

@@ -2,8 +2,16 @@
  * NCA certificate templates as data, and the certificate profiles they yield.
  *
  * A template is what the user picks on the NCA issuance page ("individual", or one of the six
- * legal-entity templates). Every template yields two profiles, AUTH and SIGN, one per key
- * (docs/domain.md, Certificate profiles):
+ * legal-entity templates). The NCA issues two generations (docs/domain.md, Certificate profiles),
+ * and {@link Template.generation} says which one it issues for a template today:
+ *
+ * - `gost-2015` (legal entities): one GOST R 34.10-2015 512-bit key and one certificate
+ *   ({@link gostTemplateProfile}), keyUsage digitalSignature + nonRepudiation + keyAgreement,
+ *   extKeyUsage emailProtection then the role OIDs, policy 1.2.398.3.3.2, the NCA private extension,
+ *   serial = SKI with the top bit cleared, extension order and criticality per template as in the
+ *   NCA's TEST-2022 certificates.
+ * - `rsa` (individuals; legal entities on request, the older generation): two profiles, AUTH and
+ *   SIGN, one per key ({@link templateProfile}):
  *
  * | purpose | keyUsage (critical)                | extKeyUsage                                |
  * |---------|------------------------------------|--------------------------------------------|
@@ -11,7 +19,8 @@
  * | SIGN    | digitalSignature, nonRepudiation   | emailProtection, then the role OIDs        |
  *
  * certificatePolicies: individual AUTH 1.2.398.3.3.2.4 / SIGN 1.2.398.3.3.2.3; legal entity AUTH
- * 1.2.398.3.3.2.2 / SIGN 1.2.398.3.3.2.1. Validity 365 days.
+ * 1.2.398.3.3.2.2 / SIGN 1.2.398.3.3.2.1, each with the CPS pointer and a user notice. Validity 365
+ * days, 20-byte serials, SKI = SHA-1 of the whole SubjectPublicKeyInfo.
  *
  * Identification method: the NCA defines OIDs for how the holder was identified
  * (1.2.398.3.3.4.3.*), also carried in extKeyUsage. None of the NCA certificates in the fixtures
@@ -27,7 +36,7 @@ import {
   NCA_OIDS,
   type OidLanguage,
 } from './oids.js';
-import type { CertificateProfile, KeyPurpose, KeyUsageName } from './profile.js';
+import type { CertificateProfile, ExtensionName, KeyPurpose, KeyUsageName } from './profile.js';
 
 /** Names of the NCA certificate templates. */
 export type TemplateName =
@@ -38,6 +47,15 @@ export type TemplateName =
   | 'hr'
   | 'employee'
   | 'treasury';
+
+/**
+ * The key and certificate layout the NCA issues: `rsa` (an RSA-2048 AUTH and SIGN pair) or
+ * `gost-2015` (one GOST R 34.10-2015 512-bit key, one certificate).
+ */
+export type KeyGeneration = 'rsa' | 'gost-2015';
+
+/** Every key generation. */
+export const KEY_GENERATIONS: readonly KeyGeneration[] = ['rsa', 'gost-2015'];
 
 /** Whom a template is for. */
 export type TemplateKind = 'individual' | 'legal-entity';
@@ -72,6 +90,11 @@ export interface Template {
   /** Whether the application needs the organisation's BIN. */
   readonly binRequired: boolean;
   /**
+   * What the NCA issues for this template today: RSA AUTH+SIGN for individuals, one GOST-2015 key
+   * for legal entities (the RSA pair stays available on request as the older generation).
+   */
+  readonly generation: KeyGeneration;
+  /**
    * Who confirms an application before issuance (docs/domain.md, Remote issuance for legal
    * entities): holders of these roles at the same organisation. The first manager confirms every
    * legal-entity template but their own; an employee with signing right acts for them, except for
@@ -102,6 +125,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     title: { ru: 'Физическое лицо', kk: 'Жеке тұлға', en: 'Individual' },
     roleOids: [NCA_OIDS.role.individual],
     binRequired: false,
+    generation: 'rsa',
     approverRoles: [],
     firstManagerApproval: false,
     requiredSubjectFields: [],
@@ -112,6 +136,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     title: { ru: 'Первый руководитель', kk: 'Бірінші басшы', en: 'First manager' },
     roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.firstManager],
     binRequired: true,
+    generation: 'gost-2015',
     approverRoles: [],
     firstManagerApproval: false,
     registryCheck: 'first-manager',
@@ -127,6 +152,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     },
     roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.signer],
     binRequired: true,
+    generation: 'gost-2015',
     approverRoles: ['first-manager'],
     firstManagerApproval: true,
     requiredSubjectFields: LEGAL_SUBJECT,
@@ -141,6 +167,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     },
     roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.finance],
     binRequired: true,
+    generation: 'gost-2015',
     approverRoles: ['first-manager', 'signer'],
     firstManagerApproval: true,
     requiredSubjectFields: LEGAL_SUBJECT,
@@ -151,6 +178,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     title: { ru: 'Сотрудник отдела кадров', kk: 'Кадр бөлімінің қызметкері', en: 'HR employee' },
     roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.hr],
     binRequired: true,
+    generation: 'gost-2015',
     approverRoles: ['first-manager', 'signer'],
     firstManagerApproval: true,
     requiredSubjectFields: LEGAL_SUBJECT,
@@ -161,6 +189,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     title: { ru: 'Сотрудник организации', kk: 'Ұйым қызметкері', en: 'Organisation employee' },
     roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.employee],
     binRequired: true,
+    generation: 'gost-2015',
     approverRoles: ['first-manager', 'signer', 'hr'],
     firstManagerApproval: true,
     requiredSubjectFields: LEGAL_SUBJECT,
@@ -175,6 +204,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     },
     roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.treasuryClient],
     binRequired: true,
+    generation: 'gost-2015',
     approverRoles: ['first-manager', 'signer'],
     firstManagerApproval: true,
     registryCheck: 'treasury-participant',
@@ -300,6 +330,166 @@ export function templateProfile(
     extKeyUsageCritical: false,
     policies: [POLICIES[template.kind][purpose]],
     validityDays: validityDays(opts.validityDays, END_ENTITY_VALIDITY_DAYS),
+    // As the NCA's RSA certificates (ҰКО 3.0 RSA TEST): SKI over the whole SPKI, so key files are
+    // named as the NCA's; a user notice beside the CPS pointer; 20-byte serials.
+    keyIdMethod: 'spki-sha1',
+    policyUserNotice: true,
+    serialBytes: 20,
+  };
+}
+
+/** Key usage of the NCA's GOST-2015 end-entity certificates (one key for both uses). */
+const GOST_KEY_USAGE: readonly KeyUsageName[] = ['digitalSignature', 'nonRepudiation', 'keyAgreement'];
+
+/** How an NCA GOST-2015 certificate lays out its extensions. */
+interface GostLayout {
+  readonly order: readonly ExtensionName[];
+  readonly aiaOcspFirst: boolean;
+  readonly keyUsageCritical: boolean;
+  readonly extKeyUsageCritical: boolean;
+}
+
+const TAIL: readonly ExtensionName[] = ['subjectKeyIdentifier', 'authorityKeyIdentifier', 'ncaPrivate'];
+/** The layout of most TEST-2022 certificates (employee, Treasury-Client). */
+const GOST_COMMON: GostLayout = {
+  order: [
+    'extKeyUsage',
+    'certificatePolicies',
+    'authorityInfoAccess',
+    'cRLDistributionPoints',
+    'freshestCRL',
+    'keyUsage',
+    ...TAIL,
+  ],
+  aiaOcspFirst: true,
+  keyUsageCritical: true,
+  extKeyUsageCritical: false,
+};
+
+/**
+ * Extension layouts of the NCA's GOST-2015 certificates per template, as the TEST-2022 certificates
+ * in the fixtures have them (gost2015_individual, _ceo, _can_sign, _employee, _treasury_client).
+ * The NCA has no fixture for finance and HR: they take the common layout.
+ */
+const GOST_LAYOUTS: Readonly<Record<TemplateName, GostLayout>> = {
+  individual: {
+    order: [
+      'certificatePolicies',
+      'authorityInfoAccess',
+      'cRLDistributionPoints',
+      'freshestCRL',
+      'extKeyUsage',
+      'keyUsage',
+      ...TAIL,
+    ],
+    aiaOcspFirst: true,
+    keyUsageCritical: true,
+    extKeyUsageCritical: false,
+  },
+  'first-manager': {
+    order: [
+      'extKeyUsage',
+      'certificatePolicies',
+      'cRLDistributionPoints',
+      'freshestCRL',
+      'keyUsage',
+      'authorityInfoAccess',
+      ...TAIL,
+    ],
+    aiaOcspFirst: false,
+    keyUsageCritical: true,
+    extKeyUsageCritical: false,
+  },
+  // The signer's certificate marks extKeyUsage critical and keyUsage not critical.
+  signer: { ...GOST_COMMON, keyUsageCritical: false, extKeyUsageCritical: true },
+  finance: GOST_COMMON,
+  hr: GOST_COMMON,
+  employee: GOST_COMMON,
+  treasury: GOST_COMMON,
+};
+
+/** Options of {@link gostTemplateProfile}. */
+export type GostTemplateProfileOptions = TemplateProfileOptions;
+
+/** Key algorithm label (as `inspectPublicKey` gives it) of the NCA's GOST-2015 end-entity keys. */
+export const GOST_END_ENTITY_KEY_ALGORITHM = 'GOST-2015-512';
+
+/**
+ * The certificate profile of an NCA template in the GOST-2015 generation: one GOST R 34.10-2015
+ * 512-bit key and one certificate (docs/domain.md, GOST).
+ *
+ * @throws {PkiError} `ERR_TEMPLATE_UNKNOWN` for an unknown template, `ERR_PROFILE_INVALID` for a bad
+ *   validity.
+ * @example
+ * ```ts
+ * const p = gostTemplateProfile('signer');
+ * // p.keyUsage    -> ['digitalSignature', 'nonRepudiation', 'keyAgreement'] (not critical)
+ * // p.extKeyUsage -> ['1.3.6.1.5.5.7.3.4', '1.2.398.3.3.4.1.2', '1.2.398.3.3.4.1.2.2'] (critical)
+ * // p.policies    -> ['1.2.398.3.3.2']; p.serialFromKeyId -> true
+ * ```
+ */
+export function gostTemplateProfile(
+  name: TemplateName,
+  opts: GostTemplateProfileOptions = {},
+): CertificateProfile {
+  const template = getTemplate(name);
+  const layout = GOST_LAYOUTS[template.name];
+  const extKeyUsage = [NCA_OIDS.eku.emailProtection, ...template.roleOids];
+  if (opts.identification !== undefined) extKeyUsage.push(identificationMethodOid(opts.identification));
+  return {
+    name: `${template.name}/gost`,
+    keyUsage: [...GOST_KEY_USAGE],
+    keyUsageCritical: layout.keyUsageCritical,
+    extKeyUsage,
+    extKeyUsageCritical: layout.extKeyUsageCritical,
+    policies: [NCA_OIDS.policy.endEntity],
+    validityDays: validityDays(opts.validityDays, END_ENTITY_VALIDITY_DAYS),
+    extensionOrder: layout.order,
+    aiaOcspFirst: layout.aiaOcspFirst,
+    ncaPrivateExtension: true,
+    serialFromKeyId: true,
+    keyIdMethod: 'rfc5280',
+    keyAlgorithm: GOST_END_ENTITY_KEY_ALGORITHM,
+  };
+}
+
+/** Validity of the NCA's information-system certificates (three years). */
+export const INFORMATION_SYSTEM_VALIDITY_DAYS = 3 * 365;
+
+/**
+ * The profile of a legal entity's information-system certificate, as the NCA's TEST-2022
+ * gost2015_infosystem has it: one GOST-2015 512-bit key, extKeyUsage 1.2.398.3.3.4.1.2 +
+ * 1.2.398.3.3.4.1.2.6 (no emailProtection), policy 1.2.398.3.3.2, three years. Its subject names the
+ * system, not a person (see `buildInformationSystemSubject`). It is not one of the six application
+ * templates of the issuance page: no person is identified for it.
+ * @example
+ * ```ts
+ * informationSystemProfile().extKeyUsage; // ['1.2.398.3.3.4.1.2', '1.2.398.3.3.4.1.2.6']
+ * ```
+ */
+export function informationSystemProfile(opts: { validityDays?: number } = {}): CertificateProfile {
+  return {
+    name: 'information-system/gost',
+    keyUsage: [...GOST_KEY_USAGE],
+    keyUsageCritical: true,
+    extKeyUsage: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.informationSystem],
+    extKeyUsageCritical: false,
+    policies: [NCA_OIDS.policy.endEntity],
+    validityDays: validityDays(opts.validityDays, INFORMATION_SYSTEM_VALIDITY_DAYS),
+    extensionOrder: [
+      'certificatePolicies',
+      'keyUsage',
+      'extKeyUsage',
+      'cRLDistributionPoints',
+      'authorityInfoAccess',
+      'freshestCRL',
+      ...TAIL,
+    ],
+    aiaOcspFirst: true,
+    ncaPrivateExtension: true,
+    serialFromKeyId: true,
+    keyIdMethod: 'rfc5280',
+    keyAlgorithm: GOST_END_ENTITY_KEY_ALGORITHM,
   };
 }
 

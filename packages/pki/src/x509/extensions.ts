@@ -24,6 +24,7 @@ import {
   derOid,
   derSequence,
   derSmallInteger,
+  derUtf8String,
   ia5Bytes,
 } from '../der/writer.js';
 import { PkiError } from '../errors.js';
@@ -32,6 +33,13 @@ import { ACCESS_METHOD_OIDS, EXTENSION_OIDS } from './extension-oids.js';
 
 /** id-qt-cps, the CPS pointer policy qualifier (RFC 5280 §4.2.1.4). */
 export const CPS_QUALIFIER_OID = '1.3.6.1.5.5.7.2.1';
+
+/** id-qt-unotice, the user notice policy qualifier (RFC 5280 §4.2.1.4). */
+export const USER_NOTICE_QUALIFIER_OID = '1.3.6.1.5.5.7.2.2';
+
+/** The NCA's private extension (docs/domain.md, GOST) and the one OID its value holds. */
+export const NCA_PRIVATE_EXTENSION_OID = '1.2.398.3.3.5';
+const NCA_PRIVATE_EXTENSION_VALUE_OID = '1.2.398.3.3.5.1.1';
 
 /** Bit positions of the KeyUsage named bits (RFC 5280 §4.2.1.3). */
 export const KEY_USAGE_BITS: Readonly<Record<KeyUsageName, number>> = {
@@ -128,21 +136,49 @@ export function basicConstraintsExtension(bc: {
  *      policyIdentifier   CertPolicyId,
  *      policyQualifiers   SEQUENCE SIZE (1..MAX) OF PolicyQualifierInfo OPTIONAL }
  * PolicyQualifierInfo ::= SEQUENCE {
- *      policyQualifierId  PolicyQualifierId,       -- id-qt-cps
+ *      policyQualifierId  PolicyQualifierId,       -- id-qt-cps | id-qt-unotice
  *      qualifier          ANY DEFINED BY policyQualifierId }   -- CPSuri ::= IA5String
+ * UserNotice ::= SEQUENCE { noticeRef NoticeReference OPTIONAL, explicitText DisplayText OPTIONAL }
  * ```
  * @param cpsUri when given, each policy carries it as a CPS pointer qualifier (as the NCA does)
+ * @param userNotice when true (needs `cpsUri`), each policy also carries a user notice whose
+ *   explicitText is the CPS URL as a UTF8String, as in the NCA's RSA certificates
  */
-export function certificatePoliciesExtension(policies: readonly string[], cpsUri?: string): Uint8Array {
+export function certificatePoliciesExtension(
+  policies: readonly string[],
+  cpsUri?: string,
+  userNotice = false,
+): Uint8Array {
   if (policies.length === 0) throw new PkiError('ERR_PROFILE_INVALID', 'certificatePolicies needs a policy');
-  const qualifiers =
-    cpsUri === undefined
-      ? []
-      : [derSequence(derSequence(derOid(CPS_QUALIFIER_OID), derIa5String(checkUrl(cpsUri))))];
+  if (userNotice && cpsUri === undefined) {
+    throw new PkiError('ERR_PROFILE_INVALID', 'A policy user notice needs the CPS URL');
+  }
+  const qualifiers: Uint8Array[] = [];
+  if (cpsUri !== undefined) {
+    const url = checkUrl(cpsUri);
+    qualifiers.push(derSequence(derOid(CPS_QUALIFIER_OID), derIa5String(url)));
+    if (userNotice) {
+      qualifiers.push(derSequence(derOid(USER_NOTICE_QUALIFIER_OID), derSequence(derUtf8String(url))));
+    }
+  }
+  const info = qualifiers.length === 0 ? [] : [derSequence(...qualifiers)];
   return encodeExtension(
     EXTENSION_OIDS.certificatePolicies,
     false,
-    derSequence(...policies.map((p) => derSequence(profileOid(p), ...qualifiers))),
+    derSequence(...policies.map((p) => derSequence(profileOid(p), ...info))),
+  );
+}
+
+/**
+ * The NCA's private extension 1.2.398.3.3.5 (not critical), whose value in every NCA GOST-2015
+ * end-entity certificate of the fixtures is `SEQUENCE { 1.2.398.3.3.5.1.1 }`. The NCA does not
+ * publish its meaning; it is written as seen.
+ */
+export function ncaPrivateExtension(): Uint8Array {
+  return encodeExtension(
+    NCA_PRIVATE_EXTENSION_OID,
+    false,
+    derSequence(derOid(NCA_PRIVATE_EXTENSION_VALUE_OID)),
   );
 }
 
@@ -203,18 +239,21 @@ export function distributionPointsExtension(
  *      accessMethod          OBJECT IDENTIFIER,
  *      accessLocation        GeneralName  }
  * ```
- * caIssuers entries come first, then OCSP, as in NCA certificates.
+ * caIssuers entries come first, then OCSP, as in the NCA's RSA certificates (`ocspFirst` swaps them).
  */
 export function authorityInfoAccessExtension(access: {
   caIssuers?: readonly string[];
   ocsp?: readonly string[];
+  /** OCSP entries first (as in most NCA GOST-2015 certificates). */
+  ocspFirst?: boolean;
 }): Uint8Array {
-  const entries = [
-    ...(access.caIssuers ?? []).map((u) =>
-      derSequence(derOid(ACCESS_METHOD_OIDS.caIssuers), uriGeneralName(u)),
-    ),
-    ...(access.ocsp ?? []).map((u) => derSequence(derOid(ACCESS_METHOD_OIDS.ocsp), uriGeneralName(u))),
-  ];
+  const caIssuers = (access.caIssuers ?? []).map((u) =>
+    derSequence(derOid(ACCESS_METHOD_OIDS.caIssuers), uriGeneralName(u)),
+  );
+  const ocsp = (access.ocsp ?? []).map((u) =>
+    derSequence(derOid(ACCESS_METHOD_OIDS.ocsp), uriGeneralName(u)),
+  );
+  const entries = access.ocspFirst ? [...ocsp, ...caIssuers] : [...caIssuers, ...ocsp];
   if (entries.length === 0) throw new PkiError('ERR_INVALID_ARGUMENT', 'AuthorityInfoAccess needs a URL');
   return encodeExtension(EXTENSION_OIDS.authorityInfoAccess, false, derSequence(...entries));
 }

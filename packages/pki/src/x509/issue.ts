@@ -45,7 +45,7 @@ import {
   resolvePolicy,
   validatePublicKey,
 } from '../keys/public-key.js';
-import type { CertificateProfile } from '../profiles/profile.js';
+import type { CertificateProfile, ExtensionName } from '../profiles/profile.js';
 import { prepareSigner, type SigningKey } from '../signature/sign.js';
 import { verifySignature } from '../signature/verify.js';
 import { type CertificateInput, certificateToDer, parseCertificate } from './certificate.js';
@@ -60,6 +60,7 @@ import {
   KEY_USAGE_BITS,
   keyUsageExtension,
   keyUsageNames,
+  ncaPrivateExtension,
   ocspNoCheckExtension,
   subjectAltNameExtension,
   subjectKeyIdentifierExtension,
@@ -86,7 +87,7 @@ export interface CertificateUrls {
 export interface CertificateValidity {
   /** Start of validity (default: now minus the backdate). */
   notBefore?: Date;
-  /** End of validity (default: now, or `notBefore` when given, plus `profile.validityDays`). */
+  /** End of validity (default: `notBefore` plus `profile.validityDays`). */
   notAfter?: Date;
 }
 
@@ -327,6 +328,10 @@ function checkProfile(profile: CertificateProfile): void {
   if (!profile.basicConstraints?.ca && profile.keyUsage.includes('keyCertSign')) {
     throw bad('keyCertSign requires basicConstraints cA'); // RFC 5280 §4.2.1.3
   }
+  for (const name of profile.extensionOrder ?? []) {
+    if (!DEFAULT_EXTENSION_ORDER.includes(name))
+      throw bad(`unknown extension ${String(name)} in extensionOrder`);
+  }
 }
 
 function wholeSeconds(d: Date): Date {
@@ -346,8 +351,9 @@ function validityOf(opts: IssueCertificateOptions): { notBefore: Date; notAfter:
   }
   const now = wholeSeconds(new Date());
   const notBefore = wholeSeconds(v.notBefore ?? new Date(now.getTime() - backdate * 1000));
+  // Exactly validityDays from notBefore, backdate included, as the NCA's certificates (365 days to the second).
   const notAfter = wholeSeconds(
-    v.notAfter ?? new Date((v.notBefore ? notBefore : now).getTime() + opts.profile.validityDays * DAY_MS),
+    v.notAfter ?? new Date(notBefore.getTime() + opts.profile.validityDays * DAY_MS),
   );
   if (notAfter.getTime() <= notBefore.getTime()) {
     throw new PkiError('ERR_INVALID_ARGUMENT', 'notAfter must be later than notBefore');
@@ -372,14 +378,67 @@ async function subjectKey(
   return { spki, subjectDer: csr?.subjectDer };
 }
 
+/** The default extension order (see {@link issueCertificate}). */
+const DEFAULT_EXTENSION_ORDER: readonly ExtensionName[] = [
+  'basicConstraints',
+  'keyUsage',
+  'extKeyUsage',
+  'authorityKeyIdentifier',
+  'subjectKeyIdentifier',
+  'certificatePolicies',
+  'cRLDistributionPoints',
+  'freshestCRL',
+  'authorityInfoAccess',
+  'ocspNoCheck',
+  'subjectAltName',
+  'ncaPrivate',
+];
+
+/** The extensions in the profile's order, then any others in the default order. */
+function orderExtensions(
+  byName: ReadonlyMap<ExtensionName, Uint8Array>,
+  order: readonly ExtensionName[] | undefined,
+): Uint8Array[] {
+  const names = [...(order ?? []), ...DEFAULT_EXTENSION_ORDER];
+  const out: Uint8Array[] = [];
+  const seen = new Set<ExtensionName>();
+  for (const name of names) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const ext = byName.get(name);
+    if (ext) out.push(ext);
+  }
+  return out;
+}
+
+/**
+ * A serial number made from a key identifier as the NCA's GOST-2015 CA does: the identifier with
+ * its top bit cleared, so that the INTEGER is positive and keeps the identifier's 20 bytes
+ * (docs/domain.md, GOST). Unique as long as keys are: the CA refuses a key it has certified before.
+ * @example
+ * ```ts
+ * toHex(serialFromKeyId(fromHex('979fdd544a7f9a19b77ad38275ca45f20b84e590'))); // '179fdd54…e590'
+ * ```
+ */
+export function serialFromKeyId(keyId: Uint8Array): Uint8Array {
+  if (keyId.length === 0) throw new PkiError('ERR_INVALID_ARGUMENT', 'An empty key identifier');
+  const serial = keyId.slice();
+  serial[0] = serial[0]! & 0x7f;
+  return serial;
+}
+
 /**
  * Issues an X.509 v3 certificate.
  *
- * Extensions, in this order, as the profile and URLs call for them: basicConstraints, keyUsage,
- * extKeyUsage (criticality per profile), authorityKeyIdentifier (keyIdentifier = the issuer's SKI;
- * the certificate's own SKI when self-signed), subjectKeyIdentifier (`keyIdMethod`),
- * certificatePolicies (with the CPS URL when given), cRLDistributionPoints, freshestCRL,
- * authorityInfoAccess (caIssuers, OCSP), id-pkix-ocsp-nocheck when `profile.ocspNoCheck`.
+ * Extensions, by default in this order, as the profile and URLs call for them: basicConstraints,
+ * keyUsage, extKeyUsage (criticality per profile), authorityKeyIdentifier (keyIdentifier = the
+ * issuer's SKI; the certificate's own SKI when self-signed), subjectKeyIdentifier (`keyIdMethod`,
+ * else the profile's), certificatePolicies (with the CPS URL when given, and the user notice when
+ * the profile asks), cRLDistributionPoints, freshestCRL, authorityInfoAccess (caIssuers, OCSP; OCSP
+ * first when the profile asks), id-pkix-ocsp-nocheck when `profile.ocspNoCheck`, subjectAltName,
+ * the NCA private extension when `profile.ncaPrivateExtension`. `profile.extensionOrder` reorders
+ * them (the NCA GOST-2015 templates). The serial is random (20 bytes) unless given or
+ * `profile.serialFromKeyId` (the SKI with its top bit cleared).
  * The issuer Name is copied byte for byte from the issuer certificate's subject.
  *
  * @throws {PkiError} `ERR_PROFILE_INVALID`, `ERR_SUBJECT_INVALID` (no subject), `ERR_INVALID_ARGUMENT`
@@ -424,30 +483,65 @@ export async function issueCertificate(opts: IssueCertificateOptions): Promise<I
   if (!subjectDer || subjectDer.length <= 2) {
     throw new PkiError('ERR_SUBJECT_INVALID', 'The certificate needs a non-empty subject');
   }
-  const serial = serialMagnitude(opts.serial ?? randomSerial());
   const { notBefore, notAfter } = validityOf(opts);
-  const ski = keyIdHash(opts.keyIdMethod === 'spki-sha1' ? spki.der : spki.subjectPublicKey);
+  const keyIdMethod = opts.keyIdMethod ?? profile.keyIdMethod;
+  const ski = keyIdHash(keyIdMethod === 'spki-sha1' ? spki.der : spki.subjectPublicKey);
+  const serial = serialMagnitude(
+    opts.serial ?? (profile.serialFromKeyId ? serialFromKeyId(ski) : randomSerial(profile.serialBytes)),
+  );
+  if (profile.keyAlgorithm !== undefined && spki.algorithm !== profile.keyAlgorithm) {
+    throw new PkiError(
+      'ERR_KEY_INVALID',
+      `Profile ${profile.name} is for ${profile.keyAlgorithm} keys, not ${spki.algorithm}`,
+    );
+  }
   const urls = opts.urls ?? {};
 
-  const extensions: Uint8Array[] = [];
-  if (profile.basicConstraints) extensions.push(basicConstraintsExtension(profile.basicConstraints));
+  const byName = new Map<ExtensionName, Uint8Array>();
+  if (profile.basicConstraints)
+    byName.set('basicConstraints', basicConstraintsExtension(profile.basicConstraints));
   if (profile.keyUsage.length > 0)
-    extensions.push(keyUsageExtension(profile.keyUsage, profile.keyUsageCritical));
+    byName.set('keyUsage', keyUsageExtension(profile.keyUsage, profile.keyUsageCritical));
   if (profile.extKeyUsage.length > 0) {
-    extensions.push(extKeyUsageExtension(profile.extKeyUsage, profile.extKeyUsageCritical ?? false));
+    byName.set(
+      'extKeyUsage',
+      extKeyUsageExtension(profile.extKeyUsage, profile.extKeyUsageCritical ?? false),
+    );
   }
-  extensions.push(authorityKeyIdentifierExtension(issuer ? issuer.keyIdentifier : ski));
-  extensions.push(subjectKeyIdentifierExtension(ski));
-  if (profile.policies.length > 0) extensions.push(certificatePoliciesExtension(profile.policies, urls.cps));
+  byName.set('authorityKeyIdentifier', authorityKeyIdentifierExtension(issuer ? issuer.keyIdentifier : ski));
+  byName.set('subjectKeyIdentifier', subjectKeyIdentifierExtension(ski));
+  if (profile.policies.length > 0) {
+    byName.set(
+      'certificatePolicies',
+      // The user notice repeats the CPS URL, so without one there is none.
+      certificatePoliciesExtension(
+        profile.policies,
+        urls.cps,
+        profile.policyUserNotice === true && urls.cps !== undefined,
+      ),
+    );
+  }
   if (urls.crl?.length)
-    extensions.push(distributionPointsExtension(urls.crl, EXTENSION_OIDS.cRLDistributionPoints));
+    byName.set(
+      'cRLDistributionPoints',
+      distributionPointsExtension(urls.crl, EXTENSION_OIDS.cRLDistributionPoints),
+    );
   if (urls.deltaCrl?.length)
-    extensions.push(distributionPointsExtension(urls.deltaCrl, EXTENSION_OIDS.freshestCRL));
+    byName.set('freshestCRL', distributionPointsExtension(urls.deltaCrl, EXTENSION_OIDS.freshestCRL));
   if (urls.caIssuers?.length || urls.ocsp?.length) {
-    extensions.push(authorityInfoAccessExtension({ caIssuers: urls.caIssuers ?? [], ocsp: urls.ocsp ?? [] }));
+    byName.set(
+      'authorityInfoAccess',
+      authorityInfoAccessExtension({
+        caIssuers: urls.caIssuers ?? [],
+        ocsp: urls.ocsp ?? [],
+        ocspFirst: profile.aiaOcspFirst ?? false,
+      }),
+    );
   }
-  if (profile.ocspNoCheck) extensions.push(ocspNoCheckExtension());
-  if (profile.subjectAltName) extensions.push(subjectAltNameExtension(profile.subjectAltName));
+  if (profile.ocspNoCheck) byName.set('ocspNoCheck', ocspNoCheckExtension());
+  if (profile.subjectAltName) byName.set('subjectAltName', subjectAltNameExtension(profile.subjectAltName));
+  if (profile.ncaPrivateExtension) byName.set('ncaPrivate', ncaPrivateExtension());
+  const extensions = orderExtensions(byName, profile.extensionOrder);
 
   const algorithm = signer.algorithmIdentifier;
   const tbs = derSequence(

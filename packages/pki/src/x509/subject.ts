@@ -189,3 +189,48 @@ export function buildNcaSubject(input: NcaSubjectInput): DistinguishedName {
   if (email !== undefined) dn.push({ type: A.emailAddress, value: email, encoding: 'ia5' });
   return dn;
 }
+
+/** Input of {@link buildInformationSystemSubject}. */
+export interface InformationSystemSubjectInput {
+  /** The information system's identifier (UID), e.g. `1.2.398.6.10.1.1` in the NCA's test certificate. */
+  uid: string;
+  /** The system's name (CN), e.g. `ИС "Тест"`. */
+  name: string;
+  /** Organisation name (O). */
+  organization: string;
+  /** The organisation's BIN, 12 digits (OU = "BIN" + BIN). */
+  bin: string;
+  /** Verify the BIN check digit (default true; the NCA's test BIN does not pass it). */
+  checksum?: boolean;
+}
+
+/**
+ * The subject DN of a legal entity's information-system certificate, as the NCA's TEST-2022
+ * certificate has it: UID, CN = the system's name, C = KZ, O, OU = "BIN…" (UTF8String but C), no
+ * person and no IIN.
+ * @throws {PkiError} `ERR_SUBJECT_INVALID` for a missing or malformed field.
+ * @example
+ * ```ts
+ * buildInformationSystemSubject({ uid: '1.2.398.6.10.1.1', name: 'ИС "Тест"', organization: 'АО "ТЕСТ"', bin: '150440000013' });
+ * ```
+ */
+export function buildInformationSystemSubject(input: InformationSystemSubjectInput): DistinguishedName {
+  if (typeof input !== 'object' || input === null) throw invalid('input', 'Subject input must be an object');
+  const uid = text('uid', input.uid, 256);
+  const name = text('name', input.name, UB_COMMON_NAME);
+  const organization = text('organization', input.organization);
+  let bin: string;
+  try {
+    bin = parseBin(String(input.bin), { checksum: input.checksum !== false }).bin;
+  } catch (cause) {
+    throw invalid('bin', `Invalid BIN: ${(cause as IinError).message}`, cause);
+  }
+  const A = NCA_OIDS.attribute;
+  return [
+    { type: A.userId, value: uid, encoding: 'utf8' },
+    { type: A.commonName, value: name, encoding: 'utf8' },
+    { type: A.country, value: 'KZ', encoding: 'printable' },
+    { type: A.organization, value: organization, encoding: 'utf8' },
+    { type: A.organizationalUnit, value: `BIN${bin}`, encoding: 'utf8' },
+  ];
+}

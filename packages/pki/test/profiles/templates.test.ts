@@ -127,6 +127,10 @@ describe('templateProfile', () => {
         extKeyUsageCritical: false,
         policies: [legal ? '1.2.398.3.3.2.2' : '1.2.398.3.3.2.4'],
         validityDays: 365,
+        // As the NCA's RSA certificates: SKI over the whole SPKI, CPS + user notice, 20-byte serials.
+        keyIdMethod: 'spki-sha1',
+        policyUserNotice: true,
+        serialBytes: 20,
       });
       const sign = templateProfile(name, 'sign');
       expect(sign).toEqual({
@@ -138,6 +142,10 @@ describe('templateProfile', () => {
         extKeyUsageCritical: false,
         policies: [legal ? '1.2.398.3.3.2.1' : '1.2.398.3.3.2.3'],
         validityDays: 365,
+        // As the NCA's RSA certificates: SKI over the whole SPKI, CPS + user notice, 20-byte serials.
+        keyIdMethod: 'spki-sha1',
+        policyUserNotice: true,
+        serialBytes: 20,
       });
     }
   });
