@@ -6,10 +6,7 @@ import { createHmac, randomInt, scryptSync } from 'node:crypto';
 import { APPLICATION_STATUSES, canonicalJson, TERMINAL_STATUSES, UNFINISHED_STATUSES } from '@kzpki/ca-store';
 import { RateLimiter, titleOf } from '@kzpki/server-kit';
 import { describe, expect, it } from 'vitest';
-import {
-  generateApplicationNumber,
-  isValidApplicationNumber,
-} from '../src/crypto/application-number.js';
+import { generateApplicationNumber, isValidApplicationNumber } from '../src/crypto/application-number.js';
 import { generateOtp, otpMac, otpMatches } from '../src/crypto/otp.js';
 import { isTooSimplePin, pinMac, verifyPin } from '../src/crypto/pin.js';
 import { assertAllowed, nextActions, TRANSITIONS } from '../src/flow/transitions.js';

@@ -1,32 +1,19 @@
 /**
- * Application numbers: 14 digits like the NCA's (e.g. 27888601100404), but drawn at random (13
- * CSPRNG digits, the first non-zero, ~9·10^12 values) so that numbers cannot be guessed in
- * sequence, plus a Luhn check digit that catches typing errors before any lookup.
+ * Application numbers: 14 digits like the NCA's (e.g. 73717378150611, 27888601100404), drawn at
+ * random (CSPRNG, the first digit non-zero, 9·10^13 values) so that numbers cannot be guessed in
+ * sequence. The NCA's numbers carry no check digit (a real one fails the Luhn check), so any 14
+ * digits are looked up and an unknown number is simply not found.
  */
 import { randomInt } from 'node:crypto';
 
-/** Luhn check digit of a digit string. */
-export function luhnCheckDigit(digits: string): number {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return (10 - (sum % 10)) % 10;
-}
-
 /** A fresh random application number. */
 export function generateApplicationNumber(): string {
-  let body = String(randomInt(1, 10));
-  for (let i = 0; i < 12; i++) body += String(randomInt(0, 10));
-  return body + String(luhnCheckDigit(body));
+  let number = String(randomInt(1, 10));
+  for (let i = 0; i < 13; i++) number += String(randomInt(0, 10));
+  return number;
 }
 
-/** `true` for 14 digits with a valid Luhn check digit. */
+/** `true` for an application number's shape: 14 digits (no check digit, as the NCA's). */
 export function isValidApplicationNumber(value: string): boolean {
-  return /^[0-9]{14}$/.test(value) && luhnCheckDigit(value.slice(0, 13)) === Number(value[13]);
+  return /^[0-9]{14}$/.test(value);
 }

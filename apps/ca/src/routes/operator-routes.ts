@@ -57,7 +57,7 @@ export const operatorHandlers = {
     await operatorOf(ctx, req);
     const number = req.params.number;
     if (!isValidApplicationNumber(number)) {
-      throw new CaError('ERR_APPLICATION_NUMBER_INVALID', 'The application number has a wrong check digit');
+      throw new CaError('ERR_APPLICATION_NUMBER_INVALID', 'An application number is 14 digits');
     }
     const app = await loadApplicationByNumber(ctx, number);
     const entries = await ctx.store.listAudit(`application:${app.id}`);

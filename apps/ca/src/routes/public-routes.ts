@@ -70,7 +70,7 @@ export const publicHandlers = {
     await limit(ctx, 'statusLookupPerIp', req.ip);
     const number = req.params.number;
     if (!isValidApplicationNumber(number)) {
-      throw new CaError('ERR_APPLICATION_NUMBER_INVALID', 'The application number has a wrong check digit');
+      throw new CaError('ERR_APPLICATION_NUMBER_INVALID', 'An application number is 14 digits');
     }
     const app = await loadApplicationByNumber(ctx, number);
     return { status: 200, body: buildStatusView(app, await ctx.store.getStatusHistory(app.id)) };
