@@ -224,6 +224,7 @@ describe('the status service on a store without the CA keys', () => {
       template: 'individual',
       status: 'installed',
     });
-    expect(body.user.iin).toBe('850315300128');
+    // Masked: anyone with the number reads this page (issue 10 #12).
+    expect(body.user.iin).toBe('********0128');
   });
 });

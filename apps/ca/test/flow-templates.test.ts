@@ -128,7 +128,12 @@ describe('individual', () => {
 
     const status = await call(t.url, 'GET', `/v1/application-status/${a.number}`);
     expect(status.status).toBe(200);
-    expect(status.body.user).toEqual({ kind: 'individual', iin: a.iin, fullName: 'АХМЕТОВ АЙДАР СЕРИКОВИЧ' });
+    // Anyone with the number reads this page: the person is masked (issue 10 #12).
+    expect(status.body.user).toEqual({
+      kind: 'individual',
+      iin: `********${a.iin.slice(-4)}`,
+      fullName: 'А. А. С.',
+    });
     expect(status.body.application.templateTitle.ru).toBe('Физическое лицо');
     expect(status.body.history.map((h: { status: string }) => h.status)).toEqual([
       'otp-sent',

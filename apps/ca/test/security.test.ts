@@ -242,3 +242,29 @@ describe('#11 the OTP and PIN MAC keys are sealed under the key-encryption key',
     expect(JSON.parse((await t.ca.context.store.getSetting('mac-key'))!)).toMatchObject({ alg: 'A256GCM' });
   });
 });
+
+describe('#12 the public status page masks the person', () => {
+  let t: TestCa;
+  beforeAll(async () => {
+    t = await startTestCa();
+  });
+  afterAll(async () => {
+    expect(t.ca.specViolations).toEqual([]);
+    await t.stop();
+  });
+
+  it('a stranger with the number sees the last four IIN digits and the initials, nothing more', async () => {
+    const a = new Applicant(t.url, 'individual', '850315300128');
+    expect((await a.runToSubmission('ECDSA-P256')).status).toBe(200);
+    const r = await call(t.url, 'GET', `/v1/application-status/${a.number}`);
+    expect(r.status).toBe(200);
+    expect(r.body.user).toEqual({ kind: 'individual', iin: '********0128', fullName: 'А. А. С.' });
+    const text = JSON.stringify(r.body);
+    for (const secret of ['850315300128', '850315', 'АХМЕТОВ', 'АЙДАР', 'СЕРИКОВИЧ'])
+      expect(text).not.toContain(secret);
+    // The same page through the store the status service reads.
+    expect((await t.ca.context.store.getApplicationStatus(a.number))?.user).toEqual(r.body.user);
+    // The applicant, with their session, still sees everything.
+    expect((await a.get()).body.person.fullName).toBe('АХМЕТОВ АЙДАР СЕРИКОВИЧ');
+  });
+});

@@ -145,7 +145,7 @@ describe('CaStoreStatusSource over the CA store', () => {
     ).toEqual([]);
     expect(body.application).toMatchObject({ number: NUMBER, status: 'issued', template: 'individual' });
     expect(body.application.templateTitle.ru).toBe('Физическое лицо');
-    expect(body.user).toMatchObject({ iin: '871008401427', kind: 'individual', fullName: 'ТЕСТОВ ТЕСТ' });
+    expect(body.user).toMatchObject({ iin: '********1427', kind: 'individual', fullName: 'Т. Т.' });
     expect(body.history.map((h: { status: string }) => h.status)).toEqual(['submitted', 'issued']);
   });
 

@@ -14,7 +14,7 @@ import type { ApplicationStatusView } from '../src/source/status-source.js';
 import { ISSUING_ID, makeHierarchy, ROOT_ID, type TestHierarchy } from './support/hierarchy.js';
 
 const APPLICATION: ApplicationStatusView = {
-  user: { kind: 'individual', iin: '871008401427', fullName: 'ТЕСТОВ ТЕСТ ТЕСТОВИЧ' },
+  user: { kind: 'individual', iin: '********1427', fullName: 'Т. Т. Т.' },
   application: {
     number: '27888601100404',
     createdAt: '2026-01-10T10:00:00.000Z',

@@ -59,5 +59,5 @@ export {
   SqliteCaRepository,
   SqliteStatusStore,
 } from './sqlite-repository.js';
-export { buildStatusView, fullName } from './status-view.js';
+export { buildStatusView, fullName, initials, maskIin } from './status-view.js';
 export * from './types.js';

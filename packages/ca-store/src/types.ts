@@ -281,7 +281,11 @@ export type IdempotencyBegin =
   | { state: 'in-progress' }
   | { state: 'mismatch' };
 
-/** The public status page of an application (contract with apps/status; `ApplicationStatusView` in the spec). */
+/**
+ * The public status page of an application (contract with apps/status; `ApplicationStatusView` in
+ * the spec). Anyone with the number reads it: `iin` is masked to its last four digits and
+ * `fullName` holds initials only (see `status-view.ts`).
+ */
 export interface ApplicationStatusView {
   user: { kind: TemplateKind; iin: string; fullName: string; bin?: string; organization?: string };
   application: {

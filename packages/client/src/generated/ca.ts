@@ -81,7 +81,10 @@ export interface paths {
         };
         /**
          * Check an application's status by its number
-         * @description Rate-limited per client address against enumeration.
+         * @description Rate-limited per client address against enumeration. Anyone with the number reads this
+         *     page, so the person is masked: the IIN shows its last four digits, the name its initials
+         *     (the organisation's BIN and name, public in the state register, are shown). The applicant
+         *     sees their full data through `getApplication`.
          */
         get: operations["getApplicationStatus"];
         put?: never;
@@ -721,7 +724,7 @@ export interface components {
         /** @description Kazakhstan mobile number in E.164. */
         Phone: string;
         ApplicationId: string;
-        /** @description 14 digits, random (not sequential), the last one a Luhn check digit. */
+        /** @description 14 digits, random (not sequential); no check digit (as the NCA's), so any 14 digits are looked up and an unknown number is 404. */
         ApplicationNumber: string;
         SerialHex: string;
         Base64: string;
@@ -1115,7 +1118,9 @@ export interface components {
         ApplicationStatusView: {
             user: {
                 kind: components["schemas"]["ApplicationKind"];
-                iin: components["schemas"]["Iin"];
+                /** @description The applicant's IIN masked to its last four digits (anyone with the number reads this page). */
+                iin: string;
+                /** @description Initials only, surname first (e.g. `Н. Д. А.`). */
                 fullName: string;
                 bin?: components["schemas"]["Bin"];
                 organization?: string;

@@ -123,6 +123,8 @@ export interface paths {
          * Application status by number
          * @description What the "check application status" page shows: the applicant, the application data and
          *     the table of status changes with timestamps, each text in Russian, Kazakh and English.
+         *     Anyone with the number reads it, so the applicant is masked: the IIN to its last four
+         *     digits, the name to its initials (the organisation's BIN and name are public anyway).
          *     Rate-limited per client address against enumeration of application numbers
          *     (`429` with `Retry-After`); failed lookups cost more than successful ones.
          */
@@ -276,7 +278,9 @@ export interface components {
             user: {
                 /** @enum {string} */
                 kind: "individual" | "legal-entity";
+                /** @description The applicant's IIN masked to its last four digits (anyone with the number reads this page). */
                 iin: string;
+                /** @description Initials only, surname first (e.g. `Н. Д. А.`). */
                 fullName: string;
                 bin?: string;
                 organization?: string;
@@ -600,8 +604,8 @@ export interface operations {
                      * @example {
                      *       "user": {
                      *         "kind": "legal-entity",
-                     *         "iin": "911212307895",
-                     *         "fullName": "НУРЛАНОВ ДАНИЯР АСКАРОВИЧ",
+                     *         "iin": "********7895",
+                     *         "fullName": "Н. Д. А.",
                      *         "bin": "150440000013",
                      *         "organization": "ТОО «KZPKI ДЕМО»"
                      *       },
