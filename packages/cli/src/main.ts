@@ -15,6 +15,7 @@ import { register as registerCms } from './commands/cms.js';
 import { register as registerCrl } from './commands/crl.js';
 import { register as registerEnroll } from './commands/enroll.js';
 import { register as registerIin } from './commands/iin.js';
+import { register as registerNcalayer } from './commands/ncalayer.js';
 import { register as registerOcsp } from './commands/ocsp.js';
 import { register as registerP12 } from './commands/p12.js';
 import { register as registerPassword } from './commands/password.js';
@@ -63,6 +64,7 @@ export const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerCrl,
   registerCms,
   registerTsp,
+  registerNcalayer,
   registerStackCommands,
   registerEnroll,
   registerTestpack,

@@ -20,13 +20,14 @@ describe('the kzpki program', () => {
       'crl',
       'cms',
       'tsp',
+      'ncalayer',
       'start',
       'ca',
       'enroll',
       'testpack',
     ]);
     // `start` and `ca` are one group: the reference stack's commands (or their stand-ins).
-    expect(COMMAND_GROUPS).toHaveLength(12);
+    expect(COMMAND_GROUPS).toHaveLength(13);
     expect(program).toBeInstanceOf(Command);
   });
 
