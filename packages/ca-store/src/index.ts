@@ -7,7 +7,11 @@
  * - Interfaces split by who needs what: {@link StatusStore} (the status service's narrow read
  *   interface), {@link CrlStore} (the CA's CRL publisher), {@link CaRepository} (the CA).
  * - SQLite (better-sqlite3, WAL): {@link openCaStore} (read-write, migrated),
- *   {@link openStatusStore} (read-only, status interface only).
+ *   {@link openStatusStore} (read-only, status interface only): one CA process.
+ * - PostgreSQL (node-postgres): {@link openPgCaStore}, {@link openPgStatusStore}: several CA and
+ *   status processes on one database; {@link openCaRepository} and {@link openStatusRepository}
+ *   open either from a location (`postgres://...`, `sqlite:<path>`); {@link copySqliteToPostgres}
+ *   moves a SQLite CA to PostgreSQL.
  * - Keys at rest: the AES-256-GCM/scrypt envelope, and the OCSP responder keys under the status
  *   service's own passphrase ({@link ResponderKeyring}, {@link DEV_STATUS_PASSPHRASE}).
  *
@@ -21,7 +25,13 @@
  */
 export * from './application-status.js';
 export { canonicalJson } from './canonical-json.js';
-export { CaStoreError, type CaStoreErrorCode, isCaStoreError } from './errors.js';
+export {
+  CaStoreError,
+  type CaStoreErrorCode,
+  type DuplicateConstraint,
+  isCaStoreError,
+  isDuplicate,
+} from './errors.js';
 export {
   decryptPrivateKey,
   deriveKek,
@@ -40,6 +50,20 @@ export {
   type StatusKek,
   sealResponderKey,
 } from './keys/responder-keys.js';
+export {
+  describeStoreLocation,
+  type OpenCaRepositoryOptions,
+  type OpenStatusRepositoryOptions,
+  openCaRepository,
+  openStatusRepository,
+  parseStoreLocation,
+  type StoreLocation,
+} from './open-store.js';
+export { COPIED_SQLITE_SCHEMA, copySqliteToPostgres, type StoreCopyReport } from './pg/copy-from-sqlite.js';
+export { REVOCATION_CHANNEL, redactUrl } from './pg/database.js';
+export { PG_MIGRATIONS, PG_SCHEMA_VERSION, type PgMigration } from './pg/migrations.js';
+export { type OpenPgCaStoreOptions, openPgCaStore, PgCaRepository } from './pg/pg-repository.js';
+export { type OpenPgStatusStoreOptions, openPgStatusStore, PgStatusStore } from './pg/status-store.js';
 export * from './repository.js';
 export {
   createDataDirectory,

@@ -18,9 +18,11 @@ interface AuditRow {
   hash: string;
 }
 
-const GENESIS = '0'.repeat(64);
+/** The "previous hash" of the first entry. */
+export const GENESIS = '0'.repeat(64);
 
-function entryHash(prev: string, at: string, e: AuditInput): string {
+/** Hash of an entry chained to `prev` (shared by the SQLite and PostgreSQL stores). */
+export function entryHash(prev: string, at: string, e: AuditInput): string {
   const entry = canonicalJson({
     at,
     actor: e.actor,
