@@ -1,5 +1,5 @@
 /**
- * The reference CA and the status service in this process, on one SQLite store: what
+ * The reference CA, the status service and the verification service in this process, on one SQLite store: what
  * `kzpki start` runs, and what the end-to-end tests start on ephemeral ports. The status service
  * reads the store through its own read-only connection and holds only the OCSP responder keys
  * (opened with the status passphrase); the CA signs and publishes the CRLs.
@@ -28,6 +28,13 @@ export interface ServicesOptions {
   statusPort?: number;
   /** Browser portal port (default 8082; 0 = any free port; `false` = no portal). */
   portalPort?: number | false;
+  /**
+   * Verification service port (default 8083; 0 = any free port; `false` = no verification
+   * service). It trusts the CA's root (and any `verifyTrustAnchors`).
+   */
+  verifyPort?: number | false;
+  /** More trust anchors of the verification service (DER; e.g. the NCA's roots). */
+  verifyTrustAnchors?: Uint8Array[];
   /** Status URL written into certificates (default: `http://<host>:<statusPort>`). */
   statusPublicUrl?: string;
   /** Dev endpoints: SMS outbox, phone registration (default true). */
@@ -48,6 +55,8 @@ export interface RunningServices {
   statusUrl: string;
   /** The browser portal (wizard, status and key checks, cabinet), when started. */
   portalUrl?: string;
+  /** The verification service (`openapi/verify.yaml`), when started. */
+  verifyUrl?: string;
   /** Absolute data directory. */
   dataDir: string;
   ca: RunningCa;
@@ -145,6 +154,23 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     await ca.close();
     throw e;
   }
+  let verify: { url: string; close(): Promise<void> } | undefined;
+  if (options.verifyPort !== false) {
+    try {
+      const { startVerify } = await import('@kzpki/verify');
+      verify = await startVerify({
+        trustAnchors: [ca.context.material.root.certificate, ...(options.verifyTrustAnchors ?? [])],
+        intermediates: [ca.context.material.issuing.certificate],
+        host,
+        port: options.verifyPort ?? 8083,
+        ...(options.logError ? { logError: options.logError } : {}),
+      });
+    } catch (e) {
+      await status.close();
+      await ca.close();
+      throw e;
+    }
+  }
   let portal: { url: string; close(): Promise<void> } | undefined;
   if (options.portalPort !== false) {
     try {
@@ -157,6 +183,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
         port: options.portalPort ?? 8082,
       });
     } catch (e) {
+      await verify?.close();
       await status.close();
       await ca.close();
       throw e;
@@ -166,11 +193,13 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     caUrl: ca.url,
     statusUrl: statusBaseUrl,
     ...(portal ? { portalUrl: portal.url } : {}),
+    ...(verify ? { verifyUrl: verify.url } : {}),
     dataDir,
     ca,
     warnings,
     async close() {
       await portal?.close();
+      await verify?.close();
       await status.close();
       await ca.close();
     },

@@ -35,6 +35,7 @@ export async function startTestServices(): Promise<TestServices> {
     caPort: 0,
     statusPort: 0,
     portalPort: 0,
+    verifyPort: 0,
     caKeyAlgorithm: 'RSA-2048',
     caConfig: {
       sweepIntervalSeconds: 0,

@@ -65,6 +65,8 @@ describe('kzpki start', () => {
           '0',
           '--portal-port',
           '0',
+          '--verify-port',
+          '0',
           '--data-dir',
           data.dir,
           '--ca-key-algorithm',
@@ -95,6 +97,10 @@ describe('kzpki start', () => {
       // The portal serves the SPA and proxies the CA API on its own origin.
       const portalUrl = /portal \(open in a browser\):\s+(http:\/\/\S+)/.exec(banner)?.[1];
       expect(portalUrl).toBeDefined();
+      // The verification service answers with the CA's root as its trust anchor.
+      const verifyUrl = /verification service:\s+(http:\/\/\S+)/.exec(banner)?.[1];
+      expect(verifyUrl).toBeDefined();
+      expect(await (await fetch(`${verifyUrl}/health`)).json()).toEqual({ status: 'ok', trustAnchors: 1 });
       const page = await fetch(`${portalUrl}/`);
       expect(page.headers.get('content-type')).toMatch(/^text\/html/);
       expect(await (await fetch(`${portalUrl}/v1/health`)).json()).toMatchObject({ status: 'ok' });

@@ -1,5 +1,5 @@
 /**
- * Generates `src/generated/{ca,status}.ts` from `openapi/{ca,status}.yaml` with openapi-typescript.
+ * Generates `src/generated/{ca,status,verify}.ts` from `openapi/{ca,status,verify}.yaml` with openapi-typescript.
  *
  *   tsx scripts/generate.ts          write the files (`pnpm generate`)
  *   tsx scripts/generate.ts --check  exit 1 when a committed file differs from a fresh generation
@@ -20,6 +20,7 @@ const REPO_DIR = join(PACKAGE_DIR, '..', '..');
 export const GENERATED_FILES = [
   { spec: join(REPO_DIR, 'openapi', 'ca.yaml'), out: join(PACKAGE_DIR, 'src', 'generated', 'ca.ts') },
   { spec: join(REPO_DIR, 'openapi', 'status.yaml'), out: join(PACKAGE_DIR, 'src', 'generated', 'status.ts') },
+  { spec: join(REPO_DIR, 'openapi', 'verify.yaml'), out: join(PACKAGE_DIR, 'src', 'generated', 'verify.ts') },
 ] as const;
 
 /** The TypeScript types of one spec, exactly as `openapi-typescript <spec>` prints them. */

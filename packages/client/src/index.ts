@@ -1,5 +1,5 @@
 /**
- * `@kzpki/client`: typed clients of the kzpki reference CA and status service (generated from
+ * `@kzpki/client`: typed clients of the kzpki reference CA, status and verification services (generated from
  * `openapi/*.yaml`), and the applicant's and approver's flows on top of them: `enroll()` obtains
  * NCA-style key files through the whole remote issuance flow, `approve()` decides pending
  * applications as a first manager. Runs in Node 20+ and in browsers (WebCrypto, fetch).
@@ -32,10 +32,16 @@ export type {
   operations as StatusOperations,
   paths as StatusApiPaths,
 } from './generated/status.js';
+export type {
+  components as VerifyComponents,
+  operations as VerifyOperations,
+  paths as VerifyApiPaths,
+} from './generated/verify.js';
 export * from './http.js';
 export * from './identification.js';
 export * from './key-files.js';
 export * from './progress.js';
 export * from './status-client.js';
 export * from './types.js';
+export * from './verify-client.js';
 export * from './wait.js';

@@ -10,11 +10,16 @@ describe('generated API types', () => {
     expect(await staleGeneratedFiles()).toEqual([]);
   });
 
-  it('come from the two specs and describe their operations', { timeout: 60_000 }, async () => {
+  it('come from the three specs and describe their operations', { timeout: 60_000 }, async () => {
     expect(GENERATED_FILES.map((f) => f.out.replace(/.*\/src\//, 'src/'))).toEqual([
       'src/generated/ca.ts',
       'src/generated/status.ts',
+      'src/generated/verify.ts',
     ]);
+    const verify = await generateTypes(GENERATED_FILES[2].spec);
+    for (const op of ['verifyCms', 'extractCmsContent', 'inspectCertificate', 'inspectKeyFile']) {
+      expect(verify).toContain(`    ${op}: {`);
+    }
     const ca = await generateTypes(GENERATED_FILES[0].spec);
     for (const op of [
       'startApplication',

@@ -47,6 +47,9 @@ export function banner(s: RunningServices, testMode: boolean, personas: DemoPers
       ['status service', `${s.statusUrl} (spec: openapi/status.yaml)`],
       ['OCSP', `${s.statusUrl}/ocsp`],
       ['CRLs', `${s.statusUrl}/crl/kzpki-test-issuing-rsa.crl, ${s.statusUrl}/crl/kzpki-test-root-rsa.crl`],
+      ...(s.verifyUrl
+        ? ([['verification service', `${s.verifyUrl} (spec: openapi/verify.yaml)`]] as [string, string][])
+        : []),
       ['dev SMS outbox', `${caUrl}/v1/dev/sms-outbox?iin=<IIN> (one-time codes from 1414)`],
       ['data', `${s.dataDir}`],
       ['test mode', testMode ? 'on: NCA test identifiers, backdated validity (expired test keys)' : 'off'],
@@ -86,6 +89,8 @@ export function register(program: Command, ctx: Context): void {
     .option('--status-port <port>', 'status service port (0: any free port)', integerIn(0, 65535), 8081)
     .option('--portal-port <port>', 'browser portal port (0: any free port)', integerIn(0, 65535), 8082)
     .option('--no-portal', 'do not serve the browser portal')
+    .option('--verify-port <port>', 'verification service port (0: any free port)', integerIn(0, 65535), 8083)
+    .option('--no-verify', 'do not run the verification service')
     .option('--host <address>', 'listen address', '127.0.0.1')
     .option('--data-dir <dir>', 'data directory (default: $KZPKI_DATA_DIR or ./var)')
     .option('--no-test-mode', 'refuse NCA test identifiers and backdated validity')
@@ -101,6 +106,8 @@ export function register(program: Command, ctx: Context): void {
           statusPort: number;
           portalPort: number;
           portal: boolean;
+          verifyPort: number;
+          verify: boolean;
           host: string;
           dataDir?: string;
           testMode: boolean;
@@ -123,6 +130,7 @@ export function register(program: Command, ctx: Context): void {
             caPort: options.port,
             statusPort: options.statusPort,
             portalPort: options.portal ? options.portalPort : false,
+            verifyPort: options.verify ? options.verifyPort : false,
             ...(process.env.KZPKI_STATUS_PUBLIC_URL
               ? { statusPublicUrl: process.env.KZPKI_STATUS_PUBLIC_URL }
               : {}),
@@ -135,7 +143,7 @@ export function register(program: Command, ctx: Context): void {
             if (code !== 'EADDRINUSE' && code !== 'EACCES') throw e;
             throw new CliError(
               'ERR_USAGE',
-              `cannot listen (${code}): ${(e as Error).message}; choose --port / --status-port / --portal-port`,
+              `cannot listen (${code}): ${(e as Error).message}; choose --port / --status-port / --portal-port / --verify-port`,
               {
                 cause: e,
               },
