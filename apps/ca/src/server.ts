@@ -24,6 +24,7 @@ import { type CrlIssuer, CrlPublisher, type CrlScheduleOptions } from './crl/crl
 import { docsSite } from './http/docs-site.js';
 import type { CaContext } from './issuance/context.js';
 import { sweepExpired } from './issuance/expiry.js';
+import { authenticateRequest } from './issuance/sessions.js';
 import { loadDemoData } from './providers/demo-data.js';
 import { createSimulatedProviders } from './providers/simulated.js';
 import type { CaProviders } from './providers/types.js';
@@ -160,6 +161,8 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
       spec: loadCaSpec(opts.specPath),
       handlers: HANDLERS,
       context,
+      // Who is calling, before the body is read or validated (401, never a schema error, for strangers).
+      authenticate: (req) => authenticateRequest(context, req),
       // Identification uploads a selfie and document pictures as base64.
       jsonLimit: '8mb',
       onInternalError: (operationId, e) => logError(`[kzpki-ca] ${operationId} failed`, e),

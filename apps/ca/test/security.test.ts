@@ -268,3 +268,69 @@ describe('#12 the public status page masks the person', () => {
     expect((await a.get()).body.person.fullName).toBe('АХМЕТОВ АЙДАР СЕРИКОВИЧ');
   });
 });
+
+describe('#13 authentication before validation; 413 for oversized bodies', () => {
+  let t: TestCa;
+  let a: Applicant;
+  let other: Applicant;
+  beforeAll(async () => {
+    t = await startTestCa();
+    a = new Applicant(t.url, 'individual', '850315300128');
+    expect((await a.start()).status).toBe(201);
+    expect((await a.verify()).status).toBe(200);
+    other = new Applicant(t.url, 'individual', '880612304567');
+    expect((await other.start()).status).toBe(201);
+    expect((await other.verify()).status).toBe(200);
+  });
+  afterAll(async () => {
+    expect(t.ca.specViolations).toEqual([]);
+    await t.stop();
+  });
+
+  const post = (path: string, body: unknown, token?: string) =>
+    call(t.url, 'POST', path, { body, ...(token ? { token } : {}) });
+
+  it('an unauthenticated or foreign call is 401 whatever its body and path', async () => {
+    const invalid = { nonsense: true };
+    for (const token of [undefined, 'kza_forged', other.token]) {
+      expectProblem(
+        await post(`/v1/applications/${a.id}/submission`, invalid, token),
+        401,
+        'ERR_UNAUTHORIZED',
+      );
+      expectProblem(
+        await post(`/v1/applications/${a.id}/consent`, { pin: 'x' }, token),
+        401,
+        'ERR_UNAUTHORIZED',
+      );
+    }
+    expectProblem(await post('/v1/applications/not-an-id/consent', invalid), 401, 'ERR_UNAUTHORIZED');
+    expectProblem(
+      await post('/v1/operator/moderation/x/decision', invalid, a.token),
+      401,
+      'ERR_UNAUTHORIZED',
+    );
+    expectProblem(
+      await call(t.url, 'POST', `/v1/cabinet/certificates/zz/revocation`, { raw: '{not json' }),
+      401,
+      'ERR_UNAUTHORIZED',
+    );
+    // The applicant's own session gets the validation error.
+    expectProblem(await post(`/v1/applications/${a.id}/submission`, invalid, a.token), 400, 'ERR_VALIDATION');
+  });
+
+  it('a 10 MB body is 413 for the applicant, 401 for a stranger', async () => {
+    const huge = {
+      selfie: 'A'.repeat(10 * 1024 * 1024),
+      liveness: { passed: true, score: 1 },
+      pin: '4831',
+      document: { type: 'id-card', frontImage: 'AAAA' },
+    };
+    expectProblem(
+      await post(`/v1/applications/${a.id}/identification`, huge, a.token),
+      413,
+      'ERR_PAYLOAD_TOO_LARGE',
+    );
+    expectProblem(await post(`/v1/applications/${a.id}/identification`, huge), 401, 'ERR_UNAUTHORIZED');
+  });
+});

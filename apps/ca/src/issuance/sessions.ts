@@ -98,3 +98,37 @@ export async function authenticateApplicant(
 export async function endSession(ctx: CaContext, token: string): Promise<void> {
   await ctx.store.deleteSession(tokenHash(token));
 }
+
+/** The session kind of each security scheme of `openapi/ca.yaml`. */
+export const SESSION_SCHEMES: Readonly<Record<string, SessionRecord['kind']>> = {
+  applicantSession: 'applicant',
+  cabinetSession: 'cabinet',
+  operatorSession: 'operator',
+};
+
+/**
+ * The router's authentication step (before the body is read or validated): the bearer token must
+ * open a live session of a kind the operation's security schemes accept, and an applicant session
+ * must belong to the application in the path. Handlers authorise further.
+ * @throws {CaError} `ERR_UNAUTHORIZED`.
+ */
+export async function authenticateRequest(
+  ctx: CaContext,
+  req: { schemes: readonly string[]; bearer: string | undefined; params: Readonly<Record<string, string>> },
+): Promise<SessionRecord> {
+  const kinds = req.schemes.map((s) => SESSION_SCHEMES[s]).filter((k) => k !== undefined);
+  if (kinds.length === 0)
+    throw new CaError('ERR_INTERNAL', `No session kind for schemes ${req.schemes.join(', ')}`);
+  let refusal: unknown;
+  for (const kind of kinds) {
+    try {
+      if (kind === 'applicant' && req.params.applicationId !== undefined) {
+        return await authenticateApplicant(ctx, req.bearer, req.params.applicationId);
+      }
+      return await authenticate(ctx, req.bearer, kind);
+    } catch (e) {
+      refusal = e;
+    }
+  }
+  throw refusal;
+}

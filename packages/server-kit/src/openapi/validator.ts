@@ -192,6 +192,32 @@ export class OpenApiValidator {
     return this.compiled(operationId).op;
   }
 
+  /**
+   * The security requirements of an operation (OpenAPI 3.1 §4.8.10.3): the operation's own
+   * `security`, else the document's; each entry is one alternative (all its schemes together), an
+   * empty entry `{}` allows anonymous calls. `undefined` when neither declares any: the route-walk
+   * test refuses such operations, so every operation says who may call it.
+   * @example
+   * ```ts
+   * spec.security('getApplication'); // [{ applicantSession: [] }]
+   * spec.security('getHealth'); // [] (declared public)
+   * ```
+   */
+  security(operationId: string): ReadonlyArray<Readonly<Record<string, readonly string[]>>> | undefined {
+    const own = this.compiled(operationId).op.operation.security;
+    if (own !== undefined) return own;
+    return (this.document as { security?: Array<Record<string, string[]>> }).security;
+  }
+
+  /**
+   * Whether an operation needs credentials: it (or the document) declares security and no
+   * alternative is empty. Operations that declare nothing are public.
+   */
+  requiresAuthentication(operationId: string): boolean {
+    const security = this.security(operationId);
+    return security !== undefined && security.length > 0 && security.every((r) => Object.keys(r).length > 0);
+  }
+
   /** Media types the operation accepts as request bodies (empty: it takes none). */
   requestMediaTypes(operationId: string): string[] {
     return [...this.compiled(operationId).bodies.keys()];

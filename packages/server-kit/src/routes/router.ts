@@ -30,6 +30,14 @@ export interface OperationRouterOptions<Ops, Ctx> {
       ? (req: OperationRequest<Ops[K]>) => Promise<unknown>
       : never;
   };
+  /**
+   * Authenticates a request of an operation whose spec declares `security`, before its body is
+   * read or validated: an unauthenticated call is refused (`401`) whatever it sends, and a stranger
+   * learns nothing about the schemas from validation errors. Throw to refuse. Required when the
+   * spec declares security for any operation (else `ERR_ROUTES_MISMATCH` at start-up). Handlers
+   * still authorise (which application, which role): this only answers "who is calling".
+   */
+  authenticate?: (req: AuthenticationRequest) => Promise<unknown>;
   /** Turns anything thrown into a problem (default: {@link defaultProblemOf}). */
   problemOf?: (e: unknown) => ProblemDocument;
   /** Told about every `ERR_INTERNAL` (default `console.error`); the client sees no details. */
@@ -40,6 +48,19 @@ export interface OperationRouterOptions<Ops, Ctx> {
   jsonLimit?: string | number;
   /** When given, every response is checked against the spec and each violation reported here. */
   onResponseViolation?: (message: string) => void;
+}
+
+/** What {@link OperationRouterOptions.authenticate} sees of a request: nothing of its body. */
+export interface AuthenticationRequest {
+  operationId: string;
+  /** The security schemes the spec accepts for the operation (any one of them). */
+  schemes: string[];
+  /** Token of an `Authorization: Bearer …` header. */
+  bearer: string | undefined;
+  headers: IncomingHttpHeaders;
+  /** Path parameters as sent (not yet validated). */
+  params: Readonly<Record<string, string>>;
+  ip: string;
 }
 
 /** The bearer token of an `Authorization: Bearer …` header (RFC 6750 §2.1). */
@@ -125,6 +146,13 @@ export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<
   const missing = [...ids].filter((id) => typeof handlers[id] !== 'function');
   const extra = Object.keys(handlers).filter((id) => !ids.has(id));
   const unknownGuards = Object.keys(guards).filter((id) => !ids.has(id));
+  const secured = [...ids].filter((id) => spec.requiresAuthentication(id));
+  if (secured.length > 0 && !options.authenticate) {
+    throw new ServerKitError(
+      'ERR_ROUTES_MISMATCH',
+      `the spec declares security for ${secured.join(', ')} but no authenticate hook is given`,
+    );
+  }
   if (missing.length || extra.length || unknownGuards.length) {
     throw new ServerKitError(
       'ERR_ROUTES_MISMATCH',
@@ -155,6 +183,8 @@ export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<
     const handler = handlers[id] as NonNullable<(typeof handlers)[string]>;
     const guard = guards[id];
     const accepted = spec.requestMediaTypes(id);
+    const authenticate = spec.requiresAuthentication(id) ? options.authenticate : undefined;
+    const schemes = [...new Set((spec.security(id) ?? []).flatMap((r) => Object.keys(r)))];
     const send = (res: express.Response, r: AnyOperationResult, problem = false): void => {
       const type = problem ? 'application/problem+json' : (r.contentType ?? 'application/json');
       if (check) for (const v of spec.checkResponse(id, r.status, type, r.body)) check(v);
@@ -170,6 +200,19 @@ export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<
     };
     router[op.method](op.expressPath, async (req: express.Request, res: express.Response) => {
       try {
+        const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+        const bearer = bearerToken(req.headers);
+        // Who is calling, before anything of the body is read or validated.
+        if (authenticate) {
+          await authenticate({
+            operationId: id,
+            schemes,
+            bearer,
+            headers: req.headers,
+            params: req.params as Record<string, string>,
+            ip,
+          });
+        }
         let body: unknown;
         if (hasBody(req.headers)) {
           const mediaType = mediaTypeOf(req.headers);
@@ -203,8 +246,8 @@ export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<
           query: req.query as never,
           body: body as never,
           headers: req.headers,
-          ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-          bearer: bearerToken(req.headers),
+          ip,
+          bearer,
         };
         if (guard) await guard(request);
         send(res, await handler(context, request));
