@@ -69,6 +69,7 @@ export const PAGES: readonly SitePage[] = [
   { source: 'guides/profiles.md', title: 'Certificate profiles', href: 'guides/profiles.html' },
   { source: 'guides/providers.md', title: 'Plugging in real systems', href: 'guides/providers.html' },
   { source: 'guides/security.md', title: 'Security notes', href: 'guides/security.html' },
+  { source: 'guides/ncalayer.md', title: 'NCALayer: client and emulator', href: 'guides/ncalayer.html' },
   { source: 'domain.md', title: 'The domain (NCA RK PKI)', href: 'domain.html' },
   { source: 'errors.md', title: 'Error codes', href: 'errors.html' },
   { source: 'architecture.md', title: 'Architecture', href: 'architecture.html' },

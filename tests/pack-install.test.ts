@@ -126,12 +126,13 @@ async function filesOf(tarball: string): Promise<string[]> {
 }
 
 describe('the published packages', { timeout: 480_000 }, () => {
-  it('are the SDK: iin, password-policy, pki, client and cli, depending only on published packages', () => {
+  it('are the SDK: iin, password-policy, pki, client, cli and ncalayer, depending only on published packages', () => {
     expect(PUBLIC.map((p) => p.manifest.name).sort()).toEqual(
       expect.arrayContaining([
         '@kzpki/cli',
         '@kzpki/client',
         '@kzpki/iin',
+        '@kzpki/ncalayer',
         '@kzpki/password-policy',
         '@kzpki/pki',
       ]),
@@ -229,6 +230,12 @@ import * as pki from '@kzpki/pki';
 import { createCaClient, isKzpkiApiError } from '@kzpki/client';
 import { main } from '@kzpki/cli';
 import { table } from '@kzpki/cli/command-kit';
+import { isNCALayerError, NCALayerClient, signerParamsOf } from '@kzpki/ncalayer';
+import { scriptedPerson, startEmulator } from '@kzpki/ncalayer/emulator';
+import { WebSocket } from 'ws';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 assert.equal(isValidIin('871008401427'), true);
 assert.equal(isValidIin('871008401428'), false);
@@ -262,6 +269,21 @@ const io = { stdout: (t) => { out += t; }, stderr: () => {}, readStdin: async ()
 assert.equal(await main(['node', 'kzpki', 'iin', 'check', '871008401427'], io), 0);
 assert.match(out, /valid IIN/);
 assert.match(table([['a', 'b']]), /a: +b/);
+
+// NCALayer: the emulator (over an empty key folder) and the client, through ws on loopback.
+assert.deepEqual(signerParamsOf({ purpose: 'auth', allowTestKeys: true }), { extKeyUsageOids: ['1.3.6.1.5.5.7.3.2'], chain: [] });
+const emulator = await startEmulator({
+  keysDir: mkdtempSync(join(tmpdir(), 'kzpki-smoke-keys-')),
+  person: scriptedPerson({ password: 'Qwerty12' }),
+  tls: false,
+  port: 0,
+});
+const ncalayer = new NCALayerClient({ url: emulator.url, WebSocket });
+assert.equal((await ncalayer.connect()).version, '1.4');
+assert.deepEqual(await ncalayer.commonUtils.getActiveTokens(), []);
+await assert.rejects(ncalayer.signCms({ data: 'x', allowTestKeys: true }), (e) => isNCALayerError(e, 'ERR_USER_CANCELLED'));
+ncalayer.close();
+await emulator.close();
 console.log('smoke ok');
 `,
     );
@@ -280,6 +302,8 @@ import { type CertificateInfo, inspectCertificate, TEMPLATES, type TemplateName 
 import { type CaClient, createCaClient, isKzpkiApiError } from '@kzpki/client';
 import { type EnrollReport, main, type StackModule } from '@kzpki/cli';
 import { type Context, guarded, integerIn } from '@kzpki/cli/command-kit';
+import { NCALayerClient, type NCALayerErrorCode, type SignedCms } from '@kzpki/ncalayer';
+import { type EmulatorOptions, scriptedPerson } from '@kzpki/ncalayer/emulator';
 
 const valid: boolean = isValidIin('871008401427');
 const iin: IinInfo = parseIin('871008401427');
@@ -289,10 +313,12 @@ const read = (pem: string): CertificateInfo => inspectCertificate(pem);
 const client: CaClient = createCaClient({ baseUrl: 'http://127.0.0.1:8080' });
 const code: Promise<number> = main(['node', 'kzpki', '--help']);
 const port: number = integerIn(0, 65535)('8080');
-type Uses = [EnrollReport, StackModule, Context, typeof guarded, typeof isKzpkiApiError];
+type Uses = [EnrollReport, StackModule, Context, typeof guarded, typeof isKzpkiApiError, NCALayerErrorCode];
+const signed: (c: NCALayerClient) => Promise<SignedCms> = (c) => c.signCms({ data: 'x' });
+const emulatorOptions: EmulatorOptions = { keysDir: '.', person: scriptedPerson({ password: 'Qwerty12' }) };
 // @ts-expect-error the birth date is an ISO date string, not a number: the types are real
 const wrong: number = iin.birthDate;
-export { check, client, code, names, port, read, valid, wrong, type Uses };
+export { check, client, code, emulatorOptions, names, port, read, signed, valid, wrong, type Uses };
 `,
     );
     writeFileSync(
