@@ -111,8 +111,9 @@ describe('devSmsOutbox', () => {
     const e = await devSmsOutbox(server.url)
       .latestOtp('850315300128', {
         sentAt: new Date('2025-03-01T10:05:00.000Z'),
-        timeoutMs: 300,
-        pollIntervalMs: 100,
+        // Generous against a loaded CI machine, where one request alone can take hundreds of ms.
+        timeoutMs: 2_000,
+        pollIntervalMs: 20,
       })
       .catch((x: unknown) => x);
     expect((e as KzpkiApiError).code).toBe('ERR_OTP_UNAVAILABLE');
