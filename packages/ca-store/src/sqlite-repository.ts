@@ -19,6 +19,8 @@ import type {
   CertificateQuery,
   CertificateStatusChange,
   ExclusiveResult,
+  RateLimitBucketRule,
+  RateLimitTake,
   StatusStore,
 } from './repository.js';
 import {
@@ -56,6 +58,7 @@ import {
   upsertResponder,
   writeCrl,
 } from './sqlite/published.js';
+import { purgeRateLimits, takeRateLimit } from './sqlite/rate-limits.js';
 import * as sessions from './sqlite/sessions.js';
 import { buildStatusView } from './status-view.js';
 import type {
@@ -473,7 +476,20 @@ export class SqliteCaRepository implements CaRepository {
   }
 
   async purgeExpired(now: Date, keepIdempotencyMs: number): Promise<void> {
-    this.tx(() => sessions.purgeExpired(this.db, now, keepIdempotencyMs));
+    this.tx(() => {
+      sessions.purgeExpired(this.db, now, keepIdempotencyMs);
+      purgeRateLimits(this.db, now.getTime());
+    });
+  }
+
+  /** Token buckets in the database (every process on this file, and across restarts). */
+  async takeRateLimit(
+    bucket: string,
+    rule: RateLimitBucketRule,
+    cost: number,
+    nowMs: number,
+  ): Promise<RateLimitTake> {
+    return this.tx(() => takeRateLimit(this.db, bucket, rule, cost, nowMs));
   }
 
   // --- audit

@@ -51,11 +51,14 @@ const TABLES: ReadonlyArray<{ name: string; order: string; conv?: Record<string,
   { name: 'published_crl_parts', order: 'rowid', conv: { crl_number: 'int', part: 'int' } },
 ];
 
-/** Tables of SQLite's own bookkeeping, not copied. */
-const SKIPPED = new Set(['schema_migrations', 'sqlite_sequence']);
+/**
+ * Tables not copied: SQLite's own bookkeeping, and the rate-limit buckets (transient counters; the
+ * PostgreSQL store starts with full buckets).
+ */
+const SKIPPED = new Set(['schema_migrations', 'sqlite_sequence', 'rate_limits']);
 
 /** The SQLite schema version this copier was written for. */
-export const COPIED_SQLITE_SCHEMA = 2;
+export const COPIED_SQLITE_SCHEMA = 3;
 
 /** What {@link copySqliteToPostgres} copied. */
 export interface StoreCopyReport {

@@ -244,6 +244,20 @@ CREATE TABLE published_crl_parts (
 DELETE FROM ca_keys WHERE name = 'ocsp-responder';
 `,
   },
+  {
+    version: 3,
+    name: 'rate-limit buckets shared by every process',
+    sql: `
+-- Token buckets of the CA's rate limits (server-kit's RateLimiter over the store): every process
+-- on this file counts the same requests, and a restart does not refill them.
+CREATE TABLE rate_limits (
+  bucket TEXT PRIMARY KEY,
+  tokens REAL NOT NULL,
+  at_ms  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX rate_limits_at ON rate_limits (at_ms);
+`,
+  },
 ];
 
 /**
