@@ -52,8 +52,8 @@ beforeAll(async () => {
   });
   hr = await cabinetToken(hr1);
   employee1 = await obtainCertificates(new Applicant(t.url, 'employee', '911212307895', ORG1), {
-    session: hr,
-    signer: hr1,
+    session: m1,
+    signer: manager1,
   });
   emp = await cabinetToken(employee1);
   const op = t.ca.context.material.operator;
@@ -199,7 +199,7 @@ describe('approval', () => {
     );
   });
 
-  it('an employee certificate approves nothing; HR approves employees only', async () => {
+  it('employee and HR certificates approve nothing (the first manager or a signer acting for them does)', async () => {
     expectProblem(
       await call(t.url, 'GET', '/v1/cabinet/applications', { token: emp }),
       403,
@@ -210,8 +210,11 @@ describe('approval', () => {
       403,
       'ERR_APPROVER_NOT_AUTHORIZED',
     );
-    const hrList = await call(t.url, 'GET', '/v1/cabinet/applications', { token: hr });
-    expect(hrList.body.applications.map((a: { number: string }) => a.number)).not.toContain(signer.number);
+    expectProblem(
+      await call(t.url, 'GET', '/v1/cabinet/applications', { token: hr }),
+      403,
+      'ERR_APPROVER_NOT_AUTHORIZED',
+    );
     expectProblem(
       await decideWith(t.url, hr, signer.number, 'approve', hr1.sign!.pem!, hr1.sign!.keys.privateKey),
       403,
@@ -290,12 +293,12 @@ describe('approval', () => {
   });
 
   it('nobody approves their own application', async () => {
-    const own = new Applicant(t.url, 'employee', hr1.iin, ORG1);
+    const own = new Applicant(t.url, 'employee', manager1.iin, ORG1);
     expect((await own.runToSubmission('ECDSA-P256')).body.status).toBe('awaiting-approval');
-    const list = await call(t.url, 'GET', '/v1/cabinet/applications', { token: hr });
+    const list = await call(t.url, 'GET', '/v1/cabinet/applications', { token: m1 });
     expect(list.body.applications.map((a: { number: string }) => a.number)).not.toContain(own.number);
     expectProblem(
-      await call(t.url, 'GET', `/v1/cabinet/applications/${own.number}`, { token: hr }),
+      await call(t.url, 'GET', `/v1/cabinet/applications/${own.number}`, { token: m1 }),
       403,
       'ERR_SELF_APPROVAL_FORBIDDEN',
     );
@@ -502,8 +505,9 @@ describe('revocation', () => {
         'application.revoked',
       ]),
     );
+    // employee1 was approved by the first manager (HR approves nothing, as in the NCA's guide).
     expect(r.body.entries.find((e: { action: string }) => e.action === 'application.approved').actor).toBe(
-      `approver:${hr1.iin}`,
+      `approver:${manager1.iin}`,
     );
     expect(await t.ca.context.store.verifyAuditChain()).toBeUndefined();
   });

@@ -198,10 +198,11 @@ describe('legal entity: the six templates', () => {
     await complete(a);
   }
 
+  let signer: Applicant;
   it('signer: approved by the first manager', async () => {
-    const a = new Applicant(t.url, 'signer', '880612304567', ORG1);
-    await approvedBy(a, managerSession, manager);
-    checkPair(a, ['legal-entity', 'signer'], legal);
+    signer = new Applicant(t.url, 'signer', '880612304567', ORG1);
+    await approvedBy(signer, managerSession, manager);
+    checkPair(signer, ['legal-entity', 'signer'], legal);
   });
 
   it('finance: approved by the first manager; the decision evidence is stored', async () => {
@@ -225,11 +226,16 @@ describe('legal entity: the six templates', () => {
     checkPair(hr, ['legal-entity', 'hr'], legal);
   });
 
-  it('employee: approved by HR', async () => {
-    const login = await certificateLogin(t.url, 'cabinet', hr.auth!.pem!, hr.auth!.keys.privateKey);
-    expect(login.body.holder.roles).toContain('hr');
+  it('employee: approved by the person with signing right acting for the first manager (HR approves nothing)', async () => {
+    const hrLogin = await certificateLogin(t.url, 'cabinet', hr.auth!.pem!, hr.auth!.keys.privateKey);
+    expect(hrLogin.body.holder.roles).toContain('hr');
+    expect((await call(t.url, 'GET', '/v1/cabinet/applications', { token: hrLogin.body.token })).status).toBe(
+      403,
+    );
+    const login = await certificateLogin(t.url, 'cabinet', signer.auth!.pem!, signer.auth!.keys.privateKey);
+    expect(login.body.holder.roles).toContain('signer');
     const a = new Applicant(t.url, 'employee', '911212307895', ORG1);
-    await approvedBy(a, login.body.token, hr);
+    await approvedBy(a, login.body.token, signer);
     checkPair(a, ['legal-entity', 'employee'], legal);
   });
 

@@ -182,7 +182,7 @@ describe('public endpoints', () => {
       'treasury',
     ]);
     expect(byName['first-manager'].requiresApproval).toBe(false);
-    expect(byName.employee.approverRoles).toEqual(['first-manager', 'signer', 'hr']);
+    expect(byName.employee.approverRoles).toEqual(['first-manager', 'signer']);
     expect(byName.treasury.title.ru).toBe('Участник ИС Казначейство-Клиент');
   });
 

@@ -795,7 +795,7 @@ export interface components {
             title: components["schemas"]["LocalizedText"];
             requiresApproval: boolean;
             /** @description Roles (read from the approver's certificate) allowed to approve this template. */
-            approverRoles: ("first-manager" | "signer" | "hr")[];
+            approverRoles: ("first-manager" | "signer")[];
         };
         TemplateList: {
             templates: components["schemas"]["TemplateInfo"][];
@@ -1897,7 +1897,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Pending applications the holder may decide (first manager, signing right, HR for employees). */
+            /** @description Pending applications the holder may decide (first manager, or a person with signing right acting for them). */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -69,6 +69,11 @@ export interface CertificateProfile {
    * lacks follow in the default order. Absent: the default order of `issueCertificate`.
    */
   extensionOrder?: readonly ExtensionName[];
+  /**
+   * authorityKeyIdentifier also names the issuer certificate by its issuer and serial
+   * (authorityCertIssuer, authorityCertSerialNumber), as the NCA's CA certificates do.
+   */
+  authorityKeyIdentifierIssuer?: boolean;
   /** Writes authorityInfoAccess with the OCSP access first (as most NCA GOST-2015 certificates). */
   aiaOcspFirst?: boolean;
   /**

@@ -64,7 +64,7 @@ export type TemplateKind = 'individual' | 'legal-entity';
  * Roles (as {@link CertificateRole} names them, read from the approver's certificate) that may
  * confirm an application of the same organisation.
  */
-export type ApproverRole = Extract<CertificateRole, 'first-manager' | 'signer' | 'hr'>;
+export type ApproverRole = Extract<CertificateRole, 'first-manager' | 'signer'>;
 
 /**
  * A state-registry check made when an application starts, besides the applicant being in the
@@ -96,9 +96,9 @@ export interface Template {
   readonly generation: KeyGeneration;
   /**
    * Who confirms an application before issuance (docs/domain.md, Remote issuance for legal
-   * entities): holders of these roles at the same organisation. The first manager confirms every
-   * legal-entity template but their own; an employee with signing right acts for them, except for
-   * granting signing right itself; HR may confirm ordinary employees. Empty: no confirmation.
+   * entities): holders of these roles at the same organisation. As the NCA's guide for legal
+   * entities says, the first manager confirms every legal-entity template but their own, or the
+   * person acting for them, an employee with signing right. Empty: no confirmation.
    */
   readonly approverRoles: readonly ApproverRole[];
   /**
@@ -113,6 +113,8 @@ export interface Template {
 }
 
 const LEGAL_SUBJECT: readonly TemplateSubjectField[] = ['organization', 'bin'];
+/** The first manager, or the person acting for them with signing right (docs/domain.md). */
+const FIRST_MANAGER_OR_SIGNER: readonly ApproverRole[] = ['first-manager', 'signer'];
 
 /**
  * The NCA templates. Russian titles are those of the NCA issuance page (docs/domain.md, Templates and role OIDs); Kazakh and
@@ -153,7 +155,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.signer],
     binRequired: true,
     generation: 'gost-2015',
-    approverRoles: ['first-manager'],
+    approverRoles: FIRST_MANAGER_OR_SIGNER,
     firstManagerApproval: true,
     requiredSubjectFields: LEGAL_SUBJECT,
   },
@@ -168,7 +170,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.finance],
     binRequired: true,
     generation: 'gost-2015',
-    approverRoles: ['first-manager', 'signer'],
+    approverRoles: FIRST_MANAGER_OR_SIGNER,
     firstManagerApproval: true,
     requiredSubjectFields: LEGAL_SUBJECT,
   },
@@ -179,7 +181,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.hr],
     binRequired: true,
     generation: 'gost-2015',
-    approverRoles: ['first-manager', 'signer'],
+    approverRoles: FIRST_MANAGER_OR_SIGNER,
     firstManagerApproval: true,
     requiredSubjectFields: LEGAL_SUBJECT,
   },
@@ -190,7 +192,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.employee],
     binRequired: true,
     generation: 'gost-2015',
-    approverRoles: ['first-manager', 'signer', 'hr'],
+    approverRoles: FIRST_MANAGER_OR_SIGNER,
     firstManagerApproval: true,
     requiredSubjectFields: LEGAL_SUBJECT,
   },
@@ -205,7 +207,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
     roleOids: [NCA_OIDS.role.legalEntity, NCA_OIDS.role.treasuryClient],
     binRequired: true,
     generation: 'gost-2015',
-    approverRoles: ['first-manager', 'signer'],
+    approverRoles: FIRST_MANAGER_OR_SIGNER,
     firstManagerApproval: true,
     registryCheck: 'treasury-participant',
     requiredSubjectFields: [...LEGAL_SUBJECT, 'roleCode', 'businessCategory'],
@@ -215,7 +217,7 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
 /** Every template name, individual first. */
 export const TEMPLATE_NAMES: readonly TemplateName[] = Object.keys(TEMPLATES) as TemplateName[];
 
-/** Every role that confirms some template, in first-seen order (first manager, signer, HR). */
+/** Every role that confirms some template, in first-seen order (first manager, signer). */
 export const APPROVER_ROLES: readonly ApproverRole[] = [
   ...new Set(TEMPLATE_NAMES.flatMap((n) => TEMPLATES[n].approverRoles)),
 ];
@@ -225,8 +227,8 @@ export const APPROVER_ROLES: readonly ApproverRole[] = [
  * `template` (the organisation must match too; that is the CA's check).
  * @example
  * ```ts
- * mayApprove('employee', ['legal-entity', 'hr']); // true
- * mayApprove('signer', ['legal-entity', 'signer']); // false: signing right is granted by the first manager
+ * mayApprove('employee', ['legal-entity', 'signer']); // true: acting for the first manager
+ * mayApprove('employee', ['legal-entity', 'hr']); // false: the NCA's guide names no HR approval
  * ```
  */
 export function mayApprove(template: TemplateName, roles: readonly string[]): boolean {
@@ -499,6 +501,71 @@ export interface CaProfileOptions {
   validityDays?: number;
   /** basicConstraints pathLenConstraint; absent = unlimited. */
   pathLength?: number;
+  /**
+   * Lay the certificate out as the NCA's CA certificates of this generation (the TEST roots and
+   * issuing CAs in the fixtures): no path length, authorityKeyIdentifier with the issuer's issuer
+   * and serial, serial = SKI with the top bit cleared, the NCA's extension order, and for a
+   * `gost-2015` issuing CA the end-entity policy 1.2.398.3.3.2 its TEST-2022 certificate carries.
+   */
+  nca?: KeyGeneration;
+}
+
+/** Extension order of the NCA's CA certificates (ҰКО 3.0 RSA TEST, TEST-2022 GOST) per generation. */
+const NCA_CA_ORDER: Readonly<
+  Record<'root' | 'issuing', Readonly<Record<KeyGeneration, readonly ExtensionName[]>>>
+> = {
+  root: {
+    rsa: [
+      'subjectKeyIdentifier',
+      'authorityKeyIdentifier',
+      'basicConstraints',
+      'keyUsage',
+      'certificatePolicies',
+    ],
+    'gost-2015': [
+      'basicConstraints',
+      'keyUsage',
+      'subjectKeyIdentifier',
+      'authorityKeyIdentifier',
+      'certificatePolicies',
+    ],
+  },
+  issuing: {
+    rsa: [
+      'subjectKeyIdentifier',
+      'authorityKeyIdentifier',
+      'basicConstraints',
+      'keyUsage',
+      'authorityInfoAccess',
+      'certificatePolicies',
+      'cRLDistributionPoints',
+    ],
+    'gost-2015': [
+      'basicConstraints',
+      'keyUsage',
+      'cRLDistributionPoints',
+      'subjectKeyIdentifier',
+      'authorityKeyIdentifier',
+      'authorityInfoAccess',
+      'certificatePolicies',
+    ],
+  },
+};
+
+function ncaCaLayout(
+  kind: 'root' | 'issuing',
+  generation: KeyGeneration | undefined,
+): Partial<CertificateProfile> {
+  if (generation === undefined) return {};
+  if (!KEY_GENERATIONS.includes(generation)) {
+    throw new PkiError('ERR_PROFILE_INVALID', `Unknown key generation: ${String(generation)}`);
+  }
+  return {
+    extensionOrder: NCA_CA_ORDER[kind][generation],
+    authorityKeyIdentifierIssuer: true,
+    serialFromKeyId: true,
+    keyIdMethod: 'rfc5280',
+  };
 }
 
 function pathLength(value: number | undefined): number | undefined {
@@ -534,26 +601,38 @@ function caProfile(
  * CA (critical, no path length limit unless given), the NCA root policy, 20 years.
  */
 export function rootCaProfile(opts: CaProfileOptions = {}): CertificateProfile {
-  return caProfile(
-    'root-ca',
-    NCA_OIDS.policy.rootCa,
-    validityDays(opts.validityDays, ROOT_CA_VALIDITY_DAYS),
-    pathLength(opts.pathLength),
-  );
+  return {
+    ...caProfile(
+      'root-ca',
+      NCA_OIDS.policy.rootCa,
+      validityDays(opts.validityDays, ROOT_CA_VALIDITY_DAYS),
+      pathLength(opts.pathLength),
+    ),
+    ...ncaCaLayout('root', opts.nca),
+  };
 }
 
 /**
  * Profile of an issuing (subordinate) CA certificate: keyCertSign + cRLSign (critical),
  * basicConstraints CA with pathLenConstraint 0 (it issues end-entity certificates only), the NCA
- * CA policy, 10 years.
+ * CA policy, 10 years. With `nca`, laid out as the NCA's issuing CA of that generation (no path
+ * length, as the NCA's).
+ * @example
+ * ```ts
+ * issuingCaProfile({ nca: 'gost-2015' }); // as ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (GOST) TEST 2022
+ * ```
  */
 export function issuingCaProfile(opts: CaProfileOptions = {}): CertificateProfile {
-  return caProfile(
-    'issuing-ca',
-    NCA_OIDS.policy.issuingCa,
-    validityDays(opts.validityDays, ISSUING_CA_VALIDITY_DAYS),
-    pathLength(opts.pathLength ?? 0),
-  );
+  return {
+    ...caProfile(
+      'issuing-ca',
+      opts.nca === 'gost-2015' ? NCA_OIDS.policy.endEntity : NCA_OIDS.policy.issuingCa,
+      validityDays(opts.validityDays, ISSUING_CA_VALIDITY_DAYS),
+      // The NCA's issuing CAs carry no path length.
+      pathLength(opts.pathLength ?? (opts.nca === undefined ? 0 : undefined)),
+    ),
+    ...ncaCaLayout('issuing', opts.nca),
+  };
 }
 
 /**

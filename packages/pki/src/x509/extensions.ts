@@ -16,6 +16,7 @@
 import {
   derBitString,
   derBoolean,
+  derExplicit,
   derIa5String,
   derImplicitConstructed,
   derImplicitPrimitive,
@@ -24,6 +25,7 @@ import {
   derOid,
   derSequence,
   derSmallInteger,
+  derUnsignedInteger,
   derUtf8String,
   ia5Bytes,
 } from '../der/writer.js';
@@ -194,14 +196,22 @@ export function subjectKeyIdentifierExtension(keyId: Uint8Array): Uint8Array {
  *    authorityCertIssuer       [1] GeneralNames            OPTIONAL,
  *    authorityCertSerialNumber [2] CertificateSerialNumber OPTIONAL  }
  * ```
- * Only keyIdentifier is written (the issuer's SKI), as the NCA does.
+ * keyIdentifier is the issuer's SKI, as the NCA writes it in end-entity certificates. With
+ * `issuerCert` (the issuer certificate's own issuer Name DER and serial magnitude), authorityCertIssuer
+ * (`directoryName [4]`) and authorityCertSerialNumber follow, as in the NCA's CA certificates.
  */
-export function authorityKeyIdentifierExtension(keyId: Uint8Array): Uint8Array {
-  return encodeExtension(
-    EXTENSION_OIDS.authorityKeyIdentifier,
-    false,
-    derSequence(derImplicitPrimitive(0, keyId)),
-  );
+export function authorityKeyIdentifierExtension(
+  keyId: Uint8Array,
+  issuerCert?: { nameDer: Uint8Array; serial: Uint8Array },
+): Uint8Array {
+  const fields = [derImplicitPrimitive(0, keyId)];
+  if (issuerCert) {
+    fields.push(derImplicitConstructed(1, derExplicit(4, issuerCert.nameDer)));
+    const integer = derUnsignedInteger(issuerCert.serial);
+    integer[0] = 0x82; // [2] IMPLICIT CertificateSerialNumber: same length and content as the INTEGER
+    fields.push(integer);
+  }
+  return encodeExtension(EXTENSION_OIDS.authorityKeyIdentifier, false, derSequence(...fields));
 }
 
 /**

@@ -99,6 +99,10 @@ export interface PreparedIssuer {
   readonly certificate: pkijs.Certificate;
   /** The issuer's subject Name, exact DER: the `issuer` of the certificates it issues. */
   readonly subjectDer: Uint8Array;
+  /** The issuer certificate's own issuer Name, exact DER (for a full authorityKeyIdentifier). */
+  readonly issuerNameDer: Uint8Array;
+  /** The issuer certificate's serial number, unsigned magnitude (for a full authorityKeyIdentifier). */
+  readonly serial: Uint8Array;
   /** The issuer's key identifier (its SKI extension, or RFC 5280 method 1 when it has none). */
   readonly keyIdentifier: Uint8Array;
   /** The issuer's public key (valid; its size policy is applied by {@link issueCertificate}). */
@@ -240,9 +244,11 @@ export async function prepareIssuer(certificate: CertificateInput | PreparedIssu
   const tbs = (asn1.result as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence;
   // version [0] is present in every v3 certificate, so subject and SPKI are elements 5 and 6.
   const [subjectNode, spkiNode] = tbs.valueBlock.value.slice(5, 7);
+  const issuerNode = tbs.valueBlock.value[3];
   if (
     cert.version !== 2 ||
     !(subjectNode instanceof asn1js.Sequence) ||
+    !(issuerNode instanceof asn1js.Sequence) ||
     !(spkiNode instanceof asn1js.Sequence)
   ) {
     throw notCa('not an X.509 v3 certificate');
@@ -265,6 +271,10 @@ export async function prepareIssuer(certificate: CertificateInput | PreparedIssu
     der,
     certificate: cert,
     subjectDer: new Uint8Array(subjectNode.valueBeforeDecodeView),
+    issuerNameDer: new Uint8Array(issuerNode!.valueBeforeDecodeView),
+    // The INTEGER's content as is (a sign octet dropped): issuers outside this package may have
+    // serials that serialMagnitude refuses for new certificates.
+    serial: serialContent(new Uint8Array(cert.serialNumber.valueBlock.valueHexView)),
     keyIdentifier: await issuerKeyIdentifier(cert, spkiDer),
     spki: inspectPublicKey(spkiDer),
     notAfter: cert.notAfter.value,
@@ -274,6 +284,12 @@ export async function prepareIssuer(certificate: CertificateInput | PreparedIssu
   byContent.push(prepared);
   if (byContent.length > BY_CONTENT_MAX) byContent.shift();
   return prepared;
+}
+
+function serialContent(integer: Uint8Array): Uint8Array {
+  return integer.length > 1 && integer[0] === 0 && (integer[1]! & 0x80) !== 0
+    ? integer.slice(1)
+    : integer.slice();
 }
 
 /** Proves once per issuer that `issuerKey` is the private key of the issuer certificate. */
@@ -508,7 +524,17 @@ export async function issueCertificate(opts: IssueCertificateOptions): Promise<I
       extKeyUsageExtension(profile.extKeyUsage, profile.extKeyUsageCritical ?? false),
     );
   }
-  byName.set('authorityKeyIdentifier', authorityKeyIdentifierExtension(issuer ? issuer.keyIdentifier : ski));
+  byName.set(
+    'authorityKeyIdentifier',
+    authorityKeyIdentifierExtension(
+      issuer ? issuer.keyIdentifier : ski,
+      profile.authorityKeyIdentifierIssuer
+        ? issuer
+          ? { nameDer: issuer.issuerNameDer, serial: issuer.serial }
+          : { nameDer: subjectDer, serial } // self-signed: its own name and serial
+        : undefined,
+    ),
+  );
   byName.set('subjectKeyIdentifier', subjectKeyIdentifierExtension(ski));
   if (profile.policies.length > 0) {
     byName.set(

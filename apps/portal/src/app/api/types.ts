@@ -29,7 +29,7 @@ export type ApproverRole = TemplateInfo['approverRoles'][number];
  * Every approver role: `@kzpki/pki`'s `APPROVER_ROLES` (kept here so that the cabinet does not load
  * the PKI package up front; test/client-logic.test.ts checks the two are equal).
  */
-export const APPROVER_ROLES: readonly ApproverRole[] = ['first-manager', 'signer', 'hr'];
+export const APPROVER_ROLES: readonly ApproverRole[] = ['first-manager', 'signer'];
 /** The user agreement. */
 export type Agreement = Ca['Agreement'];
 /** The one-time code state. */
