@@ -15,13 +15,15 @@
  * | `KZPKI_STATUS_ISSUER_ID` | `offline`: URL name of the CA (`/crl/<id>.crl`) | `ca` |
  * | `KZPKI_STATUS_TRUST_ANCHOR` | `offline`: root certificate for the key check | the CA certificate |
  *
+ * | `KZPKI_STATUS_TSA_CERT` / `_KEY` | `offline`: a TSA certificate the CA issued (extKeyUsage id-kp-timeStamping, critical) and its PKCS#8 key, for `POST /tsp` | no TSA (404) |
+ * | `KZPKI_STATUS_TSA_POLICY` | `offline`: the TSA's policy OID | `1.2.398.3.3.2.6.2` (NCA, RSA) |
  * The status service never holds a CA key: `KZPKI_CA_PASSPHRASE` is not read, and the former
  * `KZPKI_STATUS_CA_KEY` (a CA key for signing CRLs offline) is refused.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEV_STATUS_PASSPHRASE } from '@kzpki/ca-store';
-import { importPkcs8, toDer } from '@kzpki/pki';
+import { importPkcs8, NCA_TSA_POLICY_OIDS, toDer } from '@kzpki/pki';
 import { StatusError } from './errors.js';
 import { CaStoreStatusSource } from './source/ca-store-source.js';
 import { MemoryStatusSource } from './source/memory-source.js';
@@ -117,6 +119,18 @@ function offlineConfig(env: NodeJS.ProcessEnv, host: string, port: number, publi
       'KZPKI_STATUS_DELTA_CRL needs KZPKI_STATUS_CRL (the full CRL it updates)',
     );
   }
+  const tsaCert = file('KZPKI_STATUS_TSA_CERT', false);
+  const tsaKeyFile = file('KZPKI_STATUS_TSA_KEY', false);
+  if (!!tsaCert !== !!tsaKeyFile) {
+    throw new StatusError(
+      'ERR_CONFIG',
+      'Give both KZPKI_STATUS_TSA_CERT and KZPKI_STATUS_TSA_KEY, or neither',
+    );
+  }
+  const tsaPolicy = env.KZPKI_STATUS_TSA_POLICY || NCA_TSA_POLICY_OIDS.rsa;
+  if (!/^[0-2](\.\d+)+$/.test(tsaPolicy)) {
+    throw new StatusError('ERR_CONFIG', `KZPKI_STATUS_TSA_POLICY must be an OID, got ${tsaPolicy}`);
+  }
   const crlPaths = [env.KZPKI_STATUS_CRL, env.KZPKI_STATUS_DELTA_CRL].filter((p): p is string => !!p);
   let source: MemoryStatusSource | undefined;
   const mtimes = new Map<string, number>();
@@ -167,6 +181,21 @@ function offlineConfig(env: NodeJS.ProcessEnv, host: string, port: number, publi
       await refresh();
       return source;
     },
+      const tsaKey = tsaKeyFile
+        ? await importPkcs8(toDer(tsaKeyFile, 'PRIVATE KEY'), undefined, { extractable: false })
+        : undefined;
     ...(indexPath || crlPaths.length > 0 ? { refresh } : {}),
   };
 }
+        ...(tsaCert && tsaKey
+          ? {
+              timestampSigners: [
+                {
+                  certificate: toDer(tsaCert, 'CERTIFICATE'),
+                  privateKey: tsaKey,
+                  chain: [caCert],
+                  policy: tsaPolicy,
+                },
+              ],
+            }
+          : {}),

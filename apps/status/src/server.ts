@@ -11,11 +11,15 @@ import { createStatusApp, DEFAULT_APPLICATION_RATE_LIMIT } from './http/app.js';
 import { createDownloadHandler } from './http/download-handler.js';
 import { createOcspHandler } from './http/ocsp-handler.js';
 import { OpenApiValidator } from './http/openapi.js';
+import { createTspHandler } from './http/tsp-handler.js';
 import { KeyChecker } from './key-check.js';
 import { StatusMetrics } from './metrics/status-metrics.js';
 import { OcspResponder } from './ocsp/responder.js';
 import type { SigningQueueOptions } from './ocsp/signing-queue.js';
 import type { StatusMaterial, StatusSource } from './source/status-source.js';
+
+/** Default timestamp requests per client: 50 at once, then 20 a second. */
+export const DEFAULT_TIMESTAMP_RATE_LIMIT: RateLimitRule = { capacity: 50, refillPerSecond: 20 };
 
 /** OCSP settings. */
 export interface OcspOptions {
@@ -62,6 +66,8 @@ export interface StatusServerOptions {
   caCertificateMaxAgeSeconds?: number;
   /** Largest key-check upload (default 64 KiB). */
   maxUploadBytes?: number;
+  /** Timestamp requests per client on `POST /tsp` (default 50 at once, then 20 per second). */
+  timestampRateLimit?: RateLimitRule;
   /** Trust `X-Forwarded-For` (only behind a reverse proxy you control). Default false. */
   trustProxy?: boolean;
   /**
@@ -215,8 +221,15 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
     crlMaxAgeSeconds: options.crl?.maxAgeSeconds ?? 60,
     caCertificateMaxAgeSeconds: options.caCertificateMaxAgeSeconds ?? 86_400,
   });
+  const tsp = await createTspHandler({
+    signers: material.timestampSigners ?? [],
+    metrics,
+    limiter: new RateLimiter({ timestampPerIp: options.timestampRateLimit ?? DEFAULT_TIMESTAMP_RATE_LIMIT }),
+    trustProxy: options.trustProxy ?? false,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const requestListener = (req: IncomingMessage, res: ServerResponse): void => {
-    if (!ocsp(req, res) && !downloads(req, res)) app(req, res);
+    if (!ocsp(req, res) && !tsp(req, res) && !downloads(req, res)) app(req, res);
   };
 
   return {

@@ -19,6 +19,7 @@ describe('openapi/status.yaml', () => {
         'ocspGet',
         'ocspPost',
         'ready',
+        'timestamp',
       ].sort(),
     );
   });

@@ -58,6 +58,7 @@ export const CA_PROXY_ROUTES: readonly ProxyRoute[] = [
 export const STATUS_PROXY_ROUTES: readonly ProxyRoute[] = [
   ['POST', '/ocsp'],
   ['GET', '/ocsp/{request}'],
+  ['POST', '/tsp'],
   ['GET', '/crl/{issuer}.crl'],
   ['GET', '/crl/{issuer}-delta.crl'],
   ['GET', '/ca/{issuer}.crt'],

@@ -20,6 +20,7 @@ export type RouteLabel =
   | 'ca_certificate'
   | 'application_status'
   | 'key_check'
+  | 'tsp'
   | 'health'
   | 'ready'
   | 'metrics'
@@ -43,6 +44,8 @@ export class StatusMetrics {
   readonly ocspShed: Counter;
   /** `kzpki_status_ocsp_signing_seconds`: time to produce one signed response. */
   readonly ocspSigning: Histogram;
+  /** `kzpki_status_tsp_responses_total{status,policy}`: RFC 3161 answers (granted, rejection). */
+  readonly tspResponses: Counter<'status' | 'policy'>;
   /** `kzpki_status_crl_entries{issuer,kind}`: entries of the CRL being served. */
   readonly crlEntries: Gauge<'issuer' | 'kind'>;
   /** `kzpki_status_crl_number{issuer,kind}`: number of the CRL being served. */
@@ -86,6 +89,11 @@ export class StatusMetrics {
     this.ocspSigning = r.histogram({
       name: 'kzpki_status_ocsp_signing_seconds',
       help: 'Time to build and sign one OCSP response.',
+    });
+    this.tspResponses = r.counter({
+      name: 'kzpki_status_tsp_responses_total',
+      help: 'RFC 3161 timestamp answers by PKIStatus (granted, rejection) and token policy.',
+      labelNames: ['status', 'policy'],
     });
     this.crlEntries = r.gauge({
       name: 'kzpki_status_crl_entries',

@@ -20,6 +20,7 @@ import type {
   RevokedEntry,
   StatusMaterial,
   StatusSource,
+  TimestampSignerMaterial,
 } from './status-source.js';
 
 /** A certificate as held in memory: the record is updated in place on every change. */
@@ -69,6 +70,7 @@ export type ChangeListener = (seq: number) => void;
 export class MemoryStatusSource implements StatusSource {
   private readonly issuers = new Map<string, IssuerState>();
   private readonly trustAnchors: Uint8Array[];
+  private readonly timestampSigners: TimestampSignerMaterial[];
   private readonly applications = new Map<string, ApplicationStatusView>();
   private readonly listeners = new Set<ChangeListener>();
   private seq = 0;
@@ -85,13 +87,23 @@ export class MemoryStatusSource implements StatusSource {
       });
     }
     this.trustAnchors = [...material.trustAnchors];
+    this.timestampSigners = [...(material.timestampSigners ?? [])];
   }
 
   async material(): Promise<StatusMaterial> {
-    return { issuers: [...this.issuers.values()].map((s) => s.material), trustAnchors: this.trustAnchors };
+    return {
+      issuers: [...this.issuers.values()].map((s) => s.material),
+      trustAnchors: this.trustAnchors,
+      ...(this.timestampSigners.length ? { timestampSigners: this.timestampSigners } : {}),
+    };
   }
 
   async changeSeq(): Promise<number> {
+    return this.seq;
+  }
+
+  /** The same, synchronously (the sequence is in memory). */
+  changeSeqNow(): number {
     return this.seq;
   }
 

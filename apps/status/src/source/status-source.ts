@@ -13,7 +13,7 @@
  *   or an OpenSSL `index.txt`, with the CRLs that CA signed.
  */
 import type { ApplicationStatusView } from '@kzpki/ca-store';
-import type { CrlReason } from '@kzpki/pki';
+import type { CrlReason, SigningKey } from '@kzpki/pki';
 
 export type { ApplicationStatusView, LocalizedText } from '@kzpki/ca-store';
 
@@ -133,10 +133,31 @@ export interface PublishedCrl {
   etag: string;
 }
 
+/**
+ * A time-stamping authority key pair (RFC 3161): a certificate issued by the CA with the
+ * extKeyUsage id-kp-timeStamping only, critical (RFC 3161 §2.3), and the policy its tokens carry
+ * (the NCA's TSA policy OIDs, see docs/domain.md).
+ */
+export interface TimestampSignerMaterial {
+  /** DER certificate of the TSA. */
+  certificate: Uint8Array;
+  /** Its private key (a WebCrypto key, or a GOST `SoftwareSigningKey`). */
+  privateKey: SigningKey;
+  /** The CA certificates above it (DER), sent when a request sets certReq. */
+  chain: Uint8Array[];
+  /** TSA policy of its tokens, e.g. `NCA_TSA_POLICY_OIDS.rsa` (1.2.398.3.3.2.6.2). */
+  policy: string;
+}
+
 /** Everything the service signs with and publishes. */
 export interface StatusMaterial {
   /** Every CA served, issuing CAs and the root. */
   issuers: IssuerMaterial[];
+  /**
+   * Time-stamping authorities served on `POST /tsp`, one per policy (RSA, GOST); the first is the
+   * default for requests that name no policy. Absent or empty: `/tsp` answers 404.
+   */
+  timestampSigners?: TimestampSignerMaterial[];
   /** Trust anchors for the key check (self-signed roots, DER). */
   trustAnchors: Uint8Array[];
 }
@@ -155,6 +176,13 @@ export interface StatusSource {
   material(): Promise<StatusMaterial>;
   /** Monotonically increasing revocation-change sequence number; cheap, called on every request. */
   changeSeq(): Promise<number>;
+  /**
+   * The change sequence when this process knows it without waiting (held in memory, or notified by
+   * the database), else `undefined`. The OCSP fast path serves a pre-produced response
+   * synchronously only while this is defined and equal to what the cache was validated against.
+   * Absent: never known (every request takes the asynchronous path).
+   */
+  changeSeqNow?(): number | undefined;
   /** Status of one certificate, or `undefined` when the issuer never issued this serial. */
   lookup(issuerId: string, serialHex: string): Promise<CertificateStatusRecord | undefined>;
   /** Changes with a sequence number greater than `sinceSeq` (OCSP cache invalidation). */

@@ -160,6 +160,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tsp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * RFC 3161 timestamp
+         * @description A `TimeStampReq` (RFC 3161 §2.4.1) in the body; the answer is a `TimeStampResp` (§2.4.2)
+         *     whose token is signed by the service's TSA certificate (issued by the CA, extKeyUsage
+         *     id-kp-timeStamping only, critical). The token's policy is the NCA's TSA policy of the
+         *     signing algorithm (`1.2.398.3.3.2.6.2` RSA, `1.2.398.3.3.2.6.4` GOST R 34.10-2015): a request
+         *     naming one of the served policies gets that TSA, one naming none the first. Refusals
+         *     (malformed request, unknown policy or hash) are `rejection` responses with a failInfo and
+         *     HTTP status 200, as RFC 3161 has them. The nonce is echoed; `certReq` adds the TSA
+         *     certificate and its CA chain. 404 when the service runs no TSA.
+         */
+        post: operations["timestamp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -209,7 +236,7 @@ export interface paths {
          * @description Prometheus text exposition format 0.0.4: `kzpki_status_http_requests_total`,
          *     `kzpki_status_http_request_duration_seconds` (histogram), `kzpki_status_ocsp_responses_total`,
          *     `kzpki_status_ocsp_cache_total{result=hit|miss}`, `kzpki_status_ocsp_signing_shed_total`,
-         *     `kzpki_status_crl_generations_total`, and gauges.
+         *     `kzpki_status_crl_generations_total`, `kzpki_status_tsp_responses_total{status,policy}`, and gauges.
          */
         get: operations["metrics"];
         put?: never;
@@ -682,6 +709,35 @@ export interface operations {
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
+        };
+    };
+    timestamp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/timestamp-query": string;
+            };
+        };
+        responses: {
+            /** @description The TimeStampResp (granted or rejection). */
+            200: {
+                headers: {
+                    "Cache-Control"?: "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/timestamp-reply": string;
+                };
+            };
+            404: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            429: components["responses"]["RateLimited"];
         };
     };
     health: {
