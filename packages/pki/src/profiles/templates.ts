@@ -504,7 +504,8 @@ export interface CaProfileOptions {
   /**
    * Lay the certificate out as the NCA's CA certificates of this generation (the TEST roots and
    * issuing CAs in the fixtures): no path length, authorityKeyIdentifier with the issuer's issuer
-   * and serial, serial = SKI with the top bit cleared, the NCA's extension order, and for a
+   * and serial, serial = SKI with the top bit cleared (a random 20-byte serial for the RSA issuing
+   * CA, as ҰКО 3.0 RSA TEST), the NCA's extension order, and for a
    * `gost-2015` issuing CA the end-entity policy 1.2.398.3.3.2 its TEST-2022 certificate carries.
    */
   nca?: KeyGeneration;
@@ -563,7 +564,9 @@ function ncaCaLayout(
   return {
     extensionOrder: NCA_CA_ORDER[kind][generation],
     authorityKeyIdentifierIssuer: true,
-    serialFromKeyId: true,
+    // Serial = SKI with the top bit cleared in both roots and the GOST issuing CA; ҰКО 3.0 (RSA
+    // TEST) has an unrelated 20-byte serial.
+    ...(kind === 'issuing' && generation === 'rsa' ? { serialBytes: 20 } : { serialFromKeyId: true }),
     keyIdMethod: 'rfc5280',
   };
 }
