@@ -10,6 +10,7 @@
  * | `KZPKI_STATUS_PUBLIC_URL` | status service URL written into certificates | `http://127.0.0.1:8081` |
  * | `KZPKI_DEV_MODE` | `1`: dev SMS outbox and phone registration endpoints | `1` |
  * | `KZPKI_TEST_MODE` | `1`: NCA test identifiers, backdated validity | `0` |
+ * | `KZPKI_TRUSTED_PROXIES` | comma-separated proxies whose `X-Forwarded-For` is believed (addresses, CIDRs, `loopback`) | none |
  * | `KZPKI_APPLICATION_TTL_DAYS` | lifetime of unfinished applications | `30` (as the NCA) |
  */
 import { type Agreement, CURRENT_AGREEMENT } from './flow/agreement.js';
@@ -29,6 +30,13 @@ export interface CaConfig {
   testMode: boolean;
   /** Status service base URL written into certificates. */
   statusBaseUrl: string;
+  /**
+   * Reverse proxies whose `X-Forwarded-For` gives the client address (express `trust proxy`
+   * syntax: addresses, CIDRs, `loopback`, `uniquelocal`). Empty (the default): the socket address,
+   * and the header is ignored, so nobody picks their own rate-limit bucket. The portal is such a
+   * proxy: it overwrites the header with the address it was called from.
+   */
+  trustedProxies: string[];
   otp: {
     /** Validity of a code (the NCA page counts down 90 s). */
     ttlSeconds: number;
@@ -61,6 +69,7 @@ export function defaultConfig(): CaConfig {
     devMode: true,
     testMode: false,
     statusBaseUrl: 'http://127.0.0.1:8081',
+    trustedProxies: [],
     otp: { ttlSeconds: 90, maxAttempts: 3, resendCooldownSeconds: 60, maxSends: 5 },
     applicationTtlDays: 30,
     cabinetSessionTtlSeconds: 8 * 3600,
@@ -138,6 +147,10 @@ export function settingsFromEnv(env: Record<string, string | undefined> = proces
       devMode: flag(env.KZPKI_DEV_MODE, true),
       testMode: flag(env.KZPKI_TEST_MODE, false),
       statusBaseUrl: env.KZPKI_STATUS_PUBLIC_URL || 'http://127.0.0.1:8081',
+      trustedProxies: (env.KZPKI_TRUSTED_PROXIES ?? '')
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p !== ''),
       ...(ttl !== undefined && Number.isFinite(ttl) && ttl > 0 ? { applicationTtlDays: ttl } : {}),
     },
     warnings,

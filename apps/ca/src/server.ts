@@ -156,6 +156,8 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // The client address of rate limits and audit: X-Forwarded-For only from the configured proxies.
+  app.set('trust proxy', config.trustedProxies.length > 0 ? config.trustedProxies : false);
   app.use(
     createOperationRouter({
       spec: loadCaSpec(opts.specPath),

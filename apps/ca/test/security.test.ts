@@ -17,7 +17,7 @@ import {
   latestOtp,
   obtainCertificates,
 } from './support/flow.js';
-import { startTestCa, type TestCa } from './support/harness.js';
+import { RELAXED_LIMITS, startTestCa, type TestCa } from './support/harness.js';
 
 const DAY = 86_400_000;
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -332,5 +332,68 @@ describe('#13 authentication before validation; 413 for oversized bodies', () =>
       'ERR_PAYLOAD_TOO_LARGE',
     );
     expectProblem(await post(`/v1/applications/${a.id}/identification`, huge), 401, 'ERR_UNAUTHORIZED');
+  });
+});
+
+describe('#8 rate limits key on the real client, count per IIN across resends, live in the store', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kzpki-ca-limits-'));
+  const limits = {
+    ...RELAXED_LIMITS,
+    statusLookupPerIp: { capacity: 2, refillPerSecond: 0.0001 },
+    otpCheckPerIin: { capacity: 4, refillPerSecond: 0.0001 },
+  };
+  let t: TestCa;
+  beforeAll(async () => {
+    copyFileSync(caStorePath(inject('caTemplateDir')), caStorePath(dir));
+    // Behind a proxy on loopback (the portal): its X-Forwarded-For names the client.
+    t = await startTestCa({ rateLimits: limits, trustedProxies: ['loopback'] }, dir);
+  });
+  afterAll(async () => {
+    expect(t.ca.specViolations).toEqual([]);
+    await t.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const lookup = (base: string, client?: string) =>
+    call(base, 'GET', `/v1/application-status/27888601100404`, {
+      headers: client ? { 'x-forwarded-for': client } : {},
+    });
+
+  it('each client behind a trusted proxy has its own bucket', async () => {
+    for (let i = 0; i < 2; i++) expect((await lookup(t.url, '203.0.113.7')).status).toBe(404);
+    expectProblem(await lookup(t.url, '203.0.113.7'), 429, 'ERR_RATE_LIMITED');
+    // Another user of the same portal is not throttled by the first.
+    expect((await lookup(t.url, '198.51.100.23')).status).toBe(404);
+  });
+
+  it('without a trusted proxy, X-Forwarded-For is ignored (no fresh bucket per forged header)', async () => {
+    const direct = await startTestCa({ rateLimits: limits });
+    try {
+      for (let i = 0; i < 2; i++) expect((await lookup(direct.url, `192.0.2.${i}`)).status).toBe(404);
+      expectProblem(await lookup(direct.url, '192.0.2.99'), 429, 'ERR_RATE_LIMITED');
+    } finally {
+      await direct.stop();
+    }
+  });
+
+  it('code checks per IIN are limited across resends and new applications', async () => {
+    const iin = '880612304567';
+    const wrong = async (a: Applicant) =>
+      call(t.url, 'POST', `/v1/applications/${a.id}/otp/verification`, { body: { code: '000000' } });
+    for (let n = 0; n < 2; n++) {
+      const a = new Applicant(t.url, 'individual', iin);
+      expect((await a.start()).status).toBe(201);
+      for (let i = 0; i < 2; i++) expect([422, 410]).toContain((await wrong(a)).status);
+    }
+    // Four guesses spent on two applications: a third application gets no more, not even the right code.
+    const fresh = new Applicant(t.url, 'individual', iin);
+    expect((await fresh.start()).status).toBe(201);
+    expectProblem(await fresh.verify(), 429, 'ERR_RATE_LIMITED');
+  });
+
+  it('the counters are in the store: a restarted CA keeps them', async () => {
+    await t.ca.close();
+    t = await startTestCa({ rateLimits: limits, trustedProxies: ['loopback'] }, dir);
+    expectProblem(await lookup(t.url, '203.0.113.7'), 429, 'ERR_RATE_LIMITED');
   });
 });

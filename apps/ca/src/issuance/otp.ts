@@ -85,6 +85,8 @@ export interface OtpVerified {
 /** Checks a code; a correct one moves the application on and opens the applicant session. */
 export async function verifyOtp(ctx: CaContext, id: string, code: string, ip: string): Promise<OtpVerified> {
   await limit(ctx, 'otpCheckPerIp', ip);
+  // Per person, across resends and applications: new codes do not buy new guesses.
+  await limit(ctx, 'otpCheckPerIin', (await loadApplication(ctx, id)).iin);
   for (let attempt = 0; attempt < 5; attempt++) {
     const app = await loadApplication(ctx, id);
     assertAllowed('verifyOtp', app.status);
