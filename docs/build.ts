@@ -70,6 +70,11 @@ export const PAGES: readonly SitePage[] = [
   { source: 'guides/providers.md', title: 'Plugging in real systems', href: 'guides/providers.html' },
   { source: 'guides/security.md', title: 'Security notes', href: 'guides/security.html' },
   { source: 'guides/ncalayer.md', title: 'NCALayer: client and emulator', href: 'guides/ncalayer.html' },
+  {
+    source: 'guides/verification-service.md',
+    title: 'The verification service',
+    href: 'guides/verification-service.html',
+  },
   { source: 'domain.md', title: 'The domain (NCA RK PKI)', href: 'domain.html' },
   { source: 'errors.md', title: 'Error codes', href: 'errors.html' },
   { source: 'architecture.md', title: 'Architecture', href: 'architecture.html' },
@@ -79,6 +84,7 @@ export const PAGES: readonly SitePage[] = [
 export const REFERENCES: ReadonlyArray<{ spec: string; out: string; title: string }> = [
   { spec: 'openapi/ca.yaml', out: 'reference/ca.html', title: 'CA API reference' },
   { spec: 'openapi/status.yaml', out: 'reference/status.html', title: 'Status service reference' },
+  { spec: 'openapi/verify.yaml', out: 'reference/verify.html', title: 'Verification service reference' },
 ];
 
 /** Checks that every runnable sample is tagged `test` (the docs test runs exactly those). */

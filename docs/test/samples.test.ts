@@ -5,7 +5,7 @@
  * CA); ```sh test blocks run as `sh -e` scripts exactly as a reader pastes them, `npx kzpki ...`
  * included: they run inside this workspace package, where `npx` finds the checkout's own `kzpki`
  * (and `kzpki` finds the reference stack), as it does from the repository root. Both get
- * `KZPKI_CA_URL` and `KZPKI_STATUS_URL` of a CA and status service started for the suite, and run
+ * `KZPKI_CA_URL`, `KZPKI_STATUS_URL` and `KZPKI_VERIFY_URL` of the services started for the suite, and run
  * in a work folder per guide, in the order of the guide (later samples may use the files of
  * earlier ones).
  */
@@ -58,6 +58,7 @@ function exec(
         ...process.env,
         KZPKI_CA_URL: services.caUrl,
         KZPKI_STATUS_URL: services.statusUrl,
+        ...(services.verifyUrl ? { KZPKI_VERIFY_URL: services.verifyUrl } : {}),
         NO_COLOR: '1',
         // `npx` must never fall back to the registry: every `kzpki` here is the workspace's.
         npm_config_offline: 'true',
