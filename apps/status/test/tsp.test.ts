@@ -12,12 +12,14 @@ import { join } from 'node:path';
 import {
   addSignatureTimestamp,
   exportPkcs8,
+  GostPrivateKey,
   generateKeyPair,
   issueCertificate,
   NCA_OIDS,
   NCA_TSA_POLICY_OIDS,
   parseTimestampResponse,
   requestTimestamp,
+  rootCaProfile,
   signCms,
   TIME_STAMPING_EKU,
   toPem,
@@ -198,6 +200,65 @@ describe('POST /tsp', () => {
       ),
     );
     expect(metrics).toMatch(/kzpki_status_tsp_responses_total\{status="rejection"/);
+  });
+
+  it('serves RSA and GOST-2015 TSAs side by side, chosen by the request policy', async () => {
+    // A GOST R 34.10-2015 (512-bit) root and TSA, as the NCA's GOST hierarchy.
+    const gostName = (cn: string) => [
+      { type: NCA_OIDS.attribute.country, value: 'KZ' },
+      { type: NCA_OIDS.attribute.commonName, value: cn },
+    ];
+    const rootKey = GostPrivateKey.generate('gost2015-512');
+    const gostRoot = await issueCertificate({
+      publicKey: rootKey.publicKeyInfo,
+      subject: gostName('KZPKI TEST ROOT (GOST)'),
+      profile: rootCaProfile(),
+      issuerKey: rootKey,
+    });
+    const tsaKey = GostPrivateKey.generate('gost2015-512');
+    const gostTsa = await issueCertificate({
+      publicKey: tsaKey.publicKeyInfo,
+      subject: gostName('KZPKI TEST TSA (GOST)'),
+      profile: tsaCertificateProfile(),
+      issuer: gostRoot.der,
+      issuerKey: rootKey,
+    });
+    const source = new MemoryStatusSource({
+      ...h.material,
+      timestampSigners: [
+        { certificate: tsaCert, privateKey: tsaKeys.privateKey, chain: [], policy: NCA_TSA_POLICY_OIDS.rsa },
+        {
+          certificate: gostTsa.der,
+          privateKey: tsaKey,
+          chain: [gostRoot.der],
+          policy: NCA_TSA_POLICY_OIDS.gost2015,
+        },
+      ],
+    });
+    const both = await startStatus({ source, port: 0, materialRefreshMs: 0 });
+    try {
+      const data = new TextEncoder().encode('GOST signature value');
+      const gost = await requestTimestamp({
+        url: `${both.url}/tsp`,
+        data,
+        hash: 'STREEBOG-512',
+        policy: NCA_TSA_POLICY_OIDS.gost2015,
+        certReq: true,
+      });
+      expect(gost.info.policy).toBe(NCA_TSA_POLICY_OIDS.gost2015);
+      const v = await verifyTimestampToken(gost.token, {
+        data,
+        trustAnchors: [gostRoot.der],
+        policies: [NCA_TSA_POLICY_OIDS.gost2015],
+      });
+      expect(v.failures).toEqual([]);
+      expect(v.valid).toBe(true);
+      // No policy named: the first TSA (RSA) answers.
+      const rsa = await requestTimestamp({ url: `${both.url}/tsp`, data, hash: 'SHA-256' });
+      expect(rsa.info.policy).toBe(NCA_TSA_POLICY_OIDS.rsa);
+    } finally {
+      await both.close();
+    }
   });
 
   it('runs from files in offline mode (KZPKI_STATUS_TSA_CERT / _KEY / _POLICY)', async () => {
