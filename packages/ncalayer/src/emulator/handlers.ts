@@ -26,6 +26,7 @@ import {
   type LegacyErrorCode,
   NCALAYER_MODULES,
 } from '../protocol.js';
+import { PURPOSE_EKU } from '../signer-params.js';
 import {
   type KeyFileEntry,
   type KeyRequirements,
@@ -536,8 +537,8 @@ async function legacyFile(ctx: HandlerContext, storagePath: string): Promise<Key
 
 function legacyPurposeMatches(key: OpenedKey, type: string): boolean {
   const eku = key.info.extKeyUsage;
-  if (type === 'SIGN') return eku.includes('1.3.6.1.5.5.7.3.4') || key.info.keyPurpose.includes('sign');
-  if (type === 'AUTH') return eku.includes('1.3.6.1.5.5.7.3.2') || key.info.keyPurpose.includes('auth');
+  if (type === 'SIGN') return eku.includes(PURPOSE_EKU.sign) || key.info.keyPurpose.includes('sign');
+  if (type === 'AUTH') return eku.includes(PURPOSE_EKU.auth) || key.info.keyPurpose.includes('auth');
   return true;
 }
 

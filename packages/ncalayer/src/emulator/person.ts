@@ -5,7 +5,11 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { PURPOSE_EKU } from '../signer-params.js';
 import { type KeyFileEntry, type KeyRequirements, type OpenedKey, openKeyFile } from './keys.js';
+
+const SIGN_EKU = PURPOSE_EKU.sign;
+const AUTH_EKU = PURPOSE_EKU.auth;
 
 /** What NCALayer shows the person: which site asks what, and the key files there are. */
 export interface KeyPrompt {
@@ -152,11 +156,22 @@ export function terminalPerson(streams: TerminalStreams = {}): Person {
     choose(prompt) {
       return serial(async () => {
         const r = prompt.requirements;
+        const eku = r.extKeyUsageOids ?? [];
+        const purpose =
+          r.purpose !== 'any'
+            ? r.purpose
+            : eku.includes(SIGN_EKU)
+              ? 'sign'
+              : eku.includes(AUTH_EKU)
+                ? 'auth'
+                : 'any';
+        const roles = eku.filter((o) => o !== SIGN_EKU && o !== AUTH_EKU);
         const filters = [
-          r.purpose !== 'any' ? `a ${r.purpose.toUpperCase()} key` : 'any key',
+          purpose !== 'any' ? `a ${purpose.toUpperCase()} key` : 'any key',
           r.iin ? `IIN ${r.iin}` : '',
           r.bin ? `BIN ${r.bin}` : '',
-          r.extKeyUsageOids?.length ? `extKeyUsage ${r.extKeyUsageOids.join(' ')}` : '',
+          roles.length ? `roles ${roles.join(' ')}` : '',
+          r.chain === 'any' ? 'test keys admitted' : '',
         ].filter(Boolean);
         output.write(
           `\n[NCALayer emulator] ${prompt.origin ?? 'a page'} asks: ${prompt.what}, ${filters.join(', ')}\n`,
