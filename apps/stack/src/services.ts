@@ -41,6 +41,12 @@ export interface ServicesOptions {
   devMode?: boolean;
   /** NCA test identifiers and backdated validity (default true: this is a tester's CA). */
   testMode?: boolean;
+  /**
+   * Reverse proxies whose `X-Forwarded-For` the CA and the status service believe for the client
+   * address of rate limits (addresses, CIDRs, `loopback`). Default: `loopback` when the portal runs
+   * here (it proxies from this host and overwrites the header with its caller's address), else none.
+   */
+  trustedProxies?: string[];
   /** Key algorithm of new root and issuing CA keys (default RSA-4096, as the NCA's). */
   caKeyAlgorithm?: KeyAlgorithmName;
   /** Further CA settings (tests relax rate limits and PIN hashing). */
@@ -122,6 +128,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     '',
   );
   const algorithm = options.caKeyAlgorithm ?? 'RSA-4096';
+  const trustedProxies = options.trustedProxies ?? (options.portalPort !== false ? ['loopback'] : []);
   const ca = await startCa({
     passphrase,
     statusPassphrase,
@@ -131,6 +138,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     config: {
       devMode: options.devMode ?? true,
       testMode: options.testMode ?? true,
+      trustedProxies,
       ...options.caConfig,
       statusBaseUrl,
     },
@@ -149,7 +157,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
       databasePath: caStorePath(dataDir),
       passphrase: statusPassphrase,
     });
-    status = await startStatus({ source, host, port: statusPort, closeSource: true });
+    status = await startStatus({ source, host, port: statusPort, closeSource: true, trustedProxies });
   } catch (e) {
     await ca.close();
     throw e;

@@ -68,7 +68,16 @@ export interface StatusServerOptions {
   maxUploadBytes?: number;
   /** Timestamp requests per client on `POST /tsp` (default 50 at once, then 20 per second). */
   timestampRateLimit?: RateLimitRule;
-  /** Trust `X-Forwarded-For` (only behind a reverse proxy you control). Default false. */
+  /**
+   * Reverse proxies whose `X-Forwarded-For` gives the client address of rate limits (addresses,
+   * CIDRs, `loopback`, `uniquelocal`; express `trust proxy` syntax). Default none: the socket
+   * address, the header ignored. The portal is such a proxy (on loopback when `kzpki start` runs it).
+   */
+  trustedProxies?: readonly string[];
+  /**
+   * @deprecated Use `trustedProxies`. `true` trusts loopback proxies only: trusting every peer would
+   *   take the leftmost `X-Forwarded-For` entry, which the client writes itself.
+   */
   trustProxy?: boolean;
   /**
    * How often the CA material is reloaded to pick up a renewed OCSP responder certificate
@@ -194,6 +203,7 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
     return checks;
   };
 
+  const trustedProxies = options.trustedProxies ?? (options.trustProxy ? ['loopback'] : []);
   const app = createStatusApp({
     source,
     keyChecker,
@@ -203,7 +213,7 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
       applicationLookupPerIp: options.applicationRateLimit ?? DEFAULT_APPLICATION_RATE_LIMIT,
     }),
     maxUploadBytes: options.maxUploadBytes ?? 64 * 1024,
-    trustProxy: options.trustProxy ?? false,
+    trustedProxies,
     readiness,
     startedAt,
   });
@@ -225,7 +235,7 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
     signers: material.timestampSigners ?? [],
     metrics,
     limiter: new RateLimiter({ timestampPerIp: options.timestampRateLimit ?? DEFAULT_TIMESTAMP_RATE_LIMIT }),
-    trustProxy: options.trustProxy ?? false,
+    trustedProxies,
     ...(options.now ? { now: options.now } : {}),
   });
   const requestListener = (req: IncomingMessage, res: ServerResponse): void => {

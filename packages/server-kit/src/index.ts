@@ -7,7 +7,8 @@
  *   from the `operations` interface openapi-typescript generates (a missing or mistyped handler
  *   does not compile).
  * - {@link problemOf}, {@link sendProblem}: RFC 9457 problem+json with the `ERR_…` code style.
- * - {@link RateLimiter}: named token-bucket limits over a pluggable {@link RateLimitStore}.
+ * - {@link RateLimiter}: named token-bucket limits over a pluggable {@link RateLimitStore};
+ *   {@link clientAddress}: the client behind trusted proxies only.
  * - {@link listen}, {@link closeGracefully}, {@link onShutdownSignals}: start-up and shutdown.
  * - {@link MetricsRegistry}: prom-client metrics on a registry of the server's own.
  *
@@ -22,6 +23,7 @@
  * @packageDocumentation
  */
 export * from './errors.js';
+export * from './http/client-address.js';
 export * from './lifecycle/lifecycle.js';
 export * from './metrics/metrics.js';
 export { addFormats, createAjv } from './openapi/ajv.js';

@@ -9,6 +9,8 @@ import {
   problemErrorHandler,
   type RateLimiter,
   type RateLimitRule,
+  type TrustedProxies,
+  trustProxySetting,
 } from '@kzpki/server-kit';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { StatusError } from '../errors.js';
@@ -38,8 +40,8 @@ export interface StatusAppDeps {
   applicationLimiter: RateLimiter<StatusRateLimit>;
   /** Largest key-check upload (bytes). */
   maxUploadBytes: number;
-  /** Use `X-Forwarded-For` for the client address (only behind a trusted proxy). */
-  trustProxy: boolean;
+  /** Proxies whose `X-Forwarded-For` gives the client address (none: the socket address). */
+  trustedProxies: TrustedProxies;
   /** Readiness checks. */
   readiness: () => Promise<Record<string, { ok: boolean; detail?: string }>>;
   /** Process start (ms since epoch). */
@@ -55,7 +57,7 @@ export function createStatusApp(deps: StatusAppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag'); // entity tags are set explicitly where they mean something
-  app.set('trust proxy', deps.trustProxy);
+  app.set('trust proxy', trustProxySetting(deps.trustedProxies));
 
   const route = (label: RouteLabel) => (req: Request, res: Response, next: NextFunction) => {
     const started = performance.now();

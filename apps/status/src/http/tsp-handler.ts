@@ -15,7 +15,12 @@ import {
   prepareTimestampAuthority,
   type TimestampAuthority,
 } from '@kzpki/pki';
-import type { RateLimiter } from '@kzpki/server-kit';
+import {
+  clientAddress,
+  compileTrustedProxies,
+  type RateLimiter,
+  type TrustedProxies,
+} from '@kzpki/server-kit';
 import type { StatusMetrics } from '../metrics/status-metrics.js';
 import type { TimestampSignerMaterial } from '../source/status-source.js';
 import { problem, sendProblem } from './problem.js';
@@ -28,8 +33,8 @@ export interface TspHandlerOptions {
   metrics?: StatusMetrics;
   /** Limits timestamp requests per client address. */
   limiter?: RateLimiter<'timestampPerIp'>;
-  /** Client address from `X-Forwarded-For` (only behind a trusted proxy). */
-  trustProxy?: boolean;
+  /** Proxies whose `X-Forwarded-For` gives the client address (default none: the socket address). */
+  trustedProxies?: TrustedProxies;
   /** Largest request (default 16 KiB; a SHA-512 request with a nonce is under 150 bytes). */
   maxRequestBytes?: number;
   /** Clock (tests). */
@@ -51,6 +56,7 @@ export async function createTspHandler(
 ): Promise<(req: IncomingMessage, res: ServerResponse) => boolean> {
   const { metrics } = options;
   const maxBytes = options.maxRequestBytes ?? 16 * 1024;
+  const trusted = compileTrustedProxies(options.trustedProxies ?? []);
   const authorities: TimestampAuthority[] = [];
   for (const s of options.signers) {
     authorities.push(
@@ -122,14 +128,8 @@ export async function createTspHandler(
       tooLarge();
       return true;
     }
-    const client =
-      (options.trustProxy
-        ? String(req.headers['x-forwarded-for'] ?? '')
-            .split(',')[0]
-            ?.trim()
-        : undefined) ||
-      req.socket.remoteAddress ||
-      'unknown';
+    // Never the leftmost X-Forwarded-For entry (the client's own): the first untrusted hop from the right.
+    const client = clientAddress(req, trusted);
     const chunks: Buffer[] = [];
     let size = 0;
     let rejected = false;
