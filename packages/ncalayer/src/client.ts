@@ -83,6 +83,8 @@ export interface SignOptionsBase extends KeySelection {
   locale?: NcaLayerLocale;
   /** A logo for NCALayer's dialog (base64 image). */
   logo?: string;
+  /** This request's time limit in milliseconds (default: the client's `requestTimeoutMs`). */
+  timeoutMs?: number;
 }
 
 /** A document to sign: bytes, or text (signed as its UTF-8 bytes). */
@@ -143,6 +145,10 @@ function base64Of(doc: Document): string {
   if (typeof doc === 'string') return toBase64(utf8.encode(doc));
   if (doc instanceof Uint8Array) return toBase64(doc);
   throw new NCALayerError('ERR_INVALID_ARGUMENT', 'A document is bytes (Uint8Array) or text');
+}
+
+function timeoutOf(options: { timeoutMs?: number }): { timeoutMs?: number } {
+  return options.timeoutMs === undefined ? {} : { timeoutMs: nonNegative('timeoutMs', options.timeoutMs, 0) };
 }
 
 function delay(ms: number): Promise<void> {
@@ -392,7 +398,7 @@ export class NCALayerClient {
       ...(options.timestamp ? { tsaProfile: {} } : {}),
     };
     const data = several ? docs.map(base64Of) : base64Of(docs[0] as Document);
-    const result = await this.basics.sign({ ...args, data } as BasicsSignArgs);
+    const result = await this.basics.sign({ ...args, data } as BasicsSignArgs, timeoutOf(options));
     const signatures = asArray(
       typeof result === 'object' && !Array.isArray(result) ? result.signatures : result,
     );
@@ -422,10 +428,10 @@ export class NCALayerClient {
     if (docs.length === 0 || docs.some((x) => typeof x !== 'string' || x.trim() === ''))
       throw new NCALayerError('ERR_INVALID_ARGUMENT', 'Nothing to sign');
     const args = this.signArgs(options, 'xml');
-    const result = await this.basics.sign({
-      ...args,
-      data: several ? docs : (docs[0] as string),
-    } as BasicsSignArgs);
+    const result = await this.basics.sign(
+      { ...args, data: several ? docs : (docs[0] as string) } as BasicsSignArgs,
+      timeoutOf(options),
+    );
     const signed = asArray(typeof result === 'object' && !Array.isArray(result) ? result.signatures : result);
     if (signed.length !== docs.length)
       throw new NCALayerError(
@@ -488,14 +494,17 @@ export class BasicsModule {
    * const pem = await client.basics.sign({ format: 'cms', data: 'MTEK', signingParams: { decode: true }, signerParams: { extKeyUsageOids: [], chain: [] } });
    * ```
    */
-  async sign(args: BasicsSignArgs): Promise<BasicsResult> {
+  async sign(args: BasicsSignArgs, options: { timeoutMs?: number } = {}): Promise<BasicsResult> {
     if (typeof args !== 'object' || args === null || (args.format !== 'cms' && args.format !== 'xml'))
       throw new NCALayerError('ERR_INVALID_ARGUMENT', 'basics.sign needs { format: "cms" | "xml", data }');
-    const answer = await this.client.request({
-      module: NCALAYER_MODULES.basics,
-      method: 'sign',
-      args: { locale: this.client.defaultLocale, ...args },
-    });
+    const answer = await this.client.request(
+      {
+        module: NCALAYER_MODULES.basics,
+        method: 'sign',
+        args: { locale: this.client.defaultLocale, ...args },
+      },
+      options,
+    );
     return readBasicsAnswer(answer);
   }
 }

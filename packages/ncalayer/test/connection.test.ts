@@ -99,12 +99,13 @@ describe('connection', () => {
   it('a request that times out drops the connection; the late answer is not taken for the next request', async () => {
     const gated = gatedPerson();
     h.setPerson(gated.person);
-    const c = h.newClient({ requestTimeoutMs: 300 });
+    const c = h.newClient();
     await c.connect();
     const connections = h.events.filter((e) => e.type === 'connection').length;
     const signed = () => h.events.filter((x) => x.type === 'signed').length;
     const signedBefore = signed();
-    const e = await rejection(c.signCms({ data: 'late', allowTestKeys: true }));
+    // This request's own time limit (the client's default is ten minutes).
+    const e = await rejection(c.signCms({ data: 'late', allowTestKeys: true, timeoutMs: 300 }));
     expect(isNCALayerError(e, 'ERR_TIMEOUT')).toBe(true);
     expect(c.connected).toBe(false);
     // The person finally signs; NCALayer's answer goes to the dropped connection.
