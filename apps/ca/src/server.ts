@@ -79,7 +79,16 @@ export interface CaServerOptions {
    * at `/docs` as soon as it exists (checked per request). Default: the repository's `docs/site`.
    */
   docsDir?: string;
+  /**
+   * File the simulated SMS gateway also writes every message to (JSON lines, 0600). Default: without
+   * dev mode, `<dataDir>/sms-outbox.log` (the one-time codes reach the server's own user there,
+   * since no HTTP endpoint shows them); with dev mode, none.
+   */
+  smsSpool?: string;
 }
+
+/** File name of the SMS spool in the data directory (CA without dev mode). */
+export const SMS_SPOOL_FILE = 'sms-outbox.log';
 
 /** The repository's built docs site, relative to this module (`apps/ca/dist` or `apps/ca/src`). */
 function defaultDocsDir(): string {
@@ -140,9 +149,16 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
     statusBaseUrl: config.statusBaseUrl,
     now,
   });
+  const smsSpool =
+    opts.smsSpool ??
+    (!config.devMode && opts.dataDir !== undefined ? join(opts.dataDir, SMS_SPOOL_FILE) : undefined);
   const providers =
     opts.providers ??
-    createSimulatedProviders(loadDemoData(opts.demoDataPath), { testMode: config.testMode, now });
+    createSimulatedProviders(loadDemoData(opts.demoDataPath), {
+      testMode: config.testMode,
+      now,
+      ...(smsSpool !== undefined ? { smsSpool } : {}),
+    });
   const context: CaContext = {
     store,
     providers,

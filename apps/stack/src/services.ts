@@ -5,7 +5,7 @@
  * (opened with the status passphrase); the CA signs and publishes the CRLs.
  */
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { CaConfigOverrides, RunningCa } from '@kzpki/ca';
 import { inspectCertificate, type KeyAlgorithmName } from '@kzpki/pki';
 
@@ -66,6 +66,8 @@ export interface RunningServices {
   /** Absolute data directory. */
   dataDir: string;
   ca: RunningCa;
+  /** Without dev mode: the file the simulated SMS gateway writes one-time codes to (0600). */
+  smsSpool?: string;
   /** Things worth telling the user at start (dev passphrase, a CA made for another status URL). */
   warnings: string[];
   /** Stops the status service, then the CA (which closes the store). */
@@ -101,8 +103,14 @@ function hostInUrl(host: string): string {
  */
 export async function startServices(options: ServicesOptions): Promise<RunningServices> {
   // Loaded here, not at import: the other commands need neither express nor SQLite.
-  const { caStorePath, createDataDirectory, DEV_CA_PASSPHRASE, DEV_STATUS_PASSPHRASE, startCa } =
-    await import('@kzpki/ca');
+  const {
+    caStorePath,
+    createDataDirectory,
+    DEV_CA_PASSPHRASE,
+    DEV_STATUS_PASSPHRASE,
+    SMS_SPOOL_FILE,
+    startCa,
+  } = await import('@kzpki/ca');
   const { CaStoreStatusSource, startStatus } = await import('@kzpki/status');
   const host = options.host ?? '127.0.0.1';
   const dataDir = resolve(options.dataDir);
@@ -204,6 +212,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     ...(verify ? { verifyUrl: verify.url } : {}),
     dataDir,
     ca,
+    ...(ca.context.config.devMode ? {} : { smsSpool: join(dataDir, SMS_SPOOL_FILE) }),
     warnings,
     async close() {
       await portal?.close();

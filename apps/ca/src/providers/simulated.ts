@@ -4,6 +4,7 @@
  * registered, the SMS gateway keeps what it "sent" for the dev outbox, Digital ID recognises what
  * the person's document says (which may differ from the registry).
  */
+import { appendFileSync } from 'node:fs';
 import type { RecognizedDocument } from '@kzpki/ca-store';
 import type { DemoData, DemoPerson } from './demo-data.js';
 import type {
@@ -27,6 +28,11 @@ export interface SimulatedProvidersOptions {
   outboxSize?: number;
   /** Clock. */
   now?: () => Date;
+  /**
+   * A file the simulated SMS gateway also appends every message to (JSON lines, created 0600):
+   * the "phone" of a CA that runs without dev mode, readable by the server's own user only.
+   */
+  smsSpool?: string;
 }
 
 function toRegistryPerson(p: DemoPerson): RegistryPerson {
@@ -42,11 +48,18 @@ export class SimulatedSmsGateway implements SmsGateway {
   constructor(
     private readonly size: number,
     private readonly now: () => Date,
+    private readonly spool?: string,
   ) {}
 
   async send(message: SmsMessageInput & { code?: string }): Promise<void> {
-    this.messages.push({ ...message, id: this.nextId++, sentAt: this.now() });
+    const sent = { ...message, id: this.nextId++, sentAt: this.now() };
+    this.messages.push(sent);
     if (this.messages.length > this.size) this.messages.splice(0, this.messages.length - this.size);
+    if (this.spool) {
+      appendFileSync(this.spool, `${JSON.stringify({ ...sent, sentAt: sent.sentAt.toISOString() })}\n`, {
+        mode: 0o600,
+      });
+    }
   }
 
   outbox(filter: { to?: string } = {}): SentSms[] {
@@ -125,7 +138,7 @@ export function createSimulatedProviders(
     persons: personRegistry,
     organizations: legalEntities,
     mobile,
-    sms: new SimulatedSmsGateway(options.outboxSize ?? 1000, options.now ?? (() => new Date())),
+    sms: new SimulatedSmsGateway(options.outboxSize ?? 1000, options.now ?? (() => new Date()), options.smsSpool),
     digitalId,
   };
 }

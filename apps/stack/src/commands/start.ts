@@ -9,6 +9,7 @@ import { CliError, type Context, EXIT_OK, guarded, integerIn, table } from '@kzp
 import { TEMPLATES } from '@kzpki/pki';
 import { type Command, Option } from 'commander';
 import { loadDemoPersonas } from '../demo-persons.js';
+import { decideExposure } from '../exposure.js';
 import { type RunningServices, startServices } from '../services.js';
 
 /** Resolves with the signal's name on the first SIGINT or SIGTERM. */
@@ -50,7 +51,9 @@ export function banner(s: RunningServices, testMode: boolean, personas: DemoPers
       ...(s.verifyUrl
         ? ([['verification service', `${s.verifyUrl} (spec: openapi/verify.yaml)`]] as [string, string][])
         : []),
-      ['dev SMS outbox', `${caUrl}/v1/dev/sms-outbox?iin=<IIN> (one-time codes from 1414)`],
+      s.ca.context.config.devMode
+        ? ['dev SMS outbox', `${caUrl}/v1/dev/sms-outbox?iin=<IIN> (one-time codes from 1414)`]
+        : ['one-time codes', `${s.smsSpool ?? 'the SMS gateway'} (dev mode off: readable by this user only)`],
       ['data', `${s.dataDir}`],
       ['test mode', testMode ? 'on: NCA test identifiers, backdated validity (expired test keys)' : 'off'],
     ]),
@@ -94,6 +97,26 @@ export function register(program: Command, ctx: Context): void {
     .option('--host <address>', 'listen address', '127.0.0.1')
     .option('--data-dir <dir>', 'data directory (default: $KZPKI_DATA_DIR or ./var)')
     .option('--no-test-mode', 'refuse NCA test identifiers and backdated validity')
+    .option(
+      '--dev',
+      'dev mode: the SMS outbox with every one-time code and phone registration (default on loopback)',
+    )
+    .option(
+      '--no-dev',
+      'no dev endpoints (also KZPKI_DEV_MODE=0): one-time codes go to <data-dir>/sms-outbox.log',
+    )
+    .option(
+      '--insecure-dev-mode',
+      'keep dev mode on a network --host: ANYONE who reaches the CA reads every one-time code and registers phones',
+    )
+    .option(
+      '--insecure-public-passphrase',
+      'allow the public development passphrases on a network --host: anyone with a copy of the data opens the CA keys',
+    )
+    .option(
+      '--trusted-proxy <address...>',
+      'reverse proxies whose X-Forwarded-For names the client (default: loopback when the portal runs; also KZPKI_TRUSTED_PROXIES)',
+    )
     .addOption(
       new Option('--ca-key-algorithm <alg>', 'key algorithm of a new root and issuing CA')
         .choices(['RSA-4096', 'RSA-3072', 'RSA-2048'])
@@ -112,10 +135,28 @@ export function register(program: Command, ctx: Context): void {
           dataDir?: string;
           testMode: boolean;
           caKeyAlgorithm: 'RSA-4096' | 'RSA-3072' | 'RSA-2048';
+          dev?: boolean;
+          insecureDevMode?: boolean;
+          insecurePublicPassphrase?: boolean;
+          trustedProxy?: string[];
         },
         command: Command,
       ) => {
         await guarded(ctx, command, async () => {
+          // Before anything starts: what this address may expose (issue 10 #3).
+          const exposure = decideExposure({
+            host: options.host,
+            dev: options.dev,
+            insecureDevMode: options.insecureDevMode === true,
+            insecurePublicPassphrase: options.insecurePublicPassphrase === true,
+            env: process.env,
+          });
+          for (const note of exposure.notes) ctx.io.stderr(`note: ${note}\n`);
+          const envProxies = (process.env.KZPKI_TRUSTED_PROXIES ?? '')
+            .split(',')
+            .map((p) => p.trim())
+            .filter((p) => p !== '');
+          const trustedProxies = options.trustedProxy ?? (envProxies.length > 0 ? envProxies : undefined);
           const dataDir = options.dataDir ?? process.env.KZPKI_DATA_DIR ?? './var';
           ctx.io.stderr(
             `Starting in ${dataDir} (the first start creates the CA keys; RSA-4096 takes a moment)...\n`,
@@ -135,6 +176,8 @@ export function register(program: Command, ctx: Context): void {
               ? { statusPublicUrl: process.env.KZPKI_STATUS_PUBLIC_URL }
               : {}),
             testMode: options.testMode,
+            devMode: exposure.devMode,
+            ...(trustedProxies ? { trustedProxies } : {}),
             caKeyAlgorithm: options.caKeyAlgorithm,
             logError: (message, error) =>
               ctx.io.stderr(`${message}: ${error instanceof Error ? error.message : error}\n`),
