@@ -4,6 +4,7 @@
  * | variable | meaning | default |
  * |---|---|---|
  * | `KZPKI_DATA_DIR` | directory of `ca.sqlite` | `./var` |
+ * | `KZPKI_DATABASE_URL` | the store instead: `postgres://...` (several CA processes on one database) or `sqlite:<path>` | the SQLite file in `KZPKI_DATA_DIR` |
  * | `KZPKI_CA_PASSPHRASE` | passphrase of the CA keys at rest | {@link DEV_CA_PASSPHRASE} (warned about) |
  * | `KZPKI_STATUS_PASSPHRASE` | passphrase the OCSP responder keys are sealed under for the status service (give it the same) | `DEV_STATUS_PASSPHRASE` of `@kzpki/ca-store` (warned about) |
  * | `KZPKI_CA_HOST` / `KZPKI_CA_PORT` | listen address | `127.0.0.1` / `8080` |
@@ -103,6 +104,8 @@ export type CaConfigOverrides = Partial<Omit<CaConfig, 'otp' | 'rateLimits'>> & 
 /** What the environment says, for `main.ts`. */
 export interface EnvSettings {
   dataDir: string;
+  /** Store location (`KZPKI_DATABASE_URL`), when set: `postgres://...` or `sqlite:<path>`. */
+  database?: string;
   passphrase: string;
   /** Passphrase of the OCSP responder keys (`KZPKI_STATUS_PASSPHRASE`); absent: the development value. */
   statusPassphrase?: string;
@@ -139,6 +142,7 @@ export function settingsFromEnv(env: Record<string, string | undefined> = proces
     env.KZPKI_APPLICATION_TTL_DAYS === undefined ? undefined : Number(env.KZPKI_APPLICATION_TTL_DAYS);
   return {
     dataDir: env.KZPKI_DATA_DIR || './var',
+    ...(env.KZPKI_DATABASE_URL ? { database: env.KZPKI_DATABASE_URL } : {}),
     passphrase,
     ...(env.KZPKI_STATUS_PASSPHRASE ? { statusPassphrase: env.KZPKI_STATUS_PASSPHRASE } : {}),
     host: env.KZPKI_CA_HOST || '127.0.0.1',

@@ -2,17 +2,20 @@
  * Starts the reference CA from the environment (see `config.ts` for the variables):
  * `node apps/ca/dist/main.js`.
  */
+import { describeStoreLocation } from '@kzpki/ca-store';
 import { onShutdownSignals } from '@kzpki/server-kit';
 import { settingsFromEnv } from './config.js';
 import { startCa } from './server.js';
 
 const settings = settingsFromEnv();
 for (const w of settings.warnings) console.warn(`[kzpki-ca] WARNING: ${w}`);
-console.log(`[kzpki-ca] initialising the CA in ${settings.dataDir} (first start generates RSA-4096 keys)...`);
+const where = settings.database ? describeStoreLocation(settings.database) : settings.dataDir;
+console.log(`[kzpki-ca] initialising the CA in ${where} (first start generates RSA-4096 keys)...`);
 const ca = await startCa({
   passphrase: settings.passphrase,
   ...(settings.statusPassphrase ? { statusPassphrase: settings.statusPassphrase } : {}),
   dataDir: settings.dataDir,
+  ...(settings.database ? { database: settings.database } : {}),
   host: settings.host,
   port: settings.port,
   config: settings.config,

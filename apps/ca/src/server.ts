@@ -6,7 +6,14 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CaRepository, caStorePath, createDataDirectory, openCaStore } from '@kzpki/ca-store';
+import {
+  type CaRepository,
+  caStorePath,
+  createDataDirectory,
+  openCaRepository,
+  openCaStore,
+  parseStoreLocation,
+} from '@kzpki/ca-store';
 import {
   createOperationRouter,
   listen,
@@ -53,8 +60,14 @@ export interface CaServerOptions {
    * (`KZPKI_STATUS_PASSPHRASE`; default the public development value `DEV_STATUS_PASSPHRASE`).
    */
   statusPassphrase?: string;
-  /** Data directory (the store is `<dataDir>/ca.sqlite`); ignored when `store` is given. */
+  /** Data directory (the store is `<dataDir>/ca.sqlite`); ignored when `store` or `database` is given. */
   dataDir?: string;
+  /**
+   * Where the store is (`KZPKI_DATABASE_URL`): `postgres://...` for several CA processes on one
+   * PostgreSQL database, or `sqlite:<path>`. Takes precedence over `dataDir`; ignored when `store`
+   * is given.
+   */
+  database?: string;
   /** A store to use instead (the caller closes it). */
   store?: CaRepository;
   config?: CaConfigOverrides;
@@ -136,19 +149,37 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
   let ownedStore: CaRepository | undefined;
   let store = opts.store;
   if (!store) {
-    const dir = opts.dataDir ?? './var';
-    createDataDirectory(dir); // 0700 when new; the store's files are 0600 either way
-
-    ownedStore = openCaStore(caStorePath(dir), { now });
+    const location = opts.database !== undefined ? parseStoreLocation(opts.database) : undefined;
+    if (location?.kind === 'postgres') {
+      ownedStore = await openCaRepository(location, { now });
+    } else {
+      const path = location?.path ?? caStorePath(opts.dataDir ?? './var');
+      createDataDirectory(dirname(path)); // 0700 when new; the store's files are 0600 either way
+      ownedStore = openCaStore(path, { now });
+    }
     store = ownedStore;
   }
-  const { material } = await initCa(store, {
-    ...opts.init,
-    passphrase: opts.passphrase,
-    ...(opts.statusPassphrase !== undefined ? { statusPassphrase: opts.statusPassphrase } : {}),
-    statusBaseUrl: config.statusBaseUrl,
-    now,
-  });
+  const initStore = store;
+  // One process at a time creates or renews the hierarchy (others starting meanwhile then load it).
+  const init = await store
+    .exclusive(
+      'ca-init',
+      () =>
+        initCa(initStore, {
+          ...opts.init,
+          passphrase: opts.passphrase,
+          ...(opts.statusPassphrase !== undefined ? { statusPassphrase: opts.statusPassphrase } : {}),
+          statusBaseUrl: config.statusBaseUrl,
+          now,
+        }),
+      { wait: true },
+    )
+    .catch(async (e: unknown) => {
+      await ownedStore?.close();
+      throw e;
+    });
+  if (!init.acquired) throw new Error('unreachable: a waiting lock is always acquired');
+  const { material } = init.value;
   const smsSpool =
     opts.smsSpool ??
     (!config.devMode && opts.dataDir !== undefined ? join(opts.dataDir, SMS_SPOOL_FILE) : undefined);
@@ -164,7 +195,11 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
     providers,
     material,
     config,
-    limiter: new RateLimiter(config.rateLimits, { now: () => now().getTime() }),
+    // With several CA processes (PostgreSQL) the buckets are in the database, so every process counts.
+    limiter: new RateLimiter(config.rateLimits, {
+      now: () => now().getTime(),
+      ...(store.takeRateLimit ? { store: { take: store.takeRateLimit.bind(store) } } : {}),
+    }),
     now,
   };
   const specViolations: string[] = [];

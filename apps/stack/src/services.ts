@@ -1,5 +1,6 @@
 /**
- * The reference CA, the status service and the verification service in this process, on one SQLite store: what
+ * The reference CA, the status service and the verification service in this process, on one store
+ * (SQLite in the data directory, or PostgreSQL with `database`): what
  * `kzpki start` runs, and what the end-to-end tests start on ephemeral ports. The status service
  * reads the store through its own read-only connection and holds only the OCSP responder keys
  * (opened with the status passphrase); the CA signs and publishes the CRLs.
@@ -13,6 +14,12 @@ import { inspectCertificate, type KeyAlgorithmName } from '@kzpki/pki';
 export interface ServicesOptions {
   /** Directory of the CA database (`ca.sqlite`). */
   dataDir: string;
+  /**
+   * The store instead of `<dataDir>/ca.sqlite` (`kzpki start --database`, `KZPKI_DATABASE_URL`):
+   * `postgres://...` (where more CA and status processes may join, see docs/guides/scale-out.md)
+   * or `sqlite:<path>`.
+   */
+  database?: string;
   /** Passphrase of the CA keys at rest (default: the public development passphrase). */
   passphrase?: string;
   /**
@@ -65,6 +72,8 @@ export interface RunningServices {
   verifyUrl?: string;
   /** Absolute data directory. */
   dataDir: string;
+  /** Where the store is, for people (a URL's password hidden). */
+  store: string;
   ca: RunningCa;
   /** Without dev mode: the file the simulated SMS gateway writes one-time codes to (0600). */
   smsSpool?: string;
@@ -108,6 +117,8 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     createDataDirectory,
     DEV_CA_PASSPHRASE,
     DEV_STATUS_PASSPHRASE,
+    describeStoreLocation,
+    parseStoreLocation,
     SMS_SPOOL_FILE,
     startCa,
   } = await import('@kzpki/ca');
@@ -116,8 +127,15 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
   const dataDir = resolve(options.dataDir);
   const passphrase = options.passphrase ?? DEV_CA_PASSPHRASE;
   const warnings: string[] = [];
-  const directory = createDataDirectory(dataDir);
-  if (directory.warning) warnings.push(directory.warning);
+  // `--database` wins over the data directory; a SQLite store in its own place keeps 0700/0600 too.
+  const location = parseStoreLocation(options.database ?? `sqlite:${caStorePath(dataDir)}`);
+  if (location.kind === 'sqlite') {
+    const directory = createDataDirectory(
+      location.path === caStorePath(dataDir) ? dataDir : resolve(location.path, '..'),
+    );
+    if (directory.warning) warnings.push(directory.warning);
+  }
+  const database = location.kind === 'postgres' ? location.url : `sqlite:${location.path}`;
   if (passphrase === DEV_CA_PASSPHRASE) {
     warnings.push(
       'KZPKI_CA_PASSPHRASE is not set: the CA keys are encrypted with the public development passphrase (fine for a local test CA only).',
@@ -141,6 +159,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     passphrase,
     statusPassphrase,
     dataDir,
+    database,
     host,
     port: options.caPort ?? 8080,
     config: {
@@ -156,15 +175,12 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
   const rootCrl = inspectCertificate(ca.context.material.issuing.certificate).crlUrls[0];
   if (rootCrl !== undefined && !rootCrl.startsWith(`${statusBaseUrl}/`)) {
     warnings.push(
-      `The CA in ${dataDir} was created for another status URL (${rootCrl}); its CA certificates keep pointing there.`,
+      `The CA in ${describeStoreLocation(database)} was created for another status URL (${rootCrl}); its CA certificates keep pointing there.`,
     );
   }
   let status: { close(): Promise<void> };
   try {
-    const source = await CaStoreStatusSource.open({
-      databasePath: caStorePath(dataDir),
-      passphrase: statusPassphrase,
-    });
+    const source = await CaStoreStatusSource.open({ database, passphrase: statusPassphrase });
     status = await startStatus({ source, host, port: statusPort, closeSource: true, trustedProxies });
   } catch (e) {
     await ca.close();
@@ -211,6 +227,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     ...(portal ? { portalUrl: portal.url } : {}),
     ...(verify ? { verifyUrl: verify.url } : {}),
     dataDir,
+    store: describeStoreLocation(database),
     ca,
     ...(ca.context.config.devMode ? {} : { smsSpool: join(dataDir, SMS_SPOOL_FILE) }),
     warnings,

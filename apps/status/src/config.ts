@@ -7,6 +7,7 @@
  * | `KZPKI_STATUS_PUBLIC_URL` | base URL the CA writes into certificates | `http://<host>:<port>` |
  * | `KZPKI_STATUS_SOURCE` | `ca` (the reference CA's store) or `offline` (an external CA) | `ca` |
  * | `KZPKI_DATA_DIR` | directory of the CA's `ca.sqlite` (`ca` source) | `./var` |
+ * | `KZPKI_DATABASE_URL` | `ca` source: the store instead, `postgres://...` (several status processes; revocations arrive by notification) or `sqlite:<path>` | the SQLite file in `KZPKI_DATA_DIR` |
  * | `KZPKI_STATUS_PASSPHRASE` | passphrase of the OCSP responder keys (`ca` source; the CA must use the same value) | the public dev value `DEV_STATUS_PASSPHRASE`, with a warning |
  * | `KZPKI_STATUS_CA_CERT` | `offline`: the external CA's certificate (PEM or DER file) | required |
  * | `KZPKI_STATUS_RESPONDER_CERT` / `_KEY` | `offline`: the delegated OCSP responder certificate and PKCS#8 key | no OCSP (`unauthorized`) |
@@ -14,9 +15,9 @@
  * | `KZPKI_STATUS_INDEX` | `offline`: OpenSSL `index.txt` of the CA, re-read when it changes | none |
  * | `KZPKI_STATUS_ISSUER_ID` | `offline`: URL name of the CA (`/crl/<id>.crl`) | `ca` |
  * | `KZPKI_STATUS_TRUST_ANCHOR` | `offline`: root certificate for the key check | the CA certificate |
- *
  * | `KZPKI_STATUS_TSA_CERT` / `_KEY` | `offline`: a TSA certificate the CA issued (extKeyUsage id-kp-timeStamping, critical) and its PKCS#8 key, for `POST /tsp` | no TSA (404) |
  * | `KZPKI_STATUS_TSA_POLICY` | `offline`: the TSA's policy OID | `1.2.398.3.3.2.6.2` (NCA, RSA) |
+ *
  * The status service never holds a CA key: `KZPKI_CA_PASSPHRASE` is not read, and the former
  * `KZPKI_STATUS_CA_KEY` (a CA key for signing CRLs offline) is refused.
  */
@@ -75,7 +76,14 @@ export function statusConfigFromEnv(
       );
     }
     const passphrase: string = given || DEV_STATUS_PASSPHRASE;
-    return { host, port, publicUrl, openSource: () => CaStoreStatusSource.open({ dataDir, passphrase }) };
+    const database = env.KZPKI_DATABASE_URL || undefined;
+    return {
+      host,
+      port,
+      publicUrl,
+      openSource: () =>
+        CaStoreStatusSource.open(database ? { database, passphrase } : { dataDir, passphrase }),
+    };
   }
   if (mode === 'offline') return offlineConfig(env, host, port, publicUrl);
   throw new StatusError('ERR_CONFIG', `KZPKI_STATUS_SOURCE must be ca or offline, got ${mode}`);
@@ -112,13 +120,6 @@ function offlineConfig(env: NodeJS.ProcessEnv, host: string, port: number, publi
     );
   }
   const anchor = file('KZPKI_STATUS_TRUST_ANCHOR', false);
-  const indexPath = env.KZPKI_STATUS_INDEX;
-  if (env.KZPKI_STATUS_DELTA_CRL && !env.KZPKI_STATUS_CRL) {
-    throw new StatusError(
-      'ERR_CONFIG',
-      'KZPKI_STATUS_DELTA_CRL needs KZPKI_STATUS_CRL (the full CRL it updates)',
-    );
-  }
   const tsaCert = file('KZPKI_STATUS_TSA_CERT', false);
   const tsaKeyFile = file('KZPKI_STATUS_TSA_KEY', false);
   if (!!tsaCert !== !!tsaKeyFile) {
@@ -130,6 +131,13 @@ function offlineConfig(env: NodeJS.ProcessEnv, host: string, port: number, publi
   const tsaPolicy = env.KZPKI_STATUS_TSA_POLICY || NCA_TSA_POLICY_OIDS.rsa;
   if (!/^[0-2](\.\d+)+$/.test(tsaPolicy)) {
     throw new StatusError('ERR_CONFIG', `KZPKI_STATUS_TSA_POLICY must be an OID, got ${tsaPolicy}`);
+  }
+  const indexPath = env.KZPKI_STATUS_INDEX;
+  if (env.KZPKI_STATUS_DELTA_CRL && !env.KZPKI_STATUS_CRL) {
+    throw new StatusError(
+      'ERR_CONFIG',
+      'KZPKI_STATUS_DELTA_CRL needs KZPKI_STATUS_CRL (the full CRL it updates)',
+    );
   }
   const crlPaths = [env.KZPKI_STATUS_CRL, env.KZPKI_STATUS_DELTA_CRL].filter((p): p is string => !!p);
   let source: MemoryStatusSource | undefined;
@@ -174,19 +182,12 @@ function offlineConfig(env: NodeJS.ProcessEnv, host: string, port: number, publi
           ? { ocspSigner: { certificate: toDer(responderCert, 'CERTIFICATE'), privateKey: responderKey } }
           : {}),
       };
-      source = new MemoryStatusSource({
-        issuers: [issuer],
-        trustAnchors: [anchor ? toDer(anchor, 'CERTIFICATE') : caCert],
-      });
-      await refresh();
-      return source;
-    },
       const tsaKey = tsaKeyFile
         ? await importPkcs8(toDer(tsaKeyFile, 'PRIVATE KEY'), undefined, { extractable: false })
         : undefined;
-    ...(indexPath || crlPaths.length > 0 ? { refresh } : {}),
-  };
-}
+      source = new MemoryStatusSource({
+        issuers: [issuer],
+        trustAnchors: [anchor ? toDer(anchor, 'CERTIFICATE') : caCert],
         ...(tsaCert && tsaKey
           ? {
               timestampSigners: [
@@ -199,3 +200,10 @@ function offlineConfig(env: NodeJS.ProcessEnv, host: string, port: number, publi
               ],
             }
           : {}),
+      });
+      await refresh();
+      return source;
+    },
+    ...(indexPath || crlPaths.length > 0 ? { refresh } : {}),
+  };
+}

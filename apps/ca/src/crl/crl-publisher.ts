@@ -12,6 +12,12 @@
  * shortly after every revocation, hold or release (the store's revocation sequence is polled, and a
  * burst of changes costs one regeneration). On start only what is missing or stale is regenerated.
  *
+ * With several CA processes on one store (PostgreSQL), one process at a time generates an
+ * issuer's CRLs: generation runs under the store's exclusive lock `crl:<issuer key id>` (a session
+ * advisory lock, released by the database if the holder dies). A process that finds the lock
+ * taken looks again on its next poll; one that gets it first checks whether another process has
+ * already published what its schedule or a change asked for, and then does nothing.
+ *
  * The full CRL is built with `@kzpki/pki`'s streaming `buildCrl`, which writes entries straight into
  * one buffer and yields to the event loop while it goes: a million-entry CRL does not stop the CA
  * (or, under `kzpki start`, the status service in the same process) from answering meanwhile.
@@ -135,19 +141,19 @@ export class CrlPublisher {
         const delta = await this.options.store.getPublishedCrlHeader(i.skiHex, 'delta');
         const stale = (h: PublishedCrlHeader | undefined, intervalMs: number) =>
           !h || h.thisUpdate.getTime() + intervalMs <= now || h.nextUpdate.getTime() <= now;
-        if (stale(full, this.schedule.fullIntervalMs)) return this.regenerateIssuer(i.id, 'full');
+        if (stale(full, this.schedule.fullIntervalMs)) return this.regenerateIssuer(i.id, 'full', true);
         if (
           stale(delta, this.schedule.deltaIntervalMs) ||
           delta!.baseCrlNumber !== full!.crlNumber ||
           delta!.revocationSeq < seq
         ) {
-          return this.regenerateIssuer(i.id, 'delta');
+          return this.regenerateIssuer(i.id, 'delta', true);
         }
       }),
     );
     if (this.stopped) return;
-    this.every(this.schedule.fullIntervalMs, () => this.regenerate('full'));
-    this.every(this.schedule.deltaIntervalMs, () => this.regenerate('delta'));
+    this.every(this.schedule.fullIntervalMs, () => this.regenerateAll('full', true));
+    this.every(this.schedule.deltaIntervalMs, () => this.regenerateAll('delta', true));
     if (this.schedule.pollIntervalMs > 0) {
       this.every(this.schedule.pollIntervalMs, async () => {
         this.noteChangeSeq(await this.options.store.revocationSeq());
@@ -162,7 +168,7 @@ export class CrlPublisher {
     if (this.debounce) return;
     this.debounce = setTimeout(() => {
       this.debounce = undefined;
-      this.regenerate(this.schedule.regenerateFullOnChange ? 'full' : 'delta').catch(() => {});
+      this.regenerateAll(this.schedule.regenerateFullOnChange ? 'full' : 'delta', true).catch(() => {});
     }, this.schedule.debounceMs);
     this.debounce.unref();
   }
@@ -173,7 +179,32 @@ export class CrlPublisher {
    * errors are reported to `onError` and rethrown.
    */
   async regenerate(kind: CrlKind = 'full'): Promise<void> {
-    await Promise.all([...this.issuers.keys()].map((id) => this.regenerateIssuer(id, kind)));
+    await this.regenerateAll(kind, false);
+  }
+
+  /** `auto`: a schedule or a change asked, and what another process published may already do. */
+  private async regenerateAll(kind: CrlKind, auto: boolean): Promise<void> {
+    await Promise.all([...this.issuers.keys()].map((id) => this.regenerateIssuer(id, kind, auto)));
+  }
+
+  /**
+   * `true` when the published CRLs already give what an automatic regeneration of `kind` would:
+   * both reflect the current revocation sequence, the delta is on the latest full CRL, and the
+   * one of `kind` is younger than half its interval (another process made them).
+   */
+  private async fresh(i: CrlIssuer, kind: CrlKind): Promise<boolean> {
+    const { store } = this.options;
+    const seq = await store.revocationSeq();
+    const full = await store.getPublishedCrlHeader(i.skiHex, 'full');
+    const delta = await store.getPublishedCrlHeader(i.skiHex, 'delta');
+    if (!full || !delta || delta.baseCrlNumber !== full.crlNumber) return false;
+    const h = kind === 'full' ? full : delta;
+    const interval = kind === 'full' ? this.schedule.fullIntervalMs : this.schedule.deltaIntervalMs;
+    return (
+      full.revocationSeq >= seq &&
+      delta.revocationSeq >= seq &&
+      this.now().getTime() - h.thisUpdate.getTime() < interval / 2
+    );
   }
 
   /** The latest published CRL of an issuer (read from the store). */
@@ -198,14 +229,22 @@ export class CrlPublisher {
     this.timers.push(t);
   }
 
-  private regenerateIssuer(issuerId: string, kind: CrlKind): Promise<void> {
+  private regenerateIssuer(issuerId: string, kind: CrlKind, auto = false): Promise<void> {
     const i = this.issuers.get(issuerId)!;
+    const { store } = this.options;
+    const work = async (): Promise<void> => {
+      if (auto && (await this.fresh(i, kind))) return;
+      let base = await store.getPublishedCrlHeader(i.skiHex, 'full');
+      if (kind === 'full' || !base) base = await this.generate(i, 'full');
+      await this.generate(i, 'delta', base);
+    };
     const run = async (): Promise<void> => {
       if (this.stopped) return;
       try {
-        let base = await this.options.store.getPublishedCrlHeader(i.skiHex, 'full');
-        if (kind === 'full' || !base) base = await this.generate(i, 'full');
-        await this.generate(i, 'delta', base);
+        if (!store.exclusive) return await work();
+        const { acquired } = await store.exclusive(`crl:${i.skiHex}`, work, { wait: !auto });
+        // Another process is generating: look again on the next poll (then, probably, fresh).
+        if (!acquired) this.lastSeenSeq = -1;
       } catch (e) {
         (this.options.onError ?? defaultOnError)(e, issuerId);
         throw e;

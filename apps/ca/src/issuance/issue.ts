@@ -6,10 +6,14 @@
  * Never twice: the application is first claimed with a short lease (a concurrent call sees the
  * lease and stops), both certificates are signed, and the certificates and the status change are
  * committed in one transaction that re-checks the lease. A crash in between leaves nothing
- * published; the lease times out and issuance can be retried.
+ * published; the lease times out and issuance can be retried. The lease names the process that
+ * took it (the store's `nodeId`): when that process is dead (killed, crashed; with several CA
+ * processes on PostgreSQL the database says so at once), a retry on another process takes the
+ * lease over without waiting for it to end. Serials are random; should one be taken already (the
+ * store's unique constraint), both certificates are signed again with new serials.
  */
 
-import type { ApplicationRecord, CertificateRecord } from '@kzpki/ca-store';
+import { type ApplicationRecord, type CertificateRecord, isDuplicate } from '@kzpki/ca-store';
 import {
   buildNcaSubject,
   formatName,
@@ -26,6 +30,9 @@ import { type CaContext, conflict, loadApplication } from './context.js';
 
 /** How long a claim on an application lasts while its certificates are signed. */
 const LEASE_MS = 60_000;
+
+/** Signings before a serial collision is reported (two in a row are already ~2^-120). */
+const SERIAL_ATTEMPTS = 3;
 
 /** Options of {@link issueCertificates}. */
 export interface IssueOptions {
@@ -87,11 +94,25 @@ export async function issueCertificates(
   const token = randomId();
   const now = ctx.now();
   const actor = `applicant:${app.iin}`;
+  const held = app.data.issuanceLease;
+  // A live lease of a process that died is taken over now rather than when it ends.
+  const orphaned =
+    held?.owner !== undefined &&
+    held.until.getTime() > now.getTime() &&
+    !(await ctx.store.isNodeAlive(held.owner));
   const claimed = await ctx.store.updateApplication(app.id, {
     expected: ready,
-    guard: (cur) => !cur.data.issuanceLease || cur.data.issuanceLease.until.getTime() <= now.getTime(),
-    data: { issuanceLease: { token, until: new Date(now.getTime() + LEASE_MS) } },
-    audit: { actor, action: 'issuance.started', entity: `application:${app.id}` },
+    guard: (cur) => {
+      const lease = cur.data.issuanceLease;
+      return !lease || lease.until.getTime() <= now.getTime() || (orphaned && lease.token === held?.token);
+    },
+    data: { issuanceLease: { token, until: new Date(now.getTime() + LEASE_MS), owner: ctx.store.nodeId } },
+    audit: {
+      actor,
+      action: 'issuance.started',
+      entity: `application:${app.id}`,
+      details: { node: ctx.store.nodeId, ...(orphaned ? { takenOverFrom: held?.owner } : {}) },
+    },
   });
   if (!claimed) {
     const cur = await loadApplication(ctx, app.id);
@@ -104,21 +125,33 @@ export async function issueCertificates(
     return conflict(ctx, app.id);
   }
   try {
-    const certificates = await signBoth(ctx, claimed, opts);
-    const issued = await ctx.store.recordIssuance(app.id, certificates, {
-      expected: ready,
-      guard: (cur) => cur.data.issuanceLease?.token === token,
-      status: { to: 'issued', actor: 'ca' },
-      data: { issuanceLease: undefined },
-      audit: {
-        actor,
-        action: 'certificates.issued',
-        entity: `application:${app.id}`,
-        details: { serials: certificates.map((c) => c.serialHex), number: app.number },
-      },
-    });
-    if (!issued) return conflict(ctx, app.id);
-    return { application: issued, certificates };
+    for (let attempt = 1; ; attempt++) {
+      const certificates = await signBoth(ctx, claimed, opts);
+      let issued: ApplicationRecord | undefined;
+      try {
+        issued = await ctx.store.recordIssuance(app.id, certificates, {
+          expected: ready,
+          guard: (cur) => cur.data.issuanceLease?.token === token,
+          status: { to: 'issued', actor: 'ca' },
+          data: { issuanceLease: undefined },
+          audit: {
+            actor,
+            action: 'certificates.issued',
+            entity: `application:${app.id}`,
+            details: {
+              serials: certificates.map((c) => c.serialHex),
+              number: app.number,
+              node: ctx.store.nodeId,
+            },
+          },
+        });
+      } catch (e) {
+        if (isDuplicate(e, 'serial') && attempt < SERIAL_ATTEMPTS) continue;
+        throw e;
+      }
+      if (!issued) return conflict(ctx, app.id);
+      return { application: issued, certificates };
+    }
   } catch (e) {
     await ctx.store.updateApplication(app.id, {
       expected: ready,
@@ -126,7 +159,7 @@ export async function issueCertificates(
       data: { issuanceLease: undefined },
       audit: { actor: 'ca', action: 'issuance.failed', entity: `application:${app.id}` },
     });
-    if (e instanceof Error && /UNIQUE constraint failed: certificates\.spki_sha256/.test(e.message)) {
+    if (isDuplicate(e, 'public-key')) {
       throw new CaError('ERR_CSR_KEY_REUSED', 'A certificate for one of these keys was issued meanwhile', {
         cause: e,
       });

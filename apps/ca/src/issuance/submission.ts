@@ -4,7 +4,7 @@
  * the first manager, the others are ready for issuance.
  */
 
-import type { ApplicationRecord } from '@kzpki/ca-store';
+import { type ApplicationRecord, isDuplicate } from '@kzpki/ca-store';
 import { TEMPLATES, toDer } from '@kzpki/pki';
 import { generateApplicationNumber } from '../crypto/application-number.js';
 import { sha256Hex } from '../crypto/hash.js';
@@ -89,7 +89,7 @@ export async function submitApplication(
       return updated ?? (await conflict(ctx, app.id));
     } catch (e) {
       // A concurrent application took the same number between the check and the update.
-      if (e instanceof Error && /UNIQUE constraint failed: applications\.number/.test(e.message)) continue;
+      if (isDuplicate(e, 'application-number')) continue;
       throw e;
     }
   }

@@ -1,12 +1,15 @@
 /**
  * `kzpki ca init`: creates the reference CA's TEST hierarchy (root, issuing CA, OCSP responder,
- * operator certificate) in the data directory, or reports the one already there. The server
- * does the same on its first start; this command lets a deployment create the keys ahead of it.
+ * operator certificate) in the data directory or the database of `--database`, or reports the one
+ * already there. The server does the same on its first start; this command lets a deployment
+ * create the keys ahead of it. `kzpki ca migrate-store` (`migrate-store.ts`) moves a SQLite CA to
+ * PostgreSQL.
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { CaCertificateInfo } from '@kzpki/ca';
 import { type Context, EXIT_OK, guarded, table, wantsJson, writeJson } from '@kzpki/cli/command-kit';
 import { type Command, Option } from 'commander';
+import { locationOption, registerMigrateStore } from './migrate-store.js';
 
 /** One CA certificate in the `ca init --json` output. */
 export interface CaCertificateSummary {
@@ -39,6 +42,10 @@ export function register(program: Command, ctx: Context): void {
     )
     .option('--data-dir <dir>', 'data directory (default: $KZPKI_DATA_DIR or ./var)')
     .option(
+      '--database <url>',
+      'the store instead of the data directory: postgres://user@host:5432/db or sqlite:<path> (default: $KZPKI_DATABASE_URL)',
+    )
+    .option(
       '--status-url <url>',
       'status service URL written into the CA certificates (default: $KZPKI_STATUS_PUBLIC_URL or http://127.0.0.1:8081)',
     )
@@ -52,41 +59,64 @@ export function register(program: Command, ctx: Context): void {
       async (
         options: {
           dataDir?: string;
+          database?: string;
           statusUrl?: string;
           caKeyAlgorithm: 'RSA-4096' | 'RSA-3072' | 'RSA-2048';
         },
         command: Command,
       ) => {
         await guarded(ctx, command, async () => {
-          const { caStorePath, createDataDirectory, DEV_CA_PASSPHRASE, initCa, openCaStore } = await import(
-            '@kzpki/ca'
-          );
+          const {
+            caStorePath,
+            createDataDirectory,
+            DEV_CA_PASSPHRASE,
+            describeStoreLocation,
+            initCa,
+            openCaRepository,
+            parseStoreLocation,
+          } = await import('@kzpki/ca');
           const dataDir = resolve(options.dataDir ?? process.env.KZPKI_DATA_DIR ?? './var');
+          const location = locationOption(
+            parseStoreLocation,
+            options.database ?? (process.env.KZPKI_DATABASE_URL || `sqlite:${caStorePath(dataDir)}`),
+            '--database',
+          );
           const passphrase = process.env.KZPKI_CA_PASSPHRASE || DEV_CA_PASSPHRASE;
           if (passphrase === DEV_CA_PASSPHRASE) {
             ctx.io.stderr(
               'warning: KZPKI_CA_PASSPHRASE is not set: the CA keys are encrypted with the public development passphrase.\n',
             );
           }
-          const { warning } = createDataDirectory(dataDir);
-          if (warning) ctx.io.stderr(`warning: ${warning}\n`);
-          const store = openCaStore(caStorePath(dataDir));
+          if (location.kind === 'sqlite') {
+            const { warning } = createDataDirectory(dirname(resolve(location.path)));
+            if (warning) ctx.io.stderr(`warning: ${warning}\n`);
+          }
+          const store = await openCaRepository(location);
           try {
-            const result = await initCa(store, {
-              passphrase,
-              ...(process.env.KZPKI_STATUS_PASSPHRASE
-                ? { statusPassphrase: process.env.KZPKI_STATUS_PASSPHRASE }
-                : {}),
-              statusBaseUrl:
-                options.statusUrl ?? process.env.KZPKI_STATUS_PUBLIC_URL ?? 'http://127.0.0.1:8081',
-              keyAlgorithms: { root: options.caKeyAlgorithm, issuing: options.caKeyAlgorithm },
-            });
+            // Under the store's lock: CA processes starting meanwhile wait, then load what this made.
+            const locked = await store.exclusive(
+              'ca-init',
+              () =>
+                initCa(store, {
+                  passphrase,
+                  ...(process.env.KZPKI_STATUS_PASSPHRASE
+                    ? { statusPassphrase: process.env.KZPKI_STATUS_PASSPHRASE }
+                    : {}),
+                  statusBaseUrl:
+                    options.statusUrl ?? process.env.KZPKI_STATUS_PUBLIC_URL ?? 'http://127.0.0.1:8081',
+                  keyAlgorithms: { root: options.caKeyAlgorithm, issuing: options.caKeyAlgorithm },
+                }),
+              { wait: true },
+            );
+            if (!locked.acquired) throw new Error('unreachable: a waiting lock is always acquired');
+            const result = locked.value;
             const m = result.material;
             const certificates = [m.root, m.issuing, m.ocspResponder, m.operator].map(summary);
             ctx.exitCode = EXIT_OK;
             if (wantsJson(command)) {
               return writeJson(ctx.io, {
                 dataDir,
+                store: describeStoreLocation(location),
                 created: result.created,
                 renewed: result.renewed,
                 certificates,
@@ -98,7 +128,7 @@ export function register(program: Command, ctx: Context): void {
                 : result.renewed.length > 0
                   ? `renewed ${result.renewed.join(', ')}`
                   : 'already initialised, nothing to do';
-            ctx.io.stdout(`${caStorePath(dataDir)}: ${what}\n`);
+            ctx.io.stdout(`${describeStoreLocation(location)}: ${what}\n`);
             for (const c of certificates) {
               ctx.io.stdout(
                 `\n${c.name}:\n${table(
@@ -118,4 +148,6 @@ export function register(program: Command, ctx: Context): void {
         });
       },
     );
+
+  registerMigrateStore(ca, ctx);
 }

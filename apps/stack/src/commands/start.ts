@@ -54,7 +54,7 @@ export function banner(s: RunningServices, testMode: boolean, personas: DemoPers
       s.ca.context.config.devMode
         ? ['dev SMS outbox', `${caUrl}/v1/dev/sms-outbox?iin=<IIN> (one-time codes from 1414)`]
         : ['one-time codes', `${s.smsSpool ?? 'the SMS gateway'} (dev mode off: readable by this user only)`],
-      ['data', `${s.dataDir}`],
+      ['data', s.store],
       ['test mode', testMode ? 'on: NCA test identifiers, backdated validity (expired test keys)' : 'off'],
     ]),
     '',
@@ -86,7 +86,7 @@ export function register(program: Command, ctx: Context): void {
   program
     .command('start')
     .description(
-      'run the reference CA, the status service and the portal locally (SQLite in KZPKI_DATA_DIR, default ./var)',
+      'run the reference CA, the status service and the portal locally (SQLite in KZPKI_DATA_DIR, default ./var, or PostgreSQL with --database)',
     )
     .option('--port <port>', 'CA API port (0: any free port)', integerIn(0, 65535), 8080)
     .option('--status-port <port>', 'status service port (0: any free port)', integerIn(0, 65535), 8081)
@@ -96,6 +96,10 @@ export function register(program: Command, ctx: Context): void {
     .option('--no-verify', 'do not run the verification service')
     .option('--host <address>', 'listen address', '127.0.0.1')
     .option('--data-dir <dir>', 'data directory (default: $KZPKI_DATA_DIR or ./var)')
+    .option(
+      '--database <url>',
+      'the store: postgres://user@host:5432/db (more CA and status processes may join it) or sqlite:<path> (default: $KZPKI_DATABASE_URL, else SQLite in the data directory)',
+    )
     .option('--no-test-mode', 'refuse NCA test identifiers and backdated validity')
     .option(
       '--dev',
@@ -133,6 +137,7 @@ export function register(program: Command, ctx: Context): void {
           verify: boolean;
           host: string;
           dataDir?: string;
+          database?: string;
           testMode: boolean;
           caKeyAlgorithm: 'RSA-4096' | 'RSA-3072' | 'RSA-2048';
           dev?: boolean;
@@ -158,11 +163,23 @@ export function register(program: Command, ctx: Context): void {
             .filter((p) => p !== '');
           const trustedProxies = options.trustedProxy ?? (envProxies.length > 0 ? envProxies : undefined);
           const dataDir = options.dataDir ?? process.env.KZPKI_DATA_DIR ?? './var';
+          const database = options.database ?? (process.env.KZPKI_DATABASE_URL || undefined);
+          const { describeStoreLocation, isCaStoreError, parseStoreLocation } = await import('@kzpki/ca');
+          if (database !== undefined) {
+            try {
+              parseStoreLocation(database);
+            } catch (e) {
+              if (isCaStoreError(e, 'ERR_STORE_LOCATION'))
+                throw new CliError('ERR_USAGE', `--database: ${e.message}`);
+              throw e;
+            }
+          }
           ctx.io.stderr(
-            `Starting in ${dataDir} (the first start creates the CA keys; RSA-4096 takes a moment)...\n`,
+            `Starting on ${database !== undefined ? describeStoreLocation(database) : dataDir} (the first start creates the CA keys; RSA-4096 takes a moment)...\n`,
           );
           const services = await startServices({
             dataDir,
+            ...(database !== undefined ? { database } : {}),
             ...(process.env.KZPKI_CA_PASSPHRASE ? { passphrase: process.env.KZPKI_CA_PASSPHRASE } : {}),
             ...(process.env.KZPKI_STATUS_PASSPHRASE
               ? { statusPassphrase: process.env.KZPKI_STATUS_PASSPHRASE }

@@ -16,9 +16,10 @@
 import {
   type CrlKind,
   caStorePath,
+  describeStoreLocation,
   isCaStoreError,
   type OcspResponderRecord,
-  openStatusStore,
+  openStatusRepository,
   ResponderKeyring,
   type StatusStore,
 } from '@kzpki/ca-store';
@@ -42,6 +43,11 @@ export interface OpenCaStoreSourceOptions {
   dataDir?: string;
   /** Or the database path itself. */
   databasePath?: string;
+  /**
+   * Or the store's location (`KZPKI_DATABASE_URL`): `postgres://...` (the status service then
+   * learns revocations by notification, see `@kzpki/ca-store`'s `PgStatusStore`) or `sqlite:<path>`.
+   */
+  database?: string;
   /** Passphrase of the OCSP responder keys (`KZPKI_STATUS_PASSPHRASE`), not the CA's. */
   passphrase: string;
 }
@@ -91,13 +97,21 @@ export class CaStoreStatusSource implements StatusSource {
    * ```
    */
   static async open(options: OpenCaStoreSourceOptions): Promise<CaStoreStatusSource> {
-    const path = options.databasePath ?? (options.dataDir ? caStorePath(options.dataDir) : undefined);
-    if (!path) throw new StatusError('ERR_CONFIG', 'Give the CA data directory or database path');
+    const location =
+      options.database ??
+      (options.databasePath !== undefined
+        ? `sqlite:${options.databasePath}`
+        : options.dataDir
+          ? `sqlite:${caStorePath(options.dataDir)}`
+          : undefined);
+    if (!location) throw new StatusError('ERR_CONFIG', 'Give the CA data directory, database path or URL');
     let store: StatusStore;
     try {
-      store = openStatusStore(path);
+      store = await openStatusRepository(location);
     } catch (cause) {
-      throw new StatusError('ERR_SOURCE', `Cannot open the CA database ${path}`, { cause });
+      throw new StatusError('ERR_SOURCE', `Cannot open the CA database ${describeStoreLocation(location)}`, {
+        cause,
+      });
     }
     return new CaStoreStatusSource(store, { passphrase: options.passphrase, ownsStore: true });
   }
@@ -137,6 +151,11 @@ export class CaStoreStatusSource implements StatusSource {
    */
   changeSeq(): Promise<number> {
     return this.store.revocationSeq();
+  }
+
+  /** The sequence when the store knows it without a round trip (see `StatusStore.revocationSeqNow`). */
+  changeSeqNow(): number | undefined {
+    return this.store.revocationSeqNow?.();
   }
 
   async lookup(issuerId: string, serialHex: string): Promise<CertificateStatusRecord | undefined> {

@@ -21,6 +21,14 @@ ON CONFLICT (bucket) DO UPDATE SET
   at_ms = $5::bigint
 RETURNING tokens, allowed`;
 
+/**
+ * A bucket name as PostgreSQL text, which cannot hold NUL (server-kit's limiter joins the limit's
+ * name and key with one): backslash and NUL escaped, so different names stay different.
+ */
+function bucketText(bucket: string): string {
+  return bucket.replace(/\\/g, '\\\\').replace(/\u0000/g, '\\0');
+}
+
 /** Takes `cost` tokens from `bucket` under `rule` at `nowMs`. */
 export async function takeRateLimit(
   db: Queryable,
@@ -31,7 +39,7 @@ export async function takeRateLimit(
 ): Promise<RateLimitTake> {
   const r = (
     await db.query<{ tokens: number; allowed: boolean }>(TAKE, [
-      bucket,
+      bucketText(bucket),
       rule.capacity,
       rule.refillPerSecond,
       cost,

@@ -977,6 +977,11 @@ export function describeStoreContract(h: StoreHarness): void {
           ),
         );
         expect(takes.filter((d) => d.allowed)).toHaveLength(10);
+        // Bucket names as the limiter makes them (`name\0key`), kept apart from look-alikes.
+        const one = { capacity: 1, refillPerSecond: 1e-9 };
+        expect((await store.takeRateLimit!('otpSendPerIp\u0000127.0.0.1', one, 1, at)).allowed).toBe(true);
+        expect((await store.takeRateLimit!('otpSendPerIp\\0127.0.0.1', one, 1, at)).allowed).toBe(true);
+        expect((await other.takeRateLimit!('otpSendPerIp\u0000127.0.0.1', one, 1, at)).allowed).toBe(false);
         await other.close();
       });
     });
