@@ -20,7 +20,9 @@ import type {
   ApplicationRecord,
   ApplicationStatusView,
   ApprovalRecord,
+  AuditCheckpointRecord,
   AuditEntry,
+  AuditHead,
   AuditInput,
   CaKeyName,
   CaKeyRecord,
@@ -207,6 +209,11 @@ export interface CaRepository extends StatusStore, CrlStore {
     audit: AuditInput,
     options?: { replace?: boolean },
   ): Promise<void>;
+  /**
+   * Stores a certificate the CA issued outside the application flow (an NCA operator's, issued
+   * with `kzpki ca operator issue`), with its audit entry; revocable like any other.
+   */
+  putCertificate(certificate: CertificateRecord, audit: AuditInput): Promise<void>;
   /** Publishes (or updates) a CA the status service serves. */
   putIssuer(issuer: IssuerRecord, audit: AuditInput): Promise<void>;
   /**
@@ -290,6 +297,17 @@ export interface CaRepository extends StatusStore, CrlStore {
   listAudit(entity: string): Promise<AuditEntry[]>;
   /** Recomputes the hash chain; returns the id of the first broken entry, or `undefined`. */
   verifyAuditChain(): Promise<number | undefined>;
+  /** The newest audit entry and the number of entries; `undefined` while the log is empty. */
+  auditHead(): Promise<AuditHead | undefined>;
+  /** Audit entries with an id above `afterId`, oldest first, at most `limit` (to walk the whole log). */
+  listAuditPage(afterId: number, limit: number): Promise<AuditEntry[]>;
+  /**
+   * Appends a signed checkpoint (append-only, like the log). `seq` must be the next one
+   * (`ERR_DUPLICATE` when another process took it).
+   */
+  appendAuditCheckpoint(checkpoint: AuditCheckpointRecord): Promise<void>;
+  /** Every checkpoint, oldest first. */
+  listAuditCheckpoints(): Promise<AuditCheckpointRecord[]>;
 
   /** Closes the store. */
   close(): Promise<void>;

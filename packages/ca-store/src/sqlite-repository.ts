@@ -33,6 +33,12 @@ import {
   selectHistory,
 } from './sqlite/applications.js';
 import { appendAudit, listAudit, verifyAuditChain } from './sqlite/audit.js';
+import {
+  insertCheckpoint,
+  selectAuditHead,
+  selectAuditPage,
+  selectCheckpoints,
+} from './sqlite/audit-checkpoints.js';
 import { initSetting, insertCaKey, putSetting, selectCaKey, selectSetting } from './sqlite/ca-keys.js';
 import {
   allocateCrlNumber,
@@ -65,7 +71,9 @@ import type {
   ApplicationRecord,
   ApplicationStatusView,
   ApprovalRecord,
+  AuditCheckpointRecord,
   AuditEntry,
+  AuditHead,
   AuditInput,
   CaKeyName,
   CaKeyRecord,
@@ -266,6 +274,13 @@ export class SqliteCaRepository implements CaRepository {
   ): Promise<void> {
     this.tx(() => {
       insertCaKey(this.db, key, options.replace ?? false);
+      insertCertificate(this.db, certificate);
+      appendAudit(this.db, audit, this.now());
+    });
+  }
+
+  async putCertificate(certificate: CertificateRecord, audit: AuditInput): Promise<void> {
+    this.tx(() => {
       insertCertificate(this.db, certificate);
       appendAudit(this.db, audit, this.now());
     });
@@ -503,6 +518,22 @@ export class SqliteCaRepository implements CaRepository {
 
   async verifyAuditChain(): Promise<number | undefined> {
     return verifyAuditChain(this.db);
+  }
+
+  async auditHead(): Promise<AuditHead | undefined> {
+    return selectAuditHead(this.db);
+  }
+
+  async listAuditPage(afterId: number, limit: number): Promise<AuditEntry[]> {
+    return selectAuditPage(this.db, afterId, limit);
+  }
+
+  async appendAuditCheckpoint(checkpoint: AuditCheckpointRecord): Promise<void> {
+    this.tx(() => insertCheckpoint(this.db, checkpoint));
+  }
+
+  async listAuditCheckpoints(): Promise<AuditCheckpointRecord[]> {
+    return selectCheckpoints(this.db);
   }
 
   async close(): Promise<void> {

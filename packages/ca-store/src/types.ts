@@ -206,6 +206,39 @@ export interface AuditEntry {
   hash: string;
 }
 
+/** The newest entry of the audit log: where a checkpoint anchors the chain. */
+export interface AuditHead {
+  /** Id of the newest entry. */
+  id: number;
+  /** Its chained hash. */
+  hash: string;
+  /** How many entries the log holds (ids may have gaps: PostgreSQL sequences skip on rollback). */
+  entries: number;
+}
+
+/**
+ * A signed checkpoint of the audit log (issue 10 #7): the head of the hash chain at one moment,
+ * signed with a key the database does not hold in the clear (the CA's), chained to the previous
+ * checkpoint. Rewriting the log (even recomputing every hash) no longer matches a checkpoint, and
+ * a copy of the checkpoints kept outside the database catches checkpoints deleted from it.
+ */
+export interface AuditCheckpointRecord {
+  /** 1, 2, 3…: one more per checkpoint. */
+  seq: number;
+  /** Id of the newest entry the checkpoint covers. */
+  auditId: number;
+  /** The hash of that entry. */
+  auditHash: string;
+  /** Entries with an id up to `auditId`. */
+  entries: number;
+  at: Date;
+  /** The signed document (canonical JSON with `seq`, `auditId`, `auditHash`, `entries`, `at`, `previous`). */
+  document: string;
+  signature: Uint8Array;
+  /** DER of the certificate whose key signed. */
+  signerCertificate: Uint8Array;
+}
+
 /** What a state change writes into the audit log (the store adds id, time and hash). */
 export interface AuditInput {
   actor: string;

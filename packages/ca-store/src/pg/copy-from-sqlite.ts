@@ -49,6 +49,7 @@ const TABLES: ReadonlyArray<{ name: string; order: string; conv?: Record<string,
     },
   },
   { name: 'published_crl_parts', order: 'rowid', conv: { crl_number: 'int', part: 'int' } },
+  { name: 'audit_checkpoints', order: 'seq', conv: { seq: 'int', audit_id: 'int', entries: 'int' } },
 ];
 
 /**
@@ -58,7 +59,7 @@ const TABLES: ReadonlyArray<{ name: string; order: string; conv?: Record<string,
 const SKIPPED = new Set(['schema_migrations', 'sqlite_sequence', 'rate_limits']);
 
 /** The SQLite schema version this copier was written for. */
-export const COPIED_SQLITE_SCHEMA = 3;
+export const COPIED_SQLITE_SCHEMA = 4;
 
 /** What {@link copySqliteToPostgres} copied. */
 export interface StoreCopyReport {

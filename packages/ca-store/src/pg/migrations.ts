@@ -275,6 +275,28 @@ CREATE TRIGGER certificates_no_truncate BEFORE TRUNCATE ON certificates
   FOR EACH STATEMENT EXECUTE FUNCTION kzpki_append_only();
 `,
   },
+  {
+    version: 2,
+    name: 'signed audit checkpoints',
+    sql: `
+-- Signed checkpoints of the audit log's hash chain (the CA signs each with a key this database
+-- holds only encrypted); append-only like the log itself.
+CREATE TABLE audit_checkpoints (
+  seq                integer PRIMARY KEY CHECK (seq > 0),
+  audit_id           bigint NOT NULL,
+  audit_hash         text NOT NULL,
+  entries            bigint NOT NULL,
+  at                 timestamptz NOT NULL,
+  document           text NOT NULL,
+  signature          bytea NOT NULL,
+  signer_certificate bytea NOT NULL
+);
+CREATE TRIGGER audit_checkpoints_append_only BEFORE UPDATE OR DELETE ON audit_checkpoints
+  FOR EACH ROW EXECUTE FUNCTION kzpki_append_only();
+CREATE TRIGGER audit_checkpoints_no_truncate BEFORE TRUNCATE ON audit_checkpoints
+  FOR EACH STATEMENT EXECUTE FUNCTION kzpki_append_only();
+`,
+  },
 ];
 
 /** The schema version this code writes. */

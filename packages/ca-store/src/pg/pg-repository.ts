@@ -31,7 +31,9 @@ import type {
   ApplicationRecord,
   ApplicationStatusView,
   ApprovalRecord,
+  AuditCheckpointRecord,
   AuditEntry,
+  AuditHead,
   AuditInput,
   CaKeyName,
   CaKeyRecord,
@@ -59,6 +61,12 @@ import {
   selectHistory,
 } from './applications.js';
 import { flushAudit, listAudit, verifyAuditChain } from './audit.js';
+import {
+  insertCheckpoint,
+  selectAuditHead,
+  selectAuditPage,
+  selectCheckpoints,
+} from './audit-checkpoints.js';
 import { initSetting, insertCaKey, putSetting, selectCaKey, selectSetting } from './ca-keys.js';
 import {
   allocateCrlNumber,
@@ -338,6 +346,13 @@ export class PgCaRepository implements CaRepository {
     });
   }
 
+  async putCertificate(certificate: CertificateRecord, audit: AuditInput): Promise<void> {
+    await this.db.tx(async (t) => {
+      await insertCertificate(t, certificate);
+      t.audit(audit, this.now());
+    });
+  }
+
   async putIssuer(issuer: IssuerRecord, audit: AuditInput): Promise<void> {
     await this.db.tx(async (t) => {
       await upsertIssuer(t, issuer);
@@ -574,6 +589,22 @@ export class PgCaRepository implements CaRepository {
 
   verifyAuditChain(): Promise<number | undefined> {
     return verifyAuditChain(this.db.pool);
+  }
+
+  auditHead(): Promise<AuditHead | undefined> {
+    return selectAuditHead(this.db.pool);
+  }
+
+  listAuditPage(afterId: number, limit: number): Promise<AuditEntry[]> {
+    return selectAuditPage(this.db.pool, afterId, limit);
+  }
+
+  async appendAuditCheckpoint(checkpoint: AuditCheckpointRecord): Promise<void> {
+    await this.db.tx((t) => insertCheckpoint(t, checkpoint));
+  }
+
+  listAuditCheckpoints(): Promise<AuditCheckpointRecord[]> {
+    return selectCheckpoints(this.db.pool);
   }
 
   /** Closes the pool and the liveness connection (other nodes then see this one as dead). */

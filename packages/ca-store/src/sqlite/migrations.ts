@@ -258,6 +258,28 @@ CREATE TABLE rate_limits (
 CREATE INDEX rate_limits_at ON rate_limits (at_ms);
 `,
   },
+  {
+    version: 4,
+    name: 'signed audit checkpoints',
+    sql: `
+-- Signed checkpoints of the audit log's hash chain (the CA signs each with a key this database
+-- holds only encrypted); append-only like the log itself.
+CREATE TABLE audit_checkpoints (
+  seq                INTEGER PRIMARY KEY CHECK (seq > 0),
+  audit_id           INTEGER NOT NULL,
+  audit_hash         TEXT NOT NULL,
+  entries            INTEGER NOT NULL,
+  at                 TEXT NOT NULL,
+  document           TEXT NOT NULL,
+  signature          BLOB NOT NULL,
+  signer_certificate BLOB NOT NULL
+) STRICT;
+CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;
+CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;
+`,
+  },
 ];
 
 /**
