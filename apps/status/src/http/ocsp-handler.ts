@@ -4,11 +4,18 @@
  * endpoints need. RFC 6960 Appendix A: POST with `application/ocsp-request`, GET with the
  * base64 request in the path; answers are `application/ocsp-response` with HTTP 200, including
  * OCSP-level errors.
+ *
+ * The fast path: a GET (or a nonce-less POST) asked before, whose pre-produced response is
+ * current, is answered synchronously from the responder's cache (`OcspResponder.cached`): no
+ * promise, no decoding, and the response head (status, content type and length, caching headers)
+ * built once per response and second, as a flat header list. What it sends is exactly what the
+ * asynchronous path sends for the same request.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteLabel, StatusMetrics } from '../metrics/status-metrics.js';
 import { decodeOcspGetPath } from '../ocsp/get-request.js';
 import type { OcspAnswer, OcspResponder } from '../ocsp/responder.js';
+import type { CachedResponse } from '../ocsp/response-cache.js';
 import { cachingHeaders, matchesIfNoneMatch } from './caching.js';
 import { problem, sendProblem } from './problem.js';
 
@@ -27,6 +34,62 @@ export interface OcspHandlerOptions {
 const OCSP_RESPONSE = 'application/ocsp-response';
 
 /**
+ * The If-None-Match header(s), joined as Node joins them, read from `rawHeaders`: `req.headers`
+ * builds an object of every header on first access, which the fast path does not need.
+ */
+function ifNoneMatch(req: IncomingMessage): string | undefined {
+  const raw = req.rawHeaders;
+  let found: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 13 && name.toLowerCase() === 'if-none-match') {
+      found = found === undefined ? raw[i + 1]! : `${found}, ${raw[i + 1]!}`;
+    }
+  }
+  return found;
+}
+
+/** The head of a cacheable GET answer, kept per response for the second it was built in. */
+interface CachedHead {
+  second: number;
+  /** 200: content type and length, then the caching headers (flat name, value list). */
+  ok: string[];
+  /** 304: the caching headers only. */
+  notModified: string[];
+}
+
+/**
+ * The response heads of pre-produced answers. `max-age` counts down to nextUpdate in whole
+ * seconds (producedAt and nextUpdate are whole seconds), so a head holds from one whole second
+ * to the next; entries go with their response (a WeakMap: the cache decides how long it lives).
+ */
+function headBuilder(
+  maxAge: number,
+): (r: Pick<CachedResponse, 'etag' | 'producedAt' | 'nextUpdate' | 'der'>) => CachedHead {
+  const heads = new WeakMap<object, CachedHead>();
+  return (r) => {
+    // The next whole second: max-age = floor(nextUpdate - now) is the same for all of it.
+    const second = Math.ceil(Date.now() / 1000);
+    const held = heads.get(r);
+    if (held?.second === second) return held;
+    const caching = Object.entries(
+      cachingHeaders(
+        { etag: r.etag, lastModified: r.producedAt, nextUpdate: r.nextUpdate },
+        maxAge,
+        second * 1000,
+      ),
+    ).flat();
+    const head: CachedHead = {
+      second,
+      ok: ['content-type', OCSP_RESPONSE, 'content-length', String(r.der.length), ...caching],
+      notModified: caching,
+    };
+    heads.set(r, head);
+    return head;
+  };
+}
+
+/**
  * A request listener for the OCSP routes: returns `false` (without touching the response) for
  * every other path, so the caller can hand the request to the next handler.
  */
@@ -36,6 +99,7 @@ export function createOcspHandler(
   const { responder, metrics } = options;
   const maxBytes = options.maxRequestBytes ?? 16 * 1024;
   const maxAge = options.maxAgeSeconds ?? 300;
+  const head = headBuilder(maxAge);
 
   // Series handles by route/method/code: label text is built once, not on every request.
   const series = new Map<string, { count: { inc(): void }; duration: { observe(v: number): void } }>();
@@ -54,6 +118,40 @@ export function createOcspHandler(
     s.duration.observe((performance.now() - started) / 1000);
   };
 
+  /** A cacheable GET answer: 304 when the client holds it, else 200 with the bytes. */
+  const sendCacheable = (
+    res: ServerResponse,
+    req: IncomingMessage,
+    r: Pick<CachedResponse, 'etag' | 'producedAt' | 'nextUpdate' | 'der'>,
+    started: number,
+  ): void => {
+    const h = head(r);
+    const inm = ifNoneMatch(req);
+    if (inm !== undefined && matchesIfNoneMatch(inm, r.etag)) {
+      res.writeHead(304, h.notModified);
+      res.end();
+      finish('ocsp_get', 'GET', 304, started);
+      return;
+    }
+    res.writeHead(200, h.ok);
+    res.end(r.der);
+    finish('ocsp_get', 'GET', 200, started);
+  };
+
+  /** A nonce-less POST answered from the cache: never cached by HTTP (RFC 5019 §5: GET is). */
+  const sendPost = (res: ServerResponse, der: Uint8Array, started: number): void => {
+    res.writeHead(200, [
+      'content-type',
+      OCSP_RESPONSE,
+      'content-length',
+      String(der.length),
+      'cache-control',
+      'no-store',
+    ]);
+    res.end(der);
+    finish('ocsp_post', 'POST', 200, started);
+  };
+
   const send = (
     res: ServerResponse,
     answer: OcspAnswer,
@@ -61,26 +159,18 @@ export function createOcspHandler(
     req: IncomingMessage,
     started: number,
   ): void => {
-    const route: RouteLabel = get ? 'ocsp_get' : 'ocsp_post';
     if (get && answer.cache) {
       const { etag, producedAt, nextUpdate } = answer.cache;
-      const headers = cachingHeaders({ etag, lastModified: producedAt, nextUpdate }, maxAge);
-      if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
-        res.writeHead(304, headers);
-        res.end();
-        finish(route, 'GET', 304, started);
-        return;
-      }
-      res.writeHead(200, { 'content-type': OCSP_RESPONSE, 'content-length': answer.der.length, ...headers });
-    } else {
-      res.writeHead(200, {
-        'content-type': OCSP_RESPONSE,
-        'content-length': answer.der.length,
-        'cache-control': 'no-store',
-      });
+      sendCacheable(res, req, { etag, producedAt, nextUpdate, der: answer.der }, started);
+      return;
     }
+    res.writeHead(200, {
+      'content-type': OCSP_RESPONSE,
+      'content-length': answer.der.length,
+      'cache-control': 'no-store',
+    });
     res.end(answer.der);
-    finish(route, get ? 'GET' : 'POST', 200, started);
+    finish(get ? 'ocsp_get' : 'ocsp_post', get ? 'GET' : 'POST', 200, started);
   };
 
   const fail = (
@@ -107,6 +197,11 @@ export function createOcspHandler(
 
     if (method === 'GET' && path.length > 6) {
       const encoded = path.slice(6);
+      const hit = responder.cached(encoded);
+      if (hit !== undefined) {
+        sendCacheable(res, req, hit, started);
+        return true;
+      }
       let der: Uint8Array;
       try {
         der = decodeOcspGetPath(encoded, maxBytes);
@@ -154,7 +249,13 @@ export function createOcspHandler(
         if (rejected) return;
         const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
         // The body itself is the memo key: repeated nonce-less requests skip decoding.
-        responder.respond(body, body.length <= 512 ? body.toString('latin1') : undefined).then(
+        const memoKey = body.length <= 512 ? body.toString('latin1') : undefined;
+        const hit = memoKey === undefined ? undefined : responder.cached(memoKey);
+        if (hit !== undefined) {
+          sendPost(res, hit.der, started);
+          return;
+        }
+        responder.respond(body, memoKey).then(
           (a) => send(res, a, false, req, started),
           (e) => fail(res, 'ocsp_post', method, started, e),
         );
