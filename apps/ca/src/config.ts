@@ -62,6 +62,8 @@ export interface CaConfig {
   agreement: Agreement;
   /** Seconds between expiry sweeps (0: none; expiry still happens on access). */
   sweepIntervalSeconds: number;
+  /** Seconds between signed audit checkpoints (0: none, not even at shutdown). */
+  auditCheckpointIntervalSeconds: number;
 }
 
 /** The defaults. */
@@ -81,6 +83,7 @@ export function defaultConfig(): CaConfig {
     rateLimits: { ...DEFAULT_RATE_LIMITS },
     agreement: CURRENT_AGREEMENT,
     sweepIntervalSeconds: 600,
+    auditCheckpointIntervalSeconds: 300,
   };
 }
 

@@ -14,6 +14,7 @@
  */
 
 export * from '@kzpki/ca-store';
+export * from './audit/checkpoints.js';
 export * from './auth/certificate-login.js';
 export * from './ca/hierarchy.js';
 export * from './ca/init-ca.js';

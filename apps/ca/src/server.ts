@@ -23,6 +23,7 @@ import {
   type RunningHttpServer,
 } from '@kzpki/server-kit';
 import express from 'express';
+import { createAuditCheckpoint } from './audit/checkpoints.js';
 import { CA_FILE_NAMES } from './ca/hierarchy.js';
 import { type InitCaOptions, initCa } from './ca/init-ca.js';
 import type { CaMaterial } from './ca/material.js';
@@ -98,7 +99,16 @@ export interface CaServerOptions {
    * since no HTTP endpoint shows them); with dev mode, none.
    */
   smsSpool?: string;
+  /**
+   * File the signed audit checkpoints are also appended to (JSON lines, 0600), outside the
+   * database: `kzpki audit verify --anchors` catches checkpoints deleted from the store with it.
+   * Default: `<dataDir>/audit-checkpoints.jsonl` when `dataDir` is given; keep a copy elsewhere too.
+   */
+  auditAnchorFile?: string;
 }
+
+/** File name of the audit anchor file in the data directory. */
+export const AUDIT_ANCHOR_FILE = 'audit-checkpoints.jsonl';
 
 /** File name of the SMS spool in the data directory (CA without dev mode). */
 export const SMS_SPOOL_FILE = 'sms-outbox.log';
@@ -117,6 +127,8 @@ export interface CaServer {
   crls: CrlPublisher;
   /** Responses that did not match the spec (only with `validateResponses`). */
   specViolations: string[];
+  /** Signs a checkpoint of the audit log now (when it moved since the last one). */
+  checkpointAudit(): Promise<void>;
   /** Stops the expiry timer and the CRL schedule, and closes the store if the server opened it. */
   close(): Promise<void>;
 }
@@ -227,6 +239,25 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
   app.use(notFoundHandler());
   app.use(problemErrorHandler({ onInternalError: (e) => logError('[kzpki-ca] request failed', e) }));
 
+  // Signed checkpoints of the audit log (issue 10 #7): periodically, and when the CA stops.
+  const anchorFile =
+    opts.auditAnchorFile ?? (opts.dataDir !== undefined ? join(opts.dataDir, AUDIT_ANCHOR_FILE) : undefined);
+  const checkpoint = async (): Promise<void> => {
+    await initStore.exclusive('audit-checkpoint', () =>
+      createAuditCheckpoint(initStore, material.issuing, {
+        now: now(),
+        ...(anchorFile !== undefined ? { anchorFile } : {}),
+      }),
+    );
+  };
+  const checkpointTimer =
+    config.auditCheckpointIntervalSeconds > 0
+      ? setInterval(() => {
+          checkpoint().catch((e: unknown) => logError('[kzpki-ca] audit checkpoint failed', e));
+        }, config.auditCheckpointIntervalSeconds * 1000)
+      : undefined;
+  checkpointTimer?.unref();
+
   const timer =
     config.sweepIntervalSeconds > 0
       ? setInterval(() => {
@@ -248,6 +279,7 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
   } catch (e) {
     await crls.stop();
     if (timer) clearInterval(timer);
+    if (checkpointTimer) clearInterval(checkpointTimer);
     await ownedStore?.close();
     throw e;
   }
@@ -257,9 +289,14 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
     context,
     crls,
     specViolations,
+    checkpointAudit: checkpoint,
     async close() {
       if (timer) clearInterval(timer);
+      if (checkpointTimer) clearInterval(checkpointTimer);
       await crls.stop();
+      if (config.auditCheckpointIntervalSeconds > 0) {
+        await checkpoint().catch((e: unknown) => logError('[kzpki-ca] audit checkpoint failed', e));
+      }
       await ownedStore?.close();
     },
   };

@@ -3,11 +3,18 @@
  * failed before its fix.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { caStorePath, openCaStore, type SqliteCaRepository } from '@kzpki/ca-store';
+import {
+  AUDIT_GENESIS,
+  auditEntryHash,
+  caStorePath,
+  openCaStore,
+  type SqliteCaRepository,
+} from '@kzpki/ca-store';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parseAnchors, verifyAuditLog } from '../src/audit/checkpoints.js';
 import { call } from './support/api.js';
 import {
   Applicant,
@@ -395,5 +402,153 @@ describe('#8 rate limits key on the real client, count per IIN across resends, l
     await t.ca.close();
     t = await startTestCa({ rateLimits: limits, trustedProxies: ['loopback'] }, dir);
     expectProblem(await lookup(t.url, '203.0.113.7'), 429, 'ERR_RATE_LIMITED');
+  });
+});
+
+/** A raw SQLite connection (the tamper tests write past the store). */
+type Raw = SqliteCaRepository['db'];
+
+describe('#7 the audit log is anchored by signed checkpoints', () => {
+  let t: TestCa;
+  let original: string;
+  let gapAt: number;
+  const copies: string[] = [];
+  beforeAll(async () => {
+    t = await startTestCa();
+    // Some history, a checkpoint over it, then more history after it.
+    const a = new Applicant(t.url, 'individual', '850315300128');
+    expect((await a.start()).status).toBe(201);
+    // A gap in the ids, as PostgreSQL leaves one when a transaction rolls back.
+    const db = (t.ca.context.store as SqliteCaRepository).db;
+    gapAt =
+      (db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").pluck().get() as number) + 1;
+    db.prepare("UPDATE sqlite_sequence SET seq = seq + 3 WHERE name = 'audit_log'").run();
+    expect((await a.verify()).status).toBe(200);
+    await a.runIdentification();
+    await t.ca.checkpointAudit();
+    expect((await new Applicant(t.url, 'individual', '880612304567').start()).status).toBe(201);
+    await t.ca.checkpointAudit();
+    await t.ca.close();
+    original = caStorePath(t.dir);
+  });
+  afterAll(async () => {
+    for (const d of copies) rmSync(d, { recursive: true, force: true });
+    rmSync(t.dir, { recursive: true, force: true });
+  });
+
+  /** A copy of the store, tampered with by `change` with the append-only triggers dropped. */
+  async function tampered(change?: (db: Raw) => void) {
+    const dir = mkdtempSync(join(tmpdir(), 'kzpki-audit-'));
+    copies.push(dir);
+    copyFileSync(original, caStorePath(dir));
+    const raw = openCaStore(caStorePath(dir));
+    raw.db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
+    change?.(raw.db);
+    rehash(raw.db);
+    await raw.close();
+    const store = openCaStore(caStorePath(dir));
+    const anchors = parseAnchors(readFileSync(join(t.dir, 'audit-checkpoints.jsonl'), 'utf8'));
+    const pinned = t.ca.context.material.issuing.certificate;
+    const report = await verifyAuditLog(store, { anchors, caCertificate: pinned });
+    // What the hash chain alone said before the fix: all well, whatever was done.
+    const chainAlone = await store.verifyAuditChain();
+    await store.close();
+    return { report, chainAlone };
+  }
+
+  /** Recomputes every hash, as an attacker with write access would. */
+  function rehash(db: Raw): void {
+    let prev = AUDIT_GENESIS;
+    const rows = db.prepare('SELECT * FROM audit_log ORDER BY id').all() as Array<Record<string, string>>;
+    const update = db.prepare('UPDATE audit_log SET hash = ? WHERE id = ?');
+    for (const r of rows) {
+      const hash = auditEntryHash(prev, r.at as string, {
+        actor: r.actor as string,
+        action: r.action as string,
+        entity: r.entity as string,
+        details: JSON.parse(r.details as string),
+      });
+      update.run(hash, r.id);
+      prev = hash;
+    }
+  }
+
+  const firstCheckpointId = (db: Raw): number =>
+    (db.prepare('SELECT audit_id FROM audit_checkpoints WHERE seq = 1').get() as { audit_id: number })
+      .audit_id;
+
+  it('an untouched log verifies, with its checkpoints and anchors', async () => {
+    const { report } = await tampered();
+    expect(report).toMatchObject({ ok: true, problems: [] });
+    expect(report.checkpoints).toBeGreaterThanOrEqual(2);
+    expect(report.entries).toBeGreaterThan(10);
+  });
+
+  it('detects a deleted entry, though the recomputed chain verifies', async () => {
+    const { report, chainAlone } = await tampered((db) => {
+      db.prepare('DELETE FROM audit_log WHERE id = ?').run(firstCheckpointId(db) - 2);
+    });
+    expect(chainAlone).toBeUndefined();
+    expect(report.ok).toBe(false);
+    expect(report.problems.map((p) => p.kind)).toContain('deleted');
+  });
+
+  it('detects an entry inserted into a gap of the ids (PostgreSQL sequences leave gaps)', async () => {
+    const { report, chainAlone } = await tampered((db) => {
+      db.prepare(
+        "INSERT INTO audit_log (id, at, actor, action, entity, details, hash) VALUES (?, '2026-01-01T00:00:00.000Z', 'operator:forged', 'moderation.approve', 'application:x', '{}', '')",
+      ).run(gapAt);
+    });
+    expect(chainAlone).toBeUndefined();
+    expect(report.problems.map((p) => p.kind)).toContain('inserted');
+  });
+
+  it('detects an entry inserted with the later ids renumbered', async () => {
+    const { report, chainAlone } = await tampered((db) => {
+      const cut = firstCheckpointId(db) - 3;
+      const rows = db.prepare('SELECT * FROM audit_log ORDER BY id').all() as Array<Record<string, unknown>>;
+      db.exec('DELETE FROM audit_log');
+      const insert = db.prepare(
+        'INSERT INTO audit_log (id, at, actor, action, entity, details, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
+      let id = 1;
+      for (const r of rows) {
+        insert.run(id++, r.at, r.actor, r.action, r.entity, r.details, r.hash);
+        if (r.id === cut) insert.run(id++, r.at, 'operator:forged', 'moderation.approve', r.entity, '{}', '');
+      }
+    });
+    expect(chainAlone).toBeUndefined();
+    expect(report.ok).toBe(false);
+    // Renumbered ids may keep the count at the checkpoint's id: then it reads as a rewrite.
+    const first = report.problems.find((p) => p.seq === 1);
+    expect(['inserted', 'rewritten']).toContain(first?.kind);
+  });
+
+  it('detects a rewritten entry', async () => {
+    const { report, chainAlone } = await tampered((db) => {
+      db.prepare("UPDATE audit_log SET actor = 'operator:someone-else' WHERE id = ?").run(
+        firstCheckpointId(db) - 1,
+      );
+    });
+    expect(chainAlone).toBeUndefined();
+    expect(report.problems.map((p) => p.kind)).toEqual(expect.arrayContaining(['rewritten']));
+    expect(report.problems.map((p) => p.kind)).not.toContain('deleted');
+  });
+
+  it('detects a checkpoint deleted from the database, by the anchor file', async () => {
+    const { report } = await tampered((db) => {
+      db.exec('DROP TRIGGER audit_checkpoints_no_delete');
+      db.exec('DELETE FROM audit_checkpoints WHERE seq = (SELECT MAX(seq) FROM audit_checkpoints)');
+      // ... and the entries it covered after the previous one, to hide the tracks.
+      db.prepare('DELETE FROM audit_log WHERE id > ?').run(firstCheckpointId(db));
+    });
+    expect(report.problems.map((p) => p.kind)).toContain('checkpoint-missing');
+  });
+
+  it('refuses checkpoints signed by another key than the pinned CA certificate', async () => {
+    const store = openCaStore(original);
+    const report = await verifyAuditLog(store, { caCertificate: t.ca.context.material.root.certificate });
+    await store.close();
+    expect(report.problems.map((p) => p.kind)).toContain('checkpoint-signature');
   });
 });

@@ -10,10 +10,12 @@
  */
 import { type Context, STACK_CONTRACT, type StackModule } from '@kzpki/cli';
 import type { Command } from 'commander';
+import { register as registerAudit } from './commands/audit.js';
 import { register as registerCa } from './commands/ca.js';
 import { register as registerStart } from './commands/start.js';
 import { loadDemoPersonas } from './demo-persons.js';
 
+export { register as registerAudit } from './commands/audit.js';
 export { register as registerCa } from './commands/ca.js';
 export { banner, nextStopSignal, register as registerStart } from './commands/start.js';
 export { demoPersonas, loadDemoPersonas } from './demo-persons.js';
@@ -23,6 +25,7 @@ export { freePort, type RunningServices, type ServicesOptions, startServices } f
 export function registerCommands(program: Command, ctx: Context): void {
   registerStart(program, ctx);
   registerCa(program, ctx);
+  registerAudit(program, ctx);
 }
 
 /** What the CLI loads (see `StackModule` in `@kzpki/cli`). */

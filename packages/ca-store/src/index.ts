@@ -65,6 +65,7 @@ export { PG_MIGRATIONS, PG_SCHEMA_VERSION, type PgMigration } from './pg/migrati
 export { type OpenPgCaStoreOptions, openPgCaStore, PgCaRepository } from './pg/pg-repository.js';
 export { type OpenPgStatusStoreOptions, openPgStatusStore, PgStatusStore } from './pg/status-store.js';
 export * from './repository.js';
+export { entryHash as auditEntryHash, GENESIS as AUDIT_GENESIS } from './sqlite/audit.js';
 export {
   createDataDirectory,
   DATA_DIR_MODE,

@@ -32,7 +32,13 @@ export const STACK_COMMANDS: ReadonlyArray<{ name: string; description: string }
   },
   {
     name: 'ca',
-    description: 'the reference CA: `ca init` creates its TEST hierarchy (from a kzpki checkout)',
+    description:
+      'the reference CA: `ca init` creates its TEST hierarchy, `ca operator` issues and revokes operator key files (from a kzpki checkout)',
+  },
+  {
+    name: 'audit',
+    description:
+      "the reference CA's audit log: `audit verify` checks it against its signed checkpoints (from a kzpki checkout)",
   },
 ];
 
