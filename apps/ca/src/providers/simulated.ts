@@ -138,7 +138,11 @@ export function createSimulatedProviders(
     persons: personRegistry,
     organizations: legalEntities,
     mobile,
-    sms: new SimulatedSmsGateway(options.outboxSize ?? 1000, options.now ?? (() => new Date()), options.smsSpool),
+    sms: new SimulatedSmsGateway(
+      options.outboxSize ?? 1000,
+      options.now ?? (() => new Date()),
+      options.smsSpool,
+    ),
     digitalId,
   };
 }
