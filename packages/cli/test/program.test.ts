@@ -23,6 +23,7 @@ describe('the kzpki program', () => {
       'ncalayer',
       'start',
       'ca',
+      'audit',
       'enroll',
       'testpack',
     ]);
