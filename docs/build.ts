@@ -68,16 +68,21 @@ export const PAGES: readonly SitePage[] = [
   { source: 'guides/flow.md', title: 'The issuance flow', href: 'guides/flow.html' },
   { source: 'guides/profiles.md', title: 'Certificate profiles', href: 'guides/profiles.html' },
   { source: 'guides/providers.md', title: 'Plugging in real systems', href: 'guides/providers.html' },
-  { source: 'guides/security.md', title: 'Security notes', href: 'guides/security.html' },
   { source: 'guides/ncalayer.md', title: 'NCALayer: client and emulator', href: 'guides/ncalayer.html' },
   {
     source: 'guides/verification-service.md',
     title: 'The verification service',
     href: 'guides/verification-service.html',
   },
+  {
+    source: 'guides/scale-out.md',
+    title: 'Scale out: PostgreSQL and several nodes',
+    href: 'guides/scale-out.html',
+  },
   { source: 'domain.md', title: 'The domain (NCA RK PKI)', href: 'domain.html' },
   { source: 'errors.md', title: 'Error codes', href: 'errors.html' },
   { source: 'architecture.md', title: 'Architecture', href: 'architecture.html' },
+  { source: 'security.md', title: 'Security', href: 'security.html' },
 ];
 
 /** The API references. */

@@ -9,11 +9,14 @@
  * | `KZPKI_STATUS_PASSPHRASE` | passphrase the OCSP responder keys are sealed under for the status service (give it the same) | `DEV_STATUS_PASSPHRASE` of `@kzpki/ca-store` (warned about) |
  * | `KZPKI_CA_HOST` / `KZPKI_CA_PORT` | listen address | `127.0.0.1` / `8080` |
  * | `KZPKI_STATUS_PUBLIC_URL` | status service URL written into certificates | `http://127.0.0.1:8081` |
- * | `KZPKI_DEV_MODE` | `1`: dev SMS outbox and phone registration endpoints | `1` |
+ * | `KZPKI_DEV_MODE` | `1`: dev SMS outbox and phone registration endpoints | `1` on loopback, else `0` |
+ * | `KZPKI_INSECURE_DEV_MODE` / `KZPKI_INSECURE_PUBLIC_PASSPHRASE` | `1`: allow dev mode / the public passphrases on a network address | refused |
  * | `KZPKI_TEST_MODE` | `1`: NCA test identifiers, backdated validity | `0` |
  * | `KZPKI_TRUSTED_PROXIES` | comma-separated proxies whose `X-Forwarded-For` is believed (addresses, CIDRs, `loopback`) | none |
  * | `KZPKI_APPLICATION_TTL_DAYS` | lifetime of unfinished applications | `30` (as the NCA) |
  */
+import { isLoopbackHost } from '@kzpki/server-kit';
+import { CaError } from './errors.js';
 import { type Agreement, CURRENT_AGREEMENT } from './flow/agreement.js';
 import { DEFAULT_RATE_LIMITS, type RateLimitName, type RateLimitRule } from './http/rate-limits.js';
 
@@ -124,9 +127,39 @@ function flag(value: string | undefined, fallback: boolean): boolean {
   return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
 }
 
-/** Reads {@link EnvSettings} from environment variables. */
+/**
+ * Reads {@link EnvSettings} from environment variables. On a network address (`KZPKI_CA_HOST` not
+ * loopback) dev mode is off unless asked for, and asking for it, or leaving a passphrase at its
+ * public development value, is refused unless `KZPKI_INSECURE_DEV_MODE=1` or
+ * `KZPKI_INSECURE_PUBLIC_PASSPHRASE=1` says so (as `kzpki start` does with its flags).
+ * @throws {CaError} `ERR_VALIDATION` for dev mode or a public passphrase on a network address.
+ */
 export function settingsFromEnv(env: Record<string, string | undefined> = process.env): EnvSettings {
   const warnings: string[] = [];
+  const host = env.KZPKI_CA_HOST || '127.0.0.1';
+  const network = !isLoopbackHost(host);
+  const devRequested =
+    env.KZPKI_DEV_MODE === undefined || env.KZPKI_DEV_MODE === ''
+      ? undefined
+      : flag(env.KZPKI_DEV_MODE, true);
+  if (network) {
+    const unset = ['KZPKI_CA_PASSPHRASE', 'KZPKI_STATUS_PASSPHRASE'].filter((name) => !env[name]);
+    if (unset.length > 0 && !flag(env.KZPKI_INSECURE_PUBLIC_PASSPHRASE, false)) {
+      throw new CaError(
+        'ERR_VALIDATION',
+        `KZPKI_CA_HOST=${host} is a network address and ${unset.join(' and ')} ${unset.length > 1 ? 'are' : 'is'} not set: ` +
+          'anyone with a copy of the data would open the keys with the passphrase published in this repository. ' +
+          `Set ${unset.join(' and ')}, or accept this with KZPKI_INSECURE_PUBLIC_PASSPHRASE=1.`,
+      );
+    }
+    if (devRequested === true && !flag(env.KZPKI_INSECURE_DEV_MODE, false)) {
+      throw new CaError(
+        'ERR_VALIDATION',
+        `KZPKI_CA_HOST=${host} is a network address: dev mode there lets anyone who reaches the CA read every one-time code and register phones. ` +
+          'Unset KZPKI_DEV_MODE, or accept this with KZPKI_INSECURE_DEV_MODE=1.',
+      );
+    }
+  }
   const passphrase = env.KZPKI_CA_PASSPHRASE || DEV_CA_PASSPHRASE;
   if (!env.KZPKI_CA_PASSPHRASE) {
     warnings.push(
@@ -148,10 +181,11 @@ export function settingsFromEnv(env: Record<string, string | undefined> = proces
     ...(env.KZPKI_DATABASE_URL ? { database: env.KZPKI_DATABASE_URL } : {}),
     passphrase,
     ...(env.KZPKI_STATUS_PASSPHRASE ? { statusPassphrase: env.KZPKI_STATUS_PASSPHRASE } : {}),
-    host: env.KZPKI_CA_HOST || '127.0.0.1',
+    host,
     port: Number.isInteger(port) && port >= 0 && port < 65536 ? port : 8080,
     config: {
-      devMode: flag(env.KZPKI_DEV_MODE, true),
+      // On loopback dev mode is the default; on a network address only when insisted on (above).
+      devMode: devRequested ?? (!network || flag(env.KZPKI_INSECURE_DEV_MODE, false)),
       testMode: flag(env.KZPKI_TEST_MODE, false),
       statusBaseUrl: env.KZPKI_STATUS_PUBLIC_URL || 'http://127.0.0.1:8081',
       trustedProxies: (env.KZPKI_TRUSTED_PROXIES ?? '')

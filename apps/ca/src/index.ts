@@ -19,6 +19,7 @@ export * from './auth/certificate-login.js';
 export * from './ca/hierarchy.js';
 export * from './ca/init-ca.js';
 export * from './ca/material.js';
+export * from './ca/operators.js';
 export * from './config.js';
 export * from './crl/crl-publisher.js';
 export { isValidApplicationNumber } from './crypto/application-number.js';

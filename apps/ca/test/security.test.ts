@@ -15,6 +15,7 @@ import {
 } from '@kzpki/ca-store';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseAnchors, verifyAuditLog } from '../src/audit/checkpoints.js';
+import { settingsFromEnv } from '../src/config.js';
 import { call } from './support/api.js';
 import {
   Applicant,
@@ -550,5 +551,30 @@ describe('#7 the audit log is anchored by signed checkpoints', () => {
     const report = await verifyAuditLog(store, { caCertificate: t.ca.context.material.root.certificate });
     await store.close();
     expect(report.problems.map((p) => p.kind)).toContain('checkpoint-signature');
+  });
+});
+
+describe('#3 the CA started from the environment follows the same rule as kzpki start', () => {
+  const secrets = { KZPKI_CA_PASSPHRASE: 'a real one', KZPKI_STATUS_PASSPHRASE: 'another one' };
+
+  it('dev mode by default on loopback only; refused on a network address unless insisted on', () => {
+    expect(settingsFromEnv({}).config.devMode).toBe(true);
+    expect(settingsFromEnv({ KZPKI_DEV_MODE: '0' }).config.devMode).toBe(false);
+    const network = { ...secrets, KZPKI_CA_HOST: '0.0.0.0' };
+    expect(settingsFromEnv(network).config.devMode).toBe(false);
+    expect(() => settingsFromEnv({ ...network, KZPKI_DEV_MODE: '1' })).toThrow(/read every one-time code/);
+    expect(
+      settingsFromEnv({ ...network, KZPKI_DEV_MODE: '1', KZPKI_INSECURE_DEV_MODE: '1' }).config.devMode,
+    ).toBe(true);
+  });
+
+  it('the public development passphrases are refused on a network address unless insisted on', () => {
+    expect(() => settingsFromEnv({ KZPKI_CA_HOST: '192.168.1.10' })).toThrow(
+      /KZPKI_CA_PASSPHRASE and KZPKI_STATUS_PASSPHRASE are not set/,
+    );
+    expect(
+      settingsFromEnv({ KZPKI_CA_HOST: '192.168.1.10', KZPKI_INSECURE_PUBLIC_PASSPHRASE: '1' }).host,
+    ).toBe('192.168.1.10');
+    expect(settingsFromEnv({ KZPKI_CA_HOST: '::1' }).config.devMode).toBe(true);
   });
 });

@@ -13,6 +13,7 @@
  */
 export {
   createPortalHandler,
+  NCALAYER_DEFAULT_URL,
   type PortalHandler,
   type PortalHandlerOptions,
   type PortalRuntimeConfig,

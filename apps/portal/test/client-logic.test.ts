@@ -1,14 +1,27 @@
 /**
  * Pure parts of the browser code: the Digital ID PIN rule (as the CA's), the liveness score
- * from frame motion, the hash routes, the one-time code countdown.
+ * from frame motion, the hash routes, the one-time code countdown, phone numbers, owner names
+ * from subjects, polling pauses, the wizard's screens for each status and what Back may show,
+ * and what the tab keeps of the wizard's progress.
  */
-import { APPROVER_ROLES as PKI_APPROVER_ROLES } from '@kzpki/pki';
+import { buildNcaSubject, formatName, APPROVER_ROLES as PKI_APPROVER_ROLES } from '@kzpki/pki';
 import { describe, expect, it } from 'vitest';
-import { APPROVER_ROLES } from '../src/app/api/types.js';
+import { APPROVER_ROLES, type Application } from '../src/app/api/types.js';
+import { organizationOf, ownerName, parseDn } from '../src/app/certificates/names.js';
+import { pollDelay } from '../src/app/components/use-poll.js';
 import { livenessFromMotion, motionOf } from '../src/app/media/liveness.js';
 import { otpDeadlines } from '../src/app/pages/wizard/otp-deadlines.js';
+import { formatPhone, normalizePhone } from '../src/app/pages/wizard/phone.js';
 import { pinProblem } from '../src/app/pages/wizard/pin.js';
+import {
+  inProgress,
+  placeForStatus,
+  reachable,
+  type WizardData,
+} from '../src/app/pages/wizard/wizard-state.js';
 import { parseRoute } from '../src/app/router.js';
+import { knownKeyFiles, MAX_ENTRIES, rememberKeyFiles } from '../src/app/storage/key-file-names.js';
+import { clearWizard, loadWizard, saveWizard } from '../src/app/storage/wizard-session.js';
 
 describe('PIN rule', () => {
   it('accepts 4-8 digits that are not a repeat or a straight run', () => {
@@ -118,5 +131,237 @@ describe('one-time code countdown', () => {
 describe('approver roles', () => {
   it('are the roles @kzpki/pki says confirm applications', () => {
     expect(APPROVER_ROLES).toEqual(PKI_APPROVER_ROLES);
+  });
+});
+
+describe('phone numbers as people type them', () => {
+  it('accepts +7, 8 and 7 prefixes with spaces, dashes and brackets', () => {
+    for (const typed of [
+      '+77771234567',
+      '+7 777 123 45 67',
+      '+7 (777) 123-45-67',
+      '8 777 123 45 67',
+      '8(777)1234567',
+      '87771234567',
+      '77771234567',
+      '7771234567',
+      ' 8-777-123-45-67 ',
+    ])
+      expect(normalizePhone(typed), typed).toBe('+77771234567');
+  });
+  it('refuses what is not ten digits after the country code', () => {
+    for (const typed of [
+      '',
+      '+7777123',
+      '+8 777 123 45 67',
+      '9 777 123 45 67',
+      '+7777123456789',
+      '8777abc4567',
+      '+1 202 555 0100',
+    ])
+      expect(normalizePhone(typed), typed).toBeUndefined();
+  });
+  it('formats a number back for reading', () => {
+    expect(formatPhone('+77771234567')).toBe('+7 777 123 45 67');
+  });
+});
+
+describe('owner names from certificate subjects', () => {
+  it('is CN followed by the patronymic (GIVENNAME), whatever the order', () => {
+    expect(
+      ownerName('CN=НУРЛАНОВ ДАНИЯР,SURNAME=НУРЛАНОВ,SERIALNUMBER=IIN911212307895,C=KZ,G=АСКАРОВИЧ'),
+    ).toBe('НУРЛАНОВ ДАНИЯР АСКАРОВИЧ');
+    expect(
+      ownerName('GIVENNAME=ТЕСТОВИЧ,C=KZ,SERIALNUMBER=IIN123456789011,SURNAME=ТЕСТОВ,CN=ТЕСТОВ ТЕСТ'),
+    ).toBe('ТЕСТОВ ТЕСТ ТЕСТОВИЧ');
+    expect(ownerName('CN=АХМЕТОВ АЙДАР,SERIALNUMBER=IIN850315300128')).toBe('АХМЕТОВ АЙДАР');
+  });
+  it('reads RFC 4514 escapes and the organisation', () => {
+    const dn = 'CN=ИВАНОВ ИВАН,O=ТОО \\"Рога\\, копыта\\",OU=BIN150440000013,C=KZ';
+    expect(organizationOf(dn)).toBe('ТОО "Рога, копыта"');
+    expect(parseDn('CN=\\D0\\90\\D0\\91+SERIALNUMBER=IIN1')).toEqual([
+      { type: 'CN', value: 'АБ' },
+      { type: 'SERIALNUMBER', value: 'IIN1' },
+    ]);
+  });
+  it('agrees with @kzpki/pki on names it writes', () => {
+    const subject = buildNcaSubject({
+      surname: 'САРСЕНОВА',
+      givenName: 'ДИНАРА',
+      patronymic: 'ЕРЛАНОВНА',
+      iin: '780203403451',
+      bin: '150440000013',
+      organization: 'ТОО "KZ, Test"',
+    });
+    const formatted = formatName(subject);
+    expect(ownerName(formatted)).toBe('САРСЕНОВА ДИНАРА ЕРЛАНОВНА');
+    expect(organizationOf(formatted)).toBe('ТОО "KZ, Test"');
+  });
+  it('falls back to the whole subject without a CN', () => {
+    expect(ownerName('O=Org,C=KZ')).toBe('O=Org,C=KZ');
+  });
+});
+
+describe('polling pauses', () => {
+  it('grow from 2 s to 15 s, and slow to a minute after ten minutes', () => {
+    expect([0, 1, 2, 3, 4, 5, 20].map((n) => pollDelay(n, 0))).toEqual([
+      2000, 3000, 5000, 8000, 13000, 15000, 15000,
+    ]);
+    expect(pollDelay(3, 10 * 60_000)).toBe(60_000);
+  });
+});
+
+/** An in-memory Web Storage. */
+function memoryStorage(): Storage {
+  const m = new Map<string, string>();
+  return {
+    get length() {
+      return m.size;
+    },
+    clear: () => m.clear(),
+    getItem: (k) => m.get(k) ?? null,
+    key: (n) => [...m.keys()][n] ?? null,
+    removeItem: (k) => void m.delete(k),
+    setItem: (k, v) => void m.set(k, String(v)),
+  };
+}
+
+const baseApp = (status: Application['status']): Application => ({
+  id: 'm1N2b3V4c5X6z7L8k9J0hG',
+  kind: 'individual',
+  template: 'individual',
+  iin: '850315300128',
+  status,
+  statusText: { ru: 'р', kk: 'к', en: 'e' },
+  createdAt: '2025-03-01T10:00:00.000Z',
+  updatedAt: '2025-03-01T10:00:00.000Z',
+  nextActions: [],
+});
+
+describe('the wizard screen for what the CA says', () => {
+  it('maps every status to its screen', () => {
+    const all: Array<[Application['status'], string | undefined]> = [
+      ['otp-sent', 'otp'],
+      ['phone-verified', 'digital-id'],
+      ['document-recognized', 'digital-id'],
+      ['moderation', 'moderation'],
+      ['identification-rejected', 'moderation'],
+      ['identified', 'consent'],
+      ['consent-given', 'agreement'],
+      ['agreement-accepted', 'application-form'],
+      ['awaiting-approval', 'submitted'],
+      ['approved', 'submitted'],
+      ['submitted', 'submitted'],
+      ['rejected', 'submitted'],
+      ['issued', 'submitted'],
+      ['installed', 'submitted'],
+      ['revoked', 'submitted'],
+      ['expired', undefined],
+    ];
+    for (const [status, step] of all) expect(placeForStatus(status, false)?.step, status).toBe(step);
+    expect(placeForStatus('document-recognized', true)).toEqual({ step: 'confirm-document' });
+  });
+
+  it('lets Back return only to screens that can be shown again', () => {
+    const d = (status: Application['status'], extra: Partial<WizardData> = {}): WizardData => ({
+      kind: 'individual',
+      template: 'individual',
+      iin: '850315300128',
+      bin: '',
+      app: baseApp(status),
+      ...extra,
+    });
+    const auth = { auth: { token: 't', expiresAt: '2025-03-02T00:00:00Z' } };
+    // Before the code is verified the start screen can be shown (a new start is a new application).
+    expect(reachable({ step: 'start' }, d('otp-sent'))).toBe(true);
+    expect(reachable({ step: 'otp' }, d('otp-sent'))).toBe(true);
+    // After it, neither the start nor the code screen.
+    expect(reachable({ step: 'start' }, d('phone-verified', auth))).toBe(false);
+    expect(reachable({ step: 'otp' }, d('phone-verified', auth))).toBe(false);
+    // Digital ID's screens while their inputs exist.
+    expect(reachable({ step: 'digital-id', sub: 'selfie' }, d('phone-verified', auth))).toBe(true);
+    expect(reachable({ step: 'digital-id', sub: 'pin' }, d('phone-verified', auth))).toBe(false);
+    const picture = { base64: 'AA==', dataUrl: 'data:,' };
+    const did = { did: { selfie: picture, liveness: { passed: true, score: 0.9 } } };
+    expect(reachable({ step: 'digital-id', sub: 'pin' }, d('phone-verified', { ...auth, ...did }))).toBe(
+      true,
+    );
+    // The document can be sent again while the CA still waits for the confirmation.
+    expect(reachable({ step: 'digital-id', sub: 'intro' }, d('document-recognized', auth))).toBe(true);
+    // Once identified, the identification screens are done.
+    expect(reachable({ step: 'confirm-document' }, d('identified', auth))).toBe(false);
+    expect(reachable({ step: 'digital-id', sub: 'document' }, d('identified', { ...auth, ...did }))).toBe(
+      false,
+    );
+    expect(reachable({ step: 'consent' }, d('identified', auth))).toBe(true);
+    expect(reachable({ step: 'agreement' }, d('identified', auth))).toBe(false);
+    expect(reachable({ step: 'submitted' }, d('awaiting-approval', auth))).toBe(true);
+  });
+
+  it('treats a started or typed-in application as in progress, a submitted one not', () => {
+    const blank: WizardData = { kind: 'individual', template: 'individual', iin: '', bin: '' };
+    expect(inProgress({ step: 'start' }, blank)).toBe(false);
+    expect(inProgress({ step: 'start' }, { ...blank, iin: '8503' })).toBe(true);
+    expect(inProgress({ step: 'consent' }, { ...blank, app: baseApp('identified') })).toBe(true);
+    expect(inProgress({ step: 'submitted' }, { ...blank, app: baseApp('submitted') })).toBe(false);
+  });
+});
+
+describe('the wizard progress kept for the tab', () => {
+  it('round-trips what it keeps and nothing else', () => {
+    const storage = memoryStorage();
+    const picture = { base64: 'AA==', dataUrl: 'data:,' };
+    saveWizard(
+      {
+        place: { step: 'digital-id', sub: 'pin' },
+        data: {
+          kind: 'legal-entity',
+          template: 'employee',
+          iin: '911212307895',
+          bin: '150440000013',
+          app: baseApp('phone-verified'),
+          auth: { token: 'secret-token', expiresAt: '2025-03-02T00:00:00Z' },
+          otpClock: { expiresAt: 1, resendAt: 2 },
+          // Not kept: pictures and the PIN.
+          did: { selfie: picture, pin: '4831' },
+        } as WizardData,
+      },
+      storage,
+    );
+    const raw = storage.getItem('kzpki-portal-wizard') ?? '';
+    expect(raw).not.toContain('4831');
+    expect(raw).not.toContain('data:,');
+    const back = loadWizard(storage);
+    expect(back?.place).toEqual({ step: 'digital-id', sub: 'pin' });
+    expect(back?.data.auth?.token).toBe('secret-token');
+    expect(back?.data.app?.status).toBe('phone-verified');
+    expect(back?.data.otpClock).toEqual({ expiresAt: 1, resendAt: 2 });
+    clearWizard(storage);
+    expect(loadWizard(storage)).toBeUndefined();
+  });
+  it('ignores what is not its own shape', () => {
+    const storage = memoryStorage();
+    for (const junk of ['not json', '{"v":2}', '{"v":1,"place":{"step":"nowhere"},"data":{}}', 'null']) {
+      storage.setItem('kzpki-portal-wizard', junk);
+      expect(loadWizard(storage), junk).toBeUndefined();
+    }
+  });
+});
+
+describe('key file names remembered by serial number', () => {
+  it('keeps the newest entries, lower-cases serials and ignores junk', () => {
+    const storage = memoryStorage();
+    rememberKeyFiles([{ serialHex: 'ABCDEF01', fileName: 'RSA256_0a1b.p12' }], storage);
+    expect(knownKeyFiles(storage).get('abcdef01')).toBe('RSA256_0a1b.p12');
+    for (let n = 0; n < MAX_ENTRIES + 5; n++)
+      rememberKeyFiles(
+        [{ serialHex: n.toString(16).padStart(4, '0'), fileName: `AUTH_RSA256_${n}.p12` }],
+        storage,
+      );
+    const known = knownKeyFiles(storage);
+    expect(known.size).toBe(MAX_ENTRIES);
+    expect(known.has('abcdef01')).toBe(false);
+    storage.setItem('kzpki-portal-key-files', '[{"serialHex":"<script>","fileName":"x"}]');
+    expect(knownKeyFiles(storage).size).toBe(0);
   });
 });

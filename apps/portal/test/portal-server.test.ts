@@ -122,7 +122,32 @@ describe('static files', () => {
   it('serves the runtime config', async () => {
     const r = await fetch(`${portal.url}/config.json`);
     expect(r.headers.get('cache-control')).toBe('no-store');
-    expect(await r.json()).toEqual({ caBaseUrl: '', statusBaseUrl: '/status' });
+    expect(await r.json()).toEqual({
+      caBaseUrl: '',
+      statusBaseUrl: '/status',
+      ncalayerUrl: 'wss://127.0.0.1:13579',
+    });
+  });
+
+  it('lets the pages reach NCALayer where it listens (the CSP names it), or where the config says', async () => {
+    const index = await fetch(`${portal.url}/`);
+    expect(index.headers.get('content-security-policy')).toContain(
+      "connect-src 'self' wss://127.0.0.1:13579;",
+    );
+    const other = createPortalHandler({ staticDir: root, config: { ncalayerUrl: 'ws://127.0.0.1:13580' } });
+    const server = createServer((req, res) => other(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      expect((await fetch(`${base}/`)).headers.get('content-security-policy')).toContain(
+        "connect-src 'self' ws://127.0.0.1:13580;",
+      );
+      expect(
+        ((await (await fetch(`${base}/config.json`)).json()) as { ncalayerUrl: string }).ncalayerUrl,
+      ).toBe('ws://127.0.0.1:13580');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 
@@ -195,7 +220,7 @@ describe('mounting', () => {
     const handler = createPortalHandler({
       staticDir: root,
       basePath: '/portal',
-      config: { statusBaseUrl: 'http://127.0.0.1:8081' },
+      config: { statusBaseUrl: 'http://127.0.0.1:8081', ncalayerUrl: '' },
     });
     const passed: string[] = [];
     const server = createServer((req, res) =>
@@ -219,6 +244,7 @@ describe('mounting', () => {
       expect(await (await fetch(`${base}/portal/config.json`)).json()).toEqual({
         caBaseUrl: '',
         statusBaseUrl: 'http://127.0.0.1:8081',
+        ncalayerUrl: '',
       });
       // Without caUrl, /v1 belongs to the host application.
       expect((await fetch(`${base}/v1/health`)).status).toBe(418);

@@ -181,4 +181,28 @@ describe('allow-lists', () => {
     expect(list.check('GET', '/health?a#b')).toEqual({ ok: false, refusal: 'malformed' });
     expect(list.check('GET', '/%E0%A4%A')).toEqual({ ok: false, refusal: 'malformed' });
   });
+
+  it('answers at once for long parameters that almost match a route (no backtracking blow-up)', () => {
+    // A serial number of 64 hex digits followed by a tail no route has: with nested quantifiers
+    // the matcher would try every split of the 64 characters (2^64 ways) and never return.
+    const ca = proxyAllowList(CA_PROXY_ROUTES);
+    const serial = 'ab'.repeat(32);
+    expect(ca.check('POST', `/v1/cabinet/certificates/${serial}/revocation`)).toMatchObject({ ok: true });
+    expect(ca.check('POST', `/v1/cabinet/certificates/${serial}/revocationX`)).toEqual({
+      ok: false,
+      refusal: 'not-found',
+    });
+    expect(ca.check('POST', `/v1/cabinet/certificates/${serial}%41%42/nothing-here`)).toEqual({
+      ok: false,
+      refusal: 'not-found',
+    });
+    const status = proxyAllowList(STATUS_PROXY_ROUTES);
+    const ocsp = `/ocsp/${'MEIwQDA+MDwwOjAJBgUrDgMCGgUABBQ'.repeat(8)}/x y`;
+    expect(status.check('GET', ocsp)).toEqual({ ok: false, refusal: 'malformed' });
+    expect(status.check('GET', `/ocsp/${'A'.repeat(80)}/${'B'.repeat(80)}/!`)).toMatchObject({ ok: true });
+    expect(status.check('GET', `/crl/${'a'.repeat(80)}-delta.crlx`)).toEqual({
+      ok: false,
+      refusal: 'not-found',
+    });
+  });
 });

@@ -5,29 +5,7 @@
  * whoever reaches it, so there dev mode is off by default, asking for it is refused, and so are
  * the public passphrases, unless the user says so with flags that name the risk.
  */
-import { isIP } from 'node:net';
 import { CliError } from '@kzpki/cli/command-kit';
-
-/**
- * `true` for addresses only this machine reaches: 127.0.0.0/8, ::1 (also IPv4-mapped), localhost.
- * Anything else (0.0.0.0, ::, a LAN address, another host name) counts as a network address.
- * @example
- * ```ts
- * isLoopbackHost('127.0.0.1'); // true
- * isLoopbackHost('0.0.0.0'); // false
- * ```
- */
-export function isLoopbackHost(host: string): boolean {
-  const h = host
-    .trim()
-    .toLowerCase()
-    .replace(/^\[(.*)\]$/, '$1');
-  if (h === 'localhost') return true;
-  const v4 = h.startsWith('::ffff:') && isIP(h.slice(7)) === 4 ? h.slice(7) : h;
-  if (isIP(v4) === 4) return v4.split('.')[0] === '127';
-  if (isIP(h) === 6) return /^(0{0,4}:){7}0{0,3}1$|^::1$/.test(h);
-  return false;
-}
 
 /** `true`/`false` for the usual spellings of a boolean environment variable, `undefined` when unset. */
 function envFlag(value: string | undefined): boolean | undefined {
@@ -63,11 +41,13 @@ export interface Exposure {
  *   address without the matching `--insecure-…` flag.
  * @example
  * ```ts
- * decideExposure({ host: '0.0.0.0', dev: undefined, insecureDevMode: false, insecurePublicPassphrase: false, env: { KZPKI_CA_PASSPHRASE: 's', KZPKI_STATUS_PASSPHRASE: 't' } });
+ * await decideExposure({ host: '0.0.0.0', dev: undefined, insecureDevMode: false, insecurePublicPassphrase: false, env: { KZPKI_CA_PASSPHRASE: 's', KZPKI_STATUS_PASSPHRASE: 't' } });
  * // { devMode: false, loopback: false, notes: [...] }
  * ```
  */
-export function decideExposure(input: ExposureInput): Exposure {
+export async function decideExposure(input: ExposureInput): Promise<Exposure> {
+  // Loaded here: the CLI's other commands need no HTTP kit.
+  const { isLoopbackHost } = await import('@kzpki/server-kit');
   const { host, env } = input;
   const requested = input.dev ?? envFlag(env.KZPKI_DEV_MODE);
   const insecureDev = input.insecureDevMode || envFlag(env.KZPKI_INSECURE_DEV_MODE) === true;

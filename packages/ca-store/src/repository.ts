@@ -184,7 +184,8 @@ export interface CaRepository extends StatusStore, CrlStore {
   exclusive<T>(name: string, fn: () => Promise<T>, options?: { wait?: boolean }): Promise<ExclusiveResult<T>>;
   /**
    * Token-bucket rate limiting with the counters in the database, so that every CA process counts
-   * the same requests (atomic per bucket). Absent (SQLite, one process): the limiter keeps its
+   * the same requests and a restart refills nothing (atomic per bucket). Both stores implement it
+   * (SQLite: the `rate_limits` table of migration 3); a store without it leaves the limiter's
    * counters in memory.
    */
   takeRateLimit?(

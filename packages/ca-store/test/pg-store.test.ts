@@ -36,6 +36,19 @@ import {
 } from '../src/testing/pg-test-database.js';
 
 const pgProbe = await postgresForTests('ca-store PostgreSQL');
+/** What the status service reads (docs/guides/scale-out.md grants SELECT on these only). */
+const STATUS_TABLES = [
+  'schema_migrations',
+  'issuers',
+  'ocsp_responders',
+  'certificates',
+  'revocation_head',
+  'revocation_events',
+  'published_crls',
+  'published_crl_parts',
+  'applications',
+  'application_history',
+];
 const ISSUER = '5a'.repeat(20);
 const AUDIT = { actor: 'test', action: 'test.write', entity: 'test' };
 
@@ -261,6 +274,56 @@ describe.skipIf(!pgProbe.available)('PostgreSQL only', () => {
     );
     expect(lease.until.getTime()).toBeGreaterThan(Date.now());
     expect(await store.isNodeAlive(lease.owner!)).toBe(false);
+  });
+
+  it("serves the status view to a role with SELECT on its tables only (the guide's grants)", async () => {
+    const d = await database();
+    const store = await ca(d.url);
+    await store.putIssuer(
+      {
+        id: 'issuing',
+        role: 'issuing',
+        skiHex: ISSUER,
+        certificate: new Uint8Array([0x30]),
+        updatedAt: new Date(),
+      },
+      AUDIT,
+    );
+    const role = `kzpki_test_status_${d.name.slice(-12)}`;
+    const admin = store.db.pool;
+    await admin.query(`CREATE ROLE ${role} LOGIN`);
+    try {
+      // As docs/guides/scale-out.md says, after the CA created the schema.
+      await admin.query(`GRANT CONNECT ON DATABASE ${d.name} TO ${role}`);
+      await admin.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
+      await admin.query(`GRANT SELECT ON ${STATUS_TABLES.join(', ')} TO ${role}`);
+      const url = new URL(d.url);
+      url.username = role;
+      const status = await openPgStatusStore(url.toString(), { onError: () => {} });
+      closing.push(status);
+      expect((await status.listIssuers()).map((i) => i.id)).toEqual(['issuing']);
+      expect(await status.revocationSeq()).toBe(0);
+      expect(await status.getCertificateStatus(ISSUER, '01')).toBeUndefined();
+      expect(await status.getPublishedCrlHeader(ISSUER, 'full')).toBeUndefined();
+      expect(await status.getApplicationStatus('27888601100404')).toBeUndefined();
+      expect(await status.listRevocationChangesSince(ISSUER, 0)).toEqual([]);
+      for (const table of ['ca_keys', 'settings', 'sessions', 'audit_log']) {
+        await expect(status.db.pool.query(`SELECT 1 FROM ${table}`), table).rejects.toThrow(
+          /permission denied/,
+        );
+      }
+      await status.close();
+    } finally {
+      await admin.query(`DROP OWNED BY ${role}`);
+      await d.drop();
+      const server = new URL(d.url);
+      server.pathname = '/postgres';
+      const { default: pg } = await import('pg');
+      const c = new pg.Client({ connectionString: server.toString() });
+      await c.connect();
+      await c.query(`DROP ROLE IF EXISTS ${role}`);
+      await c.end();
+    }
   });
 
   it('copies a SQLite CA into PostgreSQL exactly, and refuses a second copy', async () => {

@@ -20,7 +20,9 @@
  * @packageDocumentation
  */
 export { guarded, reportFailure } from './commands/support/failure.js';
+export { writeKeyFile } from './commands/support/files.js';
 export { table } from './commands/support/format.js';
+export { secretOption } from './commands/support/secret-input.js';
 export {
   type Context,
   EXIT_INVALID,

@@ -27,7 +27,7 @@ describe('the kzpki program', () => {
       'enroll',
       'testpack',
     ]);
-    // `start` and `ca` are one group: the reference stack's commands (or their stand-ins).
+    // `start`, `ca` and `audit` are one group: the reference stack's commands (or their stand-ins).
     expect(COMMAND_GROUPS).toHaveLength(13);
     expect(program).toBeInstanceOf(Command);
   });

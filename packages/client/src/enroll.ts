@@ -640,7 +640,7 @@ async function install(
  *   otp: devSmsOutbox(caUrl).otp,
  *   onProgress: (e) => console.log(`[${e.index}/${e.total}] ${e.message}`),
  * });
- * for (const file of result.keyFiles) writeFileSync(file.fileName, file.bytes);
+ * for (const file of result.keyFiles) writeFileSync(file.fileName, file.bytes, { mode: 0o600 });
  * ```
  */
 export async function enroll(options: EnrollOptions): Promise<EnrollResult> {

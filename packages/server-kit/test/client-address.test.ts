@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { clientAddress, compileTrustedProxies, trustProxySetting } from '../src/index.js';
+import { clientAddress, compileTrustedProxies, isLoopbackHost, trustProxySetting } from '../src/index.js';
 
 const request = (socket: string, xff?: string): IncomingMessage => {
   const s = { remoteAddress: socket };
@@ -41,5 +41,30 @@ describe('clientAddress', () => {
     expect(trustProxySetting([])).toBe(false);
     expect(trustProxySetting(['loopback'])).toEqual(['loopback']);
     expect(() => compileTrustedProxies(['not-an-address'])).toThrow(TypeError);
+  });
+});
+
+describe('isLoopbackHost', () => {
+  it('knows the addresses only this machine reaches', () => {
+    for (const h of [
+      '127.0.0.1',
+      '127.1.2.3',
+      '::1',
+      '[::1]',
+      'localhost',
+      '::ffff:127.0.0.1',
+      '0:0:0:0:0:0:0:1',
+    ])
+      expect(isLoopbackHost(h), h).toBe(true);
+    for (const h of [
+      '0.0.0.0',
+      '::',
+      '192.168.1.10',
+      '10.0.0.1',
+      'ca.example.kz',
+      '128.0.0.1',
+      '::ffff:10.0.0.1',
+    ])
+      expect(isLoopbackHost(h), h).toBe(false);
   });
 });

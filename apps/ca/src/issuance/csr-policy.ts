@@ -47,6 +47,16 @@ export async function verifyRequest(text: string): Promise<CsrInfo> {
     }
     if (isPkiError(cause, 'ERR_KEY_TOO_WEAK'))
       throw new CaError('ERR_KEY_TOO_WEAK', (cause as Error).message, { cause });
+    // A key no signature may be trusted with (RSA e = 1, an even modulus, a point off the curve).
+    if (isPkiError(cause, 'ERR_KEY_INVALID')) {
+      throw new CaError(
+        'ERR_CSR_INVALID',
+        `The request's public key cannot be used: ${(cause as Error).message}`,
+        {
+          cause,
+        },
+      );
+    }
     if (isPkiError(cause, 'ERR_UNSUPPORTED_ALGORITHM')) {
       throw new CaError('ERR_KEY_ALGORITHM_NOT_ALLOWED', (cause as Error).message, { cause });
     }

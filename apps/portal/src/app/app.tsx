@@ -1,9 +1,11 @@
 /**
  * The portal shell: skip link, header with the (clearly non-NCA) name, language switcher and
- * navigation, the page of the current route, and the footer.
+ * navigation (a "Menu" button on phones), the page of the current route, and the footer. In-app
+ * links ask before leaving a half-finished application.
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { ConfirmDialog } from './components/confirm-dialog.js';
 import { I18nProvider, LANGS, type Lang, useI18n } from './i18n/i18n.js';
 import type { MessageKey } from './i18n/messages-ru.js';
 import { CabinetPage } from './pages/cabinet-page.js';
@@ -12,7 +14,7 @@ import { KeyCheckPage } from './pages/key-check-page.js';
 import { OperatorPage } from './pages/operator-page.js';
 import { StatusPage } from './pages/status-page.js';
 import { Wizard } from './pages/wizard/wizard.js';
-import { hrefOf, type Route, useRoute } from './router.js';
+import { hrefOf, LEAVE_REQUEST_EVENT, leaveGuarded, parseRoute, type Route, useRoute } from './router.js';
 
 const LANG_KEY = 'kzpki-portal-lang';
 const LANG_LABELS: Readonly<Record<Lang, string>> = { kk: 'ҚАЗ', ru: 'РУС', en: 'ENG' };
@@ -41,22 +43,43 @@ const NAV: ReadonlyArray<[Route['page'], MessageKey]> = [
   ['operator', 'nav.operator'],
 ];
 
+/** Asks before in-app navigation leaves a guarded screen (links and `navigate()`). */
+function useLeaveConfirmation(current: Route['page']): [string | undefined, (href?: string) => void] {
+  const [pending, setPending] = useState<string>();
+  useEffect(() => {
+    const onClick = (e: MouseEvent): void => {
+      if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      const a = (e.target as Element | null)?.closest?.('a[href^="#/"]');
+      if (!a || a.hasAttribute('download')) return;
+      const href = a.getAttribute('href') ?? '';
+      if (parseRoute(href).page === current || !leaveGuarded()) return;
+      e.preventDefault();
+      setPending(href);
+    };
+    const onRequest = (e: Event): void => setPending((e as CustomEvent<string>).detail);
+    document.addEventListener('click', onClick, true);
+    addEventListener(LEAVE_REQUEST_EVENT, onRequest);
+    return () => {
+      document.removeEventListener('click', onClick, true);
+      removeEventListener(LEAVE_REQUEST_EVENT, onRequest);
+    };
+  }, [current]);
+  return [pending, setPending];
+}
+
 function Shell(props: { lang: Lang; onLang: (lang: Lang) => void }) {
   const i = useI18n();
   const route = useRoute();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const [pendingLeave, setPendingLeave] = useLeaveConfirmation(route.page);
   useEffect(() => {
     document.title = `${i.t(NAV.find(([p]) => p === route.page)?.[1] ?? 'nav.home')} — ${i.t('app.name')}`;
+    setMenuOpen(false);
   }, [route.page, i.lang]);
   let page: ComponentChildren;
   switch (route.page) {
     case 'obtain':
-      page = (
-        <Wizard
-          onHome={() => {
-            location.hash = hrefOf('home');
-          }}
-        />
-      );
+      page = <Wizard />;
       break;
     case 'status':
       page = <StatusPage {...(route.number ? { initialNumber: route.number } : {})} />;
@@ -78,30 +101,52 @@ function Shell(props: { lang: Lang; onLang: (lang: Lang) => void }) {
       <a class="skip" href="#main">
         {i.t('app.skip')}
       </a>
-      <header class="site-header">
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: Escape closes the phone menu from anywhere in the header */}
+      <header
+        class="site-header"
+        onKeyDown={(e) => {
+          if (e.key === 'Escape' && menuOpen) {
+            setMenuOpen(false);
+            (document.querySelector('.menu-toggle') as HTMLElement | null)?.focus();
+          }
+        }}
+      >
         <div class="brand">
           <a href={hrefOf('home')} class="brand-name">
             {i.t('app.name')}
           </a>
           <span class="brand-note">{i.t('app.notReal')}</span>
         </div>
-        <fieldset class="langs">
-          <legend class="sr-only">{i.t('app.lang')}</legend>
-          {LANGS.map((l) => (
-            <button
-              key={l}
-              type="button"
-              class="lang"
-              lang={l}
-              aria-pressed={props.lang === l ? 'true' : 'false'}
-              aria-label={LANG_NAMES[l]}
-              onClick={() => props.onLang(l)}
-            >
-              {LANG_LABELS[l]}
-            </button>
-          ))}
-        </fieldset>
-        <nav aria-label={i.t('app.menu')} class="site-nav">
+        <div class="header-tools">
+          <fieldset class="langs">
+            <legend class="sr-only">{i.t('app.lang')}</legend>
+            {LANGS.map((l) => (
+              <button
+                key={l}
+                type="button"
+                class="lang"
+                lang={l}
+                aria-pressed={props.lang === l ? 'true' : 'false'}
+                onClick={() => props.onLang(l)}
+              >
+                {/* The name read out starts with the visible text (WCAG 2.5.3, label in name). */}
+                {LANG_LABELS[l]}
+                <span class="sr-only"> ({LANG_NAMES[l]})</span>
+              </button>
+            ))}
+          </fieldset>
+          <button
+            type="button"
+            class="menu-toggle"
+            aria-expanded={menuOpen ? 'true' : 'false'}
+            aria-controls="site-nav"
+            onClick={() => setMenuOpen((o) => !o)}
+          >
+            <span aria-hidden="true">☰ </span>
+            {i.t('app.menuButton')}
+          </button>
+        </div>
+        <nav id="site-nav" aria-label={i.t('app.menu')} class={`site-nav${menuOpen ? ' site-nav-open' : ''}`}>
           <ul>
             {NAV.map(([p, key]) => (
               <li key={p}>
@@ -121,6 +166,23 @@ function Shell(props: { lang: Lang; onLang: (lang: Lang) => void }) {
         <p>{i.t('app.footer')}</p>
         <p>{i.t('app.notReal')}</p>
       </footer>
+      {pendingLeave ? (
+        <ConfirmDialog
+          id="leave-dialog"
+          title={i.t('leave.title')}
+          confirmLabel={i.t('leave.confirm')}
+          cancelLabel={i.t('leave.stay')}
+          tone="primary"
+          onCancel={() => setPendingLeave(undefined)}
+          onConfirm={() => {
+            const href = pendingLeave;
+            setPendingLeave(undefined);
+            location.hash = href;
+          }}
+        >
+          <p>{i.t('leave.text')}</p>
+        </ConfirmDialog>
+      ) : null}
     </>
   );
 }

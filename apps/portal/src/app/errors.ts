@@ -26,7 +26,9 @@ export type PortalErrorCode =
   /** The browser's key storage (IndexedDB) is unavailable or failed. */
   | 'ERR_STORAGE'
   /** No private keys for this application in this browser. */
-  | 'ERR_KEYS_NOT_FOUND';
+  | 'ERR_KEYS_NOT_FOUND'
+  /** NCALayer did not do what was asked (not running, cancelled, failed); see `ncalayerCode`. */
+  | 'ERR_NCALAYER';
 
 /** Error of the portal. */
 export class PortalError extends Error {
@@ -36,17 +38,25 @@ export class PortalError extends Error {
   readonly problem?: Problem;
   /** The key purpose an `ERR_KEY_PURPOSE` failure needed. */
   readonly neededPurpose?: 'auth' | 'sign';
+  /** The `@kzpki/ncalayer` code of an `ERR_NCALAYER` failure. */
+  readonly ncalayerCode?: string;
 
   constructor(
     code: PortalErrorCode,
     message: string,
-    options: { cause?: unknown; problem?: Problem; neededPurpose?: 'auth' | 'sign' } = {},
+    options: {
+      cause?: unknown;
+      problem?: Problem;
+      neededPurpose?: 'auth' | 'sign';
+      ncalayerCode?: string;
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PortalError';
     this.code = code;
     if (options.problem) this.problem = options.problem;
     if (options.neededPurpose) this.neededPurpose = options.neededPurpose;
+    if (options.ncalayerCode) this.ncalayerCode = options.ncalayerCode;
   }
 }
 

@@ -13,7 +13,11 @@ import './styles.css';
 async function main(): Promise<void> {
   const config = await loadConfig();
   const ca = new CaApi(config.caBaseUrl);
-  const services: Services = { ca, status: new StatusApi(config.statusBaseUrl) };
+  const services: Services = {
+    ca,
+    status: new StatusApi(config.statusBaseUrl),
+    ncalayerUrl: config.ncalayerUrl,
+  };
   try {
     services.health = await ca.health();
   } catch {

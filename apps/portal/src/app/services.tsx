@@ -12,6 +12,8 @@ import type { Health } from './api/types.js';
 export interface Services {
   ca: CaApi;
   status: StatusApi;
+  /** Where NCALayer is looked for (`''`: never). */
+  ncalayerUrl: string;
   /** `undefined` until `/v1/health` answered (or when it failed). */
   health?: Health;
 }

@@ -37,7 +37,15 @@ export interface PortalRuntimeConfig {
   caBaseUrl: string;
   /** Base URL of the status service; `/status` = through this server's proxy. */
   statusBaseUrl: string;
+  /**
+   * Where the pages look for NCALayer (default `wss://127.0.0.1:13579`, where the real one
+   * listens; an emulator started with `--no-tls --port N` is `ws://127.0.0.1:N`); `''`: never.
+   */
+  ncalayerUrl: string;
 }
+
+/** Where NCALayer listens on the user's computer. */
+export const NCALAYER_DEFAULT_URL = 'wss://127.0.0.1:13579';
 
 /** Options of {@link createPortalHandler}. */
 export interface PortalHandlerOptions {
@@ -47,7 +55,7 @@ export interface PortalHandlerOptions {
   statusUrl?: string;
   /** Folder to serve (default {@link portalStaticDir}). */
   staticDir?: string;
-  /** Override what `config.json` says (default: `''` and `/status`). */
+  /** Override what `config.json` says (default: `''`, `/status` and NCALayer's own address). */
   config?: Partial<PortalRuntimeConfig>;
   /** URL path prefix the portal is mounted under (e.g. `/portal`); default none. */
   basePath?: string;
@@ -62,7 +70,7 @@ export type PortalHandler = (
 
 function origins(urls: Array<string | undefined>): string {
   const list = urls
-    .filter((u): u is string => typeof u === 'string' && /^https?:\/\//.test(u))
+    .filter((u): u is string => typeof u === 'string' && /^(?:https?|wss?):\/\//.test(u))
     .map((u) => new URL(u).origin);
   return [...new Set(list)].map((o) => ` ${o}`).join('');
 }
@@ -72,7 +80,7 @@ export function securityHeaders(config: PortalRuntimeConfig): Record<string, str
   return {
     'Content-Security-Policy':
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
-      `media-src 'self' blob: mediastream:; connect-src 'self'${origins([config.caBaseUrl, config.statusBaseUrl])}; ` +
+      `media-src 'self' blob: mediastream:; connect-src 'self'${origins([config.caBaseUrl, config.statusBaseUrl, config.ncalayerUrl])}; ` +
       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
@@ -125,7 +133,12 @@ function forward(
  */
 export function createPortalHandler(opts: PortalHandlerOptions = {}): PortalHandler {
   const root = opts.staticDir ?? portalStaticDir();
-  const config: PortalRuntimeConfig = { caBaseUrl: '', statusBaseUrl: '/status', ...opts.config };
+  const config: PortalRuntimeConfig = {
+    caBaseUrl: '',
+    statusBaseUrl: '/status',
+    ncalayerUrl: NCALAYER_DEFAULT_URL,
+    ...opts.config,
+  };
   const headers = securityHeaders(config);
   const ca = opts.caUrl ? new URL(opts.caUrl) : undefined;
   const status = opts.statusUrl ? new URL(opts.statusUrl) : undefined;

@@ -75,8 +75,13 @@ export type ProxyTargetCheck =
   | { ok: true; path: string; search: string }
   | { ok: false; refusal: ProxyRefusal };
 
-/** A `{param}` value inside one segment: unreserved characters and percent-escapes only. */
-const SEGMENT_PARAM = "[A-Za-z0-9._~!$&'()*+,;=:@-]+|%[0-9A-Fa-f]{2}";
+/**
+ * One character of a `{param}` value inside a segment: an unreserved character or a
+ * percent-escape. Repeated as `(?:char)+`, each step consumes exactly one of them, so a failed
+ * match costs linear time (a `(?:[...]+)+` would try every split of a long serial number and hang
+ * the server on a path that almost matches).
+ */
+const SEGMENT_CHAR = "[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2}";
 /** Parameters that may span segments: the base64 DER of an RFC 5019 OCSP GET (`/`, `+`, `=`). */
 const GREEDY_PARAMS = new Set(['request']);
 
@@ -92,7 +97,7 @@ function compile(routes: readonly ProxyRoute[]): CompiledRoute[] {
       .map((part) => {
         const param = /^\{([A-Za-z]+)\}$/.exec(part)?.[1];
         if (!param) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        const one = `(?:${SEGMENT_PARAM})+`;
+        const one = `(?:${SEGMENT_CHAR})+`;
         return GREEDY_PARAMS.has(param) ? `${one}(?:/${one})*` : one;
       })
       .join('');

@@ -37,8 +37,27 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** The wizard's screens, as {@link walkToSubmission} names them for its hooks. */
+export type WizardScreen =
+  | 'start'
+  | 'otp'
+  | 'digital-id'
+  | 'selfie'
+  | 'liveness'
+  | 'pin'
+  | 'document'
+  | 'confirm-document'
+  | 'consent'
+  | 'agreement'
+  | 'application-form'
+  | 'submitted';
+
 /** Options of {@link walkToSubmission}. */
 export interface WalkOptions {
+  /** Run on every screen once it is shown (audits, language scans). */
+  check?: (screen: WizardScreen) => Promise<void>;
+  /** Extra steps on particular screens, after `check`, before the screen is filled in. */
+  at?: Partial<Record<WizardScreen, () => Promise<void>>>;
   caUrl: string;
   kind: 'individual' | 'legal-entity';
   /** Russian title of the legal-entity template. */
@@ -49,6 +68,8 @@ export interface WalkOptions {
   camera: boolean;
   email?: string;
   prefix: string;
+  /** Stop on the moderation screen (a document that differs from the registry); returns ''. */
+  untilModeration?: boolean;
 }
 
 /**
@@ -58,9 +79,14 @@ export interface WalkOptions {
 export async function walkToSubmission(page: Page, o: WalkOptions): Promise<string> {
   let n = 0;
   const step = (name: string) => shot(page, `${o.prefix}-${String(++n).padStart(2, '0')}-${name}`);
+  const on = async (screen: WizardScreen): Promise<void> => {
+    await o.check?.(screen);
+    await o.at?.[screen]?.();
+  };
 
   await page.getByRole('link', { name: 'Получить ЭЦП удаленно' }).click();
   await expectScreen(page, 'Получение электронной цифровой подписи удаленно');
+  await on('start');
   await page
     .getByRole('radio', { name: o.kind === 'individual' ? 'Физическое лицо' : 'Юридическое лицо' })
     .check();
@@ -68,10 +94,13 @@ export async function walkToSubmission(page: Page, o: WalkOptions): Promise<stri
     await page.getByRole('radio', { name: o.templateTitle as string, exact: true }).check();
     await page.getByLabel('Введите БИН').fill(o.bin as string);
   }
-  // Live validation: a wrong check digit is reported as soon as 12 digits are typed.
+  // Live validation: a wrong check digit is reported as soon as 12 digits are typed, with the
+  // digit it should be.
   const wrong = o.iin.slice(0, 11) + String((Number(o.iin[11]) + 1) % 10);
   await page.getByLabel('Введите ИИН').fill(wrong);
-  await expect.poll(() => page.locator('#start-iin-error').textContent()).toMatch(/контрольн/i);
+  await expect
+    .poll(() => page.locator('#start-iin-error').textContent())
+    .toBe(`Неверная контрольная цифра ИИН: последняя цифра должна быть ${o.iin[11]}, указана ${wrong[11]}`);
   await expect.poll(() => page.getByLabel('Введите ИИН').getAttribute('aria-invalid')).toBe('true');
   await page.getByLabel('Введите ИИН').fill(o.iin);
   await page.locator('#start-iin-ok').waitFor();
@@ -84,14 +113,17 @@ export async function walkToSubmission(page: Page, o: WalkOptions): Promise<stri
     .poll(() => page.locator('.countdown').textContent())
     .toMatch(/^Оставшееся время: (8\d|90) секунд$/);
   await step('otp');
+  await on('otp');
   await page.getByLabel('Введите одноразовый пароль').fill(await devSmsOutbox(o.caUrl).latestOtp(o.iin));
   await page.getByRole('button', { name: 'Проверить одноразовый пароль' }).click();
 
   await expectScreen(page, 'Создать Digital ID');
   await step('digital-id');
-  await page.getByRole('button', { name: 'Начать' }).click();
+  await on('digital-id');
+  await page.getByRole('button', { name: 'Начать', exact: true }).click();
 
   await expectScreen(page, 'Добавление селфи');
+  await on('selfie');
   if (o.camera) {
     const capture = page.getByRole('button', { name: 'Сделать снимок' });
     await expect.poll(() => capture.isEnabled()).toBe(true);
@@ -107,12 +139,13 @@ export async function walkToSubmission(page: Page, o: WalkOptions): Promise<stri
   }
   await page.getByRole('img', { name: 'Ваше селфи' }).waitFor();
   await step('selfie-preview');
-  await page.getByRole('button', { name: 'Отправить' }).click();
+  await page.getByRole('button', { name: 'Отправить', exact: true }).click();
 
   await expectScreen(page, 'Видео-идентификация');
+  await on('liveness');
   if (!o.camera) await page.getByText('Веб-камеры нет').waitFor();
   if (o.camera) {
-    const start = page.getByRole('button', { name: 'Начать' });
+    const start = page.getByRole('button', { name: 'Начать', exact: true });
     await expect.poll(() => start.isEnabled()).toBe(true);
     await start.click();
     await page.getByText('Видео-идентификация пройдена').waitFor();
@@ -121,6 +154,7 @@ export async function walkToSubmission(page: Page, o: WalkOptions): Promise<stri
   await page.getByRole('button', { name: 'Продолжить' }).click();
 
   await expectScreen(page, 'Задайте PIN-код');
+  await on('pin');
   await page.locator('#pin-1').fill('1234');
   await expect.poll(() => page.locator('#pin-1-error').textContent()).toMatch(/слишком простой/);
   await page.locator('#pin-1').fill('4831');
@@ -129,6 +163,7 @@ export async function walkToSubmission(page: Page, o: WalkOptions): Promise<stri
   await page.getByRole('button', { name: 'Задать PIN-код' }).click();
 
   await expectScreen(page, 'Добавьте документ');
+  await on('document');
   await page.getByRole('radio', { name: 'Загрузить файл' }).check();
   await page
     .getByLabel('Лицевая сторона')
@@ -140,27 +175,36 @@ export async function walkToSubmission(page: Page, o: WalkOptions): Promise<stri
   });
   await page.getByRole('img', { name: 'Обратная сторона' }).waitFor();
   await step('document');
-  await page.getByRole('button', { name: 'Отправить' }).click();
+  await page.getByRole('button', { name: 'Отправить', exact: true }).click();
 
   await expectScreen(page, 'Подтвердить документ');
   await step('confirm-document');
-  await page.getByRole('button', { name: 'Отправить' }).click();
+  await on('confirm-document');
+  await page.getByRole('button', { name: 'Отправить', exact: true }).click();
   // The confirmation is required, and the error is announced.
   await page.locator('#confirm-check-error').waitFor();
   await page.getByLabel('Подтверждаю, что данные достоверны').check();
-  await page.getByRole('button', { name: 'Отправить' }).click();
+  await page.getByRole('button', { name: 'Отправить', exact: true }).click();
+  if (o.untilModeration) {
+    await expectScreen(page, 'Документ направлен на проверку');
+    await step('moderation');
+    return '';
+  }
 
   await expectScreen(page, 'Запрос доступа');
   await step('consent');
+  await on('consent');
   await page.getByLabel('Для предоставления доступа введите PIN-код от вашего Digital ID').fill('4831');
   await page.getByRole('button', { name: 'Продолжить' }).click();
 
   await expectScreen(page, /Пользовательское соглашение/);
+  await on('agreement');
   await page.getByLabel(/Я ознакомился/).check();
   await step('agreement');
   await page.getByRole('button', { name: 'Подтвердить' }).click();
 
   await expectScreen(page, 'Данные онлайн заявки:');
+  await on('application-form');
   if (o.email) await page.getByLabel('Электронная почта').fill(o.email);
   await page.getByLabel(/^Хранилище ключей/).selectOption('PKCS12');
   await step('application-form');
@@ -170,6 +214,7 @@ export async function walkToSubmission(page: Page, o: WalkOptions): Promise<stri
   const number = (await page.locator('#application-number').textContent()) ?? '';
   expect(number).toMatch(/^[0-9]{14}$/);
   await step('submitted');
+  await on('submitted');
   return number;
 }
 
@@ -185,9 +230,14 @@ export async function downloadKeyFiles(
   await page.locator('#keyfile-password').fill('пароль');
   const feedback = page.locator('#keyfile-password-feedback');
   await expect.poll(() => feedback.textContent()).toMatch(/цифр/);
+  // A password the rule refuses gets no strength rating.
+  expect(await feedback.textContent()).not.toMatch(/Надёжность/);
   await page.locator('#keyfile-password').fill(password);
   await page.locator('#keyfile-repeat').fill(password);
   await expect.poll(() => feedback.textContent()).toMatch(/соответствует требованиям/);
+  await expect
+    .poll(() => feedback.textContent())
+    .toMatch(/Надёжность пароля: \p{L}+ая|Надёжность пароля: \p{L}+яя/u);
   if (screenshot) await shot(page, screenshot);
   const downloads: Download[] = [];
   const two = new Promise<void>((resolve) => {

@@ -1,13 +1,16 @@
 /**
  * The whole system on loopback for the browser tests: the reference CA (RSA-2048 CA keys so it
  * starts in seconds), the status service on the same SQLite store, and the portal server (the SPA
- * built by the global setup, `/v1` and `/status` proxied).
+ * built by the global setup, `/v1` and `/status` proxied). The suites start the same applicants
+ * many times, so the per-IIN and per-address limits are relaxed (one test checks them on their
+ * own). `startTestModeCa` adds a second CA in test mode (NCA test identifiers admitted) with the
+ * real one-minute resend cooldown, behind its own portal.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningCa, startCa } from '@kzpki/ca';
+import { type CaConfigOverrides, type RunningCa, startCa } from '@kzpki/ca';
 import { CaStoreStatusSource, startStatus } from '@kzpki/status';
 import { type RunningPortal, startPortal } from '../../src/index.js';
 
@@ -36,6 +39,15 @@ async function freePort(): Promise<number> {
     });
   });
 }
+
+const RELAXED = { capacity: 10_000, refillPerSecond: 10_000 };
+const RELAXED_LIMITS: CaConfigOverrides['rateLimits'] = {
+  otpSendPerIin: RELAXED,
+  otpSendPerIp: RELAXED,
+  otpCheckPerIp: RELAXED,
+  statusLookupPerIp: RELAXED,
+  loginPerIp: RELAXED,
+};
 
 /** Starts CA, status service and portal. */
 export async function startStack(staticDir: string): Promise<Stack> {
@@ -68,6 +80,42 @@ export async function startStack(staticDir: string): Promise<Stack> {
     async stop() {
       await portal.close();
       await status.close();
+      await ca.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A CA in test mode (with the real resend cooldown) behind its own portal; no status service. */
+export interface TestModeCa {
+  ca: RunningCa;
+  portal: RunningPortal;
+  stop(): Promise<void>;
+}
+
+/** Starts a test-mode CA and a portal for it. */
+export async function startTestModeCa(staticDir: string): Promise<TestModeCa> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kzpki-portal-e2e-test-mode-'));
+  const ca = await startCa({
+    passphrase: TEST_CA_PASSPHRASE,
+    statusPassphrase: TEST_STATUS_PASSPHRASE,
+    dataDir,
+    init: { keyAlgorithms: { root: 'RSA-2048', issuing: 'RSA-2048' } },
+    config: {
+      devMode: true,
+      testMode: true,
+      sweepIntervalSeconds: 0,
+      otp: { resendCooldownSeconds: 60 },
+      rateLimits: RELAXED_LIMITS,
+    },
+    logError: (m, e) => console.error(m, e),
+  });
+  const portal = await startPortal({ caUrl: ca.url, staticDir });
+  return {
+    ca,
+    portal,
+    async stop() {
+      await portal.close();
       await ca.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

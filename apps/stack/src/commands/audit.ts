@@ -10,8 +10,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Context, EXIT_OK, guarded, table, wantsJson, writeJson } from '@kzpki/cli/command-kit';
+import { type Context, EXIT_OK, table, wantsJson, writeJson } from '@kzpki/cli/command-kit';
 import type { Command } from 'commander';
+import { guardedCa } from './ca-refusal.js';
 
 /** Exit code of a log that does not verify. */
 const EXIT_TAMPERED = 1;
@@ -55,7 +56,7 @@ export function register(program: Command, ctx: Context): void {
         options: { dataDir?: string; database?: string; anchors?: string; caCertificate?: string },
         command: Command,
       ) => {
-        await guarded(ctx, command, async () => {
+        await guardedCa(ctx, command, async () => {
           const { AUDIT_ANCHOR_FILE, parseAnchors, verifyAuditLog } = await import('@kzpki/ca');
           const { certificateToDer } = await import('@kzpki/pki');
           const { store, dataDir } = await openStore(options);
@@ -115,7 +116,7 @@ export function register(program: Command, ctx: Context): void {
     )
     .option('--json', 'print the result as JSON')
     .action(async (options: { dataDir?: string; database?: string; anchors?: string }, command: Command) => {
-      await guarded(ctx, command, async () => {
+      await guardedCa(ctx, command, async () => {
         const { AUDIT_ANCHOR_FILE, createAuditCheckpoint, DEV_CA_PASSPHRASE, loadCaMaterial } = await import(
           '@kzpki/ca'
         );

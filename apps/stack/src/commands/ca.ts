@@ -10,6 +10,7 @@ import type { CaCertificateInfo } from '@kzpki/ca';
 import { type Context, EXIT_OK, guarded, table, wantsJson, writeJson } from '@kzpki/cli/command-kit';
 import { type Command, Option } from 'commander';
 import { locationOption, registerMigrateStore } from './migrate-store.js';
+import { registerOperator } from './operator.js';
 
 /** One CA certificate in the `ca init --json` output. */
 export interface CaCertificateSummary {
@@ -150,4 +151,5 @@ export function register(program: Command, ctx: Context): void {
     );
 
   registerMigrateStore(ca, ctx);
+  registerOperator(ca, ctx);
 }

@@ -149,7 +149,7 @@ export function register(program: Command, ctx: Context): void {
       ) => {
         await guarded(ctx, command, async () => {
           // Before anything starts: what this address may expose (issue 10 #3).
-          const exposure = decideExposure({
+          const exposure = await decideExposure({
             host: options.host,
             dev: options.dev,
             insecureDevMode: options.insecureDevMode === true,

@@ -12,7 +12,9 @@
  *   ({@link PgCaRepository.exclusive}), released with the holder's connection;
  * - **revocation notifications**: every revocation, hold and release sends `NOTIFY
  *   kzpki_revocation, '<seq>'` in its transaction (delivered at the commit);
- * - **rate limits** in the database ({@link PgCaRepository.takeRateLimit}).
+ * - **rate limits** in the database ({@link PgCaRepository.takeRateLimit}), on connections with
+ *   `synchronous_commit = off`: a bucket's last few takes may be lost in a database crash, which
+ *   costs nothing, and no request waits for a WAL flush to count a token.
  */
 import pg from 'pg';
 import type { ApplicationStatus } from '../application-status.js';
@@ -123,6 +125,8 @@ export class PgCaRepository implements CaRepository {
   private readonly now: () => Date;
   private readonly pageSize: number;
   private node: { client: pg.Client; key: number } | undefined;
+  /** Connections for the rate-limit buckets (`synchronous_commit = off`). */
+  private readonly counters: pg.Pool;
   private closed = false;
   private reconnecting: Promise<void> | undefined;
 
@@ -133,6 +137,13 @@ export class PgCaRepository implements CaRepository {
   ) {
     this.now = options.now ?? (() => new Date());
     this.pageSize = options.pageSize ?? 5000;
+    this.counters = new pg.Pool({
+      connectionString: db.url,
+      max: 2,
+      application_name: `${options.applicationName ?? 'kzpki-ca'}-counters`,
+      options: '-c synchronous_commit=off',
+    });
+    this.counters.on('error', (e) => db.reportError(e));
   }
 
   /** Connects, migrates (once, whichever node comes first) and takes this node's liveness lock. */
@@ -156,7 +167,7 @@ export class PgCaRepository implements CaRepository {
       }
       await store.takeNodeLock();
     } catch (cause) {
-      await db.close().catch(() => {});
+      await store.close().catch(() => {});
       if (cause instanceof CaStoreError) throw cause;
       throw new CaStoreError('ERR_STORE_OPEN', `Cannot open the CA store ${redactUrl(url)}`, { cause });
     }
@@ -265,7 +276,7 @@ export class PgCaRepository implements CaRepository {
     cost: number,
     nowMs: number,
   ): Promise<RateLimitTake> {
-    return takeRateLimit(this.db.pool, bucket, rule, cost, nowMs);
+    return takeRateLimit(this.counters, bucket, rule, cost, nowMs);
   }
 
   // --- what the status service reads (StatusStore)
@@ -614,6 +625,7 @@ export class PgCaRepository implements CaRepository {
     const node = this.node;
     this.node = undefined;
     await node?.client.end().catch(() => {});
+    await this.counters.end().catch(() => {});
     await this.db.close();
   }
 }

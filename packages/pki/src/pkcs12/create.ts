@@ -117,7 +117,7 @@ async function pkcs8Of(privateKey: CryptoKey | GostPrivateKey | Uint8Array): Pro
  * @example
  * ```ts
  * const p12 = await createPkcs12({ privateKey: keys.privateKey, certificate: issued.der, password });
- * writeFileSync(ncaKeyFileName(issued.der), p12);
+ * writeFileSync(ncaKeyFileName(issued.der), p12, { mode: 0o600 }); // a private key: owner only
  * ```
  * @throws {PkiError} `ERR_PASSWORD_POLICY` when the password fails the policy, with
  *   `details.violations: Array<{ code, message }>` (the policy's own codes and messages);

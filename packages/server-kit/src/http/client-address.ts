@@ -8,6 +8,7 @@
  * proxy-addr (express's own implementation) does the parsing and CIDR matching.
  */
 import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
 import proxyAddr from 'proxy-addr';
 
 /**
@@ -53,4 +54,26 @@ export function clientAddress(req: IncomingMessage, trusted: TrustedProxyTest): 
  */
 export function trustProxySetting(list: TrustedProxies): false | string[] {
   return list.length === 0 ? false : [...list];
+}
+
+/**
+ * `true` for listen addresses only this machine reaches: 127.0.0.0/8, ::1 (also IPv4-mapped),
+ * `localhost`. Anything else (0.0.0.0, ::, a LAN address, another host name) is a network address,
+ * where dev mode and the public development passphrases are refused.
+ * @example
+ * ```ts
+ * isLoopbackHost('127.0.0.1'); // true
+ * isLoopbackHost('0.0.0.0'); // false
+ * ```
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost') return true;
+  const v4 = h.startsWith('::ffff:') && isIP(h.slice(7)) === 4 ? h.slice(7) : h;
+  if (isIP(v4) === 4) return v4.split('.')[0] === '127';
+  if (isIP(h) === 6) return /^(0{0,4}:){7}0{0,3}1$|^::1$/.test(h);
+  return false;
 }

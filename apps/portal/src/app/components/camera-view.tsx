@@ -3,7 +3,7 @@
  * `<video>` to the parent (for captures and the liveness check).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { useI18n } from '../i18n/i18n.js';
+import { type Said, useI18n } from '../i18n/i18n.js';
 import { openCamera, stopCamera } from '../media/camera.js';
 import { ErrorMessage } from './messages.js';
 
@@ -17,7 +17,7 @@ export function CameraView(props: {
 }) {
   const i = useI18n();
   const video = useRef<HTMLVideoElement>(null);
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<Said>();
   useEffect(() => {
     let stream: MediaStream | undefined;
     let cancelled = false;
@@ -32,7 +32,7 @@ export function CameraView(props: {
         props.onReady(v);
       })
       .catch((e: unknown) => {
-        setError(i.error(e));
+        setError({ error: e });
         props.onReady(undefined);
       });
     return () => {
@@ -45,7 +45,7 @@ export function CameraView(props: {
     <div class={`camera camera-${props.frame}`}>
       <video ref={video} muted playsInline autoPlay aria-label={props.label} />
       <div class="camera-frame" aria-hidden="true" />
-      <ErrorMessage>{error}</ErrorMessage>
+      <ErrorMessage>{i.say(error)}</ErrorMessage>
     </div>
   );
 }

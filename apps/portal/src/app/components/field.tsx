@@ -19,15 +19,16 @@ export interface TextFieldProps {
   error?: string | undefined;
   /** Positive feedback (e.g. "IIN is valid"). */
   ok?: string | undefined;
+  /** A neutral remark that is neither an error nor a confirmation (e.g. "accepted in test mode"). */
+  note?: string | undefined;
   required?: boolean;
 }
 
 /** A labelled text input. */
 export function TextField(props: TextFieldProps) {
-  const { id, label, value, onValue, hint, error, ok, required, ...rest } = props;
-  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ok ? `${id}-ok` : '']
-    .filter(Boolean)
-    .join(' ');
+  const { id, label, value, onValue, hint, error, ok, note, required, ...rest } = props;
+  const feedback = error ? `${id}-error` : note ? `${id}-note` : ok ? `${id}-ok` : '';
+  const described = [hint ? `${id}-hint` : '', feedback].filter(Boolean).join(' ');
   return (
     <div class={`field${error ? ' field-invalid' : ''}`}>
       <label for={id}>
@@ -57,6 +58,10 @@ export function TextField(props: TextFieldProps) {
       {error ? (
         <div class="field-error" id={`${id}-error`}>
           {error}
+        </div>
+      ) : note ? (
+        <div class="field-note" id={`${id}-note`}>
+          {note}
         </div>
       ) : ok ? (
         <div class="field-ok" id={`${id}-ok`}>

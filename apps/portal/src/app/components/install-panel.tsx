@@ -1,21 +1,25 @@
 /**
- * Installing the certificates (docs/domain.md: steps 10-11 for individuals, step 3 for legal entities): "Обновить" asks the CA
- * to issue once the application allows it, then the user sets the key-file password and
- * "Загрузить сертификаты" downloads the certificates, builds the two NCA-named PKCS#12 files in
- * the browser from the keys kept here, saves them, and proves possession of both keys to the CA
- * (status "Сертификаты установлены"). The private keys never leave the browser.
+ * Installing the certificates (docs/domain.md: steps 10-11 for individuals, step 3 for legal
+ * entities): "Обновить" asks the CA to issue once the application allows it (the panel also asks
+ * by itself, with growing pauses, so an approval is noticed without a click), then the user sets
+ * the key-file password and "Загрузить сертификаты" downloads the certificates, builds the two
+ * NCA-named PKCS#12 files in the browser from the keys kept here, saves them, and proves
+ * possession of both keys to the CA (status "Сертификаты установлены"). The private keys never
+ * leave the browser.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Application } from '../api/types.js';
 import { base64ToBytes, bytesToBase64 } from '../crypto/base64.js';
 import { buildKeyFiles, type KeyFile, signBytes } from '../crypto/key-files.js';
-import { useI18n } from '../i18n/i18n.js';
+import { type Said, useI18n } from '../i18n/i18n.js';
 import { useServices } from '../services.js';
+import { rememberKeyFiles } from '../storage/key-file-names.js';
 import { deleteKeys, type VaultEntry } from '../storage/key-vault.js';
 import { saveFile } from './downloads.js';
 import { ScreenHeading } from './heading.js';
 import { Busy, ErrorMessage, StatusMessage } from './messages.js';
 import { PasswordFields, passwordAcceptable } from './password-fields.js';
+import { usePoll } from './use-poll.js';
 
 type Phase = 'loading' | 'waiting' | 'rejected' | 'ready' | 'working' | 'done';
 
@@ -31,8 +35,12 @@ export interface InstallPanelProps {
   entry: VaultEntry;
   /** Called once the installation is confirmed. */
   onInstalled?: (app: Application, files: KeyFile[]) => void;
+  /** Called whenever the panel learns the application's state (keeps the page around it in step). */
+  onApp?: (app: Application) => void;
   /** Render the heading (the wizard does; the status page has its own). */
   heading?: boolean;
+  /** Show the application's status line (the status page shows it once, above the panel). */
+  showStatus?: boolean;
 }
 
 /** The installation step. */
@@ -42,15 +50,20 @@ export function InstallPanel(props: InstallPanelProps) {
   const { entry } = props;
   const [app, setApp] = useState<Application>();
   const [phase, setPhase] = useState<Phase>('loading');
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<Said>();
+  const [announce, setAnnounce] = useState<Said>();
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
   const [show, setShow] = useState(false);
   const [touched, setTouched] = useState(false);
-  const [format, setFormat] = useState<'modern' | 'legacy'>('modern');
-  const [progress, setProgress] = useState('');
+  const [format, setFormat] = useState<'modern' | 'legacy'>('legacy');
+  const [progress, setProgress] = useState<Said>();
+  const [refreshing, setRefreshing] = useState(false);
+  const [manual, setManual] = useState(0);
   const [files, setFiles] = useState<Array<KeyFile & { url: string }>>([]);
   const urls = useRef<string[]>([]);
+  const onApp = useRef(props.onApp);
+  onApp.current = props.onApp;
 
   useEffect(
     () => () => {
@@ -59,34 +72,71 @@ export function InstallPanel(props: InstallPanelProps) {
     [],
   );
 
-  const refresh = async (issue: boolean): Promise<void> => {
-    setError(undefined);
-    try {
-      let current = await ca.getApplication(entry.applicationId, entry.token);
-      if (issue && current.nextActions.includes('issueCertificates')) {
-        await ca.issue(entry.applicationId, entry.token, `issue:${entry.applicationId}`);
-        current = await ca.getApplication(entry.applicationId, entry.token);
-      }
-      setApp(current);
-      setPhase(phaseOf(current));
-    } catch (e) {
-      setError(i.error(e));
-      setPhase((p) => (p === 'loading' ? 'waiting' : p));
+  /** Asks the CA (with `issue`, also for the certificates once allowed); returns the new phase. */
+  const refresh = async (issue: boolean): Promise<Phase> => {
+    let current = await ca.getApplication(entry.applicationId, entry.token);
+    if (issue && current.nextActions.includes('issueCertificates')) {
+      await ca.issue(entry.applicationId, entry.token, `issue:${entry.applicationId}`);
+      current = await ca.getApplication(entry.applicationId, entry.token);
     }
+    const next = phaseOf(current);
+    setApp(current);
+    setPhase((p) => (p === 'working' ? p : next));
+    setError(undefined);
+    onApp.current?.(current);
+    return next;
   };
 
   useEffect(() => {
-    void refresh(false);
+    // First only look: the page shows where the application stands before anything is issued.
+    refresh(false).catch((e: unknown) => {
+      setError({ error: e });
+      setPhase('waiting');
+    });
   }, [entry.applicationId]);
+
+  // Notice the approval and the issuance without a click.
+  usePoll(
+    async () => {
+      const next = await refresh(true);
+      if (next === 'ready') setAnnounce({ key: 'install.ready' });
+      return next !== 'waiting';
+    },
+    phase === 'waiting',
+    manual,
+  );
+
+  const refreshNow = async (): Promise<void> => {
+    if (refreshing) return;
+    setRefreshing(true);
+    setAnnounce(undefined);
+    try {
+      const next = await refresh(true);
+      if (next === 'ready') {
+        setAnnounce({ key: 'install.ready' });
+        // The button gives way to the password form: the keyboard goes to its heading.
+        requestAnimationFrame(() => document.getElementById('install-password-title')?.focus());
+      } else if (next === 'waiting') setAnnounce({ key: 'install.unchanged' });
+      setManual((n) => n + 1);
+    } catch (e) {
+      setError({ error: e });
+    } finally {
+      setRefreshing(false);
+    }
+  };
 
   const install = async (e: Event): Promise<void> => {
     e.preventDefault();
+    if (phase === 'working') return;
     setTouched(true);
-    if (!passwordAcceptable(password, repeat)) return;
+    if (!passwordAcceptable(password, repeat)) {
+      document.getElementById('keyfile-password')?.focus();
+      return;
+    }
     setPhase('working');
     setError(undefined);
     try {
-      setProgress(i.t('install.building'));
+      setProgress({ key: 'install.building' });
       const bundle = await ca.certificates(entry.applicationId, entry.token);
       const built = await buildKeyFiles({
         bundle,
@@ -100,9 +150,10 @@ export function InstallPanel(props: InstallPanelProps) {
         return { ...f, url };
       });
       setFiles(saved);
+      rememberKeyFiles(built.map((f) => ({ serialHex: f.serialHex, fileName: f.fileName })));
       let current = await ca.getApplication(entry.applicationId, entry.token);
       if (current.nextActions.includes('createInstallationChallenge')) {
-        setProgress(i.t('install.confirming'));
+        setProgress({ key: 'install.confirming' });
         const challenge = await ca.installationChallenge(entry.applicationId, entry.token);
         const proofs = [];
         for (const item of challenge.items) {
@@ -121,12 +172,14 @@ export function InstallPanel(props: InstallPanelProps) {
       setPassword('');
       setRepeat('');
       setPhase('done');
+      onApp.current?.(current);
       props.onInstalled?.(current, built);
+      requestAnimationFrame(() => document.getElementById('install-done')?.focus());
     } catch (err) {
-      setError(i.error(err));
+      setError({ error: err });
       setPhase('ready');
     } finally {
-      setProgress('');
+      setProgress(undefined);
     }
   };
 
@@ -137,33 +190,45 @@ export function InstallPanel(props: InstallPanelProps) {
       ) : (
         <ScreenHeading id="install-heading">{i.t('install.title')}</ScreenHeading>
       )}
-      {app ? (
+      {app && props.showStatus !== false ? (
         <p class="current-status">
           <span>{i.t('install.status')}</span>{' '}
           <strong data-status={app.status}>{i.text(app.statusText)}</strong>
         </p>
       ) : null}
-      <ErrorMessage>{error}</ErrorMessage>
+      <ErrorMessage>{i.say(error)}</ErrorMessage>
+      <StatusMessage kind="info">{i.say(announce)}</StatusMessage>
       {phase === 'loading' ? <Busy>{i.t('common.loading')}</Busy> : null}
       {phase === 'waiting' || phase === 'rejected' ? (
         <>
-          <StatusMessage kind={phase === 'rejected' ? 'warn' : 'info'}>
+          <p class={`msg ${phase === 'rejected' ? 'msg-warn' : 'msg-info'}`}>
             {phase === 'rejected'
               ? i.t('install.rejected')
               : app?.status === 'awaiting-approval'
                 ? i.t('install.waiting')
                 : i.t('install.waitingIssuance')}
-          </StatusMessage>
+          </p>
           {phase === 'waiting' ? (
-            <button type="button" class="btn" onClick={() => void refresh(true)}>
-              {i.t('install.refresh')}
-            </button>
+            <>
+              <p class="hint">{i.t('install.autoRefresh')}</p>
+              <button
+                type="button"
+                class="btn"
+                onClick={() => void refreshNow()}
+                aria-disabled={refreshing ? 'true' : undefined}
+              >
+                {i.t('install.refresh')}
+              </button>
+              {refreshing ? <Busy>{i.t('common.loading')}</Busy> : null}
+            </>
           ) : null}
         </>
       ) : null}
       {phase === 'ready' || phase === 'working' ? (
         <form onSubmit={install} noValidate>
-          <h3>{i.t('install.passwordTitle')}</h3>
+          <h3 id="install-password-title" tabIndex={-1}>
+            {i.t('install.passwordTitle')}
+          </h3>
           <PasswordFields
             idPrefix="keyfile"
             password={password}
@@ -174,18 +239,11 @@ export function InstallPanel(props: InstallPanelProps) {
             onShow={setShow}
             touched={touched}
           />
-          <fieldset class="choice">
+          <fieldset class="choice" aria-describedby="p12-format-help">
             <legend>{i.t('install.format')}</legend>
-            <label class="check">
-              <input
-                type="radio"
-                name="p12-format"
-                value="modern"
-                checked={format === 'modern'}
-                onChange={() => setFormat('modern')}
-              />{' '}
-              {i.t('install.formatModern')}
-            </label>
+            <p class="hint" id="p12-format-help">
+              {i.t('install.formatHelp')}
+            </p>
             <label class="check">
               <input
                 type="radio"
@@ -194,19 +252,43 @@ export function InstallPanel(props: InstallPanelProps) {
                 checked={format === 'legacy'}
                 onChange={() => setFormat('legacy')}
               />{' '}
-              {i.t('install.formatLegacy')}
+              <span>
+                <strong>{i.t('install.formatLegacy')}</strong>
+                <br />
+                <span class="hint">{i.t('install.formatLegacyHint')}</span>
+              </span>
+            </label>
+            <label class="check">
+              <input
+                type="radio"
+                name="p12-format"
+                value="modern"
+                checked={format === 'modern'}
+                onChange={() => setFormat('modern')}
+              />{' '}
+              <span>
+                <strong>{i.t('install.formatModern')}</strong>
+                <br />
+                <span class="hint">{i.t('install.formatModernHint')}</span>
+              </span>
             </label>
           </fieldset>
           <p class="msg msg-warn">{i.t('install.remember')}</p>
-          {phase === 'working' ? <Busy>{progress}</Busy> : null}
-          <button type="submit" class="btn btn-primary" disabled={phase === 'working'}>
+          {phase === 'working' ? <Busy>{i.say(progress)}</Busy> : null}
+          <button
+            type="submit"
+            class="btn btn-primary"
+            aria-disabled={phase === 'working' ? 'true' : undefined}
+          >
             {i.t('install.download')}
           </button>
         </form>
       ) : null}
       {phase === 'done' ? (
         <div class="done">
-          <StatusMessage kind="ok">{i.t('done.title')}</StatusMessage>
+          <p class="msg msg-ok" id="install-done" tabIndex={-1}>
+            {i.t('done.title')}
+          </p>
           <p>{i.t('done.installed')}</p>
           {files.length > 0 ? (
             <>
@@ -215,7 +297,7 @@ export function InstallPanel(props: InstallPanelProps) {
                 {files.map((f) => (
                   <li key={f.fileName}>
                     <span class="file-purpose">{i.t(f.purpose === 'auth' ? 'done.auth' : 'done.sign')}:</span>{' '}
-                    <a href={f.url} download={f.fileName} data-purpose={f.purpose}>
+                    <a href={f.url} download={f.fileName} data-purpose={f.purpose} translate={false}>
                       {f.fileName}
                     </a>
                   </li>

@@ -4,8 +4,8 @@
  */
 import type { ComponentChildren } from 'preact';
 
-/** An error message (announced immediately). Renders nothing without children. */
-export function ErrorMessage(props: { children?: ComponentChildren; id?: string }) {
+/** An error message (announced immediately). Renders nothing without text. */
+export function ErrorMessage(props: { children?: string | undefined; id?: string }) {
   if (props.children === undefined || props.children === null || props.children === '') return null;
   return (
     <div class="msg msg-error" role="alert" id={props.id}>
@@ -15,7 +15,7 @@ export function ErrorMessage(props: { children?: ComponentChildren; id?: string 
 }
 
 /** A status message (announced politely). The live region stays mounted so changes are read. */
-export function StatusMessage(props: { children?: ComponentChildren; kind?: 'info' | 'ok' | 'warn' }) {
+export function StatusMessage(props: { children?: string | undefined; kind?: 'info' | 'ok' | 'warn' }) {
   const empty = props.children === undefined || props.children === null || props.children === '';
   return (
     <output class={empty ? 'sr-live' : `msg msg-${props.kind ?? 'info'}`} aria-live="polite">

@@ -1,6 +1,7 @@
 /**
  * The key-file password with live feedback from `@kzpki/password-policy`: every violation of the
- * NCA rule listed as the user types, the repeat checked, and an informative strength label.
+ * NCA rule listed as the user types, the repeat checked, and, once the rule is met, how hard the
+ * password is to guess (a password the rule refuses gets no strength rating at all).
  */
 import { checkPassword, estimateStrength } from '@kzpki/password-policy';
 import { useI18n } from '../i18n/i18n.js';
@@ -25,7 +26,7 @@ export function PasswordFields(props: {
 }) {
   const i = useI18n();
   const check = checkPassword(props.password, { lang: i.lang });
-  const strength = props.password ? estimateStrength(props.password) : undefined;
+  const strength = props.password && check.ok ? estimateStrength(props.password) : undefined;
   const mismatch = (props.touched || props.repeat.length > 0) && props.repeat !== props.password;
   const pid = `${props.idPrefix}-password`;
   const rid = `${props.idPrefix}-repeat`;

@@ -2,48 +2,67 @@
  * "Личный кабинет": certificate login with the AUTH key file; a first manager (or a person with
  * signing right, or HR for employees) sees the organisation's applications waiting for them and
  * approves or rejects each with a signature by their SIGN key over the CA's canonical decision
- * document; every holder sees their certificates and may revoke (or suspend and release) them.
+ * document; every holder sees their certificates and may revoke (or suspend and release) them,
+ * after a confirmation that says what revoking does.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type {
-  CertificateRecord,
-  CertificateSession,
-  PendingApplication,
-  RevocationReason,
-} from '../api/types.js';
+import type { CertificateRecord, PendingApplication, RevocationReason } from '../api/types.js';
 import { APPROVER_ROLES } from '../api/types.js';
+import { CertificateTable } from '../components/certificate-table.js';
 import { FileField, fileBytes, TextField } from '../components/field.js';
 import { ScreenHeading } from '../components/heading.js';
-import { KeyLoginForm } from '../components/key-login.js';
-import { Busy, ErrorMessage, StatusMessage } from '../components/messages.js';
-import { RevocationForm } from '../components/revocation-form.js';
+import { KeyLoginForm, type LoggedIn } from '../components/key-login.js';
+import { type KeySource, KeySourceChoice } from '../components/key-source.js';
+import { Busy, ErrorMessage } from '../components/messages.js';
+import { RoleNames } from '../components/role-names.js';
+import { useNcaLayer } from '../components/use-ncalayer.js';
 import { bytesToBase64 } from '../crypto/base64.js';
-import { type OpenedKey, openKeyFileFor, signBytes } from '../crypto/key-files.js';
-import { useI18n } from '../i18n/i18n.js';
-import type { MessageKey } from '../i18n/messages-ru.js';
+import { openKeyFileFor } from '../crypto/key-files.js';
+import { ncaLayerSigner } from '../crypto/ncalayer.js';
+import { fileSigner, type KeySigner } from '../crypto/signer.js';
+import { type Said, useI18n } from '../i18n/i18n.js';
 import { useServices } from '../services.js';
+import { knownKeyFiles, rememberKeyFiles } from '../storage/key-file-names.js';
 
 /** The cabinet. */
 export function CabinetPage() {
   const i = useI18n();
-  const [session, setSession] = useState<CertificateSession>();
+  const [login, setLogin] = useState<LoggedIn>();
   return (
     <div>
       <ScreenHeading>{i.t('cab.title')}</ScreenHeading>
-      {session ? (
-        <Cabinet session={session} onLogout={() => setSession(undefined)} />
+      {login ? (
+        <Cabinet login={login} onLogout={() => setLogin(undefined)} />
       ) : (
-        <KeyLoginForm audience="cabinet" intro={i.t('cab.loginIntro')} onSession={setSession} />
+        <KeyLoginForm audience="cabinet" intro={i.t('cab.loginIntro')} onSession={setLogin} />
       )}
     </div>
   );
 }
 
-function Cabinet(props: { session: CertificateSession; onLogout: () => void }) {
+/** A notice that takes the keyboard when it appears (the control that led to it may be gone). */
+function Notice(props: { id: string; children: string | undefined }) {
+  useEffect(() => {
+    if (props.children) document.getElementById(props.id)?.focus();
+  }, [props.children]);
+  return props.children ? (
+    <output class="msg msg-ok" id={props.id} tabIndex={-1}>
+      {props.children}
+    </output>
+  ) : null;
+}
+
+function Cabinet(props: { login: LoggedIn; onLogout: () => void }) {
   const i = useI18n();
   const { ca } = useServices();
-  const { holder, token } = props.session;
+  const { holder, token } = props.login.session;
   const approver = holder.roles.some((r) => (APPROVER_ROLES as readonly string[]).includes(r));
+  // Re-reads the key file names this browser knows when another one is opened here.
+  const [, setFilesSeen] = useState(0);
+  // The holder's section takes the keyboard after "Войти" (the form is gone).
+  useEffect(() => {
+    document.getElementById('holder-title')?.focus();
+  }, []);
   const logout = async (): Promise<void> => {
     await ca.logout(token).catch(() => undefined);
     props.onLogout();
@@ -51,11 +70,15 @@ function Cabinet(props: { session: CertificateSession; onLogout: () => void }) {
   return (
     <>
       <section class="holder" aria-labelledby="holder-title">
-        <h2 id="holder-title">{i.t('cab.holder')}</h2>
+        <h2 id="holder-title" tabIndex={-1}>
+          {i.t('cab.holder')}
+        </h2>
         <dl class="data">
           <div class="data-row">
             <dt>{i.t('kc.owner')}</dt>
-            <dd id="holder-name">{holder.commonName}</dd>
+            <dd id="holder-name" translate={false}>
+              {props.login.ownerName}
+            </dd>
           </div>
           {holder.iin ? (
             <div class="data-row">
@@ -67,33 +90,43 @@ function Cabinet(props: { session: CertificateSession; onLogout: () => void }) {
             <div class="data-row">
               <dt>{i.t('kc.org')}</dt>
               <dd>
-                {holder.organization}
+                <span translate={false}>{holder.organization}</span>
                 {holder.bin ? ` (${i.t('kc.bin')} ${holder.bin})` : ''}
               </dd>
             </div>
           ) : null}
           <div class="data-row">
             <dt>{i.t('cab.roles')}</dt>
-            <dd>{holder.roles.join(', ')}</dd>
+            <dd id="holder-roles">
+              <RoleNames roles={holder.roles} />
+            </dd>
+          </div>
+          <div class="data-row">
+            <dt>{i.t('cab.loggedInWith')}</dt>
+            <dd>
+              <code>{props.login.fileName}</code>
+              {props.login.via === 'ncalayer' ? ` ${i.t('cab.viaNcaLayer')}` : ''}
+            </dd>
           </div>
         </dl>
         <button type="button" class="btn btn-small" onClick={() => void logout()}>
           {i.t('cab.logout')}
         </button>
       </section>
-      {approver ? <Approvals token={token} /> : null}
-      <Certificates token={token} />
+      {/* A key file opened for a decision names its certificate's row too. */}
+      {approver ? <Approvals token={token} onKeyFile={() => setFilesSeen((n) => n + 1)} /> : null}
+      <Certificates token={token} loginSerial={holder.serialHex} files={knownKeyFiles()} />
     </>
   );
 }
 
-function Approvals(props: { token: string }) {
+function Approvals(props: { token: string; onKeyFile: () => void }) {
   const i = useI18n();
   const { ca } = useServices();
   const [pending, setPending] = useState<PendingApplication[]>();
-  const [signKey, setSignKey] = useState<OpenedKey>();
-  const [error, setError] = useState<string>();
-  const [notice, setNotice] = useState<string>();
+  const [signKey, setSignKey] = useState<KeySigner>();
+  const [error, setError] = useState<Said>();
+  const [notice, setNotice] = useState<Said>();
   const [busy, setBusy] = useState<string>();
   const [comments, setComments] = useState<Record<string, string>>({});
 
@@ -101,7 +134,7 @@ function Approvals(props: { token: string }) {
     try {
       setPending(await ca.pendingApplications(props.token));
     } catch (e) {
-      setError(i.error(e));
+      setError({ error: e });
     }
   };
   useEffect(() => {
@@ -109,10 +142,11 @@ function Approvals(props: { token: string }) {
   }, [props.token]);
 
   const decide = async (number: string, decision: 'approve' | 'reject'): Promise<void> => {
+    if (busy !== undefined) return;
     setError(undefined);
     setNotice(undefined);
     if (!signKey) {
-      setError(i.t('cab.needSignKey'));
+      setError({ key: 'cab.needSignKey' });
       document.getElementById('sign-key-file')?.focus();
       return;
     }
@@ -121,7 +155,7 @@ function Approvals(props: { token: string }) {
       const app = await ca.pendingApplication(props.token, number);
       const doc = app.decisionDocuments?.[decision];
       if (!doc) throw new Error('The CA sent no decision document');
-      const signature = await signBytes(signKey.privateKey, new TextEncoder().encode(doc));
+      const signature = await signKey.sign(new TextEncoder().encode(doc));
       const comment = comments[number]?.trim();
       await ca.decide(props.token, number, {
         decision,
@@ -129,10 +163,10 @@ function Approvals(props: { token: string }) {
         signature: bytesToBase64(signature),
         ...(comment ? { comment } : {}),
       });
-      setNotice(i.t(decision === 'approve' ? 'cab.approved' : 'cab.rejected', { number }));
       await load();
+      setNotice({ key: decision === 'approve' ? 'cab.approved' : 'cab.rejected', params: { number } });
     } catch (e) {
-      setError(i.error(e));
+      setError({ error: e });
     } finally {
       setBusy(undefined);
     }
@@ -144,12 +178,13 @@ function Approvals(props: { token: string }) {
       <SignKeyLoader
         loaded={signKey}
         onLoaded={(key) => {
+          props.onKeyFile();
           setSignKey(key);
           setError(undefined);
         }}
       />
-      <ErrorMessage>{error}</ErrorMessage>
-      <StatusMessage kind="ok">{notice}</StatusMessage>
+      <ErrorMessage>{i.say(error)}</ErrorMessage>
+      <Notice id="pending-notice">{i.say(notice)}</Notice>
       {pending === undefined ? (
         <Busy>{i.t('common.loading')}</Busy>
       ) : pending.length === 0 ? (
@@ -169,13 +204,14 @@ function Approvals(props: { token: string }) {
                 <div class="data-row">
                   <dt>{i.t('cab.applicant')}</dt>
                   <dd>
-                    {p.applicant.fullName} ({i.t('kc.iin')} {p.applicant.iin})
+                    <span translate={false}>{p.applicant.fullName}</span> ({i.t('kc.iin')} {p.applicant.iin})
                   </dd>
                 </div>
                 <div class="data-row">
                   <dt>{i.t('kc.org')}</dt>
                   <dd>
-                    {p.organization.name} ({i.t('kc.bin')} {p.organization.bin})
+                    <span translate={false}>{p.organization.name}</span> ({i.t('kc.bin')} {p.organization.bin}
+                    )
                   </dd>
                 </div>
                 <div class="data-row">
@@ -184,7 +220,14 @@ function Approvals(props: { token: string }) {
                 </div>
                 <div class="data-row">
                   <dt>{i.t('cab.requests')}</dt>
-                  <dd>{p.requests.map((r) => `${r.purpose.toUpperCase()} ${r.keyAlgorithm}`).join(', ')}</dd>
+                  <dd>
+                    {p.requests
+                      .map(
+                        (r) =>
+                          `${i.t(r.purpose === 'auth' ? 'purpose.auth' : 'purpose.sign')}, ${r.keyAlgorithm}`,
+                      )
+                      .join('; ')}
+                  </dd>
                 </div>
               </dl>
               <TextField
@@ -198,7 +241,7 @@ function Approvals(props: { token: string }) {
                 <button
                   type="button"
                   class="btn btn-primary"
-                  disabled={busy !== undefined}
+                  aria-disabled={busy !== undefined ? 'true' : undefined}
                   onClick={() => void decide(p.number, 'approve')}
                   aria-label={`${i.t('cab.approve')} ${p.number}`}
                 >
@@ -207,7 +250,7 @@ function Approvals(props: { token: string }) {
                 <button
                   type="button"
                   class="btn btn-danger"
-                  disabled={busy !== undefined}
+                  aria-disabled={busy !== undefined ? 'true' : undefined}
                   onClick={() => void decide(p.number, 'reject')}
                   aria-label={`${i.t('cab.reject')} ${p.number}`}
                 >
@@ -223,40 +266,67 @@ function Approvals(props: { token: string }) {
   );
 }
 
-function SignKeyLoader(props: { loaded: OpenedKey | undefined; onLoaded: (key: OpenedKey) => void }) {
+function SignKeyLoader(props: { loaded: KeySigner | undefined; onLoaded: (key: KeySigner) => void }) {
   const i = useI18n();
+  const { ncalayerUrl } = useServices();
+  const ncalayer = useNcaLayer();
+  const [source, setSource] = useState<KeySource>('file');
   const [file, setFile] = useState<File>();
   const [password, setPassword] = useState('');
+  const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<Said>();
+  const viaNcaLayer = source === 'ncalayer' && ncalayer.state === 'present';
+  useEffect(() => {
+    if (ncalayer.state === 'present') setSource('ncalayer');
+  }, [ncalayer.state]);
   const load = async (e: Event): Promise<void> => {
     e.preventDefault();
-    if (!file) return document.getElementById('sign-key-file')?.focus();
+    if (busy) return;
+    setTouched(true);
+    if (!viaNcaLayer && !file) return document.getElementById('sign-key-file')?.focus();
+    if (!password) return document.getElementById('sign-key-password')?.focus();
     setBusy(true);
     setError(undefined);
     try {
-      props.onLoaded(await openKeyFileFor(await fileBytes(file), password, 'sign'));
+      const key = viaNcaLayer
+        ? await ncaLayerSigner(ncalayerUrl, password, 'sign')
+        : fileSigner(await openKeyFileFor(await fileBytes(file as File), password, 'sign'));
+      rememberKeyFiles([{ serialHex: key.serialHex, fileName: key.fileName }]);
+      props.onLoaded(key);
       setPassword('');
     } catch (err) {
-      setError(i.error(err));
+      setError({ error: err });
     } finally {
       setBusy(false);
     }
   };
+  useEffect(() => {
+    if (props.loaded) document.getElementById('sign-key-loaded')?.focus();
+  }, [props.loaded]);
   return (
     <form class="sign-key" onSubmit={load} noValidate aria-labelledby="sign-key-title">
       <h3 id="sign-key-title">{i.t('cab.signKey')}</h3>
       <p class="hint">{i.t('cab.signKeyIntro')}</p>
       {props.loaded ? (
-        <output class="msg msg-ok">{i.t('cab.signKeyLoaded', { name: props.loaded.fileName })}</output>
+        <p class="msg msg-ok" id="sign-key-loaded" tabIndex={-1}>
+          {i.t(props.loaded.via === 'ncalayer' ? 'cab.signKeyLoadedNcaLayer' : 'cab.signKeyLoaded', {
+            name: props.loaded.fileName,
+          })}
+        </p>
       ) : (
         <>
-          <FileField
-            id="sign-key-file"
-            label={i.t('cab.signKeyFile')}
-            accept=".p12,.pfx,application/x-pkcs12"
-            onFile={setFile}
-          />
+          <KeySourceChoice name="sign-key-source" value={source} onChange={setSource} ncalayer={ncalayer} />
+          {viaNcaLayer ? null : (
+            <FileField
+              id="sign-key-file"
+              label={i.t('cab.signKeyFile')}
+              accept=".p12,.pfx,application/x-pkcs12"
+              required
+              error={touched && !file ? i.t('cab.chooseKeyFile') : undefined}
+              onFile={setFile}
+            />
+          )}
           <TextField
             id="sign-key-password"
             label={i.t('cab.password')}
@@ -264,9 +334,13 @@ function SignKeyLoader(props: { loaded: OpenedKey | undefined; onLoaded: (key: O
             autoComplete="current-password"
             value={password}
             onValue={setPassword}
+            required
+            hint={viaNcaLayer ? i.t('ncalayer.signHint') : undefined}
+            error={touched && (viaNcaLayer || file) && !password ? i.t('cab.enterPassword') : undefined}
           />
-          <ErrorMessage>{error}</ErrorMessage>
-          <button type="submit" class="btn" disabled={busy}>
+          <ErrorMessage>{i.say(error)}</ErrorMessage>
+          {busy ? <Busy>{i.t(viaNcaLayer ? 'ncalayer.waiting' : 'common.loading')}</Busy> : null}
+          <button type="submit" class="btn" aria-disabled={busy ? 'true' : undefined}>
             {i.t('cab.loadSignKey')}
           </button>
         </>
@@ -275,82 +349,18 @@ function SignKeyLoader(props: { loaded: OpenedKey | undefined; onLoaded: (key: O
   );
 }
 
-/** Certificates with status and revocation (cabinet and operator share the table). */
-export function CertificateTable(props: {
-  certificates: CertificateRecord[];
-  busy: string | undefined;
-  onRevoke: (serialHex: string, reason: RevocationReason) => void;
-  onRelease: (serialHex: string) => void;
-}) {
-  const i = useI18n();
-  return (
-    <div class="table-wrap">
-      <table class="certs">
-        <thead>
-          <tr>
-            <th scope="col">{i.t('cab.serial')}</th>
-            <th scope="col">{i.t('kc.purpose')}</th>
-            <th scope="col">{i.t('cab.subject')}</th>
-            <th scope="col">{i.t('cab.validity')}</th>
-            <th scope="col">{i.t('cab.certStatus')}</th>
-            <th scope="col">{i.t('cab.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.certificates.map((c) => (
-            <tr key={c.serialHex} data-serial={c.serialHex} data-status={c.status}>
-              <td>
-                <code>{c.serialHex}</code>
-              </td>
-              <td>{c.purpose ? i.t(`purpose.${c.purpose}` as MessageKey) : ''}</td>
-              {/* A space after each RDN lets the long DN wrap between attributes. */}
-              <td class="subject">{c.subject.replace(/,(?=[A-Za-z][\w.]*=)/g, ', ')}</td>
-              <td class="nowrap">
-                {i.date(c.notBefore)} – {i.date(c.notAfter)}
-              </td>
-              <td>
-                {i.t(`cert.${c.status}`)}
-                {c.reason ? ` (${i.t(`reason.${c.reason}`)})` : ''}
-              </td>
-              <td>
-                {c.status === 'good' ? (
-                  <RevocationForm
-                    idPrefix={`revoke-${c.serialHex}`}
-                    serialHex={c.serialHex}
-                    busy={props.busy !== undefined}
-                    onRevoke={(reason) => props.onRevoke(c.serialHex, reason)}
-                  />
-                ) : c.status === 'hold' ? (
-                  <button
-                    type="button"
-                    class="btn btn-small"
-                    disabled={props.busy !== undefined}
-                    onClick={() => props.onRelease(c.serialHex)}
-                  >
-                    {i.t('cab.release')}
-                  </button>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-function Certificates(props: { token: string }) {
+function Certificates(props: { token: string; loginSerial: string; files: ReadonlyMap<string, string> }) {
   const i = useI18n();
   const { ca } = useServices();
   const [certs, setCerts] = useState<CertificateRecord[]>();
-  const [error, setError] = useState<string>();
-  const [notice, setNotice] = useState<string>();
+  const [error, setError] = useState<Said>();
+  const [notice, setNotice] = useState<Said>();
   const [busy, setBusy] = useState<string>();
   const load = async (): Promise<void> => {
     try {
       setCerts(await ca.cabinetCertificates(props.token));
     } catch (e) {
-      setError(i.error(e));
+      setError({ error: e });
     }
   };
   useEffect(() => {
@@ -362,10 +372,10 @@ function Certificates(props: { token: string }) {
     setNotice(undefined);
     try {
       const r = await run();
-      setNotice(i.t('cab.revoked', { serial: r.serialHex, status: i.t(`cert.${r.status}`) }));
       await load();
+      setNotice({ key: 'cab.revoked', params: { serial: r.serialHex, status: { key: `cert.${r.status}` } } });
     } catch (e) {
-      setError(i.error(e));
+      setError({ error: e });
     } finally {
       setBusy(undefined);
     }
@@ -373,8 +383,8 @@ function Certificates(props: { token: string }) {
   return (
     <section aria-labelledby="certs-title">
       <h2 id="certs-title">{i.t('cab.certs')}</h2>
-      <ErrorMessage>{error}</ErrorMessage>
-      <StatusMessage kind="ok">{notice}</StatusMessage>
+      <ErrorMessage>{i.say(error)}</ErrorMessage>
+      <Notice id="certs-notice">{i.say(notice)}</Notice>
       {certs === undefined ? (
         <Busy>{i.t('common.loading')}</Busy>
       ) : certs.length === 0 ? (
@@ -383,7 +393,12 @@ function Certificates(props: { token: string }) {
         <CertificateTable
           certificates={certs}
           busy={busy}
-          onRevoke={(s, reason) => void act(s, () => ca.revoke('cabinet', props.token, s, { reason }))}
+          files={props.files}
+          loginSerial={props.loginSerial}
+          caption={i.t('cab.certs')}
+          onRevoke={(s, reason: RevocationReason) =>
+            void act(s, () => ca.revoke('cabinet', props.token, s, { reason }))
+          }
           onRelease={(s) => void act(s, () => ca.release('cabinet', props.token, s))}
         />
       )}

@@ -3,25 +3,50 @@
  * `inspectCertificate`, and the status service's key check (chain to this CA, OCSP/CRL status)
  * for its certificate. Key files never leave the browser; only the certificate is sent.
  */
-import type { CertificateInfo } from '@kzpki/pki';
+import type { CertificateInfo, ChainFailureReason } from '@kzpki/pki';
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { KeyCheckResult } from '../api/types.js';
+import { ownerName } from '../certificates/names.js';
 import { FileField, fileBytes, TextField } from '../components/field.js';
 import { ScreenHeading } from '../components/heading.js';
 import { Busy, ErrorMessage } from '../components/messages.js';
+import { RoleNames } from '../components/role-names.js';
 import { type InspectedFile, inspectFile } from '../crypto/inspect.js';
-import { type I18n, useI18n } from '../i18n/i18n.js';
+import { type I18n, type Said, useI18n } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/messages-ru.js';
 import { useServices } from '../services.js';
 
-function Row(props: { label: string; children: ComponentChildren; id?: string }) {
+function Row(props: { label: string; children: ComponentChildren; id?: string; data?: boolean }) {
   return (
     <div class="data-row" data-field={props.id}>
       <dt>{props.label}</dt>
-      <dd>{props.children}</dd>
+      {/* Names and identifiers are data: not translated (and not checked for the page's language). */}
+      <dd translate={props.data ? false : undefined}>{props.children}</dd>
     </div>
   );
+}
+
+/** Chain failure reasons of `@kzpki/pki` (`ChainFailureReason`) in words. */
+const CHAIN_REASONS: Readonly<Record<ChainFailureReason, MessageKey>> = {
+  'no-issuer': 'chain.no-issuer',
+  untrusted: 'chain.untrusted',
+  expired: 'chain.expired',
+  'not-yet-valid': 'chain.not-yet-valid',
+  signature: 'chain.signature',
+  'not-ca': 'chain.not-ca',
+  'key-usage': 'chain.key-usage',
+  'path-length': 'chain.path-length',
+  'unsupported-algorithm': 'chain.unsupported-algorithm',
+  'weak-key': 'chain.weak-key',
+  'critical-extension': 'chain.critical-extension',
+  malformed: 'chain.malformed',
+};
+
+function chainReason(i: I18n, reason: string | undefined): string {
+  const key =
+    reason && Object.hasOwn(CHAIN_REASONS, reason) ? CHAIN_REASONS[reason as ChainFailureReason] : undefined;
+  return i.t(key ?? 'chain.other');
 }
 
 function revocationText(i: I18n, r: KeyCheckResult['revocation']): string {
@@ -40,7 +65,7 @@ export function CertificateDetails(props: { info: CertificateInfo }) {
   const c = props.info;
   return (
     <dl class="data">
-      <Row id="owner" label={i.t('kc.owner')}>
+      <Row id="owner" label={i.t('kc.owner')} data>
         {[c.commonName, c.patronymic].filter(Boolean).join(' ') || c.subject.dn}
       </Row>
       {c.iin ? (
@@ -54,12 +79,12 @@ export function CertificateDetails(props: { info: CertificateInfo }) {
         </Row>
       ) : null}
       {c.organization ? (
-        <Row id="organization" label={i.t('kc.org')}>
+        <Row id="organization" label={i.t('kc.org')} data>
           {c.organization}
         </Row>
       ) : null}
       {c.email ? (
-        <Row id="email" label={i.t('kc.email')}>
+        <Row id="email" label={i.t('kc.email')} data>
           {c.email}
         </Row>
       ) : null}
@@ -68,7 +93,7 @@ export function CertificateDetails(props: { info: CertificateInfo }) {
       </Row>
       {c.roles.length > 0 ? (
         <Row id="roles" label={i.t('kc.roles')}>
-          {c.roles.join(', ')}
+          <RoleNames roles={c.roles} />
         </Row>
       ) : null}
       <Row id="not-before" label={i.t('kc.validFrom')}>
@@ -77,8 +102,8 @@ export function CertificateDetails(props: { info: CertificateInfo }) {
       <Row id="not-after" label={i.t('kc.validTo')}>
         {i.dateTime(c.notAfter)}
       </Row>
-      <Row id="issuer" label={i.t('kc.issuer')}>
-        {c.issuer.dn}
+      <Row id="issuer" label={i.t('kc.issuer')} data>
+        {ownerName(c.issuer.dn)}
       </Row>
       <Row id="serial" label={i.t('kc.serial')}>
         <code>{c.serialNumber}</code>
@@ -97,18 +122,19 @@ export function KeyCheckPage() {
   const [file, setFile] = useState<File>();
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const [fileError, setFileError] = useState<string>();
+  const [error, setError] = useState<Said>();
+  const [fileError, setFileError] = useState<Said>();
   const [local, setLocal] = useState<InspectedFile>();
   const [remote, setRemote] = useState<KeyCheckResult>();
 
   const check = async (e: Event): Promise<void> => {
     e.preventDefault();
+    if (busy) return;
     setError(undefined);
     setLocal(undefined);
     setRemote(undefined);
     if (!file) {
-      setFileError(i.t('common.required'));
+      setFileError({ key: 'kc.chooseFile' });
       document.getElementById('kc-file')?.focus();
       return;
     }
@@ -118,8 +144,10 @@ export function KeyCheckPage() {
       const inspected = await inspectFile(await fileBytes(file), password);
       setLocal(inspected);
       setRemote(await status.keyCheck(inspected.certificatePem));
+      // The keyboard goes to the answer (the button stays where it was for another check).
+      requestAnimationFrame(() => document.getElementById('kc-result')?.focus());
     } catch (err) {
-      setError(i.error(err));
+      setError({ error: err });
     } finally {
       setBusy(false);
     }
@@ -135,7 +163,7 @@ export function KeyCheckPage() {
           label={i.t('kc.file')}
           accept=".p12,.pfx,.cer,.crt,.pem,.der,application/x-pkcs12,application/pkix-cert"
           required
-          error={fileError}
+          error={i.say(fileError)}
           onFile={(f) => {
             setFile(f);
             setFileError(undefined);
@@ -150,22 +178,24 @@ export function KeyCheckPage() {
           onValue={setPassword}
           hint={i.t('kc.passwordHint')}
         />
-        <ErrorMessage>{error}</ErrorMessage>
+        <ErrorMessage>{i.say(error)}</ErrorMessage>
         {busy ? <Busy>{i.t('common.loading')}</Busy> : null}
-        <button type="submit" class="btn btn-primary" disabled={busy}>
+        <button type="submit" class="btn btn-primary" aria-disabled={busy ? 'true' : undefined}>
           {i.t('kc.check')}
         </button>
       </form>
       {local ? (
         <section class="key-check-result" aria-labelledby="kc-result">
-          <h2 id="kc-result">{i.t('kc.result')}</h2>
+          <h2 id="kc-result" tabIndex={-1}>
+            {i.t('kc.result')}
+          </h2>
           {remote ? (
             <dl class="data verdict">
               <Row id="chain" label={i.t('kc.chain')}>
                 <span class={remote.chain.valid ? 'ok' : 'bad'}>
                   {remote.chain.valid
                     ? i.t('kc.chainValid')
-                    : i.t('kc.chainInvalid', { reason: remote.chain.message ?? remote.chain.reason ?? '' })}
+                    : i.t('kc.chainInvalid', { reason: chainReason(i, remote.chain.reason) })}
                 </span>
               </Row>
               <Row id="revocation" label={i.t('kc.revocation')}>
@@ -179,7 +209,7 @@ export function KeyCheckPage() {
               {local.kind === 'key-file' ? (
                 <Row id="key-file" label={i.t('kc.keyFile')}>
                   <span class={local.keyMatches ? 'ok' : 'bad'}>
-                    {local.keyMatches ? i.t('kc.keyMatches') : '✗'}
+                    {local.keyMatches ? i.t('kc.keyMatches') : i.t('kc.keyMismatch')}
                   </span>
                 </Row>
               ) : null}

@@ -4,13 +4,15 @@
  * and revocation of any certificate by serial number.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { CertificateSession, ModerationItem, RevocationReason } from '../api/types.js';
+import type { LocalizedText, ModerationItem, RevocationReason } from '../api/types.js';
+import { REASONS } from '../components/certificate-table.js';
+import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { TextField } from '../components/field.js';
 import { ScreenHeading } from '../components/heading.js';
-import { KeyLoginForm } from '../components/key-login.js';
+import { KeyLoginForm, type LoggedIn } from '../components/key-login.js';
 import { Busy, ErrorMessage, StatusMessage } from '../components/messages.js';
-import { REASONS } from '../components/revocation-form.js';
-import { useI18n } from '../i18n/i18n.js';
+import { RoleNames } from '../components/role-names.js';
+import { type Said, useI18n } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/messages-ru.js';
 import { useServices } from '../services.js';
 import { DocumentData } from './wizard/confirm-document-step.js';
@@ -18,15 +20,19 @@ import { DocumentData } from './wizard/confirm-document-step.js';
 /** The operator page. */
 export function OperatorPage() {
   const i = useI18n();
-  const [session, setSession] = useState<CertificateSession>();
+  const [login, setLogin] = useState<LoggedIn>();
+  const session = login?.session;
+  useEffect(() => {
+    if (session) document.getElementById('operator-holder')?.focus();
+  }, [session]);
   return (
     <div>
       <ScreenHeading>{i.t('op.title')}</ScreenHeading>
       {session ? (
         <>
-          <p class="holder-line">
-            {session.holder.commonName} — {session.holder.roles.join(', ')}{' '}
-            <button type="button" class="btn btn-small" onClick={() => setSession(undefined)}>
+          <p class="holder-line" id="operator-holder" tabIndex={-1}>
+            <span translate={false}>{login.ownerName}</span> — <RoleNames roles={session.holder.roles} />{' '}
+            <button type="button" class="btn btn-small" onClick={() => setLogin(undefined)}>
               {i.t('cab.logout')}
             </button>
           </p>
@@ -34,7 +40,7 @@ export function OperatorPage() {
           <RevokeBySerial token={session.token} />
         </>
       ) : (
-        <KeyLoginForm audience="operator" intro={i.t('op.loginIntro')} onSession={setSession} />
+        <KeyLoginForm audience="operator" intro={i.t('op.loginIntro')} onSession={setLogin} />
       )}
     </div>
   );
@@ -61,36 +67,45 @@ const FIELD_LABELS: Readonly<Record<string, MessageKey>> = {
 function Moderation(props: { token: string }) {
   const i = useI18n();
   const fieldLabel = (field: string): string => {
-    const key = FIELD_LABELS[field];
-    return key ? i.t(key) : field;
+    const key = Object.hasOwn(FIELD_LABELS, field) ? FIELD_LABELS[field] : undefined;
+    return key ? i.t(key) : i.t('op.otherField');
   };
   const { ca } = useServices();
   const [items, setItems] = useState<ModerationItem[]>();
-  const [error, setError] = useState<string>();
-  const [notice, setNotice] = useState<string>();
+  const [error, setError] = useState<Said>();
+  const [notice, setNotice] = useState<{ who: string; iin: string; status: LocalizedText }>();
   const [busy, setBusy] = useState<string>();
   const [comments, setComments] = useState<Record<string, string>>({});
   const load = async (): Promise<void> => {
     try {
       setItems(await ca.moderationQueue(props.token));
     } catch (e) {
-      setError(i.error(e));
+      setError({ error: e });
     }
   };
   useEffect(() => {
     void load();
   }, [props.token]);
-  const decide = async (id: string, decision: 'approve' | 'reject'): Promise<void> => {
+  const decide = async (item: ModerationItem, decision: 'approve' | 'reject'): Promise<void> => {
+    if (busy !== undefined) return;
+    const id = item.applicationId;
     setBusy(id);
     setError(undefined);
     setNotice(undefined);
     try {
       const comment = comments[id]?.trim();
       const r = await ca.decideModeration(props.token, id, { decision, ...(comment ? { comment } : {}) });
-      setNotice(i.t('op.decided', { id, status: i.text(r.statusText) }));
+      const d = item.recognizedDocument;
       await load();
+      // Named as the operator saw it: the person and the IIN (the application has no number yet).
+      setNotice({
+        who: [d.surname, d.givenName, d.patronymic].filter(Boolean).join(' '),
+        iin: item.iin,
+        status: r.statusText,
+      });
+      requestAnimationFrame(() => document.getElementById('queue-notice')?.focus());
     } catch (e) {
-      setError(i.error(e));
+      setError({ error: e });
     } finally {
       setBusy(undefined);
     }
@@ -103,8 +118,13 @@ function Moderation(props: { token: string }) {
           {i.t('op.refresh')}
         </button>
       </h2>
-      <ErrorMessage>{error}</ErrorMessage>
-      <StatusMessage kind="ok">{notice}</StatusMessage>
+      <ErrorMessage>{i.say(error)}</ErrorMessage>
+      {notice ? (
+        <output class="msg msg-ok" id="queue-notice" tabIndex={-1}>
+          {i.t('op.decided')} <span translate={false}>{notice.who}</span> ({i.t('kc.iin')} {notice.iin}) —{' '}
+          {i.text(notice.status)}
+        </output>
+      ) : null}
       {items === undefined ? (
         <Busy>{i.t('common.loading')}</Busy>
       ) : items.length === 0 ? (
@@ -114,8 +134,10 @@ function Moderation(props: { token: string }) {
           {items.map((item) => (
             <li key={item.applicationId} class="card" data-moderation={item.applicationId}>
               <h3>
-                {item.recognizedDocument.surname} {item.recognizedDocument.givenName} — {i.t('kc.iin')}{' '}
-                {item.iin}
+                <span translate={false}>
+                  {item.recognizedDocument.surname} {item.recognizedDocument.givenName}
+                </span>{' '}
+                — {i.t('kc.iin')} {item.iin}
               </h3>
               <p class="hint">
                 {i.t('op.queuedAt')}: {i.dateTime(item.queuedAt)}
@@ -134,8 +156,8 @@ function Moderation(props: { token: string }) {
                     {item.mismatches.map((m) => (
                       <tr key={m.field}>
                         <th scope="row">{fieldLabel(m.field)}</th>
-                        <td>{m.document}</td>
-                        <td>{m.registry}</td>
+                        <td translate={false}>{m.document}</td>
+                        <td translate={false}>{m.registry}</td>
                       </tr>
                     ))}
                   </tbody>
@@ -156,16 +178,16 @@ function Moderation(props: { token: string }) {
                 <button
                   type="button"
                   class="btn btn-primary"
-                  disabled={busy !== undefined}
-                  onClick={() => void decide(item.applicationId, 'approve')}
+                  aria-disabled={busy !== undefined ? 'true' : undefined}
+                  onClick={() => void decide(item, 'approve')}
                 >
                   {i.t('op.approve')}
                 </button>
                 <button
                   type="button"
                   class="btn btn-danger"
-                  disabled={busy !== undefined}
-                  onClick={() => void decide(item.applicationId, 'reject')}
+                  aria-disabled={busy !== undefined ? 'true' : undefined}
+                  onClick={() => void decide(item, 'reject')}
                 >
                   {i.t('op.reject')}
                 </button>
@@ -184,22 +206,31 @@ function RevokeBySerial(props: { token: string }) {
   const [serial, setSerial] = useState('');
   const [reason, setReason] = useState<RevocationReason>('unspecified');
   const [touched, setTouched] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const [notice, setNotice] = useState<string>();
+  const [error, setError] = useState<Said>();
+  const [notice, setNotice] = useState<Said>();
   const valid = /^[0-9A-Fa-f]{2,40}$/.test(serial);
-  const submit = async (e: Event): Promise<void> => {
+  const ask = (e: Event): void => {
     e.preventDefault();
+    if (busy) return;
     setTouched(true);
-    if (!valid) return document.getElementById('op-serial')?.focus();
+    setNotice(undefined);
+    if (!valid) {
+      document.getElementById('op-serial')?.focus();
+      return;
+    }
+    setConfirming(true);
+  };
+  const revoke = async (): Promise<void> => {
+    setConfirming(false);
     setBusy(true);
     setError(undefined);
-    setNotice(undefined);
     try {
-      const r = await ca.revoke('operator', props.token, serial, { reason });
-      setNotice(i.t('cab.revoked', { serial: r.serialHex, status: i.t(`cert.${r.status}`) }));
+      const r = await ca.revoke('operator', props.token, serial.toLowerCase(), { reason });
+      setNotice({ key: 'cab.revoked', params: { serial: r.serialHex, status: { key: `cert.${r.status}` } } });
     } catch (err) {
-      setError(i.error(err));
+      setError({ error: err });
     } finally {
       setBusy(false);
     }
@@ -207,7 +238,7 @@ function RevokeBySerial(props: { token: string }) {
   return (
     <section aria-labelledby="op-revoke-title">
       <h2 id="op-revoke-title">{i.t('op.revokeTitle')}</h2>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={ask} noValidate>
         <TextField
           id="op-serial"
           label={i.t('op.serial')}
@@ -216,6 +247,7 @@ function RevokeBySerial(props: { token: string }) {
           autoComplete="off"
           spellcheck={false}
           required
+          hint={i.t('op.serialHint')}
           error={touched && !valid ? i.t('op.serialInvalid') : undefined}
         />
         <div class="field">
@@ -232,12 +264,28 @@ function RevokeBySerial(props: { token: string }) {
             ))}
           </select>
         </div>
-        <ErrorMessage>{error}</ErrorMessage>
-        <StatusMessage kind="ok">{notice}</StatusMessage>
-        <button type="submit" class="btn btn-danger" disabled={busy}>
+        <ErrorMessage>{i.say(error)}</ErrorMessage>
+        <StatusMessage kind="ok">{i.say(notice)}</StatusMessage>
+        {busy ? <Busy>{i.t('common.loading')}</Busy> : null}
+        <button type="submit" class="btn btn-danger" aria-disabled={busy ? 'true' : undefined}>
           {i.t('cab.revoke')}
         </button>
       </form>
+      {confirming ? (
+        <ConfirmDialog
+          id="op-revoke-dialog"
+          title={i.t('revoke.title')}
+          confirmLabel={i.t(reason === 'certificateHold' ? 'revoke.confirmHold' : 'revoke.confirm')}
+          cancelLabel={i.t('common.cancel')}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => void revoke()}
+        >
+          <p>{i.t('op.revokeAsk', { serial: serial.toLowerCase(), reason: i.t(`reason.${reason}`) })}</p>
+          <p class={`msg ${reason === 'certificateHold' ? 'msg-warn' : 'msg-error'}`}>
+            {i.t(reason === 'certificateHold' ? 'revoke.holdConsequence' : 'revoke.consequenceAny')}
+          </p>
+        </ConfirmDialog>
+      ) : null}
     </section>
   );
 }

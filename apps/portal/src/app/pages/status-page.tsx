@@ -1,9 +1,11 @@
 /**
- * "Проверка статуса заявки" (docs/domain.md, Remote issuance for legal entities, point 3): the number, "Искать", then the user data, the
- * table of status changes and the application data. When this browser holds the application's
- * keys, the certificates are installed right here.
+ * "Проверка статуса заявки" (docs/domain.md, Remote issuance for legal entities, point 3): the
+ * number, "Искать", then the application's status once at the top, the installation right under
+ * it when this browser holds the application's keys, and the application data, the user data and
+ * the table of status changes. The status shown and the table follow every change the
+ * installation panel sees.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ApplicationStatusView } from '../api/types.js';
 import { TextField } from '../components/field.js';
 import { ScreenHeading } from '../components/heading.js';
@@ -11,7 +13,7 @@ import { InstallPanel } from '../components/install-panel.js';
 import { Busy, ErrorMessage } from '../components/messages.js';
 import { StatusHistoryTable } from '../components/status-history.js';
 import { problemCode } from '../errors.js';
-import { useI18n } from '../i18n/i18n.js';
+import { type Said, useI18n } from '../i18n/i18n.js';
 import { useServices } from '../services.js';
 import { keysByNumber, type VaultEntry } from '../storage/key-vault.js';
 
@@ -22,39 +24,55 @@ export function StatusPage(props: { initialNumber?: string }) {
   const [number, setNumber] = useState(props.initialNumber ?? '');
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<Said>();
   const [view, setView] = useState<ApplicationStatusView>();
   const [entry, setEntry] = useState<VaultEntry>();
+  const resultHeading = useRef<HTMLHeadingElement>(null);
   const numberError = touched && !/^[0-9]{14}$/.test(number) ? i.t('status.numberInvalid') : undefined;
 
-  const search = async (n: string): Promise<void> => {
+  const search = async (n: string, focusResult: boolean): Promise<void> => {
     setBusy(true);
     setError(undefined);
     setView(undefined);
     setEntry(undefined);
     try {
       const found = await ca.applicationStatus(n);
-      setView(found);
       setEntry(await keysByNumber(n).catch(() => undefined));
+      setView(found);
+      if (focusResult) requestAnimationFrame(() => resultHeading.current?.focus());
     } catch (err) {
-      setError(problemCode(err) === 'ERR_NOT_FOUND' ? i.t('status.notFound') : i.error(err));
+      const code = problemCode(err);
+      setError(
+        code === 'ERR_NOT_FOUND' || code === 'ERR_APPLICATION_NOT_FOUND'
+          ? { key: 'status.notFound' }
+          : { error: err },
+      );
     } finally {
       setBusy(false);
     }
   };
 
   useEffect(() => {
-    if (props.initialNumber && /^[0-9]{14}$/.test(props.initialNumber)) void search(props.initialNumber);
+    if (props.initialNumber && /^[0-9]{14}$/.test(props.initialNumber))
+      void search(props.initialNumber, false);
   }, [props.initialNumber]);
 
   const submit = (e: Event): void => {
     e.preventDefault();
+    if (busy) return;
     setTouched(true);
     if (!/^[0-9]{14}$/.test(number)) {
       document.getElementById('status-number')?.focus();
       return;
     }
-    void search(number);
+    void search(number, true);
+  };
+
+  /** The view again, quietly (after the installation panel saw the application move on). */
+  const reload = (n: string): void => {
+    ca.applicationStatus(n)
+      .then(setView)
+      .catch(() => undefined);
   };
 
   const v = view;
@@ -76,48 +94,31 @@ export function StatusPage(props: { initialNumber?: string }) {
           hint={i.t('status.numberHint')}
           error={numberError}
         />
-        <button type="submit" class="btn btn-primary" disabled={busy}>
+        <button type="submit" class="btn btn-primary" aria-disabled={busy ? 'true' : undefined}>
           {i.t('status.search')}
         </button>
       </form>
-      <ErrorMessage>{error}</ErrorMessage>
+      <ErrorMessage>{i.say(error)}</ErrorMessage>
       {busy ? <Busy>{i.t('common.loading')}</Busy> : null}
       {v ? (
-        <div class="status-result" aria-live="polite">
-          <p class="current-status">
+        <div class="status-result">
+          <h2 class="current-status" id="status-current" tabIndex={-1} ref={resultHeading}>
             <span>{i.t('status.current')}</span>{' '}
             <strong data-status={v.application.status}>{i.text(v.application.statusText)}</strong>
-          </p>
-          <section aria-labelledby="status-user">
-            <h2 id="status-user">{i.t('status.user')}</h2>
-            <dl class="data">
-              <div class="data-row">
-                <dt>{i.t('status.userKind')}</dt>
-                <dd>{i.t(`kind.${v.user.kind}`)}</dd>
-              </div>
-              {v.user.bin ? (
-                <div class="data-row">
-                  <dt>{i.t('status.bin')}</dt>
-                  <dd>{v.user.bin}</dd>
-                </div>
-              ) : null}
-              {v.user.organization ? (
-                <div class="data-row">
-                  <dt>{i.t('status.org')}</dt>
-                  <dd>{v.user.organization}</dd>
-                </div>
-              ) : null}
-              <div class="data-row">
-                <dt>{i.t('status.iin')}</dt>
-                <dd>{v.user.iin}</dd>
-              </div>
-              <div class="data-row">
-                <dt>{i.t('status.fio')}</dt>
-                <dd>{v.user.fullName}</dd>
-              </div>
-            </dl>
-          </section>
-          <StatusHistoryTable history={v.history} />
+          </h2>
+          {entry ? (
+            <InstallPanel
+              entry={entry}
+              heading={false}
+              showStatus={false}
+              onApp={(a) => {
+                if (a.status !== v.application.status) reload(v.application.number);
+              }}
+              onInstalled={() => reload(v.application.number)}
+            />
+          ) : ['approved', 'submitted', 'issued', 'awaiting-approval'].includes(v.application.status) ? (
+            <p class="msg msg-info">{i.t('install.noKeys')}</p>
+          ) : null}
           <section aria-labelledby="status-app">
             <h2 id="status-app">{i.t('status.app')}</h2>
             <dl class="data">
@@ -143,20 +144,36 @@ export function StatusPage(props: { initialNumber?: string }) {
               </div>
             </dl>
           </section>
-          {entry ? (
-            <InstallPanel
-              entry={entry}
-              heading={false}
-              onInstalled={() => {
-                // Refresh the table ("Сертификаты установлены"), keep the panel with the files.
-                ca.applicationStatus(v.application.number)
-                  .then(setView)
-                  .catch(() => undefined);
-              }}
-            />
-          ) : ['approved', 'submitted', 'issued'].includes(v.application.status) ? (
-            <p class="msg msg-info">{i.t('install.noKeys')}</p>
-          ) : null}
+          <section aria-labelledby="status-user">
+            <h2 id="status-user">{i.t('status.user')}</h2>
+            <dl class="data">
+              <div class="data-row">
+                <dt>{i.t('status.userKind')}</dt>
+                <dd>{i.t(`kind.${v.user.kind}`)}</dd>
+              </div>
+              {v.user.bin ? (
+                <div class="data-row">
+                  <dt>{i.t('status.bin')}</dt>
+                  <dd>{v.user.bin}</dd>
+                </div>
+              ) : null}
+              {v.user.organization ? (
+                <div class="data-row">
+                  <dt>{i.t('status.org')}</dt>
+                  <dd translate={false}>{v.user.organization}</dd>
+                </div>
+              ) : null}
+              <div class="data-row">
+                <dt>{i.t('status.iin')}</dt>
+                <dd>{v.user.iin}</dd>
+              </div>
+              <div class="data-row">
+                <dt>{i.t('status.fio')}</dt>
+                <dd translate={false}>{v.user.fullName}</dd>
+              </div>
+            </dl>
+          </section>
+          <StatusHistoryTable history={v.history} />
         </div>
       ) : null}
     </div>

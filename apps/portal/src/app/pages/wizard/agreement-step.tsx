@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Agreement, Application } from '../../api/types.js';
 import { ScreenHeading } from '../../components/heading.js';
 import { Busy, ErrorMessage } from '../../components/messages.js';
-import { useI18n } from '../../i18n/i18n.js';
+import { type Said, useI18n } from '../../i18n/i18n.js';
 import { useServices } from '../../services.js';
 
 /** The agreement screen. */
@@ -22,16 +22,17 @@ export function AgreementStep(props: {
   const [accepted, setAccepted] = useState(false);
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<Said>();
 
   useEffect(() => {
     ca.agreement()
       .then(setAgreement)
-      .catch((e: unknown) => setError(i.error(e)));
+      .catch((e: unknown) => setError({ error: e }));
   }, []);
 
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
+    if (busy) return;
     setTouched(true);
     if (!agreement) return;
     if (!accepted) {
@@ -43,7 +44,7 @@ export function AgreementStep(props: {
     try {
       props.onAccepted(await ca.acceptAgreement(props.app.id, props.token, agreement.version));
     } catch (err) {
-      setError(i.error(err));
+      setError({ error: err });
     } finally {
       setBusy(false);
     }
@@ -88,10 +89,15 @@ export function AgreementStep(props: {
           </div>
         ) : null}
       </div>
-      <ErrorMessage>{error}</ErrorMessage>
+      <ErrorMessage>{i.say(error)}</ErrorMessage>
       {busy ? <Busy>{i.t('common.loading')}</Busy> : null}
       <div class="actions">
-        <button type="submit" class="btn btn-primary" disabled={busy || !agreement}>
+        <button
+          type="submit"
+          class="btn btn-primary"
+          disabled={!agreement}
+          aria-disabled={busy ? 'true' : undefined}
+        >
           {i.t('agreement.confirm')}
         </button>
         <button type="button" class="btn" onClick={props.onLeave}>

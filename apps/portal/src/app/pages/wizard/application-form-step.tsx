@@ -11,14 +11,16 @@ import { ScreenHeading } from '../../components/heading.js';
 import { Busy, ErrorMessage } from '../../components/messages.js';
 import { bytesToBase64 } from '../../crypto/base64.js';
 import { type GeneratedKey, generateRequests } from '../../crypto/requests.js';
-import { useI18n } from '../../i18n/i18n.js';
+import { type Said, useI18n } from '../../i18n/i18n.js';
+import type { MessageKey } from '../../i18n/messages-ru.js';
 import { useServices } from '../../services.js';
 import { saveKeys, type VaultEntry } from '../../storage/key-vault.js';
 import type { ApplicantAuth } from './wizard-state.js';
 
-const TOKENS: ReadonlyArray<[KeyStorage, string]> = [
+/** Hardware key storages (product names, except the ID card, which is said in the user's language). */
+const TOKENS: ReadonlyArray<[KeyStorage, string | MessageKey]> = [
   ['AKKaztokenStore', 'Kaztoken'],
-  ['AKKZIDCardStore', 'ID-карта / ID card'],
+  ['AKKZIDCardStore', 'storage.idCard'],
   ['AKEToken72KStore', 'eToken 72K'],
   ['AKEToken5110Store', 'eToken 5110'],
   ['AKJaCartaStore', 'JaCarta'],
@@ -50,14 +52,15 @@ export function ApplicationFormStep(props: {
   const [storage, setStorage] = useState<KeyStorage | ''>('');
   const [touched, setTouched] = useState(false);
   const [phase, setPhase] = useState<'idle' | 'generating' | 'sending'>('idle');
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<Said>();
   // Kept across retries so a retried submission sends the same requests under the same key.
   const [made, setMade] = useState<{ auth: GeneratedKey; sign: GeneratedKey; email: string; idem: string }>();
   const emailError = touched && email !== '' && !EMAIL.test(email) ? i.t('form.emailInvalid') : undefined;
-  const storageError = touched && storage === '' ? i.t('common.required') : undefined;
+  const storageError = touched && storage === '' ? i.t('form.storageChoose') : undefined;
 
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
+    if (phase !== 'idle') return;
     setTouched(true);
     if (email !== '' && !EMAIL.test(email)) return document.getElementById('form-email')?.focus();
     if (storage !== 'PKCS12') return document.getElementById('form-storage')?.focus();
@@ -103,7 +106,7 @@ export function ApplicationFormStep(props: {
       await saveKeys(withNumber);
       props.onSubmitted(submitted, withNumber);
     } catch (err) {
-      setError(i.error(err));
+      setError({ error: err });
     } finally {
       setPhase('idle');
     }
@@ -158,7 +161,7 @@ export function ApplicationFormStep(props: {
           <option value="PKCS12">{i.t('storage.PKCS12')}</option>
           {TOKENS.map(([id, name]) => (
             <option key={id} value={id} disabled>
-              {i.t('storage.token', { name })}
+              {i.t('storage.token', { name: name.startsWith('storage.') ? i.t(name as MessageKey) : name })}
             </option>
           ))}
         </select>
@@ -171,10 +174,10 @@ export function ApplicationFormStep(props: {
           </div>
         ) : null}
       </div>
-      <ErrorMessage>{error}</ErrorMessage>
+      <ErrorMessage>{i.say(error)}</ErrorMessage>
       {phase === 'generating' ? <Busy>{i.t('form.generating')}</Busy> : null}
       {phase === 'sending' ? <Busy>{i.t('form.sending')}</Busy> : null}
-      <button type="submit" class="btn btn-primary" disabled={phase !== 'idle'}>
+      <button type="submit" class="btn btn-primary" aria-disabled={phase !== 'idle' ? 'true' : undefined}>
         {i.t('form.submit')}
       </button>
     </form>

@@ -7,9 +7,20 @@ import { useState } from 'preact/hooks';
 import type { Application, RecognizedDocument } from '../../api/types.js';
 import { ScreenHeading } from '../../components/heading.js';
 import { Busy, ErrorMessage } from '../../components/messages.js';
-import { useI18n } from '../../i18n/i18n.js';
+import { type Said, useI18n } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/messages-ru.js';
 import { useServices } from '../../services.js';
+
+/** Rows whose value is the document's own text (names, places, issuer): not translated. */
+const DATA: ReadonlySet<MessageKey> = new Set([
+  'confirm.number',
+  'confirm.surname',
+  'confirm.givenName',
+  'confirm.patronymic',
+  'confirm.birthPlace',
+  'confirm.nationality',
+  'confirm.issuer',
+]);
 
 /** The recognised data, as label/value rows. */
 export function DocumentData(props: { doc: RecognizedDocument }) {
@@ -36,7 +47,7 @@ export function DocumentData(props: { doc: RecognizedDocument }) {
         .map(([k, v]) => (
           <div key={k} class="data-row">
             <dt>{i.t(k)}</dt>
-            <dd>{v}</dd>
+            <dd translate={DATA.has(k) ? false : undefined}>{v}</dd>
           </div>
         ))}
     </dl>
@@ -55,10 +66,11 @@ export function ConfirmDocumentStep(props: {
   const [checked, setChecked] = useState(false);
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<Said>();
 
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
+    if (busy) return;
     setTouched(true);
     if (!checked) {
       document.getElementById('confirm-check')?.focus();
@@ -69,7 +81,7 @@ export function ConfirmDocumentStep(props: {
     try {
       props.onConfirmed(await ca.confirmIdentification(props.app.id, props.token));
     } catch (err) {
-      setError(i.error(err));
+      setError({ error: err });
     } finally {
       setBusy(false);
     }
@@ -99,9 +111,9 @@ export function ConfirmDocumentStep(props: {
           </div>
         ) : null}
       </div>
-      <ErrorMessage>{error}</ErrorMessage>
+      <ErrorMessage>{i.say(error)}</ErrorMessage>
       {busy ? <Busy>{i.t('common.loading')}</Busy> : null}
-      <button type="submit" class="btn btn-primary" disabled={busy}>
+      <button type="submit" class="btn btn-primary" aria-disabled={busy ? 'true' : undefined}>
         {i.t('confirm.send')}
       </button>
     </form>

@@ -10,39 +10,41 @@ import { CameraView } from '../../components/camera-view.js';
 import { FileField, TextField } from '../../components/field.js';
 import { ScreenHeading } from '../../components/heading.js';
 import { Busy, ErrorMessage, StatusMessage } from '../../components/messages.js';
-import { useI18n } from '../../i18n/i18n.js';
+import { type Said, useI18n } from '../../i18n/i18n.js';
 import { captureFrame, type Picture, pictureFromFile } from '../../media/images.js';
 import { checkLiveness, type LivenessResult } from '../../media/liveness.js';
 import { useServices } from '../../services.js';
 import { pinProblem } from './pin.js';
-
-type Sub = 'intro' | 'selfie' | 'liveness' | 'pin' | 'document';
+import type { DigitalIdData, DigitalIdScreen } from './wizard-state.js';
 
 /** Props of {@link DigitalIdStep}. */
 export interface DigitalIdStepProps {
   app: Application;
   token: string;
   camera: boolean;
-  onRecognized: (result: IdentificationResult, pin: string) => void;
+  /** Which of the Digital ID screens is shown (the wizard keeps it, so Back steps through them). */
+  screen: DigitalIdScreen;
+  /** What the earlier screens gathered. */
+  data: DigitalIdData;
+  onData: (data: DigitalIdData) => void;
+  onScreen: (screen: DigitalIdScreen) => void;
+  onRecognized: (result: IdentificationResult) => void;
 }
 
 /** The Digital ID screens. */
 export function DigitalIdStep(props: DigitalIdStepProps) {
   const { ca } = useServices();
-  const [sub, setSub] = useState<Sub>('intro');
-  const [selfie, setSelfie] = useState<Picture>();
-  const [liveness, setLiveness] = useState<LivenessResult>();
-  const [pin, setPin] = useState('');
-  switch (sub) {
+  const { data } = props;
+  switch (props.screen) {
     case 'intro':
-      return <Intro onStart={() => setSub('selfie')} />;
+      return <Intro onStart={() => props.onScreen('selfie')} />;
     case 'selfie':
       return (
         <SelfieScreen
           camera={props.camera}
-          onDone={(p) => {
-            setSelfie(p);
-            setSub('liveness');
+          onDone={(selfie) => {
+            props.onData({ selfie });
+            props.onScreen('liveness');
           }}
         />
       );
@@ -50,18 +52,18 @@ export function DigitalIdStep(props: DigitalIdStepProps) {
       return (
         <LivenessScreen
           camera={props.camera}
-          onDone={(r) => {
-            setLiveness(r);
-            setSub('pin');
+          onDone={(liveness) => {
+            props.onData({ liveness });
+            props.onScreen('pin');
           }}
         />
       );
     case 'pin':
       return (
         <PinScreen
-          onDone={(p) => {
-            setPin(p);
-            setSub('document');
+          onDone={(pin) => {
+            props.onData({ pin });
+            props.onScreen('document');
           }}
         />
       );
@@ -70,14 +72,14 @@ export function DigitalIdStep(props: DigitalIdStepProps) {
         <DocumentScreen
           camera={props.camera}
           submit={async (document) => {
-            // Both are set before this screen is reachable.
+            // The wizard shows this screen only once the earlier ones gave their data.
             const result = await ca.identify(props.app.id, props.token, {
-              selfie: (selfie as Picture).base64,
-              liveness: liveness as LivenessResult,
-              pin,
+              selfie: (data.selfie as Picture).base64,
+              liveness: data.liveness as LivenessResult,
+              pin: data.pin as string,
               document,
             });
-            props.onRecognized(result, pin);
+            props.onRecognized(result);
           }}
         />
       );
@@ -107,7 +109,7 @@ function SelfieScreen(props: { camera: boolean; onDone: (p: Picture) => void }) 
   const video = useRef<HTMLVideoElement>();
   const [ready, setReady] = useState(false);
   const [shot, setShot] = useState<Picture>();
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<Said>();
   const [upload, setUpload] = useState(!props.camera);
 
   const capture = (): void => {
@@ -115,7 +117,7 @@ function SelfieScreen(props: { camera: boolean; onDone: (p: Picture) => void }) 
     try {
       if (video.current) setShot(captureFrame(video.current));
     } catch (e) {
-      setError(i.error(e));
+      setError({ error: e });
     }
   };
   const fromFile = async (file: File | undefined): Promise<void> => {
@@ -124,14 +126,15 @@ function SelfieScreen(props: { camera: boolean; onDone: (p: Picture) => void }) 
     try {
       setShot(await pictureFromFile(file));
     } catch (e) {
-      setError(i.error(e));
+      setError({ error: e });
     }
   };
 
   return (
     <div>
       <ScreenHeading>{i.t('selfie.title')}</ScreenHeading>
-      <p>{i.t('selfie.hint')}</p>
+      {/* The camera instructions only where the camera is used. */}
+      <p>{i.t(upload ? 'selfie.uploadHint' : 'selfie.hint')}</p>
       {!props.camera ? <p class="msg msg-info">{i.t('selfie.noCamera')}</p> : null}
       {shot ? (
         <figure class="preview">
@@ -157,7 +160,7 @@ function SelfieScreen(props: { camera: boolean; onDone: (p: Picture) => void }) 
           }}
         />
       )}
-      <ErrorMessage>{error}</ErrorMessage>
+      <ErrorMessage>{i.say(error)}</ErrorMessage>
       <div class="actions">
         {shot ? (
           <>
@@ -205,7 +208,7 @@ function LivenessScreen(props: { camera: boolean; onDone: (r: LivenessResult) =>
   return (
     <div>
       <ScreenHeading>{i.t('live.title')}</ScreenHeading>
-      <p>{i.t('live.hint')}</p>
+      {props.camera ? <p>{i.t('live.hint')}</p> : null}
       {props.camera ? (
         <CameraView
           facing="user"
@@ -327,7 +330,7 @@ function DocumentScreen(props: {
   const [method, setMethod] = useState<'upload' | 'photo'>(props.camera ? 'photo' : 'upload');
   const [front, setFront] = useState<Picture>();
   const [back, setBack] = useState<Picture>();
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<Said>();
   const [busy, setBusy] = useState(false);
   const video = useRef<HTMLVideoElement>();
   const [ready, setReady] = useState(false);
@@ -345,7 +348,7 @@ function DocumentScreen(props: {
       if (which === 'front') setFront(p);
       else setBack(p);
     } catch (e) {
-      setError(i.error(e));
+      setError({ error: e });
     }
   };
   const capture = (): void => {
@@ -356,13 +359,14 @@ function DocumentScreen(props: {
       if (side === 'front') setFront(p);
       else setBack(p);
     } catch (e) {
-      setError(i.error(e));
+      setError({ error: e });
     }
   };
   const send = async (e: Event): Promise<void> => {
     e.preventDefault();
+    if (busy) return;
     if (!front) {
-      setError(i.t('doc.needFront'));
+      setError({ key: 'doc.needFront' });
       return;
     }
     setBusy(true);
@@ -370,7 +374,7 @@ function DocumentScreen(props: {
     try {
       await props.submit({ type, frontImage: front.base64, ...(back ? { backImage: back.base64 } : {}) });
     } catch (err) {
-      setError(i.error(err));
+      setError({ error: err });
     } finally {
       setBusy(false);
     }
@@ -379,7 +383,7 @@ function DocumentScreen(props: {
   return (
     <form onSubmit={send} noValidate>
       <ScreenHeading>{i.t('doc.title')}</ScreenHeading>
-      <p>{i.t('doc.choose')}</p>
+      <p>{i.t(props.camera ? 'doc.choose' : 'doc.chooseUpload')}</p>
       <fieldset class="choice choice-inline">
         <legend>{i.t('doc.type')}</legend>
         {(['id-card', 'passport'] as const).map((d) => (
@@ -437,7 +441,7 @@ function DocumentScreen(props: {
           {side ? (
             <>
               <p>
-                <strong>{i.t(side === 'front' ? 'doc.front' : 'doc.back')}</strong> — {i.t('doc.frameHint')}
+                <strong>{i.t(side === 'front' ? 'doc.front' : 'doc.back')}</strong>: {i.t('doc.frameHint')}
               </p>
               <CameraView
                 facing="environment"
@@ -482,9 +486,14 @@ function DocumentScreen(props: {
           </button>
         ) : null}
       </div>
-      <ErrorMessage>{error}</ErrorMessage>
+      <ErrorMessage>{i.say(error)}</ErrorMessage>
       {busy ? <Busy>{i.t('doc.recognizing')}</Busy> : null}
-      <button type="submit" class="btn btn-primary" disabled={busy || !front}>
+      <button
+        type="submit"
+        class="btn btn-primary"
+        disabled={!front}
+        aria-disabled={busy ? 'true' : undefined}
+      >
         {i.t('doc.send')}
       </button>
     </form>

@@ -1,50 +1,68 @@
 /**
- * "Not registered in the Mobile Citizens Database" (docs/domain.md, Remote issuance for individuals, step 3): how to
- * register the phone (video call with an operator through the Kenes assistant), and in dev mode
- * the simulated registration call, after which the user starts again.
+ * The Mobile Citizens Database (docs/domain.md, Remote issuance for individuals, step 3): either
+ * the IIN has no phone there, or the code did not arrive; both are solved by (re-)registering the
+ * phone by a video call with an operator (the Kenes assistant), then starting again. In dev mode
+ * the registration call is simulated. The phone may be typed as people write it (`8 777 ...`).
  */
 import { useState } from 'preact/hooks';
 import { TextField } from '../../components/field.js';
 import { ScreenHeading } from '../../components/heading.js';
 import { Busy, ErrorMessage, StatusMessage } from '../../components/messages.js';
-import { useI18n } from '../../i18n/i18n.js';
+import { problemCode } from '../../errors.js';
+import { type Said, useI18n } from '../../i18n/i18n.js';
 import { useServices } from '../../services.js';
+import { formatPhone, normalizePhone } from './phone.js';
 
 /** The registration screen. */
-export function NotInBmgStep(props: { iin: string; onRestart: () => void }) {
+export function NotInBmgStep(props: {
+  iin: string;
+  /** `not-registered`: the CA found no phone; `no-code`: the user did not receive the SMS. */
+  reason: 'not-registered' | 'no-code';
+  onRestart: () => void;
+}) {
   const i = useI18n();
   const { ca, health } = useServices();
-  const [phone, setPhone] = useState('+7');
+  const [phone, setPhone] = useState('');
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const [done, setDone] = useState<string>();
-  const phoneError = touched && !/^\+7[0-9]{10}$/.test(phone) ? i.t('bmg.phoneInvalid') : undefined;
+  const [error, setError] = useState<Said>();
+  const [done, setDone] = useState<Said>();
+  const normalized = normalizePhone(phone);
+  const phoneError =
+    touched && !normalized ? i.t(phone.trim() === '' ? 'bmg.phoneRequired' : 'bmg.phoneInvalid') : undefined;
 
   const register = async (e: Event): Promise<void> => {
     e.preventDefault();
+    if (busy) return;
     setTouched(true);
-    if (!/^\+7[0-9]{10}$/.test(phone)) {
+    if (!normalized) {
       document.getElementById('bmg-phone')?.focus();
       return;
     }
     setBusy(true);
     setError(undefined);
     try {
-      const r = await ca.registerPhone(props.iin, phone);
-      setDone(i.t('bmg.registered', { phone: r.phoneMasked }));
+      const r = await ca.registerPhone(props.iin, normalized);
+      setDone({ key: 'bmg.registered', params: { phone: r.phoneMasked } });
+      // The next thing to do; the register button is switched off.
+      document.getElementById('bmg-restart')?.focus();
     } catch (err) {
-      setError(i.error(err));
+      setError(
+        problemCode(err) === 'ERR_PHONE_ALREADY_REGISTERED'
+          ? { key: 'bmg.alreadyRegistered' }
+          : { error: err },
+      );
     } finally {
       setBusy(false);
     }
   };
 
+  const noCode = props.reason === 'no-code';
   return (
     <div>
-      <ScreenHeading>{i.t('bmg.title')}</ScreenHeading>
-      <p class="msg msg-warn">{i.t('bmg.notRegistered')}</p>
-      <p>{i.t('bmg.text')}</p>
+      <ScreenHeading>{i.t(noCode ? 'bmg.noCodeTitle' : 'bmg.title')}</ScreenHeading>
+      <p class="msg msg-warn">{i.t(noCode ? 'bmg.noCode' : 'bmg.notRegistered')}</p>
+      <p>{i.t(noCode ? 'bmg.noCodeText' : 'bmg.text')}</p>
       <p>{i.t('bmg.howto')}</p>
       <p>{i.t('bmg.after')}</p>
       {health?.devMode ? (
@@ -54,23 +72,33 @@ export function NotInBmgStep(props: { iin: string; onRestart: () => void }) {
             id="bmg-phone"
             label={i.t('bmg.phone')}
             value={phone}
-            onValue={(v) => setPhone(v.replace(/[^\d+]/g, '').slice(0, 12))}
+            onValue={(v) => setPhone(v.slice(0, 24))}
             type="tel"
             autoComplete="tel"
             inputMode="tel"
             required
             hint={i.t('bmg.phoneHint')}
             error={phoneError}
+            ok={
+              normalized && phone.trim() !== normalized
+                ? i.t('bmg.phoneAs', { phone: formatPhone(normalized) })
+                : undefined
+            }
           />
-          <ErrorMessage>{error}</ErrorMessage>
+          <ErrorMessage>{i.say(error)}</ErrorMessage>
           {busy ? <Busy>{i.t('common.loading')}</Busy> : null}
-          <button type="submit" class="btn" disabled={busy || done !== undefined}>
+          <button
+            type="submit"
+            class="btn"
+            disabled={done !== undefined}
+            aria-disabled={busy ? 'true' : undefined}
+          >
             {i.t('bmg.register')}
           </button>
         </form>
       ) : null}
-      <StatusMessage kind="ok">{done}</StatusMessage>
-      <button type="button" class="btn btn-primary" onClick={props.onRestart}>
+      <StatusMessage kind="ok">{i.say(done)}</StatusMessage>
+      <button type="button" id="bmg-restart" class="btn btn-primary" onClick={props.onRestart}>
         {i.t('bmg.restart')}
       </button>
     </div>

@@ -1,26 +1,33 @@
 /**
- * Step 1, the one-time code (docs/domain.md, Remote issuance for individuals, step 3): "Одноразовый пароль отправлен на номер телефона",
- * the code field, the 90-second countdown ("Оставшееся время: 90 секунд"), resend after the
- * cooldown, attempts left; in dev mode a helper reads the simulated SMS.
+ * Step 1, the one-time code (docs/domain.md, Remote issuance for individuals, step 3): "Одноразовый
+ * пароль отправлен на номер телефона", the code field, the 90-second countdown ("Оставшееся
+ * время: 90 секунд"), resend after the cooldown, attempts left; in dev mode a helper reads the
+ * simulated SMS. Each problem is said once: a malformed code at the field, a refusal by the CA in
+ * the alert, and when the attempts are used up the alert says when a new code can be asked for.
  */
-import { useMemo, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { ApplicantSession, Application } from '../../api/types.js';
 import { TextField } from '../../components/field.js';
 import { ScreenHeading } from '../../components/heading.js';
 import { Busy, ErrorMessage, StatusMessage } from '../../components/messages.js';
 import { mmss, useNow } from '../../components/use-now.js';
 import { isPortalError, problemCode } from '../../errors.js';
-import { useI18n } from '../../i18n/i18n.js';
+import { type Said, useI18n } from '../../i18n/i18n.js';
 import { useServices } from '../../services.js';
-import { otpDeadlines } from './otp-deadlines.js';
+import type { OtpClock } from './wizard-state.js';
 
 /** Props of {@link OtpStep}. */
 export interface OtpStepProps {
   app: Application;
+  /** The code's deadlines on this browser's clock (kept across reloads by the wizard). */
+  clock: OtpClock;
   onApp: (app: Application) => void;
   onVerified: (session: ApplicantSession) => void;
   onNotReceived: () => void;
 }
+
+/** Refusals after which this code cannot be used any more. */
+const CODE_SPENT = new Set(['ERR_OTP_ATTEMPTS_EXCEEDED', 'ERR_OTP_EXPIRED']);
 
 /** The one-time code screen. */
 export function OtpStep(props: OtpStepProps) {
@@ -28,25 +35,42 @@ export function OtpStep(props: OtpStepProps) {
   const { ca, health } = useServices();
   const now = useNow(1000);
   const [code, setCode] = useState('');
-  const [error, setError] = useState<string>();
-  const [notice, setNotice] = useState<string>();
+  const [submitted, setSubmitted] = useState(false);
+  // The CA's refusal, kept as its code so the text follows the language and the countdown.
+  const [refusal, setRefusal] = useState<unknown>();
+  const [notice, setNotice] = useState<Said>();
   const [busy, setBusy] = useState(false);
   const [attemptsLeft, setAttemptsLeft] = useState<number | undefined>(props.app.otp?.attemptsLeft);
-  const [devCode, setDevCode] = useState<string>();
+  const [devCode, setDevCode] = useState<Said>();
   const otp = props.app.otp;
-  const deadlines = useMemo(() => otpDeadlines(props.app, Date.now()), [props.app]);
-  // The last tick may predate the answer; never count from before it arrived.
-  const at = Math.max(now, deadlines.receivedAt);
-  const remaining = Math.max(0, Math.ceil((deadlines.expiresAt - at) / 1000));
-  const resendIn = Math.max(0, Math.ceil((deadlines.resendAt - at) / 1000));
-  const formatError = code !== '' && !/^[0-9]{6}$/.test(code) ? i.t('otp.format') : undefined;
+  const remaining = Math.max(0, Math.ceil((props.clock.expiresAt - now) / 1000));
+  const resendIn = Math.max(0, Math.ceil((props.clock.resendAt - now) / 1000));
+  const formatError =
+    (submitted || code.length === 6) && !/^[0-9]{6}$/.test(code) ? i.t('otp.format') : undefined;
+  const spent = attemptsLeft === 0 || remaining === 0;
+
+  let error: string | undefined;
+  const refusalCode = problemCode(refusal);
+  if (refusal !== undefined) {
+    if (
+      refusalCode === 'ERR_OTP_ATTEMPTS_EXCEEDED' ||
+      (refusalCode === 'ERR_OTP_INVALID' && attemptsLeft === 0)
+    )
+      // No running numbers inside the alert: it would be read out again every second.
+      error = resendIn > 0 ? i.t('otp.attemptsOverWait') : i.t('otp.attemptsOverResend');
+    else if (refusalCode === 'ERR_OTP_EXPIRED')
+      error = resendIn > 0 ? i.t('otp.expiredWait') : i.t('otp.expired');
+    else error = i.error(refusal);
+  }
 
   const verify = async (e: Event): Promise<void> => {
     e.preventDefault();
-    setError(undefined);
+    if (busy) return;
+    setSubmitted(true);
+    setRefusal(undefined);
     setNotice(undefined);
     if (!/^[0-9]{6}$/.test(code)) {
-      setError(i.t('otp.format'));
+      // Said at the field only.
       document.getElementById('otp-code')?.focus();
       return;
     }
@@ -56,10 +80,10 @@ export function OtpStep(props: OtpStepProps) {
     } catch (err) {
       const left = isPortalError(err, 'ERR_API') ? err.problem?.attemptsLeft : undefined;
       if (left !== undefined) setAttemptsLeft(left);
-      if (problemCode(err) === 'ERR_OTP_ATTEMPTS_EXCEEDED' || problemCode(err) === 'ERR_OTP_EXPIRED')
-        setAttemptsLeft(0);
-      setError(i.error(err));
+      if (CODE_SPENT.has(problemCode(err) ?? '')) setAttemptsLeft(0);
+      setRefusal(err);
       setCode('');
+      setSubmitted(false);
       document.getElementById('otp-code')?.focus();
     } finally {
       setBusy(false);
@@ -67,17 +91,20 @@ export function OtpStep(props: OtpStepProps) {
   };
 
   const resend = async (): Promise<void> => {
-    setError(undefined);
+    if (busy) return;
+    setRefusal(undefined);
     setBusy(true);
     try {
       const app = await ca.resendOtp(props.app.id);
       props.onApp(app);
       setAttemptsLeft(app.otp?.attemptsLeft);
       setCode('');
+      setSubmitted(false);
       setDevCode(undefined);
-      setNotice(i.t('otp.resent'));
+      setNotice({ key: 'otp.resent' });
+      document.getElementById('otp-code')?.focus();
     } catch (err) {
-      setError(i.error(err));
+      setRefusal(err);
     } finally {
       setBusy(false);
     }
@@ -86,9 +113,13 @@ export function OtpStep(props: OtpStepProps) {
   const showSms = async (): Promise<void> => {
     try {
       const sms = (await ca.smsOutbox(props.app.iin)).find((m) => m.kind === 'otp');
-      setDevCode(sms?.code ? i.t('otp.devCode', { sender: sms.sender, code: sms.code }) : '—');
+      setDevCode(
+        sms?.code
+          ? { key: 'otp.devCode', params: { sender: sms.sender, code: sms.code } }
+          : { key: 'otp.devNone' },
+      );
     } catch (err) {
-      setError(i.error(err));
+      setRefusal(err);
     }
   };
 
@@ -118,25 +149,36 @@ export function OtpStep(props: OtpStepProps) {
           {i.t('otp.remaining', { n: remaining })}
         </p>
         <StatusMessage kind="warn">
-          {remaining === 0
-            ? i.t('otp.expired')
+          {remaining === 0 && refusal === undefined
+            ? resendIn > 0
+              ? i.t('otp.expiredWait')
+              : i.t('otp.expired')
             : remaining === 30 || remaining === 10
               ? i.t('otp.remaining', { n: remaining })
               : ''}
         </StatusMessage>
-        {attemptsLeft !== undefined ? <p class="hint">{i.t('otp.attempts', { n: attemptsLeft })}</p> : null}
+        {attemptsLeft !== undefined && !spent ? (
+          <p class="hint">{i.t('otp.attempts', { n: attemptsLeft })}</p>
+        ) : null}
         <ErrorMessage>{error}</ErrorMessage>
-        {notice ? <p class="msg msg-ok">{notice}</p> : null}
+        {notice ? <p class="msg msg-ok">{i.say(notice)}</p> : null}
         {busy ? <Busy>{i.t('common.loading')}</Busy> : null}
         <div class="actions">
           <button
             type="submit"
             class="btn btn-primary"
-            disabled={busy || remaining === 0 || attemptsLeft === 0}
+            disabled={spent}
+            aria-disabled={busy ? 'true' : undefined}
           >
             {i.t('otp.verify')}
           </button>
-          <button type="button" class="btn" onClick={() => void resend()} disabled={busy || resendIn > 0}>
+          <button
+            type="button"
+            class="btn"
+            onClick={() => void resend()}
+            disabled={resendIn > 0}
+            aria-disabled={busy ? 'true' : undefined}
+          >
             {resendIn > 0 ? i.t('otp.resendIn', { time: mmss(resendIn) }) : i.t('otp.resend')}
           </button>
         </div>
@@ -151,7 +193,7 @@ export function OtpStep(props: OtpStepProps) {
           <button type="button" class="btn btn-small" onClick={() => void showSms()}>
             {i.t('otp.devOutbox')}
           </button>
-          {devCode ? <output class="dev-code">{devCode}</output> : null}
+          {devCode ? <output class="dev-code">{i.say(devCode)}</output> : null}
         </div>
       ) : null}
     </div>

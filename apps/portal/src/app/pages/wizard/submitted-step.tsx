@@ -1,7 +1,8 @@
 /**
- * "ЗАЯВКА УСПЕШНО СФОРМИРОВАНА!" (docs/domain.md, Remote issuance for legal entities, point 2): the application number shown prominently
- * with "Сохраните или запишите номер заявки!", the next steps for legal-entity employees, and the
- * installation panel ("Обновить", password, "Загрузить сертификаты").
+ * "ЗАЯВКА УСПЕШНО СФОРМИРОВАНА!" (docs/domain.md, Remote issuance for legal entities, point 2):
+ * the application number shown prominently with "Сохраните или запишите номер заявки!", the next
+ * steps for legal-entity employees, and the installation panel ("Обновить", password, "Загрузить
+ * сертификаты"), which also notices by itself when the certificates are issued.
  */
 import { useState } from 'preact/hooks';
 import type { Application } from '../../api/types.js';
@@ -11,7 +12,14 @@ import { useI18n } from '../../i18n/i18n.js';
 import type { VaultEntry } from '../../storage/key-vault.js';
 
 /** The submitted screen. */
-export function SubmittedStep(props: { app: Application; entry: VaultEntry }) {
+export function SubmittedStep(props: {
+  app: Application;
+  /** The keys kept in this browser (absent when this browser does not hold them). */
+  entry?: VaultEntry;
+  onApp: (app: Application) => void;
+  /** Start another application. */
+  onNew: () => void;
+}) {
   const i = useI18n();
   const [copied, setCopied] = useState(false);
   const number = props.app.number ?? '';
@@ -54,7 +62,16 @@ export function SubmittedStep(props: { app: Application; entry: VaultEntry }) {
           <a href={`#/status/${number}`}>{i.t('submitted.toStatus')}</a>
         </p>
       </section>
-      <InstallPanel entry={props.entry} heading={false} />
+      {props.entry ? (
+        <InstallPanel entry={props.entry} heading={false} onApp={props.onApp} />
+      ) : (
+        <p class="msg msg-info">{i.t('install.noKeys')}</p>
+      )}
+      <p>
+        <button type="button" class="link" onClick={props.onNew}>
+          {i.t('submitted.new')}
+        </button>
+      </p>
     </div>
   );
 }
