@@ -49,6 +49,8 @@ export {
   STATUS_KEK_LABEL,
   type StatusKek,
   sealResponderKey,
+  sealTimestampSignerKey,
+  timestampSignerKeyAad,
 } from './keys/responder-keys.js';
 export {
   describeStoreLocation,

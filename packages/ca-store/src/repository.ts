@@ -40,6 +40,7 @@ import type {
   RevokedEntry,
   SessionRecord,
   StatusHistoryEntry,
+  TimestampSignerRecord,
 } from './types.js';
 
 /** A status change written together with an update. */
@@ -93,6 +94,12 @@ export interface StatusStore {
   listIssuers(): Promise<IssuerRecord[]>;
   /** The delegated OCSP responder of an issuer, with its key encrypted under the status KEK. */
   getOcspResponder(issuerSkiHex: string): Promise<OcspResponderRecord | undefined>;
+  /**
+   * The time-stamping authorities (RFC 3161) the CA certified for the status service, with their
+   * keys encrypted under the status KEK, ordered by issuer key id and policy. Empty on a store
+   * whose CA has not issued any yet (or has not been started since its schema gained them).
+   */
+  listTimestampSigners(): Promise<TimestampSignerRecord[]>;
   /** Status of one certificate, by issuer key id and serial; `undefined` when never issued. */
   getCertificateStatus(issuerSkiHex: string, serialHex: string): Promise<CertificateStatusRecord | undefined>;
   /** Current revocation sequence number; bumped in the same transaction as every revocation, hold or release. */
@@ -223,6 +230,15 @@ export interface CaRepository extends StatusStore, CrlStore {
    */
   putOcspResponder(
     responder: OcspResponderRecord,
+    certificate: CertificateRecord,
+    audit: AuditInput,
+  ): Promise<void>;
+  /**
+   * Stores the time-stamping authority of an issuer and policy, replacing the previous one (a
+   * renewal), and its certificate in the certificate table.
+   */
+  putTimestampSigner(
+    signer: TimestampSignerRecord,
     certificate: CertificateRecord,
     audit: AuditInput,
   ): Promise<void>;

@@ -60,8 +60,10 @@ import {
   selectCrlHeader,
   selectIssuers,
   selectResponder,
+  selectTimestampSigners,
   upsertIssuer,
   upsertResponder,
+  upsertTimestampSigner,
   writeCrl,
 } from './sqlite/published.js';
 import { purgeRateLimits, takeRateLimit } from './sqlite/rate-limits.js';
@@ -90,6 +92,7 @@ import type {
   RevokedEntry,
   SessionRecord,
   StatusHistoryEntry,
+  TimestampSignerRecord,
 } from './types.js';
 
 /** Options of {@link openCaStore}. */
@@ -207,6 +210,10 @@ export class SqliteCaRepository implements CaRepository {
     return selectResponder(this.db, issuerSkiHex);
   }
 
+  async listTimestampSigners(): Promise<TimestampSignerRecord[]> {
+    return selectTimestampSigners(this.db);
+  }
+
   async getCertificateStatus(
     issuerSkiHex: string,
     serialHex: string,
@@ -300,6 +307,18 @@ export class SqliteCaRepository implements CaRepository {
   ): Promise<void> {
     this.tx(() => {
       upsertResponder(this.db, responder);
+      insertCertificate(this.db, certificate);
+      appendAudit(this.db, audit, this.now());
+    });
+  }
+
+  async putTimestampSigner(
+    signer: TimestampSignerRecord,
+    certificate: CertificateRecord,
+    audit: AuditInput,
+  ): Promise<void> {
+    this.tx(() => {
+      upsertTimestampSigner(this.db, signer);
       insertCertificate(this.db, certificate);
       appendAudit(this.db, audit, this.now());
     });
@@ -606,6 +625,10 @@ export class SqliteStatusStore implements StatusStore {
 
   async getOcspResponder(issuerSkiHex: string): Promise<OcspResponderRecord | undefined> {
     return selectResponder(this.db, issuerSkiHex);
+  }
+
+  async listTimestampSigners(): Promise<TimestampSignerRecord[]> {
+    return selectTimestampSigners(this.db);
   }
 
   async getCertificateStatus(

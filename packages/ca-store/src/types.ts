@@ -396,3 +396,26 @@ export interface OcspResponderRecord {
   encryptedKey: string;
   createdAt: Date;
 }
+
+/**
+ * A time-stamping authority (RFC 3161) of the status service: a certificate issued by one CA
+ * (extKeyUsage id-kp-timeStamping only, critical; the TSA policy in certificatePolicies) with its
+ * private key encrypted under the status service's key-encryption key, as the OCSP responders'
+ * (see `keys/responder-keys.ts`), never under the CA's. One per issuer and policy; a renewal
+ * replaces it.
+ */
+export interface TimestampSignerRecord {
+  /** SubjectKeyIdentifier of the CA that issued the TSA certificate. */
+  issuerSkiHex: string;
+  /** TSA policy of its tokens (e.g. the NCA's 1.2.398.3.3.2.6.2 for RSA). */
+  policy: string;
+  /** DER certificate of the TSA. */
+  certificate: Uint8Array;
+  serialHex: string;
+  /** SubjectKeyIdentifier of the TSA key. */
+  skiHex: string;
+  notAfter: Date;
+  /** Envelope of `sealTimestampSignerKey` (JSON text; carries its own KDF parameters). */
+  encryptedKey: string;
+  createdAt: Date;
+}

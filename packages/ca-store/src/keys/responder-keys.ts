@@ -23,7 +23,7 @@
 import { createHmac } from 'node:crypto';
 import { importPkcs8 } from '@kzpki/pki';
 import { CaStoreError } from '../errors.js';
-import type { OcspResponderRecord } from '../types.js';
+import type { OcspResponderRecord, TimestampSignerRecord } from '../types.js';
 import {
   decryptPrivateKey,
   deriveKek,
@@ -91,7 +91,35 @@ export function sealResponderKey(
 }
 
 /**
- * Opens responder keys with the status passphrase; derives each distinct KEK once (scrypt costs
+ * Additional data binding an encrypted TSA key to its issuer, its policy and its own key id (a TSA
+ * key can be moved neither to an OCSP responder slot nor to another policy).
+ */
+export function timestampSignerKeyAad(issuerSkiHex: string, policy: string, tsaSkiHex: string): string {
+  return `kzpki-tsa-key\n${issuerSkiHex.toLowerCase()}\n${policy}\n${tsaSkiHex.toLowerCase()}`;
+}
+
+/**
+ * Encrypts a TSA's PKCS#8 key under the status KEK (the CA calls this when it issues a TSA
+ * certificate; it keeps no copy of the key).
+ * @example
+ * ```ts
+ * const encryptedKey = sealTimestampSignerKey(kek, pkcs8, issuing.skiHex, NCA_TSA_POLICY_OIDS.rsa, tsa.subjectKeyId);
+ * ```
+ */
+export function sealTimestampSignerKey(
+  kek: StatusKek,
+  pkcs8: Uint8Array,
+  issuerSkiHex: string,
+  policy: string,
+  tsaSkiHex: string,
+): string {
+  return encryptPrivateKey(kek.key, pkcs8, timestampSignerKeyAad(issuerSkiHex, policy, tsaSkiHex), {
+    kdf: { name: 'scrypt', label: STATUS_KEK_LABEL, ...kek.params },
+  });
+}
+
+/**
+ * Opens responder and TSA keys with the status passphrase; derives each distinct KEK once (scrypt costs
  * tens of milliseconds and 32 MiB) and keeps it for later reloads.
  * @example
  * ```ts
@@ -110,9 +138,28 @@ export class ResponderKeyring {
    *   (wrong status passphrase, or a key moved to another responder).
    */
   async open(record: OcspResponderRecord): Promise<CryptoKey> {
-    const { kdf } = parseKeyEnvelope(record.encryptedKey);
+    return this.openEnvelope(record.encryptedKey, responderKeyAad(record.issuerSkiHex, record.skiHex));
+  }
+
+  /**
+   * The TSA's private key, imported non-extractable.
+   * @throws {CaStoreError} `ERR_KEY_ENVELOPE`, `ERR_KEY_DECRYPT` as {@link ResponderKeyring.open}.
+   * @example
+   * ```ts
+   * const keys = await Promise.all((await store.listTimestampSigners()).map((s) => keyring.openTimestampSigner(s)));
+   * ```
+   */
+  openTimestampSigner(record: TimestampSignerRecord): Promise<CryptoKey> {
+    return this.openEnvelope(
+      record.encryptedKey,
+      timestampSignerKeyAad(record.issuerSkiHex, record.policy, record.skiHex),
+    );
+  }
+
+  private async openEnvelope(encryptedKey: string, aad: string): Promise<CryptoKey> {
+    const { kdf } = parseKeyEnvelope(encryptedKey);
     if (!kdf || kdf.label !== STATUS_KEK_LABEL) {
-      throw new CaStoreError('ERR_KEY_ENVELOPE', 'The responder key does not name the status KEK');
+      throw new CaStoreError('ERR_KEY_ENVELOPE', 'The key does not name the status KEK');
     }
     const params: KekParams = { N: kdf.N, r: kdf.r, p: kdf.p, salt: kdf.salt };
     const id = JSON.stringify(params);
@@ -122,11 +169,7 @@ export class ResponderKeyring {
       this.keks.set(id, kek);
       kek.catch(() => this.keks.delete(id));
     }
-    const pkcs8 = decryptPrivateKey(
-      await kek,
-      record.encryptedKey,
-      responderKeyAad(record.issuerSkiHex, record.skiHex),
-    );
+    const pkcs8 = decryptPrivateKey(await kek, encryptedKey, aad);
     try {
       return await importPkcs8(pkcs8, undefined, { extractable: false });
     } finally {

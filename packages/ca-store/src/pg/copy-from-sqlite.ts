@@ -50,6 +50,7 @@ const TABLES: ReadonlyArray<{ name: string; order: string; conv?: Record<string,
   },
   { name: 'published_crl_parts', order: 'rowid', conv: { crl_number: 'int', part: 'int' } },
   { name: 'audit_checkpoints', order: 'seq', conv: { seq: 'int', audit_id: 'int', entries: 'int' } },
+  { name: 'timestamp_signers', order: 'issuer_ski_hex, policy' },
 ];
 
 /**
@@ -59,7 +60,7 @@ const TABLES: ReadonlyArray<{ name: string; order: string; conv?: Record<string,
 const SKIPPED = new Set(['schema_migrations', 'sqlite_sequence', 'rate_limits']);
 
 /** The SQLite schema version this copier was written for. */
-export const COPIED_SQLITE_SCHEMA = 4;
+export const COPIED_SQLITE_SCHEMA = 5;
 
 /** What {@link copySqliteToPostgres} copied. */
 export interface StoreCopyReport {

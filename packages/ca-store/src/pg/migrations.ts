@@ -297,6 +297,24 @@ CREATE TRIGGER audit_checkpoints_no_truncate BEFORE TRUNCATE ON audit_checkpoint
   FOR EACH STATEMENT EXECUTE FUNCTION kzpki_append_only();
 `,
   },
+  {
+    version: 3,
+    name: 'time-stamping authorities under the status KEK (SQLite migration 5)',
+    sql: `
+-- The status service's TSAs (RFC 3161), one per issuer and policy, keys under the status KEK.
+CREATE TABLE timestamp_signers (
+  issuer_ski_hex text NOT NULL,
+  policy         text NOT NULL,
+  certificate    bytea NOT NULL,
+  serial_hex     text NOT NULL,
+  ski_hex        text NOT NULL,
+  not_after      timestamptz NOT NULL,
+  encrypted_key  text NOT NULL,
+  created_at     timestamptz NOT NULL,
+  PRIMARY KEY (issuer_ski_hex, policy)
+);
+`,
+  },
 ];
 
 /** The schema version this code writes. */

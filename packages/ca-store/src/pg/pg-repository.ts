@@ -52,6 +52,7 @@ import type {
   RevokedEntry,
   SessionRecord,
   StatusHistoryEntry,
+  TimestampSignerRecord,
 } from '../types.js';
 import {
   applyUpdate,
@@ -90,8 +91,10 @@ import {
   selectCrlHeader,
   selectIssuers,
   selectResponder,
+  selectTimestampSigners,
   upsertIssuer,
   upsertResponder,
+  upsertTimestampSigner,
   writeCrl,
 } from './published.js';
 import { takeRateLimit } from './rate-limits.js';
@@ -288,6 +291,10 @@ export class PgCaRepository implements CaRepository {
     return selectResponder(this.db.pool, issuerSkiHex);
   }
 
+  listTimestampSigners(): Promise<TimestampSignerRecord[]> {
+    return selectTimestampSigners(this.db.pool);
+  }
+
   getCertificateStatus(
     issuerSkiHex: string,
     serialHex: string,
@@ -378,6 +385,18 @@ export class PgCaRepository implements CaRepository {
   ): Promise<void> {
     await this.db.tx(async (t) => {
       await upsertResponder(t, responder);
+      await insertCertificate(t, certificate);
+      t.audit(audit, this.now());
+    });
+  }
+
+  async putTimestampSigner(
+    signer: TimestampSignerRecord,
+    certificate: CertificateRecord,
+    audit: AuditInput,
+  ): Promise<void> {
+    await this.db.tx(async (t) => {
+      await upsertTimestampSigner(t, signer);
       await insertCertificate(t, certificate);
       t.audit(audit, this.now());
     });

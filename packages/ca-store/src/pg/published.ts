@@ -11,6 +11,7 @@ import type {
   OcspResponderRecord,
   PublishedCrlHeader,
   PublishedCrlRecord,
+  TimestampSignerRecord,
 } from '../types.js';
 import { LOCK_CLASS, type PgDatabase, type Queryable, type Tx } from './database.js';
 
@@ -82,6 +83,52 @@ export async function upsertResponder(t: Tx, r: OcspResponderRecord): Promise<vo
          created_at = excluded.created_at`,
     [
       r.issuerSkiHex.toLowerCase(),
+      Buffer.from(r.certificate),
+      r.serialHex,
+      r.skiHex,
+      r.notAfter,
+      r.encryptedKey,
+      r.createdAt,
+    ],
+  );
+}
+
+/** Every time-stamping authority, by issuer key id and policy. */
+export async function selectTimestampSigners(db: Queryable): Promise<TimestampSignerRecord[]> {
+  const r = await db.query<{
+    issuer_ski_hex: string;
+    policy: string;
+    certificate: Buffer;
+    serial_hex: string;
+    ski_hex: string;
+    not_after: Date;
+    encrypted_key: string;
+    created_at: Date;
+  }>('SELECT * FROM timestamp_signers ORDER BY issuer_ski_hex, policy');
+  return r.rows.map((x) => ({
+    issuerSkiHex: x.issuer_ski_hex,
+    policy: x.policy,
+    certificate: new Uint8Array(x.certificate),
+    serialHex: x.serial_hex,
+    skiHex: x.ski_hex,
+    notAfter: x.not_after,
+    encryptedKey: x.encrypted_key,
+    createdAt: x.created_at,
+  }));
+}
+
+/** Stores (replaces) the time-stamping authority of an issuer and policy. */
+export async function upsertTimestampSigner(t: Tx, r: TimestampSignerRecord): Promise<void> {
+  await t.run(
+    `INSERT INTO timestamp_signers
+       (issuer_ski_hex, policy, certificate, serial_hex, ski_hex, not_after, encrypted_key, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (issuer_ski_hex, policy) DO UPDATE SET certificate = excluded.certificate,
+         serial_hex = excluded.serial_hex, ski_hex = excluded.ski_hex, not_after = excluded.not_after,
+         encrypted_key = excluded.encrypted_key, created_at = excluded.created_at`,
+    [
+      r.issuerSkiHex.toLowerCase(),
+      r.policy,
       Buffer.from(r.certificate),
       r.serialHex,
       r.skiHex,

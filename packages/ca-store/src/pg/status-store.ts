@@ -23,12 +23,19 @@ import type {
   PublishedCrlHeader,
   PublishedCrlRecord,
   RevocationChange,
+  TimestampSignerRecord,
 } from '../types.js';
 import { selectApplicationByNumber, selectHistory } from './applications.js';
 import { selectChangesSince, selectRevocationSeq, selectStatusBySerial } from './certificates.js';
 import { PgDatabase, REVOCATION_CHANNEL, redactUrl } from './database.js';
 import { checkPgSchema } from './migrations.js';
-import { readCrl, selectCrlHeader, selectIssuers, selectResponder } from './published.js';
+import {
+  readCrl,
+  selectCrlHeader,
+  selectIssuers,
+  selectResponder,
+  selectTimestampSigners,
+} from './published.js';
 
 /** Options of {@link openPgStatusStore}. */
 export interface OpenPgStatusStoreOptions {
@@ -173,6 +180,10 @@ export class PgStatusStore implements StatusStore {
 
   getOcspResponder(issuerSkiHex: string): Promise<OcspResponderRecord | undefined> {
     return selectResponder(this.db.pool, issuerSkiHex);
+  }
+
+  listTimestampSigners(): Promise<TimestampSignerRecord[]> {
+    return selectTimestampSigners(this.db.pool);
   }
 
   getCertificateStatus(

@@ -280,6 +280,26 @@ CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
 BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;
 `,
   },
+  {
+    version: 5,
+    name: 'time-stamping authorities under the status KEK',
+    sql: `
+-- The status service's TSAs (RFC 3161), one per issuer and policy: certificates the CA issued
+-- (extKeyUsage id-kp-timeStamping, critical) with their keys encrypted under the status service's
+-- KEK (never the CA's), as ocsp_responders; a renewal replaces the row.
+CREATE TABLE timestamp_signers (
+  issuer_ski_hex TEXT NOT NULL,
+  policy         TEXT NOT NULL,
+  certificate    BLOB NOT NULL,
+  serial_hex     TEXT NOT NULL,
+  ski_hex        TEXT NOT NULL,
+  not_after      TEXT NOT NULL,
+  encrypted_key  TEXT NOT NULL,
+  created_at     TEXT NOT NULL,
+  PRIMARY KEY (issuer_ski_hex, policy)
+) STRICT;
+`,
+  },
 ];
 
 /**

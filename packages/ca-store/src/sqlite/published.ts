@@ -9,6 +9,7 @@ import type {
   OcspResponderRecord,
   PublishedCrlHeader,
   PublishedCrlRecord,
+  TimestampSignerRecord,
 } from '../types.js';
 import { stmt } from './statements.js';
 
@@ -84,6 +85,61 @@ export function upsertResponder(db: Database.Database, r: OcspResponderRecord): 
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     r.issuerSkiHex.toLowerCase(),
+    Buffer.from(r.certificate),
+    r.serialHex,
+    r.skiHex,
+    r.notAfter.toISOString(),
+    r.encryptedKey,
+    r.createdAt.toISOString(),
+  );
+}
+
+interface TimestampSignerRow {
+  issuer_ski_hex: string;
+  policy: string;
+  certificate: Buffer;
+  serial_hex: string;
+  ski_hex: string;
+  not_after: string;
+  encrypted_key: string;
+  created_at: string;
+}
+
+/**
+ * Every time-stamping authority, by issuer key id and policy; none on a store not yet migrated to
+ * the table (the status service's read-only connection never migrates).
+ */
+export function selectTimestampSigners(db: Database.Database): TimestampSignerRecord[] {
+  const table = stmt(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'timestamp_signers'")
+    .pluck()
+    .get();
+  if (table === undefined) return [];
+  const rows = stmt(
+    db,
+    'SELECT * FROM timestamp_signers ORDER BY issuer_ski_hex, policy',
+  ).all() as TimestampSignerRow[];
+  return rows.map((r) => ({
+    issuerSkiHex: r.issuer_ski_hex,
+    policy: r.policy,
+    certificate: new Uint8Array(r.certificate),
+    serialHex: r.serial_hex,
+    skiHex: r.ski_hex,
+    notAfter: new Date(r.not_after),
+    encryptedKey: r.encrypted_key,
+    createdAt: new Date(r.created_at),
+  }));
+}
+
+/** Stores (replaces) the time-stamping authority of an issuer and policy. */
+export function upsertTimestampSigner(db: Database.Database, r: TimestampSignerRecord): void {
+  stmt(
+    db,
+    `INSERT OR REPLACE INTO timestamp_signers
+       (issuer_ski_hex, policy, certificate, serial_hex, ski_hex, not_after, encrypted_key, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    r.issuerSkiHex.toLowerCase(),
+    r.policy,
     Buffer.from(r.certificate),
     r.serialHex,
     r.skiHex,

@@ -865,6 +865,66 @@ export function describeStoreContract(h: StoreHarness): void {
         });
         expect(responder?.certificate).toEqual((await store.getCertificate('0c0c'))?.der);
       });
+
+      it('keeps one TSA per issuer and policy, replaced on renewal, with its certificate and audit entry', async () => {
+        const rsa = '1.2.398.3.3.2.6.2';
+        const gost = '1.2.398.3.3.2.6.4';
+        const signer = (c: CertificateRecord, issuerSkiHex: string, policy: string) => ({
+          issuerSkiHex,
+          policy,
+          certificate: c.der,
+          serialHex: c.serialHex,
+          skiHex: c.skiHex,
+          notAfter: c.notAfter,
+          encryptedKey: `{"slot":"${c.serialHex}"}`,
+          createdAt: new Date('2025-03-01T00:00:00.000Z'),
+        });
+        const first = cert('7a01');
+        const other = cert('7a02');
+        await store.putTimestampSigner(signer(first, 'EE'.repeat(20), rsa), first, {
+          actor: 'system',
+          action: 'ca.tsa-created',
+          entity: 'tsa:contract',
+        });
+        await store.putTimestampSigner(signer(other, 'dd'.repeat(20), gost), other, {
+          actor: 'system',
+          action: 'ca.tsa-created',
+          entity: 'tsa:contract',
+        });
+        let signers = await store.listTimestampSigners();
+        expect(signers.map((s) => [s.issuerSkiHex, s.policy, s.serialHex])).toEqual([
+          ['dd'.repeat(20), gost, '7a02'],
+          ['ee'.repeat(20), rsa, '7a01'],
+        ]);
+        expect(signers[1]).toEqual(signer(first, 'ee'.repeat(20), rsa));
+        expect((await store.getCertificate('7a01'))?.der).toEqual(first.der);
+
+        // Renewal: same issuer and policy, new certificate; the old certificate stays on record.
+        const renewed = cert('7a03');
+        await store.putTimestampSigner(signer(renewed, 'ee'.repeat(20), rsa), renewed, {
+          actor: 'system',
+          action: 'ca.tsa-renewed',
+          entity: 'tsa:contract',
+        });
+        signers = await store.listTimestampSigners();
+        expect(signers.map((s) => [s.issuerSkiHex, s.policy, s.serialHex])).toEqual([
+          ['dd'.repeat(20), gost, '7a02'],
+          ['ee'.repeat(20), rsa, '7a03'],
+        ]);
+        expect((await store.getCertificate('7a01'))?.der).toEqual(first.der);
+        expect((await store.listAudit('tsa:contract')).map((e) => e.action)).toEqual([
+          'ca.tsa-created',
+          'ca.tsa-created',
+          'ca.tsa-renewed',
+        ]);
+
+        // A certificate already on record fails the whole write: the signer is not replaced.
+        const e = await rejection(
+          store.putTimestampSigner(signer(renewed, 'ee'.repeat(20), rsa), renewed, AUDIT),
+        );
+        expect(isCaStoreError(e, 'ERR_DUPLICATE'), String(e)).toBe(true);
+        expect((await store.listTimestampSigners()).length).toBe(2);
+      });
     });
 
     describe('audit, nodes, locks', () => {
@@ -1008,7 +1068,7 @@ export function describeStoreContract(h: StoreHarness): void {
         }
       });
 
-      it('reads what the CA wrote: statuses, changes, CRLs, issuers, responders, status pages', async () => {
+      it('reads what the CA wrote: statuses, changes, CRLs, issuers, responders, TSAs, status pages', async () => {
         expect((await reader.getCertificateStatus(ISSUER, 'a1'))?.status).toBe('revoked');
         const seq = await store.revocationSeq();
         expect(
@@ -1026,6 +1086,9 @@ export function describeStoreContract(h: StoreHarness): void {
         expect(await reader.getOcspResponder('ff0c0c'.padEnd(40, '0'))).toEqual(
           await store.getOcspResponder('ff0c0c'.padEnd(40, '0')),
         );
+        const signers = await store.listTimestampSigners();
+        expect(signers.length).toBeGreaterThan(0);
+        expect(await reader.listTimestampSigners()).toEqual(signers);
         expect(await reader.getApplicationStatus('27888601100404')).toEqual(
           await store.getApplicationStatus('27888601100404'),
         );
