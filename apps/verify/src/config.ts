@@ -10,10 +10,12 @@
  * | `KZPKI_VERIFY_TSA_POLICIES` | accepted TSA policy OIDs, comma-separated | any |
  * | `KZPKI_VERIFY_REVOCATION_TIMEOUT_MS` | time limit of each OCSP/CRL request | `5000` |
  * | `KZPKI_VERIFY_MAX_BODY_BYTES` | largest request body (larger: 413) | 16 MiB |
- * | `KZPKI_VERIFY_TRUST_PROXY` | `1`: client address from `X-Forwarded-For` (behind your own proxy only) | off |
+ * | `KZPKI_TRUSTED_PROXIES` | comma-separated reverse proxies whose `X-Forwarded-For` names the client (addresses, CIDRs, `loopback`), as for the CA | none |
+ * | `KZPKI_VERIFY_TRUST_PROXY` | `1`: same as `KZPKI_TRUSTED_PROXIES=loopback` (a proxy on this machine) | off |
  */
 import { existsSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
+import { compileTrustedProxies } from '@kzpki/server-kit';
 import { VerifyError } from './errors.js';
 import type { VerifyServerOptions } from './server.js';
 import { readCertificateFile, storeCaCertificates } from './trust.js';
@@ -73,6 +75,21 @@ export async function verifyConfigFromEnv(
     ...(policies.length ? { timestampPolicies: policies } : {}),
     revocationTimeoutMs: int('KZPKI_VERIFY_REVOCATION_TIMEOUT_MS', 5000, 100, 120_000),
     maxBodyBytes: int('KZPKI_VERIFY_MAX_BODY_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
-    trustProxy: env.KZPKI_VERIFY_TRUST_PROXY === '1',
+    trustedProxies: trustedProxies(env),
   };
+}
+
+/** `KZPKI_TRUSTED_PROXIES`, or `loopback` for the older `KZPKI_VERIFY_TRUST_PROXY=1`. */
+function trustedProxies(env: NodeJS.ProcessEnv): string[] {
+  const list = (env.KZPKI_TRUSTED_PROXIES ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (list.length === 0 && env.KZPKI_VERIFY_TRUST_PROXY === '1') list.push('loopback');
+  try {
+    compileTrustedProxies(list);
+  } catch (cause) {
+    throw new VerifyError('ERR_CONFIG', `KZPKI_TRUSTED_PROXIES: ${(cause as Error).message}`, { cause });
+  }
+  return list;
 }

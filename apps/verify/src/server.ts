@@ -38,6 +38,7 @@ import {
   type RateLimitRule,
   type RouteTable,
   registerProcessMetrics,
+  trustProxySetting,
 } from '@kzpki/server-kit';
 import express from 'express';
 import { VerifyError } from './errors.js';
@@ -64,8 +65,13 @@ export interface VerifyServerOptions {
   maxBodyBytes?: number;
   /** Requests per client (default {@link DEFAULT_VERIFY_RATE_LIMIT}). */
   rateLimit?: RateLimitRule;
-  /** Trust `X-Forwarded-For` (only behind a reverse proxy you control). Default false. */
-  trustProxy?: boolean;
+  /**
+   * Reverse proxies whose `X-Forwarded-For` names the client (addresses, CIDRs, `loopback`,
+   * `uniquelocal`; express `trust proxy` syntax), read from the right as server-kit's
+   * `clientAddress` does. Default none: the socket address keys the rate limit, and a forged
+   * header cannot pick a fresh bucket.
+   */
+  trustedProxies?: readonly string[];
   /** Path of `openapi/verify.yaml` (default: the repository's). */
   specPath?: string;
   /** Where unexpected errors are reported (default `console.error`). */
@@ -303,7 +309,7 @@ export function createVerifyServer(options: VerifyServerOptions): {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', options.trustProxy ?? false);
+  app.set('trust proxy', trustProxySetting(options.trustedProxies ?? []));
   app.use((req, res, next) => {
     const started = performance.now();
     res.on('finish', () => {

@@ -74,8 +74,22 @@ describe('verifyConfigFromEnv', () => {
       timestampPolicies: ['1.2.398.3.3.2.6.2', '1.2.398.3.3.2.6.3'],
       revocationTimeoutMs: 5000,
       maxBodyBytes: 16 * 1024 * 1024,
-      trustProxy: false,
+      trustedProxies: [],
     });
+  });
+
+  it('takes trusted proxies from KZPKI_TRUSTED_PROXIES, or loopback for KZPKI_VERIFY_TRUST_PROXY=1', async () => {
+    const base = {
+      KZPKI_VERIFY_TRUST_ANCHORS: join(dir.dir, 'root.cer'),
+      KZPKI_DATA_DIR: join(dir.dir, 'no-such-dir'),
+    };
+    expect(
+      (await verifyConfigFromEnv({ ...base, KZPKI_TRUSTED_PROXIES: ' loopback, 10.0.0.0/8 ' }))
+        .trustedProxies,
+    ).toEqual(['loopback', '10.0.0.0/8']);
+    expect((await verifyConfigFromEnv({ ...base, KZPKI_VERIFY_TRUST_PROXY: '1' })).trustedProxies).toEqual([
+      'loopback',
+    ]);
   });
 
   it('refuses to start without trust anchors, with unreadable files and invalid values', async () => {
@@ -86,6 +100,11 @@ describe('verifyConfigFromEnv', () => {
       { ...empty, KZPKI_VERIFY_TRUST_ANCHORS: join(dir.dir, 'junk.pem') },
       { ...empty, KZPKI_VERIFY_TRUST_ANCHORS: join(dir.dir, 'root.cer'), KZPKI_VERIFY_PORT: '70000' },
       { ...empty, KZPKI_VERIFY_TRUST_ANCHORS: join(dir.dir, 'root.cer'), KZPKI_VERIFY_TSA_POLICIES: 'x.y' },
+      {
+        ...empty,
+        KZPKI_VERIFY_TRUST_ANCHORS: join(dir.dir, 'root.cer'),
+        KZPKI_TRUSTED_PROXIES: '10.0.0.0/99',
+      },
     ]) {
       const e = await verifyConfigFromEnv(env).catch((x: unknown) => x);
       expect(isVerifyError(e, 'ERR_CONFIG'), JSON.stringify(env)).toBe(true);

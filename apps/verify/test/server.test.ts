@@ -92,6 +92,39 @@ describe('verification service', () => {
     expect([404, 405]).toContain(wrong.status);
   });
 
+  it('keys its rate limit on the socket address unless a proxy is trusted: a forged X-Forwarded-For gets no fresh bucket', async () => {
+    const rule = { capacity: 2, refillPerSecond: 0.001 };
+    const post = (url: string, forwarded: string) =>
+      fetch(`${url}/api/v1/cms/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': forwarded },
+        body: JSON.stringify({ cms: b64(cms), revocation: 'none' }),
+      }).then((r) => r.status);
+    const direct = await startVerify({ trustAnchors: [root], port: 0, rateLimit: rule });
+    const proxied = await startVerify({
+      trustAnchors: [root],
+      port: 0,
+      rateLimit: rule,
+      trustedProxies: ['loopback'],
+    });
+    try {
+      const codes = [];
+      for (let i = 0; i < 4; i++) codes.push(await post(direct.url, `198.51.100.${i}`));
+      expect(codes).toEqual([200, 200, 429, 429]);
+      // Behind a trusted local proxy, each forwarded client has its own bucket; the rightmost
+      // untrusted entry counts, so prepending a fake address changes nothing.
+      const behind = [];
+      for (let i = 0; i < 3; i++) behind.push(await post(proxied.url, `203.0.113.9, 198.51.100.${i}`));
+      expect(behind).toEqual([200, 200, 200]);
+      const same = [];
+      for (let i = 0; i < 3; i++) same.push(await post(proxied.url, `10.9.9.${i}, 198.51.100.7`));
+      expect(same).toEqual([200, 200, 429]);
+    } finally {
+      await direct.close();
+      await proxied.close();
+    }
+  });
+
   it('refuses to start without a trust anchor', () => {
     let thrown: unknown;
     try {
