@@ -8,7 +8,8 @@
  * | `KZPKI_STATUS_SOURCE` | `ca` (the reference CA's store) or `offline` (an external CA) | `ca` |
  * | `KZPKI_DATA_DIR` | directory of the CA's `ca.sqlite` (`ca` source) | `./var` |
  * | `KZPKI_DATABASE_URL` | `ca` source: the store instead, `postgres://...` (several status processes; revocations arrive by notification) or `sqlite:<path>` | the SQLite file in `KZPKI_DATA_DIR` |
- * | `KZPKI_STATUS_PASSPHRASE` | passphrase of the OCSP responder keys (`ca` source; the CA must use the same value) | the public dev value `DEV_STATUS_PASSPHRASE`, with a warning |
+ * | `KZPKI_STATUS_PASSPHRASE` | passphrase of the OCSP responder keys (`ca` source; the CA must use the same value) | the public dev value `DEV_STATUS_PASSPHRASE`, with a warning on loopback; refused on a network address |
+ * | `KZPKI_INSECURE_PUBLIC_PASSPHRASE` | `1`: accept the public passphrase on a network address (as the CA does) | refused |
  * | `KZPKI_STATUS_CA_CERT` | `offline`: the external CA's certificate (PEM or DER file) | required |
  * | `KZPKI_STATUS_RESPONDER_CERT` / `_KEY` | `offline`: the delegated OCSP responder certificate and PKCS#8 key | no OCSP (`unauthorized`) |
  * | `KZPKI_STATUS_CRL` / `KZPKI_STATUS_DELTA_CRL` | `offline`: the full and delta CRLs the CA signed (PEM or DER files), re-read when they change | no CRLs |
@@ -25,6 +26,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEV_STATUS_PASSPHRASE } from '@kzpki/ca-store';
 import { importPkcs8, NCA_TSA_POLICY_OIDS, toDer } from '@kzpki/pki';
+import { isLoopbackHost } from '@kzpki/server-kit';
 import { StatusError } from './errors.js';
 import { CaStoreStatusSource } from './source/ca-store-source.js';
 import { MemoryStatusSource } from './source/memory-source.js';
@@ -70,6 +72,14 @@ export function statusConfigFromEnv(
   if (mode === 'ca') {
     const dataDir = resolve(env.KZPKI_DATA_DIR || './var');
     const given = env.KZPKI_STATUS_PASSPHRASE;
+    if (!given && !isLoopbackHost(host) && env.KZPKI_INSECURE_PUBLIC_PASSPHRASE !== '1') {
+      // The responder keys sealed under a passphrase published in this repository are as good as
+      // public: anyone with a copy of the data could sign OCSP answers for this CA.
+      throw new StatusError(
+        'ERR_CONFIG',
+        `KZPKI_STATUS_HOST=${host} is a network address and KZPKI_STATUS_PASSPHRASE is not set: set it (the CA's value), or accept the public development passphrase with KZPKI_INSECURE_PUBLIC_PASSPHRASE=1`,
+      );
+    }
     if (!given) {
       warn(
         '[kzpki-status] KZPKI_STATUS_PASSPHRASE is not set: the OCSP responder keys are opened with the public development passphrase. Never do this outside a local test setup.',

@@ -36,6 +36,27 @@ describe('statusConfigFromEnv', () => {
     expect(d).toMatchObject({ port: 9999, publicUrl: 'https://status.example.kz' });
   });
 
+  it('refuses the public status passphrase on a network address unless told to accept it', () => {
+    for (const host of ['0.0.0.0', '::', '10.1.2.3', 'status.example.kz']) {
+      expect(() => statusConfigFromEnv({ KZPKI_STATUS_HOST: host }, () => {})).toThrow(
+        expect.objectContaining({
+          code: 'ERR_CONFIG',
+          message: expect.stringContaining('KZPKI_STATUS_PASSPHRASE'),
+        }),
+      );
+    }
+    const warnings: string[] = [];
+    const c = statusConfigFromEnv(
+      { KZPKI_STATUS_HOST: '0.0.0.0', KZPKI_INSECURE_PUBLIC_PASSPHRASE: '1' },
+      (m) => warnings.push(m),
+    );
+    expect(c.host).toBe('0.0.0.0');
+    expect(warnings.join()).toContain('public development passphrase');
+    expect(
+      statusConfigFromEnv({ KZPKI_STATUS_HOST: '0.0.0.0', KZPKI_STATUS_PASSPHRASE: 'x' }, () => {}).host,
+    ).toBe('0.0.0.0');
+  });
+
   it('refuses invalid values with ERR_CONFIG', () => {
     const bad = [
       { KZPKI_STATUS_PORT: '70000' },
