@@ -58,6 +58,7 @@ import {
   openCaKey,
   type ResponderName,
 } from './material.js';
+import { ensureTimestampSigners, type TimestampSignersResult, TSA_POLICIES } from './timestamp-signers.js';
 
 /**
  * Days by which a new root and issuing CA certificate are backdated: room for the "expired" test
@@ -110,6 +111,8 @@ export interface InitCaOptions {
   operator?: OperatorIdentity;
   /** Validity of the OCSP responder certificates in days (default 90). */
   ocspResponderValidityDays?: number;
+  /** Validity of the TSA certificates in days (default 365; renewed like the responders). */
+  tsaValidityDays?: number;
   /** Renew the OCSP responder and operator certificates when fewer days remain (default 30). */
   renewBeforeDays?: number;
   /** Clock. */
@@ -123,6 +126,11 @@ export interface InitCaResult {
   /** Service certificates (operator, responders) renewed by this call. */
   renewed: HierarchyName[];
   material: CaMaterial;
+  /**
+   * The status service's TSAs (RFC 3161): created or renewed by this call, and those in use; their
+   * keys are sealed under the status passphrase, as the responders' (`timestamp-signers.ts`).
+   */
+  timestampSigners: TimestampSignersResult;
 }
 
 const DEFAULT_ALGORITHMS: Record<HierarchyName, KeyAlgorithmName> = {
@@ -281,9 +289,29 @@ export async function initCa(store: CaRepository, opts: InitCaOptions): Promise<
     (existing ? renewed : created).push(name);
     responders[name] = certificateInfo(name, issued.der);
   }
+  const timestampSigners = await ensureTimestampSigners(
+    store,
+    [
+      {
+        name: 'tsa',
+        issuer: issuing,
+        policy: TSA_POLICIES.tsa,
+        algorithm: 'RSA-2048',
+        urls: endEntityUrls(opts.statusBaseUrl),
+      },
+    ],
+    {
+      kek: statusKek,
+      kekChanged: changed,
+      renewBeforeMs,
+      now: now(),
+      ...(opts.tsaValidityDays !== undefined ? { validityDays: opts.tsaValidityDays } : {}),
+    },
+  );
   return {
     created,
     renewed,
+    timestampSigners,
     material: {
       root,
       issuing,
