@@ -112,7 +112,7 @@ export interface StatusServer {
   readonly material: StatusMaterial;
   /**
    * Reloads the CA material now (also done every `materialRefreshMs`); resolves `true` when an
-   * OCSP signing certificate changed and the responder switched to it.
+   * OCSP signing certificate or a TSA changed and the service switched to it.
    */
   reloadSigners(): Promise<boolean>;
   /** Listens on `host:port` (defaults 127.0.0.1 and 8081; port 0 = any free port). */
@@ -164,11 +164,23 @@ export async function createStatusServer(options: StatusServerOptions): Promise<
   const keyChecker = new KeyChecker(source, material, options.now);
   const startedAt = Date.now();
   let signersNow = signerFingerprint(material);
-  /** Reloads the material; when an OCSP signer changed (renewal), the responder switches to it. */
+  let tsasNow = tsaFingerprint(material);
+  /**
+   * Reloads the material; when an OCSP signer changed (renewal), the responder switches to it, and
+   * when a TSA changed, `/tsp` does.
+   */
   const reloadSigners = async (): Promise<boolean> => {
     const next = await source.material();
+    const tsas = tsaFingerprint(next);
+    let changed = false;
+    if (tsas !== tsasNow) {
+      await tsp.update(next.timestampSigners ?? []);
+      tsasNow = tsas;
+      console.log('[kzpki-status] TSA certificates changed (new or renewed); now timestamping with them');
+      changed = true;
+    }
     const fingerprint = signerFingerprint(next);
-    if (fingerprint === signersNow) return false;
+    if (fingerprint === signersNow) return changed;
     await responder.updateIssuers(next.issuers);
     signersNow = fingerprint;
     console.log('[kzpki-status] OCSP signing certificate renewed; now answering with the new one');
@@ -293,6 +305,13 @@ export async function startStatus(
   const server = await createStatusServer(options);
   const running = await server.listen({ port: options.port, host: options.host });
   return { ...running, server };
+}
+
+/** What identifies the TSAs in use: their policies and certificates. */
+function tsaFingerprint(material: StatusMaterial): string {
+  return (material.timestampSigners ?? [])
+    .map((t) => `${t.policy}:${Buffer.from(t.certificate).toString('base64')}`)
+    .join('|');
 }
 
 /** What identifies the OCSP signers in use: their certificates. */

@@ -202,7 +202,7 @@ describe('POST /tsp', () => {
     expect(metrics).toMatch(/kzpki_status_tsp_responses_total\{status="rejection"/);
   });
 
-  it('serves RSA and GOST-2015 TSAs side by side, chosen by the request policy', async () => {
+  it('serves RSA and GOST-2015 TSAs side by side, chosen by the request policy or a GOST imprint hash', async () => {
     // A GOST R 34.10-2015 (512-bit) root and TSA, as the NCA's GOST hierarchy.
     const gostName = (cn: string) => [
       { type: NCA_OIDS.attribute.country, value: 'KZ' },
@@ -253,9 +253,17 @@ describe('POST /tsp', () => {
       });
       expect(v.failures).toEqual([]);
       expect(v.valid).toBe(true);
-      // No policy named: the first TSA (RSA) answers.
+      // No policy named: the first TSA (RSA) answers, unless the imprint is a GOST hash.
       const rsa = await requestTimestamp({ url: `${both.url}/tsp`, data, hash: 'SHA-256' });
       expect(rsa.info.policy).toBe(NCA_TSA_POLICY_OIDS.rsa);
+      const byHash = await requestTimestamp({ url: `${both.url}/tsp`, data, hash: 'STREEBOG-512' });
+      expect(byHash.info.policy).toBe(NCA_TSA_POLICY_OIDS.gost2015);
+      const byHashOnly = await verifyTimestampToken(byHash.token, {
+        data,
+        trustAnchors: [gostRoot.der],
+        certificates: [gostTsa.der],
+      });
+      expect(byHashOnly.valid).toBe(true);
     } finally {
       await both.close();
     }

@@ -4,12 +4,15 @@
  * `TimeStampResp` (`application/timestamp-reply`) signed by the TSA key the CA certified for this
  * service (extKeyUsage id-kp-timeStamping only, critical). One TSA per policy (the NCA's
  * 1.2.398.3.3.2.6.2 for RSA, 1.2.398.3.3.2.6.4 for GOST-2015, see docs/domain.md): a request that
- * names a policy goes to that TSA, one that names none to the first. Protocol-level refusals (bad
- * request, unknown policy or hash) are `rejection` responses with HTTP 200 and a failInfo, as
- * RFC 3161 §2.4.2 has them; HTTP errors are only about HTTP (media type, size, rate).
+ * names a policy goes to that TSA; one that names none goes to the GOST TSA when its imprint is a
+ * GOST hash (Streebog, GOST R 34.11-94) and there is one, else to the first. The TSAs can be
+ * replaced while serving ({@link TspHandler.update}: a renewed TSA certificate). Protocol-level
+ * refusals (bad request, unknown policy or hash) are `rejection` responses with HTTP 200 and a
+ * failInfo, as RFC 3161 §2.4.2 has them; HTTP errors are only about HTTP (media type, size, rate).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  NCA_TSA_POLICY_OIDS,
   parseTimestampRequest,
   parseTimestampResponse,
   prepareTimestampAuthority,
@@ -43,6 +46,23 @@ export interface TspHandlerOptions {
 
 const REPLY = 'application/timestamp-reply';
 
+/** The `/tsp` request listener, whose TSAs can be replaced while it serves. */
+export interface TspHandler {
+  /** Answers `/tsp`; returns `false` (without touching the response) for other paths. */
+  (req: IncomingMessage, res: ServerResponse): boolean;
+  /** Serves these TSAs from now on (e.g. after a renewal); the first is the default. */
+  update(signers: readonly TimestampSignerMaterial[]): Promise<void>;
+}
+
+/** Imprint hashes that send a request without a policy to the GOST TSA. */
+const GOST_HASHES = new Set(['STREEBOG-256', 'STREEBOG-512', 'GOST34311-95']);
+/** GOST TSA policies, preferred in this order. */
+const GOST_POLICIES = [
+  NCA_TSA_POLICY_OIDS.gost2015,
+  NCA_TSA_POLICY_OIDS.gost2004,
+  NCA_TSA_POLICY_OIDS.gostGt,
+];
+
 /**
  * A request listener for `/tsp`: returns `false` (without touching the response) for other paths.
  * @example
@@ -51,25 +71,27 @@ const REPLY = 'application/timestamp-reply';
  * http.createServer((req, res) => { if (!tsp(req, res)) next(req, res); });
  * ```
  */
-export async function createTspHandler(
-  options: TspHandlerOptions,
-): Promise<(req: IncomingMessage, res: ServerResponse) => boolean> {
+export async function createTspHandler(options: TspHandlerOptions): Promise<TspHandler> {
   const { metrics } = options;
   const maxBytes = options.maxRequestBytes ?? 16 * 1024;
   const trusted = compileTrustedProxies(options.trustedProxies ?? []);
-  const authorities: TimestampAuthority[] = [];
-  for (const s of options.signers) {
-    authorities.push(
-      await prepareTimestampAuthority({
-        key: s.privateKey,
-        certificate: s.certificate,
-        chain: s.chain,
-        policy: s.policy,
-        ...(options.now ? { clock: options.now } : {}),
-      }),
-    );
-  }
-  const byPolicy = new Map(authorities.map((a) => [a.policy, a]));
+  const prepare = async (signers: readonly TimestampSignerMaterial[]): Promise<TimestampAuthority[]> => {
+    const prepared: TimestampAuthority[] = [];
+    for (const s of signers) {
+      prepared.push(
+        await prepareTimestampAuthority({
+          key: s.privateKey,
+          certificate: s.certificate,
+          chain: s.chain,
+          policy: s.policy,
+          ...(options.now ? { clock: options.now } : {}),
+        }),
+      );
+    }
+    return prepared;
+  };
+  let authorities = await prepare(options.signers);
+  let byPolicy = new Map(authorities.map((a) => [a.policy, a]));
 
   const finish = (method: string, code: number, started: number): void => {
     metrics?.httpRequests.inc({ route: 'tsp', method, code: String(code) });
@@ -78,16 +100,23 @@ export async function createTspHandler(
 
   const answer = async (body: Uint8Array): Promise<{ der: Uint8Array; policy: string }> => {
     let policy: string | undefined;
+    let hash: string | undefined;
     try {
-      policy = parseTimestampRequest(body).policy;
+      const request = parseTimestampRequest(body);
+      policy = request.policy;
+      hash = request.imprint.hash;
     } catch {
       policy = undefined; // the default TSA answers badDataFormat
     }
-    const tsa = (policy !== undefined ? byPolicy.get(policy) : undefined) ?? authorities[0]!;
+    const gost =
+      policy === undefined && hash !== undefined && GOST_HASHES.has(hash)
+        ? GOST_POLICIES.map((p) => byPolicy.get(p)).find((a) => a !== undefined)
+        : undefined;
+    const tsa = (policy !== undefined ? byPolicy.get(policy) : gost) ?? authorities[0]!;
     return { der: await tsa.respond(body), policy: tsa.policy };
   };
 
-  return (req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): boolean => {
     const url = req.url ?? '';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
@@ -174,4 +203,11 @@ export async function createTspHandler(
     req.on('error', () => res.destroy());
     return true;
   };
+  return Object.assign(handler, {
+    async update(signers: readonly TimestampSignerMaterial[]): Promise<void> {
+      const next = await prepare(signers);
+      authorities = next;
+      byPolicy = new Map(next.map((a) => [a.policy, a]));
+    },
+  });
 }

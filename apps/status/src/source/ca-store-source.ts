@@ -9,6 +9,9 @@
  *   its private key encrypted under the status KEK, opened here with `KZPKI_STATUS_PASSPHRASE`
  *   (see `keys/responder-keys.ts` in `@kzpki/ca-store`). The CA's own keys, their KEK and the CA
  *   passphrase are never read or known here;
+ * - the time-stamping authorities the CA certified for this service (extKeyUsage id-kp-timeStamping
+ *   only, critical; one per issuing CA and NCA TSA policy) with their keys sealed under the same
+ *   status KEK, served on `POST /tsp`;
  * - certificate statuses, the revocation sequence and changes (OCSP);
  * - the CRLs the CA signed and published (served as they are);
  * - application status pages.
@@ -17,13 +20,19 @@ import {
   type CrlKind,
   caStorePath,
   describeStoreLocation,
+  type IssuerRecord,
   isCaStoreError,
   type OcspResponderRecord,
   openStatusRepository,
   ResponderKeyring,
   type StatusStore,
 } from '@kzpki/ca-store';
-import { normalizeSerialHex } from '@kzpki/pki';
+import {
+  inspectCertificate,
+  isTimestampingCertificate,
+  NCA_TSA_POLICY_OIDS,
+  normalizeSerialHex,
+} from '@kzpki/pki';
 import { StatusError } from '../errors.js';
 import { isDelegatedResponder } from '../ocsp/responder.js';
 import type {
@@ -35,6 +44,7 @@ import type {
   SignerMaterial,
   StatusMaterial,
   StatusSource,
+  TimestampSignerMaterial,
 } from './status-source.js';
 
 /** Options of {@link CaStoreStatusSource.open}. */
@@ -58,8 +68,10 @@ export interface CaStoreStatusSourceOptions {
   passphrase: string;
   /** Close the store with {@link CaStoreStatusSource.close} (default false). */
   ownsStore?: boolean;
-  /** Where responders that cannot be used are reported (default `console.warn`). */
+  /** Where responders and TSAs that cannot be used are reported (default `console.warn`). */
   warn?: (message: string) => void;
+  /** Clock (an expired TSA certificate is not served). */
+  now?: () => Date;
 }
 
 /** Reads statuses, published CRLs, applications and the responder keys from the CA store. */
@@ -139,10 +151,46 @@ export class CaStoreStatusSource implements StatusSource {
         this.warn(`No usable OCSP responder for ${p.id}: OCSP requests about it get "unauthorized"`);
       issuers.push({ id: p.id, certificate: p.certificate, ...(signer ? { ocspSigner: signer } : {}) });
     }
+    const timestampSigners = await this.timestampSigners(published);
     return {
       issuers,
+      ...(timestampSigners.length > 0 ? { timestampSigners } : {}),
       trustAnchors: published.filter((p) => p.role === 'root').map((p) => p.certificate),
     };
+  }
+
+  /**
+   * The TSAs of the published CAs, RSA (the NCA's 1.2.398.3.3.2.6.2) first: the default for
+   * requests that name no policy. A TSA whose certificate is not a timestamping certificate of its
+   * CA, or has expired, is reported and not served.
+   */
+  private async timestampSigners(published: IssuerRecord[]): Promise<TimestampSignerMaterial[]> {
+    const records = await this.store.listTimestampSigners();
+    const now = (this.options.now ?? (() => new Date()))();
+    const signers: TimestampSignerMaterial[] = [];
+    for (const r of records) {
+      const issuer = published.find((p) => p.skiHex.toLowerCase() === r.issuerSkiHex);
+      if (!issuer) continue; // a CA no longer published
+      if (!isTsaOf(r.certificate, issuer.certificate)) {
+        this.warn(`The TSA certificate ${r.serialHex} is not a timestamping certificate of its CA`);
+        continue;
+      }
+      if (r.notAfter.getTime() <= now.getTime()) {
+        this.warn(`The TSA certificate ${r.serialHex} has expired: start the CA to renew it`);
+        continue;
+      }
+      const up = inspectCertificate(issuer.certificate).authorityKeyId;
+      const root = published.find((p) => p.role === 'root' && p.skiHex.toLowerCase() === up && p !== issuer);
+      signers.push({
+        certificate: r.certificate,
+        privateKey: await this.openKey('TSA', () => this.keyring.openTimestampSigner(r)),
+        chain: root ? [issuer.certificate, root.certificate] : [issuer.certificate],
+        policy: r.policy,
+      });
+    }
+    return signers.sort(
+      (a, b) => Number(b.policy === NCA_TSA_POLICY_OIDS.rsa) - Number(a.policy === NCA_TSA_POLICY_OIDS.rsa),
+    );
   }
 
   /**
@@ -230,17 +278,25 @@ export class CaStoreStatusSource implements StatusSource {
       this.warn(`The OCSP responder certificate ${r.serialHex} is not a delegated responder of its CA`);
       return undefined;
     }
+    return {
+      certificate: r.certificate,
+      privateKey: await this.openKey('OCSP responder', () => this.keyring.open(r)),
+    };
+  }
+
+  /** Opens a key sealed under the status KEK; a wrong passphrase is a configuration error. */
+  private async openKey<K>(what: string, open: () => Promise<K>): Promise<K> {
     try {
-      return { certificate: r.certificate, privateKey: await this.keyring.open(r) };
+      return await open();
     } catch (cause) {
       if (isCaStoreError(cause, 'ERR_KEY_DECRYPT')) {
         throw new StatusError(
           'ERR_CONFIG',
-          'Cannot open the OCSP responder keys: KZPKI_STATUS_PASSPHRASE differs from the one the CA used (restart the CA with the same value)',
+          `Cannot open the ${what} keys: KZPKI_STATUS_PASSPHRASE differs from the one the CA used (restart the CA with the same value)`,
           { cause },
         );
       }
-      throw new StatusError('ERR_SOURCE', 'Cannot read the OCSP responder keys', { cause });
+      throw new StatusError('ERR_SOURCE', `Cannot read the ${what} keys`, { cause });
     }
   }
 
@@ -252,5 +308,21 @@ export class CaStoreStatusSource implements StatusSource {
     const ski = this.skiById.get(issuerId);
     if (!ski) throw new StatusError('ERR_ISSUER_UNKNOWN', `No issuer ${issuerId} (material not loaded?)`);
     return ski;
+  }
+}
+
+/** `true` when `tsa` is a timestamping certificate (RFC 3161 §2.3) issued by the CA `issuer`. */
+function isTsaOf(tsa: Uint8Array, issuer: Uint8Array): boolean {
+  try {
+    const ca = inspectCertificate(issuer);
+    const t = inspectCertificate(tsa);
+    return (
+      ca.subjectKeyId !== undefined &&
+      t.authorityKeyId === ca.subjectKeyId &&
+      !t.isCa &&
+      isTimestampingCertificate(tsa)
+    );
+  } catch {
+    return false;
   }
 }
