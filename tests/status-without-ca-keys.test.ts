@@ -5,7 +5,8 @@
  * settings (CA KEK parameters, OTP key) dropped, the status service is started as its own process
  * (`apps/status/dist/main.js`) with the status passphrase only, no CA passphrase in its environment.
  * It must answer OCSP (good and revoked, with the delegated responders), serve the full and delta
- * CRLs of both CAs exactly as the CA published them, and the application status route.
+ * CRLs of both CAs exactly as the CA published them, the application status route, and timestamps
+ * (`POST /tsp`) with the TSA the CA certified, whose key it opens with the status passphrase too.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -20,10 +21,13 @@ import {
   createOcspRequest,
   fromBase64,
   inspectCertificate,
+  NCA_TSA_POLICY_OIDS,
   parseCrl,
   parseOcspResponse,
+  requestTimestamp,
   verifyCrl,
   verifyOcspResponse,
+  verifyTimestampToken,
 } from '@kzpki/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -226,5 +230,29 @@ describe('the status service on a store without the CA keys', () => {
     });
     // Masked: anyone with the number reads this page (issue 10 #12).
     expect(body.user.iin).toBe('********0128');
+  });
+
+  it('timestamps with the TSA the CA certified (POST /tsp), its key opened with the status passphrase', async () => {
+    const data = new TextEncoder().encode('a signature value to timestamp');
+    const { token, info } = await requestTimestamp({
+      url: `${statusUrl}/tsp`,
+      data,
+      hash: 'SHA-256',
+      certReq: true,
+    });
+    expect(info.policy).toBe(NCA_TSA_POLICY_OIDS.rsa);
+    const v = await verifyTimestampToken(token, {
+      data,
+      trustAnchors: [rootCa],
+      certificates: [issuingCa],
+      policies: [NCA_TSA_POLICY_OIDS.rsa],
+    });
+    expect(v.failures).toEqual([]);
+    expect(v.valid).toBe(true);
+    // A TSA certificate of the issuing CA, never a CA key.
+    const tsa = inspectCertificate(v.tsaCertificate!);
+    expect(tsa.extKeyUsage).toEqual(['1.3.6.1.5.5.7.3.8']);
+    expect(tsa.authorityKeyId).toBe(inspectCertificate(issuingCa).subjectKeyId);
+    expect(tsa.isCa).toBe(false);
   });
 });
