@@ -6,7 +6,8 @@
  * canonicalisation checks with the signature verified by `verifyGost`.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type CmsVerificationReport,
@@ -89,29 +90,40 @@ export function opensslVerifyCms(
   }
 }
 
-let javaState: { ok: boolean; why: string } | undefined;
+let javaState: { ok: boolean; why: string; command: string[] } | undefined;
 
-/** Whether `java VerifyXml.java` runs here (the JDK's source launcher needs the compiler). */
+/**
+ * Whether the JDK verifier can run here. It is compiled once per test process with `javac` (the
+ * source launcher would compile it again on every call, seconds each on a loaded machine); where
+ * only a JRE is present it runs through the source launcher.
+ */
 export function javaXmlVerifier(): { ok: boolean; why: string } {
   if (javaState) return javaState;
-  const r = spawnSync('java', [join(import.meta.dirname, 'VerifyXml.java')], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (r.error) javaState = { ok: false, why: `java is not installed (${r.error.message})` };
+  const source = join(import.meta.dirname, 'VerifyXml.java');
+  const classes = mkdtempSync(join(tmpdir(), 'kzpki-verifyxml-'));
+  process.once('exit', () => rmSync(classes, { recursive: true, force: true }));
+  const javac = spawnSync('javac', ['-d', classes, source], { encoding: 'utf8', timeout: 120_000 });
+  const command = javac.status === 0 ? ['-cp', classes, 'VerifyXml'] : [source];
+  const r = spawnSync('java', command, { encoding: 'utf8', timeout: 120_000 });
+  if (r.error) javaState = { ok: false, why: `java is not installed (${r.error.message})`, command };
   else if (/compilation failed|error:/.test(r.stderr) && !/ArrayIndexOutOfBounds/.test(r.stderr))
-    javaState = { ok: false, why: `java cannot compile the verifier here: ${r.stderr.split('\n')[0]}` };
-  else javaState = { ok: true, why: '' };
+    javaState = {
+      ok: false,
+      why: `java cannot compile the verifier here: ${r.stderr.split('\n')[0]}`,
+      command,
+    };
+  else javaState = { ok: true, why: '', command };
   if (!javaState.ok) console.warn(`[kzpki] skipping the JDK XMLDSig checks: ${javaState.why}`);
   return javaState;
 }
 
 /** Verifies every signature of `xml` with the JDK; resolves with its output (`valid N` or `invalid …`). */
 export function javaVerifyXml(xml: string, idAttribute = 'Id'): { ok: boolean; output: string } {
+  const { command } = javaXmlVerifier() as { command: string[] };
   const tmp = tempDir('kzpki-ncalayer-java-');
   try {
     const file = tmp.write('signed.xml', xml);
-    const r = spawnSync('java', [join(import.meta.dirname, 'VerifyXml.java'), file, idAttribute], {
+    const r = spawnSync('java', [...command, file, idAttribute], {
       encoding: 'utf8',
       timeout: 120_000,
     });
