@@ -97,7 +97,7 @@ let javaState: { ok: boolean; why: string; command: string[] } | undefined;
  * source launcher would compile it again on every call, seconds each on a loaded machine); where
  * only a JRE is present it runs through the source launcher.
  */
-export function javaXmlVerifier(): { ok: boolean; why: string } {
+export function javaXmlVerifier(): { ok: boolean; why: string; command: string[] } {
   if (javaState) return javaState;
   const source = join(import.meta.dirname, 'VerifyXml.java');
   const classes = mkdtempSync(join(tmpdir(), 'kzpki-verifyxml-'));
@@ -119,7 +119,7 @@ export function javaXmlVerifier(): { ok: boolean; why: string } {
 
 /** Verifies every signature of `xml` with the JDK; resolves with its output (`valid N` or `invalid …`). */
 export function javaVerifyXml(xml: string, idAttribute = 'Id'): { ok: boolean; output: string } {
-  const { command } = javaXmlVerifier() as { command: string[] };
+  const { command } = javaXmlVerifier();
   const tmp = tempDir('kzpki-ncalayer-java-');
   try {
     const file = tmp.write('signed.xml', xml);
