@@ -8,6 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { NCA_TSA_POLICY_OIDS, requestTimestamp } from '@kzpki/pki';
 import { tempDir } from '@kzpki/test-fixtures';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from './io.js';
@@ -106,6 +107,15 @@ describe('kzpki start', () => {
       expect(await (await fetch(`${portalUrl}/v1/health`)).json()).toMatchObject({ status: 'ok' });
       const crl = await fetch(`${statusUrl}/crl/kzpki-test-issuing-rsa.crl`);
       expect(crl.headers.get('content-type')).toMatch(/^application\/pkix-crl/);
+      // The TSA the CA certified for the status service answers where the banner says.
+      const tsaUrl = /TSA \(RFC 3161\):\s+(http:\/\/\S+)/.exec(banner)?.[1];
+      expect(tsaUrl).toBe(`${statusUrl}/tsp`);
+      const stamp = await requestTimestamp({
+        url: tsaUrl!,
+        data: new Uint8Array([1, 2, 3]),
+        hash: 'SHA-256',
+      });
+      expect(stamp.info.policy).toBe(NCA_TSA_POLICY_OIDS.rsa);
 
       // Every command it suggests is `npx kzpki ...`, and the first runs as pasted from the
       // repository root (only its output folder is moved out of the repository).

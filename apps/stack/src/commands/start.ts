@@ -48,6 +48,7 @@ export function banner(s: RunningServices, testMode: boolean, personas: DemoPers
       ['status service', `${s.statusUrl} (spec: openapi/status.yaml)`],
       ['OCSP', `${s.statusUrl}/ocsp`],
       ['CRLs', `${s.statusUrl}/crl/kzpki-test-issuing-rsa.crl, ${s.statusUrl}/crl/kzpki-test-root-rsa.crl`],
+      ['TSA (RFC 3161)', `${s.statusUrl}/tsp (POST application/timestamp-query; policy 1.2.398.3.3.2.6.2)`],
       ...(s.verifyUrl
         ? ([['verification service', `${s.verifyUrl} (spec: openapi/verify.yaml)`]] as [string, string][])
         : []),
