@@ -174,6 +174,12 @@ describe('kzpki ca init', () => {
         'root',
         'root-ocsp-responder',
       ]);
+      // The status service's TSA, certified at once (its key sealed for the status service).
+      expect(report.timestampSigners).toMatchObject({
+        created: ['tsa'],
+        renewed: [],
+        signers: [{ name: 'tsa', policy: '1.2.398.3.3.2.6.2' }],
+      });
       expect(report.certificates.map((c: { subject: string }) => c.subject)).toEqual(
         expect.arrayContaining(['CN=KZPKI TEST ROOT CA (RSA),O=KZPKI TEST (NOT A REAL CA),C=KZ']),
       );
@@ -186,6 +192,10 @@ describe('kzpki ca init', () => {
       expect(second.code).toBe(0);
       expect(second.stdout).toMatch(/already initialised, nothing to do/);
       expect(second.stdout).toContain(report.certificates[0].serialHex);
+      expect(second.stdout).toContain(
+        `TSA of the status service (POST /tsp, key sealed for it): policy 1.2.398.3.3.2.6.2, serial ${report.timestampSigners.signers[0].serialHex}`,
+      );
+      expect(second.stdout).not.toMatch(/\((created|renewed)\)/);
     } finally {
       if (env === undefined) delete process.env.KZPKI_CA_PASSPHRASE;
       else process.env.KZPKI_CA_PASSPHRASE = env;

@@ -121,6 +121,16 @@ export function register(program: Command, ctx: Context): void {
                 created: result.created,
                 renewed: result.renewed,
                 certificates,
+                timestampSigners: {
+                  created: result.timestampSigners.created,
+                  renewed: result.timestampSigners.renewed,
+                  signers: result.timestampSigners.signers.map((t) => ({
+                    name: t.name,
+                    policy: t.policy,
+                    serialHex: t.serialHex,
+                    notAfter: t.notAfter.toISOString(),
+                  })),
+                },
               });
             }
             const what =
@@ -130,6 +140,17 @@ export function register(program: Command, ctx: Context): void {
                   ? `renewed ${result.renewed.join(', ')}`
                   : 'already initialised, nothing to do';
             ctx.io.stdout(`${describeStoreLocation(location)}: ${what}\n`);
+            const tsa = result.timestampSigners;
+            for (const t of tsa.signers) {
+              const change = tsa.created.includes(t.name)
+                ? ' (created)'
+                : tsa.renewed.includes(t.name)
+                  ? ' (renewed)'
+                  : '';
+              ctx.io.stdout(
+                `TSA of the status service (POST /tsp, key sealed for it): policy ${t.policy}, serial ${t.serialHex}, until ${t.notAfter.toISOString()}${change}\n`,
+              );
+            }
             for (const c of certificates) {
               ctx.io.stdout(
                 `\n${c.name}:\n${table(
