@@ -8,7 +8,7 @@
  * | `KZPKI_STATUS_SOURCE` | `ca` (the reference CA's store) or `offline` (an external CA) | `ca` |
  * | `KZPKI_DATA_DIR` | directory of the CA's `ca.sqlite` (`ca` source) | `./var` |
  * | `KZPKI_DATABASE_URL` | `ca` source: the store instead, `postgres://...` (several status processes; revocations arrive by notification) or `sqlite:<path>` | the SQLite file in `KZPKI_DATA_DIR` |
- * | `KZPKI_STATUS_PASSPHRASE` | passphrase of the OCSP responder keys (`ca` source; the CA must use the same value) | the public dev value `DEV_STATUS_PASSPHRASE`, with a warning on loopback; refused on a network address |
+ * | `KZPKI_STATUS_PASSPHRASE` | passphrase of the OCSP responder and TSA keys (`ca` source; the CA must use the same value) | the public dev value `DEV_STATUS_PASSPHRASE`, with a warning on loopback; refused on a network address |
  * | `KZPKI_INSECURE_PUBLIC_PASSPHRASE` | `1`: accept the public passphrase on a network address (as the CA does) | refused |
  * | `KZPKI_STATUS_CA_CERT` | `offline`: the external CA's certificate (PEM or DER file) | required |
  * | `KZPKI_STATUS_RESPONDER_CERT` / `_KEY` | `offline`: the delegated OCSP responder certificate and PKCS#8 key | no OCSP (`unauthorized`) |
@@ -82,7 +82,7 @@ export function statusConfigFromEnv(
     }
     if (!given) {
       warn(
-        '[kzpki-status] KZPKI_STATUS_PASSPHRASE is not set: the OCSP responder keys are opened with the public development passphrase. Never do this outside a local test setup.',
+        '[kzpki-status] KZPKI_STATUS_PASSPHRASE is not set: the OCSP responder and TSA keys are opened with the public development passphrase. Never do this outside a local test setup.',
       );
     }
     const passphrase: string = given || DEV_STATUS_PASSPHRASE;
