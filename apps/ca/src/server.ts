@@ -44,11 +44,16 @@ import { publicHandlers } from './routes/public-routes.js';
 import type { CaRouteTable } from './routes/types.js';
 import { loadCaSpec } from './spec/ca-spec.js';
 
-/** The CAs whose CRLs the CA signs: the issuing CA and the root, under their URL names. */
+/**
+ * The CAs whose CRLs the CA signs: the issuing CA and the root of each hierarchy (RSA, GOST), under
+ * their URL names; each CRL is signed with its CA's own algorithm.
+ */
 export function crlIssuers(material: CaMaterial): CrlIssuer[] {
   return [
     { id: CA_FILE_NAMES.issuing, ...material.issuing },
     { id: CA_FILE_NAMES.root, ...material.root },
+    { id: CA_FILE_NAMES['gost-issuing'], ...material.gostIssuing },
+    { id: CA_FILE_NAMES['gost-root'], ...material.gostRoot },
   ].map(({ id, skiHex, certificate, privateKey }) => ({ id, skiHex, certificate, privateKey }));
 }
 

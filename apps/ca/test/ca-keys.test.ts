@@ -43,7 +43,17 @@ afterEach(async () => {
 describe('CA keys at rest', () => {
   it('are encrypted under the passphrase; a wrong passphrase or a moved key fails', async () => {
     const first = await initCa(s, BASE);
-    expect(first.created).toEqual(['root', 'issuing', 'operator', 'root-ocsp-responder', 'ocsp-responder']);
+    expect(first.created).toEqual([
+      'root',
+      'issuing',
+      'operator',
+      'gost-root',
+      'gost-issuing',
+      'root-ocsp-responder',
+      'ocsp-responder',
+      'gost-root-ocsp-responder',
+      'gost-ocsp-responder',
+    ]);
     const m = await loadCaMaterial(s, { passphrase: 'correct horse' });
     expect(m.issuing.privateKey.extractable).toBe(false);
     expect(m.issuing.skiHex).toBe(first.material.issuing.skiHex);
@@ -79,6 +89,8 @@ describe('OCSP responders for the status service', () => {
   it('are delegated responders of each CA, sealed under the status passphrase only', async () => {
     const { material: m } = await initCa(s, BASE);
     expect(s.db.prepare('SELECT name FROM ca_keys ORDER BY name').pluck().all()).toEqual([
+      'gost-issuing',
+      'gost-root',
       'issuing',
       'operator',
       'root',
@@ -95,7 +107,7 @@ describe('OCSP responders for the status service', () => {
       expect(cert.ocspNoCheck).toBe(true);
       expect(cert.isCa).toBe(false);
       const key = await new ResponderKeyring('battery staple').open(record);
-      expect(key.extractable).toBe(false);
+      expect((key as CryptoKey).extractable).toBe(false);
       // The CA passphrase does not open it: the two secrets are separate.
       await expect(new ResponderKeyring('correct horse').open(record)).rejects.toSatisfy((e) =>
         isCaStoreError(e, 'ERR_KEY_DECRYPT'),
@@ -103,7 +115,9 @@ describe('OCSP responders for the status service', () => {
     }
     // The CAs are published under the URL names written into certificates.
     expect((await s.listIssuers()).map((i) => [i.id, i.role, i.skiHex])).toEqual([
+      [CA_FILE_NAMES['gost-root'], 'root', m.gostRoot.skiHex],
       [CA_FILE_NAMES.root, 'root', m.root.skiHex],
+      [CA_FILE_NAMES['gost-issuing'], 'issuing', m.gostIssuing.skiHex],
       [CA_FILE_NAMES.issuing, 'issuing', m.issuing.skiHex],
     ]);
   });
@@ -113,7 +127,12 @@ describe('OCSP responders for the status service', () => {
     const later = new Date(Date.now() + 70 * 86_400_000);
     const second = await initCa(s, { ...BASE, now: () => later });
     expect(second.created).toEqual([]);
-    expect(second.renewed).toEqual(['root-ocsp-responder', 'ocsp-responder']);
+    expect(second.renewed).toEqual([
+      'root-ocsp-responder',
+      'ocsp-responder',
+      'gost-root-ocsp-responder',
+      'gost-ocsp-responder',
+    ]);
     expect(second.material.ocspResponder.serialHex).not.toBe(first.material.ocspResponder.serialHex);
     expect(second.material.issuing.serialHex).toBe(first.material.issuing.serialHex);
     const third = await initCa(s, { ...BASE, now: () => later });
@@ -123,7 +142,12 @@ describe('OCSP responders for the status service', () => {
   it('are issued anew when the status passphrase changes', async () => {
     const first = await initCa(s, BASE);
     const second = await initCa(s, { ...BASE, statusPassphrase: 'a new status secret' });
-    expect(second.renewed).toEqual(['root-ocsp-responder', 'ocsp-responder']);
+    expect(second.renewed).toEqual([
+      'root-ocsp-responder',
+      'ocsp-responder',
+      'gost-root-ocsp-responder',
+      'gost-ocsp-responder',
+    ]);
     const record = (await s.getOcspResponder(first.material.issuing.skiHex))!;
     expect(record.serialHex).toBe(second.material.ocspResponder.serialHex);
     await new ResponderKeyring('a new status secret').open(record);

@@ -108,7 +108,7 @@ describe('statusConfigFromEnv', () => {
     expect(m.issuers).toHaveLength(1);
     expect(m.issuers[0]).toMatchObject({ id: 'partner-ca', certificate: h.issuing.cert.der });
     expect(m.issuers[0]!.ocspSigner?.certificate).toEqual(h.responder.cert.der);
-    expect(m.issuers[0]!.ocspSigner?.privateKey.extractable).toBe(false);
+    expect((m.issuers[0]!.ocspSigner?.privateKey as CryptoKey | undefined)?.extractable).toBe(false);
     expect(m.issuers[0]).not.toHaveProperty('crlSigner');
     expect(m.trustAnchors).toEqual([h.root.cert.der]);
     expect((await source.lookup('partner-ca', revoked.serialHex))?.state).toBe('good');

@@ -16,11 +16,20 @@ export type CertificateStatus = 'good' | 'revoked' | 'hold';
 export type RevocationReason = Exclude<CrlReason, 'removeFromCRL'>;
 
 /**
- * Names of the CA's own keys (encrypted under the CA's key-encryption key). The OCSP responder keys
- * are not among them: they are kept apart, under the status service's own secret
+ * Names of the CA's own keys (encrypted under the CA's key-encryption key): the RSA hierarchy
+ * (`root`, `issuing`), the NCA operator, and the GOST R 34.10-2015 hierarchy beside the RSA one
+ * (`gost-root`, `gost-issuing`, as the NCA's TEST-2022 GOST chain). The OCSP responder keys are not
+ * among them: they are kept apart, under the status service's own secret
  * ({@link OcspResponderRecord}).
  */
-export type CaKeyName = 'root' | 'issuing' | 'operator';
+export type CaKeyName = 'root' | 'issuing' | 'operator' | 'gost-root' | 'gost-issuing';
+
+/**
+ * What an end-entity certificate's key is for: an RSA AUTH or SIGN certificate, or `auth+sign`, the
+ * one GOST-2015 certificate per key of the NCA's current generation (what `inspectCertificate`
+ * reports as `keyPurpose` for the NCA's gost2015 certificates).
+ */
+export type CertificatePurpose = 'auth' | 'sign' | 'auth+sign';
 
 /** The status of one certificate: what an OCSP answer says (the status service reads only this). */
 export interface CertificateStatusRecord {
@@ -68,7 +77,7 @@ export interface CertificateRecord extends CertificateStatusRecord {
   subject: string;
   skiHex: string;
   kind: 'end-entity' | 'ca' | 'service';
-  purpose?: 'auth' | 'sign';
+  purpose?: CertificatePurpose;
   template?: TemplateName;
   iin?: string;
   bin?: string;
@@ -149,13 +158,18 @@ export interface ApplicationData {
   agreement?: { version: string; acceptedAt: Date };
   email?: string;
   keyStorage?: string;
-  /** DER of the two PKCS#10 requests. */
+  /** DER of the two PKCS#10 requests (RSA AUTH + SIGN pair). */
   csrs?: { auth: Uint8Array; sign: Uint8Array };
   /** SubjectPublicKeyInfo DER of the two requests (verified at submission; issuance certifies these). */
   publicKeys?: { auth: Uint8Array; sign: Uint8Array };
+  /**
+   * The one GOST R 34.10-2015 512-bit request of a legal-entity application (instead of `csrs`):
+   * its DER and SubjectPublicKeyInfo; issuance certifies it once, from the GOST issuing CA.
+   */
+  gost?: { csr: Uint8Array; publicKey: Uint8Array };
   /** What the requests ask for (shown to approvers and signed in their decision). */
   requests?: Array<{
-    purpose: 'auth' | 'sign';
+    purpose: CertificatePurpose;
     subject: string;
     keyAlgorithm: string;
     publicKeySha256: string;

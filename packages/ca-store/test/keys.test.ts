@@ -3,7 +3,7 @@
  * and the OCSP responder keys under the status KEK, which never equals the CA's KEK.
  */
 import { scryptSync, webcrypto } from 'node:crypto';
-import { exportPkcs8, generateKeyPair } from '@kzpki/pki';
+import { encodeGostPkcs8, exportPkcs8, GostPrivateKey, generateKeyPair, verifyGost } from '@kzpki/pki';
 import { describe, expect, it } from 'vitest';
 import {
   type CaStoreErrorCode,
@@ -116,12 +116,34 @@ describe('OCSP responder keys', () => {
       label: STATUS_KEK_LABEL,
       N: 1024,
     });
-    const key = await new ResponderKeyring('status secret').open(record);
+    const key = (await new ResponderKeyring('status secret').open(record)) as CryptoKey;
     expect(key.extractable).toBe(false);
     const data = new TextEncoder().encode('tbsResponseData');
     const alg = { name: 'ECDSA', hash: 'SHA-256' };
     const sig = await webcrypto.subtle.sign(alg, key, data);
     expect(await webcrypto.subtle.verify(alg, keys.publicKey, sig, data)).toBe(true);
+  });
+
+  it('open a GOST R 34.10-2015 responder key (the GOST hierarchy) as a GostPrivateKey that signs', async () => {
+    const gost = GostPrivateKey.generate('gost2015-512');
+    const kek = await deriveStatusKek('status secret', { ...newKekParams(), N: 1024 });
+    const pkcs8 = encodeGostPkcs8(gost);
+    const record: OcspResponderRecord = {
+      issuerSkiHex: issuer,
+      certificate: new Uint8Array([0x30, 0]),
+      serialHex: '02',
+      skiHex: 'cc'.repeat(20),
+      notAfter: new Date('2030-01-01T00:00:00Z'),
+      encryptedKey: sealResponderKey(kek, pkcs8, issuer, 'cc'.repeat(20)),
+      createdAt: new Date(),
+    };
+    const key = await new ResponderKeyring('status secret').open(record);
+    expect(key).toBeInstanceOf(GostPrivateKey);
+    const opened = key as GostPrivateKey;
+    expect(hex(opened.publicKeyInfo)).toBe(hex(gost.publicKeyInfo));
+    const data = new TextEncoder().encode('tbsResponseData');
+    expect(verifyGost(opened.signatureAlgorithm, gost.publicKeyInfo, data, opened.sign(data))).toBe(true);
+    await rejectsWith('ERR_KEY_DECRYPT', new ResponderKeyring('another secret').open(record));
   });
 
   it('do not open with another passphrase, or when moved to another issuer or responder', async () => {

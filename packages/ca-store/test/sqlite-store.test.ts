@@ -135,6 +135,72 @@ describe('schema', () => {
     }
   });
 
+  it('upgrades a version-5 store (migration 6): rows kept, GOST key slots and auth+sign certificates accepted', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'kzpki-store-v5-'));
+    try {
+      const path = join(d, 'ca.sqlite');
+      const db = new Database(path);
+      db.pragma('foreign_keys = ON');
+      db.exec(
+        'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT',
+      );
+      for (const m of MIGRATIONS.filter((x) => x.version <= 5)) {
+        db.exec(m.sql);
+        db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, 'x');
+      }
+      db.prepare('INSERT INTO ca_keys VALUES (?, ?, ?, ?, ?, ?)').run(
+        'issuing',
+        Buffer.from([2]),
+        'cd',
+        '02',
+        '{}',
+        'x',
+      );
+      // Before migration 6 neither a GOST key slot nor the purpose auth+sign fit.
+      expect(() =>
+        db
+          .prepare('INSERT INTO ca_keys VALUES (?, ?, ?, ?, ?, ?)')
+          .run('gost-root', Buffer.from([3]), 'ef', '03', '{}', 'x'),
+      ).toThrow(/CHECK/);
+      db.close();
+      const upgraded = openCaStore(path);
+      try {
+        expect(upgraded.db.prepare('SELECT name FROM ca_keys').pluck().all()).toEqual(['issuing']);
+        const old = cert('0a01', { purpose: 'sign' });
+        await upgraded.putCertificate(old, { actor: 'test', action: 'test', entity: 'certificate:0a01' });
+        const gost = cert('0a02', { purpose: 'auth+sign' });
+        await upgraded.putCaKey(
+          {
+            name: 'gost-issuing',
+            certificate: gost.der,
+            skiHex: gost.skiHex,
+            serialHex: '0a02',
+            encryptedKey: '{}',
+            createdAt: new Date(),
+          },
+          gost,
+          { actor: 'test', action: 'test', entity: 'ca-key:gost-issuing' },
+        );
+        expect((await upgraded.getCertificate('0a02'))?.purpose).toBe('auth+sign');
+        expect((await upgraded.getCaKey('gost-issuing'))?.serialHex).toBe('0a02');
+        // The rebuilt certificate table keeps its guards.
+        expect(() => upgraded.db.prepare("DELETE FROM certificates WHERE serial_hex = '0a01'").run()).toThrow(
+          /never deleted/,
+        );
+        expect(() =>
+          upgraded.db.prepare("UPDATE certificates SET der = x'00' WHERE serial_hex = '0a01'").run(),
+        ).toThrow(/immutable/);
+        expect(() =>
+          upgraded.db.prepare("UPDATE certificates SET purpose = 'both' WHERE serial_hex = '0a01'").run(),
+        ).toThrow(/CHECK/);
+      } finally {
+        await upgraded.close();
+      }
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a store written by a newer version', async () => {
     const d = mkdtempSync(join(tmpdir(), 'kzpki-store-new-'));
     try {

@@ -1,7 +1,7 @@
 /**
  * Accepting a certificate presented by a holder (cabinet login, operator login, approval
  * signature): it must be well-formed, chain to this CA's root through the issuing CA at the
- * current time, be one this CA issued and still holds as good (not revoked, not on hold), and have
+ * current time (in the RSA hierarchy, or in the GOST one for a legal entity's GOST certificate), be one this CA issued and still holds as good (not revoked, not on hold), and have
  * the key purpose the use needs.
  */
 
@@ -41,7 +41,9 @@ export async function acceptHolderCertificate(
   } catch (cause) {
     throw new CaError('ERR_CERTIFICATE_INVALID', 'Not a well-formed X.509 certificate', { cause });
   }
-  const { issuing, root } = ctx.material;
+  const m = ctx.material;
+  const gost = info.authorityKeyId !== undefined && info.authorityKeyId === m.gostIssuing.skiHex;
+  const [issuing, root] = gost ? [m.gostIssuing, m.gostRoot] : [m.issuing, m.root];
   const chain = await verifyChain({
     certificate: der,
     intermediates: [issuing.certificate],

@@ -15,6 +15,10 @@ export const CA_COMMON_NAMES = {
   issuing: 'KZPKI TEST ISSUING CA (RSA)',
   'ocsp-responder': 'KZPKI TEST OCSP RESPONDER',
   'root-ocsp-responder': 'KZPKI TEST ROOT OCSP RESPONDER',
+  'gost-root': 'KZPKI TEST ROOT CA (GOST 2015)',
+  'gost-issuing': 'KZPKI TEST ISSUING CA (GOST 2015)',
+  'gost-ocsp-responder': 'KZPKI TEST OCSP RESPONDER (GOST)',
+  'gost-root-ocsp-responder': 'KZPKI TEST ROOT OCSP RESPONDER (GOST)',
 } as const;
 
 /**
@@ -26,6 +30,19 @@ export const CA_FILE_NAMES = {
   issuing: 'kzpki-test-issuing-rsa',
   'ocsp-responder': 'kzpki-test-ocsp-responder',
   'root-ocsp-responder': 'kzpki-test-root-ocsp-responder',
+  'gost-root': 'kzpki-test-root-gost',
+  'gost-issuing': 'kzpki-test-issuing-gost',
+  'gost-ocsp-responder': 'kzpki-test-ocsp-responder-gost',
+  'gost-root-ocsp-responder': 'kzpki-test-root-ocsp-responder-gost',
+} as const;
+
+/** The two hierarchies side by side: RSA (the older NCA generation) and GOST R 34.10-2015 512-bit. */
+export type Hierarchy = 'rsa' | 'gost';
+
+/** The CA key names of each hierarchy. */
+export const HIERARCHY_KEYS = {
+  rsa: { root: 'root', issuing: 'issuing' },
+  gost: { root: 'gost-root', issuing: 'gost-issuing' },
 } as const;
 
 /** The subject of a CA certificate: C=KZ, O=KZPKI TEST (NOT A REAL CA), CN=… (encoding order). */
@@ -60,13 +77,13 @@ export function statusEndpoints(statusBaseUrl: string, issuerFileName: string): 
  * URLs for certificates issued by the issuing CA (end entities, operator): full CRL
  * (cRLDistributionPoints), delta CRL (freshestCRL), OCSP and caIssuers (AIA).
  */
-export function endEntityUrls(statusBaseUrl: string): CertificateUrls {
-  const e = statusEndpoints(statusBaseUrl, CA_FILE_NAMES.issuing);
+export function endEntityUrls(statusBaseUrl: string, hierarchy: Hierarchy = 'rsa'): CertificateUrls {
+  const e = statusEndpoints(statusBaseUrl, CA_FILE_NAMES[HIERARCHY_KEYS[hierarchy].issuing]);
   return { crl: [e.crl], deltaCrl: [e.deltaCrl], ocsp: [e.ocsp], caIssuers: [e.caIssuers] };
 }
 
 /** URLs for the issuing CA certificate (issued by the root): the root's CRL and certificate. */
-export function issuingCaUrls(statusBaseUrl: string): CertificateUrls {
-  const e = statusEndpoints(statusBaseUrl, CA_FILE_NAMES.root);
+export function issuingCaUrls(statusBaseUrl: string, hierarchy: Hierarchy = 'rsa'): CertificateUrls {
+  const e = statusEndpoints(statusBaseUrl, CA_FILE_NAMES[HIERARCHY_KEYS[hierarchy].root]);
   return { crl: [e.crl], caIssuers: [e.caIssuers] };
 }

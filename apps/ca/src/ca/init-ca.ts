@@ -2,8 +2,11 @@
  * Creates the TEST CA hierarchy on first start: a root CA (RSA-4096), an issuing CA (RSA-4096, as
  * the NCA's CA keys are), the NCA operator's AUTH certificate (RSA-2048), and one delegated OCSP
  * responder per CA (RSA-2048, short-lived, renewed here; RFC 6960 §4.2.2.2: extKeyUsage
- * id-kp-OCSPSigning and id-pkix-ocsp-nocheck). Later starts only load and, when a responder or the
- * operator certificate is close to its end, renew it.
+ * id-kp-OCSPSigning and id-pkix-ocsp-nocheck). Beside it, a GOST R 34.10-2015 512-bit hierarchy as
+ * the NCA's TEST-2022 GOST chain (root and issuing CA laid out by `rootCaProfile`/`issuingCaProfile`
+ * with `nca: 'gost-2015'`), with GOST delegated responders of its own; a store created before it
+ * gets it on its next start. Later starts only load and, when a responder or the operator
+ * certificate is close to its end, renew it.
  *
  * Two secrets, two key-encryption keys (`@kzpki/ca-store`, `keys/`):
  * - the CA's keys (root, issuing, operator) are encrypted under the CA KEK (`passphrase`,
@@ -31,8 +34,11 @@ import {
   type CertificateProfile,
   type CertificateUrls,
   type DistinguishedName,
+  encodeGostPkcs8,
   exportPkcs8,
   exportSpki,
+  GOST_END_ENTITY_KEY_ALGORITHM,
+  GostPrivateKey,
   generateKeyPair,
   type IssuedCertificate,
   issueCertificate,
@@ -41,6 +47,7 @@ import {
   ncaOperatorProfile,
   ocspResponderProfile,
   rootCaProfile,
+  type SigningKey,
 } from '@kzpki/pki';
 import { loadMacKeys } from '../crypto/mac-keys.js';
 import { CaError } from '../errors.js';
@@ -51,12 +58,14 @@ import {
   type CaKeyMaterial,
   type CaMaterial,
   certificateInfo,
+  gostMaterial,
   type HierarchyName,
   KEK_SETTING,
   kekFor,
   keyAad,
   openCaKey,
   type ResponderName,
+  rsaMaterial,
 } from './material.js';
 import { ensureTimestampSigners, type TimestampSignersResult, TSA_POLICIES } from './timestamp-signers.js';
 
@@ -103,10 +112,11 @@ export interface InitCaOptions {
   /** Public base URL of the status service (written into certificates). */
   statusBaseUrl: string;
   /**
-   * Key algorithms; defaults: root and issuing `RSA-4096`, OCSP responders and operator `RSA-2048`.
-   * Tests pass `RSA-2048` everywhere to start fast.
+   * Key algorithms of the RSA hierarchy; defaults: root and issuing `RSA-4096`, OCSP responders and
+   * operator `RSA-2048`. Tests pass `RSA-2048` everywhere to start fast. The GOST hierarchy's keys
+   * are always GOST R 34.10-2015 512-bit.
    */
-  keyAlgorithms?: Partial<Record<HierarchyName, KeyAlgorithmName>>;
+  keyAlgorithms?: Partial<Record<RsaHierarchyName, KeyAlgorithmName>>;
   /** Holder of the operator certificate. */
   operator?: OperatorIdentity;
   /** Validity of the OCSP responder certificates in days (default 90). */
@@ -133,12 +143,34 @@ export interface InitCaResult {
   timestampSigners: TimestampSignersResult;
 }
 
-const DEFAULT_ALGORITHMS: Record<HierarchyName, KeyAlgorithmName> = {
+/** Members of the GOST hierarchy (always GOST R 34.10-2015 512-bit keys). */
+type GostHierarchyName = 'gost-root' | 'gost-issuing' | 'gost-ocsp-responder' | 'gost-root-ocsp-responder';
+
+/** Members of the RSA hierarchy (and the operator), whose key algorithms a caller may choose. */
+export type RsaHierarchyName = Exclude<HierarchyName, GostHierarchyName>;
+
+/** Key algorithm of a member: a WebCrypto algorithm, or the GOST-2015 512-bit software key. */
+type MemberAlgorithm = KeyAlgorithmName | typeof GOST_END_ENTITY_KEY_ALGORITHM;
+
+const DEFAULT_ALGORITHMS: Record<HierarchyName, MemberAlgorithm> = {
   root: 'RSA-4096',
   issuing: 'RSA-4096',
   'ocsp-responder': 'RSA-2048',
   'root-ocsp-responder': 'RSA-2048',
   operator: 'RSA-2048',
+  'gost-root': GOST_END_ENTITY_KEY_ALGORITHM,
+  'gost-issuing': GOST_END_ENTITY_KEY_ALGORITHM,
+  'gost-ocsp-responder': GOST_END_ENTITY_KEY_ALGORITHM,
+  'gost-root-ocsp-responder': GOST_END_ENTITY_KEY_ALGORITHM,
+};
+
+/** Which CA issues each CA key (undefined: self-signed). */
+const ISSUER_OF: Record<CaKeyName, CaKeyName | undefined> = {
+  root: undefined,
+  issuing: 'root',
+  operator: 'issuing',
+  'gost-root': undefined,
+  'gost-issuing': 'gost-root',
 };
 
 interface Plan {
@@ -147,6 +179,29 @@ interface Plan {
   profile: CertificateProfile;
   urls?: CertificateUrls;
   kind: 'ca' | 'service';
+}
+
+/** A new key pair of a member: what issuance, the store and the key envelope need. */
+interface NewKeyPair {
+  privateKey: SigningKey;
+  /** SubjectPublicKeyInfo DER. */
+  spki: Uint8Array;
+  /** The PKCS#8 private key (the caller wipes it). */
+  pkcs8(): Promise<Uint8Array>;
+}
+
+/** Generates a key pair: WebCrypto (extractable, to be sealed) or a GOST-2015 512-bit software key. */
+async function newKeyPair(algorithm: MemberAlgorithm): Promise<NewKeyPair> {
+  if (algorithm === GOST_END_ENTITY_KEY_ALGORITHM) {
+    const key = GostPrivateKey.generate('gost2015-512');
+    return { privateKey: key, spki: key.publicKeyInfo, pkcs8: async () => encodeGostPkcs8(key) };
+  }
+  const keys = await generateKeyPair(algorithm, { extractable: true });
+  return {
+    privateKey: keys.privateKey,
+    spki: await exportSpki(keys.publicKey),
+    pkcs8: () => exportPkcs8(keys.privateKey),
+  };
 }
 
 /**
@@ -193,6 +248,19 @@ export async function initCa(store: CaRepository, opts: InitCaOptions): Promise<
       urls: endEntityUrls(opts.statusBaseUrl),
       kind: 'service',
     },
+    {
+      name: 'gost-root',
+      subject: caSubject('gost-root'),
+      profile: rootCaProfile({ nca: 'gost-2015' }),
+      kind: 'ca',
+    },
+    {
+      name: 'gost-issuing',
+      subject: caSubject('gost-issuing'),
+      profile: issuingCaProfile({ nca: 'gost-2015' }),
+      urls: issuingCaUrls(opts.statusBaseUrl, 'gost'),
+      kind: 'ca',
+    },
   ];
 
   for (const plan of plans) {
@@ -205,12 +273,11 @@ export async function initCa(store: CaRepository, opts: InitCaOptions): Promise<
         continue;
       }
     }
-    const issuerName: CaKeyName | undefined =
-      plan.name === 'root' ? undefined : plan.name === 'issuing' ? 'root' : 'issuing';
+    const issuerName = ISSUER_OF[plan.name];
     const issuer = issuerName === undefined ? undefined : (loaded.get(issuerName) as CaKeyMaterial);
-    const keys = await generateKeyPair(algorithms[plan.name], { extractable: true });
+    const keys = await newKeyPair(algorithms[plan.name]);
     const issued: IssuedCertificate = await issueCertificate({
-      publicKey: keys.publicKey,
+      publicKey: keys.spki,
       subject: plan.subject,
       profile: plan.profile,
       ...(issuer
@@ -223,7 +290,7 @@ export async function initCa(store: CaRepository, opts: InitCaOptions): Promise<
       },
       ...(plan.urls ? { urls: plan.urls } : {}),
     });
-    const pkcs8 = await exportPkcs8(keys.privateKey);
+    const pkcs8 = await keys.pkcs8();
     const encryptedKey = encryptPrivateKey(kek, pkcs8, keyAad(plan.name, issued.subjectKeyId));
     pkcs8.fill(0);
     const createdAt = now();
@@ -239,7 +306,7 @@ export async function initCa(store: CaRepository, opts: InitCaOptions): Promise<
       certificateRecord(issued, {
         issuerSkiHex: issuer ? issuer.skiHex : issued.subjectKeyId,
         kind: plan.kind,
-        spki: await exportSpki(keys.publicKey),
+        spki: keys.spki,
         createdAt,
       }),
       {
@@ -259,16 +326,29 @@ export async function initCa(store: CaRepository, opts: InitCaOptions): Promise<
     loaded.set(plan.name, await openCaKey(stored!, kek));
   }
   const get = (n: CaKeyName): CaKeyMaterial => loaded.get(n) as CaKeyMaterial;
-  const root = get('root');
-  const issuing = get('issuing');
+  const root = rsaMaterial(get('root'));
+  const issuing = rsaMaterial(get('issuing'));
+  const gostRoot = gostMaterial(get('gost-root'));
+  const gostIssuing = gostMaterial(get('gost-issuing'));
 
-  await publishIssuers(store, root, issuing, now());
+  await publishIssuers(
+    store,
+    [
+      ['root', root],
+      ['issuing', issuing],
+      ['gost-root', gostRoot],
+      ['gost-issuing', gostIssuing],
+    ],
+    now(),
+  );
 
   const { kek: statusKek, changed } = await statusKekFor(store, statusPassphrase);
   const responders: Record<ResponderName, CaCertificateInfo> = {} as never;
   for (const [name, issuer] of [
     ['root-ocsp-responder', root],
     ['ocsp-responder', issuing],
+    ['gost-root-ocsp-responder', gostRoot],
+    ['gost-ocsp-responder', gostIssuing],
   ] as const) {
     const existing = await store.getOcspResponder(issuer.skiHex);
     if (existing && !changed && existing.notAfter.getTime() - now().getTime() > renewBeforeMs) {
@@ -281,8 +361,10 @@ export async function initCa(store: CaRepository, opts: InitCaOptions): Promise<
       kek: statusKek,
       algorithm: algorithms[name],
       validityDays: opts.ocspResponderValidityDays ?? 90,
-      caIssuersUrl: statusEndpoints(opts.statusBaseUrl, CA_FILE_NAMES[issuer.name as 'root' | 'issuing'])
-        .caIssuers,
+      caIssuersUrl: statusEndpoints(
+        opts.statusBaseUrl,
+        CA_FILE_NAMES[issuer.name as 'root' | 'issuing' | 'gost-root' | 'gost-issuing'],
+      ).caIssuers,
       now: now(),
       renewal: existing !== undefined,
     });
@@ -315,27 +397,31 @@ export async function initCa(store: CaRepository, opts: InitCaOptions): Promise<
     material: {
       root,
       issuing,
-      operator: get('operator'),
+      operator: rsaMaterial(get('operator')),
       macKeys: await loadMacKeys(store, kek),
       ocspResponder: responders['ocsp-responder'],
       rootOcspResponder: responders['root-ocsp-responder'],
+      gostRoot,
+      gostIssuing,
+      gostOcspResponder: responders['gost-ocsp-responder'],
+      gostRootOcspResponder: responders['gost-root-ocsp-responder'],
     },
   };
 }
 
-/** Publishes (or updates) the root and issuing CA under their URL names for the status service. */
+/**
+ * Publishes (or updates) the root and issuing CAs of both hierarchies under their URL names for the
+ * status service (role `root` for the self-signed ones: the status service's trust anchors).
+ */
 async function publishIssuers(
   store: CaRepository,
-  root: CaKeyMaterial,
-  issuing: CaKeyMaterial,
+  cas: ReadonlyArray<readonly ['root' | 'issuing' | 'gost-root' | 'gost-issuing', CaKeyMaterial]>,
   now: Date,
 ): Promise<void> {
   const published = await store.listIssuers();
-  for (const [role, ca] of [
-    ['root', root],
-    ['issuing', issuing],
-  ] as const) {
-    const id = CA_FILE_NAMES[role];
+  for (const [name, ca] of cas) {
+    const id = CA_FILE_NAMES[name];
+    const role = name === 'root' || name === 'gost-root' ? 'root' : 'issuing';
     const current = published.find((p) => p.id === id);
     if (current && current.skiHex === ca.skiHex && Buffer.from(current.certificate).equals(ca.certificate))
       continue;
@@ -377,16 +463,16 @@ async function issueResponder(
     name: ResponderName;
     issuer: CaKeyMaterial;
     kek: StatusKek;
-    algorithm: KeyAlgorithmName;
+    algorithm: MemberAlgorithm;
     validityDays: number;
     caIssuersUrl: string;
     now: Date;
     renewal: boolean;
   },
 ): Promise<IssuedCertificate> {
-  const keys = await generateKeyPair(p.algorithm, { extractable: true });
+  const keys = await newKeyPair(p.algorithm);
   const issued = await issueCertificate({
-    publicKey: keys.publicKey,
+    publicKey: keys.spki,
     subject: caSubject(p.name),
     profile: ocspResponderProfile({ validityDays: p.validityDays }),
     issuer: p.issuer.certificate,
@@ -394,7 +480,7 @@ async function issueResponder(
     validity: { notBefore: p.now },
     urls: { caIssuers: [p.caIssuersUrl] },
   });
-  const pkcs8 = await exportPkcs8(keys.privateKey);
+  const pkcs8 = await keys.pkcs8();
   const encryptedKey = sealResponderKey(p.kek, pkcs8, p.issuer.skiHex, issued.subjectKeyId);
   pkcs8.fill(0);
   await store.putOcspResponder(
@@ -410,7 +496,7 @@ async function issueResponder(
     certificateRecord(issued, {
       issuerSkiHex: p.issuer.skiHex,
       kind: 'service',
-      spki: await exportSpki(keys.publicKey),
+      spki: keys.spki,
       createdAt: p.now,
     }),
     {

@@ -13,15 +13,28 @@ import {
   isCaStoreError,
   type KekParams,
 } from '@kzpki/ca-store';
-import { certificateToPem, formatName, importPkcs8, inspectCertificate } from '@kzpki/pki';
+import {
+  certificateToPem,
+  decodeGostPkcs8,
+  formatName,
+  GostPrivateKey,
+  importPkcs8,
+  inspectCertificate,
+  isGostPkcs8,
+  type SigningKey,
+} from '@kzpki/pki';
 import { loadMacKeys, type MacKeys } from '../crypto/mac-keys.js';
 import { CaError } from '../errors.js';
 
 /** Setting that holds the CA KEK derivation parameters. */
 export const KEK_SETTING = 'ca-kek-params';
 
-/** The delegated OCSP responders: of the issuing CA, and of the root. */
-export type ResponderName = 'ocsp-responder' | 'root-ocsp-responder';
+/** The delegated OCSP responders: of the issuing CA and of the root, in each hierarchy (RSA, GOST). */
+export type ResponderName =
+  | 'ocsp-responder'
+  | 'root-ocsp-responder'
+  | 'gost-ocsp-responder'
+  | 'gost-root-ocsp-responder';
 
 /** Every member of the hierarchy that {@link initCa} creates or renews. */
 export type HierarchyName = CaKeyName | ResponderName;
@@ -41,27 +54,64 @@ export interface CaCertificateInfo {
   notAfter: Date;
 }
 
-/** One CA key with its certificate. */
-export interface CaKeyMaterial extends CaCertificateInfo {
+/**
+ * One CA key with its certificate; `K` narrows the key's type where the hierarchy is known (RSA
+ * members hold a WebCrypto `CryptoKey`, GOST members a `GostPrivateKey`).
+ */
+export interface CaKeyMaterial<K extends SigningKey = SigningKey> extends CaCertificateInfo {
   name: CaKeyName;
-  /** The private key (non-extractable). */
-  privateKey: CryptoKey;
+  /**
+   * The private key: a non-extractable WebCrypto key (RSA), or the GOST R 34.10-2015 software key
+   * (`GostPrivateKey`, which WebCrypto does not know) of the GOST hierarchy.
+   */
+  privateKey: K;
 }
 
 /**
- * The whole hierarchy: root, issuing CA and NCA operator with their keys; the two delegated OCSP
- * responders as certificates only (their keys belong to the status service).
+ * The whole hierarchy: root, issuing CA and NCA operator with their keys, the GOST R 34.10-2015
+ * root and issuing CA beside them; the delegated OCSP responders as certificates only (their keys
+ * belong to the status service).
  */
 export interface CaMaterial {
-  root: CaKeyMaterial;
-  issuing: CaKeyMaterial;
-  operator: CaKeyMaterial;
+  root: CaKeyMaterial<CryptoKey>;
+  issuing: CaKeyMaterial<CryptoKey>;
+  operator: CaKeyMaterial<CryptoKey>;
   /** OCSP responder of the issuing CA (answers for end-entity certificates). */
   ocspResponder: CaCertificateInfo;
   /** OCSP responder of the root (answers for the issuing CA certificate). */
   rootOcspResponder: CaCertificateInfo;
+  /** The GOST-2015-512 root (as the NCA's TEST-2022 GOST root). */
+  gostRoot: CaKeyMaterial<GostPrivateKey>;
+  /** The GOST-2015-512 issuing CA: issues the legal entities' single GOST certificates. */
+  gostIssuing: CaKeyMaterial<GostPrivateKey>;
+  /** OCSP responder of the GOST issuing CA (a GOST key). */
+  gostOcspResponder: CaCertificateInfo;
+  /** OCSP responder of the GOST root (a GOST key). */
+  gostRootOcspResponder: CaCertificateInfo;
   /** MAC keys of one-time codes and PINs (their master key is sealed under the CA KEK). */
   macKeys: MacKeys;
+}
+
+/**
+ * The material of an RSA member (its key a WebCrypto key).
+ * @throws {CaError} `ERR_INTERNAL` when the slot holds another kind of key.
+ */
+export function rsaMaterial(m: CaKeyMaterial): CaKeyMaterial<CryptoKey> {
+  if (m.privateKey instanceof GostPrivateKey) {
+    throw new CaError('ERR_INTERNAL', `The CA key ${m.name} is a GOST key where a WebCrypto key belongs`);
+  }
+  return m as CaKeyMaterial<CryptoKey>;
+}
+
+/**
+ * The material of a GOST member (its key a `GostPrivateKey`).
+ * @throws {CaError} `ERR_INTERNAL` when the slot holds another kind of key.
+ */
+export function gostMaterial(m: CaKeyMaterial): CaKeyMaterial<GostPrivateKey> {
+  if (!(m.privateKey instanceof GostPrivateKey)) {
+    throw new CaError('ERR_INTERNAL', `The CA key ${m.name} is not a GOST key`);
+  }
+  return m as CaKeyMaterial<GostPrivateKey>;
 }
 
 /** Additional data binding an encrypted key to its slot. */
@@ -117,7 +167,9 @@ export async function openCaKey(record: CaKeyRecord, kek: Uint8Array): Promise<C
       name: record.name,
       serialHex: record.serialHex,
       skiHex: record.skiHex,
-      privateKey: await importPkcs8(pkcs8, undefined, { extractable: false }),
+      privateKey: isGostPkcs8(pkcs8)
+        ? decodeGostPkcs8(pkcs8)
+        : await importPkcs8(pkcs8, undefined, { extractable: false }),
     };
   } finally {
     pkcs8.fill(0);
@@ -137,25 +189,30 @@ export async function openCaKey(record: CaKeyRecord, kek: Uint8Array): Promise<C
  */
 export async function loadCaMaterial(store: CaRepository, opts: { passphrase: string }): Promise<CaMaterial> {
   const kek = await kekFor(store, opts.passphrase);
-  const names: CaKeyName[] = ['root', 'issuing', 'operator'];
+  const names: CaKeyName[] = ['root', 'issuing', 'operator', 'gost-root', 'gost-issuing'];
   const records = await Promise.all(names.map((n) => store.getCaKey(n)));
+  // A store made before the GOST hierarchy lacks it: `initCa` (the CA's start) adds it.
   const notInitialised = () =>
     new CaError('ERR_INTERNAL', 'The CA is not initialised: run `kzpki ca init` or start the CA once');
   if (kek === undefined || records.some((r) => r === undefined)) throw notInitialised();
-  const [root, issuing, operator] = (await Promise.all(
+  const [root, issuing, operator, gostRoot, gostIssuing] = (await Promise.all(
     records.map((r) => openCaKey(r as CaKeyRecord, kek)),
-  )) as [CaKeyMaterial, CaKeyMaterial, CaKeyMaterial];
-  const [responder, rootResponder] = await Promise.all([
-    store.getOcspResponder(issuing.skiHex),
-    store.getOcspResponder(root.skiHex),
-  ]);
-  if (!responder || !rootResponder) throw notInitialised();
+  )) as [CaKeyMaterial, CaKeyMaterial, CaKeyMaterial, CaKeyMaterial, CaKeyMaterial];
+  const responders = await Promise.all(
+    [issuing, root, gostIssuing, gostRoot].map((ca) => store.getOcspResponder(ca.skiHex)),
+  );
+  const [responder, rootResponder, gostResponder, gostRootResponder] = responders;
+  if (!responder || !rootResponder || !gostResponder || !gostRootResponder) throw notInitialised();
   return {
-    root,
-    issuing,
-    operator,
+    root: rsaMaterial(root),
+    issuing: rsaMaterial(issuing),
+    operator: rsaMaterial(operator),
+    gostRoot: gostMaterial(gostRoot),
+    gostIssuing: gostMaterial(gostIssuing),
     macKeys: await loadMacKeys(store, kek),
     ocspResponder: certificateInfo('ocsp-responder', responder.certificate),
     rootOcspResponder: certificateInfo('root-ocsp-responder', rootResponder.certificate),
+    gostOcspResponder: certificateInfo('gost-ocsp-responder', gostResponder.certificate),
+    gostRootOcspResponder: certificateInfo('gost-root-ocsp-responder', gostRootResponder.certificate),
   };
 }

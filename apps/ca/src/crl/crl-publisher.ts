@@ -30,7 +30,7 @@ import type {
   RevocationChange,
   RevokedEntry,
 } from '@kzpki/ca-store';
-import { buildCrl, type CrlEntryInput } from '@kzpki/pki';
+import { buildCrl, type CrlEntryInput, type SigningKey } from '@kzpki/pki';
 import { statusEndpoints } from '../ca/hierarchy.js';
 
 /** A CA whose CRLs are signed: its URL name, key id, certificate and private key. */
@@ -41,8 +41,8 @@ export interface CrlIssuer {
   skiHex: string;
   /** DER certificate. */
   certificate: Uint8Array;
-  /** The CA's private key. */
-  privateKey: CryptoKey;
+  /** The CA's private key (a WebCrypto key, or the GOST CA's software `GostPrivateKey`). */
+  privateKey: SigningKey;
 }
 
 /** Timing of CRL production. */

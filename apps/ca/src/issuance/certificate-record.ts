@@ -1,6 +1,6 @@
 /** Turns a freshly issued certificate into the record the store keeps. */
 
-import type { CertificateRecord } from '@kzpki/ca-store';
+import type { CertificatePurpose, CertificateRecord } from '@kzpki/ca-store';
 import type { TemplateName } from '@kzpki/pki';
 import { formatName, type IssuedCertificate, inspectCertificate } from '@kzpki/pki';
 import { sha256Hex } from '../crypto/hash.js';
@@ -8,7 +8,7 @@ import { sha256Hex } from '../crypto/hash.js';
 /** What the issuer already knows about an end-entity certificate (saves parsing it back). */
 export interface KnownCertificateFields {
   subject: string;
-  purpose?: 'auth' | 'sign';
+  purpose?: CertificatePurpose;
   iin?: string;
   bin?: string;
 }
@@ -57,7 +57,9 @@ function readFields(der: Uint8Array): KnownCertificateFields {
   const info = inspectCertificate(der);
   return {
     subject: formatName(info.subject.attributes),
-    ...(info.keyPurpose === 'auth' || info.keyPurpose === 'sign' ? { purpose: info.keyPurpose } : {}),
+    ...(info.keyPurpose === 'auth' || info.keyPurpose === 'sign' || info.keyPurpose === 'auth+sign'
+      ? { purpose: info.keyPurpose }
+      : {}),
     ...(info.iin ? { iin: info.iin } : {}),
     ...(info.bin ? { bin: info.bin } : {}),
   };

@@ -3,12 +3,17 @@
  * signature (proof of possession) and key strength (`verifyCsr`), the allowed key algorithms, that
  * the subject names the identified person and organisation (IIN, BIN, name), and that the
  * requested key usages fit the template and the key's purpose (an employee cannot ask for the
- * first-manager role, an AUTH request cannot ask for nonRepudiation).
+ * first-manager role, an AUTH request cannot ask for nonRepudiation). A legal entity's single GOST
+ * request is checked the same way against the template's GOST-2015 profile; its public key was
+ * validated by `verifyCsr` (a point of tc26-512-paramSetA in the prime-order subgroup, not the
+ * identity: `decodeGostSpki`).
  */
 
 import type { ApplicationRecord } from '@kzpki/ca-store';
 import {
   type CsrInfo,
+  GOST_END_ENTITY_KEY_ALGORITHM,
+  gostTemplateProfile,
   isPkiError,
   NCA_OIDS,
   type TemplateName,
@@ -34,8 +39,17 @@ function attr(csr: CsrInfo, oid: string): string | undefined {
   return csr.subject.find((a) => a.type === oid)?.value;
 }
 
-/** Verifies the request's signature and key; maps `@kzpki/pki` errors to CA codes. */
-export async function verifyRequest(text: string): Promise<CsrInfo> {
+/** Key algorithm of a legal entity's single request (GOST R 34.10-2015, 512 bits, as the NCA's). */
+export const GOST_KEY_ALGORITHMS: readonly string[] = [GOST_END_ENTITY_KEY_ALGORITHM];
+
+/**
+ * Verifies the request's signature and key; maps `@kzpki/pki` errors to CA codes.
+ * @param allowed key algorithms accepted (default the RSA/ECDSA ones of an AUTH + SIGN pair)
+ */
+export async function verifyRequest(
+  text: string,
+  allowed: readonly string[] = ALLOWED_KEY_ALGORITHMS,
+): Promise<CsrInfo> {
   let csr: CsrInfo;
   try {
     csr = await verifyCsr(text);
@@ -62,8 +76,11 @@ export async function verifyRequest(text: string): Promise<CsrInfo> {
     }
     throw new CaError('ERR_CSR_INVALID', 'Not a well-formed PKCS#10 certification request', { cause });
   }
-  if (!ALLOWED_KEY_ALGORITHMS.includes(csr.keyAlgorithm)) {
-    throw new CaError('ERR_KEY_ALGORITHM_NOT_ALLOWED', `Key algorithm ${csr.keyAlgorithm} is not accepted`);
+  if (!allowed.includes(csr.keyAlgorithm)) {
+    throw new CaError(
+      'ERR_KEY_ALGORITHM_NOT_ALLOWED',
+      `Key algorithm ${csr.keyAlgorithm} is not accepted here (expected ${allowed.join(', ')})`,
+    );
   }
   return csr;
 }
@@ -79,6 +96,32 @@ export function checkRequestFits(
   email: string | undefined,
 ): void {
   const label = purpose.toUpperCase();
+  checkSubjectFits(csr, app, label, email);
+  if (csr.purpose !== purpose) {
+    throw new CaError(
+      'ERR_CSR_TEMPLATE_MISMATCH',
+      `The ${label} request does not ask for ${label} key usages`,
+    );
+  }
+  checkUsagesFit(csr, app, label, templateProfile(app.template as TemplateName, purpose));
+}
+
+/**
+ * Checks a verified GOST request (a legal entity's one key) against the application: the subject
+ * as for an RSA pair, the requested usages within the template's GOST-2015 profile.
+ * @throws {CaError} `ERR_CSR_SUBJECT_MISMATCH`, `ERR_CSR_TEMPLATE_MISMATCH`, `ERR_EMAIL_MISMATCH`.
+ */
+export function checkGostRequestFits(csr: CsrInfo, app: ApplicationRecord, email: string | undefined): void {
+  checkSubjectFits(csr, app, 'GOST', email);
+  checkUsagesFit(csr, app, 'GOST', gostTemplateProfile(app.template as TemplateName));
+}
+
+function checkSubjectFits(
+  csr: CsrInfo,
+  app: ApplicationRecord,
+  label: string,
+  email: string | undefined,
+): void {
   if (csr.iin !== app.iin) {
     throw new CaError(
       'ERR_CSR_SUBJECT_MISMATCH',
@@ -116,13 +159,14 @@ export function checkRequestFits(
       `The ${label} request's e-mail differs from the application form`,
     );
   }
-  if (csr.purpose !== purpose) {
-    throw new CaError(
-      'ERR_CSR_TEMPLATE_MISMATCH',
-      `The ${label} request does not ask for ${label} key usages`,
-    );
-  }
-  const profile = templateProfile(app.template as TemplateName, purpose);
+}
+
+function checkUsagesFit(
+  csr: CsrInfo,
+  app: ApplicationRecord,
+  label: string,
+  profile: { keyUsage: readonly string[]; extKeyUsage: readonly string[] },
+): void {
   const ku = csr.requestedKeyUsage.filter((u) => !profile.keyUsage.includes(u));
   const eku = csr.requestedExtKeyUsage.filter((o) => !profile.extKeyUsage.includes(o));
   if (ku.length > 0 || eku.length > 0) {

@@ -4,7 +4,7 @@
  * application becomes "Сертификаты установлены".
  */
 import { randomBytes } from 'node:crypto';
-import type { ApplicationRecord, CertificateRecord } from '@kzpki/ca-store';
+import type { ApplicationRecord, CertificatePurpose, CertificateRecord } from '@kzpki/ca-store';
 import { normalizeSerialHex } from '@kzpki/pki';
 import { verifyWithCertificate } from '../crypto/signature.js';
 import { randomId } from '../crypto/tokens.js';
@@ -40,7 +40,7 @@ export async function downloadCertificates(
 export interface InstallationChallenge {
   challengeId: string;
   expiresAt: Date;
-  items: Array<{ serialHex: string; purpose: 'auth' | 'sign'; toBeSigned: Uint8Array }>;
+  items: Array<{ serialHex: string; purpose: CertificatePurpose; toBeSigned: Uint8Array }>;
 }
 
 /** Issues the proof-of-possession challenge. */
@@ -67,7 +67,7 @@ export async function createInstallationChallenge(
     expiresAt,
     items: certificates.map((c) => ({
       serialHex: c.serialHex,
-      purpose: c.purpose as 'auth' | 'sign',
+      purpose: c.purpose as CertificatePurpose,
       toBeSigned: installationMessage(application.number as string, c.serialHex, challengeId, nonce),
     })),
   };

@@ -1,7 +1,11 @@
 /**
  * Step 7: issuance of the AUTH and SIGN certificates from the issuing CA with the template's
  * profiles (identification method "remote via Digital ID"), the subject built by the CA from the
- * registry data, and CRL/delta-CRL/OCSP/caIssuers URLs of the status service.
+ * registry data, and CRL/delta-CRL/OCSP/caIssuers URLs of the status service. An application
+ * submitted with one GOST request gets one GOST-2015 certificate instead, from the GOST issuing CA
+ * with the template's GOST profile (`gostTemplateProfile`: digitalSignature + nonRepudiation +
+ * keyAgreement, policy 1.2.398.3.3.2, the NCA's private extension 1.2.398.3.3.5, serial = SKI with
+ * the top bit cleared), and the GOST CA's status URLs.
  *
  * Never twice: the application is first claimed with a short lease (a concurrent call sees the
  * lease and stops), both certificates are signed, and the certificates and the status change are
@@ -17,11 +21,12 @@ import { type ApplicationRecord, type CertificateRecord, isDuplicate } from '@kz
 import {
   buildNcaSubject,
   formatName,
+  gostTemplateProfile,
   issueCertificate,
   type TemplateName,
   templateProfile,
 } from '@kzpki/pki';
-import { endEntityUrls } from '../ca/hierarchy.js';
+import { endEntityUrls, type Hierarchy } from '../ca/hierarchy.js';
 import { randomId } from '../crypto/tokens.js';
 import { CaError } from '../errors.js';
 import { assertAllowed } from '../flow/transitions.js';
@@ -46,7 +51,11 @@ export interface IssueOptions {
  * than the CA issues certificates for.
  * @throws {CaError} `ERR_TEST_MODE_REQUIRED`, `ERR_VALIDITY_INVALID`.
  */
-export function checkValidity(ctx: CaContext, validity: IssueOptions['validity']): void {
+export function checkValidity(
+  ctx: CaContext,
+  validity: IssueOptions['validity'],
+  hierarchy: Hierarchy = 'rsa',
+): void {
   if (!validity) return;
   if (!ctx.config.testMode) {
     throw new CaError(
@@ -55,7 +64,7 @@ export function checkValidity(ctx: CaContext, validity: IssueOptions['validity']
     );
   }
   const { notBefore, notAfter } = validity;
-  const issuing = ctx.material.issuing;
+  const issuing = hierarchy === 'gost' ? ctx.material.gostIssuing : ctx.material.issuing;
   const iso = (d: Date): string => d.toISOString();
   if (notAfter.getTime() <= notBefore.getTime()) {
     throw new CaError('ERR_VALIDITY_INVALID', 'notAfter must be later than notBefore');
@@ -89,7 +98,7 @@ export async function issueCertificates(
 ): Promise<{ application: ApplicationRecord; certificates: CertificateRecord[] }> {
   const app = await loadApplication(ctx, id);
   assertAllowed('issueCertificates', app.status);
-  checkValidity(ctx, opts.validity);
+  checkValidity(ctx, opts.validity, app.data.gost ? 'gost' : 'rsa');
   const ready = ['submitted', 'approved'] as const;
   const token = randomId();
   const now = ctx.now();
@@ -173,8 +182,8 @@ async function signBoth(
   app: ApplicationRecord,
   opts: IssueOptions,
 ): Promise<CertificateRecord[]> {
-  const { publicKeys, person, organization, treasury, email } = app.data;
-  if (!publicKeys) throw new CaError('ERR_INTERNAL', 'Submitted application without requests');
+  const { publicKeys, gost, person, organization, treasury, email } = app.data;
+  if (!publicKeys && !gost) throw new CaError('ERR_INTERNAL', 'Submitted application without requests');
   const subject = buildNcaSubject({
     surname: person.surname,
     givenName: person.givenName,
@@ -186,13 +195,46 @@ async function signBoth(
     template: app.template as TemplateName,
     checksum: !ctx.config.testMode,
   });
-  const { issuing } = ctx.material;
   const subjectString = formatName(subject);
   const out: CertificateRecord[] = [];
-  for (const purpose of ['auth', 'sign'] as const) {
+  const known = {
+    subject: subjectString,
+    iin: app.iin,
+    ...(organization ? { bin: organization.bin } : {}),
+  };
+  if (gost) {
+    // One GOST-2015 key, one certificate for logging in and signing (store purpose `auth+sign`,
+    // what inspectCertificate reports for the NCA's gost2015 certificates).
+    const { gostIssuing } = ctx.material;
+    const issued = await issueCertificate({
+      publicKey: gost.publicKey,
+      subject,
+      profile: gostTemplateProfile(app.template as TemplateName, {
+        validityDays: ctx.config.certificateValidityDays,
+        identification: 'remote-digital-id',
+      }),
+      issuer: gostIssuing.certificate,
+      issuerKey: gostIssuing.privateKey,
+      ...(opts.validity ? { validity: opts.validity } : {}),
+      urls: endEntityUrls(ctx.config.statusBaseUrl, 'gost'),
+    });
+    out.push(
+      certificateRecord(issued, {
+        issuerSkiHex: gostIssuing.skiHex,
+        kind: 'end-entity',
+        spki: gost.publicKey,
+        applicationId: app.id,
+        template: app.template,
+        createdAt: ctx.now(),
+        known: { ...known, purpose: 'auth+sign' },
+      }),
+    );
+  }
+  const { issuing } = ctx.material;
+  for (const purpose of publicKeys ? (['auth', 'sign'] as const) : []) {
     // The requests were verified at submission (signature, key policy, subject, usages); their keys are certified.
     const issued = await issueCertificate({
-      publicKey: publicKeys[purpose],
+      publicKey: (publicKeys as NonNullable<typeof publicKeys>)[purpose],
       subject,
       profile: templateProfile(app.template as TemplateName, purpose, {
         validityDays: ctx.config.certificateValidityDays,
@@ -207,16 +249,11 @@ async function signBoth(
       certificateRecord(issued, {
         issuerSkiHex: issuing.skiHex,
         kind: 'end-entity',
-        spki: publicKeys[purpose],
+        spki: (publicKeys as NonNullable<typeof publicKeys>)[purpose],
         applicationId: app.id,
         template: app.template,
         createdAt: ctx.now(),
-        known: {
-          subject: subjectString,
-          purpose,
-          iin: app.iin,
-          ...(organization ? { bin: organization.bin } : {}),
-        },
+        known: { ...known, purpose },
       }),
     );
   }

@@ -1,7 +1,9 @@
 /**
- * Step 5: the application form (e-mail, key storage) with the two requests made on the client.
- * The application gets its 14-digit number; legal-entity templates that need approval wait for
- * the first manager, the others are ready for issuance.
+ * Step 5: the application form (e-mail, key storage) with the requests made on the client: the RSA
+ * AUTH + SIGN pair (every template; for legal entities the NCA's older generation), or one
+ * GOST R 34.10-2015 512-bit request (legal-entity templates, as the NCA issues them today). The
+ * application gets its 14-digit number; legal-entity templates that need approval wait for the
+ * first manager, the others are ready for issuance.
  */
 
 import { type ApplicationRecord, isDuplicate } from '@kzpki/ca-store';
@@ -11,14 +13,17 @@ import { sha256Hex } from '../crypto/hash.js';
 import { CaError } from '../errors.js';
 import { assertAllowed } from '../flow/transitions.js';
 import { type CaContext, conflict, loadApplication } from './context.js';
-import { checkRequestFits, verifyRequest } from './csr-policy.js';
+import { checkGostRequestFits, checkRequestFits, GOST_KEY_ALGORITHMS, verifyRequest } from './csr-policy.js';
 
-/** Input of {@link submitApplication}. */
-export interface SubmissionInput {
-  email?: string;
-  keyStorage: string;
-  csrs: { auth: string; sign: string };
-}
+/** Input of {@link submitApplication}: `csrs` (an RSA AUTH + SIGN pair) or `csr` (one GOST request). */
+export type SubmissionInput =
+  | { email?: string; keyStorage: string; csrs: { auth: string; sign: string } }
+  | { email?: string; keyStorage: string; csr: string };
+
+/** What a submission stores and audits: the application data of its requests. */
+type SubmittedRequests = Pick<ApplicationRecord['data'], 'csrs' | 'publicKeys' | 'gost' | 'requests'> & {
+  keys: Record<string, string>;
+};
 
 /** Submits the application form. */
 export async function submitApplication(
@@ -28,28 +33,10 @@ export async function submitApplication(
 ): Promise<ApplicationRecord> {
   const app = await loadApplication(ctx, id);
   assertAllowed('submitApplication', app.status);
-  const auth = await verifyRequest(input.csrs.auth);
-  const sign = await verifyRequest(input.csrs.sign);
-  checkRequestFits(auth, app, 'auth', input.email);
-  checkRequestFits(sign, app, 'sign', input.email);
-  const authKey = sha256Hex(auth.spki);
-  const signKey = sha256Hex(sign.spki);
-  if (authKey === signKey) {
-    throw new CaError(
-      'ERR_CSR_KEY_REUSED',
-      'AUTH and SIGN need two different keys (one key per certificate)',
-    );
-  }
-  for (const k of [authKey, signKey]) {
-    if (await ctx.store.publicKeyCertified(k)) {
-      throw new CaError(
-        'ERR_CSR_KEY_REUSED',
-        'A certificate for this public key was already issued; generate new keys',
-      );
-    }
-  }
+  const requests = 'csr' in input ? await gostRequest(ctx, app, input) : await rsaPair(ctx, app, input);
   const needsApproval = TEMPLATES[app.template].approverRoles.length > 0;
   const actor = `applicant:${app.iin}`;
+  const { keys, ...data } = requests;
   for (let attempt = 0; attempt < 5; attempt++) {
     const number = generateApplicationNumber();
     if (await ctx.store.applicationNumberExists(number)) continue;
@@ -62,28 +49,13 @@ export async function submitApplication(
         data: {
           ...(input.email !== undefined ? { email: input.email } : {}),
           keyStorage: input.keyStorage,
-          csrs: { auth: toDer(auth.der), sign: toDer(sign.der) },
-          publicKeys: { auth: auth.spki, sign: sign.spki },
-          requests: [
-            {
-              purpose: 'auth',
-              subject: auth.subjectString,
-              keyAlgorithm: auth.keyAlgorithm,
-              publicKeySha256: authKey,
-            },
-            {
-              purpose: 'sign',
-              subject: sign.subjectString,
-              keyAlgorithm: sign.keyAlgorithm,
-              publicKeySha256: signKey,
-            },
-          ],
+          ...data,
         },
         audit: {
           actor,
           action: 'application.submitted',
           entity: `application:${app.id}`,
-          details: { number, authKeySha256: authKey, signKeySha256: signKey, keyStorage: input.keyStorage },
+          details: { number, ...keys, keyStorage: input.keyStorage },
         },
       });
       return updated ?? (await conflict(ctx, app.id));
@@ -94,4 +66,90 @@ export async function submitApplication(
     }
   }
   throw new CaError('ERR_INTERNAL', 'Could not allocate an application number');
+}
+
+/** Throws `ERR_CSR_KEY_REUSED` when a key was certified before. */
+async function checkKeysNew(ctx: CaContext, keys: readonly string[]): Promise<void> {
+  for (const k of keys) {
+    if (await ctx.store.publicKeyCertified(k)) {
+      throw new CaError(
+        'ERR_CSR_KEY_REUSED',
+        'A certificate for this public key was already issued; generate new keys',
+      );
+    }
+  }
+}
+
+/**
+ * The one GOST-2015 512-bit request of a legal-entity application.
+ * @throws {CaError} `ERR_KEY_ALGORITHM_NOT_ALLOWED` for an individual's application or another key
+ *   algorithm, the request checks of `verifyRequest` and `checkGostRequestFits`.
+ */
+async function gostRequest(
+  ctx: CaContext,
+  app: ApplicationRecord,
+  input: { email?: string; csr: string },
+): Promise<SubmittedRequests> {
+  if (TEMPLATES[app.template].kind !== 'legal-entity') {
+    throw new CaError(
+      'ERR_KEY_ALGORITHM_NOT_ALLOWED',
+      `The ${app.template} template is issued as an RSA AUTH + SIGN pair: send csrs, not one GOST request`,
+    );
+  }
+  const csr = await verifyRequest(input.csr, GOST_KEY_ALGORITHMS);
+  checkGostRequestFits(csr, app, input.email);
+  const key = sha256Hex(csr.spki);
+  await checkKeysNew(ctx, [key]);
+  return {
+    gost: { csr: toDer(csr.der), publicKey: csr.spki },
+    requests: [
+      {
+        purpose: 'auth+sign',
+        subject: csr.subjectString,
+        keyAlgorithm: csr.keyAlgorithm,
+        publicKeySha256: key,
+      },
+    ],
+    keys: { gostKeySha256: key },
+  };
+}
+
+/** The RSA AUTH + SIGN pair (every template). */
+async function rsaPair(
+  ctx: CaContext,
+  app: ApplicationRecord,
+  input: { email?: string; csrs: { auth: string; sign: string } },
+): Promise<SubmittedRequests> {
+  const auth = await verifyRequest(input.csrs.auth);
+  const sign = await verifyRequest(input.csrs.sign);
+  checkRequestFits(auth, app, 'auth', input.email);
+  checkRequestFits(sign, app, 'sign', input.email);
+  const authKey = sha256Hex(auth.spki);
+  const signKey = sha256Hex(sign.spki);
+  if (authKey === signKey) {
+    throw new CaError(
+      'ERR_CSR_KEY_REUSED',
+      'AUTH and SIGN need two different keys (one key per certificate)',
+    );
+  }
+  await checkKeysNew(ctx, [authKey, signKey]);
+  return {
+    csrs: { auth: toDer(auth.der), sign: toDer(sign.der) },
+    publicKeys: { auth: auth.spki, sign: sign.spki },
+    requests: [
+      {
+        purpose: 'auth',
+        subject: auth.subjectString,
+        keyAlgorithm: auth.keyAlgorithm,
+        publicKeySha256: authKey,
+      },
+      {
+        purpose: 'sign',
+        subject: sign.subjectString,
+        keyAlgorithm: sign.keyAlgorithm,
+        publicKeySha256: signKey,
+      },
+    ],
+    keys: { authKeySha256: authKey, signKeySha256: signKey },
+  };
 }

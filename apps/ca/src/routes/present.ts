@@ -6,7 +6,7 @@
 import type { ApplicationRecord, CertificateRecord, PersonSnapshot } from '@kzpki/ca-store';
 import { fullName, STATUS_TEXTS } from '@kzpki/ca-store';
 import { ncaKeyFileName, TEMPLATES, toBase64 } from '@kzpki/pki';
-import { CA_FILE_NAMES } from '../ca/hierarchy.js';
+import { CA_FILE_NAMES, type Hierarchy } from '../ca/hierarchy.js';
 import type { CaCertificateInfo, CaMaterial } from '../ca/material.js';
 import type { CaConfig } from '../config.js';
 import { CaError } from '../errors.js';
@@ -111,7 +111,7 @@ export function presentApplication(app: ApplicationRecord, config: CaConfig): S[
 
 /** `CaCertificate`. */
 export function presentCaCertificate(
-  name: 'root' | 'issuing' | 'ocsp-responder',
+  name: S['CaCertificate']['name'],
   k: CaCertificateInfo,
 ): S['CaCertificate'] {
   return {
@@ -126,25 +126,57 @@ export function presentCaCertificate(
   };
 }
 
-/** The chain of an end-entity certificate: issuing CA, then root. */
-export function presentChain(m: CaMaterial): S['CaCertificate'][] {
-  return [presentCaCertificate('issuing', m.issuing), presentCaCertificate('root', m.root)];
+/**
+ * The chain of an end-entity certificate: issuing CA, then root, of the hierarchy that issued it
+ * (the GOST one for a GOST certificate).
+ */
+export function presentChain(m: CaMaterial, hierarchy: Hierarchy = 'rsa'): S['CaCertificate'][] {
+  return hierarchy === 'gost'
+    ? [presentCaCertificate('gost-issuing', m.gostIssuing), presentCaCertificate('gost-root', m.gostRoot)]
+    : [presentCaCertificate('issuing', m.issuing), presentCaCertificate('root', m.root)];
 }
+
+/**
+ * Key file names of recently shown certificates, by issuer key id and serial (which name one
+ * certificate): the name needs the certificate parsed, which cost more than the rest of an
+ * issuance answer, and the applicant downloads the same certificates right after.
+ */
+const fileNames = new Map<string, string>();
+const FILE_NAMES_KEPT = 1024;
 
 function keyFileName(c: CertificateRecord): string {
+  const key = `${c.issuerSkiHex}:${c.serialHex}`;
+  const known = fileNames.get(key);
+  if (known !== undefined) return known;
+  let name: string;
   try {
-    return ncaKeyFileName(c.der);
+    name = ncaKeyFileName(c.der);
   } catch {
-    return `${c.purpose === 'auth' ? 'AUTH_' : ''}${c.skiHex}.p12`;
+    name = `${c.purpose === 'auth' ? 'AUTH_' : ''}${c.skiHex}.p12`;
   }
+  if (fileNames.size >= FILE_NAMES_KEPT) fileNames.delete(fileNames.keys().next().value as string);
+  fileNames.set(key, name);
+  return name;
 }
 
-/** `IssuedCertificate`. */
+/** `IssuedCertificate` (an RSA AUTH or SIGN certificate). */
 export function presentIssued(c: CertificateRecord): S['IssuedCertificate'] {
+  const purpose = present(c.purpose, `the purpose of certificate ${c.serialHex}`);
+  if (purpose === 'auth+sign') {
+    throw new CaError('ERR_INTERNAL', `Certificate ${c.serialHex} is a GOST certificate, not one of a pair`);
+  }
+  return { ...presentCertificateBody(c), purpose };
+}
+
+/** `IssuedGostCertificate` (the one GOST certificate of a legal entity's key). */
+export function presentIssuedGost(c: CertificateRecord): S['IssuedGostCertificate'] {
+  return { ...presentCertificateBody(c), purpose: 'auth+sign' };
+}
+
+function presentCertificateBody(c: CertificateRecord): Omit<S['IssuedCertificate'], 'purpose'> {
   const b64 = toBase64(c.der);
   const pem = `-----BEGIN CERTIFICATE-----\n${(b64.match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`;
   return {
-    purpose: present(c.purpose, `the purpose of certificate ${c.serialHex}`),
     serialHex: c.serialHex,
     subject: c.subject,
     skiHex: c.skiHex,
@@ -162,10 +194,13 @@ export function presentBundle(
   certs: CertificateRecord[],
   m: CaMaterial,
 ): S['CertificateBundle'] {
+  const gost = certs.filter((c) => c.purpose === 'auth+sign');
+  const pair = certs.filter((c) => c.purpose !== 'auth+sign');
   return {
     applicationNumber: present(app.number, `the number of application ${app.id}`),
-    certificates: certs.map(presentIssued),
-    chain: presentChain(m),
+    certificates: pair.map(presentIssued),
+    ...(gost.length > 0 ? { gostCertificates: gost.map(presentIssuedGost) } : {}),
+    chain: presentChain(m, gost.length > 0 ? 'gost' : 'rsa'),
   };
 }
 

@@ -81,8 +81,8 @@ export interface RevocationChange {
 export interface SignerMaterial {
   /** DER certificate of the signer. */
   certificate: Uint8Array;
-  /** Its private key (non-extractable is fine). */
-  privateKey: CryptoKey;
+  /** Its private key (non-extractable is fine): a WebCrypto key, or a GOST `SoftwareSigningKey`. */
+  privateKey: SigningKey;
 }
 
 /** One certification authority the service publishes status for. */

@@ -21,7 +21,7 @@
  * certificate reaches every node with the next reload, with nothing to copy.
  */
 import { createHmac } from 'node:crypto';
-import { importPkcs8 } from '@kzpki/pki';
+import { decodeGostPkcs8, importPkcs8, isGostPkcs8, type SigningKey } from '@kzpki/pki';
 import { CaStoreError } from '../errors.js';
 import type { OcspResponderRecord, TimestampSignerRecord } from '../types.js';
 import {
@@ -133,11 +133,12 @@ export class ResponderKeyring {
   constructor(private readonly passphrase: string) {}
 
   /**
-   * The responder's private key, imported non-extractable.
+   * The responder's private key, imported non-extractable (a GOST R 34.10-2015 key, which WebCrypto
+   * does not know, as the package's software `GostPrivateKey`).
    * @throws {CaStoreError} `ERR_KEY_ENVELOPE` (corrupt or without KDF parameters), `ERR_KEY_DECRYPT`
    *   (wrong status passphrase, or a key moved to another responder).
    */
-  async open(record: OcspResponderRecord): Promise<CryptoKey> {
+  async open(record: OcspResponderRecord): Promise<SigningKey> {
     return this.openEnvelope(record.encryptedKey, responderKeyAad(record.issuerSkiHex, record.skiHex));
   }
 
@@ -149,14 +150,14 @@ export class ResponderKeyring {
    * const keys = await Promise.all((await store.listTimestampSigners()).map((s) => keyring.openTimestampSigner(s)));
    * ```
    */
-  openTimestampSigner(record: TimestampSignerRecord): Promise<CryptoKey> {
+  openTimestampSigner(record: TimestampSignerRecord): Promise<SigningKey> {
     return this.openEnvelope(
       record.encryptedKey,
       timestampSignerKeyAad(record.issuerSkiHex, record.policy, record.skiHex),
     );
   }
 
-  private async openEnvelope(encryptedKey: string, aad: string): Promise<CryptoKey> {
+  private async openEnvelope(encryptedKey: string, aad: string): Promise<SigningKey> {
     const { kdf } = parseKeyEnvelope(encryptedKey);
     if (!kdf || kdf.label !== STATUS_KEK_LABEL) {
       throw new CaStoreError('ERR_KEY_ENVELOPE', 'The key does not name the status KEK');
@@ -171,6 +172,7 @@ export class ResponderKeyring {
     }
     const pkcs8 = decryptPrivateKey(await kek, encryptedKey, aad);
     try {
+      if (isGostPkcs8(pkcs8)) return decodeGostPkcs8(pkcs8);
       return await importPkcs8(pkcs8, undefined, { extractable: false });
     } finally {
       pkcs8.fill(0);

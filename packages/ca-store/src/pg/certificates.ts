@@ -3,6 +3,7 @@ import type { TemplateName } from '@kzpki/pki';
 import type { CertificateQuery, CertificateStatusChange } from '../repository.js';
 import { serialKey } from '../sqlite/certificates.js';
 import type {
+  CertificatePurpose,
   CertificateRecord,
   CertificateStatus,
   CertificateStatusRecord,
@@ -59,7 +60,7 @@ function toRecord(r: CertificateRow): CertificateRecord {
     subject: r.subject,
     skiHex: r.ski_hex,
     kind: r.kind as CertificateRecord['kind'],
-    ...opt('purpose', r.purpose as 'auth' | 'sign' | null),
+    ...opt('purpose', r.purpose as CertificatePurpose | null),
     ...opt('template', r.template as TemplateName | null),
     ...opt('iin', r.iin),
     ...opt('bin', r.bin),

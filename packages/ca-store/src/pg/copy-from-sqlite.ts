@@ -60,7 +60,7 @@ const TABLES: ReadonlyArray<{ name: string; order: string; conv?: Record<string,
 const SKIPPED = new Set(['schema_migrations', 'sqlite_sequence', 'rate_limits']);
 
 /** The SQLite schema version this copier was written for. */
-export const COPIED_SQLITE_SCHEMA = 5;
+export const COPIED_SQLITE_SCHEMA = 6;
 
 /** What {@link copySqliteToPostgres} copied. */
 export interface StoreCopyReport {

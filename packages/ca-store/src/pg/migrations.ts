@@ -315,6 +315,20 @@ CREATE TABLE timestamp_signers (
 );
 `,
   },
+  {
+    version: 4,
+    name: 'GOST hierarchy keys, single-key GOST certificates (SQLite migration 6)',
+    sql: `
+-- The GOST R 34.10-2015 root and issuing CA beside the RSA ones.
+ALTER TABLE ca_keys DROP CONSTRAINT IF EXISTS ca_keys_name_check;
+ALTER TABLE ca_keys ADD CONSTRAINT ca_keys_name_check
+  CHECK (name IN ('root', 'issuing', 'operator', 'gost-root', 'gost-issuing'));
+-- purpose 'auth+sign': the one certificate of a GOST-2015 key.
+ALTER TABLE certificates DROP CONSTRAINT IF EXISTS certificates_purpose_check;
+ALTER TABLE certificates ADD CONSTRAINT certificates_purpose_check
+  CHECK (purpose IS NULL OR purpose IN ('auth', 'sign', 'auth+sign'));
+`,
+  },
 ];
 
 /** The schema version this code writes. */

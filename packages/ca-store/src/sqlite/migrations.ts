@@ -300,6 +300,70 @@ CREATE TABLE timestamp_signers (
 ) STRICT;
 `,
   },
+  {
+    version: 6,
+    name: 'GOST hierarchy keys, single-key GOST certificates (purpose auth+sign)',
+    sql: `
+-- SQLite cannot change a CHECK constraint: both tables are rebuilt, the rows copied as they are.
+-- ca_keys: the GOST R 34.10-2015 root and issuing CA beside the RSA ones.
+CREATE TABLE ca_keys_v6 (
+  name          TEXT PRIMARY KEY CHECK (name IN ('root', 'issuing', 'operator', 'gost-root', 'gost-issuing')),
+  certificate   BLOB NOT NULL,
+  ski_hex       TEXT NOT NULL,
+  serial_hex    TEXT NOT NULL,
+  encrypted_key TEXT NOT NULL,
+  created_at    TEXT NOT NULL
+) STRICT;
+INSERT INTO ca_keys_v6 SELECT name, certificate, ski_hex, serial_hex, encrypted_key, created_at FROM ca_keys;
+DROP TABLE ca_keys;
+ALTER TABLE ca_keys_v6 RENAME TO ca_keys;
+
+-- certificates: purpose 'auth+sign', the one certificate of a GOST-2015 key (the NCA's current
+-- generation certifies each legal-entity key once, for logging in and signing alike). Dropping
+-- the table drops its triggers first (no trigger fires); they are created again below.
+CREATE TABLE certificates_v6 (
+  issuer_ski_hex  TEXT NOT NULL,
+  serial_hex      TEXT NOT NULL,
+  kind            TEXT NOT NULL CHECK (kind IN ('end-entity', 'ca', 'service')),
+  application_id  TEXT REFERENCES applications (id),
+  purpose         TEXT CHECK (purpose IS NULL OR purpose IN ('auth', 'sign', 'auth+sign')),
+  template        TEXT,
+  subject         TEXT NOT NULL,
+  iin             TEXT,
+  bin             TEXT,
+  ski_hex         TEXT NOT NULL,
+  spki_sha256     TEXT NOT NULL,
+  der             BLOB NOT NULL,
+  not_before      TEXT NOT NULL,
+  not_after       TEXT NOT NULL,
+  status          TEXT NOT NULL DEFAULT 'good' CHECK (status IN ('good', 'revoked', 'hold')),
+  revoked_at      TEXT,
+  reason          TEXT,
+  invalidity_date TEXT,
+  status_seq      INTEGER NOT NULL DEFAULT 0,
+  created_at      TEXT NOT NULL,
+  PRIMARY KEY (issuer_ski_hex, serial_hex)
+) STRICT;
+INSERT INTO certificates_v6 (issuer_ski_hex, serial_hex, kind, application_id, purpose, template, subject, iin,
+  bin, ski_hex, spki_sha256, der, not_before, not_after, status, revoked_at, reason, invalidity_date, status_seq,
+  created_at)
+SELECT issuer_ski_hex, serial_hex, kind, application_id, purpose, template, subject, iin, bin, ski_hex,
+  spki_sha256, der, not_before, not_after, status, revoked_at, reason, invalidity_date, status_seq, created_at
+FROM certificates;
+DROP TABLE certificates;
+ALTER TABLE certificates_v6 RENAME TO certificates;
+CREATE UNIQUE INDEX certificates_serial ON certificates (serial_hex);
+CREATE UNIQUE INDEX certificates_spki ON certificates (spki_sha256);
+CREATE INDEX certificates_iin ON certificates (iin);
+CREATE INDEX certificates_bin ON certificates (bin);
+CREATE INDEX certificates_application ON certificates (application_id);
+CREATE INDEX certificates_revoked ON certificates (issuer_ski_hex, status_seq) WHERE status <> 'good';
+CREATE TRIGGER certificates_der_immutable BEFORE UPDATE OF der, serial_hex, issuer_ski_hex ON certificates
+BEGIN SELECT RAISE(ABORT, 'certificate contents are immutable'); END;
+CREATE TRIGGER certificates_no_delete BEFORE DELETE ON certificates
+BEGIN SELECT RAISE(ABORT, 'certificates are never deleted'); END;
+`,
+  },
 ];
 
 /**

@@ -256,11 +256,15 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Step 5. Submit the application form with the AUTH and SIGN certificate requests
-         * @description Each PKCS#10 request is checked: signature, key strength, subject (IIN, BIN and name of the
-         *     identified person and organisation) and the requested key usages against the template. The
-         *     two requests must carry different keys never certified before. The application receives its
-         *     14-digit number; legal-entity templates other than `first-manager` then wait for approval.
+         * Step 5. Submit the application form with the certificate requests (an RSA AUTH + SIGN pair, or one GOST request)
+         * @description Either `csrs`, the RSA AUTH and SIGN requests (every template; the older NCA generation for
+         *     legal entities), or `csr`, one GOST R 34.10-2015 512-bit request (legal-entity templates only,
+         *     as the NCA issues them today: one key, one certificate for logging in and signing; its public
+         *     key must be a point of the curve other than the identity). Each PKCS#10 request is checked:
+         *     signature, key strength, subject (IIN, BIN and name of the identified person and
+         *     organisation) and the requested key usages against the template. The two requests of a pair
+         *     must carry different keys; no key may have been certified before. The application receives
+         *     its 14-digit number; legal-entity templates other than `first-manager` then wait for approval.
          */
         post: operations["submitApplication"];
         delete?: never;
@@ -747,8 +751,17 @@ export interface components {
          * @enum {string}
          */
         NextAction: "resendOtp" | "verifyOtp" | "submitIdentification" | "confirmIdentification" | "grantConsent" | "acceptAgreement" | "submitApplication" | "issueCertificates" | "downloadCertificates" | "createInstallationChallenge" | "confirmInstallation";
-        /** @enum {string} */
+        /**
+         * @description The purpose of one key of an RSA AUTH + SIGN pair.
+         * @enum {string}
+         */
         KeyPurpose: "auth" | "sign";
+        /**
+         * @description What a certificate's key is for: `auth` or `sign` (RSA pair), or `auth+sign`, the one
+         *     GOST R 34.10-2015 certificate of a legal entity's key (logging in and signing alike).
+         * @enum {string}
+         */
+        CertificatePurpose: "auth" | "sign" | "auth+sign";
         /**
          * @description NCALayer storage id; `PKCS12` is "personal computer" (key files).
          * @enum {string}
@@ -777,7 +790,7 @@ export interface components {
         };
         CaCertificate: {
             /** @enum {string} */
-            name: "root" | "issuing" | "ocsp-responder";
+            name: "root" | "issuing" | "ocsp-responder" | "gost-root" | "gost-issuing" | "gost-ocsp-responder";
             fileName: string;
             subject: string;
             serialHex: string;
@@ -937,7 +950,9 @@ export interface components {
         };
         /** @description PKCS#10 request, PEM or base64 DER. */
         CertificateRequestText: string;
-        SubmissionRequest: {
+        /** @description An RSA AUTH + SIGN pair (`csrs`), or one GOST R 34.10-2015 512-bit request (`csr`, legal-entity templates). */
+        SubmissionRequest: components["schemas"]["RsaPairSubmission"] | components["schemas"]["GostSubmission"];
+        RsaPairSubmission: {
             /** Format: email */
             email?: string;
             keyStorage: components["schemas"]["KeyStorage"];
@@ -945,6 +960,12 @@ export interface components {
                 auth: components["schemas"]["CertificateRequestText"];
                 sign: components["schemas"]["CertificateRequestText"];
             };
+        };
+        GostSubmission: {
+            /** Format: email */
+            email?: string;
+            keyStorage: components["schemas"]["KeyStorage"];
+            csr: components["schemas"]["CertificateRequestText"] & unknown;
         };
         IssuanceRequest: {
             /** @description Test mode only. Backdated or shortened validity (e.g. for "expired" test packs). */
@@ -965,10 +986,27 @@ export interface components {
             pem: string;
             der: components["schemas"]["Base64"];
         };
+        /** @description The one GOST R 34.10-2015 512-bit certificate of a legal entity's key. */
+        IssuedGostCertificate: {
+            /** @enum {string} */
+            purpose: "auth+sign";
+            serialHex: string;
+            subject: string;
+            skiHex: string;
+            /** @description NCA key-file name for this certificate: GOST512_<ski>.p12. */
+            fileName: string;
+            notBefore: components["schemas"]["Timestamp"];
+            notAfter: components["schemas"]["Timestamp"];
+            pem: string;
+            der: components["schemas"]["Base64"];
+        };
         CertificateBundle: {
             applicationNumber: components["schemas"]["ApplicationNumber"];
+            /** @description The RSA AUTH and SIGN certificates (empty for a GOST application). */
             certificates: components["schemas"]["IssuedCertificate"][];
-            /** @description Issuing CA first, then the root. */
+            /** @description The GOST certificate of a GOST application (absent for an RSA pair). */
+            gostCertificates?: components["schemas"]["IssuedGostCertificate"][];
+            /** @description Issuing CA first, then the root, of the hierarchy that issued the certificates (RSA or GOST). */
             chain: components["schemas"]["CaCertificate"][];
         };
         InstallationChallenge: {
@@ -976,7 +1014,7 @@ export interface components {
             expiresAt: components["schemas"]["Timestamp"];
             items: {
                 serialHex: string;
-                purpose: components["schemas"]["KeyPurpose"];
+                purpose: components["schemas"]["CertificatePurpose"];
                 toBeSigned: components["schemas"]["Base64"];
             }[];
         };
@@ -1032,7 +1070,7 @@ export interface components {
             applicant: components["schemas"]["PersonData"];
             organization: components["schemas"]["OrganizationData"];
             requests: {
-                purpose: components["schemas"]["KeyPurpose"];
+                purpose: components["schemas"]["CertificatePurpose"];
                 subject: string;
                 keyAlgorithm: string;
                 publicKeySha256: string;
@@ -1067,7 +1105,7 @@ export interface components {
         };
         CertificateRecord: {
             serialHex: string;
-            purpose?: components["schemas"]["KeyPurpose"];
+            purpose?: components["schemas"]["CertificatePurpose"];
             template?: components["schemas"]["TemplateName"];
             subject: string;
             iin?: components["schemas"]["Iin"];
