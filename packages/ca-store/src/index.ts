@@ -74,6 +74,7 @@ export {
   PRIVATE_FILE_MODE,
   protectDatabaseFiles,
 } from './sqlite/file-modes.js';
+export type { SqliteSynchronous } from './sqlite/group-commit.js';
 export { MIGRATIONS, type Migration } from './sqlite/migrations.js';
 export { CRL_PART_BYTES, CRLS_KEPT } from './sqlite/published.js';
 export {

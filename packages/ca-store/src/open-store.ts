@@ -6,15 +6,24 @@
  * | --- | --- |
  * | `postgres://user@host:5432/db`, `postgresql://...` | PostgreSQL (several CA and status processes) |
  * | `sqlite:./var/ca.sqlite`, `sqlite:/abs/ca.sqlite`, or a plain path | SQLite (one CA process) |
+ * | `sqlite:./var/ca.sqlite?synchronous=normal` | SQLite, commits not fsynced (`OpenCaStoreOptions.synchronous`: safe from a crash of the process, not from a power loss) |
  */
 import { CaStoreError } from './errors.js';
 import { type OpenPgCaStoreOptions, openPgCaStore } from './pg/pg-repository.js';
 import { type OpenPgStatusStoreOptions, openPgStatusStore } from './pg/status-store.js';
 import type { CaRepository, StatusStore } from './repository.js';
+import type { SqliteSynchronous } from './sqlite/group-commit.js';
 import { openCaStore, openStatusStore } from './sqlite-repository.js';
 
 /** A parsed store location. */
-export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+export type StoreLocation =
+  | {
+      kind: 'sqlite';
+      path: string;
+      /** `?synchronous=normal|full` of a `sqlite:` location (see `OpenCaStoreOptions.synchronous`). */
+      synchronous?: SqliteSynchronous;
+    }
+  | { kind: 'postgres'; url: string };
 
 /**
  * Parses a store location.
@@ -29,9 +38,20 @@ export function parseStoreLocation(location: string): StoreLocation {
   const text = location.trim();
   if (/^postgres(ql)?:\/\//i.test(text)) return { kind: 'postgres', url: text };
   if (/^sqlite:/i.test(text)) {
-    const path = text.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    const [rest = '', query] = text.slice('sqlite:'.length).split(/\?(?=[^?]*$)/);
+    const path = rest.replace(/^\/\/(?=\/)/, '');
     if (path === '') throw new CaStoreError('ERR_STORE_LOCATION', 'sqlite: needs a file path');
-    return { kind: 'sqlite', path };
+    if (query === undefined) return { kind: 'sqlite', path };
+    const params = new URLSearchParams(query);
+    const synchronous = params.get('synchronous')?.toLowerCase();
+    params.delete('synchronous');
+    if ((synchronous !== 'full' && synchronous !== 'normal') || [...params.keys()].length > 0) {
+      throw new CaStoreError(
+        'ERR_STORE_LOCATION',
+        `Unknown sqlite: location parameters ?${query}: the one parameter is synchronous=full or synchronous=normal`,
+      );
+    }
+    return { kind: 'sqlite', path, synchronous };
   }
   if (text === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
     throw new CaStoreError(
@@ -74,6 +94,7 @@ export async function openCaRepository(
   return openCaStore(loc.path, {
     ...(options.now ? { now: options.now } : {}),
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+    ...(loc.synchronous ? { synchronous: loc.synchronous } : {}),
   });
 }
 

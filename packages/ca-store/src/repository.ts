@@ -62,6 +62,11 @@ export interface ApplicationUpdate {
   data?: Partial<ApplicationData>;
   number?: string;
   submittedAt?: Date;
+  /**
+   * A session opened in the same transaction, only when the update applies (the applicant's, with
+   * the status change after a correct one-time code): never a status without its session.
+   */
+  session?: SessionRecord;
   audit: AuditInput;
 }
 
@@ -120,6 +125,17 @@ export interface StatusStore {
   revocationSeqNow?(): number | undefined;
   /** Closes the store. */
   close(): Promise<void>;
+}
+
+/** Commit counters of a CA store ({@link CaRepository.commitStats}), for benchmarks and diagnostics. */
+export interface CommitStats {
+  /** Write transactions run (each change with its audit entry, each rate-limit take). */
+  transactions: number;
+  /**
+   * Commits that waited for the disk: SQLite, fsyncs of the WAL (one per group of transactions
+   * committed together); PostgreSQL, COMMITs with `synchronous_commit` on.
+   */
+  durableCommits: number;
 }
 
 /** Outcome of {@link CaRepository.exclusive}: whether the lock was taken (and `fn` ran). */
@@ -201,6 +217,9 @@ export interface CaRepository extends StatusStore, CrlStore {
     cost: number,
     nowMs: number,
   ): Promise<RateLimitTake>;
+
+  /** Counters of the write transactions and durable commits of this open store so far. */
+  commitStats?(): CommitStats;
 
   /** Status and DER of one certificate, by issuer key id and serial (any hex form). */
   getCertificateBySerial(issuerSkiHex: string, serialHex: string): Promise<CertificateRecord | undefined>;

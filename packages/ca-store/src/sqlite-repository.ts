@@ -18,6 +18,7 @@ import type {
   CaRepository,
   CertificateQuery,
   CertificateStatusChange,
+  CommitStats,
   ExclusiveResult,
   RateLimitBucketRule,
   RateLimitTake,
@@ -54,6 +55,7 @@ import {
   spkiExists,
 } from './sqlite/certificates.js';
 import { protectDatabaseFiles } from './sqlite/file-modes.js';
+import { GroupCommitter, type SqliteSynchronous } from './sqlite/group-commit.js';
 import { MIGRATIONS, migrate } from './sqlite/migrations.js';
 import {
   readCrl,
@@ -101,6 +103,15 @@ export interface OpenCaStoreOptions {
   now?: () => Date;
   /** Rows per page of {@link CaRepository.listRevoked}. */
   pageSize?: number;
+  /**
+   * `PRAGMA synchronous` of the connection. `'full'` (the default): every commit is fsynced before
+   * the change is acknowledged, so it survives a power loss. `'normal'`: commits are written to
+   * the WAL but fsynced only at checkpoints: a crash of the process (even SIGKILL) loses nothing,
+   * but a power loss or an operating-system crash may lose the transactions of the last moments
+   * (acknowledged issuances and audit entries among them; the database stays consistent and the
+   * audit chain intact). For test and load environments (docs/guides/scale-out.md).
+   */
+  synchronous?: SqliteSynchronous;
 }
 
 /** Node ids of the SQLite stores open in this process (a SQLite CA runs in one process). */
@@ -136,6 +147,9 @@ export class SqliteCaRepository implements CaRepository {
   private readonly now: () => Date;
   private readonly pageSize: number;
   private readonly lockScope: string;
+  /** Write transactions of the flow, committed in groups (one fsync for the requests of a moment). */
+  private readonly group: GroupCommitter;
+  private readonly synchronous: SqliteSynchronous;
 
   constructor(path: string, options: OpenCaStoreOptions = {}) {
     try {
@@ -153,10 +167,12 @@ export class SqliteCaRepository implements CaRepository {
       // Created with the database's mode; files an older version left looser are tightened.
       protectDatabaseFiles(path);
     }
-    // FULL: a commit survives power loss (durable issuance).
-    this.db.pragma('synchronous = FULL');
+    // FULL (default): a commit survives power loss (durable issuance). NORMAL only when asked for.
+    this.synchronous = options.synchronous ?? 'full';
+    this.db.pragma(`synchronous = ${this.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('foreign_keys = ON');
     migrate(this.db);
+    this.group = new GroupCommitter(this.db, this.synchronous, duplicateError);
     openNodes.add(this.nodeId);
   }
 
@@ -166,10 +182,27 @@ export class SqliteCaRepository implements CaRepository {
    */
   private tx<T>(fn: () => T): T {
     try {
-      return this.db.transaction(fn).immediate();
+      const value = this.db.transaction(fn).immediate();
+      this.group.stats.transactions++;
+      if (this.synchronous === 'full') this.group.stats.durableCommits++;
+      return value;
     } catch (e) {
       throw duplicateError(e);
     }
+  }
+
+  /**
+   * Runs `fn` in the next group commit ({@link GroupCommitter}): its own savepoint in a shared
+   * IMMEDIATE transaction; resolves once that is committed (fsynced unless `durable` is false).
+   * @throws {CaStoreError} `ERR_DUPLICATE` for a UNIQUE or PRIMARY KEY violation.
+   */
+  private commit<T>(fn: () => T, durable = true): Promise<T> {
+    return this.group.run(fn, { durable });
+  }
+
+  /** Write transactions and durable commits of this store so far. */
+  commitStats(): CommitStats {
+    return { ...this.group.stats };
   }
 
   async isNodeAlive(nodeId: string): Promise<boolean> {
@@ -338,7 +371,7 @@ export class SqliteCaRepository implements CaRepository {
 
   // --- applications
   async createApplication(app: ApplicationRecord, actor: string, audit: AuditInput): Promise<void> {
-    this.tx(() => insertApplication(this.db, app, actor, audit, this.now()));
+    await this.commit(() => insertApplication(this.db, app, actor, audit, this.now()));
   }
 
   async getApplication(id: string): Promise<ApplicationRecord | undefined> {
@@ -354,7 +387,7 @@ export class SqliteCaRepository implements CaRepository {
   }
 
   async updateApplication(id: string, update: ApplicationUpdate): Promise<ApplicationRecord | undefined> {
-    return this.tx(() => applyUpdate(this.db, id, update, this.now()));
+    return this.commit(() => applyUpdate(this.db, id, update, this.now()));
   }
 
   async listApplicationsByStatus(
@@ -369,7 +402,7 @@ export class SqliteCaRepository implements CaRepository {
   }
 
   async expireApplications(now: Date, statuses: readonly ApplicationStatus[]): Promise<number> {
-    return this.tx(() => expireOld(this.db, now, statuses));
+    return this.commit(() => expireOld(this.db, now, statuses));
   }
 
   // --- issuance, approvals, revocation
@@ -382,7 +415,7 @@ export class SqliteCaRepository implements CaRepository {
     certificates: CertificateRecord[],
     update: ApplicationUpdate,
   ): Promise<ApplicationRecord | undefined> {
-    return this.tx(() => {
+    return this.commit(() => {
       const updated = applyUpdate(this.db, applicationId, update, this.now());
       if (!updated) return undefined;
       for (const c of certificates) insertCertificate(this.db, c);
@@ -394,7 +427,7 @@ export class SqliteCaRepository implements CaRepository {
     approval: ApprovalRecord,
     update: ApplicationUpdate,
   ): Promise<ApplicationRecord | undefined> {
-    return this.tx(() => {
+    return this.commit(() => {
       const updated = applyUpdate(this.db, approval.applicationId, update, this.now());
       if (!updated) return undefined;
       this.db
@@ -464,12 +497,12 @@ export class SqliteCaRepository implements CaRepository {
   }
 
   async changeCertificateStatus(change: CertificateStatusChange): Promise<CertificateRecord | undefined> {
-    return this.tx(() => applyStatusChange(this.db, change, this.now()));
+    return this.commit(() => applyStatusChange(this.db, change, this.now()));
   }
 
   // --- sessions, challenges, idempotency
   async createSession(session: SessionRecord): Promise<void> {
-    sessions.insertSession(this.db, session);
+    await this.commit(() => sessions.insertSession(this.db, session));
   }
 
   async getSession(tokenHash: string): Promise<SessionRecord | undefined> {
@@ -477,11 +510,11 @@ export class SqliteCaRepository implements CaRepository {
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
-    sessions.deleteSession(this.db, tokenHash, this.now());
+    await this.commit(() => sessions.deleteSession(this.db, tokenHash, this.now()));
   }
 
   async createChallenge(challenge: ChallengeRecord): Promise<void> {
-    sessions.insertChallenge(this.db, challenge);
+    await this.commit(() => sessions.insertChallenge(this.db, challenge));
   }
 
   async consumeChallenge(
@@ -489,7 +522,7 @@ export class SqliteCaRepository implements CaRepository {
     purpose: ChallengeRecord['purpose'],
     now: Date,
   ): Promise<ChallengeRecord | undefined> {
-    return this.tx(() => sessions.consumeChallenge(this.db, id, purpose, now));
+    return this.commit(() => sessions.consumeChallenge(this.db, id, purpose, now));
   }
 
   async beginIdempotent(
@@ -498,15 +531,15 @@ export class SqliteCaRepository implements CaRepository {
     requestHash: string,
     now: Date,
   ): Promise<IdempotencyBegin> {
-    return this.tx(() => sessions.beginIdempotent(this.db, scope, key, requestHash, now));
+    return this.commit(() => sessions.beginIdempotent(this.db, scope, key, requestHash, now));
   }
 
   async completeIdempotent(scope: string, key: string, statusCode: number, body: unknown): Promise<void> {
-    sessions.completeIdempotent(this.db, scope, key, statusCode, body);
+    await this.commit(() => sessions.completeIdempotent(this.db, scope, key, statusCode, body));
   }
 
   async abandonIdempotent(scope: string, key: string): Promise<void> {
-    sessions.abandonIdempotent(this.db, scope, key);
+    await this.commit(() => sessions.abandonIdempotent(this.db, scope, key));
   }
 
   async purgeExpired(now: Date, keepIdempotencyMs: number): Promise<void> {
@@ -516,19 +549,23 @@ export class SqliteCaRepository implements CaRepository {
     });
   }
 
-  /** Token buckets in the database (every process on this file, and across restarts). */
+  /**
+   * Token buckets in the database (every process on this file, and across restarts). Not fsynced
+   * on their own (like the PostgreSQL store's `synchronous_commit = off` counters): a power loss
+   * may forget the last few takes; a crash of the process forgets none.
+   */
   async takeRateLimit(
     bucket: string,
     rule: RateLimitBucketRule,
     cost: number,
     nowMs: number,
   ): Promise<RateLimitTake> {
-    return this.tx(() => takeRateLimit(this.db, bucket, rule, cost, nowMs));
+    return this.commit(() => takeRateLimit(this.db, bucket, rule, cost, nowMs), false);
   }
 
   // --- audit
   async appendAudit(entry: AuditInput): Promise<void> {
-    this.tx(() => appendAudit(this.db, entry, this.now()));
+    await this.commit(() => appendAudit(this.db, entry, this.now()));
   }
 
   async listAudit(entity: string): Promise<AuditEntry[]> {
@@ -557,7 +594,10 @@ export class SqliteCaRepository implements CaRepository {
 
   async close(): Promise<void> {
     openNodes.delete(this.nodeId);
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      this.group.flush();
+      this.db.close();
+    }
   }
 }
 

@@ -8,7 +8,7 @@ import { generateOtp, otpMac, otpMatches } from '../crypto/otp.js';
 import { CaError } from '../errors.js';
 import { assertAllowed } from '../flow/transitions.js';
 import { type CaContext, conflict, limit, loadApplication } from './context.js';
-import { createApplicantSession } from './sessions.js';
+import { newApplicantSession } from './sessions.js';
 
 /** Sender of the NCA's SMS codes. */
 export const SMS_SENDER = '1414';
@@ -102,16 +102,18 @@ export async function verifyOtp(ctx: CaContext, id: string, code: string, ip: st
     const unchanged = (cur: ApplicationRecord): boolean =>
       cur.data.otp?.mac === otp.mac && cur.data.otp.attemptsLeft === otp.attemptsLeft;
     if (otpMatches(ctx.material.macKeys.otp, app.id, code, otp.mac)) {
+      // The session is stored in the transaction of the status change: never one without the other.
+      const session = newApplicantSession(ctx, app);
       const updated = await ctx.store.updateApplication(app.id, {
         expected: ['otp-sent'],
         guard: unchanged,
         status: { to: 'phone-verified', actor: `applicant:${app.iin}` },
         data: { otp: { ...otp, usedAt: ctx.now() } },
+        session: session.record,
         audit: { actor: `applicant:${app.iin}`, action: 'otp.verified', entity: `application:${app.id}` },
       });
       if (!updated) continue; // a concurrent check changed the code state: look again
-      const session = await createApplicantSession(ctx, updated);
-      return { ...session, application: updated };
+      return { token: session.token, expiresAt: session.expiresAt, application: updated };
     }
     const attemptsLeft = otp.attemptsLeft - 1;
     const updated = await ctx.store.updateApplication(app.id, {

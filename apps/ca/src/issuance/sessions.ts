@@ -9,20 +9,27 @@ import { randomToken, tokenHash } from '../crypto/tokens.js';
 import { CaError } from '../errors.js';
 import type { CaContext } from './context.js';
 
-/** Opens the applicant session of an application. */
-export async function createApplicantSession(
+/**
+ * A new applicant session of an application (valid until the application expires), not stored
+ * yet: the caller stores `record` in the transaction that lets the applicant in
+ * (`ApplicationUpdate.session` of `CaRepository.updateApplication`).
+ */
+export function newApplicantSession(
   ctx: CaContext,
   app: ApplicationRecord,
-): Promise<{ token: string; expiresAt: Date }> {
+): { token: string; expiresAt: Date; record: SessionRecord } {
   const token = randomToken('kza');
-  await ctx.store.createSession({
-    tokenHash: tokenHash(token),
-    kind: 'applicant',
-    applicationId: app.id,
-    createdAt: ctx.now(),
+  return {
+    token,
     expiresAt: app.expiresAt,
-  });
-  return { token, expiresAt: app.expiresAt };
+    record: {
+      tokenHash: tokenHash(token),
+      kind: 'applicant',
+      applicationId: app.id,
+      createdAt: ctx.now(),
+      expiresAt: app.expiresAt,
+    },
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import type { ApplicationUpdate } from '../repository.js';
 import { decodeJson, encodeJson } from '../sqlite/json-codec.js';
 import type { ApplicationData, ApplicationRecord, AuditInput, StatusHistoryEntry } from '../types.js';
 import type { Queryable, Tx } from './database.js';
+import { insertSession } from './sessions.js';
 
 interface ApplicationRow {
   id: string;
@@ -152,6 +153,7 @@ export async function applyUpdate(
   if (!updated) return undefined;
   if (update.status)
     await insertHistory(t, id, update.status.to, now, update.status.actor, update.status.note);
+  if (update.session) await insertSession(t.client, update.session);
   t.audit(update.audit, now);
   return toRecord(updated);
 }

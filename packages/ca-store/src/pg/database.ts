@@ -15,6 +15,7 @@
  */
 import pg from 'pg';
 import { CaStoreError, type DuplicateConstraint } from '../errors.js';
+import type { CommitStats } from '../repository.js';
 import type { AuditInput } from '../types.js';
 
 /** Anything that runs a query: the pool or one client. */
@@ -110,6 +111,8 @@ export class Tx {
  */
 export class PgDatabase {
   readonly pool: pg.Pool;
+  /** Transactions committed through this object (and counted autocommit writes), for benchmarks. */
+  readonly stats: CommitStats = { transactions: 0, durableCommits: 0 };
 
   constructor(
     readonly url: string,
@@ -158,6 +161,7 @@ export class PgDatabase {
           await this.flushAudit(t, audits);
         }
         await client.query('COMMIT');
+        this.countAutocommit();
         return value;
       } catch (e) {
         await client.query('ROLLBACK').catch((rollbackError: Error) => {
@@ -170,6 +174,12 @@ export class PgDatabase {
         client.release(broken);
       }
     }
+  }
+
+  /** Counts a durable commit made outside {@link tx} (one statement on the pool). */
+  countAutocommit(): void {
+    this.stats.transactions++;
+    this.stats.durableCommits++;
   }
 
   /** Closes the pool. */

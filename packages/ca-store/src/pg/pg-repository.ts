@@ -24,6 +24,7 @@ import type {
   CaRepository,
   CertificateQuery,
   CertificateStatusChange,
+  CommitStats,
   ExclusiveResult,
   RateLimitBucketRule,
   RateLimitTake,
@@ -279,7 +280,13 @@ export class PgCaRepository implements CaRepository {
     cost: number,
     nowMs: number,
   ): Promise<RateLimitTake> {
+    this.db.stats.transactions++; // committed without waiting for the WAL flush
     return takeRateLimit(this.counters, bucket, rule, cost, nowMs);
+  }
+
+  /** Write transactions and durable commits of this store so far. */
+  commitStats(): CommitStats {
+    return { ...this.db.stats };
   }
 
   // --- what the status service reads (StatusStore)
@@ -565,6 +572,7 @@ export class PgCaRepository implements CaRepository {
 
   // --- sessions, challenges, idempotency
   createSession(session: SessionRecord): Promise<void> {
+    this.db.countAutocommit();
     return sessions.insertSession(this.db.pool, session);
   }
 
@@ -577,6 +585,7 @@ export class PgCaRepository implements CaRepository {
   }
 
   createChallenge(challenge: ChallengeRecord): Promise<void> {
+    this.db.countAutocommit();
     return sessions.insertChallenge(this.db.pool, challenge);
   }
 
@@ -585,6 +594,7 @@ export class PgCaRepository implements CaRepository {
     purpose: ChallengeRecord['purpose'],
     now: Date,
   ): Promise<ChallengeRecord | undefined> {
+    this.db.countAutocommit();
     return sessions.consumeChallenge(this.db.pool, id, purpose, now);
   }
 

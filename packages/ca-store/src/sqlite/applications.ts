@@ -7,6 +7,7 @@ import type { ApplicationUpdate } from '../repository.js';
 import type { ApplicationData, ApplicationRecord, AuditInput, StatusHistoryEntry } from '../types.js';
 import { appendAudit } from './audit.js';
 import { decodeJson, encodeJson, iso } from './json-codec.js';
+import { insertSession } from './sessions.js';
 import { stmt } from './statements.js';
 
 interface ApplicationRow {
@@ -153,6 +154,7 @@ export function applyUpdate(
   );
   if (res.changes !== 1) return undefined;
   if (update.status) insertHistory(db, id, update.status.to, now, update.status.actor, update.status.note);
+  if (update.session) insertSession(db, update.session);
   appendAudit(db, update.audit, now);
   return selectApplication(db, id);
 }

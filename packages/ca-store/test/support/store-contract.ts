@@ -486,6 +486,96 @@ export function describeStoreContract(h: StoreHarness): void {
         expect(view?.history).toHaveLength(2);
       });
 
+      it('opens a session in the transaction of an update, and none when the update does not apply', async () => {
+        await store.createApplication(application('app-session', { status: 'otp-sent' }), 'x', AUDIT);
+        const now = new Date();
+        const session = (tokenHash: string) => ({
+          tokenHash,
+          kind: 'applicant' as const,
+          applicationId: 'app-session',
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + 60_000),
+        });
+        expect(
+          await store.updateApplication('app-session', {
+            expected: ['otp-sent'],
+            guard: () => false,
+            status: { to: 'phone-verified', actor: 'applicant' },
+            session: session('refused-session'),
+            audit: AUDIT,
+          }),
+        ).toBeUndefined();
+        expect(await store.getSession('refused-session')).toBeUndefined();
+        const updated = await store.updateApplication('app-session', {
+          expected: ['otp-sent'],
+          status: { to: 'phone-verified', actor: 'applicant' },
+          session: session('granted-session'),
+          audit: { ...AUDIT, entity: 'application:app-session' },
+        });
+        expect(updated?.status).toBe('phone-verified');
+        expect(await store.getSession('granted-session')).toMatchObject({
+          kind: 'applicant',
+          applicationId: 'app-session',
+        });
+        // A session that cannot be stored (its token taken) takes the status change with it.
+        await expect(
+          store.updateApplication('app-session', {
+            expected: ['phone-verified'],
+            status: { to: 'document-recognized', actor: 'applicant' },
+            session: session('granted-session'),
+            audit: AUDIT,
+          }),
+        ).rejects.toThrow();
+        expect((await store.getApplication('app-session'))?.status).toBe('phone-verified');
+      });
+
+      it('commits writes issued at once each on its own: one that fails takes none of the others with it', async () => {
+        const ids = Array.from({ length: 12 }, (_, i) => `app-batch-${i}`);
+        await Promise.all(ids.map((id) => store.createApplication(application(id), 'x', AUDIT)));
+        await store.createApplication(
+          application('app-batch-number', { number: '27888601100999' }),
+          'x',
+          AUDIT,
+        );
+        const before = store.commitStats?.();
+        const results = await Promise.allSettled(
+          ids.map((id, i) =>
+            store.updateApplication(id, {
+              expected: ['submitted'],
+              guard: () => {
+                if (i % 4 === 1) throw new Error(`guard of ${id} fails`);
+                return i % 4 !== 2;
+              },
+              status: { to: 'approved', actor: 'x' },
+              // i % 4 === 3: a number another application has.
+              ...(i % 4 === 3 ? { number: '27888601100999' } : {}),
+              audit: { ...AUDIT, entity: `application:${id}` },
+            }),
+          ),
+        );
+        for (const [i, r] of results.entries()) {
+          const stored = await store.getApplication(ids[i]!);
+          if (i % 4 === 0) {
+            expect(r).toMatchObject({ status: 'fulfilled', value: { status: 'approved' } });
+            expect(stored?.status).toBe('approved');
+            expect((await store.listAudit(`application:${ids[i]}`)).length).toBe(1);
+          } else {
+            if (i % 4 === 2) expect(r).toEqual({ status: 'fulfilled', value: undefined });
+            else expect(r.status).toBe('rejected');
+            if (i % 4 === 3)
+              expect(isDuplicate((r as PromiseRejectedResult).reason, 'application-number')).toBe(true);
+            expect(stored?.status).toBe('submitted');
+            expect(await store.listAudit(`application:${ids[i]}`)).toEqual([]);
+          }
+        }
+        expect(await store.verifyAuditChain()).toBeUndefined();
+        const after = store.commitStats?.();
+        if (before && after) {
+          expect(after.transactions - before.transactions).toBe(3 + 3); // the applied ones and the guard-refused ones
+          expect(after.durableCommits).toBeGreaterThan(before.durableCommits);
+        }
+      });
+
       it('refuses an application number taken (ERR_DUPLICATE application-number)', async () => {
         await store.createApplication(application('app-2'), 'x', AUDIT);
         const e = await rejection(
