@@ -1,8 +1,12 @@
 /**
- * One CA node for `bench/scale.ts`: the reference CA on the store of `KZPKI_BENCH_DATABASE`
- * (`sqlite:<path>` or `postgres://...`), listening on `KZPKI_BENCH_PORT`, with the rate limits
- * lifted (the bench sends thousands of requests from one address) and no expiry sweep.
+ * One CA node for the benchmarks (`scale.ts`, `profile.ts`): the reference CA on the store of
+ * `KZPKI_BENCH_DATABASE` (`sqlite:<path>` or `postgres://...`), listening on `KZPKI_BENCH_PORT`,
+ * with the rate limits lifted (the bench sends thousands of requests from one address; the limits
+ * are still counted in the store) and no expiry sweep. Asked `stats` over IPC, it answers the
+ * store's commit counters and the process's CPU time.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { DEFAULT_RATE_LIMITS, type RateLimitName, type RateLimitRule } from '../src/http/rate-limits.js';
 import { startCa } from '../src/index.js';
 
@@ -18,6 +22,32 @@ const ca = await startCa({
   logError: (m, e) => console.error(m, e),
 });
 console.log(`ready ${ca.url}`);
+let inspector: Session | undefined;
+process.on('message', (m: unknown) => {
+  const reply = (value: unknown) => process.send?.(value);
+  if (m === 'stats') {
+    const cpu = process.cpuUsage();
+    reply({
+      ...(ca.context.store.commitStats?.() ?? { transactions: 0, durableCommits: 0 }),
+      cpuMs: (cpu.user + cpu.system) / 1000,
+    });
+  } else if (m === 'profile:start') {
+    // The V8 CPU profiler over the measured requests only (not the start-up).
+    inspector = new Session();
+    inspector.connect();
+    inspector
+      .post('Profiler.enable')
+      .then(() => inspector!.post('Profiler.start'))
+      .then(() => reply('profiling'));
+  } else if (typeof m === 'object' && m !== null && 'profileStop' in m) {
+    const file = (m as { profileStop: string }).profileStop;
+    inspector!.post('Profiler.stop').then(({ profile }) => {
+      writeFileSync(file, JSON.stringify(profile));
+      inspector!.disconnect();
+      reply('profiled');
+    });
+  }
+});
 const stop = () => {
   ca.close().then(
     () => process.exit(0),

@@ -172,7 +172,10 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
     } else {
       const path = location?.path ?? caStorePath(opts.dataDir ?? './var');
       createDataDirectory(dirname(path)); // 0700 when new; the store's files are 0600 either way
-      ownedStore = openCaStore(path, { now });
+      ownedStore = openCaStore(path, {
+        now,
+        ...(location?.kind === 'sqlite' && location.synchronous ? { synchronous: location.synchronous } : {}),
+      });
     }
     store = ownedStore;
   }
