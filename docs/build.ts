@@ -70,6 +70,11 @@ export const PAGES: readonly SitePage[] = [
   { source: 'guides/providers.md', title: 'Plugging in real systems', href: 'guides/providers.html' },
   { source: 'guides/ncalayer.md', title: 'NCALayer: client and emulator', href: 'guides/ncalayer.html' },
   {
+    source: 'guides/cms-signatures.md',
+    title: 'Signing and verifying CMS (CAdES)',
+    href: 'guides/cms-signatures.html',
+  },
+  {
     source: 'guides/verification-service.md',
     title: 'The verification service',
     href: 'guides/verification-service.html',
