@@ -1,9 +1,10 @@
 /**
- * The status service's TSA, certified by the CA at initialisation (`ca/timestamp-signers.ts`): the
- * TSA certificate's profile (id-kp-timeStamping only, critical; the NCA RSA TSA policy; issued by
- * the issuing CA), its key sealed under the status passphrase only (the CA passphrase does not open
- * it), tokens signed with it verifying to the root, renewal near the end and on a new status
- * passphrase, and a store initialised before TSAs existed getting one at its next start.
+ * The status service's TSAs, certified by the CA at initialisation (`ca/timestamp-signers.ts`): the
+ * TSA certificates' profile (id-kp-timeStamping only, critical; the NCA TSA policy; RSA from the RSA
+ * issuing CA, GOST-2015 from the GOST one), their keys sealed under the status passphrase only (the
+ * CA passphrase does not open them), tokens signed with them verifying to their roots, renewal near
+ * the end and on a new status passphrase, and a store initialised before TSAs existed getting them
+ * at its next start.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,14 +48,17 @@ afterEach(async () => {
 });
 
 describe('the TSA the CA certifies for the status service', () => {
-  it('is issued by the issuing CA for timestamping only, under the NCA RSA TSA policy, its key sealed for the status service', async () => {
+  it('is issued by the RSA issuing CA for timestamping only, under the NCA RSA TSA policy, its key sealed for the status service', async () => {
     const { material, timestampSigners } = await initCa(s, BASE);
-    expect(timestampSigners.created).toEqual(['tsa']);
+    expect(timestampSigners.created).toEqual(['tsa', 'gost-tsa']);
     const records = await s.listTimestampSigners();
-    expect(records.map((r) => [r.issuerSkiHex, r.policy])).toEqual([
-      [material.issuing.skiHex, NCA_TSA_POLICY_OIDS.rsa],
-    ]);
-    const record = records[0]!;
+    expect(records.map((r) => [r.issuerSkiHex, r.policy]).sort()).toEqual(
+      [
+        [material.issuing.skiHex, NCA_TSA_POLICY_OIDS.rsa],
+        [material.gostIssuing.skiHex, NCA_TSA_POLICY_OIDS.gost2015],
+      ].sort(),
+    );
+    const record = records.find((r) => r.policy === NCA_TSA_POLICY_OIDS.rsa)!;
     const cert = inspectCertificate(record.certificate);
     expect(cert.commonName).toBe(TSA_COMMON_NAMES.tsa);
     expect(cert.authorityKeyId).toBe(material.issuing.skiHex);
@@ -100,31 +104,68 @@ describe('the TSA the CA certifies for the status service', () => {
     expect(v.valid).toBe(true);
   });
 
+  it('has a GOST R 34.10-2015 sibling from the GOST issuing CA, under the NCA GOST TSA policy', async () => {
+    const { material } = await initCa(s, BASE);
+    const record = (await s.listTimestampSigners()).find((r) => r.policy === NCA_TSA_POLICY_OIDS.gost2015)!;
+    const cert = inspectCertificate(record.certificate);
+    expect(cert.commonName).toBe(TSA_COMMON_NAMES['gost-tsa']);
+    expect(cert.authorityKeyId).toBe(material.gostIssuing.skiHex);
+    expect(cert.keyAlgorithmOid).toBe('1.2.398.3.10.1.1.2.2');
+    expect(cert.extKeyUsage).toEqual([TIME_STAMPING_EKU]);
+    expect(cert.policies).toContain(NCA_TSA_POLICY_OIDS.gost2015);
+    const key = await new ResponderKeyring(BASE.statusPassphrase!).openTimestampSigner(record);
+    const tsa = await prepareTimestampAuthority({
+      key,
+      certificate: record.certificate,
+      chain: [material.gostIssuing.certificate],
+      policy: record.policy,
+    });
+    const data = new TextEncoder().encode('a GOST signature value');
+    const request = await createTimestampRequest({ data, hash: 'STREEBOG-512', certReq: true });
+    const response = parseTimestampResponse(await tsa.respond(request.der));
+    expect(response.status).toBe('granted');
+    const v = await verifyTimestampToken(response.token!, {
+      data,
+      trustAnchors: [material.gostRoot.certificate],
+      certificates: [material.gostIssuing.certificate],
+      policies: [NCA_TSA_POLICY_OIDS.gost2015],
+    });
+    expect(v.failures).toEqual([]);
+    expect(v.valid).toBe(true);
+  });
+
   it('is kept while valid, renewed near its end, the old certificate staying on record', async () => {
     const first = await initCa(s, BASE);
     const second = await initCa(s, BASE);
     expect(second.timestampSigners).toMatchObject({ created: [], renewed: [] });
-    expect(second.timestampSigners.signers[0]?.serialHex).toBe(first.timestampSigners.signers[0]?.serialHex);
+    expect(second.timestampSigners.signers.map((t) => t.serialHex)).toEqual(
+      first.timestampSigners.signers.map((t) => t.serialHex),
+    );
 
     const later = new Date(Date.now() + 340 * 86_400_000); // 25 days before the end of 365
     const third = await initCa(s, { ...BASE, now: () => later });
-    expect(third.timestampSigners.renewed).toEqual(['tsa']);
-    const renewed = (await s.listTimestampSigners())[0]!;
+    expect(third.timestampSigners.renewed).toEqual(['tsa', 'gost-tsa']);
+    const renewed = (await s.listTimestampSigners()).find((r) => r.policy === NCA_TSA_POLICY_OIDS.rsa)!;
     expect(renewed.serialHex).not.toBe(first.timestampSigners.signers[0]?.serialHex);
     expect(renewed.notAfter.getTime()).toBeGreaterThan(later.getTime() + 300 * 86_400_000);
     expect(await s.getCertificate(first.timestampSigners.signers[0]!.serialHex)).toBeDefined();
     expect((await s.listAudit('tsa:tsa')).map((e) => e.action)).toEqual(['ca.tsa-created', 'ca.tsa-renewed']);
+    expect((await s.listAudit('tsa:gost-tsa')).map((e) => e.action)).toEqual([
+      'ca.tsa-created',
+      'ca.tsa-renewed',
+    ]);
   });
 
   it('gets a new key under a new status passphrase', async () => {
     await initCa(s, BASE);
     const second = await initCa(s, { ...BASE, statusPassphrase: 'a new status secret' });
-    expect(second.timestampSigners.renewed).toEqual(['tsa']);
-    const record = (await s.listTimestampSigners())[0]!;
-    await new ResponderKeyring('a new status secret').openTimestampSigner(record);
-    await expect(new ResponderKeyring('battery staple').openTimestampSigner(record)).rejects.toSatisfy((e) =>
-      isCaStoreError(e, 'ERR_KEY_DECRYPT'),
-    );
+    expect(second.timestampSigners.renewed).toEqual(['tsa', 'gost-tsa']);
+    for (const record of await s.listTimestampSigners()) {
+      await new ResponderKeyring('a new status secret').openTimestampSigner(record);
+      await expect(new ResponderKeyring('battery staple').openTimestampSigner(record)).rejects.toSatisfy(
+        (e) => isCaStoreError(e, 'ERR_KEY_DECRYPT'),
+      );
+    }
   });
 
   it('is added to a store initialised before TSAs existed, at its next start', async () => {
@@ -132,7 +173,7 @@ describe('the TSA the CA certifies for the status service', () => {
     s.db.exec('DELETE FROM timestamp_signers');
     const next = await initCa(s, BASE);
     expect(next.created).toEqual([]);
-    expect(next.timestampSigners.created).toEqual(['tsa']);
-    expect((await s.listTimestampSigners()).length).toBe(1);
+    expect(next.timestampSigners.created).toEqual(['tsa', 'gost-tsa']);
+    expect((await s.listTimestampSigners()).length).toBe(2);
   });
 });

@@ -14,6 +14,9 @@
  * - the responder keys are sealed under the status KEK (`statusPassphrase`,
  *   `KZPKI_STATUS_PASSPHRASE`), the only secret the status service gets; the CA keeps no copy.
  *   When the status passphrase changes, the next start issues new responders under the new one.
+ * - so are the keys of the status service's time-stamping authorities (`timestamp-signers.ts`): an
+ *   RSA TSA from the RSA issuing CA (NCA TSA policy 1.2.398.3.3.2.6.2) and a GOST-2015 TSA from the
+ *   GOST issuing CA (1.2.398.3.3.2.6.4), renewed like the responders.
  *
  * The CAs are published in the store for the status service (public certificates and the URL names
  * of `CA_FILE_NAMES`).
@@ -380,6 +383,13 @@ export async function initCa(store: CaRepository, opts: InitCaOptions): Promise<
         policy: TSA_POLICIES.tsa,
         algorithm: 'RSA-2048',
         urls: endEntityUrls(opts.statusBaseUrl),
+      },
+      {
+        name: 'gost-tsa',
+        issuer: gostIssuing,
+        policy: TSA_POLICIES['gost-tsa'],
+        algorithm: GOST_END_ENTITY_KEY_ALGORITHM,
+        urls: endEntityUrls(opts.statusBaseUrl, 'gost'),
       },
     ],
     {
