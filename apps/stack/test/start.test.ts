@@ -116,6 +116,8 @@ describe('kzpki start', () => {
         hash: 'SHA-256',
       });
       expect(stamp.info.policy).toBe(NCA_TSA_POLICY_OIDS.rsa);
+      const gost = await requestTimestamp({ url: tsaUrl!, data: new Uint8Array([1]), hash: 'STREEBOG-512' });
+      expect(gost.info.policy).toBe(NCA_TSA_POLICY_OIDS.gost2015);
 
       // Every command it suggests is `npx kzpki ...`, and the first runs as pasted from the
       // repository root (only its output folder is moved out of the repository).
@@ -168,17 +170,24 @@ describe('kzpki ca init', () => {
       expect(first.code).toBe(0);
       const report = JSON.parse(first.stdout);
       expect(report.created.sort()).toEqual([
+        'gost-issuing',
+        'gost-ocsp-responder',
+        'gost-root',
+        'gost-root-ocsp-responder',
         'issuing',
         'ocsp-responder',
         'operator',
         'root',
         'root-ocsp-responder',
       ]);
-      // The status service's TSA, certified at once (its key sealed for the status service).
+      // The status service's TSAs, certified at once (their keys sealed for the status service).
       expect(report.timestampSigners).toMatchObject({
-        created: ['tsa'],
+        created: ['tsa', 'gost-tsa'],
         renewed: [],
-        signers: [{ name: 'tsa', policy: '1.2.398.3.3.2.6.2' }],
+        signers: [
+          { name: 'tsa', policy: '1.2.398.3.3.2.6.2' },
+          { name: 'gost-tsa', policy: '1.2.398.3.3.2.6.4' },
+        ],
       });
       expect(report.certificates.map((c: { subject: string }) => c.subject)).toEqual(
         expect.arrayContaining(['CN=KZPKI TEST ROOT CA (RSA),O=KZPKI TEST (NOT A REAL CA),C=KZ']),

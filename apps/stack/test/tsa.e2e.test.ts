@@ -6,7 +6,8 @@
  * <status>/tsp` makes a CAdES-T signature; its timestamp verifies with `verifyCms` (imprint = hash
  * of the signature value, policy 1.2.398.3.3.2.6.2, chain to the stack's root) and with
  * `openssl ts -verify` (an implementation we did not write; skipped with the reason where OpenSSL
- * is absent), and `kzpki cms verify` reports it.
+ * is absent), and `kzpki cms verify` reports it. Beside it the GOST-2015 TSA of the GOST hierarchy
+ * answers requests for its policy, or with a Streebog imprint, verified to the GOST root.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,9 +16,11 @@ import {
   inspectCertificate,
   NCA_TSA_POLICY_OIDS,
   parseCms,
+  requestTimestamp,
   TIME_STAMPING_EKU,
   toPem,
   verifyCms,
+  verifyTimestampToken,
 } from '@kzpki/pki';
 import { hasTool, runTool, tempDir } from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,14 +93,49 @@ afterAll(async () => {
 
 describe('the stack TSA (kzpki start)', () => {
   it('is certified by the CA and held by the status service only: its key is sealed, not on disk', async () => {
-    const [record, ...others] = await services.ca.context.store.listTimestampSigners();
-    expect(others.filter((o) => o.policy === NCA_TSA_POLICY_OIDS.rsa)).toEqual([]);
-    expect(record?.policy).toBe(NCA_TSA_POLICY_OIDS.rsa);
-    expect(record?.issuerSkiHex).toBe(services.ca.context.material.issuing.skiHex);
-    expect(record?.encryptedKey).not.toMatch(/PRIVATE KEY|MII/);
-    const info = inspectCertificate(record!.certificate);
-    expect(info.extKeyUsage).toEqual([TIME_STAMPING_EKU]);
-    expect(info.policies).toEqual([NCA_TSA_POLICY_OIDS.rsa]);
+    const m = services.ca.context.material;
+    const records = await services.ca.context.store.listTimestampSigners();
+    expect(records.map((r) => [r.policy, r.issuerSkiHex]).sort()).toEqual(
+      [
+        [NCA_TSA_POLICY_OIDS.rsa, m.issuing.skiHex],
+        [NCA_TSA_POLICY_OIDS.gost2015, m.gostIssuing.skiHex],
+      ].sort(),
+    );
+    for (const record of records) {
+      expect(record.encryptedKey).not.toMatch(/PRIVATE KEY|MII/);
+      const info = inspectCertificate(record.certificate);
+      expect(info.extKeyUsage).toEqual([TIME_STAMPING_EKU]);
+      expect(info.policies).toEqual([record.policy]);
+    }
+  });
+
+  it('answers GOST requests (its policy, or a Streebog imprint) with the GOST-2015 TSA, verified to the GOST root', async () => {
+    const m = services.ca.context.material;
+    const data = new TextEncoder().encode('a GOST-2015 signature value');
+    for (const ask of [
+      { hash: 'STREEBOG-512' as const },
+      { hash: 'SHA-256' as const, policy: NCA_TSA_POLICY_OIDS.gost2015 },
+    ]) {
+      const { token, info } = await requestTimestamp({
+        url: `${services.statusUrl}/tsp`,
+        data,
+        certReq: true,
+        ...ask,
+      });
+      expect(info.policy, ask.hash).toBe(NCA_TSA_POLICY_OIDS.gost2015);
+      const v = await verifyTimestampToken(token, {
+        data,
+        trustAnchors: [m.gostRoot.certificate],
+        certificates: [m.gostIssuing.certificate],
+        policies: [NCA_TSA_POLICY_OIDS.gost2015],
+      });
+      expect(v.failures, ask.hash).toEqual([]);
+      expect(v.valid).toBe(true);
+      expect(inspectCertificate(v.tsaCertificate!).keyAlgorithmOid).toBe('1.2.398.3.10.1.1.2.2');
+      // Not an RSA-hierarchy token: it does not verify to the RSA root.
+      const rsa = await verifyTimestampToken(token, { data, trustAnchors: [m.root.certificate] });
+      expect(rsa.valid).toBe(false);
+    }
   });
 
   it('timestamps `kzpki cms sign --tsa`; the timestamp verifies to the stack root with verifyCms', async () => {

@@ -48,7 +48,10 @@ export function banner(s: RunningServices, testMode: boolean, personas: DemoPers
       ['status service', `${s.statusUrl} (spec: openapi/status.yaml)`],
       ['OCSP', `${s.statusUrl}/ocsp`],
       ['CRLs', `${s.statusUrl}/crl/kzpki-test-issuing-rsa.crl, ${s.statusUrl}/crl/kzpki-test-root-rsa.crl`],
-      ['TSA (RFC 3161)', `${s.statusUrl}/tsp (POST application/timestamp-query; policy 1.2.398.3.3.2.6.2)`],
+      [
+        'TSA (RFC 3161)',
+        `${s.statusUrl}/tsp (policies 1.2.398.3.3.2.6.2 RSA, 1.2.398.3.3.2.6.4 GOST-2015 for Streebog imprints)`,
+      ],
       ...(s.verifyUrl
         ? ([['verification service', `${s.verifyUrl} (spec: openapi/verify.yaml)`]] as [string, string][])
         : []),
