@@ -157,8 +157,23 @@ describe('public endpoints', () => {
       'root',
       'issuing',
       'ocsp-responder',
+      'gost-root',
+      'gost-issuing',
+      'gost-ocsp-responder',
     ]);
-    const [root, issuing, ocsp] = r.body.certificates.map((c: { pem: string }) => inspectCertificate(c.pem));
+    const [root, issuing, ocsp, gostRoot, gostIssuing, gostOcsp] = r.body.certificates.map(
+      (c: { pem: string }) => inspectCertificate(c.pem),
+    );
+    // The GOST hierarchy beside it (the NCA's TEST-2022 GOST chain's layout: no path length).
+    for (const c of [gostRoot, gostIssuing, gostOcsp]) expect(c.keyAlgorithm).toBe('GOST-2015-512');
+    expect(gostRoot.subject.fields.CN).toBe('KZPKI TEST ROOT CA (GOST 2015)');
+    expect(gostIssuing.isCa).toBe(true);
+    expect(gostIssuing.pathLength).toBeUndefined();
+    expect(gostIssuing.crlUrls).toEqual(['http://127.0.0.1:8081/crl/kzpki-test-root-gost.crl']);
+    expect(gostOcsp.ocspNoCheck).toBe(true);
+    expect(r.body.certificates.map((c: { fileName: string }) => c.fileName)).toContain(
+      'kzpki-test-issuing-gost.crt',
+    );
     expect(root.subject.fields.CN).toBe('KZPKI TEST ROOT CA (RSA)');
     expect(root.isCa).toBe(true);
     expect(issuing.isCa).toBe(true);

@@ -79,34 +79,40 @@ describe('kzpki enroll', () => {
     expect(r.stderr).toMatch(/\[11\/11\]/);
   });
 
-  it('a first manager approves an employee with --approver', { timeout: 30_000 }, async () => {
-    const manager = join(out.dir, 'manager');
-    const fm = await run(enrollArgs('first-manager', '780203403451', manager, ['--bin', BIN]));
-    expect(fm.code).toBe(0);
-    expect(fm.stdout).toMatch(/^Application \d{14}: installed/);
-    const employee = join(out.dir, 'employee');
-    const r = await run(
-      enrollArgs('employee', '911212307895', employee, [
-        '--bin',
-        BIN,
-        '--approver',
-        manager,
-        '--approver-password',
-        PASSWORD,
-      ]),
-    );
-    expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/waits for the first manager/);
-    expect(r.stderr).toMatch(/Approved by САРСЕНОВА ДИНАРА \(legal-entity, first-manager\)/);
-    const files = readdirSync(employee);
-    expect(files).toHaveLength(2);
-    for (const f of files) {
-      const info = inspectCertificate(
-        (await openPkcs12(readFileSync(join(employee, f)), PASSWORD)).certificate,
+  it(
+    'a first manager approves an employee with --approver (GOST key files)',
+    { timeout: 30_000 },
+    async () => {
+      const manager = join(out.dir, 'manager');
+      const fm = await run(enrollArgs('first-manager', '780203403451', manager, ['--bin', BIN]));
+      expect(fm.code).toBe(0);
+      expect(fm.stdout).toMatch(/^Application \d{14}: installed/);
+      const employee = join(out.dir, 'employee');
+      const r = await run(
+        enrollArgs('employee', '911212307895', employee, [
+          '--bin',
+          BIN,
+          '--approver',
+          manager,
+          '--approver-password',
+          PASSWORD,
+        ]),
       );
-      expect(info).toMatchObject({ bin: BIN, template: 'employee', roles: ['legal-entity', 'employee'] });
-    }
-  });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/waits for the first manager/);
+      expect(r.stderr).toMatch(/Approved by САРСЕНОВА ДИНАРА \(legal-entity, first-manager\)/);
+      // Legal entities get one GOST-2015-512 key file by default, as the NCA issues them.
+      expect(readdirSync(manager)).toEqual([expect.stringMatching(/^GOST512_[0-9a-f]{40}\.p12$/)]);
+      const files = readdirSync(employee);
+      expect(files).toEqual([expect.stringMatching(/^GOST512_[0-9a-f]{40}\.p12$/)]);
+      for (const f of files) {
+        const info = inspectCertificate(
+          (await openPkcs12(readFileSync(join(employee, f)), PASSWORD)).certificate,
+        );
+        expect(info).toMatchObject({ bin: BIN, template: 'employee', roles: ['legal-entity', 'employee'] });
+      }
+    },
+  );
 
   it(
     'without an approver the application keeps waiting: ERR_WAIT_TIMEOUT, exit 1, with the next step',

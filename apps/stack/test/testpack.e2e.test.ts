@@ -1,20 +1,28 @@
 /**
  * End to end: the reference CA and the status service run in-process (ephemeral ports, temp
  * data directory, fast CA keys); `kzpki testpack` makes a complete pack through the real issuance
- * flow; then every file is checked by independent means: our PKCS#12 reader and
- * `inspectCertificate`, OpenSSL (`pkcs12 -legacy`, `verify` with and without the pack's CRL),
- * the status service's OCSP responder (through `kzpki ocsp check`), and Java keytool.
+ * flow (by default individuals an RSA AUTH + SIGN pair, legal entities one GOST-2015-512 key file,
+ * as the NCA issues them); then every file is checked by independent means: our PKCS#12 reader and
+ * `inspectCertificate`, @wavesenterprise/crypto-gost-js for every GOST signature (certificates and
+ * CRLs), OpenSSL (`pkcs12 -legacy`, `verify` with and without the pack's CRL; RSA files, OpenSSL
+ * knows no KZ GOST), the status service's OCSP responder (through `kzpki ocsp check`), and Java
+ * keytool (RSA files). A second, small pack with `--key-algorithm RSA-2048` keeps the older
+ * generation's layout for legal entities.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { PackEntry, PackIndex } from '@kzpki/cli';
 import {
+  GostPrivateKey,
+  gostTemplateProfile,
   inspectCertificate,
   ncaKeyFileName,
   normalizeSerialHex,
   openPkcs12,
+  parseCertificate,
   parseCrl,
   TEMPLATES,
   type TemplateName,
@@ -27,7 +35,40 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServices, type TestServices } from '../src/testing.js';
 import { run } from './io.js';
 
+const require = createRequire(import.meta.url);
+const lib = require('@wavesenterprise/crypto-gost-js') as {
+  GostEngine: { getGostSign(alg: object): { verify(k: Uint8Array, s: Uint8Array, d: Uint8Array): boolean } };
+};
+/** GOST R 34.10-2012 512 (tc26-512-paramSetA, Streebog-512) in the KZ byte order, by another implementation. */
+const independent = lib.GostEngine.getGostSign({
+  name: 'GOST R 34.10',
+  version: 2012,
+  mode: 'SIGN',
+  length: 512,
+  namedCurve: 'T-512-A',
+  hash: { name: 'GOST R 34.11', version: 2012, length: 512 },
+});
+
+/** x || y (little-endian) of a GOST certificate's key. */
+function gostPublicKey(cert: Uint8Array | string): Uint8Array {
+  const bits = new Uint8Array(
+    parseCertificate(cert).subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView,
+  );
+  return bits.slice(bits.length - 128);
+}
+
+/** A certificate's signature checked with crypto-gost-js against its GOST issuer. */
+function independentlySigned(cert: Uint8Array, issuer: Uint8Array | string): boolean {
+  const c = parseCertificate(cert);
+  return independent.verify(
+    gostPublicKey(issuer),
+    new Uint8Array(c.signatureValue.valueBlock.valueHexView),
+    new Uint8Array(c.tbsView),
+  );
+}
+
 const PASSWORD = 'Qwerty12';
+const GOST = 'GOST-2015-512';
 const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];
 const STATES = ['valid', 'revoked', 'expired'] as const;
 
@@ -39,6 +80,9 @@ const now = new Date();
 function packPath(file: string): string {
   return join(pack.dir, file);
 }
+
+/** Legal entities get one GOST key file by default, individuals an RSA pair. */
+const isGost = (e: PackEntry): boolean => e.keyAlgorithm === GOST;
 
 function subjects(): PackEntry[] {
   return index.entries.filter((e) => e.role === 'subject');
@@ -82,6 +126,7 @@ describe('kzpki testpack against the in-process CA and status service', () => {
       version: 1,
       password: PASSWORD,
       keyFormat: 'legacy',
+      keyAlgorithm: 'by-template',
     });
     for (const template of TEMPLATE_NAMES) {
       for (const state of STATES) {
@@ -89,11 +134,16 @@ describe('kzpki testpack against the in-process CA and status service', () => {
         expect(e.directory).toBe(`${template}/${state}`);
         expect(e.password).toBe(PASSWORD);
         expect(e.applicationNumber).toMatch(/^\d{14}$/);
-        expect(e.files.map((f) => f.purpose)).toEqual(['auth', 'sign']);
+        expect(e.keyAlgorithm).toBe(template === 'individual' ? 'RSA-2048' : GOST);
+        expect(e.files.map((f) => f.purpose)).toEqual(isGost(e) ? ['auth+sign'] : ['auth', 'sign']);
         for (const f of e.files) {
           expect(f.file.startsWith(`${template}/${state}/`)).toBe(true);
           expect(basename(f.file)).toMatch(
-            f.purpose === 'auth' ? /^AUTH_RSA256_[0-9a-f]{40}\.p12$/ : /^RSA256_[0-9a-f]{40}\.p12$/,
+            f.purpose === 'auth+sign'
+              ? /^GOST512_[0-9a-f]{40}\.p12$/
+              : f.purpose === 'auth'
+                ? /^AUTH_RSA256_[0-9a-f]{40}\.p12$/
+                : /^RSA256_[0-9a-f]{40}\.p12$/,
           );
         }
         expect(e.revocation !== undefined).toBe(state === 'revoked');
@@ -102,10 +152,21 @@ describe('kzpki testpack against the in-process CA and status service', () => {
       }
     }
     expect(subjects()).toHaveLength(TEMPLATE_NAMES.length * STATES.length);
-    expect(index.ca.map((c) => c.name).sort()).toEqual(['issuing', 'ocsp-responder', 'root']);
+    // Both hierarchies.
+    expect(index.ca.map((c) => c.name).sort()).toEqual([
+      'gost-issuing',
+      'gost-ocsp-responder',
+      'gost-root',
+      'issuing',
+      'ocsp-responder',
+      'root',
+    ]);
     expect(index.crls.map((c) => c.file).sort()).toEqual([
+      'ca/kzpki-test-issuing-gost-delta.crl',
+      'ca/kzpki-test-issuing-gost.crl',
       'ca/kzpki-test-issuing-rsa-delta.crl',
       'ca/kzpki-test-issuing-rsa.crl',
+      'ca/kzpki-test-root-gost.crl',
       'ca/kzpki-test-root-rsa.crl',
     ]);
   });
@@ -118,7 +179,12 @@ describe('kzpki testpack against the in-process CA and status service', () => {
         for (const f of e.files) {
           const p12 = await openPkcs12(readFileSync(packPath(f.file)), e.password);
           const info = inspectCertificate(p12.certificate);
-          const profile = templateProfile(e.template, f.purpose, { identification: 'remote-digital-id' });
+          const gost = isGost(e);
+          const profile =
+            f.purpose === 'auth+sign'
+              ? gostTemplateProfile(e.template, { identification: 'remote-digital-id' })
+              : templateProfile(e.template, f.purpose, { identification: 'remote-digital-id' });
+          const hierarchy = gost ? 'gost' : 'rsa';
           expect(info.serialNumber).toBe(normalizeSerialHex(f.serialHex));
           expect(info.subjectKeyId).toBe(f.skiHex);
           expect({ friendlyName: p12.friendlyName, localKeyId: p12.localKeyId }).toEqual({
@@ -130,14 +196,26 @@ describe('kzpki testpack against the in-process CA and status service', () => {
           expect(info.bin).toBe(e.bin);
           expect(info.template).toBe(e.template);
           expect(info.keyPurpose).toBe(f.purpose);
-          expect(info.keyAlgorithm).toBe('RSA-2048');
+          expect(info.keyAlgorithm).toBe(e.keyAlgorithm);
           expect([...info.keyUsage].sort()).toEqual([...profile.keyUsage].sort());
-          expect(info.keyUsageCritical).toBe(true);
+          expect(info.keyUsageCritical).toBe(profile.keyUsageCritical);
           expect(info.extKeyUsage).toEqual(profile.extKeyUsage);
           expect(info.policies).toEqual(profile.policies);
           expect(info.ocspUrls).toEqual([`${services.statusUrl}/ocsp`]);
-          expect(info.crlUrls).toEqual([`${services.statusUrl}/crl/kzpki-test-issuing-rsa.crl`]);
-          expect(info.deltaCrlUrls).toEqual([`${services.statusUrl}/crl/kzpki-test-issuing-rsa-delta.crl`]);
+          expect(info.crlUrls).toEqual([`${services.statusUrl}/crl/kzpki-test-issuing-${hierarchy}.crl`]);
+          expect(info.deltaCrlUrls).toEqual([
+            `${services.statusUrl}/crl/kzpki-test-issuing-${hierarchy}-delta.crl`,
+          ]);
+          if (gost) {
+            // The GOST-2015 certificate as the NCA issues it, signed by the GOST issuing CA.
+            expect(p12.signingKey).toBeInstanceOf(GostPrivateKey);
+            expect(info.extensions.map((x) => x.oid)).toContain('1.2.398.3.3.5');
+            const ski = BigInt(`0x${info.subjectKeyId}`);
+            expect(BigInt(`0x${info.serialNumber}`)).toBe(ski & ((1n << 159n) - 1n));
+            const issuing = readFileSync(packPath('ca/kzpki-test-issuing-gost.crt'), 'utf8');
+            expect(independentlySigned(p12.certificate, issuing)).toBe(true);
+            expect(p12.chain.map((c) => inspectCertificate(c).keyAlgorithm)).toEqual([GOST, GOST]);
+          }
           if (e.template === 'treasury') expect(info.roleCode && info.businessCategory).toBeTruthy();
           const expired = new Date(info.notAfter) < now;
           expect(expired).toBe(e.state === 'expired');
@@ -148,17 +226,25 @@ describe('kzpki testpack against the in-process CA and status service', () => {
   );
 
   it(
-    'the full CRL lists exactly the revoked certificates and is signed by the issuing CA',
+    'each full CRL lists exactly the revoked certificates of its CA and is signed by it (GOST with GOST)',
     { timeout: 30_000 },
     async () => {
-      const crl = parseCrl(readFileSync(packPath('ca/kzpki-test-issuing-rsa.crl')));
-      const issuing = readFileSync(packPath('ca/kzpki-test-issuing-rsa.crt'), 'utf8');
-      expect(await verifyCrl(crl, issuing)).toBe(true);
-      for (const e of index.entries) {
-        for (const f of e.files) {
-          const entry = crl.find(f.serialHex);
-          if (e.state === 'revoked') expect(entry?.reason).toBe('keyCompromise');
-          else expect(entry).toBeUndefined();
+      for (const hierarchy of ['rsa', 'gost'] as const) {
+        const crl = parseCrl(readFileSync(packPath(`ca/kzpki-test-issuing-${hierarchy}.crl`)));
+        const issuing = readFileSync(packPath(`ca/kzpki-test-issuing-${hierarchy}.crt`), 'utf8');
+        expect(await verifyCrl(crl, issuing)).toBe(true);
+        if (hierarchy === 'gost') {
+          expect(independent.verify(gostPublicKey(issuing), crl.signature, crl.tbs)).toBe(true);
+          const root = parseCrl(readFileSync(packPath('ca/kzpki-test-root-gost.crl')));
+          const rootCert = readFileSync(packPath('ca/kzpki-test-root-gost.crt'), 'utf8');
+          expect(independent.verify(gostPublicKey(rootCert), root.signature, root.tbs)).toBe(true);
+        }
+        for (const e of index.entries.filter((x) => isGost(x) === (hierarchy === 'gost'))) {
+          for (const f of e.files) {
+            const entry = crl.find(f.serialHex);
+            if (e.state === 'revoked') expect(entry?.reason).toBe('keyCompromise');
+            else expect(entry).toBeUndefined();
+          }
         }
       }
     },
@@ -188,7 +274,7 @@ describe('kzpki testpack against the in-process CA and status service', () => {
   );
 
   it.skipIf(!hasTool('openssl'))(
-    'OpenSSL opens every key file and verifies the chains: valid OK, revoked revoked by the CRL, expired expired',
+    'OpenSSL opens every RSA key file and verifies the chains: valid OK, revoked revoked by the CRL, expired expired',
     { timeout: 60_000 },
     () => {
       const root = packPath('ca/kzpki-test-root-rsa.crt');
@@ -200,7 +286,7 @@ describe('kzpki testpack against the in-process CA and status service', () => {
           toPem(readFileSync(packPath('ca/kzpki-test-root-rsa.crl')), 'X509 CRL'),
         ].join(''),
       );
-      for (const e of index.entries) {
+      for (const e of index.entries.filter((x) => !isGost(x))) {
         for (const f of e.files) {
           const extracted = runTool('openssl', [
             'pkcs12',
@@ -245,10 +331,12 @@ describe('kzpki testpack against the in-process CA and status service', () => {
   );
 
   it.skipIf(!hasTool('keytool'))(
-    'Java keytool lists every key file with its private key entry',
+    'Java keytool lists every RSA key file with its private key entry',
     async () => {
       const exec = promisify(execFile);
-      const files = index.entries.flatMap((e) => e.files.map((f) => ({ ...f, password: e.password })));
+      const files = index.entries
+        .filter((e) => !isGost(e))
+        .flatMap((e) => e.files.map((f) => ({ ...f, password: e.password })));
       await pool(files, 2, async (f) => {
         const { stdout } = await exec('keytool', [
           // A JVM per file: trade peak speed for start-up time.
@@ -279,7 +367,47 @@ describe('kzpki testpack against the in-process CA and status service', () => {
       expect(summary.entryCount).toBe(c.entryCount);
       expect(c.url.startsWith(`${services.statusUrl}/crl/`)).toBe(true);
     }
-    const root = parseCrl(readFileSync(packPath('ca/kzpki-test-root-rsa.crl')));
-    expect(await verifyCrl(root, readFileSync(packPath('ca/kzpki-test-root-rsa.crt'), 'utf8'))).toBe(true);
+    for (const hierarchy of ['rsa', 'gost'] as const) {
+      const root = parseCrl(readFileSync(packPath(`ca/kzpki-test-root-${hierarchy}.crl`)));
+      const cert = readFileSync(packPath(`ca/kzpki-test-root-${hierarchy}.crt`), 'utf8');
+      expect(await verifyCrl(root, cert)).toBe(true);
+    }
   });
+
+  it(
+    '--key-algorithm RSA-2048 keeps the older generation layout for legal entities',
+    { timeout: 120_000 },
+    async () => {
+      const rsa = tempDir('kzpki-testpack-rsa-');
+      try {
+        const r = await run([
+          'testpack',
+          '--ca-url',
+          services.caUrl,
+          '--out',
+          rsa.dir,
+          '--templates',
+          'employee',
+          '--states',
+          'valid',
+          '--key-algorithm',
+          'RSA-2048',
+          '--json',
+        ]);
+        expect(r.code, r.stderr).toBe(0);
+        const small = JSON.parse(r.stdout) as PackIndex;
+        expect(small.keyAlgorithm).toBe('RSA-2048');
+        for (const e of small.entries) {
+          expect(e.keyAlgorithm).toBe('RSA-2048');
+          expect(e.files.map((f) => basename(f.file))).toEqual([
+            expect.stringMatching(/^AUTH_RSA256_[0-9a-f]{40}\.p12$/),
+            expect.stringMatching(/^RSA256_[0-9a-f]{40}\.p12$/),
+          ]);
+        }
+        expect(small.entries.find((e) => e.role === 'subject')?.directory).toBe('employee/valid');
+      } finally {
+        rsa.dispose();
+      }
+    },
+  );
 });

@@ -5,18 +5,27 @@
  *
  *   start → OTP → identification (Digital ID) → consent (PIN) → agreement → keys + CSRs → submit
  *   → [approval by the first manager] → issue → download → key files → proof of possession
+ *
+ * Legal-entity templates get one GOST R 34.10-2015 512-bit key and certificate by default, as the
+ * NCA issues them today (`GOST512_<ski>.p12`); `keyAlgorithm: 'RSA-2048'` (or another RSA/ECDSA
+ * algorithm) asks for the older generation's AUTH + SIGN pair, which individuals always get.
  */
 import { checkPassword } from '@kzpki/password-policy';
 import {
   buildNcaSubject,
   createCsr,
+  encodeGostPkcs8,
   fromBase64,
+  GOST_END_ENTITY_KEY_ALGORITHM,
+  GostPrivateKey,
   generateKeyPair,
+  gostTemplateProfile,
   inspectCertificate,
   isTemplateName,
   type KeyAlgorithmName,
   normalizeSerialHex,
   randomBytes,
+  type SigningKey,
   signData,
   TEMPLATES,
   type TemplateName,
@@ -38,6 +47,7 @@ import type {
   CaCertificateData,
   CertificateBundle,
   IssuedCertificateData,
+  IssuedGostCertificateData,
   RecognizedDocument,
 } from './types.js';
 import { sleep, throwIfAborted } from './wait.js';
@@ -75,8 +85,12 @@ export interface EnrollOptions {
   identification?: IdentificationInput;
   /** E-mail for notifications (also written into the certificates' subject). */
   email?: string;
-  /** Key algorithm of both keys (default `RSA-2048`, as the NCA's RSA generation). */
-  keyAlgorithm?: KeyAlgorithmName;
+  /**
+   * Key algorithm. `GOST-2015-512`: one key and one certificate (legal-entity templates only, and
+   * their default, as the NCA issues them today). An RSA or ECDSA algorithm: the AUTH + SIGN pair,
+   * two keys of it (the default for individuals is `RSA-2048`, the NCA's RSA generation).
+   */
+  keyAlgorithm?: EnrollKeyAlgorithm;
   /** PKCS #12 profile of the key files (default `legacy`, as the NCA's files). */
   keyFileFormat?: KeyFileFormat;
   /** PBE and MAC iterations of the key files. */
@@ -105,12 +119,29 @@ export interface EnrollOptions {
   signal?: AbortSignal;
 }
 
+/** Key algorithms of {@link enroll}: a WebCrypto algorithm (AUTH + SIGN pair) or the GOST-2015 512-bit key. */
+export type EnrollKeyAlgorithm = KeyAlgorithmName | typeof GOST_END_ENTITY_KEY_ALGORITHM;
+
 /** A key file made by {@link enroll}. */
 export interface EnrolledKeyFile extends BuiltKeyFile {
-  /** AUTH or SIGN. */
-  purpose: 'auth' | 'sign';
+  /** AUTH or SIGN (an RSA pair), or `auth+sign` (the one GOST key file of a legal entity). */
+  purpose: 'auth' | 'sign' | 'auth+sign';
   /** The certificate in it, as the CA returned it. */
-  certificate: IssuedCertificateData;
+  certificate: IssuedCertificateData | IssuedGostCertificateData;
+}
+
+/**
+ * The key algorithm {@link enroll} uses for a template: the given one, else GOST-2015-512 for
+ * legal-entity templates and RSA-2048 for individuals.
+ * @example
+ * ```ts
+ * enrollKeyAlgorithm('employee'); // 'GOST-2015-512'
+ * enrollKeyAlgorithm('employee', 'RSA-2048'); // 'RSA-2048' (the older generation's AUTH + SIGN pair)
+ * ```
+ */
+export function enrollKeyAlgorithm(template: TemplateName, given?: EnrollKeyAlgorithm): EnrollKeyAlgorithm {
+  if (given !== undefined) return given;
+  return TEMPLATES[template].kind === 'legal-entity' ? GOST_END_ENTITY_KEY_ALGORITHM : 'RSA-2048';
 }
 
 /** What {@link enroll} returns. */
@@ -120,7 +151,7 @@ export interface EnrollResult {
   applicationNumber: string;
   /** `installed` (or `issued` with `confirmInstallation: false`). */
   status: ApplicationStatus;
-  /** The AUTH key file first, then SIGN. */
+  /** The AUTH key file first, then SIGN; or the one GOST key file. */
   keyFiles: EnrolledKeyFile[];
   /** The CA chain (issuing CA, root). */
   chain: CaCertificateData[];
@@ -150,6 +181,9 @@ function checkOptions(o: EnrollOptions): void {
   if (typeof o.otp !== 'function') throw invalid('otp must be a function that returns the one-time code');
   if (o.validity && !(o.validity.notBefore < o.validity.notAfter)) {
     throw invalid('validity.notBefore must be before validity.notAfter');
+  }
+  if (o.keyAlgorithm === GOST_END_ENTITY_KEY_ALGORITHM && template.kind !== 'legal-entity') {
+    throw invalid(`Template ${o.template} is issued as an RSA AUTH + SIGN pair, not with a GOST key`);
   }
 }
 
@@ -442,14 +476,34 @@ async function consentAndAgreement(flow: Flow, pin: string): Promise<void> {
 }
 
 interface KeyPairs {
+  kind: 'pair';
   auth: CryptoKeyPair;
   sign: CryptoKeyPair;
   csrs: { auth: string; sign: string };
 }
 
-async function makeKeys(flow: Flow): Promise<KeyPairs> {
-  const alg = flow.o.keyAlgorithm ?? 'RSA-2048';
-  flow.progress('keys', `Generating two ${alg} keys and their certificate requests on this computer`);
+interface GostKey {
+  kind: 'gost';
+  key: GostPrivateKey;
+  csr: string;
+}
+
+type Keys = KeyPairs | GostKey;
+
+/** The certificates issued for the keys: the AUTH and SIGN pair, or the one GOST certificate. */
+type Issued =
+  | { kind: 'pair'; certificates: Record<'auth' | 'sign', IssuedCertificateData> }
+  | { kind: 'gost'; certificate: IssuedGostCertificateData };
+
+async function makeKeys(flow: Flow): Promise<Keys> {
+  const alg = enrollKeyAlgorithm(flow.o.template, flow.o.keyAlgorithm);
+  const gost = alg === GOST_END_ENTITY_KEY_ALGORITHM;
+  flow.progress(
+    'keys',
+    gost
+      ? `Generating a ${alg} key and its certificate request on this computer`
+      : `Generating two ${alg} keys and their certificate requests on this computer`,
+  );
   const app = flow.application as Application;
   const person = app.person;
   if (!person)
@@ -465,26 +519,45 @@ async function makeKeys(flow: Flow): Promise<KeyPairs> {
     // The CA decides which identifiers it accepts (its test mode admits the NCA test IINs).
     checksum: false,
   });
+  if (alg === GOST_END_ENTITY_KEY_ALGORITHM) {
+    const key = GostPrivateKey.generate('gost2015-512');
+    const csr = await createCsr({
+      keys: { privateKey: key },
+      subject,
+      profile: gostTemplateProfile(flow.o.template),
+    });
+    return { kind: 'gost', key, csr: toPem(csr, 'CERTIFICATE REQUEST') };
+  }
   const [auth, sign] = await Promise.all([
     generateKeyPair(alg, { extractable: true }),
     generateKeyPair(alg, { extractable: true }),
   ]);
   const csr = async (keys: CryptoKeyPair, purpose: 'auth' | 'sign'): Promise<string> =>
     toPem(await createCsr({ keys, subject, template: flow.o.template, purpose }), 'CERTIFICATE REQUEST');
-  return { auth, sign, csrs: { auth: await csr(auth, 'auth'), sign: await csr(sign, 'sign') } };
+  return {
+    kind: 'pair',
+    auth,
+    sign,
+    csrs: { auth: await csr(auth, 'auth'), sign: await csr(sign, 'sign') },
+  };
 }
 
-async function submit(flow: Flow, keys: KeyPairs): Promise<void> {
-  flow.progress('submission', 'Submitting the application with the AUTH and SIGN requests');
+async function submit(flow: Flow, keys: Keys): Promise<void> {
+  flow.progress(
+    'submission',
+    keys.kind === 'gost'
+      ? 'Submitting the application with the GOST request'
+      : 'Submitting the application with the AUTH and SIGN requests',
+  );
+  const email = flow.o.email ? { email: flow.o.email } : {};
   flow.application = await flow.idempotent((key) =>
     unwrap(
       flow.session.POST('/v1/applications/{applicationId}/submission', {
         params: { path: { applicationId: flow.id }, header: { 'Idempotency-Key': key } },
-        body: {
-          keyStorage: 'PKCS12',
-          csrs: keys.csrs,
-          ...(flow.o.email ? { email: flow.o.email } : {}),
-        },
+        body:
+          keys.kind === 'gost'
+            ? { keyStorage: 'PKCS12', csr: keys.csr, ...email }
+            : { keyStorage: 'PKCS12', csrs: keys.csrs, ...email },
       }),
     ),
   );
@@ -515,8 +588,11 @@ async function awaitApproval(flow: Flow): Promise<void> {
   }
 }
 
-async function issue(flow: Flow): Promise<CertificateBundle> {
-  flow.progress('issuance', 'Issuing the AUTH and SIGN certificates');
+async function issue(flow: Flow, keys: Keys): Promise<CertificateBundle> {
+  flow.progress(
+    'issuance',
+    keys.kind === 'gost' ? 'Issuing the GOST certificate' : 'Issuing the AUTH and SIGN certificates',
+  );
   const validity = flow.o.validity;
   const bundle = await flow.idempotent((key) =>
     unwrap(
@@ -537,11 +613,27 @@ async function issue(flow: Flow): Promise<CertificateBundle> {
   return bundle;
 }
 
-/** The AUTH and SIGN certificates of a bundle, each checked against what was asked for. */
-function certificatesOf(
-  flow: Flow,
-  bundle: CertificateBundle,
-): Record<'auth' | 'sign', IssuedCertificateData> {
+/** The certificates of a bundle, each checked against what was asked for. */
+function certificatesOf(flow: Flow, bundle: CertificateBundle, keys: Keys): Issued {
+  if (keys.kind === 'gost') {
+    const [c, ...more] = bundle.gostCertificates ?? [];
+    if (!c || more.length > 0 || bundle.certificates.length > 0) {
+      throw new KzpkiApiError('ERR_INVALID_RESPONSE', 'The CA did not return exactly one GOST certificate');
+    }
+    const info = inspectCertificate(fromBase64(c.der));
+    if (
+      info.keyPurpose !== 'auth+sign' ||
+      info.keyAlgorithm !== GOST_END_ENTITY_KEY_ALGORITHM ||
+      info.iin !== flow.o.iin ||
+      info.bin !== flow.o.bin
+    ) {
+      throw new KzpkiApiError(
+        'ERR_INVALID_RESPONSE',
+        `The GOST certificate ${c.serialHex} does not match the request (purpose ${info.keyPurpose}, key ${info.keyAlgorithm}, IIN ${info.iin}, BIN ${info.bin ?? '-'})`,
+      );
+    }
+    return { kind: 'gost', certificate: c };
+  }
   const found: Partial<Record<'auth' | 'sign', IssuedCertificateData>> = {};
   for (const c of bundle.certificates) {
     const info = inspectCertificate(fromBase64(c.der));
@@ -559,22 +651,43 @@ function certificatesOf(
       'The CA did not return both an AUTH and a SIGN certificate',
     );
   }
-  return found as Record<'auth' | 'sign', IssuedCertificateData>;
+  return { kind: 'pair', certificates: found as Record<'auth' | 'sign', IssuedCertificateData> };
+}
+
+/** Each key with its certificate and purpose. */
+function keyedCertificates(
+  keys: Keys,
+  issued: Issued,
+): Array<{
+  purpose: EnrolledKeyFile['purpose'];
+  key: SigningKey;
+  certificate: EnrolledKeyFile['certificate'];
+}> {
+  if (keys.kind === 'gost' && issued.kind === 'gost') {
+    return [{ purpose: 'auth+sign', key: keys.key, certificate: issued.certificate }];
+  }
+  if (keys.kind === 'pair' && issued.kind === 'pair') {
+    return (['auth', 'sign'] as const).map((purpose) => ({
+      purpose,
+      key: keys[purpose].privateKey,
+      certificate: issued.certificates[purpose],
+    }));
+  }
+  throw new KzpkiApiError('ERR_INVALID_RESPONSE', 'The certificates do not fit the keys asked for');
 }
 
 async function buildKeyFiles(
   flow: Flow,
-  keys: KeyPairs,
-  certificates: Record<'auth' | 'sign', IssuedCertificateData>,
+  keys: Keys,
+  issued: Issued,
   bundle: CertificateBundle,
 ): Promise<EnrolledKeyFile[]> {
   flow.progress('key-files', 'Building the key files with your password');
   const chain = flow.o.includeChain === false ? [] : bundle.chain.map((c) => c.pem);
   const files: EnrolledKeyFile[] = [];
-  for (const purpose of ['auth', 'sign'] as const) {
-    const certificate = certificates[purpose];
+  for (const { purpose, key, certificate } of keyedCertificates(keys, issued)) {
     const built = await buildKeyFile({
-      privateKey: keys[purpose].privateKey,
+      privateKey: key instanceof GostPrivateKey ? encodeGostPkcs8(key) : (key as CryptoKey),
       certificate: fromBase64(certificate.der),
       chain,
       password: flow.o.password,
@@ -587,18 +700,14 @@ async function buildKeyFiles(
   return files;
 }
 
-async function install(
-  flow: Flow,
-  keys: KeyPairs,
-  certificates: Record<'auth' | 'sign', IssuedCertificateData>,
-): Promise<void> {
+async function install(flow: Flow, keys: Keys, issued: Issued): Promise<void> {
   flow.progress('installation', 'Confirming the installation (a signature by each new key)');
   const challenge = await unwrap(
     flow.session.POST('/v1/applications/{applicationId}/installation-challenge', flow.path),
   );
-  const keyBySerial = new Map<string, CryptoKey>();
-  for (const purpose of ['auth', 'sign'] as const) {
-    keyBySerial.set(normalizeSerialHex(certificates[purpose].serialHex), keys[purpose].privateKey);
+  const keyBySerial = new Map<string, SigningKey>();
+  for (const { key, certificate } of keyedCertificates(keys, issued)) {
+    keyBySerial.set(normalizeSerialHex(certificate.serialHex), key);
   }
   const proofs = [];
   for (const item of challenge.items) {
@@ -661,10 +770,10 @@ export async function enroll(options: EnrollOptions): Promise<EnrollResult> {
   const keys = await makeKeys(flow);
   await submit(flow, keys);
   await awaitApproval(flow);
-  const bundle = await issue(flow);
-  const certificates = certificatesOf(flow, bundle);
-  const keyFiles = await buildKeyFiles(flow, keys, certificates, bundle);
-  if (options.confirmInstallation !== false) await install(flow, keys, certificates);
+  const bundle = await issue(flow, keys);
+  const issued = certificatesOf(flow, bundle, keys);
+  const keyFiles = await buildKeyFiles(flow, keys, issued, bundle);
+  if (options.confirmInstallation !== false) await install(flow, keys, issued);
   const app = flow.application as Application;
   flow.progress('done', `Application ${bundle.applicationNumber}: ${app.statusText?.en ?? app.status}`);
   return {

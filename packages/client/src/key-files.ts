@@ -11,6 +11,7 @@ import {
   isPkiError,
   ncaKeyFileName,
   openPkcs12,
+  type SigningKey,
 } from '@kzpki/pki';
 import { KzpkiApiError } from './errors.js';
 
@@ -83,8 +84,11 @@ export async function buildKeyFile(options: BuildKeyFileOptions): Promise<BuiltK
 
 /** An opened key file, ready to sign. */
 export interface OpenedKeyFile {
-  /** The private key for signing (RSASSA-PKCS1-v1_5 SHA-256 or ECDSA). */
-  privateKey: CryptoKey;
+  /**
+   * The private key for signing: a WebCrypto key (RSASSA-PKCS1-v1_5 SHA-256 or ECDSA), or the GOST
+   * R 34.10 software key of a `GOST512_*.p12` / `GOSTKNCA_*.p12` file.
+   */
+  privateKey: SigningKey;
   /** DER of the key's certificate. */
   certificate: Uint8Array;
   /** The same certificate as PEM (what the CA API takes). */
@@ -126,11 +130,8 @@ export async function openKeyFile(
       },
     );
   }
-  if (!contents.privateKey) {
-    throw new KzpkiApiError(
-      'ERR_KEY_FILE_INVALID',
-      'The key file holds a key this platform cannot sign with (GOST?)',
-    );
+  if (!contents.signingKey) {
+    throw new KzpkiApiError('ERR_KEY_FILE_INVALID', 'The key file holds a key this package cannot sign with');
   }
   const info = inspectCertificate(contents.certificate);
   if (purpose !== undefined && info.keyPurpose !== purpose && info.keyPurpose !== 'auth+sign') {
@@ -141,7 +142,7 @@ export async function openKeyFile(
     );
   }
   return {
-    privateKey: contents.privateKey,
+    privateKey: contents.signingKey,
     certificate: contents.certificate,
     certificatePem: certificateToPem(contents.certificate),
     info,

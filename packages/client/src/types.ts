@@ -18,6 +18,8 @@ export type ApplicationStatus = CaSchemas['ApplicationStatus'];
 export type CaTemplateName = CaSchemas['TemplateName'];
 /** A certificate issued for an application (PEM and base64 DER). */
 export type IssuedCertificateData = CaSchemas['IssuedCertificate'];
+/** The one GOST R 34.10-2015 certificate of a legal entity's key (`CertificateBundle.gostCertificates`). */
+export type IssuedGostCertificateData = CaSchemas['IssuedGostCertificate'];
 /** A CA certificate (root, issuing CA, OCSP responder). */
 export type CaCertificateData = CaSchemas['CaCertificate'];
 /** The end-entity certificates of an application and the CA chain. */

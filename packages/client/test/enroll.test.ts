@@ -4,7 +4,7 @@
  * CA in `@kzpki/cli`'s tests (this package does not depend on the CA).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { devSmsOutbox, type EnrollOptions, enroll, KzpkiApiError } from '../src/index.js';
+import { devSmsOutbox, type EnrollOptions, enroll, enrollKeyAlgorithm, KzpkiApiError } from '../src/index.js';
 import { json, startServer, type TestServer } from './support/http-server.js';
 
 let server: TestServer | undefined;
@@ -38,8 +38,18 @@ describe('enroll() before the first request', () => {
     [{ bin: '150440000013' }],
     [{ otp: 'code' }],
     [{ validity: { notBefore: new Date('2024-01-01'), notAfter: new Date('2023-01-01') } }],
+    // Individuals are issued an RSA AUTH + SIGN pair, never one GOST key.
+    [{ keyAlgorithm: 'GOST-2015-512' }],
   ])('ERR_INVALID_ARGUMENT for %j', async (override) => {
     expect(await code({ ...base, ...(override as Partial<EnrollOptions>) })).toBe('ERR_INVALID_ARGUMENT');
+  });
+
+  it('picks GOST-2015-512 for legal-entity templates and RSA-2048 for individuals unless told', () => {
+    expect(enrollKeyAlgorithm('individual')).toBe('RSA-2048');
+    for (const t of ['first-manager', 'signer', 'finance', 'hr', 'employee', 'treasury'] as const) {
+      expect(enrollKeyAlgorithm(t)).toBe('GOST-2015-512');
+      expect(enrollKeyAlgorithm(t, 'RSA-2048')).toBe('RSA-2048');
+    }
   });
 
   it('ERR_PASSWORD_POLICY for a password the NCA rule refuses, with nothing sent', async () => {

@@ -35,6 +35,9 @@ export const publicHandlers = {
           presentCaCertificate('root', m.root),
           presentCaCertificate('issuing', m.issuing),
           presentCaCertificate('ocsp-responder', m.ocspResponder),
+          presentCaCertificate('gost-root', m.gostRoot),
+          presentCaCertificate('gost-issuing', m.gostIssuing),
+          presentCaCertificate('gost-ocsp-responder', m.gostOcspResponder),
         ],
       },
     };

@@ -10,6 +10,7 @@ import {
   CabinetSession,
   createCaClient,
   devSmsOutbox,
+  type EnrollKeyAlgorithm,
   type EnrollResult,
   enroll,
   type IdentityDocumentType,
@@ -19,7 +20,7 @@ import {
   simulatedIdentification,
   unwrap,
 } from '@kzpki/client';
-import { type KeyAlgorithmName, TEMPLATES, type TemplateName } from '@kzpki/pki';
+import { TEMPLATES, type TemplateName } from '@kzpki/pki';
 import { type Command, Option } from 'commander';
 import { type Context, EXIT_OK, type Io, wantsJson, writeJson } from '../context.js';
 import { CliError } from '../errors.js';
@@ -46,7 +47,8 @@ export interface EnrollReport {
   iin: string;
   bin?: string;
   files: Array<{
-    purpose: 'auth' | 'sign';
+    /** AUTH or SIGN (an RSA pair), or `auth+sign` (a legal entity's one GOST key file). */
+    purpose: 'auth' | 'sign' | 'auth+sign';
     path: string;
     fileName: string;
     serialHex: string;
@@ -115,7 +117,7 @@ interface EnrollCliOptions {
   approver?: string;
   approverPassword?: string;
   email?: string;
-  keyAlgorithm: KeyAlgorithmName;
+  keyAlgorithm?: EnrollKeyAlgorithm;
   keyFormat: KeyFileFormat;
   otp: 'auto' | 'dev-outbox' | 'stdin';
   document?: IdentityDocumentType;
@@ -127,7 +129,7 @@ export function register(program: Command, ctx: Context): void {
   program
     .command('enroll')
     .description(
-      'obtain AUTH and SIGN key files from a CA through the remote issuance flow; exit code 0 when written, 1 when the CA refused or the flow failed',
+      'obtain key files from a CA through the remote issuance flow (legal entities: one GOST512 key file by default; individuals, or --key-algorithm RSA-2048: AUTH and SIGN); exit code 0 when written, 1 when the CA refused or the flow failed',
     )
     .addOption(
       new Option('--ca-url <url>', 'CA base URL').default(
@@ -154,9 +156,12 @@ export function register(program: Command, ctx: Context): void {
     .option('--approver-password <password>', 'password of the approver key files (default: --password)')
     .option('--email <address>', 'e-mail for notifications (also in the certificates)')
     .addOption(
-      new Option('--key-algorithm <alg>', 'key algorithm')
-        .choices(['RSA-2048', 'RSA-3072', 'RSA-4096', 'ECDSA-P256', 'ECDSA-P384'])
-        .default('RSA-2048'),
+      new Option(
+        '--key-algorithm <alg>',
+        'key algorithm: GOST-2015-512 (one key and certificate, legal entities) or an RSA/ECDSA AUTH + SIGN pair',
+      )
+        .choices(['GOST-2015-512', 'RSA-2048', 'RSA-3072', 'RSA-4096', 'ECDSA-P256', 'ECDSA-P384'])
+        .default(undefined, 'GOST-2015-512 for legal-entity templates, RSA-2048 for individual'),
     )
     .addOption(
       new Option('--key-format <format>', 'PKCS#12 profile: legacy (as the NCA files) or modern (AES-256)')
@@ -215,7 +220,7 @@ export function register(program: Command, ctx: Context): void {
               ? { identification: simulatedIdentification({ document: options.document }) }
               : {}),
             ...(options.email ? { email: options.email } : {}),
-            keyAlgorithm: options.keyAlgorithm,
+            ...(options.keyAlgorithm ? { keyAlgorithm: options.keyAlgorithm } : {}),
             keyFileFormat: options.keyFormat,
             wait: { approvalTimeoutMs: options.wait * 1000, moderationTimeoutMs: options.wait * 1000 },
             onProgress: (e) => {

@@ -4,8 +4,8 @@
  * files, the CA certificates, the current CRLs, and `index.json` (see `support/testpack.ts`).
  */
 import { resolve } from 'node:path';
-import type { KeyFileFormat } from '@kzpki/client';
-import { type KeyAlgorithmName, TEMPLATES, type TemplateName } from '@kzpki/pki';
+import type { EnrollKeyAlgorithm, KeyFileFormat } from '@kzpki/client';
+import { TEMPLATES, type TemplateName } from '@kzpki/pki';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type Context, EXIT_OK, wantsJson, writeJson } from '../context.js';
 import { stackOf, stackUnavailable } from '../stack.js';
@@ -65,9 +65,12 @@ export function register(program: Command, ctx: Context): void {
         .default('legacy'),
     )
     .addOption(
-      new Option('--key-algorithm <alg>', 'key algorithm')
-        .choices(['RSA-2048', 'RSA-3072', 'RSA-4096', 'ECDSA-P256', 'ECDSA-P384'])
-        .default('RSA-2048'),
+      new Option(
+        '--key-algorithm <alg>',
+        'key algorithm of every entry: GOST-2015-512 (legal entities only) or an RSA/ECDSA AUTH + SIGN pair (RSA-2048: the layout of the older NCA generation)',
+      )
+        .choices(['GOST-2015-512', 'RSA-2048', 'RSA-3072', 'RSA-4096', 'ECDSA-P256', 'ECDSA-P384'])
+        .default(undefined, 'GOST-2015-512 for legal-entity templates, RSA-2048 for individual'),
     )
     .option('--force', 'replace the pack already in --out')
     .option('--json', 'print index.json on stdout when done')
@@ -80,7 +83,7 @@ export function register(program: Command, ctx: Context): void {
           templates?: TemplateName[];
           states?: PackState[];
           keyFormat: KeyFileFormat;
-          keyAlgorithm: KeyAlgorithmName;
+          keyAlgorithm?: EnrollKeyAlgorithm;
           force?: boolean;
         },
         command: Command,
@@ -107,7 +110,7 @@ export function register(program: Command, ctx: Context): void {
               templates,
               states,
               keyFormat: options.keyFormat,
-              keyAlgorithm: options.keyAlgorithm,
+              ...(options.keyAlgorithm ? { keyAlgorithm: options.keyAlgorithm } : {}),
               force: options.force === true,
               personas,
               progress,

@@ -1,11 +1,14 @@
 /**
- * Test packs: for every template a valid, a revoked and an expired pair of key files, made
+ * Test packs: for every template a valid, a revoked and an expired set of key files, made
  * against a running CA through the real issuance flow, plus the CA certificates, the current
  * CRLs and `index.json` describing every file. The layout is fixed:
  *
  *   DIR/index.json
- *   DIR/ca/<ca>.crt                  CA certificates (PEM), CRLs (DER) as the status service names them
- *   DIR/<template>/<state>/*.p12     AUTH_RSA256_<ski>.p12 and RSA256_<ski>.p12
+ *   DIR/ca/<ca>.crt                  CA certificates of both hierarchies (RSA, GOST; PEM), and the
+ *                                    CRLs (DER) as the status service names them
+ *   DIR/<template>/<state>/*.p12     individual: AUTH_RSA256_<ski>.p12 and RSA256_<ski>.p12;
+ *                                    legal entities: GOST512_<ski>.p12 (with --key-algorithm
+ *                                    RSA-2048: the AUTH_RSA256/RSA256 pair, as before)
  *   DIR/approvers/<BIN>/*.p12        first managers needed to approve, when not the pack's own
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
@@ -15,8 +18,10 @@ import {
   createCaClient,
   devSmsOutbox,
   downloadBytes,
+  type EnrollKeyAlgorithm,
   type EnrollResult,
   enroll,
+  enrollKeyAlgorithm,
   type FetchLike,
   type KeyFileFormat,
   KzpkiApiError,
@@ -30,7 +35,6 @@ import {
   formatName,
   fromBase64,
   inspectCertificate,
-  type KeyAlgorithmName,
   parseCrl,
   TEMPLATES,
   type TemplateName,
@@ -51,7 +55,8 @@ export const PACK_REVOCATION_REASON: RevocationReason = 'keyCompromise';
 
 /** One key file in `index.json`. */
 export interface PackFile {
-  purpose: 'auth' | 'sign';
+  /** AUTH or SIGN (an RSA pair), or `auth+sign` (a legal entity's one GOST key file). */
+  purpose: 'auth' | 'sign' | 'auth+sign';
   /** Path relative to the pack folder. */
   file: string;
   serialHex: string;
@@ -73,6 +78,8 @@ export interface PackEntry {
   organization?: string;
   applicationNumber: string;
   password: string;
+  /** Key algorithm of the entry's keys: `GOST-2015-512` (one key file) or e.g. `RSA-2048` (a pair). */
+  keyAlgorithm: EnrollKeyAlgorithm;
   /** Folder of the pair, relative to the pack. */
   directory: string;
   files: PackFile[];
@@ -111,7 +118,11 @@ export interface PackIndex {
   /** Password of every key file. */
   password: string;
   keyFormat: KeyFileFormat;
-  keyAlgorithm: KeyAlgorithmName;
+  /**
+   * The key algorithm asked for, or `by-template` (the default: GOST-2015-512 for legal entities,
+   * RSA-2048 for individuals; each entry says which).
+   */
+  keyAlgorithm: EnrollKeyAlgorithm | 'by-template';
   ca: PackCaCertificate[];
   crls: PackCrl[];
   entries: PackEntry[];
@@ -127,7 +138,8 @@ export interface TestPackOptions {
   /** States to include (default: all three). */
   states?: readonly PackState[];
   keyFormat?: KeyFileFormat;
-  keyAlgorithm?: KeyAlgorithmName;
+  /** Every entry's key algorithm (default: GOST-2015-512 for legal entities, RSA-2048 for individuals). */
+  keyAlgorithm?: EnrollKeyAlgorithm;
   /** Replace an existing pack in `outDir`. */
   force?: boolean;
   /** Who to enroll: the reference CA's demo persons (`StackModule.loadDemoPersonas`). */
@@ -223,7 +235,7 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
   const templates = options.templates ?? (Object.keys(TEMPLATES) as TemplateName[]);
   const states = options.states ?? PACK_STATES;
   const keyFormat = options.keyFormat ?? 'legacy';
-  const keyAlgorithm = options.keyAlgorithm ?? 'RSA-2048';
+  const keyAlgorithm = options.keyAlgorithm;
   const fetchOpt = options.fetch ? { fetch: options.fetch } : {};
   const personas = options.personas;
   const plan = planTestPack(personas, templates, states);
@@ -267,7 +279,10 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
 
   const approvers = new Map<string, Approver>();
   const entries: PackEntry[] = [];
-  let leafCertificate: Uint8Array | undefined;
+  // One end-entity certificate per issuing CA: where the CRLs are named.
+  const leafCertificates = new Map<string, Uint8Array>();
+  // The certificates the pack revoked, with their issuing CA's key id.
+  const revoked: Array<{ serialHex: string; issuer: string | undefined }> = [];
   try {
     for (const [i, item] of plan.entries()) {
       const { persona, state } = item;
@@ -284,7 +299,7 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
         ...(persona.bin ? { bin: persona.bin } : {}),
         password: options.password,
         otp: outbox.otp,
-        keyAlgorithm,
+        keyAlgorithm: enrollKeyAlgorithm(persona.template, keyAlgorithm),
         keyFileFormat: keyFormat,
         ...(state === 'expired' ? { validity: expiredValidity(now) } : {}),
         wait: { pollIntervalMs: 250, approvalTimeoutMs: 60_000, moderationTimeoutMs: 60_000 },
@@ -329,14 +344,20 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
         ...(persona.organization ? { organization: persona.organization } : {}),
         applicationNumber: result.applicationNumber,
         password: options.password,
+        keyAlgorithm: enrollKeyAlgorithm(persona.template, keyAlgorithm),
         directory,
         files,
       };
-      const authFile = result.keyFiles.find((f) => f.purpose === 'auth');
-      if (state !== 'expired' && authFile) leafCertificate ??= fromBase64(authFile.certificate.der);
-      const signFile = result.keyFiles.find((f) => f.purpose === 'sign');
+      // A GOST key file serves for logging in and signing alike.
+      const authFile = result.keyFiles.find((f) => f.purpose === 'auth' || f.purpose === 'auth+sign');
+      const signFile = result.keyFiles.find((f) => f.purpose === 'sign' || f.purpose === 'auth+sign');
       if (!authFile || !signFile)
-        throw new KzpkiApiError('ERR_INVALID_RESPONSE', 'enroll() returned no AUTH/SIGN pair');
+        throw new KzpkiApiError('ERR_INVALID_RESPONSE', 'enroll() returned no AUTH/SIGN pair or GOST key');
+      if (state !== 'expired') {
+        const der = fromBase64(authFile.certificate.der);
+        const issuer = inspectCertificate(der).authorityKeyId ?? '';
+        if (!leafCertificates.has(issuer)) leafCertificates.set(issuer, der);
+      }
       if (
         persona.template === 'first-manager' &&
         state === 'valid' &&
@@ -357,8 +378,12 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
         try {
           let revokedAt = '';
           // SIGN first: once the AUTH certificate is revoked, its session ends.
-          for (const f of [signFile, authFile]) {
+          for (const f of new Set([signFile, authFile])) {
             const record = await holder.revoke(f.certificate.serialHex, PACK_REVOCATION_REASON);
+            revoked.push({
+              serialHex: f.certificate.serialHex,
+              issuer: inspectCertificate(fromBase64(f.certificate.der)).authorityKeyId,
+            });
             revokedAt = record.revokedAt ?? revokedAt;
           }
           entry.revocation = { reason: PACK_REVOCATION_REASON, revokedAt };
@@ -374,7 +399,7 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
   }
 
   progress.update(plan.length + 1, 'CRLs');
-  const crls = await downloadCrls(options, leafCertificate, caCerts, entries);
+  const crls = await downloadCrls(options, [...leafCertificates.values()], caCerts, revoked);
   progress.update(total, 'done');
 
   const index: PackIndex = {
@@ -384,7 +409,7 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
     caUrl: options.caUrl,
     password: options.password,
     keyFormat,
-    keyAlgorithm,
+    keyAlgorithm: keyAlgorithm ?? 'by-template',
     ca: caIndex,
     crls,
     entries,
@@ -394,28 +419,33 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
 }
 
 /**
- * Downloads the CRLs the pack's certificates name (the issuing CA's full and delta CRL from an
- * end-entity certificate, the root's from the issuing CA certificate), waiting until the full CRL
- * lists every certificate the pack revoked (the status service regenerates it shortly after each
- * revocation).
+ * Downloads the CRLs the pack's certificates name (for each hierarchy the issuing CA's full and
+ * delta CRL from an end-entity certificate, the root's from the issuing CA certificate), waiting
+ * until each full CRL lists every certificate of its CA the pack revoked (the status service
+ * regenerates it shortly after each revocation).
  */
 async function downloadCrls(
   options: TestPackOptions,
-  leafCertificate: Uint8Array | undefined,
-  caCerts: Array<{ name: string; pem: string }>,
-  entries: PackEntry[],
+  leafCertificates: Uint8Array[],
+  caCerts: Array<{ name: string; pem: string; skiHex: string }>,
+  revoked: ReadonlyArray<{ serialHex: string; issuer: string | undefined }>,
 ): Promise<PackCrl[]> {
-  if (!leafCertificate) return [];
   const fetchOpt = options.fetch ? { fetch: options.fetch } : {};
-  const leaf = inspectCertificate(leafCertificate);
-  const issuing = caCerts.find((c) => c.name === 'issuing');
-  const rootCrlUrls = issuing ? inspectCertificate(issuing.pem).crlUrls : [];
-  const revoked = entries.filter((e) => e.revocation).flatMap((e) => e.files.map((f) => f.serialHex));
-  const sources: Array<{ url: string; kind: 'full' | 'delta'; mustList: string[] }> = [
-    ...leaf.crlUrls.map((url) => ({ url, kind: 'full' as const, mustList: revoked })),
-    ...leaf.deltaCrlUrls.map((url) => ({ url, kind: 'delta' as const, mustList: [] })),
-    ...rootCrlUrls.map((url) => ({ url, kind: 'full' as const, mustList: [] })),
-  ];
+  const sources: Array<{ url: string; kind: 'full' | 'delta'; mustList: string[] }> = [];
+  for (const der of leafCertificates) {
+    const leaf = inspectCertificate(der);
+    const issuing = caCerts.find((c) => c.skiHex === leaf.authorityKeyId);
+    const mustList = revoked.filter((r) => r.issuer === leaf.authorityKeyId).map((r) => r.serialHex);
+    sources.push(
+      ...leaf.crlUrls.map((url) => ({ url, kind: 'full' as const, mustList })),
+      ...leaf.deltaCrlUrls.map((url) => ({ url, kind: 'delta' as const, mustList: [] })),
+      ...(issuing ? inspectCertificate(issuing.pem).crlUrls : []).map((url) => ({
+        url,
+        kind: 'full' as const,
+        mustList: [],
+      })),
+    );
+  }
   const deadline = Date.now() + (options.crlTimeoutMs ?? 30_000);
   const out: PackCrl[] = [];
   for (const { url, kind, mustList } of sources) {
