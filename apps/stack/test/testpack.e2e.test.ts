@@ -112,7 +112,7 @@ describe('kzpki testpack against the in-process CA and status service', () => {
     expect(r.stderr).not.toMatch(/kzpki: /);
     expect(r.code).toBe(0);
     index = JSON.parse(r.stdout) as PackIndex;
-  }, 150_000);
+  }, 400_000);
 
   afterAll(async () => {
     await services?.stop();
