@@ -15,6 +15,8 @@ export type ApplicationKind = Ca['ApplicationKind'];
 export type TemplateName = Ca['TemplateName'];
 /** AUTH or SIGN. */
 export type KeyPurpose = Ca['KeyPurpose'];
+/** AUTH, SIGN, or `auth+sign` (a legal entity's one GOST certificate). */
+export type CertificatePurpose = Ca['CertificatePurpose'];
 /** Application statuses. */
 export type ApplicationStatus = Ca['ApplicationStatus'];
 /** Applicant steps the server allows now. */
@@ -56,6 +58,8 @@ export type SubmissionRequest = Ca['SubmissionRequest'];
 export type CaCertificate = Ca['CaCertificate'];
 /** An issued end-entity certificate. */
 export type IssuedCertificate = Ca['IssuedCertificate'];
+/** An issued GOST-2015 certificate (a legal entity's AUTH+SIGN). */
+export type IssuedGostCertificate = Ca['IssuedGostCertificate'];
 /** Certificates of an application with the chain (issuing CA first, then the root). */
 export type CertificateBundle = Ca['CertificateBundle'];
 /** Proof-of-possession challenge. */

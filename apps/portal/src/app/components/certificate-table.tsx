@@ -35,6 +35,14 @@ export interface CertificateTableProps {
   onRelease: (serialHex: string) => void;
 }
 
+/** What revoking a certificate of each purpose does. */
+const REVOKE_CONSEQUENCE = {
+  auth: 'revoke.consequenceAuth',
+  sign: 'revoke.consequenceSign',
+  'auth+sign': 'revoke.consequenceAuthSign',
+  other: 'revoke.consequenceAny',
+} as const;
+
 /** The certificates table. */
 export function CertificateTable(props: CertificateTableProps) {
   const i = useI18n();
@@ -42,7 +50,7 @@ export function CertificateTable(props: CertificateTableProps) {
   const [reason, setReason] = useState<RevocationReason>('unspecified');
   const fileOf = (c: CertificateRecord): string | undefined => props.files.get(c.serialHex.toLowerCase());
   const purposeText = (c: CertificateRecord): string => {
-    return c.purpose ? i.t(c.purpose === 'auth' ? 'purpose.auth' : 'purpose.sign') : i.t('purpose.other');
+    return i.t(c.purpose ? `purpose.${c.purpose}` : 'purpose.other');
   };
   return (
     <div class="table-wrap">
@@ -186,7 +194,7 @@ export function CertificateTable(props: CertificateTableProps) {
           <p class={`msg ${reason === 'certificateHold' ? 'msg-warn' : 'msg-error'}`} id="revoke-consequence">
             {reason === 'certificateHold'
               ? i.t('revoke.holdConsequence')
-              : i.t(revoking.purpose === 'auth' ? 'revoke.consequenceAuth' : 'revoke.consequenceSign')}
+              : i.t(REVOKE_CONSEQUENCE[revoking.purpose ?? 'other'])}
           </p>
           {props.loginSerial && props.loginSerial.toLowerCase() === revoking.serialHex.toLowerCase() ? (
             <p class="msg msg-warn">{i.t('revoke.ownLogin')}</p>

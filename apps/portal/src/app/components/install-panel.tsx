@@ -2,16 +2,20 @@
  * Installing the certificates (docs/domain.md: steps 10-11 for individuals, step 3 for legal
  * entities): "Обновить" asks the CA to issue once the application allows it (the panel also asks
  * by itself, with growing pauses, so an approval is noticed without a click), then the user sets
- * the key-file password and "Загрузить сертификаты" downloads the certificates, builds the two
- * NCA-named PKCS#12 files in the browser from the keys kept here, saves them, and proves
- * possession of both keys to the CA (status "Сертификаты установлены"). The private keys never
- * leave the browser.
+ * the key-file password and "Загрузить сертификаты" downloads the certificates, builds the
+ * NCA-named PKCS#12 files in the browser from the keys kept here (an individual's
+ * `AUTH_RSA256_<ski>.p12` and `RSA256_<ski>.p12`, a legal entity's one `GOST512_<ski>.p12`), saves
+ * them, and proves possession of every key to the CA (status "Сертификаты установлены"). The
+ * private keys never leave the browser.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Application } from '../api/types.js';
+import type { Application, CertificatePurpose } from '../api/types.js';
 import { base64ToBytes, bytesToBase64 } from '../crypto/base64.js';
-import { buildKeyFiles, type KeyFile, signBytes } from '../crypto/key-files.js';
+import { buildKeyFiles, type InstallKeys, type KeyFile, signInstallationItem } from '../crypto/key-files.js';
+import { unsealGostKey } from '../crypto/sealed-key.js';
+import { PortalError } from '../errors.js';
 import { type Said, useI18n } from '../i18n/i18n.js';
+import type { MessageKey } from '../i18n/messages-ru.js';
 import { useServices } from '../services.js';
 import { rememberKeyFiles } from '../storage/key-file-names.js';
 import { deleteKeys, type VaultEntry } from '../storage/key-vault.js';
@@ -20,6 +24,20 @@ import { ScreenHeading } from './heading.js';
 import { Busy, ErrorMessage, StatusMessage } from './messages.js';
 import { PasswordFields, passwordAcceptable } from './password-fields.js';
 import { usePoll } from './use-poll.js';
+
+/** The label of a built key file's purpose. */
+export const FILE_PURPOSE_LABEL: Record<CertificatePurpose, MessageKey> = {
+  auth: 'done.auth',
+  sign: 'done.sign',
+  'auth+sign': 'done.authSign',
+};
+
+/** The keys an entry of the browser's key storage holds, ready to build key files and sign. */
+async function installKeysOf(entry: VaultEntry): Promise<InstallKeys> {
+  if (entry.gost) return { kind: 'gost', key: await unsealGostKey(entry.gost) };
+  if (entry.auth && entry.sign) return { kind: 'rsa', auth: entry.auth, sign: entry.sign };
+  throw new PortalError('ERR_KEYS_NOT_FOUND', 'The browser key storage holds no keys for this application');
+}
 
 type Phase = 'loading' | 'waiting' | 'rejected' | 'ready' | 'working' | 'done';
 
@@ -138,9 +156,10 @@ export function InstallPanel(props: InstallPanelProps) {
     try {
       setProgress({ key: 'install.building' });
       const bundle = await ca.certificates(entry.applicationId, entry.token);
+      const keys = await installKeysOf(entry);
       const built = await buildKeyFiles({
         bundle,
-        keys: { auth: entry.auth, sign: entry.sign },
+        keys,
         password,
         format,
       });
@@ -157,8 +176,7 @@ export function InstallPanel(props: InstallPanelProps) {
         const challenge = await ca.installationChallenge(entry.applicationId, entry.token);
         const proofs = [];
         for (const item of challenge.items) {
-          const key = item.purpose === 'auth' ? entry.auth : entry.sign;
-          const signature = await signBytes(key.privateKey, base64ToBytes(item.toBeSigned));
+          const signature = await signInstallationItem(keys, item.purpose, base64ToBytes(item.toBeSigned));
           proofs.push({ serialHex: item.serialHex, signature: bytesToBase64(signature) });
         }
         current = await ca.confirmInstallation(entry.applicationId, entry.token, {
@@ -296,7 +314,7 @@ export function InstallPanel(props: InstallPanelProps) {
               <ul class="files">
                 {files.map((f) => (
                   <li key={f.fileName}>
-                    <span class="file-purpose">{i.t(f.purpose === 'auth' ? 'done.auth' : 'done.sign')}:</span>{' '}
+                    <span class="file-purpose">{i.t(FILE_PURPOSE_LABEL[f.purpose])}:</span>{' '}
                     <a href={f.url} download={f.fileName} data-purpose={f.purpose} translate={false}>
                       {f.fileName}
                     </a>

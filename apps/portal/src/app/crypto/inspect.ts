@@ -4,7 +4,7 @@
  * for key files a proof that the private key belongs to the certificate (a signature over random
  * bytes verified with the certificate's public key).
  */
-import type { CertificateInfo } from '@kzpki/pki';
+import type { CertificateInfo, SigningKey } from '@kzpki/pki';
 import { PortalError } from '../errors.js';
 import { openKeyFile } from './key-files.js';
 import { loadPki } from './pki.js';
@@ -21,11 +21,16 @@ export interface InspectedFile {
 }
 
 /** `true` when the private key and the certificate's public key are a pair. */
-async function keyPairs(privateKey: CryptoKey, certificatePem: string): Promise<boolean> {
+async function keyPairs(privateKey: SigningKey, certificatePem: string): Promise<boolean> {
   const pki = await loadPki();
-  const scheme = pki.signatureSchemeFor(privateKey);
   const cert = pki.parseCertificate(certificatePem);
   const spki = new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false));
+  if (privateKey instanceof pki.GostPrivateKey) {
+    const data = pki.randomBytes(32);
+    return pki.verifyGost(privateKey.signatureAlgorithm, spki, data, privateKey.sign(data));
+  }
+  if (!(privateKey instanceof CryptoKey)) return false;
+  const scheme = pki.signatureSchemeFor(privateKey);
   const publicKey = await pki.importSpki(spki, scheme.hash);
   const data = pki.randomBytes(32);
   const subtle = globalThis.crypto.subtle;

@@ -213,6 +213,7 @@ export const en: Record<MessageKey, string> = {
     'The keys are generated in this browser and kept there until you download the certificates. Private keys are never sent anywhere: only the certificate requests go to the server.',
   'form.submit': 'Submit a request',
   'form.generating': 'Generating the AUTH and SIGN key pairs in your browser…',
+  'form.generatingGost': 'Generating the GOST R 34.10-2015 key (512 bits) in your browser…',
   'form.sending': 'Submitting the application…',
 
   'submitted.title': 'APPLICATION CREATED SUCCESSFULLY!',
@@ -222,7 +223,7 @@ export const en: Record<MessageKey, string> = {
   'submitted.step1':
     'Step 1: Ask the first manager of your organisation, or the person acting for them (an employee with signing right), to confirm the application.',
   'submitted.step2':
-    'Step 2: Once the first manager has confirmed the application, install the certificates on this page or on the application status page.',
+    'Step 2: Once the first manager (or the person acting for them with signing right) has confirmed the application, install the certificates on this page or on the application status page.',
   'submitted.keys':
     'Your private keys were generated in this browser when you submitted. Install the certificates in this same browser.',
   'submitted.toStatus': 'Check application status',
@@ -230,7 +231,8 @@ export const en: Record<MessageKey, string> = {
   'install.title': 'Installing the registration certificates',
   'install.status': 'Application status:',
   'install.refresh': 'Refresh',
-  'install.waiting': 'The application awaits confirmation by the first manager.',
+  'install.waiting':
+    'The application awaits confirmation by the first manager of the organisation or the person acting for them with signing right.',
   'install.waitingIssuance': 'The certificates for this application are not issued yet.',
   'install.rejected': 'The application was rejected. Submit a new one.',
   'install.passwordTitle': 'Create and enter a password for your digital signature keys',
@@ -265,6 +267,7 @@ export const en: Record<MessageKey, string> = {
     'Treasury-Client participants: after obtaining the digital signature remotely, the state institution must send an official notice to its treasury office stating the role, full name and the name of the institution.',
   'done.auth': 'Authentication key (AUTH)',
   'done.sign': 'Signing key (SIGN)',
+  'done.authSign': 'Authentication and signing key (GOST)',
 
   'status.title': 'Check application status',
   'status.number': 'Application number',
@@ -467,6 +470,8 @@ export const en: Record<MessageKey, string> = {
     'Revocation cannot be undone. The signing key (SIGN) will no longer sign documents: signatures made after the revocation will be invalid. To sign again you will have to obtain new digital signature keys.',
   'revoke.consequenceAuth':
     'Revocation cannot be undone. The authentication key (AUTH) will no longer log you in to websites or to this account. To log in again you will have to obtain new digital signature keys.',
+  'revoke.consequenceAuthSign':
+    'Revocation cannot be undone. This key will no longer log you in to websites or to this account, nor sign documents: signatures made after the revocation will be invalid. To log in and sign again you will have to obtain new digital signature keys.',
   'revoke.consequenceAny':
     'Revocation cannot be undone: the certificate stops being valid at once, and status checks (OCSP, revocation lists) will show it as revoked.',
   'revoke.holdConsequence':

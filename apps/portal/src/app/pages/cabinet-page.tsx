@@ -1,7 +1,8 @@
 /**
- * "Личный кабинет": certificate login with the AUTH key file; a first manager (or a person with
- * signing right, or HR for employees) sees the organisation's applications waiting for them and
- * approves or rejects each with a signature by their SIGN key over the CA's canonical decision
+ * "Личный кабинет": certificate login with the AUTH key file (or a legal entity's GOST key file); a
+ * first manager (or the person acting for them with signing right, as the CA enforces with
+ * `APPROVER_ROLES`) sees the organisation's applications waiting for them and approves or rejects
+ * each with a signature by their SIGN key (or GOST key) over the CA's canonical decision
  * document; every holder sees their certificates and may revoke (or suspend and release) them,
  * after a confirmation that says what revoking does.
  */
@@ -221,12 +222,7 @@ function Approvals(props: { token: string; onKeyFile: () => void }) {
                 <div class="data-row">
                   <dt>{i.t('cab.requests')}</dt>
                   <dd>
-                    {p.requests
-                      .map(
-                        (r) =>
-                          `${i.t(r.purpose === 'auth' ? 'purpose.auth' : 'purpose.sign')}, ${r.keyAlgorithm}`,
-                      )
-                      .join('; ')}
+                    {p.requests.map((r) => `${i.t(`purpose.${r.purpose}`)}, ${r.keyAlgorithm}`).join('; ')}
                   </dd>
                 </div>
               </dl>

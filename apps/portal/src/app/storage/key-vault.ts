@@ -1,11 +1,13 @@
 /**
- * The browser's "key storage folder": the key pairs of submitted applications are kept in
- * IndexedDB (CryptoKey objects are stored as they are, never exported) together with the
+ * The browser's "key storage folder": the keys of submitted applications are kept in IndexedDB
+ * (RSA CryptoKey objects are stored as they are, never exported; a legal entity's GOST key is
+ * sealed under a non-extractable AES key, `crypto/sealed-key.ts`) together with the
  * applicant session, until the certificates are installed into key files. This is what lets a
  * legal-entity employee come back after the first manager's approval and install the
  * certificates on the status page, as the NCA flow does with the folder chosen at submission.
  */
 import type { TemplateName } from '../api/types.js';
+import type { SealedGostKey } from '../crypto/sealed-key.js';
 import { PortalError } from '../errors.js';
 
 /** One application's keys. */
@@ -18,8 +20,12 @@ export interface VaultEntry {
   /** Applicant session token (authorises download and installation). */
   token: string;
   tokenExpiresAt: string;
-  auth: CryptoKeyPair;
-  sign: CryptoKeyPair;
+  /** An individual's AUTH key pair (RSA). */
+  auth?: CryptoKeyPair;
+  /** An individual's SIGN key pair (RSA). */
+  sign?: CryptoKeyPair;
+  /** A legal entity's one GOST-2015-512 key (AUTH and SIGN). */
+  gost?: SealedGostKey;
   createdAt: string;
 }
 

@@ -1,8 +1,9 @@
 /**
  * The application form (seeds 000/001 items 23-25): the applicant's and organisation's data from
  * the registries, optional e-mail, the key storage ("Персональный компьютер": key files), and
- * "Подать заявку": the AUTH and SIGN key pairs and their requests are made in this browser, the
- * keys are put in the browser's key storage, and only the requests go to the CA.
+ * "Подать заявку": the keys and their requests are made in this browser (an individual's AUTH and
+ * SIGN RSA pairs, a legal entity's one GOST-2015-512 key), the keys are put in the browser's key
+ * storage, and only the requests go to the CA.
  */
 import { useState } from 'preact/hooks';
 import type { Application, KeyStorage } from '../../api/types.js';
@@ -10,7 +11,8 @@ import { TextField } from '../../components/field.js';
 import { ScreenHeading } from '../../components/heading.js';
 import { Busy, ErrorMessage } from '../../components/messages.js';
 import { bytesToBase64 } from '../../crypto/base64.js';
-import { type GeneratedKey, generateRequests } from '../../crypto/requests.js';
+import { type GeneratedRequests, generateRequests, keyKindFor } from '../../crypto/requests.js';
+import { sealGostKey } from '../../crypto/sealed-key.js';
 import { type Said, useI18n } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/messages-ru.js';
 import { useServices } from '../../services.js';
@@ -54,7 +56,12 @@ export function ApplicationFormStep(props: {
   const [phase, setPhase] = useState<'idle' | 'generating' | 'sending'>('idle');
   const [error, setError] = useState<Said>();
   // Kept across retries so a retried submission sends the same requests under the same key.
-  const [made, setMade] = useState<{ auth: GeneratedKey; sign: GeneratedKey; email: string; idem: string }>();
+  const [made, setMade] = useState<{
+    requests: GeneratedRequests;
+    keys: Pick<VaultEntry, 'auth' | 'sign' | 'gost'>;
+    email: string;
+    idem: string;
+  }>();
   const emailError = touched && email !== '' && !EMAIL.test(email) ? i.t('form.emailInvalid') : undefined;
   const storageError = touched && storage === '' ? i.t('form.storageChoose') : undefined;
 
@@ -77,7 +84,11 @@ export function ApplicationFormStep(props: {
           template: app.template,
         });
         const nonce = bytesToBase64(crypto.getRandomValues(new Uint8Array(12))).replace(/[+/=]/g, '');
-        requests = { ...generated, email, idem: `submit:${app.id}:${nonce}` };
+        const keys =
+          generated.kind === 'gost'
+            ? { gost: await sealGostKey(generated.key) }
+            : { auth: generated.auth.keys, sign: generated.sign.keys };
+        requests = { requests: generated, keys, email, idem: `submit:${app.id}:${nonce}` };
         setMade(requests);
       }
       const entry: VaultEntry = {
@@ -85,21 +96,23 @@ export function ApplicationFormStep(props: {
         template: app.template,
         token: props.auth.token,
         tokenExpiresAt: props.auth.expiresAt,
-        auth: requests.auth.keys,
-        sign: requests.sign.keys,
+        ...requests.keys,
         createdAt: new Date().toISOString(),
       };
       // The keys are stored before the requests leave, so a closed tab cannot lose them.
       await saveKeys(entry);
       setPhase('sending');
+      const generated = requests.requests;
       const submitted = await ca.submit(
         app.id,
         props.auth.token,
-        {
-          ...(email ? { email } : {}),
-          keyStorage: 'PKCS12',
-          csrs: { auth: requests.auth.csrPem, sign: requests.sign.csrPem },
-        },
+        generated.kind === 'gost'
+          ? { ...(email ? { email } : {}), keyStorage: 'PKCS12', csr: generated.csrPem }
+          : {
+              ...(email ? { email } : {}),
+              keyStorage: 'PKCS12',
+              csrs: { auth: generated.auth.csrPem, sign: generated.sign.csrPem },
+            },
         requests.idem,
       );
       const withNumber: VaultEntry = submitted.number ? { ...entry, number: submitted.number } : entry;
@@ -175,7 +188,9 @@ export function ApplicationFormStep(props: {
         ) : null}
       </div>
       <ErrorMessage>{i.say(error)}</ErrorMessage>
-      {phase === 'generating' ? <Busy>{i.t('form.generating')}</Busy> : null}
+      {phase === 'generating' ? (
+        <Busy>{i.t(keyKindFor(app.kind) === 'gost' ? 'form.generatingGost' : 'form.generating')}</Busy>
+      ) : null}
       {phase === 'sending' ? <Busy>{i.t('form.sending')}</Busy> : null}
       <button type="submit" class="btn btn-primary" aria-disabled={phase !== 'idle' ? 'true' : undefined}>
         {i.t('form.submit')}
