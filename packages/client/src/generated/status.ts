@@ -175,7 +175,9 @@ export interface paths {
          *     whose token is signed by the service's TSA certificate (issued by the CA, extKeyUsage
          *     id-kp-timeStamping only, critical). The token's policy is the NCA's TSA policy of the
          *     signing algorithm (`1.2.398.3.3.2.6.2` RSA, `1.2.398.3.3.2.6.4` GOST R 34.10-2015): a request
-         *     naming one of the served policies gets that TSA, one naming none the first. Refusals
+         *     naming a served policy gets that TSA; one naming none gets the GOST TSA when its imprint is
+         *     a GOST hash (Streebog, GOST R 34.11-94), else the RSA TSA. The reference CA certifies the
+         *     TSAs and seals their keys for the status service alone (never a CA key). Refusals
          *     (malformed request, unknown policy or hash) are `rejection` responses with a failInfo and
          *     HTTP status 200, as RFC 3161 has them. The nonce is echoed; `certReq` adds the TSA
          *     certificate and its CA chain. 404 when the service runs no TSA.
