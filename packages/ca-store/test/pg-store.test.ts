@@ -354,6 +354,20 @@ describe.skipIf(!pgProbe.available)('PostgreSQL only', () => {
         AUDIT,
       );
       await src.initSetting('status-kek', '{"n":1}');
+      await src.putTimestampSigner(
+        {
+          issuerSkiHex: ISSUER,
+          policy: '1.2.398.3.3.2.6.2',
+          certificate: new Uint8Array([0x30, 0x0c]),
+          serialHex: '0c',
+          skiHex: 'cc'.repeat(20),
+          notAfter: new Date('2026-01-01T00:00:00Z'),
+          encryptedKey: '{"t":1}',
+          createdAt: new Date('2025-01-01T00:00:00Z'),
+        },
+        cert('0c', { kind: 'service' }),
+        { actor: 'system', action: 'ca.tsa-created', entity: 'tsa:tsa' },
+      );
       await src.createApplication(application('copy-app', 'otp-sent'), 'applicant', AUDIT);
       await src.updateApplication('copy-app', {
         expected: ['otp-sent'],
@@ -420,7 +434,8 @@ describe.skipIf(!pgProbe.available)('PostgreSQL only', () => {
       const progress: string[] = [];
       const report = await copySqliteToPostgres(sqlitePath, pgStore, { onProgress: (t) => progress.push(t) });
       expect(report.revocationSeq).toBe(2);
-      expect(report.tables.certificates).toBe(3);
+      expect(report.tables.certificates).toBe(4);
+      expect(report.tables.timestamp_signers).toBe(1);
       expect(report.tables.published_crl_parts).toBe(3);
       expect(progress).toContain('audit_log');
 
@@ -430,6 +445,8 @@ describe.skipIf(!pgProbe.available)('PostgreSQL only', () => {
       expect(await b.getCaKey('issuing')).toEqual(await a.getCaKey('issuing'));
       expect(await b.listIssuers()).toEqual(await a.listIssuers());
       expect(await b.getSetting('status-kek')).toBe('{"n":1}');
+      expect(await b.listTimestampSigners()).toEqual(await a.listTimestampSigners());
+      expect((await b.listTimestampSigners()).map((t) => t.serialHex)).toEqual(['0c']);
       expect(await b.getApplication('copy-app')).toEqual(await a.getApplication('copy-app'));
       expect(await b.getStatusHistory('copy-app')).toEqual(await a.getStatusHistory('copy-app'));
       expect(await b.listCertificates({ applicationId: 'copy-app' })).toEqual(
