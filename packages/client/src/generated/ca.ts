@@ -283,8 +283,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Step 7. Issue the AUTH and SIGN certificates of a submitted (and approved) application
-         * @description Never issues twice: a second call after success is `ERR_INVALID_TRANSITION`, and a retry with
+         * Step 7. Issue the certificates of a submitted (and approved) application
+         * @description The AUTH and SIGN certificates of an RSA pair from the issuing CA, or the one GOST-2015-512
+         *     certificate of a GOST request from the GOST issuing CA (`gostCertificates`; the chain is
+         *     then the GOST one). Never issues twice: a second call after success is `ERR_INVALID_TRANSITION`, and a retry with
          *     the same `Idempotency-Key` replays the first response. In test mode the body may backdate
          *     the validity (to make "expired" test certificates): within the issuing CA's own validity,
          *     starting no later than now, and no longer than the CA issues (`ERR_VALIDITY_INVALID`).
