@@ -2,13 +2,38 @@
  * Pure parts of the browser code: the Digital ID PIN rule (as the CA's), the liveness score
  * from frame motion, the hash routes, the one-time code countdown, phone numbers, owner names
  * from subjects, polling pauses, the wizard's screens for each status and what Back may show,
- * and what the tab keeps of the wizard's progress.
+ * and what the tab keeps of the wizard's progress; the keys of an application (an individual's RSA
+ * AUTH + SIGN pair, a legal entity's one GOST-2015-512 key), how the GOST key is kept in the
+ * browser's key storage, and the key file built from it.
  */
-import { buildNcaSubject, formatName, APPROVER_ROLES as PKI_APPROVER_ROLES } from '@kzpki/pki';
+import {
+  buildNcaSubject,
+  formatName,
+  GostPrivateKey,
+  generateKeyPair,
+  gostTemplateProfile,
+  inspectCertificate,
+  issueCertificate,
+  openPkcs12,
+  APPROVER_ROLES as PKI_APPROVER_ROLES,
+  rootCaProfile,
+  verifyChain,
+  verifyCsr,
+  verifyGost,
+} from '@kzpki/pki';
 import { describe, expect, it } from 'vitest';
-import { APPROVER_ROLES, type Application } from '../src/app/api/types.js';
+import {
+  APPROVER_ROLES,
+  type Application,
+  type CertificateBundle,
+  type IssuedGostCertificate,
+} from '../src/app/api/types.js';
 import { organizationOf, ownerName, parseDn } from '../src/app/certificates/names.js';
+import { FILE_PURPOSE_LABEL } from '../src/app/components/install-panel.js';
 import { pollDelay } from '../src/app/components/use-poll.js';
+import { buildKeyFiles, certificatesToInstall, signInstallationItem } from '../src/app/crypto/key-files.js';
+import { generateRequests, keyKindFor } from '../src/app/crypto/requests.js';
+import { sealGostKey, unsealGostKey } from '../src/app/crypto/sealed-key.js';
 import { livenessFromMotion, motionOf } from '../src/app/media/liveness.js';
 import { otpDeadlines } from '../src/app/pages/wizard/otp-deadlines.js';
 import { formatPhone, normalizePhone } from '../src/app/pages/wizard/phone.js';
@@ -363,5 +388,134 @@ describe('key file names remembered by serial number', () => {
     expect(known.has('abcdef01')).toBe(false);
     storage.setItem('kzpki-portal-key-files', '[{"serialHex":"<script>","fileName":"x"}]');
     expect(knownKeyFiles(storage).size).toBe(0);
+  });
+});
+
+describe('the keys of an application', () => {
+  const person = {
+    iin: '911212307895',
+    surname: 'НУРЛАНОВ',
+    givenName: 'ДАНИЯР',
+    fullName: 'НУРЛАНОВ ДАНИЯР',
+  };
+  const organization = { bin: '150440000013', name: 'ТОО «KZPKI ДЕМО»' };
+
+  it('a legal entity gets one GOST-2015-512 key and request, an individual an RSA AUTH + SIGN pair', async () => {
+    expect(keyKindFor('legal-entity')).toBe('gost');
+    expect(keyKindFor('individual')).toBe('rsa');
+    const gost = await generateRequests({ person, organization, template: 'employee' });
+    if (gost.kind !== 'gost') throw new Error(`expected a GOST key, got ${gost.kind}`);
+    const csr = await verifyCsr(gost.csrPem);
+    expect(csr.keyAlgorithm).toBe('GOST-2015-512');
+    expect(csr.subjectString).toContain('150440000013');
+    expect(csr.subjectString).toContain('911212307895');
+    const rsa = await generateRequests({ person, template: 'individual' });
+    if (rsa.kind !== 'rsa') throw new Error(`expected an RSA pair, got ${rsa.kind}`);
+    for (const k of [rsa.auth, rsa.sign]) expect((await verifyCsr(k.csrPem)).keyAlgorithm).toBe('RSA-2048');
+  });
+
+  it('keeps the GOST key sealed: the stored bytes are not the key, and it comes back the same', async () => {
+    const key = GostPrivateKey.generate('gost2015-512');
+    const stored = await sealGostKey(key);
+    expect(stored.wrappingKey.extractable).toBe(false);
+    expect(stored.algorithm).toBe('GOST-2015-512');
+    const scalar = key.exportScalar();
+    const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+    expect(hex(stored.sealed)).not.toContain(hex(scalar));
+    // Structured clone is what IndexedDB stores.
+    const again = await unsealGostKey(structuredClone(stored));
+    expect(hex(again.publicKeyInfo)).toBe(hex(key.publicKeyInfo));
+    const data = new TextEncoder().encode('installation challenge');
+    expect(verifyGost(key.signatureAlgorithm, key.publicKeyInfo, data, again.sign(data))).toBe(true);
+    const tampered = { ...stored, sealed: stored.sealed.map((b, n) => (n === 0 ? b ^ 1 : b)) };
+    await expect(unsealGostKey(tampered)).rejects.toMatchObject({ code: 'ERR_STORAGE' });
+  });
+
+  it('builds the one GOST512_<ski>.p12 with the password, and signs the installation with the key', async () => {
+    const caKey = GostPrivateKey.generate('gost2015-512');
+    const root = await issueCertificate({
+      publicKey: caKey.publicKeyInfo,
+      subject: [
+        { type: '2.5.4.6', value: 'KZ' },
+        { type: '2.5.4.3', value: 'kzpki GOST TEST root' },
+      ],
+      profile: rootCaProfile(),
+      issuerKey: caKey,
+    });
+    const made = await generateRequests({ person, organization, template: 'signer' });
+    if (made.kind !== 'gost') throw new Error('expected a GOST key');
+    const leaf = await issueCertificate({
+      csr: made.csrPem,
+      profile: gostTemplateProfile('signer'),
+      issuer: root.der,
+      issuerKey: caKey,
+    });
+    const issued: IssuedGostCertificate = {
+      purpose: 'auth+sign',
+      serialHex: leaf.serialHex,
+      subject: '',
+      skiHex: leaf.subjectKeyId,
+      fileName: `GOST512_${leaf.subjectKeyId}.p12`,
+      notBefore: leaf.notBefore.toISOString(),
+      notAfter: leaf.notAfter.toISOString(),
+      pem: leaf.pem,
+      der: Buffer.from(leaf.der).toString('base64'),
+    };
+    const caCert = {
+      name: 'gost-root' as const,
+      fileName: 'root.cer',
+      subject: '',
+      serialHex: root.serialHex,
+      skiHex: root.subjectKeyId,
+      notBefore: root.notBefore.toISOString(),
+      notAfter: root.notAfter.toISOString(),
+      pem: root.pem,
+    };
+    const bundle: CertificateBundle = { certificates: [], gostCertificates: [issued], chain: [caCert] };
+    expect(certificatesToInstall(bundle, 'gost').map((c) => c.purpose)).toEqual(['auth+sign']);
+    // An RSA pair cannot take a GOST bundle, nor a GOST key an RSA one.
+    expect(() => certificatesToInstall(bundle, 'rsa')).toThrow(
+      expect.objectContaining({ code: 'ERR_KEYS_NOT_FOUND' }),
+    );
+    expect(() => certificatesToInstall({ ...bundle, gostCertificates: [] }, 'gost')).toThrow(
+      expect.objectContaining({ code: 'ERR_KEYS_NOT_FOUND' }),
+    );
+    // A key that is not the certified one is refused.
+    await expect(
+      buildKeyFiles({
+        bundle,
+        keys: { kind: 'gost', key: GostPrivateKey.generate('gost2015-512') },
+        password: 'Portal2025x',
+        format: 'legacy',
+      }),
+    ).rejects.toMatchObject({ code: 'ERR_KEYS_NOT_FOUND' });
+
+    const keys = { kind: 'gost' as const, key: made.key };
+    const [file, ...more] = await buildKeyFiles({ bundle, keys, password: 'Portal2025x', format: 'legacy' });
+    expect(more).toHaveLength(0);
+    if (!file) throw new Error('no key file');
+    expect(file.fileName).toBe(`GOST512_${leaf.subjectKeyId}.p12`);
+    expect(file.purpose).toBe('auth+sign');
+    expect(FILE_PURPOSE_LABEL[file.purpose]).toBe('done.authSign');
+    await expect(openPkcs12(file.bytes, 'Wrong2025x')).rejects.toMatchObject({
+      code: 'ERR_PKCS12_BAD_PASSWORD',
+    });
+    const p12 = await openPkcs12(file.bytes, 'Portal2025x');
+    expect(p12.signingKey).toBeInstanceOf(GostPrivateKey);
+    const info = inspectCertificate(p12.certificate);
+    expect(info.keyAlgorithm).toBe('GOST-2015-512');
+    expect(info.keyPurpose).toBe('auth+sign');
+    const chain = await verifyChain({ certificate: p12.certificate, trustAnchors: [root.der] });
+    expect(chain.valid).toBe(true);
+
+    const challenge = new TextEncoder().encode('kzpki installation');
+    const proof = await signInstallationItem(keys, 'auth+sign', challenge);
+    expect(verifyGost(made.key.signatureAlgorithm, made.key.publicKeyInfo, challenge, proof)).toBe(true);
+    const pair = await generateKeyPair('RSA-2048');
+    await expect(
+      signInstallationItem({ kind: 'rsa', auth: pair, sign: pair }, 'auth+sign', challenge),
+    ).rejects.toMatchObject({
+      code: 'ERR_KEYS_NOT_FOUND',
+    });
   });
 });
