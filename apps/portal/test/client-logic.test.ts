@@ -471,7 +471,12 @@ describe('the keys of an application', () => {
       notAfter: root.notAfter.toISOString(),
       pem: root.pem,
     };
-    const bundle: CertificateBundle = { certificates: [], gostCertificates: [issued], chain: [caCert] };
+    const bundle: CertificateBundle = {
+      applicationNumber: '73717378150611',
+      certificates: [],
+      gostCertificates: [issued],
+      chain: [caCert],
+    };
     expect(certificatesToInstall(bundle, 'gost').map((c) => c.purpose)).toEqual(['auth+sign']);
     // An RSA pair cannot take a GOST bundle, nor a GOST key an RSA one.
     expect(() => certificatesToInstall(bundle, 'rsa')).toThrow(
