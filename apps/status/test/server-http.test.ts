@@ -236,6 +236,19 @@ describe('status server over HTTP', () => {
       body: good.pem,
     });
     expect(pem.body.revocation.status).toBe('good');
+    // What generic HTTP clients send for a file (declared in the spec beside application/pkix-cert).
+    const octets = await call('checkKey', '/api/v1/key-check', {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: revoked.der as Uint8Array<ArrayBuffer>,
+    });
+    expect(octets.body.revocation.status).toBe('revoked');
+    const blank = await call('checkKey', '/api/v1/key-check', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '  \n',
+    });
+    expect(blank).toMatchObject({ status: 400, body: { code: 'ERR_VALIDATION' } });
 
     const garbage = await call('checkKey', '/api/v1/key-check', {
       method: 'POST',

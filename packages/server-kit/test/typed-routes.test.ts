@@ -58,6 +58,17 @@ const handlers: RouteTable<operations, Ctx> = {
   async getPetPhoto() {
     return { status: 200, body: new Uint8Array([0x89, 0x50, 0x4e, 0x47]), contentType: 'image/png' };
   },
+  async putPetPhoto(_ctx, req) {
+    // JSON arrives parsed and validated; other media types as their bytes.
+    const body = req.body;
+    if ('url' in body) return { status: 200, body: { mediaType: 'application/json', size: body.url.length } };
+    return { status: 200, body: { mediaType: body.mediaType, size: body.bytes.length } };
+  },
+  async petsReady(ctx) {
+    // A declared non-problem answer with its own status (a readiness check's 503).
+    const ready = ctx.pets.size > 0;
+    return ready ? { status: 200, body: { ready } } : { status: 503, body: { ready } };
+  },
 };
 
 // Compile-time checks (no runtime effect).
@@ -78,6 +89,15 @@ const _typed: Partial<RouteTable<operations, Ctx>> = {
   // @ts-expect-error a Pet needs an id
   async renamePet() {
     return { status: 200, body: { name: 'x', species: 'cat' } };
+  },
+  async putPetPhoto(_ctx, req) {
+    // @ts-expect-error the body may be raw bytes (image/png, text/plain): narrow before reading url
+    void req.body.url;
+    return { status: 200, body: { mediaType: 'x', size: 0 } };
+  },
+  // @ts-expect-error 404 is not an answer the spec gives for petsReady
+  async petsReady() {
+    return { status: 404, body: { ready: false } };
   },
 };
 void _typed;
@@ -236,6 +256,83 @@ describe('createOperationRouter', () => {
     expect(refused?.headers.get('retry-after')).toBe('60');
     now += 60_000;
     expect((await call('POST', '/v1/pets', { name: 'later', species: 'dog' })).status).toBe(201);
+  });
+
+  it('reads bodies of other media types as bytes, and answers a declared 503 with its body', async () => {
+    violations.length = 0;
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a]);
+    const put = (type: string, body: BodyInit) =>
+      fetch(`${running.url}/v1/pets/1/photo`, {
+        method: 'PUT',
+        headers: { 'content-type': type },
+        body,
+      }).then(async (r) => ({ status: r.status, json: (await r.json()) as Record<string, unknown> }));
+    expect(await put('image/png', png)).toEqual({ status: 200, json: { mediaType: 'image/png', size: 6 } });
+    expect(await put('text/plain; charset=utf-8', 'текст')).toEqual({
+      status: 200,
+      json: { mediaType: 'text/plain', size: 10 },
+    });
+    expect(await put('application/json', JSON.stringify({ url: 'https://x' }))).toEqual({
+      status: 200,
+      json: { mediaType: 'application/json', size: 9 },
+    });
+    expect((await put('application/json', JSON.stringify({ size: 1 }))).json.code).toBe('ERR_VALIDATION');
+    expect(await put('image/gif', png)).toMatchObject({
+      status: 415,
+      json: { code: 'ERR_UNSUPPORTED_MEDIA_TYPE' },
+    });
+    expect(await put('image/png', new Uint8Array(4096))).toMatchObject({
+      status: 413,
+      json: { code: 'ERR_PAYLOAD_TOO_LARGE' },
+    });
+    const saved = new Map(ctx.pets);
+    ctx.pets.clear();
+    const down = await call('GET', '/v1/ready');
+    expect([down.status, down.json, down.headers.get('content-type')]).toEqual([
+      503,
+      { ready: false },
+      'application/json; charset=utf-8',
+    ]);
+    ctx.pets.set('7', { id: '7', name: 'Aktos', species: 'dog' });
+    expect((await call('GET', '/v1/ready')).json).toEqual({ ready: true });
+    ctx.pets.delete('7');
+    for (const [k, v] of saved) ctx.pets.set(k, v);
+    expect(violations).toEqual([]);
+  });
+
+  it('leaves operations served elsewhere unmounted, and refuses unknown names there', async () => {
+    const spec = OpenApiValidator.load(FIXTURE.spec);
+    const { getPetPhoto: _elsewhere, ...rest } = handlers;
+    const app = express();
+    app.get('/v1/pets/:petId/photo', (_req, res) => {
+      res.type('image/png').send(Buffer.from('fast'));
+    });
+    app.use(
+      createOperationRouter<Omit<operations, 'getPetPhoto'>, Ctx>({
+        spec,
+        handlers: rest,
+        context: ctx,
+        servedElsewhere: ['getPetPhoto'],
+      }),
+    );
+    const other = await listen(app);
+    try {
+      expect(await (await fetch(`${other.url}/v1/pets/1/photo`)).text()).toBe('fast');
+      expect((await fetch(`${other.url}/v1/pets/1`)).status).toBe(200);
+    } finally {
+      await other.close();
+    }
+    expect(() =>
+      createOperationRouter<Omit<operations, 'getPetPhoto'>, Ctx>({
+        spec,
+        handlers: rest,
+        context: ctx,
+        servedElsewhere: ['getPetPhoto', 'adoptPet'],
+      }),
+    ).toThrow(/servedElsewhere names unknown operations: adoptPet/);
+    expect(() =>
+      createOperationRouter<Omit<operations, 'getPetPhoto'>, Ctx>({ spec, handlers: rest, context: ctx }),
+    ).toThrow(/no handler for getPetPhoto/);
   });
 
   it('reports responses that do not match the spec', async () => {

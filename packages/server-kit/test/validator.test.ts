@@ -20,6 +20,8 @@ describe('OpenApiValidator', () => {
       'delete /v1/pets/:petId deletePet',
       'patch /v1/pets/:petId renamePet',
       'get /v1/pets/:petId/photo getPetPhoto',
+      'put /v1/pets/:petId/photo putPetPhoto',
+      'get /v1/ready petsReady',
     ]);
     expect(v.checkParameters('deletePet', { path: {} })).toEqual([
       { location: 'path', path: '/petId', message: 'is required' },

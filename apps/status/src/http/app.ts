@@ -1,14 +1,19 @@
 /**
  * The express application for the JSON endpoints, health, readiness and metrics (`/ocsp`, CRL
- * and CA certificate downloads are answered before express by `ocsp-handler.ts` and
- * `download-handler.ts`). Requests are validated against `openapi/status.yaml`; errors are
- * problem+json with stable codes.
+ * and CA certificate downloads and `/tsp` are answered before express by `ocsp-handler.ts`,
+ * `download-handler.ts` and `tsp-handler.ts`). The routes are the server kit's, built from
+ * `openapi/status.yaml` with a route table typed from its generated types: requests are
+ * validated against the spec before a handler runs; errors are problem+json with stable codes.
  */
+import type { operations } from '@kzpki/client/api-types/status';
 import {
+  createOperationRouter,
   notFoundHandler,
+  type OperationResult,
   problemErrorHandler,
   type RateLimiter,
   type RateLimitRule,
+  type RouteTable,
   type TrustedProxies,
   trustProxySetting,
 } from '@kzpki/server-kit';
@@ -51,6 +56,88 @@ export interface StatusAppDeps {
 /** Extra cost of a lookup of a number that does not exist (enumeration attempts are mostly misses). */
 const MISS_COST = 2;
 
+/** The operations answered before express (`ocsp-handler.ts`, `download-handler.ts`, `tsp-handler.ts`). */
+const FAST_PATH_OPERATIONS = [
+  'ocspPost',
+  'ocspGet',
+  'getFullCrl',
+  'getDeltaCrl',
+  'getCaCertificate',
+  'timestamp',
+] as const;
+
+/** The operations of `openapi/status.yaml` that this express application answers. */
+type AppOperations = Omit<operations, (typeof FAST_PATH_OPERATIONS)[number]>;
+
+/** The handlers of {@link AppOperations}, typed by the spec. */
+type StatusRoutes = RouteTable<AppOperations, StatusAppDeps>;
+
+/** `application/x-pem-file` and `text/plain` uploads are PEM text; the others DER (or JSON). */
+const TEXT_UPLOADS = new Set(['application/x-pem-file', 'text/plain']);
+
+const HANDLERS: StatusRoutes = {
+  async getApplicationStatus(deps, req) {
+    const decision = await deps.applicationLimiter.take('applicationLookupPerIp', req.ip);
+    if (!decision.allowed) {
+      throw new StatusError('ERR_RATE_LIMITED', 'Too many application lookups; retry later', {
+        details: { retryAfter: decision.retryAfterSeconds },
+      });
+    }
+    const view = await deps.source.applicationStatus(req.params.number);
+    if (!view) {
+      await deps.applicationLimiter.take('applicationLookupPerIp', req.ip, MISS_COST);
+      throw new StatusError('ERR_APPLICATION_NOT_FOUND', 'No application with this number');
+    }
+    return {
+      status: 200,
+      body: view as StatusBody<'getApplicationStatus'>,
+      headers: { 'ratelimit-remaining': String(decision.remaining) },
+    };
+  },
+
+  async checkKey(deps, req) {
+    const body = req.body;
+    let input: string | Uint8Array;
+    if ('certificate' in body) input = body.certificate;
+    else if (body.bytes.length === 0) throw new StatusError('ERR_VALIDATION', 'Empty certificate upload');
+    else if (TEXT_UPLOADS.has(body.mediaType)) input = new TextDecoder().decode(body.bytes);
+    else input = body.bytes;
+    if (typeof input === 'string' && input.trim() === '') {
+      throw new StatusError('ERR_VALIDATION', 'Empty certificate upload');
+    }
+    return { status: 200, body: (await deps.keyChecker.check(input)) as StatusBody<'checkKey'> };
+  },
+
+  async health(deps) {
+    return {
+      status: 200,
+      body: { status: 'ok', uptimeSeconds: Math.max(0, (Date.now() - deps.startedAt) / 1000) },
+    };
+  },
+
+  async ready(deps) {
+    const checks = await deps.readiness();
+    const ready = Object.values(checks).every((c) => c.ok);
+    return ready ? { status: 200, body: { ready, checks } } : { status: 503, body: { ready, checks } };
+  },
+
+  async metrics(deps) {
+    const text = await deps.metrics.registry.render();
+    return {
+      status: 200,
+      body: text,
+      contentType: 'text/plain',
+      headers: { 'content-type': deps.metrics.registry.contentType },
+    };
+  },
+};
+
+/** The JSON body of an operation's 200 answer. */
+type StatusBody<K extends keyof AppOperations> = Extract<
+  OperationResult<AppOperations[K]>,
+  { status: 200 }
+>['body'];
+
 /** Builds the express application. */
 export function createStatusApp(deps: StatusAppDeps): express.Express {
   const { validator, metrics } = deps;
@@ -67,95 +154,24 @@ export function createStatusApp(deps: StatusAppDeps): express.Express {
     });
     next();
   };
+  // Metric labels first; the routes themselves come from the spec.
+  app.get('/api/v1/applications/:number', route('application_status'));
+  app.post('/api/v1/key-check', route('key_check'));
+  app.get('/health', route('health'));
+  app.get('/ready', route('ready'));
+  app.get('/metrics', route('metrics'));
 
-  const checkParams = (operationId: string, path: Record<string, unknown>, req: Request): void => {
-    const issues = validator.checkParameters(operationId, {
-      path,
-      header: req.headers as Record<string, unknown>,
-    });
-    if (issues.length) {
-      throw new StatusError('ERR_VALIDATION', 'Request parameters are invalid', {
-        details: { errors: issues },
-      });
-    }
-  };
-
-  app.get('/api/v1/applications/:number', route('application_status'), async (req, res) => {
-    checkParams('getApplicationStatus', req.params, req);
-    const client = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    const decision = await deps.applicationLimiter.take('applicationLookupPerIp', client);
-    if (!decision.allowed) {
-      throw new StatusError('ERR_RATE_LIMITED', 'Too many application lookups; retry later', {
-        details: { retryAfter: decision.retryAfterSeconds },
-      });
-    }
-    const view = await deps.source.applicationStatus(String(req.params.number));
-    if (!view) {
-      await deps.applicationLimiter.take('applicationLookupPerIp', client, MISS_COST);
-      throw new StatusError('ERR_APPLICATION_NOT_FOUND', 'No application with this number');
-    }
-    res.set('ratelimit-remaining', String(decision.remaining));
-    res.set('cache-control', 'no-store');
-    res.json(view);
-  });
-
-  const limit = deps.maxUploadBytes;
-  app.post(
-    '/api/v1/key-check',
-    route('key_check'),
-    express.json({ limit, type: ['application/json'] }),
-    express.raw({ limit, type: ['application/pkix-cert', 'application/octet-stream'] }),
-    express.text({ limit, type: ['application/x-pem-file', 'text/plain'] }),
-    async (req, res) => {
-      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      let input: string | Uint8Array;
-      if (type === 'application/json') {
-        const issues = validator.checkBody('checkKey', 'application/json', req.body);
-        if (issues?.length) {
-          throw new StatusError('ERR_VALIDATION', 'The request body is invalid', {
-            details: { errors: issues },
-          });
-        }
-        input = (req.body as { certificate: string }).certificate;
-      } else if (type === 'application/pkix-cert' || type === 'application/octet-stream') {
-        if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
-          throw new StatusError('ERR_VALIDATION', 'Empty certificate upload');
-        }
-        input = new Uint8Array(req.body);
-      } else if (type === 'application/x-pem-file' || type === 'text/plain') {
-        if (typeof req.body !== 'string' || req.body.trim() === '') {
-          throw new StatusError('ERR_VALIDATION', 'Empty certificate upload');
-        }
-        input = req.body;
-      } else {
-        throw new StatusError(
-          'ERR_UNSUPPORTED_MEDIA_TYPE',
-          'Send application/json, application/pkix-cert, application/x-pem-file or text/plain',
-        );
-      }
-      const result = await deps.keyChecker.check(input);
-      res.set('cache-control', 'no-store');
-      res.json(result);
-    },
+  app.use(
+    createOperationRouter<AppOperations, StatusAppDeps>({
+      spec: validator,
+      handlers: HANDLERS,
+      context: deps,
+      servedElsewhere: FAST_PATH_OPERATIONS,
+      problemOf: problemFromError,
+      onInternalError: (id, e) => console.error(`[kzpki-status] ${id} failed:`, e),
+      jsonLimit: deps.maxUploadBytes,
+    }),
   );
-
-  app.get('/health', route('health'), (_req, res) => {
-    res.set('cache-control', 'no-store');
-    res.json({ status: 'ok', uptimeSeconds: Math.max(0, (Date.now() - deps.startedAt) / 1000) });
-  });
-
-  app.get('/ready', route('ready'), async (_req, res) => {
-    const checks = await deps.readiness();
-    const ready = Object.values(checks).every((c) => c.ok);
-    res.set('cache-control', 'no-store');
-    res.status(ready ? 200 : 503).json({ ready, checks });
-  });
-
-  app.get('/metrics', route('metrics'), async (_req, res) => {
-    res.set('content-type', metrics.registry.contentType);
-    res.set('cache-control', 'no-store');
-    res.send(await metrics.registry.render());
-  });
 
   app.use(route('other'), notFoundHandler(problemFromError));
 

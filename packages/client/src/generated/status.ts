@@ -693,6 +693,7 @@ export interface operations {
                  */
                 "application/json": components["schemas"]["KeyCheckRequest"];
                 "application/pkix-cert": string;
+                "application/octet-stream": string;
                 "application/x-pem-file": string;
                 "text/plain": string;
             };

@@ -44,8 +44,14 @@ export interface OperationRouterOptions<Ops, Ctx> {
   onInternalError?: (operationId: string, error: unknown) => void;
   /** Headers on every response (default `Cache-Control: no-store`). */
   headers?: Readonly<Record<string, string>>;
-  /** Largest JSON body (default `1mb`, express syntax). */
+  /** Largest request body, JSON or not (default `1mb`, express syntax). */
   jsonLimit?: string | number;
+  /**
+   * Operations of the spec that another handler answers before this router (a fast path such as
+   * pre-produced OCSP answers): not mounted here, and not expected in `handlers`. Each must be an
+   * operation of the spec; type the table as `RouteTable<Omit<operations, …>, Ctx>`.
+   */
+  servedElsewhere?: readonly string[];
   /** When given, every response is checked against the spec and each violation reported here. */
   onResponseViolation?: (message: string) => void;
 }
@@ -142,7 +148,9 @@ export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<
     string,
     ((req: OperationRequest<OperationShape>) => Promise<unknown>) | undefined
   >;
-  const ids = new Set(spec.operationIds);
+  const elsewhere = new Set(options.servedElsewhere ?? []);
+  const unknownElsewhere = [...elsewhere].filter((id) => !spec.operationIds.includes(id));
+  const ids = new Set(spec.operationIds.filter((id) => !elsewhere.has(id)));
   const missing = [...ids].filter((id) => typeof handlers[id] !== 'function');
   const extra = Object.keys(handlers).filter((id) => !ids.has(id));
   const unknownGuards = Object.keys(guards).filter((id) => !ids.has(id));
@@ -153,13 +161,16 @@ export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<
       `the spec declares security for ${secured.join(', ')} but no authenticate hook is given`,
     );
   }
-  if (missing.length || extra.length || unknownGuards.length) {
+  if (missing.length || extra.length || unknownGuards.length || unknownElsewhere.length) {
     throw new ServerKitError(
       'ERR_ROUTES_MISMATCH',
       [
         missing.length ? `no handler for ${missing.join(', ')}` : '',
         extra.length ? `handlers for operations the spec does not have: ${extra.join(', ')}` : '',
         unknownGuards.length ? `guards for unknown operations: ${unknownGuards.join(', ')}` : '',
+        unknownElsewhere.length
+          ? `servedElsewhere names unknown operations: ${unknownElsewhere.join(', ')}`
+          : '',
       ]
         .filter(Boolean)
         .join('; '),
@@ -174,12 +185,19 @@ export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<
     limit: options.jsonLimit ?? '1mb',
     type: ['application/json', 'application/*+json'],
   });
-  const parseJson = (req: express.Request, res: express.Response): Promise<void> =>
-    new Promise((resolve, reject) => json(req, res, (e?: unknown) => (e ? reject(e) : resolve())));
+  // Bodies of other media types (certificate uploads) arrive as bytes; the accepted types were checked.
+  const raw = express.raw({ limit: options.jsonLimit ?? '1mb', type: () => true });
+  const parse =
+    (parser: express.RequestHandler) =>
+    (req: express.Request, res: express.Response): Promise<void> =>
+      new Promise((resolve, reject) => parser(req, res, (e?: unknown) => (e ? reject(e) : resolve())));
+  const parseJson = parse(json);
+  const parseRaw = parse(raw);
 
   const router = express.Router();
   for (const op of spec.operations) {
     const id = op.operationId;
+    if (elsewhere.has(id)) continue;
     const handler = handlers[id] as NonNullable<(typeof handlers)[string]>;
     const guard = guards[id];
     const accepted = spec.requestMediaTypes(id);
@@ -189,13 +207,15 @@ export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<
       const type = problem ? 'application/problem+json' : (r.contentType ?? 'application/json');
       if (check) for (const v of spec.checkResponse(id, r.status, type, r.body)) check(v);
       res.status(r.status);
+      if (r.body !== undefined) res.type(type);
+      // A handler's own Content-Type (with parameters, say) wins over the spec's media type.
       res.set({ ...defaultHeaders, ...(r.headers ?? {}) });
       if (r.body === undefined) {
         res.end();
       } else if (r.body instanceof Uint8Array || typeof r.body === 'string') {
-        res.type(type).send(Buffer.from(r.body));
+        res.send(Buffer.from(r.body));
       } else {
-        res.type(type).send(JSON.stringify(r.body));
+        res.send(JSON.stringify(r.body));
       }
     };
     router[op.method](op.expressPath, async (req: express.Request, res: express.Response) => {
@@ -214,17 +234,22 @@ export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<
           });
         }
         let body: unknown;
+        let mediaType: string | undefined;
         if (hasBody(req.headers)) {
-          const mediaType = mediaTypeOf(req.headers);
+          mediaType = mediaTypeOf(req.headers);
           if (accepted.length > 0 && !accepted.includes(mediaType)) {
             throw new ServerKitError(
               'ERR_UNSUPPORTED_MEDIA_TYPE',
               `The body must be ${accepted.join(' or ')}`,
             );
           }
-          if (accepted.length > 0) {
+          if (accepted.length > 0 && /^application\/(?:[\w.-]+\+)?json$/.test(mediaType)) {
             await parseJson(req, res);
             body = req.body;
+          } else if (accepted.length > 0) {
+            await parseRaw(req, res);
+            const bytes = Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : new Uint8Array();
+            body = { mediaType, bytes };
           } else {
             body = null; // present but not read: refused by validation below
           }
@@ -234,6 +259,7 @@ export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<
           query: req.query as Record<string, unknown>,
           headers: req.headers,
           body,
+          ...(mediaType !== undefined ? { mediaType } : {}),
         });
         if (issues.length > 0) {
           const first = issues[0];

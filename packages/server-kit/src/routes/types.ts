@@ -36,26 +36,40 @@ export type PathParamsOf<Op extends OperationShape> = Defined<Op['parameters']['
 /** Query parameters of an operation (`{}` when it has none). */
 export type QueryOf<Op extends OperationShape> = Defined<Op['parameters']['query']>;
 
-/** The JSON body of a `content` map, or the only body when the operation takes one other type. */
-type JsonContent<C> = C extends { 'application/json': infer B }
-  ? B
-  : C extends Record<string, infer B>
-    ? B
-    : undefined;
+/**
+ * A request body of a media type that is not JSON (a certificate upload, a timestamp query): the
+ * bytes as received, with the media type they came as.
+ */
+export interface RawBody<M extends string = string> {
+  /** The request's media type, one of the operation's (lower case, without parameters). */
+  mediaType: M;
+  bytes: Uint8Array;
+}
+
+/** Whether a media type is JSON (`application/json`, `application/…+json`). */
+type IsJson<K> = K extends 'application/json' | `application/${string}+json` ? true : false;
 
 /**
- * The request body of an operation: the JSON schema's type; `| undefined` when the body is
- * optional; `undefined` when the operation takes none.
+ * The body of a `content` map: the schema's type for JSON media types, {@link RawBody} for the
+ * others; a union when the operation takes several.
+ */
+type BodyContent<C> = {
+  [K in keyof C & string]: IsJson<K> extends true ? C[K] : RawBody<K>;
+}[keyof C & string];
+
+/**
+ * The request body of an operation: the JSON schema's type (or {@link RawBody} for other media
+ * types); `| undefined` when the body is optional; `undefined` when the operation takes none.
  */
 export type BodyOf<Op extends OperationShape> = Op extends { requestBody: infer RB }
   ? RB extends { content: infer C }
-    ? JsonContent<C>
+    ? BodyContent<C>
     : undefined
   : Op extends { requestBody?: infer RB }
     ? [Exclude<RB, undefined>] extends [never]
       ? undefined
       : Exclude<RB, undefined> extends { content: infer C }
-        ? JsonContent<C> | undefined
+        ? BodyContent<C> | undefined
         : undefined
     : undefined;
 
@@ -75,10 +89,18 @@ type ResponseFor<S, R> = R extends { content: infer C }
         }
   : { status: S; body?: undefined; headers?: Record<string, string> };
 
-/** What a handler returns: one of the operation's success responses, typed by the spec. */
+/** Statuses of an operation's responses that are not problem documents (errors are thrown). */
+type AnswerStatus<R> = {
+  [S in keyof R & number]: R[S] extends { content: { 'application/problem+json': unknown } } ? never : S;
+}[keyof R & number];
+
+/**
+ * What a handler returns: one of the operation's responses that is not a problem, typed by the
+ * spec (its successes, and answers such as a readiness check's `503` with its own schema).
+ */
 export type OperationResult<Op extends OperationShape> = {
-  [S in keyof Op['responses'] & SuccessStatus]: ResponseFor<S, Op['responses'][S]>;
-}[keyof Op['responses'] & SuccessStatus];
+  [S in AnswerStatus<Op['responses']>]: ResponseFor<S, Op['responses'][S]>;
+}[AnswerStatus<Op['responses']>];
 
 /** A request after validation against the spec. */
 export interface OperationRequest<Op extends OperationShape> {
@@ -86,7 +108,7 @@ export interface OperationRequest<Op extends OperationShape> {
   params: PathParamsOf<Op>;
   /** Query parameters, validated. */
   query: QueryOf<Op>;
-  /** The JSON body, validated against the operation's schema. */
+  /** The body: JSON validated against the operation's schema, or the bytes of another media type. */
   body: BodyOf<Op>;
   /** Request headers (lower-case names); the spec's header parameters are validated. */
   headers: IncomingHttpHeaders;
