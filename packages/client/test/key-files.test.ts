@@ -4,14 +4,19 @@
  */
 import {
   buildNcaSubject,
+  encodeGostPkcs8,
+  GostPrivateKey,
   generateKeyPair,
+  gostTemplateProfile,
   type IssuedCertificate,
   inspectCertificate,
   issueCertificate,
   NCA_OIDS,
   openPkcs12,
   rootCaProfile,
+  signData,
   templateProfile,
+  verifySignature,
 } from '@kzpki/pki';
 import { hasNcaFixtures, NCA_TEST_PASSWORD, readNcaFixture } from '@kzpki/test-fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +121,52 @@ describe('openKeyFile', () => {
     expect((await rejection(openKeyFile(new Uint8Array([1, 2, 3]), 'Qwerty12'))).code).toBe(
       'ERR_KEY_FILE_INVALID',
     );
+  });
+
+  it("opens a legal entity's GOST512 key file for logging in and signing alike", async () => {
+    const caKey = GostPrivateKey.generate('gost2015-512');
+    const ca = await issueCertificate({
+      publicKey: caKey.publicKeyInfo,
+      subject: [{ type: NCA_OIDS.attribute.commonName, value: 'CLIENT TEST GOST ROOT' }],
+      profile: rootCaProfile({ nca: 'gost-2015' }),
+      issuerKey: caKey,
+    });
+    const key = GostPrivateKey.generate('gost2015-512');
+    const cert = await issueCertificate({
+      publicKey: key.publicKeyInfo,
+      subject: buildNcaSubject({
+        surname: 'САРСЕНОВА',
+        givenName: 'ДИНАРА',
+        iin: '780203403451',
+        bin: '150440000013',
+        organization: 'ТОО «KZPKI ДЕМО»',
+        template: 'first-manager',
+        checksum: false,
+      }),
+      profile: gostTemplateProfile('first-manager'),
+      issuer: ca.der,
+      issuerKey: caKey,
+    });
+    const built = await buildKeyFile({
+      privateKey: encodeGostPkcs8(key),
+      certificate: cert.der,
+      password: 'Qwerty12',
+    });
+    expect(built.fileName).toBe(`GOST512_${cert.subjectKeyId}.p12`);
+    for (const purpose of ['auth', 'sign', undefined] as const) {
+      const opened = await openKeyFile(built.bytes, 'Qwerty12', purpose);
+      expect(opened.info.keyPurpose).toBe('auth+sign');
+      expect(opened.privateKey).toBeInstanceOf(GostPrivateKey);
+      const data = new TextEncoder().encode('challenge');
+      expect(
+        await verifySignature({
+          data,
+          algorithm: key.signatureAlgorithm,
+          signature: await signData(opened.privateKey, data),
+          publicKeyInfo: key.publicKeyInfo,
+        }),
+      ).toBe(true);
+    }
   });
 
   it.skipIf(!hasNcaFixtures())('opens a real NCA AUTH key file', async () => {
