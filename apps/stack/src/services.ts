@@ -2,8 +2,8 @@
  * The reference CA, the status service and the verification service in this process, on one store
  * (SQLite in the data directory, or PostgreSQL with `database`): what
  * `kzpki start` runs, and what the end-to-end tests start on ephemeral ports. The status service
- * reads the store through its own read-only connection and holds only the OCSP responder keys
- * (opened with the status passphrase); the CA signs and publishes the CRLs.
+ * reads the store through its own read-only connection and holds only the OCSP responder and TSA
+ * keys (opened with the status passphrase; `POST /tsp`); the CA signs and publishes the CRLs.
  */
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -23,7 +23,7 @@ export interface ServicesOptions {
   /** Passphrase of the CA keys at rest (default: the public development passphrase). */
   passphrase?: string;
   /**
-   * Passphrase of the OCSP responder keys, the status service's only secret
+   * Passphrase of the OCSP responder and TSA keys, the status service's only secret
    * (`KZPKI_STATUS_PASSPHRASE`; default: the public development status passphrase).
    */
   statusPassphrase?: string;
@@ -144,7 +144,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
   const statusPassphrase = options.statusPassphrase ?? DEV_STATUS_PASSPHRASE;
   if (statusPassphrase === DEV_STATUS_PASSPHRASE) {
     warnings.push(
-      'KZPKI_STATUS_PASSPHRASE is not set: the OCSP responder keys are sealed with the public development status passphrase (fine for a local test CA only).',
+      'KZPKI_STATUS_PASSPHRASE is not set: the OCSP responder and TSA keys are sealed with the public development status passphrase (fine for a local test CA only).',
     );
   }
   let statusPort = options.statusPort ?? 8081;
