@@ -28,6 +28,7 @@ import {
   type CertificateBundle,
   type IssuedGostCertificate,
 } from '../src/app/api/types.js';
+import { keyAlgorithmMessage, keyAlgorithmText } from '../src/app/certificates/key-algorithm.js';
 import { organizationOf, ownerName, parseDn } from '../src/app/certificates/names.js';
 import { FILE_PURPOSE_LABEL } from '../src/app/components/install-panel.js';
 import { pollDelay } from '../src/app/components/use-poll.js';
@@ -388,6 +389,16 @@ describe('key file names remembered by serial number', () => {
     expect(known.has('abcdef01')).toBe(false);
     storage.setItem('kzpki-portal-key-files', '[{"serialHex":"<script>","fileName":"x"}]');
     expect(knownKeyFiles(storage).size).toBe(0);
+  });
+});
+
+describe('key algorithms in words', () => {
+  it('names the GOST generations in the page language and shows other labels as they are', async () => {
+    const { ru } = await import('../src/app/i18n/messages-ru.js');
+    const t = (k: keyof typeof ru) => ru[k];
+    expect(keyAlgorithmText(t, 'GOST-2015-512')).toBe('ГОСТ Р 34.10-2015, 512 бит');
+    expect(keyAlgorithmMessage('GOST-2004')).toBe('alg.gost2004');
+    expect(keyAlgorithmText(t, 'RSA-2048')).toBe('RSA-2048');
   });
 });
 

@@ -16,7 +16,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { devSmsOutbox, enroll } from '@kzpki/client';
 import { type EmulatorEvent, type Person, startEmulator } from '@kzpki/ncalayer/emulator';
-import { inspectCertificate, openPkcs12, toPem } from '@kzpki/pki';
+import {
+  certificateToPem,
+  GostPrivateKey,
+  inspectCertificate,
+  openPkcs12,
+  parseCertificate,
+  toPem,
+  verifyChain,
+  verifyGost,
+} from '@kzpki/pki';
 import { hasTool, runTool, tempDir } from '@kzpki/test-fixtures';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -96,6 +105,58 @@ async function checkKeyFiles(
     }
   }
   return out;
+}
+
+/**
+ * Checks a legal entity's one key file: `GOST512_<ski>.p12`, opened by @kzpki/pki with the
+ * password, a GOST-2015-512 certificate for authentication and signing that chains to the CA's
+ * GOST root (and not to its RSA root).
+ */
+async function checkGostKeyFile(
+  files: Array<{ name: string; bytes: Uint8Array }>,
+  password: string,
+  caUrl: string,
+  expected: { iin: string; bin: string; roles: string[] },
+): Promise<void> {
+  expect(files.map((f) => f.name.replace(/[0-9a-f]{40}/, '<ski>'))).toEqual(['GOST512_<ski>.p12']);
+  const file = files[0]!;
+  await expect(openPkcs12(file.bytes, 'Wrong2025x')).rejects.toMatchObject({
+    code: 'ERR_PKCS12_BAD_PASSWORD',
+  });
+  const p12 = await openPkcs12(file.bytes, password);
+  expect(p12.signingKey).toBeInstanceOf(GostPrivateKey);
+  const info = inspectCertificate(p12.certificate);
+  expect(info.keyAlgorithm).toBe('GOST-2015-512');
+  expect(info.keyPurpose).toBe('auth+sign');
+  expect(file.name).toBe(`GOST512_${info.subjectKeyId}.p12`);
+  expect(info.iin).toBe(expected.iin);
+  expect(info.bin).toBe(expected.bin);
+  for (const r of expected.roles) expect(info.roles).toContain(r);
+  // The key in the file is the certified one.
+  const key = p12.signingKey as GostPrivateKey;
+  const data = new TextEncoder().encode('kzpki portal e2e');
+  const spki = new Uint8Array(parseCertificate(p12.certificate).subjectPublicKeyInfo.toSchema().toBER(false));
+  expect(verifyGost(key.signatureAlgorithm, spki, data, key.sign(data))).toBe(true);
+  const list = (await (await fetch(`${caUrl}/v1/ca/certificates`)).json()) as {
+    certificates: Array<{ name: string; pem: string }>;
+  };
+  const ca = (name: string) => list.certificates.find((c) => c.name === name)?.pem as string;
+  const chained = await verifyChain({
+    certificate: p12.certificate,
+    intermediates: [ca('gost-issuing')],
+    trustAnchors: [ca('gost-root')],
+  });
+  expect(chained.valid, JSON.stringify(chained)).toBe(true);
+  // The chain in the file is the GOST hierarchy's: issuing CA and root.
+  expect(p12.chain.map((c) => certificateToPem(c).trim()).sort()).toEqual(
+    [ca('gost-issuing'), ca('gost-root')].map((c) => certificateToPem(c).trim()).sort(),
+  );
+  const rsa = await verifyChain({
+    certificate: p12.certificate,
+    intermediates: p12.chain,
+    trustAnchors: [ca('root')],
+  });
+  expect(rsa.valid).toBe(false);
 }
 
 /** Progress lines when `KZPKI_E2E_TRACE` is set (to find where a run stalls). */
@@ -430,13 +491,13 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
   );
 
   it(
-    'legal entity: employee applies, the manager approves, the employee page notices, installs on the status page',
+    'legal entity: employee applies with a GOST key, the manager approves, the employee page notices, installs GOST512 on the status page',
     {
       timeout: 600_000,
     },
     async () => {
-      // The first manager obtained keys earlier with @kzpki/client (as `kzpki enroll` does): NCA-style
-      // legacy key files, which the cabinet then opens in the browser.
+      // The first manager obtained a key earlier with @kzpki/client (as `kzpki enroll` does): one
+      // NCA-style legacy GOST512 key file, which the cabinet then opens in the browser.
       const enrolled = await enroll({
         caUrl: stack.ca.url,
         template: 'first-manager',
@@ -446,8 +507,14 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
         otp: devSmsOutbox(stack.ca.url).otp,
       });
       expect(enrolled.status).toBe('installed');
-      const keyFile = (purpose: 'auth' | 'sign') => enrolled.keyFiles.find((f) => f.purpose === purpose)!;
-      const manager = { auth: keyFile('auth'), sign: keyFile('sign') };
+      expect(enrolled.keyFiles.map((f) => f.purpose)).toEqual(['auth+sign']);
+      const managerFile = enrolled.keyFiles[0]!;
+      expect(managerFile.fileName).toMatch(/^GOST512_[0-9a-f]{40}\.p12$/);
+      const managerUpload = {
+        name: managerFile.fileName,
+        mimeType: 'application/x-pkcs12',
+        buffer: Buffer.from(managerFile.bytes),
+      };
 
       const employee = await newPage(undefined, false);
       const number = await walkToSubmission(employee, {
@@ -477,6 +544,12 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
       });
       await employee.getByText('Ожидание подтверждения первого руководителя').first().waitFor();
       await employee.getByText(/1 шаг: Обратиться к первому руководителю/).waitFor();
+      // Who approves, as the CA enforces it: the first manager or the person acting for them with signing right.
+      await employee
+        .getByText(
+          'Заявка ожидает подтверждения первого руководителя организации или лица, исполняющего его обязанности, с правом подписи.',
+        )
+        .waitFor();
       if (process.env.KZPKI_PORTAL_DOCS_IMAGES) {
         mkdirSync(DOCS_IMAGES, { recursive: true });
         copyFileSync(
@@ -494,11 +567,8 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
       const cabinet = await newPage();
       await cabinet.goto(`${stack.portal.url}/#/cabinet`);
       await expectScreen(cabinet, 'Личный кабинет');
-      await cabinet.getByLabel('Файл ключа AUTH').setInputFiles({
-        name: manager.auth.fileName,
-        mimeType: 'application/x-pkcs12',
-        buffer: Buffer.from(manager.auth.bytes),
-      });
+      // The GOST key file logs in (it is for authentication and signing).
+      await cabinet.getByLabel('Файл ключа AUTH').setInputFiles(managerUpload);
       await cabinet.locator('#cabinet-login-password').fill(MANAGER_PASSWORD);
       await cabinet.getByRole('button', { name: 'Войти' }).click();
       await cabinet.locator('#holder-name').filter({ hasText: 'САРСЕНОВА ДИНАРА' }).waitFor();
@@ -508,26 +578,16 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
       const card = cabinet.locator(`li[data-application="${number}"]`);
       await card.waitFor();
       await expect.poll(() => card.textContent()).toMatch(/НУРЛАНОВ ДАНИЯР АСКАРОВИЧ/);
-      // Approving needs the SIGN key; without it the cabinet says so.
+      // The employee's request: one GOST key for authentication and signing.
+      expect(await card.textContent()).toContain('Аутентификация и подпись, ГОСТ Р 34.10-2015, 512 бит');
+      // Approving needs the signing key; without it the cabinet says so.
       await card.getByRole('button', { name: `Подтвердить ${number}` }).click();
       await cabinet.getByRole('alert').filter({ hasText: 'Сначала загрузите ключ подписи' }).waitFor();
-      // An AUTH file is refused as a signing key.
-      await cabinet.getByLabel('Файл ключа SIGN').setInputFiles({
-        name: manager.auth.fileName,
-        mimeType: 'application/x-pkcs12',
-        buffer: Buffer.from(manager.auth.bytes),
-      });
+      // The same GOST file signs (the NCALayer test below has an AUTH file refused as a SIGN key).
+      await cabinet.getByLabel('Файл ключа SIGN').setInputFiles(managerUpload);
       await cabinet.locator('#sign-key-password').fill(MANAGER_PASSWORD);
       await cabinet.getByRole('button', { name: 'Загрузить ключ подписи' }).click();
-      await cabinet.getByRole('alert').filter({ hasText: 'нужен ключ подписи' }).waitFor();
-      await cabinet.getByLabel('Файл ключа SIGN').setInputFiles({
-        name: manager.sign.fileName,
-        mimeType: 'application/x-pkcs12',
-        buffer: Buffer.from(manager.sign.bytes),
-      });
-      await cabinet.locator('#sign-key-password').fill(MANAGER_PASSWORD);
-      await cabinet.getByRole('button', { name: 'Загрузить ключ подписи' }).click();
-      await cabinet.getByText(`Ключ подписи загружен: ${manager.sign.fileName}`).waitFor();
+      await cabinet.getByText(`Ключ подписи загружен: ${managerFile.fileName}`).waitFor();
       await expect.poll(() => focusedId(cabinet)).toBe('sign-key-loaded');
       await shot(cabinet, 'manager-01-pending');
       if (process.env.KZPKI_PORTAL_DOCS_IMAGES)
@@ -539,12 +599,13 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
       await card.getByRole('button', { name: `Подтвердить ${number}` }).click();
       await cabinet.getByText(`Заявка ${number} подтверждена`).waitFor();
       await cabinet.getByText('Нет заявок, ожидающих подтверждения').waitFor();
-      expect(await cabinet.locator('table.certs tbody tr').count()).toBe(2);
-      // The manager's rows name the organisation in words, and the SIGN file this browser opened.
+      // One GOST certificate, for authentication and signing; its row names the organisation in
+      // words and the file this browser opened.
+      expect(await cabinet.locator('table.certs tbody tr').count()).toBe(1);
       const certsText = await cabinet.locator('table.certs').innerText();
       expect(certsText).toContain('ТОО «KZPKI ДЕМО»');
-      expect(certsText).toContain(manager.sign.fileName);
-      expect(certsText).toContain(manager.auth.fileName);
+      expect(certsText).toContain(managerFile.fileName);
+      expect(certsText).toContain('Аутентификация и подпись');
       await shot(cabinet, 'manager-02-approved');
 
       // The employee's page notices the approval and the issuance by itself.
@@ -563,13 +624,20 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
       const formY = (await form.boundingBox())?.y ?? Number.POSITIVE_INFINITY;
       const tableY = (await employee.locator('.status-table').boundingBox())?.y ?? 0;
       expect(formY).toBeLessThan(tableY);
-      const files = await downloadKeyFiles(employee, PASSWORD, 'employee-12-status-install');
+      const files = await downloadKeyFiles(employee, PASSWORD, 'employee-12-status-install', 1);
       await employee.getByRole('table').getByText('Сертификаты установлены').waitFor();
       await expect
         .poll(() => employee.locator('#status-current').textContent())
         .toMatch(/Сертификаты установлены/);
+      // The one key file, named as the NCA names it and said to be for authentication and signing.
+      const listed = employee.locator('ul.files li');
+      expect(await listed.count()).toBe(1);
+      expect(await listed.innerText()).toMatch(
+        /^Ключ аутентификации и подписи \(ГОСТ\): GOST512_[0-9a-f]{40}\.p12$/,
+      );
       await shot(employee, 'employee-13-installed');
-      await checkKeyFiles(files, PASSWORD, {
+      await checkEveryLanguage(employee, 'status page, GOST key installed', ['kk', 'en'], []);
+      await checkGostKeyFile(files, PASSWORD, stack.ca.url, {
         iin: '911212307895',
         bin: '150440000013',
         roles: ['legal-entity', 'employee'],
@@ -583,10 +651,13 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
       timeout: 300_000,
     },
     async () => {
-      // The first manager's NCA-style key files, in the folder the emulated NCALayer serves.
+      // The first manager's NCA-style key files, in the folder the emulated NCALayer serves: the
+      // older RSA AUTH + SIGN generation (`--key-algorithm RSA-2048`), so that an AUTH file can be
+      // refused as a signing key.
       const manager = await enroll({
         caUrl: stack.ca.url,
         template: 'first-manager',
+        keyAlgorithm: 'RSA-2048',
         iin: '900720301239',
         bin: '961141000023',
         password: MANAGER_PASSWORD,

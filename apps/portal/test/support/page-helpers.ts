@@ -220,12 +220,13 @@ export async function walkToSubmission(page: Page, o: WalkOptions): Promise<stri
 
 /**
  * Sets the key-file password (checking the live policy feedback first), clicks "Загрузить
- * сертификаты" and returns the two downloaded files.
+ * сертификаты" and returns the `count` downloaded files (two RSA key files, or one GOST512 file).
  */
 export async function downloadKeyFiles(
   page: Page,
   password: string,
   screenshot?: string,
+  count = 2,
 ): Promise<Array<{ name: string; bytes: Uint8Array }>> {
   await page.locator('#keyfile-password').fill('пароль');
   const feedback = page.locator('#keyfile-password-feedback');
@@ -240,14 +241,14 @@ export async function downloadKeyFiles(
     .toMatch(/Надёжность пароля: \p{L}+ая|Надёжность пароля: \p{L}+яя/u);
   if (screenshot) await shot(page, screenshot);
   const downloads: Download[] = [];
-  const two = new Promise<void>((resolve) => {
+  const all = new Promise<void>((resolve) => {
     page.on('download', (d) => {
       downloads.push(d);
-      if (downloads.length === 2) resolve();
+      if (downloads.length === count) resolve();
     });
   });
   await page.getByRole('button', { name: 'Загрузить сертификаты' }).click();
-  await two;
+  await all;
   await page.getByText('Поздравляем! Процедура получения ключей ЭЦП завершена!').waitFor();
   const files = [];
   for (const d of downloads) {

@@ -9,6 +9,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CertificateRecord, PendingApplication, RevocationReason } from '../api/types.js';
 import { APPROVER_ROLES } from '../api/types.js';
+import { keyAlgorithmText } from '../certificates/key-algorithm.js';
 import { CertificateTable } from '../components/certificate-table.js';
 import { FileField, fileBytes, TextField } from '../components/field.js';
 import { ScreenHeading } from '../components/heading.js';
@@ -222,7 +223,12 @@ function Approvals(props: { token: string; onKeyFile: () => void }) {
                 <div class="data-row">
                   <dt>{i.t('cab.requests')}</dt>
                   <dd>
-                    {p.requests.map((r) => `${i.t(`purpose.${r.purpose}`)}, ${r.keyAlgorithm}`).join('; ')}
+                    {p.requests
+                      .map(
+                        (r) =>
+                          `${i.t(`purpose.${r.purpose}`)}, ${keyAlgorithmText((k) => i.t(k), r.keyAlgorithm)}`,
+                      )
+                      .join('; ')}
                   </dd>
                 </div>
               </dl>

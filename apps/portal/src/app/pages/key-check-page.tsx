@@ -7,6 +7,7 @@ import type { CertificateInfo, ChainFailureReason } from '@kzpki/pki';
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { KeyCheckResult } from '../api/types.js';
+import { keyAlgorithmText } from '../certificates/key-algorithm.js';
 import { ownerName } from '../certificates/names.js';
 import { FileField, fileBytes, TextField } from '../components/field.js';
 import { ScreenHeading } from '../components/heading.js';
@@ -109,7 +110,7 @@ export function CertificateDetails(props: { info: CertificateInfo }) {
         <code>{c.serialNumber}</code>
       </Row>
       <Row id="algorithm" label={i.t('kc.algorithm')}>
-        {c.keyAlgorithm}
+        {keyAlgorithmText((k) => i.t(k), c.keyAlgorithm)}
       </Row>
     </dl>
   );
