@@ -418,6 +418,14 @@ describe('legal entities with one GOST certificate, through the flow', () => {
       422,
       'ERR_CSR_INVALID',
     );
+    // The identity (x = y = 0) instead of the key.
+    const zero = Buffer.from(good);
+    zero.fill(0, at, at + 128);
+    expectProblem(
+      await signer.submitGost(toPem(new Uint8Array(zero), 'CERTIFICATE REQUEST')),
+      422,
+      'ERR_CSR_INVALID',
+    );
     // Still accepted as it should be: the signer's own GOST request, and nothing was issued before.
     expect((await signer.submitGost()).status).toBe(200);
   });
