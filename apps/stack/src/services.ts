@@ -37,7 +37,7 @@ export interface ServicesOptions {
   portalPort?: number | false;
   /**
    * Verification service port (default 8083; 0 = any free port; `false` = no verification
-   * service). It trusts the CA's root (and any `verifyTrustAnchors`).
+   * service). It trusts the CA's RSA and GOST roots (and any `verifyTrustAnchors`).
    */
   verifyPort?: number | false;
   /** More trust anchors of the verification service (DER; e.g. the NCA's roots). */
@@ -191,8 +191,13 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     try {
       const { startVerify } = await import('@kzpki/verify');
       verify = await startVerify({
-        trustAnchors: [ca.context.material.root.certificate, ...(options.verifyTrustAnchors ?? [])],
-        intermediates: [ca.context.material.issuing.certificate],
+        // Both hierarchies: RSA (individuals) and GOST-2015 (legal entities, the GOST TSA).
+        trustAnchors: [
+          ca.context.material.root.certificate,
+          ca.context.material.gostRoot.certificate,
+          ...(options.verifyTrustAnchors ?? []),
+        ],
+        intermediates: [ca.context.material.issuing.certificate, ca.context.material.gostIssuing.certificate],
         host,
         port: options.verifyPort ?? 8083,
         ...(options.logError ? { logError: options.logError } : {}),

@@ -65,7 +65,7 @@ beforeAll(async () => {
     '--out',
     pack.dir,
     '--templates',
-    'individual',
+    'individual,first-manager',
     '--states',
     'valid,revoked',
     '--json',
@@ -101,6 +101,24 @@ describe('the verification service of kzpki start', () => {
     expect(s.revocation.certificates[0]?.source).toBe('ocsp');
     expect(report.evidence.ocspResponses.length).toBeGreaterThan(0);
     expect(report.policies).toEqual([expect.objectContaining({ satisfied: true })]);
+  });
+
+  it("accepts a GOST-2015 CMS of a first manager's GOST512 key file (GOST hierarchy trusted), and checks the role", async () => {
+    const e = index.entries.find((x) => x.template === 'first-manager' && x.state === 'valid');
+    const f = e?.files.find((x) => /^GOST512_[0-9a-f]+\.p12$/.test(x.file.split('/').pop() ?? ''));
+    expect(f, 'a GOST512 key file for the first manager').toBeDefined();
+    const signer = await openSignerKeyFile(new Uint8Array(readFileSync(join(pack.dir, f!.file))), PASSWORD);
+    const cms = await signCms({ content: CONTENT, signers: signer });
+    const bin = e?.bin ?? '';
+    expect(bin).toMatch(/^\d{12}$/);
+    const report = await verify({ cms: b64(cms), requireSignKey: true, requireFirstManagerOf: bin });
+    expect(report).toMatchObject({ valid: true });
+    const s = report.signers[0]!;
+    expect(s).toMatchObject({ valid: true, signatureValid: true, signKey: true });
+    expect(s.certificate?.bin).toBe(bin);
+    expect(s.revocation.status).toBe('good');
+    const other = await verify({ cms: b64(cms), requireFirstManagerOf: '000000000000' });
+    expect(other).toMatchObject({ valid: false, reason: 'policy-failed' });
   });
 
   it('extracts the content of an attached CMS', async () => {
