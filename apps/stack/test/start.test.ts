@@ -101,12 +101,16 @@ describe('kzpki start', () => {
       // The verification service answers with the CA's root as its trust anchor.
       const verifyUrl = /verification service:\s+(http:\/\/\S+)/.exec(banner)?.[1];
       expect(verifyUrl).toBeDefined();
-      expect(await (await fetch(`${verifyUrl}/health`)).json()).toEqual({ status: 'ok', trustAnchors: 1 });
+      // The RSA and the GOST-2015 root.
+      expect(await (await fetch(`${verifyUrl}/health`)).json()).toEqual({ status: 'ok', trustAnchors: 2 });
       const page = await fetch(`${portalUrl}/`);
       expect(page.headers.get('content-type')).toMatch(/^text\/html/);
       expect(await (await fetch(`${portalUrl}/v1/health`)).json()).toMatchObject({ status: 'ok' });
-      const crl = await fetch(`${statusUrl}/crl/kzpki-test-issuing-rsa.crl`);
-      expect(crl.headers.get('content-type')).toMatch(/^application\/pkix-crl/);
+      for (const name of ['kzpki-test-issuing-rsa', 'kzpki-test-issuing-gost']) {
+        const crl = await fetch(`${statusUrl}/crl/${name}.crl`);
+        expect(crl.headers.get('content-type'), name).toMatch(/^application\/pkix-crl/);
+      }
+      expect(banner).toMatch(/CRLs \(GOST-2015\):\s+http:\/\/\S+\/crl\/kzpki-test-issuing-gost\.crl/);
       // The TSA the CA certified for the status service answers where the banner says.
       const tsaUrl = /TSA \(RFC 3161\):\s+(http:\/\/\S+)/.exec(banner)?.[1];
       expect(tsaUrl).toBe(`${statusUrl}/tsp`);

@@ -1,6 +1,7 @@
 /**
  * `kzpki ca init`: creates the reference CA's TEST hierarchy (root, issuing CA, OCSP responder,
- * operator certificate) in the data directory or the database of `--database`, or reports the one
+ * operator certificate; the GOST R 34.10-2015 root, issuing CA and responder beside them) in the
+ * data directory or the database of `--database`, or reports the one
  * already there. The server does the same on its first start; this command lets a deployment
  * create the keys ahead of it. `kzpki ca migrate-store` (`migrate-store.ts`) moves a SQLite CA to
  * PostgreSQL.
@@ -112,7 +113,15 @@ export function register(program: Command, ctx: Context): void {
             if (!locked.acquired) throw new Error('unreachable: a waiting lock is always acquired');
             const result = locked.value;
             const m = result.material;
-            const certificates = [m.root, m.issuing, m.ocspResponder, m.operator].map(summary);
+            const certificates = [
+              m.root,
+              m.issuing,
+              m.ocspResponder,
+              m.operator,
+              m.gostRoot,
+              m.gostIssuing,
+              m.gostOcspResponder,
+            ].map(summary);
             ctx.exitCode = EXIT_OK;
             if (wantsJson(command)) {
               return writeJson(ctx.io, {

@@ -49,6 +49,10 @@ export function banner(s: RunningServices, testMode: boolean, personas: DemoPers
       ['OCSP', `${s.statusUrl}/ocsp`],
       ['CRLs', `${s.statusUrl}/crl/kzpki-test-issuing-rsa.crl, ${s.statusUrl}/crl/kzpki-test-root-rsa.crl`],
       [
+        'CRLs (GOST-2015)',
+        `${s.statusUrl}/crl/kzpki-test-issuing-gost.crl, ${s.statusUrl}/crl/kzpki-test-root-gost.crl`,
+      ],
+      [
         'TSA (RFC 3161)',
         `${s.statusUrl}/tsp (policies 1.2.398.3.3.2.6.2 RSA, 1.2.398.3.3.2.6.4 GOST-2015 for Streebog imprints)`,
       ],
