@@ -144,15 +144,29 @@ export async function applyUpdate(
     else (data as unknown as Record<string, unknown>)[k] = v;
   }
   const status = update.status?.to ?? current.status;
+  // The history row of a status change is written by the same statement: one round trip less.
   const rows = await t.rows<ApplicationRow>(
-    `UPDATE applications SET status = $1, number = COALESCE($2, number), submitted_at = COALESCE($3, submitted_at),
-       data = $4, updated_at = $5 WHERE id = $6 RETURNING *`,
-    [status, update.number ?? null, update.submittedAt ?? null, encodeJson(data), now, id],
+    `WITH u AS (
+       UPDATE applications SET status = $1, number = COALESCE($2, number), submitted_at = COALESCE($3, submitted_at),
+         data = $4, updated_at = $5 WHERE id = $6 RETURNING *
+     ), h AS (
+       INSERT INTO application_history (application_id, status, at, actor, note)
+       SELECT u.id, u.status, $5, $7::text, $8::text FROM u WHERE $7::text IS NOT NULL
+     )
+     SELECT * FROM u`,
+    [
+      status,
+      update.number ?? null,
+      update.submittedAt ?? null,
+      encodeJson(data),
+      now,
+      id,
+      update.status?.actor ?? null,
+      update.status?.note ?? null,
+    ],
   );
   const updated = rows[0];
   if (!updated) return undefined;
-  if (update.status)
-    await insertHistory(t, id, update.status.to, now, update.status.actor, update.status.note);
   if (update.session) await insertSession(t.client, update.session);
   t.audit(update.audit, now);
   return toRecord(updated);
