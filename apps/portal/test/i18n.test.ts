@@ -131,9 +131,9 @@ describe('every error code an API can answer has our own message', () => {
 
 describe('messages read as sentences in each language', () => {
   it('the Kazakh and Russian tables contain no English words, the English one no Cyrillic', () => {
-    // Allowed Latin: product and standard names, key and file names, formats.
+    // Allowed Latin: product and standard names, key and file names (the NCA's prefixes), formats.
     const allowed =
-      /\b(?:Digital ID|NCALayer|Kenes|SMS|PIN|AUTH|SIGN|AUTH_RSA256_|RSA256_|OCSP|CRL|X\.509|PEM|DER|PKCS#12|IndexedDB|JPEG|PNG|OpenSSL|Java|Chrome|Edge|Firefox|Safari|ID|hex|kzpki|name@example\.kz|p12|cer|crt|pem|ETC)\b/g;
+      /\b(?:Digital ID|NCALayer|Kenes|SMS|PIN|AUTH|SIGN|AUTH_RSA256_|RSA256_|GOST512_|OCSP|CRL|X\.509|PEM|DER|PKCS#12|IndexedDB|JPEG|PNG|OpenSSL|Java|Chrome|Edge|Firefox|Safari|ID|hex|kzpki|name@example\.kz|p12|cer|crt|pem|ETC)\b/g;
     for (const lang of ['ru', 'kk'] as const) {
       for (const [k, v] of Object.entries(MESSAGES[lang])) {
         const rest = v.replace(allowed, '').replace(/\{\w+\}/g, '');

@@ -5,10 +5,11 @@
  * and scanned for untranslated text in Russian, Kazakh and English; the certificates are noticed
  * without a click; the two NCA-named key files made in the browser are checked on the status and
  * key check pages, and one certificate is revoked in the cabinet after its confirmation. A
- * legal-entity employee applies, the first manager approves in the cabinet with their SIGN key,
- * the employee's page notices and the employee installs on the status page; the operator decides a
+ * legal-entity employee applies with a GOST key made in the browser, the first manager approves in
+ * the cabinet with their GOST key file, the employee's page notices and the employee installs the
+ * one GOST512 key file on the status page; the operator decides a
  * moderated identification; the Mobile Citizens Database path; a test-mode CA; phone width. Key
- * files are opened with @kzpki/pki and their chains verified by OpenSSL.
+ * files are opened with @kzpki/pki and their chains verified by OpenSSL (RSA) or @kzpki/pki (GOST).
  */
 import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -335,7 +335,7 @@ export const en: Record<MessageKey, string> = {
 
   'cab.title': 'Personal account',
   'cab.loginIntro':
-    'To log in, choose your authentication key file (AUTH_RSA256_….p12) and enter its password. The login is a signature made in your browser; the key is never sent.',
+    'To log in, choose your authentication key file (AUTH_RSA256_….p12 or GOST512_….p12) and enter its password. The login is a signature made in your browser; the key is never sent.',
   'cab.keyFile': 'AUTH key file',
   'cab.password': 'Password',
   'cab.login': 'Log in',
@@ -351,7 +351,7 @@ export const en: Record<MessageKey, string> = {
   'cab.reject': 'Reject',
   'cab.comment': 'Comment (optional)',
   'cab.signKey': 'Signing key (SIGN)',
-  'cab.signKeyIntro': 'Decisions are signed with your signing key (RSA256_….p12).',
+  'cab.signKeyIntro': 'Decisions are signed with your signing key (RSA256_….p12 or GOST512_….p12).',
   'cab.signKeyFile': 'SIGN key file',
   'cab.loadSignKey': 'Load the signing key',
   'cab.signKeyLoaded': 'Signing key loaded: {name}',
@@ -614,8 +614,8 @@ export const en: Record<MessageKey, string> = {
   'err.keyFile': 'The file is not a PKCS#12 key store.',
   'err.keyFilePassword': 'Wrong key file password.',
   'err.certificateFile': 'The file is not an X.509 certificate (PEM or DER).',
-  'err.keyPurposeAuth': 'Logging in needs an authentication key (AUTH_RSA256_….p12).',
-  'err.keyPurposeSign': 'Signing a decision needs a signing key (RSA256_….p12).',
+  'err.keyPurposeAuth': 'Logging in needs an authentication key (AUTH_RSA256_….p12 or GOST512_….p12).',
+  'err.keyPurposeSign': 'Signing a decision needs a signing key (RSA256_….p12 or GOST512_….p12).',
   'err.ncalayerCancelled': 'Choosing the key in NCALayer was cancelled.',
   'err.ncalayerUnavailable': 'NCALayer does not answer. Start NCALayer and try again.',
   'err.ncalayer':

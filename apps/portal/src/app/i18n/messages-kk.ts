@@ -337,7 +337,7 @@ export const kk: Record<MessageKey, string> = {
 
   'cab.title': 'Жеке кабинет',
   'cab.loginIntro':
-    'Кіру үшін аутентификация кілтінің файлын (AUTH_RSA256_….p12) таңдап, парольді енгізіңіз. Кіру браузердегі қолтаңбамен расталады; кілт ешқайда жіберілмейді.',
+    'Кіру үшін аутентификация кілтінің файлын (AUTH_RSA256_….p12 немесе GOST512_….p12) таңдап, парольді енгізіңіз. Кіру браузердегі қолтаңбамен расталады; кілт ешқайда жіберілмейді.',
   'cab.keyFile': 'AUTH кілт файлы',
   'cab.password': 'Пароль',
   'cab.login': 'Кіру',
@@ -353,7 +353,8 @@ export const kk: Record<MessageKey, string> = {
   'cab.reject': 'Қабылдамау',
   'cab.comment': 'Түсініктеме (міндетті емес)',
   'cab.signKey': 'Қол қою кілті (SIGN)',
-  'cab.signKeyIntro': 'Өтінім бойынша шешімге Сіздің қол қою кілтіңізбен (RSA256_….p12) қол қойылады.',
+  'cab.signKeyIntro':
+    'Өтінім бойынша шешімге Сіздің қол қою кілтіңізбен (RSA256_….p12 немесе GOST512_….p12) қол қойылады.',
   'cab.signKeyFile': 'SIGN кілт файлы',
   'cab.loadSignKey': 'Қол қою кілтін жүктеу',
   'cab.signKeyLoaded': 'Қол қою кілті жүктелді: {name}',
@@ -610,8 +611,8 @@ export const kk: Record<MessageKey, string> = {
   'err.keyFile': 'Файл PKCS#12 кілттер қоймасы емес.',
   'err.keyFilePassword': 'Кілт файлының паролі қате.',
   'err.certificateFile': 'Файл X.509 сертификаты емес (PEM немесе DER).',
-  'err.keyPurposeAuth': 'Кіру үшін аутентификация кілті қажет (AUTH_RSA256_….p12).',
-  'err.keyPurposeSign': 'Шешімге қол қою үшін қол қою кілті қажет (RSA256_….p12).',
+  'err.keyPurposeAuth': 'Кіру үшін аутентификация кілті қажет (AUTH_RSA256_….p12 немесе GOST512_….p12).',
+  'err.keyPurposeSign': 'Шешімге қол қою үшін қол қою кілті қажет (RSA256_….p12 немесе GOST512_….p12).',
   'err.ncalayerCancelled': 'NCALayer-де кілт таңдау болдырылмады.',
   'err.ncalayerUnavailable': 'NCALayer бағдарламасы жауап бермейді. NCALayer-ді іске қосып, қайталаңыз.',
   'err.ncalayer':

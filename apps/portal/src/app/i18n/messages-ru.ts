@@ -340,7 +340,7 @@ export const ru = {
 
   'cab.title': 'Личный кабинет',
   'cab.loginIntro':
-    'Для входа выберите файл ключа аутентификации (AUTH_RSA256_….p12) и введите пароль. Вход подтверждается подписью в браузере; ключ никуда не передается.',
+    'Для входа выберите файл ключа аутентификации (AUTH_RSA256_….p12 или GOST512_….p12) и введите пароль. Вход подтверждается подписью в браузере; ключ никуда не передается.',
   'cab.keyFile': 'Файл ключа AUTH',
   'cab.password': 'Пароль',
   'cab.login': 'Войти',
@@ -356,7 +356,8 @@ export const ru = {
   'cab.reject': 'Отклонить',
   'cab.comment': 'Комментарий (необязательно)',
   'cab.signKey': 'Ключ подписи (SIGN)',
-  'cab.signKeyIntro': 'Решение по заявке подписывается Вашим ключом подписи (RSA256_….p12).',
+  'cab.signKeyIntro':
+    'Решение по заявке подписывается Вашим ключом подписи (RSA256_….p12 или GOST512_….p12).',
   'cab.signKeyFile': 'Файл ключа SIGN',
   'cab.loadSignKey': 'Загрузить ключ подписи',
   'cab.signKeyLoaded': 'Ключ подписи загружен: {name}',
@@ -613,8 +614,8 @@ export const ru = {
   'err.keyFile': 'Файл не является хранилищем ключей PKCS#12.',
   'err.keyFilePassword': 'Неверный пароль к файлу ключа.',
   'err.certificateFile': 'Файл не является сертификатом X.509 (PEM или DER).',
-  'err.keyPurposeAuth': 'Для входа нужен ключ аутентификации (AUTH_RSA256_….p12).',
-  'err.keyPurposeSign': 'Для подписания решения нужен ключ подписи (RSA256_….p12).',
+  'err.keyPurposeAuth': 'Для входа нужен ключ аутентификации (AUTH_RSA256_….p12 или GOST512_….p12).',
+  'err.keyPurposeSign': 'Для подписания решения нужен ключ подписи (RSA256_….p12 или GOST512_….p12).',
   'err.ncalayerCancelled': 'Выбор ключа в NCALayer отменён.',
   'err.ncalayerUnavailable': 'Программа NCALayer не отвечает. Запустите NCALayer и повторите.',
   'err.ncalayer':
