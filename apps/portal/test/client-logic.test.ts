@@ -32,7 +32,13 @@ import { keyAlgorithmMessage, keyAlgorithmText } from '../src/app/certificates/k
 import { organizationOf, ownerName, parseDn } from '../src/app/certificates/names.js';
 import { FILE_PURPOSE_LABEL } from '../src/app/components/install-panel.js';
 import { pollDelay } from '../src/app/components/use-poll.js';
-import { buildKeyFiles, certificatesToInstall, signInstallationItem } from '../src/app/crypto/key-files.js';
+import { inspectFile } from '../src/app/crypto/inspect.js';
+import {
+  buildKeyFiles,
+  certificatesToInstall,
+  openKeyFileFor,
+  signInstallationItem,
+} from '../src/app/crypto/key-files.js';
 import { generateRequests, keyKindFor } from '../src/app/crypto/requests.js';
 import { sealGostKey, unsealGostKey } from '../src/app/crypto/sealed-key.js';
 import { livenessFromMotion, motionOf } from '../src/app/media/liveness.js';
@@ -523,6 +529,12 @@ describe('the keys of an application', () => {
     expect(info.keyPurpose).toBe('auth+sign');
     const chain = await verifyChain({ certificate: p12.certificate, trustAnchors: [root.der] });
     expect(chain.valid).toBe(true);
+    // The key check page and the cabinet open the GOST file too, and prove the key is the certified one.
+    const checked = await inspectFile(file.bytes, 'Portal2025x');
+    expect(checked).toMatchObject({ kind: 'key-file', keyMatches: true, fileName: file.fileName });
+    const opened = await openKeyFileFor(file.bytes, 'Portal2025x', 'sign');
+    expect(opened.purpose).toBe('auth+sign');
+    expect(opened.privateKey).toBeInstanceOf(GostPrivateKey);
 
     const challenge = new TextEncoder().encode('kzpki installation');
     const proof = await signInstallationItem(keys, 'auth+sign', challenge);
