@@ -30,6 +30,10 @@ import type {
   CertificateStatusRecord,
   ChallengeRecord,
   CrlKind,
+  DevOutboxInput,
+  DevOutboxLimits,
+  DevOutboxMessage,
+  DevOutboxQuery,
   IdempotencyBegin,
   IssuerRecord,
   OcspResponderRecord,
@@ -220,6 +224,25 @@ export interface CaRepository extends StatusStore, CrlStore {
 
   /** Counters of the write transactions and durable commits of this open store so far. */
   commitStats?(): CommitStats;
+
+  // --- dev outbox (simulated gateways in dev mode only) ------------------------------------
+  /**
+   * Appends a message of a simulated SMS or e-mail gateway (dev mode) and, in the same
+   * transaction, drops what `limits` no longer keeps, so that a public test server's outbox never
+   * grows past them. Not fsynced on its own (like the rate limits). Returns the stored message.
+   * @example
+   * ```ts
+   * await store.appendDevOutbox(
+   *   { channel: 'sms', recipient: '+77011112233', sender: '1414', body: 'Код: 048021', kind: 'otp', code: '048021', createdAt: new Date() },
+   *   { maxMessages: 1000, maxAgeMs: 86_400_000 },
+   * );
+   * ```
+   */
+  appendDevOutbox(message: DevOutboxInput, limits: DevOutboxLimits): Promise<DevOutboxMessage>;
+  /** Dev outbox messages matching `query`, newest first. */
+  listDevOutbox(query: DevOutboxQuery): Promise<DevOutboxMessage[]>;
+  /** Deletes the messages `limits` no longer keeps (relative to `now`); returns how many. */
+  pruneDevOutbox(limits: DevOutboxLimits, now: Date): Promise<number>;
 
   /** Status and DER of one certificate, by issuer key id and serial (any hex form). */
   getCertificateBySerial(issuerSkiHex: string, serialHex: string): Promise<CertificateRecord | undefined>;

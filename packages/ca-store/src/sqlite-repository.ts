@@ -54,6 +54,7 @@ import {
   selectStatusBySerial,
   spkiExists,
 } from './sqlite/certificates.js';
+import * as devOutbox from './sqlite/dev-outbox.js';
 import { protectDatabaseFiles } from './sqlite/file-modes.js';
 import { GroupCommitter, type SqliteSynchronous } from './sqlite/group-commit.js';
 import { MIGRATIONS, migrate } from './sqlite/migrations.js';
@@ -85,6 +86,10 @@ import type {
   CertificateStatusRecord,
   ChallengeRecord,
   CrlKind,
+  DevOutboxInput,
+  DevOutboxLimits,
+  DevOutboxMessage,
+  DevOutboxQuery,
   IdempotencyBegin,
   IssuerRecord,
   OcspResponderRecord,
@@ -561,6 +566,19 @@ export class SqliteCaRepository implements CaRepository {
     nowMs: number,
   ): Promise<RateLimitTake> {
     return this.commit(() => takeRateLimit(this.db, bucket, rule, cost, nowMs), false);
+  }
+
+  // --- dev outbox: not fsynced on its own (dev messages; a crash of the process loses none)
+  async appendDevOutbox(message: DevOutboxInput, limits: DevOutboxLimits): Promise<DevOutboxMessage> {
+    return this.commit(() => devOutbox.appendDevOutbox(this.db, message, limits), false);
+  }
+
+  async listDevOutbox(query: DevOutboxQuery): Promise<DevOutboxMessage[]> {
+    return devOutbox.listDevOutbox(this.db, query);
+  }
+
+  async pruneDevOutbox(limits: DevOutboxLimits, now: Date): Promise<number> {
+    return this.commit(() => devOutbox.pruneDevOutbox(this.db, limits, now), false);
   }
 
   // --- audit

@@ -433,3 +433,49 @@ export interface TimestampSignerRecord {
   encryptedKey: string;
   createdAt: Date;
 }
+
+/** Channel of a dev outbox message. */
+export type DevOutboxChannel = 'sms' | 'email';
+
+/**
+ * A message a simulated gateway "sent" in dev mode (SMS or e-mail), kept in the store so that every
+ * CA process on one database shows the same dev outbox (`/v1/dev/sms-outbox`, `/v1/dev/email-outbox`).
+ * Holds one-time codes: only ever written by a CA in dev mode, and bounded ({@link DevOutboxLimits}).
+ */
+export interface DevOutboxInput {
+  channel: DevOutboxChannel;
+  /** Phone number (SMS) or e-mail address. */
+  recipient: string;
+  /** Short number (SMS, e.g. `1414`) or address (e-mail) of the sender. */
+  sender: string;
+  /** Subject line (e-mail only). */
+  subject?: string;
+  body: string;
+  /** IIN of the person the message is about, when known. */
+  iin?: string;
+  kind: 'otp' | 'notification';
+  /** The one-time code of an `otp` message. */
+  code?: string;
+  createdAt: Date;
+}
+
+/** A stored dev outbox message. */
+export interface DevOutboxMessage extends DevOutboxInput {
+  /** Increasing with every message appended (the same order on every process). */
+  id: number;
+}
+
+/** Filter of {@link DevOutboxMessage}s, newest first. */
+export interface DevOutboxQuery {
+  channel?: DevOutboxChannel;
+  recipient?: string;
+  iin?: string;
+  /** At most this many messages (newest first). */
+  limit: number;
+}
+
+/** What the dev outbox keeps: the newest `maxMessages`, none older than `maxAgeMs`. */
+export interface DevOutboxLimits {
+  maxMessages: number;
+  maxAgeMs: number;
+}

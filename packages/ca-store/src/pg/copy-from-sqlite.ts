@@ -54,13 +54,14 @@ const TABLES: ReadonlyArray<{ name: string; order: string; conv?: Record<string,
 ];
 
 /**
- * Tables not copied: SQLite's own bookkeeping, and the rate-limit buckets (transient counters; the
- * PostgreSQL store starts with full buckets).
+ * Tables not copied: SQLite's own bookkeeping, the rate-limit buckets (transient counters; the
+ * PostgreSQL store starts with full buckets) and the dev outbox (transient messages of the
+ * simulated gateways, one-time codes among them).
  */
-const SKIPPED = new Set(['schema_migrations', 'sqlite_sequence', 'rate_limits']);
+const SKIPPED = new Set(['schema_migrations', 'sqlite_sequence', 'rate_limits', 'dev_outbox']);
 
 /** The SQLite schema version this copier was written for. */
-export const COPIED_SQLITE_SCHEMA = 6;
+export const COPIED_SQLITE_SCHEMA = 7;
 
 /** What {@link copySqliteToPostgres} copied. */
 export interface StoreCopyReport {

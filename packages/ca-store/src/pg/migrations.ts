@@ -329,6 +329,29 @@ ALTER TABLE certificates ADD CONSTRAINT certificates_purpose_check
   CHECK (purpose IS NULL OR purpose IN ('auth', 'sign', 'auth+sign'));
 `,
   },
+  {
+    version: 5,
+    name: 'dev outbox of the simulated SMS and e-mail gateways (SQLite migration 7)',
+    sql: `
+-- What the simulated gateways "sent" in dev mode (one-time codes included), shared by every CA
+-- process: any node's /v1/dev/sms-outbox shows a code another node sent. Bounded (pruned on write).
+CREATE TABLE dev_outbox (
+  id         bigserial PRIMARY KEY,
+  channel    text NOT NULL CHECK (channel IN ('sms', 'email')),
+  recipient  text NOT NULL,
+  sender     text NOT NULL,
+  subject    text,
+  body       text NOT NULL,
+  iin        text,
+  kind       text NOT NULL CHECK (kind IN ('otp', 'notification')),
+  code       text,
+  created_at timestamptz NOT NULL
+);
+CREATE INDEX dev_outbox_recipient ON dev_outbox (channel, recipient, id);
+CREATE INDEX dev_outbox_iin ON dev_outbox (channel, iin, id);
+CREATE INDEX dev_outbox_created ON dev_outbox (created_at);
+`,
+  },
 ];
 
 /** The schema version this code writes. */

@@ -44,6 +44,10 @@ import type {
   CertificateStatusRecord,
   ChallengeRecord,
   CrlKind,
+  DevOutboxInput,
+  DevOutboxLimits,
+  DevOutboxMessage,
+  DevOutboxQuery,
   IdempotencyBegin,
   IssuerRecord,
   OcspResponderRecord,
@@ -86,6 +90,7 @@ import {
   spkiExists,
 } from './certificates.js';
 import { LOCK_CLASS, PgDatabase, redactUrl } from './database.js';
+import * as devOutbox from './dev-outbox.js';
 import { migratePg } from './migrations.js';
 import {
   readCrl,
@@ -282,6 +287,21 @@ export class PgCaRepository implements CaRepository {
   ): Promise<RateLimitTake> {
     this.db.stats.transactions++; // committed without waiting for the WAL flush
     return takeRateLimit(this.counters, bucket, rule, cost, nowMs);
+  }
+
+  // --- dev outbox: on the rate-limit connections (synchronous_commit = off; dev messages)
+  appendDevOutbox(message: DevOutboxInput, limits: DevOutboxLimits): Promise<DevOutboxMessage> {
+    this.db.stats.transactions += 2; // the insert and the prune, not waiting for the WAL flush
+    return devOutbox.appendDevOutbox(this.counters, message, limits);
+  }
+
+  listDevOutbox(query: DevOutboxQuery): Promise<DevOutboxMessage[]> {
+    return devOutbox.listDevOutbox(this.db.pool, query);
+  }
+
+  pruneDevOutbox(limits: DevOutboxLimits, now: Date): Promise<number> {
+    this.db.stats.transactions++;
+    return devOutbox.pruneDevOutbox(this.counters, limits, now);
   }
 
   /** Write transactions and durable commits of this store so far. */

@@ -364,6 +364,29 @@ CREATE TRIGGER certificates_no_delete BEFORE DELETE ON certificates
 BEGIN SELECT RAISE(ABORT, 'certificates are never deleted'); END;
 `,
   },
+  {
+    version: 7,
+    name: 'dev outbox of the simulated SMS and e-mail gateways',
+    sql: `
+-- What the simulated gateways "sent" in dev mode (one-time codes included), shared by every
+-- process on this store; bounded (pruned on every write), never copied to PostgreSQL.
+CREATE TABLE dev_outbox (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  channel    TEXT NOT NULL CHECK (channel IN ('sms', 'email')),
+  recipient  TEXT NOT NULL,
+  sender     TEXT NOT NULL,
+  subject    TEXT,
+  body       TEXT NOT NULL,
+  iin        TEXT,
+  kind       TEXT NOT NULL CHECK (kind IN ('otp', 'notification')),
+  code       TEXT,
+  created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX dev_outbox_recipient ON dev_outbox (channel, recipient, id);
+CREATE INDEX dev_outbox_iin ON dev_outbox (channel, iin, id);
+CREATE INDEX dev_outbox_created ON dev_outbox (created_at);
+`,
+  },
 ];
 
 /**

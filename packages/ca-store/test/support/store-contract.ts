@@ -1134,6 +1134,101 @@ export function describeStoreContract(h: StoreHarness): void {
         expect((await other.takeRateLimit!('otpSendPerIp\u0000127.0.0.1', one, 1, at)).allowed).toBe(false);
         await other.close();
       });
+
+      it('keeps one dev outbox for every process: newest first, filtered, bounded by count and age', async () => {
+        const other = await h.another(store);
+        const keep = { maxMessages: 1000, maxAgeMs: 86_400_000 };
+        const t0 = Date.now();
+        const at = (s: number) => new Date(t0 + s * 1000);
+        const sms = await store.appendDevOutbox(
+          {
+            channel: 'sms',
+            recipient: '+77011112233',
+            sender: '1414',
+            body: 'Код: 048021',
+            iin: '850315300128',
+            kind: 'otp',
+            code: '048021',
+            createdAt: at(0),
+          },
+          keep,
+        );
+        const mail = await other.appendDevOutbox(
+          {
+            channel: 'email',
+            recipient: 'tester@example.test',
+            sender: 'noreply@pki.example.test',
+            subject: 'Заявка принята',
+            body: 'Ваша заявка 27888601100404 принята.',
+            iin: '850315300128',
+            kind: 'notification',
+            createdAt: at(1),
+          },
+          keep,
+        );
+        await other.appendDevOutbox(
+          {
+            channel: 'sms',
+            recipient: '+77770000000',
+            sender: '1414',
+            body: 'другой',
+            kind: 'notification',
+            createdAt: at(2),
+          },
+          keep,
+        );
+        expect(mail.id).toBeGreaterThan(sms.id);
+        // Whatever process wrote it, every process reads it, newest first.
+        const all = await store.listDevOutbox({ limit: 10 });
+        expect(all.map((m) => m.body)).toEqual([
+          'другой',
+          'Ваша заявка 27888601100404 принята.',
+          'Код: 048021',
+        ]);
+        expect(await other.listDevOutbox({ limit: 10 })).toEqual(all);
+        expect(all[2]).toEqual(sms);
+        expect(all[2]?.createdAt.getTime()).toBe(at(0).getTime());
+        expect(all[1]).toEqual(mail);
+        expect('code' in (all[1] ?? {})).toBe(false);
+        expect(
+          (await other.listDevOutbox({ channel: 'sms', recipient: '+77011112233', limit: 10 })).map(
+            (m) => m.id,
+          ),
+        ).toEqual([sms.id]);
+        expect(
+          (await store.listDevOutbox({ channel: 'email', iin: '850315300128', limit: 10 })).map((m) => m.id),
+        ).toEqual([mail.id]);
+        expect(await store.listDevOutbox({ channel: 'email', recipient: '+77011112233', limit: 10 })).toEqual(
+          [],
+        );
+        expect((await store.listDevOutbox({ limit: 1 })).map((m) => m.body)).toEqual(['другой']);
+        // Bounded on write: a fourth message with room for three drops the oldest.
+        await store.appendDevOutbox(
+          {
+            channel: 'sms',
+            recipient: '+77011112233',
+            sender: '1414',
+            body: 'четвёртое',
+            kind: 'notification',
+            createdAt: at(3),
+          },
+          { maxMessages: 3, maxAgeMs: 86_400_000 },
+        );
+        expect((await other.listDevOutbox({ limit: 10 })).map((m) => m.body)).toEqual([
+          'четвёртое',
+          'другой',
+          'Ваша заявка 27888601100404 принята.',
+        ]);
+        // By age: everything older than 1.5 s before the newest goes.
+        expect(await other.pruneDevOutbox({ maxMessages: 1000, maxAgeMs: 1500 }, at(3))).toBe(1);
+        expect((await store.listDevOutbox({ limit: 10 })).map((m) => m.body)).toEqual([
+          'четвёртое',
+          'другой',
+        ]);
+        expect(await store.pruneDevOutbox({ maxMessages: 0, maxAgeMs: 86_400_000 }, at(3))).toBe(2);
+        expect(await store.listDevOutbox({ limit: 10 })).toEqual([]);
+        await other.close();
+      });
     });
 
     describe("the status service's view", () => {

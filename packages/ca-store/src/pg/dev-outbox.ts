@@ -1,0 +1,88 @@
+/**
+ * The dev outbox in PostgreSQL (migration 5): messages of the simulated SMS and e-mail gateways in
+ * dev mode, shared by every CA process, newest first, bounded by count and age (pruned with every
+ * append).
+ */
+import type {
+  DevOutboxChannel,
+  DevOutboxInput,
+  DevOutboxLimits,
+  DevOutboxMessage,
+  DevOutboxQuery,
+} from '../types.js';
+import type { Queryable } from './database.js';
+
+interface Row {
+  id: string;
+  channel: DevOutboxChannel;
+  recipient: string;
+  sender: string;
+  subject: string | null;
+  body: string;
+  iin: string | null;
+  kind: 'otp' | 'notification';
+  code: string | null;
+  created_at: Date;
+}
+
+function toMessage(r: Row): DevOutboxMessage {
+  return {
+    id: Number(r.id),
+    channel: r.channel,
+    recipient: r.recipient,
+    sender: r.sender,
+    ...(r.subject !== null ? { subject: r.subject } : {}),
+    body: r.body,
+    ...(r.iin !== null ? { iin: r.iin } : {}),
+    kind: r.kind,
+    ...(r.code !== null ? { code: r.code } : {}),
+    createdAt: r.created_at,
+  };
+}
+
+/** Deletes what `limits` no longer keeps; returns how many. */
+export async function pruneDevOutbox(db: Queryable, limits: DevOutboxLimits, now: Date): Promise<number> {
+  const r = await db.query(
+    `DELETE FROM dev_outbox WHERE created_at < $1
+       OR id <= (SELECT id FROM dev_outbox ORDER BY id DESC LIMIT 1 OFFSET $2)`,
+    [new Date(now.getTime() - limits.maxAgeMs), Math.max(0, Math.floor(limits.maxMessages))],
+  );
+  return r.rowCount ?? 0;
+}
+
+/** Appends a message, then prunes (two autocommitted statements: a lost prune is redone by the next). */
+export async function appendDevOutbox(
+  db: Queryable,
+  m: DevOutboxInput,
+  limits: DevOutboxLimits,
+): Promise<DevOutboxMessage> {
+  const r = await db.query<{ id: string }>(
+    `INSERT INTO dev_outbox (channel, recipient, sender, subject, body, iin, kind, code, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+    [
+      m.channel,
+      m.recipient,
+      m.sender,
+      m.subject ?? null,
+      m.body,
+      m.iin ?? null,
+      m.kind,
+      m.code ?? null,
+      m.createdAt,
+    ],
+  );
+  await pruneDevOutbox(db, limits, m.createdAt);
+  return { ...m, id: Number(r.rows[0]!.id) };
+}
+
+/** Messages matching `query`, newest first. */
+export async function listDevOutbox(db: Queryable, q: DevOutboxQuery): Promise<DevOutboxMessage[]> {
+  const r = await db.query<Row>(
+    `SELECT * FROM dev_outbox
+     WHERE ($1::text IS NULL OR channel = $1) AND ($2::text IS NULL OR recipient = $2)
+       AND ($3::text IS NULL OR iin = $3)
+     ORDER BY id DESC LIMIT $4`,
+    [q.channel ?? null, q.recipient ?? null, q.iin ?? null, Math.max(0, Math.floor(q.limit))],
+  );
+  return r.rows.map(toMessage);
+}
