@@ -209,6 +209,8 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
       testMode: config.testMode,
       now,
       ...(smsSpool !== undefined ? { smsSpool } : {}),
+      // Dev mode: the outbox in the store, the same on every CA process (bounded on every write).
+      ...(config.devMode ? { devOutboxStore: store } : {}),
     });
   const context: CaContext = {
     store,

@@ -3,13 +3,14 @@
  * balancer would be): started at once on an empty database, they create one hierarchy; an
  * applicant's steps alternate between them (the session, the one-time code's attempts, the
  * Idempotency-Key of the issuance and the rate limits are in the database, so every node sees
- * the same); a revocation on one is in the CRL whichever node published it.
+ * the same, and so is the dev SMS outbox); a revocation on one is in the CRL whichever node
+ * published it.
  * Skipped, with the reason, when PostgreSQL is not reachable (never in CI).
  */
 import { createPgTestDatabase, type PgTestDatabase, postgresForTests } from '@kzpki/ca-store/testing';
 import { parseCrl } from '@kzpki/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSimulatedProviders, loadDemoData, type RunningCa, startCa } from '../src/index.js';
+import { loadDemoData, type RunningCa, startCa } from '../src/index.js';
 import { call } from './support/api.js';
 import { Applicant, expectProblem, latestOtp } from './support/flow.js';
 import { RELAXED_LIMITS } from './support/harness.js';
@@ -28,14 +29,13 @@ function on<T extends Applicant>(applicant: T, base: string): T {
 beforeAll(async () => {
   if (!pgProbe.available) return;
   db = await createPgTestDatabase();
-  // One simulated SMS gateway and registries for both: the outbox stands for the applicant's phone.
-  const providers = createSimulatedProviders(loadDemoData(), { testMode: false });
+  // Each node makes its own simulated registries and SMS gateway (as separate processes would); in
+  // dev mode the gateway's outbox is in the database, so a code sent by one node shows on the other.
   const node = () =>
     startCa({
       passphrase: 'two-nodes-passphrase',
       statusPassphrase: 'two-nodes-status-passphrase',
       database: db.url,
-      providers,
       config: {
         rateLimits: { ...RELAXED_LIMITS, statusLookupPerIp: { capacity: 4, refillPerSecond: 1e-6 } },
         sweepIntervalSeconds: 0,
@@ -65,7 +65,9 @@ describe.skipIf(!pgProbe.available)('two CA nodes on one PostgreSQL database', (
   it('counts wrong one-time codes across nodes, and an applicant session works on both', async () => {
     const p = on(new Applicant(a.url, 'individual', '850315300128'), a.url);
     expect((await p.start()).status).toBe(201);
-    const code = await latestOtp(a.url, p.iin);
+    // The code node a sent, read from node b's dev outbox: one outbox in the database.
+    const code = await latestOtp(b.url, p.iin);
+    expect(await latestOtp(a.url, p.iin)).toBe(code);
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(code.length, '0');
     const left: number[] = [];
     for (const node of [b, a]) {

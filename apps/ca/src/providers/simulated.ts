@@ -1,20 +1,32 @@
 /**
  * In-process simulations of the external systems, seeded from the demo data. They behave like the
  * real systems as far as the flow can tell: unknown people are unknown, phones can be missing and
- * registered, the SMS gateway keeps what it "sent" for the dev outbox, Digital ID recognises what
+ * registered, the SMS and e-mail gateways keep what they "sent" for the dev outbox (in the store in
+ * dev mode, so that every CA process shows the same; in memory otherwise), Digital ID recognises what
  * the person's document says (which may differ from the registry).
  */
 import { appendFileSync } from 'node:fs';
-import type { RecognizedDocument } from '@kzpki/ca-store';
+import type {
+  CaRepository,
+  DevOutboxInput,
+  DevOutboxLimits,
+  DevOutboxMessage,
+  DevOutboxQuery,
+  RecognizedDocument,
+} from '@kzpki/ca-store';
 import type { DemoData, DemoPerson } from './demo-data.js';
 import type {
   CaProviders,
   DigitalId,
+  EmailGateway,
+  EmailMessageInput,
   LegalEntityRegistry,
   MobileCitizensDb,
+  OutboxFilter,
   PersonRegistry,
   RegistryOrganization,
   RegistryPerson,
+  SentEmail,
   SentSms,
   SmsGateway,
   SmsMessageInput,
@@ -24,8 +36,15 @@ import type {
 export interface SimulatedProvidersOptions {
   /** Include the NCA test identifiers (test mode). */
   testMode?: boolean;
-  /** Messages kept in the outbox (oldest dropped). */
+  /** Messages kept in the outbox (oldest dropped; default 1,000). */
   outboxSize?: number;
+  /** Age after which the store-backed outbox drops a message (default 24 h). */
+  outboxMaxAgeMs?: number;
+  /**
+   * The CA's store, to keep the outbox in (dev mode): every CA process on one database then shows
+   * the same messages. Without it the outbox is in this process's memory.
+   */
+  devOutboxStore?: Pick<CaRepository, 'appendDevOutbox' | 'listDevOutbox'>;
   /** Clock. */
   now?: () => Date;
   /**
@@ -40,30 +59,146 @@ function toRegistryPerson(p: DemoPerson): RegistryPerson {
   return person;
 }
 
-/** The simulated SMS gateway with its outbox. */
-export class SimulatedSmsGateway implements SmsGateway {
-  private readonly messages: SentSms[] = [];
+/** Where the simulated gateways keep what they "sent": in memory, or in the store (dev mode). */
+export interface DevOutbox {
+  append(message: DevOutboxInput): Promise<DevOutboxMessage>;
+  /** Messages of one channel, newest first. */
+  list(query: DevOutboxQuery): Promise<DevOutboxMessage[]>;
+}
+
+/** What the store-backed dev outbox keeps: the newest 1,000 messages, none older than 24 hours. */
+export const DEV_OUTBOX_LIMITS: DevOutboxLimits = { maxMessages: 1000, maxAgeMs: 86_400_000 };
+
+/** Messages a dev outbox shows at most per request. */
+const OUTBOX_LIST_LIMIT = 1000;
+
+/** A bounded outbox in this process's memory (oldest dropped): the outbox of a CA without dev mode. */
+export class MemoryDevOutbox implements DevOutbox {
+  private readonly messages: DevOutboxMessage[] = [];
   private nextId = 1;
 
+  constructor(private readonly size = 1000) {}
+
+  async append(message: DevOutboxInput): Promise<DevOutboxMessage> {
+    const stored = { ...message, id: this.nextId++ };
+    this.messages.push(stored);
+    if (this.messages.length > this.size) this.messages.splice(0, this.messages.length - this.size);
+    return stored;
+  }
+
+  async list(q: DevOutboxQuery): Promise<DevOutboxMessage[]> {
+    const found = this.messages.filter(
+      (m) =>
+        (q.channel === undefined || m.channel === q.channel) &&
+        (q.recipient === undefined || m.recipient === q.recipient) &&
+        (q.iin === undefined || m.iin === q.iin),
+    );
+    return found.reverse().slice(0, q.limit);
+  }
+}
+
+/**
+ * The dev outbox in the CA's store (`dev_outbox`): every CA process on one database shows the same
+ * messages, bounded by `limits` on every write (default: the newest 1,000, none older than 24 h).
+ */
+export class StoreDevOutbox implements DevOutbox {
   constructor(
-    private readonly size: number,
+    private readonly store: Pick<CaRepository, 'appendDevOutbox' | 'listDevOutbox'>,
+    private readonly limits: DevOutboxLimits = DEV_OUTBOX_LIMITS,
+  ) {}
+
+  append(message: DevOutboxInput): Promise<DevOutboxMessage> {
+    return this.store.appendDevOutbox(message, this.limits);
+  }
+
+  list(query: DevOutboxQuery): Promise<DevOutboxMessage[]> {
+    return this.store.listDevOutbox(query);
+  }
+}
+
+/** The simulated SMS gateway with its outbox. */
+export class SimulatedSmsGateway implements SmsGateway {
+  constructor(
+    private readonly box: DevOutbox,
     private readonly now: () => Date,
     private readonly spool?: string,
   ) {}
 
   async send(message: SmsMessageInput & { code?: string }): Promise<void> {
-    const sent = { ...message, id: this.nextId++, sentAt: this.now() };
-    this.messages.push(sent);
-    if (this.messages.length > this.size) this.messages.splice(0, this.messages.length - this.size);
+    const stored = await this.box.append({
+      channel: 'sms',
+      recipient: message.to,
+      sender: message.sender,
+      body: message.text,
+      kind: message.kind,
+      ...(message.code !== undefined ? { code: message.code } : {}),
+      createdAt: this.now(),
+    });
     if (this.spool) {
-      appendFileSync(this.spool, `${JSON.stringify({ ...sent, sentAt: sent.sentAt.toISOString() })}\n`, {
-        mode: 0o600,
-      });
+      const sent = { ...message, id: stored.id, sentAt: stored.createdAt.toISOString() };
+      appendFileSync(this.spool, `${JSON.stringify(sent)}\n`, { mode: 0o600 });
     }
   }
 
-  outbox(filter: { to?: string } = {}): SentSms[] {
-    return this.messages.filter((m) => filter.to === undefined || m.to === filter.to).reverse();
+  async outbox(filter: OutboxFilter = {}): Promise<SentSms[]> {
+    const found = await this.box.list({
+      channel: 'sms',
+      ...(filter.to !== undefined ? { recipient: filter.to } : {}),
+      ...(filter.iin !== undefined ? { iin: filter.iin } : {}),
+      limit: filter.limit ?? OUTBOX_LIST_LIMIT,
+    });
+    return found.map((m) => ({
+      id: m.id,
+      to: m.recipient,
+      sender: m.sender,
+      text: m.body,
+      kind: m.kind,
+      ...(m.code !== undefined ? { code: m.code } : {}),
+      sentAt: m.createdAt,
+    }));
+  }
+}
+
+/** Sender address of the simulated e-mail gateway. */
+export const EMAIL_SENDER = 'noreply@pki.kzpki.test';
+
+/** The simulated e-mail gateway: writes to the same outbox as the SMS one (channel `email`). */
+export class SimulatedEmailGateway implements EmailGateway {
+  constructor(
+    private readonly box: DevOutbox,
+    private readonly now: () => Date,
+    private readonly from = EMAIL_SENDER,
+  ) {}
+
+  async send(message: EmailMessageInput): Promise<void> {
+    await this.box.append({
+      channel: 'email',
+      recipient: message.to,
+      sender: this.from,
+      subject: message.subject,
+      body: message.text,
+      ...(message.iin !== undefined ? { iin: message.iin } : {}),
+      kind: 'notification',
+      createdAt: this.now(),
+    });
+  }
+
+  async outbox(filter: OutboxFilter = {}): Promise<SentEmail[]> {
+    const found = await this.box.list({
+      channel: 'email',
+      ...(filter.to !== undefined ? { recipient: filter.to } : {}),
+      ...(filter.iin !== undefined ? { iin: filter.iin } : {}),
+      limit: filter.limit ?? OUTBOX_LIST_LIMIT,
+    });
+    return found.map((m) => ({
+      id: m.id,
+      to: m.recipient,
+      from: m.sender,
+      subject: m.subject ?? '',
+      text: m.body,
+      ...(m.iin !== undefined ? { iin: m.iin } : {}),
+      sentAt: m.createdAt,
+    }));
   }
 }
 
@@ -74,6 +209,13 @@ export function createSimulatedProviders(
 ): CaProviders {
   const visible = <T extends { testOnly?: boolean }>(x: T): boolean =>
     options.testMode === true || x.testOnly !== true;
+  const now = options.now ?? (() => new Date());
+  const box: DevOutbox = options.devOutboxStore
+    ? new StoreDevOutbox(options.devOutboxStore, {
+        maxMessages: options.outboxSize ?? DEV_OUTBOX_LIMITS.maxMessages,
+        maxAgeMs: options.outboxMaxAgeMs ?? DEV_OUTBOX_LIMITS.maxAgeMs,
+      })
+    : new MemoryDevOutbox(options.outboxSize ?? DEV_OUTBOX_LIMITS.maxMessages);
   const persons = new Map(data.persons.filter(visible).map((p) => [p.iin, p]));
   const organizations = new Map(data.organizations.filter(visible).map((o) => [o.bin, o]));
   const phones = new Map<string, string>();
@@ -138,11 +280,8 @@ export function createSimulatedProviders(
     persons: personRegistry,
     organizations: legalEntities,
     mobile,
-    sms: new SimulatedSmsGateway(
-      options.outboxSize ?? 1000,
-      options.now ?? (() => new Date()),
-      options.smsSpool,
-    ),
+    sms: new SimulatedSmsGateway(box, now, options.smsSpool),
+    email: new SimulatedEmailGateway(box, now),
     digitalId,
   };
 }

@@ -82,11 +82,46 @@ export interface SentSms extends SmsMessageInput {
   code?: string;
 }
 
+/** Filter of a dev outbox: one recipient, at most `limit` messages (newest first). */
+export interface OutboxFilter {
+  to?: string;
+  /** The person the messages are about (e-mail: the applicant's IIN). */
+  iin?: string;
+  limit?: number;
+}
+
 /** SMS gateway. */
 export interface SmsGateway {
   send(message: SmsMessageInput & { code?: string }): Promise<void>;
-  /** Messages sent so far, newest first (simulations only; the dev outbox endpoint reads it). */
-  outbox?(filter?: { to?: string }): SentSms[];
+  /**
+   * Messages sent so far, newest first (simulations only; the dev outbox endpoint reads it). The
+   * simulation in dev mode reads them from the store, so every CA process shows the same.
+   */
+  outbox?(filter?: OutboxFilter): Promise<SentSms[]>;
+}
+
+/** An e-mail to send (notifications to the address given in the application form). */
+export interface EmailMessageInput {
+  to: string;
+  subject: string;
+  text: string;
+  /** IIN of the applicant the message is about. */
+  iin?: string;
+}
+
+/** A sent e-mail as the dev outbox shows it. */
+export interface SentEmail extends EmailMessageInput {
+  id: number;
+  /** Address of the sender. */
+  from: string;
+  sentAt: Date;
+}
+
+/** E-mail gateway (the applicant's optional address receives the notifications the SMS gateway sends). */
+export interface EmailGateway {
+  send(message: EmailMessageInput): Promise<void>;
+  /** Messages sent so far, newest first (simulations only; the dev e-mail outbox endpoint reads it). */
+  outbox?(filter?: OutboxFilter): Promise<SentEmail[]>;
 }
 
 /** Result of the selfie and liveness check. */
@@ -118,5 +153,7 @@ export interface CaProviders {
   organizations: LegalEntityRegistry;
   mobile: MobileCitizensDb;
   sms: SmsGateway;
+  /** E-mail notifications; without it, applications with an e-mail get SMS only. */
+  email?: EmailGateway;
   digitalId: DigitalId;
 }

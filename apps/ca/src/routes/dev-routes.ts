@@ -1,4 +1,7 @@
-/** Development helpers (dev mode only): the simulated SMS outbox and phone registration. */
+/**
+ * Development helpers (dev mode only): the simulated SMS and e-mail outboxes (kept in the store, so
+ * every CA process on one database answers the same) and phone registration.
+ */
 import { CaError } from '../errors.js';
 import type { CaContext } from '../issuance/context.js';
 import { maskPhone } from '../issuance/context.js';
@@ -19,7 +22,7 @@ export const devHandlers = {
       to = await ctx.providers.mobile.findPhone(req.query.iin);
       if (to === undefined) return { status: 200, body: { messages: [] } };
     }
-    const messages = sms.outbox(to !== undefined ? { to } : {}).map((m) => ({
+    const messages = (await sms.outbox(to !== undefined ? { to } : {})).map((m) => ({
       id: m.id,
       sender: m.sender,
       to: m.to,
