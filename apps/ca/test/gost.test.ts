@@ -21,10 +21,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCaStore, ResponderKeyring } from '@kzpki/ca-store';
 import {
+  buildInformationSystemSubject,
   buildNcaSubject,
+  certificateToDer,
   createCsr,
   GostPrivateKey,
   gostTemplateProfile,
+  informationSystemProfile,
   inspectCertificate,
   parseCertificate,
   parseCrl,
@@ -39,6 +42,7 @@ import { CA_FILE_NAMES } from '../src/ca/hierarchy.js';
 import { type InitCaOptions, initCa } from '../src/ca/init-ca.js';
 import { loadCaMaterial } from '../src/ca/material.js';
 import { isCaError } from '../src/errors.js';
+import { issueInformationSystemCertificate } from '../src/issuance/information-system.js';
 import { call } from './support/api.js';
 import { Applicant, expectProblem } from './support/flow.js';
 import { startTestCa, type TestCa } from './support/harness.js';
@@ -377,6 +381,96 @@ describe('legal entities with one GOST certificate, through the flow', () => {
     expect(rsaCrl.find(employee.gostSerial)).toBeUndefined();
     const rootCrl = parseCrl((await t.ca.crls.latest(CA_FILE_NAMES['gost-root'], 'full'))!.der);
     expect(await verifyCrl(rootCrl, m.gostRoot.certificate)).toBe(true);
+  });
+
+  it("a first manager obtains an information system's certificate from the cabinet, as gost2015_infosystem", async () => {
+    const m = t.ca.context.material;
+    const head = await ready(new GostApplicant(t.url, 'first-manager', '900720301239', '961141000023'));
+    expect((await head.submitGost()).status).toBe(200);
+    await head.issueGost();
+    await head.installGost();
+    const token = await gostLogin(head);
+    const org = head.application.organization as { name: string; bin: string };
+    const request = async (subject = { uid: '1.2.398.6.10.1.1', name: 'ДОКУМЕНТООБОРОТ' }) => {
+      const key = GostPrivateKey.generate('gost2015-512');
+      const der = await createCsr({
+        keys: { privateKey: key },
+        subject: buildInformationSystemSubject({
+          ...subject,
+          organization: org.name,
+          bin: org.bin,
+          checksum: false,
+        }),
+        profile: informationSystemProfile(),
+      });
+      return toPem(der, 'CERTIFICATE REQUEST');
+    };
+    const csr = await request();
+    const r = await call(t.url, 'POST', '/v1/cabinet/information-systems', { token, body: { csr } });
+    expect(r.status).toBe(201);
+    expect(r.body.purpose).toBe('auth+sign');
+    expect(r.body.fileName).toMatch(/^GOST512_[0-9a-f]{40}\.p12$/);
+    const der = certificateToDer(r.body.pem);
+    const info = inspectCertificate(der);
+    const profile = informationSystemProfile();
+    expect(info.iin).toBeUndefined();
+    expect(info.bin).toBe(org.bin);
+    expect(info.subject.fields.CN).toBe('ДОКУМЕНТООБОРОТ');
+    expect(info.keyAlgorithm).toBe(GOST_KEY_ALGORITHM);
+    expect(info.extKeyUsage).toEqual(profile.extKeyUsage);
+    expect(info.policies).toEqual(['1.2.398.3.3.2']);
+    expect((Date.parse(info.notAfter) - Date.parse(info.notBefore)) / 86_400_000).toBe(3 * 365);
+    expect(info.authorityKeyId).toBe(m.gostIssuing.skiHex);
+    expect(independentlySigned(der, m.gostIssuing.certificate)).toBe(true);
+    if (hasNcaFixtures()) {
+      const nca = certificateToDer(
+        Buffer.from(readNcaFixture('ee-test/gost2015_infosystem_2026.pem')).toString(),
+      );
+      expect(extensionLayout(der)).toEqual(extensionLayout(nca));
+    }
+    // The organisation's certificates in the first manager's cabinet include it.
+    const listed = await call(t.url, 'GET', '/v1/cabinet/certificates', { token });
+    expect(listed.body.certificates.map((c: { serialHex: string }) => c.serialHex)).toContain(
+      r.body.serialHex,
+    );
+    // Refused: the same key again, a person's IIN in the subject, and anybody but a first manager.
+    expectProblem(
+      await call(t.url, 'POST', '/v1/cabinet/information-systems', { token, body: { csr } }),
+      422,
+      'ERR_CSR_KEY_REUSED',
+    );
+    const person = await createCsr({
+      keys: { privateKey: GostPrivateKey.generate('gost2015-512') },
+      subject: buildNcaSubject({
+        surname: 'ТЕСТОВ',
+        givenName: 'ТЕСТ',
+        iin: '900720301239',
+        bin: org.bin,
+        organization: org.name,
+        checksum: false,
+      }),
+      profile: informationSystemProfile(),
+    });
+    expectProblem(
+      await call(t.url, 'POST', '/v1/cabinet/information-systems', {
+        token,
+        body: { csr: toPem(person, 'CERTIFICATE REQUEST') },
+      }),
+      422,
+      'ERR_CSR_SUBJECT_MISMATCH',
+    );
+    // Without a cabinet session: 401; a holder who is not the organisation's first manager: ERR_FORBIDDEN.
+    expect(
+      (await call(t.url, 'POST', '/v1/cabinet/information-systems', { body: { csr: await request() } }))
+        .status,
+    ).toBe(401);
+    await expect(
+      issueInformationSystemCertificate(
+        t.ca.context,
+        { iin: '880612304567', bin: org.bin, roles: ['legal-entity', 'signer'] },
+        await request(),
+      ),
+    ).rejects.toSatisfy((e) => isCaError(e, 'ERR_FORBIDDEN'));
   });
 
   it('refuses a GOST request for an individual, a key off the curve, another template’s role', async () => {

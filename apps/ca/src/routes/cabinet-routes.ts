@@ -6,9 +6,10 @@ import { createLoginChallenge, type HolderSession, loginWithCertificate } from '
 import { sha256Hex } from '../crypto/hash.js';
 import { decide, getPending, listPending } from '../issuance/approval.js';
 import type { CaContext } from '../issuance/context.js';
+import { issueInformationSystemCertificate } from '../issuance/information-system.js';
 import { releaseCertificate, revokeCertificate } from '../issuance/revocation.js';
 import { authenticate, endSession } from '../issuance/sessions.js';
-import { presentCertificateRecord, presentPending } from './present.js';
+import { presentCertificateRecord, presentIssuedGost, presentPending } from './present.js';
 import type { AnyCaRequest, CaHandlers, CaRequest, CaResult, CaSchemas } from './types.js';
 
 type Holder = NonNullable<SessionRecord['holder']>;
@@ -112,6 +113,12 @@ export const cabinetHandlers = {
     const seen = new Set<string>();
     const all = [...own, ...org].filter((c) => !seen.has(c.serialHex) && seen.add(c.serialHex));
     return { status: 200, body: { certificates: all.map(presentCertificateRecord) } };
+  },
+
+  async issueInformationSystemCertificate(ctx, req) {
+    const holder = await holderOf(ctx, req);
+    const record = await issueInformationSystemCertificate(ctx, holder, req.body.csr);
+    return { status: 201, body: presentIssuedGost(record) };
   },
 
   async revokeCertificateByHolder(ctx, req) {

@@ -478,6 +478,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cabinet/information-systems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A first manager obtains the GOST-2015 certificate of one of the organisation's information systems
+         * @description The NCA's information-system template (as its TEST-2022 gost2015_infosystem): one GOST R
+         *     34.10-2015 512-bit key, a subject naming the system (CN = its name, UID, O and OU = the
+         *     organisation's name and BIN; no IIN), extKeyUsage 1.2.398.3.3.4.1.2 + 1.2.398.3.3.4.1.2.6,
+         *     policy 1.2.398.3.3.2, three years, from the GOST issuing CA. Only the first manager of the
+         *     organisation asks for it, from the personal cabinet; the request's key must be valid (on the
+         *     curve, not the identity) and never certified before.
+         */
+        post: operations["issueInformationSystemCertificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cabinet/certificates/{serialHex}/revocation": {
         parameters: {
             query?: never;
@@ -967,6 +992,9 @@ export interface components {
             /** Format: email */
             email?: string;
             keyStorage: components["schemas"]["KeyStorage"];
+            csr: components["schemas"]["CertificateRequestText"] & unknown;
+        };
+        InformationSystemRequest: {
             csr: components["schemas"]["CertificateRequestText"] & unknown;
         };
         IssuanceRequest: {
@@ -2033,6 +2061,37 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    issueInformationSystemCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InformationSystemRequest"];
+            };
+        };
+        responses: {
+            /** @description Issued. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedGostCertificate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     revokeCertificateByHolder: {
