@@ -10,6 +10,7 @@ import { isTooSimplePin, pinMac } from '../crypto/pin.js';
 import { CaError } from '../errors.js';
 import { assertAllowed } from '../flow/transitions.js';
 import { type CaContext, conflict, loadApplication } from './context.js';
+import { notifyByEmail } from './email-notices.js';
 import { compareWithRegistry } from './identity-match.js';
 import { SMS_SENDER } from './otp.js';
 
@@ -155,5 +156,6 @@ export async function decideModeration(
       kind: 'notification',
     });
   }
+  await notifyByEmail(ctx, updated, { event: 'moderation', decision });
   return updated;
 }

@@ -32,6 +32,7 @@ import { CaError } from '../errors.js';
 import { assertAllowed } from '../flow/transitions.js';
 import { certificateRecord } from './certificate-record.js';
 import { type CaContext, conflict, loadApplication } from './context.js';
+import { notifyByEmail } from './email-notices.js';
 
 /** How long a claim on an application lasts while its certificates are signed. */
 const LEASE_MS = 60_000;
@@ -159,6 +160,7 @@ export async function issueCertificates(
         throw e;
       }
       if (!issued) return conflict(ctx, app.id);
+      await notifyByEmail(ctx, issued, { event: 'issued' });
       return { application: issued, certificates };
     }
   } catch (e) {

@@ -14,6 +14,7 @@ import { CaError } from '../errors.js';
 import { assertAllowed } from '../flow/transitions.js';
 import { type CaContext, conflict, loadApplication } from './context.js';
 import { checkGostRequestFits, checkRequestFits, GOST_KEY_ALGORITHMS, verifyRequest } from './csr-policy.js';
+import { notifyByEmail } from './email-notices.js';
 
 /** Input of {@link submitApplication}: `csrs` (an RSA AUTH + SIGN pair) or `csr` (one GOST request). */
 export type SubmissionInput =
@@ -58,7 +59,9 @@ export async function submitApplication(
           details: { number, ...keys, keyStorage: input.keyStorage },
         },
       });
-      return updated ?? (await conflict(ctx, app.id));
+      if (!updated) return conflict(ctx, app.id);
+      await notifyByEmail(ctx, updated, { event: 'submitted' });
+      return updated;
     } catch (e) {
       // A concurrent application took the same number between the check and the update.
       if (isDuplicate(e, 'application-number')) continue;

@@ -34,6 +34,26 @@ export const devHandlers = {
     return { status: 200, body: { messages } };
   },
 
+  async listEmailOutbox(ctx, req) {
+    requireDev(ctx);
+    const email = ctx.providers.email;
+    if (!email?.outbox) throw new CaError('ERR_NOT_FOUND', 'The e-mail gateway keeps no outbox');
+    const found = await email.outbox({
+      ...(req.query.email !== undefined ? { to: req.query.email } : {}),
+      ...(req.query.iin !== undefined ? { iin: req.query.iin } : {}),
+    });
+    const messages = found.map((m) => ({
+      id: m.id,
+      from: m.from,
+      to: m.to,
+      subject: m.subject,
+      text: m.text,
+      ...(m.iin !== undefined ? { iin: m.iin } : {}),
+      sentAt: m.sentAt.toISOString(),
+    }));
+    return { status: 200, body: { messages } };
+  },
+
   async registerMobilePhone(ctx, req) {
     requireDev(ctx);
     const mobile = ctx.providers.mobile;

@@ -677,8 +677,37 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Messages the simulated SMS gateway "sent" (dev mode only) */
+        /**
+         * Messages the simulated SMS gateway "sent" (dev mode only)
+         * @description Kept in the CA's store, so every CA process on one database answers the same (a code sent
+         *     by one process shows on another); the newest 1,000 messages (SMS and e-mail together),
+         *     none older than 24 hours. Without dev mode this route is 404 and nothing is stored.
+         */
         get: operations["listSmsOutbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dev/email-outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * E-mails the simulated e-mail gateway "sent" (dev mode only)
+         * @description Notifications to the e-mail address given in the application form: submitted, the
+         *     moderation and approval decisions, certificates issued (the same events the SMS gateway
+         *     reports, and the submission and issuance besides). No one-time code is ever sent by e-mail.
+         *     Kept in the CA's store like the SMS outbox, so every CA process answers the same; the
+         *     newest 1,000 messages (SMS and e-mail together), none older than 24 hours.
+         */
+        get: operations["listEmailOutbox"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1234,6 +1263,18 @@ export interface components {
         };
         SmsOutbox: {
             messages: components["schemas"]["SmsMessage"][];
+        };
+        EmailMessage: {
+            id: number;
+            from: string;
+            to: string;
+            subject: string;
+            text: string;
+            iin?: components["schemas"]["Iin"];
+            sentAt: components["schemas"]["Timestamp"];
+        };
+        EmailOutbox: {
+            messages: components["schemas"]["EmailMessage"][];
         };
         MobileRegistrationRequest: {
             iin: components["schemas"]["Iin"];
@@ -2377,6 +2418,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SmsOutbox"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listEmailOutbox: {
+        parameters: {
+            query?: {
+                /** @description Only e-mails about applications of this IIN. */
+                iin?: components["schemas"]["Iin"];
+                /** @description Only e-mails to this address. */
+                email?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description E-mails, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailOutbox"];
                 };
             };
             400: components["responses"]["BadRequest"];
