@@ -15,6 +15,7 @@ import { verifyWithCertificate } from '../crypto/signature.js';
 import { CaError } from '../errors.js';
 import { assertAllowed } from '../flow/transitions.js';
 import { type CaContext, conflict, loadApplicationByNumber } from './context.js';
+import { notifyByEmail } from './email-notices.js';
 import { SMS_SENDER } from './otp.js';
 
 /** The cabinet holder deciding. */
@@ -197,5 +198,6 @@ export async function decide(
       kind: 'notification',
     });
   }
+  await notifyByEmail(ctx, updated, { event: 'approval', decision: input.decision });
   return { application: updated, approval };
 }
