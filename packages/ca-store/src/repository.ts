@@ -229,7 +229,8 @@ export interface CaRepository extends StatusStore, CrlStore {
   /**
    * Appends a message of a simulated SMS or e-mail gateway (dev mode) and, in the same
    * transaction, drops what `limits` no longer keeps, so that a public test server's outbox never
-   * grows past them. Not fsynced on its own (like the rate limits). Returns the stored message.
+   * grows past them (the new message is always kept). Not fsynced on its own (like the rate
+   * limits). Returns the stored message.
    * @example
    * ```ts
    * await store.appendDevOutbox(

@@ -1,7 +1,7 @@
 /**
  * The dev outbox in PostgreSQL (migration 5): messages of the simulated SMS and e-mail gateways in
- * dev mode, shared by every CA process, newest first, bounded by count and age (pruned with every
- * append).
+ * dev mode, shared by every CA process, newest first, bounded by count and age (pruned in the
+ * statement of every append).
  */
 import type {
   DevOutboxChannel,
@@ -50,15 +50,25 @@ export async function pruneDevOutbox(db: Queryable, limits: DevOutboxLimits, now
   return r.rowCount ?? 0;
 }
 
-/** Appends a message, then prunes (two autocommitted statements: a lost prune is redone by the next). */
+/**
+ * Appends a message and prunes in one statement (one transaction): the DELETE sees the table as
+ * it was before the INSERT, so it keeps the newest `maxMessages - 1` earlier messages beside the
+ * new one (at least the new one is always kept).
+ */
 export async function appendDevOutbox(
   db: Queryable,
   m: DevOutboxInput,
   limits: DevOutboxLimits,
 ): Promise<DevOutboxMessage> {
   const r = await db.query<{ id: string }>(
-    `INSERT INTO dev_outbox (channel, recipient, sender, subject, body, iin, kind, code, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+    `WITH ins AS (
+       INSERT INTO dev_outbox (channel, recipient, sender, subject, body, iin, kind, code, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
+     ), pruned AS (
+       DELETE FROM dev_outbox WHERE created_at < $10
+         OR id <= (SELECT id FROM dev_outbox ORDER BY id DESC LIMIT 1 OFFSET $11)
+     )
+     SELECT id FROM ins`,
     [
       m.channel,
       m.recipient,
@@ -69,9 +79,10 @@ export async function appendDevOutbox(
       m.kind,
       m.code ?? null,
       m.createdAt,
+      new Date(m.createdAt.getTime() - limits.maxAgeMs),
+      Math.max(0, Math.floor(limits.maxMessages) - 1),
     ],
   );
-  await pruneDevOutbox(db, limits, m.createdAt);
   return { ...m, id: Number(r.rows[0]!.id) };
 }
 

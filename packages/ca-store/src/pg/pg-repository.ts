@@ -291,7 +291,7 @@ export class PgCaRepository implements CaRepository {
 
   // --- dev outbox: on the rate-limit connections (synchronous_commit = off; dev messages)
   appendDevOutbox(message: DevOutboxInput, limits: DevOutboxLimits): Promise<DevOutboxMessage> {
-    this.db.stats.transactions += 2; // the insert and the prune, not waiting for the WAL flush
+    this.db.stats.transactions++; // the insert and the prune in one statement, not waiting for the WAL flush
     return devOutbox.appendDevOutbox(this.counters, message, limits);
   }
 

@@ -75,7 +75,8 @@ export function appendDevOutbox(
       m.createdAt.toISOString(),
     ).lastInsertRowid,
   );
-  pruneDevOutbox(db, limits, m.createdAt);
+  // At least the new message is kept, as on PostgreSQL.
+  pruneDevOutbox(db, { ...limits, maxMessages: Math.max(1, limits.maxMessages) }, m.createdAt);
   return { ...m, id };
 }
 

@@ -1225,7 +1225,32 @@ export function describeStoreContract(h: StoreHarness): void {
           'четвёртое',
           'другой',
         ]);
-        expect(await store.pruneDevOutbox({ maxMessages: 0, maxAgeMs: 86_400_000 }, at(3))).toBe(2);
+        // Room for one: the new message stays, every earlier one goes; and an old one is dropped by age.
+        await other.appendDevOutbox(
+          {
+            channel: 'email',
+            recipient: 'x@example.test',
+            sender: 'noreply@example.test',
+            body: 'пятое',
+            kind: 'notification',
+            createdAt: at(4),
+          },
+          { maxMessages: 1, maxAgeMs: 86_400_000 },
+        );
+        expect((await store.listDevOutbox({ limit: 10 })).map((m) => m.body)).toEqual(['пятое']);
+        await store.appendDevOutbox(
+          {
+            channel: 'sms',
+            recipient: '+77011112233',
+            sender: '1414',
+            body: 'шестое',
+            kind: 'notification',
+            createdAt: at(10),
+          },
+          { maxMessages: 1000, maxAgeMs: 5000 },
+        );
+        expect((await other.listDevOutbox({ limit: 10 })).map((m) => m.body)).toEqual(['шестое']);
+        expect(await store.pruneDevOutbox({ maxMessages: 0, maxAgeMs: 86_400_000 }, at(10))).toBe(1);
         expect(await store.listDevOutbox({ limit: 10 })).toEqual([]);
         await other.close();
       });
