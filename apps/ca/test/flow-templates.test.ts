@@ -195,6 +195,16 @@ describe('legal entity: the six templates', () => {
     expect(d.status).toBe(200);
     expect(d.body).toMatchObject({ decision: 'approve', status: 'approved' });
     expect(d.body.evidence.signerSerialHex).toBe(signer.sign!.serialHex);
+    // The decision SMS names who decided: the first manager, or the person with signing right.
+    const sms = await call(t.url, 'GET', `/v1/dev/sms-outbox?iin=${a.iin}`);
+    const decided = sms.body.messages.find(
+      (m: { kind: string; text: string }) => m.kind === 'notification' && m.text.includes(a.number),
+    );
+    expect(decided?.text).toContain(
+      signer.template === 'first-manager'
+        ? 'подтверждена первым руководителем'
+        : 'подтверждена лицом с правом подписи',
+    );
     await complete(a);
   }
 

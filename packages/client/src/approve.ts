@@ -1,5 +1,5 @@
 /**
- * `approve()`: a first manager (or a person with signing right, or HR for employees) decides the
+ * `approve()`: a first manager (or the person acting for them with signing right) decides the
  * pending applications of their organisation with their AUTH key file (login) and SIGN key file
  * (the signed decision).
  */

@@ -1,6 +1,6 @@
 /**
- * Step 6: the first manager (or a person with signing right, or HR for employees; see
- * `TEMPLATES` of `@kzpki/pki`) of the same BIN decides on pending applications in the cabinet. A decision
+ * Step 6: the first manager (or the person acting for them with signing right, as the seed says;
+ * `approverRoles` of `TEMPLATES` in `@kzpki/pki`) of the same BIN decides on pending applications in the cabinet. A decision
  * is a signature by the approver's SIGN key over a canonical JSON document naming the application,
  * its requested keys, the decision and the approver; document, signature and SIGN certificate are
  * kept as evidence.
@@ -75,7 +75,7 @@ export async function listPending(ctx: CaContext, approver: Approver): Promise<A
   ) {
     throw new CaError(
       'ERR_APPROVER_NOT_AUTHORIZED',
-      'Only a first manager, a person with signing right or HR approves',
+      'Only the first manager or a person with signing right of the organisation approves',
     );
   }
   const apps = await ctx.store.listApplicationsByStatus('awaiting-approval', { bin: approver.bin });
@@ -112,11 +112,12 @@ export interface DecisionInput {
   comment?: string;
 }
 
-const DECISION_SMS: Record<Decision, (n: string) => string> = {
-  approve: (n) =>
-    `НУЦ РК: заявка ${n} подтверждена первым руководителем. ҚР ҰКО: ${n} өтінімі расталды. (kzpki test CA)`,
-  reject: (n) =>
-    `НУЦ РК: заявка ${n} отклонена первым руководителем. ҚР ҰКО: ${n} өтінімі қабылданбады. (kzpki test CA)`,
+/** The decision SMS names who decided: the first manager, or the person with signing right. */
+const DECISION_SMS: Record<Decision, (n: string, byFirstManager: boolean) => string> = {
+  approve: (n, fm) =>
+    `НУЦ РК: заявка ${n} подтверждена ${fm ? 'первым руководителем' : 'лицом с правом подписи'}. ҚР ҰКО: ${n} өтінімі расталды. (kzpki test CA)`,
+  reject: (n, fm) =>
+    `НУЦ РК: заявка ${n} отклонена ${fm ? 'первым руководителем' : 'лицом с правом подписи'}. ҚР ҰКО: ${n} өтінімі қабылданбады. (kzpki test CA)`,
 };
 
 /** Records a signed decision. */
@@ -194,7 +195,7 @@ export async function decide(
     await ctx.providers.sms.send({
       to: app.data.otp.phone,
       sender: SMS_SENDER,
-      text: DECISION_SMS[input.decision](app.number),
+      text: DECISION_SMS[input.decision](app.number, approver.roles.includes('first-manager')),
       kind: 'notification',
     });
   }
