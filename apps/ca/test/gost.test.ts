@@ -16,7 +16,6 @@
  *   asking for another template's role.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCaStore, ResponderKeyring } from '@kzpki/ca-store';
@@ -36,7 +35,7 @@ import {
   verifyChain,
   verifyCrl,
 } from '@kzpki/pki';
-import { hasNcaFixtures, readNcaFixture } from '@kzpki/test-fixtures';
+import { hasNcaFixtures, independentGost512, readNcaFixture } from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CA_FILE_NAMES } from '../src/ca/hierarchy.js';
 import { type InitCaOptions, initCa } from '../src/ca/init-ca.js';
@@ -47,19 +46,8 @@ import { call } from './support/api.js';
 import { Applicant, expectProblem } from './support/flow.js';
 import { startTestCa, type TestCa } from './support/harness.js';
 
-const require = createRequire(import.meta.url);
-const lib = require('@wavesenterprise/crypto-gost-js') as {
-  GostEngine: { getGostSign(alg: object): { verify(k: Uint8Array, s: Uint8Array, d: Uint8Array): boolean } };
-};
-/** GOST R 34.10-2012 512-bit on tc26-512-paramSetA with Streebog-512, in the library's (KZ) byte order. */
-const independent = lib.GostEngine.getGostSign({
-  name: 'GOST R 34.10',
-  version: 2012,
-  mode: 'SIGN',
-  length: 512,
-  namedCurve: 'T-512-A',
-  hash: { name: 'GOST R 34.11', version: 2012, length: 512 },
-});
+/** GOST R 34.10-2012 512 (tc26-512-paramSetA, Streebog-512) in the KZ byte order, by another implementation. */
+const independent = independentGost512();
 
 const GOST_SIGNATURE_OID = '1.2.398.3.10.1.1.2.3.2';
 const GOST_KEY_ALGORITHM = 'GOST-2015-512';

@@ -8,7 +8,6 @@
  * signature, with @wavesenterprise/crypto-gost-js (an implementation nobody here wrote).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { EnrollReport } from '@kzpki/cli';
 import { CabinetSession, openKeyFile } from '@kzpki/client';
@@ -24,23 +23,13 @@ import {
   verifyCrl,
   verifyOcspResponse,
 } from '@kzpki/pki';
-import { tempDir } from '@kzpki/test-fixtures';
+import { independentGost512, tempDir } from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServices, type TestServices } from '../src/testing.js';
 import { run } from './io.js';
 
-const require = createRequire(import.meta.url);
-const lib = require('@wavesenterprise/crypto-gost-js') as {
-  GostEngine: { getGostSign(alg: object): { verify(k: Uint8Array, s: Uint8Array, d: Uint8Array): boolean } };
-};
-const independent = lib.GostEngine.getGostSign({
-  name: 'GOST R 34.10',
-  version: 2012,
-  mode: 'SIGN',
-  length: 512,
-  namedCurve: 'T-512-A',
-  hash: { name: 'GOST R 34.11', version: 2012, length: 512 },
-});
+/** GOST R 34.10-2012 512 (tc26-512-paramSetA, Streebog-512) in the KZ byte order, by another implementation. */
+const independent = independentGost512();
 
 /** x || y (little-endian) of a GOST certificate's key. */
 function gostPublicKey(certDer: Uint8Array): Uint8Array {

@@ -11,7 +11,6 @@
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { PackEntry, PackIndex } from '@kzpki/cli';
@@ -30,24 +29,13 @@ import {
   toPem,
   verifyCrl,
 } from '@kzpki/pki';
-import { hasTool, runTool, tempDir } from '@kzpki/test-fixtures';
+import { hasTool, independentGost512, runTool, tempDir } from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServices, type TestServices } from '../src/testing.js';
 import { run } from './io.js';
 
-const require = createRequire(import.meta.url);
-const lib = require('@wavesenterprise/crypto-gost-js') as {
-  GostEngine: { getGostSign(alg: object): { verify(k: Uint8Array, s: Uint8Array, d: Uint8Array): boolean } };
-};
 /** GOST R 34.10-2012 512 (tc26-512-paramSetA, Streebog-512) in the KZ byte order, by another implementation. */
-const independent = lib.GostEngine.getGostSign({
-  name: 'GOST R 34.10',
-  version: 2012,
-  mode: 'SIGN',
-  length: 512,
-  namedCurve: 'T-512-A',
-  hash: { name: 'GOST R 34.11', version: 2012, length: 512 },
-});
+const independent = independentGost512();
 
 /** x || y (little-endian) of a GOST certificate's key. */
 function gostPublicKey(cert: Uint8Array | string): Uint8Array {

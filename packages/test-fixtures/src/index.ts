@@ -54,3 +54,4 @@ export function ncaFixturePath(relativePath: string): string {
 export const NCA_TEST_PASSWORD = 'Qwerty12';
 
 export { type ExternalTool, hasTool, runTool, type ToolResult, tempDir } from './external-tools.js';
+export { type IndependentGostVerifier, independentGost512 } from './independent-gost.js';

@@ -5,7 +5,8 @@
  * and, signature by signature, with @wavesenterprise/crypto-gost-js; the encodings are the NCA's
  * (NULL signature parameters, r || s little-endian, SPKI x || y little-endian).
  */
-import { createRequire } from 'node:module';
+
+import { independentGost512 } from '@kzpki/test-fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCrl } from '../../src/crl/build.js';
 import { verifyCrl } from '../../src/crl/verify.js';
@@ -28,18 +29,8 @@ import { type IssuedCertificate, issueCertificate } from '../../src/x509/issue.j
 import type { DistinguishedName } from '../../src/x509/name.js';
 import { buildNcaSubject } from '../../src/x509/subject.js';
 
-const require = createRequire(import.meta.url);
-const lib = require('@wavesenterprise/crypto-gost-js') as {
-  GostEngine: { getGostSign(alg: object): { verify(k: Uint8Array, s: Uint8Array, d: Uint8Array): boolean } };
-};
-const lib512 = lib.GostEngine.getGostSign({
-  name: 'GOST R 34.10',
-  version: 2012,
-  mode: 'SIGN',
-  length: 512,
-  namedCurve: 'T-512-A',
-  hash: { name: 'GOST R 34.11', version: 2012, length: 512 },
-});
+/** GOST R 34.10-2012 512 (tc26-512-paramSetA, Streebog-512) in the KZ byte order, by another implementation. */
+const lib512 = independentGost512();
 
 /** { tbs, AlgorithmIdentifier DER, signature } of a certificate, CRL or BasicOCSPResponse. */
 function signedParts(der: Uint8Array) {
