@@ -264,15 +264,19 @@ class Flow {
     }
   }
 
-  /** Retries a call made with an Idempotency-Key after a network failure (the CA replays, never repeats). */
+  /**
+   * Retries a call made with an Idempotency-Key after a network failure or while another CA node
+   * still holds the call (the CA replays, never repeats): 0.5, 1, 2 and 4 s apart, long enough for
+   * a CA node that died mid-issuance to be seen dead and its claim taken over by another.
+   */
   async idempotent<T>(call: (key: string) => Promise<T>): Promise<T> {
     const key = idempotencyKey();
     for (let attempt = 1; ; attempt++) {
       try {
         return await call(key);
       } catch (e) {
-        if (attempt >= 3 || !isKzpkiApiError(e, 'ERR_NETWORK', 'ERR_IDEMPOTENCY_IN_PROGRESS')) throw e;
-        await sleep(500 * attempt, this.o.signal);
+        if (attempt >= 5 || !isKzpkiApiError(e, 'ERR_NETWORK', 'ERR_IDEMPOTENCY_IN_PROGRESS')) throw e;
+        await sleep(500 * 2 ** (attempt - 1), this.o.signal);
       }
     }
   }
