@@ -9,8 +9,10 @@ import { KzpkiApiError } from './errors.js';
 import { type FetchLike, unwrap } from './http.js';
 import { type OpenedKeyFile, openKeyFile } from './key-files.js';
 import type {
+  CaCertificateData,
   CertificateRecord,
   DecisionResult,
+  IssuedGostCertificateData,
   PendingApplication,
   RevocationReason,
   SessionHolder,
@@ -160,6 +162,22 @@ export class CabinetSession {
         },
       }),
     );
+  }
+
+  /**
+   * Asks for the certificate of one of the organisation's information systems (first manager
+   * only): one GOST R 34.10-2015 512-bit request (PEM) naming the system; see
+   * `issueInformationSystem` for the whole step with the key and the key file.
+   * @throws {KzpkiApiError} the CA's refusal (`ERR_FORBIDDEN`, `ERR_CSR_SUBJECT_MISMATCH`,
+   *   `ERR_CSR_KEY_REUSED`, ...).
+   */
+  async requestInformationSystemCertificate(csr: string): Promise<IssuedGostCertificateData> {
+    return unwrap(this.ca.POST('/v1/cabinet/information-systems', { body: { csr } }));
+  }
+
+  /** The CA certificates of both hierarchies (root, issuing CA, OCSP responder; RSA and GOST). */
+  async caCertificates(): Promise<CaCertificateData[]> {
+    return (await unwrap(this.ca.GET('/v1/ca/certificates'))).certificates;
   }
 
   /** Releases a certificate from hold. */

@@ -39,6 +39,7 @@ export type {
 } from './generated/verify.js';
 export * from './http.js';
 export * from './identification.js';
+export * from './information-system.js';
 export * from './key-files.js';
 export * from './progress.js';
 export * from './status-client.js';
