@@ -7,16 +7,19 @@
  * CRLs), OpenSSL (`pkcs12 -legacy`, `verify` with and without the pack's CRL; RSA files, OpenSSL
  * knows no KZ GOST), the status service's OCSP responder (through `kzpki ocsp check`), and Java
  * keytool (RSA files). A second, small pack with `--key-algorithm RSA-2048` keeps the older
- * generation's layout for legal entities.
+ * generation's layout for legal entities. Each organisation whose first manager is in the pack gets
+ * an information system's GOST key file (`information-system/valid/`, `index.json`
+ * `informationSystems`), checked the same ways.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { PackEntry, PackIndex } from '@kzpki/cli';
 import {
   GostPrivateKey,
   gostTemplateProfile,
+  informationSystemProfile,
   inspectCertificate,
   ncaKeyFileName,
   normalizeSerialHex,
@@ -27,6 +30,7 @@ import {
   type TemplateName,
   templateProfile,
   toPem,
+  verifyChain,
   verifyCrl,
 } from '@kzpki/pki';
 import { hasTool, independentGost512, runTool, tempDir } from '@kzpki/test-fixtures';
@@ -214,6 +218,79 @@ describe('kzpki testpack against the in-process CA and status service', () => {
   );
 
   it(
+    "an information system's key file per first manager's organisation: no IIN, UID and name, EKU .2.6, three years, chained to the GOST root",
+    { timeout: 60_000 },
+    async () => {
+      const systems = index.informationSystems ?? [];
+      // Every BIN whose first manager the pack enrolled (valid), the pack's own and the approvers.
+      const bins = new Set(
+        index.entries
+          .filter((e) => e.template === 'first-manager' && e.state === 'valid')
+          .map((e) => e.bin as string),
+      );
+      expect(bins.size).toBeGreaterThan(0);
+      expect(systems.map((s) => s.bin).sort()).toEqual([...bins].sort());
+      const root = readFileSync(packPath('ca/kzpki-test-root-gost.crt'), 'utf8');
+      const issuing = readFileSync(packPath('ca/kzpki-test-issuing-gost.crt'), 'utf8');
+      const profile = informationSystemProfile();
+      for (const s of systems) {
+        const manager = index.entries.find(
+          (e) => e.template === 'first-manager' && e.state === 'valid' && e.bin === s.bin,
+        );
+        expect(s).toMatchObject({
+          kind: 'information-system',
+          state: 'valid',
+          keyAlgorithm: GOST,
+          password: PASSWORD,
+          directory: 'information-system/valid',
+          systemName: 'ДОКУМЕНТООБОРОТ',
+          uid: `IS${s.bin}`,
+          organization: manager?.organization,
+          issuedForIin: manager?.iin,
+        });
+        expect(s.files).toHaveLength(1);
+        const f = s.files[0] as (typeof s.files)[number];
+        expect(f.purpose).toBe('auth+sign');
+        expect(f.file).toMatch(/^information-system\/valid\/GOST512_[0-9a-f]{40}\.p12$/);
+        if (process.platform !== 'win32') expect(statSync(packPath(f.file)).mode & 0o777).toBe(0o600);
+        const p12 = await openPkcs12(readFileSync(packPath(f.file)), s.password);
+        expect(p12.signingKey).toBeInstanceOf(GostPrivateKey);
+        expect({ friendlyName: p12.friendlyName, localKeyId: p12.localKeyId }).toEqual({
+          friendlyName: f.skiHex,
+          localKeyId: f.skiHex,
+        });
+        expect(ncaKeyFileName(p12.certificate)).toBe(basename(f.file));
+        const info = inspectCertificate(p12.certificate);
+        expect(info.serialNumber).toBe(normalizeSerialHex(f.serialHex));
+        expect(info.iin).toBeUndefined();
+        expect(info.bin).toBe(s.bin);
+        expect(info.subject.fields.UID).toBe(s.uid);
+        expect(info.subject.fields.CN).toBe(s.systemName);
+        expect(info.subject.fields.O).toBe(s.organization);
+        expect(info.keyAlgorithm).toBe(GOST);
+        expect(info.keyPurpose).toBe('auth+sign');
+        expect(info.extKeyUsage).toEqual(profile.extKeyUsage);
+        expect(info.extKeyUsage).toEqual(
+          expect.arrayContaining(['1.2.398.3.3.4.1.2', '1.2.398.3.3.4.1.2.6']),
+        );
+        expect(info.policies).toEqual(['1.2.398.3.3.2']);
+        expect((Date.parse(info.notAfter) - Date.parse(info.notBefore)) / 86_400_000).toBe(3 * 365);
+        expect(info.crlUrls).toEqual([`${services.statusUrl}/crl/kzpki-test-issuing-gost.crl`]);
+        const chain = await verifyChain({
+          certificate: p12.certificate,
+          intermediates: [issuing],
+          trustAnchors: [root],
+        });
+        expect(chain.valid).toBe(true);
+        expect(independentlySigned(p12.certificate, issuing)).toBe(true);
+        expect(p12.chain.map((c) => inspectCertificate(c).keyAlgorithm)).toEqual([GOST, GOST]);
+        const r = await run(['ocsp', 'check', packPath(f.file), '--password', PASSWORD, '--json']);
+        expect(JSON.parse(r.stdout)).toMatchObject({ status: 'good', verified: true });
+      }
+    },
+  );
+
+  it(
     'each full CRL lists exactly the revoked certificates of its CA and is signed by it (GOST with GOST)',
     { timeout: 30_000 },
     async () => {
@@ -393,6 +470,9 @@ describe('kzpki testpack against the in-process CA and status service', () => {
           ]);
         }
         expect(small.entries.find((e) => e.role === 'subject')?.directory).toBe('employee/valid');
+        // The older generation's layout: no information-system folder.
+        expect(small.informationSystems).toBeUndefined();
+        expect(existsSync(join(rsa.dir, 'information-system'))).toBe(false);
       } finally {
         rsa.dispose();
       }

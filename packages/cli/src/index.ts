@@ -9,6 +9,7 @@ export type { EnrollReport } from './commands/enroll.js';
 export type { ProgressReporter } from './commands/support/progress.js';
 export {
   makeTestPack,
+  PACK_INFORMATION_SYSTEM_NAME,
   PACK_REVOCATION_REASON,
   PACK_STATES,
   type PackCaCertificate,
@@ -16,6 +17,7 @@ export {
   type PackEntry,
   type PackFile,
   type PackIndex,
+  type PackInformationSystem,
   type PackState,
   type PlanItem,
   planTestPack,

@@ -35,7 +35,7 @@ export function register(program: Command, ctx: Context): void {
   program
     .command('testpack')
     .description(
-      'make a test pack against a running CA: valid, revoked and expired key files for every template, CA certificates, CRLs and index.json; exit code 0 when complete, 1 on failure',
+      "make a test pack against a running CA: valid, revoked and expired key files for every template, an information system's key file per first manager's organisation (GOST packs), CA certificates, CRLs and index.json; exit code 0 when complete, 1 on failure",
     )
     .addOption(
       new Option('--ca-url <url>', 'CA base URL').default(
@@ -123,6 +123,7 @@ export function register(program: Command, ctx: Context): void {
           const pairs = index.entries.filter((e) => e.role === 'subject').length;
           ctx.io.stdout(
             `Test pack in ${outDir}: ${pairs} pairs of key files (${templates.length} templates x ${states.join('/')}), ` +
+              `${index.informationSystems?.length ? `${index.informationSystems.length} information-system key file(s), ` : ''}` +
               `${index.ca.length} CA certificates, ${index.crls.length} CRLs; password ${password}; see index.json\n`,
           );
         });

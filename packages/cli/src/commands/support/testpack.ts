@@ -10,6 +10,12 @@
  *                                    legal entities: GOST512_<ski>.p12 (with --key-algorithm
  *                                    RSA-2048: the AUTH_RSA256/RSA256 pair, as before)
  *   DIR/approvers/<BIN>/*.p12        first managers needed to approve, when not the pack's own
+ *   DIR/information-system/valid/GOST512_<ski>.p12
+ *                                    for each BIN whose first manager is in the pack (valid): the
+ *                                    certificate of one of the organisation's information systems
+ *                                    (no IIN, UID, CN = the system's name, EKU 1.2.398.3.3.4.1.2.6,
+ *                                    three years); listed in `index.json` under `informationSystems`
+ *                                    (not in a pack made with an RSA/ECDSA --key-algorithm)
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -23,6 +29,7 @@ import {
   enroll,
   enrollKeyAlgorithm,
   type FetchLike,
+  issueInformationSystem,
   type KeyFileFormat,
   KzpkiApiError,
   type OpenedKeyFile,
@@ -86,6 +93,32 @@ export interface PackEntry {
   revocation?: { reason: RevocationReason; revokedAt: string };
 }
 
+/** The name (CN) of the information system the pack certifies for each organisation. */
+export const PACK_INFORMATION_SYSTEM_NAME = 'ДОКУМЕНТООБОРОТ';
+
+/**
+ * One information-system key file in `index.json` (`informationSystems`): no person, no IIN and no
+ * application; the organisation's first manager obtained it from the cabinet.
+ */
+export interface PackInformationSystem {
+  kind: 'information-system';
+  state: 'valid';
+  bin: string;
+  organization: string;
+  /** The system's name (the certificate's CN). */
+  systemName: string;
+  /** The system's identifier (the certificate's UID). */
+  uid: string;
+  /** IIN of the first manager whose cabinet session asked for it. */
+  issuedForIin: string;
+  password: string;
+  keyAlgorithm: 'GOST-2015-512';
+  /** Folder of the key file, relative to the pack. */
+  directory: string;
+  /** The one key file (purpose `auth+sign`). */
+  files: PackFile[];
+}
+
 /** A CA certificate in `index.json`. */
 export interface PackCaCertificate {
   name: string;
@@ -126,6 +159,11 @@ export interface PackIndex {
   ca: PackCaCertificate[];
   crls: PackCrl[];
   entries: PackEntry[];
+  /**
+   * The information systems' key files (absent in packs made before them and in packs with an
+   * RSA/ECDSA `keyAlgorithm`, whose layout stays the older generation's).
+   */
+  informationSystems?: PackInformationSystem[];
 }
 
 /** Options of {@link makeTestPack}. */
@@ -158,9 +196,11 @@ export interface PlanItem {
   directory: string;
 }
 
+const INFORMATION_SYSTEM_DIRECTORY = 'information-system';
+
 /** Everything the pack writes at its top level (what `--force` replaces). */
 function packEntries(): string[] {
-  return ['index.json', 'ca', 'approvers', ...Object.keys(TEMPLATES)];
+  return ['index.json', 'ca', 'approvers', INFORMATION_SYSTEM_DIRECTORY, ...Object.keys(TEMPLATES)];
 }
 
 /** Names of a previous pack in `outDir` to replace; throws when the folder holds something and `force` is off. */
@@ -223,6 +263,8 @@ function expiredValidity(now: Date): { notBefore: Date; notAfter: Date } {
 interface Approver {
   session: CabinetSession;
   sign: OpenedKeyFile;
+  /** The first manager's IIN. */
+  iin: string;
 }
 
 /**
@@ -279,6 +321,10 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
 
   const approvers = new Map<string, Approver>();
   const entries: PackEntry[] = [];
+  // GOST packs (the default) certify an information system per first manager's organisation; an
+  // RSA/ECDSA pack keeps the older generation's layout.
+  const withInformationSystems = keyAlgorithm === undefined || keyAlgorithm === 'GOST-2015-512';
+  const informationSystems: PackInformationSystem[] = [];
   // One end-entity certificate per issuing CA: where the CRLs are named.
   const leafCertificates = new Map<string, Uint8Array>();
   // The certificates the pack revoked, with their issuing CA's key id.
@@ -370,6 +416,7 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
         approvers.set(persona.bin, {
           session: await CabinetSession.loginWith({ caUrl: options.caUrl, auth, ...fetchOpt }),
           sign,
+          iin: persona.iin,
         });
       }
       if (state === 'revoked') {
@@ -394,6 +441,47 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
       entries.push(entry);
       progress.note(`${directory}: ${entry.files.map((f) => basename(f.file)).join(', ')}`);
     }
+    if (withInformationSystems) {
+      const directory = `${INFORMATION_SYSTEM_DIRECTORY}/valid`;
+      for (const [bin, a] of approvers) {
+        progress.update(plan.length, `${directory} (BIN ${bin})`);
+        const issued = await issueInformationSystem({
+          caUrl: options.caUrl,
+          session: a.session,
+          systemName: PACK_INFORMATION_SYSTEM_NAME,
+          password: options.password,
+          keyFileFormat: keyFormat,
+          ...fetchOpt,
+        });
+        const file = `${directory}/${issued.fileName}`;
+        writeKeyFile(join(options.outDir, file), issued.bytes);
+        const c = issued.certificate;
+        informationSystems.push({
+          kind: 'information-system',
+          state: 'valid',
+          bin: issued.bin,
+          organization: issued.organization,
+          systemName: issued.systemName,
+          uid: issued.uid,
+          issuedForIin: a.iin,
+          password: options.password,
+          keyAlgorithm: 'GOST-2015-512',
+          directory,
+          files: [
+            {
+              purpose: issued.purpose,
+              file,
+              serialHex: c.serialHex,
+              skiHex: c.skiHex,
+              subject: c.subject,
+              notBefore: c.notBefore,
+              notAfter: c.notAfter,
+            },
+          ],
+        });
+        progress.note(`${directory}: ${issued.fileName} (BIN ${bin}, ${issued.systemName})`);
+      }
+    }
   } finally {
     for (const a of approvers.values()) await a.session.logout().catch(() => undefined);
   }
@@ -413,6 +501,7 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
     ca: caIndex,
     crls,
     entries,
+    ...(withInformationSystems ? { informationSystems } : {}),
   };
   writeOutputFile(join(options.outDir, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
   return index;
