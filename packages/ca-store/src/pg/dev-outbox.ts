@@ -3,41 +3,17 @@
  * dev mode, shared by every CA process, newest first, bounded by count and age (pruned in the
  * statement of every append).
  */
-import type {
-  DevOutboxChannel,
-  DevOutboxInput,
-  DevOutboxLimits,
-  DevOutboxMessage,
-  DevOutboxQuery,
-} from '../types.js';
+import { type DevOutboxRow, devOutboxMessage } from '../dev-outbox-row.js';
+import type { DevOutboxInput, DevOutboxLimits, DevOutboxMessage, DevOutboxQuery } from '../types.js';
 import type { Queryable } from './database.js';
 
-interface Row {
+interface Row extends DevOutboxRow {
   id: string;
-  channel: DevOutboxChannel;
-  recipient: string;
-  sender: string;
-  subject: string | null;
-  body: string;
-  iin: string | null;
-  kind: 'otp' | 'notification';
-  code: string | null;
   created_at: Date;
 }
 
 function toMessage(r: Row): DevOutboxMessage {
-  return {
-    id: Number(r.id),
-    channel: r.channel,
-    recipient: r.recipient,
-    sender: r.sender,
-    ...(r.subject !== null ? { subject: r.subject } : {}),
-    body: r.body,
-    ...(r.iin !== null ? { iin: r.iin } : {}),
-    kind: r.kind,
-    ...(r.code !== null ? { code: r.code } : {}),
-    createdAt: r.created_at,
-  };
+  return devOutboxMessage(r, Number(r.id), r.created_at);
 }
 
 /** Deletes what `limits` no longer keeps; returns how many. */

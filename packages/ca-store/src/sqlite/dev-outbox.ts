@@ -3,41 +3,17 @@
  * mode, newest first, bounded by count and age (pruned in the transaction of every append).
  */
 import type Database from 'better-sqlite3';
-import type {
-  DevOutboxChannel,
-  DevOutboxInput,
-  DevOutboxLimits,
-  DevOutboxMessage,
-  DevOutboxQuery,
-} from '../types.js';
+import { type DevOutboxRow, devOutboxMessage } from '../dev-outbox-row.js';
+import type { DevOutboxInput, DevOutboxLimits, DevOutboxMessage, DevOutboxQuery } from '../types.js';
 import { stmt } from './statements.js';
 
-interface Row {
+interface Row extends DevOutboxRow {
   id: number;
-  channel: DevOutboxChannel;
-  recipient: string;
-  sender: string;
-  subject: string | null;
-  body: string;
-  iin: string | null;
-  kind: 'otp' | 'notification';
-  code: string | null;
   created_at: string;
 }
 
 function toMessage(r: Row): DevOutboxMessage {
-  return {
-    id: r.id,
-    channel: r.channel,
-    recipient: r.recipient,
-    sender: r.sender,
-    ...(r.subject !== null ? { subject: r.subject } : {}),
-    body: r.body,
-    ...(r.iin !== null ? { iin: r.iin } : {}),
-    kind: r.kind,
-    ...(r.code !== null ? { code: r.code } : {}),
-    createdAt: new Date(r.created_at),
-  };
+  return devOutboxMessage(r, r.id, new Date(r.created_at));
 }
 
 /** Deletes what `limits` no longer keeps; call inside a write transaction. Returns how many. */
