@@ -291,6 +291,72 @@ describe('kzpki testpack against the in-process CA and status service', () => {
   );
 
   it(
+    "`kzpki information-system` with the first manager's GOST key file writes the system's key file; anybody else is refused",
+    { timeout: 60_000 },
+    async () => {
+      const out = tempDir('kzpki-infosystem-');
+      try {
+        const manager = entryOf('first-manager', 'valid');
+        const approver = packPath(manager.directory);
+        const args = ['information-system', '--ca-url', services.caUrl, '--approver', approver];
+        const r = await run([
+          ...args,
+          '--name',
+          'ИС ТЕСТ',
+          '--uid',
+          '1.2.398.6.10.1.1',
+          '--password',
+          PASSWORD,
+          '--out',
+          out.dir,
+          '--json',
+        ]);
+        expect(r.code, r.stderr).toBe(0);
+        const report = JSON.parse(r.stdout);
+        expect(report).toMatchObject({
+          ok: true,
+          bin: manager.bin,
+          systemName: 'ИС ТЕСТ',
+          uid: '1.2.398.6.10.1.1',
+        });
+        expect(report.file.fileName).toMatch(/^GOST512_[0-9a-f]{40}\.p12$/);
+        expect(report.file.path).toBe(join(out.dir, report.file.fileName));
+        if (process.platform !== 'win32') expect(statSync(report.file.path).mode & 0o777).toBe(0o600);
+        const p12 = await openPkcs12(readFileSync(report.file.path), PASSWORD);
+        const info = inspectCertificate(p12.certificate);
+        expect(info.iin).toBeUndefined();
+        expect(info.subject.fields.CN).toBe('ИС ТЕСТ');
+        expect(info.subject.fields.UID).toBe('1.2.398.6.10.1.1');
+        expect(info.extKeyUsage).toContain('1.2.398.3.3.4.1.2.6');
+        expect(
+          independentlySigned(
+            p12.certificate,
+            readFileSync(packPath('ca/kzpki-test-issuing-gost.crt'), 'utf8'),
+          ),
+        ).toBe(true);
+        // An employee's key file logs in, but only a first manager obtains an information system's certificate.
+        const employee = await run([
+          'information-system',
+          '--ca-url',
+          services.caUrl,
+          '--approver',
+          packPath(entryOf('employee', 'valid').directory),
+          '--name',
+          'ИС ТЕСТ',
+          '--password',
+          PASSWORD,
+          '--out',
+          out.dir,
+        ]);
+        expect(employee.code).toBe(1);
+        expect(employee.stderr).toMatch(/ERR_FORBIDDEN/);
+      } finally {
+        out.dispose();
+      }
+    },
+  );
+
+  it(
     'each full CRL lists exactly the revoked certificates of its CA and is signed by it (GOST with GOST)',
     { timeout: 30_000 },
     async () => {

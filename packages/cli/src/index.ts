@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export type { EnrollReport } from './commands/enroll.js';
+export type { InformationSystemReport } from './commands/information-system.js';
 export type { ProgressReporter } from './commands/support/progress.js';
 export {
   makeTestPack,

@@ -15,6 +15,7 @@ import { register as registerCms } from './commands/cms.js';
 import { register as registerCrl } from './commands/crl.js';
 import { register as registerEnroll } from './commands/enroll.js';
 import { register as registerIin } from './commands/iin.js';
+import { register as registerInformationSystem } from './commands/information-system.js';
 import { register as registerNcalayer } from './commands/ncalayer.js';
 import { register as registerOcsp } from './commands/ocsp.js';
 import { register as registerP12 } from './commands/p12.js';
@@ -67,6 +68,7 @@ export const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerNcalayer,
   registerStackCommands,
   registerEnroll,
+  registerInformationSystem,
   registerTestpack,
 ];
 

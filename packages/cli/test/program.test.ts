@@ -25,10 +25,11 @@ describe('the kzpki program', () => {
       'ca',
       'audit',
       'enroll',
+      'information-system',
       'testpack',
     ]);
     // `start`, `ca` and `audit` are one group: the reference stack's commands (or their stand-ins).
-    expect(COMMAND_GROUPS).toHaveLength(13);
+    expect(COMMAND_GROUPS).toHaveLength(14);
     expect(program).toBeInstanceOf(Command);
   });
 
@@ -62,6 +63,7 @@ describe('the kzpki program', () => {
     [['ocsp', 'check', 'cert.pem', '--issuer']],
     [['enroll']],
     [['testpack']],
+    [['information-system', '--approver', 'keys', '--password', 'Qwerty12', '--out', 'out']],
     // an invalid value: choices, numbers, lists
     [['--lang', 'de', 'iin', 'check', '871008401427']],
     [['iin', 'generate', '--count', 'x']],
