@@ -43,6 +43,7 @@ export const CA_PROXY_ROUTES: readonly ProxyRoute[] = [
   ['GET', '/v1/cabinet/certificates'],
   ['POST', '/v1/cabinet/certificates/{serialHex}/revocation'],
   ['POST', '/v1/cabinet/certificates/{serialHex}/release'],
+  ['POST', '/v1/cabinet/information-systems'],
   ['POST', '/v1/operator/sessions'],
   ['GET', '/v1/operator/moderation'],
   ['POST', '/v1/operator/moderation/{applicationId}/decision'],
@@ -51,6 +52,7 @@ export const CA_PROXY_ROUTES: readonly ProxyRoute[] = [
   ['GET', '/v1/operator/applications/{number}/audit'],
   ['POST', '/v1/operator/expiry-sweep'],
   ['GET', '/v1/dev/sms-outbox'],
+  ['GET', '/v1/dev/email-outbox'],
   ['POST', '/v1/dev/mobile-registrations'],
 ];
 
