@@ -89,6 +89,7 @@ describe('kzpki start', () => {
       expect(caUrl).toBeDefined();
       expect(statusUrl).toBeDefined();
       expect(banner).toMatch(/dev SMS outbox:\s+http:\/\/\S+\/v1\/dev\/sms-outbox\?iin=<IIN>/);
+      expect(banner).toMatch(/dev e-mail outbox:\s+http:\/\/\S+\/v1\/dev\/email-outbox\?iin=<IIN>/);
       expect(banner).toMatch(/individual\s+850315300128/);
       expect(banner).toMatch(/first-manager\s+780203403451\s+150440000013/);
       expect(banner).toMatch(/940615400124 .*ERR_PHONE_NOT_REGISTERED/);

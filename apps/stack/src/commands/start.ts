@@ -59,9 +59,20 @@ export function banner(s: RunningServices, testMode: boolean, personas: DemoPers
       ...(s.verifyUrl
         ? ([['verification service', `${s.verifyUrl} (spec: openapi/verify.yaml)`]] as [string, string][])
         : []),
-      s.ca.context.config.devMode
-        ? ['dev SMS outbox', `${caUrl}/v1/dev/sms-outbox?iin=<IIN> (one-time codes from 1414)`]
-        : ['one-time codes', `${s.smsSpool ?? 'the SMS gateway'} (dev mode off: readable by this user only)`],
+      ...((s.ca.context.config.devMode
+        ? [
+            ['dev SMS outbox', `${caUrl}/v1/dev/sms-outbox?iin=<IIN> (one-time codes from 1414)`],
+            [
+              'dev e-mail outbox',
+              `${caUrl}/v1/dev/email-outbox?iin=<IIN> (notifications to the form's e-mail)`,
+            ],
+          ]
+        : [
+            [
+              'one-time codes',
+              `${s.smsSpool ?? 'the SMS gateway'} (dev mode off: readable by this user only)`,
+            ],
+          ]) as [string, string][]),
       ['data', s.store],
       ['test mode', testMode ? 'on: NCA test identifiers, backdated validity (expired test keys)' : 'off'],
     ]),
