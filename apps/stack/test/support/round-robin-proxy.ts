@@ -27,6 +27,12 @@ export interface RoundRobinProxy {
   close(): Promise<void>;
 }
 
+/** Request headers without the hop-by-hop ones (RFC 9110 §7.6.1). */
+function withoutHopByHop(headers: IncomingMessage['headers']): IncomingMessage['headers'] {
+  const { connection: _c, 'keep-alive': _k, ...rest } = headers;
+  return rest;
+}
+
 /** Starts a proxy in front of `upstreams` (base URLs). */
 export async function startRoundRobinProxy(upstreams: readonly string[]): Promise<RoundRobinProxy> {
   const targets = upstreams.map((u) => new URL(u));
@@ -67,10 +73,18 @@ export async function startRoundRobinProxy(upstreams: readonly string[]): Promis
         agent: false,
         method: req.method,
         path: req.url,
-        headers: { ...req.headers, host: target.host, 'x-forwarded-for': req.socket.remoteAddress ?? '' },
+        headers: {
+          ...withoutHopByHop(req.headers),
+          host: target.host,
+          'x-forwarded-for': req.socket.remoteAddress ?? '',
+        },
       },
       (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
+        // Connection management is hop by hop (RFC 9110 §7.6.1): the upstream's `Keep-Alive:
+        // timeout=5` passed on would let the client reuse a connection this proxy closes after 1 s,
+        // and a request sent on it as it closes fails ("fetch failed").
+        const { connection: _c, 'keep-alive': _k, ...headers } = up.headers;
+        res.writeHead(up.statusCode ?? 502, headers);
         up.pipe(res);
         up.on('error', () => res.destroy());
       },
