@@ -122,7 +122,12 @@ function checkPublicKey(certificate: Uint8Array): void {
   try {
     validatePublicKey(certificatePublicKeyInfo(certificate), VERIFICATION_KEY_POLICY);
   } catch (e) {
-    if (!isPkiError(e, 'ERR_UNSUPPORTED_ALGORITHM')) throw e;
+    if (isPkiError(e, 'ERR_UNSUPPORTED_ALGORITHM')) return;
+    if (isPkiError(e, 'ERR_KEY_INVALID') || isPkiError(e, 'ERR_KEY_TOO_WEAK')) throw e;
+    // A certificate that does not parse (a damaged date, say) is a malformed key store.
+    throw new PkiError('ERR_PKCS12_INVALID', 'Malformed PKCS#12 key store: its certificate does not parse', {
+      cause: e,
+    });
   }
 }
 

@@ -8,9 +8,16 @@ import { openPkcs12 } from '../../src/pkcs12/open.js';
 import { makeIdentity } from '../support/pkcs12-test-keys.js';
 
 const PASSWORD = 'Fuzz-pkcs12-1';
-const ALLOWED = ['ERR_PKCS12_BAD_PASSWORD', 'ERR_PKCS12_INVALID', 'ERR_PKCS12_UNSUPPORTED'];
+/** What `openPkcs12` documents: the three PKCS#12 codes, and the two of a certificate's invalid key. */
+const ALLOWED = [
+  'ERR_PKCS12_BAD_PASSWORD',
+  'ERR_PKCS12_INVALID',
+  'ERR_PKCS12_UNSUPPORTED',
+  'ERR_KEY_INVALID',
+  'ERR_KEY_TOO_WEAK',
+];
 
-/** Opens `bytes`; the only acceptable failures are the three PKCS#12 error codes. */
+/** Opens `bytes`; the only acceptable failures are the documented codes. */
 async function openOrTypedError(bytes: Uint8Array, password: string): Promise<string> {
   try {
     await openPkcs12(bytes, password);
@@ -96,6 +103,23 @@ describe('openPkcs12 on hostile input: only typed errors, never a hang', () => {
       });
       samples.push([format, p12], [`${format} without MAC`, withoutMac(p12)]);
     }
+  });
+
+  it('a certificate with a damaged date inside a key store is ERR_PKCS12_INVALID (found by this fuzzer)', async () => {
+    const id = await makeIdentity({ subject: 'CN=Fuzz date', algorithm: 'EC', purpose: 'auth' });
+    const der = id.der.slice();
+    // The second UTCTime (tag 0x17, length 13) is notAfter: make one of its digits a letter.
+    const times = [...der.keys()].filter((i) => der[i] === 0x17 && der[i + 1] === 0x0d);
+    const notAfter = times[1];
+    expect(notAfter).toBeDefined();
+    der[notAfter! + 4] = 0x58; // 'X'
+    const p12 = await createPkcs12({
+      privateKey: id.keys.privateKey,
+      certificate: der,
+      password: PASSWORD,
+      format: 'modern',
+    });
+    expect(await openOrTypedError(p12, PASSWORD)).toBe('ERR_PKCS12_INVALID');
   });
 
   it('the unmutated samples open (so mutations start from valid files)', async () => {
