@@ -1,9 +1,13 @@
 /** Issued certificates, revocation events and CRL numbers on PostgreSQL. */
-import type { TemplateName } from '@kzpki/pki';
+import {
+  CERTIFICATE_SELECT,
+  certificateFromRow,
+  opt,
+  type CertificateRow as SharedCertificateRow,
+} from '../certificate-row.js';
 import type { CertificateQuery, CertificateStatusChange } from '../repository.js';
 import { serialKey } from '../sqlite/certificates.js';
 import type {
-  CertificatePurpose,
   CertificateRecord,
   CertificateStatus,
   CertificateStatusRecord,
@@ -14,59 +18,12 @@ import type {
 import { applyUpdate } from './applications.js';
 import { type Queryable, REVOCATION_CHANNEL, type Tx } from './database.js';
 
-interface CertificateRow {
-  issuer_ski_hex: string;
-  serial_hex: string;
-  kind: string;
-  application_id: string | null;
-  application_number: string | null;
-  purpose: string | null;
-  template: string | null;
-  subject: string;
-  iin: string | null;
-  bin: string | null;
-  ski_hex: string;
-  spki_sha256: string;
-  der: Buffer;
-  not_before: Date;
-  not_after: Date;
-  status: string;
-  revoked_at: Date | null;
-  reason: string | null;
-  invalidity_date: Date | null;
-  created_at: Date;
-}
+type CertificateRow = SharedCertificateRow<Date>;
 
-const SELECT = `SELECT c.*, a.number AS application_number FROM certificates c
-  LEFT JOIN applications a ON a.id = c.application_id`;
-
-function opt<K extends string, V>(k: K, v: V | null | undefined): { [P in K]?: V } {
-  return (v === null || v === undefined ? {} : { [k]: v }) as { [P in K]?: V };
-}
+const SELECT = CERTIFICATE_SELECT;
 
 function toRecord(r: CertificateRow): CertificateRecord {
-  return {
-    serialHex: r.serial_hex,
-    issuerSkiHex: r.issuer_ski_hex,
-    status: r.status as CertificateStatus,
-    ...opt('revokedAt', r.revoked_at),
-    ...opt('reason', r.reason as RevocationReason | null),
-    ...opt('invalidityDate', r.invalidity_date),
-    notBefore: r.not_before,
-    notAfter: r.not_after,
-    ...opt('applicationNumber', r.application_number),
-    der: new Uint8Array(r.der),
-    spkiSha256: r.spki_sha256,
-    subject: r.subject,
-    skiHex: r.ski_hex,
-    kind: r.kind as CertificateRecord['kind'],
-    ...opt('purpose', r.purpose as CertificatePurpose | null),
-    ...opt('template', r.template as TemplateName | null),
-    ...opt('iin', r.iin),
-    ...opt('bin', r.bin),
-    ...opt('applicationId', r.application_id),
-    createdAt: r.created_at,
-  };
+  return certificateFromRow(r, (d) => d);
 }
 
 /** Inserts a certificate (unique serial and public key enforced by the schema: `ERR_DUPLICATE`). */

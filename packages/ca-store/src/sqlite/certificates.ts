@@ -1,9 +1,13 @@
 /** Issued certificates, revocation events and CRL numbers in SQLite. */
-import { normalizeSerialHex, type TemplateName } from '@kzpki/pki';
+import { normalizeSerialHex } from '@kzpki/pki';
 import type Database from 'better-sqlite3';
+import {
+  CERTIFICATE_SELECT,
+  certificateFromRow,
+  type CertificateRow as SharedCertificateRow,
+} from '../certificate-row.js';
 import type { CertificateQuery, CertificateStatusChange } from '../repository.js';
 import type {
-  CertificatePurpose,
   CertificateRecord,
   CertificateStatus,
   CertificateStatusRecord,
@@ -13,60 +17,15 @@ import type {
 } from '../types.js';
 import { applyUpdate } from './applications.js';
 import { appendAudit } from './audit.js';
-import { date, iso } from './json-codec.js';
+import { iso } from './json-codec.js';
 import { stmt } from './statements.js';
 
-interface CertificateRow {
-  issuer_ski_hex: string;
-  serial_hex: string;
-  kind: string;
-  application_id: string | null;
-  application_number: string | null;
-  purpose: string | null;
-  template: string | null;
-  subject: string;
-  iin: string | null;
-  bin: string | null;
-  ski_hex: string;
-  spki_sha256: string;
-  der: Buffer;
-  not_before: string;
-  not_after: string;
-  status: string;
-  revoked_at: string | null;
-  reason: string | null;
-  invalidity_date: string | null;
-  created_at: string;
-}
+type CertificateRow = SharedCertificateRow<string>;
 
-const SELECT = `SELECT c.*, a.number AS application_number FROM certificates c
-  LEFT JOIN applications a ON a.id = c.application_id`;
+const SELECT = CERTIFICATE_SELECT;
 
 function toRecord(r: CertificateRow): CertificateRecord {
-  const opt = <K extends string, V>(k: K, v: V | null | undefined): { [P in K]?: V } =>
-    (v === null || v === undefined ? {} : { [k]: v }) as { [P in K]?: V };
-  return {
-    serialHex: r.serial_hex,
-    issuerSkiHex: r.issuer_ski_hex,
-    status: r.status as CertificateStatus,
-    ...opt('revokedAt', date(r.revoked_at)),
-    ...opt('reason', r.reason as RevocationReason | null),
-    ...opt('invalidityDate', date(r.invalidity_date)),
-    notBefore: new Date(r.not_before),
-    notAfter: new Date(r.not_after),
-    ...opt('applicationNumber', r.application_number),
-    der: new Uint8Array(r.der),
-    spkiSha256: r.spki_sha256,
-    subject: r.subject,
-    skiHex: r.ski_hex,
-    kind: r.kind as CertificateRecord['kind'],
-    ...opt('purpose', r.purpose as CertificatePurpose | null),
-    ...opt('template', r.template as TemplateName | null),
-    ...opt('iin', r.iin),
-    ...opt('bin', r.bin),
-    ...opt('applicationId', r.application_id),
-    createdAt: new Date(r.created_at),
-  };
+  return certificateFromRow(r, (s) => new Date(s));
 }
 
 /**
