@@ -55,3 +55,4 @@ export const NCA_TEST_PASSWORD = 'Qwerty12';
 
 export { type ExternalTool, hasTool, runTool, type ToolResult, tempDir } from './external-tools.js';
 export { type IndependentGostVerifier, independentGost512 } from './independent-gost.js';
+export { sealedKeyProblem } from './sealed-key.js';
