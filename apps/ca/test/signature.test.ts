@@ -4,10 +4,8 @@
  * `false`, and a certificate for an RSA key with e = 1 — whose "signature" is just the padded hash,
  * which anybody can compute — never verifies (issue 10 #1).
  */
-import { createHash } from 'node:crypto';
 import {
   certificatePublicKeyInfo,
-  fromBase64,
   generateKeyPair,
   type IssuedCertificate,
   issueCertificate,
@@ -15,6 +13,7 @@ import {
   rootCaProfile,
   signData,
 } from '@kzpki/pki';
+import { derChildren, derTlv, pkcs1v15PaddedSha256, rsaSpkiWithExponentOne } from '@kzpki/test-fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyWithCertificate } from '../src/crypto/signature.js';
 
@@ -29,38 +28,6 @@ async function selfSigned(alg: 'RSA-2048' | 'ECDSA-P256' | 'ECDSA-P384') {
     issuerKey: keys.privateKey,
   });
   return { keys, cert };
-}
-
-/** DER TLV (definite length). */
-function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
-  const body = Buffer.concat(parts);
-  const len =
-    body.length < 128
-      ? [body.length]
-      : body.length < 256
-        ? [0x81, body.length]
-        : [0x82, body.length >> 8, body.length & 0xff];
-  return Uint8Array.from([tag, ...len, ...body]);
-}
-
-/** Children of the DER SEQUENCE at the start of `der` (short SEQUENCEs, lengths up to 2 octets). */
-function children(der: Uint8Array): Uint8Array[] {
-  const header = (at: number): [number, number] => {
-    const l = der[at + 1]!;
-    if (l < 128) return [2, l];
-    const n = l & 0x7f;
-    let v = 0;
-    for (let i = 0; i < n; i++) v = v * 256 + der[at + 2 + i]!;
-    return [2 + n, v];
-  };
-  const [h, len] = header(0);
-  const out: Uint8Array[] = [];
-  for (let p = h; p < h + len; ) {
-    const [ch, cl] = header(p);
-    out.push(der.subarray(p, p + ch + cl));
-    p += ch + cl;
-  }
-  return out;
 }
 
 describe('verifyWithCertificate', () => {
@@ -85,29 +52,18 @@ describe('verifyWithCertificate', () => {
 
   it('a certificate for an RSA key with e = 1 never verifies, not even the padded hash', async () => {
     const { cert } = certs['RSA-2048']!;
-    const [tbs, sigAlg, sigValue] = children(cert.der);
-    const fields = children(tbs!);
+    const [tbs, sigAlg, sigValue] = derChildren(cert.der);
+    const fields = derChildren(tbs!);
     // TBSCertificate: version [0], serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo.
     const spkiIndex = 6;
-    const modulusTlv = children(readSpki(fields[spkiIndex]!).subjectPublicKey)[0]!;
-    // SubjectPublicKeyInfo { rsaEncryption NULL, BIT STRING { RSAPublicKey { n, e = 1 } } }
-    const algId = children(fields[spkiIndex]!)[0]!;
-    const spki = tlv(0x30, algId, tlv(0x03, Uint8Array.of(0), tlv(0x30, modulusTlv, Uint8Array.of(2, 1, 1))));
+    const spki = rsaSpkiWithExponentOne(fields[spkiIndex]!);
     fields[spkiIndex] = spki;
-    const forged = tlv(0x30, tlv(0x30, ...fields), sigAlg!, sigValue!);
+    const forged = derTlv(0x30, derTlv(0x30, ...fields), sigAlg!, sigValue!);
     expect(certificatePublicKeyInfo(forged)).toEqual(spki); // a well-formed certificate for that key
+    expect(derChildren(readSpki(spki).subjectPublicKey)[1]).toEqual(Uint8Array.of(2, 1, 1)); // e = 1
 
-    // EMSA-PKCS1-v1_5 (RFC 8017 §9.2): 00 01 FF..FF 00 || DigestInfo(SHA-256(data)); with e = 1
-    // this is a "valid" RSA signature for the key.
-    const k = 256; // RSA-2048 modulus octets
-    const digestInfo = Buffer.concat([
-      fromBase64('MDEwDQYJYIZIAWUDBAIBBQAEIA=='),
-      createHash('sha256').update(data).digest(),
-    ]);
-    const em = new Uint8Array(k);
-    em[1] = 1;
-    em.fill(0xff, 2, k - digestInfo.length - 1);
-    em.set(digestInfo, k - digestInfo.length);
+    // EMSA-PKCS1-v1_5 of SHA-256(data): with e = 1 a "valid" RSA signature for the key.
+    const em = pkcs1v15PaddedSha256(data, 256);
     expect(await verifyWithCertificate(forged, data, em)).toBe(false);
   });
 });

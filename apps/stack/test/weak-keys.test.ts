@@ -14,66 +14,13 @@ import {
   fromBase64,
   generateKeyPair,
   inspectCertificate,
-  readSpki,
   signData,
   toBase64,
   toPem,
 } from '@kzpki/pki';
+import { derChildren, derTlv, pkcs1v15PaddedSha256, rsaSpkiWithExponentOne } from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServices, type TestServices } from '../src/testing.js';
-
-/** DER TLV (definite length). */
-function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
-  const body = Buffer.concat(parts);
-  const len =
-    body.length < 128
-      ? [body.length]
-      : body.length < 256
-        ? [0x81, body.length]
-        : [0x82, body.length >> 8, body.length & 0xff];
-  return Uint8Array.from([tag, ...len, ...body]);
-}
-
-/** Children of the DER SEQUENCE at the start of `der`. */
-function children(der: Uint8Array): Uint8Array[] {
-  const header = (at: number): [number, number] => {
-    const l = der[at + 1]!;
-    if (l < 128) return [2, l];
-    const n = l & 0x7f;
-    let v = 0;
-    for (let i = 0; i < n; i++) v = v * 256 + der[at + 2 + i]!;
-    return [2 + n, v];
-  };
-  const [h, len] = header(0);
-  const out: Uint8Array[] = [];
-  for (let p = h; p < h + len; ) {
-    const [ch, cl] = header(p);
-    out.push(der.subarray(p, p + ch + cl));
-    p += ch + cl;
-  }
-  return out;
-}
-
-/** The SubjectPublicKeyInfo of `spki` with its RSA exponent replaced by 1. */
-function exponentOne(spki: Uint8Array): Uint8Array {
-  const [algId, key] = children(spki);
-  const modulus = children(readSpki(spki).subjectPublicKey)[0]!;
-  void key;
-  return tlv(0x30, algId!, tlv(0x03, Uint8Array.of(0), tlv(0x30, modulus, Uint8Array.of(2, 1, 1))));
-}
-
-/** EMSA-PKCS1-v1_5 of SHA-256(data) for a 2048-bit key: the "signature" of any e = 1 key. */
-function paddedHash(data: Uint8Array): Uint8Array {
-  const digestInfo = Buffer.concat([
-    fromBase64('MDEwDQYJYIZIAWUDBAIBBQAEIA=='),
-    createHash('sha256').update(data).digest(),
-  ]);
-  const em = new Uint8Array(256);
-  em[1] = 1;
-  em.fill(0xff, 2, 256 - digestInfo.length - 1);
-  em.set(digestInfo, 256 - digestInfo.length);
-  return em;
-}
 
 let services: TestServices;
 let forged: Uint8Array;
@@ -83,13 +30,13 @@ beforeAll(async () => {
   const { issuing } = services.ca.context.material;
   // The built-in operator's certificate, its key swapped for e = 1, re-signed by the issuing CA.
   const template = services.ca.context.material.operator.certificate;
-  const [tbs, sigAlg] = children(template);
-  const fields = children(tbs!);
-  fields[6] = exponentOne(certificatePublicKeyInfo(template));
-  fields[1] = tlv(0x02, Uint8Array.of(0x01, 0x23, 0x45, 0x67, 0x89, 0xab)); // a serial of its own
-  const newTbs = tlv(0x30, ...fields);
+  const [tbs, sigAlg] = derChildren(template);
+  const fields = derChildren(tbs!);
+  fields[6] = rsaSpkiWithExponentOne(certificatePublicKeyInfo(template));
+  fields[1] = derTlv(0x02, Uint8Array.of(0x01, 0x23, 0x45, 0x67, 0x89, 0xab)); // a serial of its own
+  const newTbs = derTlv(0x30, ...fields);
   const signature = await signData(issuing.privateKey, newTbs);
-  forged = tlv(0x30, newTbs, sigAlg!, tlv(0x03, Uint8Array.of(0), signature));
+  forged = derTlv(0x30, newTbs, sigAlg!, derTlv(0x03, Uint8Array.of(0), signature));
   expect(inspectCertificate(forged).serialNumber).toBe('0123456789ab');
 }, 120_000);
 afterAll(async () => {
@@ -144,7 +91,7 @@ describe('crafted keys over HTTP', () => {
         body: JSON.stringify({
           challengeId: ch.challengeId,
           certificate: toPem(forged, 'CERTIFICATE'),
-          signature: toBase64(paddedHash(fromBase64(ch.toBeSigned))),
+          signature: toBase64(pkcs1v15PaddedSha256(fromBase64(ch.toBeSigned))),
         }),
       });
       expect(r.status).toBe(401);
@@ -200,11 +147,11 @@ describe('crafted keys over HTTP', () => {
     };
     const sign = await make('sign');
     const auth = await make('auth');
-    const [info, alg] = children(auth);
-    const reqFields = children(info!);
-    reqFields[2] = exponentOne(reqFields[2]!);
-    const weakInfo = tlv(0x30, ...reqFields);
-    const weak = tlv(0x30, weakInfo, alg!, tlv(0x03, Uint8Array.of(0), paddedHash(weakInfo)));
+    const [info, alg] = derChildren(auth);
+    const reqFields = derChildren(info!);
+    reqFields[2] = rsaSpkiWithExponentOne(reqFields[2]!);
+    const weakInfo = derTlv(0x30, ...reqFields);
+    const weak = derTlv(0x30, weakInfo, alg!, derTlv(0x03, Uint8Array.of(0), pkcs1v15PaddedSha256(weakInfo)));
     const r = await post('submission', {
       keyStorage: 'PKCS12',
       csrs: { auth: toPem(weak, 'CERTIFICATE REQUEST'), sign: toPem(sign, 'CERTIFICATE REQUEST') },

@@ -10,35 +10,12 @@ import {
   verifyOcspResponse,
 } from '@kzpki/pki';
 import { metricValue } from '@kzpki/server-kit';
+import { derContent, derTlv } from '@kzpki/test-fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { StatusMetrics } from '../src/metrics/status-metrics.js';
 import { OcspResponder } from '../src/ocsp/responder.js';
 import { MemoryStatusSource } from '../src/source/memory-source.js';
 import { ISSUING_ID, makeHierarchy, type TestHierarchy } from './support/hierarchy.js';
-
-/** A DER TLV with a short or long length (test-local: builds deliberately odd requests). */
-function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
-  const len = parts.reduce((n, p) => n + p.length, 0);
-  const head = len < 0x80 ? [tag, len] : len < 0x100 ? [tag, 0x81, len] : [tag, 0x82, len >> 8, len & 0xff];
-  const out = new Uint8Array(head.length + len);
-  out.set(head);
-  let o = head.length;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-/** Content octets of a DER TLV (definite lengths only). */
-function content(der: Uint8Array): Uint8Array {
-  const l = der[1]!;
-  if (l < 0x80) return der.subarray(2, 2 + l);
-  const n = l & 0x7f;
-  let len = 0;
-  for (let i = 0; i < n; i++) len = len * 256 + der[2 + i]!;
-  return der.subarray(2 + n, 2 + n + len);
-}
 
 describe('OcspResponder', () => {
   let h: TestHierarchy;
@@ -217,18 +194,21 @@ describe('OcspResponder', () => {
       issuer: h.issuing.cert.der,
       nonce: false,
     });
-    const tbs = content(good.der);
-    const requestList = content(tbs);
-    const wrongVersion = tlv(
+    const tbs = derContent(good.der);
+    const requestList = derContent(tbs);
+    const wrongVersion = derTlv(
       0x30,
-      tlv(0x30, tlv(0xa0, Uint8Array.of(0x02, 0x01, 0x01)), tlv(0x30, requestList)),
+      derTlv(0x30, derTlv(0xa0, Uint8Array.of(0x02, 0x01, 0x01)), derTlv(0x30, requestList)),
     );
-    const oneRequest = tlv(0x30, requestList); // the Request element
-    const tooMany = tlv(
+    const oneRequest = derTlv(0x30, requestList); // the Request element
+    const tooMany = derTlv(
       0x30,
-      tlv(0x30, tlv(0x30, ...Array.from({ length: 33 }, () => content(oneRequest)).map((c) => tlv(0x30, c)))),
+      derTlv(
+        0x30,
+        derTlv(0x30, ...Array.from({ length: 33 }, () => derContent(oneRequest)).map((c) => derTlv(0x30, c))),
+      ),
     );
-    const empty = tlv(0x30, tlv(0x30, tlv(0x30)));
+    const empty = derTlv(0x30, derTlv(0x30, derTlv(0x30)));
     let seed = 99;
     const random = Uint8Array.from({ length: 200 }, () => {
       seed = (seed * 16807) % 2147483647;

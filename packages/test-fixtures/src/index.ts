@@ -53,6 +53,13 @@ export function ncaFixturePath(relativePath: string): string {
 /** The NCA test password of every key store in the fixtures. */
 export const NCA_TEST_PASSWORD = 'Qwerty12';
 
+export {
+  derChildren,
+  derContent,
+  derTlv,
+  pkcs1v15PaddedSha256,
+  rsaSpkiWithExponentOne,
+} from './der-craft.js';
 export { type ExternalTool, hasTool, runTool, type ToolResult, tempDir } from './external-tools.js';
 export { type IndependentGostVerifier, independentGost512 } from './independent-gost.js';
 export { sealedKeyProblem } from './sealed-key.js';
