@@ -6,9 +6,11 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { toHex } from '../der/encoding.js';
+import { toDer, toHex } from '../der/encoding.js';
+import { DER_TAG, DerReader, withDerErrors } from '../der/reader.js';
 import { PkiError } from '../errors.js';
 import { type CertificateInput, parseCertificate } from '../x509/certificate.js';
+import { decodeCertificateFields, KEY_USAGE_BIT } from '../x509/certificate-fields.js';
 import { keyIdHash } from '../x509/ski.js';
 import { PKCS12_OIDS } from './oids.js';
 
@@ -34,22 +36,37 @@ const EC_CURVE_BITS: Readonly<Record<string, string>> = {
   [PKCS12_OIDS.secp521r1]: '521',
 };
 
-/** `true` when the certificate is an NCA AUTH certificate: keyEncipherment or clientAuth. */
-function isAuthCertificate(cert: pkijs.Certificate): boolean {
-  for (const ext of cert.extensions ?? []) {
-    if (ext.extnID === PKCS12_OIDS.keyUsage) {
-      const parsed = asn1js.fromBER(ext.extnValue.valueBlock.valueHexView);
-      if (parsed.offset !== -1 && parsed.result instanceof asn1js.BitString) {
-        const bits = parsed.result.valueBlock.valueHexView;
-        // KeyUsage bit 2 (keyEncipherment) is the 0x20 bit of the first byte.
-        if (bits.length > 0 && (bits[0]! & 0x20) !== 0) return true;
-      }
-    }
-    if (ext.extnID === PKCS12_OIDS.extKeyUsage && ext.parsedValue instanceof pkijs.ExtKeyUsage) {
-      if (ext.parsedValue.keyPurposes.includes(PKCS12_OIDS.clientAuth)) return true;
-    }
+/**
+ * The DER of a certificate given in any form, without the full pkijs parse (the DER reader that
+ * reads the fields checks what it reads).
+ */
+function derOf(certificate: CertificateInput): Uint8Array {
+  if (certificate instanceof pkijs.Certificate) return new Uint8Array(certificate.toSchema().toBER(false));
+  try {
+    return toDer(
+      certificate,
+      typeof certificate === 'string' && certificate.includes('BEGIN CERTIFICATE')
+        ? 'CERTIFICATE'
+        : undefined,
+    );
+  } catch (cause) {
+    throw new PkiError('ERR_CERTIFICATE_INVALID', 'Certificate is not PEM, DER or base64', { cause });
   }
-  return false;
+}
+
+/** The algorithm OID of a SubjectPublicKeyInfo and its parameters when they are an OID (a curve). */
+function spkiAlgorithm(spki: Uint8Array): { algorithm: string; parameter?: string } {
+  return withDerErrors('ERR_CERTIFICATE_INVALID', 'certificate', () => {
+    const r: DerReader = new DerReader(spki, 'ERR_CERTIFICATE_INVALID', 'certificate');
+    const [algEl] = r.childList(r.root(DER_TAG.SEQUENCE, 'SubjectPublicKeyInfo'));
+    if (algEl?.tag !== DER_TAG.SEQUENCE) r.fail('bad SubjectPublicKeyInfo', 0);
+    const [oidEl, paramsEl] = r.childList(algEl);
+    if (oidEl?.tag !== DER_TAG.OID) r.fail('bad AlgorithmIdentifier', algEl.start);
+    return {
+      algorithm: r.oid(oidEl),
+      ...(paramsEl?.tag === DER_TAG.OID ? { parameter: r.oid(paramsEl) } : {}),
+    };
+  });
 }
 
 /**
@@ -72,15 +89,19 @@ function isAuthCertificate(cert: pkijs.Certificate): boolean {
  *   `ERR_UNSUPPORTED_ALGORITHM` for key types without an NCA naming convention.
  */
 export function ncaKeyFileName(certificate: CertificateInput): string {
-  const cert = parseCertificate(certificate);
-  const ski = certificateKeyId(cert);
-  const algorithm = cert.subjectPublicKeyInfo.algorithm.algorithmId;
-  const auth = isAuthCertificate(cert) ? 'AUTH_' : '';
+  // Read at the DER level: a full pkijs parse costs about 2 ms, more than the rest of presenting
+  // a certificate, and nothing here is trusted on the strength of it (the name is a label).
+  const fields = decodeCertificateFields(derOf(certificate));
+  const ski = toHex(fields.subjectKeyIdentifier ?? keyIdHash(fields.publicKeyBits));
+  const { algorithm, parameter } = spkiAlgorithm(fields.spki);
+  // AUTH: keyUsage keyEncipherment, or extendedKeyUsage clientAuth.
+  const isAuth =
+    allowsKeyUsageBit(fields.keyUsage, KEY_USAGE_BIT.keyEncipherment) ||
+    (fields.extKeyUsage?.includes(PKCS12_OIDS.clientAuth) ?? false);
+  const auth = isAuth ? 'AUTH_' : '';
   if (algorithm === PKCS12_OIDS.rsaEncryption) return `${auth}RSA256_${ski}.p12`;
   if (algorithm === PKCS12_OIDS.ecPublicKey) {
-    const params = cert.subjectPublicKeyInfo.algorithm.algorithmParams;
-    const curve =
-      params instanceof asn1js.ObjectIdentifier ? EC_CURVE_BITS[params.valueBlock.toString()] : undefined;
+    const curve = parameter === undefined ? undefined : EC_CURVE_BITS[parameter];
     if (curve) return `${auth}ECDSA${curve}_${ski}.p12`;
   }
   if (algorithm === PKCS12_OIDS.gost2004) return `GOSTKNCA_${ski}.p12`;
@@ -89,4 +110,9 @@ export function ncaKeyFileName(certificate: CertificateInput): string {
     'ERR_UNSUPPORTED_ALGORITHM',
     `No NCA key file naming convention for key algorithm ${algorithm}`,
   );
+}
+
+/** `true` when keyUsage is present and has `bit` set (an absent keyUsage grants no AUTH name). */
+function allowsKeyUsageBit(keyUsage: number | undefined, bit: number): boolean {
+  return keyUsage !== undefined && (keyUsage & (1 << bit)) !== 0;
 }

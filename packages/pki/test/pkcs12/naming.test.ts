@@ -8,7 +8,9 @@ import {
   tempDir,
 } from '@kzpki/test-fixtures';
 import { describe, expect, it } from 'vitest';
-import { ncaKeyFileName } from '../../src/pkcs12/naming.js';
+import { toPem } from '../../src/der/encoding.js';
+import { certificateKeyId, ncaKeyFileName } from '../../src/pkcs12/naming.js';
+import { parseCertificate } from '../../src/x509/certificate.js';
 import { makeIdentity } from '../support/pkcs12-test-keys.js';
 
 /** The SKI extension value as OpenSSL prints it, lower-case hex without colons. */
@@ -46,8 +48,22 @@ describe('ncaKeyFileName on generated certificates', () => {
     expect(ncaKeyFileName(bare.der)).toBe(`RSA256_${bare.ski}.p12`);
   });
 
+  it('reads the certificate at the DER level: every input form names it alike, the SKI as pkijs reads it', async () => {
+    const auth = await makeIdentity({ subject: 'CN=A', purpose: 'auth' });
+    const sign = await makeIdentity({ subject: 'CN=S', purpose: 'sign' });
+    for (const id of [auth, sign]) {
+      const name = ncaKeyFileName(id.der);
+      expect(name).toBe(`${id === auth ? 'AUTH_' : ''}RSA256_${certificateKeyId(id.der)}.p12`);
+      expect(ncaKeyFileName(toPem(id.der, 'CERTIFICATE'))).toBe(name);
+      expect(ncaKeyFileName(parseCertificate(id.der))).toBe(name);
+    }
+  });
+
   it('rejects malformed certificates', () => {
     expect(() => ncaKeyFileName(new Uint8Array([0x30, 0x00]))).toThrow(
+      expect.objectContaining({ code: 'ERR_CERTIFICATE_INVALID' }),
+    );
+    expect(() => ncaKeyFileName('not a certificate')).toThrow(
       expect.objectContaining({ code: 'ERR_CERTIFICATE_INVALID' }),
     );
   });
