@@ -144,7 +144,7 @@ export function generateGostKeyPair(algorithm: GostAlgorithmId = 'gost2015-512')
 const KEY_CACHE_SIZE = 16;
 const keyCache = new Map<string, { alg: GostAlgorithm; point: GostPoint; uses: number }>();
 
-function cachedKey(spki: Uint8Array): { alg: GostAlgorithm; point: GostPoint } {
+function cachedKey(spki: Uint8Array): { alg: GostAlgorithm; point: GostPoint; uses: number } {
   const id = spkiId(spki);
   const hit = keyCache.get(id);
   if (hit) {
@@ -200,5 +200,5 @@ export function verifyGost(
     throw new PkiError('ERR_INVALID_ARGUMENT', 'signature must be bytes');
   if (key.alg !== alg || signature.length !== 2 * alg.size) return false;
   const sig = decodeGostSignature(alg.size, signature);
-  return gostVerifyDigest(curveOf(alg), key.point, alg.hash(bytes), sig);
+  return gostVerifyDigest(curveOf(alg), key.point, alg.hash(bytes), sig, key.uses >= 2);
 }

@@ -17,6 +17,7 @@
 import { invert, mod } from '@noble/curves/abstract/modular';
 import { bytesToNumberLE } from '@noble/curves/utils';
 import type { GostCurve, GostPoint } from './curves.js';
+import { mulAddBaseUnsafe } from './multiply.js';
 
 /** A signature as integers. */
 export interface GostSignatureValue {
@@ -75,12 +76,16 @@ export function gostSignDigest(
 /**
  * Verifies (r, s) over a digest with public point `Q`, which the caller has validated (on the
  * curve, in the prime-order subgroup, not the identity: see `decodeGostPublicKey`).
+ * `qHasTable`: true when `Q.precompute()` has given Q noble's window table (the key cache of
+ * keys.ts does so for a key's second use); then both products use noble's tables, otherwise
+ * Shamir's trick over wNAF digits (multiply.ts), faster for a point without a table.
  */
 export function gostVerifyDigest(
   curve: GostCurve,
   Q: GostPoint,
   digest: Uint8Array,
   sig: GostSignatureValue,
+  qHasTable = false,
 ): boolean {
   const { q } = curve.params;
   const { r, s } = sig;
@@ -89,9 +94,12 @@ export function gostVerifyDigest(
   const v = invert(e, q);
   const z1 = mod(s * v, q);
   const z2 = mod(-r * v, q);
-  // Public values only: variable-time multiplication is fine here. BASE uses noble's precomputed
-  // window table; Q its own table when `Q.precompute()` was called (see the key cache of keys.ts).
-  const C = curve.Point.BASE.multiplyUnsafe(z1).add(Q.multiplyUnsafe(z2));
+  // Public values only: variable-time multiplication is fine here. With tables (noble's, made
+  // for BASE and, by `Q.precompute()`, for Q) no doubling is left; without one for Q, a single
+  // chain of doublings serves both products.
+  const C = qHasTable
+    ? curve.Point.BASE.multiplyUnsafe(z1).add(Q.multiplyUnsafe(z2))
+    : mulAddBaseUnsafe(curve, z1, Q, z2);
   if (C.is0()) return false;
   return mod(C.toAffine().x, q) === r;
 }
