@@ -86,6 +86,12 @@ async function complete(a: Applicant): Promise<void> {
   expect(dl.body.certificates.map((c: { serialHex: string }) => c.serialHex)).toEqual(
     issued.body.certificates.map((c: { serialHex: string }) => c.serialHex),
   );
+  // Each key must sign its own certificate's challenge: the AUTH key's signature for the SIGN
+  // certificate (and the reverse) is no proof, and the application stays issued.
+  const swapped = await a.install((purpose) => (purpose === 'auth' ? a.sign : a.auth)!.keys.privateKey);
+  expect(swapped.status).toBe(422);
+  expect(swapped.body.code).toBe('ERR_PROOF_OF_POSSESSION_INVALID');
+  expect((await a.get()).body.status).toBe('issued');
   const inst = await a.install();
   expect(inst.status).toBe(200);
   expect(inst.body.status).toBe('installed');
@@ -104,7 +110,10 @@ describe('individual', () => {
       sentTo: '+7 701 *** ** 33',
     });
     expect(started.body.nextActions).toEqual(['resendOtp', 'verifyOtp']);
-    expect((await a.verify()).body.application.status).toBe('phone-verified');
+    const verified = await a.verify();
+    expect(verified.body.application.status).toBe('phone-verified');
+    expect(verified.body.application.nextActions).toEqual(['submitDigitalIdPhone']);
+    await a.confirmDigitalIdPhone();
     const ident = await a.identify();
     expect(ident.body.recognizedDocument).toMatchObject({
       surname: 'АХМЕТОВ',
@@ -138,6 +147,8 @@ describe('individual', () => {
     expect(status.body.history.map((h: { status: string }) => h.status)).toEqual([
       'otp-sent',
       'phone-verified',
+      'digital-id-code-sent',
+      'digital-id-phone-verified',
       'document-recognized',
       'identified',
       'consent-given',

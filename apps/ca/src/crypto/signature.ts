@@ -18,8 +18,26 @@ export async function verifyWithCertificate(
   data: Uint8Array,
   signature: Uint8Array,
 ): Promise<boolean> {
+  let publicKeyInfo: Uint8Array;
   try {
-    const publicKeyInfo = certificatePublicKeyInfo(certificateDer);
+    publicKeyInfo = certificatePublicKeyInfo(certificateDer);
+  } catch {
+    return false;
+  }
+  return verifyWithPublicKeyInfo(publicKeyInfo, data, signature);
+}
+
+/**
+ * {@link verifyWithCertificate} with the certified SubjectPublicKeyInfo itself, when the CA
+ * already holds it (the key of a request it certified): saves reading the certificate (a full
+ * pkijs parse, about 2 ms). The key is validated the same way; never throws for bad input.
+ */
+export async function verifyWithPublicKeyInfo(
+  publicKeyInfo: Uint8Array,
+  data: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  try {
     const algorithm = defaultSignatureAlgorithm(publicKeyInfo).oid;
     return await verifySignature({ data, algorithm, signature, publicKeyInfo });
   } catch {
