@@ -447,6 +447,33 @@ describe('legal entities with one GOST certificate, through the flow', () => {
       422,
       'ERR_CSR_SUBJECT_MISMATCH',
     );
+    // A backdated validity (an "expired" test pack's information system): refused outside test
+    // mode, issued as asked in test mode.
+    const backdated = { notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2026-06-01T00:00:00.000Z' };
+    expectProblem(
+      await call(t.url, 'POST', '/v1/cabinet/information-systems', {
+        token,
+        body: { csr: await request(), validity: backdated },
+      }),
+      422,
+      'ERR_TEST_MODE_REQUIRED',
+    );
+    const now = t.ca.context.now();
+    const validity = {
+      notBefore: new Date(Math.max(now.getTime() - 300 * 86_400_000, m.gostIssuing.notBefore.getTime())),
+      notAfter: new Date(now.getTime() - 60_000),
+    };
+    expect(validity.notBefore.getTime()).toBeLessThan(validity.notAfter.getTime());
+    const testModeCtx = { ...t.ca.context, config: { ...t.ca.context.config, testMode: true } };
+    const expired = await issueInformationSystemCertificate(
+      testModeCtx,
+      { iin: '900720301239', bin: org.bin, organization: org.name, roles: ['legal-entity', 'first-manager'] },
+      await request(),
+      { validity },
+    );
+    expect(expired.notAfter.getTime()).toBe(Math.floor(validity.notAfter.getTime() / 1000) * 1000);
+    expect(expired.notAfter.getTime()).toBeLessThan(now.getTime());
+    expect(inspectCertificate(expired.der).iin).toBeUndefined();
     // Without a cabinet session: 401; a holder who is not the organisation's first manager: ERR_FORBIDDEN.
     expect(
       (await call(t.url, 'POST', '/v1/cabinet/information-systems', { body: { csr: await request() } }))

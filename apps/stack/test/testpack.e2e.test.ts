@@ -8,8 +8,9 @@
  * knows no KZ GOST), the status service's OCSP responder (through `kzpki ocsp check`), and Java
  * keytool (RSA files). A second, small pack with `--key-algorithm RSA-2048` keeps the older
  * generation's layout for legal entities. Each organisation whose first manager is in the pack gets
- * an information system's GOST key file (`information-system/valid/`, `index.json`
- * `informationSystems`), checked the same ways.
+ * an information system's GOST key file in each state, like the pairs
+ * (`information-system/{valid,revoked,expired}/`, `index.json` `informationSystems` with the
+ * state), checked the same ways.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -218,8 +219,8 @@ describe('kzpki testpack against the in-process CA and status service', () => {
   );
 
   it(
-    "an information system's key file per first manager's organisation: no IIN, UID and name, EKU .2.6, three years, chained to the GOST root",
-    { timeout: 60_000 },
+    "an information system's key file per first manager's organisation and state: no IIN, UID and name, EKU .2.6, three years (expired: backdated), chained to the GOST root; OCSP good or revoked",
+    { timeout: 90_000 },
     async () => {
       const systems = index.informationSystems ?? [];
       // Every BIN whose first manager the pack enrolled (valid), the pack's own and the approvers.
@@ -229,7 +230,11 @@ describe('kzpki testpack against the in-process CA and status service', () => {
           .map((e) => e.bin as string),
       );
       expect(bins.size).toBeGreaterThan(0);
-      expect(systems.map((s) => s.bin).sort()).toEqual([...bins].sort());
+      // Each BIN in each state, in the pack's order of states.
+      expect(systems.map((s) => `${s.bin}/${s.state}`).sort()).toEqual(
+        [...bins].flatMap((b) => STATES.map((st) => `${b}/${st}`)).sort(),
+      );
+      const gostCrl = parseCrl(readFileSync(packPath('ca/kzpki-test-issuing-gost.crl')));
       const root = readFileSync(packPath('ca/kzpki-test-root-gost.crt'), 'utf8');
       const issuing = readFileSync(packPath('ca/kzpki-test-issuing-gost.crt'), 'utf8');
       const profile = informationSystemProfile();
@@ -239,10 +244,9 @@ describe('kzpki testpack against the in-process CA and status service', () => {
         );
         expect(s).toMatchObject({
           kind: 'information-system',
-          state: 'valid',
           keyAlgorithm: GOST,
           password: PASSWORD,
-          directory: 'information-system/valid',
+          directory: `information-system/${s.state}`,
           systemName: 'ДОКУМЕНТООБОРОТ',
           uid: `IS${s.bin}`,
           organization: manager?.organization,
@@ -251,7 +255,9 @@ describe('kzpki testpack against the in-process CA and status service', () => {
         expect(s.files).toHaveLength(1);
         const f = s.files[0] as (typeof s.files)[number];
         expect(f.purpose).toBe('auth+sign');
-        expect(f.file).toMatch(/^information-system\/valid\/GOST512_[0-9a-f]{40}\.p12$/);
+        expect(f.file.startsWith(`information-system/${s.state}/`)).toBe(true);
+        expect(basename(f.file)).toMatch(/^GOST512_[0-9a-f]{40}\.p12$/);
+        expect(s.revocation !== undefined).toBe(s.state === 'revoked');
         if (process.platform !== 'win32') expect(statSync(packPath(f.file)).mode & 0o777).toBe(0o600);
         const p12 = await openPkcs12(readFileSync(packPath(f.file)), s.password);
         expect(p12.signingKey).toBeInstanceOf(GostPrivateKey);
@@ -274,18 +280,32 @@ describe('kzpki testpack against the in-process CA and status service', () => {
           expect.arrayContaining(['1.2.398.3.3.4.1.2', '1.2.398.3.3.4.1.2.6']),
         );
         expect(info.policies).toEqual(['1.2.398.3.3.2']);
-        expect((Date.parse(info.notAfter) - Date.parse(info.notBefore)) / 86_400_000).toBe(3 * 365);
+        const expired = Date.parse(info.notAfter) < now.getTime();
+        expect(expired).toBe(s.state === 'expired');
+        // Three years, or the backdated year of the expired state (as the expired pairs).
+        expect((Date.parse(info.notAfter) - Date.parse(info.notBefore)) / 86_400_000).toBe(
+          s.state === 'expired' ? 365 : 3 * 365,
+        );
+        const listed = gostCrl.find(f.serialHex);
+        if (s.state === 'revoked') expect(listed?.reason).toBe('keyCompromise');
+        else expect(listed).toBeUndefined();
         expect(info.crlUrls).toEqual([`${services.statusUrl}/crl/kzpki-test-issuing-gost.crl`]);
         const chain = await verifyChain({
           certificate: p12.certificate,
           intermediates: [issuing],
           trustAnchors: [root],
+          ...(expired ? { at: new Date(Date.parse(info.notAfter) - 86_400_000) } : {}),
         });
         expect(chain.valid).toBe(true);
         expect(independentlySigned(p12.certificate, issuing)).toBe(true);
         expect(p12.chain.map((c) => inspectCertificate(c).keyAlgorithm)).toEqual([GOST, GOST]);
-        const r = await run(['ocsp', 'check', packPath(f.file), '--password', PASSWORD, '--json']);
-        expect(JSON.parse(r.stdout)).toMatchObject({ status: 'good', verified: true });
+        if (s.state !== 'expired') {
+          const r = await run(['ocsp', 'check', packPath(f.file), '--password', PASSWORD, '--json']);
+          expect(JSON.parse(r.stdout)).toMatchObject({
+            status: s.state === 'valid' ? 'good' : 'revoked',
+            verified: true,
+          });
+        }
       }
     },
   );

@@ -169,10 +169,28 @@ export class CabinetSession {
    * only): one GOST R 34.10-2015 512-bit request (PEM) naming the system; see
    * `issueInformationSystem` for the whole step with the key and the key file.
    * @throws {KzpkiApiError} the CA's refusal (`ERR_FORBIDDEN`, `ERR_CSR_SUBJECT_MISMATCH`,
-   *   `ERR_CSR_KEY_REUSED`, ...).
+   *   `ERR_CSR_KEY_REUSED`, ...; `ERR_TEST_MODE_REQUIRED` for a `validity` outside test mode).
    */
-  async requestInformationSystemCertificate(csr: string): Promise<IssuedGostCertificateData> {
-    return unwrap(this.ca.POST('/v1/cabinet/information-systems', { body: { csr } }));
+  async requestInformationSystemCertificate(
+    csr: string,
+    options: { validity?: { notBefore: Date; notAfter: Date } } = {},
+  ): Promise<IssuedGostCertificateData> {
+    const { validity } = options;
+    return unwrap(
+      this.ca.POST('/v1/cabinet/information-systems', {
+        body: {
+          csr,
+          ...(validity
+            ? {
+                validity: {
+                  notBefore: validity.notBefore.toISOString(),
+                  notAfter: validity.notAfter.toISOString(),
+                },
+              }
+            : {}),
+        },
+      }),
+    );
   }
 
   /** The CA certificates of both hierarchies (root, issuing CA, OCSP responder; RSA and GOST). */

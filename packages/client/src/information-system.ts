@@ -49,6 +49,11 @@ export interface IssueInformationSystemOptions {
   skipPasswordPolicy?: boolean;
   /** Put the GOST issuing CA and root into the key file (default true, as `enroll()`). */
   includeChain?: boolean;
+  /**
+   * Test mode only (the CA refuses it otherwise with `ERR_TEST_MODE_REQUIRED`): a backdated
+   * validity, as `enroll()`'s, e.g. for the "expired" information system of a test pack.
+   */
+  validity?: { notBefore: Date; notAfter: Date };
   fetch?: FetchLike;
 }
 
@@ -118,6 +123,9 @@ export async function issueInformationSystem(
     throw invalid("systemName (the information system's name) is required");
   }
   if (typeof options.password !== 'string') throw invalid('password must be a string');
+  if (options.validity && !(options.validity.notBefore < options.validity.notAfter)) {
+    throw invalid('validity.notBefore must be before validity.notAfter');
+  }
   if (!options.session && !(options.approverKeyFile instanceof Uint8Array)) {
     throw invalid("Pass the first manager's key file (approverKeyFile) or an open cabinet session");
   }
@@ -158,7 +166,10 @@ export async function issueInformationSystem(
     }
     const key = GostPrivateKey.generate('gost2015-512');
     const csr = await createCsr({ keys: { privateKey: key }, subject, profile: informationSystemProfile() });
-    const certificate = await session.requestInformationSystemCertificate(toPem(csr, 'CERTIFICATE REQUEST'));
+    const certificate = await session.requestInformationSystemCertificate(
+      toPem(csr, 'CERTIFICATE REQUEST'),
+      options.validity ? { validity: options.validity } : {},
+    );
     const der = fromBase64(certificate.der);
     const info = inspectCertificate(der);
     if (

@@ -36,6 +36,7 @@ describe('issueInformationSystem() before the first request', () => {
     [{ systemName: undefined }],
     [{ approverKeyFile: undefined }],
     [{ caUrl: '' }],
+    [{ validity: { notBefore: new Date('2025-02-01'), notAfter: new Date('2025-01-01') } }],
   ])('ERR_INVALID_ARGUMENT for %j, with nothing sent', async (override) => {
     server = await startServer(() => json(500, {}));
     const options = { ...base(server.url), ...override } as IssueInformationSystemOptions;

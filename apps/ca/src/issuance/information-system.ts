@@ -17,6 +17,7 @@ import { CaError } from '../errors.js';
 import { certificateRecord } from './certificate-record.js';
 import type { CaContext } from './context.js';
 import { GOST_KEY_ALGORITHMS, verifyRequest } from './csr-policy.js';
+import { checkValidity, type IssueOptions } from './issue.js';
 
 /** The cabinet holder asking (from the session's certificate). */
 export interface InformationSystemRequester {
@@ -33,7 +34,9 @@ const norm = (v: string | undefined): string => (v ?? '').trim().replace(/\s+/g,
  * @throws {CaError} `ERR_FORBIDDEN` unless the requester is a first manager of an organisation;
  *   the request checks of `verifyRequest` (GOST-2015-512 only); `ERR_CSR_SUBJECT_MISMATCH` for an
  *   IIN in the subject, a missing CN or UID, another BIN or organisation name;
- *   `ERR_CSR_TEMPLATE_MISMATCH` for usages the template does not grant; `ERR_CSR_KEY_REUSED`.
+ *   `ERR_CSR_TEMPLATE_MISMATCH` for usages the template does not grant; `ERR_CSR_KEY_REUSED`;
+ *   `ERR_TEST_MODE_REQUIRED` / `ERR_VALIDITY_INVALID` for an explicit validity (test mode only,
+ *   checked as for applications: the "expired" information systems of test packs).
  * @example
  * ```ts
  * const record = await issueInformationSystemCertificate(ctx, session.holder, csrPem);
@@ -43,6 +46,7 @@ export async function issueInformationSystemCertificate(
   ctx: CaContext,
   requester: InformationSystemRequester,
   csrText: string,
+  opts: IssueOptions = {},
 ): Promise<CertificateRecord> {
   const bin = requester.bin;
   if (bin === undefined || !requester.roles.includes('first-manager')) {
@@ -51,6 +55,8 @@ export async function issueInformationSystemCertificate(
       "Only the organisation's first manager obtains its information systems' certificates",
     );
   }
+  // Before the request is looked at: outside test mode no explicit validity is taken at all.
+  checkValidity(ctx, opts.validity, 'gost');
   const csr = await verifyRequest(csrText, GOST_KEY_ALGORITHMS);
   const attr = (oid: string) => csr.subject.find((a) => a.type === oid)?.value;
   const mismatch = (why: string) => new CaError('ERR_CSR_SUBJECT_MISMATCH', why);
@@ -90,7 +96,7 @@ export async function issueInformationSystemCertificate(
     profile,
     issuer: gostIssuing.certificate,
     issuerKey: gostIssuing.privateKey,
-    validity: { notBefore: ctx.now() },
+    validity: opts.validity ?? { notBefore: ctx.now() },
     urls: endEntityUrls(ctx.config.statusBaseUrl, 'gost'),
   });
   const record = certificateRecord(issued, {

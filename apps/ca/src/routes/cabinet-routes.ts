@@ -117,7 +117,15 @@ export const cabinetHandlers = {
 
   async issueInformationSystemCertificate(ctx, req) {
     const holder = await holderOf(ctx, req);
-    const record = await issueInformationSystemCertificate(ctx, holder, req.body.csr);
+    const validity = req.body.validity;
+    const record = await issueInformationSystemCertificate(
+      ctx,
+      holder,
+      req.body.csr,
+      validity
+        ? { validity: { notBefore: new Date(validity.notBefore), notAfter: new Date(validity.notAfter) } }
+        : {},
+    );
     return { status: 201, body: presentIssuedGost(record) };
   },
 

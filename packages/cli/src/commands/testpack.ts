@@ -35,7 +35,7 @@ export function register(program: Command, ctx: Context): void {
   program
     .command('testpack')
     .description(
-      "make a test pack against a running CA: valid, revoked and expired key files for every template, an information system's key file per first manager's organisation (GOST packs), CA certificates, CRLs and index.json; exit code 0 when complete, 1 on failure",
+      "make a test pack against a running CA: valid, revoked and expired key files for every template, an information system's key file per first manager's organisation in each state (GOST packs), CA certificates, CRLs and index.json; exit code 0 when complete, 1 on failure",
     )
     .addOption(
       new Option('--ca-url <url>', 'CA base URL').default(

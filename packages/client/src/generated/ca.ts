@@ -494,7 +494,8 @@ export interface paths {
          *     organisation's name and BIN; no IIN), extKeyUsage 1.2.398.3.3.4.1.2 + 1.2.398.3.3.4.1.2.6,
          *     policy 1.2.398.3.3.2, three years, from the GOST issuing CA. Only the first manager of the
          *     organisation asks for it, from the personal cabinet; the request's key must be valid (on the
-         *     curve, not the identity) and never certified before.
+         *     curve, not the identity) and never certified before. In test mode the body may backdate the
+         *     validity (`validity`, checked as for `issueCertificates`: the "expired" state of a test pack).
          */
         post: operations["issueInformationSystemCertificate"];
         delete?: never;
@@ -1025,6 +1026,11 @@ export interface components {
         };
         InformationSystemRequest: {
             csr: components["schemas"]["CertificateRequestText"] & unknown;
+            /** @description Test mode only. Backdated or shortened validity (e.g. for "expired" test packs), checked as for `issueCertificates`. */
+            validity?: {
+                notBefore: components["schemas"]["Timestamp"];
+                notAfter: components["schemas"]["Timestamp"];
+            };
         };
         IssuanceRequest: {
             /** @description Test mode only. Backdated or shortened validity (e.g. for "expired" test packs). */

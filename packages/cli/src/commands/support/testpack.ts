@@ -10,12 +10,14 @@
  *                                    legal entities: GOST512_<ski>.p12 (with --key-algorithm
  *                                    RSA-2048: the AUTH_RSA256/RSA256 pair, as before)
  *   DIR/approvers/<BIN>/*.p12        first managers needed to approve, when not the pack's own
- *   DIR/information-system/valid/GOST512_<ski>.p12
- *                                    for each BIN whose first manager is in the pack (valid): the
- *                                    certificate of one of the organisation's information systems
- *                                    (no IIN, UID, CN = the system's name, EKU 1.2.398.3.3.4.1.2.6,
- *                                    three years); listed in `index.json` under `informationSystems`
- *                                    (not in a pack made with an RSA/ECDSA --key-algorithm)
+ *   DIR/information-system/<state>/GOST512_<ski>.p12
+ *                                    for each BIN whose first manager is in the pack (valid) and each
+ *                                    state of the pack: the certificate of one of the organisation's
+ *                                    information systems (no IIN, UID, CN = the system's name, EKU
+ *                                    1.2.398.3.3.4.1.2.6, three years; revoked by the first manager,
+ *                                    or expired: backdated as the expired pairs); listed in
+ *                                    `index.json` under `informationSystems`, each with its state (not
+ *                                    in a pack made with an RSA/ECDSA --key-algorithm)
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -98,11 +100,13 @@ export const PACK_INFORMATION_SYSTEM_NAME = 'ДОКУМЕНТООБОРОТ';
 
 /**
  * One information-system key file in `index.json` (`informationSystems`): no person, no IIN and no
- * application; the organisation's first manager obtained it from the cabinet.
+ * application; the organisation's first manager obtained it from the cabinet (and, for the revoked
+ * state, revoked it there).
  */
 export interface PackInformationSystem {
   kind: 'information-system';
-  state: 'valid';
+  /** Like a pair's: `valid`, `revoked` (see `revocation`) or `expired` (backdated validity). */
+  state: PackState;
   bin: string;
   organization: string;
   /** The system's name (the certificate's CN). */
@@ -117,6 +121,7 @@ export interface PackInformationSystem {
   directory: string;
   /** The one key file (purpose `auth+sign`). */
   files: PackFile[];
+  revocation?: { reason: RevocationReason; revokedAt: string };
 }
 
 /** A CA certificate in `index.json`. */
@@ -442,48 +447,77 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
       progress.note(`${directory}: ${entry.files.map((f) => basename(f.file)).join(', ')}`);
     }
     if (withInformationSystems) {
-      const directory = `${INFORMATION_SYSTEM_DIRECTORY}/valid`;
+      // The pack's states in the usual order: the same system certified three times, each time
+      // with a new key (the CA certifies a key once), told apart by folder as the pairs are.
+      const isStates = PACK_STATES.filter((st) => states.includes(st));
       for (const [bin, a] of approvers) {
-        progress.update(plan.length, `${directory} (BIN ${bin})`);
-        const issued = await issueInformationSystem({
-          caUrl: options.caUrl,
-          session: a.session,
-          systemName: PACK_INFORMATION_SYSTEM_NAME,
-          password: options.password,
-          keyFileFormat: keyFormat,
-          ...fetchOpt,
-        });
-        const file = `${directory}/${issued.fileName}`;
-        writeKeyFile(join(options.outDir, file), issued.bytes);
-        const c = issued.certificate;
-        informationSystems.push({
-          kind: 'information-system',
-          state: 'valid',
-          bin: issued.bin,
-          organization: issued.organization,
-          systemName: issued.systemName,
-          uid: issued.uid,
-          issuedForIin: a.iin,
-          password: options.password,
-          keyAlgorithm: 'GOST-2015-512',
-          directory,
-          files: [
-            {
-              purpose: issued.purpose,
-              file,
-              serialHex: c.serialHex,
-              skiHex: c.skiHex,
-              subject: c.subject,
-              notBefore: c.notBefore,
-              notAfter: c.notAfter,
-            },
-          ],
-        });
-        progress.note(`${directory}: ${issued.fileName} (BIN ${bin}, ${issued.systemName})`);
+        for (const state of isStates) {
+          const directory = `${INFORMATION_SYSTEM_DIRECTORY}/${state}`;
+          progress.update(plan.length, `${directory} (BIN ${bin})`);
+          const entry = await informationSystemOf(a, state, directory);
+          informationSystems.push(entry);
+          progress.note(
+            `${directory}: ${basename(entry.files[0]?.file ?? '')} (BIN ${bin}, ${entry.systemName})`,
+          );
+        }
       }
     }
   } finally {
     for (const a of approvers.values()) await a.session.logout().catch(() => undefined);
+  }
+
+  /** One information system's key file in `state`, issued (and revoked) through `a`'s cabinet. */
+  async function informationSystemOf(
+    a: Approver,
+    state: PackState,
+    directory: string,
+  ): Promise<PackInformationSystem> {
+    const issued = await issueInformationSystem({
+      caUrl: options.caUrl,
+      session: a.session,
+      systemName: PACK_INFORMATION_SYSTEM_NAME,
+      password: options.password,
+      keyFileFormat: keyFormat,
+      ...(state === 'expired' ? { validity: expiredValidity(now) } : {}),
+      ...fetchOpt,
+    });
+    const file = `${directory}/${issued.fileName}`;
+    writeKeyFile(join(options.outDir, file), issued.bytes);
+    const c = issued.certificate;
+    let revocation: PackInformationSystem['revocation'];
+    if (state === 'revoked') {
+      // The first manager revokes it from the cabinet, as the organisation's authority.
+      const record = await a.session.revoke(c.serialHex, PACK_REVOCATION_REASON);
+      revoked.push({
+        serialHex: c.serialHex,
+        issuer: inspectCertificate(fromBase64(c.der)).authorityKeyId,
+      });
+      revocation = { reason: PACK_REVOCATION_REASON, revokedAt: record.revokedAt ?? '' };
+    }
+    return {
+      kind: 'information-system',
+      state,
+      bin: issued.bin,
+      organization: issued.organization,
+      systemName: issued.systemName,
+      uid: issued.uid,
+      issuedForIin: a.iin,
+      password: options.password,
+      keyAlgorithm: 'GOST-2015-512',
+      directory,
+      files: [
+        {
+          purpose: issued.purpose,
+          file,
+          serialHex: c.serialHex,
+          skiHex: c.skiHex,
+          subject: c.subject,
+          notBefore: c.notBefore,
+          notAfter: c.notAfter,
+        },
+      ],
+      ...(revocation ? { revocation } : {}),
+    };
   }
 
   progress.update(plan.length + 1, 'CRLs');
