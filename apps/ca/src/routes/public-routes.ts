@@ -1,11 +1,15 @@
-/** Public operations: health, CA certificates, templates, agreement, status by number. */
+/**
+ * Public operations: health, CA certificates, templates, agreement, status by number, and the
+ * status page's installation from key files (the keys' signatures are the authority).
+ */
 
 import { buildStatusView } from '@kzpki/ca-store';
 import { TEMPLATE_NAMES, TEMPLATES } from '@kzpki/pki';
 import { isValidApplicationNumber } from '../crypto/application-number.js';
 import { CaError } from '../errors.js';
 import { limit, loadApplicationByNumber } from '../issuance/context.js';
-import { presentCaCertificate } from './present.js';
+import { installFromKeyFiles, keyFileInstallationChallenge } from '../issuance/key-file-installation.js';
+import { presentBundle, presentCaCertificate } from './present.js';
 import type { CaHandlers } from './types.js';
 
 /** Version reported by the health endpoint. */
@@ -77,5 +81,36 @@ export const publicHandlers = {
     }
     const app = await loadApplicationByNumber(ctx, number);
     return { status: 200, body: buildStatusView(app, await ctx.store.getStatusHistory(app.id)) };
+  },
+
+  async createKeyFileInstallationChallenge(ctx, req) {
+    await limit(ctx, 'statusLookupPerIp', req.ip);
+    const c = await keyFileInstallationChallenge(ctx, req.params.number);
+    const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+    return {
+      status: 201,
+      body: {
+        challengeId: c.challengeId,
+        expiresAt: c.expiresAt.toISOString(),
+        items: c.items.map((i) => ({
+          serialHex: i.serialHex,
+          purpose: i.purpose,
+          toBeSigned: b64(i.toBeSigned),
+          publicKey: b64(i.publicKey),
+        })),
+      },
+    };
+  },
+
+  async installFromKeyFiles(ctx, req) {
+    await limit(ctx, 'statusLookupPerIp', req.ip);
+    const r = await installFromKeyFiles(ctx, req.params.number, {
+      challengeId: req.body.challengeId,
+      proofs: req.body.proofs.map((p) => ({
+        serialHex: p.serialHex,
+        signature: new Uint8Array(Buffer.from(p.signature, 'base64')),
+      })),
+    });
+    return { status: 200, body: presentBundle(r.application, r.certificates, ctx.material) };
   },
 } satisfies CaHandlers;

@@ -21,6 +21,8 @@ export const CA_PROXY_ROUTES: readonly ProxyRoute[] = [
   ['GET', '/v1/templates'],
   ['GET', '/v1/agreement'],
   ['GET', '/v1/application-status/{number}'],
+  ['POST', '/v1/application-status/{number}/installation-challenge'],
+  ['POST', '/v1/application-status/{number}/installation'],
   ['POST', '/v1/applications'],
   ['GET', '/v1/applications/{applicationId}'],
   ['POST', '/v1/applications/{applicationId}/otp'],

@@ -95,6 +95,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/application-status/{number}/installation-challenge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Status page. Install the certificates into the key files made at submission (1/2)
+         * @description "Проверка статуса заявки": the applicant points at the key files their browser wrote at
+         *     submission, in any browser, without the applicant session. Issues the certificates first
+         *     when the application allows it (approved, or needing no approval), then returns one message
+         *     to sign per certificate with the public key it certifies, so that the page finds the key
+         *     file of each; valid for a few minutes, usable once. Nothing personal is returned: the
+         *     certificates come only with the proof of possession (`installFromKeyFiles`).
+         *     Rate-limited per client address like the status lookup.
+         */
+        post: operations["createKeyFileInstallationChallenge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/application-status/{number}/installation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Status page. Install the certificates into the key files made at submission (2/2)
+         * @description A signature by every certified key over its message of `createKeyFileInstallationChallenge`
+         *     marks the certificates installed ("Сертификаты установлены") and returns them with the
+         *     chain, from which the page builds the final key files. Possession of the keys is the
+         *     authority here, as on the NCA's status page. Rate-limited per client address.
+         */
+        post: operations["installFromKeyFiles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/applications": {
         parameters: {
             query?: never;
@@ -1083,6 +1132,16 @@ export interface components {
                 toBeSigned: components["schemas"]["Base64"];
             }[];
         };
+        KeyFileInstallationChallenge: {
+            challengeId: string;
+            expiresAt: components["schemas"]["Timestamp"];
+            items: {
+                serialHex: string;
+                purpose: components["schemas"]["CertificatePurpose"];
+                toBeSigned: components["schemas"]["Base64"];
+                publicKey: components["schemas"]["Base64"] & unknown;
+            }[];
+        };
         InstallationConfirmation: {
             challengeId: string;
             proofs: {
@@ -1505,6 +1564,68 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createKeyFileInstallationChallenge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The 14-digit application number. */
+                number: components["parameters"]["ApplicationNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One message to sign per certificate, with the public key it certifies. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyFileInstallationChallenge"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    installFromKeyFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The 14-digit application number. */
+                number: components["parameters"]["ApplicationNumber"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstallationConfirmation"];
+            };
+        };
+        responses: {
+            /** @description Installed; the certificates and the chain. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateBundle"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
         };
     };
