@@ -126,6 +126,93 @@ async function pkcs8Of(privateKey: CryptoKey | GostPrivateKey | Uint8Array): Pro
  *   of range.
  */
 export async function createPkcs12(options: CreatePkcs12Options): Promise<Uint8Array> {
+  const { format, iterations } = checkStoreOptions(options);
+
+  const pkcs8 = await pkcs8Of(options.privateKey);
+  const keyInfo = inspectPkcs8(pkcs8);
+  const certificate = certificateToDer(options.certificate);
+  if (keyMatchesCertificate(keyInfo, parseCertificate(certificate)) === false) {
+    throw new PkiError('ERR_INVALID_ARGUMENT', 'The private key does not belong to the certificate');
+  }
+  const chain = (options.chain ?? []).map((c) => certificateToDer(c));
+  const ski = certificateKeyId(certificate);
+  const attributes = bagAttributes(options.friendlyName ?? ski, options.localKeyId ?? ski);
+
+  const p = profile(format, iterations);
+  const password = passwordCandidates(options.password)[0]!;
+  const key = await encryptWithPassword(pkcs8, password, p.keyEncryption);
+  const keyContent = dataContentInfo(
+    encodeSafeContents([shroudedKeyBag(key.algorithm, key.ciphertext, attributes)]),
+  );
+  const certs = await encryptWithPassword(
+    encodeSafeContents([certBag(certificate, attributes), ...chain.map((der) => certBag(der))]),
+    password,
+    p.certEncryption,
+  );
+  const certsContent = encryptedDataContentInfo(certs.algorithm, certs.ciphertext);
+  const authSafe = encodeAuthenticatedSafe(
+    p.keyFirst ? [keyContent, certsContent] : [certsContent, keyContent],
+  );
+  return encodePfx(authSafe, await createMacData(p.mac, password, authSafe));
+}
+
+/** Options of {@link createKeyPkcs12}: those of `createPkcs12` without the certificates. */
+export interface CreateKeyPkcs12Options extends Omit<CreatePkcs12Options, 'certificate' | 'chain'> {
+  /** friendlyName of the key; required here, as there is no certificate to take the SKI from. */
+  friendlyName: string;
+  /** localKeyID as hex (default: none); the SKI the certificate will carry, where known. */
+  localKeyId?: string;
+}
+
+/**
+ * Creates a password-protected PKCS #12 key store holding only a private key (a shrouded key bag
+ * and the MAC, in the chosen profile): the key of a certificate that is not issued yet, kept until
+ * it is, as the NCA's application page keeps the keys it generates in the folder the user chose.
+ * `openKeyPkcs12` opens it; `createPkcs12` later writes the key with its certificate.
+ *
+ * @example
+ * ```ts
+ * const pending = await createKeyPkcs12({ privateKey: gostKey, password, friendlyName: skiHex, localKeyId: skiHex });
+ * const { pkcs8 } = await openKeyPkcs12(pending, password);
+ * ```
+ * @throws {PkiError} as `createPkcs12`: `ERR_PASSWORD_POLICY`, `ERR_KEY_INVALID`,
+ *   `ERR_INVALID_ARGUMENT`.
+ */
+export async function createKeyPkcs12(options: CreateKeyPkcs12Options): Promise<Uint8Array> {
+  const { format, iterations } = checkStoreOptions(options);
+  const pkcs8 = await pkcs8Of(options.privateKey);
+  inspectPkcs8(pkcs8);
+  const attributes = bagAttributes(options.friendlyName, options.localKeyId);
+  const p = profile(format, iterations);
+  const password = passwordCandidates(options.password)[0]!;
+  const key = await encryptWithPassword(pkcs8, password, p.keyEncryption);
+  const authSafe = encodeAuthenticatedSafe([
+    dataContentInfo(encodeSafeContents([shroudedKeyBag(key.algorithm, key.ciphertext, attributes)])),
+  ]);
+  return encodePfx(authSafe, await createMacData(p.mac, password, authSafe));
+}
+
+/** friendlyName and localKeyID, checked. */
+function bagAttributes(friendlyName: string, localKeyIdHex: string | undefined): BagAttributes {
+  // PKCS #9: friendlyName ::= BMPString (SIZE(1..pkcs-9-ub-friendlyName)), ub = 255.
+  if (typeof friendlyName !== 'string' || friendlyName.length < 1 || friendlyName.length > 255) {
+    throw new PkiError('ERR_INVALID_ARGUMENT', 'friendlyName must be 1 to 255 characters');
+  }
+  if (localKeyIdHex === undefined) return { friendlyName };
+  let localKeyId: Uint8Array;
+  try {
+    localKeyId = fromHex(localKeyIdHex);
+  } catch (cause) {
+    throw new PkiError('ERR_INVALID_ARGUMENT', 'localKeyId must be hex', { cause });
+  }
+  if (localKeyId.length === 0) throw new PkiError('ERR_INVALID_ARGUMENT', 'localKeyId must not be empty');
+  return { friendlyName, localKeyId };
+}
+
+/** The format and iteration count of a new key store, after the option and password checks. */
+function checkStoreOptions(
+  options: Pick<CreatePkcs12Options, 'format' | 'iterations' | 'password' | 'skipPasswordPolicy'>,
+): { format: 'modern' | 'legacy'; iterations: number } {
   const format = options.format ?? 'modern';
   if (format !== 'modern' && format !== 'legacy') {
     throw new PkiError('ERR_INVALID_ARGUMENT', `Unknown PKCS#12 format ${String(format)}`);
@@ -152,43 +239,5 @@ export async function createPkcs12(options: CreatePkcs12Options): Promise<Uint8A
       });
     }
   }
-
-  const pkcs8 = await pkcs8Of(options.privateKey);
-  const keyInfo = inspectPkcs8(pkcs8);
-  const certificate = certificateToDer(options.certificate);
-  if (keyMatchesCertificate(keyInfo, parseCertificate(certificate)) === false) {
-    throw new PkiError('ERR_INVALID_ARGUMENT', 'The private key does not belong to the certificate');
-  }
-  const chain = (options.chain ?? []).map((c) => certificateToDer(c));
-  const ski = certificateKeyId(certificate);
-  const friendlyName = options.friendlyName ?? ski;
-  // PKCS #9: friendlyName ::= BMPString (SIZE(1..pkcs-9-ub-friendlyName)), ub = 255.
-  if (typeof friendlyName !== 'string' || friendlyName.length < 1 || friendlyName.length > 255) {
-    throw new PkiError('ERR_INVALID_ARGUMENT', 'friendlyName must be 1 to 255 characters');
-  }
-  let localKeyId: Uint8Array;
-  try {
-    localKeyId = fromHex(options.localKeyId ?? ski);
-  } catch (cause) {
-    throw new PkiError('ERR_INVALID_ARGUMENT', 'localKeyId must be hex', { cause });
-  }
-  if (localKeyId.length === 0) throw new PkiError('ERR_INVALID_ARGUMENT', 'localKeyId must not be empty');
-  const attributes: BagAttributes = { friendlyName, localKeyId };
-
-  const p = profile(format, iterations);
-  const password = passwordCandidates(options.password)[0]!;
-  const key = await encryptWithPassword(pkcs8, password, p.keyEncryption);
-  const keyContent = dataContentInfo(
-    encodeSafeContents([shroudedKeyBag(key.algorithm, key.ciphertext, attributes)]),
-  );
-  const certs = await encryptWithPassword(
-    encodeSafeContents([certBag(certificate, attributes), ...chain.map((der) => certBag(der))]),
-    password,
-    p.certEncryption,
-  );
-  const certsContent = encryptedDataContentInfo(certs.algorithm, certs.ciphertext);
-  const authSafe = encodeAuthenticatedSafe(
-    p.keyFirst ? [keyContent, certsContent] : [certsContent, keyContent],
-  );
-  return encodePfx(authSafe, await createMacData(p.mac, password, authSafe));
+  return { format, iterations };
 }

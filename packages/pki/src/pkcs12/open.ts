@@ -113,6 +113,70 @@ export async function openPkcs12(
   return contents;
 }
 
+/** What {@link openKeyPkcs12} found: a key store's private key, with its certificate if it has one. */
+export interface Pkcs12KeyContents {
+  /** As `Pkcs12Contents.privateKey`. */
+  privateKey?: CryptoKey;
+  /** As `Pkcs12Contents.signingKey`. */
+  signingKey?: SigningKey;
+  /** The private key as PKCS #8 PrivateKeyInfo DER. */
+  pkcs8: Uint8Array;
+  /** DER of the key's certificate, when the store holds one. */
+  certificate?: Uint8Array;
+  friendlyName?: string;
+  /** localKeyID of the key bag as lower-case hex. */
+  localKeyId?: string;
+}
+
+/**
+ * Opens a PKCS #12 key store that may hold a private key without its certificate (what
+ * `createKeyPkcs12` writes for a key whose certificate is not issued yet); a store with the
+ * certificate opens too. Same checks and errors as `openPkcs12` (MAC first, then decryption).
+ *
+ * @example
+ * ```ts
+ * const pending = await openKeyPkcs12(readFileSync('GOST512_….p12'), 'Qwerty12');
+ * privateKeyMatchesPublicKey(pending.pkcs8, spki); // true for the certificate issued for it
+ * ```
+ * @throws {PkiError} `ERR_PKCS12_BAD_PASSWORD`, `ERR_PKCS12_INVALID` (also: no private key),
+ *   `ERR_PKCS12_UNSUPPORTED`.
+ */
+export async function openKeyPkcs12(
+  bytes: BytesLike,
+  password: string,
+  options: OpenPkcs12Options = {},
+): Promise<Pkcs12KeyContents> {
+  if (typeof password !== 'string') throw new PkiError('ERR_INVALID_ARGUMENT', 'password must be a string');
+  const limits: DecodeLimits = decodeLimits(options.maxIterations);
+  try {
+    const { keys, certs } = await readStore(toBytes(bytes), password, limits);
+    const key = keys[0];
+    if (!key) throw new PkiError('ERR_PKCS12_INVALID', 'The PKCS#12 file holds no private key');
+    const own = certs.length > 0 ? certificateFor(key, certs) : undefined;
+    const privateKey = await importPkcs8ForSigning(key.pkcs8, key.info, options.extractable ?? true);
+    const signingKey: SigningKey | undefined = privateKey ?? key.info.gost;
+    const friendlyName = key.attributes.friendlyName ?? own?.attributes.friendlyName;
+    const localKeyId = key.attributes.localKeyId ?? own?.attributes.localKeyId;
+    return {
+      ...(privateKey ? { privateKey } : {}),
+      ...(signingKey ? { signingKey } : {}),
+      pkcs8: key.pkcs8,
+      ...(own ? { certificate: own.der } : {}),
+      ...(friendlyName !== undefined ? { friendlyName } : {}),
+      ...(localKeyId !== undefined ? { localKeyId: toHex(localKeyId) } : {}),
+    };
+  } catch (cause) {
+    if (
+      isPkiError(cause, 'ERR_PKCS12_BAD_PASSWORD') ||
+      isPkiError(cause, 'ERR_PKCS12_INVALID') ||
+      isPkiError(cause, 'ERR_PKCS12_UNSUPPORTED')
+    ) {
+      throw cause;
+    }
+    throw new PkiError('ERR_PKCS12_INVALID', 'Malformed PKCS#12 key store', { cause });
+  }
+}
+
 /**
  * The key store's certificate must hold a valid public key (`VERIFICATION_KEY_POLICY`): a file for
  * an RSA key with e = 1 or a point off the curve is refused. Keys of algorithms `validatePublicKey`
@@ -131,12 +195,12 @@ function checkPublicKey(certificate: Uint8Array): void {
   }
 }
 
-async function open(
+/** The private keys and certificates of a key store, the MAC checked and everything decrypted. */
+async function readStore(
   bytes: Uint8Array,
   password: string,
   limits: DecodeLimits,
-  extractable: boolean,
-): Promise<Pkcs12Contents> {
+): Promise<{ keys: KeyEntry[]; certs: CertEntry[] }> {
   const pfx = parsePfx(bytes);
   let candidates = passwordCandidates(password);
   const macVerified = pfx.macData !== undefined;
@@ -204,6 +268,16 @@ async function open(
     }
   }
 
+  return { keys, certs };
+}
+
+async function open(
+  bytes: Uint8Array,
+  password: string,
+  limits: DecodeLimits,
+  extractable: boolean,
+): Promise<Pkcs12Contents> {
+  const { keys, certs } = await readStore(bytes, password, limits);
   const key = keys[0];
   if (!key) throw new PkiError('ERR_PKCS12_INVALID', 'The PKCS#12 file holds no private key');
   const own = certificateFor(key, certs);

@@ -21,6 +21,7 @@
  */
 import * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
+import { PublicKeyInfo } from 'pkijs';
 import { getCrypto } from '../crypto-provider.js';
 import { bytesEqual } from '../der/encoding.js';
 import { PkiError } from '../errors.js';
@@ -103,7 +104,11 @@ const comparable = (oid: string): boolean => COMPARABLE.has(oid) || isGostKeyOid
 
 /** The public value of a certificate comparable with {@link Pkcs8Info.publicValue}. */
 function certificatePublicValue(cert: pkijs.Certificate): { algorithm: string; value?: Uint8Array } {
-  const spki = cert.subjectPublicKeyInfo;
+  return publicValueOf(cert.subjectPublicKeyInfo);
+}
+
+/** The public value of a SubjectPublicKeyInfo comparable with {@link Pkcs8Info.publicValue}. */
+function publicValueOf(spki: pkijs.PublicKeyInfo): { algorithm: string; value?: Uint8Array } {
   const algorithm = spki.algorithm.algorithmId;
   const bits = spki.subjectPublicKey.valueBlock.valueHexView;
   if (algorithm === PKCS12_OIDS.rsaEncryption) {
@@ -132,7 +137,31 @@ function certificatePublicValue(cert: pkijs.Certificate): { algorithm: string; v
  * algorithms).
  */
 export function keyMatchesCertificate(key: Pkcs8Info, cert: pkijs.Certificate): boolean | undefined {
-  const pub = certificatePublicValue(cert);
+  return keyMatches(key, certificatePublicValue(cert));
+}
+
+/**
+ * Whether a PKCS #8 private key is the private half of a DER SubjectPublicKeyInfo: `true`/`false`
+ * when the public values can be compared (RSA, EC with its public key, the KZ GOST keys),
+ * `undefined` when they cannot.
+ * @example
+ * ```ts
+ * privateKeyMatchesPublicKey(pending.pkcs8, certificatePublicKeyInfo(issuedPem)); // true
+ * ```
+ * @throws {PkiError} `ERR_KEY_INVALID` for a malformed private key or SubjectPublicKeyInfo.
+ */
+export function privateKeyMatchesPublicKey(pkcs8: Uint8Array, spki: Uint8Array): boolean | undefined {
+  const key = inspectPkcs8(pkcs8);
+  let info: pkijs.PublicKeyInfo;
+  try {
+    info = new PublicKeyInfo({ schema: decodeBer(spki, 'SubjectPublicKeyInfo') });
+  } catch (cause) {
+    throw new PkiError('ERR_KEY_INVALID', 'Not a well-formed SubjectPublicKeyInfo', { cause });
+  }
+  return keyMatches(key, publicValueOf(info));
+}
+
+function keyMatches(key: Pkcs8Info, pub: { algorithm: string; value?: Uint8Array }): boolean | undefined {
   // RSA, EC and the KZ GOST keys are understood here; other pairs cannot be judged.
   if (!comparable(key.algorithm) || !comparable(pub.algorithm)) return undefined;
   if (pub.algorithm !== key.algorithm) return false;
