@@ -18,11 +18,17 @@ interface AuditRow {
   hash: string;
 }
 
+const HEAD_UNDER_LOCK = `SELECT pg_advisory_xact_lock(${LOCK_CLASS.store}, ${STORE_LOCK.audit}); SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1`;
+
 /** Appends the entries of a transaction, in order (called by the commit, last). */
 export async function flushAudit(t: Tx, entries: Array<{ entry: AuditInput; at: Date }>): Promise<void> {
-  await t.run('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS.store, STORE_LOCK.audit]);
-  const last = await t.rows<{ hash: string }>('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1');
-  let prev = last[0]?.hash ?? GENESIS;
+  // The lock, then the chain's head, in one round trip: two statements of one simple query (no
+  // parameters: the lock key is the store's constant). At READ COMMITTED each statement takes a
+  // snapshot of its own, so the head is read after the lock is held, and is the latest.
+  const results = (await t.client.query(HEAD_UNDER_LOCK)) as unknown as Array<{
+    rows: Array<{ hash: string }>;
+  }>;
+  let prev = results[1]?.rows[0]?.hash ?? GENESIS;
   for (const { entry, at } of entries) {
     const atIso = at.toISOString();
     const details = entry.details ?? {};
