@@ -100,9 +100,10 @@ const built = new Map<string, GostCurve>();
  * x mod p = (x mod 2^k) + c * floor(x / 2^k), applied twice, then at most one subtraction. Measured
  * about 1.7x faster than BigInt `%` for 512-bit products on V8. Addition, subtraction and negation
  * of reduced operands correct by one comparison instead of noble's `%` (about 3x faster addition,
- * 10-20% faster point doubling and addition); everything else is noble's Field.
+ * 10-20% faster point doubling and addition); multiplication by the curve's a, when a = -3, is
+ * 3p - 3y. Everything else is noble's Field.
  */
-function gostField(p: bigint): IField<bigint> {
+function gostField(p: bigint, a: bigint): IField<bigint> {
   const base = Field(p);
   const k = BigInt(p.toString(2).length);
   const c = (1n << k) - p;
@@ -114,9 +115,23 @@ function gostField(p: bigint): IField<bigint> {
     r = (r & mask) + c * (r >> k);
     return r >= p ? r - p : r;
   };
+  // a = p - 3 (tc26-512-paramSetA and CryptoPro-A): noble's formulas multiply by a 3 times per
+  // point doubling and per addition, always as the first operand; a·y = 3p - 3y then needs no
+  // 1024-bit product (measured 7-11% faster u1·G + u2·Q on the 512-bit curve).
+  const p2 = 2n * p;
+  const p3 = 3n * p;
+  const mulMinus3 = (y: bigint): bigint => {
+    if (y <= 0n || y >= p) return mod(a * y, p);
+    const r = p3 - 3n * y; // in (0, 3p)
+    return r >= p2 ? r - p2 : r >= p ? r - p : r;
+  };
+  const mul =
+    p - a === 3n
+      ? (x: bigint, y: bigint) => (x === a ? mulMinus3(y) : reduce(x * y))
+      : (x: bigint, y: bigint) => reduce(x * y);
   return Object.freeze({
     ...base,
-    mul: (a: bigint, b: bigint) => reduce(a * b),
+    mul,
     sqr: (a: bigint) => reduce(a * a),
     // For field elements (0 <= a, b < p, all that noble's point formulas pass) one conditional
     // correction instead of a BigInt division; anything else still goes through `mod`.
@@ -145,7 +160,7 @@ export function gostCurveFrom(params: GostCurveParams): GostCurve {
   if (known && known.params === params) return known;
   const Point = weierstrassN(
     { p: params.p, n: params.q, h: params.h, a: params.a, b: params.b, Gx: params.x, Gy: params.y },
-    { Fp: gostField(params.p) },
+    { Fp: gostField(params.p, params.a) },
   );
   const curve: GostCurve = { params, Point };
   built.set(params.name, curve);

@@ -1,7 +1,8 @@
 /**
  * The verifier's own multiplication order (src/gost/multiply.ts: wNAF digits, Shamir's trick) and
- * the GOST field's fast addition/subtraction (src/gost/curves.ts), checked against noble's plain
- * arithmetic on all three named curves, with edge scalars and random ones (fixed seed).
+ * the GOST field's fast addition/subtraction and multiplication by a = -3 (src/gost/curves.ts),
+ * checked against noble's plain arithmetic on all three named curves, with edge scalars and random
+ * ones (fixed seeds).
  */
 import { mod } from '@noble/curves/abstract/modular';
 import fc from 'fast-check';
@@ -70,10 +71,11 @@ describe('mulAddBaseUnsafe', () => {
   });
 });
 
-describe('GOST field addition, subtraction, negation', () => {
+describe('GOST field addition, subtraction, negation, multiplication by a', () => {
   for (const name of NAMES) {
     it(`${name}: equal to reduction with mod, also for operands that are not reduced`, () => {
       const { Fp } = gostCurve(name).Point;
+      const curveA = gostCurve(name).params.a;
       const p = Fp.ORDER;
       const element = fc.bigInt({ min: 0n, max: p - 1n });
       const any = fc.oneof(element, fc.bigInt({ min: -3n * p, max: 3n * p }));
@@ -82,6 +84,14 @@ describe('GOST field addition, subtraction, negation', () => {
           expect(Fp.add(a, b)).toBe(mod(a + b, p));
           expect(Fp.sub(a, b)).toBe(mod(a - b, p));
           expect(Fp.neg(a)).toBe(mod(-a, p));
+        }),
+        { seed: 569, numRuns: 500 },
+      );
+      // a·y (a = p - 3 on two of the curves has its own path) and x·y.
+      fc.assert(
+        fc.property(any, element, (y, x) => {
+          expect(Fp.mul(curveA, y)).toBe(mod(curveA * y, p));
+          expect(Fp.mul(x, y)).toBe(mod(x * y, p));
         }),
         { seed: 569, numRuns: 500 },
       );
@@ -95,6 +105,8 @@ describe('GOST field addition, subtraction, negation', () => {
         expect(Fp.add(a, b)).toBe(mod(a + b, p));
         expect(Fp.sub(a, b)).toBe(mod(a - b, p));
         expect(Fp.neg(a)).toBe(mod(-a, p));
+        expect(Fp.mul(curveA, a)).toBe(mod(curveA * a, p));
+        expect(Fp.mul(curveA, b)).toBe(mod(curveA * b, p));
       }
     });
   }
