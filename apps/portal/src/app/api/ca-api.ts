@@ -21,6 +21,7 @@ import type {
   IdentificationRequest,
   IdentificationResult,
   InstallationChallenge,
+  KeyFileInstallationChallenge,
   MobileRegistration,
   ModerationItem,
   PendingApplication,
@@ -165,6 +166,28 @@ export class CaApi {
         params: { path: { applicationId } },
         headers: bearer(token),
       }),
+    );
+  }
+
+  /**
+   * The status page's installation from key files (no applicant session): the message each
+   * certified key signs, with its public key (issues first when the application allows it).
+   */
+  keyFileChallenge(number: string): Promise<KeyFileInstallationChallenge> {
+    return call(
+      this.ca.POST('/v1/application-status/{number}/installation-challenge', {
+        params: { path: { number } },
+      }),
+    );
+  }
+
+  /** Signatures by every certified key: the application is installed; returns the certificates. */
+  installFromKeyFiles(
+    number: string,
+    body: { challengeId: string; proofs: Array<{ serialHex: string; signature: string }> },
+  ): Promise<CertificateBundle> {
+    return call(
+      this.ca.POST('/v1/application-status/{number}/installation', { params: { path: { number } }, body }),
     );
   }
 

@@ -64,6 +64,7 @@ export type IssuedGostCertificate = Ca['IssuedGostCertificate'];
 export type CertificateBundle = Ca['CertificateBundle'];
 /** Proof-of-possession challenge. */
 export type InstallationChallenge = Ca['InstallationChallenge'];
+export type KeyFileInstallationChallenge = Ca['KeyFileInstallationChallenge'];
 /** A login challenge. */
 export type AuthChallenge = Ca['AuthChallenge'];
 /** The certificate holder of a cabinet or operator session. */

@@ -1,8 +1,8 @@
 /**
  * "Проверка статуса заявки" (docs/domain.md, Remote issuance for legal entities, point 3): the
  * number, "Искать", then the application's status once at the top, the installation right under
- * it when this browser holds the application's keys, and the application data, the user data and
- * the table of status changes. The status shown and the table follow every change the
+ * it (with the keys this browser holds, or from the key files saved at submission, in any
+ * browser), and the application data, the user data and the table of status changes. The status shown and the table follow every change the
  * installation panel sees.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -10,6 +10,7 @@ import type { ApplicationStatusView } from '../api/types.js';
 import { TextField } from '../components/field.js';
 import { ScreenHeading } from '../components/heading.js';
 import { InstallPanel } from '../components/install-panel.js';
+import { KeyFileInstallPanel } from '../components/key-file-install-panel.js';
 import { Busy, ErrorMessage } from '../components/messages.js';
 import { StatusHistoryTable } from '../components/status-history.js';
 import { problemCode } from '../errors.js';
@@ -118,6 +119,13 @@ export function StatusPage(props: { initialNumber?: string }) {
             />
           ) : ['approved', 'submitted', 'issued', 'awaiting-approval'].includes(v.application.status) ? (
             <p class="msg msg-info">{i.t('install.noKeys')}</p>
+          ) : null}
+          {['approved', 'submitted', 'issued'].includes(v.application.status) ? (
+            <KeyFileInstallPanel
+              key={v.application.number}
+              number={v.application.number}
+              onInstalled={() => reload(v.application.number)}
+            />
           ) : null}
           <section aria-labelledby="status-app">
             <h2 id="status-app">{i.t('status.app')}</h2>

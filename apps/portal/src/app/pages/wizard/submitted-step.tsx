@@ -1,13 +1,15 @@
 /**
  * "ЗАЯВКА УСПЕШНО СФОРМИРОВАНА!" (docs/domain.md, Remote issuance for legal entities, point 2):
  * the application number shown prominently with "Сохраните или запишите номер заявки!", the next
- * steps for legal-entity employees, and the installation panel ("Обновить", password, "Загрузить
+ * steps for legal-entity employees, saving the keys as password-protected key files (to install
+ * from them on the status page in any browser), and the installation panel ("Обновить", password, "Загрузить
  * сертификаты"), which also notices by itself when the certificates are issued.
  */
 import { useState } from 'preact/hooks';
 import type { Application } from '../../api/types.js';
 import { ScreenHeading } from '../../components/heading.js';
 import { InstallPanel } from '../../components/install-panel.js';
+import { SaveKeysPanel } from '../../components/save-keys-panel.js';
 import { useI18n } from '../../i18n/i18n.js';
 import type { VaultEntry } from '../../storage/key-vault.js';
 
@@ -62,6 +64,7 @@ export function SubmittedStep(props: {
           <a href={`#/status/${number}`}>{i.t('submitted.toStatus')}</a>
         </p>
       </section>
+      {props.entry ? <SaveKeysPanel entry={props.entry} /> : null}
       {props.entry ? (
         <InstallPanel entry={props.entry} heading={false} onApp={props.onApp} />
       ) : (
