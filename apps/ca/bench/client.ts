@@ -192,13 +192,38 @@ export async function toSubmission(
     iin: p.iin,
   });
   const outbox = await json(times, 'dev outbox', at(0), 'GET', `/v1/dev/sms-outbox?iin=${p.iin}`);
-  const code = outbox.messages.find((m: { kind: string }) => m.kind === 'otp').code;
-  const s = await json(times, 'otp', at(1), 'POST', `/v1/applications/${app.id}/otp/verification`, { code });
+  const first = outbox.messages.find((m: { kind: string }) => m.kind === 'otp');
+  const s = await json(times, 'otp', at(1), 'POST', `/v1/applications/${app.id}/otp/verification`, {
+    code: first.code,
+  });
   const tok = s.token as string;
+  // Digital ID's phone page: the registered number (where the first code went), then its own code.
+  await json(
+    times,
+    'digital-id phone',
+    at(2),
+    'POST',
+    `/v1/applications/${app.id}/digital-id/phone`,
+    { phone: first.to },
+    tok,
+  );
+  const didOutbox = await json(times, 'dev outbox', at(2), 'GET', `/v1/dev/sms-outbox?iin=${p.iin}`);
+  const didCode = didOutbox.messages.find(
+    (m: { kind: string; text: string }) => m.kind === 'otp' && m.text.startsWith('Digital ID:'),
+  ).code;
+  await json(
+    times,
+    'digital-id code',
+    at(3),
+    'POST',
+    `/v1/applications/${app.id}/digital-id/phone/verification`,
+    { code: didCode },
+    tok,
+  );
   await json(
     times,
     'identification',
-    at(2),
+    at(4),
     'POST',
     `/v1/applications/${app.id}/identification`,
     {
@@ -212,17 +237,17 @@ export async function toSubmission(
   await json(
     times,
     'confirmation',
-    at(3),
+    at(5),
     'POST',
     `/v1/applications/${app.id}/identification/confirmation`,
     { confirmed: true },
     tok,
   );
-  await json(times, 'consent', at(4), 'POST', `/v1/applications/${app.id}/consent`, { pin: '4831' }, tok);
+  await json(times, 'consent', at(6), 'POST', `/v1/applications/${app.id}/consent`, { pin: '4831' }, tok);
   await json(
     times,
     'agreement',
-    at(5),
+    at(7),
     'POST',
     `/v1/applications/${app.id}/agreement`,
     { version: '2025-01', accepted: true },
@@ -231,7 +256,7 @@ export async function toSubmission(
   await json(
     times,
     'submission',
-    at(6),
+    at(8),
     'POST',
     `/v1/applications/${app.id}/submission`,
     { keyStorage: 'PKCS12', csrs: keys.csrs },

@@ -1,8 +1,8 @@
 /**
  * Benchmark of the reference CA (`pnpm bench` in apps/ca):
  *  1. applications completed end to end per second over HTTP (start, OTP from the dev outbox,
- *     identification with scrypt PIN, consent, agreement, submission of two RSA-2048 requests,
- *     issuance of AUTH + SIGN by the RSA-4096 issuing CA, download, proof-of-possession
+ *     Digital ID's phone and second code, identification with scrypt PIN, consent, agreement,
+ *     submission of two RSA-2048 requests, issuance of AUTH + SIGN by the RSA-4096 issuing CA, download, proof-of-possession
  *     installation), SQLite in WAL mode with synchronous=FULL (every commit durable);
  *  2. issuance alone over HTTP (applications prepared up to submission, only the issuance call
  *     timed), and the raw signing rate of `issueCertificate` with the same CA key.
@@ -82,9 +82,16 @@ async function toSubmission(i: number, keys: Keys): Promise<{ id: string; token:
   });
   // The newest code for this person; applications of the same person run one at a time per slot.
   const outbox = await json('GET', `/v1/dev/sms-outbox?iin=${p.iin}`);
-  const code = outbox.messages.find((m: { kind: string }) => m.kind === 'otp').code;
-  const s = await json('POST', `/v1/applications/${app.id}/otp/verification`, { code });
+  const first = outbox.messages.find((m: { kind: string }) => m.kind === 'otp');
+  const s = await json('POST', `/v1/applications/${app.id}/otp/verification`, { code: first.code });
   const tok = s.token as string;
+  // Digital ID's phone page: the registered number (where the first code went), then its own code.
+  await json('POST', `/v1/applications/${app.id}/digital-id/phone`, { phone: first.to }, tok);
+  const didOutbox = await json('GET', `/v1/dev/sms-outbox?iin=${p.iin}`);
+  const didCode = didOutbox.messages.find(
+    (m: { kind: string; text: string }) => m.kind === 'otp' && m.text.startsWith('Digital ID:'),
+  ).code;
+  await json('POST', `/v1/applications/${app.id}/digital-id/phone/verification`, { code: didCode }, tok);
   await json(
     'POST',
     `/v1/applications/${app.id}/identification`,

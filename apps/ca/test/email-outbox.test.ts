@@ -40,6 +40,7 @@ async function emails(base: string, query: string): Promise<Email[]> {
 async function submitWith(a: Applicant, email?: string): Promise<void> {
   expect((await a.start()).status).toBe(201);
   expect((await a.verify()).status).toBe(200);
+  await a.confirmDigitalIdPhone();
   // The document type the registry has for the person (some demo people hold a passport).
   const person = loadDemoData().persons.find((x) => x.iin === a.iin)!;
   const identified = await a.identify({

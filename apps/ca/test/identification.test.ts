@@ -1,10 +1,17 @@
 /**
- * Step 3 (Digital ID identification, moderation by an operator with an SMS of the result) and
- * step 4 (consent with the PIN, user agreement).
+ * Step 3 (Digital ID: the registered phone and its own SMS code, then identification, moderation by
+ * an operator with an SMS of the result) and step 4 (consent with the PIN, user agreement).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from './support/api.js';
-import { Applicant, certificateLogin, expectProblem } from './support/flow.js';
+import {
+  Applicant,
+  certificateLogin,
+  expectProblem,
+  latestDigitalIdOtp,
+  latestOtp,
+  latestOtpMessage,
+} from './support/flow.js';
 import { startTestCa, type TestCa } from './support/harness.js';
 
 let t: TestCa;
@@ -22,12 +29,124 @@ afterAll(async () => {
   await t.stop();
 });
 
-async function verified(iin: string): Promise<Applicant> {
+/** An applicant after the first code (step 2). */
+async function sessionOpened(iin: string): Promise<Applicant> {
   const a = new Applicant(t.url, 'individual', iin);
   expect((await a.start()).status).toBe(201);
   expect((await a.verify()).status).toBe(200);
   return a;
 }
+
+/** An applicant whose Digital ID phone is confirmed (ready to create the Digital ID). */
+async function verified(iin: string): Promise<Applicant> {
+  const a = await sessionOpened(iin);
+  await a.confirmDigitalIdPhone();
+  return a;
+}
+
+const outboxSize = async (iin: string): Promise<number> =>
+  (await call(t.url, 'GET', `/v1/dev/sms-outbox?iin=${iin}`)).body.messages.length;
+
+describe('Digital ID phone (seed steps 8-9)', () => {
+  it('asks for the registered phone before identification and refuses another number without a code', async () => {
+    const a = await sessionOpened('850315300128');
+    expect(a.application.status).toBe('phone-verified');
+    expect(a.application.nextActions).toEqual(['submitDigitalIdPhone']);
+    const registered = await a.registeredPhone();
+    expectProblem(await a.identify(), 409, 'ERR_DIGITAL_ID_PHONE_NOT_VERIFIED');
+    expect((await a.identify()).body.currentStatus).toBe('phone-verified');
+    expectProblem(await a.verifyDigitalIdPhone('123456'), 409, 'ERR_INVALID_TRANSITION');
+
+    const before = await outboxSize(a.iin);
+    const other = registered === '+77000000001' ? '+77000000002' : '+77000000001';
+    const wrong = await a.digitalIdPhone(other);
+    expectProblem(wrong, 422, 'ERR_DIGITAL_ID_PHONE_MISMATCH');
+    // Nothing sent, and nothing in the answer says which number is registered.
+    expect(await outboxSize(a.iin)).toBe(before);
+    expect(JSON.stringify(wrong.body)).not.toContain(registered.slice(-4));
+    expect((await a.get()).body.status).toBe('phone-verified');
+    expectProblem(await a.digitalIdPhone('87011112233'), 400, 'ERR_VALIDATION');
+    const audit = await t.ca.context.store.listAudit(`application:${a.id}`);
+    expect(audit.map((e) => e.action)).toContain('digital-id.phone-mismatch');
+  });
+
+  it("sends a second code from 1414 saying it is Digital ID; the code has the first one's rules", async () => {
+    const a = await sessionOpened('871008401427');
+    const firstCode = (await latestOtpMessage(t.url, a.iin)).code;
+    const sent = await a.digitalIdPhone();
+    expect(sent.status).toBe(200);
+    expect(sent.body.status).toBe('digital-id-code-sent');
+    expect(sent.body.nextActions).toEqual(['submitDigitalIdPhone', 'verifyDigitalIdPhone']);
+    expect(sent.body.otp).toBeUndefined();
+    expect(sent.body.digitalIdOtp).toMatchObject({ sender: '1414', ttlSeconds: 90, attemptsLeft: 3 });
+    expect(sent.body.digitalIdOtp.sentTo).toMatch(/^\+7 \d{3} \*\*\* \*\* \d{2}$/);
+    const m = await latestOtpMessage(t.url, a.iin);
+    expect(m.to).toBe(await a.registeredPhone());
+    expect(m.text).toMatch(/^Digital ID: код подтверждения номера телефона \d{6}\./);
+    const code = await latestDigitalIdOtp(t.url, a.iin);
+    expectProblem(await a.identify(), 409, 'ERR_DIGITAL_ID_PHONE_NOT_VERIFIED');
+
+    // The first code is not Digital ID's (the two are drawn independently; skip the 1-in-10^6 tie).
+    const wrong = firstCode !== code ? firstCode : code === '000000' ? '000001' : '000000';
+    const w1 = await a.verifyDigitalIdPhone(wrong);
+    expectProblem(w1, 422, 'ERR_OTP_INVALID');
+    expect(w1.body.attemptsLeft).toBe(2);
+    expect((await a.get()).body.digitalIdOtp.attemptsLeft).toBe(2);
+    // A new code only after the cooldown; the old one is void then.
+    const early = await a.digitalIdPhone();
+    expectProblem(early, 429, 'ERR_OTP_RESEND_TOO_EARLY');
+    t.clock.advance(61);
+    expect((await a.digitalIdPhone()).status).toBe(200);
+    const second = await latestDigitalIdOtp(t.url, a.iin);
+    if (second !== code) expectProblem(await a.verifyDigitalIdPhone(code), 422, 'ERR_OTP_INVALID');
+    // It expires after 90 s like the first code.
+    t.clock.advance(91);
+    expectProblem(await a.verifyDigitalIdPhone(second), 410, 'ERR_OTP_EXPIRED');
+    expect((await a.digitalIdPhone()).status).toBe(200);
+    const ok = await a.verifyDigitalIdPhone();
+    expect(ok.status).toBe(200);
+    expect(ok.body.status).toBe('digital-id-phone-verified');
+    expect(ok.body.nextActions).toEqual(['submitIdentification']);
+    expect(ok.body.digitalIdOtp).toBeUndefined();
+    // A code works once.
+    expectProblem(await a.verifyDigitalIdPhone(await latestOtp(t.url, a.iin)), 409, 'ERR_INVALID_TRANSITION');
+    expectProblem(await a.digitalIdPhone(), 409, 'ERR_INVALID_TRANSITION');
+    const rec = await t.ca.context.store.getApplication(a.id);
+    expect(rec?.data.digitalIdOtp?.usedAt).toBeInstanceOf(Date);
+    expect(rec?.data.digitalIdOtp?.sendCount).toBe(3);
+    expect(JSON.stringify(rec)).not.toContain(`"${second}"`);
+    expect((await a.identify({ document: { type: 'passport', frontImage: 'AAAA' } })).status).toBe(200);
+  });
+
+  it('wrong codes use up the attempts; a new code is needed', async () => {
+    const a = await sessionOpened('061211600012');
+    expect((await a.digitalIdPhone()).status).toBe(200);
+    const code = await latestDigitalIdOtp(t.url, a.iin);
+    const wrong = code === '000000' ? '000001' : '000000';
+    expectProblem(await a.verifyDigitalIdPhone(wrong), 422, 'ERR_OTP_INVALID');
+    expectProblem(await a.verifyDigitalIdPhone(wrong), 422, 'ERR_OTP_INVALID');
+    expectProblem(await a.verifyDigitalIdPhone(wrong), 422, 'ERR_OTP_ATTEMPTS_EXCEEDED');
+    expectProblem(await a.verifyDigitalIdPhone(code), 422, 'ERR_OTP_ATTEMPTS_EXCEEDED');
+    t.clock.advance(61);
+    expect((await a.digitalIdPhone()).status).toBe(200);
+    expect((await a.verifyDigitalIdPhone()).body.status).toBe('digital-id-phone-verified');
+  });
+
+  it('needs the applicant session', async () => {
+    const a = await sessionOpened('850315300128');
+    const phone = await a.registeredPhone();
+    const anonymous = await call(t.url, 'POST', `/v1/applications/${a.id}/digital-id/phone`, {
+      body: { phone },
+    });
+    expectProblem(anonymous, 401, 'ERR_UNAUTHORIZED');
+    const other = await sessionOpened('871008401427');
+    const foreign = await call(t.url, 'POST', `/v1/applications/${a.id}/digital-id/phone`, {
+      token: other.token,
+      body: { phone },
+    });
+    expectProblem(foreign, 401, 'ERR_UNAUTHORIZED');
+  });
+});
 
 describe('identification', () => {
   it('refuses a failed liveness check, a trivial PIN and an unreadable document', async () => {
@@ -42,7 +161,7 @@ describe('identification', () => {
       'ERR_DOCUMENT_NOT_RECOGNIZED',
     );
     expectProblem(await a.identify({ pin: '12a4' }), 400, 'ERR_VALIDATION');
-    expect((await a.get()).body.status).toBe('phone-verified');
+    expect((await a.get()).body.status).toBe('digital-id-phone-verified');
   });
 
   it('returns the recognised data, may be repeated before confirmation, and a match identifies', async () => {

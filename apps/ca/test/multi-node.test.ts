@@ -88,6 +88,9 @@ describe.skipIf(!pgProbe.available)('two CA nodes on one PostgreSQL database', (
     const p = new Applicant(a.url, 'individual', '871008401427');
     expect((await on(p, a.url).start()).status).toBe(201);
     expect((await on(p, b.url).verify(await latestOtp(a.url, p.iin))).status).toBe(200);
+    // Digital ID's phone on one node, its code on the other.
+    expect((await on(p, a.url).digitalIdPhone()).status).toBe(200);
+    expect((await on(p, b.url).verifyDigitalIdPhone()).status).toBe(200);
     const person = loadDemoData().persons.find((x) => x.iin === p.iin)!;
     const identified = await on(p, a.url).identify({
       document: { type: person.document.type, frontImage: 'AAAA', backImage: 'AAAA' },

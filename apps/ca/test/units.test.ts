@@ -86,6 +86,17 @@ describe('one-time codes', () => {
     expect(otpMatches(key, 'a', '123456', 'zz')).toBe(false);
   });
 
+  it("bind the code to its purpose: the first code never passes as Digital ID's, nor the reverse", () => {
+    const key = new Uint8Array(32).fill(7);
+    const code = generateOtp();
+    const first = otpMac(key, 'app-a', code);
+    const digitalId = otpMac(key, 'app-a', code, 'digital-id');
+    expect(digitalId).not.toBe(first);
+    expect(otpMatches(key, 'app-a', code, digitalId, 'digital-id')).toBe(true);
+    expect(otpMatches(key, 'app-a', code, first, 'digital-id')).toBe(false);
+    expect(otpMatches(key, 'app-a', code, digitalId)).toBe(false);
+  });
+
   it('covers the whole range (no modulo bias towards small codes)', () => {
     const buckets = new Array<number>(10).fill(0);
     for (let i = 0; i < 5000; i++) buckets[Number(generateOtp()[0])]! += 1;

@@ -158,6 +158,26 @@ describe('one-time code countdown', () => {
     const a = app('2025-03-01T10:00:00.000Z', '2025-03-01T10:05:00.000Z', 'not a date');
     expect(otpDeadlines(a, 0)).toEqual({ receivedAt: 0, expiresAt: 90_000, resendAt: 90_000 });
   });
+  it("counts Digital ID's code the same way when given its state", () => {
+    const first = app('2025-03-01T10:00:00.000Z', '2025-03-01T10:01:30.000Z', '2025-03-01T10:01:00.000Z');
+    const a = {
+      ...first,
+      status: 'digital-id-code-sent' as const,
+      otp: undefined,
+      digitalIdOtp: {
+        ...first.otp!,
+        expiresAt: '2025-03-01T10:01:00.000Z',
+        resendAvailableAt: '2025-03-01T10:00:30.000Z',
+      },
+    };
+    expect(otpDeadlines(a, 1_000, a.digitalIdOtp)).toEqual({
+      receivedAt: 1_000,
+      expiresAt: 61_000,
+      resendAt: 31_000,
+    });
+    // Without its state there is nothing to count down.
+    expect(otpDeadlines(a, 1_000)).toEqual({ receivedAt: 1_000, expiresAt: 1_000, resendAt: 1_000 });
+  });
 });
 
 describe('approver roles', () => {
@@ -274,7 +294,9 @@ describe('the wizard screen for what the CA says', () => {
   it('maps every status to its screen', () => {
     const all: Array<[Application['status'], string | undefined]> = [
       ['otp-sent', 'otp'],
-      ['phone-verified', 'digital-id'],
+      ['phone-verified', 'digital-id-phone'],
+      ['digital-id-code-sent', 'digital-id-phone'],
+      ['digital-id-phone-verified', 'digital-id'],
       ['document-recognized', 'digital-id'],
       ['moderation', 'moderation'],
       ['identification-rejected', 'moderation'],
@@ -310,14 +332,21 @@ describe('the wizard screen for what the CA says', () => {
     // After it, neither the start nor the code screen.
     expect(reachable({ step: 'start' }, d('phone-verified', auth))).toBe(false);
     expect(reachable({ step: 'otp' }, d('phone-verified', auth))).toBe(false);
+    // Digital ID's phone page until its code is verified; Digital ID itself only after that.
+    expect(reachable({ step: 'digital-id-phone' }, d('phone-verified', auth))).toBe(true);
+    expect(reachable({ step: 'digital-id-phone' }, d('digital-id-code-sent', auth))).toBe(true);
+    expect(reachable({ step: 'digital-id-phone' }, d('digital-id-code-sent'))).toBe(false);
+    expect(reachable({ step: 'digital-id', sub: 'intro' }, d('phone-verified', auth))).toBe(false);
+    expect(reachable({ step: 'digital-id', sub: 'intro' }, d('digital-id-code-sent', auth))).toBe(false);
+    expect(reachable({ step: 'digital-id-phone' }, d('digital-id-phone-verified', auth))).toBe(false);
     // Digital ID's screens while their inputs exist.
-    expect(reachable({ step: 'digital-id', sub: 'selfie' }, d('phone-verified', auth))).toBe(true);
-    expect(reachable({ step: 'digital-id', sub: 'pin' }, d('phone-verified', auth))).toBe(false);
+    expect(reachable({ step: 'digital-id', sub: 'selfie' }, d('digital-id-phone-verified', auth))).toBe(true);
+    expect(reachable({ step: 'digital-id', sub: 'pin' }, d('digital-id-phone-verified', auth))).toBe(false);
     const picture = { base64: 'AA==', dataUrl: 'data:,' };
     const did = { did: { selfie: picture, liveness: { passed: true, score: 0.9 } } };
-    expect(reachable({ step: 'digital-id', sub: 'pin' }, d('phone-verified', { ...auth, ...did }))).toBe(
-      true,
-    );
+    expect(
+      reachable({ step: 'digital-id', sub: 'pin' }, d('digital-id-phone-verified', { ...auth, ...did })),
+    ).toBe(true);
     // The document can be sent again while the CA still waits for the confirmation.
     expect(reachable({ step: 'digital-id', sub: 'intro' }, d('document-recognized', auth))).toBe(true);
     // Once identified, the identification screens are done.

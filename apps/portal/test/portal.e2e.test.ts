@@ -37,6 +37,7 @@ import { operatorKeyFile } from './support/operator-key.js';
 import {
   downloadKeyFiles,
   expectScreen,
+  passDigitalIdPhone,
   SCREENSHOT_DIR,
   shot,
   type WizardScreen,
@@ -895,6 +896,7 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
     await shot(page, 'bmg-02-otp-resent');
     await page.getByLabel('Введите одноразовый пароль').fill(second[0]?.code as string);
     await page.getByRole('button', { name: 'Проверить одноразовый пароль' }).click();
+    await passDigitalIdPhone(page, stack.ca.url, '940615400124');
     await expectScreen(page, 'Создать Digital ID');
   });
 

@@ -1,8 +1,8 @@
 /**
  * `kzpki enroll` against the in-process reference CA: key files written and usable, approval by
  * a first manager's key files, and a clear failure (exit code 1 and a stable code) for every way
- * the flow can stop: no phone in the Mobile Citizens Database, moderation, waiting for approval,
- * a password the NCA rule refuses, an unreachable CA.
+ * the flow can stop: no phone in the Mobile Citizens Database, another phone on Digital ID's page,
+ * moderation, waiting for approval, a password the NCA rule refuses, an unreachable CA.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,7 +48,10 @@ function enrollArgs(template: string, iin: string, dir: string, extra: string[] 
 describe('kzpki enroll', () => {
   it('writes the AUTH and SIGN key files of an individual', { timeout: 30_000 }, async () => {
     const dir = join(out.dir, 'individual');
-    const r = await run(enrollArgs('individual', '850315300128', dir, ['--json']));
+    // Digital ID's phone as a person types it (the other tests leave it to the dev outbox).
+    const r = await run(
+      enrollArgs('individual', '850315300128', dir, ['--json', '--phone', '8 701 111 22 33']),
+    );
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as EnrollReport;
     expect(report).toMatchObject({
@@ -76,7 +79,7 @@ describe('kzpki enroll', () => {
       expect(f.fileName).toBe(`${f.purpose === 'auth' ? 'AUTH_' : ''}RSA256_${info.subjectKeyId}.p12`);
     }
     // Progress goes to stderr, never into the JSON on stdout.
-    expect(r.stderr).toMatch(/\[11\/11\]/);
+    expect(r.stderr).toMatch(/\[12\/12\]/);
   });
 
   it(
@@ -143,6 +146,20 @@ describe('kzpki enroll', () => {
     },
   );
 
+  it(
+    'Digital ID refuses a phone that is not the registered one: ERR_DIGITAL_ID_PHONE_MISMATCH with what to do',
+    { timeout: 30_000 },
+    async () => {
+      const r = await run(
+        enrollArgs('individual', '871008401427', join(out.dir, 'otherphone'), ['--phone', '+77000000001']),
+      );
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/\[ERR_DIGITAL_ID_PHONE_MISMATCH\]/);
+      expect(r.stderr).toMatch(/--phone/);
+      expect(readdirSync(out.dir)).not.toContain('otherphone');
+    },
+  );
+
   it('a document that differs from the registry goes to moderation', { timeout: 30_000 }, async () => {
     const r = await run(
       enrollArgs('individual', '010202502227', join(out.dir, 'moderation'), ['--wait', '0', '--json']),
@@ -200,6 +217,7 @@ describe('kzpki enroll', () => {
     [['--template', 'employee', '--iin', '911212307895']],
     [['--template', 'individual', '--iin', '850315300128', '--bin', BIN]],
     [['--template', 'nobody', '--iin', '850315300128']],
+    [['--template', 'individual', '--iin', '850315300128', '--phone', '12345']],
     [['--template', 'employee', '--iin', '911212307895', '--bin', BIN, '--approver', '/nonexistent-folder']],
   ])('usage error (exit 2) for %j', async (args) => {
     const r = await run([

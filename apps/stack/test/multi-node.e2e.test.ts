@@ -112,6 +112,8 @@ async function enrollPerson(iin: string, restarts: { n: number }): Promise<Enrol
         iin,
         password: PASSWORD,
         otp: otpFromOneNode,
+        // Digital ID's page: the registered number, as the survivor's outbox shows it.
+        phone: (request) => devSmsOutbox(cas[1]!.url).registeredPhone(request.iin),
         wait: { pollIntervalMs: 500 },
       });
     } catch (e) {

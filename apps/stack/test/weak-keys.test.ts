@@ -123,6 +123,11 @@ describe('crafted keys over HTTP', () => {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify(body),
       });
+    // Digital ID's phone page: the registered number (where the first code went), then its code.
+    const outbox = devSmsOutbox(services.caUrl);
+    expect((await post('digital-id/phone', { phone: await outbox.registeredPhone(iin) })).status).toBe(200);
+    const didCode = await outbox.latestOtp(iin);
+    expect((await post('digital-id/phone/verification', { code: didCode })).status).toBe(200);
     const image = Buffer.from('simulated JPEG').toString('base64');
     expect(
       (

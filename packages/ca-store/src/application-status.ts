@@ -10,6 +10,8 @@
 export const APPLICATION_STATUSES = [
   'otp-sent',
   'phone-verified',
+  'digital-id-code-sent',
+  'digital-id-phone-verified',
   'document-recognized',
   'moderation',
   'identified',
@@ -47,6 +49,16 @@ export const STATUS_TEXTS: Readonly<Record<ApplicationStatus, LocalizedText>> = 
     ru: 'Пользователь зарегистрирован в базе мобильных граждан',
     kk: 'Пайдаланушы мобильді азаматтар базасында тіркелген',
     en: 'User is registered in the Mobile Citizens Database',
+  },
+  'digital-id-code-sent': {
+    ru: 'Код Digital ID отправлен на номер телефона, зарегистрированный в базе мобильных граждан',
+    kk: 'Digital ID коды мобильді азаматтар базасында тіркелген телефон нөміріне жіберілді',
+    en: 'Digital ID code sent to the phone number registered in the Mobile Citizens Database',
+  },
+  'digital-id-phone-verified': {
+    ru: 'Номер телефона подтверждён в Digital ID. Ожидание идентификации',
+    kk: 'Телефон нөмірі Digital ID-де расталды. Сәйкестендіру күтілуде',
+    en: 'Phone number confirmed in Digital ID. Awaiting identification',
   },
   'document-recognized': {
     ru: 'Данные удостоверения личности распознаны. Ожидание подтверждения пользователем',
@@ -132,6 +144,8 @@ export const TERMINAL_STATUSES: ReadonlySet<ApplicationStatus> = new Set([
 export const UNFINISHED_STATUSES: readonly ApplicationStatus[] = [
   'otp-sent',
   'phone-verified',
+  'digital-id-code-sent',
+  'digital-id-phone-verified',
   'document-recognized',
   'moderation',
   'identified',

@@ -138,6 +138,11 @@ export interface ApplicationData {
   organization?: { bin: string; name: string };
   treasury?: { roleCode: string; participantCode: string };
   otp?: OtpRecord;
+  /**
+   * The second one-time code, sent by Digital ID to the phone the applicant gave on the remote
+   * identification page (it must be the one registered in the Mobile Citizens Database).
+   */
+  digitalIdOtp?: OtpRecord;
   identification?: {
     documentType: 'id-card' | 'passport';
     recognizedDocument: RecognizedDocument;

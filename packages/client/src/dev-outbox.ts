@@ -1,6 +1,7 @@
 /**
  * The dev SMS outbox of the reference CA (`GET /v1/dev/sms-outbox`, dev mode only): where testers
- * and tests read the one-time codes the simulated SMS gateway "sent" from 1414.
+ * and tests read the one-time codes the simulated SMS gateway "sent" from 1414 (the first code and
+ * Digital ID's), and the phone number they went to.
  */
 import { createCaClient } from './ca-client.js';
 import { isKzpkiApiError, KzpkiApiError } from './errors.js';
@@ -8,10 +9,18 @@ import { type FetchLike, unwrap } from './http.js';
 import type { SmsMessage } from './types.js';
 import { sleep } from './wait.js';
 
+/**
+ * Which code the flow asks for: `application`, the first one (step 2, opens the applicant
+ * session); `digital-id`, the one Digital ID sends to the phone given on its page (step 3).
+ */
+export type OtpPurpose = 'application' | 'digital-id';
+
 /** What the flow knows when it asks for a one-time code. */
 export interface OtpRequest {
   /** The application the code is for. */
   applicationId: string;
+  /** Which of the two codes (absent: the first one). `enroll()` always says. */
+  purpose?: OtpPurpose;
   /** The applicant's IIN. */
   iin: string;
   /** The masked phone the code went to, e.g. `+7 701 *** ** 33`. */
@@ -26,6 +35,22 @@ export interface OtpRequest {
 
 /** Supplies the one-time code of an application (asks the user, reads an SMS, or the dev outbox). */
 export type OtpProvider = (request: OtpRequest) => Promise<string>;
+
+/** What the flow knows when Digital ID asks for the phone number. */
+export interface PhoneRequest {
+  /** The application. */
+  applicationId: string;
+  /** The applicant's IIN. */
+  iin: string;
+  /** The masked number the first code went to, e.g. `+7 701 *** ** 33` (when the flow knows it). */
+  firstCodeSentTo?: string;
+}
+
+/**
+ * Supplies the phone number registered in the Mobile Citizens Database (asks the user, or reads
+ * the dev outbox), in `+7` and ten digits.
+ */
+export type PhoneProvider = (request: PhoneRequest) => Promise<string>;
 
 /** Options of {@link DevSmsOutbox.latestOtp}. */
 export interface LatestOtpOptions {
@@ -49,6 +74,15 @@ export interface DevSmsOutbox {
   latestOtp(iin: string, options?: LatestOtpOptions): Promise<string>;
   /** An {@link OtpProvider} for `enroll()` that reads each code from the outbox. */
   readonly otp: OtpProvider;
+  /**
+   * The phone number the codes of `iin` went to (the newest code's recipient): what a tester types
+   * on Digital ID's phone page.
+   * @throws {KzpkiApiError} `ERR_PHONE_UNAVAILABLE` when no code was sent to the IIN yet or the CA
+   *   has no dev outbox.
+   */
+  registeredPhone(iin: string): Promise<string>;
+  /** A {@link PhoneProvider} for `enroll()` that reads the number from the outbox. */
+  readonly phone: PhoneProvider;
 }
 
 /** Clock slack between the application's record of the code and the outbox message. */
@@ -103,9 +137,27 @@ export function devSmsOutbox(caUrl: string, options: { fetch?: FetchLike } = {})
     }
   };
 
+  const registeredPhone = async (iin: string): Promise<string> => {
+    let list: SmsMessage[];
+    try {
+      list = await messages({ iin });
+    } catch (e) {
+      if (!isKzpkiApiError(e, 'ERR_OTP_UNAVAILABLE')) throw e;
+      throw new KzpkiApiError('ERR_PHONE_UNAVAILABLE', e.message, { cause: e });
+    }
+    const found = list.find((m) => m.kind === 'otp');
+    if (!found) {
+      throw new KzpkiApiError('ERR_PHONE_UNAVAILABLE', `No code was sent to the phone of IIN ${iin} yet`);
+    }
+    return found.to;
+  };
+
   return {
     messages,
     latestOtp,
+    // Codes are told apart by time: Digital ID's is sent after the first one was used.
     otp: (request) => latestOtp(request.iin, { sentAt: request.sentAt }),
+    registeredPhone,
+    phone: (request) => registeredPhone(request.iin),
   };
 }

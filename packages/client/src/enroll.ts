@@ -3,8 +3,9 @@
  * or in a browser. Keys are generated here and never leave the client; only the certificate
  * requests go to the CA. The key files are built here with the user's password.
  *
- *   start → OTP → identification (Digital ID) → consent (PIN) → agreement → keys + CSRs → submit
- *   → [approval by the first manager] → issue → download → key files → proof of possession
+ *   start → OTP → Digital ID: the registered phone and its second code → identification → consent
+ *   (PIN) → agreement → keys + CSRs → submit → [approval by the first manager] → issue → download
+ *   → key files → proof of possession
  *
  * Legal-entity templates get one GOST R 34.10-2015 512-bit key and certificate by default, as the
  * NCA issues them today (`GOST512_<ski>.p12`); `keyAlgorithm: 'RSA-2048'` (or another RSA/ECDSA
@@ -34,7 +35,7 @@ import {
   toPem,
 } from '@kzpki/pki';
 import { type CaClient, createCaClient } from './ca-client.js';
-import type { OtpProvider } from './dev-outbox.js';
+import { devSmsOutbox, type OtpProvider, type OtpPurpose, type PhoneProvider } from './dev-outbox.js';
 import { isKzpkiApiError, KzpkiApiError } from './errors.js';
 import { type FetchLike, unwrap } from './http.js';
 import { type IdentificationInput, simulatedIdentification } from './identification.js';
@@ -76,8 +77,18 @@ export interface EnrollOptions {
   bin?: string;
   /** Password of the key files; checked against the NCA rule before anything is sent. */
   password: string;
-  /** Supplies the one-time code sent by SMS (e.g. `devSmsOutbox(caUrl).otp`, or a prompt). */
+  /**
+   * Supplies each one-time code sent by SMS (e.g. `devSmsOutbox(caUrl).otp`, or a prompt): the
+   * first one and Digital ID's (`request.purpose` says which).
+   */
   otp: OtpProvider;
+  /**
+   * The phone number registered in the Mobile Citizens Database, which Digital ID's page asks for
+   * (`+7` and ten digits), or a function that supplies it. Default: the number the first code went
+   * to, read from the reference CA's dev SMS outbox (dev mode only; `ERR_PHONE_UNAVAILABLE`
+   * elsewhere).
+   */
+  phone?: string | PhoneProvider;
   /**
    * What Digital ID collects. Default: {@link simulatedIdentification} with an ID card, then a
    * passport if the ID card is not recognised (the reference CA's simulation).
@@ -179,6 +190,9 @@ function checkOptions(o: EnrollOptions): void {
   if (!template.binRequired && o.bin !== undefined) throw invalid(`Template ${o.template} takes no BIN`);
   if (typeof o.password !== 'string') throw invalid('password must be a string');
   if (typeof o.otp !== 'function') throw invalid('otp must be a function that returns the one-time code');
+  if (o.phone !== undefined && typeof o.phone !== 'function' && !/^\+7\d{10}$/.test(String(o.phone))) {
+    throw invalid('phone must be +7 and ten digits, or a function that returns it');
+  }
   if (o.validity && !(o.validity.notBefore < o.validity.notAfter)) {
     throw invalid('validity.notBefore must be before validity.notAfter');
   }
@@ -321,9 +335,9 @@ async function startApplication(flow: Flow): Promise<void> {
   );
 }
 
-async function askOtp(flow: Flow, attempt: number): Promise<string> {
+async function askOtp(flow: Flow, attempt: number, purpose: OtpPurpose = 'application'): Promise<string> {
   const app = flow.application as Application;
-  const otp = app.otp;
+  const otp = purpose === 'application' ? app.otp : app.digitalIdOtp;
   if (!otp)
     throw new KzpkiApiError('ERR_UNEXPECTED_STATE', 'The CA did not say where the one-time code went');
   const expiresAt = new Date(otp.expiresAt);
@@ -331,6 +345,7 @@ async function askOtp(flow: Flow, attempt: number): Promise<string> {
   try {
     code = await flow.o.otp({
       applicationId: app.id,
+      purpose,
       iin: flow.o.iin,
       sentTo: otp.sentTo,
       sentAt: new Date(expiresAt.getTime() - otp.ttlSeconds * 1000),
@@ -382,6 +397,82 @@ async function verifyOtp(flow: Flow): Promise<void> {
       flow.application = await flow.patiently('otp', () =>
         unwrap(flow.ca.POST('/v1/applications/{applicationId}/otp', flow.path)),
       );
+    }
+  }
+}
+
+/** The number Digital ID's page asks for: given, supplied by the callback, or read from the dev outbox. */
+async function digitalIdPhoneNumber(flow: Flow, firstCodeSentTo: string | undefined): Promise<string> {
+  const given = flow.o.phone;
+  if (typeof given === 'string') return given;
+  const f = abortableFetch(flow.o.fetch, flow.o.signal);
+  const provider = given ?? devSmsOutbox(flow.o.caUrl, f ? { fetch: f } : {}).phone;
+  let phone: unknown;
+  try {
+    phone = await provider({
+      applicationId: flow.id,
+      iin: flow.o.iin,
+      ...(firstCodeSentTo !== undefined ? { firstCodeSentTo } : {}),
+    });
+  } catch (e) {
+    if (isKzpkiApiError(e, 'ERR_PHONE_UNAVAILABLE', 'ERR_ABORTED')) throw e;
+    throw new KzpkiApiError('ERR_PHONE_UNAVAILABLE', `No phone number: ${(e as Error)?.message ?? e}`, {
+      cause: e,
+    });
+  }
+  if (typeof phone !== 'string' || !/^\+7\d{10}$/.test(phone.trim())) {
+    throw new KzpkiApiError('ERR_PHONE_UNAVAILABLE', 'The phone number must be +7 and ten digits');
+  }
+  return phone.trim();
+}
+
+/**
+ * Digital ID's phone page (seed steps 8-9): the number registered in the Mobile Citizens Database,
+ * then the code Digital ID sends to it, under the same rules as the first code (a void code is
+ * replaced by giving the number again, after the cooldown).
+ */
+async function confirmDigitalIdPhone(flow: Flow, firstCodeSentTo: string | undefined): Promise<void> {
+  flow.progress(
+    'digital-id-phone',
+    'Digital ID asks for the phone registered in the Mobile Citizens Database',
+  );
+  const phone = await digitalIdPhoneNumber(flow, firstCodeSentTo);
+  const sendCode = async (): Promise<void> => {
+    flow.application = await flow.patiently('digital-id-phone', () =>
+      unwrap(
+        flow.session.POST('/v1/applications/{applicationId}/digital-id/phone', {
+          ...flow.path,
+          body: { phone },
+        }),
+      ),
+    );
+  };
+  await sendCode();
+  const max = flow.o.maxOtpAttempts ?? 3;
+  for (let attempt = 1; ; attempt++) {
+    const state = (flow.application as Application).digitalIdOtp;
+    flow.progress(
+      'digital-id-phone',
+      `Digital ID code sent from ${state?.sender ?? '1414'} to ${state?.sentTo ?? 'the phone'}`,
+    );
+    const code = await askOtp(flow, attempt, 'digital-id');
+    try {
+      flow.application = await unwrap(
+        flow.session.POST('/v1/applications/{applicationId}/digital-id/phone/verification', {
+          ...flow.path,
+          body: { code },
+        }),
+      );
+      return;
+    } catch (e) {
+      if (
+        attempt >= max ||
+        !isKzpkiApiError(e, 'ERR_OTP_INVALID', 'ERR_OTP_EXPIRED', 'ERR_OTP_ATTEMPTS_EXCEEDED')
+      )
+        throw e;
+      const attemptsLeft = e.problem?.attemptsLeft;
+      if (e.code === 'ERR_OTP_INVALID' && (typeof attemptsLeft !== 'number' || attemptsLeft > 0)) continue;
+      await sendCode(); // the code is void: a new one (after the resend cooldown)
     }
   }
 }
@@ -736,8 +827,10 @@ async function install(flow: Flow, keys: Keys, issued: Issued): Promise<void> {
  * Obtains an AUTH and a SIGN key file from the CA through the whole remote issuance flow.
  *
  * @throws {KzpkiApiError} with the CA's code when it refuses a step (`ERR_PHONE_NOT_REGISTERED`,
- *   `ERR_PERSON_NOT_FOUND`, `ERR_NOT_FIRST_MANAGER`, `ERR_OTP_INVALID`, ...), or a client code:
- *   `ERR_PASSWORD_POLICY` (before anything is sent), `ERR_OTP_UNAVAILABLE`, `ERR_IDENTIFICATION_REJECTED`,
+ *   `ERR_PERSON_NOT_FOUND`, `ERR_NOT_FIRST_MANAGER`, `ERR_OTP_INVALID`,
+ *   `ERR_DIGITAL_ID_PHONE_MISMATCH` for a `phone` that is not the registered one, ...), or a client
+ *   code: `ERR_PASSWORD_POLICY` (before anything is sent), `ERR_OTP_UNAVAILABLE`,
+ *   `ERR_PHONE_UNAVAILABLE`, `ERR_IDENTIFICATION_REJECTED`,
  *   `ERR_APPLICATION_REJECTED`, `ERR_WAIT_TIMEOUT` (still waiting for approval or moderation),
  *   `ERR_NETWORK`, `ERR_ABORTED`.
  * @example
@@ -768,7 +861,9 @@ export async function enroll(options: EnrollOptions): Promise<EnrollResult> {
   }
   const flow = new Flow(options);
   await startApplication(flow);
+  const firstCodeSentTo = flow.application?.otp?.sentTo;
   await verifyOtp(flow);
+  await confirmDigitalIdPhone(flow, firstCodeSentTo);
   const pin = await identify(flow);
   await consentAndAgreement(flow, pin);
   const keys = await makeKeys(flow);

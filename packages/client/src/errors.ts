@@ -28,6 +28,8 @@ export type ClientErrorCode =
   | 'ERR_PASSWORD_POLICY'
   /** The one-time code could not be obtained (the `otp` callback failed or found none). */
   | 'ERR_OTP_UNAVAILABLE'
+  /** The phone number for Digital ID could not be obtained (the `phone` callback failed or found none). */
+  | 'ERR_PHONE_UNAVAILABLE'
   /** The approver rejected the application. */
   | 'ERR_APPLICATION_REJECTED'
   /** The operator rejected the identification after moderation. */

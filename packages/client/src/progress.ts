@@ -8,6 +8,7 @@ import type { ApplicationStatus } from './types.js';
 export const ENROLL_STEPS = [
   'start',
   'otp',
+  'digital-id-phone',
   'identification',
   'consent',
   'agreement',

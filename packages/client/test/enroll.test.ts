@@ -37,6 +37,9 @@ describe('enroll() before the first request', () => {
     [{ template: 'employee' }],
     [{ bin: '150440000013' }],
     [{ otp: 'code' }],
+    // Digital ID's phone: +7 and ten digits, as the CA's API takes it.
+    [{ phone: '87011112233' }],
+    [{ phone: 7011112233 }],
     [{ validity: { notBefore: new Date('2024-01-01'), notAfter: new Date('2023-01-01') } }],
     // Individuals are issued an RSA AUTH + SIGN pair, never one GOST key.
     [{ keyAlgorithm: 'GOST-2015-512' }],
@@ -128,6 +131,32 @@ describe('devSmsOutbox', () => {
       .catch((x: unknown) => x);
     expect((e as KzpkiApiError).code).toBe('ERR_OTP_UNAVAILABLE');
     expect(server.requests.length).toBeGreaterThan(1);
+  });
+
+  it("gives the number the codes went to, for Digital ID's phone page", async () => {
+    server = await startServer(() => json(200, { messages }));
+    const outbox = devSmsOutbox(server.url);
+    expect(await outbox.registeredPhone('850315300128')).toBe('+77011112233');
+    expect(await outbox.phone({ applicationId: 'a', iin: '850315300128' })).toBe('+77011112233');
+    expect(server.requests[0]?.url).toBe('/v1/dev/sms-outbox?iin=850315300128');
+  });
+
+  it('no code sent yet, or no dev mode, is ERR_PHONE_UNAVAILABLE', async () => {
+    server = await startServer(() => json(200, { messages: messages.filter((m) => m.kind !== 'otp') }));
+    const none = await devSmsOutbox(server.url)
+      .registeredPhone('850315300128')
+      .catch((x: unknown) => x);
+    expect((none as KzpkiApiError).code).toBe('ERR_PHONE_UNAVAILABLE');
+    await server.close();
+    server = await startServer(() => ({
+      status: 404,
+      headers: { 'content-type': 'application/problem+json' },
+      body: JSON.stringify({ type: 'x', title: 'Not found', status: 404, code: 'ERR_NOT_FOUND' }),
+    }));
+    const noDev = await devSmsOutbox(server.url)
+      .registeredPhone('850315300128')
+      .catch((x: unknown) => x);
+    expect((noDev as KzpkiApiError).code).toBe('ERR_PHONE_UNAVAILABLE');
   });
 
   it('a CA without dev mode (404) is ERR_OTP_UNAVAILABLE', async () => {

@@ -11,6 +11,8 @@ import { CaError } from '../errors.js';
 export type FlowAction =
   | 'resendOtp'
   | 'verifyOtp'
+  | 'submitDigitalIdPhone'
+  | 'verifyDigitalIdPhone'
   | 'submitIdentification'
   | 'confirmIdentification'
   | 'decideModeration'
@@ -48,8 +50,20 @@ export interface Transition {
 export const TRANSITIONS: Readonly<Record<FlowAction, Transition>> = {
   resendOtp: { from: ['otp-sent'], to: ['otp-sent'], applicant: true },
   verifyOtp: { from: ['otp-sent'], to: ['phone-verified'], applicant: true },
+  // Digital ID's phone page (seed steps 8-9): the registered number, then its own SMS code; giving
+  // the number again sends a new code.
+  submitDigitalIdPhone: {
+    from: ['phone-verified', 'digital-id-code-sent'],
+    to: ['digital-id-code-sent'],
+    applicant: true,
+  },
+  verifyDigitalIdPhone: {
+    from: ['digital-id-code-sent'],
+    to: ['digital-id-phone-verified'],
+    applicant: true,
+  },
   submitIdentification: {
-    from: ['phone-verified', 'document-recognized'],
+    from: ['digital-id-phone-verified', 'document-recognized'],
     to: ['document-recognized'],
     applicant: true,
   },

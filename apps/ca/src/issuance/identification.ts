@@ -29,6 +29,14 @@ export async function submitIdentification(
   input: IdentificationInput,
 ): Promise<{ application: ApplicationRecord; recognizedDocument: RecognizedDocument }> {
   const app = await loadApplication(ctx, id);
+  if (app.status === 'phone-verified' || app.status === 'digital-id-code-sent') {
+    // Digital ID is created only after its own SMS code confirmed the phone (seed steps 8-9).
+    throw new CaError(
+      'ERR_DIGITAL_ID_PHONE_NOT_VERIFIED',
+      'Confirm the phone number with the Digital ID code first (submitDigitalIdPhone, verifyDigitalIdPhone)',
+      { details: { currentStatus: app.status } },
+    );
+  }
   assertAllowed('submitIdentification', app.status);
   if (isTooSimplePin(input.pin))
     throw new CaError('ERR_PIN_TOO_SIMPLE', 'Choose a PIN that is not a repeated digit or a run');
@@ -55,7 +63,7 @@ export async function submitIdentification(
   }
   const pinHash = pinMac(ctx.material.macKeys.pin, app.id, input.pin);
   const updated = await ctx.store.updateApplication(app.id, {
-    expected: ['phone-verified', 'document-recognized'],
+    expected: ['digital-id-phone-verified', 'document-recognized'],
     status: { to: 'document-recognized', actor: `applicant:${app.iin}` },
     data: {
       identification: {

@@ -10,7 +10,7 @@ import {
   downloadCertificates,
 } from '../issuance/installation.js';
 import { issueCertificates } from '../issuance/issue.js';
-import { resendOtp, verifyOtp } from '../issuance/otp.js';
+import { resendOtp, submitDigitalIdPhone, verifyDigitalIdPhone, verifyOtp } from '../issuance/otp.js';
 import { authenticateApplicant } from '../issuance/sessions.js';
 import { startApplication } from '../issuance/start.js';
 import { submitApplication } from '../issuance/submission.js';
@@ -54,6 +54,16 @@ export const applicantHandlers = {
         application: presentApplication(r.application, ctx.config),
       },
     };
+  },
+
+  async submitDigitalIdPhone(ctx, req) {
+    const app = await submitDigitalIdPhone(ctx, await applicant(ctx, req), req.body.phone, req.ip);
+    return { status: 200, body: presentApplication(app, ctx.config) };
+  },
+
+  async verifyDigitalIdPhone(ctx, req) {
+    const app = await verifyDigitalIdPhone(ctx, await applicant(ctx, req), req.body.code, req.ip);
+    return { status: 200, body: presentApplication(app, ctx.config) };
   },
 
   async submitIdentification(ctx, req) {

@@ -3,7 +3,7 @@
  * hashes and OTP MACs never leave the store).
  */
 
-import type { ApplicationRecord, CertificateRecord, PersonSnapshot } from '@kzpki/ca-store';
+import type { ApplicationRecord, CertificateRecord, OtpRecord, PersonSnapshot } from '@kzpki/ca-store';
 import { fullName, STATUS_TEXTS } from '@kzpki/ca-store';
 import { ncaKeyFileName, TEMPLATES, toBase64 } from '@kzpki/pki';
 import { CA_FILE_NAMES, type Hierarchy } from '../ca/hierarchy.js';
@@ -59,6 +59,8 @@ export function presentSummary(app: ApplicationRecord): S['ApplicationSummary'] 
 const BEFORE_IDENTIFIED = new Set([
   'otp-sent',
   'phone-verified',
+  'digital-id-code-sent',
+  'digital-id-phone-verified',
   'document-recognized',
   'moderation',
   'identification-rejected',
@@ -67,21 +69,20 @@ const BEFORE_IDENTIFIED = new Set([
 /** `Application` (the applicant's view). */
 export function presentApplication(app: ApplicationRecord, config: CaConfig): S['Application'] {
   const d = app.data;
-  const otp: { otp?: S['OtpState'] } =
+  const otpState = (o: OtpRecord): S['OtpState'] => ({
+    sender: '1414',
+    sentTo: maskPhone(o.phone),
+    expiresAt: iso(o.expiresAt),
+    ttlSeconds: config.otp.ttlSeconds,
+    resendAvailableAt: iso(new Date(o.sentAt.getTime() + config.otp.resendCooldownSeconds * 1000)),
+    attemptsLeft: o.attemptsLeft,
+  });
+  const otp: { otp?: S['OtpState']; digitalIdOtp?: S['OtpState'] } =
     app.status === 'otp-sent' && d.otp
-      ? {
-          otp: {
-            sender: '1414',
-            sentTo: maskPhone(d.otp.phone),
-            expiresAt: iso(d.otp.expiresAt),
-            ttlSeconds: config.otp.ttlSeconds,
-            resendAvailableAt: iso(
-              new Date(d.otp.sentAt.getTime() + config.otp.resendCooldownSeconds * 1000),
-            ),
-            attemptsLeft: d.otp.attemptsLeft,
-          },
-        }
-      : {};
+      ? { otp: otpState(d.otp) }
+      : app.status === 'digital-id-code-sent' && d.digitalIdOtp
+        ? { digitalIdOtp: otpState(d.digitalIdOtp) }
+        : {};
   const identified = !BEFORE_IDENTIFIED.has(app.status) && !(app.status === 'expired' && !d.consentAt);
   return {
     ...presentSummary(app),

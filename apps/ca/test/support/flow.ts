@@ -16,6 +16,9 @@ import { type ApiResult, type Body, call } from './api.js';
 
 const IMAGE = Buffer.from('\xff\xd8\xff\xe0 simulated JPEG bytes', 'latin1').toString('base64');
 
+/** Digital ID's SMS texts start with this (the first code's do not). */
+const DIGITAL_ID_TEXT = /^Digital ID:/;
+
 /** Reads the newest one-time code sent to the phone of `iin` from the dev outbox. */
 export async function latestOtp(base: string, iin: string): Promise<string> {
   const r = await call(base, 'GET', `/v1/dev/sms-outbox?iin=${iin}`);
@@ -24,6 +27,25 @@ export async function latestOtp(base: string, iin: string): Promise<string> {
   expect(otp, `no OTP for ${iin}`).toBeDefined();
   expect(otp.sender).toBe('1414');
   return otp.code as string;
+}
+
+/** The newest dev-outbox message of `iin` that carries a code, with its text and phone. */
+export async function latestOtpMessage(
+  base: string,
+  iin: string,
+): Promise<{ code: string; text: string; to: string }> {
+  const r = await call(base, 'GET', `/v1/dev/sms-outbox?iin=${iin}`);
+  expect(r.status).toBe(200);
+  const otp = r.body.messages.find((m: { kind: string }) => m.kind === 'otp');
+  expect(otp, `no OTP for ${iin}`).toBeDefined();
+  return { code: otp.code, text: otp.text, to: otp.to };
+}
+
+/** Reads the newest Digital ID code sent to the phone of `iin` (fails if the newest code is the first one). */
+export async function latestDigitalIdOtp(base: string, iin: string): Promise<string> {
+  const m = await latestOtpMessage(base, iin);
+  expect(m.text).toMatch(DIGITAL_ID_TEXT);
+  return m.code;
 }
 
 /** Asserts a problem+json response with `code`. */
@@ -90,6 +112,33 @@ export class Applicant {
       this.application = r.body.application;
     }
     return r;
+  }
+
+  /** The phone registered for this applicant (where the first code went, read from the dev outbox). */
+  async registeredPhone(): Promise<string> {
+    return (await latestOtpMessage(this.base, this.iin)).to;
+  }
+
+  /** Step 3, Digital ID's phone page: the number (default: the registered one); sends the second code. */
+  async digitalIdPhone(phone?: string): Promise<ApiResult> {
+    return this.post('digital-id/phone', { phone: phone ?? (await this.registeredPhone()) });
+  }
+
+  /** Step 3, Digital ID's code (default: the newest one in the outbox). */
+  async verifyDigitalIdPhone(code?: string): Promise<ApiResult> {
+    return this.post('digital-id/phone/verification', {
+      code: code ?? (await latestDigitalIdOtp(this.base, this.iin)),
+    });
+  }
+
+  /** Step 3, Digital ID's phone page and its code, both correct. */
+  async confirmDigitalIdPhone(): Promise<void> {
+    const p = await this.digitalIdPhone();
+    expect(p.status, JSON.stringify(p.body)).toBe(200);
+    expect(p.body.status).toBe('digital-id-code-sent');
+    const v = await this.verifyDigitalIdPhone();
+    expect(v.status, JSON.stringify(v.body)).toBe(200);
+    expect(v.body.status).toBe('digital-id-phone-verified');
   }
 
   /** Step 3a. */
@@ -210,8 +259,9 @@ export class Applicant {
     return this.submit(await this.makeRequests(alg));
   }
 
-  /** Steps 3-4. */
+  /** Steps 3-4 (Digital ID's phone and code first). */
   async runIdentification(): Promise<void> {
+    await this.confirmDigitalIdPhone();
     expect((await this.identify()).status).toBe(200);
     const c = await this.confirm();
     expect(c.body.status).toBe('identified');

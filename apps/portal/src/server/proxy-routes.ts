@@ -27,6 +27,8 @@ export const CA_PROXY_ROUTES: readonly ProxyRoute[] = [
   ['GET', '/v1/applications/{applicationId}'],
   ['POST', '/v1/applications/{applicationId}/otp'],
   ['POST', '/v1/applications/{applicationId}/otp/verification'],
+  ['POST', '/v1/applications/{applicationId}/digital-id/phone'],
+  ['POST', '/v1/applications/{applicationId}/digital-id/phone/verification'],
   ['POST', '/v1/applications/{applicationId}/identification'],
   ['POST', '/v1/applications/{applicationId}/identification/confirmation'],
   ['POST', '/v1/applications/{applicationId}/consent'],

@@ -41,6 +41,8 @@ function escapeRegExp(s: string): string {
 export type WizardScreen =
   | 'start'
   | 'otp'
+  | 'digital-id-phone'
+  | 'digital-id-code'
   | 'digital-id'
   | 'selfie'
   | 'liveness'
@@ -70,6 +72,44 @@ export interface WalkOptions {
   prefix: string;
   /** Stop on the moderation screen (a document that differs from the registry); returns ''. */
   untilModeration?: boolean;
+}
+
+/**
+ * Digital ID's phone page (seed steps 8-9), from its first screen to the Digital ID intro: another
+ * number is refused (and the page does not say which is registered), the registered one typed as
+ * people write it gets the code, which is read from the dev outbox.
+ */
+export async function passDigitalIdPhone(
+  page: Page,
+  caUrl: string,
+  iin: string,
+  hooks: { check?: (screen: WizardScreen) => Promise<void>; step?: (name: string) => Promise<void> } = {},
+): Promise<void> {
+  await expectScreen(page, 'Удаленная идентификация (Digital ID)');
+  await hooks.step?.('digital-id-phone');
+  await hooks.check?.('digital-id-phone');
+  const outbox = devSmsOutbox(caUrl);
+  const phone = await outbox.registeredPhone(iin);
+  const field = page.getByLabel('Номер телефона, зарегистрированный в БМГ');
+  expect(await field.inputValue()).toBe('');
+  await field.fill(phone === '+77000000001' ? '+77000000002' : '+77000000001');
+  await page.getByRole('button', { name: 'Получить SMS-код' }).click();
+  const refusal = page.getByRole('alert').filter({ hasText: 'Этот номер не зарегистрирован' });
+  await refusal.waitFor();
+  expect(await refusal.innerText()).not.toContain(phone.slice(-4));
+  const d = phone.slice(2);
+  await field.fill(`8 ${d.slice(0, 3)} ${d.slice(3, 6)} ${d.slice(6, 8)} ${d.slice(8)}`);
+  await page.getByRole('button', { name: 'Получить SMS-код' }).click();
+  await expectScreen(page, 'SMS-код Digital ID');
+  await expect
+    .poll(() => page.locator('.countdown').textContent())
+    .toMatch(/^Оставшееся время: (8\d|90) секунд$/);
+  await hooks.step?.('digital-id-code');
+  await hooks.check?.('digital-id-code');
+  const sms = (await outbox.messages({ iin })).find((m) => m.kind === 'otp');
+  expect(sms?.text).toMatch(/^Digital ID:/);
+  await page.getByLabel('Введите одноразовый пароль').fill(sms?.code as string);
+  await page.getByRole('button', { name: 'Проверить одноразовый пароль' }).click();
 }
 
 /**
@@ -116,6 +156,8 @@ export async function walkToSubmission(page: Page, o: WalkOptions): Promise<stri
   await on('otp');
   await page.getByLabel('Введите одноразовый пароль').fill(await devSmsOutbox(o.caUrl).latestOtp(o.iin));
   await page.getByRole('button', { name: 'Проверить одноразовый пароль' }).click();
+
+  await passDigitalIdPhone(page, o.caUrl, o.iin, { check: on, step });
 
   await expectScreen(page, 'Создать Digital ID');
   await step('digital-id');

@@ -10,6 +10,7 @@ import {
   CabinetSession,
   createCaClient,
   devSmsOutbox,
+  ENROLL_STEPS,
   type EnrollKeyAlgorithm,
   type EnrollResult,
   enroll,
@@ -17,6 +18,7 @@ import {
   type KeyFileFormat,
   type OtpProvider,
   openKeyFile,
+  type PhoneProvider,
   simulatedIdentification,
   unwrap,
 } from '@kzpki/client';
@@ -88,10 +90,16 @@ export function enrollReport(
   };
 }
 
-/** An OTP provider that asks on the terminal (or reads one line from a pipe). */
+/**
+ * An OTP provider that asks on the terminal, or reads codes from a pipe: the first code of the flow
+ * on the first non-empty line, Digital ID's on the next (one line per code asked for).
+ */
 function promptOtp(io: Io): OtpProvider {
+  let piped: Promise<string[]> | undefined;
+  let asked = 0;
   return async (request) => {
-    const question = `One-time code sent from 1414 to ${request.sentTo} (valid until ${request.expiresAt.toLocaleTimeString()}): `;
+    const which = request.purpose === 'digital-id' ? 'Digital ID code' : 'One-time code';
+    const question = `${which} sent from 1414 to ${request.sentTo} (valid until ${request.expiresAt.toLocaleTimeString()}): `;
     if (process.stdin.isTTY) {
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
@@ -101,10 +109,37 @@ function promptOtp(io: Io): OtpProvider {
       }
     }
     io.stderr(question);
-    const line = (await io.readStdin()).split(/\r?\n/).find((l) => l.trim() !== '');
-    if (!line) throw new Error('standard input holds no one-time code');
+    // Standard input can be read once: keep its lines for the codes asked for later.
+    piped ??= io.readStdin().then((text) => text.split(/\r?\n/).filter((l) => l.trim() !== ''));
+    const line = (await piped)[asked++];
+    if (!line) throw new Error('standard input holds no more one-time codes');
     return line.trim();
   };
+}
+
+/** A phone provider that asks on the terminal (Digital ID's page asks for the registered number). */
+function promptPhone(): PhoneProvider {
+  return async (request) => {
+    if (!process.stdin.isTTY) {
+      throw new Error('give --phone: standard input is not a terminal to ask on');
+    }
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      const typed = await rl.question(
+        `Phone registered in the Mobile Citizens Database for IIN ${request.iin}${request.firstCodeSentTo ? ` (the first code went to ${request.firstCodeSentTo})` : ''}, +7XXXXXXXXXX: `,
+      );
+      return normalizeKzPhone(typed) ?? typed.trim();
+    } finally {
+      rl.close();
+    }
+  };
+}
+
+/** `+7` and ten digits from the ways people write a Kazakhstan mobile number, or `undefined`. */
+function normalizeKzPhone(input: string): string | undefined {
+  const digits = input.replace(/[\s\-().]/g, '');
+  const m = /^(?:\+7|8|7)?(\d{10})$/.exec(digits);
+  return m ? `+7${m[1]}` : undefined;
 }
 
 interface EnrollCliOptions {
@@ -120,6 +155,7 @@ interface EnrollCliOptions {
   keyAlgorithm?: EnrollKeyAlgorithm;
   keyFormat: KeyFileFormat;
   otp: 'auto' | 'dev-outbox' | 'stdin';
+  phone?: string;
   document?: IdentityDocumentType;
   wait: number;
 }
@@ -176,6 +212,10 @@ export function register(program: Command, ctx: Context): void {
         .choices(['auto', 'dev-outbox', 'stdin'])
         .default('auto'),
     )
+    .option(
+      '--phone <number>',
+      "phone registered in the Mobile Citizens Database, which Digital ID asks for (default: from the CA's dev SMS outbox in dev mode, else asked on the terminal)",
+    )
     .addOption(
       new Option(
         '--document <type>',
@@ -195,18 +235,33 @@ export function register(program: Command, ctx: Context): void {
           throw new CliError('ERR_USAGE', `--template ${options.template} needs --bin`);
         if (!template.binRequired && options.bin)
           throw new CliError('ERR_USAGE', `--template ${options.template} takes no --bin`);
+        let phone: string | undefined;
+        if (options.phone !== undefined) {
+          phone = normalizeKzPhone(options.phone);
+          if (!phone)
+            throw new CliError('ERR_USAGE', '--phone must be a Kazakhstan mobile number, +7XXXXXXXXXX');
+        }
         const approverFiles = options.approver ? readKeyPairFiles(options.approver) : undefined;
         const approverPassword = (await secretOption(ctx, options.approverPassword)) ?? password;
 
         let otp: OtpProvider;
-        if (options.otp === 'stdin') otp = promptOtp(ctx.io);
-        else if (options.otp === 'dev-outbox') otp = devSmsOutbox(options.caUrl).otp;
-        else {
+        let devOutbox: boolean;
+        if (options.otp === 'stdin') {
+          otp = promptOtp(ctx.io);
+          devOutbox = false;
+        } else if (options.otp === 'dev-outbox') {
+          otp = devSmsOutbox(options.caUrl).otp;
+          devOutbox = true;
+        } else {
           const health = await unwrap(createCaClient({ baseUrl: options.caUrl }).GET('/v1/health'));
-          otp = health.devMode ? devSmsOutbox(options.caUrl).otp : promptOtp(ctx.io);
+          devOutbox = health.devMode;
+          otp = devOutbox ? devSmsOutbox(options.caUrl).otp : promptOtp(ctx.io);
         }
+        // The number Digital ID asks for: given, else where the first code went (dev outbox), else asked.
+        const phoneSource: string | PhoneProvider =
+          phone ?? (devOutbox ? devSmsOutbox(options.caUrl).phone : promptPhone());
 
-        const progress = createProgress(ctx.io, { total: 11 });
+        const progress = createProgress(ctx.io, { total: ENROLL_STEPS.length });
         let result: EnrollResult;
         try {
           result = await enroll({
@@ -216,6 +271,7 @@ export function register(program: Command, ctx: Context): void {
             ...(options.bin ? { bin: options.bin } : {}),
             password,
             otp,
+            phone: phoneSource,
             ...(options.document
               ? { identification: simulatedIdentification({ document: options.document }) }
               : {}),

@@ -219,6 +219,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/applications/{applicationId}/digital-id/phone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Step 3. Digital ID asks for the phone registered in the Mobile Citizens Database and sends a code
+         * @description The remote identification page (Digital ID) asks for the phone number registered in the
+         *     Mobile Citizens Database (БМГ) for the applicant's IIN and sends a second one-time code to
+         *     it by SMS, valid for 90 seconds like the first. A number that is not the registered one is
+         *     refused with `ERR_DIGITAL_ID_PHONE_MISMATCH` (422): no code is sent and the answer does not
+         *     say which number is registered. Posting the number again sends a new code (the previous one
+         *     becomes void) after the resend cooldown (`ERR_OTP_RESEND_TOO_EARLY`), up to the same number
+         *     of codes as the first step. Rate-limited per client address and per person.
+         */
+        post: operations["submitDigitalIdPhone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{applicationId}/digital-id/phone/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Step 3. Check the Digital ID code; the phone is confirmed
+         * @description The same checks as `verifyOtp`: a code works once, for 90 seconds, with a few wrong entries
+         *     (`ERR_OTP_INVALID` with `attemptsLeft`, then `ERR_OTP_ATTEMPTS_EXCEEDED`; `ERR_OTP_EXPIRED`);
+         *     a new code is asked for with `submitDigitalIdPhone`. A correct code gives status
+         *     `digital-id-phone-verified`, after which `submitIdentification` is allowed.
+         */
+        post: operations["verifyDigitalIdPhone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/applications/{applicationId}/identification": {
         parameters: {
             query?: never;
@@ -230,9 +279,11 @@ export interface paths {
         put?: never;
         /**
          * Step 3. Digital ID identification (selfie, liveness, PIN, identity document)
-         * @description The simulated Digital ID checks the liveness result and recognises the document. The
-         *     recognised data is returned for the user to confirm with `confirmIdentification`. The PIN
-         *     set here (stored hashed) later grants the NCA access to the ID data (`grantConsent`).
+         * @description Allowed once the Digital ID phone is confirmed (`verifyDigitalIdPhone`); before that the
+         *     answer is `ERR_DIGITAL_ID_PHONE_NOT_VERIFIED` (409). The simulated Digital ID checks the
+         *     liveness result and recognises the document. The recognised data is returned for the user
+         *     to confirm with `confirmIdentification`. The PIN set here (stored hashed) later grants the
+         *     NCA access to the ID data (`grantConsent`).
          */
         post: operations["submitIdentification"];
         delete?: never;
@@ -794,7 +845,7 @@ export interface components {
          * @description Stable machine-readable error code; clients branch on it, never on `title` or `detail`.
          * @enum {string}
          */
-        ErrorCode: "ERR_VALIDATION" | "ERR_UNAUTHORIZED" | "ERR_FORBIDDEN" | "ERR_NOT_FOUND" | "ERR_RATE_LIMITED" | "ERR_INVALID_TRANSITION" | "ERR_APPLICATION_EXPIRED" | "ERR_IDEMPOTENCY_KEY_REUSED" | "ERR_IDEMPOTENCY_IN_PROGRESS" | "ERR_IIN_INVALID" | "ERR_BIN_INVALID" | "ERR_APPLICATION_NUMBER_INVALID" | "ERR_TEMPLATE_KIND_MISMATCH" | "ERR_BIN_REQUIRED" | "ERR_BIN_NOT_ALLOWED" | "ERR_PERSON_NOT_FOUND" | "ERR_ORGANIZATION_NOT_FOUND" | "ERR_NOT_FIRST_MANAGER" | "ERR_NOT_TREASURY_PARTICIPANT" | "ERR_PHONE_NOT_REGISTERED" | "ERR_PHONE_ALREADY_REGISTERED" | "ERR_OTP_INVALID" | "ERR_OTP_EXPIRED" | "ERR_OTP_ATTEMPTS_EXCEEDED" | "ERR_OTP_RESEND_TOO_EARLY" | "ERR_LIVENESS_FAILED" | "ERR_FACE_MISMATCH" | "ERR_DOCUMENT_NOT_RECOGNIZED" | "ERR_PIN_TOO_SIMPLE" | "ERR_PIN_INVALID" | "ERR_PIN_ATTEMPTS_EXCEEDED" | "ERR_AGREEMENT_VERSION_MISMATCH" | "ERR_CSR_INVALID" | "ERR_CSR_SIGNATURE_INVALID" | "ERR_KEY_TOO_WEAK" | "ERR_KEY_ALGORITHM_NOT_ALLOWED" | "ERR_CSR_SUBJECT_MISMATCH" | "ERR_CSR_TEMPLATE_MISMATCH" | "ERR_CSR_KEY_REUSED" | "ERR_EMAIL_MISMATCH" | "ERR_TEST_MODE_REQUIRED" | "ERR_VALIDITY_INVALID" | "ERR_CHALLENGE_INVALID" | "ERR_CERTIFICATE_INVALID" | "ERR_CERTIFICATE_UNTRUSTED" | "ERR_CERTIFICATE_EXPIRED" | "ERR_CERTIFICATE_REVOKED" | "ERR_CERTIFICATE_WRONG_PURPOSE" | "ERR_SIGNATURE_INVALID" | "ERR_NOT_AN_OPERATOR" | "ERR_APPROVER_NOT_AUTHORIZED" | "ERR_APPROVER_ORGANIZATION_MISMATCH" | "ERR_SELF_APPROVAL_FORBIDDEN" | "ERR_SIGNER_MISMATCH" | "ERR_CERTIFICATE_NOT_FOUND" | "ERR_REVOCATION_NOT_ALLOWED" | "ERR_REASON_NOT_ALLOWED" | "ERR_ALREADY_REVOKED" | "ERR_NOT_ON_HOLD" | "ERR_PROOF_OF_POSSESSION_INVALID" | "ERR_PAYLOAD_TOO_LARGE" | "ERR_UNSUPPORTED_MEDIA_TYPE" | "ERR_INTERNAL";
+        ErrorCode: "ERR_VALIDATION" | "ERR_UNAUTHORIZED" | "ERR_FORBIDDEN" | "ERR_NOT_FOUND" | "ERR_RATE_LIMITED" | "ERR_INVALID_TRANSITION" | "ERR_APPLICATION_EXPIRED" | "ERR_IDEMPOTENCY_KEY_REUSED" | "ERR_IDEMPOTENCY_IN_PROGRESS" | "ERR_IIN_INVALID" | "ERR_BIN_INVALID" | "ERR_APPLICATION_NUMBER_INVALID" | "ERR_TEMPLATE_KIND_MISMATCH" | "ERR_BIN_REQUIRED" | "ERR_BIN_NOT_ALLOWED" | "ERR_PERSON_NOT_FOUND" | "ERR_ORGANIZATION_NOT_FOUND" | "ERR_NOT_FIRST_MANAGER" | "ERR_NOT_TREASURY_PARTICIPANT" | "ERR_PHONE_NOT_REGISTERED" | "ERR_PHONE_ALREADY_REGISTERED" | "ERR_OTP_INVALID" | "ERR_OTP_EXPIRED" | "ERR_OTP_ATTEMPTS_EXCEEDED" | "ERR_OTP_RESEND_TOO_EARLY" | "ERR_DIGITAL_ID_PHONE_MISMATCH" | "ERR_DIGITAL_ID_PHONE_NOT_VERIFIED" | "ERR_LIVENESS_FAILED" | "ERR_FACE_MISMATCH" | "ERR_DOCUMENT_NOT_RECOGNIZED" | "ERR_PIN_TOO_SIMPLE" | "ERR_PIN_INVALID" | "ERR_PIN_ATTEMPTS_EXCEEDED" | "ERR_AGREEMENT_VERSION_MISMATCH" | "ERR_CSR_INVALID" | "ERR_CSR_SIGNATURE_INVALID" | "ERR_KEY_TOO_WEAK" | "ERR_KEY_ALGORITHM_NOT_ALLOWED" | "ERR_CSR_SUBJECT_MISMATCH" | "ERR_CSR_TEMPLATE_MISMATCH" | "ERR_CSR_KEY_REUSED" | "ERR_EMAIL_MISMATCH" | "ERR_TEST_MODE_REQUIRED" | "ERR_VALIDITY_INVALID" | "ERR_CHALLENGE_INVALID" | "ERR_CERTIFICATE_INVALID" | "ERR_CERTIFICATE_UNTRUSTED" | "ERR_CERTIFICATE_EXPIRED" | "ERR_CERTIFICATE_REVOKED" | "ERR_CERTIFICATE_WRONG_PURPOSE" | "ERR_SIGNATURE_INVALID" | "ERR_NOT_AN_OPERATOR" | "ERR_APPROVER_NOT_AUTHORIZED" | "ERR_APPROVER_ORGANIZATION_MISMATCH" | "ERR_SELF_APPROVAL_FORBIDDEN" | "ERR_SIGNER_MISMATCH" | "ERR_CERTIFICATE_NOT_FOUND" | "ERR_REVOCATION_NOT_ALLOWED" | "ERR_REASON_NOT_ALLOWED" | "ERR_ALREADY_REVOKED" | "ERR_NOT_ON_HOLD" | "ERR_PROOF_OF_POSSESSION_INVALID" | "ERR_PAYLOAD_TOO_LARGE" | "ERR_UNSUPPORTED_MEDIA_TYPE" | "ERR_INTERNAL";
         /** @description RFC 9457 problem details with the stable `code` and optional extension members. */
         Problem: {
             /**
@@ -845,18 +896,19 @@ export interface components {
         /** @enum {string} */
         TemplateName: "individual" | "first-manager" | "signer" | "finance" | "hr" | "employee" | "treasury";
         /**
-         * @description `otp-sent` → `phone-verified` → `document-recognized` → `identified` (or `moderation` →
+         * @description `otp-sent` → `phone-verified` → `digital-id-code-sent` → `digital-id-phone-verified` →
+         *     `document-recognized` → `identified` (or `moderation` →
          *     `identified` | `identification-rejected`) → `consent-given` → `agreement-accepted` →
          *     `submitted` (or `awaiting-approval` → `approved` | `rejected`) → `issued` → `installed`;
          *     `revoked` when every certificate is revoked; unfinished applications become `expired`.
          * @enum {string}
          */
-        ApplicationStatus: "otp-sent" | "phone-verified" | "document-recognized" | "moderation" | "identified" | "identification-rejected" | "consent-given" | "agreement-accepted" | "awaiting-approval" | "approved" | "submitted" | "rejected" | "issued" | "installed" | "revoked" | "expired";
+        ApplicationStatus: "otp-sent" | "phone-verified" | "digital-id-code-sent" | "digital-id-phone-verified" | "document-recognized" | "moderation" | "identified" | "identification-rejected" | "consent-given" | "agreement-accepted" | "awaiting-approval" | "approved" | "submitted" | "rejected" | "issued" | "installed" | "revoked" | "expired";
         /**
          * @description operationId of a step the applicant may take now.
          * @enum {string}
          */
-        NextAction: "resendOtp" | "verifyOtp" | "submitIdentification" | "confirmIdentification" | "grantConsent" | "acceptAgreement" | "submitApplication" | "issueCertificates" | "downloadCertificates" | "createInstallationChallenge" | "confirmInstallation";
+        NextAction: "resendOtp" | "verifyOtp" | "submitDigitalIdPhone" | "verifyDigitalIdPhone" | "submitIdentification" | "confirmIdentification" | "grantConsent" | "acceptAgreement" | "submitApplication" | "issueCertificates" | "downloadCertificates" | "createInstallationChallenge" | "confirmInstallation";
         /**
          * @description The purpose of one key of an RSA AUTH + SIGN pair.
          * @enum {string}
@@ -968,6 +1020,8 @@ export interface components {
         /** @description The application as its applicant sees it. */
         Application: components["schemas"]["ApplicationSummary"] & {
             otp?: components["schemas"]["OtpState"];
+            /** @description The Digital ID code (status `digital-id-code-sent`), sent to the phone the applicant gave. */
+            digitalIdOtp?: components["schemas"]["OtpState"];
             person?: components["schemas"]["PersonData"];
             organization?: components["schemas"]["OrganizationData"];
             /** Format: email */
@@ -984,6 +1038,10 @@ export interface components {
                 comment?: string;
             };
             nextActions: components["schemas"]["NextAction"][];
+        };
+        DigitalIdPhoneRequest: {
+            /** @description The number registered in the Mobile Citizens Database for the applicant's IIN. */
+            phone: components["schemas"]["Phone"];
         };
         VerifyOtpRequest: {
             code: string;
@@ -1736,6 +1794,78 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            410: components["responses"]["Gone"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    submitDigitalIdPhone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Opaque application id returned by `startApplication` (128 random bits). */
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DigitalIdPhoneRequest"];
+            };
+        };
+        responses: {
+            /** @description The number is the registered one; the Digital ID code was sent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            410: components["responses"]["Gone"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    verifyDigitalIdPhone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Opaque application id returned by `startApplication` (128 random bits). */
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyOtpRequest"];
+            };
+        };
+        responses: {
+            /** @description The code matched; create the Digital ID next. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             410: components["responses"]["Gone"];

@@ -96,6 +96,28 @@ export class CaApi {
     );
   }
 
+  /** Digital ID's phone page: the number registered in the Mobile Citizens Database; sends its code. */
+  submitDigitalIdPhone(applicationId: string, token: string, phone: string): Promise<Application> {
+    return call(
+      this.ca.POST('/v1/applications/{applicationId}/digital-id/phone', {
+        params: { path: { applicationId } },
+        headers: bearer(token),
+        body: { phone },
+      }),
+    );
+  }
+
+  /** Digital ID's SMS code. */
+  verifyDigitalIdPhone(applicationId: string, token: string, code: string): Promise<Application> {
+    return call(
+      this.ca.POST('/v1/applications/{applicationId}/digital-id/phone/verification', {
+        params: { path: { applicationId } },
+        headers: bearer(token),
+        body: { code },
+      }),
+    );
+  }
+
   identify(applicationId: string, token: string, body: IdentificationRequest): Promise<IdentificationResult> {
     return call(
       this.ca.POST('/v1/applications/{applicationId}/identification', {

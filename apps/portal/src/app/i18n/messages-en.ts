@@ -84,6 +84,17 @@ export const en: Record<MessageKey, string> = {
   'otp.devNone': 'No SMS with a code found',
   'otp.devCode': 'SMS from {sender}: code {code}',
 
+  'didPhone.title': 'Remote identification (Digital ID)',
+  'didPhone.lead':
+    'Enter the phone number registered in the Mobile Citizens Database: an SMS code for creating your Digital ID will be sent to it.',
+  'didPhone.label': 'Phone number registered in the Mobile Citizens Database',
+  'didPhone.hint': 'For example: +7 701 123 45 67',
+  'didPhone.format': 'Enter a Kazakhstan mobile number: +7 and 10 digits',
+  'didPhone.send': 'Get the SMS code',
+  'didPhone.codeTitle': 'Digital ID SMS code',
+  'didPhone.codeFrom': 'The Digital ID SMS code was sent from {sender} to the phone number you entered.',
+  'didPhone.otherNumber': 'Enter another number',
+
   'bmg.title': 'Registering your phone number in the Mobile Citizens Database',
   'bmg.notRegistered': 'The user is not registered in the Mobile Citizens Database.',
   'bmg.text':
@@ -525,6 +536,7 @@ export const en: Record<MessageKey, string> = {
   'wstep.start': 'Service and IIN',
   'wstep.otp': 'One-time password',
   'wstep.not-in-bmg': 'Phone number registration',
+  'wstep.digital-id-phone': 'Phone number for Digital ID',
   'wstep.digital-id': 'Creating a Digital ID',
   'wstep.confirm-document': 'Document confirmation',
   'wstep.moderation': 'Document check',
@@ -553,6 +565,9 @@ export const en: Record<MessageKey, string> = {
   'err.ERR_OTP_EXPIRED': 'The one-time password has expired. Request a new code.',
   'err.ERR_OTP_ATTEMPTS_EXCEEDED':
     'No attempts left for this code. Request a new one-time password when that becomes possible.',
+  'err.ERR_DIGITAL_ID_PHONE_MISMATCH':
+    'This number is not registered in the Mobile Citizens Database for your IIN. Enter the number the first SMS code came to.',
+  'err.ERR_DIGITAL_ID_PHONE_NOT_VERIFIED': 'First confirm the phone number with the Digital ID SMS code.',
   'err.ERR_OTP_RESEND_TOO_EARLY': 'A new code cannot be requested yet: wait until the countdown ends.',
   'err.ERR_PERSON_NOT_FOUND': 'The IIN is not in the national database of individuals.',
   'err.ERR_ORGANIZATION_NOT_FOUND': 'The BIN is not in the national database of legal entities.',

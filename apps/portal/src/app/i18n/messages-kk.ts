@@ -85,6 +85,17 @@ export const kk: Record<MessageKey, string> = {
   'otp.devNone': 'Кодпен SMS табылмады',
   'otp.devCode': '{sender} нөмірінен SMS: код {code}',
 
+  'didPhone.title': 'Қашықтан сәйкестендіру (Digital ID)',
+  'didPhone.lead':
+    'Мобильді азаматтар базасында (МАБ) тіркелген телефон нөмірін енгізіңіз: Digital ID құру үшін оған SMS-код келеді.',
+  'didPhone.label': 'МАБ-да тіркелген телефон нөмірі',
+  'didPhone.hint': 'Мысалы: +7 701 123 45 67',
+  'didPhone.format': 'Қазақстанның ұялы телефон нөмірін енгізіңіз: +7 және 10 цифр',
+  'didPhone.send': 'SMS-код алу',
+  'didPhone.codeTitle': 'Digital ID SMS-коды',
+  'didPhone.codeFrom': 'Digital ID SMS-коды {sender} нөмірінен көрсетілген телефон нөміріне жіберілді.',
+  'didPhone.otherNumber': 'Басқа нөмірді көрсету',
+
   'bmg.title': 'Телефон нөмірін мобильді азаматтар базасында тіркеу',
   'bmg.notRegistered': 'Пайдаланушы мобильді азаматтар базасында тіркелмеген.',
   'bmg.text':
@@ -526,6 +537,7 @@ export const kk: Record<MessageKey, string> = {
   'wstep.start': 'Қызметті таңдау және ЖСН',
   'wstep.otp': 'Бір реттік құпиясөз',
   'wstep.not-in-bmg': 'Телефон нөмірін тіркеу',
+  'wstep.digital-id-phone': 'Digital ID үшін телефон нөмірі',
   'wstep.digital-id': 'Digital ID құру',
   'wstep.confirm-document': 'Құжатты растау',
   'wstep.moderation': 'Құжатты тексеру',
@@ -554,6 +566,9 @@ export const kk: Record<MessageKey, string> = {
   'err.ERR_OTP_EXPIRED': 'Бір реттік құпиясөздің мерзімі өтті. Жаңа код сұраңыз.',
   'err.ERR_OTP_ATTEMPTS_EXCEEDED':
     'Бұл кодты енгізу әрекеттері таусылды. Мүмкіндік болғанда жаңа бір реттік құпиясөз сұраңыз.',
+  'err.ERR_DIGITAL_ID_PHONE_MISMATCH':
+    'Бұл нөмір сіздің ЖСН-ға мобильді азаматтар базасында тіркелмеген. Бірінші SMS-код келген нөмірді көрсетіңіз.',
+  'err.ERR_DIGITAL_ID_PHONE_NOT_VERIFIED': 'Алдымен телефон нөмірін Digital ID SMS-кодымен растаңыз.',
   'err.ERR_OTP_RESEND_TOO_EARLY': 'Жаңа кодты әзірге сұрауға болмайды: кері санақтың аяқталуын күтіңіз.',
   'err.ERR_PERSON_NOT_FOUND': 'ЖСН жеке тұлғалар мемлекеттік деректер қорында табылмады.',
   'err.ERR_ORGANIZATION_NOT_FOUND': 'БСН заңды тұлғалар мемлекеттік деректер қорында табылмады.',

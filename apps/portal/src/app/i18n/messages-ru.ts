@@ -86,6 +86,17 @@ export const ru = {
   'otp.devNone': 'SMS с кодом не найдено',
   'otp.devCode': 'SMS от {sender}: код {code}',
 
+  'didPhone.title': 'Удаленная идентификация (Digital ID)',
+  'didPhone.lead':
+    'Введите номер телефона, зарегистрированный в базе мобильных граждан (БМГ): на него придёт SMS-код для создания Digital ID.',
+  'didPhone.label': 'Номер телефона, зарегистрированный в БМГ',
+  'didPhone.hint': 'Например: +7 701 123 45 67',
+  'didPhone.format': 'Введите номер мобильного телефона Казахстана: +7 и 10 цифр',
+  'didPhone.send': 'Получить SMS-код',
+  'didPhone.codeTitle': 'SMS-код Digital ID',
+  'didPhone.codeFrom': 'SMS-код Digital ID отправлен с номера {sender} на указанный номер телефона.',
+  'didPhone.otherNumber': 'Указать другой номер',
+
   'bmg.title': 'Регистрация номера телефона в базе мобильных граждан',
   'bmg.notRegistered': 'Пользователь не зарегистрирован в базе мобильных граждан.',
   'bmg.text':
@@ -528,6 +539,7 @@ export const ru = {
   'wstep.start': 'Выбор услуги и ИИН',
   'wstep.otp': 'Одноразовый пароль',
   'wstep.not-in-bmg': 'Регистрация номера телефона',
+  'wstep.digital-id-phone': 'Номер телефона для Digital ID',
   'wstep.digital-id': 'Создание Digital ID',
   'wstep.confirm-document': 'Подтверждение документа',
   'wstep.moderation': 'Проверка документа',
@@ -555,6 +567,9 @@ export const ru = {
   'err.ERR_OTP_EXPIRED': 'Срок действия одноразового пароля истек. Запросите новый код.',
   'err.ERR_OTP_ATTEMPTS_EXCEEDED':
     'Попытки ввода этого кода исчерпаны. Запросите новый одноразовый пароль, когда это станет доступно.',
+  'err.ERR_DIGITAL_ID_PHONE_MISMATCH':
+    'Этот номер не зарегистрирован в базе мобильных граждан на ваш ИИН. Укажите номер, на который пришёл первый SMS-код.',
+  'err.ERR_DIGITAL_ID_PHONE_NOT_VERIFIED': 'Сначала подтвердите номер телефона SMS-кодом Digital ID.',
   'err.ERR_OTP_RESEND_TOO_EARLY': 'Новый код пока нельзя запросить: дождитесь окончания отсчёта.',
   'err.ERR_PERSON_NOT_FOUND': 'ИИН не найден в государственной базе данных физических лиц.',
   'err.ERR_ORGANIZATION_NOT_FOUND': 'БИН не найден в государственной базе данных юридических лиц.',

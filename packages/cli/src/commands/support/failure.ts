@@ -39,6 +39,10 @@ function hintFor(e: KzpkiApiError): string | undefined {
       return 'Is the service running? `npx kzpki start` in a kzpki checkout starts the reference CA and status service locally.';
     case 'ERR_OTP_UNAVAILABLE':
       return 'Use --otp stdin and type the code from the SMS, or run the CA in dev mode (KZPKI_DEV_MODE=1).';
+    case 'ERR_PHONE_UNAVAILABLE':
+      return 'Give --phone with the number registered in the Mobile Citizens Database (+7 and ten digits); a CA in dev mode shows it in its SMS outbox.';
+    case 'ERR_DIGITAL_ID_PHONE_MISMATCH':
+      return 'Digital ID takes only the phone registered in the Mobile Citizens Database for this IIN (the one the first code went to); check --phone.';
     case 'ERR_TEST_MODE_REQUIRED':
       return 'Expired test keys need a CA in test mode (KZPKI_TEST_MODE=1; `npx kzpki start` enables it).';
     case 'ERR_KEY_FILE_BAD_PASSWORD':

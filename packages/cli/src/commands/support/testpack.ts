@@ -350,6 +350,8 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
         ...(persona.bin ? { bin: persona.bin } : {}),
         password: options.password,
         otp: outbox.otp,
+        // Digital ID's page asks for the registered phone: the one the first code went to.
+        phone: outbox.phone,
         keyAlgorithm: enrollKeyAlgorithm(persona.template, keyAlgorithm),
         keyFileFormat: keyFormat,
         ...(state === 'expired' ? { validity: expiredValidity(now) } : {}),

@@ -1,7 +1,7 @@
 /**
  * The one-time code countdown on the browser's clock.
  */
-import type { Application } from '../../api/types.js';
+import type { Application, OtpState } from '../../api/types.js';
 
 /**
  * When the code expires and when a new one may be asked for, on this browser's clock: the server's
@@ -11,8 +11,9 @@ import type { Application } from '../../api/types.js';
 export function otpDeadlines(
   app: Application,
   receivedAt: number,
+  /** The code counted down: the first one (default) or Digital ID's. */
+  otp: OtpState | undefined = app.otp,
 ): { receivedAt: number; expiresAt: number; resendAt: number } {
-  const otp = app.otp;
   if (!otp) return { receivedAt, expiresAt: receivedAt, resendAt: receivedAt };
   const sent = Date.parse(app.updatedAt);
   const ttl = otp.ttlSeconds * 1000;

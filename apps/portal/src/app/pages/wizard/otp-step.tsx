@@ -4,6 +4,8 @@
  * время: 90 секунд"), resend after the cooldown, attempts left; in dev mode a helper reads the
  * simulated SMS. Each problem is said once: a malformed code at the field, a refusal by the CA in
  * the alert, and when the attempts are used up the alert says when a new code can be asked for.
+ * The same screen takes Digital ID's code (seed step 8), sent to the number given on its phone
+ * page: the same countdown, attempts and resend rules, another title.
  */
 import { useState } from 'preact/hooks';
 import type { ApplicantSession, Application } from '../../api/types.js';
@@ -16,14 +18,28 @@ import { type Said, useI18n } from '../../i18n/i18n.js';
 import { useServices } from '../../services.js';
 import type { OtpClock } from './wizard-state.js';
 
+/** Digital ID's code: where it went and what follows it. */
+export interface DigitalIdCode {
+  /** The applicant session. */
+  token: string;
+  /** The number the code was sent to (a new code goes there too). */
+  phone: string;
+  onVerified: (app: Application) => void;
+  /** Back to the phone field. */
+  onOtherNumber: () => void;
+}
+
 /** Props of {@link OtpStep}. */
 export interface OtpStepProps {
   app: Application;
   /** The code's deadlines on this browser's clock (kept across reloads by the wizard). */
   clock: OtpClock;
   onApp: (app: Application) => void;
-  onVerified: (session: ApplicantSession) => void;
-  onNotReceived: () => void;
+  /** The first code: the applicant session it opens. */
+  onVerified?: (session: ApplicantSession) => void;
+  onNotReceived?: () => void;
+  /** Digital ID's code instead of the first one. */
+  digitalId?: DigitalIdCode;
 }
 
 /** Refusals after which this code cannot be used any more. */
@@ -40,9 +56,11 @@ export function OtpStep(props: OtpStepProps) {
   const [refusal, setRefusal] = useState<unknown>();
   const [notice, setNotice] = useState<Said>();
   const [busy, setBusy] = useState(false);
-  const [attemptsLeft, setAttemptsLeft] = useState<number | undefined>(props.app.otp?.attemptsLeft);
+  const did = props.digitalId;
+  const stateOf = (app: Application) => (did ? app.digitalIdOtp : app.otp);
+  const [attemptsLeft, setAttemptsLeft] = useState<number | undefined>(stateOf(props.app)?.attemptsLeft);
   const [devCode, setDevCode] = useState<Said>();
-  const otp = props.app.otp;
+  const otp = stateOf(props.app);
   const remaining = Math.max(0, Math.ceil((props.clock.expiresAt - now) / 1000));
   const resendIn = Math.max(0, Math.ceil((props.clock.resendAt - now) / 1000));
   const formatError =
@@ -76,7 +94,8 @@ export function OtpStep(props: OtpStepProps) {
     }
     setBusy(true);
     try {
-      props.onVerified(await ca.verifyOtp(props.app.id, code));
+      if (did) did.onVerified(await ca.verifyDigitalIdPhone(props.app.id, did.token, code));
+      else props.onVerified?.(await ca.verifyOtp(props.app.id, code));
     } catch (err) {
       const left = isPortalError(err, 'ERR_API') ? err.problem?.attemptsLeft : undefined;
       if (left !== undefined) setAttemptsLeft(left);
@@ -95,9 +114,12 @@ export function OtpStep(props: OtpStepProps) {
     setRefusal(undefined);
     setBusy(true);
     try {
-      const app = await ca.resendOtp(props.app.id);
+      // Digital ID sends a new code when the number is given again.
+      const app = did
+        ? await ca.submitDigitalIdPhone(props.app.id, did.token, did.phone)
+        : await ca.resendOtp(props.app.id);
       props.onApp(app);
-      setAttemptsLeft(app.otp?.attemptsLeft);
+      setAttemptsLeft(stateOf(app)?.attemptsLeft);
       setCode('');
       setSubmitted(false);
       setDevCode(undefined);
@@ -125,11 +147,11 @@ export function OtpStep(props: OtpStepProps) {
 
   return (
     <div>
-      <ScreenHeading>{i.t('otp.title')}</ScreenHeading>
+      <ScreenHeading>{i.t(did ? 'didPhone.codeTitle' : 'otp.title')}</ScreenHeading>
       {otp ? (
         <>
           <p class="lead">{i.t('otp.sentTo', { phone: otp.sentTo })}</p>
-          <p class="hint">{i.t('otp.from', { sender: otp.sender })}</p>
+          <p class="hint">{i.t(did ? 'didPhone.codeFrom' : 'otp.from', { sender: otp.sender })}</p>
         </>
       ) : null}
       <form onSubmit={verify} noValidate>
@@ -183,11 +205,19 @@ export function OtpStep(props: OtpStepProps) {
           </button>
         </div>
       </form>
-      <p>
-        <button type="button" class="link" onClick={props.onNotReceived}>
-          {i.t('otp.notReceived')}
-        </button>
-      </p>
+      {did ? (
+        <p>
+          <button type="button" class="link" onClick={did.onOtherNumber}>
+            {i.t('didPhone.otherNumber')}
+          </button>
+        </p>
+      ) : props.onNotReceived ? (
+        <p>
+          <button type="button" class="link" onClick={props.onNotReceived}>
+            {i.t('otp.notReceived')}
+          </button>
+        </p>
+      ) : null}
       {health?.devMode ? (
         <div class="dev">
           <button type="button" class="btn btn-small" onClick={() => void showSms()}>

@@ -18,6 +18,7 @@ export type WizardStep =
   | 'start'
   | 'otp'
   | 'not-in-bmg'
+  | 'digital-id-phone'
   | 'digital-id'
   | 'confirm-document'
   | 'moderation'
@@ -63,6 +64,8 @@ export interface WizardData {
   template: TemplateName;
   iin: string;
   bin: string;
+  /** The number given on Digital ID's phone page (a new code is sent to it). */
+  didPhone?: string;
   /** Why the Mobile Citizens Database screen is shown. */
   bmgReason?: 'not-registered' | 'no-code';
   app?: Application;
@@ -80,6 +83,7 @@ export function stageOf(step: WizardStep): 1 | 2 | 3 | 4 {
     case 'otp':
     case 'not-in-bmg':
       return 1;
+    case 'digital-id-phone':
     case 'digital-id':
     case 'confirm-document':
     case 'moderation':
@@ -112,6 +116,9 @@ export function placeForStatus(status: ApplicationStatus, hasRecognized: boolean
     case 'otp-sent':
       return { step: 'otp' };
     case 'phone-verified':
+    case 'digital-id-code-sent':
+      return { step: 'digital-id-phone' };
+    case 'digital-id-phone-verified':
       return { step: 'digital-id', sub: 'intro' };
     case 'document-recognized':
       // The recognised data is shown again when this tab kept it; otherwise Digital ID is redone.
@@ -145,8 +152,11 @@ export function reachable(place: WizardPlace, d: WizardData): boolean {
       return d.auth === undefined;
     case 'otp':
       return d.auth === undefined && status === 'otp-sent';
+    case 'digital-id-phone':
+      return d.auth !== undefined && (status === 'phone-verified' || status === 'digital-id-code-sent');
     case 'digital-id': {
-      if (!d.auth || (status !== 'phone-verified' && status !== 'document-recognized')) return false;
+      if (!d.auth || (status !== 'digital-id-phone-verified' && status !== 'document-recognized'))
+        return false;
       const did = d.did ?? {};
       switch (place.sub ?? 'intro') {
         case 'intro':

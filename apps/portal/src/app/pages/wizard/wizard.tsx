@@ -26,6 +26,7 @@ import { AgreementStep } from './agreement-step.js';
 import { ApplicationFormStep } from './application-form-step.js';
 import { ConfirmDocumentStep } from './confirm-document-step.js';
 import { ConsentStep } from './consent-step.js';
+import { DigitalIdPhoneStep } from './digital-id-phone-step.js';
 import { DigitalIdStep } from './digital-id-step.js';
 import { ModerationStep } from './moderation-step.js';
 import { NotInBmgStep } from './not-in-bmg-step.js';
@@ -50,6 +51,7 @@ const STEP_NAMES: Readonly<Record<WizardPlace['step'], MessageKey>> = {
   start: 'wstep.start',
   otp: 'wstep.otp',
   'not-in-bmg': 'wstep.not-in-bmg',
+  'digital-id-phone': 'wstep.digital-id-phone',
   'digital-id': 'wstep.digital-id',
   'confirm-document': 'wstep.confirm-document',
   moderation: 'wstep.moderation',
@@ -228,7 +230,8 @@ export function Wizard() {
 
   const onApp = (app: Application): void => update({ app });
   const withClock = (app: Application): Partial<WizardData> => {
-    const clock = otpDeadlines(app, Date.now());
+    // The code being waited for: Digital ID's once it was sent, else the first one.
+    const clock = otpDeadlines(app, Date.now(), app.digitalIdOtp ?? app.otp);
     return { app, otpClock: { expiresAt: clock.expiresAt, resendAt: clock.resendAt } };
   };
 
@@ -262,7 +265,7 @@ export function Wizard() {
         onApp={(a) => update(withClock(a))}
         onVerified={(s) =>
           go(
-            { step: 'digital-id', sub: 'intro' },
+            { step: 'digital-id-phone' },
             { app: s.application, auth: { token: s.token, expiresAt: s.expiresAt }, otpClock: undefined },
           )
         }
@@ -271,6 +274,17 @@ export function Wizard() {
     );
   } else if (!auth) {
     screen = <ErrorMessage>{i.t('err.ERR_UNAUTHORIZED')}</ErrorMessage>;
+  } else if (step === 'digital-id-phone') {
+    screen = (
+      <DigitalIdPhoneStep
+        app={app}
+        token={auth.token}
+        {...(data.didPhone !== undefined ? { phone: data.didPhone } : {})}
+        {...(data.otpClock && app.digitalIdOtp ? { clock: data.otpClock } : {})}
+        onCodeSent={(a, phone) => update({ ...withClock(a), didPhone: phone })}
+        onVerified={(a) => go({ step: 'digital-id', sub: 'intro' }, { app: a, otpClock: undefined })}
+      />
+    );
   } else if (step === 'digital-id') {
     screen = (
       <DigitalIdStep
