@@ -16,8 +16,15 @@
  * (bench/gost.bench.ts, commit messages). The point arithmetic (addition, doubling, negation: the
  * complete Renes-Costello-Batina formulas, so no case of equal or opposite points needs care)
  * stays noble's; only the order of operations is chosen here.
+ *
+ * For a key with noble's window table (`point.precompute(W)`, made by the key cache of keys.ts on
+ * a key's second use) {@link mulAddTablesUnsafe} uses noble's own `wNAF.unsafe` on the tables of
+ * both points, one accumulator: `multiplyUnsafe` on a point with a table takes the constant-time
+ * path instead (an addition in every window, real or not, and a field inversion to normalise each
+ * product), measured about 20% slower for u1·G + u2·Q than this.
  */
 
+import { wNAF } from '@noble/curves/abstract/curve';
 import type { GostCurve, GostPoint } from './curves.js';
 
 /** Window of the per-call table (the public key): 8 odd multiples. */
@@ -104,4 +111,30 @@ export function mulAddBaseUnsafe(curve: GostCurve, u1: bigint, Q: GostPoint, u2:
     }
   }
   return acc;
+}
+
+const tableMultipliers = new WeakMap<GostCurve['Point'], wNAF<GostCurve['Point']>>();
+
+/**
+ * u1·BASE + u2·Q, variable-time, for a Q given a window table by `Q.precompute(W)` (without one,
+ * noble's wNAF falls back to its double-and-add ladder: use {@link mulAddBaseUnsafe}). Scalars in
+ * [0, q); the result may be the identity.
+ * @example
+ * ```ts
+ * const curve = gostCurve('tc26-512-paramSetA');
+ * const issuerKey = publicPoint.precompute(4, false);
+ * const C = mulAddTablesUnsafe(curve, z1, issuerKey, z2);
+ * ```
+ */
+export function mulAddTablesUnsafe(curve: GostCurve, u1: bigint, Q: GostPoint, u2: bigint): GostPoint {
+  const { q } = curve.params;
+  if (u1 < 0n || u1 >= q || u2 < 0n || u2 >= q) throw new RangeError('scalar out of range');
+  let w = tableMultipliers.get(curve.Point);
+  if (!w) {
+    // The tables are noble's (shared by every wNAF instance of the module); their layout depends
+    // on the scalar bit length, which must therefore be the one noble's Point uses: Fn.BITS.
+    w = new wNAF(curve.Point, curve.Point.Fn.BITS);
+    tableMultipliers.set(curve.Point, w);
+  }
+  return w.unsafe(Q, u2, undefined, w.unsafe(curve.Point.BASE, u1));
 }

@@ -17,7 +17,7 @@
 import { invert, mod } from '@noble/curves/abstract/modular';
 import { bytesToNumberLE } from '@noble/curves/utils';
 import type { GostCurve, GostPoint } from './curves.js';
-import { mulAddBaseUnsafe } from './multiply.js';
+import { mulAddBaseUnsafe, mulAddTablesUnsafe } from './multiply.js';
 
 /** A signature as integers. */
 export interface GostSignatureValue {
@@ -97,9 +97,7 @@ export function gostVerifyDigest(
   // Public values only: variable-time multiplication is fine here. With tables (noble's, made
   // for BASE and, by `Q.precompute()`, for Q) no doubling is left; without one for Q, a single
   // chain of doublings serves both products.
-  const C = qHasTable
-    ? curve.Point.BASE.multiplyUnsafe(z1).add(Q.multiplyUnsafe(z2))
-    : mulAddBaseUnsafe(curve, z1, Q, z2);
+  const C = qHasTable ? mulAddTablesUnsafe(curve, z1, Q, z2) : mulAddBaseUnsafe(curve, z1, Q, z2);
   if (C.is0()) return false;
   // x_C mod q = r, where x_C = X/Z in [0, p), holds when x_C = r + j·q for some j >= 0 with
   // r + j·q < p: compare X with (r + j·q)·Z in the field instead of inverting Z (toAffine), which

@@ -8,7 +8,7 @@ import { mod } from '@noble/curves/abstract/modular';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type GostCurveName, gostCurve } from '../../src/gost/curves.js';
-import { mulAddBaseUnsafe, wnafDigits } from '../../src/gost/multiply.js';
+import { mulAddBaseUnsafe, mulAddTablesUnsafe, wnafDigits } from '../../src/gost/multiply.js';
 
 const NAMES: GostCurveName[] = ['tc26-512-paramSetA', 'tc26-256-paramSetA', 'cryptopro-A'];
 
@@ -68,7 +68,36 @@ describe('mulAddBaseUnsafe', () => {
     const G = curve.Point.BASE;
     expect(() => mulAddBaseUnsafe(curve, curve.params.q, G, 1n)).toThrow(RangeError);
     expect(() => mulAddBaseUnsafe(curve, 1n, G, -1n)).toThrow(RangeError);
+    expect(() => mulAddTablesUnsafe(curve, curve.params.q, G, 1n)).toThrow(RangeError);
+    expect(() => mulAddTablesUnsafe(curve, 1n, G, -1n)).toThrow(RangeError);
   });
+});
+
+describe('mulAddTablesUnsafe (a key with noble window table)', () => {
+  for (const name of NAMES) {
+    it(`${name}: u1·G + u2·Q equals the sum of two ladder products, edge and random scalars`, () => {
+      const curve = gostCurve(name);
+      const { Point, params } = curve;
+      const { q } = params;
+      const c = 0xfedcba9876543210n;
+      // The reference works on a copy of Q without a table (the ladder) and G computed afresh.
+      const plainQ = Point.fromAffine(Point.BASE.multiply(c).toAffine());
+      const plainG = Point.fromAffine(Point.BASE.toAffine());
+      const Q = Point.fromAffine(plainQ.toAffine()).precompute(4, false);
+      const reference = (u1: bigint, u2: bigint) => plainG.multiplyUnsafe(u1).add(plainQ.multiplyUnsafe(u2));
+      const edges = [0n, 1n, 2n, 15n, 16n, 255n, 256n, q - 1n, q - 2n, q >> 1n];
+      for (const u1 of edges)
+        for (const u2 of edges)
+          expect(mulAddTablesUnsafe(curve, u1, Q, u2).equals(reference(u1, u2))).toBe(true);
+      expect(mulAddTablesUnsafe(curve, q - c, Q, 1n).is0()).toBe(true);
+      fc.assert(
+        fc.property(fc.bigInt({ min: 0n, max: q - 1n }), fc.bigInt({ min: 0n, max: q - 1n }), (u1, u2) => {
+          expect(mulAddTablesUnsafe(curve, u1, Q, u2).equals(reference(u1, u2))).toBe(true);
+        }),
+        { seed: 4491, numRuns: 8 },
+      );
+    });
+  }
 });
 
 describe('GOST field addition, subtraction, negation, multiplication by a', () => {
