@@ -11,7 +11,15 @@
  * moderated identification; the Mobile Citizens Database path; a test-mode CA; phone width. Key
  * files are opened with @kzpki/pki and their chains verified by OpenSSL (RSA) or @kzpki/pki (GOST).
  */
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +36,7 @@ import {
   verifyGost,
 } from '@kzpki/pki';
 import { hasTool, runTool, tempDir } from '@kzpki/test-fixtures';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startPortal } from '../src/index.js';
 import { auditA11y, expectTranslated, writeAuditReport } from './support/audit.js';
@@ -957,6 +965,115 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
       } finally {
         await testCa.stop();
       }
+    },
+  );
+
+  it(
+    'key files saved at submission install the certificates on the status page in another browser: wrong password, a stranger key, then the final files',
+    { timeout: 300_000 },
+    async () => {
+      const page = await newPage(undefined, false);
+      const number = await walkToSubmission(page, {
+        caUrl: stack.ca.url,
+        kind: 'individual',
+        iin: '061211600012',
+        camera: false,
+        prefix: 'keyfiles',
+      });
+      // "Путь к хранилищу ключей": the keys saved as password-protected files.
+      const save = page.getByRole('region', { name: 'Сохранение ключей в папку' });
+      await save.locator('#pending-password').fill(PASSWORD);
+      await save.locator('#pending-repeat').fill(PASSWORD);
+      const saved: Download[] = [];
+      const both = new Promise<void>((resolve) => {
+        page.on('download', (d) => {
+          saved.push(d);
+          if (saved.length === 2) resolve();
+        });
+      });
+      await save.getByRole('button', { name: 'Сохранить ключи в файлы' }).click();
+      await both;
+      await save.getByText('Файлы ключей сохранены').waitFor();
+      await checkEveryLanguage(page, 'submitted, key files saved', ['kk', 'en'], []);
+      const pending: Array<{ name: string; buffer: Buffer }> = [];
+      for (const d of saved) {
+        pending.push({ name: d.suggestedFilename(), buffer: readFileSync(await d.path()) });
+      }
+      expect(pending.map((f) => f.name.replace(/[0-9a-f]{40}/, '<ski>')).sort()).toEqual([
+        'AUTH_RSA256_<ski>.p12',
+        'RSA256_<ski>.p12',
+      ]);
+      // Key-only files: @kzpki/pki's complete-key-file reader refuses them, the key reader opens them.
+      for (const f of pending) {
+        await expect(openPkcs12(f.buffer, PASSWORD)).rejects.toMatchObject({ code: 'ERR_PKCS12_INVALID' });
+      }
+
+      // Another browser (nothing in its storage), the status page, the files.
+      const other = await newPage(undefined, false, `/#/status/${number}`);
+      await other.locator('#status-current').waitFor();
+      const panel = other.getByRole('region', { name: 'Установка сертификатов из файлов ключей' });
+      await panel.waitFor();
+      await checkEveryLanguage(other, 'status page, key files');
+      const files = panel.getByLabel('Файлы ключей');
+      const asFiles = (list: typeof pending) =>
+        list.map((f) => ({ name: f.name, mimeType: 'application/x-pkcs12', buffer: f.buffer }));
+      await files.setInputFiles(asFiles(pending));
+      await panel.getByLabel('Пароль на ключи ЭЦП').fill('Portal2025y');
+      await panel.getByRole('button', { name: 'Загрузить сертификаты' }).click();
+      const problems = other.locator('#keyfiles-problems');
+      for (const f of pending) await problems.getByText(`Неверный пароль для файла ${f.name}.`).waitFor();
+      await problems.getByText('Сертификаты не установлены, файлы не созданы').waitFor();
+      // A stranger's key file beside the right ones: named, nothing installed.
+      const stranger = await enroll({
+        caUrl: stack.ca.url,
+        template: 'individual',
+        iin: '830414306786',
+        password: PASSWORD,
+        otp: devSmsOutbox(stack.ca.url).otp,
+      });
+      const strangerFile = stranger.keyFiles[0] as { fileName: string; bytes: Uint8Array };
+      await files.setInputFiles(
+        asFiles([...pending, { name: strangerFile.fileName, buffer: Buffer.from(strangerFile.bytes) }]),
+      );
+      await panel.getByLabel('Пароль на ключи ЭЦП').fill(PASSWORD);
+      await panel.getByRole('button', { name: 'Загрузить сертификаты' }).click();
+      await problems
+        .getByText(`Ключ из файла ${strangerFile.fileName} не подходит ни к одному сертификату этой заявки.`)
+        .waitFor();
+      expect(
+        (await (await fetch(`${stack.ca.url}/v1/application-status/${number}`)).json()).application.status,
+      ).not.toBe('installed');
+      // The right files: the certificates installed, the final key files downloaded.
+      await files.setInputFiles(asFiles(pending));
+      const finals: Download[] = [];
+      const done = new Promise<void>((resolve) => {
+        other.on('download', (d) => {
+          finals.push(d);
+          if (finals.length === 2) resolve();
+        });
+      });
+      await panel.getByRole('button', { name: 'Загрузить сертификаты' }).click();
+      await done;
+      await other.getByText('Поздравляем! Процедура получения ключей ЭЦП завершена!').waitFor();
+      const installed: Array<{ name: string; bytes: Uint8Array }> = [];
+      for (const d of finals)
+        installed.push({ name: d.suggestedFilename(), bytes: readFileSync(await d.path()) });
+      installed.sort((a, b) => (a.name.startsWith('AUTH_') ? -1 : b.name.startsWith('AUTH_') ? 1 : 0));
+      // Named as the files saved at submission, now with the certificates.
+      expect(installed.map((f) => f.name).sort()).toEqual(pending.map((f) => f.name).sort());
+      await checkKeyFiles(installed, PASSWORD, { iin: '061211600012', roles: ['individual'] });
+      await expect
+        .poll(
+          async () =>
+            (await (await fetch(`${stack.ca.url}/v1/application-status/${number}`)).json()).application
+              .status,
+        )
+        .toBe('installed');
+      await other.locator('#status-current [data-status="installed"]').waitFor();
+      // The page moved on to "installed" and still shows what was made, with the links.
+      await other.locator('#keyfiles-done').waitFor();
+      expect(await panel.locator('a[data-installed-purpose]').count()).toBe(2);
+      await shot(other, 'keyfiles-installed');
     },
   );
 

@@ -28,6 +28,8 @@ export function StatusPage(props: { initialNumber?: string }) {
   const [error, setError] = useState<Said>();
   const [view, setView] = useState<ApplicationStatusView>();
   const [entry, setEntry] = useState<VaultEntry>();
+  // Installed from key files here: the panel stays, with the files it made, once the status moves on.
+  const [fromKeyFiles, setFromKeyFiles] = useState(false);
   const resultHeading = useRef<HTMLHeadingElement>(null);
   const numberError = touched && !/^[0-9]{14}$/.test(number) ? i.t('status.numberInvalid') : undefined;
 
@@ -36,6 +38,7 @@ export function StatusPage(props: { initialNumber?: string }) {
     setError(undefined);
     setView(undefined);
     setEntry(undefined);
+    setFromKeyFiles(false);
     try {
       const found = await ca.applicationStatus(n);
       setEntry(await keysByNumber(n).catch(() => undefined));
@@ -120,11 +123,15 @@ export function StatusPage(props: { initialNumber?: string }) {
           ) : ['approved', 'submitted', 'issued', 'awaiting-approval'].includes(v.application.status) ? (
             <p class="msg msg-info">{i.t('install.noKeys')}</p>
           ) : null}
-          {['approved', 'submitted', 'issued'].includes(v.application.status) ? (
+          {/* Without the keys in this browser: from the key files saved at submission. */}
+          {!entry && (fromKeyFiles || ['approved', 'submitted', 'issued'].includes(v.application.status)) ? (
             <KeyFileInstallPanel
               key={v.application.number}
               number={v.application.number}
-              onInstalled={() => reload(v.application.number)}
+              onInstalled={() => {
+                setFromKeyFiles(true);
+                reload(v.application.number);
+              }}
             />
           ) : null}
           <section aria-labelledby="status-app">
