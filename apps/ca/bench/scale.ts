@@ -9,9 +9,9 @@
  *   each), one at a time and four at once; the CA signs twice per application, so half the rate
  *   one at a time bounds the applications per second;
  * - end-to-end applications per second over HTTP (start, one-time code from the dev outbox,
- *   identification, consent, agreement, submission of two RSA-2048 requests, issuance of AUTH and
- *   SIGN, download, proof-of-possession installation), the steps of one application spread over
- *   the processes, and their share of the bound;
+ *   Digital ID's phone and second code, identification, consent, agreement, submission of two
+ *   RSA-2048 requests, issuance of AUTH and SIGN, download, proof-of-possession installation), the
+ *   steps of one application spread over the processes, and their share of the bound;
  * - the write transactions and the durable commits (fsyncs, synchronous COMMITs) per application,
  *   counted by the stores of the CA processes;
  * - the issuance step alone over HTTP (applications prepared up to submission first).

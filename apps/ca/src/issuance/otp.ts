@@ -176,7 +176,8 @@ export async function submitDigitalIdPhone(
       'No phone is registered in the Mobile Citizens Database for this IIN any more; register it, then start again',
     );
   }
-  if (phone !== registered) {
+  // Digits only: a provider may keep the number written differently from the API's +7XXXXXXXXXX.
+  if (phone.replace(/\D/g, '') !== registered.replace(/\D/g, '')) {
     await ctx.store.appendAudit({
       actor: `applicant:${app.iin}`,
       action: 'digital-id.phone-mismatch',
