@@ -211,6 +211,35 @@ describe('skipping steps', () => {
     );
   });
 
+  it('an applicant request looks its session up once (the router passes it to the handler)', async () => {
+    const a = new Applicant(t.url, 'individual', '850315300128');
+    await a.start();
+    await a.verify();
+    const store = t.ca.context.store;
+    const real = store.getSession.bind(store);
+    let lookups = 0;
+    store.getSession = async (hash) => {
+      lookups++;
+      return real(hash);
+    };
+    try {
+      expect((await a.get()).status).toBe(200);
+      expect(lookups).toBe(1);
+      // Still refused for another application's session, with one lookup too.
+      const b = new Applicant(t.url, 'individual', '871008401427');
+      await b.start();
+      lookups = 0;
+      expectProblem(
+        await call(t.url, 'GET', `/v1/applications/${b.id}`, { token: a.token }),
+        401,
+        'ERR_UNAUTHORIZED',
+      );
+      expect(lookups).toBe(1);
+    } finally {
+      store.getSession = real;
+    }
+  });
+
   it('steps out of order are ERR_INVALID_TRANSITION', async () => {
     const a = new Applicant(t.url, 'individual', '850315300128');
     await a.start();

@@ -59,9 +59,17 @@ const SPEC = {
 };
 
 type Handler = (ctx: unknown, req: unknown) => Promise<{ status: 204 }>;
+/** What each handler saw as `req.auth`, in order. */
+const auths: unknown[] = [];
 const handlers: Record<string, Handler> = {
-  putNote: async () => ({ status: 204 }),
-  postPublic: async () => ({ status: 204 }),
+  putNote: async (_ctx, req) => {
+    auths.push((req as { auth?: unknown }).auth);
+    return { status: 204 };
+  },
+  postPublic: async (_ctx, req) => {
+    auths.push((req as { auth?: unknown }).auth);
+    return { status: 204 };
+  },
 };
 
 /** The app's own error for a refused session (the kit has no 401 of its own). */
@@ -71,9 +79,10 @@ class Unauthorized extends Error {
 }
 
 const seen: AuthenticationRequest[] = [];
-async function authenticate(req: AuthenticationRequest): Promise<void> {
+async function authenticate(req: AuthenticationRequest): Promise<{ session: string; id: string }> {
   seen.push(req);
   if (req.bearer !== 'good-token') throw new Unauthorized('A session is required');
+  return { session: 'of good-token', id: req.params.id ?? '' };
 }
 
 let server: RunningHttpServer;
@@ -133,6 +142,23 @@ describe('authentication before validation', () => {
       status: 400,
       body: { code: 'ERR_VALIDATION' },
     });
+  });
+
+  it("hands the hook's answer to the handler as req.auth (its own request's), none for public operations", async () => {
+    auths.length = 0;
+    expect((await put('/notes/abc', '{"text":"hi"}', 'good-token')).status).toBe(204);
+    expect((await put('/notes/xyz', '{"text":"hi"}', 'good-token')).status).toBe(204);
+    const r = await fetch(`${server.url}/public`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"x":1}',
+    });
+    expect(r.status).toBe(204);
+    expect(auths).toEqual([
+      { session: 'of good-token', id: 'abc' },
+      { session: 'of good-token', id: 'xyz' },
+      undefined,
+    ]);
   });
 
   it('a body over the limit is 413 when authenticated, 401 when not', async () => {

@@ -1,4 +1,5 @@
 /** The applicant's operations (steps 1-5, 7 and 9 of the flow). */
+import type { SessionRecord } from '@kzpki/ca-store';
 import { idempotencyKey, idempotent } from '../http/idempotency.js';
 import { acceptAgreement, grantConsent } from '../issuance/consent.js';
 import type { CaContext } from '../issuance/context.js';
@@ -18,12 +19,25 @@ import { presentApplication, presentBundle } from './present.js';
 import type { CaHandlers } from './types.js';
 
 const b64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
-type WithApplicationId = { params: { applicationId: string }; bearer: string | undefined };
+type WithApplicationId = {
+  params: { applicationId: string };
+  bearer: string | undefined;
+  auth?: unknown;
+};
 
-/** Authenticates the applicant of the application in the path; returns its id. */
+/**
+ * Authenticates the applicant of the application in the path; returns its id. The router's
+ * authentication of this request (`authenticateRequest`, its result in `req.auth`) already found
+ * the bearer's live applicant session of this very application: then it is not looked up again
+ * (one store query less per request); anything else is checked here.
+ */
 async function applicant(ctx: CaContext, req: WithApplicationId): Promise<string> {
-  await authenticateApplicant(ctx, req.bearer, req.params.applicationId);
-  return req.params.applicationId;
+  const id = req.params.applicationId;
+  const auth = req.auth as Partial<SessionRecord> | undefined;
+  if (auth?.kind !== 'applicant' || auth.applicationId !== id) {
+    await authenticateApplicant(ctx, req.bearer, id);
+  }
+  return id;
 }
 
 /** Handlers of the `applicant` tag. */

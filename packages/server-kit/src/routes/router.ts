@@ -35,7 +35,8 @@ export interface OperationRouterOptions<Ops, Ctx> {
    * read or validated: an unauthenticated call is refused (`401`) whatever it sends, and a stranger
    * learns nothing about the schemas from validation errors. Throw to refuse. Required when the
    * spec declares security for any operation (else `ERR_ROUTES_MISMATCH` at start-up). Handlers
-   * still authorise (which application, which role): this only answers "who is calling".
+   * still authorise (which application, which role): this only answers "who is calling". What
+   * it returns reaches the handler as `req.auth`.
    */
   authenticate?: (req: AuthenticationRequest) => Promise<unknown>;
   /** Turns anything thrown into a problem (default: {@link defaultProblemOf}). */
@@ -223,8 +224,9 @@ export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<
         const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
         const bearer = bearerToken(req.headers);
         // Who is calling, before anything of the body is read or validated.
+        let auth: unknown;
         if (authenticate) {
-          await authenticate({
+          auth = await authenticate({
             operationId: id,
             schemes,
             bearer,
@@ -274,6 +276,7 @@ export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<
           headers: req.headers,
           ip,
           bearer,
+          ...(auth !== undefined ? { auth } : {}),
         };
         if (guard) await guard(request);
         send(res, await handler(context, request));

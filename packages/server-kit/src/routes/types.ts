@@ -116,6 +116,11 @@ export interface OperationRequest<Op extends OperationShape> {
   ip: string;
   /** Token of an `Authorization: Bearer …` header. */
   bearer: string | undefined;
+  /**
+   * What the router's `authenticate` hook returned for this request (the caller's session, say),
+   * so that a handler need not look it up again; `undefined` for operations without security.
+   */
+  auth?: unknown;
 }
 
 /** Handles one operation. */
