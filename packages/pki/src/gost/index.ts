@@ -36,6 +36,7 @@ export {
   GostPrivateKey,
   generateGostKeyPair,
   verifyGost,
+  verifyGostAsync,
 } from './keys.js';
 export { decodeGostPkcs8, encodeGostPkcs8, isGostPkcs8 } from './pkcs8.js';
 export type { GostSignatureValue } from './sign.js';

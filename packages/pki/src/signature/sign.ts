@@ -51,6 +51,11 @@ export interface SoftwareSigningKey {
   readonly publicKeyInfo: Uint8Array;
   /** Signs `data` (the whole message; the key hashes it) and returns the X.509 signature value. */
   sign(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /**
+   * Optional: the same signature as `sign`, made without holding the event loop for long (a
+   * pure-TypeScript hash of a large input in slices); used by the signature module when present.
+   */
+  signAsync?(data: Uint8Array): Promise<Uint8Array>;
 }
 
 /** A key this package can sign with: a private WebCrypto key or a {@link SoftwareSigningKey}. */
@@ -171,7 +176,7 @@ function prepareSoftware(key: SoftwareSigningKey): PreparedSigner {
     async sign(data: Uint8Array): Promise<Uint8Array> {
       let signature: unknown;
       try {
-        signature = await key.sign(data);
+        signature = await (key.signAsync ? key.signAsync(data) : key.sign(data));
       } catch (cause) {
         if (cause instanceof PkiError) throw cause;
         throw new PkiError('ERR_KEY_INVALID', 'The software signing key could not sign', { cause });

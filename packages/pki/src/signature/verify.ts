@@ -15,7 +15,7 @@ import { toBase64 } from '../der/encoding.js';
 import { contextTag, DER_TAG, DerReader } from '../der/reader.js';
 import { derBitString, derNull, derOid, derSequence } from '../der/writer.js';
 import { PkiError } from '../errors.js';
-import { verifyGost } from '../gost/keys.js';
+import { verifyGostAsync } from '../gost/keys.js';
 import { EC_CURVES, KEY_ALGORITHM_OIDS } from '../keys/key-algorithm.js';
 import {
   inspectPublicKey,
@@ -295,7 +295,7 @@ export async function verifySignature(input: VerifySignatureInput): Promise<bool
     case 'gost-2004':
     case 'gost-2015-256':
     case 'gost-2015-512':
-      // Synchronous, pure TypeScript (src/gost): KZ encodings, r || s little-endian.
-      return verifyGost(alg.oid, publicKeyInfo, data, signature);
+      // Pure TypeScript (src/gost): KZ encodings, r || s little-endian; large inputs hashed in slices.
+      return verifyGostAsync(alg.oid, publicKeyInfo, data, signature);
   }
 }

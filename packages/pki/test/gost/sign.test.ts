@@ -18,7 +18,7 @@ import {
   encodeGostSignature,
   encodeGostSpki,
 } from '../../src/gost/encoding.js';
-import { GostPrivateKey, generateGostKeyPair, verifyGost } from '../../src/gost/keys.js';
+import { GostPrivateKey, generateGostKeyPair, verifyGost, verifyGostAsync } from '../../src/gost/keys.js';
 import { digestToE, gostPublicPoint, gostSignDigest, gostVerifyDigest } from '../../src/gost/sign.js';
 
 /** RFC 7091 §7.1: the 256-bit test curve and example. */
@@ -235,6 +235,64 @@ describe('keys, signing and verification on the KZ algorithm sets', () => {
     expect(() =>
       verifyGost('1.2.840.113549.1.1.11', key.publicKeyInfo, new Uint8Array(1), new Uint8Array(128)),
     ).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED_ALGORITHM' }));
+  });
+});
+
+describe('large inputs (a million-entry CRL is ~48 MB)', () => {
+  /** How many event-loop turns ran while `work` was pending. */
+  async function turnsDuring(work: () => Promise<unknown>): Promise<number> {
+    let turns = 0;
+    let running = true;
+    const tick = () => {
+      if (!running) return;
+      turns++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    await work();
+    running = false;
+    return turns;
+  }
+
+  it('signAsync and verifyGostAsync hash in slices, letting the event loop run, with the same results', async () => {
+    const { privateKey, publicKeyInfo } = generateGostKeyPair('gost2015-512');
+    const data = new Uint8Array(3 * 256 * 1024 + 17).map((_, i) => (i * 7919) & 0xff);
+    let signature: Uint8Array = new Uint8Array();
+    expect(
+      await turnsDuring(async () => {
+        signature = await privateKey.signAsync(data);
+      }),
+    ).toBeGreaterThanOrEqual(3);
+    // The same key and digest as the one-call path: each verifies the other's signature.
+    expect(verifyGost(privateKey.signatureAlgorithm, publicKeyInfo, data, signature)).toBe(true);
+    const syncSignature = privateKey.sign(data);
+    let ok = false;
+    expect(
+      await turnsDuring(async () => {
+        ok = await verifyGostAsync(privateKey.signatureAlgorithm, publicKeyInfo, data, syncSignature);
+      }),
+    ).toBeGreaterThanOrEqual(3);
+    expect(ok).toBe(true);
+    const changed = data.slice();
+    changed[data.length - 1]! ^= 1; // in the last slice
+    expect(await verifyGostAsync(privateKey.signatureAlgorithm, publicKeyInfo, changed, syncSignature)).toBe(
+      false,
+    );
+    // The one-call path does not yield: the reason for the slices.
+    expect(await turnsDuring(async () => privateKey.sign(data))).toBe(0);
+  });
+
+  it('verifyGostAsync refuses what verifyGost refuses (wrong length, other algorithm)', async () => {
+    const { privateKey, publicKeyInfo } = generateGostKeyPair('gost2015-512');
+    const data = new Uint8Array(300_000);
+    const signature = privateKey.sign(data);
+    expect(
+      await verifyGostAsync(privateKey.signatureAlgorithm, publicKeyInfo, data, signature.subarray(1)),
+    ).toBe(false);
+    const other = generateGostKeyPair('gost2015-256');
+    expect(await verifyGostAsync(other.privateKey.signatureAlgorithm, publicKeyInfo, data, signature)).toBe(
+      false,
+    );
   });
 });
 
