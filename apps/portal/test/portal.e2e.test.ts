@@ -1043,8 +1043,15 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
       expect(
         (await (await fetch(`${stack.ca.url}/v1/application-status/${number}`)).json()).application.status,
       ).not.toBe('installed');
-      // The right files: the certificates installed, the final key files downloaded.
-      await files.setInputFiles(asFiles(pending));
+      // The right files, as a folder (webkitdirectory) that also holds something else: the
+      // certificates installed, the final key files downloaded.
+      await files.setInputFiles([]);
+      const folder = tempDir('kzpki-portal-keys-');
+      for (const f of pending) folder.write(f.name, f.buffer);
+      folder.write('readme.txt', 'Ключи ЭЦП');
+      await panel.getByLabel('Папка с ключами').setInputFiles(folder.dir);
+      await panel.locator('#keyfiles-picked').filter({ hasText: 'Выбрано файлов ключей: 2' }).waitFor();
+      folder.dispose();
       const finals: Download[] = [];
       const done = new Promise<void>((resolve) => {
         other.on('download', (d) => {

@@ -173,7 +173,8 @@ export function KeyFileInstallPanel(props: { number: string; onInstalled?: () =>
           <input
             id="keyfiles-folder"
             type="file"
-            {...{ webkitdirectory: '' }}
+            // A property to Preact: true sets it (an empty string would leave the picker a file picker).
+            {...{ webkitdirectory: true }}
             onChange={(ev) => void pick((ev.currentTarget as HTMLInputElement).files, true)}
           />
         </div>
