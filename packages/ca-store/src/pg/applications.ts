@@ -1,43 +1,13 @@
-/** Applications and their status history on PostgreSQL (row-locked updates). */
-import type { TemplateKind, TemplateName } from '@kzpki/pki';
+import { type ApplicationRow as ApplicationRowOf, applicationFromRow } from '../application-row.js';
 import type { ApplicationStatus } from '../application-status.js';
 import type { ApplicationUpdate } from '../repository.js';
-import { decodeJson, encodeJson } from '../sqlite/json-codec.js';
+import { encodeJson } from '../sqlite/json-codec.js';
 import type { ApplicationData, ApplicationRecord, AuditInput, StatusHistoryEntry } from '../types.js';
 import type { Queryable, Tx } from './database.js';
 import { insertSession } from './sessions.js';
 
-interface ApplicationRow {
-  id: string;
-  number: string | null;
-  kind: string;
-  template: string;
-  iin: string;
-  bin: string | null;
-  status: string;
-  created_at: Date;
-  updated_at: Date;
-  expires_at: Date;
-  submitted_at: Date | null;
-  data: string;
-}
-
-function toRecord(r: ApplicationRow): ApplicationRecord {
-  return {
-    id: r.id,
-    ...(r.number !== null ? { number: r.number } : {}),
-    kind: r.kind as TemplateKind,
-    template: r.template as TemplateName,
-    iin: r.iin,
-    ...(r.bin !== null ? { bin: r.bin } : {}),
-    status: r.status as ApplicationStatus,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    expiresAt: r.expires_at,
-    ...(r.submitted_at !== null ? { submittedAt: r.submitted_at } : {}),
-    data: decodeJson<ApplicationData>(r.data),
-  };
-}
+type ApplicationRow = ApplicationRowOf<Date>;
+const toRecord = (r: ApplicationRow): ApplicationRecord => applicationFromRow(r, (d) => d);
 
 /** Inserts a history row. */
 export async function insertHistory(

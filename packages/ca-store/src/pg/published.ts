@@ -4,6 +4,8 @@
  * Publications of one issuer and kind are serialised by a transaction-level advisory lock, so two
  * CA processes publishing at once still never let an older CRL replace a newer one.
  */
+
+import { type PublishedCrlRow, publishedCrlFromRow } from '../published-crl-row.js';
 import { CRL_PART_BYTES, CRLS_KEPT } from '../sqlite/published.js';
 import type {
   CrlKind,
@@ -139,33 +141,9 @@ export async function upsertTimestampSigner(t: Tx, r: TimestampSignerRecord): Pr
   );
 }
 
-interface CrlRow {
-  issuer_ski_hex: string;
-  kind: string;
-  crl_number: string;
-  base_crl_number: string | null;
-  this_update: Date;
-  next_update: Date;
-  entries: string;
-  revocation_seq: string;
-  size: string;
-  parts: number;
-  published_at: Date;
-}
+type CrlRow = PublishedCrlRow<Date>;
 
-function toHeader(r: CrlRow): PublishedCrlHeader {
-  return {
-    issuerSkiHex: r.issuer_ski_hex,
-    kind: r.kind as CrlKind,
-    crlNumber: BigInt(r.crl_number),
-    ...(r.base_crl_number !== null ? { baseCrlNumber: BigInt(r.base_crl_number) } : {}),
-    thisUpdate: r.this_update,
-    nextUpdate: r.next_update,
-    entries: Number(r.entries),
-    revocationSeq: Number(r.revocation_seq),
-    publishedAt: r.published_at,
-  };
-}
+const toHeader = (r: CrlRow): PublishedCrlHeader => publishedCrlFromRow(r, (d) => d);
 
 async function latestRow(db: Queryable, issuerSkiHex: string, kind: CrlKind): Promise<CrlRow | undefined> {
   const r = await db.query<CrlRow>(
@@ -213,7 +191,7 @@ export async function readCrl(
         der.set(bytes, offset);
         offset += bytes.length;
       }
-      if (offset !== size || parts.length !== r.parts) {
+      if (offset !== size || parts.length !== Number(r.parts)) {
         throw new Error('A published CRL is incomplete although marked complete');
       }
       return { ...toHeader(r), der };

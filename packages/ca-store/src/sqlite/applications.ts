@@ -1,46 +1,17 @@
 /** Applications and their status history in SQLite (call inside a transaction where noted). */
 
-import type { TemplateKind, TemplateName } from '@kzpki/pki';
 import type Database from 'better-sqlite3';
+import { type ApplicationRow as ApplicationRowOf, applicationFromRow } from '../application-row.js';
 import type { ApplicationStatus } from '../application-status.js';
 import type { ApplicationUpdate } from '../repository.js';
 import type { ApplicationData, ApplicationRecord, AuditInput, StatusHistoryEntry } from '../types.js';
 import { appendAudit } from './audit.js';
-import { decodeJson, encodeJson, iso } from './json-codec.js';
+import { encodeJson, iso } from './json-codec.js';
 import { insertSession } from './sessions.js';
 import { stmt } from './statements.js';
 
-interface ApplicationRow {
-  id: string;
-  number: string | null;
-  kind: string;
-  template: string;
-  iin: string;
-  bin: string | null;
-  status: string;
-  created_at: string;
-  updated_at: string;
-  expires_at: string;
-  submitted_at: string | null;
-  data: string;
-}
-
-function toRecord(r: ApplicationRow): ApplicationRecord {
-  return {
-    id: r.id,
-    ...(r.number !== null ? { number: r.number } : {}),
-    kind: r.kind as TemplateKind,
-    template: r.template as TemplateName,
-    iin: r.iin,
-    ...(r.bin !== null ? { bin: r.bin } : {}),
-    status: r.status as ApplicationStatus,
-    createdAt: new Date(r.created_at),
-    updatedAt: new Date(r.updated_at),
-    expiresAt: new Date(r.expires_at),
-    ...(r.submitted_at !== null ? { submittedAt: new Date(r.submitted_at) } : {}),
-    data: decodeJson<ApplicationData>(r.data),
-  };
-}
+type ApplicationRow = ApplicationRowOf<string>;
+const toRecord = (r: ApplicationRow): ApplicationRecord => applicationFromRow(r, (s) => new Date(s));
 
 /** Inserts a history row. */
 export function insertHistory(

@@ -3,6 +3,7 @@
  * responders and the signed CRLs.
  */
 import type Database from 'better-sqlite3';
+import { type PublishedCrlRow, publishedCrlFromRow } from '../published-crl-row.js';
 import type {
   CrlKind,
   IssuerRecord,
@@ -149,19 +150,7 @@ export function upsertTimestampSigner(db: Database.Database, r: TimestampSignerR
   );
 }
 
-interface CrlRow {
-  issuer_ski_hex: string;
-  kind: string;
-  crl_number: bigint;
-  base_crl_number: bigint | null;
-  this_update: string;
-  next_update: string;
-  entries: number | bigint;
-  revocation_seq: number | bigint;
-  size: number | bigint;
-  parts: number | bigint;
-  published_at: string;
-}
+type CrlRow = PublishedCrlRow<string>;
 
 /**
  * Bytes per stored part of a CRL. A CRL is written part by part in short transactions (and read
@@ -171,19 +160,7 @@ interface CrlRow {
  */
 export const CRL_PART_BYTES = 1 << 20;
 
-function toHeader(r: CrlRow): PublishedCrlHeader {
-  return {
-    issuerSkiHex: r.issuer_ski_hex,
-    kind: r.kind as CrlKind,
-    crlNumber: BigInt(r.crl_number),
-    ...(r.base_crl_number !== null ? { baseCrlNumber: BigInt(r.base_crl_number) } : {}),
-    thisUpdate: new Date(r.this_update),
-    nextUpdate: new Date(r.next_update),
-    entries: Number(r.entries),
-    revocationSeq: Number(r.revocation_seq),
-    publishedAt: new Date(r.published_at),
-  };
-}
+const toHeader = (r: CrlRow): PublishedCrlHeader => publishedCrlFromRow(r, (s) => new Date(s));
 
 function latestRow(db: Database.Database, issuerSkiHex: string, kind: CrlKind): CrlRow | undefined {
   return stmt(
