@@ -236,7 +236,7 @@ export const en: Record<MessageKey, string> = {
   'submitted.step2':
     'Step 2: Once the first manager (or the person acting for them with signing right) has confirmed the application, install the certificates on this page or on the application status page.',
   'submitted.keys':
-    'Your private keys were generated in this browser when you submitted. Install the certificates in this same browser.',
+    'Your private keys were generated in this browser when you submitted. Install the certificates in this same browser, or save the keys to files (below): with them the certificates are installed on the application status page in any browser.',
   'submitted.toStatus': 'Check application status',
 
   'install.title': 'Installing the registration certificates',
