@@ -26,10 +26,10 @@ import {
   type LegacyErrorCode,
   NCALAYER_MODULES,
 } from '../protocol.js';
-import { PURPOSE_EKU } from '../signer-params.js';
 import {
   type KeyFileEntry,
   type KeyRequirements,
+  keyPurposes,
   listKeyFiles,
   type OpenedKey,
   openKeyFile,
@@ -536,9 +536,9 @@ async function legacyFile(ctx: HandlerContext, storagePath: string): Promise<Key
 }
 
 function legacyPurposeMatches(key: OpenedKey, type: string): boolean {
-  const eku = key.info.extKeyUsage;
-  if (type === 'SIGN') return eku.includes(PURPOSE_EKU.sign) || key.info.keyPurpose.includes('sign');
-  if (type === 'AUTH') return eku.includes(PURPOSE_EKU.auth) || key.info.keyPurpose.includes('auth');
+  // The same reading as the other generations': a GOST-2015 key is listed for AUTH and for SIGN.
+  if (type === 'SIGN') return keyPurposes(key.info).includes('sign');
+  if (type === 'AUTH') return keyPurposes(key.info).includes('auth');
   return true;
 }
 

@@ -98,14 +98,24 @@ export interface KeyRequirements {
   allowExpired?: boolean;
 }
 
-/** Where a key's certificate says it may be used. */
-function purposeOf(info: CertificateInfo): Array<'sign' | 'auth'> {
+/**
+ * Where a key's certificate says it may be used. A certificate of the NCA's GOST-2015 generation
+ * (`keyPurpose` `auth+sign`: policy 1.2.398.3.3.2, one key per person) serves both, although its
+ * extKeyUsage names emailProtection only (DOMAIN.md §3, the TEST-2022 fixtures).
+ */
+export function keyPurposes(info: CertificateInfo): Array<'sign' | 'auth'> {
+  if (info.keyPurpose === 'auth+sign') return ['sign', 'auth'];
   const out: Array<'sign' | 'auth'> = [];
   if (info.extKeyUsage.includes(NCA_OIDS.eku.emailProtection) || info.keyPurpose === 'sign') out.push('sign');
   if (info.extKeyUsage.includes(NCA_OIDS.eku.clientAuth) || info.keyPurpose === 'auth') out.push('auth');
-  if (info.keyPurpose === 'auth+sign' && out.length === 0) out.push('sign', 'auth');
   return out;
 }
+
+/** The purpose an extKeyUsage OID of `signerParams` selects (DOMAIN.md §5), if it is one of the two. */
+const PURPOSE_OF_EKU: Readonly<Record<string, 'sign' | 'auth'>> = {
+  [NCA_OIDS.eku.emailProtection]: 'sign',
+  [NCA_OIDS.eku.clientAuth]: 'auth',
+};
 
 /**
  * Why NCALayer would refuse `key` for a request with `req`, or `undefined` when it is admitted.
@@ -118,9 +128,16 @@ export async function refusalOf(
   now: Date,
 ): Promise<string | undefined> {
   const { info } = key;
-  if (req.purpose !== 'any' && !purposeOf(info).includes(req.purpose))
+  const purposes = keyPurposes(info);
+  if (req.purpose !== 'any' && !purposes.includes(req.purpose))
     return `the key is not a ${req.purpose.toUpperCase()} key`;
-  const missing = (req.extKeyUsageOids ?? []).filter((o) => !info.extKeyUsage.includes(o));
+  // clientAuth and emailProtection select AUTH and SIGN keys: a GOST-2015 key is both, so it is
+  // admitted for clientAuth although its certificate lists emailProtection only (inferred: the one
+  // key is what the NCA gives legal entities to log in and to sign). Role OIDs must all be there.
+  const missing = (req.extKeyUsageOids ?? []).filter((o) => {
+    const selects = PURPOSE_OF_EKU[o];
+    return selects ? !purposes.includes(selects) : !info.extKeyUsage.includes(o);
+  });
   if (missing.length > 0) return `the certificate lacks extKeyUsage ${missing.join(', ')}`;
   if (req.iin && info.iin !== req.iin) return `the certificate is not of IIN ${req.iin}`;
   if (req.bin && info.bin !== req.bin) return `the certificate is not of BIN ${req.bin}`;
