@@ -488,6 +488,30 @@ describe('legal entities with one GOST certificate, through the flow', () => {
     ).rejects.toSatisfy((e) => isCaError(e, 'ERR_FORBIDDEN'));
   });
 
+  it('a GOST application is installed from its key file by number (the status page), one auth+sign item with its GOST public key', async () => {
+    const head = await ready(new GostApplicant(t.url, 'first-manager', '700305408908', '120140000037'));
+    expect((await head.submitGost()).status).toBe(200);
+    const path = `/v1/application-status/${head.number}`;
+    const c = await call(t.url, 'POST', `${path}/installation-challenge`);
+    expect(c.status).toBe(201);
+    expect(c.body.items).toHaveLength(1);
+    const item = c.body.items[0];
+    expect(item.purpose).toBe('auth+sign');
+    expect(item.publicKey).toBe(Buffer.from(head.gostKey.publicKeyInfo).toString('base64'));
+    const sig = await signData(head.gostKey, new Uint8Array(Buffer.from(item.toBeSigned, 'base64')));
+    const r = await call(t.url, 'POST', `${path}/installation`, {
+      body: {
+        challengeId: c.body.challengeId,
+        proofs: [{ serialHex: item.serialHex, signature: Buffer.from(sig).toString('base64') }],
+      },
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.certificates).toEqual([]);
+    expect(r.body.gostCertificates.map((x: { serialHex: string }) => x.serialHex)).toEqual([item.serialHex]);
+    expect(r.body.chain.map((x: { name: string }) => x.name)).toEqual(['gost-issuing', 'gost-root']);
+    expect((await call(t.url, 'GET', path)).body.application.status).toBe('installed');
+  });
+
   it('refuses a GOST request for an individual, a key off the curve, another template’s role', async () => {
     const individual = await ready(new GostApplicant(t.url, 'individual', '850315300128'));
     const key = GostPrivateKey.generate('gost2015-512');
