@@ -12,7 +12,7 @@ import {
   latestOtp,
   latestOtpMessage,
 } from './support/flow.js';
-import { startTestCa, type TestCa } from './support/harness.js';
+import { RELAXED_LIMITS, startTestCa, type TestCa } from './support/harness.js';
 
 let t: TestCa;
 let operator: string;
@@ -130,6 +130,32 @@ describe('Digital ID phone (seed steps 8-9)', () => {
     t.clock.advance(61);
     expect((await a.digitalIdPhone()).status).toBe(200);
     expect((await a.verifyDigitalIdPhone()).body.status).toBe('digital-id-phone-verified');
+  });
+
+  it("Digital ID's code checks are limited per person, in a bucket of their own", async () => {
+    const limited = await startTestCa({
+      rateLimits: { ...RELAXED_LIMITS, otpCheckPerIin: { capacity: 2, refillPerSecond: 0.0001 } },
+    });
+    try {
+      const iin = '880612304567';
+      const a = new Applicant(limited.url, 'individual', iin);
+      expect((await a.start()).status).toBe(201);
+      expect((await a.verify()).status).toBe(200); // the first code's bucket: 1 of 2
+      expect((await a.digitalIdPhone()).status).toBe(200);
+      const code = await latestDigitalIdOtp(limited.url, iin);
+      const wrong = code === '000000' ? '000001' : '000000';
+      expectProblem(await a.verifyDigitalIdPhone(wrong), 422, 'ERR_OTP_INVALID');
+      expectProblem(await a.verifyDigitalIdPhone(wrong), 422, 'ERR_OTP_INVALID');
+      // Two guesses spent: not even the right code is checked now.
+      expectProblem(await a.verifyDigitalIdPhone(code), 429, 'ERR_RATE_LIMITED');
+      // The first code's checks are counted apart: a new application still opens a session.
+      const b = new Applicant(limited.url, 'individual', iin);
+      expect((await b.start()).status).toBe(201);
+      expect((await b.verify()).status).toBe(200);
+      expect(limited.ca.specViolations).toEqual([]);
+    } finally {
+      await limited.stop();
+    }
   });
 
   it('needs the applicant session', async () => {
