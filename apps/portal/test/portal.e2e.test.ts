@@ -7,7 +7,9 @@
  * key check pages, and one certificate is revoked in the cabinet after its confirmation. A
  * legal-entity employee applies with a GOST key made in the browser, the first manager approves in
  * the cabinet with their GOST key file, the employee's page notices and the employee installs the
- * one GOST512 key file on the status page; the operator decides a
+ * one GOST512 key file on the status page; first managers whose keys NCALayer holds (the
+ * emulator serving their key files) log in and approve, with an RSA AUTH + SIGN pair and with one
+ * GOST512 key for both; the operator decides a
  * moderated identification; the Mobile Citizens Database path; a test-mode CA; phone width. Key
  * files are opened with @kzpki/pki and their chains verified by OpenSSL (RSA) or @kzpki/pki (GOST).
  */
@@ -655,6 +657,108 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
     },
   );
 
+  /**
+   * The NCALayer stage of the two NCALayer walks: the first manager's key files in the folder the
+   * emulated NCALayer serves (`--keys DIR`), a person at NCALayer who picks the file the test names
+   * (`pick`), a portal whose pages look for NCALayer where the emulator listens (config.json), and
+   * an employee's application of the manager's organisation waiting for approval, made through
+   * the API, which installs its certificates once approved. `run` drives the cabinet; afterwards the
+   * employee's application is checked installed, and everything is closed.
+   */
+  async function withNcaLayer(
+    managerFiles: ReadonlyArray<{ fileName: string; bytes: Uint8Array }>,
+    employeeOf: { template: 'employee' | 'treasury'; iin: string; bin: string },
+    run: (stage: {
+      page: Page;
+      number: string;
+      pick: (fileName: string) => void;
+      events: EmulatorEvent[];
+    }) => Promise<void>,
+  ): Promise<void> {
+    const keysDir = mkdtempSync(join(tmpdir(), 'kzpki-portal-ncalayer-'));
+    for (const f of managerFiles) writeFileSync(join(keysDir, f.fileName), f.bytes, { mode: 0o600 });
+    let picked = '';
+    const person: Person = {
+      async choose(prompt) {
+        const chosen = prompt.files.find((f) => f.name === picked);
+        return chosen ? { action: 'choose', file: chosen, password: MANAGER_PASSWORD } : { action: 'cancel' };
+      },
+      async retryPassword() {
+        return undefined;
+      },
+    };
+    const events: EmulatorEvent[] = [];
+    const emulator = await startEmulator({
+      keysDir,
+      person,
+      tls: false,
+      port: 0,
+      onEvent: (e) => events.push(e),
+    });
+    const portal = await startPortal({
+      caUrl: stack.ca.url,
+      statusUrl: stack.statusUrl,
+      staticDir: inject('portalBuildDir'),
+      config: { ncalayerUrl: emulator.url },
+    });
+    let employee: ReturnType<typeof enroll> | undefined;
+    try {
+      let awaiting!: (n: string) => void;
+      const numberKnown = new Promise<string>((r) => {
+        awaiting = r;
+      });
+      employee = enroll({
+        caUrl: stack.ca.url,
+        ...employeeOf,
+        password: PASSWORD,
+        otp: devSmsOutbox(stack.ca.url).otp,
+        onAwaitingApproval: (a) => awaiting(a.number),
+        wait: { approvalTimeoutMs: 240_000, pollIntervalMs: 500 },
+      });
+      // A failure before the application is submitted must not leave the test waiting for its number.
+      const ended = employee.then(() => {
+        throw new Error('The employee application ended without waiting for approval');
+      });
+      ended.catch(() => undefined); // settles after the approval too: only the race reads it
+      const number = await Promise.race([numberKnown, ended]);
+      const page = await newPage(undefined, true, `${portal.url}/#/cabinet`);
+      await expectScreen(page, 'Личный кабинет');
+      // NCALayer is found, and offered first.
+      await page.getByText('Программа NCALayer запущена (версия 1.4)').waitFor({ timeout: 60_000 });
+      await expect
+        .poll(() => page.getByRole('radio', { name: /В программе NCALayer/ }).isChecked())
+        .toBe(true);
+      expect(await page.getByLabel('Файл ключа AUTH').count()).toBe(0);
+      await run({
+        page,
+        number,
+        pick: (name) => {
+          picked = name;
+        },
+        events,
+      });
+      expect((await employee).status).toBe('installed');
+      // The CA recorded the decision.
+      const view = (await (await fetch(`${stack.ca.url}/v1/application-status/${number}`)).json()) as {
+        history: Array<{ status: string }>;
+      };
+      expect(view.history.map((h) => h.status)).toContain('approved');
+    } finally {
+      await employee?.catch(() => undefined);
+      await portal.close();
+      await emulator.close();
+      rmSync(keysDir, { recursive: true, force: true });
+    }
+  }
+
+  /** The raw signatures NCALayer made (legacy signPlainData), by key file. */
+  const rawSignatures = (events: EmulatorEvent[]): string[] =>
+    events
+      .filter(
+        (e): e is Extract<EmulatorEvent, { type: 'signed' }> => e.type === 'signed' && e.format === 'raw',
+      )
+      .map((e) => e.file);
+
   it(
     'NCALayer: the first manager logs in and approves with keys held by NCALayer (the emulator)',
     {
@@ -673,108 +777,108 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
         password: MANAGER_PASSWORD,
         otp: devSmsOutbox(stack.ca.url).otp,
       });
-      const keysDir = mkdtempSync(join(tmpdir(), 'kzpki-portal-ncalayer-'));
       const file = (purpose: 'auth' | 'sign') => manager.keyFiles.find((f) => f.purpose === purpose)!;
-      for (const f of manager.keyFiles) writeFileSync(join(keysDir, f.fileName), f.bytes, { mode: 0o600 });
-      // The person at NCALayer picks the file the test names (AUTH to log in, SIGN to approve).
-      let pick = '';
-      const person: Person = {
-        async choose(prompt) {
-          const chosen = prompt.files.find((f) => f.name === pick);
-          return chosen
-            ? { action: 'choose', file: chosen, password: MANAGER_PASSWORD }
-            : { action: 'cancel' };
+      await withNcaLayer(
+        manager.keyFiles,
+        { template: 'employee', iin: '921125402344', bin: '961141000023' },
+        async ({ page, number, pick, events }) => {
+          await checkEveryLanguage(page, 'cabinet login with NCALayer');
+          // A wrong password is NCALayer's refusal, said in the page's words.
+          pick(file('auth').fileName);
+          await page.locator('#cabinet-login-password').fill('Wrong-password1');
+          await page.getByRole('button', { name: 'Войти' }).click();
+          await page.getByRole('alert').filter({ hasText: 'Неверный пароль к файлу ключа.' }).waitFor();
+          await page.locator('#cabinet-login-password').fill(MANAGER_PASSWORD);
+          await page.getByRole('button', { name: 'Войти' }).click();
+          await page.locator('#holder-name').filter({ hasText: 'ДОСМУХАМЕДОВ АРМАН' }).waitFor();
+          expect(await page.locator('.holder').innerText()).toContain(
+            `${file('auth').fileName} (в NCALayer)`,
+          );
+
+          // The SIGN key, also in NCALayer; the AUTH file is refused as a signing key.
+          await page.locator('#sign-key-password').fill(MANAGER_PASSWORD);
+          await page.getByRole('button', { name: 'Загрузить ключ подписи' }).click();
+          await page.getByRole('alert').filter({ hasText: 'нужен ключ подписи' }).waitFor();
+          pick(file('sign').fileName);
+          await page.getByRole('button', { name: 'Загрузить ключ подписи' }).click();
+          await page.getByText(`Ключ подписи в NCALayer выбран: ${file('sign').fileName}`).waitFor();
+          // The rows now name both files: the AUTH one of the login, the SIGN one just chosen.
+          await expect.poll(() => page.locator('table.certs').innerText()).toContain(file('sign').fileName);
+          expect(await page.locator('table.certs').innerText()).toContain(file('auth').fileName);
+          await shot(page, 'ncalayer-01-cabinet');
+          const card = page.locator(`li[data-application="${number}"]`);
+          await card.getByRole('button', { name: `Подтвердить ${number}` }).click();
+          await page.getByText(`Заявка ${number} подтверждена`).waitFor();
+          // NCALayer made the signatures: the login challenge with the AUTH key, the decision with SIGN.
+          expect(rawSignatures(events)).toEqual([file('auth').fileName, file('sign').fileName]);
         },
-        async retryPassword() {
-          return undefined;
-        },
-      };
-      const events: EmulatorEvent[] = [];
-      const emulator = await startEmulator({
-        keysDir,
-        person,
-        tls: false,
-        port: 0,
-        onEvent: (e) => events.push(e),
-      });
-      // A portal whose pages look for NCALayer where the emulator listens (config.json).
-      const portal = await startPortal({
+      );
+    },
+  );
+
+  it(
+    'NCALayer, GOST: the first manager logs in and approves with one GOST512 key file held by NCALayer',
+    {
+      timeout: 300_000,
+    },
+    async () => {
+      // The first manager's key as the NCA issues it to legal entities today (the CA's default):
+      // one GOST-2015-512 key, `GOST512_<ski>.p12`, for authentication and signing.
+      const manager = await enroll({
         caUrl: stack.ca.url,
-        statusUrl: stack.statusUrl,
-        staticDir: inject('portalBuildDir'),
-        config: { ncalayerUrl: emulator.url },
+        template: 'first-manager',
+        iin: '700305408908',
+        bin: '120140000037',
+        password: MANAGER_PASSWORD,
+        otp: devSmsOutbox(stack.ca.url).otp,
       });
-      let approvedIn: Promise<void> | undefined;
-      try {
-        // An employee's application waiting for the first manager, made through the API.
-        let awaiting!: (n: string) => void;
-        const numberKnown = new Promise<string>((r) => {
-          awaiting = r;
-        });
-        const employee = enroll({
-          caUrl: stack.ca.url,
-          template: 'employee',
-          iin: '921125402344',
-          bin: '961141000023',
-          password: PASSWORD,
-          otp: devSmsOutbox(stack.ca.url).otp,
-          onAwaitingApproval: (a) => awaiting(a.number),
-          wait: { approvalTimeoutMs: 240_000, pollIntervalMs: 500 },
-        });
-        const number = await numberKnown;
+      expect(manager.keyFiles.map((f) => f.purpose)).toEqual(['auth+sign']);
+      const gost = manager.keyFiles[0]!;
+      expect(gost.fileName).toMatch(/^GOST512_[0-9a-f]{40}\.p12$/);
+      await withNcaLayer(
+        manager.keyFiles,
+        { template: 'treasury', iin: '990101309017', bin: '120140000037' },
+        async ({ page, number, pick, events }) => {
+          pick(gost.fileName);
+          // A wrong password is refused by NCALayer, as for RSA files.
+          await page.locator('#cabinet-login-password').fill('Wrong-password1');
+          await page.getByRole('button', { name: 'Войти' }).click();
+          await page.getByRole('alert').filter({ hasText: 'Неверный пароль к файлу ключа.' }).waitFor();
+          // NCALayer lists the GOST key as an AUTH key: the login goes through.
+          await page.locator('#cabinet-login-password').fill(MANAGER_PASSWORD);
+          await page.getByRole('button', { name: 'Войти' }).click();
+          await page
+            .locator('#holder-name')
+            .filter({ hasText: 'ТЕМИРОВА САУЛЕ' })
+            .waitFor({ timeout: 60_000 });
+          await expect
+            .poll(() => page.locator('#holder-roles').textContent())
+            .toBe('Юридическое лицо, Первый руководитель');
+          expect(await page.locator('.holder').innerText()).toContain(`${gost.fileName} (в NCALayer)`);
+          const card = page.locator(`li[data-application="${number}"]`);
+          await card.waitFor({ timeout: 60_000 });
+          expect(await card.textContent()).toContain('ГОСТ Р 34.10-2015, 512 бит');
 
-        const page = await newPage(undefined, true, `${portal.url}/#/cabinet`);
-        await expectScreen(page, 'Личный кабинет');
-        // NCALayer is found, and offered first.
-        await page.getByText('Программа NCALayer запущена (версия 1.4)').waitFor();
-        const inNcaLayer = page.getByRole('radio', { name: /В программе NCALayer/ });
-        await expect.poll(() => inNcaLayer.isChecked()).toBe(true);
-        expect(await page.getByLabel('Файл ключа AUTH').count()).toBe(0);
-        await checkEveryLanguage(page, 'cabinet login with NCALayer');
-        // A wrong password is NCALayer's refusal, said in the page's words.
-        pick = file('auth').fileName;
-        await page.locator('#cabinet-login-password').fill('Wrong-password1');
-        await page.getByRole('button', { name: 'Войти' }).click();
-        await page.getByRole('alert').filter({ hasText: 'Неверный пароль к файлу ключа.' }).waitFor();
-        await page.locator('#cabinet-login-password').fill(MANAGER_PASSWORD);
-        await page.getByRole('button', { name: 'Войти' }).click();
-        await page.locator('#holder-name').filter({ hasText: 'ДОСМУХАМЕДОВ АРМАН' }).waitFor();
-        expect(await page.locator('.holder').innerText()).toContain(`${file('auth').fileName} (в NCALayer)`);
-
-        // The SIGN key, also in NCALayer; the AUTH file is refused as a signing key.
-        await page.locator('#sign-key-password').fill(MANAGER_PASSWORD);
-        await page.getByRole('button', { name: 'Загрузить ключ подписи' }).click();
-        await page.getByRole('alert').filter({ hasText: 'нужен ключ подписи' }).waitFor();
-        pick = file('sign').fileName;
-        await page.getByRole('button', { name: 'Загрузить ключ подписи' }).click();
-        await page.getByText(`Ключ подписи в NCALayer выбран: ${file('sign').fileName}`).waitFor();
-        // The rows now name both files: the AUTH one of the login, the SIGN one just chosen.
-        await expect.poll(() => page.locator('table.certs').innerText()).toContain(file('sign').fileName);
-        expect(await page.locator('table.certs').innerText()).toContain(file('auth').fileName);
-        await shot(page, 'ncalayer-01-cabinet');
-        const card = page.locator(`li[data-application="${number}"]`);
-        await card.getByRole('button', { name: `Подтвердить ${number}` }).click();
-        await page.getByText(`Заявка ${number} подтверждена`).waitFor();
-        approvedIn = employee.then(() => undefined);
-        const done = await employee;
-        expect(done.status).toBe('installed');
-
-        // NCALayer made the signatures: the login challenge with the AUTH key, the decision with SIGN.
-        const raw = events.filter(
-          (e): e is Extract<EmulatorEvent, { type: 'signed' }> => e.type === 'signed' && e.format === 'raw',
-        );
-        expect(raw.map((e) => e.file)).toEqual([file('auth').fileName, file('sign').fileName]);
-        // The CA recorded the decision as signed by the SIGN certificate held in NCALayer.
-        const view = (await (await fetch(`${stack.ca.url}/v1/application-status/${number}`)).json()) as {
-          history: Array<{ status: string }>;
-        };
-        expect(view.history.map((h) => h.status)).toContain('approved');
-      } finally {
-        await approvedIn?.catch(() => undefined);
-        await portal.close();
-        await emulator.close();
-        rmSync(keysDir, { recursive: true, force: true });
-      }
+          // The same file, picked again in NCALayer, is the signing key.
+          await page.locator('#sign-key-password').fill(MANAGER_PASSWORD);
+          await page.getByRole('button', { name: 'Загрузить ключ подписи' }).click();
+          await page
+            .getByText(`Ключ подписи в NCALayer выбран: ${gost.fileName}`)
+            .waitFor({ timeout: 60_000 });
+          // One certificate, for authentication and signing, named by the one file.
+          expect(await page.locator('table.certs tbody tr').count()).toBe(1);
+          const certsText = await page.locator('table.certs').innerText();
+          expect(certsText).toContain(gost.fileName);
+          expect(certsText).toContain('Аутентификация и подпись');
+          await shot(page, 'ncalayer-gost-01-cabinet');
+          await checkEveryLanguage(page, 'cabinet with a GOST key in NCALayer', ['kk', 'en'], []);
+          await card.getByRole('button', { name: `Подтвердить ${number}` }).click();
+          await page.getByText(`Заявка ${number} подтверждена`).waitFor({ timeout: 60_000 });
+          await page.getByText('Нет заявок, ожидающих подтверждения').waitFor();
+          // NCALayer made both signatures (the login challenge and the decision) with the GOST key.
+          expect(rawSignatures(events)).toEqual([gost.fileName, gost.fileName]);
+        },
+      );
     },
   );
 
