@@ -840,6 +840,10 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
         { template: 'treasury', iin: '990101309017', bin: '120140000037' },
         async ({ page, number, pick, events }) => {
           pick(gost.fileName);
+          // The page says which file to pick in NCALayer: the AUTH file, or the one GOST key.
+          expect(await page.locator('main').innerText()).toContain(
+            'файл ключа AUTH (AUTH_RSA256_….p12) или ключа ГОСТ (GOST512_….p12)',
+          );
           // A wrong password is refused by NCALayer, as for RSA files.
           await page.locator('#cabinet-login-password').fill('Wrong-password1');
           await page.getByRole('button', { name: 'Войти' }).click();
@@ -859,7 +863,10 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
           await card.waitFor({ timeout: 60_000 });
           expect(await card.textContent()).toContain('ГОСТ Р 34.10-2015, 512 бит');
 
-          // The same file, picked again in NCALayer, is the signing key.
+          // The same file, picked again in NCALayer, is the signing key (the page says so).
+          expect(await page.locator('main').innerText()).toContain(
+            'или ключа ГОСТ (GOST512_….p12: один ключ и для входа, и для подписи)',
+          );
           await page.locator('#sign-key-password').fill(MANAGER_PASSWORD);
           await page.getByRole('button', { name: 'Загрузить ключ подписи' }).click();
           await page

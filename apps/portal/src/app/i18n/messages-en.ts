@@ -550,9 +550,10 @@ export const en: Record<MessageKey, string> = {
   'ncalayer.foundNoVersion': 'NCALayer is running',
   'ncalayer.inNcalayer': 'In NCALayer (you pick the key file in its window)',
   'ncalayer.file': 'A key file on this computer (opened in the browser)',
-  'ncalayer.loginHint': 'After pressing "Log in", choose the AUTH key file in the NCALayer window.',
+  'ncalayer.loginHint':
+    'After pressing "Log in", choose the AUTH key file (AUTH_RSA256_….p12) or the GOST key (GOST512_….p12) in the NCALayer window.',
   'ncalayer.signHint':
-    'After pressing "Load the signing key", choose the SIGN key file in the NCALayer window.',
+    'After pressing "Load the signing key", choose the SIGN key file (RSA256_….p12) or the GOST key (GOST512_….p12: one key to log in and to sign) in the NCALayer window.',
   'ncalayer.waiting': 'Waiting for the key to be chosen in NCALayer…',
   'cab.viaNcaLayer': '(in NCALayer)',
   'cab.signKeyLoadedNcaLayer': 'Signing key in NCALayer chosen: {name}',

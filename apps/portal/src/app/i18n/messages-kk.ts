@@ -551,9 +551,10 @@ export const kk: Record<MessageKey, string> = {
   'ncalayer.foundNoVersion': 'NCALayer бағдарламасы іске қосылған',
   'ncalayer.inNcalayer': 'NCALayer бағдарламасында (кілт файлы оның терезесінде таңдалады)',
   'ncalayer.file': 'Осы компьютердегі кілт файлы (браузерде ашылады)',
-  'ncalayer.loginHint': '«Кіру» батырмасын басқаннан кейін NCALayer терезесінде AUTH кілт файлын таңдаңыз.',
+  'ncalayer.loginHint':
+    '«Кіру» батырмасын басқаннан кейін NCALayer терезесінде AUTH кілт файлын (AUTH_RSA256_….p12) немесе ГОСТ кілтін (GOST512_….p12) таңдаңыз.',
   'ncalayer.signHint':
-    '«Қол қою кілтін жүктеу» батырмасын басқаннан кейін NCALayer терезесінде SIGN кілт файлын таңдаңыз.',
+    '«Қол қою кілтін жүктеу» батырмасын басқаннан кейін NCALayer терезесінде SIGN кілт файлын (RSA256_….p12) немесе ГОСТ кілтін (GOST512_….p12: кіруге де, қол қоюға да бір кілт) таңдаңыз.',
   'ncalayer.waiting': 'NCALayer-де кілт таңдалуын күту…',
   'cab.viaNcaLayer': '(NCALayer-де)',
   'cab.signKeyLoadedNcaLayer': 'NCALayer-дегі қол қою кілті таңдалды: {name}',

@@ -553,8 +553,10 @@ export const ru = {
   'ncalayer.foundNoVersion': 'Программа NCALayer запущена',
   'ncalayer.inNcalayer': 'В программе NCALayer (файл ключа выбирается в её окне)',
   'ncalayer.file': 'Файл ключа на этом компьютере (открывается в браузере)',
-  'ncalayer.loginHint': 'После нажатия «Войти» выберите файл ключа AUTH в окне NCALayer.',
-  'ncalayer.signHint': 'После нажатия «Загрузить ключ подписи» выберите файл ключа SIGN в окне NCALayer.',
+  'ncalayer.loginHint':
+    'После нажатия «Войти» выберите в окне NCALayer файл ключа AUTH (AUTH_RSA256_….p12) или ключа ГОСТ (GOST512_….p12).',
+  'ncalayer.signHint':
+    'После нажатия «Загрузить ключ подписи» выберите в окне NCALayer файл ключа SIGN (RSA256_….p12) или ключа ГОСТ (GOST512_….p12: один ключ и для входа, и для подписи).',
   'ncalayer.waiting': 'Ожидание выбора ключа в NCALayer…',
   'cab.viaNcaLayer': '(в NCALayer)',
   'cab.signKeyLoadedNcaLayer': 'Ключ подписи в NCALayer выбран: {name}',
