@@ -13,7 +13,9 @@ import { NCALayerClient } from '@kzpki/ncalayer';
 import {
   buildNcaSubject,
   createPkcs12,
+  GostPrivateKey,
   generateKeyPair,
+  gostTemplateProfile,
   inspectCertificate,
   issueCertificate,
   ncaKeyFileName,
@@ -29,11 +31,17 @@ import { run } from './io.js';
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const bin = fileURLToPath(new URL('../bin/kzpki.js', import.meta.url));
 const IIN = '871008401427';
+const MANAGER_IIN = '061211600012';
+const BIN = '940140000385';
 const PASSWORD = 'Qwerty12';
 
 let keys: string;
 let root: Uint8Array;
 let config: string;
+/** A legal entity's folder: one GOST-2015-512 key file of a first manager. */
+let gostKeys: string;
+let gostRoot: Uint8Array;
+let gostFile: string;
 
 beforeAll(async () => {
   keys = mkdtempSync(join(tmpdir(), 'kzpki-cli-ncalayer-keys-'));
@@ -56,10 +64,43 @@ beforeAll(async () => {
   });
   const p12 = await createPkcs12({ privateKey: eeKeys.privateKey, certificate: ee.der, password: PASSWORD });
   writeFileSync(join(keys, ncaKeyFileName(ee.der)), p12, { mode: 0o600 });
+
+  gostKeys = mkdtempSync(join(tmpdir(), 'kzpki-cli-ncalayer-gost-'));
+  const gostRootKey = GostPrivateKey.generate('gost2015-512');
+  gostRoot = (
+    await issueCertificate({
+      publicKey: gostRootKey.publicKeyInfo,
+      subject: [{ type: '2.5.4.3', value: 'KZPKI CLI TEST ROOT (GOST)' }],
+      profile: rootCaProfile(),
+      issuerKey: gostRootKey,
+    })
+  ).der;
+  const managerKey = GostPrivateKey.generate('gost2015-512');
+  const manager = await issueCertificate({
+    publicKey: managerKey.publicKeyInfo,
+    subject: buildNcaSubject({
+      surname: 'Тестова',
+      givenName: 'Тест',
+      iin: MANAGER_IIN,
+      bin: BIN,
+      organization: 'АО "ТЕСТ"',
+      template: 'first-manager',
+    }),
+    profile: gostTemplateProfile('first-manager'),
+    issuer: gostRoot,
+    issuerKey: gostRootKey,
+  });
+  gostFile = ncaKeyFileName(manager.der);
+  writeFileSync(
+    join(gostKeys, gostFile),
+    await createPkcs12({ privateKey: managerKey, certificate: manager.der, password: PASSWORD }),
+    { mode: 0o600 },
+  );
 });
 
 afterAll(() => {
   rmSync(keys, { recursive: true, force: true });
+  rmSync(gostKeys, { recursive: true, force: true });
   rmSync(config, { recursive: true, force: true });
 });
 
@@ -118,12 +159,11 @@ describe('the kzpki binary runs the emulator', () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
   });
 
-  it('signs through the client, logs it, and stops on SIGTERM with exit code 0', async () => {
-    const proc = spawn(
-      process.execPath,
-      [bin, 'ncalayer', '--keys', keys, '--no-tls', '--port', '0', '--password', PASSWORD, '--iin', IIN],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+  /** `kzpki ncalayer ARGS` as a child process; its URL once it listens, and how to stop it. */
+  async function startBinary(args: string[]) {
+    const proc = spawn(process.execPath, [bin, 'ncalayer', '--no-tls', '--port', '0', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child = proc;
     let stdout = '';
     let stderr = '';
@@ -138,6 +178,23 @@ describe('the kzpki binary runs the emulator', () => {
       });
       proc.once('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
     });
+    return {
+      url,
+      stdout: () => stdout,
+      stderr: () => stderr,
+      /** SIGTERM; the exit code. */
+      stop(): Promise<number | null> {
+        const exit = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+        proc.kill('SIGTERM');
+        return exit;
+      },
+    };
+  }
+
+  it('signs through the client, logs it, and stops on SIGTERM with exit code 0', async () => {
+    const emulator = await startBinary(['--keys', keys, '--password', PASSWORD, '--iin', IIN]);
+    const { url } = emulator;
+    const stdout = emulator.stdout();
     expect(stdout).toContain('person: scripted: approve, IIN 871008401427');
     const client = new NCALayerClient({ url, WebSocket });
     try {
@@ -148,12 +205,42 @@ describe('the kzpki binary runs the emulator', () => {
     } finally {
       client.close();
     }
-    const exit = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-    proc.kill('SIGTERM');
-    expect(await exit).toBe(0);
+    expect(await emulator.stop()).toBe(0);
+    const stderr = emulator.stderr();
     expect(stderr).toMatch(/request kz\.gov\.pki\.knca\.basics\.sign/);
     expect(stderr).toMatch(/signed 1 CMS with RSA256_[0-9a-f]{40}\.p12/);
     expect(stderr).toContain('stopped (SIGTERM)');
     expect(stderr).toContain('restrict with --origin');
+  });
+  it('a legal entity folder with one GOST512 key (--role first-manager): the key logs in and signs', async () => {
+    const emulator = await startBinary([
+      '--keys',
+      gostKeys,
+      '--password',
+      PASSWORD,
+      '--role',
+      'first-manager',
+    ]);
+    const client = new NCALayerClient({ url: emulator.url, WebSocket });
+    try {
+      // The AUTH preset (clientAuth) finds the GOST-2015 key, whose certificate lists emailProtection only.
+      const login = await client.authenticate({ challenge: 'nonce:cli', allowTestKeys: true });
+      const first = await verifyCms(login.der, { trustAnchors: [gostRoot], revocation: false });
+      expect(first.valid, JSON.stringify(first)).toBe(true);
+      expect(first.signers[0]?.certificate?.iin).toBe(MANAGER_IIN);
+      const approval = await client.signWithFirstManagerKey({
+        bin: BIN,
+        data: 'решение',
+        allowTestKeys: true,
+      });
+      expect((await verifyCms(approval.der, { trustAnchors: [gostRoot], revocation: false })).valid).toBe(
+        true,
+      );
+    } finally {
+      client.close();
+    }
+    expect(await emulator.stop()).toBe(0);
+    const signed = emulator.stderr().match(/signed 1 CMS with GOST512_[0-9a-f]{40}\.p12/g) ?? [];
+    expect(signed).toEqual([`signed 1 CMS with ${gostFile}`, `signed 1 CMS with ${gostFile}`]);
   });
 });
