@@ -1,6 +1,7 @@
 /**
  * The emulator with the NCA's own test key files (read where they are, never copied): the
- * GOST-2015 key of the TEST-2022 CA signs CMS and XML that verify to the NCA's test root; the
+ * GOST-2015 key of the TEST-2022 CA signs CMS and XML that verify to the NCA's test root, and
+ * serves to log in as well (one key for both, its certificate without clientAuth); the
  * 2018 RSA and GOST 34.310-2004 keys (issued by the production NCA, expired in 2019) are refused
  * unless `allowExpired`, and then verify at a time of their validity; keys of configured
  * production CAs are admitted without `chain`. Skipped, saying why, where the fixtures are absent.
@@ -73,6 +74,19 @@ describe.skipIf(!present)('the emulator with the NCA test key files', () => {
       iin: '123456789011',
       keyAlgorithm: 'GOST-2015-512',
     });
+  });
+
+  it("GOST512: the NCA's one GOST-2015 key (emailProtection, no clientAuth) logs in too: authenticate and AUTHENTICATION", async () => {
+    script = { password: NCA_TEST_PASSWORD, key: GOST512 };
+    const c = client(emulator.url);
+    const anchors = [cert('ca-test/root_test_gost_2022.cer'), cert('ca-test/nca_gost2022_test.cer')];
+    const login = await c.authenticate({ challenge: 'nonce-gost', allowTestKeys: true });
+    expect((await verifyCmsWith(login.der, anchors)).valid).toBe(true);
+    const cms = await c.commonUtils.createCAdESFromBase64('PKCS12', new TextEncoder().encode(text), {
+      keyType: 'AUTHENTICATION',
+      attach: true,
+    });
+    expect((await verifyCmsWith(cms.der, anchors)).signers[0]?.certificate?.keyPurpose).toBe('auth+sign');
   });
 
   it('GOST512: XMLDSig with the KZ GOST-2015 URIs', async () => {
