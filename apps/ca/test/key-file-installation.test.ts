@@ -48,13 +48,17 @@ describe('installation from key files by application number', () => {
       Promise.all(
         challenge.items.map(async (i) => ({
           serialHex: i.serialHex,
-          signature: b64(await signData(keyFor(i.purpose), new Uint8Array(Buffer.from(i.toBeSigned, 'base64')))),
+          signature: b64(
+            await signData(keyFor(i.purpose), new Uint8Array(Buffer.from(i.toBeSigned, 'base64'))),
+          ),
         })),
       );
     const wrong = await call(t.url, 'POST', `${path}/installation`, {
       body: {
         challengeId: c.body.challengeId,
-        proofs: await sign(c.body, (p) => (p === 'auth' ? stranger.privateKey : (a.sign as { keys: CryptoKeyPair }).keys.privateKey)),
+        proofs: await sign(c.body, (p) =>
+          p === 'auth' ? stranger.privateKey : (a.sign as { keys: CryptoKeyPair }).keys.privateKey,
+        ),
       },
     });
     expectProblem(wrong, 422, 'ERR_PROOF_OF_POSSESSION_INVALID');
@@ -68,7 +72,10 @@ describe('installation from key files by application number', () => {
     });
     expect(done.status).toBe(200);
     expect(done.body.applicationNumber).toBe(a.number);
-    expect(done.body.certificates.map((x: { purpose: string }) => x.purpose).sort()).toEqual(['auth', 'sign']);
+    expect(done.body.certificates.map((x: { purpose: string }) => x.purpose).sort()).toEqual([
+      'auth',
+      'sign',
+    ]);
     expect(done.body.chain.length).toBeGreaterThan(0);
     expect((await call(t.url, 'GET', path)).body.application.status).toBe('installed');
     // Used once: the same challenge again, and a new one once installed, are refused.

@@ -11,8 +11,8 @@ import { certificatePublicKeyInfo } from '@kzpki/pki';
 import { isValidApplicationNumber } from '../crypto/application-number.js';
 import { CaError } from '../errors.js';
 import { isAllowed } from '../flow/transitions.js';
-import { loadApplicationByNumber } from './context.js';
 import type { CaContext } from './context.js';
+import { loadApplicationByNumber } from './context.js';
 import {
   confirmInstallation,
   createInstallationChallenge,
@@ -44,7 +44,10 @@ async function applicationOf(ctx: CaContext, number: string): Promise<Applicatio
  * c.items.map((i) => i.purpose); // ['auth+sign']
  * ```
  */
-export async function keyFileInstallationChallenge(ctx: CaContext, number: string): Promise<KeyFileChallenge> {
+export async function keyFileInstallationChallenge(
+  ctx: CaContext,
+  number: string,
+): Promise<KeyFileChallenge> {
   let app = await applicationOf(ctx, number);
   if (isAllowed('issueCertificates', app.status)) app = (await issueCertificates(ctx, app.id)).application;
   const challenge = await createInstallationChallenge(ctx, app.id);

@@ -269,12 +269,14 @@ export const en: Record<MessageKey, string> = {
   'install.building': 'Building the key files…',
   'install.confirming': 'Confirming the installation…',
   'pending.title': 'Save the keys to a folder',
-  'pending.intro': 'Save the private keys of this application to password-protected files in a folder on your computer. With these files the certificates can be installed on the application status page in any browser, even after this browser’s data is cleared.',
+  'pending.intro':
+    'Save the private keys of this application to password-protected files in a folder on your computer. With these files the certificates can be installed on the application status page in any browser, even after this browser’s data is cleared.',
   'pending.save': 'Save the keys to files',
   'pending.saving': 'Saving the key files…',
   'pending.saved': 'The key files were saved. Move them into one folder and remember the password:',
   'keyfiles.title': 'Install the certificates from key files',
-  'keyfiles.intro': 'Choose the folder where your private keys were saved when you applied, or choose the key files, enter their password and press “Download certificates”.',
+  'keyfiles.intro':
+    'Choose the folder where your private keys were saved when you applied, or choose the key files, enter their password and press “Download certificates”.',
   'keyfiles.folder': 'Folder with the keys',
   'keyfiles.files': 'Key files',
   'keyfiles.filesHint': 'The .p12 files saved when you applied; you can choose several.',
@@ -282,14 +284,17 @@ export const en: Record<MessageKey, string> = {
   'keyfiles.password': 'Password of the keys',
   'keyfiles.passwordRequired': 'Enter the password of the keys',
   'keyfiles.none': 'Choose the key files (.p12) or the folder they were saved to when you applied.',
-  'keyfiles.policy': 'The password does not meet the key password rules, so it is not the password of the files saved when you applied.',
+  'keyfiles.policy':
+    'The password does not meet the key password rules, so it is not the password of the files saved when you applied.',
   'keyfiles.opening': 'Opening the key files…',
   'keyfiles.wrongPassword': 'Wrong password for the file {file}.',
   'keyfiles.damaged': 'The file {file} is damaged or is not a key file.',
   'keyfiles.noMatch': 'The key in the file {file} belongs to none of this application’s certificates.',
   'keyfiles.missing': 'No key file was chosen for the certificate “{purpose}”.',
-  'keyfiles.nothingWritten': 'The certificates were not installed and no files were written. Correct the choice and try again.',
-  'keyfiles.done': 'The key files with the certificates installed (saved to the browser’s download folder; replace the files saved when you applied with them):',
+  'keyfiles.nothingWritten':
+    'The certificates were not installed and no files were written. Correct the choice and try again.',
+  'keyfiles.done':
+    'The key files with the certificates installed (saved to the browser’s download folder; replace the files saved when you applied with them):',
   'install.noKeys':
     'The private keys of this application are not in this browser. Install the certificates in the browser you applied from, or from the key files saved when you applied.',
 
