@@ -2,7 +2,8 @@
  * Expiry of unfinished applications, test mode (NCA test identifiers, backdated validity), rate
  * limits, dev-mode gating and the public endpoints.
  */
-import { inspectCertificate } from '@kzpki/pki';
+import { inspectCertificate, parseCertificate } from '@kzpki/pki';
+import { hasNcaFixtures, readNcaFixture } from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApplicationNumber } from '../src/crypto/application-number.js';
 import { call } from './support/api.js';
@@ -177,11 +178,70 @@ describe('public endpoints', () => {
     expect(root.subject.fields.CN).toBe('KZPKI TEST ROOT CA (RSA)');
     expect(root.isCa).toBe(true);
     expect(issuing.isCa).toBe(true);
-    expect(issuing.pathLength).toBe(0);
+    expect(issuing.pathLength).toBeUndefined();
     expect(issuing.crlUrls).toEqual(['http://127.0.0.1:8081/crl/kzpki-test-root-rsa.crl']);
     expect(ocsp.ocspNoCheck).toBe(true);
     expect(ocsp.extKeyUsage).toEqual(['1.3.6.1.5.5.7.3.9']);
     for (const c of r.body.certificates) expect(c.subject).toMatch(/KZPKI TEST/);
+  });
+
+  it("lays the CA certificates out as the NCA's TEST CAs: its DN attribute set and order (TEST in the CN), AKI with the issuer's issuer and serial, no path length", async () => {
+    const r = await call(t.url, 'GET', '/v1/ca/certificates');
+    const byName = new Map<string, string>(
+      r.body.certificates.map((c: { name: string; pem: string }) => [c.name, c.pem]),
+    );
+    /** Each RDN as `<type>/<ASN.1 string tag>`, in encoding order. */
+    const nameLayout = (input: string | Uint8Array, side: 'subject' | 'issuer') =>
+      parseCertificate(input)[side].typesAndValues.map((tv) => `${tv.type}/${tv.value.idBlock.tagNumber}`);
+    const CN = '2.5.4.3/12'; // UTF8String
+    const C = '2.5.4.6/19'; // PrintableString
+    // The NCA's: the roots and the GOST issuing CA CN, C; ҰКО 3.0 (RSA TEST) C, CN. No O.
+    const cases = [
+      ['root', [CN, C], 'ca-test/root_rsa_test.pem'],
+      ['issuing', [C, CN], 'ca-test/nca_rsa_test.crt'],
+      ['gost-root', [CN, C], 'ca-test/root_test_gost_2022.cer'],
+      ['gost-issuing', [CN, C], 'ca-test/nca_gost2022_test.cer'],
+    ] as const;
+    for (const [name, layout, fixture] of cases) {
+      const pem = byName.get(name) as string;
+      expect(nameLayout(pem, 'subject'), name).toEqual(layout);
+      if (hasNcaFixtures()) expect(layout).toEqual(nameLayout(readNcaFixture(fixture), 'subject'));
+      const info = inspectCertificate(pem);
+      expect(info.subject.fields.CN).toMatch(/TEST/);
+      expect(info.subject.fields.O).toBeUndefined();
+      // No path length, as the NCA's CA certificates.
+      expect(info.isCa).toBe(true);
+      expect(info.pathLength, name).toBeUndefined();
+    }
+    // authorityKeyIdentifier: the issuer's SKI, the issuer's issuer Name and the issuer's serial.
+    for (const [child, parent] of [
+      ['root', 'root'],
+      ['issuing', 'root'],
+      ['gost-root', 'gost-root'],
+      ['gost-issuing', 'gost-root'],
+    ] as const) {
+      const cert = parseCertificate(byName.get(child) as string);
+      const issuer = parseCertificate(byName.get(parent) as string);
+      const aki = cert.extensions?.find((e) => e.extnID === '2.5.29.35')?.parsedValue as {
+        keyIdentifier?: { valueBlock: { valueHexView: Uint8Array } };
+        authorityCertIssuer?: { type: number; value: { toSchema(): { toBER(): ArrayBuffer } } }[];
+        authorityCertSerialNumber?: { valueBlock: { valueHexView: Uint8Array } };
+      };
+      const hex = (b: ArrayBuffer | Uint8Array) => Buffer.from(b as Uint8Array).toString('hex');
+      expect(hex(aki.keyIdentifier!.valueBlock.valueHexView), child).toBe(
+        inspectCertificate(issuer).subjectKeyId,
+      );
+      expect(
+        aki.authorityCertIssuer?.map((g) => g.type),
+        child,
+      ).toEqual([4]);
+      expect(hex(aki.authorityCertIssuer![0]!.value.toSchema().toBER()), child).toBe(
+        hex(issuer.issuer.toSchema().toBER()),
+      );
+      expect(hex(aki.authorityCertSerialNumber!.valueBlock.valueHexView), child).toBe(
+        hex(issuer.serialNumber.valueBlock.valueHexView),
+      );
+    }
   });
 
   it('lists the templates with their approvers', async () => {

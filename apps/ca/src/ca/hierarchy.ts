@@ -45,13 +45,36 @@ export const HIERARCHY_KEYS = {
   gost: { root: 'gost-root', issuing: 'gost-issuing' },
 } as const;
 
-/** The subject of a CA certificate: C=KZ, O=KZPKI TEST (NOT A REAL CA), CN=… (encoding order). */
+/**
+ * The NCA's attribute order of each CA certificate's Name (its TEST CAs have C and CN only): the
+ * roots and the GOST issuing CA encode CN then C (as НЕГІЗГІ КО TEST (RSA) and ҰЛТТЫҚ
+ * КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (GOST) TEST 2022), the RSA issuing CA C then CN (as ҰКО 3.0 (RSA TEST)).
+ * The end-entity certificates' issuer DN is the issuing CA's, so it comes out as the NCA's; the
+ * TEST marking stays in the CN.
+ */
+const NCA_CA_NAME_ORDER: Readonly<Record<string, 'cn-c' | 'c-cn'>> = {
+  root: 'cn-c',
+  issuing: 'c-cn',
+  'gost-root': 'cn-c',
+  'gost-issuing': 'cn-c',
+};
+
+/**
+ * The subject of a CA certificate. The CAs (root, issuing, GOST root and issuing) carry the NCA's
+ * attribute set, C and CN in its order; the delegated OCSP responders, which the NCA's certificates
+ * do not show, keep C=KZ, O=KZPKI TEST (NOT A REAL CA), CN=… (encoding order).
+ * @example
+ * ```ts
+ * caSubject('issuing'); // C=KZ, CN=KZPKI TEST ISSUING CA (RSA), as C=KZ, CN=ҰКО 3.0 (RSA TEST)
+ * ```
+ */
 export function caSubject(name: Exclude<HierarchyName, 'operator'>): DistinguishedName {
-  return [
-    { type: NCA_OIDS.attribute.country, value: 'KZ' },
-    { type: NCA_OIDS.attribute.organization, value: TEST_CA_ORGANIZATION },
-    { type: NCA_OIDS.attribute.commonName, value: CA_COMMON_NAMES[name] },
-  ];
+  const country = { type: NCA_OIDS.attribute.country, value: 'KZ' };
+  const commonName = { type: NCA_OIDS.attribute.commonName, value: CA_COMMON_NAMES[name] };
+  const order = NCA_CA_NAME_ORDER[name];
+  if (order === 'cn-c') return [commonName, country];
+  if (order === 'c-cn') return [country, commonName];
+  return [country, { type: NCA_OIDS.attribute.organization, value: TEST_CA_ORGANIZATION }, commonName];
 }
 
 /** Where the status service publishes an issuer's CRLs and certificate, and answers OCSP. */

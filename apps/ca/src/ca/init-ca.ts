@@ -236,11 +236,13 @@ export async function initCa(store: CaRepository, opts: InitCaOptions): Promise<
   const loaded = new Map<CaKeyName, CaKeyMaterial>();
 
   const plans: Plan[] = [
-    { name: 'root', subject: caSubject('root'), profile: rootCaProfile(), kind: 'ca' },
+    // Both hierarchies laid out as the NCA's TEST CAs (AKI with the issuer's issuer and serial, no
+    // path length, the NCA's extension order): RSA as НЕГІЗГІ КО TEST (RSA) and ҰКО 3.0 (RSA TEST).
+    { name: 'root', subject: caSubject('root'), profile: rootCaProfile({ nca: 'rsa' }), kind: 'ca' },
     {
       name: 'issuing',
       subject: caSubject('issuing'),
-      profile: issuingCaProfile(),
+      profile: issuingCaProfile({ nca: 'rsa' }),
       urls: issuingCaUrls(opts.statusBaseUrl),
       kind: 'ca',
     },
