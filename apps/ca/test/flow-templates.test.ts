@@ -7,11 +7,12 @@
  */
 
 import { inspectCertificate, NCA_OIDS } from '@kzpki/pki';
-import { hasTool, runTool, tempDir } from '@kzpki/test-fixtures';
+import { hasNcaFixtures, hasTool, readNcaFixture, runTool, tempDir } from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from './support/api.js';
 import { Applicant, certificateLogin, decideWith } from './support/flow.js';
 import { startTestCa, type TestCa } from './support/harness.js';
+import { policiesExtensionHex, policyQualifierIds } from './support/policies.js';
 
 let t: TestCa;
 beforeAll(async () => {
@@ -36,6 +37,14 @@ function checkPair(a: Applicant, expectRoles: string[], policy: { auth: string; 
     expect(info.keyPurpose).toBe(purpose);
     expect(info.roles).toEqual(expect.arrayContaining(expectRoles));
     expect(info.policies).toEqual([policy[purpose]]);
+    // The CPS qualifier and the user notice, as the NCA's RSA certificates carry them.
+    expect(info.cpsUris).toEqual(['http://pki.gov.kz/cps']);
+    expect(policyQualifierIds(held.pem!)).toEqual([['1.3.6.1.5.5.7.2.1', '1.3.6.1.5.5.7.2.2']]);
+    if (a.template === 'individual' && hasNcaFixtures()) {
+      // Byte for byte as the NCA's individual AUTH and SIGN certificates.
+      const fixture = readNcaFixture(`ee-test/rsa_individual_${purpose}_2022.pem`);
+      expect(policiesExtensionHex(held.pem!)).toBe(policiesExtensionHex(fixture));
+    }
     expect(info.identificationMethod).toBe('remote-digital-id');
     expect(info.issuer.fields.CN).toBe('KZPKI TEST ISSUING CA (RSA)');
     expect(info.ocspUrls).toEqual([`${STATUS}/ocsp`]);

@@ -45,6 +45,7 @@ import { issueInformationSystemCertificate } from '../src/issuance/information-s
 import { call } from './support/api.js';
 import { Applicant, expectProblem } from './support/flow.js';
 import { startTestCa, type TestCa } from './support/harness.js';
+import { policiesExtensionHex, policyQualifierIds } from './support/policies.js';
 
 /** GOST R 34.10-2012 512 (tc26-512-paramSetA, Streebog-512) in the KZ byte order, by another implementation. */
 const independent = independentGost512();
@@ -300,6 +301,14 @@ describe('legal entities with one GOST certificate, through the flow', () => {
     expect(info.keyUsage).toEqual(['digitalSignature', 'nonRepudiation', 'keyAgreement']);
     expect(info.keyPurpose).toBe('auth+sign');
     expect(info.policies).toEqual(['1.2.398.3.3.2']);
+    // The CPS qualifier (no user notice in the NCA's GOST certificates), byte for byte as gost2015_ceo.
+    expect(info.cpsUris).toEqual(['http://pki.gov.kz/cps']);
+    expect(policyQualifierIds(der)).toEqual([['1.3.6.1.5.5.7.2.1']]);
+    if (hasNcaFixtures()) {
+      expect(policiesExtensionHex(der)).toBe(
+        policiesExtensionHex(readNcaFixture('ee-test/gost2015_ceo_2026.pem')),
+      );
+    }
     expect(info.extKeyUsage.slice(0, profile.extKeyUsage.length)).toEqual(profile.extKeyUsage);
     expect(info.extensions.map((e) => e.oid)).toContain('1.2.398.3.3.5');
     expect(info.authorityKeyId).toBe(m.gostIssuing.skiHex);
@@ -415,6 +424,7 @@ describe('legal entities with one GOST certificate, through the flow', () => {
         Buffer.from(readNcaFixture('ee-test/gost2015_infosystem_2026.pem')).toString(),
       );
       expect(extensionLayout(der)).toEqual(extensionLayout(nca));
+      expect(policiesExtensionHex(der)).toBe(policiesExtensionHex(nca));
     }
     // The organisation's certificates in the first manager's cabinet include it.
     const listed = await call(t.url, 'GET', '/v1/cabinet/certificates', { token });

@@ -77,6 +77,14 @@ export function caSubject(name: Exclude<HierarchyName, 'operator'>): Distinguish
   return [country, { type: NCA_OIDS.attribute.organization, value: TEST_CA_ORGANIZATION }, commonName];
 }
 
+/**
+ * The CPS pointer (and user-notice text) of the end-entity certificates' policies. The policies are
+ * the NCA's own OIDs (1.2.398.3.3.2.x), whose practice statement is the NCA's, so the reference CA
+ * names it exactly as the NCA's certificates do and its certificatePolicies come out byte for byte
+ * as theirs.
+ */
+export const NCA_CPS_URL = 'http://pki.gov.kz/cps';
+
 /** Where the status service publishes an issuer's CRLs and certificate, and answers OCSP. */
 export interface StatusEndpoints {
   crl: string;

@@ -11,7 +11,7 @@
 
 import { type CertificateRecord, isDuplicate } from '@kzpki/ca-store';
 import { formatName, informationSystemProfile, issueCertificate, NCA_OIDS } from '@kzpki/pki';
-import { endEntityUrls } from '../ca/hierarchy.js';
+import { endEntityUrls, NCA_CPS_URL } from '../ca/hierarchy.js';
 import { sha256Hex } from '../crypto/hash.js';
 import { CaError } from '../errors.js';
 import { certificateRecord } from './certificate-record.js';
@@ -97,7 +97,7 @@ export async function issueInformationSystemCertificate(
     issuer: gostIssuing.certificate,
     issuerKey: gostIssuing.privateKey,
     validity: opts.validity ?? { notBefore: ctx.now() },
-    urls: endEntityUrls(ctx.config.statusBaseUrl, 'gost'),
+    urls: { ...endEntityUrls(ctx.config.statusBaseUrl, 'gost'), cps: NCA_CPS_URL },
   });
   const record = certificateRecord(issued, {
     issuerSkiHex: gostIssuing.skiHex,

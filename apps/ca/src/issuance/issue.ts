@@ -26,7 +26,7 @@ import {
   type TemplateName,
   templateProfile,
 } from '@kzpki/pki';
-import { endEntityUrls, type Hierarchy } from '../ca/hierarchy.js';
+import { endEntityUrls, type Hierarchy, NCA_CPS_URL } from '../ca/hierarchy.js';
 import { randomId } from '../crypto/tokens.js';
 import { CaError } from '../errors.js';
 import { assertAllowed } from '../flow/transitions.js';
@@ -218,7 +218,7 @@ async function signBoth(
       issuer: gostIssuing.certificate,
       issuerKey: gostIssuing.privateKey,
       ...(opts.validity ? { validity: opts.validity } : {}),
-      urls: endEntityUrls(ctx.config.statusBaseUrl, 'gost'),
+      urls: { ...endEntityUrls(ctx.config.statusBaseUrl, 'gost'), cps: NCA_CPS_URL },
     });
     out.push(
       certificateRecord(issued, {
@@ -245,7 +245,8 @@ async function signBoth(
       issuer: issuing.certificate,
       issuerKey: issuing.privateKey,
       ...(opts.validity ? { validity: opts.validity } : {}),
-      urls: endEntityUrls(ctx.config.statusBaseUrl),
+      // The CPS qualifier and the user notice (the profile asks for one), as the NCA's.
+      urls: { ...endEntityUrls(ctx.config.statusBaseUrl), cps: NCA_CPS_URL },
     });
     out.push(
       certificateRecord(issued, {
