@@ -6,7 +6,13 @@
  * `inspectCertificate` and verified by OpenSSL against the CA chain.
  */
 
-import { inspectCertificate, NCA_OIDS } from '@kzpki/pki';
+import {
+  inspectCertificate,
+  NCA_OIDS,
+  ncaKeyFileName,
+  parseCertificate,
+  subjectKeyIdentifier,
+} from '@kzpki/pki';
 import { hasNcaFixtures, hasTool, readNcaFixture, runTool, tempDir } from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from './support/api.js';
@@ -28,7 +34,11 @@ const ORG3 = '120140000037';
 const STATUS = 'http://127.0.0.1:8081';
 
 /** Checks an issued pair with inspectCertificate and OpenSSL. */
-function checkPair(a: Applicant, expectRoles: string[], policy: { auth: string; sign: string }) {
+async function checkPair(
+  a: Applicant,
+  expectRoles: string[],
+  policy: { auth: string; sign: string },
+): Promise<void> {
   for (const purpose of ['auth', 'sign'] as const) {
     const held = a[purpose]!;
     const info = inspectCertificate(held.pem!);
@@ -59,8 +69,17 @@ function checkPair(a: Applicant, expectRoles: string[], policy: { auth: string; 
       ).sort(),
     );
     expect(info.serialNumber).toBe(held.serialHex);
-    const days = (Date.parse(info.notAfter) - Date.parse(info.notBefore)) / 86_400_000;
-    expect(Math.round(days)).toBe(365);
+    // 20-byte serials, SKI = SHA-1 over the whole SubjectPublicKeyInfo (the key file's name), and
+    // exactly 365 days, as the NCA's RSA certificates.
+    expect(info.serialNumber).toMatch(/^[0-7][0-9a-f]{39}$/);
+    const spki = new Uint8Array(parseCertificate(held.pem!).subjectPublicKeyInfo.toSchema().toBER(false));
+    expect(info.subjectKeyId).toBe(
+      Buffer.from(await subjectKeyIdentifier(spki, 'spki-sha1')).toString('hex'),
+    );
+    expect(ncaKeyFileName(held.pem!)).toBe(
+      `${purpose === 'auth' ? 'AUTH_RSA256' : 'RSA256'}_${info.subjectKeyId}.p12`,
+    );
+    expect(Date.parse(info.notAfter) - Date.parse(info.notBefore)).toBe(365 * 86_400_000);
     opensslVerify(held.pem!);
   }
 }
@@ -138,7 +157,7 @@ describe('individual', () => {
     expect(sub.body.status).toBe('submitted');
     expect(sub.body.number).toMatch(/^[0-9]{14}$/);
     await complete(a);
-    checkPair(a, ['individual'], {
+    await checkPair(a, ['individual'], {
       auth: NCA_OIDS.policy.individualAuth,
       sign: NCA_OIDS.policy.individualSign,
     });
@@ -184,7 +203,7 @@ describe('legal entity: the six templates', () => {
     expect(sub.body.status).toBe('submitted');
     expect(sub.body.organization).toEqual({ bin: ORG1, name: 'ТОО «KZPKI ДЕМО»' });
     await complete(manager);
-    checkPair(manager, ['legal-entity', 'first-manager'], legal);
+    await checkPair(manager, ['legal-entity', 'first-manager'], legal);
     const login = await certificateLogin(t.url, 'cabinet', manager.auth!.pem!, manager.auth!.keys.privateKey);
     expect(login.status).toBe(201);
     expect(login.body.holder).toMatchObject({
@@ -232,13 +251,13 @@ describe('legal entity: the six templates', () => {
   it('signer: approved by the first manager', async () => {
     signer = new Applicant(t.url, 'signer', '880612304567', ORG1);
     await approvedBy(signer, managerSession, manager);
-    checkPair(signer, ['legal-entity', 'signer'], legal);
+    await checkPair(signer, ['legal-entity', 'signer'], legal);
   });
 
   it('finance: approved by the first manager; the decision evidence is stored', async () => {
     const a = new Applicant(t.url, 'finance', '950901405677', ORG1);
     await approvedBy(a, managerSession, manager);
-    checkPair(a, ['legal-entity', 'finance'], legal);
+    await checkPair(a, ['legal-entity', 'finance'], legal);
     const app = await t.ca.context.store.getApplicationByNumber(a.number);
     const approval = await t.ca.context.store.getApproval(app!.id);
     expect(approval).toMatchObject({ decision: 'approve', approverIin: manager.iin, approverBin: ORG1 });
@@ -253,7 +272,7 @@ describe('legal entity: the six templates', () => {
   it('hr: approved by the first manager', async () => {
     hr = new Applicant(t.url, 'hr', '830414306786', ORG1);
     await approvedBy(hr, managerSession, manager);
-    checkPair(hr, ['legal-entity', 'hr'], legal);
+    await checkPair(hr, ['legal-entity', 'hr'], legal);
   });
 
   it('employee: approved by the person with signing right acting for the first manager (HR approves nothing)', async () => {
@@ -266,7 +285,7 @@ describe('legal entity: the six templates', () => {
     expect(login.body.holder.roles).toContain('signer');
     const a = new Applicant(t.url, 'employee', '911212307895', ORG1);
     await approvedBy(a, login.body.token, signer);
-    checkPair(a, ['legal-entity', 'employee'], legal);
+    await checkPair(a, ['legal-entity', 'employee'], legal);
   });
 
   it('treasury: participant code and role code in the subject, approved by its first manager', async () => {
@@ -276,7 +295,7 @@ describe('legal entity: the six templates', () => {
     const login = await certificateLogin(t.url, 'cabinet', head.auth!.pem!, head.auth!.keys.privateKey);
     const a = new Applicant(t.url, 'treasury', '990101309017', ORG3);
     await approvedBy(a, login.body.token, head);
-    checkPair(a, ['legal-entity', 'treasury'], legal);
+    await checkPair(a, ['legal-entity', 'treasury'], legal);
     const info = inspectCertificate(a.sign!.pem!);
     expect(info.roleCode).toBe('ROLE02');
     expect(info.businessCategory).toBe('KS1234');
