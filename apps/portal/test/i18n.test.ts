@@ -54,6 +54,14 @@ describe('portal messages', () => {
     expect(en['form.submit']).toBe('Submit a request');
     expect(ru['install.download']).toBe('Загрузить сертификаты');
   });
+
+  it('a failed proof of possession names the way out that works in any browser: the key files saved at submission', () => {
+    // Issue 13: the status page installs from key files (seed: «укажите папку»), so the message may
+    // not send the user back to the one browser only.
+    expect(ru['err.ERR_PROOF_OF_POSSESSION_INVALID']).toMatch(/файлы ключей/);
+    expect(kk['err.ERR_PROOF_OF_POSSESSION_INVALID']).toMatch(/кілт файлдарын/);
+    expect(en['err.ERR_PROOF_OF_POSSESSION_INVALID']).toMatch(/key files/);
+  });
 });
 
 describe('every error code an API can answer has our own message', () => {

@@ -640,7 +640,7 @@ export const en: Record<MessageKey, string> = {
   'err.ERR_REASON_NOT_ALLOWED': 'This revocation reason is not available to you.',
   'err.ERR_NOT_ON_HOLD': 'Only a certificate on hold can be released.',
   'err.ERR_PROOF_OF_POSSESSION_INVALID':
-    'Possession of the keys could not be confirmed. Download the certificates again in the browser you applied from.',
+    'Possession of the keys could not be confirmed. Download the certificates again in the browser you applied from, or point to the key files saved at submission on the application status page.',
   'err.ERR_PAYLOAD_TOO_LARGE': 'The file is too large. Make the photo smaller and try again.',
   'err.ERR_UNSUPPORTED_MEDIA_TYPE':
     'The server did not accept the data format. Refresh the page and try again.',
