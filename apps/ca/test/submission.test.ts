@@ -123,7 +123,7 @@ describe('certificate requests', () => {
     expectProblem(await a.submit({ auth: weakCsr, sign: good.sign }), 422, 'ERR_KEY_TOO_WEAK');
   });
 
-  it('gives a 14-digit random number with a Luhn check digit, never reusing a certified key', async () => {
+  it('gives a random 14-digit number (no check digit, as the NCA), never reusing a certified key', async () => {
     const a = await ready();
     const csrs = await a.makeRequests('ECDSA-P256');
     const r = await a.submit(csrs);
