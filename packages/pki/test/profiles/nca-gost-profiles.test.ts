@@ -233,6 +233,39 @@ describe.skipIf(!fixtures)('GOST-2015 template profiles match the NCA TEST-2022 
     expect(chain.valid).toBe(true);
   });
 
+  // The NCA published no finance or HR certificate: they must be the employee's (gost2015_employee)
+  // in everything but the role OID in extKeyUsage (1.2.398.3.3.4.1.2.3 finance, .2.4 HR for .2.5).
+  it.each([
+    ['finance', '1.2.398.3.3.4.1.2.3'],
+    ['hr', '1.2.398.3.3.4.1.2.4'],
+  ] as const)('%s ~ gost2015_employee with role %s', async (template, role) => {
+    const key = GostPrivateKey.generate('gost2015-512');
+    const issued = await issueCertificate({
+      publicKey: key.publicKeyInfo,
+      subject: buildNcaSubject({ ...TEST_PERSON_2, ...ORG, template, checksum: false }),
+      profile: gostTemplateProfile(template),
+      issuer: ca.der,
+      issuerKey: caKey,
+      urls: URLS,
+    });
+    const ours = view(issued.der);
+    const nca = view(toDer(readNcaFixture('ee-test/gost2015_employee_2026.pem'), 'CERTIFICATE'));
+    const eku = (v: CertView) =>
+      kids(asn1js.fromBER(v.extensions.find((e) => e.oid === '2.5.29.37')!.value).result).map((o) =>
+        (o as asn1js.ObjectIdentifier).valueBlock.toString(),
+      );
+    expect(eku(ours)).toEqual(eku(nca).map((o) => (o === '1.2.398.3.3.4.1.2.5' ? role : o)));
+    // Everything else as the employee's: compare with the EKU taken out of both.
+    const withoutEku = (v: CertView): CertView => ({
+      ...v,
+      extensions: v.extensions.filter((e) => e.oid !== '2.5.29.37'),
+    });
+    expect(ours.extensions.map((e) => [e.oid, e.critical])).toEqual(
+      nca.extensions.map((e) => [e.oid, e.critical]),
+    );
+    compare(withoutEku(ours), withoutEku(nca));
+  });
+
   it('the information-system profile ~ gost2015_infosystem (no IIN, UID, three years)', async () => {
     const key = GostPrivateKey.generate('gost2015-512');
     const issued = await issueCertificate({
