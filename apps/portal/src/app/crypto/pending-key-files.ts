@@ -10,7 +10,7 @@
  */
 import type { GostPrivateKey, SigningKey } from '@kzpki/pki';
 import type { CertificateBundle, CertificatePurpose, KeyFileInstallationChallenge } from '../api/types.js';
-import type { KeyFile } from './key-files.js';
+import type { InstallKeys, KeyFile } from './key-files.js';
 import { loadPki } from './pki.js';
 
 /** A user's file: its name (or relative path in a chosen folder) and bytes. */
@@ -19,17 +19,11 @@ export interface PickedFile {
   bytes: Uint8Array;
 }
 
-/** The keys of an application, as the form made them. */
-export type PendingKeys =
-  | { kind: 'rsa'; auth: CryptoKeyPair; sign: CryptoKeyPair }
-  | { kind: 'gost'; key: GostPrivateKey };
+/** The keys of an application, as the form made them (the keys the installation uses). */
+export type PendingKeys = InstallKeys;
 
-/** A pending key file. */
-export interface PendingKeyFile {
-  purpose: CertificatePurpose;
-  fileName: string;
-  bytes: Uint8Array;
-}
+/** A pending key file: a key file without a certificate yet, so without a serial number. */
+export type PendingKeyFile = Omit<KeyFile, 'serialHex'>;
 
 /**
  * The key files of an application's keys before its certificates exist: one key-only PKCS #12 per

@@ -7,13 +7,13 @@
  */
 import { useState } from 'preact/hooks';
 import type { Application } from '../../api/types.js';
-import { TextField } from '../../components/field.js';
 import { ScreenHeading } from '../../components/heading.js';
 import { Busy, ErrorMessage } from '../../components/messages.js';
 import { type Said, useI18n } from '../../i18n/i18n.js';
 import { useServices } from '../../services.js';
 import { OtpStep } from './otp-step.js';
-import { formatPhone, normalizePhone } from './phone.js';
+import { normalizePhone } from './phone.js';
+import { PhoneField } from './phone-field.js';
 import type { OtpClock } from './wizard-state.js';
 
 /** Props of {@link DigitalIdPhoneStep}. */
@@ -95,22 +95,14 @@ export function DigitalIdPhoneStep(props: DigitalIdPhoneStepProps) {
       <ScreenHeading>{i.t('didPhone.title')}</ScreenHeading>
       <p class="lead">{i.t('didPhone.lead')}</p>
       <form onSubmit={send} noValidate>
-        <TextField
+        <PhoneField
           id="did-phone"
           label={i.t('didPhone.label')}
-          value={phone}
-          onValue={(v) => setPhone(v.slice(0, 24))}
-          type="tel"
-          autoComplete="tel"
-          inputMode="tel"
-          required
           hint={i.t('didPhone.hint')}
+          value={phone}
+          onValue={setPhone}
+          normalized={normalized}
           error={phoneError}
-          ok={
-            normalized && phone.trim() !== normalized
-              ? i.t('bmg.phoneAs', { phone: formatPhone(normalized) })
-              : undefined
-          }
         />
         <ErrorMessage>{i.say(error)}</ErrorMessage>
         {busy ? <Busy>{i.t('common.loading')}</Busy> : null}

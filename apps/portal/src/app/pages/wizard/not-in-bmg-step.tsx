@@ -5,13 +5,13 @@
  * the registration call is simulated. The phone may be typed as people write it (`8 777 ...`).
  */
 import { useState } from 'preact/hooks';
-import { TextField } from '../../components/field.js';
 import { ScreenHeading } from '../../components/heading.js';
 import { Busy, ErrorMessage, StatusMessage } from '../../components/messages.js';
 import { problemCode } from '../../errors.js';
 import { type Said, useI18n } from '../../i18n/i18n.js';
 import { useServices } from '../../services.js';
-import { formatPhone, normalizePhone } from './phone.js';
+import { normalizePhone } from './phone.js';
+import { PhoneField } from './phone-field.js';
 
 /** The registration screen. */
 export function NotInBmgStep(props: {
@@ -68,22 +68,14 @@ export function NotInBmgStep(props: {
       {health?.devMode ? (
         <form class="dev" onSubmit={register} noValidate>
           <h2>{i.t('bmg.devTitle')}</h2>
-          <TextField
+          <PhoneField
             id="bmg-phone"
             label={i.t('bmg.phone')}
-            value={phone}
-            onValue={(v) => setPhone(v.slice(0, 24))}
-            type="tel"
-            autoComplete="tel"
-            inputMode="tel"
-            required
             hint={i.t('bmg.phoneHint')}
+            value={phone}
+            onValue={setPhone}
+            normalized={normalized}
             error={phoneError}
-            ok={
-              normalized && phone.trim() !== normalized
-                ? i.t('bmg.phoneAs', { phone: formatPhone(normalized) })
-                : undefined
-            }
           />
           <ErrorMessage>{i.say(error)}</ErrorMessage>
           {busy ? <Busy>{i.t('common.loading')}</Busy> : null}
