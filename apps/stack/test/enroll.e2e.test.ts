@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnrollReport } from '@kzpki/cli';
-import { inspectCertificate, openPkcs12 } from '@kzpki/pki';
+import { inspectCertificate, openPkcs12, verifyChain } from '@kzpki/pki';
 import { tempDir } from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServices, type TestServices } from '../src/testing.js';
@@ -61,7 +61,14 @@ describe('kzpki enroll', () => {
       iin: '850315300128',
     });
     expect(report.applicationNumber).toMatch(/^\d{14}$/);
-    expect(readdirSync(dir).sort()).toEqual(report.files.map((f) => f.fileName).sort());
+    // The key files, and the CA chain apart from them in ca/ (issue 13: as the NCA's, a key file
+    // holds its end-entity certificate only).
+    expect(readdirSync(dir).sort()).toEqual([...report.files.map((f) => f.fileName), 'ca'].sort());
+    expect(report.ca.map((c) => c.name)).toEqual(['issuing', 'root']);
+    expect(readdirSync(join(dir, 'ca')).sort()).toEqual(
+      report.ca.map((c) => c.path.slice(join(dir, 'ca').length + 1)).sort(),
+    );
+    const [issuing, root] = report.ca.map((c) => readFileSync(c.path, 'utf8'));
     if (process.platform !== 'win32') {
       // Private keys: the directory 0700 and the files 0600, whatever the umask (issue 10 #5).
       expect(statSync(dir).mode & 0o777).toBe(0o700);
@@ -77,6 +84,13 @@ describe('kzpki enroll', () => {
         serialNumber: f.serialHex,
       });
       expect(f.fileName).toBe(`${f.purpose === 'auth' ? 'AUTH_' : ''}RSA256_${info.subjectKeyId}.p12`);
+      expect(p12.chain).toHaveLength(0);
+      const chain = await verifyChain({
+        certificate: p12.certificate,
+        intermediates: [issuing as string],
+        trustAnchors: [root as string],
+      });
+      expect(chain.valid, JSON.stringify(chain)).toBe(true);
     }
     // Progress goes to stderr, never into the JSON on stdout.
     expect(r.stderr).toMatch(/\[12\/12\]/);
@@ -105,8 +119,14 @@ describe('kzpki enroll', () => {
       expect(r.stderr).toMatch(/waits for the first manager/);
       expect(r.stderr).toMatch(/Approved by САРСЕНОВА ДИНАРА \(legal-entity, first-manager\)/);
       // Legal entities get one GOST-2015-512 key file by default, as the NCA issues them.
-      expect(readdirSync(manager)).toEqual([expect.stringMatching(/^GOST512_[0-9a-f]{40}\.p12$/)]);
-      const files = readdirSync(employee);
+      const p12s = (d: string) => readdirSync(d).filter((n) => n.endsWith('.p12'));
+      expect(p12s(manager)).toEqual([expect.stringMatching(/^GOST512_[0-9a-f]{40}\.p12$/)]);
+      // The GOST chain apart from the key file.
+      expect(readdirSync(join(manager, 'ca')).sort()).toEqual([
+        'kzpki-test-issuing-gost.crt',
+        'kzpki-test-root-gost.crt',
+      ]);
+      const files = p12s(employee);
       expect(files).toEqual([expect.stringMatching(/^GOST512_[0-9a-f]{40}\.p12$/)]);
       for (const f of files) {
         const info = inspectCertificate(
@@ -116,6 +136,18 @@ describe('kzpki enroll', () => {
       }
     },
   );
+
+  it('--with-chain also puts the issuing CA and root into the key files', { timeout: 30_000 }, async () => {
+    const dir = join(out.dir, 'with-chain');
+    const r = await run(enrollArgs('individual', '850315300128', dir, ['--json', '--with-chain']));
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as EnrollReport;
+    const ca = report.ca.map((c) => inspectCertificate(readFileSync(c.path, 'utf8')).subjectKeyId);
+    for (const f of report.files) {
+      const p12 = await openPkcs12(readFileSync(f.path), PASSWORD);
+      expect(p12.chain.map((c) => inspectCertificate(c).subjectKeyId)).toEqual(ca);
+    }
+  });
 
   it(
     'without an approver the application keeps waiting: ERR_WAIT_TIMEOUT, exit 1, with the next step',

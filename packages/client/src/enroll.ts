@@ -106,7 +106,11 @@ export interface EnrollOptions {
   keyFileFormat?: KeyFileFormat;
   /** PBE and MAC iterations of the key files. */
   keyFileIterations?: number;
-  /** Put the CA chain into the key files (default true). */
+  /**
+   * Also put the CA chain (issuing CA, root) into the key files. Default false: like the NCA's,
+   * each key file holds its end-entity certificate only, and the chain is in
+   * {@link EnrollResult.chain} (`kzpki enroll` writes it to `ca/`). For tools that want it inside.
+   */
   includeChain?: boolean;
   /** Backdated or shortened validity (CA in test mode only), for "expired" test keys. */
   validity?: { notBefore: Date; notAfter: Date };
@@ -164,7 +168,10 @@ export interface EnrollResult {
   status: ApplicationStatus;
   /** The AUTH key file first, then SIGN; or the one GOST key file. */
   keyFiles: EnrolledKeyFile[];
-  /** The CA chain (issuing CA, root). */
+  /**
+   * The CA chain (issuing CA, root), apart from the key files (which hold it only with
+   * `includeChain: true`).
+   */
   chain: CaCertificateData[];
 }
 
@@ -778,7 +785,7 @@ async function buildKeyFiles(
   bundle: CertificateBundle,
 ): Promise<EnrolledKeyFile[]> {
   flow.progress('key-files', 'Building the key files with your password');
-  const chain = flow.o.includeChain === false ? [] : bundle.chain.map((c) => c.pem);
+  const chain = flow.o.includeChain === true ? bundle.chain.map((c) => c.pem) : [];
   const files: EnrolledKeyFile[] = [];
   for (const { purpose, key, certificate } of keyedCertificates(keys, issued)) {
     const built = await buildKeyFile({

@@ -47,7 +47,10 @@ export interface IssueInformationSystemOptions {
   keyFileFormat?: KeyFileFormat;
   keyFileIterations?: number;
   skipPasswordPolicy?: boolean;
-  /** Put the GOST issuing CA and root into the key file (default true, as `enroll()`). */
+  /**
+   * Also put the GOST issuing CA and root into the key file. Default false, as `enroll()`: the file
+   * holds the end-entity certificate only, like the NCA's; the chain is in the result's `chain`.
+   */
   includeChain?: boolean;
   /**
    * Test mode only (the CA refuses it otherwise with `ERR_TEST_MODE_REQUIRED`): a backdated
@@ -69,7 +72,7 @@ export interface InformationSystemKeyFile extends BuiltKeyFile {
   /** The organisation (from the first manager's certificate). */
   bin: string;
   organization: string;
-  /** The CA certificates put into the key file (issuing CA first). */
+  /** The CA chain (issuing CA first), apart from the key file unless `includeChain: true`. */
   chain: CaCertificateData[];
 }
 
@@ -183,11 +186,11 @@ export async function issueInformationSystem(
         `The information-system certificate ${certificate.serialHex} does not match the request (key ${info.keyAlgorithm}, IIN ${info.iin ?? '-'}, BIN ${info.bin ?? '-'}, CN ${info.subject.fields.CN ?? '-'})`,
       );
     }
-    const chain = options.includeChain === false ? [] : chainOf(der, await session.caCertificates());
+    const chain = chainOf(der, await session.caCertificates());
     const built = await buildKeyFile({
       privateKey: encodeGostPkcs8(key),
       certificate: der,
-      chain: chain.map((c) => c.pem),
+      chain: options.includeChain === true ? chain.map((c) => c.pem) : [],
       password: options.password,
       ...(options.keyFileFormat ? { format: options.keyFileFormat } : {}),
       ...(options.keyFileIterations !== undefined ? { iterations: options.keyFileIterations } : {}),

@@ -28,7 +28,7 @@ import { type Context, EXIT_OK, type Io, wantsJson, writeJson } from '../context
 import { CliError } from '../errors.js';
 import { integerIn } from '../options.js';
 import { guarded } from './support/failure.js';
-import { writeKeyFile } from './support/files.js';
+import { writeKeyFile, writeOutputFile } from './support/files.js';
 import { table } from './support/format.js';
 import { readKeyPairFiles } from './support/key-directory.js';
 import { createProgress } from './support/progress.js';
@@ -59,6 +59,11 @@ export interface EnrollReport {
     notBefore: string;
     notAfter: string;
   }>;
+  /**
+   * The CA chain (issuing CA, root; PEM) written to `ca/` under the output folder: the key files
+   * hold their own certificate only, as the NCA's do (unless `--with-chain`).
+   */
+  ca: Array<{ name: string; path: string }>;
 }
 
 /** The report of an enrollment whose key files were written to `outDir`. */
@@ -87,6 +92,7 @@ export function enrollReport(
       notBefore: f.certificate.notBefore,
       notAfter: f.certificate.notAfter,
     })),
+    ca: result.chain.map((c) => ({ name: c.name, path: join(outDir, 'ca', c.fileName) })),
   };
 }
 
@@ -154,6 +160,7 @@ interface EnrollCliOptions {
   email?: string;
   keyAlgorithm?: EnrollKeyAlgorithm;
   keyFormat: KeyFileFormat;
+  withChain?: boolean;
   otp: 'auto' | 'dev-outbox' | 'stdin';
   phone?: string;
   document?: IdentityDocumentType;
@@ -203,6 +210,10 @@ export function register(program: Command, ctx: Context): void {
       new Option('--key-format <format>', 'PKCS#12 profile: legacy (as the NCA files) or modern (AES-256)')
         .choices(['legacy', 'modern'])
         .default('legacy'),
+    )
+    .option(
+      '--with-chain',
+      "also put the CA chain into the key files (by default they hold their own certificate only, as the NCA's; the chain is written to ca/ in any case)",
     )
     .addOption(
       new Option(
@@ -278,6 +289,7 @@ export function register(program: Command, ctx: Context): void {
             ...(options.email ? { email: options.email } : {}),
             ...(options.keyAlgorithm ? { keyAlgorithm: options.keyAlgorithm } : {}),
             keyFileFormat: options.keyFormat,
+            ...(options.withChain ? { includeChain: true } : {}),
             wait: { approvalTimeoutMs: options.wait * 1000, moderationTimeoutMs: options.wait * 1000 },
             onProgress: (e) => {
               if (e.waiting && e.step === 'approval' && !approverFiles) {
@@ -314,6 +326,9 @@ export function register(program: Command, ctx: Context): void {
         }
         const outDir = resolve(options.out);
         for (const f of result.keyFiles) writeKeyFile(join(outDir, f.fileName), f.bytes);
+        // The chain apart from the key files, as a test pack's ca/ (readers such as the NCALayer
+        // emulator look for it there).
+        for (const c of result.chain) writeOutputFile(join(outDir, 'ca', c.fileName), c.pem);
         const report = enrollReport(result, outDir, options.template, options.iin, options.bin);
         ctx.exitCode = EXIT_OK;
         if (wantsJson(command)) return writeJson(ctx.io, report);
@@ -330,7 +345,8 @@ export function register(program: Command, ctx: Context): void {
                   '',
                 ),
               )
-              .join(''),
+              .join('') +
+            (report.ca.length > 0 ? `CA chain (not in the key files): ${join(outDir, 'ca')}\n` : ''),
         );
       });
     });

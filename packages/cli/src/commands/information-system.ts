@@ -10,7 +10,7 @@ import { type Command, Option } from 'commander';
 import { type Context, EXIT_OK, wantsJson, writeJson } from '../context.js';
 import { defaultCaUrl } from './enroll.js';
 import { guarded } from './support/failure.js';
-import { writeKeyFile } from './support/files.js';
+import { writeKeyFile, writeOutputFile } from './support/files.js';
 import { table } from './support/format.js';
 import { readKeyPairFiles } from './support/key-directory.js';
 import { secretOption } from './support/secret-input.js';
@@ -32,6 +32,8 @@ export interface InformationSystemReport {
     notBefore: string;
     notAfter: string;
   };
+  /** The GOST chain (issuing CA, root; PEM) written to `ca/` under the output folder. */
+  ca: Array<{ name: string; path: string }>;
 }
 
 interface InformationSystemCliOptions {
@@ -43,6 +45,7 @@ interface InformationSystemCliOptions {
   password: string;
   out: string;
   keyFormat: KeyFileFormat;
+  withChain?: boolean;
 }
 
 /** Adds the `information-system` command to `program`. */
@@ -78,6 +81,10 @@ export function register(program: Command, ctx: Context): void {
         .choices(['legacy', 'modern'])
         .default('legacy'),
     )
+    .option(
+      '--with-chain',
+      "also put the CA chain into the key file (by default it holds its own certificate only, as the NCA's; the chain is written to ca/ in any case)",
+    )
     .option('--json', 'print the result as JSON on stdout')
     .action(async (options: InformationSystemCliOptions, command: Command) => {
       await guarded(ctx, command, async () => {
@@ -92,9 +99,13 @@ export function register(program: Command, ctx: Context): void {
           ...(options.uid !== undefined ? { uid: options.uid } : {}),
           password,
           keyFileFormat: options.keyFormat,
+          ...(options.withChain ? { includeChain: true } : {}),
         });
-        const path = join(resolve(options.out), issued.fileName);
+        const outDir = resolve(options.out);
+        const path = join(outDir, issued.fileName);
         writeKeyFile(path, issued.bytes);
+        const ca = issued.chain.map((c) => ({ name: c.name, path: join(outDir, 'ca', c.fileName) }));
+        for (const [i, c] of issued.chain.entries()) writeOutputFile(ca[i]!.path, c.pem);
         const c = issued.certificate;
         const report: InformationSystemReport = {
           ok: true,
@@ -112,6 +123,7 @@ export function register(program: Command, ctx: Context): void {
             notBefore: c.notBefore,
             notAfter: c.notAfter,
           },
+          ca,
         };
         ctx.exitCode = EXIT_OK;
         if (wantsJson(command)) return writeJson(ctx.io, report);
@@ -123,6 +135,7 @@ export function register(program: Command, ctx: Context): void {
               ['key file', path],
               ['serial', c.serialHex],
               ['valid', `${c.notBefore} .. ${c.notAfter}`],
+              ['CA chain', join(outDir, 'ca')],
             ],
             '',
           ),

@@ -72,6 +72,10 @@ export function register(program: Command, ctx: Context): void {
         .choices(['GOST-2015-512', 'RSA-2048', 'RSA-3072', 'RSA-4096', 'ECDSA-P256', 'ECDSA-P384'])
         .default(undefined, 'GOST-2015-512 for legal-entity templates, RSA-2048 for individual'),
     )
+    .option(
+      '--with-chain',
+      "also put the CA chain into every key file (by default each holds its own certificate only, as the NCA's; the chain is in ca/)",
+    )
     .option('--force', 'replace the pack already in --out')
     .option('--json', 'print index.json on stdout when done')
     .action(
@@ -84,6 +88,7 @@ export function register(program: Command, ctx: Context): void {
           states?: PackState[];
           keyFormat: KeyFileFormat;
           keyAlgorithm?: EnrollKeyAlgorithm;
+          withChain?: boolean;
           force?: boolean;
         },
         command: Command,
@@ -111,6 +116,7 @@ export function register(program: Command, ctx: Context): void {
               states,
               keyFormat: options.keyFormat,
               ...(options.keyAlgorithm ? { keyAlgorithm: options.keyAlgorithm } : {}),
+              ...(options.withChain ? { includeChain: true } : {}),
               force: options.force === true,
               personas,
               progress,

@@ -6,7 +6,9 @@
  *   DIR/index.json
  *   DIR/ca/<ca>.crt                  CA certificates of both hierarchies (RSA, GOST; PEM), and the
  *                                    CRLs (DER) as the status service names them
- *   DIR/<template>/<state>/*.p12     individual: AUTH_RSA256_<ski>.p12 and RSA256_<ski>.p12;
+ *   DIR/<template>/<state>/*.p12     each holding its end-entity certificate only, as the NCA's
+ *                                    (the chain is in ca/; --with-chain puts it inside too);
+ *                                    individual: AUTH_RSA256_<ski>.p12 and RSA256_<ski>.p12;
  *                                    legal entities: GOST512_<ski>.p12 (with --key-algorithm
  *                                    RSA-2048: the AUTH_RSA256/RSA256 pair, as before)
  *   DIR/approvers/<BIN>/*.p12        first managers needed to approve, when not the pack's own
@@ -183,6 +185,11 @@ export interface TestPackOptions {
   keyFormat?: KeyFileFormat;
   /** Every entry's key algorithm (default: GOST-2015-512 for legal entities, RSA-2048 for individuals). */
   keyAlgorithm?: EnrollKeyAlgorithm;
+  /**
+   * Also put the CA chain into every key file (default false: each holds its end-entity
+   * certificate only, as the NCA's; the chain is in `ca/`).
+   */
+  includeChain?: boolean;
   /** Replace an existing pack in `outDir`. */
   force?: boolean;
   /** Who to enroll: the reference CA's demo persons (`StackModule.loadDemoPersonas`). */
@@ -354,6 +361,7 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
         phone: outbox.phone,
         keyAlgorithm: enrollKeyAlgorithm(persona.template, keyAlgorithm),
         keyFileFormat: keyFormat,
+        ...(options.includeChain ? { includeChain: true } : {}),
         ...(state === 'expired' ? { validity: expiredValidity(now) } : {}),
         wait: { pollIntervalMs: 250, approvalTimeoutMs: 60_000, moderationTimeoutMs: 60_000 },
         onProgress: (e) => progress.update(i + 1, `${label}: ${e.message}`, e.waiting === undefined),
@@ -480,6 +488,7 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
       systemName: PACK_INFORMATION_SYSTEM_NAME,
       password: options.password,
       keyFileFormat: keyFormat,
+      ...(options.includeChain ? { includeChain: true } : {}),
       ...(state === 'expired' ? { validity: expiredValidity(now) } : {}),
       ...fetchOpt,
     });
