@@ -4,14 +4,15 @@
  * `GOSTKNCA_<ski>.p12`), opened with the password the person types; and the checks NCALayer
  * applies to a chosen key (key type, extKeyUsage OIDs, IIN, BIN, serial number, CA, validity).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import {
   type CertificateInfo,
   inspectCertificate,
   type KeyFileSigner,
   NCA_OIDS,
   openSignerKeyFile,
+  parsePem,
   toPem,
   verifyChain,
 } from '@kzpki/pki';
@@ -37,6 +38,48 @@ export interface OpenedKey {
   pem: string;
   /** NCALayer's alias of the key: the certificate's SubjectKeyIdentifier (the file's friendlyName). */
   alias: string;
+  /**
+   * CA certificates (DER) of the nearest `ca/` folder (see {@link caCertificatesNear}): the chain
+   * checks' intermediates besides the file's own, which the NCA's key files do not carry.
+   */
+  caCertificates: Uint8Array[];
+}
+
+/** How many folders up from a key file's folder a `ca/` folder is looked for (a test pack's depth). */
+const CA_FOLDER_LEVELS = 2;
+
+/**
+ * The CA certificates (DER) of the `ca/` folder nearest a key file: in its folder, else one or two
+ * folders up (a test pack's `DIR/ca/` beside `DIR/<template>/<state>/*.p12`; `kzpki enroll`
+ * writes `<out>/ca/`). Like the NCA's, kzpki's key files hold the end-entity certificate only, so
+ * the issuing CA comes from there. `.crt`, `.cer`, `.pem` and `.der` files, PEM or DER; other files
+ * (the pack's CRLs) are skipped. Empty when there is no such folder.
+ * @example
+ * ```ts
+ * caCertificatesNear('/tmp/pack/individual/valid/AUTH_RSA256_ab.p12'); // the certificates of /tmp/pack/ca
+ * ```
+ */
+export function caCertificatesNear(keyFilePath: string): Uint8Array[] {
+  let dir = dirname(resolve(keyFilePath));
+  for (let level = 0; level <= CA_FOLDER_LEVELS; level++) {
+    const ca = join(dir, 'ca');
+    if (existsSync(ca) && statSync(ca).isDirectory()) {
+      const out: Uint8Array[] = [];
+      for (const name of readdirSync(ca).sort()) {
+        if (!/\.(crt|cer|pem|der)$/i.test(name) || !statSync(join(ca, name)).isFile()) continue;
+        const bytes = readFileSync(join(ca, name));
+        const text = bytes.toString('latin1');
+        if (text.includes('-----BEGIN ')) {
+          for (const b of parsePem(text)) if (b.label === 'CERTIFICATE') out.push(b.der);
+        } else out.push(new Uint8Array(bytes));
+      }
+      return out;
+    }
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return [];
 }
 
 const KINDS: Array<[RegExp, KeyFileEntry['kind']]> = [
@@ -77,6 +120,7 @@ export async function openKeyFile(file: KeyFileEntry, password: string): Promise
     info,
     pem: toPem(signer.certificate, 'CERTIFICATE'),
     alias: info.subjectKeyId ?? basename(file.name).replace(/\.(p12|pfx)$/i, ''),
+    caCertificates: caCertificatesNear(file.path),
   };
 }
 
@@ -156,7 +200,8 @@ export async function refusalOf(
   const at = req.allowExpired ? new Date(Math.min(notAfter.getTime() - 1000, now.getTime())) : now;
   const chain = await verifyChain({
     certificate: key.signer.certificate,
-    intermediates: key.signer.certificates,
+    // The file's own chain (older kzpki files, other tools) and the CA certificates beside it.
+    intermediates: [...key.signer.certificates, ...key.caCertificates],
     trustAnchors: anchors,
     at,
   });
