@@ -553,6 +553,8 @@ describe('the keys of an application', () => {
     });
     const p12 = await openPkcs12(file.bytes, 'Portal2025x');
     expect(p12.signingKey).toBeInstanceOf(GostPrivateKey);
+    // The certificate only, as the NCA's key files: the bundle's chain is offered apart (issue 13).
+    expect(p12.chain).toHaveLength(0);
     const info = inspectCertificate(p12.certificate);
     expect(info.keyAlgorithm).toBe('GOST-2015-512');
     expect(info.keyPurpose).toBe('auth+sign');

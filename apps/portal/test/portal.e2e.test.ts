@@ -66,12 +66,31 @@ if (!hasChromium()) {
   );
 }
 
-/** Opens both key files and checks them; returns the certificates. */
+/**
+ * The CA certificates the page offers beside the installed key files (`#ca-chain`), PEM by CA name:
+ * the key files hold their own certificate only, as the NCA's (issue 13).
+ */
+async function offeredChain(page: Page): Promise<Record<string, string>> {
+  const links = page.locator('#ca-chain a[data-ca]');
+  await links.first().waitFor();
+  const out: Record<string, string> = {};
+  // Downloaded as a user would, by following each link.
+  for (const link of await links.all()) {
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toMatch(/\.(crt|cer)$/);
+    out[(await link.getAttribute('data-ca')) as string] = readFileSync(await download.path(), 'utf8');
+  }
+  return out;
+}
+
+/** Opens both key files and checks them, and their chain with the CA files `chain` (PEM); returns the certificates. */
 async function checkKeyFiles(
   files: Array<{ name: string; bytes: Uint8Array }>,
   password: string,
   expected: { iin: string; bin?: string; roles: string[] },
+  chain: Record<string, string>,
 ) {
+  expect(Object.keys(chain).sort()).toEqual(['issuing', 'root']);
   expect(files.map((f) => f.name.replace(/[0-9a-f]{40}/, '<ski>'))).toEqual([
     'AUTH_RSA256_<ski>.p12',
     'RSA256_<ski>.p12',
@@ -86,20 +105,16 @@ async function checkKeyFiles(
     expect(info.bin).toBe(expected.bin);
     for (const r of expected.roles) expect(info.roles).toContain(r);
     expect(p12.privateKey).toBeDefined();
-    expect(p12.chain).toHaveLength(2);
+    // As the NCA's key files: exactly one certificate, the chain is offered apart.
+    expect(p12.chain).toHaveLength(0);
     out.push({ name: f.name, info, p12 });
   }
   if (hasTool('openssl')) {
     const tmp = tempDir('kzpki-portal-chain-');
     try {
+      const root = tmp.write('root.pem', chain.root as string);
+      const issuing = tmp.write('issuing.pem', chain.issuing as string);
       for (const { name, p12 } of out) {
-        const selfSigned = (c: Uint8Array) =>
-          inspectCertificate(c).subject.dn === inspectCertificate(c).issuer.dn;
-        const root = tmp.write('root.pem', toPem(p12.chain.find(selfSigned) as Uint8Array, 'CERTIFICATE'));
-        const issuing = tmp.write(
-          'issuing.pem',
-          toPem(p12.chain.find((c) => !selfSigned(c)) as Uint8Array, 'CERTIFICATE'),
-        );
         const leaf = tmp.write(`${name}.pem`, toPem(p12.certificate, 'CERTIFICATE'));
         const r = runTool('openssl', [
           'verify',
@@ -129,6 +144,7 @@ async function checkGostKeyFile(
   password: string,
   caUrl: string,
   expected: { iin: string; bin: string; roles: string[] },
+  offered: Record<string, string>,
 ): Promise<void> {
   expect(files.map((f) => f.name.replace(/[0-9a-f]{40}/, '<ski>'))).toEqual(['GOST512_<ski>.p12']);
   const file = files[0]!;
@@ -159,13 +175,15 @@ async function checkGostKeyFile(
     trustAnchors: [ca('gost-root')],
   });
   expect(chained.valid, JSON.stringify(chained)).toBe(true);
-  // The chain in the file is the GOST hierarchy's: issuing CA and root.
-  expect(p12.chain.map((c) => certificateToPem(c).trim()).sort()).toEqual(
-    [ca('gost-issuing'), ca('gost-root')].map((c) => certificateToPem(c).trim()).sort(),
-  );
+  // As the NCA's: one certificate in the file; the page offers the GOST hierarchy's issuing CA and
+  // root apart.
+  expect(p12.chain).toHaveLength(0);
+  expect(Object.keys(offered).sort()).toEqual(['gost-issuing', 'gost-root']);
+  for (const name of ['gost-issuing', 'gost-root'])
+    expect(certificateToPem(offered[name] as string).trim()).toBe(certificateToPem(ca(name)).trim());
   const rsa = await verifyChain({
     certificate: p12.certificate,
-    intermediates: p12.chain,
+    intermediates: [ca('gost-issuing')],
     trustAnchors: [ca('root')],
   });
   expect(rsa.valid).toBe(false);
@@ -370,10 +388,12 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
       await checkEveryLanguage(page, 'installation');
       const files = await downloadKeyFiles(page, PASSWORD, 'individual-14-password');
       await shot(page, 'individual-15-done');
-      const [auth, sign] = await checkKeyFiles(files, PASSWORD, {
-        iin: '850315300128',
-        roles: ['individual'],
-      });
+      const [auth, sign] = await checkKeyFiles(
+        files,
+        PASSWORD,
+        { iin: '850315300128', roles: ['individual'] },
+        await offeredChain(page),
+      );
       expect(auth?.info.email).toBe('a.akhmetov@example.kz');
 
       // The application is now "Сертификаты установлены"; the status is said once, keyboard on it.
@@ -642,18 +662,20 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
         .poll(() => employee.locator('#status-current').textContent())
         .toMatch(/Сертификаты установлены/);
       // The one key file, named as the NCA names it and said to be for authentication and signing.
-      const listed = employee.locator('ul.files li');
+      const listed = employee.locator('ul.files:not(#ca-chain) li');
       expect(await listed.count()).toBe(1);
       expect(await listed.innerText()).toMatch(
         /^Ключ аутентификации и подписи \(ГОСТ\): GOST512_[0-9a-f]{40}\.p12$/,
       );
       await shot(employee, 'employee-13-installed');
       await checkEveryLanguage(employee, 'status page, GOST key installed', ['kk', 'en'], []);
-      await checkGostKeyFile(files, PASSWORD, stack.ca.url, {
-        iin: '911212307895',
-        bin: '150440000013',
-        roles: ['legal-entity', 'employee'],
-      });
+      await checkGostKeyFile(
+        files,
+        PASSWORD,
+        stack.ca.url,
+        { iin: '911212307895', bin: '150440000013', roles: ['legal-entity', 'employee'] },
+        await offeredChain(employee),
+      );
     },
   );
 
@@ -1179,7 +1201,13 @@ describe.skipIf(!hasChromium())('portal in chromium', () => {
       installed.sort((a, b) => (a.name.startsWith('AUTH_') ? -1 : b.name.startsWith('AUTH_') ? 1 : 0));
       // Named as the files saved at submission, now with the certificates.
       expect(installed.map((f) => f.name).sort()).toEqual(pending.map((f) => f.name).sort());
-      await checkKeyFiles(installed, PASSWORD, { iin: '061211600012', roles: ['individual'] });
+      await other.locator('#ca-chain a[data-ca="root"]').waitFor();
+      await checkKeyFiles(
+        installed,
+        PASSWORD,
+        { iin: '061211600012', roles: ['individual'] },
+        await offeredChain(other),
+      );
       await expect
         .poll(
           async () =>

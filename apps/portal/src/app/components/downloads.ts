@@ -15,3 +15,15 @@ export function saveFile(bytes: Uint8Array, fileName: string, type = 'applicatio
   a.remove();
   return url;
 }
+
+/**
+ * An object URL for `text` that a link offers for download (nothing is saved until the user
+ * follows it); revoke it when done.
+ * @example
+ * ```ts
+ * const url = offerFile(pem, 'application/x-pem-file'); // <a href={url} download="root.crt">
+ * ```
+ */
+export function offerFile(text: string, type: string): string {
+  return URL.createObjectURL(new Blob([text], { type }));
+}

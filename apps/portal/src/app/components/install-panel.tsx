@@ -9,7 +9,7 @@
  * private keys never leave the browser.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Application, CertificatePurpose } from '../api/types.js';
+import type { Application, CaCertificate, CertificatePurpose } from '../api/types.js';
 import { base64ToBytes, bytesToBase64 } from '../crypto/base64.js';
 import { buildKeyFiles, type InstallKeys, type KeyFile, signInstallationItem } from '../crypto/key-files.js';
 import { unsealGostKey } from '../crypto/sealed-key.js';
@@ -19,6 +19,7 @@ import type { MessageKey } from '../i18n/messages-ru.js';
 import { useServices } from '../services.js';
 import { rememberKeyFiles } from '../storage/key-file-names.js';
 import { deleteKeys, type VaultEntry } from '../storage/key-vault.js';
+import { CaChainLinks } from './ca-chain-links.js';
 import { saveFile } from './downloads.js';
 import { ScreenHeading } from './heading.js';
 import { Busy, ErrorMessage, StatusMessage } from './messages.js';
@@ -79,6 +80,7 @@ export function InstallPanel(props: InstallPanelProps) {
   const [refreshing, setRefreshing] = useState(false);
   const [manual, setManual] = useState(0);
   const [files, setFiles] = useState<Array<KeyFile & { url: string }>>([]);
+  const [chain, setChain] = useState<CaCertificate[]>([]);
   const urls = useRef<string[]>([]);
   const onApp = useRef(props.onApp);
   onApp.current = props.onApp;
@@ -169,6 +171,7 @@ export function InstallPanel(props: InstallPanelProps) {
         return { ...f, url };
       });
       setFiles(saved);
+      setChain(bundle.chain);
       rememberKeyFiles(built.map((f) => ({ serialHex: f.serialHex, fileName: f.fileName })));
       let current = await ca.getApplication(entry.applicationId, entry.token);
       if (current.nextActions.includes('createInstallationChallenge')) {
@@ -321,6 +324,7 @@ export function InstallPanel(props: InstallPanelProps) {
                   </li>
                 ))}
               </ul>
+              <CaChainLinks chain={chain} />
             </>
           ) : null}
           {entry.template === 'treasury' ? <p class="msg msg-info">{i.t('done.treasury')}</p> : null}

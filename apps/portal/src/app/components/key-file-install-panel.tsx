@@ -9,6 +9,7 @@
  */
 import { checkPassword } from '@kzpki/password-policy';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { CaCertificate } from '../api/types.js';
 import { base64ToBytes, bytesToBase64 } from '../crypto/base64.js';
 import type { KeyFile } from '../crypto/key-files.js';
 import { signBytes } from '../crypto/key-files.js';
@@ -23,6 +24,7 @@ import {
 import { type Said, useI18n } from '../i18n/i18n.js';
 import { useServices } from '../services.js';
 import { rememberKeyFiles } from '../storage/key-file-names.js';
+import { CaChainLinks } from './ca-chain-links.js';
 import { saveFile } from './downloads.js';
 import { FILE_PURPOSE_LABEL } from './install-panel.js';
 import { Busy, ErrorMessage } from './messages.js';
@@ -60,6 +62,7 @@ export function KeyFileInstallPanel(props: { number: string; onInstalled?: () =>
   const [problems, setProblems] = useState<Said[]>([]);
   const [error, setError] = useState<Said>();
   const [files, setFiles] = useState<Array<KeyFile & { url: string }>>([]);
+  const [chain, setChain] = useState<CaCertificate[]>([]);
   const urls = useRef<string[]>([]);
   useEffect(
     () => () => {
@@ -129,6 +132,7 @@ export function KeyFileInstallPanel(props: { number: string; onInstalled?: () =>
           return { ...f, url };
         }),
       );
+      setChain(bundle.chain);
       rememberKeyFiles(built.map((f) => ({ serialHex: f.serialHex, fileName: f.fileName })));
       setPassword('');
       props.onInstalled?.();
@@ -159,6 +163,7 @@ export function KeyFileInstallPanel(props: { number: string; onInstalled?: () =>
             </li>
           ))}
         </ul>
+        <CaChainLinks chain={chain} />
       </section>
     );
   }

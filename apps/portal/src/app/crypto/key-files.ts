@@ -93,14 +93,13 @@ async function keptSpki(keys: InstallKeys, purpose: CertificatePurpose): Promise
 }
 
 /**
- * Builds one PKCS#12 file per issued certificate: its private key, the certificate and the chain
- * (issuing CA, root of the hierarchy that issued it), protected by `password` (checked against the
- * NCA rule by `createPkcs12`). A legal entity's GOST key gives one `GOST512_<ski>.p12`, as
+ * Builds one PKCS#12 file per issued certificate: its private key and the certificate only, like
+ * the NCA's key files (the chain, `bundle.chain`, is offered apart: `CaChainLinks`), protected by
+ * `password` (checked against the NCA rule by `createPkcs12`). A legal entity's GOST key gives one `GOST512_<ski>.p12`, as
  * `kzpki enroll` writes it.
  */
 export async function buildKeyFiles(opts: BuildKeyFilesOptions): Promise<KeyFile[]> {
   const pki = await loadPki();
-  const chain = opts.bundle.chain.map((c) => c.pem);
   const files: KeyFile[] = [];
   for (const cert of certificatesToInstall(opts.bundle, opts.keys.kind)) {
     // The certificate must certify the key kept for its purpose: compare the public keys.
@@ -115,7 +114,7 @@ export async function buildKeyFiles(opts: BuildKeyFilesOptions): Promise<KeyFile
     const bytes = await pki.createPkcs12({
       privateKey: key instanceof pki.GostPrivateKey ? key : (key as CryptoKey),
       certificate: cert.pem,
-      chain,
+      chain: [],
       password: opts.password,
       format: opts.format,
     });

@@ -6,7 +6,8 @@
  * `RSA256_<ski>.p12`, `GOST512_<ski>.p12`: the SKI the CA computes for the template comes from the
  * public key alone). On the status page the user points at those files, in any browser: each is
  * opened with the password, matched by public key to a certificate of the application, signs the
- * CA's installation message, and becomes the final key file with its certificate and chain.
+ * CA's installation message, and becomes the final key file with its certificate (the chain is offered
+ * apart, as the NCA's key files hold one certificate).
  */
 import type { GostPrivateKey, SigningKey } from '@kzpki/pki';
 import type { CertificateBundle, CertificatePurpose, KeyFileInstallationChallenge } from '../api/types.js';
@@ -154,7 +155,8 @@ export async function keyMatcher(): Promise<(key: OpenedPendingKey, spkiBase64: 
 }
 
 /**
- * The final key files: each matched key with its certificate and the chain, protected by
+ * The final key files: each matched key with its certificate only, as the NCA's (the chain is
+ * offered apart), protected by
  * `password`, named by the certificate (`ncaKeyFileName`), in the CA's order of certificates.
  */
 export async function buildInstalledKeyFiles(opts: {
@@ -165,7 +167,6 @@ export async function buildInstalledKeyFiles(opts: {
 }): Promise<KeyFile[]> {
   const pki = await loadPki();
   const certificates = [...opts.bundle.certificates, ...(opts.bundle.gostCertificates ?? [])];
-  const chain = opts.bundle.chain.map((c) => c.pem);
   const files: KeyFile[] = [];
   for (const cert of certificates) {
     const pair = opts.pairs.find(
@@ -175,7 +176,7 @@ export async function buildInstalledKeyFiles(opts: {
     const bytes = await pki.createPkcs12({
       privateKey: pair.key.pkcs8,
       certificate: cert.pem,
-      chain,
+      chain: [],
       password: opts.password,
       format: opts.format,
     });

@@ -300,6 +300,7 @@ export const en: Record<MessageKey, string> = {
 
   'done.title': 'Congratulations! The procedure of obtaining digital signature keys has been completed!',
   'done.installed': 'Application status: "Certificates installed".',
+  'done.chain': "CA certificates (the chain, apart from the key files, as the NCA's):",
   'done.files': "Digital signature key files (saved to the browser's downloads folder):",
   'done.treasury':
     'Treasury-Client participants: after obtaining the digital signature remotely, the state institution must send an official notice to its treasury office stating the role, full name and the name of the institution.',
