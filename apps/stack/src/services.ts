@@ -85,13 +85,28 @@ export interface RunningServices {
 
 /** A free TCP port on `host` (the OS picks it; a tiny race with other processes remains). */
 export async function freePort(host: string): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
+  const reservation = await reservePort(host);
+  await reservation.release();
+  return reservation.port;
+}
+
+/**
+ * A free TCP port on `host`, held (listening, refusing nothing) until `release()`. For a port that
+ * must be known long before its server listens: the status URL is written into the CA's
+ * certificates when the CA is initialised (seconds of key generation), and a port merely probed
+ * then was taken by another process's ephemeral port in that time (EADDRINUSE in a CI run).
+ */
+export async function reservePort(host: string): Promise<{ port: number; release(): Promise<void> }> {
+  return new Promise((resolveReservation, reject) => {
+    const server = createServer((socket) => socket.destroy());
     server.once('error', reject);
     server.listen(0, host, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
+      resolveReservation({
+        port,
+        release: () => new Promise<void>((done) => server.close(() => done())),
+      });
     });
   });
 }
@@ -148,7 +163,12 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     );
   }
   let statusPort = options.statusPort ?? 8081;
-  if (statusPort === 0 && options.statusPublicUrl === undefined) statusPort = await freePort(host);
+  // An ephemeral status port stays reserved until the status service listens on it.
+  let reservation: { port: number; release(): Promise<void> } | undefined;
+  if (statusPort === 0 && options.statusPublicUrl === undefined) {
+    reservation = await reservePort(host);
+    statusPort = reservation.port;
+  }
   const statusBaseUrl = (options.statusPublicUrl ?? `http://${hostInUrl(host)}:${statusPort}`).replace(
     /\/+$/,
     '',
@@ -171,6 +191,9 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     },
     init: { keyAlgorithms: { root: algorithm, issuing: algorithm } },
     ...(options.logError ? { logError: options.logError } : {}),
+  }).catch(async (e: unknown) => {
+    await reservation?.release();
+    throw e;
   });
   const rootCrl = inspectCertificate(ca.context.material.issuing.certificate).crlUrls[0];
   if (rootCrl !== undefined && !rootCrl.startsWith(`${statusBaseUrl}/`)) {
@@ -181,8 +204,10 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
   let status: { close(): Promise<void> };
   try {
     const source = await CaStoreStatusSource.open({ database, passphrase: statusPassphrase });
+    await reservation?.release();
     status = await startStatus({ source, host, port: statusPort, closeSource: true, trustedProxies });
   } catch (e) {
+    await reservation?.release();
     await ca.close();
     throw e;
   }
