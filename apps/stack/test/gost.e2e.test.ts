@@ -114,8 +114,11 @@ describe('GOST key files through the stack', () => {
       expect(report.files).toHaveLength(1);
       const file = report.files[0]!;
       expect(file.purpose).toBe('auth+sign');
-      expect(readdirSync(managerDir)).toEqual([file.fileName]);
+      // The key file, and the GOST chain apart from it in ca/ (issue 13: one certificate per file).
+      expect(readdirSync(managerDir).sort()).toEqual([file.fileName, 'ca'].sort());
+      expect(report.ca.map((c) => c.name)).toEqual(['gost-issuing', 'gost-root']);
       const p12 = await openPkcs12(readFileSync(file.path), PASSWORD);
+      expect(p12.chain).toHaveLength(0);
       const info = inspectCertificate(p12.certificate);
       expect(file.fileName).toBe(`GOST512_${info.subjectKeyId}.p12`);
       expect(p12.signingKey).toBeInstanceOf(GostPrivateKey);

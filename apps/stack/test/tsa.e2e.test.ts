@@ -159,7 +159,19 @@ describe('the stack TSA (kzpki start)', () => {
   });
 
   it('is reported by `kzpki cms verify --json` (exit 0)', async () => {
-    const r = await run(['cms', 'verify', '--in', signature, '--ca', rootPem, '--json']);
+    // The pack's key file holds its own certificate only (as the NCA's), so the signature carries
+    // no issuing CA: it is given apart.
+    const r = await run([
+      'cms',
+      'verify',
+      '--in',
+      signature,
+      '--ca',
+      rootPem,
+      '--intermediate',
+      issuingPem,
+      '--json',
+    ]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as {
       valid: boolean;
