@@ -138,9 +138,11 @@ describe('kzpki start', () => {
       const first = (suggested[0] as string).replace('--out ./keys/', `--out ${keys.dir}/`);
       expect(first).toContain('--template individual');
       await promisify(execFile)('sh', ['-c', first], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' } });
+      // The two key files, and the CA chain apart from them (issue 13: one certificate per file).
       expect(readdirSync(join(keys.dir, 'individual')).sort()).toEqual([
         expect.stringMatching(/^AUTH_RSA256_[0-9a-f]{40}\.p12$/),
         expect.stringMatching(/^RSA256_[0-9a-f]{40}\.p12$/),
+        'ca',
       ]);
 
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
