@@ -11,7 +11,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CA_FILE_NAMES, type RunningCa, startCa } from '@kzpki/ca';
@@ -29,22 +28,12 @@ import {
   verifyOcspResponse,
   verifyTimestampToken,
 } from '@kzpki/pki';
+import { reservePort } from '@kzpki/server-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CA_PASSPHRASE = 'integration CA passphrase, never given to the status service';
 const STATUS_PASSPHRASE = 'integration status passphrase';
 const OCSP_SIGNING = '1.3.6.1.5.5.7.3.9';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('the status service on a store without the CA keys', () => {
   const dirs: string[] = [];
@@ -61,7 +50,9 @@ describe('the status service on a store without the CA keys', () => {
     const caDir = mkdtempSync(join(tmpdir(), 'kzpki-split-ca-'));
     statusDir = mkdtempSync(join(tmpdir(), 'kzpki-split-status-'));
     dirs.push(caDir, statusDir);
-    const port = await freePort();
+    // Held until the status process is started: the URL goes into the CA's certificates first.
+    const reservation = await reservePort('127.0.0.1');
+    const port = reservation.port;
     statusUrl = `http://127.0.0.1:${port}`;
 
     // --- the CA: two individuals enrolled over its API, one certificate revoked, CRLs published
@@ -119,6 +110,7 @@ describe('the status service on a store without the CA keys', () => {
       KZPKI_STATUS_HOST: '127.0.0.1',
       KZPKI_STATUS_PORT: String(port),
     };
+    await reservation.release();
     child = spawn(process.execPath, [join(dirname(statusPkg), 'dist', 'main.js')], {
       env,
       stdio: ['ignore', 'ignore', 'pipe'],

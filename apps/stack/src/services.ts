@@ -1,14 +1,7 @@
-/**
- * The reference CA, the status service and the verification service in this process, on one store
- * (SQLite in the data directory, or PostgreSQL with `database`): what
- * `kzpki start` runs, and what the end-to-end tests start on ephemeral ports. The status service
- * reads the store through its own read-only connection and holds only the OCSP responder and TSA
- * keys (opened with the status passphrase; `POST /tsp`); the CA signs and publishes the CRLs.
- */
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { CaConfigOverrides, RunningCa } from '@kzpki/ca';
 import { inspectCertificate, type KeyAlgorithmName } from '@kzpki/pki';
+import { type PortReservation, reservePort } from '@kzpki/server-kit';
 
 /** Options of {@link startServices}. */
 export interface ServicesOptions {
@@ -90,27 +83,6 @@ export async function freePort(host: string): Promise<number> {
   return reservation.port;
 }
 
-/**
- * A free TCP port on `host`, held (listening, refusing nothing) until `release()`. For a port that
- * must be known long before its server listens: the status URL is written into the CA's
- * certificates when the CA is initialised (seconds of key generation), and a port merely probed
- * then was taken by another process's ephemeral port in that time (EADDRINUSE in a CI run).
- */
-export async function reservePort(host: string): Promise<{ port: number; release(): Promise<void> }> {
-  return new Promise((resolveReservation, reject) => {
-    const server = createServer((socket) => socket.destroy());
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      resolveReservation({
-        port,
-        release: () => new Promise<void>((done) => server.close(() => done())),
-      });
-    });
-  });
-}
-
 function hostInUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
@@ -164,7 +136,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
   }
   let statusPort = options.statusPort ?? 8081;
   // An ephemeral status port stays reserved until the status service listens on it.
-  let reservation: { port: number; release(): Promise<void> } | undefined;
+  let reservation: PortReservation | undefined;
   if (statusPort === 0 && options.statusPublicUrl === undefined) {
     reservation = await reservePort(host);
     statusPort = reservation.port;

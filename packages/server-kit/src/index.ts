@@ -25,6 +25,7 @@
 export * from './errors.js';
 export * from './http/client-address.js';
 export * from './lifecycle/lifecycle.js';
+export * from './lifecycle/reserve-port.js';
 export * from './metrics/metrics.js';
 export { addFormats, createAjv } from './openapi/ajv.js';
 export * from './openapi/validator.js';

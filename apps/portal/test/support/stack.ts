@@ -7,10 +7,10 @@
  * real one-minute resend cooldown, behind its own portal.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CaConfigOverrides, type RunningCa, startCa } from '@kzpki/ca';
+import { reservePort } from '@kzpki/server-kit';
 import { CaStoreStatusSource, startStatus } from '@kzpki/status';
 import { type RunningPortal, startPortal } from '../../src/index.js';
 
@@ -28,18 +28,6 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** A free loopback port (the status URL must be known before the CA writes it into certificates). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 const RELAXED = { capacity: 10_000, refillPerSecond: 10_000 };
 const RELAXED_LIMITS: CaConfigOverrides['rateLimits'] = {
   otpSendPerIin: RELAXED,
@@ -52,7 +40,9 @@ const RELAXED_LIMITS: CaConfigOverrides['rateLimits'] = {
 /** Starts CA, status service and portal. */
 export async function startStack(staticDir: string): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kzpki-portal-e2e-'));
-  const statusPort = await freePort();
+  // Held until the status service listens: the URL goes into the CA's certificates first.
+  const reservation = await reservePort('127.0.0.1');
+  const statusPort = reservation.port;
   const statusUrl = `http://127.0.0.1:${statusPort}`;
   const ca = await startCa({
     passphrase: TEST_CA_PASSPHRASE,
@@ -70,6 +60,7 @@ export async function startStack(staticDir: string): Promise<Stack> {
     logError: (m, e) => console.error(m, e),
   });
   const source = await CaStoreStatusSource.open({ dataDir, passphrase: TEST_STATUS_PASSPHRASE });
+  await reservation.release();
   const status = await startStatus({ source, port: statusPort, closeSource: true });
   const portal = await startPortal({ caUrl: ca.url, statusUrl: status.url, staticDir });
   return {

@@ -1,11 +1,10 @@
 /**
- * The status port that `startServices` picks when asked for an ephemeral one stays held until the
- * status service listens on it (a port only probed was taken by another process's ephemeral port
- * while the CA generated its keys: EADDRINUSE in a CI run).
+ * reservePort: a port chosen before its server listens stays held until released (the stack's
+ * ephemeral status port, written into the CA's certificates before the status service listens).
  */
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { reservePort } from '../src/services.js';
+import { reservePort } from '../src/lifecycle/reserve-port.js';
 
 function listen(port: number): Promise<NodeJS.ErrnoException | undefined> {
   return new Promise((resolve) => {
@@ -23,5 +22,8 @@ describe('reservePort', () => {
     await reservation.release();
     expect(await listen(reservation.port)).toBeUndefined();
     await reservation.release(); // a second release is harmless
+    const again = await reservePort('127.0.0.1');
+    expect(again.port).not.toBe(0);
+    await again.release();
   });
 });
