@@ -366,6 +366,15 @@ describe('kzpki testpack against the in-process CA and status service', () => {
             readFileSync(packPath('ca/kzpki-test-issuing-gost.crt'), 'utf8'),
           ),
         ).toBe(true);
+        // One certificate in the file (as the NCA's); the GOST chain written apart to <out>/ca/.
+        expect(p12.chain).toHaveLength(0);
+        expect(report.ca).toEqual([
+          { name: 'gost-issuing', path: join(out.dir, 'ca', 'kzpki-test-issuing-gost.crt') },
+          { name: 'gost-root', path: join(out.dir, 'ca', 'kzpki-test-root-gost.crt') },
+        ]);
+        expect(readFileSync(report.ca[0].path, 'utf8')).toBe(
+          readFileSync(packPath('ca/kzpki-test-issuing-gost.crt'), 'utf8'),
+        );
         // An employee's key file logs in, but only a first manager obtains an information system's certificate.
         const employee = await run([
           'information-system',
