@@ -111,21 +111,36 @@ export async function buildKeyFiles(opts: BuildKeyFilesOptions): Promise<KeyFile
       );
     }
     const key = keyFor(opts.keys, cert.purpose);
-    const bytes = await pki.createPkcs12({
-      privateKey: key instanceof pki.GostPrivateKey ? key : (key as CryptoKey),
-      certificate: cert.pem,
-      chain: [],
-      password: opts.password,
-      format: opts.format,
-    });
-    files.push({
-      purpose: cert.purpose,
-      fileName: pki.ncaKeyFileName(cert.pem),
-      bytes,
-      serialHex: cert.serialHex,
-    });
+    files.push(
+      await keyFileOf(
+        cert,
+        key instanceof pki.GostPrivateKey ? key : (key as CryptoKey),
+        opts.password,
+        opts.format,
+      ),
+    );
   }
   return files;
+}
+
+/** A private key as `createPkcs12` takes it (a WebCrypto or GOST key, or PKCS #8 bytes). */
+export type KeyFilePrivateKey = Parameters<
+  Awaited<ReturnType<typeof loadPki>>['createPkcs12']
+>[0]['privateKey'];
+
+/**
+ * One final key file: the certificate with its private key, named as the NCA names it, and no
+ * chain (the NCA's files hold the end-entity certificate only; the chain is offered apart).
+ */
+export async function keyFileOf(
+  cert: { purpose: CertificatePurpose; pem: string; serialHex: string },
+  privateKey: KeyFilePrivateKey,
+  password: string,
+  format: 'modern' | 'legacy',
+): Promise<KeyFile> {
+  const pki = await loadPki();
+  const bytes = await pki.createPkcs12({ privateKey, certificate: cert.pem, chain: [], password, format });
+  return { purpose: cert.purpose, fileName: pki.ncaKeyFileName(cert.pem), bytes, serialHex: cert.serialHex };
 }
 
 /**

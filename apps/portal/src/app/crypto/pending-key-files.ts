@@ -11,7 +11,7 @@
  */
 import type { GostPrivateKey, SigningKey } from '@kzpki/pki';
 import type { CertificateBundle, CertificatePurpose, KeyFileInstallationChallenge } from '../api/types.js';
-import type { InstallKeys, KeyFile } from './key-files.js';
+import { type InstallKeys, type KeyFile, keyFileOf } from './key-files.js';
 import { loadPki } from './pki.js';
 
 /** A user's file: its name (or relative path in a chosen folder) and bytes. */
@@ -173,19 +173,7 @@ export async function buildInstalledKeyFiles(opts: {
       (p) => pki.normalizeSerialHex(p.item.serialHex) === pki.normalizeSerialHex(cert.serialHex),
     );
     if (!pair) continue;
-    const bytes = await pki.createPkcs12({
-      privateKey: pair.key.pkcs8,
-      certificate: cert.pem,
-      chain: [],
-      password: opts.password,
-      format: opts.format,
-    });
-    files.push({
-      purpose: cert.purpose,
-      fileName: pki.ncaKeyFileName(cert.pem),
-      bytes,
-      serialHex: cert.serialHex,
-    });
+    files.push(await keyFileOf(cert, pair.key.pkcs8, opts.password, opts.format));
   }
   return files;
 }
