@@ -12,8 +12,7 @@ import { Busy, ErrorMessage } from '../../components/messages.js';
 import { type Said, useI18n } from '../../i18n/i18n.js';
 import { useServices } from '../../services.js';
 import { OtpStep } from './otp-step.js';
-import { normalizePhone } from './phone.js';
-import { PhoneField } from './phone-field.js';
+import { PhoneField, usePhoneInput } from './phone-field.js';
 import type { OtpClock } from './wizard-state.js';
 
 /** Props of {@link DigitalIdPhoneStep}. */
@@ -35,24 +34,17 @@ export interface DigitalIdPhoneStepProps {
 export function DigitalIdPhoneStep(props: DigitalIdPhoneStepProps) {
   const i = useI18n();
   const { ca } = useServices();
-  const [phone, setPhone] = useState('');
-  const [touched, setTouched] = useState(false);
+  const phone = usePhoneInput('did-phone', 'didPhone.format');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Said>();
   // The number field again, after "another number" on the code screen.
   const [editing, setEditing] = useState(false);
-  const normalized = normalizePhone(phone);
-  const phoneError =
-    touched && !normalized ? i.t(phone.trim() === '' ? 'bmg.phoneRequired' : 'didPhone.format') : undefined;
 
   const send = async (e: Event): Promise<void> => {
     e.preventDefault();
     if (busy) return;
-    setTouched(true);
-    if (!normalized) {
-      document.getElementById('did-phone')?.focus();
-      return;
-    }
+    const normalized = phone.submit();
+    if (!normalized) return;
     setBusy(true);
     setError(undefined);
     try {
@@ -80,8 +72,7 @@ export function DigitalIdPhoneStep(props: DigitalIdPhoneStepProps) {
           phone: sentTo,
           onVerified: props.onVerified,
           onOtherNumber: () => {
-            setPhone('');
-            setTouched(false);
+            phone.reset();
             setError(undefined);
             setEditing(true);
           },
@@ -95,15 +86,7 @@ export function DigitalIdPhoneStep(props: DigitalIdPhoneStepProps) {
       <ScreenHeading>{i.t('didPhone.title')}</ScreenHeading>
       <p class="lead">{i.t('didPhone.lead')}</p>
       <form onSubmit={send} noValidate>
-        <PhoneField
-          id="did-phone"
-          label={i.t('didPhone.label')}
-          hint={i.t('didPhone.hint')}
-          value={phone}
-          onValue={setPhone}
-          normalized={normalized}
-          error={phoneError}
-        />
+        <PhoneField {...phone.field} label={i.t('didPhone.label')} hint={i.t('didPhone.hint')} />
         <ErrorMessage>{i.say(error)}</ErrorMessage>
         {busy ? <Busy>{i.t('common.loading')}</Busy> : null}
         <div class="actions">

@@ -10,8 +10,7 @@ import { Busy, ErrorMessage, StatusMessage } from '../../components/messages.js'
 import { problemCode } from '../../errors.js';
 import { type Said, useI18n } from '../../i18n/i18n.js';
 import { useServices } from '../../services.js';
-import { normalizePhone } from './phone.js';
-import { PhoneField } from './phone-field.js';
+import { PhoneField, usePhoneInput } from './phone-field.js';
 
 /** The registration screen. */
 export function NotInBmgStep(props: {
@@ -22,23 +21,16 @@ export function NotInBmgStep(props: {
 }) {
   const i = useI18n();
   const { ca, health } = useServices();
-  const [phone, setPhone] = useState('');
-  const [touched, setTouched] = useState(false);
+  const phone = usePhoneInput('bmg-phone', 'bmg.phoneInvalid');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Said>();
   const [done, setDone] = useState<Said>();
-  const normalized = normalizePhone(phone);
-  const phoneError =
-    touched && !normalized ? i.t(phone.trim() === '' ? 'bmg.phoneRequired' : 'bmg.phoneInvalid') : undefined;
 
   const register = async (e: Event): Promise<void> => {
     e.preventDefault();
     if (busy) return;
-    setTouched(true);
-    if (!normalized) {
-      document.getElementById('bmg-phone')?.focus();
-      return;
-    }
+    const normalized = phone.submit();
+    if (!normalized) return;
     setBusy(true);
     setError(undefined);
     try {
@@ -68,15 +60,7 @@ export function NotInBmgStep(props: {
       {health?.devMode ? (
         <form class="dev" onSubmit={register} noValidate>
           <h2>{i.t('bmg.devTitle')}</h2>
-          <PhoneField
-            id="bmg-phone"
-            label={i.t('bmg.phone')}
-            hint={i.t('bmg.phoneHint')}
-            value={phone}
-            onValue={setPhone}
-            normalized={normalized}
-            error={phoneError}
-          />
+          <PhoneField {...phone.field} label={i.t('bmg.phone')} hint={i.t('bmg.phoneHint')} />
           <ErrorMessage>{i.say(error)}</ErrorMessage>
           {busy ? <Busy>{i.t('common.loading')}</Busy> : null}
           <button

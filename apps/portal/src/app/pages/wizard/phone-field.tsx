@@ -4,9 +4,11 @@
  * once it is one, with the screen's own label, hint and error.
  */
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import { TextField } from '../../components/field.js';
 import { useI18n } from '../../i18n/i18n.js';
-import { formatPhone } from './phone.js';
+import type { MessageKey } from '../../i18n/messages-ru.js';
+import { formatPhone, normalizePhone } from './phone.js';
 
 /** Props of {@link PhoneField}. */
 export interface PhoneFieldProps {
@@ -44,4 +46,49 @@ export function PhoneField(props: PhoneFieldProps) {
       }
     />
   );
+}
+
+/** The state of a phone field: what was typed, the number understood, the error once submitted. */
+export interface PhoneInput {
+  /** Props for {@link PhoneField} (with the screen's label and hint added). */
+  field: Omit<PhoneFieldProps, 'label' | 'hint'>;
+  /**
+   * On submit: the number in the API's form, or `undefined` (the error is shown and the field
+   * focused).
+   */
+  submit(): string | undefined;
+  /** Empty again, no error shown (another number). */
+  reset(): void;
+}
+
+/**
+ * A phone field's state for a form: empty at first, an error only after a submit, `invalidKey` for
+ * what is not a Kazakhstan number.
+ *
+ * @example
+ * ```tsx
+ * const phone = usePhoneInput('did-phone', 'didPhone.format');
+ * const number = phone.submit(); // in onSubmit
+ * <PhoneField {...phone.field} label={...} hint={...} />
+ * ```
+ */
+export function usePhoneInput(id: string, invalidKey: MessageKey): PhoneInput {
+  const i = useI18n();
+  const [value, setValue] = useState('');
+  const [touched, setTouched] = useState(false);
+  const normalized = normalizePhone(value);
+  const error =
+    touched && !normalized ? i.t(value.trim() === '' ? 'bmg.phoneRequired' : invalidKey) : undefined;
+  return {
+    field: { id, value, onValue: setValue, normalized, error },
+    submit() {
+      setTouched(true);
+      if (!normalized) document.getElementById(id)?.focus();
+      return normalized;
+    },
+    reset() {
+      setValue('');
+      setTouched(false);
+    },
+  };
 }
