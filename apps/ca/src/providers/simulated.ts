@@ -72,6 +72,16 @@ export const DEV_OUTBOX_LIMITS: DevOutboxLimits = { maxMessages: 1000, maxAgeMs:
 /** Messages a dev outbox shows at most per request. */
 const OUTBOX_LIST_LIMIT = 1000;
 
+/** The messages of one channel the filter selects (newest first, at most `OUTBOX_LIST_LIMIT`). */
+function listChannel(box: DevOutbox, channel: 'sms' | 'email', filter: OutboxFilter) {
+  return box.list({
+    channel,
+    ...(filter.to !== undefined ? { recipient: filter.to } : {}),
+    ...(filter.iin !== undefined ? { iin: filter.iin } : {}),
+    limit: filter.limit ?? OUTBOX_LIST_LIMIT,
+  });
+}
+
 /** A bounded outbox in this process's memory (oldest dropped): the outbox of a CA without dev mode. */
 export class MemoryDevOutbox implements DevOutbox {
   private readonly messages: DevOutboxMessage[] = [];
@@ -141,12 +151,7 @@ export class SimulatedSmsGateway implements SmsGateway {
   }
 
   async outbox(filter: OutboxFilter = {}): Promise<SentSms[]> {
-    const found = await this.box.list({
-      channel: 'sms',
-      ...(filter.to !== undefined ? { recipient: filter.to } : {}),
-      ...(filter.iin !== undefined ? { iin: filter.iin } : {}),
-      limit: filter.limit ?? OUTBOX_LIST_LIMIT,
-    });
+    const found = await listChannel(this.box, 'sms', filter);
     return found.map((m) => ({
       id: m.id,
       to: m.recipient,
@@ -184,12 +189,7 @@ export class SimulatedEmailGateway implements EmailGateway {
   }
 
   async outbox(filter: OutboxFilter = {}): Promise<SentEmail[]> {
-    const found = await this.box.list({
-      channel: 'email',
-      ...(filter.to !== undefined ? { recipient: filter.to } : {}),
-      ...(filter.iin !== undefined ? { iin: filter.iin } : {}),
-      limit: filter.limit ?? OUTBOX_LIST_LIMIT,
-    });
+    const found = await listChannel(this.box, 'email', filter);
     return found.map((m) => ({
       id: m.id,
       to: m.recipient,
