@@ -98,16 +98,7 @@ export async function openPkcs12(
   try {
     contents = await open(toBytes(bytes), password, limits, options.extractable ?? true);
   } catch (cause) {
-    if (
-      isPkiError(cause, 'ERR_PKCS12_BAD_PASSWORD') ||
-      isPkiError(cause, 'ERR_PKCS12_INVALID') ||
-      isPkiError(cause, 'ERR_PKCS12_UNSUPPORTED')
-    ) {
-      throw cause;
-    }
-    // Anything else (a certificate or key that does not parse, an exception inside asn1js) means
-    // the file content is malformed.
-    throw new PkiError('ERR_PKCS12_INVALID', 'Malformed PKCS#12 key store', { cause });
+    throw asPkcs12Error(cause);
   }
   checkPublicKey(contents.certificate);
   return contents;
@@ -166,15 +157,24 @@ export async function openKeyPkcs12(
       ...(localKeyId !== undefined ? { localKeyId: toHex(localKeyId) } : {}),
     };
   } catch (cause) {
-    if (
-      isPkiError(cause, 'ERR_PKCS12_BAD_PASSWORD') ||
-      isPkiError(cause, 'ERR_PKCS12_INVALID') ||
-      isPkiError(cause, 'ERR_PKCS12_UNSUPPORTED')
-    ) {
-      throw cause;
-    }
-    throw new PkiError('ERR_PKCS12_INVALID', 'Malformed PKCS#12 key store', { cause });
+    throw asPkcs12Error(cause);
   }
+}
+
+/**
+ * The error a failed opening reports: the three PKCS #12 codes as they are; anything else (a
+ * certificate or key that does not parse, an exception inside asn1js) means the file content is
+ * malformed.
+ */
+function asPkcs12Error(cause: unknown): PkiError {
+  if (
+    isPkiError(cause, 'ERR_PKCS12_BAD_PASSWORD') ||
+    isPkiError(cause, 'ERR_PKCS12_INVALID') ||
+    isPkiError(cause, 'ERR_PKCS12_UNSUPPORTED')
+  ) {
+    return cause;
+  }
+  return new PkiError('ERR_PKCS12_INVALID', 'Malformed PKCS#12 key store', { cause });
 }
 
 /**
