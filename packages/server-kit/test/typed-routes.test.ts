@@ -166,6 +166,32 @@ describe('createOperationRouter', () => {
     expect(violations).toEqual([]);
   });
 
+  it('looks operations up as express routes did: case, trailing slash, HEAD, malformed escapes', async () => {
+    await call('POST', '/v1/pets', { name: 'Sharik', species: 'dog' });
+    const id = String(ctx.nextId - 1);
+    expect((await call('GET', `/V1/PETS/${id}/`)).json.name).toBe('Sharik');
+    const head = await fetch(`${running.url}/v1/pets/${id}`, { method: 'HEAD' });
+    expect([head.status, head.headers.get('content-type'), await head.text()]).toEqual([
+      200,
+      'application/json; charset=utf-8',
+      '',
+    ]);
+    // JSON answers carry their length and no entity tag (the API's answers are not cached).
+    const got = await fetch(`${running.url}/v1/pets/${id}`);
+    const text = await got.text();
+    expect(got.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+    expect(got.headers.get('etag')).toBeNull();
+    const bad = await call('GET', '/v1/pets/%E0%A4%A');
+    expect([bad.status, bad.json.code, bad.headers.get('content-type')]).toEqual([
+      400,
+      'ERR_VALIDATION',
+      'application/problem+json; charset=utf-8',
+    ]);
+    // A path of the spec with a method it does not have, and an unknown path: not found.
+    expect((await call('PUT', '/v1/pets')).json.code).toBe('ERR_NOT_FOUND');
+    expect((await call('GET', '/v1/pets/1/photo/extra')).json.code).toBe('ERR_NOT_FOUND');
+  });
+
   it('refuses requests the spec does not allow, before the handler, with every failure listed', async () => {
     const before = ctx.nextId;
     const r = await call(

@@ -11,6 +11,7 @@ import express from 'express';
 import { ServerKitError } from '../errors.js';
 import type { OpenApiValidator } from '../openapi/validator.js';
 import { problemOf as defaultProblemOf, type ProblemDocument, problemHeaders } from '../problem/problem.js';
+import { MalformedPathError, PathTable } from './path-table.js';
 import type { AnyOperationResult, OperationRequest, OperationShape, RouteTable } from './types.js';
 
 /** Options of {@link createOperationRouter}. */
@@ -129,6 +130,39 @@ function toProblem(
 }
 
 /**
+ * Writes a handler's result. Not express's `res.send`: that computes an entity tag of every body
+ * and checks freshness, which the API's `no-store` responses never use (a handler that means an
+ * entity tag sets it, as the status service does), and costs CPU on every request.
+ * `Content-Type` and `Content-Length` are as `res.send` wrote them: a JSON text is
+ * `; charset=utf-8`, bytes keep the media type as given.
+ */
+function writeResult(
+  res: express.Response,
+  r: AnyOperationResult,
+  type: string,
+  defaultHeaders: Readonly<Record<string, string>>,
+): void {
+  res.status(r.status);
+  if (r.body !== undefined) res.type(type);
+  // A handler's own headers (a Content-Type with parameters, say) win over the spec's media type.
+  res.set({ ...defaultHeaders, ...(r.headers ?? {}) });
+  if (r.body === undefined) {
+    res.end();
+    return;
+  }
+  let body: Buffer;
+  if (r.body instanceof Uint8Array || typeof r.body === 'string') {
+    body = Buffer.from(r.body);
+  } else {
+    body = Buffer.from(JSON.stringify(r.body), 'utf8');
+    const ct = String(res.getHeader('content-type'));
+    if (!/;\s*charset=/i.test(ct)) res.setHeader('content-type', `${ct}; charset=utf-8`);
+  }
+  res.setHeader('content-length', body.length);
+  res.end(body);
+}
+
+/**
  * Builds the routes of every operation of `spec`.
  * @throws {ServerKitError} `ERR_ROUTES_MISMATCH` when the table and the spec's operations differ.
  * @example
@@ -195,7 +229,12 @@ export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<
   const parseJson = parse(json);
   const parseRaw = parse(raw);
 
-  const router = express.Router();
+  type Mounted = (
+    req: express.Request,
+    res: express.Response,
+    params: Record<string, string>,
+  ) => Promise<void>;
+  const table = new PathTable<Mounted>();
   for (const op of spec.operations) {
     const id = op.operationId;
     if (elsewhere.has(id)) continue;
@@ -207,33 +246,16 @@ export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<
     const send = (res: express.Response, r: AnyOperationResult, problem = false): void => {
       const type = problem ? 'application/problem+json' : (r.contentType ?? 'application/json');
       if (check) for (const v of spec.checkResponse(id, r.status, type, r.body)) check(v);
-      res.status(r.status);
-      if (r.body !== undefined) res.type(type);
-      // A handler's own Content-Type (with parameters, say) wins over the spec's media type.
-      res.set({ ...defaultHeaders, ...(r.headers ?? {}) });
-      if (r.body === undefined) {
-        res.end();
-      } else if (r.body instanceof Uint8Array || typeof r.body === 'string') {
-        res.send(Buffer.from(r.body));
-      } else {
-        res.send(JSON.stringify(r.body));
-      }
+      writeResult(res, r, type, defaultHeaders);
     };
-    router[op.method](op.expressPath, async (req: express.Request, res: express.Response) => {
+    table.add(op.method, op.path, async (req, res, params) => {
       try {
         const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
         const bearer = bearerToken(req.headers);
         // Who is calling, before anything of the body is read or validated.
         let auth: unknown;
         if (authenticate) {
-          auth = await authenticate({
-            operationId: id,
-            schemes,
-            bearer,
-            headers: req.headers,
-            params: req.params as Record<string, string>,
-            ip,
-          });
+          auth = await authenticate({ operationId: id, schemes, bearer, headers: req.headers, params, ip });
         }
         let body: unknown;
         let mediaType: string | undefined;
@@ -256,9 +278,10 @@ export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<
             body = null; // present but not read: refused by validation below
           }
         }
+        const query = req.query as Record<string, unknown>;
         const issues = spec.checkRequest(id, {
-          params: req.params,
-          query: req.query as Record<string, unknown>,
+          params,
+          query,
           headers: req.headers,
           body,
           ...(mediaType !== undefined ? { mediaType } : {}),
@@ -270,8 +293,8 @@ export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<
           });
         }
         const request: OperationRequest<OperationShape> = {
-          params: req.params as never,
-          query: req.query as never,
+          params: params as never,
+          query: query as never,
           body: body as never,
           headers: req.headers,
           ip,
@@ -286,6 +309,26 @@ export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<
       }
     });
   }
+  // One middleware looks the operation up (see path-table.ts); what matches nothing goes on.
+  const router = express.Router();
+  router.use((req, res, next) => {
+    let found: ReturnType<typeof table.match>;
+    try {
+      found = table.match(req.method, req.path);
+    } catch (e) {
+      if (!(e instanceof MalformedPathError)) throw e;
+      const p = problemOf(new ServerKitError('ERR_VALIDATION', e.message));
+      writeResult(
+        res,
+        { status: p.status, body: p, headers: problemHeaders(p) },
+        'application/problem+json',
+        defaultHeaders,
+      );
+      return;
+    }
+    if (!found) return next();
+    found.value(req, res, found.params).catch(next);
+  });
   return router;
 }
 
