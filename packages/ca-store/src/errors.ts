@@ -25,7 +25,9 @@
  *   written twice), whatever the database;
  * - `ERR_STORE_LOCATION`: a store location (`sqlite:<path>`, a path, `postgres://...`) is not
  *   understood;
- * - `ERR_STORE_NOT_EMPTY`: a copy into a store that already holds a CA was refused.
+ * - `ERR_STORE_NOT_EMPTY`: a copy into a store that already holds a CA was refused;
+ * - `ERR_STORE_SYNC`: the disk failed to make a SQLite commit durable (fsync of the WAL failed):
+ *   the store refuses every later call until the process restarts.
  */
 export type CaStoreErrorCode =
   | 'ERR_SCHEMA_TOO_NEW'
@@ -34,7 +36,8 @@ export type CaStoreErrorCode =
   | 'ERR_KEY_DECRYPT'
   | 'ERR_DUPLICATE'
   | 'ERR_STORE_LOCATION'
-  | 'ERR_STORE_NOT_EMPTY';
+  | 'ERR_STORE_NOT_EMPTY'
+  | 'ERR_STORE_SYNC';
 
 /** The uniqueness rule an `ERR_DUPLICATE` broke. */
 export type DuplicateConstraint = 'serial' | 'public-key' | 'application-number' | 'ca-key' | 'other';

@@ -177,7 +177,26 @@ export class SqliteCaRepository implements CaRepository {
     this.db.pragma(`synchronous = ${this.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('foreign_keys = ON');
     migrate(this.db);
-    this.group = new GroupCommitter(this.db, this.synchronous, duplicateError);
+    const file = path !== ':memory:' && path !== '';
+    this.group = new GroupCommitter(this.db, this.synchronous, duplicateError, {
+      ...(file ? { walPath: `${this.db.name}-wal` } : {}),
+    });
+    // Every answer of the store waits until the commits made before it are durable (the WAL's
+    // fsync runs off the event loop: see group-commit.ts), so nothing undone by a power loss
+    // reaches a caller: reads as well as writes.
+    for (const name of DURABLE_ANSWERS) {
+      const method = (this as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name]!;
+      (this as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+        const answer = method.apply(this, args);
+        // What the method read or committed in its synchronous part (its reads, its own
+        // synchronous transactions); a batched write resolves once its own fsync is done.
+        const seen = this.group.commitCount;
+        const value = await answer;
+        const durable = this.group.whenDurable(seen);
+        if (durable) await durable;
+        return value;
+      };
+    }
     openNodes.add(this.nodeId);
   }
 
@@ -186,10 +205,11 @@ export class SqliteCaRepository implements CaRepository {
    * @throws {CaStoreError} `ERR_DUPLICATE` for a UNIQUE or PRIMARY KEY violation.
    */
   private tx<T>(fn: () => T): T {
+    this.group.assertUsable();
     try {
       const value = this.db.transaction(fn).immediate();
       this.group.stats.transactions++;
-      if (this.synchronous === 'full') this.group.stats.durableCommits++;
+      this.group.noteCommit();
       return value;
     } catch (e) {
       throw duplicateError(e);
@@ -613,11 +633,31 @@ export class SqliteCaRepository implements CaRepository {
   async close(): Promise<void> {
     openNodes.delete(this.nodeId);
     if (this.db.open) {
-      this.group.flush();
-      this.db.close();
+      try {
+        await this.group.close();
+      } finally {
+        this.db.close();
+      }
     }
   }
 }
+
+/**
+ * The methods of {@link SqliteCaRepository} whose answers wait for durability (all that read or
+ * write the database and answer at once; `listRevoked` pages through reads of its own, the locks
+ * and `close` are not answers about data).
+ */
+const DURABLE_ANSWERS: ReadonlyArray<keyof SqliteCaRepository> = (
+  Object.getOwnPropertyNames(SqliteCaRepository.prototype) as Array<keyof SqliteCaRepository>
+).filter(
+  (name) =>
+    !['constructor', 'close', 'exclusive', 'isNodeAlive', 'listRevoked', 'commitStats'].includes(name) &&
+    (
+      Object.getOwnPropertyDescriptor(SqliteCaRepository.prototype, name)?.value as {
+        constructor?: { name?: string };
+      }
+    )?.constructor?.name === 'AsyncFunction',
+);
 
 /**
  * Opens (and migrates) the CA store: a SQLite file in WAL mode, or `':memory:'`.

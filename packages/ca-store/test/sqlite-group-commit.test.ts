@@ -57,7 +57,8 @@ describe('group commit', () => {
     const store = openCaStore(path);
     const other = openCaStore(path);
     try {
-      expect(store.db.pragma('synchronous', { simple: true })).toBe(2); // FULL by default
+      // SQLite writes the WAL at COMMIT; the store fsyncs it itself, off the event loop.
+      expect(store.db.pragma('synchronous', { simple: true })).toBe(1);
       const ids = Array.from({ length: 10 }, (_, i) => `group-${i}`);
       const before = store.commitStats();
       await Promise.all(ids.map((id) => store.createApplication(application(id), 'x', AUDIT)));
@@ -83,8 +84,6 @@ describe('group commit', () => {
       const s1 = store.commitStats();
       expect(s1.transactions - s0.transactions).toBe(4);
       expect(s1.durableCommits).toBe(s0.durableCommits);
-      // Back to FULL for everything else.
-      expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
       await Promise.all([
         store.takeRateLimit('c', rule, 1, 0),
         store.createApplication(application('with-take'), 'x', AUDIT),
@@ -94,6 +93,87 @@ describe('group commit', () => {
       expect(s2.durableCommits - s1.durableCommits).toBe(1);
     } finally {
       await store.close();
+    }
+  });
+
+  it('fsyncs the WAL off the event loop: writes and reads answer once what they saw is durable', async () => {
+    const path = join(dir, 'async-fsync.sqlite');
+    const store = openCaStore(path);
+    const other = openCaStore(path);
+    // The disk, held: each fsync waits until the test lets it finish.
+    const pending: Array<() => void> = [];
+    Reflect.set(Reflect.get(store, 'group') as object, 'fileSync', (fd: number, done: (e: null) => void) => {
+      expect(fd).toBeGreaterThan(2);
+      pending.push(() => done(null));
+    });
+    const settled = (p: Promise<unknown>) => {
+      const state = { done: false };
+      p.then(() => {
+        state.done = true;
+      });
+      return state;
+    };
+    const turns = async (n = 5) => {
+      for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+    };
+    try {
+      const s0 = store.commitStats();
+      const first = settled(store.createApplication(application('async-1'), 'x', AUDIT));
+      await turns();
+      expect(pending).toHaveLength(1);
+      expect(first.done).toBe(false);
+      // Committed (another process may see it), but nothing in this process answers with it yet.
+      expect((await other.getApplication('async-1'))?.status).toBe('submitted');
+      const read = settled(store.getApplication('async-1'));
+      // A write during the fsync waits for one more, shared with anything else of that moment.
+      const second = settled(store.createApplication(application('async-2'), 'x', AUDIT));
+      const setting = settled(store.putSetting('async', 'yes'));
+      await turns();
+      expect(pending).toHaveLength(1);
+      expect([first.done, read.done, second.done, setting.done]).toEqual([false, false, false, false]);
+      pending.shift()!();
+      await turns();
+      expect([first.done, read.done]).toEqual([true, true]);
+      expect([second.done, setting.done]).toEqual([false, false]);
+      expect(pending).toHaveLength(1);
+      pending.shift()!();
+      await turns();
+      expect([second.done, setting.done]).toEqual([true, true]);
+      // Nothing left to make durable: a read answers without an fsync.
+      expect(await store.getSetting('async')).toBe('yes');
+      expect(pending).toHaveLength(0);
+      expect(store.commitStats().durableCommits - s0.durableCommits).toBe(2);
+    } finally {
+      for (const release of pending) release();
+      await other.close();
+      await store.close();
+    }
+  });
+
+  it('refuses everything with ERR_STORE_SYNC once an fsync failed', async () => {
+    const store = openCaStore(join(dir, 'failing-fsync.sqlite'));
+    await store.putSetting('before', '1');
+    Reflect.set(
+      Reflect.get(store, 'group') as object,
+      'fileSync',
+      (_fd: number, done: (e: Error) => void) => {
+        setImmediate(() => done(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })));
+      },
+    );
+    const write = store.createApplication(application('lost'), 'x', AUDIT);
+    await expect(write).rejects.toSatisfy((e: unknown) => isCaStoreError(e, 'ERR_STORE_SYNC'));
+    await expect(store.getSetting('before')).rejects.toSatisfy((e: unknown) =>
+      isCaStoreError(e, 'ERR_STORE_SYNC'),
+    );
+    await expect(store.putSetting('after', '1')).rejects.toSatisfy((e: unknown) =>
+      isCaStoreError(e, 'ERR_STORE_SYNC'),
+    );
+    await store.close(); // the failure was reported to every caller; closing does not throw it again
+    const reopened = openCaStore(join(dir, 'failing-fsync.sqlite'));
+    try {
+      expect(await reopened.getSetting('after')).toBeUndefined(); // refused before it was written
+    } finally {
+      await reopened.close();
     }
   });
 
