@@ -158,7 +158,8 @@ async function main(): Promise<void> {
       location = db.url;
     } else {
       copyFileSync(pristine, caStorePath(work));
-      location = `sqlite:${caStorePath(work)}`;
+      const relaxed = process.env.KZPKI_BENCH_SQLITE_SYNCHRONOUS?.toLowerCase() === 'normal';
+      location = `sqlite:${caStorePath(work)}${relaxed ? '?synchronous=normal' : ''}`;
     }
     node = await startNode(location);
     const nodes = [node.url];

@@ -53,7 +53,7 @@ import {
 
 const args = new Set(process.argv.slice(2));
 const N = Number(process.env.KZPKI_BENCH_APPS ?? 16);
-const CONCURRENCY = Number(process.env.KZPKI_BENCH_CONCURRENCY ?? 6);
+const CONCURRENCY = Number(process.env.KZPKI_BENCH_CONCURRENCY ?? 12);
 const PASSPHRASE = 'bench-passphrase';
 const cacheDir = join(tmpdir(), 'kzpki-ca-bench');
 if (args.has('--fresh')) rmSync(cacheDir, { recursive: true, force: true });
