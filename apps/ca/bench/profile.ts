@@ -4,7 +4,7 @@
  * PostgreSQL with `--pg`, under the V8 CPU profiler. Prints
  *
  * - the wall time of every HTTP step of an application, one application at a time (median, ms);
- * - applications/s with `KZPKI_BENCH_CONCURRENCY` (default 6) at once;
+ * - applications/s with `KZPKI_BENCH_CONCURRENCY` (default 12) at once;
  * - write transactions and durable commits per application (the store's counters);
  * - the node's CPU time per application, and its CPU profile summed by where the code lives (the
  *   flow, the store, the HTTP framework, request validation, crypto, ...), the top functions by
@@ -32,7 +32,7 @@ import {
 
 const args = new Set(process.argv.slice(2));
 const N = Number(process.env.KZPKI_BENCH_APPS ?? 24);
-const CONCURRENCY = Number(process.env.KZPKI_BENCH_CONCURRENCY ?? 6);
+const CONCURRENCY = Number(process.env.KZPKI_BENCH_CONCURRENCY ?? 12);
 const PASSPHRASE = 'bench-passphrase';
 const cacheDir = join(tmpdir(), 'kzpki-ca-bench');
 const profDir = join(tmpdir(), 'kzpki-ca-profile');

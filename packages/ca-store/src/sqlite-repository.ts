@@ -109,8 +109,9 @@ export interface OpenCaStoreOptions {
   /** Rows per page of {@link CaRepository.listRevoked}. */
   pageSize?: number;
   /**
-   * `PRAGMA synchronous` of the connection. `'full'` (the default): every commit is fsynced before
-   * the change is acknowledged, so it survives a power loss. `'normal'`: commits are written to
+   * Durability of commits. `'full'` (the default): every commit is fsynced before the change is
+   * acknowledged, so it survives a power loss (the store fsyncs the WAL itself, off the event loop,
+   * and holds every answer until what it saw is durable: `sqlite/group-commit.ts`). `'normal'`: commits are written to
    * the WAL but fsynced only at checkpoints: a crash of the process (even SIGKILL) loses nothing,
    * but a power loss or an operating-system crash may lose the transactions of the last moments
    * (acknowledged issuances and audit entries among them; the database stays consistent and the
