@@ -15,7 +15,7 @@ import { resendOtp, submitDigitalIdPhone, verifyDigitalIdPhone, verifyOtp } from
 import { authenticateApplicant } from '../issuance/sessions.js';
 import { startApplication } from '../issuance/start.js';
 import { submitApplication } from '../issuance/submission.js';
-import { presentApplication, presentBundle } from './present.js';
+import { presentApplication, presentBundle, presentInstallationChallenge } from './present.js';
 import type { CaHandlers } from './types.js';
 
 const b64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
@@ -151,18 +151,7 @@ export const applicantHandlers = {
 
   async createInstallationChallenge(ctx, req) {
     const c = await createInstallationChallenge(ctx, await applicant(ctx, req));
-    return {
-      status: 201,
-      body: {
-        challengeId: c.challengeId,
-        expiresAt: c.expiresAt.toISOString(),
-        items: c.items.map((i) => ({
-          serialHex: i.serialHex,
-          purpose: i.purpose,
-          toBeSigned: Buffer.from(i.toBeSigned).toString('base64'),
-        })),
-      },
-    };
+    return { status: 201, body: presentInstallationChallenge(c) };
   },
 
   async confirmInstallation(ctx, req) {

@@ -12,6 +12,8 @@ import type { CaConfig } from '../config.js';
 import { CaError } from '../errors.js';
 import { nextActions } from '../flow/transitions.js';
 import { maskPhone } from '../issuance/context.js';
+import type { InstallationChallenge } from '../issuance/installation.js';
+import type { KeyFileChallenge } from '../issuance/key-file-installation.js';
 import type { CaSchemas } from './types.js';
 
 type S = CaSchemas;
@@ -260,4 +262,30 @@ export function presentModerationItem(app: ApplicationRecord): S['ModerationItem
     ),
     mismatches: ident?.mismatches ?? [],
   };
+}
+
+/**
+ * An installation challenge on the wire: the applicant's (`InstallationChallenge`), or the
+ * key-file installation's, whose items also name the public key each certificate certifies
+ * (`KeyFileInstallationChallenge`).
+ * @example
+ * ```ts
+ * presentInstallationChallenge(await createInstallationChallenge(ctx, id)).items[0]?.toBeSigned; // base64
+ * ```
+ */
+export function presentInstallationChallenge(c: KeyFileChallenge): S['KeyFileInstallationChallenge'];
+export function presentInstallationChallenge(c: InstallationChallenge): S['InstallationChallenge'];
+export function presentInstallationChallenge(
+  c: InstallationChallenge | KeyFileChallenge,
+): S['InstallationChallenge'] | S['KeyFileInstallationChallenge'] {
+  return {
+    challengeId: c.challengeId,
+    expiresAt: c.expiresAt.toISOString(),
+    items: c.items.map((i) => ({
+      serialHex: i.serialHex,
+      purpose: i.purpose,
+      toBeSigned: toBase64(i.toBeSigned),
+      ...('publicKey' in i ? { publicKey: toBase64(i.publicKey as Uint8Array) } : {}),
+    })),
+  } as S['InstallationChallenge'] | S['KeyFileInstallationChallenge'];
 }

@@ -9,7 +9,7 @@ import { isValidApplicationNumber } from '../crypto/application-number.js';
 import { CaError } from '../errors.js';
 import { limit, loadApplicationByNumber } from '../issuance/context.js';
 import { installFromKeyFiles, keyFileInstallationChallenge } from '../issuance/key-file-installation.js';
-import { presentBundle, presentCaCertificate } from './present.js';
+import { presentBundle, presentCaCertificate, presentInstallationChallenge } from './present.js';
 import type { CaHandlers } from './types.js';
 
 /** Version reported by the health endpoint. */
@@ -86,20 +86,7 @@ export const publicHandlers = {
   async createKeyFileInstallationChallenge(ctx, req) {
     await limit(ctx, 'statusLookupPerIp', req.ip);
     const c = await keyFileInstallationChallenge(ctx, req.params.number);
-    const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
-    return {
-      status: 201,
-      body: {
-        challengeId: c.challengeId,
-        expiresAt: c.expiresAt.toISOString(),
-        items: c.items.map((i) => ({
-          serialHex: i.serialHex,
-          purpose: i.purpose,
-          toBeSigned: b64(i.toBeSigned),
-          publicKey: b64(i.publicKey),
-        })),
-      },
-    };
+    return { status: 201, body: presentInstallationChallenge(c) };
   },
 
   async installFromKeyFiles(ctx, req) {
