@@ -108,6 +108,7 @@ describe('kzpki ncalayer: usage errors exit 2 before anything starts', () => {
   it.each([
     [['ncalayer'], '--keys DIR is required'],
     [['ncalayer', '--keys', '/nonexistent/kzpki'], 'is not a folder'],
+    [['ncalayer', '--keys', '.', '--ca', '/nonexistent/kzpki-ca'], '/nonexistent/kzpki-ca is not a folder'],
     [['ncalayer', '--keys', '.', '--user', 'maybe'], "argument 'maybe' is invalid"],
     [['ncalayer', '--keys', '.', '--port', '70000'], 'expected a whole number from 0 to 65535'],
     [['ncalayer', '--keys', '.', '--iin', '123'], 'expected 12 digits'],
@@ -196,6 +197,7 @@ describe('the kzpki binary runs the emulator', () => {
     const { url } = emulator;
     const stdout = emulator.stdout();
     expect(stdout).toContain('person: scripted: approve, IIN 871008401427');
+    expect(stdout).toContain("CA certificates: each key file's nearest ca/ folder (--ca DIR)");
     const client = new NCALayerClient({ url, WebSocket });
     try {
       const cms = await client.signCms({ data: 'через CLI', allowTestKeys: true });

@@ -22,6 +22,7 @@ import {
 } from '@kzpki/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  caCertificatesIn,
   caCertificatesNear,
   type KeyRequirements,
   listKeyFiles,
@@ -132,5 +133,22 @@ describe('the CA certificates beside the key files', () => {
     writeCaFolder('deep');
     expect(caCertificatesNear(join(base, 'deep/a/b/k.p12'))).toHaveLength(2);
     expect(caCertificatesNear(join(base, 'deep/a/b/c/k.p12'))).toHaveLength(0);
+  });
+
+  it('a CA folder given (startEmulator caDir, kzpki ncalayer --ca DIR) serves keys with no ca/ near them', async () => {
+    writeCaFolder('given');
+    const dir = join(base, 'elsewhere/keys');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, fileName), p12);
+    const [entry] = listKeyFiles(dir, join(base, 'given/ca'));
+    const key = await openKeyFile(entry as NonNullable<typeof entry>, PASSWORD);
+    expect(key.caCertificates).toHaveLength(2);
+    expect(await refusalOf(key, underRoot(), [], new Date())).toBeUndefined();
+    // Without it, the same file is refused (nothing near it).
+    const [plain] = listKeyFiles(dir);
+    expect(await refusalOf(await openKeyFile(plain!, PASSWORD), underRoot(), [], new Date())).toMatch(
+      /not under the CAs of signerParams.chain/,
+    );
+    expect(() => caCertificatesIn(join(base, 'no-such-folder'))).toThrow();
   });
 });

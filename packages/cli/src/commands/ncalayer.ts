@@ -27,6 +27,7 @@ import { secretOption } from './support/secret-input.js';
 /** Options of `kzpki ncalayer` as commander parses them. */
 interface NcalayerOptions {
   keys?: string;
+  ca?: string;
   port: number;
   host: string;
   tls: boolean;
@@ -147,7 +148,9 @@ async function run(ctx: Context, options: NcalayerOptions): Promise<void> {
   if (!options.keys) throw new CliError('ERR_USAGE', '--keys DIR is required (the folder of .p12 key files)');
   if (!existsSync(options.keys) || !statSync(options.keys).isDirectory())
     throw new CliError('ERR_INPUT', `${options.keys} is not a folder`);
-  const files = listKeyFiles(options.keys);
+  if (options.ca !== undefined && (!existsSync(options.ca) || !statSync(options.ca).isDirectory()))
+    throw new CliError('ERR_INPUT', `${options.ca} is not a folder`);
+  const files = listKeyFiles(options.keys, options.ca);
   const choosers = [options.key, options.iin, options.role].filter((x) => x !== undefined);
   if (choosers.length > 1) throw new CliError('ERR_USAGE', 'choose the key by one of --key, --iin or --role');
   const scripted = options.password !== undefined || options.user !== undefined || choosers.length > 0;
@@ -184,6 +187,7 @@ async function run(ctx: Context, options: NcalayerOptions): Promise<void> {
   const tls = options.tls ? await ensureEmulatorTls() : undefined;
   const emulator = await startEmulatorOrExplain({
     keysDir: options.keys,
+    ...(options.ca !== undefined ? { caDir: options.ca } : {}),
     person,
     port: options.port,
     host: options.host,
@@ -203,6 +207,7 @@ async function run(ctx: Context, options: NcalayerOptions): Promise<void> {
     [
       `NCALayer emulator on ${emulator.url}`,
       `  keys: ${options.keys} (${files.length} key file${files.length === 1 ? '' : 's'})`,
+      `  CA certificates: ${options.ca ?? "each key file's nearest ca/ folder (--ca DIR)"}`,
       `  person: ${personText}`,
       tls
         ? `  TLS: local CA ${tls.caPath}${tls.created ? ' (new: trust it once, see kzpki ncalayer --print-cert)' : ''}`
@@ -230,6 +235,10 @@ export function register(program: Command, ctx: Context): void {
       'run an NCALayer emulator on wss://127.0.0.1:13579 that signs for real with the key files of --keys DIR (until Ctrl+C)',
     )
     .option('--keys <dir>', 'the folder of key files (.p12) the person may pick from')
+    .option(
+      '--ca <dir>',
+      "the folder of CA certificates for the keys' chain checks (default: each key file's nearest ca/ folder)",
+    )
     .option('--port <n>', 'port (0 picks a free one)', integerIn(0, 65535), 13579)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--no-tls', 'plain ws:// instead of wss://')

@@ -68,6 +68,8 @@ export interface TsaSettings {
 /** What the handlers need. */
 export interface HandlerContext {
   keysDir: string;
+  /** The CA certificates' folder for every key's chain checks (else each key's nearest `ca/`). */
+  caDir?: string;
   person: Person;
   /** CA certificates (DER) that count as the NCA's production CAs (keys admitted when `signerParams.chain` is absent). */
   productionCas: Uint8Array[];
@@ -130,7 +132,7 @@ async function obtainKey(
   }
   let files: KeyFileEntry[];
   try {
-    files = listKeyFiles(ctx.keysDir);
+    files = listKeyFiles(ctx.keysDir, ctx.caDir);
   } catch (e) {
     return { ok: false, why: 'no-key', detail: `cannot read the key folder: ${(e as Error).message}` };
   }
@@ -528,7 +530,7 @@ function legacy(errorCode: LegacyErrorCode, result: unknown = '', secondResult?:
 async function legacyFile(ctx: HandlerContext, storagePath: string): Promise<KeyFileEntry | undefined> {
   let files: KeyFileEntry[];
   try {
-    files = listKeyFiles(ctx.keysDir);
+    files = listKeyFiles(ctx.keysDir, ctx.caDir);
   } catch {
     return undefined;
   }
@@ -572,7 +574,7 @@ async function legacyCall(
           origin,
           what: 'browseKeyStore (pick a key file)',
           requirements: { purpose: 'any', chain: 'any' },
-          files: listKeyFiles(ctx.keysDir),
+          files: listKeyFiles(ctx.keysDir, ctx.caDir),
           suitable: async () => [],
         });
         if (got.action === 'cancel') {

@@ -21,6 +21,8 @@
  */
 export { answerRequest, type EmulatorEvent, type HandlerContext, type TsaSettings } from './handlers.js';
 export {
+  caCertificatesIn,
+  caCertificatesNear,
   type KeyFileEntry,
   type KeyRequirements,
   listKeyFiles,

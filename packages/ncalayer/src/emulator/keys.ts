@@ -25,6 +25,11 @@ export interface KeyFileEntry {
   name: string;
   /** What the NCA's naming says the file holds (`other` for names it does not use). */
   kind: 'auth-rsa' | 'sign-rsa' | 'gost-2015' | 'gost-2004' | 'other';
+  /**
+   * The folder of CA certificates for this file's chain checks, when one was given
+   * ({@link listKeyFiles}); else the nearest `ca/` folder is used ({@link caCertificatesNear}).
+   */
+  caDir?: string;
 }
 
 /** A key file opened with its password. */
@@ -63,23 +68,34 @@ export function caCertificatesNear(keyFilePath: string): Uint8Array[] {
   let dir = dirname(resolve(keyFilePath));
   for (let level = 0; level <= CA_FOLDER_LEVELS; level++) {
     const ca = join(dir, 'ca');
-    if (existsSync(ca) && statSync(ca).isDirectory()) {
-      const out: Uint8Array[] = [];
-      for (const name of readdirSync(ca).sort()) {
-        if (!/\.(crt|cer|pem|der)$/i.test(name) || !statSync(join(ca, name)).isFile()) continue;
-        const bytes = readFileSync(join(ca, name));
-        const text = bytes.toString('latin1');
-        if (text.includes('-----BEGIN ')) {
-          for (const b of parsePem(text)) if (b.label === 'CERTIFICATE') out.push(b.der);
-        } else out.push(new Uint8Array(bytes));
-      }
-      return out;
-    }
+    if (existsSync(ca) && statSync(ca).isDirectory()) return caCertificatesIn(ca);
     const up = dirname(dir);
     if (up === dir) break;
     dir = up;
   }
   return [];
+}
+
+/**
+ * The CA certificates (DER) of the folder `dir`: its `.crt`, `.cer`, `.pem` and `.der` files, PEM
+ * (every CERTIFICATE block) or DER; other files are skipped.
+ * @throws {Error} when `dir` cannot be read (a folder given by the user that is not there).
+ * @example
+ * ```ts
+ * caCertificatesIn('/tmp/out/ca'); // [issuing CA, root] as DER
+ * ```
+ */
+export function caCertificatesIn(dir: string): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (!/\.(crt|cer|pem|der)$/i.test(name) || !statSync(join(dir, name)).isFile()) continue;
+    const bytes = readFileSync(join(dir, name));
+    const text = bytes.toString('latin1');
+    if (text.includes('-----BEGIN ')) {
+      for (const b of parsePem(text)) if (b.label === 'CERTIFICATE') out.push(b.der);
+    } else out.push(new Uint8Array(bytes));
+  }
+  return out;
 }
 
 const KINDS: Array<[RegExp, KeyFileEntry['kind']]> = [
@@ -93,8 +109,9 @@ const KINDS: Array<[RegExp, KeyFileEntry['kind']]> = [
  * The key files (`*.p12`, `*.pfx`) of `dir`, sorted by name.
  * @throws {Error} when the folder cannot be read.
  */
-export function listKeyFiles(dir: string): KeyFileEntry[] {
+export function listKeyFiles(dir: string, caDir?: string): KeyFileEntry[] {
   const abs = resolve(dir);
+  const ca = caDir === undefined ? undefined : resolve(caDir);
   return readdirSync(abs)
     .filter((n) => /\.(p12|pfx)$/i.test(n))
     .filter((n) => statSync(join(abs, n)).isFile())
@@ -103,6 +120,7 @@ export function listKeyFiles(dir: string): KeyFileEntry[] {
       path: join(abs, name),
       name,
       kind: KINDS.find(([re]) => re.test(name))?.[1] ?? 'other',
+      ...(ca !== undefined ? { caDir: ca } : {}),
     }));
 }
 
@@ -120,7 +138,7 @@ export async function openKeyFile(file: KeyFileEntry, password: string): Promise
     info,
     pem: toPem(signer.certificate, 'CERTIFICATE'),
     alias: info.subjectKeyId ?? basename(file.name).replace(/\.(p12|pfx)$/i, ''),
-    caCertificates: caCertificatesNear(file.path),
+    caCertificates: file.caDir !== undefined ? caCertificatesIn(file.caDir) : caCertificatesNear(file.path),
   };
 }
 

@@ -23,6 +23,12 @@ import { type EmulatorTls, ensureEmulatorTls } from './tls.js';
 export interface EmulatorOptions {
   /** The folder of key files (`*.p12`) the person may pick from. */
   keysDir: string;
+  /**
+   * The folder of CA certificates (`.crt`, `.cer`, `.pem`, `.der`) for the keys' chain checks, as
+   * the NCA's key files hold the end-entity certificate only. Default: each key file's nearest
+   * `ca/` folder (in its folder or up to two folders up).
+   */
+  caDir?: string;
   /** The person at the keyboard (`scriptedPerson`, `terminalPerson`, or your own). */
   person: Person;
   /** Port (default 13579; 0 picks a free one). */
@@ -88,6 +94,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<NCALayerE
   const emit = (event: EmulatorEvent) => options.onEvent?.(event);
   const ctx: HandlerContext = {
     keysDir: options.keysDir,
+    ...(options.caDir !== undefined ? { caDir: options.caDir } : {}),
     person: options.person,
     productionCas: options.productionCas ?? [],
     tsa: options.tsa,
