@@ -4,6 +4,7 @@
  * problem+json, the CA initialised (or loaded) from the store on start, and its CRLs signed and
  * published in the store for the status service (`crl/crl-publisher.ts`).
  */
+import type { RequestListener } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -15,7 +16,7 @@ import {
   parseStoreLocation,
 } from '@kzpki/ca-store';
 import {
-  createOperationRouter,
+  createOperationDispatcher,
   listen,
   notFoundHandler,
   problemErrorHandler,
@@ -125,8 +126,14 @@ function defaultDocsDir(): string {
 
 /** A CA server, not yet listening. */
 export interface CaServer {
-  /** The express application. */
+  /** The express application (every route: the operations, the docs, the 404). */
   app: express.Express;
+  /**
+   * The `node:http` listener to serve it with: the spec's operations straight from `node:http`
+   * (server-kit's `createOperationDispatcher`, without express's per-request work), anything else
+   * through {@link app}.
+   */
+  requestListener: RequestListener;
   context: CaContext;
   /** The CRL publisher (its first CRLs are published when the server is created). */
   crls: CrlPublisher;
@@ -157,7 +164,7 @@ const HANDLERS: CaRouteTable = {
  * @example
  * ```ts
  * const ca = await createCaServer({ passphrase, dataDir: './var' });
- * ca.app.listen(8080);
+ * createServer(ca.requestListener).listen(8080); // node:http
  * ```
  */
 export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
@@ -231,19 +238,23 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
   app.set('query parser', 'simple');
   // The client address of rate limits and audit: X-Forwarded-For only from the configured proxies.
   app.set('trust proxy', config.trustedProxies.length > 0 ? config.trustedProxies : false);
-  app.use(
-    createOperationRouter({
-      spec: loadCaSpec(opts.specPath),
-      handlers: HANDLERS,
-      context,
-      // Who is calling, before the body is read or validated (401, never a schema error, for strangers).
-      authenticate: (req) => authenticateRequest(context, req),
-      // Identification uploads a selfie and document pictures as base64.
-      jsonLimit: '8mb',
-      onInternalError: (operationId, e) => logError(`[kzpki-ca] ${operationId} failed`, e),
-      ...(opts.validateResponses ? { onResponseViolation: (v: string) => specViolations.push(v) } : {}),
-    }),
-  );
+  const operations = createOperationDispatcher({
+    spec: loadCaSpec(opts.specPath),
+    handlers: HANDLERS,
+    context,
+    // Who is calling, before the body is read or validated (401, never a schema error, for strangers).
+    authenticate: (req) => authenticateRequest(context, req),
+    // Identification uploads a selfie and document pictures as base64.
+    jsonLimit: '8mb',
+    // The client address of requests served outside express: the same rule as `trust proxy`.
+    trustedProxies: config.trustedProxies,
+    onInternalError: (operationId, e) => logError(`[kzpki-ca] ${operationId} failed`, e),
+    ...(opts.validateResponses ? { onResponseViolation: (v: string) => specViolations.push(v) } : {}),
+  });
+  app.use(operations.router);
+  const requestListener: RequestListener = (req, res) => {
+    if (!operations.dispatch(req, res)) app(req, res);
+  };
   // Looked up per request: docs built while the CA runs are served without a restart.
   app.use('/docs', docsSite(opts.docsDir ?? defaultDocsDir()));
   app.use(notFoundHandler());
@@ -296,6 +307,7 @@ export async function createCaServer(opts: CaServerOptions): Promise<CaServer> {
 
   return {
     app,
+    requestListener,
     context,
     crls,
     specViolations,
@@ -339,7 +351,7 @@ export async function startCa(opts: StartCaOptions): Promise<RunningCa> {
   const server = await createCaServer(opts);
   let http: RunningHttpServer;
   try {
-    http = await listen(server.app, { host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
+    http = await listen(server.requestListener, { host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
   } catch (e) {
     await server.close();
     throw e;

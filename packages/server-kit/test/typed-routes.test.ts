@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  createOperationDispatcher,
   createOperationRouter,
   listen,
   notFoundHandler,
@@ -398,4 +399,89 @@ describe('createOperationRouter', () => {
       expect(readFileSync(FIXTURE.types, 'utf8')).toBe(await fixtureTypes());
     },
   );
+});
+
+describe('createOperationDispatcher: the operations straight from node:http', () => {
+  const servers: RunningHttpServer[] = [];
+  const seen: Record<'express' | 'dispatch', string[]> = { express: [], dispatch: [] };
+  let dispatched = 0;
+
+  /** One server per path, each with its own pets (same start), trusting loopback's X-Forwarded-For. */
+  async function start(path: 'express' | 'dispatch'): Promise<string> {
+    const pets = new Map<string, Pet>([['1', { id: '1', name: 'Barsik', species: 'cat' }]]);
+    const ops = createOperationDispatcher<operations, Ctx>({
+      spec: OpenApiValidator.load(FIXTURE.spec),
+      handlers,
+      context: { pets, nextId: 2 },
+      guards: {
+        listPets: async (req) => {
+          seen[path].push(req.ip);
+        },
+      },
+      trustedProxies: ['loopback'],
+      jsonLimit: 2048,
+      onInternalError: () => {},
+    });
+    const app = express();
+    app.set('trust proxy', ['loopback']);
+    app.use(ops.router).use(notFoundHandler()).use(problemErrorHandler());
+    const running =
+      path === 'express'
+        ? await listen(app)
+        : await listen((req, res) => {
+            if (ops.dispatch(req, res)) dispatched++;
+            else app(req, res);
+          });
+    servers.push(running);
+    return running.url;
+  }
+  afterAll(async () => {
+    for (const s of servers) await s.close();
+  });
+
+  it('answers every request as the express path does, headers and bytes', async () => {
+    const viaExpress = await start('express');
+    const viaDispatch = await start('dispatch');
+    const requests: Array<[string, string, string?, Record<string, string>?]> = [
+      ['GET', '/v1/pets', undefined, { 'x-forwarded-for': '203.0.113.9' }],
+      ['GET', '/v1/pets?species=cat&species=dog'],
+      ['GET', '/v1/pets?species=cow'],
+      ['POST', '/v1/pets', JSON.stringify({ name: 'Tobik', species: 'dog' })],
+      ['POST', '/v1/pets', JSON.stringify({ name: '', species: 'cow' })],
+      ['POST', '/v1/pets', '{"name":'],
+      ['POST', '/v1/pets', JSON.stringify({ name: 'x'.repeat(3000), species: 'dog' })],
+      ['GET', '/V1/PETS/1/'],
+      ['GET', '/v1/pets/abc'],
+      ['GET', '/v1/pets/%E0%A4%A'],
+      ['GET', '/v1/pets/1/photo'],
+      ['HEAD', '/v1/pets/1'],
+      ['DELETE', '/v1/pets/666'],
+      ['PUT', '/v1/pets'],
+      ['GET', '/nowhere'],
+      ['GET', '/v1/ready'],
+    ];
+    const answer = async (base: string, [method, path, body, headers]: (typeof requests)[number]) => {
+      const r = await fetch(`${base}${path}`, {
+        method,
+        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        ...(body !== undefined ? { body } : {}),
+      });
+      const pick = ['content-type', 'content-length', 'cache-control', 'location', 'etag'];
+      return {
+        status: r.status,
+        headers: Object.fromEntries(pick.map((h) => [h, r.headers.get(h)])),
+        body: Buffer.from(await r.arrayBuffer()).toString('base64'),
+      };
+    };
+    for (const request of requests) {
+      expect(await answer(viaDispatch, request), JSON.stringify(request)).toEqual(
+        await answer(viaExpress, request),
+      );
+    }
+    // The operations were served by dispatch; the two requests no operation matches went to express.
+    expect(dispatched).toBe(requests.length - 2);
+    // The client address: X-Forwarded-For from a trusted proxy (loopback) on both paths.
+    expect(seen.dispatch).toEqual(seen.express);
+    expect(seen.dispatch[0]).toBe('203.0.113.9');
+  });
 });

@@ -6,9 +6,12 @@
  * compile error; the router checks the same at start-up in case the generated types and the spec
  * file drifted apart.
  */
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import express from 'express';
+import { contentType as mimeContentType } from 'mime-types';
 import { ServerKitError } from '../errors.js';
+import { clientAddress, compileTrustedProxies, type TrustedProxies } from '../http/client-address.js';
 import type { OpenApiValidator } from '../openapi/validator.js';
 import { problemOf as defaultProblemOf, type ProblemDocument, problemHeaders } from '../problem/problem.js';
 import { MalformedPathError, PathTable } from './path-table.js';
@@ -56,6 +59,25 @@ export interface OperationRouterOptions<Ops, Ctx> {
   servedElsewhere?: readonly string[];
   /** When given, every response is checked against the spec and each violation reported here. */
   onResponseViolation?: (message: string) => void;
+  /**
+   * Proxies whose `X-Forwarded-For` gives the client address of requests served by
+   * {@link OperationDispatcher.dispatch} (outside express); set the app's `trust proxy` to the
+   * same list ({@link trustProxySetting}) for those it serves. Default none: the socket address.
+   */
+  trustedProxies?: TrustedProxies;
+}
+
+/** What {@link createOperationDispatcher} builds. */
+export interface OperationDispatcher {
+  /** The operations as an express router (every request express passes to it). */
+  router: express.Router;
+  /**
+   * Serves a request straight from `node:http`, without express's per-request work (its layers,
+   * the request and response prototypes): `true` when it answered (an operation of the spec, a
+   * plain origin-form URL), `false` for anything else, which goes to the express app (that mounts
+   * {@link router}, so both paths answer alike).
+   */
+  dispatch(req: IncomingMessage, res: ServerResponse): boolean;
 }
 
 /** What {@link OperationRouterOptions.authenticate} sees of a request: nothing of its body. */
@@ -129,37 +151,73 @@ function toProblem(
   return p;
 }
 
+/** `Content-Type` as express's `res.type` / `res.set` write it (a known text type gains its charset). */
+function contentTypeHeader(type: string): string {
+  return mimeContentType(type) || type;
+}
+
 /**
- * Writes a handler's result. Not express's `res.send`: that computes an entity tag of every body
- * and checks freshness, which the API's `no-store` responses never use (a handler that means an
- * entity tag sets it, as the status service does), and costs CPU on every request.
- * `Content-Type` and `Content-Length` are as `res.send` wrote them: a JSON text is
- * `; charset=utf-8`, bytes keep the media type as given.
+ * Writes a handler's result with `node:http` alone (both paths, express's and
+ * {@link OperationDispatcher.dispatch}). Not express's `res.send`: that computes an entity tag of
+ * every body and checks freshness, which the API's `no-store` answers never use (a handler that
+ * means an entity tag sets it, as the status service does). The headers are those express wrote:
+ * the media type with its charset where it has one, a handler's own headers over the defaults
+ * (its `Content-Type` with parameters, say), a JSON text `; charset=utf-8`, and the length.
  */
 function writeResult(
-  res: express.Response,
+  res: ServerResponse,
   r: AnyOperationResult,
   type: string,
   defaultHeaders: Readonly<Record<string, string>>,
 ): void {
-  res.status(r.status);
-  if (r.body !== undefined) res.type(type);
-  // A handler's own headers (a Content-Type with parameters, say) win over the spec's media type.
-  res.set({ ...defaultHeaders, ...(r.headers ?? {}) });
-  if (r.body === undefined) {
-    res.end();
-    return;
+  const headers: Record<string, string | number> = {};
+  if (r.body !== undefined) headers['content-type'] = contentTypeHeader(type);
+  for (const [k, v] of Object.entries(defaultHeaders)) headers[k.toLowerCase()] = v;
+  for (const [k, v] of Object.entries(r.headers ?? {})) {
+    const name = k.toLowerCase();
+    headers[name] = name === 'content-type' ? contentTypeHeader(v) : v;
   }
-  let body: Buffer;
-  if (r.body instanceof Uint8Array || typeof r.body === 'string') {
-    body = Buffer.from(r.body);
-  } else {
-    body = Buffer.from(JSON.stringify(r.body), 'utf8');
-    const ct = String(res.getHeader('content-type'));
-    if (!/;\s*charset=/i.test(ct)) res.setHeader('content-type', `${ct}; charset=utf-8`);
+  let body: Buffer | undefined;
+  if (r.body !== undefined) {
+    if (r.body instanceof Uint8Array || typeof r.body === 'string') {
+      body = Buffer.from(r.body);
+    } else {
+      body = Buffer.from(JSON.stringify(r.body), 'utf8');
+      const ct = String(headers['content-type']);
+      if (!/;\s*charset=/i.test(ct)) headers['content-type'] = `${ct}; charset=utf-8`;
+    }
+    headers['content-length'] = body.length;
   }
-  res.setHeader('content-length', body.length);
+  res.writeHead(r.status, headers);
   res.end(body);
+}
+
+/** The path and query of a plain origin-form request target (`/a/b?x=1`), else `undefined`. */
+function plainTarget(url: string | undefined): { path: string; search: string } | undefined {
+  if (url === undefined || url.charCodeAt(0) !== 0x2f || url.charCodeAt(1) === 0x2f) return undefined;
+  // What parseurl reads differently from a split at '?' (fragments, spaces): left to express.
+  if (/[#\s\u00a0\ufeff]/.test(url)) return undefined;
+  const q = url.indexOf('?');
+  return q < 0 ? { path: url, search: '' } : { path: url.slice(0, q), search: url.slice(q + 1) };
+}
+
+/**
+ * Builds the routes of every operation of `spec`: an express router, and the same operations
+ * served straight from `node:http`.
+ * @throws {ServerKitError} `ERR_ROUTES_MISMATCH` when the table and the spec's operations differ.
+ * @example
+ * ```ts
+ * const ops = createOperationDispatcher<operations, CaContext>({ spec, handlers, context });
+ * const app = express().use(ops.router).use(notFoundHandler()).use(problemErrorHandler());
+ * await listen((req, res) => {
+ *   if (!ops.dispatch(req, res)) app(req, res);
+ * });
+ * ```
+ */
+export function createOperationDispatcher<Ops, Ctx>(
+  options: OperationRouterOptions<Ops, Ctx>,
+): OperationDispatcher {
+  return buildOperations(options);
 }
 
 /**
@@ -174,6 +232,10 @@ function writeResult(
  * ```
  */
 export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<Ops, Ctx>): express.Router {
+  return buildOperations(options).router;
+}
+
+function buildOperations<Ops, Ctx>(options: OperationRouterOptions<Ops, Ctx>): OperationDispatcher {
   const { spec, context } = options;
   const handlers = options.handlers as unknown as Record<
     string,
@@ -222,17 +284,24 @@ export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<
   });
   // Bodies of other media types (certificate uploads) arrive as bytes; the accepted types were checked.
   const raw = express.raw({ limit: options.jsonLimit ?? '1mb', type: () => true });
+  // body-parser reads a plain `node:http` request as well as express's.
   const parse =
     (parser: express.RequestHandler) =>
-    (req: express.Request, res: express.Response): Promise<void> =>
-      new Promise((resolve, reject) => parser(req, res, (e?: unknown) => (e ? reject(e) : resolve())));
+    (req: IncomingMessage, res: ServerResponse): Promise<void> =>
+      new Promise((resolve, reject) =>
+        parser(req as express.Request, res as express.Response, (e?: unknown) => (e ? reject(e) : resolve())),
+      );
   const parseJson = parse(json);
   const parseRaw = parse(raw);
 
+  const trusted = compileTrustedProxies(options.trustedProxies ?? []);
+  /** One operation: the request's decoded path parameters, client address and query given. */
   type Mounted = (
-    req: express.Request,
-    res: express.Response,
+    req: IncomingMessage,
+    res: ServerResponse,
     params: Record<string, string>,
+    ip: string,
+    query: Record<string, unknown>,
   ) => Promise<void>;
   const table = new PathTable<Mounted>();
   for (const op of spec.operations) {
@@ -243,14 +312,13 @@ export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<
     const accepted = spec.requestMediaTypes(id);
     const authenticate = spec.requiresAuthentication(id) ? options.authenticate : undefined;
     const schemes = [...new Set((spec.security(id) ?? []).flatMap((r) => Object.keys(r)))];
-    const send = (res: express.Response, r: AnyOperationResult, problem = false): void => {
+    const send = (res: ServerResponse, r: AnyOperationResult, problem = false): void => {
       const type = problem ? 'application/problem+json' : (r.contentType ?? 'application/json');
       if (check) for (const v of spec.checkResponse(id, r.status, type, r.body)) check(v);
       writeResult(res, r, type, defaultHeaders);
     };
-    table.add(op.method, op.path, async (req, res, params) => {
+    table.add(op.method, op.path, async (req, res, params, ip, query) => {
       try {
-        const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
         const bearer = bearerToken(req.headers);
         // Who is calling, before anything of the body is read or validated.
         let auth: unknown;
@@ -269,16 +337,16 @@ export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<
           }
           if (accepted.length > 0 && /^application\/(?:[\w.-]+\+)?json$/.test(mediaType)) {
             await parseJson(req, res);
-            body = req.body;
+            body = (req as IncomingMessage & { body?: unknown }).body;
           } else if (accepted.length > 0) {
             await parseRaw(req, res);
-            const bytes = Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : new Uint8Array();
+            const raw = (req as IncomingMessage & { body?: unknown }).body;
+            const bytes = Buffer.isBuffer(raw) ? new Uint8Array(raw) : new Uint8Array();
             body = { mediaType, bytes };
           } else {
             body = null; // present but not read: refused by validation below
           }
         }
-        const query = req.query as Record<string, unknown>;
         const issues = spec.checkRequest(id, {
           params,
           query,
@@ -309,12 +377,18 @@ export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<
       }
     });
   }
-  // One middleware looks the operation up (see path-table.ts); what matches nothing goes on.
-  const router = express.Router();
-  router.use((req, res, next) => {
+  /** Looks the operation up (see path-table.ts); `false` when none matches. */
+  const serve = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    ip: () => string,
+    query: () => Record<string, unknown>,
+    onError: (e: unknown) => void,
+  ): boolean => {
     let found: ReturnType<typeof table.match>;
     try {
-      found = table.match(req.method, req.path);
+      found = table.match(req.method ?? 'GET', path);
     } catch (e) {
       if (!(e instanceof MalformedPathError)) throw e;
       const p = problemOf(new ServerKitError('ERR_VALIDATION', e.message));
@@ -324,12 +398,42 @@ export function createOperationRouter<Ops, Ctx>(options: OperationRouterOptions<
         'application/problem+json',
         defaultHeaders,
       );
-      return;
+      return true;
     }
-    if (!found) return next();
-    found.value(req, res, found.params).catch(next);
+    if (!found) return false;
+    found.value(req, res, found.params, ip(), query()).catch(onError);
+    return true;
+  };
+  const router = express.Router();
+  router.use((req, res, next) => {
+    const handled = serve(
+      req,
+      res,
+      req.path,
+      () => req.ip ?? req.socket.remoteAddress ?? 'unknown',
+      () => req.query as Record<string, unknown>,
+      next,
+    );
+    if (!handled) next();
   });
-  return router;
+  const dispatch = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const target = plainTarget(req.url);
+    if (!target) return false;
+    return serve(
+      req,
+      res,
+      target.path,
+      () => clientAddress(req, trusted),
+      // express 5's `simple` query parser is node:querystring.
+      () => parseQuery(target.search) as Record<string, unknown>,
+      (e) => {
+        onInternalError('(dispatch)', e);
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      },
+    );
+  };
+  return { router, dispatch };
 }
 
 /**
