@@ -177,6 +177,24 @@ describe('group commit', () => {
     }
   });
 
+  it('a write alone in its batch (no savepoint) that fails rolls back and leaves the connection usable', async () => {
+    const store = openCaStore(join(dir, 'alone.sqlite'));
+    try {
+      await store.createApplication(application('alone-1'), 'x', AUDIT);
+      const head = await store.auditHead();
+      await expect(store.createApplication(application('alone-1'), 'x', AUDIT)).rejects.toSatisfy(
+        (e: unknown) => isCaStoreError(e, 'ERR_DUPLICATE'),
+      );
+      expect(store.db.inTransaction).toBe(false);
+      expect(await store.auditHead()).toEqual(head); // its audit entry went with it
+      await store.createApplication(application('alone-2'), 'x', AUDIT);
+      expect((await store.getApplication('alone-2'))?.status).toBe('submitted');
+      expect(await store.verifyAuditChain()).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
   it('runs every write still queued when the store closes', async () => {
     const path = join(dir, 'close.sqlite');
     const store = openCaStore(path);
