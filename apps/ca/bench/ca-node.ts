@@ -17,6 +17,8 @@ const unlimited = Object.fromEntries(
 const ca = await startCa({
   passphrase: process.env.KZPKI_BENCH_PASSPHRASE ?? 'bench-passphrase',
   database: process.env.KZPKI_BENCH_DATABASE!,
+  // The bench's people (client.ts benchDemoData): the demo persons and copies of them.
+  ...(process.env.KZPKI_BENCH_DEMO_DATA ? { demoDataPath: process.env.KZPKI_BENCH_DEMO_DATA } : {}),
   port: Number(process.env.KZPKI_BENCH_PORT),
   config: { rateLimits: unlimited, sweepIntervalSeconds: 0 },
   logError: (m, e) => console.error(m, e),

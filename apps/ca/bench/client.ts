@@ -4,11 +4,15 @@
  * starts, and a worker pool. Every HTTP call may be timed per step ({@link StepTimes}).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateIin } from '@kzpki/iin';
 import { buildNcaSubject, createCsr, generateKeyPair, signData, toPem } from '@kzpki/pki';
-import { loadDemoData } from '../src/index.js';
+import { type DemoData, loadDemoData } from '../src/index.js';
 
 /** What a CA node reports about its store (`ca-node.ts`, over IPC). */
 export interface NodeStats {
@@ -73,6 +77,7 @@ export async function startNode(
         ...process.env,
         ...options.env,
         KZPKI_BENCH_DATABASE: database,
+        KZPKI_BENCH_DEMO_DATA: demoDataFile(),
         KZPKI_BENCH_PORT: String(port),
       },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -167,11 +172,54 @@ async function json(
   return out;
 }
 
-const demo = loadDemoData();
-/** The demo people an application can be started for (a phone, nothing that stops the flow). */
+/** Copies of each usable demo person the bench adds (see {@link benchDemoData}). */
+const COPIES = 3;
+
+/**
+ * The demo data the bench's CA nodes run on: the bundled file's, plus {@link COPIES} copies of each
+ * person an application can be started for, under new IINs (same birth date and sex, valid check
+ * digit) and phone numbers. One application per person runs at a time (the bench reads each
+ * one-time code from the outbox by IIN), so the copies let more applications run at once than the
+ * thirteen demo people would. Deterministic (seeded), written by {@link startNode} for the child.
+ */
+export function benchDemoData(): DemoData {
+  const demo = loadDemoData();
+  const usable = demo.persons.filter(
+    (p) => p.phone !== null && !p.presentedDocument && !p.testOnly && !p.faceMismatch,
+  );
+  const taken = new Set(demo.persons.map((p) => p.iin));
+  const copies: DemoData['persons'] = [];
+  let phone = 7_000_000;
+  for (let k = 1; k <= COPIES; k++) {
+    for (const p of usable) {
+      let iin: string;
+      let attempt = 0;
+      do {
+        iin = generateIin({ birthDate: p.birthDate, sex: p.sex, seed: `bench-${k}-${p.iin}-${attempt++}` });
+      } while (taken.has(iin));
+      taken.add(iin);
+      copies.push({ ...p, iin, phone: `+7705${String(phone++).padStart(7, '0')}` });
+    }
+  }
+  return { ...demo, persons: [...demo.persons, ...copies] };
+}
+
+const demo = benchDemoData();
+/** The people an application can be started for (a phone, nothing that stops the flow). */
 export const people = demo.persons.filter(
   (p) => p.phone !== null && !p.presentedDocument && !p.testOnly && !p.faceMismatch,
 );
+let demoFile: string | undefined;
+/** {@link benchDemoData} in a file, for the CA nodes (written once per process). */
+function demoDataFile(): string {
+  if (demoFile === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'kzpki-bench-demo-'));
+    demoFile = join(dir, 'demo.json');
+    writeFileSync(demoFile, JSON.stringify(demo, null, 1), { mode: 0o600 });
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return demoFile;
+}
 const IMG = Buffer.from('simulated image').toString('base64');
 
 /** A client's two key pairs and the requests made with them. */

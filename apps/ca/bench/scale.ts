@@ -20,8 +20,8 @@
  * every store (each store is a CA of its own). The RSA-4096 hierarchy is generated once and cached
  * in `$TMPDIR/kzpki-ca-bench` (`--fresh` regenerates); each store starts from a copy of it
  * (PostgreSQL: `copySqliteToPostgres`) and first completes `KZPKI_BENCH_CONCURRENCY` applications
- * untimed (JIT, statement caches, connection pools). `KZPKI_BENCH_APPS` (default 32) applications
- * per run, `KZPKI_BENCH_CONCURRENCY` (default 12) at once. Where one application's time goes:
+ * untimed (JIT, statement caches, connection pools). `KZPKI_BENCH_APPS` (default 96) applications
+ * per run, `KZPKI_BENCH_CONCURRENCY` (default 24) at once. Where one application's time goes:
  * `bench/profile.ts` (`pnpm bench:profile`).
  */
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -52,8 +52,8 @@ import {
 } from './client.js';
 
 const args = new Set(process.argv.slice(2));
-const N = Number(process.env.KZPKI_BENCH_APPS ?? 32);
-const CONCURRENCY = Number(process.env.KZPKI_BENCH_CONCURRENCY ?? 12);
+const N = Number(process.env.KZPKI_BENCH_APPS ?? 96);
+const CONCURRENCY = Number(process.env.KZPKI_BENCH_CONCURRENCY ?? 24);
 const PASSPHRASE = 'bench-passphrase';
 const cacheDir = join(tmpdir(), 'kzpki-ca-bench');
 if (args.has('--fresh')) rmSync(cacheDir, { recursive: true, force: true });
