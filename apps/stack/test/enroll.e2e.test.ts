@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnrollReport } from '@kzpki/cli';
+import { devSmsOutbox, enroll, isKzpkiApiError, type OtpRequest } from '@kzpki/client';
 import { inspectCertificate, openPkcs12, verifyChain } from '@kzpki/pki';
 import { tempDir } from '@kzpki/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -202,6 +203,42 @@ describe('kzpki enroll', () => {
       details: { status: 'moderation', reason: 'moderation' },
     });
   });
+
+  it(
+    'enroll(): a wrong one-time code is asked for again, for both codes; too many stop the flow',
+    { timeout: 30_000 },
+    async () => {
+      const outbox = devSmsOutbox(services.caUrl);
+      // The code from the outbox with its last digit changed: wrong, whatever the code was.
+      const wrong = (code: string) => `${code.slice(0, 5)}${(Number(code[5]) + 1) % 10}`;
+      const asked: string[] = [];
+      const wrongFirst = async (req: OtpRequest) => {
+        asked.push(`${req.purpose}:${req.attempt}`);
+        const code = await outbox.otp(req);
+        return req.attempt === 1 ? wrong(code) : code;
+      };
+      const base = {
+        caUrl: services.caUrl,
+        template: 'individual',
+        iin: '061211600012',
+        password: PASSWORD,
+        keyAlgorithm: 'ECDSA-P256',
+      } as const;
+      const result = await enroll({ ...base, otp: wrongFirst });
+      expect(result.status).toBe('installed');
+      expect(asked).toEqual(['application:1', 'application:2', 'digital-id:1', 'digital-id:2']);
+
+      asked.length = 0;
+      const alwaysWrong = async (req: OtpRequest) => {
+        asked.push(`${req.purpose}:${req.attempt}`);
+        return wrong(await outbox.otp(req));
+      };
+      await expect(enroll({ ...base, otp: alwaysWrong, maxOtpAttempts: 2 })).rejects.toSatisfy((e: unknown) =>
+        isKzpkiApiError(e, 'ERR_OTP_INVALID'),
+      );
+      expect(asked).toEqual(['application:1', 'application:2']);
+    },
+  );
 
   it('the password is checked against the NCA rule before anything is sent', async () => {
     const r = await run([

@@ -371,16 +371,46 @@ async function askOtp(flow: Flow, attempt: number, purpose: OtpPurpose = 'applic
   return code;
 }
 
-async function verifyOtp(flow: Flow): Promise<void> {
+/**
+ * Asks for a one-time code of `purpose` and checks it, up to `maxOtpAttempts` times: a wrong code
+ * with attempts left is asked for again; a void one (expired, or its attempts used up) is replaced
+ * first by `renew` (after the resend cooldown). Both codes of the flow follow these rules.
+ */
+async function checkCodeWithRetries(
+  flow: Flow,
+  purpose: OtpPurpose,
+  step: { announce: () => void; check: (code: string) => Promise<void>; renew: () => Promise<void> },
+): Promise<void> {
   const max = flow.o.maxOtpAttempts ?? 3;
   for (let attempt = 1; ; attempt++) {
-    const app = flow.application as Application;
-    flow.progress(
-      'otp',
-      `One-time code sent from ${app.otp?.sender ?? '1414'} to ${app.otp?.sentTo ?? 'the phone'}`,
-    );
-    const code = await askOtp(flow, attempt);
+    step.announce();
+    const code = await askOtp(flow, attempt, purpose);
     try {
+      await step.check(code);
+      return;
+    } catch (e) {
+      if (
+        attempt >= max ||
+        !isKzpkiApiError(e, 'ERR_OTP_INVALID', 'ERR_OTP_EXPIRED', 'ERR_OTP_ATTEMPTS_EXCEEDED')
+      )
+        throw e;
+      const attemptsLeft = e.problem?.attemptsLeft;
+      if (e.code === 'ERR_OTP_INVALID' && (typeof attemptsLeft !== 'number' || attemptsLeft > 0)) continue;
+      await step.renew();
+    }
+  }
+}
+
+async function verifyOtp(flow: Flow): Promise<void> {
+  await checkCodeWithRetries(flow, 'application', {
+    announce: () => {
+      const app = flow.application as Application;
+      flow.progress(
+        'otp',
+        `One-time code sent from ${app.otp?.sender ?? '1414'} to ${app.otp?.sentTo ?? 'the phone'}`,
+      );
+    },
+    check: async (code) => {
       const session = await unwrap(
         flow.ca.POST('/v1/applications/{applicationId}/otp/verification', { ...flow.path, body: { code } }),
       );
@@ -391,21 +421,14 @@ async function verifyOtp(flow: Flow): Promise<void> {
         token: session.token,
         ...(f ? { fetch: f } : {}),
       });
-      return;
-    } catch (e) {
-      if (
-        attempt >= max ||
-        !isKzpkiApiError(e, 'ERR_OTP_INVALID', 'ERR_OTP_EXPIRED', 'ERR_OTP_ATTEMPTS_EXCEEDED')
-      )
-        throw e;
-      const attemptsLeft = e.problem?.attemptsLeft;
-      if (e.code === 'ERR_OTP_INVALID' && (typeof attemptsLeft !== 'number' || attemptsLeft > 0)) continue;
-      // The code is void: ask for a new one (after the resend cooldown).
+    },
+    // The code is void: ask for a new one.
+    renew: async () => {
       flow.application = await flow.patiently('otp', () =>
         unwrap(flow.ca.POST('/v1/applications/{applicationId}/otp', flow.path)),
       );
-    }
-  }
+    },
+  });
 }
 
 /** The number Digital ID's page asks for: given, supplied by the callback, or read from the dev outbox. */
@@ -455,33 +478,25 @@ async function confirmDigitalIdPhone(flow: Flow, firstCodeSentTo: string | undef
     );
   };
   await sendCode();
-  const max = flow.o.maxOtpAttempts ?? 3;
-  for (let attempt = 1; ; attempt++) {
-    const state = (flow.application as Application).digitalIdOtp;
-    flow.progress(
-      'digital-id-phone',
-      `Digital ID code sent from ${state?.sender ?? '1414'} to ${state?.sentTo ?? 'the phone'}`,
-    );
-    const code = await askOtp(flow, attempt, 'digital-id');
-    try {
+  await checkCodeWithRetries(flow, 'digital-id', {
+    announce: () => {
+      const state = (flow.application as Application).digitalIdOtp;
+      flow.progress(
+        'digital-id-phone',
+        `Digital ID code sent from ${state?.sender ?? '1414'} to ${state?.sentTo ?? 'the phone'}`,
+      );
+    },
+    check: async (code) => {
       flow.application = await unwrap(
         flow.session.POST('/v1/applications/{applicationId}/digital-id/phone/verification', {
           ...flow.path,
           body: { code },
         }),
       );
-      return;
-    } catch (e) {
-      if (
-        attempt >= max ||
-        !isKzpkiApiError(e, 'ERR_OTP_INVALID', 'ERR_OTP_EXPIRED', 'ERR_OTP_ATTEMPTS_EXCEEDED')
-      )
-        throw e;
-      const attemptsLeft = e.problem?.attemptsLeft;
-      if (e.code === 'ERR_OTP_INVALID' && (typeof attemptsLeft !== 'number' || attemptsLeft > 0)) continue;
-      await sendCode(); // the code is void: a new one (after the resend cooldown)
-    }
-  }
+    },
+    // The code is void: give the number again for a new one.
+    renew: sendCode,
+  });
 }
 
 function toIdentificationBody(input: IdentificationInput) {
