@@ -1,6 +1,7 @@
 /**
  * Saving files made in the browser: a Blob URL clicked through a temporary `<a download>`.
  */
+import { useEffect, useRef } from 'preact/hooks';
 
 /** Offers `bytes` as a download named `fileName`; returns the object URL (revoke it when done). */
 export function saveFile(bytes: Uint8Array, fileName: string, type = 'application/x-pkcs12'): string {
@@ -26,4 +27,31 @@ export function saveFile(bytes: Uint8Array, fileName: string, type = 'applicatio
  */
 export function offerFile(text: string, type: string): string {
   return URL.createObjectURL(new Blob([text], { type }));
+}
+
+/**
+ * Saves files with {@link saveFile} and keeps their object URLs for the links that offer them
+ * again, revoking them when the component goes away.
+ * @example
+ * ```ts
+ * const saveAll = useSavedFiles();
+ * setFiles(saveAll(built)); // each file with its `url`
+ * ```
+ */
+export function useSavedFiles(): <F extends { bytes: Uint8Array; fileName: string }>(
+  files: F[],
+) => Array<F & { url: string }> {
+  const urls = useRef<string[]>([]);
+  useEffect(
+    () => () => {
+      for (const u of urls.current) URL.revokeObjectURL(u);
+    },
+    [],
+  );
+  return (files) =>
+    files.map((f) => {
+      const url = saveFile(f.bytes, f.fileName);
+      urls.current.push(url);
+      return { ...f, url };
+    });
 }

@@ -20,10 +20,10 @@ import { useServices } from '../services.js';
 import { rememberKeyFiles } from '../storage/key-file-names.js';
 import { deleteKeys, type VaultEntry } from '../storage/key-vault.js';
 import { CaChainLinks } from './ca-chain-links.js';
-import { saveFile } from './downloads.js';
+import { useSavedFiles } from './downloads.js';
 import { ScreenHeading } from './heading.js';
 import { Busy, ErrorMessage, StatusMessage } from './messages.js';
-import { PasswordFields, passwordAcceptable } from './password-fields.js';
+import { PasswordFields, usePasswordInput } from './password-fields.js';
 import { usePoll } from './use-poll.js';
 
 /** The label of a built key file's purpose. */
@@ -71,26 +71,16 @@ export function InstallPanel(props: InstallPanelProps) {
   const [phase, setPhase] = useState<Phase>('loading');
   const [error, setError] = useState<Said>();
   const [announce, setAnnounce] = useState<Said>();
-  const [password, setPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [show, setShow] = useState(false);
-  const [touched, setTouched] = useState(false);
+  const pw = usePasswordInput('keyfile');
   const [format, setFormat] = useState<'modern' | 'legacy'>('legacy');
   const [progress, setProgress] = useState<Said>();
   const [refreshing, setRefreshing] = useState(false);
   const [manual, setManual] = useState(0);
   const [files, setFiles] = useState<Array<KeyFile & { url: string }>>([]);
   const [chain, setChain] = useState<CaCertificate[]>([]);
-  const urls = useRef<string[]>([]);
+  const saveAll = useSavedFiles();
   const onApp = useRef(props.onApp);
   onApp.current = props.onApp;
-
-  useEffect(
-    () => () => {
-      for (const u of urls.current) URL.revokeObjectURL(u);
-    },
-    [],
-  );
 
   /** Asks the CA (with `issue`, also for the certificates once allowed); returns the new phase. */
   const refresh = async (issue: boolean): Promise<Phase> => {
@@ -148,11 +138,7 @@ export function InstallPanel(props: InstallPanelProps) {
   const install = async (e: Event): Promise<void> => {
     e.preventDefault();
     if (phase === 'working') return;
-    setTouched(true);
-    if (!passwordAcceptable(password, repeat)) {
-      document.getElementById('keyfile-password')?.focus();
-      return;
-    }
+    if (!pw.submit()) return;
     setPhase('working');
     setError(undefined);
     try {
@@ -162,15 +148,10 @@ export function InstallPanel(props: InstallPanelProps) {
       const built = await buildKeyFiles({
         bundle,
         keys,
-        password,
+        password: pw.password,
         format,
       });
-      const saved = built.map((f) => {
-        const url = saveFile(f.bytes, f.fileName);
-        urls.current.push(url);
-        return { ...f, url };
-      });
-      setFiles(saved);
+      setFiles(saveAll(built));
       setChain(bundle.chain);
       rememberKeyFiles(built.map((f) => ({ serialHex: f.serialHex, fileName: f.fileName })));
       let current = await ca.getApplication(entry.applicationId, entry.token);
@@ -190,8 +171,7 @@ export function InstallPanel(props: InstallPanelProps) {
       // The key files now hold the keys; the browser's copy is no longer needed.
       await deleteKeys(entry.applicationId);
       setApp(current);
-      setPassword('');
-      setRepeat('');
+      pw.reset();
       setPhase('done');
       onApp.current?.(current);
       props.onInstalled?.(current, built);
@@ -250,16 +230,7 @@ export function InstallPanel(props: InstallPanelProps) {
           <h3 id="install-password-title" tabIndex={-1}>
             {i.t('install.passwordTitle')}
           </h3>
-          <PasswordFields
-            idPrefix="keyfile"
-            password={password}
-            repeat={repeat}
-            onPassword={setPassword}
-            onRepeat={setRepeat}
-            show={show}
-            onShow={setShow}
-            touched={touched}
-          />
+          <PasswordFields {...pw.field} />
           <fieldset class="choice" aria-describedby="p12-format-help">
             <legend>{i.t('install.format')}</legend>
             <p class="hint" id="p12-format-help">

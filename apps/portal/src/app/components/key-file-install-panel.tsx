@@ -8,7 +8,7 @@
  * without its key stops the installation with a message naming the file, and nothing is written.
  */
 import { checkPassword } from '@kzpki/password-policy';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { CaCertificate } from '../api/types.js';
 import { base64ToBytes, bytesToBase64 } from '../crypto/base64.js';
 import type { KeyFile } from '../crypto/key-files.js';
@@ -25,7 +25,7 @@ import { type Said, useI18n } from '../i18n/i18n.js';
 import { useServices } from '../services.js';
 import { rememberKeyFiles } from '../storage/key-file-names.js';
 import { CaChainLinks } from './ca-chain-links.js';
-import { saveFile } from './downloads.js';
+import { useSavedFiles } from './downloads.js';
 import { FILE_PURPOSE_LABEL } from './install-panel.js';
 import { Busy, ErrorMessage } from './messages.js';
 
@@ -63,13 +63,7 @@ export function KeyFileInstallPanel(props: { number: string; onInstalled?: () =>
   const [error, setError] = useState<Said>();
   const [files, setFiles] = useState<Array<KeyFile & { url: string }>>([]);
   const [chain, setChain] = useState<CaCertificate[]>([]);
-  const urls = useRef<string[]>([]);
-  useEffect(
-    () => () => {
-      for (const u of urls.current) URL.revokeObjectURL(u);
-    },
-    [],
-  );
+  const saveAll = useSavedFiles();
   const passwordError = touched && password === '' ? i.t('keyfiles.passwordRequired') : undefined;
 
   const pick = async (list: FileList | null, folder: boolean): Promise<void> => {
@@ -125,13 +119,7 @@ export function KeyFileInstallPanel(props: { number: string; onInstalled?: () =>
       });
       setBusy({ key: 'install.building' });
       const built = await buildInstalledKeyFiles({ pairs, bundle, password, format: 'legacy' });
-      setFiles(
-        built.map((f) => {
-          const url = saveFile(f.bytes, f.fileName);
-          urls.current.push(url);
-          return { ...f, url };
-        }),
-      );
+      setFiles(saveAll(built));
       setChain(bundle.chain);
       rememberKeyFiles(built.map((f) => ({ serialHex: f.serialHex, fileName: f.fileName })));
       setPassword('');

@@ -4,6 +4,7 @@
  * password is to guess (a password the rule refuses gets no strength rating at all).
  */
 import { checkPassword, estimateStrength } from '@kzpki/password-policy';
+import { useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/messages-ru.js';
 
@@ -12,8 +13,8 @@ export function passwordAcceptable(password: string, repeat: string): boolean {
   return password === repeat && checkPassword(password).ok;
 }
 
-/** Password and its repeat. */
-export function PasswordFields(props: {
+/** What {@link PasswordFields} shows and changes. */
+export interface PasswordFieldsProps {
   idPrefix: string;
   password: string;
   repeat: string;
@@ -23,7 +24,61 @@ export function PasswordFields(props: {
   onShow: (v: boolean) => void;
   /** Show the repeat mismatch even before the user leaves the field (after a submit attempt). */
   touched: boolean;
-}) {
+}
+
+/** The state of a {@link PasswordFields} pair, from {@link usePasswordInput}. */
+export interface PasswordInput {
+  /** The props of `<PasswordFields>`. */
+  field: PasswordFieldsProps;
+  password: string;
+  /** On submit: marks the fields touched; `true` when the password may be used, else focuses it. */
+  submit(): boolean;
+  /** Empties both fields (after the password was used). */
+  reset(): void;
+}
+
+/**
+ * A new password and its repeat, for the panels that make key files.
+ * @example
+ * ```tsx
+ * const pw = usePasswordInput('pending');
+ * if (!pw.submit()) return; // in onSubmit
+ * <PasswordFields {...pw.field} />
+ * ```
+ */
+export function usePasswordInput(idPrefix: string): PasswordInput {
+  const [password, setPassword] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [show, setShow] = useState(false);
+  const [touched, setTouched] = useState(false);
+  return {
+    field: {
+      idPrefix,
+      password,
+      repeat,
+      onPassword: setPassword,
+      onRepeat: setRepeat,
+      show,
+      onShow: setShow,
+      touched,
+    },
+    password,
+    submit() {
+      setTouched(true);
+      const ok = passwordAcceptable(password, repeat);
+      if (!ok) document.getElementById(`${idPrefix}-password`)?.focus();
+      return ok;
+    },
+    reset() {
+      setPassword('');
+      setRepeat('');
+      setTouched(false);
+    },
+  };
+}
+
+/** Password and its repeat. */
+export function PasswordFields(props: PasswordFieldsProps) {
   const i = useI18n();
   const check = checkPassword(props.password, { lang: i.lang });
   const strength = props.password && check.ok ? estimateStrength(props.password) : undefined;

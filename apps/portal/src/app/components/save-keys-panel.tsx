@@ -5,16 +5,16 @@
  * files the certificates are installed later on the status page in any browser, even after this
  * browser's storage was cleared (`key-file-install-panel.tsx`).
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { buildPendingKeyFiles, type PendingKeyFile, type PendingKeys } from '../crypto/pending-key-files.js';
 import { unsealGostKey } from '../crypto/sealed-key.js';
 import { PortalError } from '../errors.js';
 import { type Said, useI18n } from '../i18n/i18n.js';
 import type { VaultEntry } from '../storage/key-vault.js';
-import { saveFile } from './downloads.js';
+import { useSavedFiles } from './downloads.js';
 import { FILE_PURPOSE_LABEL } from './install-panel.js';
 import { Busy, ErrorMessage } from './messages.js';
-import { PasswordFields, passwordAcceptable } from './password-fields.js';
+import { PasswordFields, usePasswordInput } from './password-fields.js';
 
 async function pendingKeysOf(entry: VaultEntry): Promise<PendingKeys> {
   if (entry.gost) return { kind: 'gost', key: await unsealGostKey(entry.gost) };
@@ -25,47 +25,26 @@ async function pendingKeysOf(entry: VaultEntry): Promise<PendingKeys> {
 /** Saving the application's keys as password-protected key files. */
 export function SaveKeysPanel(props: { entry: VaultEntry }) {
   const i = useI18n();
-  const [password, setPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [show, setShow] = useState(false);
-  const [touched, setTouched] = useState(false);
+  const pw = usePasswordInput('pending');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Said>();
   const [saved, setSaved] = useState<Array<PendingKeyFile & { url: string }>>([]);
-  const urls = useRef<string[]>([]);
-  useEffect(
-    () => () => {
-      for (const u of urls.current) URL.revokeObjectURL(u);
-    },
-    [],
-  );
+  const saveAll = useSavedFiles();
 
   const save = async (e: Event): Promise<void> => {
     e.preventDefault();
     if (busy) return;
-    setTouched(true);
-    if (!passwordAcceptable(password, repeat)) {
-      document.getElementById('pending-password')?.focus();
-      return;
-    }
+    if (!pw.submit()) return;
     setBusy(true);
     setError(undefined);
     try {
       const files = await buildPendingKeyFiles({
         keys: await pendingKeysOf(props.entry),
-        password,
+        password: pw.password,
         format: 'legacy',
       });
-      setSaved(
-        files.map((f) => {
-          const url = saveFile(f.bytes, f.fileName);
-          urls.current.push(url);
-          return { ...f, url };
-        }),
-      );
-      setPassword('');
-      setRepeat('');
-      setTouched(false);
+      setSaved(saveAll(files));
+      pw.reset();
       requestAnimationFrame(() => document.getElementById('pending-saved')?.focus());
     } catch (err) {
       setError({ error: err });
@@ -96,16 +75,7 @@ export function SaveKeysPanel(props: { entry: VaultEntry }) {
         </div>
       ) : (
         <form onSubmit={save} noValidate>
-          <PasswordFields
-            idPrefix="pending"
-            password={password}
-            repeat={repeat}
-            onPassword={setPassword}
-            onRepeat={setRepeat}
-            show={show}
-            onShow={setShow}
-            touched={touched}
-          />
+          <PasswordFields {...pw.field} />
           <p class="msg msg-warn">{i.t('install.remember')}</p>
           <ErrorMessage>{i.say(error)}</ErrorMessage>
           {busy ? <Busy>{i.t('pending.saving')}</Busy> : null}
