@@ -77,6 +77,31 @@ export interface PackFile {
   notAfter: string;
 }
 
+/** Writes a key file into `directory` of the pack and describes it for `index.json`. */
+function packKeyFile(
+  outDir: string,
+  directory: string,
+  keyFile: {
+    fileName: string;
+    bytes: Uint8Array;
+    certificate: Pick<PackFile, 'serialHex' | 'skiHex' | 'subject' | 'notBefore' | 'notAfter'>;
+  },
+  purpose: PackFile['purpose'],
+): PackFile {
+  const file = `${directory}/${keyFile.fileName}`;
+  writeKeyFile(join(outDir, file), keyFile.bytes);
+  const c = keyFile.certificate;
+  return {
+    purpose,
+    file,
+    serialHex: c.serialHex,
+    skiHex: c.skiHex,
+    subject: c.subject,
+    notBefore: c.notBefore,
+    notAfter: c.notAfter,
+  };
+}
+
 /** One pair of key files in `index.json`. */
 export interface PackEntry {
   template: TemplateName;
@@ -381,20 +406,7 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
         ...fetchOpt,
       });
       const directory = item.directory;
-      const files: PackFile[] = result.keyFiles.map((f) => {
-        const file = `${directory}/${f.fileName}`;
-        writeKeyFile(join(options.outDir, file), f.bytes);
-        const c = f.certificate;
-        return {
-          purpose: f.purpose,
-          file,
-          serialHex: c.serialHex,
-          skiHex: c.skiHex,
-          subject: c.subject,
-          notBefore: c.notBefore,
-          notAfter: c.notAfter,
-        };
-      });
+      const files = result.keyFiles.map((f) => packKeyFile(options.outDir, directory, f, f.purpose));
       const entry: PackEntry = {
         template: persona.template,
         state,
@@ -492,8 +504,7 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
       ...(state === 'expired' ? { validity: expiredValidity(now) } : {}),
       ...fetchOpt,
     });
-    const file = `${directory}/${issued.fileName}`;
-    writeKeyFile(join(options.outDir, file), issued.bytes);
+    const packed = packKeyFile(options.outDir, directory, issued, issued.purpose);
     const c = issued.certificate;
     let revocation: PackInformationSystem['revocation'];
     if (state === 'revoked') {
@@ -516,17 +527,7 @@ export async function makeTestPack(options: TestPackOptions): Promise<PackIndex>
       password: options.password,
       keyAlgorithm: 'GOST-2015-512',
       directory,
-      files: [
-        {
-          purpose: issued.purpose,
-          file,
-          serialHex: c.serialHex,
-          skiHex: c.skiHex,
-          subject: c.subject,
-          notBefore: c.notBefore,
-          notAfter: c.notAfter,
-        },
-      ],
+      files: [packed],
       ...(revocation ? { revocation } : {}),
     };
   }
