@@ -33,11 +33,11 @@
  * leaves the WAL's state unknown (the kernel may have dropped the pages): the committer then
  * refuses everything with `ERR_STORE_SYNC` and the process must be restarted, as PostgreSQL does.
  *
- * Work marked not durable (`durable: false`: rate-limit counters) runs in a batch committed with
- * `synchronous = NORMAL` when the batch holds nothing else: written to the WAL (safe from a crash
- * of the process) but not fsynced, so a power loss may forget the last few takes of a bucket, as
- * the PostgreSQL store's counters (`synchronous_commit = off`) may. A later durable commit fsyncs
- * the WAL and with it every earlier commit.
+ * Work marked not durable (`durable: false`: rate-limit counters) asks for no fsync when its batch
+ * holds nothing else: written to the WAL (safe from a crash of the process) but not fsynced, so a
+ * power loss may forget the last few takes of a bucket, as the PostgreSQL store's counters
+ * (`synchronous_commit = off`) may. A later durable commit fsyncs the WAL and with it every
+ * earlier commit. (A store without a file, `:memory:`, has nothing to fsync.)
  */
 import { closeSync, fsync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
@@ -234,56 +234,56 @@ export class GroupCommitter {
 
   private runBatch(batch: Queued[]): void {
     const durable = batch.some((q) => q.durable);
-    const relaxed = !durable && this.synchronous === 'full' && this.walPath === undefined;
     try {
-      if (relaxed) this.db.pragma('synchronous = NORMAL');
+      this.begin.run();
+    } catch (e) {
+      for (const q of batch) q.reject(this.mapError(e));
+      return;
+    }
+    const done: Array<[Queued, unknown]> = [];
+    // A batch of one needs no savepoint: its transaction is its own (two statements less, and
+    // most batches are of one when the CA is not busy).
+    const alone = batch.length === 1;
+    for (let i = 0; i < batch.length; i++) {
+      const q = batch[i]!;
+      if (!alone) this.savepoint.run();
       try {
-        this.begin.run();
+        const value = q.fn();
+        if (!alone) this.release.run();
+        done.push([q, value]);
       } catch (e) {
-        for (const q of batch) q.reject(this.mapError(e));
-        return;
-      }
-      const done: Array<[Queued, unknown]> = [];
-      // A batch of one needs no savepoint: its transaction is its own (two statements less, and
-      // most batches are of one when the CA is not busy).
-      const alone = batch.length === 1;
-      for (let i = 0; i < batch.length; i++) {
-        const q = batch[i]!;
-        if (!alone) this.savepoint.run();
-        try {
-          const value = q.fn();
-          if (!alone) this.release.run();
-          done.push([q, value]);
-        } catch (e) {
-          if (alone) {
-            if (this.db.inTransaction) this.rollback.run();
-            q.reject(this.mapError(e));
-            return;
-          }
-          if (!this.db.inTransaction) {
-            // SQLite rolled the whole transaction back (I/O error, disk full): nothing of the
-            // batch was written. The ones not run yet go into the next batch.
-            q.reject(this.mapError(e));
-            for (const [d] of done) d.reject(this.mapError(e));
-            this.queue.unshift(...batch.slice(i + 1));
-            return;
-          }
-          this.rollbackTo.run();
-          this.release.run();
+        if (alone) {
+          if (this.db.inTransaction) this.rollback.run();
           q.reject(this.mapError(e));
+          return;
         }
+        if (!this.db.inTransaction) {
+          // SQLite rolled the whole transaction back (I/O error, disk full): nothing of the
+          // batch was written. The ones not run yet go into the next batch.
+          q.reject(this.mapError(e));
+          for (const [d] of done) d.reject(this.mapError(e));
+          this.queue.unshift(...batch.slice(i + 1));
+          return;
+        }
+        this.rollbackTo.run();
+        this.release.run();
+        q.reject(this.mapError(e));
       }
-      try {
-        this.commit.run();
-      } catch (e) {
-        if (this.db.inTransaction) this.rollback.run();
-        for (const [d] of done) d.reject(this.mapError(e));
-        return;
-      }
-      this.stats.transactions += done.length;
-      if (durable && done.length > 0 && this.walPath !== undefined) {
-        this.committed++;
-        const synced = this.whenDurable()!;
+    }
+    try {
+      this.commit.run();
+    } catch (e) {
+      if (this.db.inTransaction) this.rollback.run();
+      for (const [d] of done) d.reject(this.mapError(e));
+      return;
+    }
+    this.stats.transactions += done.length;
+    if (durable && done.length > 0) {
+      this.noteCommit();
+      // Not durable yet while the WAL's fsync is to come (a batch of rate-limit takes alone asks
+      // for none: written to the WAL, fsynced with the next durable commit).
+      const synced = this.whenDurable();
+      if (synced) {
         synced.then(
           () => {
             for (const [d, value] of done) d.resolve(value);
@@ -294,10 +294,7 @@ export class GroupCommitter {
         );
         return;
       }
-      if (durable && done.length > 0 && this.synchronous === 'full') this.stats.durableCommits++;
-      for (const [d, value] of done) d.resolve(value);
-    } finally {
-      if (relaxed) this.db.pragma('synchronous = FULL');
     }
+    for (const [d, value] of done) d.resolve(value);
   }
 }
