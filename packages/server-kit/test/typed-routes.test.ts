@@ -407,7 +407,10 @@ describe('createOperationDispatcher: the operations straight from node:http', ()
   let dispatched = 0;
 
   /** One server per path, each with its own pets (same start), trusting loopback's X-Forwarded-For. */
-  async function start(path: 'express' | 'dispatch'): Promise<string> {
+  async function start(
+    path: 'express' | 'dispatch',
+    onResponseViolation?: (message: string) => void,
+  ): Promise<string> {
     const pets = new Map<string, Pet>([['1', { id: '1', name: 'Barsik', species: 'cat' }]]);
     const ops = createOperationDispatcher<operations, Ctx>({
       spec: OpenApiValidator.load(FIXTURE.spec),
@@ -421,10 +424,14 @@ describe('createOperationDispatcher: the operations straight from node:http', ()
       trustedProxies: ['loopback'],
       jsonLimit: 2048,
       onInternalError: () => {},
+      ...(onResponseViolation ? { onResponseViolation } : {}),
     });
     const app = express();
     app.set('trust proxy', ['loopback']);
-    app.use(ops.router).use(notFoundHandler()).use(problemErrorHandler());
+    app
+      .use(ops.router)
+      .use(notFoundHandler())
+      .use(problemErrorHandler({ onInternalError: () => {} }));
     const running =
       path === 'express'
         ? await listen(app)
@@ -483,5 +490,36 @@ describe('createOperationDispatcher: the operations straight from node:http', ()
     // The client address: X-Forwarded-For from a trusted proxy (loopback) on both paths.
     expect(seen.dispatch).toEqual(seen.express);
     expect(seen.dispatch[0]).toBe('203.0.113.9');
+  });
+
+  it('answers what escapes an operation (a failing response check) with problem+json on both paths', async () => {
+    const failing = () => {
+      throw new Error('response checker down');
+    };
+    const viaExpress = await start('express', failing);
+    const viaDispatch = await start('dispatch', failing);
+    const before = dispatched;
+    const answers = await Promise.all(
+      [viaExpress, viaDispatch].map(async (base) => {
+        // renamePet answers a Pet without a name for 'break-me': a violation, so the checker runs.
+        const r = await fetch(`${base}/v1/pets/1`, {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'break-me' }),
+        });
+        return {
+          status: r.status,
+          type: r.headers.get('content-type'),
+          code: ((await r.json()) as { code: string }).code,
+        };
+      }),
+    );
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[0]).toEqual({
+      status: 500,
+      type: 'application/problem+json; charset=utf-8',
+      code: 'ERR_INTERNAL',
+    });
+    expect(dispatched).toBe(before + 1);
   });
 });

@@ -377,6 +377,13 @@ function buildOperations<Ops, Ctx>(options: OperationRouterOptions<Ops, Ctx>): O
       }
     });
   }
+  const writeProblem = (res: ServerResponse, p: ProblemDocument): void =>
+    writeResult(
+      res,
+      { status: p.status, body: p, headers: problemHeaders(p) },
+      'application/problem+json',
+      defaultHeaders,
+    );
   /** Looks the operation up (see path-table.ts); `false` when none matches. */
   const serve = (
     req: IncomingMessage,
@@ -391,13 +398,7 @@ function buildOperations<Ops, Ctx>(options: OperationRouterOptions<Ops, Ctx>): O
       found = table.match(req.method ?? 'GET', path);
     } catch (e) {
       if (!(e instanceof MalformedPathError)) throw e;
-      const p = problemOf(new ServerKitError('ERR_VALIDATION', e.message));
-      writeResult(
-        res,
-        { status: p.status, body: p, headers: problemHeaders(p) },
-        'application/problem+json',
-        defaultHeaders,
-      );
+      writeProblem(res, problemOf(new ServerKitError('ERR_VALIDATION', e.message)));
       return true;
     }
     if (!found) return false;
@@ -426,10 +427,11 @@ function buildOperations<Ops, Ctx>(options: OperationRouterOptions<Ops, Ctx>): O
       () => clientAddress(req, trusted),
       // express 5's `simple` query parser is node:querystring.
       () => parseQuery(target.search) as Record<string, unknown>,
+      // What the operation did not answer itself: problem+json, as the express path's error handler.
       (e) => {
-        onInternalError('(dispatch)', e);
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
+        const p = toProblem(e, problemOf, (err) => onInternalError('(dispatch)', err));
+        if (res.headersSent) res.end();
+        else writeProblem(res, p);
       },
     );
   };
