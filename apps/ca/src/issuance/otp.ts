@@ -56,6 +56,20 @@ function personKey(purpose: OtpPurpose, iin: string): string {
   return purpose === 'application' ? iin : `digital-id:${iin}`;
 }
 
+/**
+ * Takes the send rate-limit tokens of a code of `purpose` for `iin` (per client address and per
+ * person), before anything is sent or compared.
+ */
+export async function takeSendLimits(
+  ctx: CaContext,
+  purpose: OtpPurpose,
+  iin: string,
+  ip: string,
+): Promise<void> {
+  await limit(ctx, 'otpSendPerIp', ip);
+  await limit(ctx, 'otpSendPerIin', personKey(purpose, iin));
+}
+
 function otpText(code: string, purpose: OtpPurpose): string {
   if (purpose === 'digital-id') {
     return (
@@ -125,8 +139,7 @@ async function allowResend(
       },
     );
   }
-  await limit(ctx, 'otpSendPerIp', ip);
-  await limit(ctx, 'otpSendPerIin', personKey(purpose, app.iin));
+  await takeSendLimits(ctx, purpose, app.iin, ip);
 }
 
 /** Sends a new code (after the cooldown); the previous one stops working. */
@@ -165,10 +178,7 @@ export async function submitDigitalIdPhone(
   const previous = app.status === 'digital-id-code-sent' ? app.data.digitalIdOtp : undefined;
   // Taken before the number is compared, so the step cannot be used to try numbers quickly.
   if (previous) await allowResend(ctx, app, previous, 'digital-id', ip);
-  else {
-    await limit(ctx, 'otpSendPerIp', ip);
-    await limit(ctx, 'otpSendPerIin', personKey('digital-id', app.iin));
-  }
+  else await takeSendLimits(ctx, 'digital-id', app.iin, ip);
   const registered = await ctx.providers.mobile.findPhone(app.iin);
   if (registered === undefined) {
     throw new CaError(

@@ -8,8 +8,8 @@ import { type IinError, parseBin, parseIin } from '@kzpki/iin';
 import { TEMPLATES, type TemplateKind, type TemplateName } from '@kzpki/pki';
 import { randomId } from '../crypto/tokens.js';
 import { CaError } from '../errors.js';
-import { type CaContext, limit, maskPhone } from './context.js';
-import { sendOtp } from './otp.js';
+import { type CaContext, maskPhone } from './context.js';
+import { sendOtp, takeSendLimits } from './otp.js';
 
 /** Input of {@link startApplication}. */
 export interface StartApplicationInput {
@@ -65,8 +65,7 @@ export async function startApplication(
   const checksum = !ctx.config.testMode;
   checkIdentifier('IIN', input.iin, checksum);
   if (input.bin !== undefined) checkIdentifier('BIN', input.bin, checksum);
-  await limit(ctx, 'otpSendPerIp', input.ip);
-  await limit(ctx, 'otpSendPerIin', input.iin);
+  await takeSendLimits(ctx, 'application', input.iin, input.ip);
 
   const person = await ctx.providers.persons.findPerson(input.iin);
   if (!person)
